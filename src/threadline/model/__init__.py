@@ -1,0 +1,50 @@
+"""POLE schemas (Person, Object, Location, Event) for what a force's systems send to Threadline."""
+
+from threadline.model.base import FORCE_TIMEZONE, parse_partial_date, parse_time
+from threadline.model.pole import (
+    RECORD_KINDS,
+    Account,
+    Address,
+    Answer,
+    Category,
+    Channel,
+    CourtOrder,
+    Crime,
+    Incident,
+    OrderType,
+    PersonMention,
+    Qualifier,
+    Record,
+    Relationship,
+    RiskAssessment,
+    Role,
+    Sex,
+    Vehicle,
+)
+from threadline.model.validation import RecordError, parse_record
+
+__all__ = [
+    "FORCE_TIMEZONE",
+    "RECORD_KINDS",
+    "Account",
+    "Address",
+    "Answer",
+    "Category",
+    "Channel",
+    "CourtOrder",
+    "Crime",
+    "Incident",
+    "OrderType",
+    "PersonMention",
+    "Qualifier",
+    "Record",
+    "RecordError",
+    "Relationship",
+    "RiskAssessment",
+    "Role",
+    "Sex",
+    "Vehicle",
+    "parse_partial_date",
+    "parse_record",
+    "parse_time",
+]

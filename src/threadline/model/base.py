@@ -1,0 +1,93 @@
+"""Shared pieces of the POLE schemas: a strict base model, dates and times as the force writes them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+#: Times written without an offset are local times of a force in England and Wales.
+FORCE_TIMEZONE = ZoneInfo("Europe/London")
+
+
+class Schema(BaseModel):
+    """Base of every schema: unknown fields are errors, strings are stripped, models are frozen."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+_ISO_FULL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_ISO_YEAR = re.compile(r"^(\d{4})$")
+_UK_FULL = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_partial_date(value: object) -> str | None:
+    """Read a date of birth that may be partial: ``1990-02-21``, ``1990-02``, ``1990`` or ``21/02/1990``.
+
+    Returns the ISO form (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``). A UK ``dd/mm/yyyy`` date is read
+    day first. An impossible date such as ``31/02/1990`` is an error, never silently corrected.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date")
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        if m := _ISO_FULL.match(text):
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        if m := _UK_FULL.match(text):
+            return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+        if m := _ISO_MONTH.match(text):
+            if not 1 <= int(m[2]) <= 12:
+                raise ValueError
+            return f"{m[1]}-{m[2]}"
+        if _ISO_YEAR.match(text):
+            return text
+    except ValueError:
+        pass
+    raise ValueError(f'"{text}" is not a date')
+
+
+def parse_date(value: object) -> date | None:
+    """Read a full calendar date (ISO or UK day-first)."""
+    text = parse_partial_date(value)
+    if text is None:
+        return None
+    if len(text) != 10:
+        raise ValueError(f'"{value}" is not a full date')
+    return date.fromisoformat(text)
+
+
+def parse_time(value: object) -> datetime | None:
+    """Read a time stamp; one without an offset is local to the force, and all are stored in UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f'"{value}" is not a date and time (use ISO 8601)') from None
+    else:
+        raise ValueError(f"{value!r} is not a date and time")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=FORCE_TIMEZONE)
+    return moment.astimezone(timezone.utc)
+
+
+PartialDate = Annotated[str | None, BeforeValidator(parse_partial_date)]
+Date = Annotated[date | None, BeforeValidator(parse_date)]
+RequiredDate = Annotated[date, BeforeValidator(parse_date)]
+Timestamp = Annotated[datetime | None, BeforeValidator(parse_time)]
+RequiredTimestamp = Annotated[datetime, BeforeValidator(parse_time)]
