@@ -1,0 +1,65 @@
+"""Plain facts about incidents and assessments, as the owed rules and the trend take them.
+
+They are computed elsewhere (resolved entity ids, whether an incident showed stalking behaviours)
+and handed in as values; :func:`assessment_facts` builds one from a stored assessment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from threadline.model.pole import RiskAssessment
+from threadline.risk.grading import Grade, Grading
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFacts:
+    """What the owed rules need to know about one incident.
+
+    ``stalking`` says the incident showed stalking behaviours (decided elsewhere);
+    ``victim_entity`` and ``suspect_entity`` are resolved entity ids, or ``None`` when unknown.
+    """
+
+    ref: str
+    reported_at: datetime
+    domestic: bool
+    officer: str | None = None
+    victim_entity: str | None = None
+    suspect_entity: str | None = None
+    stalking: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentFacts:
+    """What the owed rules (and the trend) need to know about one completed assessment.
+
+    ``grade`` is the final grade (see :func:`threadline.risk.grade`); ``None`` when ungraded.
+    """
+
+    ref: str
+    incident_ref: str
+    checklist: str
+    assessed_at: datetime
+    grade: Grade | None = None
+    safety_plan: bool = False
+    subject_entity: str | None = None
+    officer: str | None = None
+    yes_count: int | None = None
+
+
+def assessment_facts(
+    record: RiskAssessment, grading: Grading, subject_entity: str | None = None
+) -> AssessmentFacts:
+    """The facts of a stored assessment once graded by :func:`threadline.risk.grade_assessment`."""
+    return AssessmentFacts(
+        ref=record.ref,
+        incident_ref=record.incident_ref,
+        checklist=record.checklist,
+        assessed_at=record.assessed_at,
+        grade=grading.grade,
+        safety_plan=record.safety_plan,
+        subject_entity=subject_entity,
+        officer=record.officer,
+        yes_count=grading.score.yes_count,
+    )
