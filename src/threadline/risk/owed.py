@@ -142,7 +142,7 @@ def owed_dash(
                     inc.officer,
                     f"DASH {dash.ref} for domestic incident {inc.ref} was completed "
                     f"{describe_duration(dash.assessed_at - inc.reported_at)} after the report, "
-                    f"{describe_duration(dash.assessed_at - due)} past the {deadline} deadline; "
+                    f"{describe_duration(dash.assessed_at - due)} past the deadline of {deadline}; "
                     f"{_officer(inc.officer)}",
                     inc.victim_entity,
                     due,
