@@ -1,9 +1,9 @@
-"""Shared pieces of the POLE schemas: a strict base model, dates and times as the force writes them."""
+"""Shared pieces of the POLE schemas: a strict base model; dates and times as forces write them."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,7 @@ _UK_FULL = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def parse_partial_date(value: object) -> str | None:
-    """Read a date of birth that may be partial: ``1990-02-21``, ``1990-02``, ``1990`` or ``21/02/1990``.
+    """Read a possibly partial date of birth: ``1990-02-21``, ``1990-02``, ``1990``, ``21/02/1990``.
 
     Returns the ISO form (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``). A UK ``dd/mm/yyyy`` date is read
     day first. An impossible date such as ``31/02/1990`` is an error, never silently corrected.
@@ -83,7 +83,7 @@ def parse_time(value: object) -> datetime | None:
         raise ValueError(f"{value!r} is not a date and time")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=FORCE_TIMEZONE)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 PartialDate = Annotated[str | None, BeforeValidator(parse_partial_date)]

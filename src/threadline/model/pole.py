@@ -121,7 +121,7 @@ class Vehicle(Schema):
 
 
 class PersonMention(Schema):
-    """One person as written in one event. Names may be missing ("her ex"), dates of birth partial."""
+    """One person as written in one event. Names may be missing ("her ex"), birth dates partial."""
 
     role: Role
     forenames: str | None = Field(default=None, max_length=120)
@@ -217,7 +217,7 @@ class Answer(StrEnum):
 
 
 class RiskAssessment(Schema):
-    """A completed checklist (DASH, S-DASH) for one person in one incident; scored by :mod:`risk`."""
+    """A completed checklist (DASH, S-DASH) for one person in one incident; see :mod:`risk`."""
 
     kind: Literal["risk_assessment"] = "risk_assessment"
     source: str = Field(default="rms", min_length=1, max_length=40)

@@ -1,4 +1,4 @@
-"""Turn a raw record (a dict from JSON or CSV) into a typed record, or into errors naming each field."""
+"""Turn a raw record (a dict from JSON or CSV) into a typed record, or errors naming each field."""
 
 from __future__ import annotations
 

@@ -1,0 +1,54 @@
+# Threadline: two commands set everything up on a fresh clone.
+#   make demo   build the demo force on the embedded store and open the app
+#   make test   the default test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('pyproject.toml','rb').read()).hexdigest()[:12])")
+DEMO   := var/demo
+DEMO_INCIDENTS ?= 20000
+DEMO_SEED ?= 7
+export THREADLINE_DATABASE_URL ?= sqlite:///var/threadline.db
+
+.PHONY: install test test-ci check lint typecheck demo demo-data bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+test: install
+	$(BIN)/pytest -q
+
+# What CI adds: the PostgreSQL, Spark and browser suites and the slow tests (see .ci/run).
+test-ci: install
+	$(BIN)/pip install -q -e '.[dev,spark,browser]'
+	$(BIN)/pytest -q -m "postgres or spark or browser or slow"
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+demo-data: install
+	@if [ ! -f $(DEMO)/incidents.jsonl ]; then \
+	  $(BIN)/threadline synth $(DEMO) --incidents $(DEMO_INCIDENTS) --seed $(DEMO_SEED); fi
+	rm -f var/threadline.db var/threadline.db-wal var/threadline.db-shm
+	$(BIN)/threadline import $(DEMO)/*.jsonl
+
+demo: demo-data
+	$(BIN)/threadline summary
+
+bench: install
+	$(BIN)/python bench/bench_import.py
+
+clean:
+	rm -rf var build dist src/*.egg-info test-artifacts

@@ -1,0 +1,23 @@
+"""Settings in one place: read from the environment (``THREADLINE_*``) by the entry points only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///var/threadline.db"
+
+
+class Settings(BaseSettings):
+    """Everything a deployment can set. SQLite in ``./var`` by default; PostgreSQL by URL."""
+
+    model_config = SettingsConfigDict(env_prefix="THREADLINE_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    import_batch_size: int = 1000
+    model_path: Path = Path("var/model.json")
+    dash_deadline_hours: float = 24.0
+    repeat_threshold: int = 3
+    repeat_window_days: int = 365
+    marac_escalation_threshold: int = 3

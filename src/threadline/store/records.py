@@ -1,0 +1,296 @@
+"""Writing validated records into the store: insert, update with history, or leave unchanged.
+
+A batch is written in one transaction by :func:`write_batch`; the caller commits it. Re-importing
+a record with the same key and content changes nothing; a changed record is updated in place, its
+people and objects are replaced, and what it was and what it became are kept in ``record_history``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+
+from threadline.model import CourtOrder, Crime, Incident, PersonMention, Record, RiskAssessment
+from threadline.model.pole import Qualifier
+from threadline.normalise import (
+    normalise_account,
+    normalise_email,
+    normalise_phone,
+    normalise_registration,
+)
+from threadline.store import tables as t
+
+RECORD_TABLES: dict[str, Table] = {
+    "incident": t.incidents,
+    "crime": t.crimes,
+    "order": t.orders,
+    "risk_assessment": t.risk_assessments,
+}
+
+
+def record_key(record: Record) -> str:
+    """The store-wide key of a record: kind, source system and that system's reference."""
+    return f"{record.kind}:{record.source}:{record.ref}"
+
+
+def mention_key(key: str, position: str) -> str:
+    return f"{key}#{position}"
+
+
+def document_of(record: Record) -> dict[str, Any]:
+    return record.model_dump(mode="json")
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def record_time(record: Record) -> datetime:
+    """When the event happened for the purpose of timelines."""
+    match record:
+        case Incident():
+            return record.reported_at
+        case Crime():
+            return record.recorded_at
+        case CourtOrder():
+            return datetime.combine(record.starts, time(), tzinfo=UTC)
+        case RiskAssessment():
+            return record.assessed_at
+    raise TypeError(f"not a record: {record!r}")
+
+
+def people_of(record: Record) -> Iterator[tuple[str, PersonMention]]:
+    """Every person in a record with a stable position label."""
+    match record:
+        case Incident() | Crime():
+            for index, person in enumerate(record.people):
+                yield str(index), person
+        case CourtOrder():
+            yield "respondent", record.respondent
+            for index, person in enumerate(record.protected):
+                yield f"protected{index}", person
+        case RiskAssessment():
+            yield "subject", record.subject
+
+
+def _record_row(record: Record, key: str, document: dict[str, Any], digest: str) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "record_key": key,
+        "source": record.source,
+        "ref": record.ref,
+        "document": document,
+        "content_hash": digest,
+    }
+    match record:
+        case Incident():
+            row.update(
+                reported_at=record.reported_at,
+                occurred_from=record.occurred_from,
+                occurred_to=record.occurred_to,
+                channel=record.channel.value,
+                category=record.category.value,
+                closing_category=record.closing_category.value if record.closing_category else None,
+                domestic=record.category.value == "domestic"
+                or Qualifier.domestic in record.qualifiers,
+                location_text=record.location.text if record.location else None,
+                postcode=record.location.postcode if record.location else None,
+                narrative=record.narrative,
+                officer=record.officer,
+            )
+        case Crime():
+            row.update(
+                offence=record.offence,
+                offence_code=record.offence_code,
+                recorded_at=record.recorded_at,
+                narrative=record.narrative,
+                officer=record.officer,
+            )
+        case CourtOrder():
+            row.update(
+                order_type=record.order_type.value,
+                interim=record.interim,
+                starts=record.starts,
+                ends=record.ends,
+                conditions=record.conditions,
+                court=record.court,
+            )
+        case RiskAssessment():
+            row.update(
+                checklist=record.checklist,
+                checklist_version=record.checklist_version,
+                incident_ref=record.incident_ref,
+                assessed_at=record.assessed_at,
+                officer=record.officer,
+                answers={k: v.value for k, v in record.answers.items()},
+                judgement_grade=record.judgement_grade,
+                safety_plan=record.safety_plan,
+            )
+    return row
+
+
+def identifier_value(kind: str, raw: str, platform: str | None = None) -> str | None:
+    """The normalised form of an object identifier, or None when it cannot be read."""
+    if kind == "phone":
+        return normalise_phone(raw)
+    if kind == "email":
+        return normalise_email(raw)
+    if kind == "account":
+        return normalise_account(platform, raw)
+    if kind == "vehicle":
+        return normalise_registration(raw)
+    raise ValueError(f"unknown identifier kind {kind!r}")
+
+
+@dataclass
+class ChildRows:
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    identifiers: list[dict[str, Any]] = field(default_factory=list)
+    crime_incidents: list[dict[str, Any]] = field(default_factory=list)
+
+
+def child_rows(record: Record, key: str, into: ChildRows) -> None:
+    """The rows that make a record's people and objects searchable."""
+    when = record_time(record)
+    for position, person in people_of(record):
+        mkey = mention_key(key, position)
+        address = person.address
+        into.mentions.append(
+            {
+                "mention_key": mkey,
+                "record_kind": record.kind,
+                "record_key": key,
+                "position": position,
+                "event_time": when,
+                "role": person.role.value,
+                "forenames": person.forenames,
+                "surname": person.surname,
+                "dob": person.dob,
+                "sex": person.sex.value if person.sex else None,
+                "address_text": address.text if address else None,
+                "postcode": address.postcode if address else None,
+                "relationship_to_victim": (
+                    person.relationship_to_victim.value if person.relationship_to_victim else None
+                ),
+                "description": person.description,
+            }
+        )
+        objects: list[tuple[str, str, str | None]] = [("phone", p, None) for p in person.phones]
+        objects += [("email", e, None) for e in person.emails]
+        objects += [("account", a.handle, a.platform) for a in person.accounts]
+        objects += [("vehicle", v.registration, None) for v in person.vehicles]
+        for kind, raw, platform in objects:
+            into.identifiers.append(
+                {
+                    "record_key": key,
+                    "mention_key": mkey,
+                    "kind": kind,
+                    "raw": f"{platform}:{raw}" if platform else raw,
+                    "value": identifier_value(kind, raw, platform),
+                }
+            )
+    if isinstance(record, Incident):
+        for vehicle in record.vehicles:
+            into.identifiers.append(
+                {
+                    "record_key": key,
+                    "mention_key": None,
+                    "kind": "vehicle",
+                    "raw": vehicle.registration,
+                    "value": normalise_registration(vehicle.registration),
+                }
+            )
+    if isinstance(record, Crime):
+        for ref in record.incident_refs:
+            into.crime_incidents.append({"crime_key": key, "incident_ref": ref})
+
+
+@dataclass
+class BatchCounts:
+    stored: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: BatchCounts) -> None:
+        self.stored += other.stored
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_batch(
+    conn: Connection,
+    records: Sequence[Record],
+    now: datetime,
+    import_id: int | None = None,
+) -> BatchCounts:
+    """Write ``records`` (unique keys) in the caller's transaction; return what happened to each."""
+    counts = BatchCounts()
+    children = ChildRows()
+    replaced: list[str] = []
+    by_kind: dict[str, list[Record]] = {}
+    for record in records:
+        by_kind.setdefault(record.kind, []).append(record)
+    for kind, group in by_kind.items():
+        table = RECORD_TABLES[kind]
+        keys = [record_key(r) for r in group]
+        existing: dict[str, tuple[str, Any]] = {}
+        for chunk in _chunks(keys):
+            query = select(table.c.record_key, table.c.content_hash, table.c.document).where(
+                table.c.record_key.in_(chunk)
+            )
+            for found in conn.execute(query):
+                existing[found.record_key] = (found.content_hash, found.document)
+        new_rows: list[dict[str, Any]] = []
+        for record, key in zip(group, keys, strict=True):
+            document = document_of(record)
+            digest = content_hash(document)
+            if key not in existing:
+                row = _record_row(record, key, document, digest)
+                row.update(created_at=now, updated_at=now)
+                new_rows.append(row)
+                child_rows(record, key, children)
+                counts.stored += 1
+                continue
+            old_digest, old_document = existing[key]
+            if old_digest == digest:
+                counts.unchanged += 1
+                continue
+            changed = _record_row(record, key, document, digest)
+            changed["updated_at"] = now
+            conn.execute(update(table).where(table.c.record_key == key).values(changed))
+            conn.execute(
+                insert(t.record_history).values(
+                    record_key=key,
+                    changed_at=now,
+                    before=old_document,
+                    after=document,
+                    import_id=import_id,
+                )
+            )
+            replaced.append(key)
+            child_rows(record, key, children)
+            counts.updated += 1
+        if new_rows:
+            conn.execute(insert(table), new_rows)
+    for chunk in _chunks(replaced):
+        conn.execute(delete(t.mentions).where(t.mentions.c.record_key.in_(chunk)))
+        conn.execute(delete(t.identifiers).where(t.identifiers.c.record_key.in_(chunk)))
+        conn.execute(delete(t.crime_incidents).where(t.crime_incidents.c.crime_key.in_(chunk)))
+    if children.mentions:
+        conn.execute(insert(t.mentions), children.mentions)
+    if children.identifiers:
+        conn.execute(insert(t.identifiers), children.identifiers)
+    if children.crime_incidents:
+        conn.execute(insert(t.crime_incidents), children.crime_incidents)
+    return counts

@@ -1,0 +1,52 @@
+"""One-line builders of raw import records for tests (fictional people, drama-range phones)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def person(role: str = "victim", **fields: Any) -> dict[str, Any]:
+    return {"role": role, **fields}
+
+
+def incident(ref: str = "INC-1", **fields: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "kind": "incident",
+        "ref": ref,
+        "reported_at": "2026-03-01T10:00:00Z",
+        "channel": "999",
+        "category": "harassment",
+        "narrative": "Caller reports repeated unwanted messages.",
+        "people": [
+            person(
+                "victim",
+                forenames="Alys",
+                surname="Penhallow",
+                dob="1991-04-12",
+                phones=["07700 900123"],
+            ),
+            person(
+                "suspect",
+                forenames="Gareth",
+                surname="Tregothnan",
+                relationship_to_victim="former_partner",
+            ),
+        ],
+    }
+    record.update(fields)
+    return record
+
+
+def order(ref: str = "NMO-1", **fields: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "kind": "order",
+        "ref": ref,
+        "order_type": "non_molestation",
+        "respondent": person("suspect", forenames="Gareth", surname="Tregothnan"),
+        "protected": [person("victim", forenames="Alys", surname="Penhallow")],
+        "starts": "2026-02-01",
+        "ends": "2027-02-01",
+        "conditions": "Not to contact the applicant directly or indirectly.",
+    }
+    record.update(fields)
+    return record

@@ -1,0 +1,133 @@
+"""Import: idempotent, updates with history, rejects bad lines among good ones, on both stores."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from factories import incident, order, person
+from threadline.ingest import import_files
+from threadline.store import summarise
+from threadline.store import tables as t
+
+
+def write_jsonl(path: Path, records: list[Any]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def test_records_are_stored_with_their_people_and_objects(engine: Engine, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "incidents.jsonl", [incident("INC-1"), order("NMO-1")])
+    report = import_files(engine, [path])
+    assert report.ok and report.counts.stored == 2
+    summary = summarise(engine)
+    assert (summary.incidents, summary.orders, summary.mentions) == (1, 1, 4)
+    with engine.connect() as conn:
+        phone = conn.execute(select(t.identifiers.c.raw, t.identifiers.c.value)).one()
+        when = conn.execute(select(t.incidents.c.reported_at)).scalar_one()
+    assert phone == ("07700 900123", "+447700900123")
+    assert when == datetime(2026, 3, 1, 10, tzinfo=UTC)
+
+
+def test_importing_the_same_file_twice_stores_each_record_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", [incident(f"INC-{i}") for i in range(5)])
+    first = import_files(engine, [path])
+    second = import_files(engine, [path])
+    assert first.counts.stored == 5
+    assert (second.counts.stored, second.counts.updated, second.counts.unchanged) == (0, 0, 5)
+    assert summarise(engine).incidents == 5
+    assert summarise(engine).mentions == 10
+
+
+def test_a_changed_record_is_updated_and_the_change_kept(engine: Engine, tmp_path: Path) -> None:
+    import_files(engine, [write_jsonl(tmp_path / "a.jsonl", [incident("INC-1")])])
+    changed = incident("INC-1", category="stalking", people=[person("victim", surname="Penhallow")])
+    report = import_files(engine, [write_jsonl(tmp_path / "b.jsonl", [changed])])
+    assert report.counts.updated == 1
+    with engine.connect() as conn:
+        category = conn.execute(select(t.incidents.c.category)).scalar_one()
+        history = conn.execute(select(t.record_history)).one()
+        people = conn.execute(select(func.count()).select_from(t.mentions)).scalar_one()
+    assert category == "stalking"
+    assert history.record_key == "incident:cad:INC-1"
+    assert history.before["category"] == "harassment"
+    assert history.after["category"] == "stalking"
+    assert people == 1  # the people were replaced, not added to
+
+
+def test_a_rejected_line_among_good_ones(engine: Engine, tmp_path: Path) -> None:
+    bad = incident("INC-2", people=[person("victim"), person("suspect", dob="31/02/1990")])
+    path = tmp_path / "incidents.jsonl"
+    path.write_text(
+        json.dumps(incident("INC-1"))
+        + "\n"
+        + json.dumps(bad)
+        + "\n"
+        + "{not json\n"
+        + json.dumps(incident("INC-3"))
+        + "\n"
+    )
+    report = import_files(engine, [path])
+    assert [str(r) for r in report.rejections] == [
+        'incidents.jsonl:2: people[1].dob: "31/02/1990" is not a date',
+        "incidents.jsonl:3: not valid JSON (Expecting property name enclosed in double quotes: "
+        "line 1 column 2 (char 1))",
+    ]
+    assert report.counts.stored == 2 and report.rejected == 2 and not report.ok
+    with engine.connect() as conn:
+        refs = conn.execute(select(t.incidents.c.ref).order_by(t.incidents.c.ref)).scalars()
+        assert list(refs) == ["INC-1", "INC-3"]
+
+
+def test_a_rejected_update_leaves_the_stored_record_alone(engine: Engine, tmp_path: Path) -> None:
+    import_files(engine, [write_jsonl(tmp_path / "a.jsonl", [incident("INC-1")])])
+    broken = incident("INC-1", channel="carrier pigeon")
+    report = import_files(engine, [write_jsonl(tmp_path / "b.jsonl", [broken])])
+    assert report.rejected == 1
+    with engine.connect() as conn:
+        assert conn.execute(select(t.incidents.c.channel)).scalar_one() == "999"
+
+
+def test_the_same_record_twice_in_one_file_is_stored_then_updated(
+    engine: Engine, tmp_path: Path
+) -> None:
+    records = [incident("INC-1"), incident("INC-1", category="stalking")]
+    report = import_files(engine, [write_jsonl(tmp_path / "a.jsonl", records)])
+    assert (report.counts.stored, report.counts.updated) == (1, 1)
+    assert summarise(engine).history == 1
+
+
+def test_csv_export_with_people_columns(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "ref,reported_at,channel,category,location,postcode,narrative,"
+        "p1_role,p1_forenames,p1_surname,p1_dob,p1_phones,p2_role,p2_surname,p2_dob\n"
+        "C-1,2026-03-01T10:00,101,harassment,14 Acacia Rd,ST16 2AB,texts,"
+        "victim,Alys,Penhallow,12/04/1991,07700 900123;07700900124,suspect,Tregothnan,\n"
+        "C-2,2026-03-02T10:00,101,harassment,,,texts,victim,Alys,Penhallow,,,"
+        "suspect,Tregothnan,30/02/1980\n"
+    )
+    report = import_files(engine, [path])
+    assert [str(r) for r in report.rejections] == [
+        'export.csv:3: p2_dob: "30/02/1980" is not a date'
+    ]
+    with engine.connect() as conn:
+        values = conn.execute(select(t.identifiers.c.value).order_by(t.identifiers.c.value))
+        assert list(values.scalars()) == ["+447700900123", "+447700900124"]
+        assert conn.execute(select(t.mentions.c.dob).where(t.mentions.c.position == "0")).scalar()
+
+
+def test_csv_with_an_unknown_column_is_refused_by_name(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("ref,reported_at,channel,category,p1_shoe_size\nC-1,2026-03-01,999,asb,9\n")
+    report = import_files(engine, [path])
+    assert [str(r) for r in report.rejections] == [
+        "export.csv:1: p1_shoe_size: is not a known column"
+    ]
+    assert summarise(engine).incidents == 0
