@@ -24,6 +24,7 @@ from threadline.normalise import (
     normalise_phone,
     normalise_registration,
 )
+from threadline.resolve.features import features_of
 from threadline.store import tables as t
 
 RECORD_TABLES: dict[str, Table] = {
@@ -148,9 +149,34 @@ def identifier_value(kind: str, raw: str, platform: str | None = None) -> str | 
     raise ValueError(f"unknown identifier kind {kind!r}")
 
 
+def mention_feature_row(mkey: str, key: str, person: PersonMention) -> dict[str, Any]:
+    """The linkage model's view of one mention, stored so batch and call time read the same."""
+    address = person.address
+    features = features_of(
+        {
+            "mention_id": mkey,
+            "forenames": person.forenames,
+            "surname": person.surname,
+            "dob": person.dob,
+            "sex": person.sex.value if person.sex else None,
+            "address_text": address.text if address else None,
+            "postcode": address.postcode if address else None,
+            "phones": person.phones,
+            "emails": person.emails,
+            "accounts": [(a.platform, a.handle) for a in person.accounts],
+            "vehicles": [v.registration for v in person.vehicles],
+        }
+    )
+    features.pop("unique_id")
+    features["mention_key"] = mkey
+    features["record_key"] = key
+    return features
+
+
 @dataclass
 class ChildRows:
     mentions: list[dict[str, Any]] = field(default_factory=list)
+    features: list[dict[str, Any]] = field(default_factory=list)
     identifiers: list[dict[str, Any]] = field(default_factory=list)
     crime_incidents: list[dict[str, Any]] = field(default_factory=list)
 
@@ -181,6 +207,7 @@ def child_rows(record: Record, key: str, into: ChildRows) -> None:
                 "description": person.description,
             }
         )
+        into.features.append(mention_feature_row(mkey, key, person))
         objects: list[tuple[str, str, str | None]] = [("phone", p, None) for p in person.phones]
         objects += [("email", e, None) for e in person.emails]
         objects += [("account", a.handle, a.platform) for a in person.accounts]
@@ -285,10 +312,13 @@ def write_batch(
             conn.execute(insert(table), new_rows)
     for chunk in _chunks(replaced):
         conn.execute(delete(t.mentions).where(t.mentions.c.record_key.in_(chunk)))
+        conn.execute(delete(t.mention_features).where(t.mention_features.c.record_key.in_(chunk)))
         conn.execute(delete(t.identifiers).where(t.identifiers.c.record_key.in_(chunk)))
         conn.execute(delete(t.crime_incidents).where(t.crime_incidents.c.crime_key.in_(chunk)))
     if children.mentions:
         conn.execute(insert(t.mentions), children.mentions)
+    if children.features:
+        conn.execute(insert(t.mention_features), children.features)
     if children.identifiers:
         conn.execute(insert(t.identifiers), children.identifiers)
     if children.crime_incidents:

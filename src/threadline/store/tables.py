@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -191,3 +192,187 @@ __all__ = [
     "record_history",
     "risk_assessments",
 ]
+
+
+# --- resolution: entities, their members, human judgements, the review queue -------------------
+
+#: A resolved real-world thing (for now, people). Its id is stable: it stays as records join.
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("label", String(250)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+#: Which entity each person mention was resolved to, how sure, and why (evidence in words).
+entity_members = Table(
+    "entity_members",
+    metadata,
+    Column("mention_key", String(200), primary_key=True),
+    Column("entity_id", String(40), ForeignKey("entities.id"), nullable=False, index=True),
+    Column("match_probability", Float),
+    Column("evidence", Document),
+    Column("assigned_at", UTCDateTime, nullable=False),
+    Column("assigned_by", String(80), nullable=False),
+)
+
+#: Append-only: every join, split and new entity, with who or what did it.
+entity_events = Table(
+    "entity_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("entity_id", String(40), nullable=False, index=True),
+    Column("mention_keys", Document, nullable=False),
+    Column("by", String(80), nullable=False),
+    Column("note", Text),
+)
+
+#: Append-only human judgements on a pair of mentions: same, different or unsure.
+judgements = Table(
+    "judgements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mention_a", String(200), nullable=False, index=True),
+    Column("mention_b", String(200), nullable=False, index=True),
+    Column("judgement", String(10), nullable=False),
+    Column("user", String(80), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("note", Text),
+)
+
+#: Pairs the model was unsure of, waiting for a reviewer.
+review_queue = Table(
+    "review_queue",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mention_a", String(200), nullable=False),
+    Column("mention_b", String(200), nullable=False),
+    Column("match_probability", Float, nullable=False),
+    Column("evidence", Document, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(12), nullable=False, default="open"),
+    UniqueConstraint("mention_a", "mention_b", name="uq_review_queue_pair"),
+)
+
+#: Each person mention as the linkage model sees it (see :mod:`threadline.resolve.features`),
+#: computed once at import; the indexed keys serve candidate retrieval at call time.
+mention_features = Table(
+    "mention_features",
+    metadata,
+    Column("mention_key", String(200), primary_key=True),
+    Column("record_key", String(160), nullable=False, index=True),
+    Column("forename", String(120)),
+    Column("forename_canonical", String(120)),
+    Column("forename_nicknames", Document),
+    Column("forename_phonetic", String(40)),
+    Column("forename_initial", String(4)),
+    Column("surname", String(120)),
+    Column("surname_phonetic", String(40)),
+    Column("dob", String(10)),
+    Column("dob_year", Integer),
+    Column("dob_month", Integer),
+    Column("dob_day", Integer),
+    Column("sex", String(10)),
+    Column("postcode", String(10)),
+    Column("postcode_sector", String(10)),
+    Column("address_key", String(300)),
+    Column("phones", Document),
+    Column("emails", Document),
+    Column("accounts", Document),
+    Column("vehicles", Document),
+    Index("ix_mention_features_surname_phonetic_dob_year", "surname_phonetic", "dob_year"),
+    Index("ix_mention_features_forename_surname", "forename_canonical", "surname_phonetic"),
+    Index("ix_mention_features_postcode_forename", "postcode", "forename_canonical"),
+    Index("ix_mention_features_dob_forename", "dob", "forename_canonical"),
+    Index("ix_mention_features_address_key", "address_key"),
+)
+
+# --- recognition: alerts and the research check --------------------------------------------
+
+#: An alert is raised once and then updated as incidents join it (``alert_key`` is its identity).
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("alert_key", String(300), nullable=False, unique=True),
+    Column("rule_id", String(60), nullable=False, index=True),
+    Column("first_incident_ref", String(60), nullable=False),
+    Column("incident_ref", String(60), nullable=False, index=True),
+    Column("people", Document, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("action", Text),
+    Column("cited", Document, nullable=False),
+    Column("severity", String(12)),
+    Column("details", Document),
+    Column("status", String(12), nullable=False, default="open"),
+    Column("raised_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+#: Every raise and update of an alert, append-only: which incident changed it and how.
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("alert_key", String(300), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("incident_ref", String(60), nullable=False),
+    Column("change", String(12), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+#: The research check: someone looked at an incident's linked history.
+history_views = Table(
+    "history_views",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("incident_ref", String(60), nullable=False, index=True),
+    Column("user", String(80), nullable=False),
+    Column("viewed_at", UTCDateTime, nullable=False),
+)
+
+# --- relationships between people outside incidents ---------------------------------------------
+
+associations = Table(
+    "associations",
+    metadata,
+    *_record_columns(),
+    Column("kind", String(30), nullable=False),
+    Column("since", Date),
+    UniqueConstraint("source", "ref", name="uq_associations_source_ref"),
+)
+
+# --- guard: users, roles and the hash-chained audit log -----------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(80), nullable=False, unique=True),
+    Column("display_name", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+#: Append-only; each row's hash covers its content and the previous row's hash.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("user", String(80), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("records", Document, nullable=False),
+    Column("purpose", Text),
+    Column("detail", Document),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
