@@ -1,0 +1,236 @@
+"""Person mentions as the linkage model sees them: one row of comparison-ready columns each.
+
+A *mention* is one appearance of a person in one record (a caller, a victim, a suspect on one
+incident). Before two mentions can be compared each value is cleaned by the value type that owns
+it (:mod:`threadline.normalise`) and the keys the comparisons and blocking rules need are derived
+(nickname representative, phonetic codes, postcode sector, date-of-birth parts).
+
+:func:`features_of` does this for one mention and is the only place it is done: the batch path
+(:func:`mention_features`, used for training and prediction) and the call-time path (scoring a
+new mention against candidates) both go through it, so the same mention always gets the same
+features.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from threadline.normalise import (
+    address_key,
+    canonical_forename,
+    first_forename,
+    nickname_group,
+    normalise_account,
+    normalise_email,
+    normalise_name,
+    normalise_phone,
+    normalise_postcode,
+    normalise_registration,
+    phonetic_key,
+    postcode_sector,
+)
+from threadline.normalise import (
+    surname_key as normalised_surname_key,
+)
+
+__all__ = [
+    "FEATURE_COLUMNS",
+    "FEATURE_SCHEMA",
+    "features_of",
+    "features_table",
+    "mention_features",
+    "parse_partial_date",
+]
+
+#: The Arrow schema of the model's input table; one column per feature, in this order.
+FEATURE_SCHEMA: pa.Schema = pa.schema(
+    [
+        ("unique_id", pa.string()),
+        ("forename", pa.string()),
+        ("forename_canonical", pa.string()),
+        ("forename_nicknames", pa.list_(pa.string())),
+        ("forename_phonetic", pa.string()),
+        ("forename_initial", pa.string()),
+        ("surname", pa.string()),
+        ("surname_phonetic", pa.string()),
+        ("dob", pa.string()),
+        ("dob_year", pa.int64()),
+        ("dob_month", pa.int64()),
+        ("dob_day", pa.int64()),
+        ("sex", pa.string()),
+        ("postcode", pa.string()),
+        ("postcode_sector", pa.string()),
+        ("address_key", pa.string()),
+        ("phones", pa.list_(pa.string())),
+        ("emails", pa.list_(pa.string())),
+        ("accounts", pa.list_(pa.string())),
+        ("vehicles", pa.list_(pa.string())),
+    ]
+)
+
+#: The names of the feature columns, in schema order.
+FEATURE_COLUMNS: tuple[str, ...] = tuple(FEATURE_SCHEMA.names)
+
+_LIST_COLUMNS = frozenset(
+    name for name in FEATURE_COLUMNS if pa.types.is_list(FEATURE_SCHEMA.field(name).type)
+)
+_INT_COLUMNS = ("dob_year", "dob_month", "dob_day")
+
+_PARTIAL_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+
+
+def parse_partial_date(
+    value: str | dt.date | None,
+) -> tuple[int | None, int | None, int | None]:
+    """Split an ISO date that may be partial (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``) into
+    year, month and day; parts not given, or not a date, are ``None``.
+
+    Day and month are kept even when they do not make a real date together (``1990-13-05``),
+    because a call handler who swapped day and month wrote exactly that, and the model's
+    "day and month swapped" level should still see it.
+
+    >>> parse_partial_date("1990-05")
+    (1990, 5, None)
+    """
+    if value is None:
+        return None, None, None
+    if isinstance(value, dt.date):
+        return value.year, value.month, value.day
+    match = _PARTIAL_DATE.match(str(value))
+    if match is None:
+        return None, None, None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if month is not None and not 1 <= month <= 31:
+        month = None
+        day = None
+    if day is not None and not 1 <= day <= 31:
+        day = None
+    return year, month, day
+
+
+def _full_date(year: int | None, month: int | None, day: int | None) -> str | None:
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _distinct(values: Iterable[str | None]) -> list[str]:
+    return sorted({value for value in values if value})
+
+
+_SEXES = {"m": "male", "male": "male", "f": "female", "female": "female", "other": "other"}
+
+
+def _sex(value: Any) -> str | None:
+    """ "male", "female" or "other"; not known (or anything else) is ``None``."""
+    if value is None:
+        return None
+    return _SEXES.get(str(getattr(value, "value", value)).strip().lower())
+
+
+def _phones(raw: Sequence[str] | None) -> list[str]:
+    return _distinct(normalise_phone(text) for text in raw or ())
+
+
+def _emails(raw: Sequence[str] | None) -> list[str]:
+    return _distinct(normalise_email(text) for text in raw or ())
+
+
+def _accounts(raw: Sequence[Sequence[str]] | None) -> list[str]:
+    return _distinct(normalise_account(platform, handle) for platform, handle in raw or ())
+
+
+def _vehicles(raw: Sequence[str] | None) -> list[str]:
+    return _distinct(normalise_registration(text) for text in raw or ())
+
+
+def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The model's features for one person mention.
+
+    ``row`` has the keys ``mention_id``, ``forenames``, ``surname``, ``dob`` (ISO, possibly
+    partial), ``sex``, ``address_text``, ``postcode``, ``phones`` (raw strings), ``emails``,
+    ``accounts`` (``(platform, handle)`` pairs) and ``vehicles``; any but ``mention_id`` may be
+    missing or ``None``. The result has exactly the keys of :data:`FEATURE_COLUMNS`; absent
+    values are ``None`` (scalars) or ``[]`` (lists).
+    """
+    forename = first_forename(row.get("forenames") or "") or None
+    if forename is not None:
+        forename = normalise_name(forename) or None
+    surname_text = row.get("surname")
+    surname = None
+    if surname_text:
+        surname = normalised_surname_key(surname_text) or normalise_name(surname_text) or None
+
+    year, month, day = parse_partial_date(row.get("dob"))
+
+    postcode = normalise_postcode(row.get("postcode") or "") if row.get("postcode") else None
+    address_text = row.get("address_text")
+    address = address_key(address_text, postcode) or None if address_text else None
+
+    return {
+        "unique_id": str(row["mention_id"]),
+        "forename": forename,
+        "forename_canonical": (canonical_forename(forename) or forename) if forename else None,
+        "forename_nicknames": sorted(nickname_group(forename)) if forename else [],
+        "forename_phonetic": phonetic_key(forename) if forename else None,
+        "forename_initial": forename[0] if forename else None,
+        "surname": surname,
+        "surname_phonetic": phonetic_key(surname) if surname else None,
+        "dob": _full_date(year, month, day),
+        "dob_year": year,
+        "dob_month": month if year is not None else None,
+        "dob_day": day if year is not None and month is not None else None,
+        "sex": _sex(row.get("sex")),
+        "postcode": postcode,
+        "postcode_sector": postcode_sector(postcode) if postcode else None,
+        "address_key": address,
+        "phones": _phones(row.get("phones")),
+        "emails": _emails(row.get("emails")),
+        "accounts": _accounts(row.get("accounts")),
+        "vehicles": _vehicles(row.get("vehicles")),
+    }
+
+
+def mention_features(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """The features of many mentions, one row each, in the columns of :data:`FEATURE_COLUMNS`.
+
+    Date-of-birth parts are nullable integers (``Int64``); list columns hold Python lists.
+    """
+    records = [features_of(row) for row in rows]
+    frame = pd.DataFrame.from_records(records, columns=list(FEATURE_COLUMNS))
+    for column in _INT_COLUMNS:
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def features_table(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Features as an Arrow table with :data:`FEATURE_SCHEMA`, ready for DuckDB.
+
+    An explicit schema keeps column types fixed whatever the data: an all-empty ``phones``
+    column is still a list of strings, an all-missing ``dob_year`` still an integer.
+    """
+    if isinstance(features, pd.DataFrame):
+        records = features.to_dict("records")
+    else:
+        records = [dict(row) for row in features]
+    columns: dict[str, list[Any]] = {name: [] for name in FEATURE_COLUMNS}
+    for record in records:
+        for name in FEATURE_COLUMNS:
+            value = record.get(name)
+            if name in _LIST_COLUMNS:
+                value = [] if value is None else list(value)
+            elif value is pd.NA or (isinstance(value, float) and value != value):
+                value = None
+            elif name in _INT_COLUMNS and value is not None:
+                value = int(value)
+            columns[name].append(value)
+    return pa.table(columns, schema=FEATURE_SCHEMA)

@@ -1,0 +1,513 @@
+"""The person-mention linkage model: training, saving, batch prediction and call-time scoring.
+
+The model is Splink's (Fellegi-Sunter) with the comparisons of
+:mod:`threadline.resolve.comparisons`, run on DuckDB in memory. A trained model is data: the
+Splink settings JSON with its m and u probabilities, the surname term frequencies it was trained
+with, and metadata saying what it was trained on (:class:`LinkageModel`).
+
+Two ways to score pairs, one set of weights:
+
+* :func:`predict_pairs` scores a whole table in batch with Splink, generating candidate pairs
+  with the model's blocking rules.
+* :func:`score_pairs` scores one new mention against candidates the caller already has (at call
+  time, from an index). Splink 5's own ``linker.inference.score_pairs`` gives the same numbers
+  but builds its SQL afresh on each call (~110-160 ms for 50 candidates on the reference
+  machine), so here each comparison's level is decided by its Python twin in
+  :mod:`threadline.resolve.comparisons` and weighted with the model's own level weights, read
+  from Splink's settings object. ``tests/resolve/test_linkage.py`` checks on thousands of pairs
+  that the two agree to within 1e-9.
+
+Surname weights are term-frequency adjusted (a shared rare surname says more than a shared
+common one). Both paths use the frequencies stored in the model, not those of whatever table is
+being scored, so a pair gets the same weight whichever batch it appears in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import splink
+from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+from splink.internals.misc import prob_to_match_weight
+from splink.internals.settings import Settings
+
+from threadline.resolve.comparisons import (
+    NEAR_CONCLUSIVE_M,
+    PersonComparison,
+    deterministic_rules,
+    person_comparisons,
+    prediction_blocking_rules,
+    settings_dict_extras,
+    training_blocking_rules,
+)
+from threadline.resolve.features import FEATURE_COLUMNS, features_table
+
+__all__ = [
+    "THREADLINE_MODEL_VERSION",
+    "LevelWeight",
+    "LinkageModel",
+    "load_model",
+    "predict_pairs",
+    "save_model",
+    "score_pairs",
+    "train_model",
+]
+
+#: Version of the model file layout and of the comparisons; bump when either changes.
+THREADLINE_MODEL_VERSION = 1
+
+#: Columns whose exact-match level is term-frequency adjusted.
+TF_COLUMNS: tuple[str, ...] = ("surname",)
+
+_DEFAULT_RECALL = 0.8
+
+#: The smallest m probability a trained level keeps. EM on a few thousand pairs cannot tell
+#: "one true match in ten thousand" from "never", and Splink would otherwise let m fall to
+#: 1e-300 (a weight of -900: no evidence could outweigh a moved house). At 1e-4 the strongest
+#: evidence against a match is about -13.
+MIN_M_PROBABILITY = NEAR_CONCLUSIVE_M
+
+
+@dataclass(frozen=True)
+class LevelWeight:
+    """One level of one comparison with its weight in the trained model.
+
+    ``position`` counts the null level as 0; ``gamma`` is Splink's comparison vector value
+    (-1 for the null level). ``tf_column`` is set when the level's weight is adjusted by the
+    term frequency of the agreeing value.
+    """
+
+    comparison: str
+    position: int
+    gamma: int
+    label: str
+    match_weight: float
+    m_probability: float | None
+    u_probability: float | None
+    is_null: bool
+    tf_column: str | None = None
+    tf_weight: float = 0.0
+    tf_minimum_u: float = 0.0
+    log2_u_exact: float = 0.0
+
+    def tf_adjustment(self, tf_left: float | None, tf_right: float | None) -> float:
+        """The term-frequency adjustment Splink adds to this level's weight (0 if none)."""
+        if self.tf_column is None or self.tf_weight == 0:
+            return 0.0
+        tf_lr = tf_left if tf_left is not None else tf_right
+        tf_rl = tf_right if tf_right is not None else tf_left
+        if tf_lr is None or tf_rl is None:
+            return 0.0
+        tf_u = max(tf_lr, tf_rl, self.tf_minimum_u)
+        return self.tf_weight * (self.log2_u_exact - math.log2(tf_u))
+
+
+@dataclass(frozen=True)
+class LinkageModel:
+    """A trained linkage model: Splink settings, term frequencies and where they came from.
+
+    ``metadata`` holds ``threadline_model_version``, ``trained_at``, ``training_rows``,
+    ``training_data_fingerprint``, ``splink_version`` and how it was trained.
+    ``term_frequencies`` maps a column to ``{value: relative frequency}``.
+    """
+
+    settings: dict[str, Any]
+    metadata: dict[str, Any]
+    term_frequencies: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as one JSON-ready dictionary (the saved file's content)."""
+        return {
+            "threadline": self.metadata,
+            "term_frequencies": self.term_frequencies,
+            "splink": self.settings,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LinkageModel:
+        """Rebuild a model from :meth:`to_dict`'s output; refuses unknown keys and versions."""
+        unknown = set(data) - {"threadline", "term_frequencies", "splink"}
+        if unknown:
+            raise ValueError(f"unknown keys in linkage model: {sorted(unknown)}")
+        metadata = dict(data["threadline"])
+        version = metadata.get("threadline_model_version")
+        if version != THREADLINE_MODEL_VERSION:
+            raise ValueError(
+                f"linkage model version {version!r} is not {THREADLINE_MODEL_VERSION}: retrain it"
+            )
+        return cls(
+            settings=dict(data["splink"]),
+            metadata=metadata,
+            term_frequencies={
+                column: {str(k): float(v) for k, v in values.items()}
+                for column, values in data.get("term_frequencies", {}).items()
+            },
+        )
+
+    @cached_property
+    def comparisons(self) -> list[PersonComparison]:
+        """The comparisons with their Python twins, checked against the saved settings."""
+        comparisons = person_comparisons()
+        names = [c.output_column_name for c in self.splink_settings.comparisons]
+        if names != [c.name for c in comparisons]:
+            raise ValueError(f"model comparisons {names} are not this code's comparisons")
+        return comparisons
+
+    @cached_property
+    def splink_settings(self) -> Settings:
+        """Splink's settings object for this model (DuckDB dialect)."""
+        return SettingsCreator.from_path_or_dict(self.settings).get_settings("duckdb")
+
+    @cached_property
+    def prior_match_weight(self) -> float:
+        """The match weight of the prior: the chance two random mentions are one person."""
+        prior = self.splink_settings.core_model_settings.probability_two_random_records_match
+        return float(prob_to_match_weight(prior))
+
+    @cached_property
+    def level_weights(self) -> dict[str, list[LevelWeight]]:
+        """Every comparison's levels with their trained weights, by comparison name."""
+        out: dict[str, list[LevelWeight]] = {}
+        for comparison in self.splink_settings.comparisons:
+            levels = comparison.comparison_levels
+            rows = []
+            for position, level in enumerate(levels):
+                tf_column = None
+                tf_weight = 0.0
+                log2_u_exact = 0.0
+                if (
+                    level._has_tf_adjustments
+                    and not level.is_null_level
+                    and not level._is_else_level
+                ):
+                    tf_column = level._tf_adjustment_input_column.input_name
+                    tf_weight = float(level._tf_adjustment_weight)
+                    u_exact = level._u_probability_corresponding_to_exact_match(levels)
+                    log2_u_exact = math.log2(u_exact)
+                rows.append(
+                    LevelWeight(
+                        comparison=comparison.output_column_name,
+                        position=position,
+                        gamma=int(level.comparison_vector_value),
+                        label=str(level.label_for_charts),
+                        match_weight=float(level._match_weight),
+                        m_probability=None if level.is_null_level else level.m_probability,
+                        u_probability=None if level.is_null_level else level.u_probability,
+                        is_null=bool(level.is_null_level),
+                        tf_column=tf_column,
+                        tf_weight=tf_weight,
+                        tf_minimum_u=float(level._tf_minimum_u_value),
+                        log2_u_exact=log2_u_exact,
+                    )
+                )
+            out[comparison.output_column_name] = rows
+        return out
+
+    def level_for_gamma(self, comparison: str, gamma: int) -> LevelWeight:
+        """The level of ``comparison`` whose comparison vector value is ``gamma``."""
+        for level in self.level_weights[comparison]:
+            if level.gamma == gamma:
+                return level
+        raise KeyError(f"{comparison} has no level with gamma {gamma}")
+
+    def term_frequency(self, column: str, value: Any) -> float | None:
+        """The stored relative frequency of ``value`` in ``column`` (None if unseen)."""
+        if value is None:
+            return None
+        return self.term_frequencies.get(column, {}).get(str(value))
+
+
+# -- Training -----------------------------------------------------------------------------------
+
+
+def features_fingerprint(features: pd.DataFrame) -> str:
+    """A SHA-256 of the feature rows, in unique_id order: which data a model was trained on."""
+    table = features_table(features).to_pylist()
+    table.sort(key=lambda row: row["unique_id"])
+    digest = hashlib.sha256()
+    for row in table:
+        digest.update(json.dumps(row, sort_keys=True, default=str).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _labels_table(labels: pd.DataFrame) -> pa.Table:
+    """Reviewer judgements as Splink's pairwise-labels table: only pairs judged the same."""
+    missing = {"unique_id_l", "unique_id_r"} - set(labels.columns)
+    if missing:
+        raise ValueError(f"labels need columns unique_id_l and unique_id_r; missing {missing}")
+    same = labels
+    if "is_match" in labels.columns:
+        same = labels[labels["is_match"].astype(bool)]
+    return pa.table(
+        {
+            "unique_id_l": [str(v) for v in same["unique_id_l"]],
+            "unique_id_r": [str(v) for v in same["unique_id_r"]],
+        }
+    )
+
+
+def _new_linker(
+    features: pd.DataFrame, settings: SettingsCreator | dict[str, Any]
+) -> tuple[Linker, DuckDBAPI]:
+    db_api = DuckDBAPI()
+    table = db_api.register(features_table(features))
+    return Linker(table, settings, log_level=None), db_api
+
+
+def train_model(
+    features: pd.DataFrame,
+    *,
+    trained_at: dt.datetime | str,
+    seed: int = 1,
+    max_pairs: float = 1e6,
+    prior: float | None = None,
+    recall: float = _DEFAULT_RECALL,
+    labels: pd.DataFrame | None = None,
+) -> LinkageModel:
+    """Train a linkage model on a table of mention features (unsupervised, reproducible).
+
+    Steps: the prior (``prior`` if given, else estimated from :func:`deterministic_rules`
+    assuming they find ``recall`` of true matches); u probabilities by random sampling of
+    ``max_pairs`` pairs with ``seed``; m probabilities by expectation maximisation, once for each
+    of :func:`training_blocking_rules`.
+
+    ``labels`` is the hook for reviewer judgements: a frame with ``unique_id_l``,
+    ``unique_id_r`` and optionally ``is_match``; the pairs judged the same (all, without
+    ``is_match``) re-estimate m with Splink's ``estimate_m_from_pairwise_labels`` after EM, so
+    the judgements win where they have something to say.
+
+    ``trained_at`` is passed in, not read from a clock, so training is a pure function of its
+    arguments.
+    """
+    if features.empty:
+        raise ValueError("cannot train a linkage model on no mentions")
+    if features["unique_id"].duplicated().any():
+        raise ValueError("mention features have duplicate unique_id values")
+    settings = SettingsCreator(
+        comparisons=[c.creator for c in person_comparisons()],
+        blocking_rules_to_generate_predictions=prediction_blocking_rules(),
+        probability_two_random_records_match=prior if prior is not None else 0.0001,
+        **settings_dict_extras(),
+    )
+    linker, db_api = _new_linker(features, settings)
+
+    term_frequencies: dict[str, dict[str, float]] = {}
+    for column in TF_COLUMNS:
+        tf = linker.table_management.compute_tf_table(column).as_pandas_dataframe()
+        term_frequencies[column] = {
+            str(value): float(freq)
+            for value, freq in zip(tf[column], tf[f"tf_{column}"], strict=True)
+            if value is not None and not pd.isna(value)
+        }
+
+    if prior is None:
+        linker.training.estimate_probability_two_random_records_match(
+            deterministic_rules(), recall=recall
+        )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    for rule in training_blocking_rules():
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    labelled_pairs = 0
+    if labels is not None and not labels.empty:
+        labels_table = _labels_table(labels)
+        labelled_pairs = labels_table.num_rows
+        if labelled_pairs:
+            registered = db_api.register(labels_table)
+            linker.training.estimate_m_from_pairwise_labels(registered)
+
+    trained = linker.misc.save_model_to_json()
+    trained.pop("linker_uid", None)
+    neutralised = _neutralise_unestimated_levels(linker, trained)
+    metadata = {
+        "threadline_model_version": THREADLINE_MODEL_VERSION,
+        "trained_at": trained_at.isoformat() if isinstance(trained_at, dt.datetime) else trained_at,
+        "training_rows": len(features),
+        "training_data_fingerprint": features_fingerprint(features),
+        "splink_version": splink.__version__,
+        "seed": seed,
+        "max_pairs": max_pairs,
+        "prior": "fixed" if prior is not None else f"estimated (recall {recall})",
+        "labelled_pairs": labelled_pairs,
+        "adjusted_levels": neutralised,
+    }
+    return LinkageModel(settings=trained, metadata=metadata, term_frequencies=term_frequencies)
+
+
+def _neutralise_unestimated_levels(linker: Linker, settings: dict[str, Any]) -> list[str]:
+    """Settle the m probabilities EM could not estimate, and floor those it set near zero.
+
+    EM leaves a level "not observed" when none of its blocked pairs fell into it. For the last
+    level of a comparison ("differs") among pairs chosen to be near-certain matches, that is
+    evidence: true matches rarely differ, so m is set to :data:`MIN_M_PROBABILITY`. For a level
+    between agreement and disagreement (a sounds-alike forename, the same postcode sector) it
+    only means the level is rare; Splink would use m = 1e-6 and so make a near-miss count as
+    strong evidence *against* a match, so it is given m = u instead: no evidence either way.
+    Every estimated m below :data:`MIN_M_PROBABILITY` is raised to it.
+
+    Edits ``settings`` (the saved JSON) in place; returns what was changed, in words, for the
+    model's metadata.
+    """
+    changed = []
+    live = linker._settings_obj.comparisons
+    for comparison, saved in zip(live, settings["comparisons"], strict=True):
+        levels = zip(comparison.comparison_levels, saved["comparison_levels"], strict=True)
+        for level, saved_level in levels:
+            if level.is_null_level:
+                continue
+            name = f"{comparison.output_column_name}: {level.label_for_charts}"
+            u_known = level._u_probability not in (None, LEVEL_NOT_OBSERVED_TEXT)
+            u = float(level.u_probability) if u_known else 1.0
+            if not u_known:
+                saved_level["u_probability"] = u
+            m_known = level._m_probability not in (None, LEVEL_NOT_OBSERVED_TEXT)
+            if not m_known and level._is_else_level:
+                saved_level["m_probability"] = MIN_M_PROBABILITY
+                changed.append(f"{name} (not seen among matches, m = {MIN_M_PROBABILITY})")
+            elif not m_known:
+                saved_level["m_probability"] = u
+                changed.append(f"{name} (not seen among matches, m = u)")
+            elif float(level.m_probability) < MIN_M_PROBABILITY:
+                saved_level["m_probability"] = MIN_M_PROBABILITY
+                changed.append(f"{name} (m raised to {MIN_M_PROBABILITY})")
+    return changed
+
+
+def save_model(model: LinkageModel, path: str | Path) -> None:
+    """Write the model to a JSON file."""
+    Path(path).write_text(json.dumps(model.to_dict(), indent=2, sort_keys=True), encoding="utf-8")
+
+
+def load_model(path: str | Path) -> LinkageModel:
+    """Read a model written by :func:`save_model`."""
+    return LinkageModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+# -- Batch prediction ---------------------------------------------------------------------------
+
+
+def _register_term_frequencies(linker: Linker, db_api: DuckDBAPI, model: LinkageModel) -> None:
+    for column in TF_COLUMNS:
+        values = model.term_frequencies.get(column, {})
+        table = pa.table(
+            {column: list(values), f"tf_{column}": list(values.values())},
+            schema=pa.schema([(column, pa.string()), (f"tf_{column}", pa.float64())]),
+        )
+        linker.table_management.register_term_frequency_lookup(db_api.register(table), column)
+
+
+def gamma_columns(model: LinkageModel) -> list[str]:
+    """The ``gamma_<comparison>`` columns of the model, in comparison order."""
+    return [f"gamma_{name}" for name in model.level_weights]
+
+
+def predict_pairs(
+    model: LinkageModel,
+    features: pd.DataFrame,
+    threshold_match_probability: float | None = 0.5,
+) -> pd.DataFrame:
+    """Score every pair the model's blocking rules find in ``features`` (batch, DuckDB).
+
+    Returns one row per pair at or above the threshold (all blocked pairs if ``None``) with
+    ``unique_id_l``, ``unique_id_r``, ``match_weight``, ``match_probability``, a
+    ``gamma_<comparison>`` column per comparison, and each side's feature values
+    (``<column>_l``, ``<column>_r``) for explanations.
+    """
+    linker, db_api = _new_linker(features, model.settings)
+    _register_term_frequencies(linker, db_api, model)
+    predictions = linker.inference.predict(
+        threshold_match_probability=threshold_match_probability, warning_mode="never"
+    ).as_pandas_dataframe()
+    first = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    first += gamma_columns(model)
+    rest = [c for c in predictions.columns if c not in first and c != "match_key"]
+    return predictions[first + rest].reset_index(drop=True)
+
+
+# -- Call-time scoring --------------------------------------------------------------------------
+
+
+def _match_probability(match_weight: float) -> float:
+    # The same formula, and the same overflow guard, as Splink's predict SQL.
+    if match_weight >= 0:
+        return 1.0 / (1.0 + 2.0 ** (-match_weight))
+    return 2.0**match_weight / (1.0 + 2.0**match_weight)
+
+
+def score_pair_levels(
+    model: LinkageModel, left: Mapping[str, Any], right: Mapping[str, Any]
+) -> tuple[float, list[tuple[LevelWeight, float]]]:
+    """Score one pair of feature rows: the total match weight and, per comparison, the level it
+    fell in with that level's contribution (its weight plus any term-frequency adjustment)."""
+    total = model.prior_match_weight
+    parts: list[tuple[LevelWeight, float]] = []
+    for comparison in model.comparisons:
+        level = model.level_weights[comparison.name][comparison.level_of(left, right)]
+        total += level.match_weight
+        contribution = level.match_weight
+        if level.tf_column is not None:
+            adjustment = level.tf_adjustment(
+                model.term_frequency(level.tf_column, left[level.tf_column]),
+                model.term_frequency(level.tf_column, right[level.tf_column]),
+            )
+            total += adjustment
+            contribution += adjustment
+        parts.append((level, contribution))
+    return total, parts
+
+
+def _as_records(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return features_table(features).to_pylist()
+
+
+def score_pairs(
+    model: LinkageModel,
+    new_row_features: Mapping[str, Any],
+    candidate_features: pd.DataFrame | Sequence[Mapping[str, Any]],
+) -> pd.DataFrame:
+    """Score one new mention against candidate mentions (call time, no blocking, no database).
+
+    ``new_row_features`` is :func:`threadline.resolve.features.features_of` of the new
+    mention; ``candidate_features`` are feature rows (a frame from
+    :func:`~threadline.resolve.features.mention_features` or a list of ``features_of`` dicts).
+    The weights equal those :func:`predict_pairs` gives the same pair. Returns one row per
+    candidate, strongest first, with ``unique_id_l`` (the new mention), ``unique_id_r``,
+    ``match_weight``, ``match_probability``, ``gamma_<comparison>`` and ``mw_<comparison>``
+    (each comparison's contribution).
+    """
+    new = _as_records([new_row_features])[0]
+    rows = []
+    for candidate in _as_records(candidate_features):
+        total, parts = score_pair_levels(model, new, candidate)
+        row: dict[str, Any] = {
+            "unique_id_l": new["unique_id"],
+            "unique_id_r": candidate["unique_id"],
+            "match_weight": total,
+            "match_probability": _match_probability(total),
+        }
+        for level, _ in parts:
+            row[f"gamma_{level.comparison}"] = level.gamma
+        for level, contribution in parts:
+            row[f"mw_{level.comparison}"] = contribution
+        for column in FEATURE_COLUMNS[1:]:
+            row[f"{column}_l"] = new[column]
+            row[f"{column}_r"] = candidate[column]
+        rows.append(row)
+    columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    columns += gamma_columns(model) + [f"mw_{name}" for name in model.level_weights]
+    columns += [f"{c}_{side}" for c in FEATURE_COLUMNS[1:] for side in ("l", "r")]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values("match_weight", ascending=False, kind="stable").reset_index(drop=True)

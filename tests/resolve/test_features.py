@@ -1,0 +1,120 @@
+"""Mention features: awkward rows become comparison-ready values, in batch or one at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from threadline.resolve import FEATURE_COLUMNS, features_of, mention_features
+from threadline.resolve.features import features_table, parse_partial_date
+
+
+def mention(mention_id: str = "m1", **fields: object) -> dict[str, object]:
+    return {"mention_id": mention_id, **fields}
+
+
+def test_nickname_shares_the_canonical_forename_of_the_formal_name() -> None:
+    jon = features_of(mention(forenames="Jon", surname="Pritchard"))
+    jonathan = features_of(mention(forenames="JONATHAN Paul", surname="pritchard"))
+    assert jon["forename"] == "jon"
+    assert jonathan["forename"] == "jonathan"
+    assert jon["forename_canonical"] == jonathan["forename_canonical"]
+    assert "jonathan" in jon["forename_nicknames"]
+    assert jon["surname"] == jonathan["surname"] == "pritchard"
+    assert jon["surname_phonetic"] == jonathan["surname_phonetic"] is not None
+
+
+def test_initial_keeps_its_letter() -> None:
+    row = features_of(mention(forenames="J.", surname="Smith"))
+    assert row["forename"] == "j"
+    assert row["forename_initial"] == "j"
+
+
+def test_dates_of_birth_full_partial_swapped_and_missing() -> None:
+    full = features_of(mention(dob="1984-03-07"))
+    assert (full["dob"], full["dob_year"], full["dob_month"], full["dob_day"]) == (
+        "1984-03-07",
+        1984,
+        3,
+        7,
+    )
+    # day and month swapped into an impossible date: the parts survive for the swap level
+    swapped = features_of(mention(dob="1984-13-05"))
+    assert swapped["dob"] is None
+    assert (swapped["dob_year"], swapped["dob_month"], swapped["dob_day"]) == (1984, 13, 5)
+    partial = features_of(mention(dob="1984-03"))
+    assert (partial["dob"], partial["dob_year"], partial["dob_month"], partial["dob_day"]) == (
+        None,
+        1984,
+        3,
+        None,
+    )
+    for missing in (None, "", "not known"):
+        row = features_of(mention(dob=missing))
+        assert row["dob"] is row["dob_year"] is row["dob_month"] is row["dob_day"] is None
+    assert parse_partial_date(dt.date(2001, 2, 3)) == (2001, 2, 3)
+
+
+def test_phones_in_different_formats_become_one_e164_number() -> None:
+    row = features_of(
+        mention(phones=["07700 900555", "+44 7700 900555", "(07700) 900-555", "0044 7700900555"])
+    )
+    assert row["phones"] == ["+447700900555"]
+
+
+def test_lists_are_cleaned_deduplicated_and_sorted() -> None:
+    row = features_of(
+        mention(
+            emails=["Jon.P@Example.com ", "jon.p@example.com"],
+            accounts=[("Facebook", "@JonP"), ("facebook", "jonp")],
+            vehicles=["ab12 cde", "AB12CDE"],
+            phones=[],
+        )
+    )
+    assert row["emails"] == ["jon.p@example.com"]
+    assert len(row["accounts"]) == 1 and row["accounts"][0].startswith("facebook:")
+    assert row["vehicles"] == ["AB12CDE"]
+    assert row["phones"] == []
+
+
+def test_address_and_postcode() -> None:
+    a = features_of(mention(address_text="12 Mill Lane, Leeds", postcode="ls62ab"))
+    b = features_of(mention(address_text="12, MILL LN", postcode="LS6 2AB"))
+    assert a["postcode"] == "LS6 2AB"
+    assert a["postcode_sector"] == "LS6 2"
+    assert a["address_key"] is not None
+    assert a["address_key"] == b["address_key"]
+
+
+def test_empty_mention_has_every_column_and_nothing_in_it() -> None:
+    row = features_of(mention("only-an-id"))
+    assert tuple(row) == FEATURE_COLUMNS
+    assert row["unique_id"] == "only-an-id"
+    assert all(row[c] in (None, []) for c in FEATURE_COLUMNS if c != "unique_id")
+
+
+def test_batch_and_single_features_are_the_same() -> None:
+    rows = [
+        mention("a", forenames="Gaz", surname="O'Neil", dob="1979-02", phones=["07700900123"]),
+        mention("b", forenames="Becky", surname="Hughes", dob=None, sex="F"),
+    ]
+    frame = mention_features(rows)
+    assert list(frame.columns) == list(FEATURE_COLUMNS)
+    assert str(frame["dob_year"].dtype) == "Int64"
+    for row, (_, batch) in zip(rows, frame.iterrows(), strict=True):
+        single = features_of(row)
+        for column in FEATURE_COLUMNS:
+            value = batch[column]
+            expected = single[column]
+            if expected is None:
+                assert pd.isna(value)
+            else:
+                assert value == expected
+
+
+def test_features_table_keeps_types_when_a_column_is_all_empty() -> None:
+    table = features_table(mention_features([mention("a"), mention("b")]))
+    assert str(table.schema.field("phones").type) == "list<item: string>"
+    assert str(table.schema.field("dob_year").type) == "int64"
+    assert table.column("dob_year").null_count == 2

@@ -1,0 +1,211 @@
+"""The linkage model: what it links on generated data, saving it, and call-time scoring."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from threadline.resolve import (
+    THREADLINE_MODEL_VERSION,
+    LinkageModel,
+    features_of,
+    load_model,
+    mention_features,
+    predict_pairs,
+    save_model,
+    score_pairs,
+    train_model,
+)
+
+THRESHOLD = 0.5
+
+
+@pytest.fixture(scope="module")
+def pairs(model: LinkageModel, features: pd.DataFrame) -> pd.DataFrame:
+    return predict_pairs(model, features, threshold_match_probability=None)
+
+
+def _truth_column(pairs: pd.DataFrame, population: Any) -> pd.Series:
+    truth = population.truth
+    return pd.Series(
+        [
+            truth[a] == truth[b]
+            for a, b in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
+        ],
+        index=pairs.index,
+    )
+
+
+def test_model_records_what_it_was_trained_on(model: LinkageModel, features: pd.DataFrame) -> None:
+    meta = model.metadata
+    assert meta["threadline_model_version"] == THREADLINE_MODEL_VERSION
+    assert meta["trained_at"] == "2026-01-01T00:00:00+00:00"
+    assert meta["training_rows"] == len(features)
+    assert len(meta["training_data_fingerprint"]) == 64
+    assert meta["splink_version"].startswith("5.")
+    assert "pritchard" in model.term_frequencies["surname"]
+
+
+def test_links_most_true_pairs_and_few_false_ones(pairs: pd.DataFrame, population: Any) -> None:
+    same = _truth_column(pairs, population)
+    linked = pairs["match_probability"] >= THRESHOLD
+    precision = (linked & same).sum() / linked.sum()
+    counts = pd.Series(population.truth).value_counts()
+    true_pairs = int((counts * (counts - 1) // 2).sum())
+    recall = (linked & same).sum() / true_pairs
+    assert precision > 0.98
+    assert recall > 0.7
+
+
+def test_links_nickname_with_day_and_month_swapped(
+    model: LinkageModel, pairs: pd.DataFrame
+) -> None:
+    nickname = model.level_weights["forename"][2]
+    swapped = model.level_weights["dob"][2]
+    assert "nickname" in nickname.label and "swapped" in swapped.label
+    hard = pairs[
+        (pairs["gamma_forename"] == nickname.gamma) & (pairs["gamma_dob"] == swapped.gamma)
+    ]
+    assert len(hard) >= 3
+    assert (hard["match_probability"] >= THRESHOLD).mean() >= 0.9
+
+    jonathan = features_of(
+        {
+            "mention_id": "probe-1",
+            "forenames": "Jonathan",
+            "surname": "Pritchard",
+            "dob": "1984-03-07",
+            "address_text": "12 Mill Lane",
+            "postcode": "LS6 2AB",
+        }
+    )
+    jon = features_of(
+        {
+            "mention_id": "probe-2",
+            "forenames": "Jon",
+            "surname": "PRITCHARD",
+            "dob": "1984-07-03",
+            "address_text": "12 Mill Ln",
+            "postcode": "LS62AB",
+        }
+    )
+    scored = score_pairs(model, jonathan, [jon])
+    assert scored.loc[0, "match_probability"] >= THRESHOLD
+
+
+def _household_pairs(population: Any, kind: str) -> set[frozenset[str]]:
+    ids = population.households[kind]
+    by_person = {p.person_id: p for p in population.people}
+    out = set()
+    for a, b in zip(ids[::2], ids[1::2], strict=True):
+        for m1, m2 in itertools.product(by_person[a].mentions, by_person[b].mentions):
+            out.add(frozenset((m1["mention_id"], m2["mention_id"])))
+    return out
+
+
+def _scored_household_pairs(pairs: pd.DataFrame, population: Any, kind: str) -> pd.DataFrame:
+    wanted = _household_pairs(population, kind)
+    keys = [frozenset(p) for p in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)]
+    return pairs[[k in wanted for k in keys]]
+
+
+def test_does_not_link_father_and_son_when_both_dates_of_birth_are_known(
+    pairs: pd.DataFrame, population: Any
+) -> None:
+    scored = _scored_household_pairs(pairs, population, "father_son")
+    both_dobs = scored[scored["dob_l"].notna() & scored["dob_r"].notna()]
+    assert len(both_dobs) >= 10  # the same name at the same address: blocking finds them
+    assert (both_dobs["match_probability"] < THRESHOLD).all()
+
+
+def test_does_not_link_twins(pairs: pd.DataFrame, population: Any) -> None:
+    scored = _scored_household_pairs(pairs, population, "twins")
+    assert len(scored) >= 10  # same surname, date of birth and address: blocking finds them
+    named = scored[scored["forename_l"].notna() & scored["forename_r"].notna()]
+    assert (named["match_probability"] < THRESHOLD).all()
+
+
+def test_save_and_load_give_identical_predictions(
+    model: LinkageModel, features: pd.DataFrame, pairs: pd.DataFrame, tmp_path: Path
+) -> None:
+    path = tmp_path / "model.json"
+    save_model(model, path)
+    loaded = load_model(path)
+    assert loaded.metadata == model.metadata
+    assert loaded.term_frequencies == model.term_frequencies
+    again = predict_pairs(loaded, features, threshold_match_probability=None)
+    key = ["unique_id_l", "unique_id_r"]
+    left = pairs.sort_values(key).reset_index(drop=True)
+    right = again.sort_values(key).reset_index(drop=True)
+    assert left[key].equals(right[key])
+    assert (left["match_weight"] == right["match_weight"]).all()
+
+
+def test_load_refuses_unknown_keys_and_versions(model: LinkageModel) -> None:
+    data = model.to_dict()
+    with pytest.raises(ValueError, match="unknown keys"):
+        LinkageModel.from_dict({**data, "extra": 1})
+    with pytest.raises(ValueError, match="version"):
+        LinkageModel.from_dict(
+            {**data, "threadline": {**data["threadline"], "threadline_model_version": 0}}
+        )
+
+
+def test_call_time_weights_equal_batch_weights(
+    model: LinkageModel, features: pd.DataFrame, pairs: pd.DataFrame
+) -> None:
+    by_id = {row["unique_id"]: row for row in features.to_dict("records")}
+    batch = pairs.set_index(["unique_id_l", "unique_id_r"])
+    gammas = [c for c in pairs.columns if c.startswith("gamma_")]
+    checked = 0
+    for left_id, group in pairs.groupby("unique_id_l"):
+        candidates = [by_id[i] for i in group["unique_id_r"]]
+        scored = score_pairs(model, by_id[left_id], candidates)
+        for _, row in scored.iterrows():
+            expected = batch.loc[(left_id, row["unique_id_r"])]
+            assert abs(row["match_weight"] - expected["match_weight"]) < 1e-9
+            assert abs(row["match_probability"] - expected["match_probability"]) < 1e-9
+            for gamma in gammas:
+                assert row[gamma] == expected[gamma], gamma
+            checked += 1
+    assert checked == len(pairs) > 1000
+    # every level of every comparison but a few rare ones is exercised
+    for gamma in gammas:
+        assert pairs[gamma].nunique() >= 3, gamma
+
+
+def test_call_time_scoring_is_symmetric_and_sorted(
+    model: LinkageModel, features: pd.DataFrame
+) -> None:
+    rows = features.head(40).to_dict("records")
+    scored = score_pairs(model, rows[0], rows[1:])
+    assert list(scored["match_weight"]) == sorted(scored["match_weight"], reverse=True)
+    for _, row in scored.head(5).iterrows():
+        other = next(r for r in rows if r["unique_id"] == row["unique_id_r"])
+        back = score_pairs(model, other, [rows[0]])
+        assert abs(back.loc[0, "match_weight"] - row["match_weight"]) < 1e-12
+
+
+def test_labelled_pairs_hook_estimates_m_from_reviewer_judgements(
+    make_population: Callable[..., Any],
+) -> None:
+    small = make_population(n_people=80, seed=11)
+    feats = mention_features(small.rows)
+    truth = small.truth
+    ids = sorted(truth)
+    same = [(a, b) for a, b in itertools.combinations(ids, 2) if truth[a] == truth[b]]
+    labels = pd.DataFrame(
+        {
+            "unique_id_l": [a for a, _ in same] + [ids[0]],
+            "unique_id_r": [b for _, b in same] + [ids[-1]],
+            "is_match": [True] * len(same) + [False],
+        }
+    )
+    model = train_model(feats, trained_at="2026-01-02", seed=1, max_pairs=5e4, labels=labels)
+    assert model.metadata["labelled_pairs"] == len(same)
+    assert not predict_pairs(model, feats).empty
