@@ -1,0 +1,254 @@
+"""The input of recognition: plain values for events, orders and associations of resolved entities.
+
+Every person here is an *entity id*: entity resolution has already decided which mentions are the
+same person. A :class:`History` is what storage hands the recogniser for one new event: the earlier
+events of the same entities, the orders that bind or protect them, what is known about who is whose
+family, and which incidents already have a DASH risk assessment. Values check themselves on
+construction, so a misspelt role or a naive time stamp is an error here, not a silent miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from threadline.model import (
+    FORCE_TIMEZONE,
+    Category,
+    Channel,
+    OrderType,
+    Qualifier,
+    Relationship,
+    Role,
+)
+
+EventKind = Literal["incident", "crime"]
+
+_ROLES = frozenset(r.value for r in Role)
+_RELATIONSHIPS = frozenset(r.value for r in Relationship)
+_CATEGORIES = frozenset(c.value for c in Category)
+_QUALIFIERS = frozenset(q.value for q in Qualifier)
+_CHANNELS = frozenset(c.value for c in Channel)
+_ORDER_TYPES = frozenset(o.value for o in OrderType)
+
+#: Plain-English names of order types, as an officer would say them.
+ORDER_LABELS: Mapping[str, str] = {
+    "non_molestation": "non-molestation order",
+    "restraining": "restraining order",
+    "stalking_protection": "stalking protection order",
+    "domestic_violence_protection": "domestic violence protection order",
+    "domestic_violence_protection_notice": "domestic violence protection notice",
+    "bail_conditions": "bail conditions",
+}
+
+
+def _check(value: str | None, allowed: frozenset[str], what: str) -> None:
+    if value is not None and value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(sorted(allowed))}")
+
+
+def _need_text(value: str, what: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{what} must be a non-empty string")
+
+
+@dataclass(frozen=True)
+class Party:
+    """One resolved person in one event, with their part in it."""
+
+    entity_id: str
+    role: str
+    relationship_to_victim: str | None = None
+
+    def __post_init__(self) -> None:
+        _need_text(self.entity_id, "entity_id")
+        _check(str(self.role), _ROLES, "role")
+        _check(self.relationship_to_victim, _RELATIONSHIPS, "relationship_to_victim")
+
+
+@dataclass(frozen=True)
+class Event:
+    """An incident (a call for service) or a crime (recorded under the Counting Rules).
+
+    ``reported_at`` must carry a time zone. ``history_viewed`` is ``None`` while unknown (a call
+    still being handled) and ``False`` only once the system knows the linked history was never
+    opened.
+    Crimes name their ``offence``/``offence_code`` and the ``incident_refs`` they came from;
+    incidents name their ``crime_refs``. Either side of that link is enough.
+    """
+
+    ref: str
+    kind: EventKind
+    reported_at: datetime
+    category: str = "other"
+    closing_category: str | None = None
+    qualifiers: frozenset[str] = frozenset()
+    channel: str | None = None
+    narrative: str = ""
+    location_key: str | None = None
+    parties: tuple[Party, ...] = ()
+    crime_refs: tuple[str, ...] = ()
+    incident_refs: tuple[str, ...] = ()
+    offence: str | None = None
+    offence_code: str | None = None
+    history_viewed: bool | None = None
+
+    def __post_init__(self) -> None:
+        _need_text(self.ref, "ref")
+        _check(self.kind, frozenset({"incident", "crime"}), "event kind")
+        if not isinstance(self.reported_at, datetime) or self.reported_at.tzinfo is None:
+            raise ValueError(f"{self.ref}: reported_at must be a datetime with a time zone")
+        _check(str(self.category), _CATEGORIES, "category")
+        _check(self.closing_category, _CATEGORIES, "closing category")
+        _check(self.channel, _CHANNELS, "channel")
+        # Accept any iterable for the collection fields, store immutable ones.
+        object.__setattr__(self, "qualifiers", frozenset(str(q) for q in self.qualifiers))
+        for qualifier in self.qualifiers:
+            _check(qualifier, _QUALIFIERS, "qualifier")
+        object.__setattr__(self, "parties", tuple(self.parties))
+        object.__setattr__(self, "crime_refs", tuple(self.crime_refs))
+        object.__setattr__(self, "incident_refs", tuple(self.incident_refs))
+
+    @property
+    def is_incident(self) -> bool:
+        return self.kind == "incident"
+
+    @property
+    def day(self) -> date:
+        """The calendar day of the report, in the force's own time zone."""
+        return self.reported_at.astimezone(FORCE_TIMEZONE).date()
+
+    @property
+    def categories(self) -> frozenset[str]:
+        """Opening and closing categories together (either may show what happened)."""
+        found = {str(self.category)}
+        if self.closing_category:
+            found.add(str(self.closing_category))
+        return frozenset(found)
+
+    @property
+    def is_domestic(self) -> bool:
+        return "domestic" in self.categories or "domestic" in self.qualifiers
+
+    def entities(self, *roles: str) -> tuple[str, ...]:
+        """Entity ids with any of ``roles`` (everyone when none is given), in order, once each."""
+        seen: dict[str, None] = {}
+        for party in self.parties:
+            if not roles or party.role in roles:
+                seen.setdefault(party.entity_id, None)
+        return tuple(seen)
+
+    @property
+    def suspects(self) -> tuple[str, ...]:
+        return self.entities("suspect")
+
+    @property
+    def victims(self) -> tuple[str, ...]:
+        """The victims; when none is recorded, the callers (most callers report for themselves)."""
+        return self.entities("victim") or tuple(
+            e for e in self.entities("caller") if e not in self.suspects
+        )
+
+    def relationship(self, entity_id: str) -> str | None:
+        """What ``entity_id`` is to the victim of this event, if recorded."""
+        for party in self.parties:
+            if party.entity_id == entity_id and party.relationship_to_victim:
+                return party.relationship_to_victim
+        return None
+
+
+@dataclass(frozen=True)
+class Order:
+    """A court order, notice or bail conditions: who it binds, who it protects, and when."""
+
+    ref: str
+    order_type: str
+    respondent: str
+    protected: tuple[str, ...]
+    starts: date
+    ends: date | None = None
+    interim: bool = False
+    conditions: str = ""
+    court: str | None = None
+
+    def __post_init__(self) -> None:
+        _need_text(self.ref, "ref")
+        _check(str(self.order_type), _ORDER_TYPES, "order type")
+        _need_text(self.respondent, "respondent")
+        object.__setattr__(self, "protected", tuple(self.protected))
+        if not self.protected:
+            raise ValueError(f"{self.ref}: an order protects at least one person")
+        if self.ends is not None and self.ends < self.starts:
+            raise ValueError(f"{self.ref}: ends before it starts")
+
+    def active_on(self, day: date) -> bool:
+        """In force on ``day``: started, and not yet ended (the end day still counts)."""
+        return self.starts <= day and (self.ends is None or day <= self.ends)
+
+    @property
+    def label(self) -> str:
+        """``interim non-molestation order``, ``restraining order``..."""
+        name = ORDER_LABELS[str(self.order_type)]
+        return f"interim {name}" if self.interim else name
+
+
+@dataclass(frozen=True)
+class Association:
+    """A known tie between two entities: ``family``, ``friend``, ``colleague``, ``lives_with``..."""
+
+    a: str
+    b: str
+    kind: str
+
+    def __post_init__(self) -> None:
+        _need_text(self.a, "a")
+        _need_text(self.b, "b")
+        _need_text(self.kind, "kind")
+        object.__setattr__(self, "kind", self.kind.strip().lower())
+
+    def other(self, entity_id: str) -> str | None:
+        """The entity at the other end, or ``None`` when ``entity_id`` is not on this tie."""
+        if entity_id == self.a:
+            return self.b
+        if entity_id == self.b:
+            return self.a
+        return None
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything already known that is linked to a new event's entities.
+
+    ``dash_assessed`` holds the refs of incidents with a completed DASH risk assessment. ``labels``
+    maps entity ids and location keys to display names for the reasons (ids are used when absent).
+    """
+
+    events: tuple[Event, ...] = ()
+    orders: tuple[Order, ...] = ()
+    associations: tuple[Association, ...] = ()
+    dash_assessed: frozenset[str] = frozenset()
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "events", tuple(self.events))
+        object.__setattr__(self, "orders", tuple(self.orders))
+        object.__setattr__(self, "associations", tuple(self.associations))
+        object.__setattr__(self, "dash_assessed", frozenset(self.dash_assessed))
+
+    def with_event(self, event: Event) -> History:
+        """This history with ``event`` added (replacing an earlier version with the same ref)."""
+        kept = tuple(e for e in self.events if e.ref != event.ref)
+        return History(
+            events=(*kept, event),
+            orders=self.orders,
+            associations=self.associations,
+            dash_assessed=self.dash_assessed,
+            labels=self.labels,
+        )
+
+
+def by_time(events: Iterable[Event]) -> list[Event]:
+    """Events in the order they were reported (ref breaks ties: never depends on input order)."""
+    return sorted(events, key=lambda e: (e.reported_at, e.ref))

@@ -1,0 +1,199 @@
+"""The declared recognition rules, in the order they are evaluated and shown.
+
+Each entry carries its own plain-English ``reason`` and ``action`` templates; the functions only
+find the facts that fill them. Recording gaps declare a ``scope`` so that a gap since filled is
+cleared. Add a rule by declaring it here.
+"""
+
+from __future__ import annotations
+
+from threadline.recognise.alerts import Rule
+from threadline.recognise.context import Context
+from threadline.recognise.rules.gaps import (
+    find_breach_no_crime,
+    find_domestic_no_dash,
+    find_history_not_viewed,
+    find_no_crime,
+    find_stalking_recorded_as_lesser,
+)
+from threadline.recognise.rules.orders import find_order_breaches
+from threadline.recognise.rules.repeats import (
+    find_repeat_locations,
+    find_repeat_suspects,
+    find_repeat_victims,
+)
+from threadline.recognise.rules.stalking import (
+    find_courses_of_conduct,
+    find_escalation,
+    find_think_stalking,
+)
+
+
+def _series_scope(ctx: Context) -> list[str]:
+    return [series.key for series in ctx.courses]
+
+
+def _incident_scope(ctx: Context) -> list[str]:
+    return [incident.ref for incident in ctx.anchors]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="course_of_conduct",
+        title="Course of conduct",
+        reason=(
+            "{suspect} is the suspect in {count} incidents against {victim} ({refs}){via}. Conduct "
+            "on 2 or more occasions is a course of conduct (Protection from Harassment Act 1997)."
+            "{counter}"
+        ),
+        action=(
+            "Link these incidents and deal with them as one course of conduct, not one at a time. "
+            "Consider harassment (s2) and think stalking first."
+        ),
+        severity="medium",
+        find=find_courses_of_conduct,
+    ),
+    Rule(
+        id="think_stalking",
+        title="Think stalking",
+        reason=(
+            "The course of conduct by {suspect} against {victim} ({count} incidents: {refs}) shows "
+            "stalking behaviours: {behaviours}. FOUR markers present: {four}."
+        ),
+        action=(
+            "Think stalking first: complete the S-DASH stalking screening with {victim}, consider "
+            "recording stalking (Home Office code 8Q) and a stalking protection order."
+        ),
+        severity="high",
+        find=find_think_stalking,
+    ),
+    Rule(
+        id="order_breach",
+        title="Breach of an order",
+        reason=(
+            "{ordinal} reported breach of the {order_label} {order_ref} granted on {starts} "
+            "({term}): {respondent} (bound by the order) is {respondent_role} and {protected} "
+            "(protected by it) is {protected_role} in {incident}. Conditions: {conditions}"
+        ),
+        action="{order_action}",
+        severity="high",
+        find=find_order_breaches,
+    ),
+    Rule(
+        id="escalation",
+        title="Escalating course of conduct",
+        reason=(
+            "The course of conduct by {suspect} against {victim} ({count} incidents: {refs}) is "
+            "escalating: {signals}."
+        ),
+        action=(
+            "Review the risk now: repeat THRIVE and the DASH or S-DASH for {victim}; a grade may "
+            "be raised on professional judgement, never lowered."
+        ),
+        severity="high",
+        find=find_escalation,
+    ),
+    Rule(
+        id="repeat_victim",
+        title="Repeat victim",
+        reason="{who} is the victim in {count} incidents in {window}: {incidents}.",
+        action=(
+            "Treat {who} as a repeat victim: check earlier risk assessments and whether these "
+            "incidents are linked."
+        ),
+        severity="medium",
+        find=find_repeat_victims,
+    ),
+    Rule(
+        id="repeat_suspect",
+        title="Repeat suspect",
+        reason="{who} is the suspect in {count} incidents in {window}: {incidents}.",
+        action="Check {who}'s history before attending and share it with the officers deployed.",
+        severity="medium",
+        find=find_repeat_suspects,
+    ),
+    Rule(
+        id="repeat_location",
+        title="Repeat location",
+        reason="{who} is the location of {count} incidents in {window}: {incidents}.",
+        action=(
+            "Check who lives at or visits {who} and consider a problem-solving plan for the "
+            "location."
+        ),
+        severity="low",
+        find=find_repeat_locations,
+    ),
+    Rule(
+        id="gap_no_crime",
+        title="Course of conduct with no crime recorded",
+        reason=(
+            "No crime is recorded on any of the {count} incidents ({refs}) in the course of "
+            "conduct by {suspect} against {victim}."
+        ),
+        action=(
+            "A course of conduct is a crime in law: record harassment or stalking within 24 hours "
+            "(National Crime Recording Standard) unless there is credible evidence to the contrary."
+        ),
+        severity="medium",
+        find=find_no_crime,
+        scope=_series_scope,
+    ),
+    Rule(
+        id="gap_stalking_recorded_as_lesser",
+        title="Stalking recorded as a lesser crime",
+        reason=(
+            "The course of conduct by {suspect} against {victim} shows stalking behaviours, but "
+            "its crimes are recorded only as {offences} ({crime_refs}), not as stalking (8Q)."
+        ),
+        action=(
+            "Review the crime classification: record stalking (Home Office code 8Q) where the "
+            "conduct amounts to stalking."
+        ),
+        severity="medium",
+        find=find_stalking_recorded_as_lesser,
+        scope=_series_scope,
+    ),
+    Rule(
+        id="gap_breach_no_crime",
+        title="Breach of an order with no crime recorded",
+        reason="{incident} reports a breach of the {orders}, but no crime is recorded on it.",
+        action=(
+            "Record the breach{breach_offence}; the inspectorate recommends recording a stalking "
+            "or harassment crime when a victim reports a breach of an order."
+        ),
+        severity="medium",
+        find=find_breach_no_crime,
+        scope=_incident_scope,
+    ),
+    Rule(
+        id="gap_domestic_no_dash",
+        title="Domestic incident without a DASH risk assessment",
+        reason="{incident} is a domestic incident ({why}) with no DASH risk assessment.",
+        action=(
+            "Complete the DASH risk assessment with the victim; professional judgement may raise "
+            "the grade, never lower it."
+        ),
+        severity="medium",
+        find=find_domestic_no_dash,
+        scope=_incident_scope,
+    ),
+    Rule(
+        id="gap_history_not_viewed",
+        title="Linked history never viewed",
+        reason=(
+            "{incident} shares people or places with {earlier} ({refs}), but its linked history "
+            "was never viewed."
+        ),
+        action=(
+            "Open the linked history of {incident}: earlier incidents, risk assessments and orders "
+            "may change the response."
+        ),
+        severity="low",
+        find=find_history_not_viewed,
+        scope=_incident_scope,
+    ),
+)
+
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+
+__all__ = ["RULES", "RULES_BY_ID"]

@@ -1,0 +1,162 @@
+"""Recording gaps: what inspectors keep finding missing, caught when the next incident arrives.
+
+A course of conduct with no crime recorded; stalking recorded as something lesser; a breach with no
+crime; a domestic incident without a DASH risk assessment; an incident whose linked history was
+never looked at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from threadline.recognise.alerts import Finding
+from threadline.recognise.context import Context
+from threadline.recognise.history import Event
+from threadline.recognise.rules.orders import CRIMINAL_BREACH, Breach, find_breaches
+from threadline.recognise.rules.stalking import FORMER_PARTNER_NOTE, shows_stalking
+from threadline.recognise.wording import listing, plural
+
+#: Home Office offence code for stalking.
+STALKING_CODE = "8Q"
+#: Offence wording that records a stalking course of conduct as something lesser.
+LESSER_OFFENCES = re.compile(
+    r"\b(?:harass\w*|malicious\s+communications?|communications\s+act|criminal\s+damage)\b", re.I
+)
+
+
+def is_stalking_crime(crime: Event) -> bool:
+    code = (crime.offence_code or "").strip().upper()
+    return code == STALKING_CODE or "stalking" in (crime.offence or "").lower()
+
+
+def is_lesser_crime(crime: Event) -> bool:
+    return not is_stalking_crime(crime) and bool(LESSER_OFFENCES.search(crime.offence or ""))
+
+
+def find_no_crime(ctx: Context) -> Iterator[Finding]:
+    for series in ctx.courses:
+        if any(ctx.has_crime(e) for e in series.incidents):
+            continue
+        yield Finding(
+            subject=series.key,
+            people=(series.suspect, series.victim),
+            cited=series.refs,
+            facts={
+                "suspect": ctx.label(series.suspect),
+                "victim": ctx.label(series.victim),
+                "count": str(len(series.incidents)),
+                "refs": listing(series.refs),
+            },
+            details={"suspect": series.suspect, "victim": series.victim},
+        )
+
+
+def find_stalking_recorded_as_lesser(ctx: Context) -> Iterator[Finding]:
+    for series in ctx.courses:
+        if not shows_stalking(ctx, series):
+            continue
+        crimes = list({c.ref: c for e in series.incidents for c in ctx.crimes_on(e)}.values())
+        if not crimes or any(is_stalking_crime(c) for c in crimes):
+            continue
+        lesser = [c for c in crimes if is_lesser_crime(c)]
+        if not lesser:
+            continue
+        notes = (FORMER_PARTNER_NOTE,) if series.relationship == "former_partner" else ()
+        yield Finding(
+            subject=series.key,
+            people=(series.suspect, series.victim),
+            cited=series.refs,
+            facts={
+                "suspect": ctx.label(series.suspect),
+                "victim": ctx.label(series.victim),
+                "offences": listing(dict.fromkeys(str(c.offence).lower() for c in lesser)),
+                "crime_refs": listing(c.ref for c in lesser),
+            },
+            details={
+                "crimes": [
+                    {"ref": c.ref, "offence": c.offence, "offence_code": c.offence_code}
+                    for c in crimes
+                ]
+            },
+            notes=notes,
+        )
+
+
+def find_breach_no_crime(ctx: Context) -> Iterator[Finding]:
+    for incident in ctx.anchors:
+        breaches = [b for b in find_breaches(ctx) if b.incident.ref == incident.ref]
+        if breaches and not ctx.has_crime(incident):
+            yield _breach_gap(incident, breaches)
+
+
+def _breach_gap(incident: Event, breaches: list[Breach]) -> Finding:
+    criminal = [b for b in breaches if str(b.order.order_type) in CRIMINAL_BREACH]
+    people = dict.fromkeys(p for b in breaches for p in (b.order.respondent, *b.protected_present))
+    return Finding(
+        subject=incident.ref,
+        people=tuple(people),
+        cited=(incident.ref,),
+        facts={
+            "incident": incident.ref,
+            "orders": listing(f"{b.order.label} {b.order.ref}" for b in breaches),
+            "breach_offence": (
+                " as a crime (breach of the order is an offence)" if criminal else ""
+            ),
+        },
+        details={"orders": [b.order.ref for b in breaches]},
+    )
+
+
+def find_domestic_no_dash(ctx: Context) -> Iterator[Finding]:
+    for event in ctx.anchors:
+        if event.is_domestic and event.ref not in ctx.history.dash_assessed:
+            yield _domestic_gap(event)
+
+
+def _domestic_gap(event: Event) -> Finding:
+    why = []
+    if "domestic" in event.categories:
+        why.append("category domestic")
+    if "domestic" in event.qualifiers:
+        why.append("domestic qualifier")
+    return Finding(
+        subject=event.ref,
+        people=event.entities("victim", "suspect"),
+        cited=(event.ref,),
+        facts={"incident": event.ref, "why": listing(why)},
+        details={"victims": list(event.victims), "suspects": list(event.suspects)},
+    )
+
+
+def find_history_not_viewed(ctx: Context) -> Iterator[Finding]:
+    for event in ctx.anchors:
+        if event.history_viewed is False:
+            yield from _history_gap(ctx, event)
+
+
+def _history_gap(ctx: Context, event: Event) -> Iterator[Finding]:
+    mine = set(event.entities())
+    earlier = [
+        e
+        for e in ctx.incidents
+        if e.ref != event.ref
+        and e.reported_at <= event.reported_at
+        and (
+            mine & set(e.entities())
+            or (event.location_key is not None and e.location_key == event.location_key)
+        )
+    ]
+    if not earlier:
+        return
+    yield Finding(
+        subject=event.ref,
+        people=tuple(sorted(mine)),
+        cited=(event.ref, *(e.ref for e in earlier)),
+        facts={
+            "incident": event.ref,
+            "earlier": plural(len(earlier), "earlier incident"),
+            "refs": listing(e.ref for e in earlier),
+        },
+        details={"linked_incidents": [e.ref for e in earlier]},
+    )

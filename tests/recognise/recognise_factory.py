@@ -1,0 +1,185 @@
+"""One-line builders of recognition inputs: incidents, crimes, orders and histories.
+
+Entity ids are short strings ("V", "S"); the people behind them are fictional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+
+from threadline.recognise import (
+    AlertChange,
+    Association,
+    Event,
+    History,
+    Order,
+    Party,
+    Recogniser,
+)
+
+Names = str | Sequence[str] | None
+
+
+def at(when: str) -> datetime:
+    """``2026-01-03`` (noon UTC) or ``2026-01-03T21:15`` (UTC)."""
+    if "T" not in when:
+        when = f"{when}T12:00"
+    return datetime.fromisoformat(when).replace(tzinfo=UTC)
+
+
+def _names(value: Names) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def inc(
+    ref: str,
+    when: str,
+    *,
+    victim: Names = None,
+    suspect: Names = None,
+    caller: Names = None,
+    witness: Names = None,
+    third_party: Names = None,
+    category: str = "harassment",
+    closing: str | None = None,
+    narrative: str = "",
+    location: str | None = None,
+    qualifiers: Iterable[str] = (),
+    crimes: Iterable[str] = (),
+    relationship: str | None = None,
+    related: dict[str, str] | None = None,
+    viewed: bool | None = None,
+) -> Event:
+    """An incident. ``relationship`` is the suspects' relationship to the victim; ``related`` gives
+    the relationship of any other named entity."""
+    related = dict(related or {})
+    parties: list[Party] = []
+    for role, names in (
+        ("victim", victim),
+        ("suspect", suspect),
+        ("caller", caller),
+        ("witness", witness),
+        ("third_party", third_party),
+    ):
+        for name in _names(names):
+            rel = relationship if role == "suspect" else related.get(name)
+            parties.append(Party(name, role, rel))
+    return Event(
+        ref=ref,
+        kind="incident",
+        reported_at=at(when),
+        category=category,
+        closing_category=closing,
+        qualifiers=frozenset(qualifiers),
+        channel="101",
+        narrative=narrative,
+        location_key=location,
+        parties=tuple(parties),
+        crime_refs=tuple(crimes),
+        history_viewed=viewed,
+    )
+
+
+def crime(
+    ref: str,
+    when: str,
+    offence: str,
+    *,
+    code: str | None = None,
+    incidents: Iterable[str] = (),
+    victim: Names = None,
+    suspect: Names = None,
+) -> Event:
+    parties = [Party(v, "victim") for v in _names(victim)]
+    parties += [Party(s, "suspect") for s in _names(suspect)]
+    return Event(
+        ref=ref,
+        kind="crime",
+        reported_at=at(when),
+        offence=offence,
+        offence_code=code,
+        incident_refs=tuple(incidents),
+        parties=tuple(parties),
+    )
+
+
+def order(
+    ref: str,
+    respondent: str,
+    protected: Names,
+    starts: str,
+    ends: str | None = None,
+    *,
+    order_type: str = "non_molestation",
+    interim: bool = False,
+    conditions: str = "Not to contact the applicant directly or indirectly.",
+    court: str | None = "Exeter Family Court",
+) -> Order:
+    return Order(
+        ref=ref,
+        order_type=order_type,
+        respondent=respondent,
+        protected=_names(protected),
+        starts=date.fromisoformat(starts),
+        ends=date.fromisoformat(ends) if ends else None,
+        interim=interim,
+        conditions=conditions,
+        court=court,
+    )
+
+
+def hist(
+    *events: Event,
+    orders: Iterable[Order] = (),
+    associations: Iterable[Association] = (),
+    dash: Iterable[str] = (),
+    labels: dict[str, str] | None = None,
+) -> History:
+    return History(
+        events=events,
+        orders=tuple(orders),
+        associations=tuple(associations),
+        dash_assessed=frozenset(dash),
+        labels=labels or {},
+    )
+
+
+def feed(
+    events: Sequence[Event],
+    *,
+    orders: Iterable[Order] = (),
+    associations: Iterable[Association] = (),
+    dash: Iterable[str] = (),
+    labels: dict[str, str] | None = None,
+) -> tuple[Recogniser, list[list[AlertChange]]]:
+    """Feed events one by one, each with the earlier ones as its history."""
+    orders, associations, dash = tuple(orders), tuple(associations), tuple(dash)
+    recogniser = Recogniser()
+    steps = []
+    for i, event in enumerate(events):
+        history = hist(
+            *events[:i], orders=orders, associations=associations, dash=dash, labels=labels
+        )
+        steps.append(recogniser.observe(event, history))
+    return recogniser, steps
+
+
+def fired(changes: Iterable[AlertChange], rule_id: str) -> list[AlertChange]:
+    """The changes of one rule."""
+    return [c for c in changes if c.alert.rule_id == rule_id]
+
+
+def last(events: Sequence[Event], rule_id: str, **context: object) -> list[AlertChange]:
+    """The changes of ``rule_id`` when the last event arrives after all the others."""
+    _, steps = feed(events, **context)  # type: ignore[arg-type]
+    return fired(steps[-1], rule_id)
+
+
+def ever(steps: Iterable[Iterable[AlertChange]], rule_id: str) -> list[AlertChange]:
+    """Every change of ``rule_id`` over a whole feed."""
+    return [c for step in steps for c in fired(step, rule_id)]
