@@ -28,6 +28,7 @@ from splink import block_on
 from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 #: The m probability of a level declared near-conclusive against a match (see
 #: :func:`forename_comparison` and :func:`dob_comparison`): one true match in ten thousand.
@@ -40,7 +41,7 @@ GENERATION_YEARS = 10
 JARO_WINKLER_THRESHOLDS: tuple[float, float] = (0.92, 0.88)
 
 
-def _null_level(sql: str, label: str) -> cll.CustomLevel:
+def _null_level(sql: str, label: str) -> ComparisonLevelCreator:
     return cll.CustomLevel(sql, label_for_charts=label).configure(is_null_level=True)
 
 

@@ -100,12 +100,13 @@ def _dob_of(row: Mapping[str, Any], side: str) -> str | None:
     return "-".join(parts)
 
 
-def _address_of(row: Mapping[str, Any], side: str) -> str | None:
+def _address_of(row: Mapping[str, Any], side: str, level: LevelWeight) -> str | None:
+    """The address as the level compared it: the postcode for the postcode levels."""
     key = _value(row, f"address_key_{side}")
     postcode = _value(row, f"postcode_{side}")
-    if key is not None:
-        return str(key)
-    return None if postcode is None else str(postcode)
+    if level.position in (2, 3) or key is None:
+        return None if postcode is None else str(postcode)
+    return str(key)
 
 
 def _address_text(level: LevelWeight, a: Any, b: Any) -> str:
@@ -189,7 +190,7 @@ def pair_evidence(
         if comparison == "dob":
             a, b = _dob_of(row, "l"), _dob_of(row, "r")
         elif comparison == "address":
-            a, b = _address_of(row, "l"), _address_of(row, "r")
+            a, b = _address_of(row, "l", level), _address_of(row, "r", level)
         else:
             a, b = _value(row, f"{comparison}_l"), _value(row, f"{comparison}_r")
         text = _DESCRIBERS[comparison](level, a, b)

@@ -1,0 +1,239 @@
+"""Batch resolution of the whole store: train (or load) the model, score, cluster, keep ids.
+
+The store's mention features (computed at import) go to Splink on DuckDB; reviewers' judgements
+bind the result: a "different" judgement is a cannot-link that no score overrides, a "same"
+judgement is a certain link. Pairs in the uncertain band that ended apart go to the review queue.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
+
+from threadline.resolve.clustering import cluster_with_reasons
+from threadline.resolve.entities import (
+    Membership,
+    apply_memberships,
+    next_entity_number,
+    stable_ids,
+)
+from threadline.resolve.explain import explain_pair
+from threadline.resolve.features import FEATURE_COLUMNS
+from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
+from threadline.resolve.review import latest_judgements, queue_pairs
+from threadline.store import tables as t
+
+#: Links at or above this probability join two mentions into one entity.
+MATCH_THRESHOLD = 0.95
+#: Pairs from this probability up to the match threshold go to human review if they ended apart.
+REVIEW_THRESHOLD = 0.5
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ResolveReport:
+    mentions: int
+    pairs_scored: int
+    entities: int
+    created: int
+    retired: int
+    moved: int
+    joined: int
+    refused_links: int
+    queued_for_review: int
+
+
+def load_features(conn: Connection) -> pd.DataFrame:
+    """Every stored mention's features as the model's input table."""
+    columns = [getattr(t.mention_features.c, c) for c in FEATURE_COLUMNS[1:]]
+    query = select(t.mention_features.c.mention_key, *columns).order_by(
+        t.mention_features.c.mention_key
+    )
+    rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["unique_id", *FEATURE_COLUMNS[1:]])
+    for column in ("forename_nicknames", "phones", "emails", "accounts", "vehicles"):
+        frame[column] = frame[column].map(lambda v: list(v) if v else [])
+    return frame
+
+
+def mention_labels(conn: Connection) -> dict[str, str]:
+    """A display name for each mention, as written: "Gareth TREGOTHNAN" → "Gareth Tregothnan"."""
+    rows = conn.execute(
+        select(t.mentions.c.mention_key, t.mentions.c.forenames, t.mentions.c.surname)
+    )
+    labels = {}
+    for row in rows:
+        name = " ".join(p for p in (row.forenames, row.surname) if p)
+        labels[row.mention_key] = name.title() if name else ""
+    return labels
+
+
+def entity_labels(members: Mapping[str, str], names: Mapping[str, str]) -> dict[str, str]:
+    """Each entity's label: the fullest name most often written for it."""
+    by_entity: dict[str, Counter[str]] = defaultdict(Counter)
+    for mention, entity in members.items():
+        name = names.get(mention)
+        if name:
+            by_entity[entity][name] += 1
+    labels = {}
+    for entity, counts in by_entity.items():
+        labels[entity] = max(counts.items(), key=lambda kv: (len(kv[0].split()) > 1, kv[1], kv[0]))[
+            0
+        ]
+    return labels
+
+
+def labels_from_judgements(judgements: Mapping[frozenset[str], str]) -> pd.DataFrame:
+    """Reviewers' judgements as training labels (pairs judged the same or different)."""
+    rows = []
+    for pair, judgement in judgements.items():
+        if judgement in ("same", "different") and len(pair) == 2:
+            left, right = sorted(pair)
+            rows.append(
+                {"unique_id_l": left, "unique_id_r": right, "is_match": judgement == "same"}
+            )
+    return pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "is_match"])
+
+
+def train_store_model(
+    engine: Engine, *, trained_at: datetime, seed: int = 1, max_pairs: float = 2e6
+) -> LinkageModel:
+    """Train the linkage model on the store's own mentions, with reviewers' labels if any."""
+    with engine.connect() as conn:
+        features = load_features(conn)
+        judgements = latest_judgements(conn)
+    labels = labels_from_judgements(judgements)
+    return train_model(
+        features,
+        trained_at=trained_at,
+        seed=seed,
+        max_pairs=max_pairs,
+        labels=labels if not labels.empty else None,
+    )
+
+
+def _strongest_partner(
+    pairs: pd.DataFrame, clusters: Mapping[str, str]
+) -> dict[str, tuple[str, float]]:
+    """For each linked mention, the fellow member it is most surely linked to."""
+    best: dict[str, tuple[str, float]] = {}
+    for left, right, probability in zip(
+        pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True
+    ):
+        if clusters.get(left) != clusters.get(right):
+            continue
+        for a, b in ((left, right), (right, left)):
+            if a not in best or probability > best[a][1]:
+                best[a] = (b, float(probability))
+    return best
+
+
+def resolve_store(
+    engine: Engine,
+    model: LinkageModel,
+    *,
+    now: datetime,
+    threshold: float = MATCH_THRESHOLD,
+    review_threshold: float = REVIEW_THRESHOLD,
+    progress: Progress | None = None,
+) -> ResolveReport:
+    """Resolve every person mention in the store into entities (see the module docstring)."""
+    say = progress or (lambda _message: None)
+    with engine.connect() as conn:
+        say("reading mentions")
+        features = load_features(conn)
+        judgements = latest_judgements(conn)
+        names = mention_labels(conn)
+    ids = list(features["unique_id"])
+    say(f"scoring pairs among {len(ids):,} mentions")
+    pairs = predict_pairs(model, features, threshold_match_probability=review_threshold)
+    known = set(ids)
+    cannot_link = {pair for pair, j in judgements.items() if j == "different" and pair <= known}
+    must = [sorted(pair) for pair, j in judgements.items() if j == "same" and pair <= known]
+    edges = pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]]
+    if must:
+        certain = pd.DataFrame(
+            [
+                {"unique_id_l": a, "unique_id_r": b, "match_probability": 1.0, "match_weight": 99.0}
+                for a, b in must
+            ]
+        )
+        edges = pd.concat([edges, certain], ignore_index=True)
+    say("clustering")
+    result = cluster_with_reasons(edges, ids, threshold, cannot_link)
+    partners = _strongest_partner(edges[edges["match_probability"] >= threshold], result.clusters)
+
+    with engine.begin() as conn:
+        previous = {
+            row.mention_key: row.entity_id
+            for row in conn.execute(
+                select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)
+            )
+        }
+        by_label = stable_ids(result.clusters, previous, next_entity_number(conn))
+        members = {m: by_label[label] for m, label in result.clusters.items()}
+        memberships = {}
+        for mention, entity in members.items():
+            partner = partners.get(mention)
+            memberships[mention] = Membership(
+                entity_id=entity,
+                probability=partner[1] if partner else None,
+                evidence=[f"linked to {partner[0]}"] if partner else None,
+            )
+        say("writing entities")
+        changes = apply_memberships(
+            conn, memberships, entity_labels(members, names), now, by=model_name(model)
+        )
+        uncertain = pairs[pairs["match_probability"] < threshold]
+        apart = [
+            row
+            for row in uncertain.to_dict("records")
+            if members[row["unique_id_l"]] != members[row["unique_id_r"]]
+            and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
+        ]
+        queued = queue_pairs(
+            conn,
+            (
+                (
+                    row["unique_id_l"],
+                    row["unique_id_r"],
+                    float(row["match_probability"]),
+                    explain_pair(model, row),
+                )
+                for row in apart
+            ),
+            now,
+        )
+    return ResolveReport(
+        mentions=len(ids),
+        pairs_scored=len(pairs),
+        entities=len(set(members.values())),
+        created=changes.created,
+        retired=changes.retired,
+        moved=changes.moved,
+        joined=changes.joined,
+        refused_links=len(result.refused),
+        queued_for_review=queued,
+    )
+
+
+def model_name(model: LinkageModel) -> str:
+    meta: Mapping[str, Any] = model.metadata
+    return f"model:{meta.get('threadline_model_version')}@{meta.get('trained_at')}"
+
+
+def entity_of(conn: Connection, mention_keys: Iterable[str]) -> dict[str, str]:
+    keys = list(mention_keys)
+    rows = conn.execute(
+        select(t.entity_members.c.mention_key, t.entity_members.c.entity_id).where(
+            t.entity_members.c.mention_key.in_(keys)
+        )
+    )
+    return {row.mention_key: row.entity_id for row in rows}

@@ -1,0 +1,260 @@
+"""Resolution at call time: one new record's people matched against the store in milliseconds.
+
+For each person in the new record: fetch candidate mentions from the store's indexes using the
+same keys as the batch blocking rules (:func:`.comparisons.prediction_blocking_rules`), score them
+with the same model (:func:`.linkage.score_pairs`, whose weights equal batch prediction's),
+then join the best entity, queue the pair for review, or start a new entity. Call time never
+merges two existing entities on its own: when a mention links two, it joins the stronger and
+the other link goes to the review queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, union
+
+from threadline.resolve.entities import (
+    Membership,
+    apply_memberships,
+    format_entity_id,
+    next_entity_number,
+)
+from threadline.resolve.explain import explain_pair
+from threadline.resolve.features import FEATURE_COLUMNS
+from threadline.resolve.linkage import LinkageModel, score_pairs
+from threadline.resolve.review import queue_pairs
+from threadline.store import tables as t
+
+MF = t.mention_features
+CALL_TIME = "call-time"
+#: Equality keys, as in the batch blocking rules.
+KEY_PAIRS: tuple[tuple[str, str], ...] = (
+    ("surname_phonetic", "dob_year"),
+    ("forename_canonical", "surname_phonetic"),
+    ("postcode", "forename_canonical"),
+    ("dob", "forename_canonical"),
+)
+#: List features whose shared value blocks a pair, with the identifier kind that indexes them.
+SHARED_OBJECTS: tuple[tuple[str, str], ...] = (
+    ("phones", "phone"),
+    ("emails", "email"),
+    ("accounts", "account"),
+)
+
+
+def candidate_keys(
+    conn: Connection, features: Mapping[str, Any], exclude_record: str | None
+) -> list[str]:
+    """Mention keys that share any blocking key with ``features`` (batch rules, via indexes)."""
+    queries = []
+    for a, b in KEY_PAIRS:
+        if features.get(a) is None or features.get(b) is None:
+            continue
+        queries.append(
+            select(MF.c.mention_key).where(MF.c[a] == features[a], MF.c[b] == features[b])
+        )
+    for column, kind in SHARED_OBJECTS:
+        values = [v for v in features.get(column) or [] if v]
+        if values:
+            queries.append(
+                select(t.identifiers.c.mention_key).where(
+                    t.identifiers.c.kind == kind,
+                    t.identifiers.c.value.in_(values),
+                    t.identifiers.c.mention_key.is_not(None),
+                )
+            )
+    if not queries:
+        return []
+    keys = set(conn.execute(union(*queries)).scalars())
+    if exclude_record is not None:
+        prefix = exclude_record + "#"
+        keys = {k for k in keys if not k.startswith(prefix)}
+    return sorted(keys)
+
+
+def feature_rows(conn: Connection, mention_keys: Sequence[str]) -> list[dict[str, Any]]:
+    """Stored feature rows, in the model's input layout (``unique_id`` = mention key)."""
+    if not mention_keys:
+        return []
+    columns = [MF.c[c] for c in FEATURE_COLUMNS[1:]]
+    rows = conn.execute(
+        select(MF.c.mention_key, *columns).where(MF.c.mention_key.in_(mention_keys))
+    )
+    result = []
+    for row in rows:
+        values = dict(row._mapping)
+        values["unique_id"] = values.pop("mention_key")
+        for column in ("forename_nicknames", "phones", "emails", "accounts", "vehicles"):
+            values[column] = list(values[column] or [])
+        result.append(values)
+    return result
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What happened to one mention at call time, and why."""
+
+    mention_key: str
+    outcome: str  # "joined", "review", "new"
+    entity_id: str
+    probability: float | None
+    matched_mention: str | None
+    evidence: list[str]
+    candidates: int
+    other_entities: list[tuple[str, float]] = field(default_factory=list)
+
+
+def _features_for(conn: Connection, mention_key: str) -> dict[str, Any]:
+    rows = feature_rows(conn, [mention_key])
+    if not rows:
+        raise KeyError(f"mention {mention_key} is not in the store")
+    return rows[0]
+
+
+def resolve_mention(
+    conn: Connection,
+    model: LinkageModel,
+    mention_key: str,
+    record_key: str,
+    *,
+    threshold: float,
+    review_threshold: float,
+) -> tuple[Decision, list[tuple[str, str, float, list[str]]]]:
+    """Decide the entity of one stored mention; return the decision and pairs to queue."""
+    features = _features_for(conn, mention_key)
+    keys = candidate_keys(conn, features, exclude_record=record_key)
+    candidates = feature_rows(conn, keys)
+    if not candidates:
+        return Decision(mention_key, "new", "", None, None, [], 0), []
+    scored = score_pairs(model, features, candidates)
+    entity_rows = conn.execute(
+        select(t.entity_members.c.mention_key, t.entity_members.c.entity_id).where(
+            t.entity_members.c.mention_key.in_(list(scored["unique_id_r"]))
+        )
+    )
+    entity_of = {r.mention_key: r.entity_id for r in entity_rows}
+    best: dict[str, dict[str, Any]] = {}
+    for row in scored.to_dict("records"):
+        entity = entity_of.get(row["unique_id_r"])
+        if entity is None:
+            continue
+        if entity not in best or row["match_probability"] > best[entity]["match_probability"]:
+            best[entity] = row
+    ranked = sorted(best.items(), key=lambda kv: -kv[1]["match_probability"])
+    others = [(e, float(r["match_probability"])) for e, r in ranked[1:6]]
+    if not ranked or ranked[0][1]["match_probability"] < review_threshold:
+        return Decision(mention_key, "new", "", None, None, [], len(candidates), others), []
+    entity, row = ranked[0]
+    probability = float(row["match_probability"])
+    evidence = explain_pair(model, row)
+    queue = [
+        (mention_key, r["unique_id_r"], float(r["match_probability"]), explain_pair(model, r))
+        for _e, r in ranked[1:]
+        if r["match_probability"] >= review_threshold
+    ]
+    if probability >= threshold:
+        decision = Decision(
+            mention_key,
+            "joined",
+            entity,
+            probability,
+            row["unique_id_r"],
+            evidence,
+            len(candidates),
+            others,
+        )
+        return decision, queue
+    queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
+    decision = Decision(
+        mention_key,
+        "review",
+        "",
+        probability,
+        row["unique_id_r"],
+        evidence,
+        len(candidates),
+        others,
+    )
+    return decision, queue
+
+
+def resolve_record(
+    conn: Connection,
+    model: LinkageModel,
+    record_key: str,
+    now: datetime,
+    *,
+    threshold: float,
+    review_threshold: float,
+) -> list[Decision]:
+    """Resolve every person in a stored record, in the caller's transaction."""
+    mention_keys = list(
+        conn.execute(
+            select(t.mentions.c.mention_key)
+            .where(t.mentions.c.record_key == record_key)
+            .order_by(t.mentions.c.id)
+        ).scalars()
+    )
+    decisions: list[Decision] = []
+    queue: list[tuple[str, str, float, list[str]]] = []
+    number = next_entity_number(conn)
+    memberships: dict[str, Membership] = {}
+    labels: dict[str, str] = {}
+    for mention_key in mention_keys:
+        decision, pairs = resolve_mention(
+            conn,
+            model,
+            mention_key,
+            record_key,
+            threshold=threshold,
+            review_threshold=review_threshold,
+        )
+        if decision.outcome != "joined":
+            entity = format_entity_id(number)
+            number += 1
+            decision = Decision(
+                decision.mention_key,
+                decision.outcome,
+                entity,
+                decision.probability,
+                decision.matched_mention,
+                decision.evidence,
+                decision.candidates,
+                decision.other_entities,
+            )
+            labels[entity] = _label(conn, mention_key)
+        memberships[mention_key] = Membership(
+            decision.entity_id,
+            decision.probability,
+            decision.evidence if decision.outcome == "joined" else None,
+        )
+        decisions.append(decision)
+        queue.extend(pairs)
+    apply_memberships_for(conn, memberships, labels, now)
+    if queue:
+        queue_pairs(conn, queue, now)
+    return decisions
+
+
+def _label(conn: Connection, mention_key: str) -> str:
+    row = conn.execute(
+        select(t.mentions.c.forenames, t.mentions.c.surname).where(
+            t.mentions.c.mention_key == mention_key
+        )
+    ).one()
+    name = " ".join(p for p in (row.forenames, row.surname) if p)
+    return name.title()
+
+
+def apply_memberships_for(
+    conn: Connection,
+    memberships: Mapping[str, Membership],
+    labels: Mapping[str, str],
+    now: datetime,
+) -> None:
+    """Write call-time memberships without touching the rest of the store's entities."""
+    apply_memberships(conn, memberships, labels, now, by=CALL_TIME, partial=True)

@@ -1,0 +1,208 @@
+"""Entities in the store: stable ids, memberships, and the append-only history of both.
+
+A clustering says which mentions belong together; this module turns that into entity ids that
+stay put. An entity keeps its id when records join it; when clusters merge, the entity with most
+of the members keeps its id; when one splits, the largest part keeps it and the rest get new ids.
+Every change is written to ``entity_events`` with who or what made it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from threadline.store import tables as t
+
+ENTITY_PREFIX = "P"
+
+
+def format_entity_id(number: int) -> str:
+    return f"{ENTITY_PREFIX}{number:07d}"
+
+
+def next_entity_number(conn: Connection) -> int:
+    """One more than the highest entity number issued so far."""
+    highest = conn.execute(select(func.max(t.entities.c.id))).scalar()
+    return int(highest[len(ENTITY_PREFIX) :]) + 1 if highest else 1
+
+
+def stable_ids(
+    clusters: Mapping[str, str],
+    previous: Mapping[str, str],
+    first_new: int,
+) -> dict[str, str]:
+    """Entity id for each cluster label: the previous entity most of its members had, else new.
+
+    Greedy by overlap: the (cluster, old entity) pairs sharing most members are matched first,
+    each old id to at most one cluster, ties broken by the smaller id (the older entity).
+    """
+    overlap: Counter[tuple[str, str]] = Counter()
+    for mention, label in clusters.items():
+        old = previous.get(mention)
+        if old is not None:
+            overlap[(label, old)] += 1
+    assigned: dict[str, str] = {}
+    used: set[str] = set()
+    for (label, old), _count in sorted(
+        overlap.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0])
+    ):
+        if label in assigned or old in used:
+            continue
+        assigned[label] = old
+        used.add(old)
+    number = first_new
+    for label in sorted(set(clusters.values())):
+        if label not in assigned:
+            assigned[label] = format_entity_id(number)
+            number += 1
+    return assigned
+
+
+@dataclass
+class Membership:
+    """Where a mention now belongs, and the evidence for it."""
+
+    entity_id: str
+    probability: float | None = None
+    evidence: list[str] | None = None
+
+
+@dataclass
+class Changes:
+    created: int = 0
+    retired: int = 0
+    moved: int = 0
+    joined: int = 0
+    unchanged: int = 0
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_memberships(conn: Connection, keys: list[str] | None = None) -> dict[str, str]:
+    """mention → entity, for every mention or for ``keys`` only."""
+    query = select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)
+    if keys is None:
+        return {row.mention_key: row.entity_id for row in conn.execute(query)}
+    found: dict[str, str] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = conn.execute(query.where(t.entity_members.c.mention_key.in_(chunk)))
+        found.update({row.mention_key: row.entity_id for row in rows})
+    return found
+
+
+def apply_memberships(
+    conn: Connection,
+    members: Mapping[str, Membership],
+    labels: Mapping[str, str],
+    now: datetime,
+    by: str,
+    partial: bool = False,
+) -> Changes:
+    """Write ``members`` (mention → membership) as the new state, recording what changed.
+
+    ``partial`` (call time) touches only the given mentions and retires nothing; otherwise the
+    memberships are the whole store's and entities left with no members are retired.
+    """
+    previous = load_memberships(conn, list(members) if partial else None)
+    changes = Changes()
+    wanted = {m.entity_id for m in members.values()}
+    if partial:
+        existing = set(
+            conn.execute(
+                select(t.entities.c.id).where(t.entities.c.id.in_(sorted(wanted)))
+            ).scalars()
+        )
+    else:
+        existing = set(conn.execute(select(t.entities.c.id)).scalars())
+    new_entities = sorted(wanted - existing)
+    if new_entities:
+        conn.execute(
+            insert(t.entities),
+            [
+                {
+                    "id": e,
+                    "kind": "person",
+                    "label": labels.get(e),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for e in new_entities
+            ],
+        )
+        changes.created = len(new_entities)
+    joined: dict[str, list[str]] = defaultdict(list)
+    inserts: list[dict[str, Any]] = []
+    for mention, membership in members.items():
+        old = previous.get(mention)
+        row = {
+            "mention_key": mention,
+            "entity_id": membership.entity_id,
+            "match_probability": membership.probability,
+            "evidence": membership.evidence,
+            "assigned_at": now,
+            "assigned_by": by,
+        }
+        if old == membership.entity_id:
+            changes.unchanged += 1
+            continue
+        if old is None:
+            inserts.append(row)
+            changes.joined += 1
+        else:
+            conn.execute(
+                update(t.entity_members)
+                .where(t.entity_members.c.mention_key == mention)
+                .values(row)
+            )
+            changes.moved += 1
+        joined[membership.entity_id].append(mention)
+    if inserts:
+        conn.execute(insert(t.entity_members), inserts)
+    for entity_id, mentions in sorted(joined.items()):
+        action = "created" if entity_id in new_entities else "joined"
+        changes.events.append(
+            {
+                "at": now,
+                "action": action,
+                "entity_id": entity_id,
+                "mention_keys": sorted(mentions),
+                "by": by,
+                "note": None,
+            }
+        )
+    retired = [] if partial else sorted(existing - (set(members_entity_ids(conn)) | wanted))
+    for entity_id in retired:
+        changes.events.append(
+            {
+                "at": now,
+                "action": "retired",
+                "entity_id": entity_id,
+                "mention_keys": [],
+                "by": by,
+                "note": "all its records now belong to other entities",
+            }
+        )
+    changes.retired = len(retired)
+    if changes.events:
+        conn.execute(insert(t.entity_events), changes.events)
+    for entity_id, label in labels.items():
+        if entity_id in joined:
+            conn.execute(
+                update(t.entities)
+                .where(t.entities.c.id == entity_id)
+                .values(label=label, updated_at=now)
+            )
+    return changes
+
+
+def members_entity_ids(conn: Connection) -> list[str]:
+    return list(conn.execute(select(t.entity_members.c.entity_id).distinct()).scalars())
+
+
+def remove_memberships(conn: Connection, mention_keys: list[str]) -> None:
+    conn.execute(delete(t.entity_members).where(t.entity_members.c.mention_key.in_(mention_keys)))

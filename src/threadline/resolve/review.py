@@ -1,0 +1,265 @@
+"""Human review: judgements on pairs, the review queue, and merges and splits done by people.
+
+Judgements are append-only and attributed (who, when); the latest judgement on a pair is the one
+that counts. A "different" judgement is never overridden by the model: batch resolution treats
+it as a cannot-link. Splitting a wrong merge moves mentions to a new entity, records "different"
+judgements so the model cannot merge them back, and leaves the whole story in ``entity_events``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, or_, select, update
+
+from threadline.resolve.entities import format_entity_id, next_entity_number
+from threadline.store import tables as t
+
+JUDGEMENTS = ("same", "different", "unsure")
+
+
+class ReviewError(ValueError):
+    """A judgement or split that cannot be made, with the reason."""
+
+
+def ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def latest_judgements(conn: Connection) -> dict[frozenset[str], str]:
+    """The latest judgement on each pair of mentions."""
+    rows = conn.execute(
+        select(
+            t.judgements.c.mention_a, t.judgements.c.mention_b, t.judgements.c.judgement
+        ).order_by(t.judgements.c.id)
+    )
+    return {frozenset((r.mention_a, r.mention_b)): r.judgement for r in rows}
+
+
+def queue_pairs(
+    conn: Connection, pairs: Iterable[tuple[str, str, float, list[str]]], now: datetime
+) -> int:
+    """Add uncertain pairs (a, b, probability, evidence) to the review queue, once each."""
+    existing = {
+        (r.mention_a, r.mention_b)
+        for r in conn.execute(select(t.review_queue.c.mention_a, t.review_queue.c.mention_b))
+    }
+    rows = []
+    for a, b, probability, evidence in pairs:
+        left, right = ordered(a, b)
+        if (left, right) in existing:
+            continue
+        existing.add((left, right))
+        rows.append(
+            {
+                "mention_a": left,
+                "mention_b": right,
+                "match_probability": probability,
+                "evidence": evidence,
+                "created_at": now,
+                "status": "open",
+            }
+        )
+    if rows:
+        conn.execute(insert(t.review_queue), rows)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    id: int
+    mention_a: str
+    mention_b: str
+    match_probability: float
+    evidence: list[str]
+    created_at: datetime
+
+
+def open_queue(conn: Connection, limit: int = 100) -> list[QueueItem]:
+    """The open review queue, most uncertain (closest to 0.5... 0.95) pairs first."""
+    rows = conn.execute(
+        select(t.review_queue)
+        .where(t.review_queue.c.status == "open")
+        .order_by(t.review_queue.c.match_probability.desc(), t.review_queue.c.id)
+        .limit(limit)
+    )
+    return [
+        QueueItem(
+            r.id,
+            r.mention_a,
+            r.mention_b,
+            r.match_probability,
+            list(r.evidence or []),
+            r.created_at,
+        )
+        for r in rows
+    ]
+
+
+def _entity_of(conn: Connection, mention: str) -> str:
+    entity = conn.execute(
+        select(t.entity_members.c.entity_id).where(t.entity_members.c.mention_key == mention)
+    ).scalar()
+    if entity is None:
+        raise ReviewError(f"mention {mention} has not been resolved to an entity")
+    return str(entity)
+
+
+def _members(conn: Connection, entity_id: str) -> list[str]:
+    return list(
+        conn.execute(
+            select(t.entity_members.c.mention_key).where(t.entity_members.c.entity_id == entity_id)
+        ).scalars()
+    )
+
+
+def _event(
+    conn: Connection,
+    now: datetime,
+    action: str,
+    entity_id: str,
+    mentions: list[str],
+    by: str,
+    note: str | None,
+) -> None:
+    conn.execute(
+        insert(t.entity_events).values(
+            at=now,
+            action=action,
+            entity_id=entity_id,
+            mention_keys=sorted(mentions),
+            by=by,
+            note=note,
+        )
+    )
+
+
+def _move(
+    conn: Connection, mentions: list[str], entity_id: str, now: datetime, by: str, note: str
+) -> None:
+    conn.execute(
+        update(t.entity_members)
+        .where(t.entity_members.c.mention_key.in_(mentions))
+        .values(
+            entity_id=entity_id,
+            assigned_at=now,
+            assigned_by=by,
+            match_probability=None,
+            evidence=[note],
+        )
+    )
+
+
+def record_judgement(
+    conn: Connection,
+    a: str,
+    b: str,
+    judgement: str,
+    user: str,
+    now: datetime,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Store a reviewer's judgement on two mentions and act on it.
+
+    "same" merges their entities (the older id stays); "different" on one entity splits ``b``
+    out to a new entity; "unsure" only records the judgement. The pair leaves the queue.
+    """
+    if judgement not in JUDGEMENTS:
+        raise ReviewError(f"judgement {judgement!r} is not one of {', '.join(JUDGEMENTS)}")
+    if a == b:
+        raise ReviewError("a mention cannot be judged against itself")
+    left, right = ordered(a, b)
+    entity_a, entity_b = _entity_of(conn, a), _entity_of(conn, b)
+    conn.execute(
+        insert(t.judgements).values(
+            mention_a=left,
+            mention_b=right,
+            judgement=judgement,
+            user=user,
+            created_at=now,
+            note=note,
+        )
+    )
+    conn.execute(
+        update(t.review_queue)
+        .where(and_(t.review_queue.c.mention_a == left, t.review_queue.c.mention_b == right))
+        .values(status="decided")
+    )
+    by = f"reviewer:{user}"
+    outcome: dict[str, Any] = {"judgement": judgement, "entities": sorted({entity_a, entity_b})}
+    if judgement == "same" and entity_a != entity_b:
+        keep, gone = sorted((entity_a, entity_b))
+        moving = _members(conn, gone)
+        _move(
+            conn, moving, keep, now, by, f"judged the same person as {a if keep == entity_a else b}"
+        )
+        _event(conn, now, "merged", keep, moving, by, note or f"{gone} merged into {keep}")
+        _event(conn, now, "retired", gone, [], by, f"merged into {keep}")
+        outcome["entity"] = keep
+    elif judgement == "different" and entity_a == entity_b:
+        outcome["entity"] = split_entity(conn, entity_a, [b], user, now, note or f"not {a}")
+    return outcome
+
+
+def split_entity(
+    conn: Connection,
+    entity_id: str,
+    mention_keys: list[str],
+    user: str,
+    now: datetime,
+    reason: str,
+) -> str:
+    """Move ``mention_keys`` out of ``entity_id`` into a new entity; return the new id.
+
+    Each moved mention is judged "different" from each one left behind, so that no later
+    resolution puts them back together.
+    """
+    members = set(_members(conn, entity_id))
+    moving = sorted(set(mention_keys))
+    if not moving:
+        raise ReviewError("nothing to split off")
+    stray = [m for m in moving if m not in members]
+    if stray:
+        raise ReviewError(f"{', '.join(stray)} not in entity {entity_id}")
+    staying = sorted(members - set(moving))
+    if not staying:
+        raise ReviewError(f"splitting off every record of {entity_id} would leave it empty")
+    new_id = format_entity_id(next_entity_number(conn))
+    label = conn.execute(select(t.entities.c.label).where(t.entities.c.id == entity_id)).scalar()
+    conn.execute(
+        insert(t.entities).values(
+            id=new_id, kind="person", label=label, created_at=now, updated_at=now
+        )
+    )
+    by = f"reviewer:{user}"
+    _move(conn, moving, new_id, now, by, f"split from {entity_id}: {reason}")
+    pairs = [ordered(m, s) for m in moving for s in staying]
+    rows = [
+        {
+            "mention_a": x,
+            "mention_b": y,
+            "judgement": "different",
+            "user": user,
+            "created_at": now,
+            "note": f"split from {entity_id}",
+        }
+        for x, y in pairs
+    ]
+    if rows:
+        conn.execute(insert(t.judgements), rows)
+    _event(conn, now, "split", entity_id, moving, by, f"{reason}; moved to {new_id}")
+    _event(conn, now, "created", new_id, moving, by, f"split from {entity_id}: {reason}")
+    return new_id
+
+
+def entity_history(conn: Connection, entity_id: str) -> list[dict[str, Any]]:
+    """Everything that happened to an entity, oldest first."""
+    rows = conn.execute(
+        select(t.entity_events)
+        .where(or_(t.entity_events.c.entity_id == entity_id))
+        .order_by(t.entity_events.c.id)
+    )
+    return [dict(r._mapping) for r in rows]

@@ -1,0 +1,90 @@
+"""Clustering: Splink's connected components, and cannot-link judgements that are never merged."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from threadline.resolve import LinkageModel, cluster, cluster_with_reasons, predict_pairs
+
+
+def edges(*rows: tuple[str, str, float]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "match_probability"])
+
+
+def test_connected_components_above_the_threshold() -> None:
+    pairs = edges(("a", "b", 0.9), ("b", "c", 0.6), ("d", "e", 0.4))
+    clusters = cluster(pairs, ["a", "b", "c", "d", "e", "f"], threshold=0.5)
+    assert clusters == {"a": "a", "b": "a", "c": "a", "d": "d", "e": "e", "f": "f"}
+
+
+def test_same_components_as_networkx_on_a_random_graph() -> None:
+    rnd = random.Random(5)
+    ids = [f"n{i:02d}" for i in range(60)]
+    rows = [(a, b, rnd.random()) for a, b in itertools.combinations(ids, 2) if rnd.random() < 0.03]
+    clusters = cluster(edges(*rows), ids, threshold=0.5)
+    graph = nx.Graph()
+    graph.add_nodes_from(ids)
+    graph.add_edges_from((a, b) for a, b, p in rows if p >= 0.5)
+    expected = {
+        node: min(component) for component in nx.connected_components(graph) for node in component
+    }
+    assert clusters == expected
+
+
+def test_cannot_link_breaks_the_weakest_link_on_the_path() -> None:
+    # a - b - c - d in a chain; a and d judged different people; c-d is the weakest link
+    pairs = edges(("a", "b", 0.99), ("b", "c", 0.95), ("c", "d", 0.7))
+    result = cluster_with_reasons(
+        pairs, ["a", "b", "c", "d"], threshold=0.5, cannot_link={frozenset({"a", "d"})}
+    )
+    assert result.clusters == {"a": "a", "b": "a", "c": "a", "d": "d"}
+    assert [(r.unique_id_l, r.unique_id_r) for r in result.refused] == [("c", "d")]
+    assert "judged to be different people" in result.refused[0].reason
+
+
+def test_cannot_link_in_a_dense_component_is_always_respected() -> None:
+    rnd = random.Random(9)
+    ids = [f"m{i}" for i in range(12)]
+    rows = [(a, b, 0.5 + rnd.random() / 2) for a, b in itertools.combinations(ids, 2)]
+    forbidden = {frozenset({"m0", "m5"}), frozenset({"m3", "m7"}), frozenset({"m1", "m11"})}
+    clusters = cluster(edges(*rows), ids, threshold=0.5, cannot_link=forbidden)
+    for pair in forbidden:
+        a, b = sorted(pair)
+        assert clusters[a] != clusters[b]
+    # only as much split as needed: with three cannot-link pairs, at most four clusters
+    assert len(set(clusters.values())) <= 4
+
+
+def test_components_without_cannot_link_pairs_are_untouched() -> None:
+    pairs = edges(("a", "b", 0.9), ("b", "c", 0.8), ("x", "y", 0.9), ("y", "z", 0.8))
+    clusters = cluster(pairs, list("abcxyz"), threshold=0.5, cannot_link={frozenset({"x", "z"})})
+    assert clusters["a"] == clusters["b"] == clusters["c"] == "a"
+    assert clusters["x"] == clusters["y"] != clusters["z"]
+
+
+def test_cannot_link_holds_on_model_predictions(
+    model: LinkageModel, features: pd.DataFrame, population: Any
+) -> None:
+    pairs = predict_pairs(model, features, threshold_match_probability=0.5)
+    ids = features["unique_id"].tolist()
+    plain = cluster(pairs, ids, threshold=0.5)
+    # pick a person whose mentions form one cluster and forbid the first and last mention
+    truth = population.truth
+    by_cluster: dict[str, list[str]] = {}
+    for mention_id, label in plain.items():
+        by_cluster.setdefault(label, []).append(mention_id)
+    group = next(
+        sorted(members)
+        for members in by_cluster.values()
+        if len(members) >= 3 and len({truth[m] for m in members}) == 1
+    )
+    forbidden = {frozenset({group[0], group[-1]})}
+    constrained = cluster(pairs, ids, threshold=0.5, cannot_link=forbidden)
+    assert constrained[group[0]] != constrained[group[-1]]
+    unaffected = [m for m in ids if m not in group]
+    assert all(constrained[m] == plain[m] for m in unaffected)
