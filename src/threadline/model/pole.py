@@ -235,10 +235,43 @@ class RiskAssessment(Schema):
     safety_plan: bool = False
 
 
-Record = Incident | Crime | CourtOrder | RiskAssessment
-RECORD_KINDS: dict[str, type[Incident] | type[Crime] | type[CourtOrder] | type[RiskAssessment]] = {
+class AssociationKind(StrEnum):
+    """How two people are tied outside any incident (intelligence, other systems, POLE graphs)."""
+
+    family = "family"
+    partner = "partner"
+    former_partner = "former_partner"
+    lives_with = "lives_with"
+    knows = "knows"
+    friend = "friend"
+    colleague = "colleague"
+    social_network_contact = "social_network_contact"
+    phone_contact = "phone_contact"
+
+
+class Association(Schema):
+    """A known link between two people, with where it came from and since when."""
+
+    kind: Literal["association"] = "association"
+    source: str = Field(default="intel", min_length=1, max_length=40)
+    ref: str = Field(min_length=1, max_length=60)
+    link: AssociationKind
+    family_kind: Relationship | None = None
+    person_a: PersonMention
+    person_b: PersonMention
+    since: Date = None
+    recorded_at: RequiredTimestamp
+    note: str = Field(default="", max_length=2_000)
+
+
+Record = Incident | Crime | CourtOrder | RiskAssessment | Association
+RECORD_KINDS: dict[
+    str,
+    type[Incident] | type[Crime] | type[CourtOrder] | type[RiskAssessment] | type[Association],
+] = {
     "incident": Incident,
     "crime": Crime,
     "order": CourtOrder,
     "risk_assessment": RiskAssessment,
+    "association": Association,
 }

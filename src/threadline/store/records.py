@@ -16,7 +16,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
-from threadline.model import CourtOrder, Crime, Incident, PersonMention, Record, RiskAssessment
+from threadline.model import (
+    Association,
+    CourtOrder,
+    Crime,
+    Incident,
+    PersonMention,
+    Record,
+    RiskAssessment,
+)
 from threadline.model.pole import Qualifier
 from threadline.normalise import (
     normalise_account,
@@ -32,6 +40,7 @@ RECORD_TABLES: dict[str, Table] = {
     "crime": t.crimes,
     "order": t.orders,
     "risk_assessment": t.risk_assessments,
+    "association": t.associations,
 }
 
 
@@ -64,6 +73,8 @@ def record_time(record: Record) -> datetime:
             return datetime.combine(record.starts, time(), tzinfo=UTC)
         case RiskAssessment():
             return record.assessed_at
+        case Association():
+            return record.recorded_at
     raise TypeError(f"not a record: {record!r}")
 
 
@@ -79,6 +90,9 @@ def people_of(record: Record) -> Iterator[tuple[str, PersonMention]]:
                 yield f"protected{index}", person
         case RiskAssessment():
             yield "subject", record.subject
+        case Association():
+            yield "a", record.person_a
+            yield "b", record.person_b
 
 
 def _record_row(record: Record, key: str, document: dict[str, Any], digest: str) -> dict[str, Any]:
@@ -133,6 +147,8 @@ def _record_row(record: Record, key: str, document: dict[str, Any], digest: str)
                 judgement_grade=record.judgement_grade,
                 safety_plan=record.safety_plan,
             )
+        case Association():
+            row.update(kind=record.link.value, since=record.since)
     return row
 
 

@@ -326,6 +326,15 @@ alert_events = Table(
     Column("reason", Text, nullable=False),
 )
 
+#: What each alert is about (its people, location and cited incidents), to find it again.
+alert_links = Table(
+    "alert_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("alert_key", String(300), nullable=False, index=True),
+    Column("link", String(300), nullable=False, index=True),
+)
+
 #: The research check: someone looked at an incident's linked history.
 history_views = Table(
     "history_views",
