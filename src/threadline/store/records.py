@@ -27,6 +27,7 @@ from threadline.model import (
 )
 from threadline.model.pole import Qualifier
 from threadline.normalise import (
+    address_key,
     normalise_account,
     normalise_email,
     normalise_phone,
@@ -116,6 +117,11 @@ def _record_row(record: Record, key: str, document: dict[str, Any], digest: str)
                 or Qualifier.domestic in record.qualifiers,
                 location_text=record.location.text if record.location else None,
                 postcode=record.location.postcode if record.location else None,
+                location_key=(
+                    address_key(record.location.text, record.location.postcode)
+                    if record.location and record.location.text
+                    else None
+                ),
                 narrative=record.narrative,
                 officer=record.officer,
             )

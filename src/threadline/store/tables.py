@@ -63,6 +63,8 @@ incidents = Table(
     Column("domestic", Boolean, nullable=False),
     Column("location_text", String(300)),
     Column("postcode", String(10)),
+    #: the location as one key however written (:func:`threadline.normalise.address_key`)
+    Column("location_key", String(300), index=True),
     Column("narrative", Text, nullable=False),
     Column("officer", String(60)),
     UniqueConstraint("source", "ref", name="uq_incidents_source_ref"),

@@ -1,8 +1,8 @@
-"""alert links
+"""alert links, incident location keys
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-29 10:41:09.785919
+Create Date: 2026-11-29 10:42:16.565148
 """
 
 from __future__ import annotations
@@ -29,8 +29,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_alert_links_alert_key"), ["alert_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_alert_links_link"), ["link"], unique=False)
 
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("location_key", sa.String(length=300), nullable=True))
+        batch_op.create_index(
+            batch_op.f("ix_incidents_location_key"), ["location_key"], unique=False
+        )
+
 
 def downgrade() -> None:
+
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_incidents_location_key"))
+        batch_op.drop_column("location_key")
 
     with op.batch_alter_table("alert_links", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_alert_links_link"))
