@@ -21,6 +21,7 @@ platform names to one spelling each and handles to their lower-case form without
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from threadline.normalise.phones import normalise_phone
@@ -107,6 +108,7 @@ def _clean_handle(handle: str) -> str | None:
     return cleaned or None
 
 
+@lru_cache(maxsize=100_000)  # pure, and the same values recur in every import
 def normalise_account(platform: str | None, handle: str | None) -> str | None:
     """ "platform:handle" for an account ("FB", "@Jane.Doe.77" -> "facebook:jane.doe.77").
 

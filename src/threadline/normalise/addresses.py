@@ -34,6 +34,7 @@ So "14 Acacia Road, Stafford ST16 2AB" and "14 acacia rd st162ab" both key as
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from threadline.normalise.postcodes import normalise_postcode, outward_code
 from threadline.normalise.text import fold_text
@@ -187,6 +188,7 @@ def _tokens(text: str | None) -> tuple[list[str], str | None]:
     return tokens, found
 
 
+@lru_cache(maxsize=100_000)  # pure, and the same values recur in every import
 def normalise_address(text: str | None, postcode: str | None = None) -> str | None:
     """An address as lower-case words, abbreviations expanded, postcode removed.
 
@@ -240,6 +242,7 @@ def _street(words: list[str]) -> tuple[list[str], list[str]]:
     return [w for w in words if w not in _STOP_WORDS][:2], []
 
 
+@lru_cache(maxsize=100_000)  # pure, and the same values recur in every import
 def address_key(text: str | None, postcode: str | None = None) -> str | None:
     """One key per dwelling however the address is written (rule in the module docstring).
 

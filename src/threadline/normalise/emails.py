@@ -17,6 +17,7 @@ the evidence. Comparing provider-folded forms, where wanted, is a scoring decisi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["normalise_email"]
 
@@ -30,6 +31,7 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _ADDRESS = re.compile(rf"{_LOCAL}@(?:{_LABEL}\.)+[a-z]{{2,63}}")
 
 
+@lru_cache(maxsize=100_000)  # pure, and the same values recur in every import
 def normalise_email(text: str | None) -> str | None:
     """The address lower-cased and trimmed, "mailto:" removed; ``None`` if it is not an address."""
     if text is None:

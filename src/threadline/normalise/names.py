@@ -122,6 +122,7 @@ _DIGITS = re.compile(r"[0-9]")
 _SILENT_P = re.compile(r"mp(?=[st])")
 
 
+@lru_cache(maxsize=100_000)  # pure, and the same values recur in every import
 def normalise_name(text: str | None) -> str | None:
     """A name as lower-case ASCII words separated by single spaces, or ``None`` if there is none.
 

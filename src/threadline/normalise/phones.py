@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
@@ -104,6 +105,7 @@ def _describe(number: PhoneNumber, region: str) -> str:
     return f"{where} {kind}"
 
 
+@lru_cache(maxsize=100_000)  # pure, and the same values recur in every import
 def clean_phone(text: str | None, region: str = "GB") -> Phone | None:
     """Parse a phone number as written into a :class:`Phone`, or ``None`` if it is not one.
 

@@ -21,6 +21,7 @@ Whether a well-formed postcode exists is a question for the ONS Postcode Directo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = [
     "normalise_postcode",
@@ -63,6 +64,7 @@ def _compact(text: str) -> str:
     return _NOISE.sub("", text).upper()
 
 
+@lru_cache(maxsize=100_000)  # pure, and the same values recur in every import
 def normalise_postcode(text: str | None) -> str | None:
     """The postcode in canonical form ("st162ab" -> "ST16 2AB"), or ``None`` if malformed."""
     if text is None:

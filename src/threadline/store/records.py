@@ -8,12 +8,12 @@ people and objects are replaced, and what it was and what it became are kept in 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from threadline.model import (
@@ -59,8 +59,8 @@ def document_of(record: Record) -> dict[str, Any]:
 
 
 def content_hash(document: dict[str, Any]) -> str:
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    """A digest of the record's canonical JSON (keys sorted), to tell a changed record."""
+    return hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def record_time(record: Record) -> datetime:
