@@ -209,3 +209,19 @@ def test_labelled_pairs_hook_estimates_m_from_reviewer_judgements(
     model = train_model(feats, trained_at="2026-01-02", seed=1, max_pairs=5e4, labels=labels)
     assert model.metadata["labelled_pairs"] == len(same)
     assert not predict_pairs(model, feats).empty
+
+
+@pytest.mark.slow
+def test_training_is_reproducible_and_independent_of_row_order(
+    make_population: Callable[..., Any],
+) -> None:
+    feats = mention_features(make_population(n_people=60, seed=4).rows)
+    shuffled = feats.sample(frac=1, random_state=1).reset_index(drop=True)
+    first = train_model(feats, trained_at="t", seed=9, max_pairs=3e4)
+    again = train_model(feats, trained_at="t", seed=9, max_pairs=3e4)
+    assert first.to_dict() == again.to_dict()
+    reordered = train_model(shuffled, trained_at="t", seed=9, max_pairs=3e4)
+    assert (
+        reordered.metadata["training_data_fingerprint"]
+        == first.metadata["training_data_fingerprint"]
+    )

@@ -34,6 +34,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import splink
@@ -260,9 +261,16 @@ def _labels_table(labels: pd.DataFrame) -> pa.Table:
 
 
 def _new_linker(
-    features: pd.DataFrame, settings: SettingsCreator | dict[str, Any]
+    features: pd.DataFrame,
+    settings: SettingsCreator | dict[str, Any],
+    single_threaded: bool = False,
 ) -> tuple[Linker, DuckDBAPI]:
-    db_api = DuckDBAPI()
+    connection = duckdb.connect(":memory:")
+    if single_threaded:
+        # Parallel aggregation adds floats in varying order; training sums millions of them,
+        # and one thread makes the trained model bit-for-bit reproducible.
+        connection.execute("SET threads TO 1")
+    db_api = DuckDBAPI(connection)
     table = db_api.register(features_table(features))
     return Linker(table, settings, log_level=None), db_api
 
@@ -303,7 +311,7 @@ def train_model(
         probability_two_random_records_match=prior if prior is not None else 0.0001,
         **settings_dict_extras(),
     )
-    linker, db_api = _new_linker(features, settings)
+    linker, db_api = _new_linker(features, settings, single_threaded=True)
 
     term_frequencies: dict[str, dict[str, float]] = {}
     for column in TF_COLUMNS:
