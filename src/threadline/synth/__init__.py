@@ -1,0 +1,11 @@
+"""A synthetic police force with ground truth: residents, everyday incidents, stalking and other
+scenarios, linkage traps, and the true identity behind every mention.
+
+``generate_force(out_dir, incidents, seed)`` writes the force in the import format plus its truth;
+see docs/synth.md for the layout.
+"""
+
+from threadline.synth.config import NoiseRates, ScenarioRates, SynthConfig, SynthSummary
+from threadline.synth.force import generate_force
+
+__all__ = ["NoiseRates", "ScenarioRates", "SynthConfig", "SynthSummary", "generate_force"]

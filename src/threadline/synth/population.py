@@ -1,0 +1,321 @@
+"""The residents of the synthetic county: households, people and what they own.
+
+Background residents are never stored: each is a pure function of the seed and a household number
+(``P{household}.{member}``), recomputed whenever an incident mentions them, so a force of five
+million incidents needs no more memory than one of a thousand. People in scenarios and traps
+("newcomers") are made explicitly, live in households numbered after the background ones, and get
+phone numbers from a separate part of the drama range so that they do not collide by accident.
+
+Phones exist only in Ofcom's drama range 07700 900000–900999: numbers 900000–900299 go to
+newcomers in turn (distinct until the 300 are used up, then reused), 900300–900999 to background
+residents by hash (so unrelated background people share numbers: an artefact of the range).
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from threadline.synth.names import FORENAMES, ORIGINS, SURNAMES, pick_table, surname_for_sex
+from threadline.synth.places import (
+    CARS,
+    COLOURS,
+    Street,
+    build_streets,
+    house_line,
+    registration,
+)
+
+_M = (1 << 64) - 1
+
+SCENARIO_PHONES = range(900000, 900300)
+BACKGROUND_PHONES = range(900300, 901000)
+EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
+
+
+def mix(x: int) -> int:
+    """splitmix64: a fast, well-spread 64-bit hash of an integer."""
+    x = (x + 0x9E3779B97F4A7C15) & _M
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _M
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _M
+    return x ^ (x >> 31)
+
+
+def phone_text(number: int) -> str:
+    """The canonical way this generator writes a drama-range mobile: ``07700 900123``."""
+    return f"07700 {number}"
+
+
+def whatsapp_handle(phone: str) -> str:
+    """WhatsApp knows a person by their number in international form: ``+447700900123``."""
+    return f"+447700{phone[-6:]}"
+
+
+@lru_cache(maxsize=4096)
+def ascii_fold(text: str) -> str:
+    """``O'Brien`` → ``obrien``; used to build e-mail addresses and handles."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in folded.lower() if c.isalnum())
+
+
+@dataclass(slots=True)
+class Person:
+    """One true person: what they are really called, born, live at and use."""
+
+    pid: str
+    forenames: str
+    surname: str
+    sex: str
+    dob: tuple[int, int, int]
+    street: Street
+    number: int
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    accounts: list[tuple[str, str]] = field(default_factory=list)
+    vehicles: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forenames} {self.surname}"
+
+    def truth(self) -> dict[str, object]:
+        """The true record, as written to truth.json for scenario and trap people."""
+        y, m, d = self.dob
+        return {
+            "forenames": self.forenames,
+            "surname": self.surname,
+            "sex": self.sex,
+            "dob": f"{y:04d}-{m:02d}-{d:02d}",
+            "address": f"{house_line(self.street, self.number)}, {self.street.town}",
+            "postcode": self.street.postcode,
+            "phones": list(self.phones),
+            "emails": list(self.emails),
+            "accounts": [list(a) for a in self.accounts],
+            "vehicles": [v[0] for v in self.vehicles],
+        }
+
+
+_ORIGIN_TABLE = pick_table(ORIGINS)
+_SURNAME_TABLES = {origin: pick_table(names) for origin, names in SURNAMES.items()}
+_FORENAME_TABLES = {key: pick_table(names) for key, names in FORENAMES.items()}
+# Adult ages 18-85, most between 25 and 55.
+_ADULT_AGES = tuple(
+    a for a in range(18, 86) for _ in range(3 if 25 <= a <= 55 else (2 if a < 70 else 1))
+)
+_SIZES = tuple(
+    size for size, weight in ((1, 28), (2, 34), (3, 16), (4, 15), (5, 7)) for _ in range(weight)
+)
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def forename_for(origin: str, sex: str, birth_year: int, code: int) -> str:
+    key = "english_old" if origin == "english" and birth_year < 1985 else origin
+    table = _FORENAME_TABLES[(key, sex)]
+    return table[code % len(table)]
+
+
+def surname_for(origin: str, code: int) -> str:
+    table = _SURNAME_TABLES[origin]
+    return table[code % len(table)]
+
+
+def _dob(year: int, code: int) -> tuple[int, int, int]:
+    month = code % 12 + 1
+    day = (code >> 8) % _DAYS_IN_MONTH[month - 1] + 1
+    return (year, month, day)
+
+
+class Population:
+    """Background residents derived from the seed, and newcomers made for scenarios and traps."""
+
+    def __init__(self, seed: int, households: int, reference_year: int) -> None:
+        self.key = mix(seed * 0x2545F4914F6CDD1D + 17)
+        self.households = households
+        self.reference_year = reference_year
+        self.streets = build_streets()
+        self.n_streets = len(self.streets)
+        # Room for every background household plus newcomers, one address each.
+        reserve = households + 20_000 + households // 10
+        self.n_addresses = self.n_streets * (reserve // self.n_streets + 1)
+        self._stride = self._coprime_stride(self.n_addresses)
+        self._next_household = households
+        self._next_scenario_phone = 0
+
+    @staticmethod
+    def _coprime_stride(n: int) -> int:
+        stride = 7_368_787
+        while _gcd(stride, n) != 1:
+            stride += 2
+        return stride
+
+    def address(self, hh: int) -> tuple[Street, int]:
+        """Street and house number of a household: a bijection, so no two households share one."""
+        slot = (hh * self._stride) % self.n_addresses
+        return self.streets[slot % self.n_streets], slot // self.n_streets + 1
+
+    # Background residents -------------------------------------------------------------------
+
+    def household_size(self, hh: int) -> int:
+        return _SIZES[mix(self.key ^ hh) % len(_SIZES)]
+
+    def resident(self, hh: int, member: int, h: int | None = None) -> Person:
+        """Member ``member`` of background household ``hh`` (0 and 1 adults, the rest children).
+
+        ``h`` is the household's hash when the caller has it already.
+        """
+        if h is None:
+            h = mix(self.key ^ hh)
+        origin = _ORIGIN_TABLE[(h >> 10) % len(_ORIGIN_TABLE)]
+        size = _SIZES[h % len(_SIZES)]
+        couple = size >= 2 and (h >> 24) % 100 < 75
+        surname = surname_for(origin, h >> 32)
+        head_age = _ADULT_AGES[(h >> 44) % len(_ADULT_AGES)]
+        head_sex = "female" if (h >> 56) & 1 else "male"
+        p = mix(h ^ member)
+        if member == 0:
+            sex, age = head_sex, head_age
+        elif member == 1 and couple:
+            sex = ("male" if head_sex == "female" else "female") if p % 20 else head_sex
+            age = max(18, head_age + (p >> 8) % 11 - 5)
+            if (p >> 16) % 4 == 0:  # not married or kept their own name
+                surname = surname_for(origin, p >> 20)
+        else:
+            sex = "female" if (p >> 4) & 1 else "male"
+            age = (p >> 8) % max(1, head_age - 17)
+        year = self.reference_year - age
+        forenames = forename_for(origin, sex, year, p >> 12)
+        if origin == "polish":
+            surname = surname_for_sex(surname, sex)
+        street, number = self.address(hh)
+        person = Person(
+            f"P{hh}.{member}", forenames, surname, sex, _dob(year, p >> 28), street, number
+        )
+        q = (p * 0xD6E8FEB86659FD93) & _M
+        q ^= q >> 29
+        if age >= 11 and q % 100 < (90 if age >= 18 else 70):
+            phone = phone_text(BACKGROUND_PHONES[(q >> 8) % len(BACKGROUND_PHONES)])
+            person.phones.append(phone)
+            if (q >> 20) % 100 < 25:
+                person.accounts.append(("whatsapp", whatsapp_handle(phone)))
+        if age >= 16:
+            if (q >> 28) % 100 < 45:
+                person.emails.append(email_for(forenames, surname, q >> 36))
+            if (q >> 44) % 100 < 35:
+                person.accounts.append(account_for(forenames, surname, q >> 50))
+        if age >= 18 and (q >> 57) % 100 < 45:
+            person.vehicles.append(vehicle_for(p >> 7))
+        return person
+
+    def random_resident(self, rng: random.Random, adult: bool = True) -> Person:
+        """A background resident drawn at random; an adult (18+) unless ``adult`` is False."""
+        hh = int(rng.random() * self.households)
+        h = mix(self.key ^ hh)
+        size = _SIZES[h % len(_SIZES)]
+        if size == 1:
+            return self.resident(hh, 0, h)
+        if not adult:
+            return self.resident(hh, int(rng.random() * size), h)
+        if rng.random() < 0.4:
+            person = self.resident(hh, 1, h)
+            if self.reference_year - person.dob[0] >= 18:
+                return person
+        return self.resident(hh, 0, h)
+
+    # Newcomers ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def random_origin(rng: random.Random) -> str:
+        return rng.choice(_ORIGIN_TABLE)
+
+    def new_household(self) -> int:
+        hh = self._next_household
+        self._next_household += 1
+        return hh
+
+    def scenario_phone(self) -> str:
+        """The next unused newcomer number (distinct until 300 have been handed out)."""
+        n = SCENARIO_PHONES[self._next_scenario_phone % len(SCENARIO_PHONES)]
+        self._next_scenario_phone += 1
+        return phone_text(n)
+
+    def newcomer(
+        self,
+        rng: random.Random,
+        *,
+        sex: str,
+        age: int,
+        household: int | None = None,
+        member: int = 0,
+        origin: str | None = None,
+        forenames: str | None = None,
+        surname: str | None = None,
+        phone: bool = True,
+        street: Street | None = None,
+        number: int | None = None,
+    ) -> Person:
+        """Someone made for a scenario or trap; in a new household unless ``household`` is given."""
+        hh = self.new_household() if household is None else household
+        if origin is None:
+            origin = rng.choice(_ORIGIN_TABLE)
+        year = self.reference_year - age
+        forenames = forenames or forename_for(origin, sex, year, rng.getrandbits(32))
+        surname = surname or surname_for(origin, rng.getrandbits(32))
+        surname = surname_for_sex(surname, sex)
+        home_street, home_number = self.address(hh)
+        person = Person(
+            f"P{hh}.{member}",
+            forenames,
+            surname,
+            sex,
+            _dob(year, rng.getrandbits(32)),
+            street or home_street,
+            number or home_number,
+        )
+        if phone:
+            person.phones.append(self.scenario_phone())
+        if age >= 16:
+            person.emails.append(email_for(forenames, surname, rng.getrandbits(32)))
+        if age >= 18 and rng.random() < 0.6:
+            person.vehicles.append(vehicle_for(rng.getrandbits(48)))
+        return person
+
+    def street_in_other_town(self, rng: random.Random, town: str) -> Street:
+        while True:
+            street = rng.choice(self.streets)
+            if street.town != town:
+                return street
+
+
+def email_for(forenames: str, surname: str, code: int) -> str:
+    f, s = ascii_fold(forenames), ascii_fold(surname)
+    style = code % 4
+    digits = str((code >> 4) % 100)
+    local = (f"{f}.{s}", f"{f}{s}{digits}", f"{f[0]}{s}", f"{s}.{f}{digits}")[style]
+    return f"{local}@{EMAIL_DOMAINS[(code >> 12) % 3]}"
+
+
+def account_for(forenames: str, surname: str, code: int) -> tuple[str, str]:
+    f, s = ascii_fold(forenames), ascii_fold(surname)
+    digits = (code >> 3) % 1000
+    platform = ("facebook", "instagram", "snapchat", "x")[code % 4]
+    if platform == "facebook":
+        return platform, f"{f}.{s}.{digits}"
+    if platform == "instagram":
+        return platform, f"@{f}_{s}{digits % 100}"
+    if platform == "snapchat":
+        return platform, f"{f}{s[:3]}{digits}"
+    return platform, f"@{f.capitalize()}{s[:1].upper()}{digits}"
+
+
+def vehicle_for(code: int) -> tuple[str, str, str, str]:
+    make, model = CARS[code % len(CARS)]
+    colour = COLOURS[(code >> 8) % len(COLOURS)]
+    return registration(code >> 12), make, model, colour
+
+
+def _gcd(a: int, b: int) -> int:
+    while b:
+        a, b = b, a % b
+    return a
