@@ -1,0 +1,55 @@
+"""The guard: staff accounts, the access policy, redaction, and the hash-chained audit log."""
+
+from threadline.guard.audit import Anchor, AuditEntry, VerifyResult, head, read_log, record, verify
+from threadline.guard.policy import (
+    PERMISSIONS,
+    Permission,
+    PermissionDenied,
+    UnknownAction,
+    UserRole,
+    actions_for,
+    allowed,
+    redact_person,
+    require,
+    sees_contact_details,
+)
+from threadline.guard.users import (
+    User,
+    UserError,
+    UserExists,
+    authenticate,
+    create_user,
+    get_user,
+    list_users,
+    set_active,
+    set_password,
+)
+
+__all__ = [
+    "PERMISSIONS",
+    "Anchor",
+    "AuditEntry",
+    "Permission",
+    "PermissionDenied",
+    "UnknownAction",
+    "User",
+    "UserError",
+    "UserExists",
+    "UserRole",
+    "VerifyResult",
+    "actions_for",
+    "allowed",
+    "authenticate",
+    "create_user",
+    "get_user",
+    "head",
+    "list_users",
+    "read_log",
+    "record",
+    "redact_person",
+    "require",
+    "sees_contact_details",
+    "set_active",
+    "set_password",
+    "verify",
+]
