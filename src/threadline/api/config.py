@@ -1,0 +1,40 @@
+"""What a deployment may tune about the HTTP API: secrets, token lifetime, size and rate limits.
+
+Read from :class:`threadline.settings.Settings` where it defines the field (``session_secret``,
+``token_ttl_seconds``, ``max_body_bytes``, ``rate_limit_per_minute``, ``rate_limit_burst``,
+``secure_cookies``); the defaults below otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """HTTP API settings. ``session_secret=None``: a random secret is made when the app is
+    created, so sessions and tokens end at a restart and are not shared between processes; set
+    one for a deployment with more than one worker."""
+
+    session_secret: str | None = None
+    token_ttl_seconds: int = 12 * 3600
+    max_body_bytes: int = MIB
+    rate_limit_per_minute: float = 600.0
+    rate_limit_burst: int = 120
+    secure_cookies: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ApiConfig:
+        """The fields ``settings`` defines, the defaults for the rest."""
+        values: dict[str, Any] = {}
+        for name in cls.__dataclass_fields__:
+            value = getattr(settings, name, None)
+            if value is None:
+                continue
+            if hasattr(value, "get_secret_value"):
+                value = value.get_secret_value()
+            values[name] = value
+        return cls(**values)

@@ -1,0 +1,190 @@
+"""The dependencies routes declare: the engine, the signed-in user, permission, purpose, audit.
+
+Permission is checked in one place, :class:`Require` (``user: Annotated[User, require("x")]``),
+which asks :func:`threadline.guard.policy.require` and writes nothing. A route that discloses,
+changes or combines personal data takes :data:`Audited` and writes one audit row before it
+returns. A person-record view also takes :data:`Purpose`: the reason the user gives for looking,
+from the ``purpose`` query parameter or the ``X-Purpose`` header. Declare the permission before
+the purpose, so that a user without the permission hears "forbidden" rather than "give a purpose".
+
+Every route is one of: public (``dependencies=[PUBLIC]``, e.g. signing in), any signed-in user
+(:data:`CurrentUser`), or guarded by :func:`require`. ``tests/api/test_access.py`` walks
+``app.routes`` and fails for a route that is none of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import Connection, Engine
+
+from threadline.api.errors import ApiError
+from threadline.api.security import Claim, Tokens, claim_of
+from threadline.guard import audit, policy
+from threadline.guard.users import User, get_user
+
+MIN_PURPOSE_LENGTH = 3
+MAX_PURPOSE_LENGTH = 500
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/token", auto_error=False)
+
+
+def public() -> None:
+    """Marks a route that needs no sign-in (``dependencies=[PUBLIC]``)."""
+
+
+PUBLIC = Depends(public)
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_clock(request: Request) -> Callable[[], datetime]:
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock
+
+
+def get_tokens(request: Request) -> Tokens:
+    tokens: Tokens = request.app.state.tokens
+    return tokens
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
+TokensDep = Annotated[Tokens, Depends(get_tokens)]
+
+
+def _unauthorised(message: str) -> ApiError:
+    return ApiError(401, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def get_current_user(
+    request: Request,
+    engine: EngineDep,
+    tokens: TokensDep,
+    token: Annotated[str | None, Depends(_bearer)],
+) -> User:
+    """The signed-in user, from a bearer token or the session cookie; 401 if there is none.
+
+    The user is read afresh on every request, so a disabled account, a changed password or a
+    changed role takes effect at once.
+    """
+    claim: Claim | None
+    if token:
+        claim = tokens.read(token)
+        if claim is None:
+            raise _unauthorised("the token is not valid or has expired: ask for a new one")
+    else:
+        claim = claim_of(request.session.get("user"))
+        if claim is None:
+            raise _unauthorised("sign in first (POST /api/login, or POST /api/token for a token)")
+    user = get_user(engine, claim.username)
+    if user is None or not user.active or user.session_stamp != claim.stamp:
+        request.session.clear()
+        raise _unauthorised("this session has ended: sign in again")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+class Require:
+    """The permission check: the signed-in user's role must be allowed ``action``."""
+
+    def __init__(self, action: str) -> None:
+        policy.permission(action)  # an undeclared action fails when the route is defined
+        self.action = action
+
+    def __call__(self, user: CurrentUser) -> User:
+        policy.require(user.role, self.action)
+        return user
+
+    def __repr__(self) -> str:
+        return f"Require({self.action!r})"
+
+
+def require(action: str) -> Any:
+    """``user: Annotated[User, require("person.view")]``: 401 if not signed in, 403 if the
+    role may not; the user otherwise."""
+    return Depends(Require(action))
+
+
+def get_purpose(
+    _: CurrentUser,
+    purpose: Annotated[
+        str | None,
+        Query(description="Why you are viewing this record (or send the X-Purpose header)."),
+    ] = None,
+    x_purpose: Annotated[
+        str | None, Header(alias="X-Purpose", description="The purpose, as a header.")
+    ] = None,
+) -> str:
+    """The purpose the user states for viewing a record; 400 naming ``purpose`` if none."""
+    stated = (purpose if purpose is not None else x_purpose or "").strip()
+    if len(stated) < MIN_PURPOSE_LENGTH:
+        raise ApiError(
+            400,
+            "state why you are viewing this record: the purpose query parameter or the "
+            "X-Purpose header (for example an incident reference)",
+            field="purpose",
+        )
+    if len(stated) > MAX_PURPOSE_LENGTH:
+        raise ApiError(400, f"keep the purpose under {MAX_PURPOSE_LENGTH} characters", "purpose")
+    return stated
+
+
+Purpose = Annotated[str, Depends(get_purpose)]
+
+
+@dataclass(frozen=True)
+class Auditor:
+    """Writes audit rows as the signed-in user. ``auditor(action, records, ...)`` commits a row
+    on its own; :meth:`within` writes it in the caller's transaction, beside a change."""
+
+    engine: Engine
+    user: User
+    clock: Callable[[], datetime]
+
+    def within(
+        self,
+        conn: Connection,
+        action: str,
+        records: Sequence[str],
+        purpose: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> audit.AuditEntry:
+        policy.permission(action)
+        return audit.record(
+            conn,
+            self.user.username,
+            self.user.role.value,
+            action,
+            records,
+            purpose,
+            detail,
+            self.clock(),
+        )
+
+    def __call__(
+        self,
+        action: str,
+        records: Sequence[str],
+        purpose: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> audit.AuditEntry:
+        with self.engine.begin() as conn:
+            return self.within(conn, action, records, purpose, detail)
+
+
+def get_auditor(user: CurrentUser, engine: EngineDep, clock: ClockDep) -> Auditor:
+    return Auditor(engine, user, clock)
+
+
+Audited = Annotated[Auditor, Depends(get_auditor)]

@@ -1,0 +1,77 @@
+"""API fixtures: an app on the test store, one user per role, and bearer-token headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from threadline.api import ApiConfig, create_app
+from threadline.guard import User, UserRole, create_user
+from threadline.settings import Settings
+
+PASSWORD = "granite harbour lantern"
+NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def now() -> datetime:
+    """What the app's clock says throughout a test."""
+    return NOW
+
+
+@pytest.fixture
+def hasher() -> PasswordHasher:
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture
+def config() -> ApiConfig:
+    return ApiConfig(
+        session_secret="test-secret-not-for-production",
+        rate_limit_per_minute=100_000,
+        rate_limit_burst=100_000,
+    )
+
+
+@pytest.fixture
+def app(engine: Engine, config: ApiConfig, hasher: PasswordHasher) -> FastAPI:
+    return create_app(Settings(), engine, config=config, clock=lambda: NOW, password_hasher=hasher)
+
+
+@pytest.fixture
+def users(engine: Engine, hasher: PasswordHasher) -> dict[str, User]:
+    """One active user per role, named after it (``officer``, ``analyst``...)."""
+    return {
+        role.value: create_user(
+            engine,
+            role.value.replace("_", "-"),
+            f"Test {role.value}",
+            role,
+            PASSWORD,
+            NOW,
+            hasher=hasher,
+        )
+        for role in UserRole
+    }
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def auth(app: FastAPI, users: dict[str, User]) -> Callable[[str], dict[str, str]]:
+    """``auth("analyst")``: headers carrying a bearer token for that role's user."""
+
+    def headers(role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {app.state.tokens.issue(users[role])}"}
+
+    return headers
