@@ -9,7 +9,6 @@ scenario for ``truth.json``. :class:`Desk` bundles what a scenario needs to writ
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,12 +16,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from threadline.model.base import FORCE_TIMEZONE
 from threadline.synth.config import SynthConfig, SynthSummary
 from threadline.synth.noise import Scribe, Written
 from threadline.synth.population import BACKGROUND_PHONES, Population
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_NEWLINE = orjson.OPT_APPEND_NEWLINE
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    """One JSON line, compact, UTF-8 (orjson writes the same bytes for the same dict every time)."""
+    return orjson.dumps(record, option=_NEWLINE)
 
 
 def local_time(at: int) -> str:
@@ -66,8 +72,8 @@ class Recorder:
         self.out_dir = out_dir
         self.population = population
         buffering = 1 << 20
-        self._files: dict[str, IO[str]] = {
-            name: open(out_dir / name, "w", encoding="utf-8", buffering=buffering)  # noqa: SIM115
+        self._files: dict[str, IO[bytes]] = {
+            name: open(out_dir / name, "wb", buffering=buffering)  # noqa: SIM115
             for name in (
                 "incidents.jsonl",
                 "crimes.jsonl",
@@ -180,7 +186,7 @@ class Recorder:
             record["crime_refs"] = list(crime_refs)
         if officer:
             record["officer"] = officer
-        self._incidents(_dumps(record) + "\n")
+        self._incidents(_line(record))
         truth: dict[str, Any] = {"ref": ref, "kind": "incident"}
         if series is not None:
             truth["series"] = series.sid
@@ -191,7 +197,7 @@ class Recorder:
             truth["series_kind"] = "background"
             self.background_incidents += 1
         truth["people"] = self._people_truth(people)
-        self._truth(_dumps(truth) + "\n")
+        self._truth(_line(truth))
         self.summary.incidents += 1
         return ref
 
@@ -225,7 +231,7 @@ class Recorder:
         record["narrative"] = narrative
         if officer:
             record["officer"] = officer
-        self._crimes(_dumps(record) + "\n")
+        self._crimes(_line(record))
         truth = {
             "ref": ref,
             "kind": "crime",
@@ -233,7 +239,7 @@ class Recorder:
             "series_kind": series.kind if series else "background",
             "people": self._people_truth(people),
         }
-        self._truth(_dumps(truth) + "\n")
+        self._truth(_line(truth))
         if series is not None:
             series.crime_refs.append(ref)
         self.summary.crimes += 1
@@ -267,7 +273,7 @@ class Recorder:
             record["ends"] = ends
         record["conditions"] = conditions
         record["court"] = court
-        self._orders(_dumps(record) + "\n")
+        self._orders(_line(record))
         people = self._people_truth([respondent, *protected])
         truth = {
             "ref": ref,
@@ -277,7 +283,7 @@ class Recorder:
             "respondent": people[0],
             "protected": people[1:],
         }
-        self._truth(_dumps(truth) + "\n")
+        self._truth(_line(truth))
         entry = {
             "ref": ref,
             "series": series.sid if series else None,
@@ -320,7 +326,7 @@ class Recorder:
         if grade:
             record["judgement_grade"] = grade
             record["safety_plan"] = grade != "standard"
-        self._assessments(_dumps(record) + "\n")
+        self._assessments(_line(record))
         truth = {
             "ref": ref,
             "kind": "risk_assessment",
@@ -328,7 +334,7 @@ class Recorder:
             "series_kind": series.kind if series else "background",
             "subject": self._people_truth([subject])[0],
         }
-        self._truth(_dumps(truth) + "\n")
+        self._truth(_line(truth))
         if series is not None:
             series.assessment_refs.append(ref)
         return ref
