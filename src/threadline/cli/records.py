@@ -1,49 +1,16 @@
-"""The ``threadline`` command. Each command checks its input and calls one library function."""
+"""Commands for the store and its records: init, schema, import, summary."""
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy import Engine
 
-from threadline.settings import Settings
-
-app = typer.Typer(
-    name="threadline",
-    help="Cross-reference every incident a police force logs with everything it already knows.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-console = Console()
-errors = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default: THREADLINE_DATABASE_URL or sqlite:///var/threadline.db).",
-    ),
-]
-
-
-def settings_for(db: str | None) -> Settings:
-    settings = Settings()
-    if db:
-        settings = settings.model_copy(update={"database_url": db})
-    return settings
-
-
-def engine_for(db: str | None) -> Engine:
-    from threadline.store import open_store
-
-    return open_store(settings_for(db).database_url)
+from threadline.cli.app import DbOption, app, console, engine_for, errors
 
 
 @app.command("init")
@@ -118,31 +85,3 @@ def summary_command(db: DbOption = None) -> None:
     for label, value in summarise(engine_for(db)).rows():
         table.add_row(label, f"{value:,}")
     console.print(table)
-
-
-@app.command("synth")
-def synth_command(
-    out: Annotated[Path, typer.Argument(help="Folder to write the synthetic force into.")],
-    incidents: Annotated[int, typer.Option(help="How many incidents to generate.")] = 20_000,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same force.")] = 1,
-) -> None:
-    """Generate a synthetic force (incidents, orders, assessments) with its ground truth."""
-    from threadline.synth import generate_force
-
-    out.mkdir(parents=True, exist_ok=True)
-    with Progress(
-        TextColumn("[bold]Generating"),
-        BarColumn(),
-        TextColumn("{task.completed:,} incidents"),
-        console=errors,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("synth", total=incidents)
-        summary = generate_force(
-            out, incidents, seed, progress=lambda n: bar.update(task, completed=n)
-        )
-    console.print(summary)
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    sys.exit(app())

@@ -1,0 +1,9 @@
+"""The ``threadline`` command. Each command checks its input and calls one library function.
+
+Commands live in one module per area; importing them registers them on :data:`app`.
+"""
+
+from threadline.cli import crossref, force, guard, records, resolution
+from threadline.cli.app import app
+
+__all__ = ["app", "crossref", "force", "guard", "records", "resolution"]

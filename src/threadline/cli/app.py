@@ -1,0 +1,64 @@
+"""The Typer application and what every command shares: the store option, consoles, the model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from threadline.settings import Settings
+
+if TYPE_CHECKING:
+    from threadline.resolve.linkage import LinkageModel
+
+app = typer.Typer(
+    name="threadline",
+    help="Cross-reference every incident a police force logs with everything it already knows.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: THREADLINE_DATABASE_URL or sqlite:///var/threadline.db).",
+    ),
+]
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="Linkage model JSON (default: THREADLINE_MODEL_PATH)."),
+]
+
+
+def settings_for(db: str | None) -> Settings:
+    settings = Settings()
+    if db:
+        settings = settings.model_copy(update={"database_url": db})
+    return settings
+
+
+def engine_for(db: str | None) -> Engine:
+    from threadline.store import open_store
+
+    return open_store(settings_for(db).database_url)
+
+
+def model_for(path: Path | None) -> LinkageModel:
+    from threadline.resolve.linkage import load_model
+
+    path = path or Settings().model_path
+    if not path.is_file():
+        errors.print(f"[red]No linkage model at {path}: run `threadline train` first.[/red]")
+        raise typer.Exit(2)
+    return load_model(path)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,60 @@
+"""Commands for synthetic forces and for scoring Threadline against their truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn
+
+from threadline.cli.app import DbOption, app, console, engine_for, errors
+
+
+@app.command("synth")
+def synth_command(
+    out: Annotated[Path, typer.Argument(help="Folder to write the synthetic force into.")],
+    incidents: Annotated[int, typer.Option(help="How many incidents to generate.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same force.")] = 1,
+) -> None:
+    """Generate a synthetic force (incidents, crimes, orders, assessments) with its truth."""
+    from threadline.synth import generate_force
+
+    out.mkdir(parents=True, exist_ok=True)
+    with Progress(
+        TextColumn("[bold]Generating"),
+        BarColumn(),
+        TextColumn("{task.completed:,} incidents"),
+        console=errors,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("synth", total=incidents)
+        summary = generate_force(
+            out, incidents, seed, progress=lambda n: bar.update(task, completed=n)
+        )
+    console.print(summary)
+
+
+@app.command("eval")
+def eval_command(
+    force: Annotated[Path, typer.Argument(help="The synthetic force folder (with truth.json).")],
+    db: DbOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    stock_splink: Annotated[
+        bool, typer.Option("--stock-splink", help="Also run stock Splink as a baseline.")
+    ] = False,
+) -> None:
+    """Score the store against a synthetic force's truth, beside the baselines."""
+    from threadline.evaluate import render_table, to_json
+    from threadline.evaluate.force import evaluate_force
+
+    if not (force / "truth.json").is_file():
+        errors.print(f"[red]{force}: no truth.json (is it a `threadline synth` folder?)[/red]")
+        raise typer.Exit(2)
+    sections, details = evaluate_force(
+        engine_for(db), force, stock_splink=stock_splink, say=lambda m: errors.print(m)
+    )
+    if json_output:
+        typer.echo(to_json(sections, details))
+    else:
+        typer.echo(render_table(sections, title=f"Threadline against the truth of {force}"))

@@ -1,0 +1,157 @@
+"""Commands for resolving mentions into people: train, resolve, review, export."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from threadline.cli.app import DbOption, ModelOption, app, console, engine_for, errors, now
+from threadline.settings import Settings
+
+review_app = typer.Typer(
+    help="The review queue: pairs the model was unsure of.", no_args_is_help=True
+)
+export_app = typer.Typer(help="Export data for analysts and auditors.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+app.add_typer(export_app, name="export")
+
+
+@app.command("train")
+def train_command(
+    db: DbOption = None,
+    model: ModelOption = None,
+    seed: Annotated[int, typer.Option(help="Seed for random sampling of pairs.")] = 1,
+) -> None:
+    """Train the linkage model on the store's own mentions (and reviewers' judgements)."""
+    from threadline.resolve.batch import train_store_model
+    from threadline.resolve.linkage import save_model
+
+    path = model or Settings().model_path
+    trained = train_store_model(engine_for(db), trained_at=now(), seed=seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_model(trained, path)
+    meta = trained.metadata
+    console.print(
+        f"Model saved to {path}: trained on {meta['training_rows']:,} mentions "
+        f"({meta['labelled_pairs']} labelled pairs), version {meta['threadline_model_version']}"
+    )
+
+
+@app.command("resolve")
+def resolve_command(
+    db: DbOption = None,
+    model: ModelOption = None,
+    train: Annotated[bool, typer.Option(help="Train a model first if there is none.")] = True,
+) -> None:
+    """Resolve every person mention in the store into entities (ids stay stable)."""
+    from threadline.resolve.batch import resolve_store, train_store_model
+    from threadline.resolve.linkage import load_model, save_model
+
+    engine = engine_for(db)
+    path = model or Settings().model_path
+    if path.is_file():
+        linkage = load_model(path)
+    elif train:
+        errors.print(f"No model at {path}: training one on the store's mentions")
+        linkage = train_store_model(engine, trained_at=now())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_model(linkage, path)
+    else:
+        errors.print(f"[red]No linkage model at {path}[/red]")
+        raise typer.Exit(2)
+    with console.status("Resolving") as status:
+        report = resolve_store(engine, linkage, now=now(), progress=lambda m: status.update(m))
+    console.print(
+        f"{report.mentions:,} mentions → {report.entities:,} people "
+        f"({report.created:,} new, {report.joined:,} joined, {report.moved:,} moved, "
+        f"{report.retired:,} retired); {report.refused_links:,} links refused by judgements; "
+        f"{report.queued_for_review:,} pairs queued for review"
+    )
+
+
+@review_app.command("list")
+def review_list(db: DbOption = None, limit: int = 20) -> None:
+    """Show the open review queue with the evidence for each pair."""
+    from threadline.resolve.review import open_queue
+
+    with engine_for(db).connect() as conn:
+        items = open_queue(conn, limit)
+    for item in items:
+        console.print(f"[bold]{item.id}[/bold] {item.mention_a}  ↔  {item.mention_b}")
+        for line in item.evidence:
+            console.print(f"    {line}")
+
+
+@review_app.command("judge")
+def review_judge(
+    mention_a: str,
+    mention_b: str,
+    judgement: Annotated[str, typer.Argument(help="same, different or unsure")],
+    user: Annotated[str, typer.Option(help="Who is judging.")],
+    note: str | None = None,
+    db: DbOption = None,
+) -> None:
+    """Record a judgement on two mentions (append-only; "different" binds the model)."""
+    from threadline.resolve.review import ReviewError, record_judgement
+
+    try:
+        with engine_for(db).begin() as conn:
+            outcome = record_judgement(conn, mention_a, mention_b, judgement, user, now(), note)
+    except ReviewError as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    console.print(outcome)
+
+
+@review_app.command("split")
+def review_split(
+    entity_id: str,
+    mention_keys: list[str],
+    user: Annotated[str, typer.Option(help="Who is splitting.")],
+    reason: Annotated[str, typer.Option(help="Why these records are someone else.")],
+    db: DbOption = None,
+) -> None:
+    """Split records off a wrongly merged entity into a new one."""
+    from threadline.resolve.review import ReviewError, split_entity
+
+    try:
+        with engine_for(db).begin() as conn:
+            new_id = split_entity(conn, entity_id, mention_keys, user, now(), reason)
+    except ReviewError as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"{len(mention_keys)} records moved from {entity_id} to {new_id}")
+
+
+@export_app.command("mentions")
+def export_mentions(
+    db: DbOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "csv",
+) -> None:
+    """Every person mention with the entity it was resolved to and the match probability."""
+    from threadline.resolve.export import MENTION_COLUMNS, mention_rows
+
+    if fmt not in ("csv", "jsonl"):
+        errors.print("[red]--format must be csv or jsonl[/red]")
+        raise typer.Exit(2)
+    handle = output.open("w", newline="") if output else sys.stdout
+    try:
+        if fmt == "csv":
+            writer = csv.DictWriter(handle, fieldnames=MENTION_COLUMNS)
+            writer.writeheader()
+            for row in mention_rows(engine_for(db)):
+                writer.writerow(row)
+        else:
+            for row in mention_rows(engine_for(db)):
+                handle.write(json.dumps(row) + "\n")
+    finally:
+        if output:
+            handle.close()

@@ -1,0 +1,153 @@
+"""Alerts in the store: raised once, updated as incidents join them, every change kept.
+
+The pure engine (:func:`threadline.recognise.recognise`) needs the alerts already raised about
+the people, place and incidents of a new event; :func:`previous_alerts` finds them through
+``alert_links``. :func:`save_changes` writes what the engine decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from threadline.recognise import Alert, AlertChange
+from threadline.store import tables as t
+
+
+def links_of(alert: Alert) -> set[str]:
+    """What an alert is about: its people, the incidents it cites, where it fired."""
+    links = set(alert.people) | set(alert.cited) | {alert.incident_ref, alert.raised_on}
+    location = alert.details.get("location_key") if alert.details else None
+    if isinstance(location, str):
+        links.add(location)
+    return {link for link in links if link}
+
+
+def _alert_of(row: Any) -> Alert:
+    return Alert(
+        rule_id=row.rule_id,
+        alert_key=row.alert_key,
+        incident_ref=row.incident_ref,
+        people=tuple(row.people),
+        reason=row.reason,
+        cited=tuple(row.cited),
+        severity=row.severity,
+        action=row.action or "",
+        details=dict(row.details or {}),
+        raised_on=row.first_incident_ref,
+    )
+
+
+def previous_alerts(conn: Connection, links: Iterable[str]) -> dict[str, Alert]:
+    """Open alerts linked to any of ``links`` (entity ids, incident refs, location keys)."""
+    wanted = sorted(set(links))
+    keys: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = conn.execute(
+            select(t.alert_links.c.alert_key).where(t.alert_links.c.link.in_(chunk)).distinct()
+        )
+        keys.update(rows.scalars())
+    if not keys:
+        return {}
+    rows = conn.execute(
+        select(t.alerts).where(t.alerts.c.alert_key.in_(sorted(keys)), t.alerts.c.status == "open")
+    )
+    return {row.alert_key: _alert_of(row) for row in rows}
+
+
+def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime) -> None:
+    """Write raised, updated and cleared alerts, and an event row for each change."""
+    for change in changes:
+        alert = change.alert
+        values = {
+            "rule_id": alert.rule_id,
+            "incident_ref": alert.incident_ref,
+            "people": list(alert.people),
+            "reason": alert.reason,
+            "action": alert.action,
+            "cited": list(alert.cited),
+            "severity": alert.severity,
+            "details": _jsonable(alert.details),
+            "updated_at": now,
+        }
+        if change.change == "raised":
+            existing = conn.execute(
+                select(t.alerts.c.id).where(t.alerts.c.alert_key == alert.alert_key)
+            ).scalar()
+            if existing is None:
+                conn.execute(
+                    insert(t.alerts).values(
+                        alert_key=alert.alert_key,
+                        first_incident_ref=alert.raised_on,
+                        status="open",
+                        raised_at=now,
+                        **values,
+                    )
+                )
+            else:  # raised again after being cleared
+                conn.execute(
+                    update(t.alerts)
+                    .where(t.alerts.c.id == existing)
+                    .values(status="open", **values)
+                )
+        elif change.change == "updated":
+            conn.execute(
+                update(t.alerts).where(t.alerts.c.alert_key == alert.alert_key).values(**values)
+            )
+        else:
+            conn.execute(
+                update(t.alerts)
+                .where(t.alerts.c.alert_key == alert.alert_key)
+                .values(status="cleared", updated_at=now)
+            )
+        conn.execute(delete(t.alert_links).where(t.alert_links.c.alert_key == alert.alert_key))
+        conn.execute(
+            insert(t.alert_links),
+            [{"alert_key": alert.alert_key, "link": link} for link in sorted(links_of(alert))],
+        )
+        conn.execute(
+            insert(t.alert_events).values(
+                alert_key=alert.alert_key,
+                at=now,
+                incident_ref=alert.incident_ref,
+                change=change.change,
+                reason=alert.reason,
+            )
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def list_alerts(
+    conn: Connection,
+    *,
+    status: str | None = "open",
+    rule_id: str | None = None,
+    entity_id: str | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Alerts for dashboards and the API, newest first."""
+    query = select(t.alerts).order_by(t.alerts.c.updated_at.desc(), t.alerts.c.id.desc())
+    if status:
+        query = query.where(t.alerts.c.status == status)
+    if rule_id:
+        query = query.where(t.alerts.c.rule_id == rule_id)
+    if entity_id:
+        keys = select(t.alert_links.c.alert_key).where(t.alert_links.c.link == entity_id)
+        query = query.where(t.alerts.c.alert_key.in_(keys))
+    return [dict(row._mapping) for row in conn.execute(query.limit(limit))]

@@ -1,0 +1,454 @@
+"""The picture: everything the force knows that is linked to one incident, as a timeline.
+
+For each person in the incident: who they probably are (their entity, with the evidence), every
+other incident, crime, order and risk assessment they appear in and their part in each. Beside
+that, the records linked through the same phones, e-mails, accounts, vehicles and addresses, and
+the open alerts. This is what a call handler sees while the caller is still on the line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import Connection, and_, select
+
+from threadline.crossref.alerts import list_alerts
+from threadline.crossref.history import _chunks, records_of_entities
+from threadline.store import tables as t
+
+ORDER_LABELS = {
+    "non_molestation": "non-molestation order",
+    "restraining": "restraining order",
+    "stalking_protection": "stalking protection order",
+    "domestic_violence_protection": "domestic violence protection order",
+    "domestic_violence_protection_notice": "domestic violence protection notice",
+    "bail_conditions": "bail conditions",
+}
+#: How many records linked by one shared object the picture lists (the rest are counted).
+OBJECT_LINK_LIMIT = 25
+
+
+class NotFound(LookupError):
+    """No such incident (or person) in the store."""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime
+    record_key: str
+    ref: str
+    kind: str
+    title: str
+    roles: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OrderView:
+    ref: str
+    label: str
+    role: str
+    starts: date
+    ends: date | None
+    active: bool
+    conditions: str
+    court: str | None
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    ref: str
+    checklist: str
+    incident_ref: str
+    assessed_at: datetime
+    yes_count: int
+    judgement_grade: str | None
+    safety_plan: bool
+
+
+@dataclass(frozen=True)
+class PersonPicture:
+    mention_key: str
+    position: str
+    role: str
+    written_as: str
+    entity_id: str | None
+    entity_label: str | None
+    resolved_by: str | None
+    match_probability: float | None
+    evidence: list[str]
+    records: list[TimelineEntry]
+    orders: list[OrderView]
+    assessments: list[AssessmentView]
+
+
+@dataclass(frozen=True)
+class ObjectLink:
+    kind: str
+    value: str
+    records: list[TimelineEntry]
+    more: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    incident: dict[str, Any]
+    people: list[PersonPicture]
+    linked_by_objects: list[ObjectLink]
+    alerts: list[dict[str, Any]]
+    timeline: list[TimelineEntry]
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(asdict(self))
+
+    @property
+    def linked_record_keys(self) -> set[str]:
+        keys = {e.record_key for p in self.people for e in p.records}
+        keys |= {e.record_key for link in self.linked_by_objects for e in link.records}
+        return keys
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def written_name(forenames: str | None, surname: str | None, description: str | None) -> str:
+    name = " ".join(p for p in (forenames, surname) if p)
+    if name:
+        return name
+    return f'"{description}"' if description else "(no name given)"
+
+
+def find_incident(conn: Connection, ref: str, source: str | None = None) -> Any:
+    query = select(t.incidents).where(t.incidents.c.ref == ref)
+    if source:
+        query = query.where(t.incidents.c.source == source)
+    row = conn.execute(query.order_by(t.incidents.c.id)).first()
+    if row is None:
+        raise NotFound(f"no incident {ref}")
+    return row
+
+
+def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, TimelineEntry]:
+    """A timeline entry for each record key (incidents, crimes, orders, assessments)."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for key in record_keys:
+        by_kind[key.split(":", 1)[0]].append(key)
+    entries: dict[str, TimelineEntry] = {}
+    for keys in _chunks(sorted(by_kind.get("incident", []))):
+        i = t.incidents
+        for r in conn.execute(
+            select(
+                i.c.record_key, i.c.ref, i.c.reported_at, i.c.category, i.c.closing_category
+            ).where(i.c.record_key.in_(keys))
+        ):
+            category = (r.closing_category or r.category).replace("_", " ")
+            entries[r.record_key] = TimelineEntry(
+                r.reported_at, r.record_key, r.ref, "incident", category
+            )
+    for keys in _chunks(sorted(by_kind.get("crime", []))):
+        c = t.crimes
+        for r in conn.execute(
+            select(c.c.record_key, c.c.ref, c.c.recorded_at, c.c.offence, c.c.offence_code).where(
+                c.c.record_key.in_(keys)
+            )
+        ):
+            code = f" ({r.offence_code})" if r.offence_code else ""
+            entries[r.record_key] = TimelineEntry(
+                r.recorded_at, r.record_key, r.ref, "crime", f"crime recorded: {r.offence}{code}"
+            )
+    for keys in _chunks(sorted(by_kind.get("order", []))):
+        o = t.orders
+        for r in conn.execute(select(o).where(o.c.record_key.in_(keys))):
+            label = ORDER_LABELS.get(r.order_type, r.order_type)
+            when = datetime.combine(r.starts, time(), tzinfo=UTC)
+            entries[r.record_key] = TimelineEntry(
+                when,
+                r.record_key,
+                r.ref,
+                "order",
+                f"{'interim ' if r.interim else ''}{label} granted",
+            )
+    for keys in _chunks(sorted(by_kind.get("risk_assessment", []))):
+        a = t.risk_assessments
+        for r in conn.execute(select(a).where(a.c.record_key.in_(keys))):
+            entries[r.record_key] = TimelineEntry(
+                r.assessed_at,
+                r.record_key,
+                r.ref,
+                "risk_assessment",
+                f"{r.checklist.upper()} risk assessment for {r.incident_ref}",
+            )
+    for keys in _chunks(sorted(by_kind.get("association", []))):
+        s = t.associations
+        for r in conn.execute(select(s).where(s.c.record_key.in_(keys))):
+            entries[r.record_key] = TimelineEntry(
+                r.created_at, r.record_key, r.ref, "association", f"known link: {r.kind}"
+            )
+    return entries
+
+
+def roles_in(
+    conn: Connection, record_keys: set[str]
+) -> dict[str, list[tuple[str | None, str, str]]]:
+    """record key → (entity id, role or position, name as written) for each person in it."""
+    found: dict[str, list[tuple[str | None, str, str]]] = defaultdict(list)
+    m, em = t.mentions, t.entity_members
+    for keys in _chunks(sorted(record_keys)):
+        rows = conn.execute(
+            select(
+                m.c.record_key,
+                m.c.role,
+                m.c.position,
+                m.c.forenames,
+                m.c.surname,
+                m.c.description,
+                em.c.entity_id,
+            )
+            .outerjoin(em, em.c.mention_key == m.c.mention_key)
+            .where(m.c.record_key.in_(keys))
+            .order_by(m.c.id)
+        )
+        for r in rows:
+            role = r.position if r.position in ("respondent", "subject", "a", "b") else r.role
+            if r.position.startswith("protected"):
+                role = "protected"
+            found[r.record_key].append(
+                (r.entity_id, role, written_name(r.forenames, r.surname, r.description))
+            )
+    return found
+
+
+def _with_roles(entry: TimelineEntry, people: list[tuple[str | None, str, str]]) -> TimelineEntry:
+    return TimelineEntry(
+        entry.when,
+        entry.record_key,
+        entry.ref,
+        entry.kind,
+        entry.title,
+        [f"{name} ({role})" for _e, role, name in people],
+    )
+
+
+def build_picture(
+    conn: Connection, ref: str, *, today: date | None = None, source: str | None = None
+) -> Picture:
+    """The picture for incident ``ref`` (see the module docstring)."""
+    incident = find_incident(conn, ref, source)
+    m, em = t.mentions, t.entity_members
+    mention_rows = conn.execute(
+        select(m, em.c.entity_id, em.c.match_probability, em.c.evidence, em.c.assigned_by)
+        .outerjoin(em, em.c.mention_key == m.c.mention_key)
+        .where(m.c.record_key == incident.record_key)
+        .order_by(m.c.id)
+    ).all()
+    entity_ids = {r.entity_id for r in mention_rows if r.entity_id}
+    labels = {
+        r.id: r.label
+        for r in conn.execute(
+            select(t.entities.c.id, t.entities.c.label).where(
+                t.entities.c.id.in_(sorted(entity_ids))
+            )
+        )
+    }
+    per_entity: dict[str, set[str]] = {}
+    for entity in entity_ids:
+        keys = set().union(*records_of_entities(conn, [entity]).values())
+        keys.discard(incident.record_key)
+        per_entity[entity] = keys
+
+    links = object_links(conn, incident)
+    all_keys = set().union(*per_entity.values()) if per_entity else set()
+    all_keys |= {key for _kind, _value, keys, _more in links for key in keys}
+    entries = record_entries(conn, all_keys | {incident.record_key})
+    roles = roles_in(conn, all_keys | {incident.record_key})
+    entries = {k: _with_roles(e, roles.get(k, [])) for k, e in entries.items()}
+    day = today or incident.reported_at.date()
+
+    people = []
+    for r in mention_rows:
+        keys = per_entity.get(r.entity_id, set()) if r.entity_id else set()
+        records = sorted(
+            (entries[k] for k in keys if k in entries), key=lambda e: e.when, reverse=True
+        )
+        people.append(
+            PersonPicture(
+                mention_key=r.mention_key,
+                position=r.position,
+                role=r.role,
+                written_as=written_name(r.forenames, r.surname, r.description),
+                entity_id=r.entity_id,
+                entity_label=labels.get(r.entity_id) if r.entity_id else None,
+                resolved_by=r.assigned_by,
+                match_probability=r.match_probability,
+                evidence=list(r.evidence or []),
+                records=[e for e in records if e.kind in ("incident", "crime")],
+                orders=orders_for(conn, r.entity_id, keys, day) if r.entity_id else [],
+                assessments=assessments_for(conn, keys),
+            )
+        )
+    object_views = [
+        ObjectLink(
+            kind,
+            value,
+            sorted((entries[k] for k in keys if k in entries), key=lambda e: e.when, reverse=True),
+            more,
+        )
+        for kind, value, keys, more in links
+    ]
+    timeline = sorted(
+        (entries[k] for k in all_keys if k in entries and entries[k].kind in ("incident", "crime")),
+        key=lambda e: e.when,
+        reverse=True,
+    )
+    alerts = []
+    seen = set()
+    for entity in sorted(entity_ids):
+        for alert in list_alerts(conn, entity_id=entity):
+            if alert["alert_key"] not in seen:
+                seen.add(alert["alert_key"])
+                alerts.append(alert)
+    return Picture(
+        incident=incident_summary(incident),
+        people=people,
+        linked_by_objects=object_views,
+        alerts=alerts,
+        timeline=timeline,
+    )
+
+
+def incident_summary(row: Any) -> dict[str, Any]:
+    document = row.document
+    return {
+        "record_key": row.record_key,
+        "ref": row.ref,
+        "source": row.source,
+        "reported_at": row.reported_at,
+        "channel": row.channel,
+        "category": row.category,
+        "closing_category": row.closing_category,
+        "qualifiers": document.get("qualifiers", []),
+        "location": row.location_text,
+        "postcode": row.postcode,
+        "narrative": row.narrative,
+        "officer": row.officer,
+        "crime_refs": document.get("crime_refs", []),
+    }
+
+
+def orders_for(
+    conn: Connection, entity_id: str, record_keys: set[str], day: date
+) -> list[OrderView]:
+    """Orders this entity is party to, as respondent or protected person."""
+    order_keys = sorted(k for k in record_keys if k.startswith("order:"))
+    if not order_keys:
+        return []
+    m, em, o = t.mentions, t.entity_members, t.orders
+    rows = conn.execute(
+        select(o, m.c.position)
+        .join(m, m.c.record_key == o.c.record_key)
+        .join(em, and_(em.c.mention_key == m.c.mention_key, em.c.entity_id == entity_id))
+        .where(o.c.record_key.in_(order_keys))
+    )
+    views = []
+    for r in rows:
+        label = ORDER_LABELS.get(r.order_type, r.order_type)
+        views.append(
+            OrderView(
+                ref=r.ref,
+                label=f"interim {label}" if r.interim else label,
+                role="respondent" if r.position == "respondent" else "protected",
+                starts=r.starts,
+                ends=r.ends,
+                active=r.starts <= day and (r.ends is None or day <= r.ends),
+                conditions=r.conditions,
+                court=r.court,
+            )
+        )
+    return sorted(views, key=lambda v: v.starts, reverse=True)
+
+
+def assessments_for(conn: Connection, record_keys: set[str]) -> list[AssessmentView]:
+    keys = sorted(k for k in record_keys if k.startswith("risk_assessment:"))
+    if not keys:
+        return []
+    a = t.risk_assessments
+    views = []
+    for r in conn.execute(select(a).where(a.c.record_key.in_(keys))):
+        yes = sum(1 for v in (r.answers or {}).values() if v == "yes")
+        views.append(
+            AssessmentView(
+                r.ref,
+                r.checklist,
+                r.incident_ref,
+                r.assessed_at,
+                yes,
+                r.judgement_grade,
+                r.safety_plan,
+            )
+        )
+    return sorted(views, key=lambda v: v.assessed_at)
+
+
+def object_links(conn: Connection, incident: Any) -> list[tuple[str, str, set[str], int]]:
+    """Records sharing a phone, e-mail, account, vehicle or address with this incident."""
+    idf = t.identifiers
+    values = conn.execute(
+        select(idf.c.kind, idf.c.value)
+        .where(idf.c.record_key == incident.record_key, idf.c.value.is_not(None))
+        .distinct()
+    ).all()
+    links = []
+    for kind, value in sorted(values):
+        keys = set(
+            conn.execute(
+                select(idf.c.record_key)
+                .where(
+                    idf.c.kind == kind,
+                    idf.c.value == value,
+                    idf.c.record_key != incident.record_key,
+                )
+                .distinct()
+                .limit(OBJECT_LINK_LIMIT + 200)
+            ).scalars()
+        )
+        if keys:
+            ordered = sorted(keys)
+            links.append(
+                (
+                    kind,
+                    value,
+                    set(ordered[:OBJECT_LINK_LIMIT]),
+                    max(0, len(ordered) - OBJECT_LINK_LIMIT),
+                )
+            )
+    if incident.location_key:
+        keys = set(
+            conn.execute(
+                select(t.incidents.c.record_key)
+                .where(
+                    t.incidents.c.location_key == incident.location_key,
+                    t.incidents.c.record_key != incident.record_key,
+                )
+                .limit(OBJECT_LINK_LIMIT + 200)
+            ).scalars()
+        )
+        if keys:
+            ordered = sorted(keys)
+            links.append(
+                (
+                    "location",
+                    incident.location_text or incident.location_key,
+                    set(ordered[:OBJECT_LINK_LIMIT]),
+                    max(0, len(ordered) - OBJECT_LINK_LIMIT),
+                )
+            )
+    return links

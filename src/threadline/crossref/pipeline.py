@@ -1,0 +1,133 @@
+"""The live path: one record arrives, is stored, its people resolved, and what it means recognised.
+
+:func:`submit` is what the API, the web form and ``threadline replay`` all call for each incident
+(or crime, order, assessment, association) as a command-and-control system would send it. It
+commits the record, the entities and the alerts in one transaction, so a crash leaves either all
+of it or none.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, delete, insert, select
+
+from threadline.crossref.alerts import previous_alerts, save_changes
+from threadline.crossref.history import event_of_record, load_history
+from threadline.model import Record, RiskAssessment
+from threadline.recognise import AlertChange, Thresholds, recognise
+from threadline.resolve.batch import MATCH_THRESHOLD, REVIEW_THRESHOLD
+from threadline.resolve.calltime import Decision, resolve_record
+from threadline.resolve.linkage import LinkageModel
+from threadline.store import tables as t
+from threadline.store.records import record_key, write_batch
+
+
+@dataclass(frozen=True)
+class CallTimeSettings:
+    match_threshold: float = MATCH_THRESHOLD
+    review_threshold: float = REVIEW_THRESHOLD
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+@dataclass
+class Submission:
+    """What happened to one submitted record."""
+
+    record_key: str
+    ref: str
+    kind: str
+    outcome: str  # stored, updated, unchanged
+    decisions: list[Decision]
+    changes: list[AlertChange]
+    timings_ms: dict[str, float]
+
+
+def recognise_record(
+    conn: Connection,
+    key: str,
+    settings: CallTimeSettings,
+    now: datetime,
+    until: datetime | None = None,
+) -> list[AlertChange]:
+    """Run the rules for one stored incident or crime against its linked history; save alerts."""
+    event = event_of_record(conn, key)
+    if event is None:
+        return []
+    entities = {p.entity_id for p in event.parties}
+    history = load_history(conn, entities, event.location_key, until)
+    links = entities | {event.ref} | ({event.location_key} if event.location_key else set())
+    previous = previous_alerts(conn, links)
+    changes = recognise(event, history, previous, thresholds=settings.thresholds)
+    save_changes(conn, changes, now)
+    return changes
+
+
+def _incident_key(conn: Connection, ref: str) -> str | None:
+    return conn.execute(
+        select(t.incidents.c.record_key).where(t.incidents.c.ref == ref).order_by(t.incidents.c.id)
+    ).scalar()
+
+
+def submit(
+    engine: Engine,
+    model: LinkageModel,
+    record: Record,
+    now: datetime,
+    settings: CallTimeSettings | None = None,
+) -> Submission:
+    """Store ``record``, resolve its people, recognise what it means; all in one transaction."""
+    settings = settings or CallTimeSettings()
+    key = record_key(record)
+    timings: dict[str, float] = {}
+    started = clock.perf_counter()
+    with engine.begin() as conn:
+        counts = write_batch(conn, [record], now)
+        outcome = "stored" if counts.stored else "updated" if counts.updated else "unchanged"
+        timings["store"] = (clock.perf_counter() - started) * 1000
+        decisions: list[Decision] = []
+        if outcome != "unchanged":
+            if outcome == "updated":
+                mentions = select(t.mentions.c.mention_key).where(t.mentions.c.record_key == key)
+                conn.execute(
+                    delete(t.entity_members).where(t.entity_members.c.mention_key.in_(mentions))
+                )
+            decisions = resolve_record(
+                conn,
+                model,
+                key,
+                now,
+                threshold=settings.match_threshold,
+                review_threshold=settings.review_threshold,
+            )
+        timings["resolve"] = (clock.perf_counter() - started) * 1000 - timings["store"]
+        target = key
+        if isinstance(record, RiskAssessment):
+            target = _incident_key(conn, record.incident_ref) or key
+        changes = recognise_record(conn, target, settings, now) if outcome != "unchanged" else []
+        timings["recognise"] = (
+            (clock.perf_counter() - started) * 1000 - timings["store"] - timings["resolve"]
+        )
+    timings["total"] = (clock.perf_counter() - started) * 1000
+    return Submission(key, record.ref, record.kind, outcome, decisions, changes, timings)
+
+
+def mark_history_viewed(
+    engine: Engine,
+    incident_ref: str,
+    user: str,
+    now: datetime,
+    settings: CallTimeSettings | None = None,
+) -> list[AlertChange]:
+    """Record the research check on an incident (its linked history was looked at)."""
+    settings = settings or CallTimeSettings()
+    with engine.begin() as conn:
+        key = _incident_key(conn, incident_ref)
+        if key is None:
+            raise LookupError(f"no incident {incident_ref}")
+        conn.execute(
+            insert(t.history_views).values(incident_ref=incident_ref, user=user, viewed_at=now)
+        )
+        return recognise_record(conn, key, settings, now)

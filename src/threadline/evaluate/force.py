@@ -1,0 +1,320 @@
+"""Scoring a store against a synthetic force's ground truth (``threadline eval``).
+
+Reads ``truth.json`` and ``truth_mentions.jsonl`` written by :mod:`threadline.synth`, and the
+store after import, resolution and recognition; returns the sections of the report: resolution
+beside the baselines (exact name, exact name + date of birth, optionally stock Splink), then
+recognition (when each kind of alert first fired in each series, breaches flagged, false
+course-of-conduct alerts), then risk (domestic incidents without a DASH, MARAC escalation cases).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from threadline.crossref.history import records_of_entities
+from threadline.evaluate.baselines import exact_name_clusters, exact_name_dob_clusters
+from threadline.evaluate.metrics import (
+    BreachScores,
+    bcubed_scores,
+    breach_recall,
+    false_alert_rate,
+    first_alert_positions,
+    pairwise_scores,
+    share_at_or_before,
+    trap_merges,
+)
+from threadline.evaluate.report import MetricValue, resolution_section
+from threadline.store import tables as t
+
+MentionId = tuple[str, str, str]  # (record kind, ref, position)
+COURSE_OF_CONDUCT_KINDS = frozenset(
+    {
+        "ex_partner_stalking",
+        "acquaintance_stalking",
+        "stranger_stalking",
+        "domestic_escalation",
+        "neighbour_dispute",
+    }
+)
+STALKING_KINDS = frozenset({"ex_partner_stalking", "acquaintance_stalking", "stranger_stalking"})
+Say = Callable[[str], None]
+
+
+@dataclass
+class ForceTruth:
+    """What really happened in a synthetic force."""
+
+    person_of: dict[MentionId, str]
+    series: list[dict[str, Any]]
+    orders: list[dict[str, Any]]
+    trap_pairs: list[tuple[str, str, str]]
+    background_incidents: set[str]
+    incidents: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def load_truth(folder: Path) -> ForceTruth:
+    truth = json.loads((folder / "truth.json").read_text())
+    person_of: dict[MentionId, str] = {}
+    background: set[str] = set()
+    with (folder / "truth_mentions.jsonl").open() as handle:
+        for line in handle:
+            row = json.loads(line)
+            kind, ref = row["kind"], row["ref"]
+            if kind == "incident" and row.get("series_kind") == "background":
+                background.add(ref)
+            for index, person in enumerate(row.get("people") or []):
+                person_of[(kind, ref, str(index))] = person["person"]
+            if row.get("subject"):
+                person_of[(kind, ref, "subject")] = row["subject"]["person"]
+            if row.get("respondent"):
+                person_of[(kind, ref, "respondent")] = row["respondent"]["person"]
+            for index, person in enumerate(row.get("protected") or []):
+                person_of[(kind, ref, f"protected{index}")] = person["person"]
+    for order in truth.get("orders", []):
+        person_of.setdefault(("order", order["ref"], "respondent"), order["respondent"])
+        for index, person in enumerate(order.get("protected", [])):
+            person_of.setdefault(("order", order["ref"], f"protected{index}"), person)
+    traps: list[tuple[str, str, str]] = []
+    for kind, groups in truth.get("traps", {}).items():
+        for group in groups:
+            people = group.get("people") or [group.get("stalker"), group.get("namesake")]
+            people = [p for p in people if p]
+            traps.extend((a, b, kind) for a, b in combinations(people, 2))
+    return ForceTruth(
+        person_of=person_of,
+        series=truth.get("series", []),
+        orders=truth.get("orders", []),
+        trap_pairs=traps,
+        background_incidents=background,
+        incidents=int(truth.get("incidents", 0)),
+        meta={"seed": truth.get("seed"), "summary": truth.get("summary")},
+    )
+
+
+def _mention_id(record_key: str, position: str) -> MentionId:
+    kind, _source, ref = record_key.split(":", 2)
+    return (kind, ref, position)
+
+
+def store_mentions(engine: Engine) -> list[dict[str, Any]]:
+    m, em, mf = t.mentions, t.entity_members, t.mention_features
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                m.c.mention_key,
+                m.c.record_key,
+                m.c.position,
+                m.c.forenames,
+                m.c.surname,
+                m.c.dob,
+                m.c.postcode,
+                mf.c.phones,
+                em.c.entity_id,
+            )
+            .outerjoin(em, em.c.mention_key == m.c.mention_key)
+            .outerjoin(mf, mf.c.mention_key == m.c.mention_key)
+        ).all()
+    found = []
+    for r in rows:
+        identity = _mention_id(r.record_key, r.position)
+        phones = list(r.phones or [])
+        found.append(
+            {
+                "id": identity,
+                "key": r.mention_key,
+                "forenames": r.forenames,
+                "surname": r.surname,
+                "dob": r.dob,
+                "postcode": r.postcode,
+                "phone": phones[0] if phones else None,
+                "entity_id": r.entity_id,
+            }
+        )
+    return found
+
+
+def resolution(
+    engine: Engine, truth: ForceTruth, *, stock_splink: bool = False, say: Say | None = None
+) -> tuple[dict[str, dict[str, MetricValue]], dict[str, Any]]:
+    """Resolution scores for Threadline and the baselines on the same mentions."""
+    say = say or (lambda _m: None)
+    mentions = [m for m in store_mentions(engine) if m["id"] in truth.person_of]
+    truth_map = {m["id"]: truth.person_of[m["id"]] for m in mentions}
+    systems: dict[str, dict[Any, Any]] = {}
+    resolved = {m["id"]: m["entity_id"] for m in mentions if m["entity_id"]}
+    if resolved:
+        systems["Threadline"] = resolved
+    systems["exact name"] = exact_name_clusters(mentions)
+    systems["exact name + DOB"] = exact_name_dob_clusters(mentions)
+    if stock_splink:
+        from threadline.evaluate.stock_splink import stock_splink_clusters
+
+        say("running stock Splink on the raw mentions")
+        raw = [{**m, "id": "|".join(m["id"])} for m in mentions]
+        clusters = stock_splink_clusters(raw)
+        systems["stock Splink"] = {tuple(k.split("|")): v for k, v in clusters.items()}
+    pairwise = {name: pairwise_scores(truth_map, p) for name, p in systems.items()}
+    bcubed = {name: bcubed_scores(truth_map, p) for name, p in systems.items()}
+    traps = {name: trap_merges(p, truth.trap_pairs, truth_map) for name, p in systems.items()}
+    details = {name: [m.reason for m in merged][:20] for name, merged in traps.items()}
+    return resolution_section(pairwise, bcubed, traps), {"trap_merges": details}
+
+
+def _alert_rows(engine: Engine) -> list[dict[str, Any]]:
+    a, e = t.alerts, t.alert_events
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                a.c.rule_id,
+                a.c.alert_key,
+                a.c.details,
+                a.c.cited,
+                e.c.incident_ref,
+                e.c.change,
+                e.c.id,
+            )
+            .join(e, e.c.alert_key == a.c.alert_key)
+            .order_by(e.c.id)
+        ).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def recognition(
+    engine: Engine, truth: ForceTruth
+) -> tuple[dict[str, dict[str, MetricValue]], dict[str, Any]]:
+    """When each alert first fired in each series, breaches, false alerts, pictures."""
+    rows = _alert_rows(engine)
+    fired = [(r["rule_id"], r["incident_ref"]) for r in rows if r["change"] != "cleared"]
+    series = {s["id"]: s["incident_refs"] for s in truth.series}
+    kind_of = {s["id"]: s["kind"] for s in truth.series}
+    positions = first_alert_positions(series, fired, rules=("course_of_conduct", "think_stalking"))
+    table: dict[str, dict[str, MetricValue]] = {}
+
+    def put(metric: str, value: MetricValue) -> None:
+        table[metric] = {"Threadline": value}
+
+    def share(kinds: Iterable[str], rule: str, k: int) -> float | None:
+        chosen = {s: p for s, p in positions.items() if kind_of[s] in kinds}
+        return share_at_or_before(chosen, rule, k) if chosen else None
+
+    put(
+        "course of conduct by 2nd incident (share of series)",
+        share(COURSE_OF_CONDUCT_KINDS, "course_of_conduct", 2),
+    )
+    put(
+        "think stalking by 3rd incident (stalking series)",
+        share(STALKING_KINDS, "think_stalking", 3),
+    )
+    disputes = [s for s in positions if kind_of[s] == "neighbour_dispute"]
+    put(
+        "neighbour disputes flagged as stalking",
+        sum(1 for s in disputes if positions[s].get("think_stalking") is not None),
+    )
+    flagged = [
+        (r["details"]["order_ref"], r["incident_ref"], int(r["details"]["breach_number"]))
+        for r in rows
+        if r["rule_id"] == "order_breach" and r["change"] == "raised"
+    ]
+    breaches: BreachScores = breach_recall(
+        {o["ref"]: o.get("breach_refs", []) for o in truth.orders}, flagged
+    )
+    put("breaches flagged with right order and count", breaches.correct)
+    put("breaches that happened", breaches.happened)
+    put("breach recall", breaches.recall)
+    in_series = {
+        ref
+        for s in truth.series
+        if s["kind"] in COURSE_OF_CONDUCT_KINDS
+        for ref in s["incident_refs"]
+    }
+    false_coc = {
+        r["alert_key"]
+        for r in rows
+        if r["rule_id"] == "course_of_conduct"
+        and r["change"] == "raised"
+        and not set(r["cited"]) & in_series
+    }
+    background = len(truth.background_incidents)
+    put("false course-of-conduct alerts", len(false_coc))
+    put(
+        "false course-of-conduct alerts per 1,000 background incidents",
+        false_alert_rate(len(false_coc), background) if background else None,
+    )
+    coverage = picture_coverage(engine, truth)
+    put("ex-partner series incidents in the victim's picture", coverage)
+    details = {
+        "first_alert_positions": {s: dict(p) for s, p in positions.items()},
+        "series_kinds": kind_of,
+        "breaches": breaches.summary,
+        "alert_counts": dict(Counter(r["rule_id"] for r in rows if r["change"] == "raised")),
+    }
+    return table, details
+
+
+def picture_coverage(engine: Engine, truth: ForceTruth) -> float | None:
+    """Share of ex-partner stalking incidents shown in the picture of the series' last incident."""
+    m, em = t.mentions, t.entity_members
+    shown = total = 0
+    with engine.connect() as conn:
+        for s in truth.series:
+            if s["kind"] != "ex_partner_stalking":
+                continue
+            last = s["incident_refs"][-1]
+            entities = set(
+                conn.execute(
+                    select(em.c.entity_id)
+                    .join(m, m.c.mention_key == em.c.mention_key)
+                    .where(m.c.record_kind == "incident", m.c.record_key.like(f"%:{last}"))
+                ).scalars()
+            )
+            keys = set().union(*records_of_entities(conn, entities).values()) if entities else set()
+            refs = {k.split(":", 2)[2] for k in keys}
+            refs.add(last)
+            total += len(s["incident_refs"])
+            shown += sum(1 for ref in s["incident_refs"] if ref in refs)
+    return shown / total if total else None
+
+
+def risk(engine: Engine) -> dict[str, dict[str, MetricValue]]:
+    """Domestic incidents without a DASH; MARAC potential-escalation cases from the entities."""
+    from threadline.crossref.risk import marac_escalation_cases
+
+    i, a = t.incidents, t.risk_assessments
+    with engine.connect() as conn:
+        domestic = set(conn.execute(select(i.c.ref).where(i.c.domestic.is_(True))).scalars())
+        assessed = set(
+            conn.execute(select(a.c.incident_ref).where(a.c.checklist == "dash")).scalars()
+        )
+    cases = marac_escalation_cases(engine)
+    return {
+        "domestic incidents": {"Threadline": len(domestic)},
+        "domestic incidents without a DASH": {"Threadline": len(domestic - assessed)},
+        "MARAC potential-escalation referrals the data supports": {"Threadline": len(cases)},
+    }
+
+
+def evaluate_force(
+    engine: Engine, folder: Path, *, stock_splink: bool = False, say: Say | None = None
+) -> tuple[dict[str, dict[str, dict[str, MetricValue]]], dict[str, Any]]:
+    """Every section of the report, and the details behind it."""
+    truth = load_truth(folder)
+    sections: dict[str, dict[str, dict[str, MetricValue]]] = {}
+    details: dict[str, Any] = {"force": truth.meta}
+    sections["Resolution of person mentions"], details["resolution"] = resolution(
+        engine, truth, stock_splink=stock_splink, say=say
+    )
+    with engine.connect() as conn:
+        has_alerts = conn.execute(select(t.alerts.c.id).limit(1)).first() is not None
+    if has_alerts:
+        sections["Recognition"], details["recognition"] = recognition(engine, truth)
+    sections["Risk assessment"] = risk(engine)
+    return sections, details
