@@ -53,6 +53,8 @@ class ForceTruth:
     """What really happened in a synthetic force."""
 
     person_of: dict[MentionId, str]
+    #: mentions written with no name at all ("her ex"): nothing to resolve them by
+    unnamed: set[MentionId]
     series: list[dict[str, Any]]
     orders: list[dict[str, Any]]
     trap_pairs: list[tuple[str, str, str]]
@@ -64,6 +66,7 @@ class ForceTruth:
 def load_truth(folder: Path) -> ForceTruth:
     truth = json.loads((folder / "truth.json").read_text())
     person_of: dict[MentionId, str] = {}
+    unnamed: set[MentionId] = set()
     background: set[str] = set()
     with (folder / "truth_mentions.jsonl").open() as handle:
         for line in handle:
@@ -73,6 +76,8 @@ def load_truth(folder: Path) -> ForceTruth:
                 background.add(ref)
             for index, person in enumerate(row.get("people") or []):
                 person_of[(kind, ref, str(index))] = person["person"]
+                if "unnamed" in (person.get("noise") or ()):
+                    unnamed.add((kind, ref, str(index)))
             if row.get("subject"):
                 person_of[(kind, ref, "subject")] = row["subject"]["person"]
             if row.get("respondent"):
@@ -91,6 +96,7 @@ def load_truth(folder: Path) -> ForceTruth:
             traps.extend((a, b, kind) for a, b in combinations(people, 2))
     return ForceTruth(
         person_of=person_of,
+        unnamed=unnamed,
         series=truth.get("series", []),
         orders=truth.get("orders", []),
         trap_pairs=traps,
@@ -143,11 +149,24 @@ def store_mentions(engine: Engine) -> list[dict[str, Any]]:
 
 
 def resolution(
-    engine: Engine, truth: ForceTruth, *, stock_splink: bool = False, say: Say | None = None
+    engine: Engine,
+    truth: ForceTruth,
+    *,
+    stock_splink: bool = False,
+    say: Say | None = None,
+    named_only: bool = True,
 ) -> tuple[dict[str, dict[str, MetricValue]], dict[str, Any]]:
-    """Resolution scores for Threadline and the baselines on the same mentions."""
+    """Resolution scores for Threadline and the baselines on the same mentions.
+
+    ``named_only`` leaves out mentions written with no name at all ("her ex", "two lads"):
+    nothing in them can say who they are, so they are scored separately.
+    """
     say = say or (lambda _m: None)
-    mentions = [m for m in store_mentions(engine) if m["id"] in truth.person_of]
+    mentions = [
+        m
+        for m in store_mentions(engine)
+        if m["id"] in truth.person_of and not (named_only and m["id"] in truth.unnamed)
+    ]
     truth_map = {m["id"]: truth.person_of[m["id"]] for m in mentions}
     systems: dict[str, dict[Any, Any]] = {}
     resolved = {m["id"]: m["entity_id"] for m in mentions if m["entity_id"]}
@@ -309,8 +328,11 @@ def evaluate_force(
     truth = load_truth(folder)
     sections: dict[str, dict[str, dict[str, MetricValue]]] = {}
     details: dict[str, Any] = {"force": truth.meta}
-    sections["Resolution of person mentions"], details["resolution"] = resolution(
+    sections["Resolution of named person mentions"], details["resolution"] = resolution(
         engine, truth, stock_splink=stock_splink, say=say
+    )
+    sections["Resolution of all person mentions (incl. unnamed)"], _ = resolution(
+        engine, truth, named_only=False
     )
     with engine.connect() as conn:
         has_alerts = conn.execute(select(t.alerts.c.id).limit(1)).first() is not None
