@@ -1,0 +1,59 @@
+"""Link analysis: the POLE graph of people, objects, locations and events, read lazily from the
+store, and the searches on it (how are these two connected, a link chart, a suspect's reach).
+See docs/links.md."""
+
+from threadline.links.graph import (
+    DEFAULT_DEGREE_CAP,
+    EDGE_KINDS,
+    Edge,
+    LinkGraph,
+    Node,
+    expand,
+    node_kind,
+)
+from threadline.links.lookup import (
+    NodeNotFound,
+    chart,
+    connect,
+    format_path,
+    format_paths,
+    format_reach,
+    reach,
+    resolve_node,
+)
+from threadline.links.paths import (
+    Hop,
+    Network,
+    Path,
+    Paths,
+    Reach,
+    network,
+    shortest_paths,
+    suspect_reach,
+)
+
+__all__ = [
+    "DEFAULT_DEGREE_CAP",
+    "EDGE_KINDS",
+    "Edge",
+    "Hop",
+    "LinkGraph",
+    "Network",
+    "Node",
+    "NodeNotFound",
+    "Path",
+    "Paths",
+    "Reach",
+    "chart",
+    "connect",
+    "expand",
+    "format_path",
+    "format_paths",
+    "format_reach",
+    "network",
+    "node_kind",
+    "reach",
+    "resolve_node",
+    "shortest_paths",
+    "suspect_reach",
+]
