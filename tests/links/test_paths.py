@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from links_factory import assoc, inc, order, p, resolve_by_name, store
 from sqlalchemy import Engine
 
+from threadline.ingest.neo4j_csv import import_neo4j_csv
 from threadline.links import LinkGraph, expand, network, shortest_paths, suspect_reach
 
 PEOPLE = {
@@ -208,3 +211,22 @@ def test_suspect_reach_with_and_without_a_victim(case: Engine) -> None:
     assert mother.via.ids == ("P2", "P1", "P3")
     assert mother.to_victim is not None and mother.to_victim.ids == ("P3", "P1")
     assert mother.incidents == []
+
+
+def test_paths_through_a_graph_imported_from_neo4j(engine: Engine) -> None:
+    fixture = Path(__file__).parents[1] / "ingest" / "fixtures" / "neo4j_pole"
+    nodes = [fixture / f for f in ("people.csv", "objects.csv", "crimes.csv")]
+    rels = [fixture / f for f in ("party_to.csv", "person_links.csv", "person_objects.csv")]
+    import_neo4j_csv(engine, nodes, rels)
+    resolve_by_name(engine, PEOPLE)
+    with engine.connect() as conn:
+        paths = shortest_paths(conn, "P2", "P3")
+    assert {p.ids for p in paths} == {
+        ("P2", "crime:neo4j:CRM-2017-000101", "P1", "P3"),  # both parties to the crime
+        ("P2", "P4", "P1", "P3"),  # KNOWS, then KNOWS_SN
+    }
+    family = paths[0].hops[2].edges[0]
+    assert family.evidence == (
+        "association family (parent) from neo4j ref FAMILY_REL:p1:p3 since 2024-01-02: "
+        "FAMILY_REL rel_type=PARENT"
+    )
