@@ -62,3 +62,62 @@ def engine(store_url: str) -> Iterator[Engine]:
     engine = open_store(store_url)
     yield engine
     engine.dispose()
+
+
+# --- a small synthetic force, imported, resolved and recognised once per session ---------------
+
+SMALL_FORCE_INCIDENTS = 1200
+SMALL_FORCE_SEED = 5
+
+
+FORCE_FILES = ("orders.jsonl", "incidents.jsonl", "crimes.jsonl", "assessments.jsonl")
+
+
+def force_files(folder: Any) -> list[Any]:
+    """The record files of a synthetic force, in import order (not its truth)."""
+    return [folder / name for name in FORCE_FILES if (folder / name).exists()]
+
+
+@pytest.fixture(scope="session")
+def small_force(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A synthetic force folder (incidents, crimes, orders, assessments, truth)."""
+    from threadline.synth import generate_force
+
+    folder = tmp_path_factory.mktemp("force")
+    generate_force(folder, SMALL_FORCE_INCIDENTS, SMALL_FORCE_SEED)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def resolved_force(small_force: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """(SQLite file, model) for the small force after import, training, resolution and sweep.
+
+    Tests that change the store must work on a copy (``resolved_store``)."""
+    from datetime import UTC, datetime
+
+    from threadline.crossref.replay import sweep
+    from threadline.ingest import import_files
+    from threadline.resolve.batch import resolve_store, train_store_model
+
+    folder = tmp_path_factory.mktemp("resolved")
+    path = folder / "store.db"
+    engine = open_store(f"sqlite:///{path}")
+    import_files(engine, force_files(small_force))
+    model = train_store_model(engine, trained_at=datetime(2026, 1, 1, tzinfo=UTC))
+    resolve_store(engine, model, now=datetime(2026, 1, 1, tzinfo=UTC))
+    sweep(engine)
+    engine.dispose()
+    return path, model
+
+
+@pytest.fixture
+def resolved_store(resolved_force: Any, tmp_path: Any) -> Iterator[tuple[Engine, Any]]:
+    """A private copy of the resolved small force: (engine, model)."""
+    import shutil
+
+    path, model = resolved_force
+    copy = tmp_path / "store.db"
+    shutil.copy(path, copy)
+    engine = open_store(f"sqlite:///{copy}")
+    yield engine, model
+    engine.dispose()

@@ -1,0 +1,131 @@
+"""Batch resolution over the store: stable ids, call time agreeing with batch, human judgements."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from threadline.resolve.batch import (
+    REVIEW_THRESHOLD,
+    load_features,
+    resolve_store,
+    train_store_model,
+)
+from threadline.resolve.calltime import candidate_keys, feature_rows
+from threadline.resolve.entities import load_memberships, stable_ids
+from threadline.resolve.linkage import predict_pairs, score_pairs
+from threadline.resolve.review import entity_history, record_judgement, split_entity
+from threadline.store import tables as t
+
+NOW = datetime(2026, 2, 1, tzinfo=UTC)
+
+
+def test_stable_ids_follow_the_majority_and_never_reuse_an_id_twice() -> None:
+    previous = {"a": "P1", "b": "P1", "c": "P2", "d": "P2", "e": "P2"}
+    # a, b and c now form one cluster; d and e another; f is new
+    clusters = {"a": "x", "b": "x", "c": "x", "d": "y", "e": "y", "f": "z"}
+    ids = stable_ids(clusters, previous, first_new=3)
+    assert ids["x"] == "P1"  # two of its three members were P1
+    assert ids["y"] == "P2"
+    assert ids["z"] == "P0000003"  # a new person gets a new id
+
+
+def test_resolving_again_keeps_every_id(resolved_store: Any) -> None:
+    engine, model = resolved_store
+    with engine.connect() as conn:
+        before = load_memberships(conn)
+    report = resolve_store(engine, model, now=NOW)
+    with engine.connect() as conn:
+        after = load_memberships(conn)
+    assert after == before
+    assert (report.created, report.moved, report.retired) == (0, 0, 0)
+
+
+def test_call_time_finds_and_weighs_the_same_pairs_as_batch(resolved_store: Any) -> None:
+    engine, model = resolved_store
+    with engine.connect() as conn:
+        features = load_features(conn)
+        batch = predict_pairs(model, features, threshold_match_probability=REVIEW_THRESHOLD)
+        sample = list(features["unique_id"][:: max(1, len(features) // 60)])
+        compared = 0
+        for mention in sample:
+            record = mention.split("#")[0]
+            mine = batch[(batch.unique_id_l == mention) | (batch.unique_id_r == mention)]
+            expected = {}
+            for row in mine.itertuples():
+                other = row.unique_id_r if row.unique_id_l == mention else row.unique_id_l
+                if not other.startswith(record + "#"):
+                    expected[other] = row.match_weight
+            [own] = feature_rows(conn, [mention])
+            keys = candidate_keys(conn, own, exclude_record=record)
+            scored = score_pairs(model, own, feature_rows(conn, keys)) if keys else None
+            found = {}
+            if scored is not None:
+                kept = scored[scored.match_probability >= REVIEW_THRESHOLD]
+                found = dict(zip(kept.unique_id_r, kept.match_weight, strict=True))
+            assert found.keys() == expected.keys(), mention
+            for other, weight in expected.items():
+                assert found[other] == pytest.approx(weight, abs=1e-9)
+            compared += len(expected)
+    assert compared > 20  # the sample really compared pairs
+
+
+def _entity_with_members(engine: Any, at_least: int = 3) -> tuple[str, list[str]]:
+    with engine.connect() as conn:
+        members = load_memberships(conn)
+    counts = Counter(members.values())
+    entity = next(e for e, n in counts.most_common() if n >= at_least)
+    return entity, sorted(m for m, e in members.items() if e == entity)
+
+
+def test_a_different_judgement_holds_after_retraining(resolved_store: Any) -> None:
+    engine, _model = resolved_store
+    entity, mentions = _entity_with_members(engine)
+    a, b = mentions[0], mentions[1]
+    with engine.begin() as conn:
+        outcome = record_judgement(conn, a, b, "different", "rev.smith", NOW, "not the same man")
+    assert outcome["entity"] != entity  # b was split off at once
+    retrained = train_store_model(engine, trained_at=NOW)
+    resolve_store(engine, retrained, now=NOW)
+    with engine.connect() as conn:
+        members = load_memberships(conn)
+    assert members[a] != members[b]
+
+
+def test_splitting_a_wrong_merge_is_kept_in_the_history(resolved_store: Any) -> None:
+    engine, _model = resolved_store
+    entity, mentions = _entity_with_members(engine)
+    moving = mentions[-1:]
+    with engine.begin() as conn:
+        new_id = split_entity(conn, entity, moving, "sup.patel", NOW, "different date of birth")
+        history = entity_history(conn, entity)
+        moved = conn.execute(
+            select(t.entity_members.c.entity_id).where(t.entity_members.c.mention_key == moving[0])
+        ).scalar_one()
+    assert moved == new_id
+    split = [e for e in history if e["action"] == "split"]
+    assert split and split[-1]["mention_keys"] == moving and split[-1]["by"] == "reviewer:sup.patel"
+    assert "different date of birth" in split[-1]["note"]
+
+
+def test_same_judgements_are_training_labels(resolved_store: Any) -> None:
+    engine, _model = resolved_store
+    with engine.connect() as conn:
+        members = load_memberships(conn)
+    by_entity: dict[str, list[str]] = {}
+    for mention, entity in sorted(members.items()):
+        by_entity.setdefault(entity, []).append(mention)
+    singles = [ms[0] for ms in by_entity.values() if len(ms) == 1][:2]
+    with engine.begin() as conn:
+        outcome = record_judgement(conn, singles[0], singles[1], "same", "rev.smith", NOW)
+    assert len(outcome["entities"]) == 2 and outcome["entity"] in outcome["entities"]
+    retrained = train_store_model(engine, trained_at=NOW)
+    assert retrained.metadata["labelled_pairs"] == 1
+    resolve_store(engine, retrained, now=NOW)
+    with engine.connect() as conn:
+        after = load_memberships(conn)
+    assert after[singles[0]] == after[singles[1]]  # a "same" judgement binds like a certain link
