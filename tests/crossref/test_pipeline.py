@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import incident, person
 from sqlalchemy import func, select
 
+from factories import incident, person
 from threadline.crossref import build_picture, mark_history_viewed, submit
 from threadline.model import Incident, parse_record
 from threadline.store import tables as t
