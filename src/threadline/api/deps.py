@@ -27,6 +27,7 @@ from threadline.api.errors import ApiError
 from threadline.api.security import Claim, Tokens, claim_of
 from threadline.guard import audit, policy
 from threadline.guard.users import User, get_user
+from threadline.resolve.linkage import LinkageModel
 
 MIN_PURPOSE_LENGTH = 3
 MAX_PURPOSE_LENGTH = 500
@@ -56,7 +57,16 @@ def get_tokens(request: Request) -> Tokens:
     return tokens
 
 
+def get_linkage_model(request: Request) -> LinkageModel:
+    """The app's linkage model (read once by ``create_app``); 503 if there is none."""
+    model: LinkageModel | None = getattr(request.app.state, "linkage_model", None)
+    if model is None:
+        raise ApiError(503, "no linkage model: run threadline train")
+    return model
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
+ModelDep = Annotated[LinkageModel, Depends(get_linkage_model)]
 ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
 TokensDep = Annotated[Tokens, Depends(get_tokens)]
 

@@ -14,6 +14,8 @@ import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from fastapi import APIRouter, FastAPI
@@ -25,9 +27,12 @@ from threadline.api import routes
 from threadline.api.config import ApiConfig
 from threadline.api.errors import install_error_handlers
 from threadline.api.limits import BodySizeLimit, RateLimit, TokenBucket
-from threadline.api.profiles import ProfileLoader, load_profile
+from threadline.api.profiles import ProfileLoader
 from threadline.api.security import Tokens, rate_key
+from threadline.crossref.person import load_person_profile
 from threadline.guard.users import default_hasher
+from threadline.model import FORCE_TIMEZONE
+from threadline.resolve.linkage import LinkageModel, load_model
 from threadline.settings import Settings
 
 SESSION_COOKIE = "threadline_session"
@@ -48,6 +53,17 @@ def discover_routers() -> list[APIRouter]:
     return found
 
 
+def _person_profile(
+    engine: Engine, entity_id: str, clock: Callable[[], datetime]
+) -> dict[str, Any] | None:
+    return load_person_profile(engine, entity_id, today=clock().astimezone(FORCE_TIMEZONE).date())
+
+
+def _saved_model(settings: Settings) -> LinkageModel | None:
+    path = Path(getattr(settings, "model_path", "") or "")
+    return load_model(path) if path.is_file() else None
+
+
 def create_app(
     settings: Settings,
     engine: Engine,
@@ -56,12 +72,15 @@ def create_app(
     profile_loader: ProfileLoader | None = None,
     clock: Callable[[], datetime] | None = None,
     password_hasher: PasswordHasher | None = None,
+    linkage_model: LinkageModel | None = None,
 ) -> FastAPI:
     """The Threadline HTTP API on ``engine``.
 
     ``config`` defaults to what ``settings`` defines (:meth:`ApiConfig.from_settings`);
-    ``profile_loader`` to :func:`threadline.api.profiles.load_profile`; ``clock`` to UTC now;
-    ``password_hasher`` to argon2-cffi's defaults.
+    ``profile_loader`` to :func:`threadline.crossref.person.load_person_profile` (orders
+    active on the clock's date); ``clock`` to UTC now; ``password_hasher`` to argon2-cffi's
+    defaults; ``linkage_model`` to the model saved at ``settings.model_path``, read once here,
+    or none if there is no such file (routes that resolve people then answer 503).
     """
     config = config or ApiConfig.from_settings(settings)
     secret = config.session_secret or secrets.token_urlsafe(32)
@@ -79,7 +98,8 @@ def create_app(
     app.state.engine = engine
     app.state.tokens = tokens
     app.state.clock = clock or utc_now
-    app.state.profile_loader = profile_loader or load_profile
+    app.state.profile_loader = profile_loader or partial(_person_profile, clock=app.state.clock)
+    app.state.linkage_model = linkage_model or _saved_model(settings)
     app.state.password_hasher = password_hasher or default_hasher()
 
     install_error_handlers(app)

@@ -56,6 +56,7 @@ __all__ = [
     "load_person_profile",
     "membership_evidence",
     "person_profile",
+    "redact_alerts",
     "redact_evidence",
     "redact_picture",
     "redact_profile",
@@ -384,6 +385,15 @@ def _withhold_alert_places(alerts: list[dict[str, Any]]) -> None:
         if isinstance(details, dict):
             for key in [k for k in details if "location" in k or "address" in k]:
                 details[key] = WITHHELD
+
+
+def redact_alerts(alerts: list[dict[str, Any]], role: str | UserRole) -> list[dict[str, Any]]:
+    """A copy of alert rows fit for ``role``: for roles without contact-detail access, details
+    naming a location or address (a repeat location's key is a home address) are withheld."""
+    result = copy.deepcopy(alerts)
+    if not sees_contact_details(role):
+        _withhold_alert_places(result)
+    return result
 
 
 def redact_profile(profile: dict[str, Any], role: str | UserRole) -> dict[str, Any]:

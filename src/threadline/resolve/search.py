@@ -179,8 +179,6 @@ def search_people(
     ids = sorted(best)
     labels: dict[str, str | None] = dict(
         conn.execute(select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(ids)))
-        .tuples()
-        .all()
     )
     m = t.mentions
     records: dict[str, int] = dict(
@@ -190,8 +188,6 @@ def search_people(
             .where(em.c.entity_id.in_(ids))
             .group_by(em.c.entity_id)
         )
-        .tuples()
-        .all()
     )
     hits = [
         SearchHit(

@@ -1,37 +1,97 @@
-"""A person's record: permission ``person.view``, a stated purpose, an audit row, redaction."""
+"""People: search, a person's record and why its records are one person, and splitting a wrong
+merge. Every look-up needs ``person.view`` or ``person.search`` and a stated purpose, and
+writes an audit row; contact details are redacted per role."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import Field
+from sqlalchemy import select
 
-from threadline.api.deps import Audited, EngineDep, Purpose, require
+from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, Purpose, require
 from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.profiles import ProfileLoader
-from threadline.guard.policy import redact_person, sees_contact_details
+from threadline.api.schemas import RequestBody
+from threadline.crossref.person import (
+    membership_evidence,
+    redact_evidence,
+    redact_profile,
+)
+from threadline.crossref.picture import NotFound
+from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
+from threadline.resolve.review import ReviewError, split_entity
+from threadline.resolve.search import PersonQuery, SearchError, search_people
+from threadline.store import tables as t
 
 router = APIRouter(tags=["people"])
 
+EntityPath = Annotated[str, Path(max_length=40)]
+_VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "No purpose given"},
+    404: {"model": ErrorResponse, "description": "No such person"},
+}
+
+
+def _text(description: str, max_length: int = 120) -> Any:
+    return Query(description=description, max_length=max_length)
+
 
 @router.get(
-    "/api/people/{entity_id}",
+    "/api/people/search",
     responses={
         400: {"model": ErrorResponse, "description": "No purpose given"},
-        404: {"model": ErrorResponse, "description": "No such person"},
+        422: {"model": ErrorResponse, "description": "Nothing to search on, or a bad field"},
+        503: {"model": ErrorResponse, "description": "No linkage model has been trained"},
     },
 )
+def search(
+    user: Annotated[User, require("person.search")],
+    purpose: Purpose,
+    engine: EngineDep,
+    audited: Audited,
+    model: ModelDep,
+    forenames: Annotated[str | None, _text("Forename(s) as the caller gives them")] = None,
+    surname: Annotated[str | None, _text("Surname")] = None,
+    dob: Annotated[str | None, _text("Date of birth: YYYY-MM-DD, YYYY-MM or YYYY", 10)] = None,
+    phone: Annotated[str | None, _text("A phone number in any usual format", 40)] = None,
+    postcode: Annotated[str | None, _text("A UK postcode", 10)] = None,
+    email: Annotated[str | None, _text("An e-mail address", 200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    """The people the details may belong to, most probable first, each with the evidence the
+    linkage model weighed. The search and what it found are audited (``person.search``)."""
+    query = PersonQuery(forenames, surname, dob, phone, postcode, email)
+    given = {k: v for k, v in query.__dict__.items() if v}
+    try:
+        with engine.connect() as conn:
+            hits = search_people(conn, model, query, limit)
+    except SearchError as error:
+        raise ApiError(422, error.message, field=error.field or "query") from None
+    audited(
+        "person.search",
+        [f"person:{h.entity_id}" for h in hits],
+        purpose,
+        detail={"query": given, "hits": len(hits)},
+    )
+    results = redact_evidence([h.to_dict() for h in hits], user.role)
+    return {"query": given, "hits": results}
+
+
+@router.get("/api/people/{entity_id}", responses=_VIEW_ERRORS)
 def person(
     user: Annotated[User, require("person.view")],
     purpose: Purpose,
     request: Request,
     engine: EngineDep,
     audited: Audited,
-    entity_id: Annotated[str, Path(max_length=40)],
+    entity_id: EntityPath,
 ) -> dict[str, Any]:
-    """One person: their name and every mention of them, with contact details of victims,
-    witnesses, callers and third parties withheld from roles that do not need them.
+    """One person: every mention of them, the timeline of their records, orders, risk
+    assessments and trend, open alerts, and how the record came to be; contact details of
+    victims, witnesses, callers and third parties withheld from roles that do not need them.
 
     The look-up is written to the audit log with the purpose given, found or not.
     """
@@ -44,4 +104,79 @@ def person(
     records += sorted({m["record_key"] for m in profile.get("mentions", []) if "record_key" in m})
     redacted = not sees_contact_details(user.role)
     audited("person.view", records, purpose, detail={"found": True, "redacted": redacted})
-    return redact_person(profile, user.role)
+    return redact_profile(profile, user.role)
+
+
+@router.get(
+    "/api/people/{entity_id}/evidence",
+    responses={
+        **_VIEW_ERRORS,
+        503: {"model": ErrorResponse, "description": "No linkage model has been trained"},
+    },
+)
+def evidence(
+    user: Annotated[User, require("person.view")],
+    purpose: Purpose,
+    engine: EngineDep,
+    audited: Audited,
+    model: ModelDep,
+    entity_id: EntityPath,
+) -> dict[str, Any]:
+    """Why these records are one person: each mention, the member it is linked to, the model's
+    probability and the evidence in words. Audited as a person view."""
+    records = [f"person:{entity_id}"]
+    try:
+        with engine.connect() as conn:
+            members = membership_evidence(conn, model, entity_id)
+    except NotFound:
+        audited("person.view", records, purpose, detail={"found": False, "evidence": True})
+        raise ApiError(404, f"no person {entity_id!r}", field="entity_id") from None
+    audited("person.view", records, purpose, detail={"found": True, "evidence": True})
+    return {
+        "entity_id": entity_id,
+        "members": redact_evidence([m.to_dict() for m in members], user.role),
+    }
+
+
+class SplitRequest(RequestBody):
+    mention_keys: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        min_length=1, max_length=500, description="The mentions to move to a new person"
+    )
+    reason: str = Field(min_length=3, max_length=2000, description="Why they are not this person")
+
+
+@router.post(
+    "/api/people/{entity_id}/split",
+    responses={
+        404: {"model": ErrorResponse, "description": "No such person"},
+        422: {"model": ErrorResponse, "description": "The split cannot be made (named)"},
+    },
+)
+def split(
+    user: Annotated[User, require("review.judge")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    entity_id: EntityPath,
+    body: SplitRequest,
+) -> dict[str, Any]:
+    """Undo a wrong merge: move ``mention_keys`` to a new person, recorded as judged different
+    from those left, so no later resolution puts them back. Audited with the change."""
+    now = clock()
+    with engine.begin() as conn:
+        found = conn.execute(select(t.entities.c.id).where(t.entities.c.id == entity_id)).first()
+        if found is None:
+            raise ApiError(404, f"no person {entity_id!r}", field="entity_id")
+        try:
+            new_id = split_entity(
+                conn, entity_id, body.mention_keys, user.username, now, body.reason
+            )
+        except ReviewError as error:
+            raise ApiError(422, str(error), field="mention_keys") from None
+        audited.within(
+            conn,
+            "review.judge",
+            [f"person:{entity_id}", f"person:{new_id}", *sorted(body.mention_keys)],
+            detail={"change": "split", "reason": body.reason},
+        )
+    return {"entity_id": entity_id, "new_entity_id": new_id, "moved": sorted(body.mention_keys)}

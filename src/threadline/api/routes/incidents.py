@@ -1,0 +1,181 @@
+"""Incidents: submit one as the command-and-control system would, see its picture, record the
+research check.
+
+``POST /api/incidents`` takes an incident in the import format (``docs`` / the JSON schema of
+:class:`threadline.model.Incident`), validates it with :func:`threadline.model.parse_record` and
+hands it to :func:`threadline.crossref.submit`, which stores it, resolves its people and runs the
+rules. The answer carries what happened to each person, the alerts raised or updated, and the
+picture a call handler sees, redacted for the caller's role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Body, Path
+from fastapi.responses import JSONResponse
+
+from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, Purpose, require
+from threadline.api.errors import ApiError, ErrorResponse, error_body
+from threadline.crossref import NotFound, build_picture, mark_history_viewed, submit
+from threadline.crossref.alerts import _jsonable
+from threadline.crossref.person import redact_picture, withhold_contact_evidence
+from threadline.crossref.pipeline import Submission
+from threadline.guard.policy import sees_contact_details
+from threadline.guard.users import User
+from threadline.model import Incident, Record, RecordError, parse_record
+from threadline.model.validation import FieldProblem
+from threadline.recognise import AlertChange
+
+router = APIRouter(tags=["incidents"])
+R = TypeVar("R", bound=Record)
+
+_SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorResponse, "description": "A field of the record is wrong (named)"},
+    503: {"model": ErrorResponse, "description": "No linkage model has been trained"},
+}
+_VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "No purpose given"},
+    404: {"model": ErrorResponse, "description": "No such incident"},
+}
+
+RefPath = Annotated[str, Path(min_length=1, max_length=60, description="The incident reference")]
+
+
+def record_error(error: RecordError) -> JSONResponse:
+    """A 422 naming the first field at fault, with every problem under ``details``."""
+    problems = [{"field": p.field or None, "message": p.reason} for p in error.problems]
+    first = problems[0] if problems else {"field": None, "message": str(error)}
+    extra = {"details": problems} if len(problems) > 1 else {}
+    return JSONResponse(error_body(str(first["message"]), first["field"], **extra), status_code=422)
+
+
+def parse_as(raw: dict[str, Any], kind: str, schema: type[R]) -> R:
+    """``raw`` validated as a record of ``kind``; :class:`RecordError` otherwise."""
+    record = parse_record(raw, default_kind=kind)
+    if not isinstance(record, schema):
+        raise RecordError([FieldProblem("kind", f"this route takes a {kind}, not {record.kind}")])
+    return record
+
+
+def change_dict(change: AlertChange) -> dict[str, Any]:
+    """An alert change as JSON: raised, updated or cleared, and the alert."""
+    alert = _jsonable(asdict(change.alert))
+    return {"change": change.change, **alert}
+
+
+def submission_dict(submission: Submission, user: User) -> dict[str, Any]:
+    """What :func:`threadline.crossref.submit` did, as JSON, evidence redacted for ``user``."""
+    plain = sees_contact_details(user.role)
+    decisions = []
+    for decision in submission.decisions:
+        item = _jsonable(asdict(decision))
+        if not plain:
+            item["evidence"] = withhold_contact_evidence(item["evidence"])
+        decisions.append(item)
+    return {
+        "record_key": submission.record_key,
+        "ref": submission.ref,
+        "kind": submission.kind,
+        "outcome": submission.outcome,
+        "decisions": decisions,
+        "alerts": [change_dict(c) for c in submission.changes],
+        "timings_ms": {k: round(v, 1) for k, v in submission.timings_ms.items()},
+    }
+
+
+def submission_records(submission: Submission) -> list[str]:
+    """What an audit row of a submission names: the record and each person it was joined to."""
+    people = sorted({f"person:{d.entity_id}" for d in submission.decisions if d.entity_id})
+    return [submission.record_key, *people]
+
+
+@router.post("/api/incidents", responses=_SUBMIT_ERRORS, response_model=None)
+def submit_incident(
+    user: Annotated[User, require("incident.submit")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    model: ModelDep,
+    body: Annotated[
+        dict[str, Any],
+        Body(description="An incident in the import format (see threadline.model.Incident)"),
+    ],
+) -> dict[str, Any] | JSONResponse:
+    """Store an incident, resolve its people and cross-reference it; return the picture.
+
+    The submission is audited (``incident.submit``): collecting personal data and combining it
+    with what the force already holds.
+    """
+    try:
+        record = parse_as(body, "incident", Incident)
+    except RecordError as error:
+        return record_error(error)
+    now = clock()
+    submission = submit(engine, model, record, now)
+    with engine.connect() as conn:
+        picture = build_picture(conn, record.ref, source=record.source).to_dict()
+    result = submission_dict(submission, user)
+    result["picture"] = redact_picture(picture, user.role)
+    audited(
+        "incident.submit",
+        submission_records(submission),
+        detail={"outcome": submission.outcome, "alerts": len(submission.changes)},
+    )
+    return result
+
+
+@router.get("/api/incidents/{ref}/picture", responses=_VIEW_ERRORS)
+def incident_picture(
+    user: Annotated[User, require("incident.view")],
+    purpose: Purpose,
+    engine: EngineDep,
+    audited: Audited,
+    ref: RefPath,
+) -> dict[str, Any]:
+    """Everything linked to one incident: its people, their history, shared objects, alerts.
+
+    Viewing is audited with the purpose given, found or not.
+    """
+    with engine.connect() as conn:
+        try:
+            picture = build_picture(conn, ref)
+        except NotFound:
+            picture = None
+    if picture is None:
+        audited("incident.view", [f"incident-ref:{ref}"], purpose, detail={"found": False})
+        raise ApiError(404, f"no incident {ref!r}", field="ref")
+    data = picture.to_dict()
+    people = sorted({f"person:{p.entity_id}" for p in picture.people if p.entity_id})
+    audited(
+        "incident.view",
+        [data["incident"]["record_key"], *people],
+        purpose,
+        detail={"found": True, "linked_records": len(picture.linked_record_keys)},
+    )
+    return redact_picture(data, user.role)
+
+
+@router.post("/api/incidents/{ref}/history-viewed", responses=_VIEW_ERRORS)
+def history_viewed(
+    user: Annotated[User, require("incident.view")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    ref: RefPath,
+) -> dict[str, Any]:
+    """Record the research check: the signed-in user has looked at this incident's linked
+    history. Alerts that the check puts right (history not viewed) are cleared."""
+    now = clock()
+    try:
+        changes = mark_history_viewed(engine, ref, user.username, now)
+    except LookupError:
+        raise ApiError(404, f"no incident {ref!r}", field="ref") from None
+    audited("incident.view", [f"incident-ref:{ref}"], detail={"research_check": True})
+    return {
+        "incident_ref": ref,
+        "viewed_by": user.username,
+        "viewed_at": now.isoformat(),
+        "alerts": [change_dict(c) for c in changes],
+    }

@@ -1,0 +1,51 @@
+"""Court orders: import one (non-molestation, restraining, stalking protection, DVPO, bail
+conditions) through the same live path as an incident, so its parties are resolved at once and
+a later contact by the respondent is recognised as a breach."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
+
+from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, require
+from threadline.api.routes.incidents import (
+    _SUBMIT_ERRORS,
+    parse_as,
+    record_error,
+    submission_dict,
+    submission_records,
+)
+from threadline.crossref import submit
+from threadline.guard.users import User
+from threadline.model import CourtOrder, RecordError
+
+router = APIRouter(tags=["orders"])
+
+
+@router.post("/api/orders", responses=_SUBMIT_ERRORS, response_model=None)
+def import_order(
+    user: Annotated[User, require("orders.import")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    model: ModelDep,
+    body: Annotated[
+        dict[str, Any],
+        Body(description="A court order in the import format (see threadline.model.CourtOrder)"),
+    ],
+) -> dict[str, Any] | JSONResponse:
+    """Store a court order and resolve its respondent and protected people; audited
+    (``orders.import``)."""
+    try:
+        record = parse_as(body, "order", CourtOrder)
+    except RecordError as error:
+        return record_error(error)
+    submission = submit(engine, model, record, clock())
+    audited(
+        "orders.import",
+        submission_records(submission),
+        detail={"outcome": submission.outcome, "order_type": record.order_type.value},
+    )
+    return submission_dict(submission, user)
