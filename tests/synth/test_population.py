@@ -41,8 +41,52 @@ def test_newcomers_get_distinct_numbers_until_the_pool_runs_out() -> None:
     phones = [population.newcomer(rng, sex="female", age=30).phones[0] for _ in range(300)]
     assert len(set(phones)) == 300
     assert all(re.match(r"^07700 900[0-2]\d\d$", p) for p in phones)
-    again = population.newcomer(rng, sex="male", age=30).phones[0]
-    assert again in phones  # the 301st reuses a number: the drama range is small
+    assert population.newcomer(rng, sex="male", age=30).phones == []  # no number is reused
+
+
+def _everyone(population: Population):
+    for hh in range(population.households):
+        for member in range(population.household_size(hh)):
+            yield population.resident(hh, member)
+
+
+def test_each_background_number_belongs_to_one_resident() -> None:
+    population = Population(6, 3000, 2023)
+    holders: dict[str, str] = {}
+    for person in _everyone(population):
+        for phone in person.phones:
+            assert re.match(r"^07700 900[3-9]\d\d$", phone), phone
+            assert holders.setdefault(phone, person.pid) == person.pid, f"{phone} shared"
+        for platform, handle in person.accounts:
+            if platform == "whatsapp":
+                assert person.phones and handle == "+44" + person.phones[0].replace(" ", "")[1:]
+    assert len(holders) == 700 == population.background_phone_holders
+    # The holders are a pure function of the seed: rebuilt the same, different for another seed.
+    again = Population(6, 3000, 2023)
+    assert all(again.resident(*map(int, pid[1:].split("."))).phones == [phone]
+               for phone, pid in holders.items())  # fmt: skip
+    other = Population(7, 3000, 2023)
+    assert {p.pid for p in _everyone(other) if p.phones} != set(holders.values())
+
+
+def test_a_small_county_gives_a_phone_to_everyone_drawn_to_have_one() -> None:
+    population = Population(8, 300, 2023)
+    with_phone = [p for p in _everyone(population) if p.phones]
+    assert 0 < len(with_phone) == population.background_phone_holders < 700
+    assert all(2023 - p.dob[0] >= 11 for p in with_phone)
+
+
+def test_namesakes_never_share_an_email_or_a_handle() -> None:
+    population = Population(9, 1000, 2023)
+    rng = random.Random(2)
+    people = [
+        population.newcomer(rng, sex="male", age=40, forenames="John", surname="Smith")
+        for _ in range(200)
+    ]
+    emails = [e for p in people for e in p.emails]
+    assert len(emails) == 200 == len(set(emails))
+    tokens = {population.token(hh, m) for hh in range(2000) for m in range(5)}
+    assert len(tokens) == 10_000
 
 
 def test_adults_drawn_at_random_are_adults() -> None:

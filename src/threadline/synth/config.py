@@ -120,8 +120,11 @@ class SynthSummary:
     """Person mentions in all records (incidents, crimes, orders, assessments)."""
     series: dict[str, int] = field(default_factory=dict)
     """Series by kind (``background`` counts the incidents that belong to no series)."""
+    phone_mentions: int = 0
+    """Person mentions that carry at least one phone number."""
     background_phone_shared: float = 0.0
-    """Among background people with a phone, the share whose number another unrelated person has."""
+    """Among background people with a phone, the share whose number another person has (0.0: every
+    number belongs to one person; kept as a check)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

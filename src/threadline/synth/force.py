@@ -149,6 +149,7 @@ def _plan_scenarios(plan: Plan, incidents: int) -> None:
     per_name = max(rates.common_name_people, round(incidents / 50_000))
     if plan.fits(9 * per_name):
         plan_common_names(plan, per_name)
+    plan.assign_phones()
 
 
 def _write_truth(
@@ -163,7 +164,11 @@ def _write_truth(
     t1: int,
 ) -> None:
     orders = [order for series in plan.series for order in series.orders]
-    used = plan.population._next_scenario_phone
+    used = plan.population.scenario_phones_used
+    owners: dict[str, str] = {}
+    for pid, person in plan.people.items():
+        for phone in person.phones:
+            owners.setdefault(phone, pid)
     truth: dict[str, Any] = {
         "format": TRUTH_FORMAT,
         "seed": seed,
@@ -182,9 +187,15 @@ def _write_truth(
             "range": "07700 900000-900999 (Ofcom drama range)",
             "scenario_numbers": f"07700 {SCENARIO_PHONES.start}-{SCENARIO_PHONES.stop - 1}",
             "scenario_numbers_handed_out": used,
-            "scenario_numbers_distinct": used <= len(SCENARIO_PHONES),
+            "scenario_numbers_distinct": len(owners) == used,
+            "scenario_people_without_phone": len(plan.without_phone),
             "background_numbers": f"07700 {BACKGROUND_PHONES.start}-{BACKGROUND_PHONES.stop - 1}",
+            "background_holders": plan.population.background_phone_holders,
             "background_shared_fraction": summary.background_phone_shared,
+            "mentions_with_phone": summary.phone_mentions,
+            "mentions_with_phone_share": round(summary.phone_mentions / summary.mentions, 4)
+            if summary.mentions
+            else 0.0,
         },
         "series": [series.truth() for series in plan.series],
         "orders": orders,

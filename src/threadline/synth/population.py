@@ -3,12 +3,16 @@
 Background residents are never stored: each is a pure function of the seed and a household number
 (``P{household}.{member}``), recomputed whenever an incident mentions them, so a force of five
 million incidents needs no more memory than one of a thousand. People in scenarios and traps
-("newcomers") are made explicitly, live in households numbered after the background ones, and get
-phone numbers from a separate part of the drama range so that they do not collide by accident.
+("newcomers") are made explicitly and live in households numbered after the background ones.
 
-Phones exist only in Ofcom's drama range 07700 900000–900999: numbers 900000–900299 go to
-newcomers in turn (distinct until the 300 are used up, then reused), 900300–900999 to background
-residents by hash (so unrelated background people share numbers: an artefact of the range).
+Every phone number, e-mail address and social account belongs to one person only, as in a real
+force where a mobile number is strong evidence. Phones exist only in Ofcom's drama range
+07700 900000–900999, so there are only 1,000 of them: 900000–900299 go to newcomers (handed out by
+:class:`~threadline.synth.plan.Plan`, most important people first; once they are used up, later
+newcomers have no phone recorded), and 900300–900999 to the first 700 background residents who are
+drawn to have a phone, walking the households in an order fixed by the seed. Every other resident
+has no phone recorded (real records often lack one). E-mail addresses and handles end in a number
+unique to their owner, so two people with one name never share one.
 """
 
 from __future__ import annotations
@@ -142,12 +146,52 @@ class Population:
         self._stride = self._coprime_stride(self.n_addresses)
         self._next_household = households
         self._next_scenario_phone = 0
+        # Owner tokens (the number that ends an e-mail address or handle): an affine bijection of
+        # the person's slot (household × 5 + member) onto [0, 10**k), so no two people share one.
+        self._token_modulus = 10 ** len(str(self.n_addresses * 5))
+        self._token_factor = self._coprime_stride(
+            self._token_modulus, 1 + (self.key >> 7) % 999_983
+        )
+        self._token_offset = (self.key >> 23) % self._token_modulus
+        self._phone_of = self._choose_phone_holders()
+
+    def _choose_phone_holders(self) -> dict[int, str]:
+        """The 700 background residents who have a phone, by slot (household × 5 + member).
+
+        Households are walked in an order fixed by the seed; each member who is drawn to have a
+        phone (most adults, many teenagers) takes the next background number until none are left.
+        """
+        holders: dict[int, str] = {}
+        n = self.households
+        stride = self._coprime_stride(n, 1 + (self.key >> 3) % n)
+        start = (self.key >> 40) % n
+        for j in range(n):
+            hh = (start + j * stride) % n
+            h = mix(self.key ^ hh)
+            for member in range(_SIZES[h % len(_SIZES)]):
+                p = mix(h ^ member)
+                if _draws_phone(_age(h, member, p), _contact_code(p)):
+                    holders[hh * 5 + member] = phone_text(BACKGROUND_PHONES[len(holders)])
+                    if len(holders) == len(BACKGROUND_PHONES):
+                        return holders
+        return holders
+
+    def token(self, hh: int, member: int) -> int:
+        """A number unique to one person (background or newcomer) that ends their e-mails and
+        handles."""
+        slot = hh * 5 + member
+        return (slot * self._token_factor + self._token_offset) % self._token_modulus
+
+    def token_of(self, pid: str) -> int:
+        """:meth:`token` of a person id ``P{household}.{member}``."""
+        hh, _, member = pid[1:].partition(".")
+        return self.token(int(hh), int(member))
 
     @staticmethod
-    def _coprime_stride(n: int) -> int:
-        stride = 7_368_787
+    def _coprime_stride(n: int, stride: int = 7_368_787) -> int:
+        """The first number from ``stride`` on that is coprime with ``n``."""
         while _gcd(stride, n) != 1:
-            stride += 2
+            stride += 1
         return stride
 
     def address(self, hh: int) -> tuple[Street, int]:
@@ -171,19 +215,17 @@ class Population:
         size = _SIZES[h % len(_SIZES)]
         couple = size >= 2 and (h >> 24) % 100 < 75
         surname = surname_for(origin, h >> 32)
-        head_age = _ADULT_AGES[(h >> 44) % len(_ADULT_AGES)]
         head_sex = "female" if (h >> 56) & 1 else "male"
         p = mix(h ^ member)
+        age = _age(h, member, p)
         if member == 0:
-            sex, age = head_sex, head_age
+            sex = head_sex
         elif member == 1 and couple:
             sex = ("male" if head_sex == "female" else "female") if p % 20 else head_sex
-            age = max(18, head_age + (p >> 8) % 11 - 5)
             if (p >> 16) % 4 == 0:  # not married or kept their own name
                 surname = surname_for(origin, p >> 20)
         else:
             sex = "female" if (p >> 4) & 1 else "male"
-            age = (p >> 8) % max(1, head_age - 17)
         year = self.reference_year - age
         forenames = forename_for(origin, sex, year, p >> 12)
         if origin == "polish":
@@ -192,18 +234,18 @@ class Population:
         person = Person(
             f"P{hh}.{member}", forenames, surname, sex, _dob(year, p >> 28), street, number
         )
-        q = (p * 0xD6E8FEB86659FD93) & _M
-        q ^= q >> 29
-        if age >= 11 and q % 100 < (90 if age >= 18 else 70):
-            phone = phone_text(BACKGROUND_PHONES[(q >> 8) % len(BACKGROUND_PHONES)])
+        q = _contact_code(p)
+        phone = self._phone_of.get(hh * 5 + member)
+        if phone is not None:
             person.phones.append(phone)
             if (q >> 20) % 100 < 25:
                 person.accounts.append(("whatsapp", whatsapp_handle(phone)))
         if age >= 16:
+            token = self.token(hh, member)
             if (q >> 28) % 100 < 45:
-                person.emails.append(email_for(forenames, surname, q >> 36))
+                person.emails.append(email_for(forenames, surname, q >> 36, token))
             if (q >> 44) % 100 < 35:
-                person.accounts.append(account_for(forenames, surname, q >> 50))
+                person.accounts.append(account_for(forenames, surname, q >> 50, token))
         if age >= 18 and (q >> 57) % 100 < 45:
             person.vehicles.append(vehicle_for(p >> 7))
         return person
@@ -231,12 +273,26 @@ class Population:
 
     def new_household(self) -> int:
         hh = self._next_household
+        if hh >= self.n_addresses:
+            raise ValueError("too many newcomer households for the address space")
         self._next_household += 1
         return hh
 
-    def scenario_phone(self) -> str:
-        """The next unused newcomer number (distinct until 300 have been handed out)."""
-        n = SCENARIO_PHONES[self._next_scenario_phone % len(SCENARIO_PHONES)]
+    @property
+    def background_phone_holders(self) -> int:
+        """Background residents who have a phone (at most 700, one number each)."""
+        return len(self._phone_of)
+
+    @property
+    def scenario_phones_used(self) -> int:
+        """Newcomer numbers handed out so far (at most 300)."""
+        return self._next_scenario_phone
+
+    def scenario_phone(self) -> str | None:
+        """The next unused newcomer number, or None once all 300 have been handed out."""
+        if self._next_scenario_phone >= len(SCENARIO_PHONES):
+            return None
+        n = SCENARIO_PHONES[self._next_scenario_phone]
         self._next_scenario_phone += 1
         return phone_text(n)
 
@@ -274,9 +330,12 @@ class Population:
             number or home_number,
         )
         if phone:
-            person.phones.append(self.scenario_phone())
+            mobile = self.scenario_phone()
+            if mobile is not None:
+                person.phones.append(mobile)
         if age >= 16:
-            person.emails.append(email_for(forenames, surname, rng.getrandbits(32)))
+            token = self.token(hh, member)
+            person.emails.append(email_for(forenames, surname, rng.getrandbits(32), token))
         if age >= 18 and rng.random() < 0.6:
             person.vehicles.append(vehicle_for(rng.getrandbits(48)))
         return person
@@ -288,31 +347,56 @@ class Population:
                 return street
 
 
-def email_for(forenames: str, surname: str, code: int) -> str:
-    f, s = ascii_fold(forenames), ascii_fold(surname)
-    style = code % 4
-    digits = str((code >> 4) % 100)
-    local = (f"{f}.{s}", f"{f}{s}{digits}", f"{f[0]}{s}", f"{s}.{f}{digits}")[style]
-    return f"{local}@{EMAIL_DOMAINS[(code >> 12) % 3]}"
+# E-mail addresses and handles end in the owner's token. Names fold to letters only, so the digits
+# at the end of an address or handle are exactly the token: two people never share one.
 
 
-def account_for(forenames: str, surname: str, code: int) -> tuple[str, str]:
+def email_for(forenames: str, surname: str, code: int, token: int) -> str:
+    """An e-mail address in one of four styles (``code``) ending in the owner's ``token``."""
     f, s = ascii_fold(forenames), ascii_fold(surname)
-    digits = (code >> 3) % 1000
+    local = (f"{f}.{s}", f"{f}{s}", f"{f[:1]}{s}", f"{s}.{f}")[code % 4]
+    return f"{local}{token}@{EMAIL_DOMAINS[(code >> 12) % 3]}"
+
+
+def account_for(forenames: str, surname: str, code: int, token: int) -> tuple[str, str]:
+    """A social account on one of four platforms (``code``), its handle ending in ``token``."""
+    f, s = ascii_fold(forenames), ascii_fold(surname)
     platform = ("facebook", "instagram", "snapchat", "x")[code % 4]
     if platform == "facebook":
-        return platform, f"{f}.{s}.{digits}"
+        return platform, f"{f}.{s}.{token}"
     if platform == "instagram":
-        return platform, f"@{f}_{s}{digits % 100}"
+        return platform, f"@{f}_{s}{token}"
     if platform == "snapchat":
-        return platform, f"{f}{s[:3]}{digits}"
-    return platform, f"@{f.capitalize()}{s[:1].upper()}{digits}"
+        return platform, f"{f}{s[:3]}{token}"
+    return platform, f"@{f.capitalize()}{s[:1].upper()}{token}"
 
 
 def vehicle_for(code: int) -> tuple[str, str, str, str]:
     make, model = CARS[code % len(CARS)]
     colour = COLOURS[(code >> 8) % len(COLOURS)]
     return registration(code >> 12), make, model, colour
+
+
+def _age(h: int, member: int, p: int) -> int:
+    """Age of member ``member`` of the household with hash ``h`` (``p`` is the member's hash)."""
+    head_age = _ADULT_AGES[(h >> 44) % len(_ADULT_AGES)]
+    if member == 0:
+        return head_age
+    couple = _SIZES[h % len(_SIZES)] >= 2 and (h >> 24) % 100 < 75
+    if member == 1 and couple:
+        return max(18, head_age + (p >> 8) % 11 - 5)
+    return (p >> 8) % max(1, head_age - 17)
+
+
+def _contact_code(p: int) -> int:
+    """The hash that decides a resident's phone, e-mail, accounts and car."""
+    q = (p * 0xD6E8FEB86659FD93) & _M
+    return q ^ (q >> 29)
+
+
+def _draws_phone(age: int, q: int) -> bool:
+    """Whether a resident would have a phone if numbers were plentiful (most adults, some teens)."""
+    return age >= 11 and q % 100 < (90 if age >= 18 else 70)
 
 
 def _gcd(a: int, b: int) -> int:

@@ -131,6 +131,8 @@ class Recorder:
                     self.summary.people += 1
             else:
                 self.summary.people += 1
+            if "phones" in w.mention:
+                self.summary.phone_mentions += 1
             out.append({"person": pid, "noise": w.noise} if w.noise else {"person": pid})
         self.summary.mentions += len(people)
         return out

@@ -16,7 +16,13 @@ from threadline.model.base import FORCE_TIMEZONE
 from threadline.synth.noise import Written
 from threadline.synth.places import WORKPLACES
 from threadline.synth.plan import DAY, Plan, Render
-from threadline.synth.population import Person, account_for, vehicle_for, whatsapp_handle
+from threadline.synth.population import (
+    Person,
+    account_for,
+    ascii_fold,
+    vehicle_for,
+    whatsapp_handle,
+)
 from threadline.synth.recorder import Desk, Series
 from threadline.synth.scene import Scene, write_scene
 from threadline.synth.traps import appearances
@@ -146,17 +152,18 @@ def plan_ex_partner(plan: Plan, n: int) -> None:
     friend = plan.newcomer(sex="female", age=max(18, v_age + rng.randint(-4, 4)))
     colleague = plan.newcomer(sex=rng.choice(("female", "male")), age=rng.randint(25, 60))
     work = f"{rng.choice(WORKPLACES)}, {rng.choice(plan.population.streets).name}"
-    # Numbers and accounts he moves through as she blocks him.
-    phones = [suspect.phones[0], plan.population.scenario_phone(), plan.population.scenario_phone()]
-    f, s = suspect.forenames, suspect.surname
-    social = [
-        ("facebook", account_for(f, s, 0)[1]),
-        ("facebook", f"{f[0].lower()}{s.lower()}.{rng.randint(100, 999)}"),
-        ("instagram", f"@{s.lower()}_{rng.randint(10, 99)}x"),
-        ("snapchat", f"{f.lower()}{rng.randint(1000, 9999)}"),
+    # Numbers and accounts he moves through as she blocks him (three numbers, each on WhatsApp;
+    # every handle ends in his own token, so nobody else has it).
+    plan.phones_wanted[suspect.pid] = 3
+    plan.whatsapp.add(suspect.pid)
+    f, s = ascii_fold(suspect.forenames), ascii_fold(suspect.surname)
+    token = plan.population.token_of(suspect.pid)
+    suspect.accounts[:] = [
+        account_for(f, s, 0, token),
+        ("facebook", f"{f[:1]}{s}.{token}"),
+        ("instagram", f"@{s}_x{token}"),
+        ("snapchat", f"{f}{token}"),
     ]
-    suspect.phones[:] = phones
-    suspect.accounts[:] = [*social, *(("whatsapp", whatsapp_handle(p)) for p in phones)]
     series.victims.append(victim.pid)
     series.suspects.append(suspect.pid)
     series.notes = (
@@ -251,16 +258,17 @@ def _ex_incident(
             category = "breach_of_order" if rng.random() < 0.8 else "harassment"
         else:
             category, uses, channel, template = _EX_BEHAVIOURS[key]
-        phone = suspect.phones[phase]
+        # His number in this phase (the last one he has if the drama range ran out of numbers).
+        numbers = suspect.phones
+        phone = numbers[min(phase, len(numbers) - 1)] if numbers else None
         social = suspect.accounts[min(phase + (1 if phase == 2 and rng.random() < 0.5 else 0), 3)]
-        whatsapp = ("whatsapp", whatsapp_handle(phone))
         phones: tuple[str, ...] = ()
         accounts: tuple[tuple[str, str], ...] = ()
         vehicles: tuple[tuple[str, str, str, str], ...] = ()
-        if uses == "phone":
+        if uses == "phone" and phone is not None:
             phones = (phone,)
-        elif uses == "whatsapp":
-            phones, accounts = (phone,), (whatsapp,)
+        elif uses == "whatsapp" and phone is not None:
+            phones, accounts = (phone,), (("whatsapp", whatsapp_handle(phone)),)
         elif uses == "social":
             accounts = (social,)
         elif uses == "vehicle":
@@ -427,8 +435,9 @@ def plan_acquaintance(plan: Plan, n: int) -> None:
     if not victim.vehicles:
         victim.vehicles.append(vehicle_for(rng.getrandbits(48)))
     suspect = plan.newcomer(sex="male" if rng.random() < 0.8 else "female", age=rng.randint(20, 60))
-    suspect.accounts.append(("instagram", f"@{suspect.surname.lower()}.{rng.randint(10, 99)}"))
-    suspect.accounts.append(("snapchat", f"{suspect.forenames.lower()}_{rng.randint(100, 999)}"))
+    token = plan.population.token_of(suspect.pid)
+    suspect.accounts.append(("instagram", f"@{ascii_fold(suspect.surname)}.{token}"))
+    suspect.accounts.append(("snapchat", f"{ascii_fold(suspect.forenames)}_{token}"))
     relationship = rng.choice(("acquaintance", "colleague"))
     who = "a colleague" if relationship == "colleague" else rng.choice(
         ("someone from the gym", "a friend of a friend", "a former neighbour")

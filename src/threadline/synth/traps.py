@@ -118,11 +118,12 @@ def plan_common_names(plan: Plan, per_name: int) -> int:
     rng = plan.rng
     n = 0
     for forenames, surname, sex, origin in VERY_COMMON_NAMES:
-        entry = {"name": f"{forenames} {surname}", "people": [], "incident_refs": []}
+        people: list[str] = []
+        entry = {"name": f"{forenames} {surname}", "people": people, "incident_refs": []}
         for _ in range(per_name):
             person = plan.newcomer(sex=sex, age=rng.randint(18, 80), forenames=forenames,
                                    surname=surname, origin=origin)  # fmt: skip
-            entry["people"].append(person.pid)
+            people.append(person.pid)
             k = rng.randint(1, 3)
             appearances(plan, person, entry, k)
             n += k
