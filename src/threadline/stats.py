@@ -240,14 +240,15 @@ def dashboard(engine: Engine, now: datetime, limit: int = DASHBOARD_LIMIT) -> di
     the review queue, and repeat victims (open ``repeat_victim`` alerts)."""
     a = t.alerts
     with engine.connect() as conn:
-        by_rule: dict[str, int] = dict(
-            conn.execute(
+        by_rule: dict[str, int] = {
+            rule: int(count)
+            for rule, count in conn.execute(
                 select(a.c.rule_id, func.count())
                 .where(a.c.status == "open")
                 .group_by(a.c.rule_id)
                 .order_by(a.c.rule_id)
             )
-        )
+        }
         unresearched = unresearched_incidents(conn, limit)
         queue = conn.execute(
             select(func.count()).where(t.review_queue.c.status == "open")

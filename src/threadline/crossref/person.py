@@ -379,12 +379,37 @@ def withhold_contact_evidence(lines: Sequence[str]) -> list[str]:
     return result
 
 
+def _replace_all(value: Any, secrets: list[str]) -> Any:
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, WITHHELD)
+        return value
+    if isinstance(value, list):
+        return [_replace_all(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace_all(v, secrets) for k, v in value.items()}
+    return value
+
+
 def _withhold_alert_places(alerts: list[dict[str, Any]]) -> None:
+    """Blank the location an alert is about (a repeat location's key is often a home address)
+    wherever it appears: details, key, reason, action."""
     for alert in alerts:
         details = alert.get("details")
-        if isinstance(details, dict):
-            for key in [k for k in details if "location" in k or "address" in k]:
-                details[key] = WITHHELD
+        if not isinstance(details, dict):
+            continue
+        secrets = sorted(
+            {
+                str(v)
+                for k, v in details.items()
+                if ("location" in k or "address" in k) and isinstance(v, str) and v
+            },
+            key=len,
+            reverse=True,
+        )
+        if secrets:
+            for key in list(alert):
+                alert[key] = _replace_all(alert[key], secrets)
 
 
 def redact_alerts(alerts: list[dict[str, Any]], role: str | UserRole) -> list[dict[str, Any]]:

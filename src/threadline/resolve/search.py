@@ -177,18 +177,22 @@ def search_people(
     if not best:
         return []
     ids = sorted(best)
-    labels: dict[str, str | None] = dict(
-        conn.execute(select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(ids)))
-    )
+    labels: dict[str, str | None] = {
+        entity: label
+        for entity, label in conn.execute(
+            select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(ids))
+        )
+    }
     m = t.mentions
-    records: dict[str, int] = dict(
-        conn.execute(
+    records: dict[str, int] = {
+        entity: int(count)
+        for entity, count in conn.execute(
             select(em.c.entity_id, func.count(distinct(m.c.record_key)))
             .join(m, m.c.mention_key == em.c.mention_key)
             .where(em.c.entity_id.in_(ids))
             .group_by(em.c.entity_id)
         )
-    )
+    }
     hits = [
         SearchHit(
             entity_id=entity,
