@@ -131,3 +131,35 @@ def test_csv_with_an_unknown_column_is_refused_by_name(engine: Engine, tmp_path:
         "export.csv:1: p1_shoe_size: is not a known column"
     ]
     assert summarise(engine).incidents == 0
+
+
+def test_worker_processes_store_the_same_as_one_process(tmp_path: Path) -> None:
+    from threadline.store import open_store
+
+    records = [incident(f"INC-{i}") for i in range(30)]
+    records.insert(7, incident("INC-BAD", channel="pigeon"))
+    records.append(incident("INC-3", category="stalking"))  # an update within the file
+    path = write_jsonl(tmp_path / "a.jsonl", records)
+    results = []
+    for workers in (0, 2):
+        engine = open_store(f"sqlite:///{tmp_path}/w{workers}.db")
+        report = import_files(engine, [path], batch_size=8, workers=workers)
+        with engine.connect() as conn:
+            stored = conn.execute(
+                select(t.incidents.c.ref, t.incidents.c.category).order_by(t.incidents.c.ref)
+            ).all()
+        results.append(
+            (
+                report.counts.stored,
+                report.counts.updated,
+                [str(r) for r in report.rejections],
+                stored,
+                summarise(engine).mentions,
+            )
+        )
+    assert results[0] == results[1]
+    assert results[0][0] == 30 and results[0][1] == 1
+    assert results[0][2] == [
+        "a.jsonl:8: channel: 'pigeon' is not one of '999', '101', 'online', "
+        "'in_person' or 'third_party'"
+    ]

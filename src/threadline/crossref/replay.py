@@ -102,7 +102,7 @@ def sweep(
     for start in range(0, len(items), batch):
         with engine.begin() as conn:
             for at, key in items[start : start + batch]:
-                target = key
+                target: str | None = key
                 if key.startswith("risk_assessment:"):
                     ref = conn.execute(
                         select(t.risk_assessments.c.incident_ref).where(
@@ -112,8 +112,8 @@ def sweep(
                     target = conn.execute(
                         select(t.incidents.c.record_key).where(t.incidents.c.ref == ref)
                     ).scalar()
-                    if target is None:
-                        continue
+                if target is None:
+                    continue
                 changes = recognise_record(conn, target, settings, at, until=at)
                 total += len(changes)
                 if on_changes is not None and changes:

@@ -58,10 +58,12 @@ def incident_facts(engine: Engine, stalking_signs: bool = True) -> list[Incident
         ).all()
         for r in rows:
             roles = people.get(r.record_key, {})
-            victims = roles.get("victim") or roles.get("caller") or [None]
-            suspects = roles.get("suspect") or [None]
+            victims = roles.get("victim") or roles.get("caller") or []
+            suspects = roles.get("suspect") or []
+            victim = victims[0] if victims else None
+            suspect = suspects[0] if suspects else None
             stalking = False
-            if stalking_signs and suspects[0] and victims[0]:
+            if stalking_signs and suspect and victim:
                 event = event_of_record(conn, r.record_key)
                 stalking = bool(event and find_behaviours(event))
             facts.append(
@@ -70,8 +72,8 @@ def incident_facts(engine: Engine, stalking_signs: bool = True) -> list[Incident
                     reported_at=r.reported_at,
                     domestic=bool(r.domestic),
                     officer=r.officer,
-                    victim_entity=victims[0],
-                    suspect_entity=suspects[0],
+                    victim_entity=victim,
+                    suspect_entity=suspect,
                     stalking=stalking,
                 )
             )

@@ -7,17 +7,26 @@ with file, line and field and never stop the good records around them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
+from multiprocessing import get_context
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, update
 
 from threadline.ingest.readers import RawRecord, read_file
-from threadline.model import Record, RecordError, parse_record
+from threadline.model import RecordError, parse_record
 from threadline.store import tables as t
-from threadline.store.records import BatchCounts, record_key, write_batch
+from threadline.store.records import BatchCounts, Prepared, prepare, write_prepared
+
+#: Files larger than this are prepared in worker processes (one per core) while the main
+#: process writes; smaller ones are not worth starting the workers for.
+PARALLEL_FROM_BYTES = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -66,17 +75,57 @@ def rejections_of(raw: RawRecord, error: RecordError) -> list[Rejection]:
 ProgressCallback = Callable[[int], None]
 
 
+Prepared_ = tuple[int, Prepared | list[Rejection]]
+
+
+def prepare_raw(raw: RawRecord) -> Prepared | list[Rejection]:
+    """Validate one raw record and turn it into rows, or say why it cannot be stored."""
+    if raw.error is not None:
+        return rejections_of(raw, raw.error)
+    try:
+        return prepare(parse_record(raw.data))
+    except RecordError as error:
+        return rejections_of(raw, error)
+
+
+def prepare_chunk(raws: list[RawRecord]) -> list[Prepared_]:
+    return [(raw.offset, prepare_raw(raw)) for raw in raws]
+
+
+def prepared_stream(raws: Iterable[RawRecord], workers: int, chunk: int) -> Iterator[Prepared_]:
+    """Prepared records in input order; with ``workers`` > 1, prepared by worker processes."""
+    if workers <= 1:
+        for raw in raws:
+            yield raw.offset, prepare_raw(raw)
+        return
+    iterator = iter(raws)
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        pending: deque[Future[list[Prepared_]]] = deque()
+        while True:
+            block = list(islice(iterator, chunk))
+            if block:
+                pending.append(pool.submit(prepare_chunk, block))
+            if pending and (not block or len(pending) > workers * 2):
+                yield from pending.popleft().result()
+            if not block and not pending:
+                return
+
+
 def import_records(
     engine: Engine,
     raws: Iterable[RawRecord],
     *,
     files: list[str],
     batch_size: int = 1000,
+    workers: int = 0,
     progress: ProgressCallback | None = None,
     on_batch: Callable[[int, BatchCounts], None] | None = None,
     clock: Callable[[], datetime] = _now,
 ) -> ImportReport:
-    """Validate and store ``raws`` in batches of ``batch_size``; return counts and rejections."""
+    """Validate and store ``raws`` in batches of ``batch_size``; return counts and rejections.
+
+    ``workers`` > 1 validates and normalises in that many processes while this one writes.
+    """
     with engine.begin() as conn:
         result = conn.execute(
             insert(t.imports).values(
@@ -91,14 +140,14 @@ def import_records(
         )
         import_id = int(result.inserted_primary_key[0])  # type: ignore[index]
     report = ImportReport(import_id=import_id)
-    batch: list[Record] = []
+    batch: list[Prepared] = []
     keys: set[str] = set()
     rejected_in_batch = 0
 
     def flush() -> None:
         nonlocal batch, keys, rejected_in_batch
         with engine.begin() as conn:
-            counts = write_batch(conn, batch, clock(), import_id) if batch else BatchCounts()
+            counts = write_prepared(conn, batch, clock(), import_id) if batch else BatchCounts()
             report.counts.add(counts)
             report.batches += 1
             conn.execute(
@@ -116,24 +165,17 @@ def import_records(
             on_batch(report.batches, counts)
         batch, keys, rejected_in_batch = [], set(), 0
 
-    for raw in raws:
+    for offset, item in prepared_stream(raws, workers, batch_size):
         if progress is not None:
-            progress(raw.offset)
-        if raw.error is not None:
-            report.rejections.extend(rejections_of(raw, raw.error))
+            progress(offset)
+        if isinstance(item, list):
+            report.rejections.extend(item)
             rejected_in_batch += 1
             continue
-        try:
-            record = parse_record(raw.data)
-        except RecordError as error:
-            report.rejections.extend(rejections_of(raw, error))
-            rejected_in_batch += 1
-            continue
-        key = record_key(record)
-        if key in keys:  # the same record twice in one batch: the later is an update
+        if item.key in keys:  # the same record twice in one batch: the later is an update
             flush()
-        batch.append(record)
-        keys.add(key)
+        batch.append(item)
+        keys.add(item.key)
         if len(batch) >= batch_size:
             flush()
     if batch or rejected_in_batch or report.batches == 0:
@@ -150,11 +192,15 @@ def import_files(
     paths: Iterable[Path],
     *,
     batch_size: int = 1000,
+    workers: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     on_batch: Callable[[int, BatchCounts], None] | None = None,
     clock: Callable[[], datetime] = _now,
 ) -> ImportReport:
-    """Import every file in ``paths`` (JSON Lines or CSV) into the store as one import run."""
+    """Import every file in ``paths`` (JSON Lines or CSV) into the store as one import run.
+
+    ``workers`` defaults to one per core for large imports and none for small ones.
+    """
     paths = list(paths)
     for path in paths:
         if not path.is_file():
@@ -168,6 +214,8 @@ def import_files(
             done_before += path.stat().st_size
 
     total = sum(path.stat().st_size for path in paths)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM_BYTES else 0
 
     def on_record(offset: int) -> None:
         if progress is not None:
@@ -178,6 +226,7 @@ def import_files(
         raws(),
         files=[str(p) for p in paths],
         batch_size=batch_size,
+        workers=workers,
         progress=on_record,
         on_batch=on_batch,
         clock=clock,

@@ -202,6 +202,12 @@ class ChildRows:
     identifiers: list[dict[str, Any]] = field(default_factory=list)
     crime_incidents: list[dict[str, Any]] = field(default_factory=list)
 
+    def extend(self, other: ChildRows) -> None:
+        self.mentions.extend(other.mentions)
+        self.features.extend(other.features)
+        self.identifiers.extend(other.identifiers)
+        self.crime_incidents.extend(other.crime_incidents)
+
 
 def child_rows(record: Record, key: str, into: ChildRows) -> None:
     """The rows that make a record's people and objects searchable."""
@@ -277,6 +283,30 @@ def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
         yield items[start : start + size]
 
 
+@dataclass
+class Prepared:
+    """A validated record turned into rows, ready to write (made in a worker process in bulk)."""
+
+    kind: str
+    key: str
+    document: dict[str, Any]
+    digest: str
+    row: dict[str, Any]
+    children: ChildRows
+
+
+def prepare(record: Record) -> Prepared:
+    """Everything about ``record`` that does not need the database: its rows and their keys."""
+    key = record_key(record)
+    document = document_of(record)
+    digest = content_hash(document)
+    children = ChildRows()
+    child_rows(record, key, children)
+    return Prepared(
+        record.kind, key, document, digest, _record_row(record, key, document, digest), children
+    )
+
+
 def write_batch(
     conn: Connection,
     records: Sequence[Record],
@@ -284,51 +314,55 @@ def write_batch(
     import_id: int | None = None,
 ) -> BatchCounts:
     """Write ``records`` (unique keys) in the caller's transaction; return what happened to each."""
+    return write_prepared(conn, [prepare(r) for r in records], now, import_id)
+
+
+def write_prepared(
+    conn: Connection,
+    items: Sequence[Prepared],
+    now: datetime,
+    import_id: int | None = None,
+) -> BatchCounts:
+    """Write prepared records (unique keys): insert new ones, update changed ones with history."""
     counts = BatchCounts()
     children = ChildRows()
     replaced: list[str] = []
-    by_kind: dict[str, list[Record]] = {}
-    for record in records:
-        by_kind.setdefault(record.kind, []).append(record)
+    by_kind: dict[str, list[Prepared]] = {}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(item)
     for kind, group in by_kind.items():
         table = RECORD_TABLES[kind]
-        keys = [record_key(r) for r in group]
         existing: dict[str, tuple[str, Any]] = {}
-        for chunk in _chunks(keys):
+        for chunk in _chunks([item.key for item in group]):
             query = select(table.c.record_key, table.c.content_hash, table.c.document).where(
                 table.c.record_key.in_(chunk)
             )
             for found in conn.execute(query):
                 existing[found.record_key] = (found.content_hash, found.document)
         new_rows: list[dict[str, Any]] = []
-        for record, key in zip(group, keys, strict=True):
-            document = document_of(record)
-            digest = content_hash(document)
-            if key not in existing:
-                row = _record_row(record, key, document, digest)
-                row.update(created_at=now, updated_at=now)
-                new_rows.append(row)
-                child_rows(record, key, children)
+        for item in group:
+            if item.key not in existing:
+                new_rows.append({**item.row, "created_at": now, "updated_at": now})
+                children.extend(item.children)
                 counts.stored += 1
                 continue
-            old_digest, old_document = existing[key]
-            if old_digest == digest:
+            old_digest, old_document = existing[item.key]
+            if old_digest == item.digest:
                 counts.unchanged += 1
                 continue
-            changed = _record_row(record, key, document, digest)
-            changed["updated_at"] = now
-            conn.execute(update(table).where(table.c.record_key == key).values(changed))
+            changed = {**item.row, "updated_at": now}
+            conn.execute(update(table).where(table.c.record_key == item.key).values(changed))
             conn.execute(
                 insert(t.record_history).values(
-                    record_key=key,
+                    record_key=item.key,
                     changed_at=now,
                     before=old_document,
-                    after=document,
+                    after=item.document,
                     import_id=import_id,
                 )
             )
-            replaced.append(key)
-            child_rows(record, key, children)
+            replaced.append(item.key)
+            children.extend(item.children)
             counts.updated += 1
         if new_rows:
             conn.execute(insert(table), new_rows)
