@@ -38,17 +38,24 @@ typecheck: install
 
 check: lint typecheck test
 
-demo-data: install
-	@if [ ! -f $(DEMO)/incidents.jsonl ]; then \
-	  $(BIN)/threadline synth $(DEMO) --incidents $(DEMO_INCIDENTS) --seed $(DEMO_SEED); fi
-	rm -f var/threadline.db var/threadline.db-wal var/threadline.db-shm
-	$(BIN)/threadline import $(DEMO)/*.jsonl
+# The demo force: generated, imported, its people resolved and its alerts recognised, once.
+var/demo.done: | install
+	rm -f var/threadline.db var/threadline.db-wal var/threadline.db-shm var/model.json
+	$(BIN)/threadline synth $(DEMO) --incidents $(DEMO_INCIDENTS) --seed $(DEMO_SEED)
+	$(BIN)/threadline import $(DEMO)/orders.jsonl $(DEMO)/incidents.jsonl $(DEMO)/crimes.jsonl $(DEMO)/assessments.jsonl
+	$(BIN)/threadline train
+	$(BIN)/threadline resolve
+	$(BIN)/threadline recognise
+	touch var/demo.done
+
+demo-data: var/demo.done
 
 demo: demo-data
 	$(BIN)/threadline summary
+	$(BIN)/threadline serve --demo-users --host 127.0.0.1 --port 8000
 
 bench: install
-	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_import.py --incidents 50000
 
 clean:
 	rm -rf var build dist src/*.egg-info test-artifacts
