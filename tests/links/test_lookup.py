@@ -74,3 +74,18 @@ def test_no_connection_is_said_in_words(case: Engine) -> None:
 def test_chart_of_a_person(case: Engine) -> None:
     elements = chart(case, "P2", depth=1).to_cytoscape()
     assert {n["data"]["kind"] for n in elements["nodes"]} == {"person", "incident", "phone"}
+
+
+def test_busy_nodes_are_named_in_the_text(engine: Engine) -> None:
+    names = ["Kit Bolitho", "Ros Bolitho", "Jory Bolitho"]
+    store(
+        engine,
+        *[inc(f"H-{n}", p("caller", x, phones=["07700 900777"])) for n, x in enumerate(names)],
+    )
+    resolve_by_name(engine, {f"P{n}": x for n, x in enumerate(names)})
+    paths = connect(engine, "P0", "P1", degree_cap=2)
+    assert format_paths(paths) == (
+        "no connection found\n\n"
+        "not searched through (too many links): "
+        "phone +447700900777 [phone:+447700900777] (3+ links)"
+    )

@@ -24,12 +24,17 @@ from sqlalchemy import Connection, select
 from threadline.links.graph import (
     DEFAULT_DEGREE_CAP,
     MENTION_PREFIX,
+    OBJECT_KINDS,
     Edge,
     LinkGraph,
     Node,
     check_kinds,
+    node_kind,
 )
 from threadline.store import tables as t
+
+#: Kinds of node that can be too busy to pass through (see :mod:`threadline.links.graph`).
+CAPPABLE_KINDS = frozenset({*OBJECT_KINDS, "location"})
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,8 @@ def shortest_paths(
         side, other = sorted(sides, key=lambda s: (len(s.frontier), s is sides[1]))
         new = side.grow(graph, chosen)
         meets = [n for n in new if n in other.dist]
-        graph.expand(n for n in meets if n not in (a, b))
+        # only objects and locations can be busy: find out before meeting through one
+        graph.expand(n for n in meets if n not in (a, b) and node_kind(n) in CAPPABLE_KINDS)
         meets = [n for n in meets if n in (a, b) or not graph.is_capped(n)]
         if not meets:
             continue
