@@ -1,0 +1,125 @@
+"""The dashboard, alerts and published statistics over HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from threadline.api import ApiConfig, create_app
+from threadline.guard import UserRole, create_user
+from threadline.settings import Settings
+from threadline.stats import unresearched_incidents
+
+NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+PASSWORD = "granite harbour lantern"
+PURPOSE = {"purpose": "INC-T1 call-back"}
+
+
+@dataclass
+class Api:
+    client: TestClient
+    engine: Engine
+    auth: Callable[[str], dict[str, str]]
+
+
+@pytest.fixture
+def api(resolved_store: Any, hasher: PasswordHasher) -> Iterator[Api]:
+    """The app on a private copy of the resolved small force, with its model; a user per role."""
+    engine, model = resolved_store
+    users = {
+        role.value: create_user(
+            engine, role.value.replace("_", "-"), role.value, role, PASSWORD, NOW, hasher=hasher
+        )
+        for role in UserRole
+    }
+    config = ApiConfig(session_secret="s", rate_limit_per_minute=1e6, rate_limit_burst=10**6)
+    app = create_app(
+        Settings(), engine, config=config, clock=lambda: NOW, password_hasher=hasher,
+        linkage_model=model,
+    )  # fmt: skip
+
+    def auth(role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {app.state.tokens.issue(users[role])}"}
+
+    with TestClient(app) as client:
+        yield Api(client, engine, auth)
+
+
+@pytest.fixture
+def victim(small_force: Path) -> dict[str, Any]:
+    """The force's ex-partner stalking victim, as its truth gives her."""
+    truth = json.loads((small_force / "truth.json").read_text())
+    series = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")
+    return dict(truth["people"][series["victims"][0]])
+
+
+def test_the_dashboard_gathers_what_a_supervisor_checks(api: Api) -> None:
+    response = api.client.get("/api/dashboard", headers=api.auth("supervisor"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["open_alerts"] == sum(body["open_alerts_by_rule"].values()) > 0
+    assert body["review_queue"] > 0
+    assert 0 < len(body["unresearched_incidents"]) <= 100
+    assert body["owed_assessments_total"] >= len(body["owed_assessments"]) > 0
+    assert all(a["alert_key"].startswith("repeat_victim:") for a in body["repeat_victims"])
+    assert len(body["repeat_victims"]) == body["open_alerts_by_rule"].get("repeat_victim", 0)
+    api.client.post("/api/incidents/" + body["unresearched_incidents"][0]["ref"]
+                    + "/history-viewed", headers=api.auth("supervisor"))  # fmt: skip
+    with api.engine.connect() as conn:
+        refs = [i["ref"] for i in unresearched_incidents(conn)]
+    assert body["unresearched_incidents"][0]["ref"] not in refs, "the check takes it off"
+    assert api.client.get("/api/dashboard", headers=api.auth("officer")).status_code == 403
+
+
+def test_alerts_filter_by_status_rule_and_person(api: Api, victim: dict[str, Any]) -> None:
+    every = api.client.get("/api/alerts", headers=api.auth("officer")).json()["alerts"]
+    assert every and all(a["status"] == "open" for a in every)
+    rule = every[0]["rule_id"]
+    same_rule = api.client.get("/api/alerts", params={"rule": rule},
+                               headers=api.auth("officer")).json()["alerts"]  # fmt: skip
+    assert same_rule and {a["rule_id"] for a in same_rule} == {rule}
+    person = every[0]["people"][0]
+    theirs = api.client.get("/api/alerts", params={"entity": person},
+                            headers=api.auth("officer")).json()["alerts"]  # fmt: skip
+    assert theirs and all(person in a["people"] for a in theirs)
+    bad = api.client.get("/api/alerts", params={"status": "shut"}, headers=api.auth("officer"))
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "status"
+
+
+def test_an_analyst_sees_repeat_locations_without_the_address(
+    api: Api, victim: dict[str, Any]
+) -> None:
+    params = {"rule": "repeat_location", "status": "all"}
+    officer = api.client.get("/api/alerts", params=params, headers=api.auth("officer")).json()
+    assert victim["postcode"] in json.dumps(officer)
+    analyst = api.client.get("/api/alerts", params=params, headers=api.auth("analyst")).json()
+    assert len(analyst["alerts"]) == len(officer["alerts"])
+    assert victim["postcode"] not in json.dumps(analyst)
+    assert all("(withheld)" in a["reason"] for a in analyst["alerts"])
+
+
+def test_statistics_as_json_and_csv(api: Api) -> None:
+    monthly = api.client.get("/api/stats", headers=api.auth("analyst"))
+    assert monthly.status_code == 200
+    body = monthly.json()
+    assert body["period"] == "month" and body["notes"]
+    harassment = sum(r["counts"]["harassment"] for r in body["rows"])
+    yearly = api.client.get("/api/stats", params={"period": "year"},
+                            headers=api.auth("auditor")).json()  # fmt: skip
+    assert sum(r["counts"]["harassment"] for r in yearly["rows"]) == harassment > 0
+    csv = api.client.get("/api/stats.csv", params={"period": "year"}, headers=api.auth("analyst"))
+    assert csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.strip().splitlines()
+    assert lines[0].startswith("year,Stalking crimes") and len(lines) == len(yearly["rows"]) + 1
+    bad = api.client.get("/api/stats", params={"period": "week"}, headers=api.auth("analyst"))
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "period"
+    assert api.client.get("/api/stats", headers=api.auth("call_handler")).status_code == 403

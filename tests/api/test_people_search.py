@@ -1,0 +1,178 @@
+"""People over HTTP: search, the profile, why its records are one person, splitting."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from threadline.api import ApiConfig, create_app
+from threadline.guard import UserRole, create_user, read_log
+from threadline.settings import Settings
+from threadline.store import tables as t
+
+NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+PASSWORD = "granite harbour lantern"
+PURPOSE = {"purpose": "INC-T1 call-back"}
+
+
+@dataclass
+class Api:
+    client: TestClient
+    engine: Engine
+    auth: Callable[[str], dict[str, str]]
+
+
+@pytest.fixture
+def api(resolved_store: Any, hasher: PasswordHasher) -> Iterator[Api]:
+    """The app on a private copy of the resolved small force, with its model; a user per role."""
+    engine, model = resolved_store
+    users = {
+        role.value: create_user(
+            engine, role.value.replace("_", "-"), role.value, role, PASSWORD, NOW, hasher=hasher
+        )
+        for role in UserRole
+    }
+    config = ApiConfig(session_secret="s", rate_limit_per_minute=1e6, rate_limit_burst=10**6)
+    app = create_app(
+        Settings(), engine, config=config, clock=lambda: NOW, password_hasher=hasher,
+        linkage_model=model,
+    )  # fmt: skip
+
+    def auth(role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {app.state.tokens.issue(users[role])}"}
+
+    with TestClient(app) as client:
+        yield Api(client, engine, auth)
+
+
+@pytest.fixture
+def victim(small_force: Path) -> dict[str, Any]:
+    """The force's ex-partner stalking victim, as its truth gives her."""
+    truth = json.loads((small_force / "truth.json").read_text())
+    series = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")
+    return dict(truth["people"][series["victims"][0]])
+
+
+def find(api: Api, role: str, **params: str) -> Any:
+    return api.client.get("/api/people/search", params=params, headers=api.auth(role))
+
+
+def entity_of(api: Api, victim: dict[str, Any]) -> str:
+    body = find(api, "officer", surname=victim["surname"], dob=victim["dob"],
+                forenames=victim["forenames"], **PURPOSE).json()  # fmt: skip
+    return str(body["hits"][0]["entity_id"])
+
+
+def test_search_needs_a_purpose_and_is_audited_with_the_query(
+    api: Api, victim: dict[str, Any]
+) -> None:
+    missing = find(api, "call_handler", surname=victim["surname"])
+    assert missing.status_code == 400 and missing.json()["error"]["field"] == "purpose"
+    response = find(api, "call_handler", forenames=victim["forenames"],
+                    surname=victim["surname"], dob=victim["dob"], **PURPOSE)  # fmt: skip
+    assert response.status_code == 200
+    hits = response.json()["hits"]
+    assert hits[0]["probability"] > 0.9 and hits[0]["records"] > 5
+    [row] = read_log(api.engine)
+    assert row.action == "person.search" and row.purpose == PURPOSE["purpose"]
+    assert row.detail["query"] == {
+        "forenames": victim["forenames"], "surname": victim["surname"], "dob": victim["dob"],
+    }  # fmt: skip
+    assert row.records[0] == f"person:{hits[0]['entity_id']}"
+
+
+def test_search_errors_name_the_field(api: Api) -> None:
+    nothing = find(api, "officer", forenames="Grace", **PURPOSE)
+    assert nothing.status_code == 422 and nothing.json()["error"]["field"] == "query"
+    assert "surname" in nothing.json()["error"]["message"]
+    phone = find(api, "officer", surname="Lee", phone="call me maybe", **PURPOSE)
+    assert phone.status_code == 422 and phone.json()["error"]["field"] == "phone"
+    assert find(api, "auditor", surname="Lee", **PURPOSE).status_code == 403
+
+
+def test_an_analyst_searching_by_phone_sees_the_link_not_the_number(
+    api: Api, victim: dict[str, Any]
+) -> None:
+    body = find(api, "analyst", phone=victim["phones"][0], **PURPOSE).json()
+    assert "phone in both (withheld)" in " ".join(body["hits"][0]["evidence"])
+    assert "+447700" not in json.dumps(body["hits"])
+    officer = find(api, "officer", phone=victim["phones"][0], **PURPOSE).json()
+    assert "+447700" in " ".join(officer["hits"][0]["evidence"])
+
+
+def test_the_profile_is_the_person_view_and_redacted_for_analysts(
+    api: Api, victim: dict[str, Any]
+) -> None:
+    entity_id = entity_of(api, victim)
+    url = f"/api/people/{entity_id}"
+    officer = api.client.get(url, params=PURPOSE, headers=api.auth("officer")).json()
+    assert officer["entity_id"] == entity_id and officer["timeline"] and officer["orders"]
+    assert officer["assessments"] and officer["alerts"] and officer["history"]
+    assert victim["phones"][0] in json.dumps(officer)
+    analyst = api.client.get(url, params=PURPOSE, headers=api.auth("analyst"))
+    text = analyst.text
+    assert analyst.status_code == 200 and len(analyst.json()["mentions"]) == len(
+        officer["mentions"]
+    )
+    for secret in (victim["phones"][0], victim["postcode"], victim["address"].split(",")[0]):
+        assert secret not in text
+    views = [r for r in read_log(api.engine) if r.action == "person.view"]
+    assert [r.detail["redacted"] for r in views] == [True, False]
+
+
+def test_evidence_says_why_the_records_are_one_person(api: Api, victim: dict[str, Any]) -> None:
+    entity_id = entity_of(api, victim)
+    url = f"/api/people/{entity_id}/evidence"
+    assert api.client.get(url, headers=api.auth("officer")).status_code == 400
+    body = api.client.get(url, params=PURPOSE, headers=api.auth("officer")).json()
+    members = body["members"]
+    assert len(members) > 5 and all(m["linked_to"] for m in members)
+    assert all(m["evidence"][0].startswith("match probability") for m in members)
+    row = read_log(api.engine)[0]
+    assert row.action == "person.view" and row.detail == {"found": True, "evidence": True}
+    missing = api.client.get("/api/people/P-none/evidence", params=PURPOSE,
+                             headers=api.auth("officer"))  # fmt: skip
+    assert missing.status_code == 404 and missing.json()["error"]["field"] == "entity_id"
+
+
+def test_a_reviewer_splits_a_wrong_merge(api: Api, victim: dict[str, Any]) -> None:
+    entity_id = entity_of(api, victim)
+    with api.engine.connect() as conn:
+        members = sorted(
+            conn.execute(
+                select(t.entity_members.c.mention_key).where(
+                    t.entity_members.c.entity_id == entity_id
+                )
+            ).scalars()
+        )
+    url = f"/api/people/{entity_id}/split"
+    body = {"mention_keys": members[:1], "reason": "a different woman of the same name"}
+    assert api.client.post(url, json=body, headers=api.auth("officer")).status_code == 403
+    response = api.client.post(url, json=body, headers=api.auth("analyst"))
+    assert response.status_code == 200, response.text
+    new_id = response.json()["new_entity_id"]
+    assert new_id != entity_id and response.json()["moved"] == members[:1]
+    with api.engine.connect() as conn:
+        moved = conn.execute(
+            select(t.entity_members.c.entity_id).where(t.entity_members.c.mention_key == members[0])
+        ).scalar()
+    assert moved == new_id
+    [row] = [r for r in read_log(api.engine) if r.action == "review.judge"]
+    assert row.records[:2] == [f"person:{entity_id}", f"person:{new_id}"]
+    stray = {"mention_keys": ["incident:cad:NOPE#0"], "reason": "not hers"}
+    response = api.client.post(url, json=stray, headers=api.auth("analyst"))
+    assert response.status_code == 422 and response.json()["error"]["field"] == "mention_keys"
+    unknown = api.client.post("/api/people/P-none/split", json=body, headers=api.auth("analyst"))
+    assert unknown.status_code == 404
+    short = api.client.post(url, json={"mention_keys": [], "reason": "x"},
+                            headers=api.auth("analyst"))  # fmt: skip
+    assert short.status_code == 422 and short.json()["error"]["field"] == "mention_keys"
