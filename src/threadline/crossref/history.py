@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, select, true
+from sqlalchemy import Connection, Select, bindparam, select
 
 from threadline.recognise import Association, Event, History, Order, Party
 from threadline.store import tables as t
 
 CHUNK = 500
+#: Statements are built once and reused with these parameters (an expanding list of keys, and a
+#: cut-off time): building SQLAlchemy statements afresh for every call was most of the cost.
+KEYS = "keys"
+UNTIL = "until"
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -25,43 +30,130 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
         yield values[start : start + CHUNK]
 
 
+def _keys() -> Any:
+    return bindparam(KEYS, expanding=True)
+
+
+@cache
+def _records_of_entities() -> Select[Any]:
+    m, em = t.mentions, t.entity_members
+    return (
+        select(m.c.record_kind, m.c.record_key)
+        .join(em, em.c.mention_key == m.c.mention_key)
+        .where(em.c.entity_id.in_(_keys()))
+    )
+
+
+@cache
+def _parties() -> Select[Any]:
+    m, em = t.mentions, t.entity_members
+    return (
+        select(
+            m.c.record_key,
+            m.c.mention_key,
+            m.c.position,
+            m.c.role,
+            m.c.relationship_to_victim,
+            em.c.entity_id,
+        )
+        .outerjoin(em, em.c.mention_key == m.c.mention_key)
+        .where(m.c.record_key.in_(_keys()))
+        .order_by(m.c.id)
+    )
+
+
+@cache
+def _incidents(until: bool) -> Select[Any]:
+    i = t.incidents
+    query = select(
+        i.c.record_key,
+        i.c.ref,
+        i.c.reported_at,
+        i.c.category,
+        i.c.closing_category,
+        i.c.channel,
+        i.c.narrative,
+        i.c.location_key,
+        i.c.document,
+    ).where(i.c.record_key.in_(_keys()))
+    return query.where(i.c.reported_at <= bindparam(UNTIL)) if until else query
+
+
+@cache
+def _crimes(until: bool) -> Select[Any]:
+    c = t.crimes
+    query = select(
+        c.c.record_key,
+        c.c.ref,
+        c.c.recorded_at,
+        c.c.offence,
+        c.c.offence_code,
+        c.c.narrative,
+        c.c.document,
+    ).where(c.c.record_key.in_(_keys()))
+    return query.where(c.c.recorded_at <= bindparam(UNTIL)) if until else query
+
+
+@cache
+def _orders() -> Select[Any]:
+    return select(t.orders).where(t.orders.c.record_key.in_(_keys()))
+
+
+@cache
+def _associations() -> Select[Any]:
+    a = t.associations
+    return select(a.c.record_key, a.c.kind).where(a.c.record_key.in_(_keys()))
+
+
+@cache
+def _viewed() -> Select[Any]:
+    v = t.history_views
+    return select(v.c.incident_ref).where(v.c.incident_ref.in_(_keys()))
+
+
+@cache
+def _dash(until: bool) -> Select[Any]:
+    r = t.risk_assessments
+    query = select(r.c.incident_ref).where(r.c.checklist == "dash", r.c.incident_ref.in_(_keys()))
+    return query.where(r.c.assessed_at <= bindparam(UNTIL)) if until else query
+
+
+@cache
+def _labels() -> Select[Any]:
+    return select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(_keys()))
+
+
+@cache
+def _at_location() -> Select[Any]:
+    i = t.incidents
+    return select(i.c.record_key).where(i.c.location_key == bindparam("location"))
+
+
+def _run(
+    conn: Connection, statement: Select[Any], keys: Iterable[str], until: datetime | None = None
+) -> Iterable[Any]:
+    """Rows of ``statement`` for every key, in chunks the database can take."""
+    ordered = sorted(set(keys))
+    for chunk in _chunks(ordered):
+        params: dict[str, Any] = {KEYS: list(chunk)}
+        if until is not None:
+            params[UNTIL] = until
+        yield from conn.execute(statement, params)
+
+
 def records_of_entities(conn: Connection, entity_ids: Iterable[str]) -> dict[str, set[str]]:
     """record kind → record keys in which any of ``entity_ids`` appears."""
-    ids = sorted(set(entity_ids))
     found: dict[str, set[str]] = defaultdict(set)
-    m, em = t.mentions, t.entity_members
-    for chunk in _chunks(ids):
-        rows = conn.execute(
-            select(m.c.record_kind, m.c.record_key)
-            .join(em, em.c.mention_key == m.c.mention_key)
-            .where(em.c.entity_id.in_(chunk))
-        )
-        for row in rows:
-            found[row.record_kind].add(row.record_key)
+    for row in _run(conn, _records_of_entities(), entity_ids):
+        found[row.record_kind].add(row.record_key)
     return found
 
 
 def parties_of(conn: Connection, record_keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """record key → its people (mention key, position, role, relationship, entity id)."""
-    keys = sorted(set(record_keys))
     parties: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    m, em = t.mentions, t.entity_members
-    for chunk in _chunks(keys):
-        rows = conn.execute(
-            select(
-                m.c.record_key,
-                m.c.mention_key,
-                m.c.position,
-                m.c.role,
-                m.c.relationship_to_victim,
-                em.c.entity_id,
-            )
-            .outerjoin(em, em.c.mention_key == m.c.mention_key)
-            .where(m.c.record_key.in_(chunk))
-            .order_by(m.c.id)
-        )
-        for row in rows:
-            parties[row.record_key].append(dict(row._mapping))
+    for row in _run(conn, _parties(), record_keys):
+        parties[row.record_key].append(dict(row._mapping))
     return parties
 
 
@@ -80,44 +172,25 @@ def incident_events(
     viewed: set[str],
     until: datetime | None = None,
 ) -> list[Event]:
-    keys = sorted(set(record_keys))
     events = []
-    i = t.incidents
-    for chunk in _chunks(keys):
-        query = (
-            select(
-                i.c.record_key,
-                i.c.ref,
-                i.c.reported_at,
-                i.c.category,
-                i.c.closing_category,
-                i.c.channel,
-                i.c.narrative,
-                i.c.location_key,
-                i.c.document,
+    for row in _run(conn, _incidents(until is not None), record_keys, until):
+        document = row.document
+        events.append(
+            Event(
+                ref=row.ref,
+                kind="incident",
+                reported_at=row.reported_at,
+                category=row.category,
+                closing_category=row.closing_category,
+                qualifiers=frozenset(document.get("qualifiers") or ()),
+                channel=row.channel,
+                narrative=row.narrative,
+                location_key=row.location_key,
+                parties=_party_tuple(parties.get(row.record_key, [])),
+                crime_refs=tuple(document.get("crime_refs") or ()),
+                history_viewed=True if row.ref in viewed else None,
             )
-            .where(i.c.record_key.in_(chunk))
-            .where(i.c.reported_at <= until if until is not None else true())
         )
-        rows = conn.execute(query)
-        for row in rows:
-            document = row.document
-            events.append(
-                Event(
-                    ref=row.ref,
-                    kind="incident",
-                    reported_at=row.reported_at,
-                    category=row.category,
-                    closing_category=row.closing_category,
-                    qualifiers=frozenset(document.get("qualifiers") or ()),
-                    channel=row.channel,
-                    narrative=row.narrative,
-                    location_key=row.location_key,
-                    parties=_party_tuple(parties.get(row.record_key, [])),
-                    crime_refs=tuple(document.get("crime_refs") or ()),
-                    history_viewed=True if row.ref in viewed else None,
-                )
-            )
     return events
 
 
@@ -127,124 +200,76 @@ def crime_events(
     parties: dict[str, list[dict[str, Any]]],
     until: datetime | None = None,
 ) -> list[Event]:
-    keys = sorted(set(record_keys))
     events = []
-    c = t.crimes
-    for chunk in _chunks(keys):
-        query = (
-            select(
-                c.c.record_key,
-                c.c.ref,
-                c.c.recorded_at,
-                c.c.offence,
-                c.c.offence_code,
-                c.c.narrative,
-                c.c.document,
+    for row in _run(conn, _crimes(until is not None), record_keys, until):
+        events.append(
+            Event(
+                ref=row.ref,
+                kind="crime",
+                reported_at=row.recorded_at,
+                narrative=row.narrative,
+                parties=_party_tuple(parties.get(row.record_key, [])),
+                incident_refs=tuple(row.document.get("incident_refs") or ()),
+                offence=row.offence,
+                offence_code=row.offence_code,
             )
-            .where(c.c.record_key.in_(chunk))
-            .where(c.c.recorded_at <= until if until is not None else true())
         )
-        rows = conn.execute(query)
-        for row in rows:
-            events.append(
-                Event(
-                    ref=row.ref,
-                    kind="crime",
-                    reported_at=row.recorded_at,
-                    narrative=row.narrative,
-                    parties=_party_tuple(parties.get(row.record_key, [])),
-                    incident_refs=tuple(row.document.get("incident_refs") or ()),
-                    offence=row.offence,
-                    offence_code=row.offence_code,
-                )
-            )
     return events
 
 
 def orders_of(
     conn: Connection, record_keys: Iterable[str], parties: dict[str, list[dict[str, Any]]]
 ) -> list[Order]:
-    keys = sorted(set(record_keys))
     orders = []
-    o = t.orders
-    for chunk in _chunks(keys):
-        for row in conn.execute(select(o).where(o.c.record_key.in_(chunk))):
-            people = parties.get(row.record_key, [])
-            respondent = next(
-                (p["entity_id"] for p in people if p["position"] == "respondent"), None
+    for row in _run(conn, _orders(), record_keys):
+        people = parties.get(row.record_key, [])
+        respondent = next((p["entity_id"] for p in people if p["position"] == "respondent"), None)
+        protected = tuple(
+            p["entity_id"]
+            for p in people
+            if p["position"].startswith("protected") and p["entity_id"]
+        )
+        if not respondent or not protected:
+            continue
+        orders.append(
+            Order(
+                ref=row.ref,
+                order_type=row.order_type,
+                respondent=respondent,
+                protected=protected,
+                starts=row.starts,
+                ends=row.ends,
+                interim=row.interim,
+                conditions=row.conditions,
+                court=row.court,
             )
-            protected = tuple(
-                p["entity_id"]
-                for p in people
-                if p["position"].startswith("protected") and p["entity_id"]
-            )
-            if not respondent or not protected:
-                continue
-            orders.append(
-                Order(
-                    ref=row.ref,
-                    order_type=row.order_type,
-                    respondent=respondent,
-                    protected=protected,
-                    starts=row.starts,
-                    ends=row.ends,
-                    interim=row.interim,
-                    conditions=row.conditions,
-                    court=row.court,
-                )
-            )
+        )
     return orders
 
 
 def associations_of(
     conn: Connection, record_keys: Iterable[str], parties: dict[str, list[dict[str, Any]]]
 ) -> list[Association]:
-    keys = sorted(set(record_keys))
     found = []
-    a = t.associations
-    for chunk in _chunks(keys):
-        for row in conn.execute(select(a.c.record_key, a.c.kind).where(a.c.record_key.in_(chunk))):
-            people = {p["position"]: p["entity_id"] for p in parties.get(row.record_key, [])}
-            if people.get("a") and people.get("b"):
-                found.append(Association(people["a"], people["b"], row.kind))
+    for row in _run(conn, _associations(), record_keys):
+        people = {p["position"]: p["entity_id"] for p in parties.get(row.record_key, [])}
+        if people.get("a") and people.get("b"):
+            found.append(Association(people["a"], people["b"], row.kind))
     return found
 
 
 def viewed_incidents(conn: Connection, refs: Iterable[str]) -> set[str]:
-    refs = sorted(set(refs))
-    seen: set[str] = set()
-    for chunk in _chunks(refs):
-        rows = conn.execute(
-            select(t.history_views.c.incident_ref).where(t.history_views.c.incident_ref.in_(chunk))
-        )
-        seen.update(rows.scalars())
-    return seen
+    return {row.incident_ref for row in _run(conn, _viewed(), refs)}
 
 
 def dash_assessed(
     conn: Connection, refs: Iterable[str], until: datetime | None = None
 ) -> frozenset[str]:
-    refs = sorted(set(refs))
-    found: set[str] = set()
-    r = t.risk_assessments
-    for chunk in _chunks(refs):
-        query = select(r.c.incident_ref).where(r.c.checklist == "dash", r.c.incident_ref.in_(chunk))
-        if until is not None:
-            query = query.where(r.c.assessed_at <= until)
-        rows = conn.execute(query)
-        found.update(rows.scalars())
-    return frozenset(found)
+    return frozenset(row.incident_ref for row in _run(conn, _dash(until is not None), refs, until))
 
 
 def entity_labels(conn: Connection, entity_ids: Iterable[str]) -> dict[str, str]:
-    ids = sorted(set(entity_ids))
-    labels: dict[str, str] = {}
-    for chunk in _chunks(ids):
-        rows = conn.execute(
-            select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(chunk))
-        )
-        labels.update({row.id: row.label or row.id for row in rows})
-    return labels
+    return {row.id: row.label or row.id for row in _run(conn, _labels(), entity_ids)}
 
 
 def ref_of_key(record_key: str) -> str:
@@ -255,10 +280,7 @@ def incidents_at(conn: Connection, location_key: str | None) -> set[str]:
     """Record keys of incidents at one location (however its address was written)."""
     if not location_key:
         return set()
-    rows = conn.execute(
-        select(t.incidents.c.record_key).where(t.incidents.c.location_key == location_key)
-    )
-    return set(rows.scalars())
+    return set(conn.execute(_at_location(), {"location": location_key}).scalars())
 
 
 def load_history(
