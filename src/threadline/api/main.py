@@ -105,6 +105,9 @@ def create_app(
     install_error_handlers(app)
     for router in discover_routers():
         app.include_router(router)
+    from threadline.web import install_web  # the pages: same sign-in, policy and audit
+
+    install_web(app)
 
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     app.add_middleware(

@@ -1,0 +1,226 @@
+"""Charts drawn on the server as SVG: a person's timeline and bar charts of counts.
+
+Pure functions from plain values to SVG markup (no JavaScript, nothing fetched): every mark has a
+``<title>`` (shown on hover and read by screen readers), and the data are also on the page as a
+table, so a chart never holds the only copy of a fact.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from markupsafe import Markup, escape
+
+#: Lanes of the timeline, top to bottom: (record kind, label).
+LANES: tuple[tuple[str, str], ...] = (
+    ("incident", "Incidents"),
+    ("crime", "Crimes"),
+    ("order", "Orders"),
+    ("risk_assessment", "Risk assessments"),
+    ("association", "Known links"),
+)
+#: Colours of incident categories (as the timeline titles write them) and of other kinds.
+COLOURS: Mapping[str, str] = {
+    "stalking": "#b3261e",
+    "harassment": "#d9480f",
+    "malicious communications": "#e67700",
+    "breach of order": "#7b2cbf",
+    "domestic": "#c2255c",
+    "criminal damage": "#5c7cfa",
+    "threats": "#a61e4d",
+    "assault": "#862e9c",
+    "crime": "#343a40",
+    "order": "#2b8a3e",
+    "risk_assessment": "#1864ab",
+    "association": "#868e96",
+}
+OTHER_COLOUR = "#74808f"
+SERIES_COLOURS = ("#1d4f91", "#d9480f", "#7b2cbf", "#2b8a3e", "#c2255c")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One record on the timeline."""
+
+    when: datetime
+    kind: str
+    ref: str
+    title: str
+    href: str | None = None
+
+
+def mark_colour(mark: Mark) -> str:
+    if mark.kind == "incident":
+        return COLOURS.get(mark.title, OTHER_COLOUR)
+    return COLOURS.get(mark.kind, OTHER_COLOUR)
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _month_starts(first: datetime, last: datetime) -> list[date]:
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _ticks(first: datetime, last: datetime) -> list[tuple[datetime, str]]:
+    """Month starts (thinned to at most ~12 labels) or year starts for long spans."""
+    months = _month_starts(first, last)
+    if len(months) > 36:
+        years = sorted({m.year for m in months})
+        return [(datetime(y, 1, 1, tzinfo=UTC), str(y)) for y in years]
+    step = max(1, -(-len(months) // 12))
+    return [
+        (
+            datetime(m.year, m.month, 1, tzinfo=UTC),
+            m.strftime("%b %Y") if m.month == 1 or i == 0 else m.strftime("%b"),
+        )
+        for i, m in enumerate(months)
+        if i % step == 0
+    ]
+
+
+def timeline_svg(marks: Sequence[Mark], width: int = 960) -> Markup:
+    """Every record on a time axis, one lane per kind, one mark per record, coloured by kind and
+    (for incidents) category; hovering a mark shows its ref, date and title."""
+    lanes = [(kind, label) for kind, label in LANES if any(m.kind == kind for m in marks)]
+    left, right, top, lane_h = 130, 20, 12, 34
+    height = top + lane_h * max(1, len(lanes)) + 36
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" class="timeline" '
+        f'aria-label="Timeline of {len(marks)} linked records">'
+    ]
+    if not marks:
+        parts.append(f'<text x="{left}" y="{top + 20}" fill="#5b6574">No linked records.</text>')
+        parts.append("</svg>")
+        return Markup("".join(parts))
+    times = [_aware(m.when) for m in marks]
+    first, last = min(times), max(times)
+    span = (last - first).total_seconds() or 86400.0
+    pad = span * 0.02
+    start, end = first.timestamp() - pad, last.timestamp() + pad
+    plot_w = width - left - right
+
+    def x_of(when: datetime) -> float:
+        return left + (when.timestamp() - start) / (end - start) * plot_w
+
+    axis_y = top + lane_h * len(lanes)
+    for index, (_kind, label) in enumerate(lanes):
+        y = top + lane_h * index + lane_h / 2
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ed"/>'
+            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
+            f'fill="#1b2330">{escape(label)}</text>'
+        )
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{axis_y}" y2="{axis_y}" stroke="#5b6574"/>'
+    )
+    for when, label in _ticks(first, last):
+        if not start <= when.timestamp() <= end:
+            continue
+        x = x_of(when)
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{axis_y + 4}" stroke="#d5dbe3" '
+            f'stroke-dasharray="2 3"/><text x="{x:.1f}" y="{axis_y + 18}" font-size="11" '
+            f'text-anchor="middle" fill="#5b6574">{escape(label)}</text>'
+        )
+    lane_index = {kind: i for i, (kind, _label) in enumerate(lanes)}
+    for mark, when in sorted(zip(marks, times, strict=True), key=lambda p: p[1]):
+        y = top + lane_h * lane_index[mark.kind] + lane_h / 2
+        tip = f"{mark.ref} · {when:%d %b %Y %H:%M} · {mark.title}"
+        shape = (
+            f'<circle cx="{x_of(when):.1f}" cy="{y:.1f}" r="6" fill="{mark_colour(mark)}" '
+            f'fill-opacity="0.85" stroke="#fff" stroke-width="1"><title>{escape(tip)}</title>'
+            f"</circle>"
+        )
+        if mark.href:
+            shape = f'<a href="{escape(mark.href)}">{shape}</a>'
+        parts.append(shape)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def timeline_legend(marks: Sequence[Mark]) -> list[tuple[str, str]]:
+    """(label, colour) of each colour used, in order of first appearance."""
+    seen: dict[str, str] = {}
+    for mark in sorted(marks, key=lambda m: _aware(m.when)):
+        label = mark.title if mark.kind == "incident" else mark.kind.replace("_", " ")
+        seen.setdefault(label, mark_colour(mark))
+    return list(seen.items())
+
+
+def bar_chart_svg(
+    periods: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int]]],
+    *,
+    width: int = 960,
+    height: int = 260,
+    label_of: Callable[[str], str] = str,
+    title: str = "",
+) -> Markup:
+    """Grouped bars: one group per period, one bar per series (``(name, counts)``)."""
+    left, right, top, bottom = 44, 12, 14, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    highest = max((v for _name, values in series for v in values), default=0)
+    scale_top = _nice_ceiling(highest)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
+    ]
+    for i in range(5):
+        value = scale_top * i / 4
+        y = top + plot_h - plot_h * i / 4
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ed"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#5b6574">{value:g}</text>'
+        )
+    groups = max(1, len(periods))
+    group_w = plot_w / groups
+    bar_w = max(1.0, group_w * 0.8 / max(1, len(series)))
+    label_every = max(1, -(-groups // 16))
+    for g, period in enumerate(periods):
+        gx = left + g * group_w + group_w * 0.1
+        for s, (name, values) in enumerate(series):
+            value = values[g] if g < len(values) else 0
+            h = plot_h * value / scale_top if scale_top else 0
+            x = gx + s * bar_w
+            colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
+            tip = f"{label_of(period)}: {value} {name}"
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" '
+                f'height="{h:.1f}" fill="{colour}"><title>{escape(tip)}</title></rect>'
+            )
+        if g % label_every == 0:
+            cx = left + g * group_w + group_w / 2
+            parts.append(
+                f'<text x="{cx:.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="11" '
+                f'fill="#5b6574">{escape(label_of(period))}</text>'
+            )
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
+        f'stroke="#5b6574"/>'
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _nice_ceiling(value: float) -> float:
+    """The top of the value axis: four equal steps of 1, 2 or 5 × 10ⁿ (at least 4)."""
+    per_step = value / 4
+    if per_step <= 1:
+        return 4
+    magnitude = 10 ** math.floor(math.log10(per_step))
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= per_step:
+            return 4 * step * magnitude
+    return 40 * magnitude

@@ -1,0 +1,174 @@
+"""A person's network drawn as SVG: laid out on the server with networkx, nothing in the browser.
+
+:func:`layout` places the nodes of a :class:`threadline.links.Network` with networkx's spring
+layout from a fixed seed, so the same network always gets the same picture (Kamada–Kawai would
+need scipy, which Threadline does not depend on). :func:`network_svg` draws it: nodes shaped and
+coloured by kind, each a link to its own page; edges styled by kind; every mark with a
+``<title>`` carrying the evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+
+import networkx as nx
+from markupsafe import Markup, escape
+
+from threadline.links import Edge, Network, Node
+
+SEED = 7
+#: Above this many nodes, incidents and crimes are named only on hover.
+EVENT_LABEL_LIMIT = 30
+
+#: Node kind → (fill colour, shape, legend label).
+NODE_STYLES: Mapping[str, tuple[str, str, str]] = {
+    "person": ("#1d4f91", "circle", "Person"),
+    "incident": ("#d9480f", "square", "Incident"),
+    "crime": ("#343a40", "square", "Crime"),
+    "order": ("#2b8a3e", "diamond", "Court order"),
+    "phone": ("#7b2cbf", "triangle", "Phone"),
+    "email": ("#7b2cbf", "triangle", "E-mail"),
+    "account": ("#ae3ec9", "triangle", "Social account"),
+    "vehicle": ("#5c7cfa", "triangle", "Vehicle"),
+    "location": ("#868e96", "diamond", "Place"),
+}
+#: Edge kind → (colour, dash pattern or "", legend label).
+EDGE_STYLES: Mapping[str, tuple[str, str, str]] = {
+    "party_to": ("#9aa5b1", "", "Part of an incident or crime"),
+    "relationship": ("#c2255c", "", "Relationship to the victim"),
+    "association": ("#c2255c", "6 3", "Known association"),
+    "order": ("#2b8a3e", "", "Court order (binds → protects)"),
+    "has_phone": ("#7b2cbf", "2 3", "Has phone"),
+    "has_email": ("#7b2cbf", "2 3", "Has e-mail"),
+    "has_account": ("#ae3ec9", "2 3", "Has account"),
+    "has_vehicle": ("#5c7cfa", "2 3", "Has vehicle"),
+    "lives_at": ("#868e96", "6 3", "Address given"),
+    "occurred_at": ("#868e96", "1 3", "Happened at"),
+}
+
+
+def layout(network: Network, width: int = 960, height: int = 640) -> dict[str, tuple[float, float]]:
+    """Node id → (x, y) inside a ``width`` × ``height`` box with a margin. The same network
+    always gets the same picture."""
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(n.id for n in network.nodes))
+    graph.add_edges_from(sorted((e.source, e.target) for e in network.edges))
+    if graph.number_of_nodes() == 0:
+        return {}
+    if graph.number_of_nodes() == 1:
+        return {next(iter(graph.nodes)): (width / 2, height / 2)}
+    raw = nx.spring_layout(
+        graph, seed=SEED, k=2.4 / math.sqrt(graph.number_of_nodes()), iterations=200
+    )
+    xs = [p[0] for p in raw.values()]
+    ys = [p[1] for p in raw.values()]
+    margin = 80
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    return {
+        node: (
+            margin + (float(p[0]) - min(xs)) / span_x * (width - 2 * margin),
+            margin + (float(p[1]) - min(ys)) / span_y * (height - 2 * margin),
+        )
+        for node, p in raw.items()
+    }
+
+
+def _shape(kind: str, x: float, y: float, r: float, fill: str, extra: str) -> str:
+    shape = NODE_STYLES.get(kind, ("#74808f", "circle", kind))[1]
+    if shape == "square":
+        return (
+            f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
+            f'rx="2" fill="{fill}" {extra}/>'
+        )
+    if shape == "diamond":
+        points = f"{x:.1f},{y - r * 1.2:.1f} {x + r * 1.2:.1f},{y:.1f} {x:.1f},{y + r * 1.2:.1f} "
+        points += f"{x - r * 1.2:.1f},{y:.1f}"
+        return f'<polygon points="{points}" fill="{fill}" {extra}/>'
+    if shape == "triangle":
+        points = f"{x:.1f},{y - r * 1.2:.1f} {x + r * 1.1:.1f},{y + r * 0.8:.1f} "
+        points += f"{x - r * 1.1:.1f},{y + r * 0.8:.1f}"
+        return f'<polygon points="{points}" fill="{fill}" {extra}/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" {extra}/>'
+
+
+def _short(label: str, limit: int = 22) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def network_svg(
+    network: Network,
+    positions: Mapping[str, tuple[float, float]],
+    href_for: Callable[[Node], str | None],
+    width: int = 960,
+    height: int = 640,
+) -> Markup:
+    """The network as SVG (see the module docstring); ``href_for`` gives each node's page."""
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" class="network" '
+        f'aria-label="Link chart: {len(network.nodes)} nodes, {len(network.edges)} links">'
+    ]
+    for edge in network.edges:
+        if edge.source not in positions or edge.target not in positions:
+            continue
+        (x1, y1), (x2, y2) = positions[edge.source], positions[edge.target]
+        colour, dash, _label = EDGE_STYLES.get(edge.kind, ("#9aa5b1", "", edge.kind))
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
+        width_px = 2.5 if edge.kind in ("order", "relationship", "association") else 1.4
+        parts.append(
+            f'<line class="edge {escape(edge.kind)}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+            f'y2="{y2:.1f}" stroke="{colour}" stroke-width="{width_px}"{dashing}>'
+            f"<title>{escape(edge.kind.replace('_', ' '))}: {escape(edge.evidence)}</title></line>"
+        )
+    #: In a busy chart incidents and crimes are named on hover only, so people stay readable.
+    quiet = {"incident", "crime"} if len(network.nodes) > EVENT_LABEL_LIMIT else set()
+    for node in network.nodes:
+        if node.id not in positions:
+            continue
+        x, y = positions[node.id]
+        root = node.id == network.root
+        fill = NODE_STYLES.get(node.kind, ("#74808f", "circle", node.kind))[0]
+        r = 13.0 if root else (9.0 if node.kind == "person" else 7.0)
+        stroke = 'stroke="#ffbf47" stroke-width="4"' if root else 'stroke="#fff" stroke-width="1.5"'
+        if node.capped:
+            stroke = 'stroke="#1b2330" stroke-width="1.5" stroke-dasharray="2 2"'
+        tip = f"{node.label} ({node.kind})"
+        if node.capped:
+            tip += f": linked to {node.degree} people and incidents, not followed"
+        label_class = "root" if root else node.kind
+        weight = "700" if root or node.kind == "person" else "400"
+        text = ""
+        if root or node.kind not in quiet:
+            text = (
+                f'<text x="{x:.1f}" y="{y + r + 12:.1f}" text-anchor="middle" font-size="11" '
+                f'font-weight="{weight}" fill="#1b2330" class="{label_class}">'
+                f"{escape(_short(node.label))}</text>"
+            )
+        body = _shape(node.kind, x, y, r, fill, stroke) + text + f"<title>{escape(tip)}</title>"
+        href = href_for(node)
+        if href:
+            parts.append(f'<a href="{escape(href)}" class="node">{body}</a>')
+        else:
+            parts.append(f'<g class="node">{body}</g>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def legend(network: Network) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """The node kinds (label, colour, shape) and edge kinds (label, colour, dash) in the chart."""
+    node_kinds = [k for k in NODE_STYLES if any(n.kind == k for n in network.nodes)]
+    nodes = [(NODE_STYLES[k][2], NODE_STYLES[k][0], NODE_STYLES[k][1]) for k in node_kinds]
+    edge_kinds = [k for k in EDGE_STYLES if any(e.kind == k for e in network.edges)]
+    edges = [(EDGE_STYLES[k][2], EDGE_STYLES[k][0], EDGE_STYLES[k][1]) for k in edge_kinds]
+    return nodes, edges
+
+
+def edges_in_words(edges: Sequence[Edge], labels: Mapping[str, str]) -> list[str]:
+    """Each link as a sentence, for the table under the chart."""
+    return [
+        f"{labels.get(e.source, e.source)} — {e.kind.replace('_', ' ')} — "
+        f"{labels.get(e.target, e.target)}: {e.evidence}"
+        for e in edges
+    ]

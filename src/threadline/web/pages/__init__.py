@@ -1,0 +1,22 @@
+"""The pages, one module per area, each exposing ``router``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from threadline.web.pages import dashboard, incidents, login, network, people, stats
+
+
+def routers() -> list[APIRouter]:
+    """Every page router, in a fixed order."""
+    return [
+        login.router,
+        incidents.router,
+        people.router,
+        network.router,
+        dashboard.router,
+        stats.router,
+    ]
+
+
+__all__ = ["routers"]

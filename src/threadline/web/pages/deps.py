@@ -1,0 +1,16 @@
+"""What pages need beyond the API's dependencies: the browser's form."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+
+async def form_items(request: Request) -> list[tuple[str, str]]:
+    """The posted form's text fields as (name, value) pairs, in the order sent."""
+    form = await request.form()
+    return [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+
+
+FormItems = Annotated[list[tuple[str, str]], Depends(form_items)]

@@ -1,0 +1,217 @@
+"""The call handler's pages: the incident form, the picture it produces, the research check.
+
+``GET /incidents/new`` shows the form; ``POST /incidents`` validates it against the Incident
+schema and hands it to :func:`threadline.crossref.submit`, then shows the picture
+(``GET /incidents/{ref}``, :func:`threadline.crossref.build_picture`, redacted per role by
+:func:`threadline.crossref.person.redact_picture`). The picture asks for a purpose like a
+person's page; after a submission the purpose is the recording of that incident. ``POST
+/incidents/{ref}/research`` records that the linked history was looked at
+(:func:`threadline.crossref.mark_history_viewed`). Permissions and audit actions are the JSON
+API's: ``incident.submit`` to submit, ``incident.view`` to view and to record the check.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from threadline.api.deps import Audited, ClockDep, EngineDep, get_linkage_model, require
+from threadline.api.errors import ApiError
+from threadline.crossref import NotFound, build_picture, mark_history_viewed, submit
+from threadline.crossref.history import viewed_incidents
+from threadline.crossref.person import redact_picture
+from threadline.guard.users import User
+from threadline.model import (
+    FORCE_TIMEZONE,
+    Category,
+    Channel,
+    Qualifier,
+    RecordError,
+    Relationship,
+    Role,
+    parse_record,
+)
+from threadline.recognise.rules import RULES_BY_ID
+from threadline.web.incident_form import IncidentForm, input_name, new_form, read_form, to_record
+from threadline.web.pages.deps import FormItems
+from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+Submitter = Annotated[User, require("incident.submit")]
+Viewer = Annotated[User, require("incident.view")]
+Ref = Annotated[str, Path(max_length=60)]
+
+
+def new_ref(now: datetime) -> str:
+    """A reference for an incident entered here: ``WEB-20260301-101502-3F9A``."""
+    local = now.astimezone(FORCE_TIMEZONE)
+    return f"WEB-{local:%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "channels": [c.value for c in Channel],
+        "categories": [c.value for c in Category],
+        "qualifier_choices": [q.value for q in Qualifier],
+        "roles": [r.value for r in Role],
+        "relationships": [r.value for r in Relationship],
+    }
+
+
+def _form_page(
+    request: Request,
+    user: User,
+    form: IncidentForm,
+    problems: dict[str, list[str]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {"form": form, "problems": problems or {}, **_choices()}
+    return render(request, "incident_form.html", user, context, status_code)
+
+
+@router.get("/incidents/new", response_class=HTMLResponse)
+def incident_form(request: Request, user: Submitter, clock: ClockDep) -> HTMLResponse:
+    """A blank incident form, reported now."""
+    now = clock()
+    return _form_page(request, user, new_form(new_ref(now), now))
+
+
+@router.post("/incidents", response_class=HTMLResponse)
+def incident_submit(
+    request: Request,
+    user: Submitter,
+    items: FormItems,
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+) -> Response:
+    """Check the form against the Incident schema, cross-reference it, show the picture."""
+    form = read_form(items)
+    if not form.values["ref"]:
+        form.values["ref"] = new_ref(clock())
+    try:
+        record = parse_record(to_record(form))
+    except RecordError as error:
+        problems: dict[str, list[str]] = {}
+        for problem in error.problems:
+            problems.setdefault(input_name(problem.field), []).append(str(problem))
+        return _form_page(request, user, form, problems, status_code=422)
+    submission = submit(engine, get_linkage_model(request), record, clock())
+    audited(
+        "incident.submit",
+        [f"incident:{record.ref}"],
+        detail={
+            "outcome": submission.outcome,
+            "people": sorted({d.entity_id for d in submission.decisions if d.entity_id}),
+            "alerts": [f"{c.change}:{c.alert.rule_id}" for c in submission.changes],
+        },
+    )
+    purpose = urlencode({"purpose": f"recording incident {record.ref}"})
+    return RedirectResponse(f"/incidents/{record.ref}?{purpose}", status_code=303)
+
+
+def alert_title(rule_id: str) -> str:
+    rule = RULES_BY_ID.get(rule_id)
+    return rule.title if rule else rule_id.replace("_", " ")
+
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def alerts_by_place(
+    alerts: list[dict[str, Any]], ref: str
+) -> tuple[list[dict[str, Any]], list[tuple[str, list[dict[str, Any]]]]]:
+    """The alerts this incident raised or updated, most severe first; then the other open
+    alerts about its people, grouped by title."""
+    rank = {rule_id: i for i, rule_id in enumerate(RULES_BY_ID)}
+
+    def order(alert: dict[str, Any]) -> tuple[int, int]:
+        return SEVERITY_ORDER.get(alert["severity"], 3), rank.get(alert["rule_id"], 99)
+
+    here = sorted((a for a in alerts if a["incident_ref"] == ref), key=order)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for alert in sorted((a for a in alerts if a["incident_ref"] != ref), key=order):
+        groups.setdefault(alert["title"], []).append(alert)
+    return here, list(groups.items())
+
+
+@router.get("/incidents/{ref}", response_class=HTMLResponse)
+def incident_picture(
+    request: Request,
+    user: Viewer,
+    engine: EngineDep,
+    audited: Audited,
+    ref: Ref,
+    purpose: PurposeQuery = None,
+) -> HTMLResponse:
+    """The purpose prompt, then everything linked to incident ``ref``: its people, their
+    history, orders and alerts, and the research check."""
+    stated, problem = stated_purpose(user, purpose)
+    if stated is None:
+        return purpose_prompt(
+            request, user, f"the picture of incident {ref}", f"/incidents/{ref}", "", problem
+        )
+    with engine.connect() as conn:
+        try:
+            picture = build_picture(conn, ref)
+        except NotFound:
+            audited("incident.view", [f"incident-ref:{ref}"], stated, detail={"found": False})
+            raise ApiError(404, f"no incident {ref}", field="ref") from None
+        checked = ref in viewed_incidents(conn, [ref])
+    data = picture.to_dict()
+    people = sorted({f"person:{p.entity_id}" for p in picture.people if p.entity_id})
+    audited(
+        "incident.view",
+        [data["incident"]["record_key"], *people],
+        stated,
+        detail={"found": True, "linked_records": len(picture.linked_record_keys)},
+    )
+    data = redact_picture(data, user.role)
+    for alert in data["alerts"]:
+        alert["title"] = alert_title(alert["rule_id"])
+    here, elsewhere = alerts_by_place(data["alerts"], ref)
+    context = {
+        "picture": data,
+        "alerts_here": here,
+        "alerts_elsewhere": elsewhere,
+        "ref": ref,
+        "checked": checked,
+        "has_history": bool(picture.linked_record_keys),
+        "just_checked": request.query_params.get("checked") == "1",
+        "onward": urlencode({"purpose": f"research for incident {ref}"}),
+        "purpose": stated,
+    }
+    return render(request, "picture.html", user, context)
+
+
+@router.post("/incidents/{ref}/research")
+def research_check(
+    user: Viewer,
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    ref: Ref,
+    items: FormItems,
+) -> RedirectResponse:
+    """Record that the linked history of ``ref`` was viewed (the research check)."""
+    try:
+        changes = mark_history_viewed(engine, ref, user.username, clock())
+    except LookupError:
+        raise ApiError(404, f"no incident {ref}", field="ref") from None
+    audited(
+        "incident.view",
+        [f"incident-ref:{ref}"],
+        detail={
+            "research_check": True,
+            "alerts": [f"{c.change}:{c.alert.rule_id}" for c in changes],
+        },
+    )
+    back = {"checked": "1", "purpose": dict(items).get("purpose") or ""}
+    return RedirectResponse(f"/incidents/{ref}?{urlencode(back)}", status_code=303)

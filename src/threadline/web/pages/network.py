@@ -1,0 +1,114 @@
+"""The link chart: a person's network (:func:`threadline.links.network`) drawn as SVG on the
+server, each node a link to its own page. Like the person page, it opens only with a purpose."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from threadline.api.deps import Audited, EngineDep, require
+from threadline.api.errors import ApiError
+from threadline.guard.policy import sees_contact_details
+from threadline.guard.users import User
+from threadline.links import Edge, Network, Node, network
+from threadline.web.linkchart import edges_in_words, layout, legend, network_svg
+from threadline.web.pages.people import EntityId
+from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+Analyst = Annotated[User, require("network.view")]
+DepthQuery = Annotated[int, Query(ge=1, le=3)]
+MAX_NODES = 150
+CONTACT_KINDS = ("phone", "email", "account", "vehicle", "location")
+
+
+def node_href(node: Node, query: str) -> str | None:
+    """A person's own page, an incident's picture; objects and places have none."""
+    if node.kind == "person" and not node.id.startswith("mention:"):
+        return f"/people/{node.id}?{query}"
+    if node.kind == "incident":
+        return f"/incidents/{node.id.rsplit(':', 1)[-1]}"
+    return None
+
+
+def withhold_objects(net: Network) -> Network:
+    """Phones, e-mails, accounts, vehicles and places shown as kinds, not values, for roles
+    that do not see contact details; the links and their kinds stay."""
+    hidden = {n.id for n in net.nodes if n.kind in CONTACT_KINDS}
+    nodes = [
+        Node(n.id, n.kind, f"{n.kind} (withheld)", n.capped, n.degree) if n.id in hidden else n
+        for n in net.nodes
+    ]
+    edges = [
+        Edge(e.source, e.target, e.kind, f"{e.kind.replace('_', ' ')} (withheld)", e.refs, e.detail)
+        if e.source in hidden or e.target in hidden
+        else e
+        for e in net.edges
+    ]
+    return Network(net.root, nodes, edges, net.truncated)
+
+
+@router.get("/people/{entity_id}/network", response_class=HTMLResponse)
+def network_page(
+    request: Request,
+    user: Analyst,
+    engine: EngineDep,
+    audited: Audited,
+    entity_id: EntityId,
+    purpose: PurposeQuery = None,
+    depth: DepthQuery = 2,
+) -> HTMLResponse:
+    """The purpose prompt, then the link chart to ``depth`` hops."""
+    stated, problem = stated_purpose(user, purpose)
+    if stated is None:
+        return purpose_prompt(
+            request,
+            user,
+            f"the link chart of person {entity_id}",
+            f"/people/{entity_id}/network",
+            "",
+            problem,
+            {"depth": str(depth)},
+        )
+    with engine.connect() as conn:
+        try:
+            net = network(conn, entity_id, depth=depth, max_nodes=MAX_NODES)
+        except (LookupError, ValueError) as error:
+            audited("network.view", [f"person:{entity_id}"], stated, detail={"found": False})
+            raise ApiError(404, str(error), field="entity_id") from None
+    if not any(n.id == entity_id for n in net.nodes):
+        audited("network.view", [f"person:{entity_id}"], stated, detail={"found": False})
+        raise ApiError(404, f"no person {entity_id}", field="entity_id")
+    audited(
+        "network.view",
+        [
+            f"person:{entity_id}",
+            *(f"person:{n.id}" for n in net.nodes if n.kind == "person" and n.id != entity_id),
+        ],
+        stated,
+        detail={"depth": depth, "nodes": len(net.nodes), "edges": len(net.edges)},
+    )
+    if not sees_contact_details(user.role):
+        net = withhold_objects(net)
+    query = urlencode({"purpose": stated})
+    positions = layout(net)
+    node_kinds, edge_kinds = legend(net)
+    labels = {n.id: n.label for n in net.nodes}
+    root = next(n for n in net.nodes if n.id == entity_id)
+    context = {
+        "root": root,
+        "depth": depth,
+        "purpose": stated,
+        "query": query,
+        "chart": network_svg(net, positions, lambda node: node_href(node, query)),
+        "node_kinds": node_kinds,
+        "edge_kinds": edge_kinds,
+        "network": net,
+        "links": edges_in_words(net.edges, labels),
+    }
+    return render(request, "network.html", user, context)

@@ -1,0 +1,49 @@
+"""The purpose prompt: nothing about a person opens until the user has said why they look.
+
+The purpose is checked by the API's own rule (:func:`threadline.api.deps.get_purpose`); a page
+without one (or with one too short) shows a form asking for it instead of the record.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.responses import HTMLResponse
+
+from threadline.api.deps import get_purpose
+from threadline.api.errors import ApiError
+from threadline.guard.users import User
+from threadline.web.rendering import render
+
+PurposeQuery = Annotated[str | None, Query(max_length=600)]
+
+
+def stated_purpose(user: User, purpose: str | None) -> tuple[str | None, str | None]:
+    """(the purpose, None) if it passes the API's rule, else (None, why not)."""
+    if purpose is None:
+        return None, None
+    try:
+        return get_purpose(user, purpose, None), None
+    except ApiError as error:
+        return None, str(error.detail)
+
+
+def purpose_prompt(
+    request: Request,
+    user: User,
+    what: str,
+    action: str,
+    suggestion: str,
+    problem: str | None,
+    extra: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The form asking why the user opens ``what``; it comes back to ``action`` with the answer."""
+    context = {
+        "what": what,
+        "action": action,
+        "suggestion": suggestion,
+        "problem": problem,
+        "extra": extra or {},
+    }
+    return render(request, "purpose.html", user, context, status_code=400 if problem else 200)

@@ -1,0 +1,309 @@
+"""The web app in a real browser (Debian's chromium driven by Playwright) on a demo force.
+
+One session builds a synthetic force of about 3,000 incidents, imports, trains, resolves and
+sweeps it, creates a user per role, and serves the app on a free local port. A call handler then
+enters a new incident for the force's ex-partner stalking victim, sees the linked history and the
+alerts, and records the research check; a supervisor sees the alert on the dashboard and opens
+the victim's timeline and link chart, and the statistics. Each page is saved as a screenshot in
+``test-artifacts/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser]
+
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+FORCE_INCIDENTS = 3000
+FORCE_SEED = 11
+
+
+def chromium_path() -> str:
+    path = os.environ.get("THREADLINE_TEST_CHROMIUM", "/usr/bin/chromium")
+    if not (shutil.which(path) or Path(path).is_file()):
+        message = (
+            f"no chromium at {path}: apt-get install -y chromium (or set THREADLINE_TEST_CHROMIUM)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("the playwright package is missing: pip install -e '.[browser]'")
+        pytest.skip("pip install playwright (the [browser] extra) to run browser tests")
+    return path
+
+
+@dataclass(frozen=True)
+class Victim:
+    forenames: str
+    surname: str
+    dob: str
+    phone: str
+    address: str
+    postcode: str
+    ex_forenames: str
+    ex_surname: str
+    ex_dob: str
+    reported_at: str  # datetime-local, while the order is in force
+
+
+@dataclass(frozen=True)
+class Demo:
+    base_url: str
+    passwords: dict[str, str]
+    victim: Victim
+
+
+def victim_of(truth: dict[str, Any]) -> Victim:
+    """The ex-partner stalking victim, her ex, and a time after the last reported breach."""
+    series = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")
+    her, him = truth["people"][series["victims"][0]], truth["people"][series["suspects"][0]]
+    order = next(o for o in truth["orders"] if o["series"] == series["id"])
+    last = max(re.search(r"\d{8}", ref)[0] for ref in order["breach_refs"])  # type: ignore[index]
+    day = datetime.strptime(last, "%Y%m%d").date() + timedelta(days=2)
+    if order["ends"]:
+        day = min(day, date.fromisoformat(order["ends"]) - timedelta(days=1))
+    return Victim(
+        her["forenames"],
+        her["surname"],
+        her["dob"],
+        her["phones"][0],
+        her["address"],
+        her["postcode"],
+        him["forenames"],
+        him["surname"],
+        him["dob"],
+        f"{day.isoformat()}T19:40",
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """The demo force, resolved and swept, served by uvicorn in a background thread."""
+    chromium_path()
+    import uvicorn
+
+    from threadline.api import create_app
+    from threadline.crossref.replay import sweep
+    from threadline.ingest import import_files
+    from threadline.resolve.batch import resolve_store, train_store_model
+    from threadline.settings import Settings
+    from threadline.store import open_store
+    from threadline.synth import generate_force
+    from threadline.web import create_demo_users
+
+    folder = tmp_path_factory.mktemp("web-force")
+    generate_force(folder, FORCE_INCIDENTS, FORCE_SEED)
+    url = f"sqlite:///{folder}/store.db"
+    engine = open_store(url)
+    import_files(engine, sorted(folder.glob("*s.jsonl")))
+    trained = datetime(2026, 1, 1, tzinfo=UTC)
+    model = train_store_model(engine, trained_at=trained)
+    resolve_store(engine, model, now=trained)
+    sweep(engine)
+    users = create_demo_users(engine, datetime.now(UTC))
+    settings = Settings(database_url=url, model_path=folder / "no-model-file.json")
+    app = create_app(settings, engine, linkage_model=model)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "the app did not start"
+    truth = json.loads((folder / "truth.json").read_text())
+    yield Demo(
+        f"http://127.0.0.1:{port}",
+        {role: password for _name, role, password in users},
+        victim_of(truth),
+    )
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture
+def page(demo: Demo) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(30_000)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def shoot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Any, demo: Demo, role: str, next_path: str) -> None:
+    page.goto(f"{demo.base_url}{next_path}")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.get_by_label("Username").fill(f"demo-{role.replace('_', '-')}")
+    page.get_by_label("Password").fill(demo.passwords[role])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(re.escape(next_path) + "$"))
+
+
+def uk_date(iso: str) -> str:
+    return datetime.strptime(iso, "%Y-%m-%d").strftime("%d/%m/%Y")
+
+
+def test_a_call_handler_records_a_breach_and_a_supervisor_follows_it_up(
+    demo: Demo, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    v = demo.victim
+    sign_in(page, demo, "call_handler", "/incidents/new")
+    shoot(page, "01-incident-form-empty")
+
+    page.get_by_label("Reported at").fill(v.reported_at)
+    page.get_by_label("Channel").select_option("999")
+    page.get_by_label("Category").select_option("breach_of_order")
+    page.get_by_label("domestic").check()
+    page.get_by_label("Location").fill(v.address)
+    page.locator("#postcode").fill(v.postcode)
+    page.get_by_label("Narrative").fill(
+        f"Caller {v.forenames} {v.surname} says her ex-partner {v.ex_forenames} {v.ex_surname} "
+        "turned up at her house tonight, banged on the door and shouted through the letterbox. "
+        "She has a non-molestation order against him."
+    )
+    page.locator("#people-0-forenames").fill(v.forenames)
+    page.locator("#people-0-surname").fill(v.surname)
+    page.locator("#people-0-dob").fill(uk_date(v.dob))
+    page.locator("#people-0-phone").fill(v.phone)
+    page.locator("#people-0-address").fill(v.address)
+    page.locator("#people-0-postcode").fill(v.postcode)
+    page.locator("#people-1-forenames").fill(v.ex_forenames)
+    page.locator("#people-1-surname").fill(v.ex_surname)
+    page.locator("#people-1-dob").fill(uk_date(v.ex_dob))
+    page.locator("#people-1-relationship").select_option("former_partner")
+
+    # The panel says who they probably are while the call goes on.
+    panel = page.locator("#who-panel")
+    expect(panel.locator("#who-0 .hit").first).to_be_visible()
+    expect(panel.locator("#who-0")).to_contain_text(v.surname)
+    expect(panel.locator("#who-0")).to_contain_text("Why:")
+    expect(panel.locator("#who-1 .hit").first).to_be_visible()
+    # Rows can be added and removed.
+    page.get_by_role("button", name="Add a person").click()
+    expect(page.locator("#people fieldset.person")).to_have_count(3)
+    page.locator("#people fieldset.person").nth(2).get_by_role("button").click()
+    expect(page.locator("#people fieldset.person")).to_have_count(2)
+    shoot(page, "02-incident-form-with-panel")
+
+    page.get_by_role("button", name="Submit and cross-reference").click()
+    page.wait_for_url(re.compile(r"/incidents/WEB-"))
+    ref = page.url.split("/incidents/")[1].split("?")[0]
+    alerts = page.locator("section[aria-labelledby='alerts-h']")
+    expect(alerts.locator("[data-rule='order_breach']").first).to_be_visible()
+    expect(alerts.locator("[data-rule='think_stalking']").first).to_be_visible()
+    expect(alerts).to_contain_text("Active non-molestation order: this is an arrestable breach")
+    expect(page.locator(".person-card").first).to_contain_text("linked incidents and crimes")
+    expect(page.locator(".order.active").first).to_contain_text("Active non-molestation order")
+    shoot(page, "03-picture")
+
+    page.get_by_role("button", name=re.compile("research check")).click()
+    expect(page.locator(".research.done")).to_contain_text("Research check recorded")
+    shoot(page, "04-research-check-recorded")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/login$"))
+
+    sign_in(page, demo, "supervisor", "/dashboard")
+    breaches = page.locator("[data-rule-group='order_breach']")
+    expect(breaches).to_contain_text(ref)
+    expect(page.locator("#queue-h")).to_be_visible()
+    shoot(page, "05-dashboard")
+
+    # The victim's page: purpose first, then the timeline.
+    page.goto(f"{demo.base_url}/incidents/{ref}?purpose=supervisor+review+of+{ref}")
+    page.locator(".person-card").first.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Why are you opening this record?")).to_be_visible()
+    expect(page.get_by_label("Purpose")).to_have_value(f"Dealing with incident {ref}")
+    page.get_by_role("button", name="Open the record").click()
+    expect(page.locator("h1")).to_contain_text(v.surname)
+    timeline = page.locator("svg.timeline")
+    expect(timeline).to_be_visible()
+    assert timeline.locator("circle").count() >= 20
+    assert ref in (
+        timeline.locator("title").all_text_contents()[-1]
+        + " ".join(timeline.locator("title").all_text_contents())
+    )
+    expect(page.locator("#why-h")).to_be_visible()
+    shoot(page, "06-person-timeline")
+
+    page.get_by_role("link", name="Open the link chart").click()
+    chart = page.locator("svg.network")
+    expect(chart).to_be_visible()
+    assert chart.locator("a.node").count() >= 3
+    expect(page.locator(".legend").first).to_contain_text("Person")
+    shoot(page, "07-link-chart")
+    page.get_by_label(re.compile("Depth")).select_option("1")
+    page.get_by_role("button", name="Redraw").click()
+    expect(page.locator("svg.network")).to_be_visible()
+    assert "depth=1" in page.url
+
+    page.goto(f"{demo.base_url}/stats")
+    expect(page.locator("h1")).to_contain_text("Recorded stalking")
+    assert page.locator("figure.chart svg rect").count() > 10
+    expect(page.locator("table.stats").first).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("by year")).click()
+    assert download.value.suggested_filename == "threadline-by-year.csv"
+    shoot(page, "08-statistics")
+
+
+def test_a_wrong_password_is_refused_and_a_call_handler_cannot_open_the_dashboard(
+    demo: Demo, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{demo.base_url}/login")
+    page.get_by_label("Username").fill("demo-call-handler")
+    page.get_by_label("Password").fill("not the password at all")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#login-error")).to_contain_text("wrong username or password")
+    sign_in(page, demo, "call_handler", "/incidents/new")
+    response = page.goto(f"{demo.base_url}/dashboard")
+    assert response is not None and response.status == 403
+    expect(page.locator("main")).to_contain_text("may not view the dashboard")
+    shoot(page, "09-refused")
