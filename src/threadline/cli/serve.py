@@ -1,0 +1,54 @@
+"""``threadline serve``: the web app and the API on one port, with uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from threadline.cli.app import DbOption, ModelOption, app, console, errors, now, settings_for
+
+
+@app.command("serve")
+def serve_command(
+    db: DbOption = None,
+    model: ModelOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo_users: Annotated[
+        bool,
+        typer.Option(
+            "--demo-users",
+            help="Create (or reset) one demo user per role and print their new passwords.",
+        ),
+    ] = False,
+) -> None:
+    """Serve the web pages and the JSON API (sign in at /login; API docs at /docs)."""
+    import uvicorn
+
+    from threadline.api import create_app
+    from threadline.resolve.linkage import load_model
+    from threadline.store import open_store
+    from threadline.web import create_demo_users
+
+    settings = settings_for(db)
+    if model is not None:
+        settings = settings.model_copy(update={"model_path": model})
+    model_path: Path = settings.model_path
+    linkage_model = None
+    if model_path.is_file():
+        linkage_model = load_model(model_path)
+    else:
+        errors.print(
+            f"[yellow]No linkage model at {model_path}: incidents cannot be submitted until "
+            "`threadline train` has made one.[/yellow]"
+        )
+    engine = open_store(settings.database_url)
+    if demo_users:
+        console.print("Demo users (passwords are new; keep them to yourself):")
+        for username, role, password in create_demo_users(engine, now()):
+            console.print(f"  {username:22} {role:14} {password}")
+    web = create_app(settings, engine, linkage_model=linkage_model)
+    console.print(f"Threadline on http://{host}:{port}/ (sign in at /login)")
+    uvicorn.run(web, host=host, port=port, log_level="info")
