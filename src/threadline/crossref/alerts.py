@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, delete, insert, select, update
 
 from threadline.recognise import Alert, AlertChange
 from threadline.store import tables as t
@@ -41,22 +42,22 @@ def _alert_of(row: Any) -> Alert:
     )
 
 
+@cache
+def _open_alerts_linked() -> Select[Any]:
+    linked = select(t.alert_links.c.alert_key).where(
+        t.alert_links.c.link.in_(bindparam("links", expanding=True))
+    )
+    return select(t.alerts).where(t.alerts.c.alert_key.in_(linked), t.alerts.c.status == "open")
+
+
 def previous_alerts(conn: Connection, links: Iterable[str]) -> dict[str, Alert]:
     """Open alerts linked to any of ``links`` (entity ids, incident refs, location keys)."""
     wanted = sorted(set(links))
-    keys: set[str] = set()
+    found: dict[str, Alert] = {}
     for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        rows = conn.execute(
-            select(t.alert_links.c.alert_key).where(t.alert_links.c.link.in_(chunk)).distinct()
-        )
-        keys.update(rows.scalars())
-    if not keys:
-        return {}
-    rows = conn.execute(
-        select(t.alerts).where(t.alerts.c.alert_key.in_(sorted(keys)), t.alerts.c.status == "open")
-    )
-    return {row.alert_key: _alert_of(row) for row in rows}
+        rows = conn.execute(_open_alerts_linked(), {"links": wanted[start : start + 500]})
+        found.update({row.alert_key: _alert_of(row) for row in rows})
+    return found
 
 
 def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, select, union
+from sqlalchemy import Connection, Select, bindparam, select
 
 from threadline.resolve.entities import (
     Membership,
@@ -46,30 +47,42 @@ SHARED_OBJECTS: tuple[tuple[str, str], ...] = (
 )
 
 
+@cache
+def _by_keys(a: str, b: str) -> Select[Any]:
+    return select(MF.c.mention_key).where(MF.c[a] == bindparam("a"), MF.c[b] == bindparam("b"))
+
+
+@cache
+def _by_object() -> Select[Any]:
+    i = t.identifiers
+    return select(i.c.mention_key).where(
+        i.c.kind == bindparam("kind"),
+        i.c.value.in_(bindparam("values", expanding=True)),
+        i.c.mention_key.is_not(None),
+    )
+
+
+@cache
+def _features() -> Select[Any]:
+    columns = [MF.c[c] for c in FEATURE_COLUMNS[1:]]
+    return select(MF.c.mention_key, *columns).where(
+        MF.c.mention_key.in_(bindparam("keys", expanding=True))
+    )
+
+
 def candidate_keys(
     conn: Connection, features: Mapping[str, Any], exclude_record: str | None
 ) -> list[str]:
     """Mention keys that share any blocking key with ``features`` (batch rules, via indexes)."""
-    queries = []
+    keys: set[str] = set()
     for a, b in KEY_PAIRS:
         if features.get(a) is None or features.get(b) is None:
             continue
-        queries.append(
-            select(MF.c.mention_key).where(MF.c[a] == features[a], MF.c[b] == features[b])
-        )
+        keys.update(conn.execute(_by_keys(a, b), {"a": features[a], "b": features[b]}).scalars())
     for column, kind in SHARED_OBJECTS:
         values = [v for v in features.get(column) or [] if v]
         if values:
-            queries.append(
-                select(t.identifiers.c.mention_key).where(
-                    t.identifiers.c.kind == kind,
-                    t.identifiers.c.value.in_(values),
-                    t.identifiers.c.mention_key.is_not(None),
-                )
-            )
-    if not queries:
-        return []
-    keys = set(conn.execute(union(*queries)).scalars())
+            keys.update(conn.execute(_by_object(), {"kind": kind, "values": values}).scalars())
     if exclude_record is not None:
         prefix = exclude_record + "#"
         keys = {k for k in keys if not k.startswith(prefix)}
@@ -80,10 +93,7 @@ def feature_rows(conn: Connection, mention_keys: Sequence[str]) -> list[dict[str
     """Stored feature rows, in the model's input layout (``unique_id`` = mention key)."""
     if not mention_keys:
         return []
-    columns = [MF.c[c] for c in FEATURE_COLUMNS[1:]]
-    rows = conn.execute(
-        select(MF.c.mention_key, *columns).where(MF.c.mention_key.in_(mention_keys))
-    )
+    rows = conn.execute(_features(), {"keys": list(mention_keys)})
     result = []
     for row in rows:
         values = dict(row._mapping)
