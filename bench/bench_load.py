@@ -1,0 +1,270 @@
+"""Load on the live path: 20 call handlers submitting incidents at once over HTTP.
+
+    .venv/bin/python bench/bench_load.py                      # build a store from a new force
+    .venv/bin/python bench/bench_load.py --db sqlite:///var/threadline.db --model var/model.json
+
+Without ``--db`` it generates a synthetic force (``--incidents``, ``--seed``), holds out its
+latest ``clients × per-client`` incidents, imports the rest with the crimes, orders and
+assessments, trains the linkage model and resolves the store. With ``--db`` and ``--model`` it
+uses that store and generates the incidents to submit from a second force, renamed ``LOAD-…`` so
+they cannot clash with stored references.
+
+It then creates one call-handler account per client, starts the API with uvicorn in a
+subprocess on 127.0.0.1 (a free port; the rate limit raised through the settings, since 20
+clients at full speed are not abuse), signs each client in for a bearer token, and runs the
+clients in threads, each submitting its share of the held-out incidents
+(``POST /api/incidents``). It prints the number of requests, failures, throughput and the p50,
+p95 and p99 latency (target: no failures, p95 under 300 ms), and the server's own timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from threadline.guard import UserRole, create_user, get_user
+from threadline.ingest import import_files
+from threadline.resolve import load_model, save_model
+from threadline.resolve.batch import resolve_store, train_store_model
+from threadline.store import open_store
+from threadline.synth import generate_force
+
+PASSWORD = "load-test harbour lantern"
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+SERVER = """
+import os, sys, uvicorn
+from threadline.api import create_app
+from threadline.settings import Settings
+from threadline.store import open_store
+
+class LoadSettings(Settings):
+    rate_limit_per_minute: float = 600.0
+    rate_limit_burst: int = 120
+
+settings = LoadSettings()
+app = create_app(settings, open_store(settings.database_url))
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def read_lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def build_store(scratch: Path, incidents: int, seed: int, held: int) -> tuple[str, Path, list]:
+    """A resolved store from a new force, and the held-out (latest) incidents."""
+    folder = scratch / "force"
+    started = time.perf_counter()
+    generate_force(folder, incidents, seed)
+    records = sorted(read_lines(folder / "incidents.jsonl"), key=lambda r: r["reported_at"])
+    held_out, kept = records[-held:], records[:-held]
+    (folder / "incidents.jsonl").write_text("".join(json.dumps(r) + "\n" for r in kept))
+    url = f"sqlite:///{scratch}/load.db"
+    engine = open_store(url)
+    import_files(engine, sorted(folder.glob("*s.jsonl")))
+    model = train_store_model(engine, trained_at=NOW)
+    resolve_store(engine, model, now=NOW)
+    model_path = scratch / "model.json"
+    save_model(model, model_path)
+    engine.dispose()
+    print(
+        f"built a store of {len(kept):,} incidents (+ crimes, orders, assessments), "
+        f"trained and resolved in {time.perf_counter() - started:.0f}s; "
+        f"{len(held_out)} incidents held out"
+    )
+    return url, model_path, held_out
+
+
+def extra_incidents(scratch: Path, count: int, seed: int) -> list[dict[str, Any]]:
+    """Incidents from another force for an existing store, renamed so refs cannot clash."""
+    folder = scratch / "extra"
+    generate_force(folder, max(count, 200), seed + 1000)
+    records = read_lines(folder / "incidents.jsonl")[:count]
+    for number, record in enumerate(records):
+        record["ref"] = f"LOAD-{number:05d}"
+        record.pop("crime_refs", None)
+    return records
+
+
+def create_users(url: str, count: int) -> list[str]:
+    engine = open_store(url)
+    names = []
+    for number in range(count):
+        name = f"load-handler-{number:02d}"
+        if get_user(engine, name) is None:
+            create_user(
+                engine, name, f"Load handler {number}", UserRole.call_handler, PASSWORD, NOW
+            )
+        names.append(name)
+    engine.dispose()
+    return names
+
+
+def wait_until_up(base: str, server: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with {server.returncode}")
+        try:
+            if httpx.get(f"{base}/api/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the server did not start in time")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def run_client(
+    base: str,
+    token: str,
+    records: list[dict[str, Any]],
+    results: list[tuple[float, int, Any]],
+    interval: float,
+) -> None:
+    """Submit ``records`` one after another; with ``interval``, start one every ``interval``
+    seconds (a paced call handler) instead of back to back."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=60.0) as client:
+        next_at = time.perf_counter()
+        for record in records:
+            if interval:
+                time.sleep(max(0.0, next_at - time.perf_counter()))
+                next_at += interval
+            started = time.perf_counter()
+            try:
+                response = client.post("/api/incidents", json=record)
+                status = response.status_code
+                body = response.json() if status == 200 else response.text[:200]
+            except httpx.HTTPError as error:
+                status, body = 0, str(error)
+            results.append(((time.perf_counter() - started) * 1000, status, body))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=None, help="database URL of a resolved store")
+    parser.add_argument("--model", type=Path, default=None, help="the store's linkage model")
+    parser.add_argument("--incidents", type=int, default=5000, help="size of a new force")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--per-client", type=int, default=25)
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=0.0,
+        help="seconds between one client's submissions (default 0: back to back)",
+    )
+    args = parser.parse_args()
+    if (args.db is None) != (args.model is None):
+        parser.error("give both --db and --model, or neither")
+    total = args.clients * args.per_client
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        if args.db:
+            url, model_path = args.db, args.model
+            load_model(model_path)  # fail here, not in the server, if it is not a model
+            records = extra_incidents(scratch, total, args.seed)
+        else:
+            url, model_path, records = build_store(scratch, args.incidents, args.seed, total)
+        users = create_users(url, args.clients)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {
+            **os.environ,
+            "THREADLINE_DATABASE_URL": url,
+            "THREADLINE_MODEL_PATH": str(model_path),
+            "THREADLINE_RATE_LIMIT_PER_MINUTE": "1000000",
+            "THREADLINE_RATE_LIMIT_BURST": "1000000",
+        }
+        server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env)
+        try:
+            wait_until_up(base, server)
+            tokens = [
+                httpx.post(
+                    f"{base}/api/token", data={"username": name, "password": PASSWORD}
+                ).json()["access_token"]
+                for name in users
+            ]
+            results: list[tuple[float, int, Any]] = []
+            shares = [records[i :: args.clients] for i in range(args.clients)]
+            threads = [
+                threading.Thread(
+                    target=run_client, args=(base, token, share, results, args.interval)
+                )
+                for token, share in zip(tokens, shares, strict=True)
+            ]
+            # Stagger paced clients so they do not all submit in the same instant.
+            started = time.perf_counter()
+            for thread in threads:
+                if args.interval:
+                    time.sleep(args.interval / len(threads))
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    report(results, elapsed, args.clients)
+    if args.interval:
+        print(
+            f"paced: each client submits every {args.interval:g}s "
+            f"(offered {args.clients / args.interval:.1f} incidents/s)"
+        )
+
+
+def report(results: list[tuple[float, int, Any]], elapsed: float, clients: int) -> None:
+    latencies = [ms for ms, _status, _body in results]
+    failures = [(status, body) for _ms, status, body in results if status != 200]
+    server_total = [body["timings_ms"]["total"] for _ms, status, body in results if status == 200]
+    alerts = sum(len(body["alerts"]) for _ms, status, body in results if status == 200)
+    print(
+        f"{len(results)} requests from {clients} concurrent clients in {elapsed:.1f}s "
+        f"({len(results) / elapsed:.1f}/s); failures: {len(failures)}; alerts raised or "
+        f"updated: {alerts}"
+    )
+    if latencies:
+        print(
+            f"latency ms: p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}"
+            f"  p99 {percentile(latencies, 99):.0f}  max {max(latencies):.0f}  "
+            f"mean {statistics.mean(latencies):.0f}"
+        )
+    if server_total:
+        print(
+            f"server submit (store + resolve + recognise) ms: "
+            f"p50 {percentile(server_total, 50):.0f}  p95 {percentile(server_total, 95):.0f}"
+        )
+    for status, body in failures[:5]:
+        print(f"  failed with {status}: {body}")
+    target = not failures and latencies and percentile(latencies, 95) < 300
+    print("target (no failures, p95 < 300 ms):", "met" if target else "NOT met")
+
+
+if __name__ == "__main__":
+    main()
