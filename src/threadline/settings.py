@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///var/threadline.db"
@@ -21,3 +22,12 @@ class Settings(BaseSettings):
     repeat_threshold: int = 3
     repeat_window_days: int = 365
     marac_escalation_threshold: int = 3
+
+    # The HTTP API (see threadline.api.config.ApiConfig for what each does).
+    #: signs sessions and tokens; unset, each start makes a random one (sessions end at restart)
+    session_secret: SecretStr | None = None
+    token_ttl_seconds: int = 12 * 3600
+    max_body_bytes: int = 1024 * 1024
+    rate_limit_per_minute: float = 600.0
+    rate_limit_burst: int = 120
+    secure_cookies: bool = False

@@ -13,9 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine, select
 
-from threadline.crossref.history import event_of_record
 from threadline.model import Answer, RiskAssessment, parse_record
-from threadline.recognise import find_behaviours
+from threadline.recognise import Event, find_behaviours
 from threadline.risk import (
     AssessmentFacts,
     CriterionResult,
@@ -53,7 +52,14 @@ def incident_facts(engine: Engine, stalking_signs: bool = True) -> list[Incident
     with engine.connect() as conn:
         rows = conn.execute(
             select(
-                i.c.record_key, i.c.ref, i.c.reported_at, i.c.domestic, i.c.officer, i.c.category
+                i.c.record_key,
+                i.c.ref,
+                i.c.reported_at,
+                i.c.domestic,
+                i.c.officer,
+                i.c.category,
+                i.c.closing_category,
+                i.c.narrative,
             )
         ).all()
         for r in rows:
@@ -64,8 +70,16 @@ def incident_facts(engine: Engine, stalking_signs: bool = True) -> list[Incident
             suspect = suspects[0] if suspects else None
             stalking = False
             if stalking_signs and suspect and victim:
-                event = event_of_record(conn, r.record_key)
-                stalking = bool(event and find_behaviours(event))
+                # behaviours are read from the category and narrative alone: no parties needed
+                event = Event(
+                    ref=r.ref,
+                    kind="incident",
+                    reported_at=r.reported_at,
+                    category=r.category,
+                    closing_category=r.closing_category,
+                    narrative=r.narrative,
+                )
+                stalking = bool(find_behaviours(event))
             facts.append(
                 IncidentFacts(
                     ref=r.ref,
