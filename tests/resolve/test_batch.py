@@ -15,9 +15,9 @@ from threadline.resolve.batch import (
     resolve_store,
     train_store_model,
 )
-from threadline.resolve.calltime import candidate_keys, feature_rows
+from threadline.resolve.calltime import candidate_keys, feature_rows, score_candidates
 from threadline.resolve.entities import load_memberships, stable_ids
-from threadline.resolve.linkage import predict_pairs, score_pairs
+from threadline.resolve.linkage import predict_pairs
 from threadline.resolve.review import entity_history, record_judgement, split_entity
 from threadline.store import tables as t
 
@@ -62,11 +62,12 @@ def test_call_time_finds_and_weighs_the_same_pairs_as_batch(resolved_store: Any)
                     expected[other] = row.match_weight
             [own] = feature_rows(conn, [mention])
             keys = candidate_keys(conn, own, exclude_record=record)
-            scored = score_pairs(model, own, feature_rows(conn, keys)) if keys else None
-            found = {}
-            if scored is not None:
-                kept = scored[scored.match_probability >= REVIEW_THRESHOLD]
-                found = dict(zip(kept.unique_id_r, kept.match_weight, strict=True))
+            scored = score_candidates(model, own, feature_rows(conn, keys))
+            found = {
+                row["unique_id_r"]: row["match_weight"]
+                for row in scored
+                if row["match_probability"] >= REVIEW_THRESHOLD
+            }
             assert found.keys() == expected.keys(), mention
             for other, weight in expected.items():
                 assert found[other] == pytest.approx(weight, abs=1e-9)

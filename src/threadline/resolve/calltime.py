@@ -26,7 +26,7 @@ from threadline.resolve.entities import (
 )
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import FEATURE_COLUMNS
-from threadline.resolve.linkage import LinkageModel, score_pairs
+from threadline.resolve.linkage import LinkageModel, score_pair_levels
 from threadline.resolve.review import queue_pairs
 from threadline.store import tables as t
 
@@ -104,6 +104,38 @@ def feature_rows(conn: Connection, mention_keys: Sequence[str]) -> list[dict[str
     return result
 
 
+def score_candidates(
+    model: LinkageModel, features: Mapping[str, Any], candidates: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Score one mention against stored candidates: the rows :func:`.linkage.score_pairs` gives
+    (same weights), as plain dicts, without building a data frame for a handful of pairs."""
+    rows = []
+    for candidate in candidates:
+        total, parts = score_pair_levels(model, features, candidate)
+        row: dict[str, Any] = {
+            "unique_id_l": features["unique_id"],
+            "unique_id_r": candidate["unique_id"],
+            "match_weight": total,
+            "match_probability": match_probability(total),
+        }
+        for level, contribution in parts:
+            row[f"gamma_{level.comparison}"] = level.gamma
+            row[f"mw_{level.comparison}"] = contribution
+        for column in FEATURE_COLUMNS[1:]:
+            row[f"{column}_l"] = features[column]
+            row[f"{column}_r"] = candidate[column]
+        rows.append(row)
+    rows.sort(key=lambda r: -r["match_weight"])
+    return rows
+
+
+def match_probability(match_weight: float) -> float:
+    """Splink's conversion of a match weight (log2 Bayes factor) to a probability."""
+    if match_weight >= 0:
+        return 1.0 / (1.0 + 2.0 ** (-match_weight))
+    return 2.0**match_weight / (1.0 + 2.0**match_weight)
+
+
 @dataclass(frozen=True)
 class Decision:
     """What happened to one mention at call time, and why."""
@@ -140,15 +172,15 @@ def resolve_mention(
     candidates = feature_rows(conn, keys)
     if not candidates:
         return Decision(mention_key, "new", "", None, None, [], 0), []
-    scored = score_pairs(model, features, candidates)
+    scored = score_candidates(model, features, candidates)
     entity_rows = conn.execute(
         select(t.entity_members.c.mention_key, t.entity_members.c.entity_id).where(
-            t.entity_members.c.mention_key.in_(list(scored["unique_id_r"]))
+            t.entity_members.c.mention_key.in_([row["unique_id_r"] for row in scored])
         )
     )
     entity_of = {r.mention_key: r.entity_id for r in entity_rows}
     best: dict[str, dict[str, Any]] = {}
-    for row in scored.to_dict("records"):
+    for row in scored:
         entity = entity_of.get(row["unique_id_r"])
         if entity is None:
             continue

@@ -43,10 +43,16 @@ def queue_pairs(
     conn: Connection, pairs: Iterable[tuple[str, str, float, list[str]]], now: datetime
 ) -> int:
     """Add uncertain pairs (a, b, probability, evidence) to the review queue, once each."""
-    existing = {
-        (r.mention_a, r.mention_b)
-        for r in conn.execute(select(t.review_queue.c.mention_a, t.review_queue.c.mention_b))
-    }
+    pairs = list(pairs)
+    wanted = sorted({ordered(a, b)[0] for a, b, _p, _e in pairs})
+    existing: set[tuple[str, str]] = set()
+    for start in range(0, len(wanted), 500):
+        rows_found = conn.execute(
+            select(t.review_queue.c.mention_a, t.review_queue.c.mention_b).where(
+                t.review_queue.c.mention_a.in_(wanted[start : start + 500])
+            )
+        )
+        existing.update((r.mention_a, r.mention_b) for r in rows_found)
     rows = []
     for a, b, probability, evidence in pairs:
         left, right = ordered(a, b)
