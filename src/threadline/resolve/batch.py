@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from threadline.resolve.clustering import cluster_with_reasons
+from threadline.resolve.described import all_mention_rows, infer_ex_partners
 from threadline.resolve.entities import (
     Membership,
     apply_memberships,
@@ -169,6 +170,11 @@ def resolve_store(
     say("clustering")
     result = cluster_with_reasons(edges, ids, threshold, cannot_link)
     partners = _strongest_partner(edges[edges["match_probability"] >= threshold], result.clusters)
+    clusters = dict(result.clusters)
+    with engine.connect() as conn:
+        inferred = {i.mention_key: i for i in infer_ex_partners(all_mention_rows(conn), clusters)}
+    for mention, item in inferred.items():
+        clusters[mention] = item.entity_id  # a cluster label here
 
     with engine.begin() as conn:
         previous = {
@@ -177,10 +183,13 @@ def resolve_store(
                 select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)
             )
         }
-        by_label = stable_ids(result.clusters, previous, next_entity_number(conn))
-        members = {m: by_label[label] for m, label in result.clusters.items()}
+        by_label = stable_ids(clusters, previous, next_entity_number(conn))
+        members = {m: by_label[label] for m, label in clusters.items()}
         memberships = {}
         for mention, entity in members.items():
+            if mention in inferred:
+                memberships[mention] = Membership(entity, None, inferred[mention].evidence)
+                continue
             partner = partners.get(mention)
             memberships[mention] = Membership(
                 entity_id=entity,

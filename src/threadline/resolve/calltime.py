@@ -18,6 +18,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, select
 
+from threadline.resolve.described import (
+    apply_inferences,
+    infer_ex_partners,
+    victim_mention_rows,
+)
 from threadline.resolve.entities import (
     Membership,
     apply_memberships,
@@ -141,7 +146,7 @@ class Decision:
     """What happened to one mention at call time, and why."""
 
     mention_key: str
-    outcome: str  # "joined", "review", "new"
+    outcome: str  # "joined", "review", "new", "inferred" (a nameless "her ex")
     entity_id: str
     probability: float | None
     matched_mention: str | None
@@ -279,6 +284,27 @@ def resolve_record(
     apply_memberships_for(conn, memberships, labels, now)
     if queue:
         queue_pairs(conn, queue, now)
+    rows, entity_of = victim_mention_rows(conn, record_key)
+    mine = set(mention_keys)
+    inferred = [i for i in infer_ex_partners(rows, entity_of) if i.mention_key in mine]
+    if inferred:
+        apply_inferences(conn, inferred, now)
+        by_mention = {i.mention_key: i for i in inferred}
+        decisions = [
+            Decision(
+                d.mention_key,
+                "inferred",
+                by_mention[d.mention_key].entity_id,
+                None,
+                None,
+                by_mention[d.mention_key].evidence,
+                d.candidates,
+                d.other_entities,
+            )
+            if d.mention_key in by_mention
+            else d
+            for d in decisions
+        ]
     return decisions
 
 

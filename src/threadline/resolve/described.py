@@ -1,0 +1,197 @@
+"""People described but not named: "her ex" is the victim's recorded former partner.
+
+A call handler often writes "her ex" where a name should be. Nothing in such a mention can be
+compared, but the record says who the victim is, and her other records may say who her former
+partner is. When exactly one person has been recorded, by name, as the victim's former partner (or
+partner) in her other records, the nameless mention is joined to him, with the reason in words.
+Two or more candidates, or none, leave it alone: a guess is worse than a gap.
+
+:func:`infer_ex_partners` is pure (rows and a mention → entity map in, inferences out); the
+batch path feeds it every mention, the call-time path only the victim's records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, select, update
+
+from threadline.store import tables as t
+
+INFERENCE = "inference:former-partner"
+#: How a call handler writes "her former partner" when no name is given.
+EX_PARTNER = re.compile(
+    r"\b(?:ex|ex-partner|ex partner|ex-boyfriend|ex boyfriend|ex-girlfriend|ex girlfriend|"
+    r"ex-husband|ex husband|ex-wife|ex wife|former partner)\b",
+    re.IGNORECASE,
+)
+PARTNER_KINDS = frozenset({"former_partner", "partner"})
+
+
+@dataclass(frozen=True)
+class MentionRow:
+    mention_key: str
+    record_key: str
+    role: str
+    named: bool
+    description: str | None = None
+    relationship: str | None = None
+
+
+@dataclass(frozen=True)
+class Inferred:
+    mention_key: str
+    entity_id: str
+    evidence: list[str]
+
+
+def describes_ex_partner(row: MentionRow) -> bool:
+    """A nameless suspect the record calls the victim's (former) partner."""
+    if row.named or row.role != "suspect":
+        return False
+    if row.relationship in PARTNER_KINDS:
+        return True
+    return bool(row.description and EX_PARTNER.search(row.description))
+
+
+def infer_ex_partners(
+    rows: Sequence[MentionRow],
+    entity_of: Mapping[str, str],
+    labels: Mapping[str, str] | None = None,
+) -> list[Inferred]:
+    """For each nameless "her ex" in ``rows``, the victim's only recorded former partner."""
+    labels = labels or {}
+    by_record: dict[str, list[MentionRow]] = defaultdict(list)
+    for row in rows:
+        by_record[row.record_key].append(row)
+    victim_of: dict[str, set[str]] = defaultdict(set)
+    for record, people in by_record.items():
+        for person in people:
+            entity = entity_of.get(person.mention_key)
+            if person.role == "victim" and entity:
+                victim_of[entity].add(record)
+    found: list[Inferred] = []
+    for row in rows:
+        if not describes_ex_partner(row):
+            continue
+        victims = {
+            entity_of[p.mention_key]
+            for p in by_record[row.record_key]
+            if p.role == "victim" and p.mention_key in entity_of
+        }
+        if len(victims) != 1:
+            continue
+        [victim] = victims
+        partners: dict[str, set[str]] = defaultdict(set)
+        for record in victim_of[victim] - {row.record_key}:
+            for person in by_record[record]:
+                partner = entity_of.get(person.mention_key)
+                if (
+                    partner
+                    and partner != victim
+                    and person.role == "suspect"
+                    and person.named
+                    and person.relationship in PARTNER_KINDS
+                ):
+                    partners[partner].add(record.split(":", 2)[2])
+        if len(partners) != 1:
+            continue
+        [(partner, refs)] = partners.items()
+        shown = sorted(refs)
+        evidence = [
+            f'described as "{row.description or "former partner"}", not named',
+            f"the victim's only recorded former partner is {labels.get(partner, partner)} "
+            f"({', '.join(shown[:5])}{' ...' if len(shown) > 5 else ''})",
+        ]
+        found.append(Inferred(row.mention_key, partner, evidence))
+    return found
+
+
+def _row(r: object) -> MentionRow:
+    return MentionRow(
+        mention_key=r.mention_key,  # type: ignore[attr-defined]
+        record_key=r.record_key,  # type: ignore[attr-defined]
+        role=r.role,  # type: ignore[attr-defined]
+        named=bool(r.forenames or r.surname),  # type: ignore[attr-defined]
+        description=r.description,  # type: ignore[attr-defined]
+        relationship=r.relationship_to_victim,  # type: ignore[attr-defined]
+    )
+
+
+def _columns() -> list[object]:
+    m = t.mentions
+    return [
+        m.c.mention_key,
+        m.c.record_key,
+        m.c.role,
+        m.c.forenames,
+        m.c.surname,
+        m.c.description,
+        m.c.relationship_to_victim,
+    ]
+
+
+def all_mention_rows(conn: Connection) -> list[MentionRow]:
+    """Every mention, as inference needs it (batch)."""
+    return [_row(r) for r in conn.execute(select(*_columns()))]  # type: ignore[call-overload]
+
+
+def victim_mention_rows(
+    conn: Connection, record_key: str
+) -> tuple[list[MentionRow], dict[str, str]]:
+    """The mentions of one record and of every other record of its victims (call time)."""
+    m, em = t.mentions, t.entity_members
+    victims = (
+        select(em.c.entity_id)
+        .join(m, m.c.mention_key == em.c.mention_key)
+        .where(m.c.record_key == record_key, m.c.role == "victim")
+    )
+    records = (
+        select(m.c.record_key)
+        .join(em, em.c.mention_key == m.c.mention_key)
+        .where(em.c.entity_id.in_(victims), m.c.role == "victim")
+    )
+    query = (
+        select(*_columns(), em.c.entity_id)  # type: ignore[call-overload]
+        .outerjoin(em, em.c.mention_key == m.c.mention_key)
+        .where((m.c.record_key.in_(records)) | (m.c.record_key == record_key))
+    )
+    rows, entity_of = [], {}
+    for r in conn.execute(query):
+        rows.append(_row(r))
+        if r.entity_id:
+            entity_of[r.mention_key] = r.entity_id
+    return rows, entity_of
+
+
+def apply_inferences(conn: Connection, inferred: Iterable[Inferred], now: datetime) -> int:
+    """Move each inferred mention into its entity (call time), recording why; return how many."""
+    moved = 0
+    for item in inferred:
+        conn.execute(
+            update(t.entity_members)
+            .where(t.entity_members.c.mention_key == item.mention_key)
+            .values(
+                entity_id=item.entity_id,
+                match_probability=None,
+                evidence=item.evidence,
+                assigned_at=now,
+                assigned_by=INFERENCE,
+            )
+        )
+        conn.execute(
+            t.entity_events.insert().values(
+                at=now,
+                action="joined",
+                entity_id=item.entity_id,
+                mention_keys=[item.mention_key],
+                by=INFERENCE,
+                note="; ".join(item.evidence),
+            )
+        )
+        moved += 1
+    return moved
