@@ -88,3 +88,54 @@ def test_cannot_link_holds_on_model_predictions(
     assert constrained[group[0]] != constrained[group[-1]]
     unaffected = [m for m in ids if m not in group]
     assert all(constrained[m] == plain[m] for m in unaffected)
+
+
+def person(mention_id: str, **fields: Any) -> dict[str, Any]:
+    from threadline.resolve import features_of
+
+    return features_of({"mention_id": mention_id, **fields})
+
+
+def test_a_bare_mention_does_not_chain_two_namesakes() -> None:
+    # two Karolina Jankowskas with different birthdays; a bare mention links strongly to both
+    rows = [
+        person("a1", forenames="Karolina", surname="Jankowska", dob="1990-10-07"),
+        person("a2", forenames="Karolina", surname="Jankowska", dob="1990-10-07"),
+        person("b1", forenames="Karolina", surname="Jankowska", dob="1985-12-21"),
+        person("x", forenames="Karolina", surname="Jankowska"),
+    ]
+    pairs = edges(("a1", "a2", 0.999), ("a2", "x", 0.97), ("x", "b1", 0.96))
+    ids = ["a1", "a2", "b1", "x"]
+    assert len(set(cluster(pairs, ids, 0.95).values())) == 1  # connected components chain
+    result = cluster_with_reasons(pairs, ids, 0.95, features=rows)
+    assert result.clusters["a1"] == result.clusters["a2"]
+    assert result.clusters["b1"] != result.clusters["a1"]
+    # the bare mention fits both women, so it joins neither and says why
+    assert result.clusters["x"] == "x"
+    assert any(
+        "fits both" in r.reason and "dates of birth differ" in r.reason for r in result.refused
+    )
+
+
+def test_a_mention_that_contradicts_one_side_joins_the_other() -> None:
+    rows = [
+        person("f1", forenames="Darren", surname="Jones", dob="1946-11-22"),
+        person("s1", forenames="Darren", surname="Jones", dob="1980-02-10"),
+        person("s2", forenames="Darren", surname="Jones", dob="1980-02-10"),
+    ]
+    pairs = edges(("f1", "s1", 0.97), ("s1", "s2", 0.999))
+    result = cluster_with_reasons(pairs, ["f1", "s1", "s2"], 0.95, features=rows)
+    assert result.clusters == {"f1": "f1", "s1": "s1", "s2": "s1"}
+    assert "dates of birth differ" in result.refused[0].reason
+
+
+def test_components_without_contradictions_are_kept_whole() -> None:
+    rows = [
+        person("p1", forenames="Patricia", surname="Hall", dob="1970-02-03"),
+        person("p2", forenames="Pat", surname="Hall", dob="1970-03-02"),
+        person("p3", forenames="Patricai", surname="Hall"),
+    ]
+    pairs = edges(("p1", "p2", 0.99), ("p2", "p3", 0.96))
+    result = cluster_with_reasons(pairs, ["p1", "p2", "p3"], 0.95, features=rows)
+    assert set(result.clusters.values()) == {"p1"}
+    assert result.refused == []

@@ -118,3 +118,16 @@ def test_features_table_keeps_types_when_a_column_is_all_empty() -> None:
     assert str(table.schema.field("phones").type) == "list<item: string>"
     assert str(table.schema.field("dob_year").type) == "int64"
     assert table.column("dob_year").null_count == 2
+
+
+def test_a_forename_one_keystroke_from_a_known_name_takes_its_nickname_keys() -> None:
+    typed = features_of(mention(forenames="Patricai"))
+    assert typed["forename"] == "patricai"  # the spelling levels still see what was typed
+    assert typed["forename_canonical"] == "patricia"
+    assert {"pat", "trish", "patricai"} <= set(typed["forename_nicknames"])
+    # a name the tables do not know and that is not a slip of one they do stays itself
+    rare = features_of(mention(forenames="Agnieszka"))
+    assert rare["forename_canonical"] == "agnieszka"
+    assert rare["forename_nicknames"] == ["agnieszka"]
+    # short names are not corrected: too many known names are one keystroke from them
+    assert features_of(mention(forenames="Lew"))["forename_canonical"] == "lew"

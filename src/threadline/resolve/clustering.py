@@ -1,51 +1,73 @@
-"""Clusters of mentions, one per person, from scored pairs, never joining what a reviewer split.
+"""Clusters of mentions, one per person, from scored pairs, never joining what a reviewer split
+nor what the mentions themselves contradict.
 
 Clustering is Splink's ``cluster_pairwise_predictions_at_threshold``: connected components of
 the graph whose edges are pairs scored at or above the threshold. Connected components alone
 can join two mentions a reviewer has judged to be different people (A~B and B~C put A and C
-together even if A and C "cannot link"). So a second, simple step follows:
+together even if A and C "cannot link"). They also chain namesakes: a mention that says little
+("Karolina Jankowska", no date of birth, no address) links strongly to each of two women of
+that name, and the two become one. So a second, simple step follows:
 
-* Components that hold no cannot-link pair are kept exactly as Splink made them.
-* A component that holds a cannot-link pair is rebuilt from its own edges, strongest first
-  (highest match weight; ties broken by the ids, so the result never depends on input order),
-  with a union-find that refuses any union that would put a cannot-link pair in one set.
-  This is Kruskal's procedure with a veto: every edge that is refused is weaker than every edge
-  that made the sets it would have joined, i.e. the weakest links on each path between the two
-  people are the ones broken. Each refused edge is reported by :func:`cluster_with_reasons`.
+* Components that hold no cannot-link pair, and (when the mentions' features are given) no
+  two mentions that contradict each other (:func:`~threadline.resolve.comparisons.contradiction`:
+  forenames that differ outright, different dates of birth, different sexes), are kept exactly
+  as Splink made them.
+* Any other component is rebuilt from its own edges, strongest first (highest match weight;
+  ties broken by the ids, so the result never depends on input order), with a union-find that
+  refuses any union that would put a cannot-link pair, or two contradicting mentions, in one
+  set. This is Kruskal's procedure with a veto: every edge that is refused is weaker than every
+  edge that made the sets it would have joined, i.e. the weakest links on each path between
+  the two people are the ones broken. Each refused edge is reported by
+  :func:`cluster_with_reasons`, with the judgement or the contradiction that forbade it.
 
 Cluster labels are the smallest mention id in the cluster, so they are stable and readable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from threadline.resolve.comparisons import CONTRADICTION_COLUMNS, contradiction
+from threadline.resolve.features import features_table
+
 __all__ = ["ClusterResult", "RefusedLink", "cluster", "cluster_with_reasons"]
 
 
 @dataclass(frozen=True)
 class RefusedLink:
-    """An edge above the threshold that was not followed, and the judgement that forbade it."""
+    """An edge above the threshold that was not followed, and what forbade it: a reviewer's
+    judgement that two mentions are different people, or two mentions that contradict each
+    other (``contradiction`` says how)."""
 
     unique_id_l: str
     unique_id_r: str
     match_probability: float
     cannot_link: frozenset[str]
+    contradiction: str | None = None
+    ambiguous: str | None = None
 
     @property
     def reason(self) -> str:
         a, b = sorted(self.cannot_link)
-        return (
+        link = (
             f"link {self.unique_id_l}~{self.unique_id_r} (match probability "
-            f"{self.match_probability:.3f}) not followed: it would join {a} and {b}, "
-            "judged to be different people"
+            f"{self.match_probability:.3f}) not followed"
         )
+        if self.ambiguous is not None:
+            return (
+                f"{link}: {self.ambiguous} fits both {a} and {b}, who cannot be one person "
+                f"({self.contradiction}), so it is held apart from both"
+            )
+        if self.contradiction is None:
+            return f"{link}: it would join {a} and {b}, judged to be different people"
+        return f"{link}: it would join {a} and {b}, whose {self.contradiction}"
 
 
 @dataclass(frozen=True)
@@ -97,24 +119,79 @@ def _splink_components(edges: pd.DataFrame, ids: list[str], threshold: float) ->
     return dict(zip(clustered["unique_id"], clustered["cluster_id"], strict=True))
 
 
+Profile = tuple[Any, ...]
+
+
+class _Contradictions:
+    """Which mentions contradict which, by the columns :func:`contradiction` reads.
+
+    Mentions with the same values there are one *profile*; profiles are compared once each.
+    """
+
+    def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self.profile_of: dict[str, Profile] = {}
+        self.row_of: dict[Profile, dict[str, Any]] = {}
+        self._interned: dict[Profile, Profile] = {}
+        for row in rows:
+            profile = tuple(
+                tuple(v) if isinstance(v, list) else v
+                for v in (row[column] for column in CONTRADICTION_COLUMNS)
+            )
+            if profile not in self.row_of:
+                self.row_of[profile] = dict(row)
+                self._interned[profile] = profile
+            self.profile_of[str(row["unique_id"])] = self._interned[profile]
+        self._known: dict[tuple[Profile, Profile], str | None] = {}
+
+    def between(self, a: Profile, b: Profile) -> str | None:
+        key = (a, b) if id(a) <= id(b) else (b, a)
+        if key not in self._known:
+            self._known[key] = contradiction(self.row_of[a], self.row_of[b])
+        return self._known[key]
+
+    def any_within(self, members: set[str]) -> bool:
+        profiles = list({self.profile_of[m] for m in members if m in self.profile_of})
+        return any(
+            self.between(a, b) is not None
+            for i, a in enumerate(profiles)
+            for b in profiles[i + 1 :]
+        )
+
+
+def _first_contradiction(
+    left: set[str], right: set[str], known: _Contradictions
+) -> tuple[str, str, str] | None:
+    seen: dict[tuple[Profile, Profile], tuple[str, str]] = {}
+    for a in sorted(left):
+        profile_a = known.profile_of.get(a)
+        if profile_a is None:
+            continue
+        for b in sorted(right):
+            profile_b = known.profile_of.get(b)
+            if profile_b is None or (profile_a, profile_b) in seen:
+                continue
+            seen[(profile_a, profile_b)] = (a, b)
+            why = known.between(profile_a, profile_b)
+            if why is not None:
+                return a, b, why
+    return None
+
+
+Edge = tuple[str, str, float, float]  # left, right, order key (match weight), probability
+
+
 def _split_component(
     members: set[str],
-    edges: pd.DataFrame,
+    edges: list[Edge],
     cannot_link: set[frozenset[str]],
+    known: _Contradictions | None = None,
 ) -> tuple[list[set[str]], list[RefusedLink]]:
-    """Greedy, strongest-edge-first re-clustering of one component under cannot-link vetoes."""
+    """Greedy, strongest-edge-first re-clustering of one component under vetoes: cannot-link
+    judgements, and (if ``known`` is given) contradicting mentions."""
     forbidden = [pair for pair in cannot_link if pair <= members and len(pair) == 2]
-    inside = edges[edges["unique_id_l"].isin(members) & edges["unique_id_r"].isin(members)]
-    order_key = "match_weight" if "match_weight" in inside.columns else "match_probability"
     ordered = sorted(
-        zip(
-            inside["unique_id_l"],
-            inside["unique_id_r"],
-            inside[order_key],
-            inside["match_probability"],
-            strict=True,
-        ),
-        key=lambda edge: (-float(edge[2]), min(edge[0], edge[1]), max(edge[0], edge[1])),
+        (edge for edge in edges if edge[0] in members and edge[1] in members),
+        key=lambda edge: (-edge[2], min(edge[0], edge[1]), max(edge[0], edge[1])),
     )
     sets = _UnionFind(sorted(members))
     refused: list[RefusedLink] = []
@@ -128,10 +205,72 @@ def _split_component(
             None,
         )
         if veto is not None:
-            refused.append(RefusedLink(left, right, float(probability), veto))
+            refused.append(RefusedLink(left, right, probability, veto))
             continue
+        if known is not None:
+            clash = _first_contradiction(joined_l, joined_r, known)
+            if clash is not None:
+                a, b, why = clash
+                refused.append(RefusedLink(left, right, probability, frozenset((a, b)), why))
+                continue
         sets.union(root_l, root_r)
     return [set(group) for group in sets.members.values()], refused
+
+
+def _ambiguous(
+    groups: list[set[str]], refused: list[RefusedLink], known: _Contradictions
+) -> dict[str, RefusedLink]:
+    """Mentions that fit two clusters which contradict each other, with the refusal that shows it.
+
+    A link refused for a contradiction runs from a mention in one cluster to a mention in
+    another. If the first mention contradicts nobody in the other cluster, it fits both people
+    (a "Darren Jones" with no date of birth at the address of a father and son both called
+    Darren Jones): which one it joined was only which link was stronger.
+    """
+    group_of = {member: index for index, group in enumerate(groups) for member in group}
+    found: dict[str, RefusedLink] = {}
+    for link in refused:
+        if link.contradiction is None:
+            continue
+        for mention, other in ((link.unique_id_l, link.unique_id_r),
+                               (link.unique_id_r, link.unique_id_l)):  # fmt: skip
+            if group_of[mention] == group_of[other] or mention in found:
+                continue
+            if _first_contradiction({mention}, groups[group_of[other]], known) is None:
+                found[mention] = link
+    return found
+
+
+def _resolve_component(
+    members: set[str],
+    edges: list[Edge],
+    cannot_link: set[frozenset[str]],
+    known: _Contradictions | None,
+) -> tuple[list[set[str]], list[RefusedLink]]:
+    """Split one component under the vetoes; then hold apart mentions that fit two people."""
+    groups, refused = _split_component(members, edges, cannot_link, known)
+    if known is None:
+        return groups, refused
+    ambiguous = _ambiguous(groups, refused, known)
+    if not ambiguous:
+        return groups, refused
+    kept = [edge for edge in edges if edge[0] not in ambiguous and edge[1] not in ambiguous]
+    groups, refused = _split_component(members - set(ambiguous), kept, cannot_link, known)
+    groups += [{mention} for mention in sorted(ambiguous)]
+    for left, right, _, probability in edges:
+        mention = left if left in ambiguous else right if right in ambiguous else None
+        if mention is None:
+            continue
+        cause = ambiguous[mention]
+        refused.append(
+            RefusedLink(left, right, probability, cause.cannot_link, cause.contradiction, mention)
+        )
+    return groups, refused
+
+
+def _feature_rows(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    table = features_table(features)
+    return table.select(["unique_id", *CONTRADICTION_COLUMNS]).to_pylist()
 
 
 def cluster_with_reasons(
@@ -139,13 +278,16 @@ def cluster_with_reasons(
     ids: Iterable[str],
     threshold: float,
     cannot_link: set[frozenset[str]] | None = None,
+    features: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
 ) -> ClusterResult:
     """Cluster mentions, keeping every cannot-link pair apart, and say which links were refused.
 
     ``pairs`` has ``unique_id_l``, ``unique_id_r``, ``match_probability`` and optionally
     ``match_weight`` (as from :func:`~threadline.resolve.linkage.predict_pairs`); ``ids`` are all
     mention ids, linked or not; pairs below ``threshold`` are ignored. ``cannot_link`` holds
-    two-element sets of ids judged to be different people.
+    two-element sets of ids judged to be different people. ``features`` (the mentions' feature
+    rows, as given to :func:`~threadline.resolve.linkage.predict_pairs`) turns on the check that
+    no cluster holds two mentions that contradict each other; without it only judgements veto.
     """
     all_ids = sorted({str(i) for i in ids})
     edges = pairs.copy()
@@ -162,18 +304,40 @@ def cluster_with_reasons(
         by_component.setdefault(str(label), set()).add(str(member))
 
     forbidden = {frozenset(str(i) for i in pair) for pair in cannot_link or set()}
+    known = _Contradictions(_feature_rows(features)) if features is not None else None
+    needs_split: set[str] = set()
+    for label, members in by_component.items():
+        judged = any(len(pair) == 2 and pair <= members for pair in forbidden)
+        if judged or (known is not None and len(members) > 2 and known.any_within(members)):
+            needs_split.add(label)
+    edges_of: dict[str, list[Edge]] = {label: [] for label in needs_split}
+    if needs_split:
+        order = (
+            edges["match_weight"] if "match_weight" in edges.columns else edges["match_probability"]
+        )
+        for left, right, key, probability in zip(
+            edges["unique_id_l"],
+            edges["unique_id_r"],
+            order,
+            edges["match_probability"],
+            strict=True,
+        ):
+            label = str(components[left])
+            if label in edges_of:
+                edges_of[label].append((left, right, float(key), float(probability)))
+
     clusters: dict[str, str] = {}
     refused: list[RefusedLink] = []
-    for members in by_component.values():
-        if not any(len(pair) == 2 and pair <= members for pair in forbidden):
-            groups = [members]
-        else:
-            groups, refused_here = _split_component(members, edges, forbidden)
+    for label, members in by_component.items():
+        if label in needs_split:
+            groups, refused_here = _resolve_component(members, edges_of[label], forbidden, known)
             refused.extend(refused_here)
+        else:
+            groups = [members]
         for group in groups:
-            label = min(group)
+            first = min(group)
             for member in group:
-                clusters[member] = label
+                clusters[member] = first
     return ClusterResult(clusters=clusters, refused=refused)
 
 
@@ -182,6 +346,7 @@ def cluster(
     ids: Iterable[str],
     threshold: float,
     cannot_link: set[frozenset[str]] | None = None,
+    features: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, str]:
     """Cluster label (smallest member id) for every mention id; see :func:`cluster_with_reasons`."""
-    return cluster_with_reasons(pairs, ids, threshold, cannot_link).clusters
+    return cluster_with_reasons(pairs, ids, threshold, cannot_link, features).clusters

@@ -23,7 +23,7 @@ from typing import Any
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from splink import block_on
 from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
@@ -41,6 +41,12 @@ GENERATION_YEARS = 10
 JARO_WINKLER_THRESHOLDS: tuple[float, float] = (0.92, 0.88)
 
 
+#: The label of the date-of-birth level for dates that differ (within a generation). It is the
+#: one level short of "else" that says the two sides disagree: training treats it as such
+#: (see :func:`threadline.resolve.linkage.train_model`).
+DOB_DIFFERS = "date of birth differs"
+
+
 def _null_level(sql: str, label: str) -> ComparisonLevelCreator:
     return cll.CustomLevel(sql, label_for_charts=label).configure(is_null_level=True)
 
@@ -50,7 +56,8 @@ def _either_empty(col: str) -> str:
 
 
 def forename_comparison() -> ComparisonCreator:
-    """Forename: exact, nickname, initial, close spelling, sounds alike, else.
+    """Forename: exact, nickname, sharing a formal name or nickname (Cathy, Kate), initial,
+    close spelling, one keystroke apart, sounds alike, else.
 
     "Forename differs" has its m probability fixed at :data:`NEAR_CONCLUSIVE_M` rather than
     learnt. Twins share surname, date of birth and address; siblings share all but the date;
@@ -73,8 +80,14 @@ def forename_comparison() -> ComparisonCreator:
                 label_for_charts="forename is a nickname of the other",
             ),
             cll.CustomLevel(
-                '(length("forename_l") = 1 OR length("forename_r") = 1) '
-                'AND "forename_initial_l" = "forename_initial_r"',
+                'list_has_any("forename_nicknames_l", "forename_nicknames_r")',
+                label_for_charts="forenames share a formal name or nickname",
+            ),
+            cll.CustomLevel(
+                '(length("forename_l") = 1 AND ("forename_l" = "forename_initial_r" '
+                'OR "forename_l" = left("forename_canonical_r", 1))) '
+                'OR (length("forename_r") = 1 AND ("forename_r" = "forename_initial_l" '
+                'OR "forename_r" = left("forename_canonical_l", 1)))',
                 label_for_charts="forename initial matches",
             ),
             cll.JaroWinklerLevel("forename", high).configure(
@@ -82,6 +95,11 @@ def forename_comparison() -> ComparisonCreator:
             ),
             cll.JaroWinklerLevel("forename", low).configure(
                 label_for_charts=f"forename spelt alike (Jaro-Winkler >= {low})"
+            ),
+            cll.CustomLevel(
+                'length("forename_l") >= 3 AND length("forename_r") >= 3 '
+                'AND damerau_levenshtein("forename_l", "forename_r") <= 1',
+                label_for_charts="forename one keystroke apart",
             ),
             cll.ExactMatchLevel("forename_phonetic").configure(
                 label_for_charts="forename sounds alike"
@@ -122,8 +140,11 @@ def surname_comparison() -> ComparisonCreator:
 
 def dob_comparison() -> ComparisonCreator:
     """Date of birth, including the typing errors call handlers make (swapped day and month,
-    year off by one) and partial dates (year and month, or year only).
+    year off by one) and partial dates (a year, or a year and month, on one side).
 
+    A partial date that agrees with the other side as far as it goes ("1984" and "1984-03-07")
+    is its own level, apart from two *full* dates that differ within one year: the first is a
+    call handler writing less, the second two different birthdays (a sibling, a namesake).
     Dates of birth :data:`GENERATION_YEARS` or more years apart are a father and son, not one
     person mistyped: that level's m is fixed at :data:`NEAR_CONCLUSIVE_M`.
     """
@@ -147,13 +168,15 @@ def dob_comparison() -> ComparisonCreator:
                 label_for_charts="date of birth one year apart, same day and month",
             ),
             cll.CustomLevel(
-                '"dob_year_l" = "dob_year_r" AND "dob_month_l" = "dob_month_r"',
-                label_for_charts="same year and month of birth",
+                '("dob_l" IS NULL OR "dob_r" IS NULL) AND "dob_year_l" = "dob_year_r" '
+                'AND ("dob_month_l" IS NULL OR "dob_month_r" IS NULL '
+                'OR ("dob_month_l" = "dob_month_r" '
+                'AND ("dob_day_l" IS NULL OR "dob_day_r" IS NULL)))',
+                label_for_charts="date of birth partly given, agrees as far as given",
             ),
-            cll.CustomLevel('"dob_year_l" = "dob_year_r"', label_for_charts="same year of birth"),
             cll.CustomLevel(
                 f'abs("dob_year_l" - "dob_year_r") < {GENERATION_YEARS}',
-                label_for_charts="date of birth differs",
+                label_for_charts=DOB_DIFFERS,
             ),
             cll.ElseLevel().configure(
                 label_for_charts=f"born {GENERATION_YEARS} or more years apart",
@@ -164,13 +187,34 @@ def dob_comparison() -> ComparisonCreator:
     )
 
 
+def _dwelling_sql(side: str) -> str:
+    """SQL for the dwelling part of an address key: house and street, without the postcode or
+    town that ends the key (see :func:`threadline.normalise.address_key`)."""
+    return (
+        f"split_part(\"address_key_{side}\", '|', 1) || '|' || "
+        f"split_part(\"address_key_{side}\", '|', 2)"
+    )
+
+
+def _place_sql(side: str) -> str:
+    return f"split_part(\"address_key_{side}\", '|', 3)"
+
+
 def address_comparison() -> ComparisonCreator:
-    """Where they live: same address, same postcode, same postcode sector (``LS6 2``), else.
+    """Where they live: same address, same house and street, same postcode, same postcode
+    sector (``LS6 2``), else.
+
+    An address key ends with the postcode when one was given and with the town otherwise, so
+    "4 Forge Lane, ST16 3PE" and "4 Forge Lane, Stafford" have different keys for one house.
+    The second level catches them: same house and street where the keys' ends cannot be
+    compared (a postcode on one side, a town or nothing on the other). Two different
+    postcodes, or two different towns, are two different streets.
 
     One comparison rather than two: a shared address implies a shared postcode, and counting
     both would count the same evidence twice (the model assumes comparisons independent).
     Null when neither the address nor the postcode can be compared.
     """
+    place_l, place_r = _place_sql("l"), _place_sql("r")
     return cl.CustomComparison(
         output_column_name="address",
         comparison_description="address",
@@ -181,6 +225,12 @@ def address_comparison() -> ComparisonCreator:
                 "address not given on one side",
             ),
             cll.ExactMatchLevel("address_key").configure(label_for_charts="same address"),
+            cll.CustomLevel(
+                f"{_dwelling_sql('l')} = {_dwelling_sql('r')} AND ({place_l} = '' "
+                f"OR {place_r} = '' OR regexp_matches({place_l}, '[0-9]') "
+                f"<> regexp_matches({place_r}, '[0-9]'))",
+                label_for_charts="same house and street, postcode or town on one side only",
+            ),
             cll.ExactMatchLevel("postcode").configure(label_for_charts="same postcode"),
             cll.ExactMatchLevel("postcode_sector").configure(
                 label_for_charts="same postcode sector"
@@ -232,6 +282,12 @@ def _jw(a: str, b: str) -> float:
     return float(JaroWinkler.similarity(a, b))
 
 
+#: Level positions (null = 0) that :func:`contradiction` reads.
+FORENAME_DIFFERS = 9
+DOB_DIFFERS_LEVEL = 5
+SEX_DIFFERS = 2
+
+
 def forename_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
     """Level position of a pair in :func:`forename_comparison`."""
     a, b = left["forename"], right["forename"]
@@ -245,17 +301,30 @@ def forename_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
         or a in (right["forename_nicknames"] or ())
     ):
         return 2
-    if (len(a) == 1 or len(b) == 1) and _eq(left["forename_initial"], right["forename_initial"]):
+    if set(left["forename_nicknames"] or ()) & set(right["forename_nicknames"] or ()):
         return 3
+    if _initial_of(a, right) or _initial_of(b, left):
+        return 4
     similarity = _jw(a, b)
     high, low = JARO_WINKLER_THRESHOLDS
     if similarity >= high:
-        return 4
-    if similarity >= low:
         return 5
-    if _eq(left["forename_phonetic"], right["forename_phonetic"]):
+    if similarity >= low:
         return 6
-    return 7
+    if len(a) >= 3 and len(b) >= 3 and DamerauLevenshtein.distance(a, b) <= 1:
+        return 7
+    if _eq(left["forename_phonetic"], right["forename_phonetic"]):
+        return 8
+    return 9
+
+
+def _initial_of(initial: str, other: Mapping[str, Any]) -> bool:
+    """``initial`` is one letter, the first of the other forename or of its formal name
+    ("r" for Becky, short for Rebecca)."""
+    if len(initial) != 1:
+        return False
+    canonical = other["forename_canonical"]
+    return initial == other["forename_initial"] or bool(canonical and initial == canonical[0])
 
 
 def surname_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
@@ -296,28 +365,50 @@ def dob_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
         return 2
     if abs(year_l - year_r) == 1 and _eq(month_l, month_r) and _eq(day_l, day_r):
         return 3
-    if year_l == year_r and _eq(month_l, month_r):
+    if (
+        (left["dob"] is None or right["dob"] is None)
+        and year_l == year_r
+        and (
+            month_l is None
+            or month_r is None
+            or (month_l == month_r and (day_l is None or day_r is None))
+        )
+    ):
         return 4
-    if year_l == year_r:
-        return 5
     if abs(year_l - year_r) < GENERATION_YEARS:
-        return 6
-    return 7
+        return 5
+    return 6
+
+
+def _dwelling_and_place(key: str) -> tuple[str, str]:
+    parts = key.split("|")
+    parts += [""] * (3 - len(parts))
+    return f"{parts[0]}|{parts[1]}", parts[2]
+
+
+def _has_digit(text: str) -> bool:
+    return any(char in "0123456789" for char in text)
 
 
 def address_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
     """Level position of a pair in :func:`address_comparison`."""
-    if (left["address_key"] is None or right["address_key"] is None) and (
-        left["postcode"] is None or right["postcode"] is None
-    ):
+    key_l, key_r = left["address_key"], right["address_key"]
+    if (key_l is None or key_r is None) and (left["postcode"] is None or right["postcode"] is None):
         return 0
-    if _eq(left["address_key"], right["address_key"]):
+    if _eq(key_l, key_r):
         return 1
+    if key_l is not None and key_r is not None:
+        dwelling_l, place_l = _dwelling_and_place(key_l)
+        dwelling_r, place_r = _dwelling_and_place(key_r)
+        if dwelling_l == dwelling_r and (
+            place_l == "" or place_r == "" or _has_digit(place_l) != _has_digit(place_r)
+        ):
+            return 2
     if _eq(left["postcode"], right["postcode"]):
-        return 2
-    if _eq(left["postcode_sector"], right["postcode_sector"]):
         return 3
-    return 4
+    if _eq(left["postcode_sector"], right["postcode_sector"]):
+        return 4
+    return 5
 
 
 def sex_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
@@ -336,6 +427,49 @@ def _shared_value_level(column: str) -> Callable[[Mapping[str, Any], Mapping[str
 
     level.__doc__ = f"Level position of a pair in the {column} comparison."
     return level
+
+
+#: The feature columns :func:`contradiction` reads.
+CONTRADICTION_COLUMNS: tuple[str, ...] = (
+    "forename",
+    "forename_canonical",
+    "forename_nicknames",
+    "forename_initial",
+    "forename_phonetic",
+    "dob",
+    "dob_year",
+    "dob_month",
+    "dob_day",
+    "sex",
+)
+
+
+def contradiction(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | None:
+    """Why two mentions cannot be one person, whatever else they share; ``None`` if nothing says so.
+
+    Three things do: forenames that differ outright (not a nickname, an initial, a close
+    spelling or a sound-alike), dates of birth that differ (not a swap of day and month, not
+    one year off with the same day and month, not a partial date that agrees), and recorded
+    sexes that differ. Each is a level the model holds as near-conclusive. Clustering uses
+    this to stop a mention with little in it (no date of birth, no address) chaining two
+    namesakes into one person: see :mod:`threadline.resolve.clustering`.
+    """
+    reasons = []
+    if forename_level(left, right) == FORENAME_DIFFERS:
+        reasons.append(f"forenames differ ({left['forename']} / {right['forename']})")
+    dob = dob_level(left, right)
+    if dob >= DOB_DIFFERS_LEVEL:
+        reasons.append(f"dates of birth differ ({_dob_text(left)} / {_dob_text(right)})")
+    if sex_level(left, right) == SEX_DIFFERS:
+        reasons.append(f"sexes differ ({left['sex']} / {right['sex']})")
+    return "; ".join(reasons) or None
+
+
+def _dob_text(row: Mapping[str, Any]) -> str:
+    if row["dob"]:
+        return str(row["dob"])
+    parts = [row["dob_year"], row["dob_month"], row["dob_day"]]
+    return "-".join(f"{int(part):02d}" for part in parts if part is not None)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,18 @@ def _name_text(noun: str, column: str) -> Callable[[LevelWeight, Any, Any], str]
         if a is None or b is None:
             return level.label
         position = {
-            "forename": ["", "same", "nickname", "initial", "jw", "jw", "phonetic", "else"],
+            "forename": [
+                "",
+                "same",
+                "nickname",
+                "shared",
+                "initial",
+                "jw",
+                "jw",
+                "keystroke",
+                "phonetic",
+                "else",
+            ],
             "surname": ["", "same", "jw", "jw", "phonetic", "else"],
         }[column][level.position]
         if position == "same":
@@ -61,6 +72,10 @@ def _name_text(noun: str, column: str) -> Callable[[LevelWeight, Any, Any], str]
             return f"{noun} initial {a[0]} matches {b if len(a) == 1 else a}"
         if position == "jw":
             return f"{noun} {a} ≈ {b} (Jaro-Winkler {JaroWinkler.similarity(a, b):.2f})"
+        if position == "shared":
+            return f"{noun} {a} and {b} share a formal name or nickname"
+        if position == "keystroke":
+            return f"{noun} {a} is one keystroke from {b}"
         if position == "phonetic":
             return f"{noun} {a} sounds like {b}"
         return f"{noun} {a} differs from {b}"
@@ -73,10 +88,9 @@ def _dob_text(level: LevelWeight, a: Any, b: Any) -> str:
         1: "date of birth {a} in both",
         2: "date of birth day and month swapped ({a} / {b})",
         3: "date of birth one year apart, same day and month ({a} / {b})",
-        4: "same year and month of birth ({a} / {b})",
-        5: "same year of birth ({a} / {b})",
-        6: "date of birth differs ({a} / {b})",
-        7: "born a generation apart ({a} / {b})",
+        4: "date of birth partly given, agrees as far as given ({a} / {b})",
+        5: "date of birth differs ({a} / {b})",
+        6: "born a generation apart ({a} / {b})",
     }
     if a is None or b is None or level.position not in texts:
         return level.label
@@ -104,7 +118,7 @@ def _address_of(row: Mapping[str, Any], side: str, level: LevelWeight) -> str | 
     """The address as the level compared it: the postcode for the postcode levels."""
     key = _value(row, f"address_key_{side}")
     postcode = _value(row, f"postcode_{side}")
-    if level.position in (2, 3) or key is None:
+    if level.position in (3, 4) or key is None:
         return None if postcode is None else str(postcode)
     return str(key)
 
@@ -114,9 +128,10 @@ def _address_text(level: LevelWeight, a: Any, b: Any) -> str:
         return level.label
     texts = {
         1: "address {a} in both",
-        2: "same postcode ({a} / {b})",
-        3: "same postcode sector ({a} / {b})",
-        4: "address differs ({a} / {b})",
+        2: "same house and street ({a} / {b})",
+        3: "same postcode ({a} / {b})",
+        4: "same postcode sector ({a} / {b})",
+        5: "address differs ({a} / {b})",
     }
     return texts.get(level.position, level.label).format(a=a, b=b)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -153,6 +154,34 @@ def _vehicles(raw: Sequence[str] | None) -> list[str]:
     return _distinct(normalise_registration(text) for text in raw or ())
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_keystroke_away(word: str) -> set[str]:
+    """Every word one deletion, transposition, substitution or insertion from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    out |= {a + c + b for a, b in splits for c in _LETTERS}
+    out.discard(word)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def _known_forename(forename: str) -> str:
+    """The forename the nickname tables know it as: itself if they know it, else the one known
+    name a single slip of the keyboard away ("patricai" is Patricia), else itself.
+
+    Only the nickname keys use this (so "patricai" is a nickname match for "Pat"); the forename
+    as written is still what the spelling levels compare.
+    """
+    if len(forename) < 4 or len(nickname_group(forename)) > 1:
+        return forename
+    known = sorted(c for c in _one_keystroke_away(forename) if len(nickname_group(c)) > 1)
+    return known[0] if len(known) == 1 else forename
+
+
 def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
     """The model's features for one person mention.
 
@@ -165,6 +194,7 @@ def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
     forename = first_forename(row.get("forenames") or "") or None
     if forename is not None:
         forename = normalise_name(forename) or None
+    known = _known_forename(forename) if forename is not None else None
     surname_text = row.get("surname")
     surname = None
     if surname_text:
@@ -179,8 +209,8 @@ def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "unique_id": str(row["mention_id"]),
         "forename": forename,
-        "forename_canonical": (canonical_forename(forename) or forename) if forename else None,
-        "forename_nicknames": sorted(nickname_group(forename)) if forename else [],
+        "forename_canonical": (canonical_forename(known) or known) if known else None,
+        "forename_nicknames": sorted(nickname_group(known) | {forename}) if known else [],
         "forename_phonetic": phonetic_key(forename) if forename else None,
         "forename_initial": forename[0] if forename else None,
         "surname": surname,

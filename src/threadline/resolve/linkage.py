@@ -45,6 +45,7 @@ from splink.internals.misc import prob_to_match_weight
 from splink.internals.settings import Settings
 
 from threadline.resolve.comparisons import (
+    DOB_DIFFERS,
     NEAR_CONCLUSIVE_M,
     PersonComparison,
     deterministic_rules,
@@ -67,7 +68,7 @@ __all__ = [
 ]
 
 #: Version of the model file layout and of the comparisons; bump when either changes.
-THREADLINE_MODEL_VERSION = 1
+THREADLINE_MODEL_VERSION = 2
 
 #: Columns whose exact-match level is term-frequency adjusted.
 TF_COLUMNS: tuple[str, ...] = ("surname",)
@@ -340,7 +341,7 @@ def train_model(
 
     trained = linker.misc.save_model_to_json()
     trained.pop("linker_uid", None)
-    neutralised = _neutralise_unestimated_levels(linker, trained)
+    neutralised = _neutralise_unestimated_levels(linker, trained, max_pairs)
     metadata = {
         "threadline_model_version": THREADLINE_MODEL_VERSION,
         "trained_at": trained_at.isoformat() if isinstance(trained_at, dt.datetime) else trained_at,
@@ -356,16 +357,24 @@ def train_model(
     return LinkageModel(settings=trained, metadata=metadata, term_frequencies=term_frequencies)
 
 
-def _neutralise_unestimated_levels(linker: Linker, settings: dict[str, Any]) -> list[str]:
+def _neutralise_unestimated_levels(
+    linker: Linker, settings: dict[str, Any], sampled_pairs: float
+) -> list[str]:
     """Settle the m probabilities EM could not estimate, and floor those it set near zero.
 
     EM leaves a level "not observed" when none of its blocked pairs fell into it. For the last
-    level of a comparison ("differs") among pairs chosen to be near-certain matches, that is
-    evidence: true matches rarely differ, so m is set to :data:`MIN_M_PROBABILITY`. For a level
+    level of a comparison ("differs"), or for two different dates of birth, among pairs chosen
+    to be near-certain matches, that is evidence: true matches rarely differ, so m is set to
+    :data:`MIN_M_PROBABILITY`. For a level
     between agreement and disagreement (a sounds-alike forename, the same postcode sector) it
     only means the level is rare; Splink would use m = 1e-6 and so make a near-miss count as
     strong evidence *against* a match, so it is given m = u instead: no evidence either way.
     Every estimated m below :data:`MIN_M_PROBABILITY` is raised to it.
+
+    A level of agreement never seen among the ``sampled_pairs`` random pairs (two mentions
+    sharing an e-mail address) is rarer than one in ``sampled_pairs``: its u is set to that
+    bound (u = 1 would make the strongest evidence there is weigh nothing). A "differs" level
+    never seen there gets u = 1, so its weight is that of its m alone.
 
     Edits ``settings`` (the saved JSON) in place; returns what was changed, in words, for the
     model's metadata.
@@ -379,11 +388,15 @@ def _neutralise_unestimated_levels(linker: Linker, settings: dict[str, Any]) -> 
                 continue
             name = f"{comparison.output_column_name}: {level.label_for_charts}"
             u_known = level._u_probability not in (None, LEVEL_NOT_OBSERVED_TEXT)
-            u = float(cast(float, level.u_probability)) if u_known else 1.0
+            if u_known:
+                u = float(cast(float, level.u_probability))
+            else:
+                u = 1.0 if level._is_else_level else 1.0 / sampled_pairs
             if not u_known:
                 saved_level["u_probability"] = u
+                changed.append(f"{name} (not seen among random pairs, u = {u:.1e})")
             m_known = level._m_probability not in (None, LEVEL_NOT_OBSERVED_TEXT)
-            if not m_known and level._is_else_level:
+            if not m_known and (level._is_else_level or level.label_for_charts == DOB_DIFFERS):
                 saved_level["m_probability"] = MIN_M_PROBABILITY
                 changed.append(f"{name} (not seen among matches, m = {MIN_M_PROBABILITY})")
             elif not m_known:

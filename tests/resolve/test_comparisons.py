@@ -1,0 +1,69 @@
+"""The comparison levels in Python (the call-time twins of the SQL) and the contradictions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from threadline.resolve import features_of
+from threadline.resolve.comparisons import (
+    address_level,
+    contradiction,
+    dob_level,
+    forename_level,
+)
+
+
+def m(**fields: Any) -> dict[str, Any]:
+    return features_of({"mention_id": "x", **fields})
+
+
+def test_a_partial_date_that_agrees_is_not_two_different_birthdays() -> None:
+    full = m(dob="1984-03-07")
+    assert dob_level(full, m(dob="1984-03-07")) == 1
+    assert dob_level(full, m(dob="1984-07-03")) == 2  # day and month swapped
+    assert dob_level(full, m(dob="1985-03-07")) == 3  # year one off
+    assert dob_level(full, m(dob="1984")) == 4
+    assert dob_level(full, m(dob="1984-03")) == 4
+    assert dob_level(full, m(dob="1984-05-21")) == 5  # same year, another birthday
+    assert dob_level(full, m(dob="1983")) == 5
+    assert dob_level(full, m(dob="1958-03-07")) == 6  # a generation apart
+    assert dob_level(full, m()) == 0
+
+
+def test_one_house_written_with_a_postcode_and_with_a_town() -> None:
+    with_postcode = m(address_text="4 Forge Lane", postcode="ST16 3PE")
+    with_town = m(address_text="4 Forge Lane, Stafford")
+    bare = m(address_text="4 Forge Lane")
+    assert address_level(with_postcode, m(address_text="4 Forge Ln", postcode="st163pe")) == 1
+    assert address_level(with_postcode, with_town) == 2
+    assert address_level(with_town, bare) == 2
+    # two postcodes, or two towns, that differ are two streets
+    assert address_level(with_postcode, m(address_text="4 Forge Lane", postcode="WS11 0FZ")) == 5
+    assert address_level(with_town, m(address_text="4 Forge Lane, Cannock")) == 5
+    assert address_level(with_postcode, m(address_text="9 Forge Lane", postcode="ST16 3PE")) == 3
+
+
+def test_forename_levels_for_nicknames_initials_and_slips() -> None:
+    rebecca = m(forenames="Rebecca")
+    assert forename_level(rebecca, m(forenames="Becky")) == 2
+    assert forename_level(m(forenames="Cathy"), m(forenames="Kate")) == 3  # both Catherine
+    assert forename_level(m(forenames="R"), m(forenames="Becky")) == 4  # R for Rebecca
+    assert forename_level(m(forenames="Lee"), m(forenames="Ler")) == 7  # one keystroke
+    assert forename_level(m(forenames="P"), m(forenames="F")) == 9  # initials are not slips
+    assert forename_level(rebecca, m(forenames="Siobhan")) == 9
+
+
+def test_contradictions_name_what_cannot_be_one_person() -> None:
+    father = m(forenames="Darren", dob="1946-11-22", sex="male")
+    son = m(forenames="Darren", dob="1980-02-10", sex="male")
+    bare = m(forenames="Darren", sex="male")
+    assert "dates of birth differ (1946-11-22 / 1980-02-10)" in (contradiction(father, son) or "")
+    assert contradiction(father, bare) is None
+    assert contradiction(m(forenames="Amina"), m(forenames="Ayesha")) == (
+        "forenames differ (amina / ayesha)"
+    )
+    assert "sexes differ" in (contradiction(m(sex="female"), m(sex="male")) or "")
+    # the noise of one person is not a contradiction
+    assert contradiction(m(forenames="Patricai", dob="1970-02-03"), m(forenames="Trish")) is None
+    assert contradiction(m(dob="1970-02-03"), m(dob="1970-03-02")) is None
+    assert contradiction(m(dob="1970"), m(dob="1970-03-02")) is None
