@@ -47,6 +47,9 @@ def resolve_command(
     db: DbOption = None,
     model: ModelOption = None,
     train: Annotated[bool, typer.Option(help="Train a model first if there is none.")] = True,
+    backend: Annotated[
+        str, typer.Option(help="duckdb (one machine) or spark (Splink on Spark, local[2]).")
+    ] = "duckdb",
 ) -> None:
     """Resolve every person mention in the store into entities (ids stay stable)."""
     from threadline.resolve.batch import resolve_store, train_store_model
@@ -64,8 +67,21 @@ def resolve_command(
     else:
         errors.print(f"[red]No linkage model at {path}[/red]")
         raise typer.Exit(2)
+    predict = None
+    if backend == "spark":
+        from threadline.resolve.spark import predict_pairs_spark, spark_session
+
+        session = spark_session()
+        predict = lambda model, features, threshold: predict_pairs_spark(  # noqa: E731
+            model, features, session, threshold
+        )
+    elif backend != "duckdb":
+        errors.print("[red]--backend must be duckdb or spark[/red]")
+        raise typer.Exit(2)
     with console.status("Resolving") as status:
-        report = resolve_store(engine, linkage, now=now(), progress=lambda m: status.update(m))
+        report = resolve_store(
+            engine, linkage, now=now(), progress=lambda m: status.update(m), predict=predict
+        )
     console.print(
         f"{report.mentions:,} mentions → {report.entities:,} people "
         f"({report.created:,} new, {report.joined:,} joined, {report.moved:,} moved, "

@@ -36,6 +36,7 @@ MATCH_THRESHOLD = 0.95
 REVIEW_THRESHOLD = 0.5
 
 Progress = Callable[[str], None]
+Predict = Callable[[LinkageModel, pd.DataFrame, float], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,13 @@ def resolve_store(
     threshold: float = MATCH_THRESHOLD,
     review_threshold: float = REVIEW_THRESHOLD,
     progress: Progress | None = None,
+    predict: Predict | None = None,
 ) -> ResolveReport:
-    """Resolve every person mention in the store into entities (see the module docstring)."""
+    """Resolve every person mention in the store into entities (see the module docstring).
+
+    ``predict`` scores the blocked pairs: DuckDB in this process by default, or another engine
+    with the same model (:func:`threadline.resolve.spark.predict_pairs_spark`).
+    """
     say = progress or (lambda _message: None)
     with engine.connect() as conn:
         say("reading mentions")
@@ -154,7 +160,7 @@ def resolve_store(
         names = mention_labels(conn)
     ids = list(features["unique_id"])
     say(f"scoring pairs among {len(ids):,} mentions")
-    pairs = predict_pairs(model, features, threshold_match_probability=review_threshold)
+    pairs = (predict or predict_pairs)(model, features, review_threshold)
     known = set(ids)
     cannot_link = {pair for pair, j in judgements.items() if j == "different" and pair <= known}
     must = [sorted(pair) for pair, j in judgements.items() if j == "same" and pair <= known]

@@ -1,0 +1,126 @@
+"""The same linkage model on Apache Spark, for national scale (Splink's Spark backend).
+
+A model is trained once (on DuckDB, or anywhere) and saved as JSON whose SQL is written in
+DuckDB's dialect. :func:`spark_settings` translates that SQL to Spark's with sqlglot plus the few
+fix-ups sqlglot cannot know (Splink's Jaro-Winkler UDF is ``jaro_winkler``; a list's length is
+``size``), keeping every trained m and u probability; :func:`predict_pairs_spark` then scores the
+blocked pairs on Spark. The weights, and so the clusters, are the DuckDB path's: a test checks it.
+
+Spark needs Java 17 and starts in about ten seconds; it is for forces or regions too large for one
+machine, not for a single force (DuckDB does that faster).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tempfile
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import sqlglot
+from splink import Linker
+from sqlglot import exp
+
+from threadline.resolve.features import FEATURE_SCHEMA, features_table
+from threadline.resolve.linkage import TF_COLUMNS, LinkageModel, gamma_columns
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+#: Functions whose Spark spelling sqlglot does not produce on its own.
+SPARK_FIXES: tuple[tuple[str, str], ...] = (
+    (r"\bJAROWINKLER_SIMILARITY\(", "jaro_winkler("),
+    (r"\bLIST_INTERSECT\(", "ARRAY_INTERSECT("),
+    (r"\bLIST_CONTAINS\(", "ARRAY_CONTAINS("),
+    (r"(`\w+`) && (`\w+`)", r"ARRAYS_OVERLAP(\1, \2)"),
+)
+LIST_COLUMNS = tuple(f.name for f in FEATURE_SCHEMA if str(f.type).startswith("list"))
+
+
+class SparkTranslationError(ValueError):
+    """The model's SQL uses something this translation does not know how to say in Spark."""
+
+
+def to_spark_sql(sql: str) -> str:
+    """One DuckDB SQL condition in Spark SQL (Splink's ``ELSE`` level stays as it is)."""
+    if sql.strip().upper() == "ELSE":
+        return sql
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    # Spark's RLIKE is an operator: keep each regexp match in brackets so that comparing two
+    # of them (``regexp_matches(a, x) <> regexp_matches(b, x)``) keeps its meaning.
+    tree = tree.transform(
+        lambda node: exp.Paren(this=node.copy()) if isinstance(node, exp.RegexpLike) else node
+    )
+    spark_sql = tree.sql(dialect="spark")
+    for pattern, replacement in SPARK_FIXES:
+        spark_sql = re.sub(pattern, replacement, spark_sql)
+    # DuckDB's len() of a list came out as LENGTH(): in Spark that is SIZE() for arrays.
+    for column in LIST_COLUMNS:
+        for side in ("l", "r"):
+            spark_sql = spark_sql.replace(f"LENGTH(`{column}_{side}`)", f"SIZE(`{column}_{side}`)")
+    if "LENGTH(`" in spark_sql and any(f"LENGTH(`{c}_" in spark_sql for c in LIST_COLUMNS):
+        raise SparkTranslationError(f"cannot translate list length in: {sql}")
+    return spark_sql
+
+
+def spark_settings(model: LinkageModel) -> dict[str, Any]:
+    """The model's trained Splink settings with every SQL condition in Spark's dialect."""
+    settings = copy.deepcopy(model.settings)
+    settings["sql_dialect"] = "spark"
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level["sql_condition"] = to_spark_sql(level["sql_condition"])
+    for rule in settings.get("blocking_rules_to_generate_predictions", []):
+        rule["blocking_rule"] = to_spark_sql(rule["blocking_rule"])
+        rule["sql_dialect"] = "spark"
+    return settings
+
+
+def spark_session(master: str = "local[2]", app_name: str = "threadline") -> SparkSession:
+    """A Spark session set up as Splink needs it: its UDF jar, and a checkpoint directory."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    session = (
+        SparkSession.builder.master(master)
+        .appName(app_name)
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.default.parallelism", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "4g")
+        .getOrCreate()
+    )
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="threadline-spark-"))
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def predict_pairs_spark(
+    model: LinkageModel,
+    features: pd.DataFrame,
+    spark: SparkSession,
+    threshold_match_probability: float | None = 0.5,
+) -> pd.DataFrame:
+    """:func:`threadline.resolve.linkage.predict_pairs`, computed by Spark."""
+    from splink.backends.spark import SparkAPI
+
+    frame = spark.createDataFrame(features_table(features).to_pandas())
+    db_api = SparkAPI(spark_session=spark)
+    linker = Linker(db_api.register(frame), spark_settings(model), log_level=None)
+    for column in TF_COLUMNS:
+        values = model.term_frequencies.get(column, {})
+        lookup = pd.DataFrame({column: list(values), f"tf_{column}": list(values.values())})
+        if lookup.empty:
+            continue
+        linker.table_management.register_term_frequency_lookup(
+            db_api.register(spark.createDataFrame(lookup)), column
+        )
+    predictions = linker.inference.predict(
+        threshold_match_probability=threshold_match_probability
+    ).as_pandas_dataframe()
+    first = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+    first += gamma_columns(model)
+    rest = [c for c in predictions.columns if c not in first and c != "match_key"]
+    return predictions[first + rest].reset_index(drop=True)
