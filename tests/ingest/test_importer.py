@@ -163,3 +163,22 @@ def test_worker_processes_store_the_same_as_one_process(tmp_path: Path) -> None:
         "a.jsonl:8: channel: 'pigeon' is not one of '999', '101', 'online', "
         "'in_person' or 'third_party'"
     ]
+
+
+def test_risk_assessment_answers_are_checked_against_the_checklist(
+    engine: Engine, tmp_path: Path
+) -> None:
+    base = {
+        "kind": "risk_assessment",
+        "checklist": "dash",
+        "incident_ref": "INC-1",
+        "subject": person("victim", forenames="Alys", surname="Penhallow"),
+        "assessed_at": "2026-03-01T12:00:00Z",
+    }
+    good = {**base, "ref": "RA-1", "answers": {"dash.01": "yes", "dash.27": "not_known"}}
+    bad = {**base, "ref": "RA-2", "answers": {"dash.01": "yes", "dash.99": "no"}}
+    report = import_files(engine, [write_jsonl(tmp_path / "ra.jsonl", [good, bad])])
+    assert [str(r) for r in report.rejections] == [
+        "ra.jsonl:2: answers.dash.99: is not a question of dash 2009"
+    ]
+    assert summarise(engine).risk_assessments == 1
