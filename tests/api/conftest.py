@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -11,12 +14,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from api_client import NOW, PASSWORD, Api
 from threadline.api import ApiConfig, create_app
 from threadline.guard import User, UserRole, create_user
 from threadline.settings import Settings
-
-PASSWORD = "granite harbour lantern"
-NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -75,3 +76,37 @@ def auth(app: FastAPI, users: dict[str, User]) -> Callable[[str], dict[str, str]
         return {"Authorization": f"Bearer {app.state.tokens.issue(users[role])}"}
 
     return headers
+
+
+# --- the API on the resolved small force (tests that need real people, alerts and a model) ---
+
+
+@pytest.fixture
+def api(resolved_store: Any, hasher: PasswordHasher) -> Iterator[Api]:
+    """The app on a private copy of the resolved small force, with its model; a user per role."""
+    engine, model = resolved_store
+    users = {
+        role.value: create_user(
+            engine, role.value.replace("_", "-"), role.value, role, PASSWORD, NOW, hasher=hasher
+        )
+        for role in UserRole
+    }
+    config = ApiConfig(session_secret="s", rate_limit_per_minute=1e6, rate_limit_burst=10**6)
+    app = create_app(
+        Settings(), engine, config=config, clock=lambda: NOW, password_hasher=hasher,
+        linkage_model=model,
+    )  # fmt: skip
+
+    def auth(role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {app.state.tokens.issue(users[role])}"}
+
+    with TestClient(app) as client:
+        yield Api(client, engine, auth)
+
+
+@pytest.fixture
+def victim(small_force: Path) -> dict[str, Any]:
+    """The force's ex-partner stalking victim, as its truth gives her."""
+    truth = json.loads((small_force / "truth.json").read_text())
+    series = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")
+    return dict(truth["people"][series["victims"][0]])

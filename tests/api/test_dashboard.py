@@ -3,63 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
-from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine
-
-from threadline.api import ApiConfig, create_app
-from threadline.guard import UserRole, create_user
-from threadline.settings import Settings
+from api_client import Api
 from threadline.stats import unresearched_incidents
 
-NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-PASSWORD = "granite harbour lantern"
 PURPOSE = {"purpose": "INC-T1 call-back"}
-
-
-@dataclass
-class Api:
-    client: TestClient
-    engine: Engine
-    auth: Callable[[str], dict[str, str]]
-
-
-@pytest.fixture
-def api(resolved_store: Any, hasher: PasswordHasher) -> Iterator[Api]:
-    """The app on a private copy of the resolved small force, with its model; a user per role."""
-    engine, model = resolved_store
-    users = {
-        role.value: create_user(
-            engine, role.value.replace("_", "-"), role.value, role, PASSWORD, NOW, hasher=hasher
-        )
-        for role in UserRole
-    }
-    config = ApiConfig(session_secret="s", rate_limit_per_minute=1e6, rate_limit_burst=10**6)
-    app = create_app(
-        Settings(), engine, config=config, clock=lambda: NOW, password_hasher=hasher,
-        linkage_model=model,
-    )  # fmt: skip
-
-    def auth(role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {app.state.tokens.issue(users[role])}"}
-
-    with TestClient(app) as client:
-        yield Api(client, engine, auth)
-
-
-@pytest.fixture
-def victim(small_force: Path) -> dict[str, Any]:
-    """The force's ex-partner stalking victim, as its truth gives her."""
-    truth = json.loads((small_force / "truth.json").read_text())
-    series = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")
-    return dict(truth["people"][series["victims"][0]])
 
 
 def test_the_dashboard_gathers_what_a_supervisor_checks(api: Api) -> None:

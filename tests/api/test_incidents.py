@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,45 +11,14 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from api_client import NOW, PASSWORD, Api
 from factories import incident, order, person
-from threadline.api import ApiConfig, create_app
+from threadline.api import create_app
 from threadline.guard import UserRole, create_user, read_log
 from threadline.settings import Settings
 from threadline.store import tables as t
 
-NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 PURPOSE = {"purpose": "call INC-T1"}
-PASSWORD = "granite harbour lantern"
-
-
-@dataclass
-class Api:
-    client: TestClient
-    engine: Engine
-    auth: Callable[[str], dict[str, str]]
-
-
-@pytest.fixture
-def api(resolved_store: Any, hasher: PasswordHasher) -> Iterator[Api]:
-    """The app on a private copy of the resolved small force, with its model; a user per role."""
-    engine, model = resolved_store
-    users = {
-        role.value: create_user(
-            engine, role.value.replace("_", "-"), role.value, role, PASSWORD, NOW, hasher=hasher
-        )
-        for role in UserRole
-    }
-    config = ApiConfig(session_secret="s", rate_limit_per_minute=1e6, rate_limit_burst=10**6)
-    app = create_app(
-        Settings(), engine, config=config, clock=lambda: NOW, password_hasher=hasher,
-        linkage_model=model,
-    )  # fmt: skip
-
-    def auth(role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {app.state.tokens.issue(users[role])}"}
-
-    with TestClient(app) as client:
-        yield Api(client, engine, auth)
 
 
 @pytest.fixture
