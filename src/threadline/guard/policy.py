@@ -167,6 +167,21 @@ PERMISSIONS: tuple[Permission, ...] = (
         "networks combine records about many people: investigating officers and analysts",
         audited=True,
     ),
+    _p(
+        "assessment.submit",
+        {R.officer, R.supervisor},
+        "submit a risk assessment (DASH, S-DASH)",
+        "risk assessments are completed by the officers who deal with the victim and their "
+        "supervisors",
+        audited=True,
+    ),
+    _p(
+        "marac.view",
+        {R.supervisor, R.analyst},
+        "view the MARAC referral list",
+        "the list names victims at high risk: supervisors who refer and analysts who prepare it",
+        audited=True,
+    ),
 )
 
 ACTIONS: frozenset[str] = frozenset(p.action for p in PERMISSIONS)
