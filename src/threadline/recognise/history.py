@@ -183,6 +183,12 @@ class Order:
         if self.ends is not None and self.ends < self.starts:
             raise ValueError(f"{self.ref}: ends before it starts")
 
+    def binds_on(self, day: date) -> bool:
+        """Could conduct on ``day`` breach it? From the day after it was granted: the respondent
+        must have known of the order, and the record does not say when on its first day it was
+        served (the incident that led to it is often reported that same day)."""
+        return self.starts < day and (self.ends is None or day <= self.ends)
+
     def active_on(self, day: date) -> bool:
         """In force on ``day``: started, and not yet ended (the end day still counts)."""
         return self.starts <= day and (self.ends is None or day <= self.ends)

@@ -1,5 +1,7 @@
 """Order breaches: numbered, one alert each, only while the order is in force."""
 
+from datetime import timedelta
+
 from recognise_factory import ever, feed, fired, inc, order
 
 NMO = order("NMO-123", "S", "V", "2026-03-02", "2027-03-01")
@@ -59,6 +61,15 @@ def test_expired_order_does_not_fire():
 def test_order_not_yet_started_does_not_fire():
     _, steps = feed([breach("I1", "2026-03-01")], orders=[NMO])
     assert ever(steps, "order_breach") == []
+
+
+def test_the_day_the_order_is_granted_does_not_count_but_the_next_does():
+    # the incident that leads to an order is often reported the day it is granted
+    starts = NMO.starts.isoformat()
+    following = (NMO.starts + timedelta(days=1)).isoformat()
+    _, steps = feed([breach("I1", starts), breach("I2", following)], orders=[NMO])
+    assert not fired(steps[0], "order_breach")
+    assert fired(steps[1], "order_breach")
 
 
 def test_last_day_of_the_order_still_counts():

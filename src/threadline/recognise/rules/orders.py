@@ -74,7 +74,7 @@ def _role(incident: Event, entity_id: str) -> str:
 
 def breach_of(order: Order, incident: Event) -> tuple[str, ...]:
     """Protected people present when ``incident`` breaches ``order`` (empty when it does not)."""
-    if not incident.is_incident or not order.active_on(incident.day):
+    if not incident.is_incident or not order.binds_on(incident.day):
         return ()
     if order.respondent in incident.suspects:
         targets = incident.entities("victim", "caller")
