@@ -162,11 +162,12 @@ def graded_assessments(
     *,
     entity_id: str | None = None,
     checklist: str | None = None,
+    ref: str | None = None,
     now: datetime | None = None,
     thresholds: Thresholds | None = None,
 ) -> list[GradedAssessment]:
     """Stored assessments, each graded, oldest first; of one person (``entity_id``), one
-    ``checklist``, or completed by ``now``, when given."""
+    ``checklist``, one reference (``ref``), or completed by ``now``, when given."""
     a, m, em = t.risk_assessments, t.mentions, t.entity_members
     query = (
         select(a.c.document, em.c.entity_id)
@@ -178,6 +179,8 @@ def graded_assessments(
         query = query.where(em.c.entity_id == entity_id)
     if checklist is not None:
         query = query.where(a.c.checklist == checklist)
+    if ref is not None:
+        query = query.where(a.c.ref == ref)
     if now is not None:
         query = query.where(a.c.assessed_at <= now)
     with engine.connect() as conn:

@@ -23,6 +23,7 @@ from threadline.model import FORCE_TIMEZONE
 NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("New incident", "/incidents/new", "incident.submit"),
     ("Dashboard", "/dashboard", "dashboard.view"),
+    ("MARAC", "/marac", "marac.view"),
     ("Statistics", "/stats", "stats.view"),
 )
 

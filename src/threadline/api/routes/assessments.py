@@ -185,9 +185,10 @@ def checklist(
     return asdict(found)
 
 
-def _referrals(
+def referrals_for(
     user: User, engine: Engine, now: datetime, audited: Auditor, output: str
 ) -> list[Referral]:
+    """The referral list as ``user`` may see it, its disclosure audited (``marac.view``)."""
     referrals = referral_list(engine, now, MaracSettings())
     audited(
         "marac.view",
@@ -209,7 +210,7 @@ def marac_referrals(
     """Every victim meeting a MARAC referral criterion now, with each criterion and why.
     Audited (``marac.view``): the list names people."""
     now = clock()
-    referrals = _referrals(user, engine, now, audited, "json")
+    referrals = referrals_for(user, engine, now, audited, "json")
     settings = MaracSettings()
     return {
         "as_of": now.isoformat(),
@@ -229,7 +230,7 @@ def marac_referrals_csv(
     """The referral list as CSV, safe to open in a spreadsheet. Audited (``marac.view``)."""
     now = clock()
     out = io.StringIO(newline="")
-    referrals_csv(_referrals(user, engine, now, audited, "csv"), out)
+    referrals_csv(referrals_for(user, engine, now, audited, "csv"), out)
     day = now.astimezone(FORCE_TIMEZONE).date().isoformat()
     return Response(
         out.getvalue(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from threadline.web.pages import dashboard, incidents, login, network, people, stats
+from threadline.web.pages import assessments, dashboard, incidents, login, network, people, stats
 
 
 def routers() -> list[APIRouter]:
@@ -16,6 +16,7 @@ def routers() -> list[APIRouter]:
         network.router,
         dashboard.router,
         stats.router,
+        assessments.router,
     ]
 
 

@@ -1,0 +1,300 @@
+"""Risk assessment pages: the DASH and S-DASH forms for an incident, the result, the MARAC list.
+
+``GET /incidents/{ref}/assessments/new?checklist=dash`` draws the checklist from its data
+(:func:`threadline.risk.load_checklist`: 27 DASH questions, 11 S-DASH), each answered yes / no /
+not known with a note, then the officer's judgement grade and reason and the safety plan, for one
+of the incident's people. ``POST /incidents/{ref}/assessments`` takes the same path as the API's
+``POST /api/assessments`` (:func:`threadline.api.routes.assessments.read_assessment`, then
+:func:`~threadline.api.routes.assessments.submit_assessment`, which calls
+:func:`threadline.crossref.submit`) and opens ``GET /assessments/{ref}``: the score and the
+grade with its reasons. ``GET /marac`` is the MARAC referral list
+(:func:`threadline.crossref.marac.referral_list`) with a CSV download (the API's
+``/api/marac/referrals.csv``). Permissions and audit actions are the API's.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Engine, select
+
+from threadline.api.deps import Audited, ClockDep, EngineDep, get_linkage_model, require
+from threadline.api.errors import ApiError
+from threadline.api.routes.assessments import read_assessment, referrals_for, submit_assessment
+from threadline.crossref.marac import graded_assessments
+from threadline.crossref.picture import written_name
+from threadline.guard.policy import sees_contact_details
+from threadline.guard.users import User
+from threadline.model import FORCE_TIMEZONE, RecordError
+from threadline.risk import ANSWERS, CHECKLISTS, Checklist, load_checklist
+from threadline.store import record_key
+from threadline.store import tables as t
+from threadline.web.pages.deps import FormItems
+from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+Assessor = Annotated[User, require("assessment.submit")]
+Viewer = Annotated[User, require("person.view")]
+Referrer = Annotated[User, require("marac.view")]
+Ref = Annotated[str, Path(max_length=60)]
+ChecklistQuery = Annotated[str, Query(max_length=20)]
+
+GRADES = ("standard", "medium", "high")
+ANSWER_LABELS = {"yes": "Yes", "no": "No", "not_known": "Not known"}
+#: The form's own inputs (answers and notes are ``answers-<question id>``, ``notes-<id>``).
+FIELDS = ("ref", "assessed_at", "officer", "subject", "judgement_grade", "judgement_reason")
+
+
+def new_ref(checklist: str, now: datetime) -> str:
+    """A reference for an assessment entered here: ``WEB-DASH-20260301-101502-3F9A``."""
+    local = now.astimezone(FORCE_TIMEZONE)
+    return f"WEB-{checklist.upper()}-{local:%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
+
+
+def _checklist(name: str) -> Checklist:
+    try:
+        return load_checklist(name)
+    except KeyError:
+        known = ", ".join(CHECKLISTS)
+        raise ApiError(404, f"no checklist {name!r} (use {known})", field="checklist") from None
+
+
+def _incident(engine: Engine, ref: str) -> dict[str, Any]:
+    """The stored incident ``ref`` as the form needs it: when, what, and its people."""
+    i = t.incidents
+    with engine.connect() as conn:
+        row = conn.execute(select(i).where(i.c.ref == ref).order_by(i.c.id)).first()
+    if row is None:
+        raise ApiError(404, f"no incident {ref}", field="ref")
+    people = [
+        {
+            "index": n,
+            "role": p.get("role"),
+            "name": written_name(p.get("forenames"), p.get("surname"), p.get("description")),
+            "mention": p,
+        }
+        for n, p in enumerate(row.document.get("people", []))
+    ]
+    return {
+        "record_key": row.record_key,
+        "ref": row.ref,
+        "reported_at": row.reported_at,
+        "category": row.category,
+        "domestic": bool(row.domestic),
+        "officer": row.officer,
+        "people": people,
+    }
+
+
+def _default_subject(people: list[dict[str, Any]]) -> str:
+    for role in ("victim", "caller"):
+        for p in people:
+            if p["role"] == role:
+                return str(p["index"])
+    return ""
+
+
+def input_name(field: str) -> str:
+    """Where a record field's problem is shown: ``answers.dash.01`` → ``answers-dash.01``."""
+    head, _, rest = field.partition(".")
+    if head in ("answers", "notes") and rest:
+        return f"{head}-{rest}"
+    if head == "subject":
+        return "subject"
+    return head or "ref"
+
+
+def to_record(
+    form: dict[str, str], checklist: Checklist, incident: dict[str, Any]
+) -> dict[str, Any]:
+    """The posted form as a risk assessment in the import format (checked elsewhere)."""
+    answers = {q: form[f"answers-{q}"] for q in checklist.question_ids if form.get(f"answers-{q}")}
+    notes = {
+        q: form[f"notes-{q}"].strip()
+        for q in checklist.question_ids
+        if form.get(f"notes-{q}", "").strip()
+    }
+    by_index = {str(p["index"]): p["mention"] for p in incident["people"]}
+    subject = dict(by_index.get(form.get("subject", ""), {}))
+    if subject:
+        subject["role"] = "victim"  # the person assessed is the victim of the abuse
+        subject.pop("relationship_to_victim", None)
+    record: dict[str, Any] = {
+        "kind": "risk_assessment",
+        "source": "web",
+        "ref": form.get("ref") or "",
+        "checklist": checklist.id,
+        "checklist_version": checklist.version,
+        "incident_ref": incident["ref"],
+        "subject": subject or None,
+        "assessed_at": form.get("assessed_at") or None,
+        "officer": form.get("officer") or None,
+        "answers": answers,
+        "notes": notes,
+        "judgement_grade": form.get("judgement_grade") or None,
+        "judgement_reason": (form.get("judgement_reason") or "").strip() or None,
+        "safety_plan": form.get("safety_plan") == "yes",
+    }
+    return record
+
+
+def _form_page(
+    request: Request,
+    user: User,
+    checklist: Checklist,
+    incident: dict[str, Any],
+    form: dict[str, str],
+    problems: dict[str, list[str]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {
+        "checklist": checklist,
+        "incident": incident,
+        "form": form,
+        "problems": problems or {},
+        "answer_labels": [(a, ANSWER_LABELS.get(a, a)) for a in checklist.answers],
+        "grades": GRADES,
+        "other": [c for c in CHECKLISTS if c != checklist.id],
+    }
+    return render(request, "assessment_form.html", user, context, status_code)
+
+
+@router.get("/incidents/{ref}/assessments/new", response_class=HTMLResponse)
+def assessment_form(
+    request: Request,
+    user: Assessor,
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    ref: Ref,
+    checklist: ChecklistQuery = "dash",
+) -> HTMLResponse:
+    """A blank DASH (or S-DASH) for incident ``ref``, its victim chosen as the subject."""
+    chosen = _checklist(checklist)
+    incident = _incident(engine, ref)
+    audited(
+        "incident.view",
+        [incident["record_key"]],
+        f"completing a {chosen.id.upper()} for incident {ref}",
+        detail={"assessment_form": chosen.id},
+    )
+    now = clock()
+    form = {
+        "ref": new_ref(chosen.id, now),
+        "assessed_at": now.astimezone(FORCE_TIMEZONE)
+        .replace(tzinfo=None)
+        .isoformat("T", "minutes"),
+        "officer": user.username,
+        "subject": _default_subject(incident["people"]),
+    }
+    return _form_page(request, user, chosen, incident, form)
+
+
+@router.post("/incidents/{ref}/assessments", response_class=HTMLResponse)
+def assessment_submit(
+    request: Request,
+    user: Assessor,
+    items: FormItems,
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    ref: Ref,
+) -> Response:
+    """Check the answers against the checklist, submit them through the live path, show the
+    score and grade (or the form again, each problem beside its question)."""
+    form = dict(items)
+    chosen = _checklist(form.get("checklist", "dash"))
+    incident = _incident(engine, ref)
+    if not form.get("ref"):
+        form["ref"] = new_ref(chosen.id, clock())
+    try:
+        record, grading = read_assessment(to_record(form, chosen, incident))
+    except RecordError as error:
+        problems: dict[str, list[str]] = {}
+        for problem in error.problems:
+            problems.setdefault(input_name(problem.field), []).append(str(problem))
+        return _form_page(request, user, chosen, incident, form, problems, status_code=422)
+    submission, graded = submit_assessment(
+        engine, get_linkage_model(request), record, grading, clock()
+    )
+    audited(
+        "assessment.submit",
+        [
+            submission.record_key,
+            *([f"person:{graded.subject_entity}"] * bool(graded.subject_entity)),
+        ],
+        detail={
+            "outcome": submission.outcome,
+            "checklist": record.checklist,
+            "incident_ref": record.incident_ref,
+            "grade": graded.to_dict()["grade"],
+            "alerts": [f"{c.change}:{c.alert.rule_id}" for c in submission.changes],
+        },
+    )
+    purpose = urlencode({"purpose": f"recording assessment {record.ref}"})
+    return RedirectResponse(f"/assessments/{record.ref}?{purpose}", status_code=303)
+
+
+@router.get("/assessments/{ref}", response_class=HTMLResponse)
+def assessment_result(
+    request: Request,
+    user: Viewer,
+    engine: EngineDep,
+    audited: Audited,
+    ref: Ref,
+    purpose: PurposeQuery = None,
+) -> HTMLResponse:
+    """One assessment: the score, the grade and why, the answers given and the trend link."""
+    stated, problem = stated_purpose(user, purpose)
+    if stated is None:
+        return purpose_prompt(
+            request, user, f"risk assessment {ref}", f"/assessments/{ref}", "", problem
+        )
+    found = graded_assessments(engine, ref=ref)
+    if not found:
+        audited("person.view", [f"risk-assessment-ref:{ref}"], stated, detail={"found": False})
+        raise ApiError(404, f"no risk assessment {ref}", field="ref")
+    graded = found[-1]
+    record = graded.record
+    people = [f"person:{graded.subject_entity}"] if graded.subject_entity else []
+    audited("person.view", [record_key(record), *people], stated, detail={"found": True})
+    checklist = load_checklist(record.checklist, record.checklist_version)
+    free_text = sees_contact_details(user.role)
+    questions = [
+        {
+            "id": q.id,
+            "number": q.number,
+            "text": q.text,
+            "answer": str(record.answers[q.id]) if q.id in record.answers else None,
+            "note": record.notes.get(q.id, "") if free_text else "",
+        }
+        for q in checklist.questions
+    ]
+    context = {
+        "assessment": graded.to_dict(free_text),
+        "checklist": checklist,
+        "questions": questions,
+        "subject": written_name(record.subject.forenames, record.subject.surname, None),
+        "free_text": free_text,
+        "just_recorded": stated.startswith("recording assessment"),
+        "answer_labels": ANSWER_LABELS,
+    }
+    return render(request, "assessment.html", user, context)
+
+
+@router.get("/marac", response_class=HTMLResponse)
+def marac_list(
+    request: Request, user: Referrer, engine: EngineDep, clock: ClockDep, audited: Audited
+) -> HTMLResponse:
+    """The MARAC referral list: each victim meeting a criterion, which, and why."""
+    now = clock()
+    referrals = referrals_for(user, engine, now, audited, "page")
+    context = {"referrals": [r.to_dict() for r in referrals], "as_of": now, "answers": ANSWERS}
+    return render(request, "assessment_marac.html", user, context)

@@ -1,0 +1,219 @@
+"""The DASH and S-DASH pages, the result page and the MARAC referral list, through TestClient.
+
+A small linkage model is trained once per session (shared with tests/api/test_assessments.py
+through pytest's session folder); each test has a fresh store with one domestic incident.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from factories import incident
+from threadline.api import ApiConfig, create_app
+from threadline.crossref import submit
+from threadline.guard import read_log
+from threadline.model import parse_record
+from threadline.resolve.linkage import LinkageModel, load_model, save_model
+from threadline.risk import load_checklist
+from threadline.settings import Settings
+from threadline.store import tables as t
+
+REF = "INC-W1"
+NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+PASSWORD = "granite harbour lantern"  # the web conftest's staff password
+SignedIn = Callable[[str], TestClient]
+
+
+def trained_model(tmp_path_factory: pytest.TempPathFactory) -> LinkageModel:
+    """A small model, trained once per test session and kept in the session's folder."""
+    path = tmp_path_factory.getbasetemp() / "assessments-model.json"
+    if path.exists():
+        return load_model(path)
+    from threadline.ingest import import_files
+    from threadline.resolve.batch import train_store_model
+    from threadline.store import open_store
+    from threadline.synth import generate_force
+
+    folder = tmp_path_factory.mktemp("assessments-force")
+    generate_force(folder, 400, 5)
+    engine = open_store(f"sqlite:///{folder}/store.db")
+    import_files(engine, sorted(folder.glob("*s.jsonl")))
+    model = train_store_model(engine, trained_at=datetime(2026, 1, 1, tzinfo=UTC), max_pairs=2e4)
+    engine.dispose()
+    save_model(model, path)
+    return model
+
+
+@pytest.fixture(scope="session")
+def model(tmp_path_factory: pytest.TempPathFactory) -> LinkageModel:
+    return trained_model(tmp_path_factory)
+
+
+def app_on(store: Engine, hasher: PasswordHasher, model: LinkageModel | None) -> FastAPI:
+    return create_app(
+        Settings(model_path="no-such-model.json"),
+        store,
+        config=ApiConfig(session_secret="s", rate_limit_per_minute=1e6, rate_limit_burst=10**6),
+        clock=lambda: NOW,
+        password_hasher=hasher,
+        linkage_model=model,
+    )
+
+
+@pytest.fixture
+def web_app(store: Engine, hasher: PasswordHasher, model: LinkageModel) -> FastAPI:
+    """The app with a linkage model (overrides the web conftest's, which has none)."""
+    return app_on(store, hasher, model)
+
+
+@pytest.fixture
+def domestic(store: Engine, model: LinkageModel) -> str:
+    """A domestic incident submitted through the live path (it raises "no DASH")."""
+    record = parse_record(
+        incident(
+            REF,
+            reported_at="2026-03-01T08:00:00Z",
+            category="domestic",
+            narrative="Her ex-partner pushed her and smashed her phone.",
+            officer="PC 4471",
+        )
+    )
+    submission = submit(store, model, record, datetime(2026, 3, 1, 8, 5, tzinfo=UTC))
+    assert "gap_domestic_no_dash" in {c.alert.rule_id for c in submission.changes}
+    return REF
+
+
+def answers(checklist: str, yes: int) -> dict[str, str]:
+    ids = load_checklist(checklist).question_ids
+    return {f"answers-{q}": "yes" if n < yes else "no" for n, q in enumerate(ids)}
+
+
+def dash_form(page: str, **fields: str) -> dict[str, str]:
+    """The form's hidden and pre-filled values, as a browser would send them, plus ``fields``."""
+    ref = re.search(r'name="ref" value="([^"]+)"', page)
+    at = re.search(r'name="assessed_at" type="datetime-local" value="([^"]+)"', page)
+    subject = re.search(r'name="subject" value="(\d+)" checked', page)
+    assert ref and at and subject
+    return {
+        "checklist": "dash",
+        "ref": ref.group(1),
+        "assessed_at": at.group(1),
+        "officer": "PC 4471",
+        "subject": subject.group(1),
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(("checklist", "questions"), [("dash", 27), ("sdash", 11)])
+def test_the_form_draws_every_question_from_the_checklist(
+    signed_in: SignedIn, domestic: str, checklist: str, questions: int
+) -> None:
+    page = signed_in("officer").get(
+        f"/incidents/{domestic}/assessments/new", params={"checklist": checklist}
+    )
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert html.count('class="question"') == questions
+    for question in load_checklist(checklist).questions:
+        for value in ("yes", "no", "not_known"):
+            assert f'name="answers-{question.id}" value="{value}"' in html
+        assert f'name="notes-{question.id}"' in html
+    assert html.count("> Not known</label>") == questions
+    assert 'name="judgement_grade"' in html and 'name="judgement_reason"' in html
+    assert 'name="safety_plan"' in html
+    assert "Alys Penhallow" in html and 'value="0" checked' in html, "the victim is chosen"
+
+
+def test_submitting_shows_the_score_and_grade_and_clears_the_missing_dash_alert(
+    signed_in: SignedIn, domestic: str, store: Engine
+) -> None:
+    browser = signed_in("officer")
+    page = browser.get(f"/incidents/{domestic}/assessments/new").text
+    form = dash_form(page, **answers("dash", 15), safety_plan="yes")
+    form["notes-dash.02"] = "She says she is terrified."
+    sent = browser.post(f"/incidents/{domestic}/assessments", data=form, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    assert sent.headers["location"].startswith(f"/assessments/{form['ref']}?purpose=recording")
+    result = browser.get(sent.headers["location"])
+    assert result.status_code == 200
+    assert "15 of 27 yes, 12 no, 0 not known" in result.text
+    assert 'data-grade="high"' in result.text
+    assert "visible high risk: 15 yes answers" in result.text
+    assert "She says she is terrified." in result.text
+    with store.connect() as conn:
+        stored = conn.execute(select(t.risk_assessments)).one()
+        status = conn.execute(
+            select(t.alerts.c.status).where(t.alerts.c.rule_id == "gap_domestic_no_dash")
+        ).scalar_one()
+    assert stored.source == "web" and stored.incident_ref == domestic and stored.safety_plan
+    assert status == "cleared"
+    [row] = read_log(store, action="assessment.submit")
+    assert row.user == "officer" and any(r.startswith("person:") for r in row.records)
+
+
+def test_problems_are_shown_beside_their_questions(signed_in: SignedIn, domestic: str) -> None:
+    browser = signed_in("supervisor")
+    page = browser.get(f"/incidents/{domestic}/assessments/new").text
+    form = dash_form(page, **answers("dash", 3))
+    form["answers-dash.05"] = "maybe"
+    response = browser.post(f"/incidents/{domestic}/assessments", data=form)
+    assert response.status_code == 422
+    assert 'id="answers-dash.05-error"' in response.text and "maybe" in response.text
+    assert 'name="answers-dash.01" value="yes" checked' in response.text, "answers are kept"
+    raised = dash_form(page, **answers("dash", 3), judgement_grade="high")
+    response = browser.post(f"/incidents/{domestic}/assessments", data=raised)
+    assert response.status_code == 422
+    assert 'id="judgement_reason-error"' in response.text and "no reason" in response.text
+    assert '<option value="high" selected>' in response.text
+
+
+def test_without_a_model_the_submission_says_what_to_do(
+    store: Engine, hasher: PasswordHasher, staff: Any, domestic: str
+) -> None:
+    browser = TestClient(app_on(store, hasher, None), headers={"Accept": "text/html"})
+    signed = browser.post("/api/login", json={"username": "officer", "password": PASSWORD})
+    assert signed.status_code == 200
+    page = browser.get(f"/incidents/{domestic}/assessments/new").text
+    response = browser.post(f"/incidents/{domestic}/assessments", data=dash_form(page))
+    assert response.status_code == 503 and "threadline train" in response.text
+
+
+def test_the_marac_list_shows_a_high_risk_victim_with_reasons_and_a_csv_link(
+    signed_in: SignedIn, domestic: str, store: Engine
+) -> None:
+    officer = signed_in("officer")
+    page = officer.get(f"/incidents/{domestic}/assessments/new").text
+    assert officer.post(
+        f"/incidents/{domestic}/assessments", data=dash_form(page, **answers("dash", 16))
+    ).status_code == 200  # fmt: skip
+    supervisor = signed_in("supervisor")
+    listing = supervisor.get("/marac")
+    assert listing.status_code == 200
+    assert "Alys Penhallow" in listing.text
+    assert "16 yes answers on the DASH, at or above the threshold of 14" in listing.text
+    assert 'href="/api/marac/referrals.csv"' in listing.text
+    assert 'href="/marac"' in supervisor.get("/dashboard").text
+    csv_text = supervisor.get("/api/marac/referrals.csv").text
+    assert csv_text.splitlines()[0].startswith('"victim","incident_ref"')
+    assert signed_in("analyst").get("/marac").status_code == 200
+    assert officer.get("/marac").status_code == 403
+    assert [r.user for r in read_log(store, action="marac.view")][-1] == "supervisor"
+
+
+def test_a_domestic_incident_picture_links_to_the_dash_for_those_who_complete_it(
+    signed_in: SignedIn, domestic: str
+) -> None:
+    link = f'href="/incidents/{domestic}/assessments/new?checklist=dash"'
+    purpose = {"purpose": "checking the DASH"}
+    assert link in signed_in("officer").get(f"/incidents/{domestic}", params=purpose).text
+    assert link not in signed_in("analyst").get(f"/incidents/{domestic}", params=purpose).text
+    assert signed_in("analyst").get(f"/incidents/{domestic}/assessments/new").status_code == 403
