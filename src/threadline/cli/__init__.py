@@ -3,7 +3,17 @@
 Commands live in one module per area; importing them registers them on :data:`app`.
 """
 
-from threadline.cli import crossref, force, guard, links, records, resolution, serve
+from threadline.cli import crossref, force, guard, links, records, resolution, risk, serve
 from threadline.cli.app import app
 
-__all__ = ["app", "crossref", "force", "guard", "links", "records", "resolution", "serve"]
+__all__ = [
+    "app",
+    "crossref",
+    "force",
+    "guard",
+    "links",
+    "records",
+    "resolution",
+    "risk",
+    "serve",
+]
