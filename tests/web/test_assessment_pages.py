@@ -217,3 +217,13 @@ def test_a_domestic_incident_picture_links_to_the_dash_for_those_who_complete_it
     assert link in signed_in("officer").get(f"/incidents/{domestic}", params=purpose).text
     assert link not in signed_in("analyst").get(f"/incidents/{domestic}", params=purpose).text
     assert signed_in("analyst").get(f"/incidents/{domestic}/assessments/new").status_code == 403
+
+
+def test_the_dashboard_links_an_owed_dash_to_its_form(
+    signed_in: SignedIn, store: Engine, model: LinkageModel
+) -> None:
+    old = parse_record(incident("INC-W0", reported_at="2026-02-25T08:00:00Z", category="domestic"))
+    submit(store, model, old, datetime(2026, 2, 25, 8, 5, tzinfo=UTC))
+    page = signed_in("supervisor").get("/dashboard").text
+    assert 'href="/incidents/INC-W0/assessments/new?checklist=dash">Complete DASH</a>' in page
+    assert "Complete DASH" not in signed_in("analyst").get("/dashboard").text

@@ -369,15 +369,15 @@ def _escalation(
     """The escalation criterion for the suspect with the most incidents in the window."""
     best: tuple[tuple[bool, int], CriterionResult, str] | None = None
     for suspect, incidents in sorted(pairs.items()):
-        result = _by_id(marac_criteria(now=now, incidents=_dated(incidents), settings=s))
-        escalation = result["potential_escalation"]
+        evaluated = marac_criteria(now=now, incidents=_dated(incidents), settings=s)
+        escalation = _by_id(evaluated)["potential_escalation"]
         rank = (escalation.met, len(escalation.evidence))
         if best is None or rank > best[0]:
             best = (rank, escalation, suspect)
     if best is None:
         return _by_id(marac_criteria(now=now, settings=s))["potential_escalation"], None
-    _, result, suspect = best
-    return replace(result, reason=f"{result.reason} (suspect {suspect})"), suspect
+    _, chosen, suspect = best
+    return replace(chosen, reason=f"{chosen.reason} (suspect {suspect})"), suspect
 
 
 def _unscorable(results: list[CriterionResult], dash: GradedAssessment) -> list[CriterionResult]:
