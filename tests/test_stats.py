@@ -12,13 +12,12 @@ import pytest
 from sqlalchemy import Engine, insert
 
 from factories import incident
+from threadline.crossref.supervision import dashboard, unresearched_incidents
 from threadline.model import parse_record
 from threadline.stats import (
     COUNTING_RULES,
     classify_crime,
-    dashboard,
     recorded_by_period,
-    unresearched_incidents,
 )
 from threadline.store import tables as t
 from threadline.store import write_batch
@@ -169,11 +168,14 @@ def test_dashboard_lists_incidents_with_unviewed_history(recorded: Engine) -> No
                 for key in victims
             ],
         )
-        assert {i["ref"] for i in unresearched_incidents(conn)} == {"I2", "I3"}
-        conn.execute(insert(t.history_views).values(incident_ref="I3", user="ch1", viewed_at=NOW))
-        assert [i["ref"] for i in unresearched_incidents(conn)] == ["I2"]
+        # I3 came after I2 with the same victim: its history was there to look at; I2's was not
+        [row] = unresearched_incidents(conn)
+        assert (row["ref"], row["earlier"]) == ("I3", 1)
     figures = dashboard(engine, NOW)
-    assert [i["ref"] for i in figures["unresearched_incidents"]] == ["I2"]
+    assert [i["ref"] for i in figures["unresearched_incidents"]] == ["I3"]
+    with engine.begin() as conn:
+        conn.execute(insert(t.history_views).values(incident_ref="I3", user="ch1", viewed_at=NOW))
+        assert unresearched_incidents(conn) == []
     assert figures["review_queue"] == 0 and figures["open_alerts"] == 0
     assert figures["repeat_victims"] == []
     assert isinstance(figures["owed_assessments"], list)

@@ -32,10 +32,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, or_, select
 
-from threadline.crossref.alerts import list_alerts
-from threadline.crossref.risk import owed
 from threadline.store import tables as t
 
 __all__ = [
@@ -43,9 +41,7 @@ __all__ = [
     "MEASURES",
     "StatsRow",
     "StatsTable",
-    "dashboard",
     "recorded_by_period",
-    "unresearched_incidents",
 ]
 
 Period = Literal["month", "year"]
@@ -195,93 +191,3 @@ def recorded_by_period(
                 )
             rows.append(StatsRow(label, row_counts, change, percent))
     return StatsTable(period, list(MEASURES), rows, list(COUNTING_RULES))
-
-
-# -- the supervisor's dashboard ------------------------------------------------------------------
-
-#: How many rows each dashboard list shows at most (the total is given beside it).
-DASHBOARD_LIMIT = 100
-
-
-def unresearched_incidents(conn: Connection, limit: int = DASHBOARD_LIMIT) -> list[dict[str, Any]]:
-    """Incidents whose people appear in other records but whose linked history nobody has
-    looked at (no research check in ``history_views``), newest first."""
-    i, m, em, hv = t.incidents, t.mentions, t.entity_members, t.history_views
-    m2, em2 = m.alias("other_mention"), em.alias("other_member")
-    linked = (
-        select(m.c.id)
-        .join(em, em.c.mention_key == m.c.mention_key)
-        .join(em2, em2.c.entity_id == em.c.entity_id)
-        .join(m2, m2.c.mention_key == em2.c.mention_key)
-        .where(m.c.record_key == i.c.record_key, m2.c.record_key != i.c.record_key)
-        .exists()
-    )
-    viewed = select(hv.c.id).where(hv.c.incident_ref == i.c.ref).exists()
-    rows = conn.execute(
-        select(i.c.ref, i.c.reported_at, i.c.category, i.c.officer)
-        .where(linked, ~viewed)
-        .order_by(i.c.reported_at.desc(), i.c.id.desc())
-        .limit(limit)
-    )
-    return [
-        {
-            "ref": r.ref,
-            "reported_at": r.reported_at.isoformat(),
-            "category": r.category,
-            "officer": r.officer,
-        }
-        for r in rows
-    ]
-
-
-def dashboard(engine: Engine, now: datetime, limit: int = DASHBOARD_LIMIT) -> dict[str, Any]:
-    """What a supervisor checks at the start of a shift: open alerts by rule, incidents with
-    linked history and no research check, risk assessments owed as of ``now``, the size of
-    the review queue, and repeat victims (open ``repeat_victim`` alerts)."""
-    a = t.alerts
-    with engine.connect() as conn:
-        by_rule: dict[str, int] = {
-            rule: int(count)
-            for rule, count in conn.execute(
-                select(a.c.rule_id, func.count())
-                .where(a.c.status == "open")
-                .group_by(a.c.rule_id)
-                .order_by(a.c.rule_id)
-            )
-        }
-        unresearched = unresearched_incidents(conn, limit)
-        queue = conn.execute(
-            select(func.count()).where(t.review_queue.c.status == "open")
-        ).scalar_one()
-        repeat = list_alerts(conn, status="open", rule_id="repeat_victim", limit=limit)
-    owed_now = owed(engine, now)
-    return {
-        "as_of": now.isoformat(),
-        "open_alerts_by_rule": by_rule,
-        "open_alerts": sum(by_rule.values()),
-        "unresearched_incidents": unresearched,
-        "owed_assessments": [
-            {
-                "rule_id": o.rule_id,
-                "incident_ref": o.incident_ref,
-                "officer": o.officer,
-                "reason": o.reason,
-                "victim_entity": o.victim_entity,
-                "due_at": o.due_at.isoformat() if o.due_at else None,
-            }
-            for o in owed_now[:limit]
-        ],
-        "owed_assessments_total": len(owed_now),
-        "review_queue": int(queue),
-        "repeat_victims": [
-            {
-                "alert_key": r["alert_key"],
-                "people": list(r["people"]),
-                "reason": r["reason"],
-                "incident_ref": r["incident_ref"],
-                "severity": r["severity"],
-                "updated_at": r["updated_at"].isoformat(),
-            }
-            for r in repeat
-        ],
-    }

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from api_client import Api
-from threadline.stats import unresearched_incidents
+from threadline.crossref.supervision import unresearched_incidents
 
 PURPOSE = {"purpose": "INC-T1 call-back"}
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 
 from threadline.api.deps import ClockDep, EngineDep, require
+from threadline.crossref.supervision import dashboard as dashboard_figures
 from threadline.guard.users import User
-from threadline.stats import dashboard as dashboard_figures
 
 router = APIRouter(tags=["dashboard"])
 

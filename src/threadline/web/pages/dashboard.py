@@ -1,8 +1,8 @@
 """The supervisor's dashboard and the review queue's buttons.
 
 Open alerts grouped by rule (:func:`threadline.crossref.list_alerts`), recent incidents with a
-linked history and no research check (:func:`unchecked_incidents`), owed risk assessments
-(:func:`threadline.crossref.risk.owed`), the review queue
+linked history and no research check (:func:`.crossref.supervision.unresearched_incidents`),
+owed risk assessments (:func:`threadline.crossref.risk.owed`), the review queue
 (:func:`threadline.resolve.review.open_queue`, judged with
 :func:`~threadline.resolve.review.record_judgement`) and repeat victims.
 """
@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, require
 from threadline.api.errors import ApiError
@@ -23,6 +23,7 @@ from threadline.crossref import list_alerts
 from threadline.crossref.person import withhold_contact_evidence
 from threadline.crossref.picture import written_name
 from threadline.crossref.risk import owed
+from threadline.crossref.supervision import unresearched_incidents
 from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
 from threadline.recognise.rules import RULES, RULES_BY_ID
@@ -75,45 +76,6 @@ def mention_descriptions(conn: Connection, keys: Iterable[str]) -> dict[str, dic
     }
 
 
-def unchecked_incidents(conn: Connection, latest: int = UNCHECKED_WINDOW) -> list[dict[str, Any]]:
-    """Of the ``latest`` incidents, those whose people appear in earlier incidents and whose
-    linked history nobody has recorded viewing (no research check), newest first, with the
-    earlier incidents counted.
-
-    The ``gap_history_not_viewed`` rule cannot find these in the store (it fires only where an
-    incident is known not to have been viewed), so the dashboard asks the store directly.
-    """
-    i, m, em, hv = t.incidents, t.mentions, t.entity_members, t.history_views
-    recent = (
-        select(i.c.record_key, i.c.ref, i.c.reported_at, i.c.category)
-        .order_by(i.c.reported_at.desc())
-        .limit(latest)
-        .subquery()
-    )
-    m2, em2 = m.alias("m2"), em.alias("em2")
-    earlier = func.count(func.distinct(m2.c.record_key)).label("earlier")
-    rows = conn.execute(
-        select(recent.c.ref, recent.c.reported_at, recent.c.category, earlier)
-        .join(m, (m.c.record_key == recent.c.record_key))
-        .join(em, em.c.mention_key == m.c.mention_key)
-        .join(em2, (em2.c.entity_id == em.c.entity_id) & (em2.c.mention_key != em.c.mention_key))
-        .join(
-            m2,
-            (m2.c.mention_key == em2.c.mention_key)
-            & (m2.c.record_kind == "incident")
-            & (m2.c.record_key != recent.c.record_key)
-            & (m2.c.event_time <= recent.c.reported_at),
-        )
-        .where(recent.c.ref.not_in(select(hv.c.incident_ref)))
-        .group_by(recent.c.ref, recent.c.reported_at, recent.c.category)
-        .order_by(recent.c.reported_at.desc())
-    ).all()
-    return [
-        {"ref": r.ref, "reported_at": r.reported_at, "category": r.category, "earlier": r.earlier}
-        for r in rows
-    ]
-
-
 def grouped(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Alerts by rule, in the declared order of the rules, each group newest first."""
     by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -143,7 +105,7 @@ def dashboard(
     with engine.connect() as conn:
         alerts = list_alerts(conn, status="open", limit=ALERT_LIMIT)
         queue = open_queue(conn, limit=25)
-        unchecked = unchecked_incidents(conn)
+        unchecked = unresearched_incidents(conn, latest=UNCHECKED_WINDOW)
         mentions = mention_descriptions(
             conn, [k for item in queue for k in (item.mention_a, item.mention_b)]
         )
