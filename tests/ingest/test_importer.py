@@ -182,3 +182,20 @@ def test_risk_assessment_answers_are_checked_against_the_checklist(
         "ra.jsonl:2: answers.dash.99: is not a question of dash 2009"
     ]
     assert summarise(engine).risk_assessments == 1
+
+
+def test_an_unknown_checklist_version_is_refused_by_name(engine: Engine, tmp_path: Path) -> None:
+    record = {
+        "kind": "risk_assessment",
+        "ref": "RA-3",
+        "checklist": "dash",
+        "checklist_version": "2031",
+        "incident_ref": "INC-1",
+        "subject": person("victim", surname="Penhallow"),
+        "assessed_at": "2026-03-01T12:00:00Z",
+        "answers": {"dash.01": "yes"},
+    }
+    report = import_files(engine, [write_jsonl(tmp_path / "ra.jsonl", [record])])
+    [rejection] = report.rejections
+    assert (rejection.line, rejection.field) == (1, "checklist_version")
+    assert "2031" in rejection.reason

@@ -34,6 +34,10 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("GET", "/dashboard", "dashboard.view"),
     ("POST", "/review", "review.judge"),
     ("GET", "/stats", "stats.view"),
+    ("GET", "/incidents/INC-404/assessments/new", "assessment.submit"),
+    ("POST", "/incidents/INC-404/assessments", "assessment.submit"),
+    ("GET", "/assessments/INC-404", "person.view"),
+    ("GET", "/marac", "marac.view"),
     ("GET", "/stats.csv", "stats.view"),
 ]
 

@@ -87,8 +87,8 @@ def checklist_problems(record: Record) -> list[FieldProblem]:
 
     try:
         checklist = load_checklist(record.checklist, record.checklist_version)
-    except ChecklistError as error:
-        return [FieldProblem("checklist_version", str(error))]
+    except (ChecklistError, KeyError) as error:
+        return [FieldProblem("checklist_version", str(error).strip("'\""))]
     known = set(checklist.question_ids)
     problems = [
         FieldProblem(
