@@ -67,3 +67,8 @@ def test_contradictions_name_what_cannot_be_one_person() -> None:
     assert contradiction(m(forenames="Patricai", dob="1970-02-03"), m(forenames="Trish")) is None
     assert contradiction(m(dob="1970-02-03"), m(dob="1970-03-02")) is None
     assert contradiction(m(dob="1970"), m(dob="1970-03-02")) is None
+
+
+def test_two_slips_of_one_name_are_not_a_contradiction() -> None:
+    assert forename_level(m(forenames="Mrak"), m(forenames="Matk")) == 9
+    assert contradiction(m(forenames="Mrak"), m(forenames="Matk")) is None

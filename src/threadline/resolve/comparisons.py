@@ -448,14 +448,18 @@ def contradiction(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | No
     """Why two mentions cannot be one person, whatever else they share; ``None`` if nothing says so.
 
     Three things do: forenames that differ outright (not a nickname, an initial, a close
-    spelling or a sound-alike), dates of birth that differ (not a swap of day and month, not
+    spelling or a sound-alike, and more than two slips of the keyboard apart: "mrak" and
+    "matk" are both Mark), dates of birth that differ (not a swap of day and month, not
     one year off with the same day and month, not a partial date that agrees), and recorded
     sexes that differ. Each is a level the model holds as near-conclusive. Clustering uses
     this to stop a mention with little in it (no date of birth, no address) chaining two
     namesakes into one person: see :mod:`threadline.resolve.clustering`.
     """
     reasons = []
-    if forename_level(left, right) == FORENAME_DIFFERS:
+    if (
+        forename_level(left, right) == FORENAME_DIFFERS
+        and DamerauLevenshtein.distance(left["forename"], right["forename"]) > 2
+    ):
         reasons.append(f"forenames differ ({left['forename']} / {right['forename']})")
     dob = dob_level(left, right)
     if dob >= DOB_DIFFERS_LEVEL:

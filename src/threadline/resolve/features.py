@@ -155,6 +155,8 @@ def _vehicles(raw: Sequence[str] | None) -> list[str]:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+#: The most known names a mistyped forename may be read as (see :func:`_known_forenames`).
+MAX_SLIP_CANDIDATES = 2
 
 
 def _one_keystroke_away(word: str) -> set[str]:
@@ -169,17 +171,19 @@ def _one_keystroke_away(word: str) -> set[str]:
 
 
 @lru_cache(maxsize=100_000)
-def _known_forename(forename: str) -> str:
-    """The forename the nickname tables know it as: itself if they know it, else the one known
-    name a single slip of the keyboard away ("patricai" is Patricia), else itself.
+def _known_forenames(forename: str) -> tuple[str, ...]:
+    """The forenames the nickname tables know it as: itself if they know it, else the known
+    names a single slip of the keyboard away ("patricai" is Patricia; "nihcolas" Nicholas or
+    Nicolas) if there are at most :data:`MAX_SLIP_CANDIDATES`, else itself ("matk" could be
+    Mack, Mark, Mat or Matt: too many to say).
 
     Only the nickname keys use this (so "patricai" is a nickname match for "Pat"); the forename
     as written is still what the spelling levels compare.
     """
     if len(forename) < 4 or len(nickname_group(forename)) > 1:
-        return forename
+        return (forename,)
     known = sorted(c for c in _one_keystroke_away(forename) if len(nickname_group(c)) > 1)
-    return known[0] if len(known) == 1 else forename
+    return tuple(known) if 0 < len(known) <= MAX_SLIP_CANDIDATES else (forename,)
 
 
 def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -194,7 +198,7 @@ def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
     forename = first_forename(row.get("forenames") or "") or None
     if forename is not None:
         forename = normalise_name(forename) or None
-    known = _known_forename(forename) if forename is not None else None
+    known = _known_forenames(forename) if forename is not None else ()
     surname_text = row.get("surname")
     surname = None
     if surname_text:
@@ -209,8 +213,10 @@ def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "unique_id": str(row["mention_id"]),
         "forename": forename,
-        "forename_canonical": (canonical_forename(known) or known) if known else None,
-        "forename_nicknames": sorted(nickname_group(known) | {forename}) if known else [],
+        "forename_canonical": (canonical_forename(known[0]) or known[0]) if known else None,
+        "forename_nicknames": sorted(
+            {forename}.union(*(nickname_group(name) for name in known)) if known else ()
+        ),
         "forename_phonetic": phonetic_key(forename) if forename else None,
         "forename_initial": forename[0] if forename else None,
         "surname": surname,
