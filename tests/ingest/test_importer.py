@@ -179,7 +179,7 @@ def test_risk_assessment_answers_are_checked_against_the_checklist(
     bad = {**base, "ref": "RA-2", "answers": {"dash.01": "yes", "dash.99": "no"}}
     report = import_files(engine, [write_jsonl(tmp_path / "ra.jsonl", [good, bad])])
     assert [str(r) for r in report.rejections] == [
-        "ra.jsonl:2: answers.dash.99: is not a question of dash 2009"
+        "ra.jsonl:2: answers.dash.99: 'dash.99' is not a question of dash 2009"
     ]
     assert summarise(engine).risk_assessments == 1
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, update
 
 from threadline.ingest.readers import RawRecord, read_file
-from threadline.model import Record, RecordError, RiskAssessment, parse_record
-from threadline.model.validation import FieldProblem
+from threadline.model import RecordError, RiskAssessment, parse_record
+from threadline.risk.validation import checklist_problems
 from threadline.store import tables as t
 from threadline.store.records import BatchCounts, Prepared, prepare, write_prepared
 
@@ -79,41 +79,13 @@ ProgressCallback = Callable[[int], None]
 Prepared_ = tuple[int, Prepared | list[Rejection]]
 
 
-def checklist_problems(record: Record) -> list[FieldProblem]:
-    """A risk assessment's answers checked against its checklist (unknown questions, answers)."""
-    if not isinstance(record, RiskAssessment):
-        return []
-    from threadline.risk import ChecklistError, load_checklist
-
-    try:
-        checklist = load_checklist(record.checklist, record.checklist_version)
-    except (ChecklistError, KeyError) as error:
-        return [FieldProblem("checklist_version", str(error).strip("'\""))]
-    known = set(checklist.question_ids)
-    problems = [
-        FieldProblem(
-            f"answers.{question}", f"is not a question of {checklist.id} {checklist.version}"
-        )
-        for question in record.answers
-        if question not in known
-    ]
-    problems += [
-        FieldProblem(
-            f"notes.{question}", f"is not a question of {checklist.id} {checklist.version}"
-        )
-        for question in record.notes
-        if question not in known
-    ]
-    return problems
-
-
 def prepare_raw(raw: RawRecord) -> Prepared | list[Rejection]:
     """Validate one raw record and turn it into rows, or say why it cannot be stored."""
     if raw.error is not None:
         return rejections_of(raw, raw.error)
     try:
         record = parse_record(raw.data)
-        problems = checklist_problems(record)
+        problems = checklist_problems(record) if isinstance(record, RiskAssessment) else []
         if problems:
             raise RecordError(problems, record.ref)
         return prepare(record)

@@ -63,8 +63,8 @@ from threadline.risk import (
     MaracSettings,
     grade_assessment,
     load_checklist,
-    validate_answers,
 )
+from threadline.risk.validation import checklist_problems
 from threadline.store import record_key
 from threadline.store import tables as t
 
@@ -81,22 +81,7 @@ def read_assessment(raw: Mapping[str, Any]) -> tuple[RiskAssessment, Grading]:
     ``judgement_reason`` when a judgement raises the grade without one.
     """
     record = parse_as(dict(raw), "risk_assessment", RiskAssessment)
-    try:
-        checklist = load_checklist(record.checklist, record.checklist_version)
-    except KeyError as error:
-        raise RecordError(
-            [FieldProblem("checklist_version", str(error.args[0]))], record.ref
-        ) from None
-    problems = [
-        FieldProblem(f"answers.{question}", problem)
-        for question, answer in record.answers.items()
-        for problem in validate_answers(checklist, {question: answer})
-    ]
-    problems += [
-        FieldProblem(f"notes.{question}", problem)
-        for question, note in record.notes.items()
-        for problem in validate_answers(checklist, {}, {question: note})
-    ]
+    problems = checklist_problems(record)
     if problems:
         raise RecordError(problems, record.ref)
     try:
