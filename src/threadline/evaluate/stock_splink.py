@@ -30,7 +30,12 @@ def stock_settings() -> SettingsCreator:
             cl.ExactMatch("postcode"),
             cl.ExactMatch("phone"),
         ],
-        blocking_rules_to_generate_predictions=[block_on("surname"), block_on("dob")],
+        # surname alone blocks every Smith with every Smith: millions of pairs at 100k incidents
+        blocking_rules_to_generate_predictions=[
+            block_on("forenames", "surname"),
+            block_on("surname", "dob"),
+            block_on("dob", "postcode"),
+        ],
         retain_intermediate_calculation_columns=False,
     )
 
@@ -59,7 +64,9 @@ def stock_splink_clusters(
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("forenames", "surname")
+    )
     pairs = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
     ).as_pandas_dataframe()
