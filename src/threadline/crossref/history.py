@@ -171,10 +171,16 @@ def incident_events(
     parties: dict[str, list[dict[str, Any]]],
     viewed: set[str],
     until: datetime | None = None,
+    places: dict[str, str] | None = None,
 ) -> list[Event]:
+    """Incidents as recognition events; ``places`` collects each location key's address."""
     events = []
     for row in _run(conn, _incidents(until is not None), record_keys, until):
         document = row.document
+        location = document.get("location") or {}
+        if places is not None and row.location_key and location.get("text"):
+            postcode = f", {location['postcode']}" if location.get("postcode") else ""
+            places[row.location_key] = f"{location['text']}{postcode}"
         events.append(
             Event(
                 ref=row.ref,
@@ -301,7 +307,8 @@ def load_history(
     parties = parties_of(conn, everything)
     incident_refs = [ref_of_key(k) for k in records.get("incident", ())]
     viewed = viewed_incidents(conn, incident_refs)
-    events = incident_events(conn, records.get("incident", ()), parties, viewed, until)
+    places: dict[str, str] = {}
+    events = incident_events(conn, records.get("incident", ()), parties, viewed, until, places)
     events += crime_events(conn, records.get("crime", ()), parties, until)
     orders = orders_of(conn, records.get("order", ()), parties)
     associations = associations_of(conn, records.get("association", ()), parties)
@@ -311,7 +318,7 @@ def load_history(
         orders=tuple(orders),
         associations=tuple(associations),
         dash_assessed=dash_assessed(conn, incident_refs, until),
-        labels=entity_labels(conn, people),
+        labels={**places, **entity_labels(conn, people)},
     )
 
 
