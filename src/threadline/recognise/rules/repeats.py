@@ -104,5 +104,9 @@ def find_repeat_locations(ctx: Context) -> Iterator[Finding]:
             people=tuple(dict.fromkeys(p for e in found for p in e.entities())),
             cited=tuple(e.ref for e in found),
             facts=_facts(ctx, location, found),
-            details={"location_key": location, "incidents": [e.ref for e in found]},
+            details={
+                "location_key": location,
+                "location": ctx.label(location),
+                "incidents": [e.ref for e in found],
+            },
         )
