@@ -203,6 +203,8 @@ class _Nicknames:
         for formal, nicks in supplement.items():
             merged.setdefault(formal, set()).update(nicks)
         self.namer = NickNamer(nickname_lookup=merged)
+        #: every name the tables know, as a formal name or a nickname
+        self.known = frozenset(merged) | frozenset(n for nicks in merged.values() for n in nicks)
         # Formal names declared by the supplement, and which of them claim each nickname:
         # the supplement is curated for British records, so it is preferred when choosing
         # a canonical forename.
@@ -218,6 +220,11 @@ class _Nicknames:
 def _nicknames() -> _Nicknames:
     """Loaded on first use (not at import) and kept: the tables never change while running."""
     return _Nicknames()
+
+
+def known_forenames() -> frozenset[str]:
+    """Every forename the nickname tables know (lower case): a quick test before a lookup."""
+    return _nicknames().known
 
 
 def _forename_token(forename: str | None) -> str | None:

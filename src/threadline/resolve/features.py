@@ -39,6 +39,7 @@ from threadline.normalise import (
 from threadline.normalise import (
     surname_key as normalised_surname_key,
 )
+from threadline.normalise.names import known_forenames
 
 __all__ = [
     "FEATURE_COLUMNS",
@@ -182,7 +183,10 @@ def _known_forenames(forename: str) -> tuple[str, ...]:
     """
     if len(forename) < 4 or len(nickname_group(forename)) > 1:
         return (forename,)
-    known = sorted(c for c in _one_keystroke_away(forename) if len(nickname_group(c)) > 1)
+    tables = known_forenames()  # a set lookup first: most of the ~300 slips are not names
+    known = sorted(
+        c for c in _one_keystroke_away(forename) if c in tables and len(nickname_group(c)) > 1
+    )
     return tuple(known) if 0 < len(known) <= MAX_SLIP_CANDIDATES else (forename,)
 
 
