@@ -28,6 +28,8 @@ from threadline.store.records import BatchCounts, Prepared, prepare, write_prepa
 #: Files larger than this are prepared in worker processes (one per core) while the main
 #: process writes; smaller ones are not worth starting the workers for.
 PARALLEL_FROM_BYTES = 4_000_000
+#: Records handed to a worker at a time: small enough to keep both cores busy.
+PREPARE_CHUNK = 250
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ def import_records(
             on_batch(report.batches, counts)
         batch, keys, rejected_in_batch = [], set(), 0
 
-    for offset, item in prepared_stream(raws, workers, batch_size):
+    for offset, item in prepared_stream(raws, workers, min(batch_size, PREPARE_CHUNK)):
         if progress is not None:
             progress(offset)
         if isinstance(item, list):
