@@ -120,6 +120,7 @@ def apply_memberships(
     else:
         existing = set(conn.execute(select(t.entities.c.id)).scalars())
     new_entities = sorted(wanted - existing)
+    created = set(new_entities)
     if new_entities:
         conn.execute(
             insert(t.entities),
@@ -164,7 +165,7 @@ def apply_memberships(
     if inserts:
         conn.execute(insert(t.entity_members), inserts)
     for entity_id, mentions in sorted(joined.items()):
-        action = "created" if entity_id in new_entities else "joined"
+        action = "created" if entity_id in created else "joined"
         changes.events.append(
             {
                 "at": now,
