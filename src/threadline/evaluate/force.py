@@ -207,8 +207,42 @@ def _alert_rows(engine: Engine) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
+def earliest_lawful(truth: ForceTruth, folder: Path) -> dict[str, int]:
+    """For each series, the position of the first incident at which the same suspect has
+    targeted the same victim on two occasions: the earliest a course of conduct exists in law.
+
+    A neighbour dispute whose first incidents alternate in direction has no course of conduct
+    at its 2nd incident; the earliest lawful point is later.
+    """
+    wanted = {ref for s in truth.series for ref in s["incident_refs"]}
+    roles: dict[str, list[tuple[str, str]]] = {}
+    with (folder / "incidents.jsonl").open() as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["ref"] in wanted:
+                roles[record["ref"]] = [
+                    (str(i), p["role"]) for i, p in enumerate(record.get("people", []))
+                ]
+    found: dict[str, int] = {}
+    for series in truth.series:
+        seen: Counter[tuple[str, str]] = Counter()
+        for position, ref in enumerate(series["incident_refs"], start=1):
+            people = roles.get(ref, [])
+            who = {i: truth.person_of.get(("incident", ref, i), "") for i, _ in people}
+            suspects = {who[i] for i, role in people if role == "suspect" and who[i]}
+            victims = {who[i] for i, role in people if role == "victim" and who[i]}
+            if not victims:
+                victims = {who[i] for i, role in people if role == "caller" and who[i]}
+            for pair in {(s, v) for s in suspects for v in victims if s != v}:
+                seen[pair] += 1
+            if any(count >= 2 for count in seen.values()):
+                found[series["id"]] = position
+                break
+    return found
+
+
 def recognition(
-    engine: Engine, truth: ForceTruth
+    engine: Engine, truth: ForceTruth, folder: Path
 ) -> tuple[dict[str, dict[str, MetricValue]], dict[str, Any]]:
     """When each alert first fired in each series, breaches, false alerts, pictures."""
     rows = _alert_rows(engine)
@@ -228,6 +262,13 @@ def recognition(
     put(
         "course of conduct by 2nd incident (share of series)",
         share(COURSE_OF_CONDUCT_KINDS, "course_of_conduct", 2),
+    )
+    earliest = earliest_lawful(truth, folder)
+    timely = [s for s in positions if kind_of[s] in COURSE_OF_CONDUCT_KINDS and s in earliest]
+    on_time = [s for s in timely if (positions[s].get("course_of_conduct") or 10**9) <= earliest[s]]
+    put(
+        "course of conduct at the earliest lawful incident (share of series)",
+        len(on_time) / len(timely) if timely else None,
     )
     put(
         "think stalking by 3rd incident (stalking series)",
@@ -272,6 +313,7 @@ def recognition(
     put("ex-partner series incidents in the victim's picture", coverage)
     details = {
         "first_alert_positions": {s: dict(p) for s, p in positions.items()},
+        "earliest_lawful_course_of_conduct": earliest,
         "series_kinds": kind_of,
         "breaches": breaches.summary,
         "alert_counts": dict(Counter(r["rule_id"] for r in rows if r["change"] == "raised")),
@@ -337,6 +379,6 @@ def evaluate_force(
     with engine.connect() as conn:
         has_alerts = conn.execute(select(t.alerts.c.id).limit(1)).first() is not None
     if has_alerts:
-        sections["Recognition"], details["recognition"] = recognition(engine, truth)
+        sections["Recognition"], details["recognition"] = recognition(engine, truth, folder)
     sections["Risk assessment"] = risk(engine)
     return sections, details
