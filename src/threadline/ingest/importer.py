@@ -28,8 +28,8 @@ from threadline.store.records import BatchCounts, Prepared, prepare, write_prepa
 #: Files larger than this are prepared in worker processes (one per core) while the main
 #: process writes; smaller ones are not worth starting the workers for.
 PARALLEL_FROM_BYTES = 4_000_000
-#: Records handed to a worker at a time: small enough to keep both cores busy.
-PREPARE_CHUNK = 250
+#: Records handed to a worker at a time (250 measured slower than 1,000: more hand-offs).
+PREPARE_CHUNK = 1000
 
 
 @dataclass(frozen=True)
