@@ -66,9 +66,13 @@ def test_explains_batch_rows_and_bare_gammas(model: LinkageModel, features: pd.D
     assert from_row[0].startswith(f"match probability {row['match_probability']:.4f}")
     gammas = {k.removeprefix("gamma_"): v for k, v in row.items() if k.startswith("gamma_")}
     from_gammas = explain_pair(model, gammas)
+
     # without the values the text falls back to the level labels, but the weights are the same
-    weights = sorted(line.rsplit(": ", 1)[1] for line in from_row[1:])
-    assert sorted(line.rsplit(": ", 1)[1] for line in from_gammas[1:]) == weights
+    # (except the surname's term-frequency adjustment, which needs the surnames themselves)
+    def weights(lines: list[str]) -> list[str]:
+        return sorted(line.rsplit(": ", 1)[1] for line in lines if not line.startswith("surname"))
+
+    assert weights(from_gammas[1:]) == weights(from_row[1:])
 
 
 def test_father_and_son_explanation_says_a_generation_apart(model: LinkageModel) -> None:
