@@ -121,3 +121,22 @@ def resolved_store(resolved_force: Any, tmp_path: Any) -> Iterator[tuple[Engine,
     engine = open_store(f"sqlite:///{copy}")
     yield engine, model
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def small_model(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A linkage model trained once per session on a 400-incident force (quick, not accurate):
+    for tests that need call time to run, not to resolve well."""
+    from datetime import UTC, datetime
+
+    from threadline.ingest import import_files
+    from threadline.resolve.batch import train_store_model
+    from threadline.synth import generate_force
+
+    folder = tmp_path_factory.mktemp("small-model-force")
+    generate_force(folder, 400, 5)
+    engine = open_store(f"sqlite:///{folder}/store.db")
+    import_files(engine, force_files(folder))
+    model = train_store_model(engine, trained_at=datetime(2026, 1, 1, tzinfo=UTC), max_pairs=2e4)
+    engine.dispose()
+    return model

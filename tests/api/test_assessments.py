@@ -11,7 +11,6 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +22,7 @@ from sqlalchemy import Engine
 from factories import incident, person
 from threadline.api import ApiConfig, create_app
 from threadline.guard import read_log
-from threadline.resolve.linkage import LinkageModel, load_model, save_model
+from threadline.resolve.linkage import LinkageModel
 from threadline.risk import load_checklist
 from threadline.settings import Settings
 
@@ -31,29 +30,9 @@ NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 Auth = Callable[[str], dict[str, str]]
 
 
-def trained_model(tmp_path_factory: pytest.TempPathFactory) -> LinkageModel:
-    """A small model, trained once per test session and kept in the session's folder."""
-    path = tmp_path_factory.getbasetemp() / "assessments-model.json"
-    if path.exists():
-        return load_model(path)
-    from threadline.ingest import import_files
-    from threadline.resolve.batch import train_store_model
-    from threadline.store import open_store
-    from threadline.synth import generate_force
-
-    folder = tmp_path_factory.mktemp("assessments-force")
-    generate_force(folder, 400, 5)
-    engine = open_store(f"sqlite:///{folder}/store.db")
-    import_files(engine, sorted(folder.glob("*s.jsonl")))
-    model = train_store_model(engine, trained_at=datetime(2026, 1, 1, tzinfo=UTC), max_pairs=2e4)
-    engine.dispose()
-    save_model(model, path)
-    return model
-
-
 @pytest.fixture(scope="session")
-def model(tmp_path_factory: pytest.TempPathFactory) -> LinkageModel:
-    return trained_model(tmp_path_factory)
+def model(small_model: LinkageModel) -> LinkageModel:
+    return small_model
 
 
 @pytest.fixture
@@ -241,8 +220,3 @@ def test_the_marac_list_names_the_victim_and_why_as_json_and_safe_csv(
     rows = read_log(engine, action="marac.view")
     assert sorted(r.user for r in rows) == ["analyst", "supervisor", "supervisor"]
     assert [f"person:{victim_id}"] in [r.records for r in rows if r.user == "analyst"]
-
-
-def test_the_model_cache_is_a_saved_model(tmp_path_factory: pytest.TempPathFactory) -> None:
-    trained_model(tmp_path_factory)
-    assert Path(tmp_path_factory.getbasetemp() / "assessments-model.json").stat().st_size > 1000

@@ -22,7 +22,7 @@ from threadline.api import ApiConfig, create_app
 from threadline.crossref import submit
 from threadline.guard import read_log
 from threadline.model import parse_record
-from threadline.resolve.linkage import LinkageModel, load_model, save_model
+from threadline.resolve.linkage import LinkageModel
 from threadline.risk import load_checklist
 from threadline.settings import Settings
 from threadline.store import tables as t
@@ -33,29 +33,9 @@ PASSWORD = "granite harbour lantern"  # the web conftest's staff password
 SignedIn = Callable[[str], TestClient]
 
 
-def trained_model(tmp_path_factory: pytest.TempPathFactory) -> LinkageModel:
-    """A small model, trained once per test session and kept in the session's folder."""
-    path = tmp_path_factory.getbasetemp() / "assessments-model.json"
-    if path.exists():
-        return load_model(path)
-    from threadline.ingest import import_files
-    from threadline.resolve.batch import train_store_model
-    from threadline.store import open_store
-    from threadline.synth import generate_force
-
-    folder = tmp_path_factory.mktemp("assessments-force")
-    generate_force(folder, 400, 5)
-    engine = open_store(f"sqlite:///{folder}/store.db")
-    import_files(engine, sorted(folder.glob("*s.jsonl")))
-    model = train_store_model(engine, trained_at=datetime(2026, 1, 1, tzinfo=UTC), max_pairs=2e4)
-    engine.dispose()
-    save_model(model, path)
-    return model
-
-
 @pytest.fixture(scope="session")
-def model(tmp_path_factory: pytest.TempPathFactory) -> LinkageModel:
-    return trained_model(tmp_path_factory)
+def model(small_model: LinkageModel) -> LinkageModel:
+    return small_model
 
 
 def app_on(store: Engine, hasher: PasswordHasher, model: LinkageModel | None) -> FastAPI:
