@@ -25,7 +25,8 @@ from threadline.resolve.entities import (
     stable_ids,
 )
 from threadline.resolve.explain import explain_pair
-from threadline.resolve.features import FEATURE_COLUMNS
+from threadline.resolve.features import FEATURE_COLUMNS, features_table
+from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
 from threadline.resolve.review import latest_judgements, queue_pairs
 from threadline.store import tables as t
@@ -34,6 +35,9 @@ from threadline.store import tables as t
 MATCH_THRESHOLD = 0.95
 #: Pairs from this probability up to the match threshold go to human review if they ended apart.
 REVIEW_THRESHOLD = 0.5
+#: The order key of a link between a crime's mention and its source incident's: a fact of the
+#: record, stronger than any score, weaker than a reviewer's "same" (99).
+LINEAGE_WEIGHT = 90.0
 
 Progress = Callable[[str], None]
 Predict = Callable[[LinkageModel, pd.DataFrame, float], pd.DataFrame]
@@ -158,6 +162,7 @@ def resolve_store(
         features = load_features(conn)
         judgements = latest_judgements(conn)
         names = mention_labels(conn)
+        lineage = _lineage(conn, features)
     ids = list(features["unique_id"])
     say(f"scoring pairs among {len(ids):,} mentions")
     pairs = (predict or predict_pairs)(model, features, review_threshold)
@@ -173,6 +178,22 @@ def resolve_store(
             ]
         )
         edges = pd.concat([edges, certain], ignore_index=True)
+    if lineage:
+        recorded = pd.DataFrame(
+            [
+                {
+                    "unique_id_l": link.crime_mention,
+                    "unique_id_r": link.incident_mention,
+                    "match_probability": 1.0,
+                    "match_weight": LINEAGE_WEIGHT,
+                }
+                for link in lineage
+            ]
+        )
+        edges = pd.concat([edges, recorded], ignore_index=True)
+    lineage_of = {
+        frozenset((link.crime_mention, link.incident_mention)): link.evidence for link in lineage
+    }
     say("clustering")
     result = cluster_with_reasons(edges, ids, threshold, cannot_link)
     partners = _strongest_partner(edges[edges["match_probability"] >= threshold], result.clusters)
@@ -197,10 +218,17 @@ def resolve_store(
                 memberships[mention] = Membership(entity, None, inferred[mention].evidence)
                 continue
             partner = partners.get(mention)
+            recorded_as = lineage_of.get(frozenset((mention, partner[0]))) if partner else None
             memberships[mention] = Membership(
                 entity_id=entity,
                 probability=partner[1] if partner else None,
-                evidence=[f"linked to {partner[0]}"] if partner else None,
+                evidence=(
+                    [f"linked to {partner[0]}", *recorded_as]
+                    if partner and recorded_as
+                    else [f"linked to {partner[0]}"]
+                    if partner
+                    else None
+                ),
             )
         say("writing entities")
         changes = apply_memberships(
@@ -237,6 +265,16 @@ def resolve_store(
         refused_links=len(result.refused),
         queued_for_review=queued,
     )
+
+
+def _lineage(conn: Connection, features: pd.DataFrame) -> list[LineageLink]:
+    """Links between each crime's people and the people of the incident it was recorded from."""
+    pairs = lineage_rows(conn)
+    if not pairs:
+        return []
+    wanted = {key for pair in pairs for key in (*pair.crime_mentions, *pair.incident_mentions)}
+    rows = features_table(features[features["unique_id"].isin(wanted)]).to_pylist()
+    return links_for(pairs, {str(row["unique_id"]): row for row in rows})
 
 
 def model_name(model: LinkageModel) -> str:

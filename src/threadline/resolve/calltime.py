@@ -31,6 +31,7 @@ from threadline.resolve.entities import (
 )
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import FEATURE_COLUMNS
+from threadline.resolve.lineage import LineageLink, links_for, record_lineage_rows
 from threadline.resolve.linkage import LinkageModel, score_pair_levels
 from threadline.resolve.review import queue_pairs
 from threadline.store import tables as t
@@ -251,15 +252,20 @@ def resolve_record(
     number = next_entity_number(conn)
     memberships: dict[str, Membership] = {}
     labels: dict[str, str] = {}
+    recorded_from = _lineage(conn, record_key)
     for mention_key in mention_keys:
-        decision, pairs = resolve_mention(
-            conn,
-            model,
-            mention_key,
-            record_key,
-            threshold=threshold,
-            review_threshold=review_threshold,
-        )
+        pairs: list[tuple[str, str, float, list[str]]] = []
+        if mention_key in recorded_from:
+            decision = recorded_from[mention_key]
+        else:
+            decision, pairs = resolve_mention(
+                conn,
+                model,
+                mention_key,
+                record_key,
+                threshold=threshold,
+                review_threshold=review_threshold,
+            )
         if decision.outcome != "joined":
             entity = format_entity_id(number)
             number += 1
@@ -306,6 +312,39 @@ def resolve_record(
             for d in decisions
         ]
     return decisions
+
+
+def _lineage(conn: Connection, record_key: str) -> dict[str, Decision]:
+    """A crime's people who are, by :mod:`.lineage`, people of the incident it came from,
+    joined to that mention's entity."""
+    if not record_key.startswith("crime:"):
+        return {}
+    pairs = record_lineage_rows(conn, record_key)
+    keys = sorted({k for p in pairs for k in (*p.crime_mentions, *p.incident_mentions)})
+    links: list[LineageLink] = links_for(
+        pairs, {row["unique_id"]: row for row in feature_rows(conn, keys)}
+    )
+    if not links:
+        return {}
+    rows = conn.execute(
+        select(t.entity_members.c.mention_key, t.entity_members.c.entity_id).where(
+            t.entity_members.c.mention_key.in_([link.incident_mention for link in links])
+        )
+    )
+    entity_of = {r.mention_key: r.entity_id for r in rows}
+    return {
+        link.crime_mention: Decision(
+            link.crime_mention,
+            "joined",
+            entity_of[link.incident_mention],
+            1.0,
+            link.incident_mention,
+            link.evidence,
+            1,
+        )
+        for link in links
+        if link.incident_mention in entity_of
+    }
 
 
 def _label(conn: Connection, mention_key: str) -> str:
