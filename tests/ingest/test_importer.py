@@ -14,6 +14,8 @@ from threadline.ingest import import_files
 from threadline.store import summarise
 from threadline.store import tables as t
 
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
 
 def write_jsonl(path: Path, records: list[Any]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
@@ -163,6 +165,30 @@ def test_worker_processes_store_the_same_as_one_process(tmp_path: Path) -> None:
         "a.jsonl:8: channel: 'pigeon' is not one of '999', '101', 'online', "
         "'in_person' or 'third_party'"
     ]
+
+
+def test_worker_processes_store_every_row_as_one_process_does(tmp_path: Path) -> None:
+    import sqlite3
+
+    from threadline.store import open_store
+
+    records = [incident(f"INC-{i}", qualifiers=["domestic"]) for i in range(12)]
+    records += [order("NMO-1"), incident("INC-3", category="stalking")]  # and an update
+    path = write_jsonl(tmp_path / "a.jsonl", records)
+    tables = ("incidents", "orders", "mentions", "mention_features", "identifiers")
+    tables += ("record_history", "imports")
+    stored = []
+    for workers in (0, 2):
+        url = f"sqlite:///{tmp_path}/w{workers}.db"
+        engine = open_store(url)
+        import_files(engine, [path], batch_size=5, workers=workers, clock=lambda: NOW)
+        engine.dispose()
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            stored.append(
+                {name: conn.execute(f"SELECT * FROM {name}").fetchall() for name in tables}
+            )
+    assert stored[0] == stored[1]
+    assert len(stored[0]["record_history"]) == 1
 
 
 def test_risk_assessment_answers_are_checked_against_the_checklist(

@@ -19,11 +19,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert, update
 
-from threadline.ingest.readers import RawRecord, read_file
+from threadline.ingest.readers import RawRecord, parsed, read_file
 from threadline.model import RecordError, RiskAssessment, parse_record
 from threadline.risk.validation import checklist_problems
 from threadline.store import tables as t
 from threadline.store.records import BatchCounts, Prepared, prepare, write_prepared
+from threadline.store.rows import Binder, sqlite_binder
+from threadline.store.writers import binds_for
 
 #: Files larger than this are prepared in worker processes (one per core) while the main
 #: process writes; smaller ones are not worth starting the workers for.
@@ -81,8 +83,12 @@ ProgressCallback = Callable[[int], None]
 Prepared_ = tuple[int, Prepared | list[Rejection]]
 
 
-def prepare_raw(raw: RawRecord) -> Prepared | list[Rejection]:
-    """Validate one raw record and turn it into rows, or say why it cannot be stored."""
+def prepare_raw(raw: RawRecord, binder: Binder | None = None) -> Prepared | list[Rejection]:
+    """Validate one raw record and turn it into rows, or say why it cannot be stored.
+
+    With ``binder``, the rows come bound for its dialect's driver (see :func:`prepare`).
+    """
+    raw = parsed(raw)
     if raw.error is not None:
         return rejections_of(raw, raw.error)
     try:
@@ -90,17 +96,30 @@ def prepare_raw(raw: RawRecord) -> Prepared | list[Rejection]:
         problems = checklist_problems(record) if isinstance(record, RiskAssessment) else []
         if problems:
             raise RecordError(problems, record.ref)
-        return prepare(record)
+        return prepare(record, binder)
     except RecordError as error:
         return rejections_of(raw, error)
 
 
-def prepare_chunk(raws: list[RawRecord]) -> list[Prepared_]:
-    return [(raw.offset, prepare_raw(raw)) for raw in raws]
+def _binder(bind: str | None) -> Binder | None:
+    if bind is None:
+        return None
+    if bind != "sqlite":
+        raise ValueError(f"workers cannot bind rows for {bind}")
+    return sqlite_binder()
 
 
-def prepared_stream(raws: Iterable[RawRecord], workers: int, chunk: int) -> Iterator[Prepared_]:
-    """Prepared records in input order; with ``workers`` > 1, prepared by worker processes."""
+def prepare_chunk(raws: list[RawRecord], bind: str | None = None) -> list[Prepared_]:
+    """Prepare ``raws`` (in a worker process); ``bind`` names the dialect to bind rows for."""
+    binder = _binder(bind)
+    return [(raw.offset, prepare_raw(raw, binder)) for raw in raws]
+
+
+def prepared_stream(
+    raws: Iterable[RawRecord], workers: int, chunk: int, bind: str | None = None
+) -> Iterator[Prepared_]:
+    """Prepared records in input order; with ``workers`` > 1, prepared by worker processes,
+    which bind the rows for the dialect ``bind`` names, if any."""
     if workers <= 1:
         for raw in raws:
             yield raw.offset, prepare_raw(raw)
@@ -111,7 +130,7 @@ def prepared_stream(raws: Iterable[RawRecord], workers: int, chunk: int) -> Iter
         while True:
             block = list(islice(iterator, chunk))
             if block:
-                pending.append(pool.submit(prepare_chunk, block))
+                pending.append(pool.submit(prepare_chunk, block, bind))
             if pending and (not block or len(pending) > workers * 2):
                 yield from pending.popleft().result()
             if not block and not pending:
@@ -172,7 +191,8 @@ def import_records(
             on_batch(report.batches, counts)
         batch, keys, rejected_in_batch = [], set(), 0
 
-    for offset, item in prepared_stream(raws, workers, min(batch_size, PREPARE_CHUNK)):
+    chunk = min(batch_size, PREPARE_CHUNK)
+    for offset, item in prepared_stream(raws, workers, chunk, binds_for(engine.dialect)):
         if progress is not None:
             progress(offset)
         if isinstance(item, list):
@@ -217,7 +237,7 @@ def import_files(
     def raws() -> Iterable[RawRecord]:
         nonlocal done_before
         for path in paths:
-            yield from read_file(path)
+            yield from read_file(path, parse=False)  # read in prepare_raw (by a worker)
             done_before += path.stat().st_size
 
     total = sum(path.stat().st_size for path in paths)

@@ -11,10 +11,11 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from functools import cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, select
 
 from threadline.model import (
     Association,
@@ -35,6 +36,8 @@ from threadline.normalise import (
 )
 from threadline.resolve.features import features_of
 from threadline.store import tables as t
+from threadline.store.rows import Binder, Row, columns_of, row_of
+from threadline.store.writers import Writer, writer_for
 
 RECORD_TABLES: dict[str, Table] = {
     "incident": t.incidents,
@@ -197,16 +200,29 @@ def mention_feature_row(mkey: str, key: str, person: PersonMention) -> dict[str,
 
 @dataclass
 class ChildRows:
-    mentions: list[dict[str, Any]] = field(default_factory=list)
-    features: list[dict[str, Any]] = field(default_factory=list)
-    identifiers: list[dict[str, Any]] = field(default_factory=list)
-    crime_incidents: list[dict[str, Any]] = field(default_factory=list)
+    """Rows of the tables that make records searchable, as tuples (:func:`columns_of` order)."""
+
+    mentions: list[Row] = field(default_factory=list)
+    features: list[Row] = field(default_factory=list)
+    identifiers: list[Row] = field(default_factory=list)
+    crime_incidents: list[Row] = field(default_factory=list)
 
     def extend(self, other: ChildRows) -> None:
         self.mentions.extend(other.mentions)
         self.features.extend(other.features)
         self.identifiers.extend(other.identifiers)
         self.crime_incidents.extend(other.crime_incidents)
+
+    def tables(self) -> list[tuple[Table, list[Row]]]:
+        return [
+            (t.mentions, self.mentions),
+            (t.mention_features, self.features),
+            (t.identifiers, self.identifiers),
+            (t.crime_incidents, self.crime_incidents),
+        ]
+
+    def bound(self, binder: Binder) -> ChildRows:
+        return ChildRows(*(binder.bind_all(table, rows) for table, rows in self.tables()))
 
 
 def child_rows(record: Record, key: str, into: ChildRows) -> None:
@@ -215,55 +231,54 @@ def child_rows(record: Record, key: str, into: ChildRows) -> None:
     for position, person in people_of(record):
         mkey = mention_key(key, position)
         address = person.address
-        into.mentions.append(
-            {
-                "mention_key": mkey,
-                "record_kind": record.kind,
-                "record_key": key,
-                "position": position,
-                "event_time": when,
-                "role": person.role.value,
-                "forenames": person.forenames,
-                "surname": person.surname,
-                "dob": person.dob,
-                "sex": person.sex.value if person.sex else None,
-                "address_text": address.text if address else None,
-                "postcode": address.postcode if address else None,
-                "relationship_to_victim": (
-                    person.relationship_to_victim.value if person.relationship_to_victim else None
-                ),
-                "description": person.description,
-            }
-        )
-        into.features.append(mention_feature_row(mkey, key, person))
+        mention = {
+            "mention_key": mkey,
+            "record_kind": record.kind,
+            "record_key": key,
+            "position": position,
+            "event_time": when,
+            "role": person.role.value,
+            "forenames": person.forenames,
+            "surname": person.surname,
+            "dob": person.dob,
+            "sex": person.sex.value if person.sex else None,
+            "address_text": address.text if address else None,
+            "postcode": address.postcode if address else None,
+            "relationship_to_victim": (
+                person.relationship_to_victim.value if person.relationship_to_victim else None
+            ),
+            "description": person.description,
+        }
+        into.mentions.append(row_of(t.mentions, mention))
+        into.features.append(row_of(t.mention_features, mention_feature_row(mkey, key, person)))
         objects: list[tuple[str, str, str | None]] = [("phone", p, None) for p in person.phones]
         objects += [("email", e, None) for e in person.emails]
         objects += [("account", a.handle, a.platform) for a in person.accounts]
         objects += [("vehicle", v.registration, None) for v in person.vehicles]
         for kind, raw, platform in objects:
-            into.identifiers.append(
-                {
-                    "record_key": key,
-                    "mention_key": mkey,
-                    "kind": kind,
-                    "raw": f"{platform}:{raw}" if platform else raw,
-                    "value": identifier_value(kind, raw, platform),
-                }
-            )
+            identifier = {
+                "record_key": key,
+                "mention_key": mkey,
+                "kind": kind,
+                "raw": f"{platform}:{raw}" if platform else raw,
+                "value": identifier_value(kind, raw, platform),
+            }
+            into.identifiers.append(row_of(t.identifiers, identifier))
     if isinstance(record, Incident):
         for vehicle in record.vehicles:
-            into.identifiers.append(
-                {
-                    "record_key": key,
-                    "mention_key": None,
-                    "kind": "vehicle",
-                    "raw": vehicle.registration,
-                    "value": normalise_registration(vehicle.registration),
-                }
-            )
+            identifier = {
+                "record_key": key,
+                "mention_key": None,
+                "kind": "vehicle",
+                "raw": vehicle.registration,
+                "value": normalise_registration(vehicle.registration),
+            }
+            into.identifiers.append(row_of(t.identifiers, identifier))
     if isinstance(record, Crime):
         for ref in record.incident_refs:
-            into.crime_incidents.append({"crime_key": key, "incident_ref": ref})
+            into.crime_incidents.append(
+                row_of(t.crime_incidents, {"crime_key": key, "incident_ref": ref})
+            )
 
 
 @dataclass
@@ -283,27 +298,61 @@ def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
         yield items[start : start + size]
 
 
+@cache
+def record_columns(table: Table) -> tuple[str, ...]:
+    """The columns of a record's own row (:attr:`Prepared.row`): all but the two time stamps
+    the writer adds (``created_at`` and ``updated_at``)."""
+    return tuple(name for name in columns_of(table) if name not in ("created_at", "updated_at"))
+
+
 @dataclass
 class Prepared:
-    """A validated record turned into rows, ready to write (made in a worker process in bulk)."""
+    """A validated record turned into rows, ready to write (made in a worker process in bulk).
+
+    ``row`` holds the values of :func:`record_columns`; ``bound`` names the dialect whose driver
+    the values are already bound for (:mod:`threadline.store.rows`), or is None for plain values.
+    """
 
     kind: str
     key: str
-    document: dict[str, Any]
     digest: str
-    row: dict[str, Any]
+    row: Row
     children: ChildRows
+    bound: str | None = None
+
+    def document(self, binder: Binder | None = None) -> Any:
+        """The record's document as a dict (read back from its bound form if need be)."""
+        table = RECORD_TABLES[self.kind]
+        value = self.row[record_columns(table).index("document")]
+        if self.bound is None:
+            return value
+        if binder is None or binder.name != self.bound:
+            raise ValueError(f"rows bound for {self.bound} need a {self.bound} binder to read")
+        return binder.read(table, "document", value)
 
 
-def prepare(record: Record) -> Prepared:
-    """Everything about ``record`` that does not need the database: its rows and their keys."""
+def prepare(record: Record, binder: Binder | None = None) -> Prepared:
+    """Everything about ``record`` that does not need the database: its rows and their keys.
+
+    With ``binder``, the values are bound for its dialect's driver, ready for the writer.
+    """
     key = record_key(record)
     document = document_of(record)
     digest = content_hash(document)
     children = ChildRows()
     child_rows(record, key, children)
+    table = RECORD_TABLES[record.kind]
+    values = _record_row(record, key, document, digest)
+    row = tuple(values[name] for name in record_columns(table))
+    if binder is None:
+        return Prepared(record.kind, key, digest, row, children)
     return Prepared(
-        record.kind, key, document, digest, _record_row(record, key, document, digest), children
+        record.kind,
+        key,
+        digest,
+        binder.bind(table, row, record_columns(table)),
+        children.bound(binder),
+        binder.name,
     )
 
 
@@ -324,6 +373,7 @@ def write_prepared(
     import_id: int | None = None,
 ) -> BatchCounts:
     """Write prepared records (unique keys): insert new ones, update changed ones with history."""
+    writer = writer_for(conn)
     counts = BatchCounts()
     children = ChildRows()
     replaced: list[str] = []
@@ -332,51 +382,74 @@ def write_prepared(
         by_kind.setdefault(item.kind, []).append(item)
     for kind, group in by_kind.items():
         table = RECORD_TABLES[kind]
-        existing: dict[str, tuple[str, Any]] = {}
+        existing: dict[str, str] = {}
         for chunk in _chunks([item.key for item in group]):
-            query = select(table.c.record_key, table.c.content_hash, table.c.document).where(
+            query = select(table.c.record_key, table.c.content_hash).where(
                 table.c.record_key.in_(chunk)
             )
-            for found in conn.execute(query):
-                existing[found.record_key] = (found.content_hash, found.document)
-        new_rows: list[dict[str, Any]] = []
+            for found_key, found_digest in conn.execute(query):
+                existing[found_key] = found_digest
+        new: list[Prepared] = []
+        changed: list[Prepared] = []
         for item in group:
             if item.key not in existing:
-                new_rows.append({**item.row, "created_at": now, "updated_at": now})
+                new.append(item)
                 children.extend(item.children)
                 counts.stored += 1
-                continue
-            old_digest, old_document = existing[item.key]
-            if old_digest == item.digest:
+            elif existing[item.key] == item.digest:
                 counts.unchanged += 1
-                continue
-            changed = {**item.row, "updated_at": now}
-            conn.execute(update(table).where(table.c.record_key == item.key).values(changed))
-            conn.execute(
-                insert(t.record_history).values(
-                    record_key=item.key,
-                    changed_at=now,
-                    before=old_document,
-                    after=item.document,
-                    import_id=import_id,
-                )
-            )
-            replaced.append(item.key)
-            children.extend(item.children)
-            counts.updated += 1
-        if new_rows:
-            conn.execute(insert(table), new_rows)
+            else:
+                changed.append(item)
+                replaced.append(item.key)
+                children.extend(item.children)
+                counts.updated += 1
+        if changed:
+            _update(conn, writer, table, changed, now, import_id)
+        if new:
+            bound = _bound(new)
+            stamp = writer.stamp(table, now, bound)
+            columns = (*record_columns(table), "created_at", "updated_at")
+            writer.insert(table, columns, [(*item.row, stamp, stamp) for item in new], bound)
     for chunk in _chunks(replaced):
         conn.execute(delete(t.mentions).where(t.mentions.c.record_key.in_(chunk)))
         conn.execute(delete(t.mention_features).where(t.mention_features.c.record_key.in_(chunk)))
         conn.execute(delete(t.identifiers).where(t.identifiers.c.record_key.in_(chunk)))
         conn.execute(delete(t.crime_incidents).where(t.crime_incidents.c.crime_key.in_(chunk)))
-    if children.mentions:
-        conn.execute(insert(t.mentions), children.mentions)
-    if children.features:
-        conn.execute(insert(t.mention_features), children.features)
-    if children.identifiers:
-        conn.execute(insert(t.identifiers), children.identifiers)
-    if children.crime_incidents:
-        conn.execute(insert(t.crime_incidents), children.crime_incidents)
+    bound = _bound(items)
+    for child_table, rows in children.tables():
+        if rows:
+            writer.insert(child_table, columns_of(child_table), rows, bound)
     return counts
+
+
+def _bound(items: Sequence[Prepared]) -> str | None:
+    """The dialect all ``items`` are bound for (None: plain values); they must agree."""
+    kinds = {item.bound for item in items}
+    if len(kinds) > 1:
+        raise ValueError(f"a batch mixes rows bound for {sorted(map(str, kinds))}")
+    return kinds.pop() if kinds else None
+
+
+def _update(
+    conn: Connection,
+    writer: Writer,
+    table: Table,
+    changed: list[Prepared],
+    now: datetime,
+    import_id: int | None,
+) -> None:
+    """Replace changed records' rows and keep what each was and became in ``record_history``."""
+    before: dict[str, Any] = {}
+    for chunk in _chunks([item.key for item in changed]):
+        query = select(table.c.record_key, table.c.document).where(table.c.record_key.in_(chunk))
+        for found_key, document in conn.execute(query):
+            before[found_key] = document
+    bound = _bound(changed)
+    stamp = writer.stamp(table, now, bound)
+    columns = (*record_columns(table), "updated_at")
+    writer.update(table, columns, [(*item.row, stamp) for item in changed], bound)
+    binder = writer.binder if bound is not None else None
+    history = [
+        (item.key, now, before[item.key], item.document(binder), import_id) for item in changed
+    ]
+    writer.insert(t.record_history, columns_of(t.record_history), history, None)
