@@ -51,12 +51,22 @@ _UNDECOMPOSABLE = str.maketrans(
 )
 
 
+# The table's entries for ASCII characters: all that applies to text that is ASCII already.
+_ASCII_FOLDS = tuple(
+    (chr(code), spelling) for code, spelling in _UNDECOMPOSABLE.items() if code < 128
+)
+
+
 def fold_text(text: str) -> str:
     """Lower-case ``text`` and fold it to ASCII ("Siân Ó Dónaill" -> "sian o donaill").
 
     Characters with no ASCII form (emoji, CJK) are dropped. Whitespace is left as it is; the callers
     collapse it after removing their own punctuation.
     """
+    if text.isascii():  # most text: nothing to decompose or drop, so the same result sooner
+        for char, spelling in _ASCII_FOLDS:
+            text = text.replace(char, spelling)
+        return text.lower()
     text = text.translate(_UNDECOMPOSABLE)
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(ch for ch in decomposed if ch.isascii() and not unicodedata.combining(ch))
