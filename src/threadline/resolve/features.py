@@ -190,6 +190,48 @@ def _known_forenames(forename: str) -> tuple[str, ...]:
     return tuple(known) if 0 < len(known) <= MAX_SLIP_CANDIDATES else (forename,)
 
 
+_ForenameFeatures = tuple[str | None, str | None, tuple[str, ...], str | None, str | None]
+
+
+def _forename_features_uncached(forenames: Any) -> _ForenameFeatures:
+    """Forename, canonical forename, nicknames, phonetic code and initial of a forenames field."""
+    forename = first_forename(forenames or "") or None
+    if forename is not None:
+        forename = normalise_name(forename) or None
+    known = _known_forenames(forename) if forename is not None else ()
+    nicknames: tuple[str, ...] = ()
+    if forename is not None and known:
+        nicknames = tuple(sorted({forename}.union(*(nickname_group(name) for name in known))))
+    return (
+        forename,
+        (canonical_forename(known[0]) or known[0]) if known else None,
+        nicknames,
+        phonetic_key(forename) if forename else None,
+        forename[0] if forename else None,
+    )
+
+
+#: Names recur across a force's records: each written form is worked out once.
+_forename_features = lru_cache(maxsize=100_000)(_forename_features_uncached)
+
+
+def _surname_features_uncached(surname_text: Any) -> tuple[str | None, str | None]:
+    """Surname key and its phonetic code."""
+    surname = None
+    if surname_text:
+        surname = normalised_surname_key(surname_text) or normalise_name(surname_text) or None
+    return surname, phonetic_key(surname) if surname else None
+
+
+_surname_features = lru_cache(maxsize=100_000)(_surname_features_uncached)
+
+
+def _cacheable(value: Any) -> bool:
+    """Text (or nothing) can be looked up in the caches; anything else is worked out each time,
+    so that it fails, if it does, as it always did."""
+    return value is None or type(value) is str
+
+
 def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
     """The model's features for one person mention.
 
@@ -199,14 +241,17 @@ def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
     missing or ``None``. The result has exactly the keys of :data:`FEATURE_COLUMNS`; absent
     values are ``None`` (scalars) or ``[]`` (lists).
     """
-    forename = first_forename(row.get("forenames") or "") or None
-    if forename is not None:
-        forename = normalise_name(forename) or None
-    known = _known_forenames(forename) if forename is not None else ()
-    surname_text = row.get("surname")
-    surname = None
-    if surname_text:
-        surname = normalised_surname_key(surname_text) or normalise_name(surname_text) or None
+    forenames, surname_text = row.get("forenames"), row.get("surname")
+    forename, canonical, nicknames, forename_phonetic, initial = (
+        _forename_features(forenames)
+        if _cacheable(forenames)
+        else _forename_features_uncached(forenames)
+    )
+    surname, surname_phonetic = (
+        _surname_features(surname_text)
+        if _cacheable(surname_text)
+        else _surname_features_uncached(surname_text)
+    )
 
     year, month, day = parse_partial_date(row.get("dob"))
 
@@ -217,14 +262,12 @@ def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "unique_id": str(row["mention_id"]),
         "forename": forename,
-        "forename_canonical": (canonical_forename(known[0]) or known[0]) if known else None,
-        "forename_nicknames": sorted(
-            {forename}.union(*(nickname_group(name) for name in known)) if known else ()
-        ),
-        "forename_phonetic": phonetic_key(forename) if forename else None,
-        "forename_initial": forename[0] if forename else None,
+        "forename_canonical": canonical,
+        "forename_nicknames": list(nicknames),
+        "forename_phonetic": forename_phonetic,
+        "forename_initial": initial,
         "surname": surname,
-        "surname_phonetic": phonetic_key(surname) if surname else None,
+        "surname_phonetic": surname_phonetic,
         "dob": _full_date(year, month, day),
         "dob_year": year,
         "dob_month": month if year is not None else None,
