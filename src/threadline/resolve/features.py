@@ -140,19 +140,19 @@ def _sex(value: Any) -> str | None:
 
 
 def _phones(raw: Sequence[str] | None) -> list[str]:
-    return _distinct(normalise_phone(text) for text in raw or ())
+    return _distinct(normalise_phone(text) for text in raw) if raw else []
 
 
 def _emails(raw: Sequence[str] | None) -> list[str]:
-    return _distinct(normalise_email(text) for text in raw or ())
+    return _distinct(normalise_email(text) for text in raw) if raw else []
 
 
 def _accounts(raw: Sequence[Sequence[str]] | None) -> list[str]:
-    return _distinct(normalise_account(platform, handle) for platform, handle in raw or ())
+    return _distinct(normalise_account(platform, handle) for platform, handle in raw) if raw else []
 
 
 def _vehicles(raw: Sequence[str] | None) -> list[str]:
-    return _distinct(normalise_registration(text) for text in raw or ())
+    return _distinct(normalise_registration(text) for text in raw) if raw else []
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
