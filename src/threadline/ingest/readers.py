@@ -10,7 +10,7 @@ import csv
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +63,11 @@ def parsed(raw: RawRecord) -> RawRecord:
         data = _json_loads(raw.text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         problem = FieldProblem("", f"not valid JSON ({error})")
-        return replace(raw, error=RecordError([problem]), text=None)
+        return RawRecord(raw.file, raw.line, None, RecordError([problem]), raw.offset, raw.columns)
     if not isinstance(data, dict):
         problem = FieldProblem("", "a record must be a JSON object")
-        return replace(raw, error=RecordError([problem]), text=None)
-    return replace(raw, data=data, text=None)
+        return RawRecord(raw.file, raw.line, None, RecordError([problem]), raw.offset, raw.columns)
+    return RawRecord(raw.file, raw.line, data, None, raw.offset, raw.columns)
 
 
 def read_jsonl(path: Path, *, parse: bool = True) -> Iterator[RawRecord]:

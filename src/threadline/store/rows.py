@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Dialect, Table
@@ -95,9 +96,17 @@ class Binder:
         return value if process is None else process(value)
 
 
+@cache
+def _getter(table: Table) -> Callable[[Mapping[str, Any]], Row]:
+    names = columns_of(table)
+    if len(names) == 1:  # itemgetter of one name gives the value, not a tuple
+        return lambda values: (values[names[0]],)
+    return itemgetter(*names)
+
+
 def row_of(table: Table, values: Mapping[str, Any]) -> Row:
     """The values of a row (a dict with every column of :func:`columns_of`) as a tuple."""
-    return tuple(values[name] for name in columns_of(table))
+    return _getter(table)(values)
 
 
 @cache
