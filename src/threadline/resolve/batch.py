@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from threadline.resolve.clustering import cluster_with_reasons
-from threadline.resolve.described import all_mention_rows, infer_ex_partners
+from threadline.resolve.described import MentionRow, all_mention_rows, infer_ex_partners
 from threadline.resolve.entities import (
     Membership,
     apply_memberships,
@@ -29,6 +29,7 @@ from threadline.resolve.features import FEATURE_COLUMNS, features_table
 from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
 from threadline.resolve.review import latest_judgements, queue_pairs
+from threadline.resolve.victims import joins_by_victim
 from threadline.store import tables as t
 
 #: Links at or above this probability join two mentions into one entity.
@@ -199,7 +200,10 @@ def resolve_store(
     partners = _strongest_partner(edges[edges["match_probability"] >= threshold], result.clusters)
     clusters = dict(result.clusters)
     with engine.connect() as conn:
-        inferred = {i.mention_key: i for i in infer_ex_partners(all_mention_rows(conn), clusters)}
+        rows = all_mention_rows(conn)
+    say("suspects of the same victim")
+    victim_evidence = _join_by_victim(rows, clusters, features, names, cannot_link)
+    inferred = {i.mention_key: i for i in infer_ex_partners(rows, clusters)}
     for mention, item in inferred.items():
         clusters[mention] = item.entity_id  # a cluster label here
 
@@ -218,17 +222,15 @@ def resolve_store(
                 memberships[mention] = Membership(entity, None, inferred[mention].evidence)
                 continue
             partner = partners.get(mention)
-            recorded_as = lineage_of.get(frozenset((mention, partner[0]))) if partner else None
+            evidence: list[str] = []
+            if partner:
+                evidence.append(f"linked to {partner[0]}")
+                evidence.extend(lineage_of.get(frozenset((mention, partner[0]))) or [])
+            evidence.extend(victim_evidence.get(mention) or [])
             memberships[mention] = Membership(
                 entity_id=entity,
                 probability=partner[1] if partner else None,
-                evidence=(
-                    [f"linked to {partner[0]}", *recorded_as]
-                    if partner and recorded_as
-                    else [f"linked to {partner[0]}"]
-                    if partner
-                    else None
-                ),
+                evidence=evidence or None,
             )
         say("writing entities")
         changes = apply_memberships(
@@ -265,6 +267,48 @@ def resolve_store(
         refused_links=len(result.refused),
         queued_for_review=queued,
     )
+
+
+def _join_by_victim(
+    rows: list[MentionRow],
+    clusters: dict[str, str],
+    features: pd.DataFrame,
+    names: Mapping[str, str],
+    cannot_link: set[frozenset[str]],
+) -> dict[str, list[str]]:
+    """Join clusters of suspects named alike against one victim (:mod:`.victims`), in place;
+    return the evidence for each mention that moved."""
+    suspects = {r.mention_key for r in rows if r.role == "suspect" and r.named}
+    involved = {clusters[m] for m in suspects if m in clusters}
+    members_of: dict[str, list[str]] = defaultdict(list)
+    for mention, label in clusters.items():
+        if label in involved:
+            members_of[label].append(mention)
+    wanted = {m for keys in members_of.values() for m in keys}
+    table = features_table(features[features["unique_id"].isin(wanted)]).to_pylist()
+    feature_of = {str(row["unique_id"]): row for row in table}
+    victim_labels = {label: names.get(label, label) for label in set(clusters.values())}
+    joins = joins_by_victim(
+        rows, clusters, feature_of, members_of, victim_labels, cannot_link=cannot_link
+    )
+    if not joins:
+        return {}
+    final: dict[str, str] = {}
+    for join in joins:
+        final[join.source] = join.target
+    evidence_of = {join.source: join.evidence for join in joins}
+
+    def root(label: str) -> str:
+        while label in final:
+            label = final[label]
+        return label
+
+    moved: dict[str, list[str]] = {}
+    for mention, label in list(clusters.items()):
+        if label in final:
+            clusters[mention] = root(label)
+            moved[mention] = evidence_of[label]
+    return moved
 
 
 def _lineage(conn: Connection, features: pd.DataFrame) -> list[LineageLink]:

@@ -18,7 +18,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, select
 
+from threadline.resolve import victims
 from threadline.resolve.described import (
+    Inferred,
+    MentionRow,
     apply_inferences,
     infer_ex_partners,
     victim_mention_rows,
@@ -291,10 +294,17 @@ def resolve_record(
     if queue:
         queue_pairs(conn, queue, now)
     rows, entity_of = victim_mention_rows(conn, record_key)
+    unsure = [d.mention_key for d in decisions if d.outcome in ("new", "review")]
+    by_victim = _suspects_by_victim(conn, unsure, rows, entity_of)
+    if by_victim:
+        apply_inferences(conn, by_victim, now, by=victims.INFERENCE)
+        entity_of.update({i.mention_key: i.entity_id for i in by_victim})
     mine = set(mention_keys)
     inferred = [i for i in infer_ex_partners(rows, entity_of) if i.mention_key in mine]
     if inferred:
         apply_inferences(conn, inferred, now)
+    inferred += by_victim
+    if inferred:
         by_mention = {i.mention_key: i for i in inferred}
         decisions = [
             Decision(
@@ -312,6 +322,49 @@ def resolve_record(
             for d in decisions
         ]
     return decisions
+
+
+def _suspects_by_victim(
+    conn: Connection,
+    unsure: Sequence[str],
+    rows: Sequence[MentionRow],
+    entity_of: Mapping[str, str],
+) -> list[Inferred]:
+    """New suspects, not joined by the model, who fit the one suspect of their name already
+    recorded against the same victim (:mod:`.victims`)."""
+    new = {r.mention_key for r in rows if r.mention_key in set(unsure)}
+    new = {m for m in new if any(r.mention_key == m and r.role == "suspect" for r in rows)}
+    if not new:
+        return []
+    suspects = {
+        entity_of[r.mention_key]
+        for r in rows
+        if r.role == "suspect" and r.named and r.mention_key in entity_of
+        and r.mention_key not in new
+    }  # fmt: skip
+    if not suspects:
+        return []
+    em = t.entity_members
+    members_of: dict[str, list[str]] = {}
+    for row in conn.execute(
+        select(em.c.mention_key, em.c.entity_id).where(em.c.entity_id.in_(sorted(suspects)))
+    ):
+        members_of.setdefault(row.entity_id, []).append(row.mention_key)
+    keys = sorted(new | {m for keys in members_of.values() for m in keys})
+    features = {row["unique_id"]: row for row in feature_rows(conn, keys)}
+    victim_entities = {entity_of[r.mention_key] for r in rows if r.role == "victim"
+                       and r.mention_key in entity_of}  # fmt: skip
+    labels = {
+        row.id: row.label
+        for row in conn.execute(
+            select(t.entities.c.id, t.entities.c.label).where(
+                t.entities.c.id.in_(sorted(victim_entities))
+            )
+        )
+        if row.label
+    }
+    joins = victims.new_suspect_joins(new, rows, entity_of, features, members_of, labels)
+    return [Inferred(m, join.target, join.evidence) for m, join in sorted(joins.items())]
 
 
 def _lineage(conn: Connection, record_key: str) -> dict[str, Decision]:

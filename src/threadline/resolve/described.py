@@ -168,7 +168,9 @@ def victim_mention_rows(
     return rows, entity_of
 
 
-def apply_inferences(conn: Connection, inferred: Iterable[Inferred], now: datetime) -> int:
+def apply_inferences(
+    conn: Connection, inferred: Iterable[Inferred], now: datetime, by: str = INFERENCE
+) -> int:
     """Move each inferred mention into its entity (call time), recording why; return how many."""
     moved = 0
     for item in inferred:
@@ -180,7 +182,7 @@ def apply_inferences(conn: Connection, inferred: Iterable[Inferred], now: dateti
                 match_probability=None,
                 evidence=item.evidence,
                 assigned_at=now,
-                assigned_by=INFERENCE,
+                assigned_by=by,
             )
         )
         conn.execute(
@@ -189,7 +191,7 @@ def apply_inferences(conn: Connection, inferred: Iterable[Inferred], now: dateti
                 action="joined",
                 entity_id=item.entity_id,
                 mention_keys=[item.mention_key],
-                by=INFERENCE,
+                by=by,
                 note="; ".join(item.evidence),
             )
         )

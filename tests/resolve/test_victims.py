@@ -1,0 +1,139 @@
+"""A suspect named like the one suspect already recorded against the same victim is that person."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from factories import incident, person
+from threadline.crossref import submit
+from threadline.model import parse_record
+from threadline.resolve import features_of
+from threadline.resolve.described import MentionRow
+from threadline.resolve.victims import joins_by_victim
+from threadline.store import tables as t
+
+
+def m(key: str, record: str, role: str) -> MentionRow:
+    return MentionRow(key, record, role, named=True)
+
+
+def feature(key: str, **fields: Any) -> dict[str, Any]:
+    return features_of({"mention_id": key, **fields})
+
+
+VICTIM = {"forenames": "Alys", "surname": "Penhallow", "dob": "1991-04-12"}
+
+
+def force(*suspects: tuple[str, str, dict[str, Any]], victim_of: str = "V") -> tuple[Any, ...]:
+    """Records INC-1.., each with the victim ``victim_of`` and one suspect (key, cluster, fields)."""
+    rows, clusters, features = [], {}, {}
+    for number, (key, cluster, fields) in enumerate(suspects, start=1):
+        record = f"incident:cad:INC-{number}"
+        rows += [m(f"v{number}", record, "victim"), m(key, record, "suspect")]
+        clusters[f"v{number}"] = victim_of
+        clusters[key] = cluster
+        features[key] = feature(key, **fields)
+    return rows, clusters, features
+
+
+def test_a_name_only_suspect_joins_the_suspect_of_that_name() -> None:
+    rows, clusters, features = force(
+        ("s1", "A", {"forenames": "Richard", "surname": "Williams", "dob": "1983-02-19"}),
+        ("s2", "A", {"forenames": "Rich", "surname": "Williams", "dob": "1983-02-19"}),
+        ("s3", "B", {"forenames": "Richard", "surname": "Wiliams"}),
+        ("s4", "C", {"forenames": "Owain", "surname": "Pryce"}),
+    )
+    [join] = joins_by_victim(rows, clusters, features, labels={"V": "Alys Penhallow"})
+    assert (join.source, join.target) == ("B", "A")
+    assert "named as the suspect against Alys Penhallow in INC-1, INC-2" in join.evidence[0]
+    assert "INC-3" in join.evidence[1]
+
+
+def test_father_and_son_of_one_name_leave_a_name_only_mention_alone() -> None:
+    rows, clusters, features = force(
+        ("s1", "A", {"forenames": "Darren", "surname": "Jones", "dob": "1961-05-01"}),
+        ("s2", "B", {"forenames": "Darren", "surname": "Jones", "dob": "1989-09-09"}),
+        ("s3", "C", {"forenames": "Darren", "surname": "Jones"}),
+    )
+    assert joins_by_victim(rows, clusters, features) == []
+
+
+def test_fragments_that_all_fit_are_one_person() -> None:
+    rows, clusters, features = force(
+        ("s1", "A", {"forenames": "Ryan", "surname": "Evans", "dob": "1985-09-29"}),
+        ("s2", "A", {"forenames": "Ryan", "surname": "Evans", "dob": "1985-09-29"}),
+        ("s3", "B", {"forenames": "Ryan", "surname": "Evans"}),
+        ("s4", "C", {"forenames": "Ryan", "surname": "Evans"}),
+    )
+    joins = joins_by_victim(rows, clusters, features)
+    assert {j.source for j in joins} == {"B", "C"}
+    assert all(j.target == "A" for j in joins)
+
+
+def test_the_same_name_against_different_victims_is_not_joined() -> None:
+    rows, clusters, features = force(
+        ("s1", "A", {"forenames": "Richard", "surname": "Williams", "dob": "1983-02-19"})
+    )
+    other = force(("s2", "B", {"forenames": "Richard", "surname": "Williams"}), victim_of="W")
+    rows += [MentionRow("w1", "incident:cad:INC-9", "victim", True),
+             MentionRow("s2", "incident:cad:INC-9", "suspect", True)]  # fmt: skip
+    clusters.update({"w1": "W", "s2": "B"})
+    features.update(other[2])
+    assert joins_by_victim(rows, clusters, features) == []
+
+
+def test_a_contradiction_anywhere_in_the_cluster_or_a_judgement_holds_it_apart() -> None:
+    rows, clusters, features = force(
+        ("s1", "A", {"forenames": "Richard", "surname": "Williams"}),
+        ("s2", "B", {"forenames": "Richard", "surname": "Williams"}),
+    )
+    # B's other mention, in some other record, was born in another decade than A's.
+    features["a9"] = feature("a9", forenames="Richard", surname="Williams", dob="1950-01-01")
+    features["b9"] = feature("b9", forenames="Richard", surname="Williams", dob="1999-07-07")
+    members = {"A": ["s1", "a9"], "B": ["s2", "b9"]}
+    assert joins_by_victim(rows, clusters, features, members_of=members) == []
+    assert joins_by_victim(rows, clusters, features) != []
+    judged = {frozenset(("s1", "s2"))}
+    assert joins_by_victim(rows, clusters, features, cannot_link=judged) == []
+
+
+def _entity(engine: Any, key: str) -> str:
+    with engine.connect() as conn:
+        return str(
+            conn.execute(
+                select(t.entity_members.c.entity_id).where(t.entity_members.c.mention_key == key)
+            ).scalar_one()
+        )
+
+
+def test_call_time_joins_a_name_only_suspect_through_the_victim(
+    engine: Any, small_model: Any
+) -> None:
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    first = incident(
+        "INC-20260301-0001",
+        people=[
+            person("victim", **VICTIM, phones=["07700 900123"]),
+            person("suspect", forenames="Gareth", surname="Tregothnan", dob="1988-02-03",
+                   address={"text": "4 Mill Lane, Leek", "postcode": "ST13 5AA"}),
+        ],
+    )  # fmt: skip
+    submit(engine, small_model, parse_record(first), now)
+    second = incident(
+        "INC-20260302-0001",
+        reported_at="2026-03-02T10:00:00Z",
+        people=[
+            person("victim", **VICTIM, phones=["07700 900123"]),
+            person("suspect", forenames="Gaz", surname="Tregothnan"),
+        ],
+    )
+    submission = submit(engine, small_model, parse_record(second), now)
+    suspect = next(d for d in submission.decisions if d.mention_key.endswith("#1"))
+    assert suspect.outcome == "inferred"
+    assert _entity(engine, "incident:cad:INC-20260302-0001#1") == _entity(
+        engine, "incident:cad:INC-20260301-0001#1"
+    )
+    assert "the only suspect of that name recorded against" in suspect.evidence[1]
