@@ -28,7 +28,7 @@ VICTIM = {"forenames": "Alys", "surname": "Penhallow", "dob": "1991-04-12"}
 
 
 def force(*suspects: tuple[str, str, dict[str, Any]], victim_of: str = "V") -> tuple[Any, ...]:
-    """Records INC-1.., each with the victim ``victim_of`` and one suspect (key, cluster, fields)."""
+    """Records INC-1.., each with victim ``victim_of`` and a suspect (key, cluster, fields)."""
     rows, clusters, features = [], {}, {}
     for number, (key, cluster, fields) in enumerate(suspects, start=1):
         record = f"incident:cad:INC-{number}"
