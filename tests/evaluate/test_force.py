@@ -54,3 +54,27 @@ def test_the_same_suspect_and_victim_twice_is_a_course_of_conduct_at_the_second(
 def test_no_second_occasion_no_course_of_conduct(tmp_path: Path) -> None:
     write_force(tmp_path, [("I1", "A", "B"), ("I2", "C", "B")])
     assert earliest_lawful(load_truth(tmp_path), tmp_path) == {}
+
+
+def test_a_course_of_conduct_is_false_only_when_no_true_suspect_and_victim_recur(
+    tmp_path: Path,
+) -> None:
+    """Two domestic incidents of one couple are a course of conduct even outside any scripted
+    series; a repeat victim of two different strangers, or namesakes joined, are not."""
+    from threadline.evaluate.force import ForceTruth, unfounded_alerts
+
+    people = [{"role": "victim"}, {"role": "suspect"}]
+    refs = ["INC-1", "INC-2", "INC-3", "INC-4"]
+    (tmp_path / "incidents.jsonl").write_text(
+        "".join(json.dumps({"ref": ref, "people": people}) + "\n" for ref in refs)
+    )
+    who = {"INC-1": ("P1", "P2"), "INC-2": ("P1", "P2"), "INC-3": ("P1", "P3"),
+           "INC-4": ("P4", "P2")}  # fmt: skip
+    person_of = {}
+    for ref, (victim, suspect) in who.items():
+        person_of[("incident", ref, "0")] = victim
+        person_of[("incident", ref, "1")] = suspect
+    truth = ForceTruth(person_of, set(), [], [], [], set(refs), len(refs))
+    cited = {"couple": ["INC-1", "INC-2"], "strangers": ["INC-1", "INC-3"],
+             "namesakes": ["INC-2", "INC-4"]}  # fmt: skip
+    assert unfounded_alerts(truth, tmp_path, cited) == {"strangers", "namesakes"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -207,14 +207,8 @@ def _alert_rows(engine: Engine) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def earliest_lawful(truth: ForceTruth, folder: Path) -> dict[str, int]:
-    """For each series, the position of the first incident at which the same suspect has
-    targeted the same victim on two occasions: the earliest a course of conduct exists in law.
-
-    A neighbour dispute whose first incidents alternate in direction has no course of conduct
-    at its 2nd incident; the earliest lawful point is later.
-    """
-    wanted = {ref for s in truth.series for ref in s["incident_refs"]}
+def _incident_roles(folder: Path, wanted: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """(position, role) of each person in the wanted incidents, as the force's file has them."""
     roles: dict[str, list[tuple[str, str]]] = {}
     with (folder / "incidents.jsonl").open() as handle:
         for line in handle:
@@ -223,22 +217,59 @@ def earliest_lawful(truth: ForceTruth, folder: Path) -> dict[str, int]:
                 roles[record["ref"]] = [
                     (str(i), p["role"]) for i, p in enumerate(record.get("people", []))
                 ]
+    return roles
+
+
+def _true_pairs(truth: ForceTruth, ref: str, people: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The true (suspect, victim) pairs of one incident (the caller when no victim is named)."""
+    who = {i: truth.person_of.get(("incident", ref, i), "") for i, _ in people}
+    suspects = {who[i] for i, role in people if role == "suspect" and who[i]}
+    victims = {who[i] for i, role in people if role == "victim" and who[i]}
+    if not victims:
+        victims = {who[i] for i, role in people if role == "caller" and who[i]}
+    return {(s, v) for s in suspects for v in victims if s != v}
+
+
+def earliest_lawful(truth: ForceTruth, folder: Path) -> dict[str, int]:
+    """For each series, the position of the first incident at which the same suspect has
+    targeted the same victim on two occasions: the earliest a course of conduct exists in law.
+
+    A neighbour dispute whose first incidents alternate in direction has no course of conduct
+    at its 2nd incident; the earliest lawful point is later.
+    """
+    wanted = {ref for s in truth.series for ref in s["incident_refs"]}
+    roles = _incident_roles(folder, wanted)
     found: dict[str, int] = {}
     for series in truth.series:
         seen: Counter[tuple[str, str]] = Counter()
         for position, ref in enumerate(series["incident_refs"], start=1):
-            people = roles.get(ref, [])
-            who = {i: truth.person_of.get(("incident", ref, i), "") for i, _ in people}
-            suspects = {who[i] for i, role in people if role == "suspect" and who[i]}
-            victims = {who[i] for i, role in people if role == "victim" and who[i]}
-            if not victims:
-                victims = {who[i] for i, role in people if role == "caller" and who[i]}
-            for pair in {(s, v) for s in suspects for v in victims if s != v}:
+            for pair in _true_pairs(truth, ref, roles.get(ref, [])):
                 seen[pair] += 1
             if any(count >= 2 for count in seen.values()):
                 found[series["id"]] = position
                 break
     return found
+
+
+def unfounded_alerts(
+    truth: ForceTruth, folder: Path, cited: Mapping[str, Sequence[str]]
+) -> set[str]:
+    """The course-of-conduct alerts (key -> cited incident refs) that the truth does not bear
+    out: no one true suspect and victim in two or more of the incidents cited.
+
+    A couple's two domestic incidents among the background are a course of conduct in law
+    whether or not the generator scripted them as a series; a repeat victim of two strangers,
+    or two namesakes joined by mistake, are not.
+    """
+    roles = _incident_roles(folder, {ref for refs in cited.values() for ref in refs})
+    unfounded = set()
+    for key, refs in cited.items():
+        seen: Counter[tuple[str, str]] = Counter()
+        for ref in set(refs):
+            seen.update(_true_pairs(truth, ref, roles.get(ref, [])))
+        if not any(count >= 2 for count in seen.values()):
+            unfounded.add(key)
+    return unfounded
 
 
 def recognition(
@@ -296,15 +327,16 @@ def recognition(
         if s["kind"] in COURSE_OF_CONDUCT_KINDS
         for ref in s["incident_refs"]
     }
-    false_coc = {
-        r["alert_key"]
+    raised = {
+        r["alert_key"]: [c for c in r["cited"] if c.startswith("INC-")]
         for r in rows
-        if r["rule_id"] == "course_of_conduct"
-        and r["change"] == "raised"
-        and not set(r["cited"]) & in_series
+        if r["rule_id"] == "course_of_conduct" and r["change"] == "raised"
     }
+    outside = {key for key, refs in raised.items() if not set(refs) & in_series}
+    false_coc = unfounded_alerts(truth, folder, raised)
     background = len(truth.background_incidents)
-    put("false course-of-conduct alerts", len(false_coc))
+    put("course-of-conduct alerts outside the scripted series", len(outside))
+    put("false course-of-conduct alerts (no true suspect and victim twice)", len(false_coc))
     put(
         "false course-of-conduct alerts per 1,000 background incidents",
         false_alert_rate(len(false_coc), background) if background else None,

@@ -6,8 +6,9 @@ But the record also says whom he was reported for, and that victim's other recor
 hold exactly one suspect of that name. Two different men called Richard Williams reported for
 harassing the same woman is far less likely than one man reported twice, and it is what an
 analyst checks first. So a suspect is joined to the one person recorded as a suspect against
-the same victim whose mentions all fit his: surnames that agree (exactly, a close spelling or a
-sound-alike), forenames that do not differ, and nothing that contradicts (dates of birth, sex:
+the same victim whose mentions fit his: a name that agrees (surnames exactly, a close spelling
+or a sound-alike, forenames that do not differ) and no mention of one that contradicts a
+mention of the other (forenames, dates of birth, sex:
 :func:`~threadline.resolve.comparisons.contradiction`). When several fit, they are one person
 too, unless two of them cannot be (a father and son of one name, both reported by her): then,
 as when none fits, it is left alone: a guess is worse than a gap.
@@ -64,10 +65,13 @@ def _named(keys: Iterable[str], features: Features) -> list[Mapping[str, Any]]:
 
 
 def _all_fit(left: Iterable[str], right: Iterable[str], features: Features) -> bool:
-    """Every named mention of one side fits every named mention of the other (a nameless
-    "her ex" says nothing either way)."""
-    others = _named(right, features)
-    return all(fits(a, b) for a in _named(left, features) for b in others)
+    """Some named mention of one side fits one of the other, and no two contradict each other
+    (a nameless "her ex" says nothing either way; a surname written two ways, "Robertson" and
+    "Robinson", in one cluster is no contradiction)."""
+    mine, others = _named(left, features), _named(right, features)
+    if any(contradiction(a, b) is not None for a in mine for b in others):
+        return False
+    return any(fits(a, b) for a in mine for b in others)
 
 
 def _label(row: Mapping[str, Any]) -> str:
