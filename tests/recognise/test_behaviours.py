@@ -28,6 +28,10 @@ def found(narrative: str) -> set[str]:
         ("She found an AirTag in her handbag.", "monitoring_online"),
         ("He logged into her Instagram and read her messages.", "monitoring_online"),
         ("He left flowers on the doorstep with a card.", "unwanted_gifts"),
+        ("Note left on Amanda Smith's car: 'you looked lovely today'.", "unwanted_gifts"),
+        ("The driver, male, 30s, was watching the house.", "watching"),
+        ("Male sitting in a car FT73 FYX outside their work again.", "loitering"),
+        ("The same car FT73 FYX parked on their street on several evenings.", "loitering"),
         ("He posted intimate photos of her online.", "publishing"),
     ],
 )
@@ -42,6 +46,8 @@ def test_behaviour_found_in_narrative(narrative, behaviour):
         "Caller was watching TV when the window broke.",
         "PC followed up with the caller by phone.",
         "Dispute over parking outside the shop.",
+        "Neighbour has parked across their drive again and refused to move.",
+        "Her car was parked outside the house when officers arrived.",
         "Loud music from the neighbouring flat.",
     ],
 )

@@ -137,3 +137,39 @@ def test_call_time_joins_a_name_only_suspect_through_the_victim(
         engine, "incident:cad:INC-20260301-0001#1"
     )
     assert "the only suspect of that name recorded against" in suspect.evidence[1]
+
+
+def test_vague_descriptions_and_her_ex_pick_nobody_out() -> None:
+    from threadline.resolve.victims import description_key
+
+    assert description_key("unknown male") is None
+    assert description_key("male in a high-vis jacket") is None
+    assert description_key("her ex") is None
+    assert description_key("Male, 30s, beard,  dark green jacket") == (
+        "male 30s beard dark green jacket"
+    )
+
+
+def test_an_unknown_suspect_described_alike_against_one_victim_is_one_person() -> None:
+    from threadline.resolve.victims import joins_by_description
+
+    def unnamed(key: str, record: str, description: str) -> MentionRow:
+        return MentionRow(key, record, "suspect", named=False, description=description)
+
+    beard, vague = "male, 30s, beard, dark green jacket", "unknown male"
+    rows = [
+        m("v1", "incident:cad:INC-1", "victim"), unnamed("u1", "incident:cad:INC-1", beard),
+        m("v2", "incident:cad:INC-2", "victim"), unnamed("u2", "incident:cad:INC-2", beard),
+        m("v3", "incident:cad:INC-3", "victim"), unnamed("u3", "incident:cad:INC-3", beard),
+        m("v4", "incident:cad:INC-4", "victim"), unnamed("u4", "incident:cad:INC-4", vague),
+        m("w5", "incident:cad:INC-5", "victim"), unnamed("u5", "incident:cad:INC-5", beard),
+        m("v6", "incident:cad:INC-6", "victim"), unnamed("u6", "incident:cad:INC-6", vague),
+    ]  # fmt: skip
+    clusters = {f"v{i}": "V" for i in range(1, 7)} | {"w5": "W"}
+    clusters |= {f"u{i}": f"U{i}" for i in range(1, 7)}
+    joins = joins_by_description(rows, clusters, {"V": "Alys Penhallow"})
+    assert {(j.source, j.target) for j in joins} == {("U2", "U1"), ("U3", "U1")}
+    assert (
+        'described as "male, 30s, beard, dark green jacket" against Alys Penhallow'
+        in (joins[0].evidence[0])
+    )

@@ -75,6 +75,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         (
             rf"watch(?:es|ed|ing)?\s+{_OBJ}",
             rf"watch(?:es|ed|ing)?\s+{_POSS}\s+{_PLACE}",
+            r"watch(?:es|ed|ing)?\s+the\s+(?:house|flat|home|windows?)",
             r"sp(?:y|ied|ying|ies)\s+on",
             rf"star(?:es|ed|ing)\s+(?:at|into)\s+{_POSS}\s+(?:{_PLACE}|windows?)",
             rf"(?:taking|took)\s+(?:photos|pictures)\s+of\s+(?:{_OBJ}|{_POSS}\s+{_PLACE})",
@@ -89,6 +90,10 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
             r"hung\s+around",
             r"lurk(?:s|ed|ing)?",
             rf"(?:sat|sitting|parked|waiting|waited|standing|stood)\s+outside\s+{_POSS}\s+{_PLACE}",
+            r"(?:sat|sitting|parked|waiting|waited)\s+in\s+(?:a|his|the)\s+(?:car|van)\b[^.]{0,40}?"
+            rf"\boutside\s+{_POSS}\s+{_PLACE}",
+            r"same\s+(?:car|van)\b[^.]{0,30}?\bparked\s+(?:on|in|outside)\s+"
+            rf"{_POSS}\s+(?:street|road|{_PLACE})",
         ),
     ),
     Behaviour(
@@ -167,9 +172,11 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
     ),
     Behaviour(
         "unwanted_gifts",
-        "unwanted gifts",
+        "unwanted gifts or notes",
         (
             r"unwanted\s+(?:gifts?|presents?|flowers)",
+            r"(?:notes?|letters?|cards?)\s+(?:was\s+|were\s+)?(?:left|put|pushed|posted|tucked)\s+"
+            r"(?:on|through|under|in)\b[^.]{0,30}?\b(?:car|windscreen|door|letterbox|wipers?)\b",
             rf"(?:sent|sends|sending|left|leaves|leaving|deliver(?:s|ed|ing)?)\s+(?:{_OBJ}\s+)?"
             r"(?:a\s+|an\s+|some\s+)?(?:flowers|bunch\s+of\s+flowers|gifts?|presents?|parcels?"
             r"|chocolates|jewellery|teddy\s+bears?)",

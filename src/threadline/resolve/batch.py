@@ -29,7 +29,12 @@ from threadline.resolve.features import FEATURE_COLUMNS, features_table
 from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
 from threadline.resolve.review import latest_judgements, queue_pairs
-from threadline.resolve.victims import joins_by_victim
+from threadline.resolve.victims import (
+    TARGETING_CATEGORIES,
+    VictimJoin,
+    joins_by_description,
+    joins_by_victim,
+)
 from threadline.store import tables as t
 
 #: Links at or above this probability join two mentions into one entity.
@@ -202,7 +207,9 @@ def resolve_store(
     with engine.connect() as conn:
         rows = all_mention_rows(conn)
     say("suspects of the same victim")
-    victim_evidence = _join_by_victim(rows, clusters, features, names, cannot_link)
+    with engine.connect() as conn:
+        targeting = targeting_records(conn)
+    victim_evidence = _join_by_victim(rows, clusters, features, names, cannot_link, targeting)
     inferred = {i.mention_key: i for i in infer_ex_partners(rows, clusters)}
     for mention, item in inferred.items():
         clusters[mention] = item.entity_id  # a cluster label here
@@ -275,6 +282,7 @@ def _join_by_victim(
     features: pd.DataFrame,
     names: Mapping[str, str],
     cannot_link: set[frozenset[str]],
+    targeting: set[str],
 ) -> dict[str, list[str]]:
     """Join clusters of suspects named alike against one victim (:mod:`.victims`), in place;
     return the evidence for each mention that moved."""
@@ -291,6 +299,21 @@ def _join_by_victim(
     joins = joins_by_victim(
         rows, clusters, feature_of, members_of, victim_labels, cannot_link=cannot_link
     )
+    moved = _apply_joins(clusters, joins)
+    described = joins_by_description(rows, clusters, victim_labels, targeting)
+    moved.update(_apply_joins(clusters, described))
+    return moved
+
+
+def targeting_records(conn: Connection) -> set[str]:
+    """Keys of the incidents whose category is one of :data:`.victims.TARGETING_CATEGORIES`."""
+    i = t.incidents
+    query = select(i.c.record_key).where(i.c.category.in_(sorted(TARGETING_CATEGORIES)))
+    return set(conn.execute(query).scalars())
+
+
+def _apply_joins(clusters: dict[str, str], joins: list[VictimJoin]) -> dict[str, list[str]]:
+    """Relabel the joined clusters in place; return the evidence for each mention moved."""
     if not joins:
         return {}
     final: dict[str, str] = {}

@@ -332,16 +332,15 @@ def _suspects_by_victim(
 ) -> list[Inferred]:
     """New suspects, not joined by the model, who fit the one suspect of their name already
     recorded against the same victim (:mod:`.victims`)."""
-    new = {r.mention_key for r in rows if r.mention_key in set(unsure)}
-    new = {m for m in new if any(r.mention_key == m and r.role == "suspect" for r in rows)}
+    wanted = set(unsure)
+    new = {r.mention_key for r in rows if r.mention_key in wanted and r.role == "suspect"}
     if not new:
         return []
     suspects = {
         entity_of[r.mention_key]
         for r in rows
-        if r.role == "suspect" and r.named and r.mention_key in entity_of
-        and r.mention_key not in new
-    }  # fmt: skip
+        if r.role == "suspect" and r.mention_key in entity_of and r.mention_key not in new
+    }
     if not suspects:
         return []
     em = t.entity_members
@@ -363,7 +362,16 @@ def _suspects_by_victim(
         )
         if row.label
     }
-    joins = victims.new_suspect_joins(new, rows, entity_of, features, members_of, labels)
+    records = sorted({r.record_key for r in rows})
+    i = t.incidents
+    targeting = set(
+        conn.execute(
+            select(i.c.record_key).where(
+                i.c.record_key.in_(records), i.c.category.in_(sorted(victims.TARGETING_CATEGORIES))
+            )
+        ).scalars()
+    )
+    joins = victims.new_suspect_joins(new, rows, entity_of, features, members_of, labels, targeting)
     return [Inferred(m, join.target, join.evidence) for m, join in sorted(joins.items())]
 
 

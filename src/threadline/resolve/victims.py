@@ -20,6 +20,7 @@ and the other records of its victims (:func:`new_suspect_joins`).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -31,11 +32,35 @@ from threadline.resolve.comparisons import (
     forename_level,
     surname_level,
 )
-from threadline.resolve.described import MentionRow
+from threadline.resolve.described import EX_PARTNER, MentionRow
 
-__all__ = ["INFERENCE", "VictimJoin", "fits", "joins_by_victim", "new_suspect_joins"]
+__all__ = [
+    "INFERENCE",
+    "TARGETING_CATEGORIES",
+    "VictimJoin",
+    "description_key",
+    "fits",
+    "joins_by_description",
+    "joins_by_victim",
+    "new_suspect_joins",
+]
 
 INFERENCE = "inference:same-victim"
+#: Words that describe nobody in particular ("unknown male"); a description needs
+#: :data:`SPECIFIC_WORDS` others ("30s, beard, dark green jacket") to pick one person out.
+_VAGUE = frozenset(
+    "a an and the of in on with about aged approx approximately unknown unidentified person "
+    "people male female man woman men women someone somebody suspect offender".split()
+)
+SPECIFIC_WORDS = 3
+#: Incident categories in which a suspect targets the victim in person (following, watching,
+#: messaging, turning up). Two thefts from one victim by a "white male, 20s, dark hoodie" are
+#: not, on that alone, one man's course of conduct; four reports of him watching her house are.
+TARGETING_CATEGORIES = frozenset(
+    {"harassment", "stalking", "malicious_communications", "suspicious_circumstances",
+     "breach_of_order", "threats", "concern_for_welfare"}
+)  # fmt: skip
+_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _SURNAME_AGREES = frozenset({1, 2, 3, 4})
 Features = Mapping[str, Mapping[str, Any]]
 
@@ -201,6 +226,7 @@ def new_suspect_joins(
     features: Features,
     members_of: Mapping[str, Sequence[str]] | None = None,
     labels: Mapping[str, str] | None = None,
+    targeting: Set[str] | None = None,
 ) -> dict[str, VictimJoin]:
     """At call time: for each new suspect mention (a cluster of its own), the one entity
     recorded as a suspect against the same victim that it fits; ``rows`` are the new record's
@@ -213,7 +239,9 @@ def new_suspect_joins(
     members = {e: list(m) for e, m in (members_of or {}).items()}
     for mention in new:
         members[f"new:{mention}"] = [mention]
-    for join in joins_by_victim(rows, cluster_of, features, members or None, labels):
+    joins = joins_by_victim(rows, cluster_of, features, members or None, labels)
+    joins += joins_by_description(rows, cluster_of, labels, targeting)
+    for join in joins:
         ends = (join.source, join.target)
         new_end = [e for e in ends if e.startswith("new:")]
         if len(new_end) != 1:
@@ -223,3 +251,73 @@ def new_suspect_joins(
         if mention in new and mention not in found:
             found[mention] = VictimJoin(new_end[0], entity, join.evidence)
     return found
+
+
+def description_key(text: str | None) -> str | None:
+    """A description folded for comparison, or ``None`` when it picks nobody out: too vague
+    ("unknown male", "male in a high-vis jacket") or a relationship ("her ex")."""
+    if not text or EX_PARTNER.search(text):
+        return None
+    words = _WORD.findall(text.lower())
+    if sum(1 for w in words if w not in _VAGUE) < SPECIFIC_WORDS:
+        return None
+    return " ".join(words)
+
+
+def joins_by_description(
+    rows: Sequence[MentionRow],
+    cluster_of: Mapping[str, str],
+    labels: Mapping[str, str] | None = None,
+    targeting: Set[str] | None = None,
+) -> list[VictimJoin]:
+    """Unnamed suspects described the same way against the same victim are one unknown person.
+
+    "male, 30s, beard, dark green jacket" watching her house on four occasions is one man whose
+    name nobody knows yet: his incidents are one course of conduct. Only records in
+    ``targeting`` (keys of incidents of a :data:`TARGETING_CATEGORIES` category; all records
+    when ``None``) count, and vague descriptions (:func:`description_key`) join nothing. Each
+    group joins the cluster of its earliest record's mention (sorted by record key)."""
+    labels = labels or {}
+    by_record: dict[str, list[MentionRow]] = defaultdict(list)
+    for row in rows:
+        by_record[row.record_key].append(row)
+    groups: dict[tuple[str, str], list[MentionRow]] = defaultdict(list)
+    for record in sorted(by_record):
+        if targeting is not None and record not in targeting:
+            continue
+        people = by_record[record]
+        victims = {cluster_of.get(p.mention_key, "") for p in people if p.role == "victim"}
+        victims.discard("")
+        for person in people:
+            key = description_key(person.description)
+            if person.role != "suspect" or person.named or key is None:
+                continue
+            for victim in victims:
+                groups[(victim, key)].append(person)
+    joins: list[VictimJoin] = []
+    joined: set[str] = set()
+    for (victim, _key), people in sorted(groups.items()):
+        clusters = []
+        for person in people:
+            cluster = cluster_of.get(person.mention_key, person.mention_key)
+            if cluster not in clusters:
+                clusters.append(cluster)
+        if len(clusters) < 2:
+            continue
+        target, refs = clusters[0], [_ref(p.record_key) for p in people]
+        for source in clusters[1:]:
+            if source in joined or source == target:
+                continue
+            joined.add(source)
+            joins.append(
+                VictimJoin(
+                    source,
+                    target,
+                    [
+                        f'an unnamed suspect described as "{people[0].description}" against '
+                        f"{labels.get(victim, victim)} in {_shown(refs)}",
+                        "described the same way each time: taken to be one unknown person",
+                    ],
+                )
+            )
+    return joins
