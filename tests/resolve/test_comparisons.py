@@ -72,3 +72,13 @@ def test_contradictions_name_what_cannot_be_one_person() -> None:
 def test_two_slips_of_one_name_are_not_a_contradiction() -> None:
     assert forename_level(m(forenames="Mrak"), m(forenames="Matk")) == 9
     assert contradiction(m(forenames="Mrak"), m(forenames="Matk")) is None
+
+
+def test_an_initial_contradicts_only_a_name_it_cannot_stand_for() -> None:
+    """ "C" may be Catherine, and so may Kate: held apart, the victim's records split in two."""
+    assert contradiction(m(forenames="C"), m(forenames="Kate")) is None
+    assert contradiction(m(forenames="K"), m(forenames="Cathy")) is None
+    assert contradiction(m(forenames="J"), m(forenames="Kate")) == "forenames differ (j / kate)"
+    # a name cut short is its start, even of a mistyped name
+    assert contradiction(m(forenames="Ro"), m(forenames="Robrrt")) is None
+    assert contradiction(m(forenames="Jo"), m(forenames="Robert")) is not None

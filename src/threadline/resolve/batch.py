@@ -2,7 +2,13 @@
 
 The store's mention features (computed at import) go to Splink on DuckDB; reviewers' judgements
 bind the result: a "different" judgement is a cannot-link that no score overrides, a "same"
-judgement is a certain link. Pairs in the uncertain band that ended apart go to the review queue.
+judgement is a certain link. Clustering refuses any link that would put two mentions that
+contradict each other (forenames, dates of birth, sexes) in one person, so a mention that says
+little cannot chain two namesakes together (:mod:`.clustering`). Then what the records say beyond
+the mentions: a crime's people are its source incident's (:mod:`.lineage`), and a suspect named
+like the one suspect already recorded against the same victim is that person (:mod:`.victims`);
+a nameless "her ex" is the victim's one recorded former partner (:mod:`.described`). Pairs in the
+uncertain band that ended apart go to the review queue.
 """
 
 from __future__ import annotations
@@ -201,7 +207,7 @@ def resolve_store(
         frozenset((link.crime_mention, link.incident_mention)): link.evidence for link in lineage
     }
     say("clustering")
-    result = cluster_with_reasons(edges, ids, threshold, cannot_link)
+    result = cluster_with_reasons(edges, ids, threshold, cannot_link, features=features)
     partners = _strongest_partner(edges[edges["match_probability"] >= threshold], result.clusters)
     clusters = dict(result.clusters)
     with engine.connect() as conn:

@@ -459,6 +459,8 @@ def contradiction(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | No
     if (
         forename_level(left, right) == FORENAME_DIFFERS
         and DamerauLevenshtein.distance(left["forename"], right["forename"]) > 2
+        and not _initial_could_be(left, right)
+        and not _initial_could_be(right, left)
     ):
         reasons.append(f"forenames differ ({left['forename']} / {right['forename']})")
     dob = dob_level(left, right)
@@ -467,6 +469,17 @@ def contradiction(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | No
     if sex_level(left, right) == SEX_DIFFERS:
         reasons.append(f"sexes differ ({left['sex']} / {right['sex']})")
     return "; ".join(reasons) or None
+
+
+def _initial_could_be(short: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """An initial or a cut-short name ("C", "Ro") could be the start of the other's name, or of
+    one of the names it is short for ("Kate" is also Catherine; "Robrrt" is Robert mistyped):
+    not a contradiction, however the model weighs it."""
+    start = short["forename"]
+    if not start or len(start) > 3:
+        return False
+    names = (other["forename"], other["forename_canonical"], *(other["forename_nicknames"] or ()))
+    return any(name and name.startswith(start) for name in names)
 
 
 def _dob_text(row: Mapping[str, Any]) -> str:
