@@ -5,7 +5,9 @@
 Generates the force, trains the linkage model on a bulk-imported copy (as a force would train on
 its history), then replays every record one at a time, in reported order, into a fresh store
 through :func:`threadline.crossref.submit` — storing, resolving and recognising each — and
-prints the total time and the per-record latency percentiles.
+prints the total time and the per-record latency percentiles, then scores what the live path
+resolved and raised against the force's truth (``threadline eval``'s resolution and recognition
+sections), so the call-time path is measured as well as the batch one.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from threadline.crossref.replay import replay
+from threadline.evaluate.force import evaluate_force
+from threadline.evaluate.report import render_table
 from threadline.ingest import import_files
 from threadline.resolve.batch import train_store_model
 from threadline.store import open_store
@@ -61,6 +65,9 @@ def main() -> None:
             f"p99 {percentile(lat, 0.99):.1f} ms"
         )
         print("alert changes by rule:", dict(rules.most_common()))
+        sections, _details = evaluate_force(live, folder)
+        wanted = ("Resolution of named person mentions", "Recognition")
+        print(render_table({k: v for k, v in sections.items() if k in wanted}))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 
 from threadline.crossref.history import records_of_entities
 from threadline.evaluate.baselines import exact_name_clusters, exact_name_dob_clusters
+from threadline.evaluate.ceiling import evidence_ceiling
 from threadline.evaluate.metrics import (
     BreachScores,
     bcubed_scores,
@@ -46,6 +47,9 @@ COURSE_OF_CONDUCT_KINDS = frozenset(
 )
 STALKING_KINDS = frozenset({"ex_partner_stalking", "acquaintance_stalking", "stranger_stalking"})
 Say = Callable[[str], None]
+#: The column of :func:`~threadline.evaluate.ceiling.evidence_ceiling`: the truth's people,
+#: split where the records share nothing but a name (no method linking on evidence does better).
+CEILING = "evidence ceiling"
 
 
 @dataclass
@@ -174,6 +178,7 @@ def resolution(
         systems["Threadline"] = resolved
     systems["exact name"] = exact_name_clusters(mentions)
     systems["exact name + DOB"] = exact_name_dob_clusters(mentions)
+    systems[CEILING] = evidence_ceiling(engine, truth_map)
     if stock_splink:
         from threadline.evaluate.stock_splink import stock_splink_clusters
 

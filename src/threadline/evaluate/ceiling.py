@@ -1,0 +1,137 @@
+"""How much of the truth the records can show: the evidence ceiling of resolution.
+
+Many mentions carry nothing but a name ("Jordan Hughes", no date of birth, no address, no
+phone). In a force where several people share most names, no method can join such a mention to
+the right person without joining namesakes too. This module measures how far resolution can go
+without ever linking on a name alone: it joins two mentions of the *same true person* (the
+synthetic truth decides who is who) only when the records themselves connect them:
+
+* the same full date of birth (or its day and month swapped), address, postcode, phone, e-mail,
+  account or vehicle;
+* a crime and the incident it was recorded from, naming the person in the same role;
+* the same victim: both are suspects in records whose victim is one true person;
+* a name that nobody else in the force has (the same formal forename and surname): then the
+  name alone is evidence enough.
+
+The result is a clustering with no false links. A method that knew exactly which names are
+unique in the force, and used every piece of evidence in the records, would reach its recall:
+it is the ceiling for any method that does not guess between namesakes. ``threadline eval``
+prints it beside Threadline.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from threadline.store import tables as t
+
+__all__ = ["evidence_ceiling"]
+
+MentionId = tuple[str, str, str]
+
+
+class _Sets:
+    def __init__(self) -> None:
+        self.parent: dict[Hashable, Hashable] = {}
+
+    def find(self, x: Hashable) -> Hashable:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: Hashable, b: Hashable) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _values(row: Mapping[str, Any]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if row["dob_year"] is not None and row["dob_month"] is not None and row["dob_day"] is not None:
+        day, month = sorted((int(row["dob_day"]), int(row["dob_month"])))
+        found.append(("dob", f"{int(row['dob_year'])}|{day}|{month}"))
+    for column in ("address_key", "postcode"):
+        if row[column]:
+            found.append((column, str(row[column])))
+    for column in ("phones", "emails", "accounts", "vehicles"):
+        found.extend((column, str(v)) for v in row[column] or ())
+    return found
+
+
+def evidence_ceiling(engine: Engine, truth_map: Mapping[MentionId, str]) -> dict[MentionId, str]:
+    """A cluster label for each mention of ``truth_map``: its true person's mentions, split
+    where the records do not connect them (see the module docstring)."""
+    m, mf, ci, inc = t.mentions, t.mention_features, t.crime_incidents, t.incidents
+    with engine.connect() as conn:
+        columns = [
+            mf.c[name]
+            for name in (
+                "forename", "forename_canonical", "surname", "dob_year", "dob_month", "dob_day",
+                "address_key", "postcode", "phones", "emails", "accounts", "vehicles",
+            )
+        ]  # fmt: skip
+        rows = conn.execute(
+            select(m.c.record_key, m.c.position, m.c.role, *columns).outerjoin(
+                mf, mf.c.mention_key == m.c.mention_key
+            )
+        ).all()
+        sources = conn.execute(
+            select(ci.c.crime_key, inc.c.record_key).join(inc, inc.c.ref == ci.c.incident_ref)
+        ).all()
+
+    def ident(record_key: str, position: str) -> MentionId:
+        kind, _source, ref = record_key.split(":", 2)
+        return (kind, ref, position)
+
+    sets = _Sets()
+    by_value: dict[tuple[str, str, str], MentionId] = {}
+    people_of: dict[str, list[tuple[MentionId, str]]] = defaultdict(list)
+    for row in rows:
+        mention = ident(row.record_key, row.position)
+        people_of[row.record_key].append((mention, row.role))
+        person = truth_map.get(mention)
+        if person is None:
+            continue
+        sets.find(mention)
+        for kind, value in _values(dict(row._mapping)):
+            first = by_value.setdefault((person, kind, value), mention)
+            if first != mention:
+                sets.union(mention, first)
+
+    def same_person_pairs(a: str, b: str, same_role: bool) -> None:
+        for x, role_x in people_of.get(a, []):
+            for y, role_y in people_of.get(b, []):
+                person = truth_map.get(x)
+                if person is not None and person == truth_map.get(y):
+                    if not same_role or role_x == role_y:
+                        sets.union(x, y)
+
+    holders: dict[tuple[str, str], set[str]] = defaultdict(set)
+    named: dict[tuple[str, str], list[MentionId]] = defaultdict(list)
+    for row in rows:
+        mention = ident(row.record_key, row.position)
+        forename = row.forename_canonical or row.forename
+        if mention in truth_map and forename and row.surname:
+            holders[(forename, row.surname)].add(truth_map[mention])
+            named[(forename, row.surname)].append(mention)
+    for name, holding in holders.items():
+        if len(holding) == 1:
+            for other in named[name][1:]:
+                sets.union(other, named[name][0])
+    for crime_key, incident_key in sources:
+        same_person_pairs(crime_key, incident_key, same_role=True)
+    by_victim: dict[str, list[MentionId]] = defaultdict(list)
+    for people in people_of.values():
+        victims = {truth_map.get(x) for x, role in people if role == "victim"} - {None}
+        for x, role in people:
+            if role == "suspect" and x in truth_map:
+                for victim in victims:
+                    by_victim[f"{victim}|{truth_map[x]}"].append(x)
+    for suspects in by_victim.values():
+        for other in suspects[1:]:
+            sets.union(other, suspects[0])
+    return {mention: f"{person}|{sets.find(mention)}" for mention, person in truth_map.items()}
