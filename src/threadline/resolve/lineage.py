@@ -21,20 +21,12 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from threadline.resolve.comparisons import (
-    FORENAME_DIFFERS,
-    contradiction,
-    forename_level,
-    surname_level,
-)
+from threadline.resolve.victims import fits
 from threadline.store import tables as t
 
 __all__ = ["LINEAGE", "LineageLink", "lineage_links", "lineage_rows", "record_lineage_rows"]
 
 LINEAGE = "lineage:crime-from-incident"
-#: Surname levels (null = 0) that count as the same surname here: exact, close spellings, a
-#: sound-alike. Level 5 differs; level 0 has no surname to compare.
-_SURNAME_AGREES = frozenset({1, 2, 3, 4})
 
 
 @dataclass(frozen=True)
@@ -51,14 +43,7 @@ def _name(row: Mapping[str, Any]) -> str:
 
 
 def _same_person(crime: Mapping[str, Any], incident: Mapping[str, Any]) -> bool:
-    if crime["role"] != incident["role"]:
-        return False
-    if surname_level(crime, incident) not in _SURNAME_AGREES:
-        return False
-    if crime["forename"] is not None and incident["forename"] is not None:
-        if forename_level(crime, incident) == FORENAME_DIFFERS:
-            return False
-    return contradiction(crime, incident) is None
+    return crime["role"] == incident["role"] and fits(crime, incident)
 
 
 def lineage_links(

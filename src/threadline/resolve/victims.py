@@ -61,6 +61,8 @@ TARGETING_CATEGORIES = frozenset(
      "breach_of_order", "threats", "concern_for_welfare"}
 )  # fmt: skip
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
+#: Surname levels (null = 0) that count as the same surname: exact, close spellings, a
+#: sound-alike. Level 5 differs; level 0 has no surname to compare.
 _SURNAME_AGREES = frozenset({1, 2, 3, 4})
 Features = Mapping[str, Mapping[str, Any]]
 
@@ -75,7 +77,8 @@ class VictimJoin:
 
 
 def fits(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Two mentions' names agree and nothing in them says they are two people."""
+    """Two mentions' names agree (surnames exactly, a close spelling or a sound-alike;
+    forenames that do not differ) and nothing in them says they are two people."""
     if surname_level(a, b) not in _SURNAME_AGREES:
         return False
     if a["forename"] is not None and b["forename"] is not None:
