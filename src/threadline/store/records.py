@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import Connection, Table, delete, select
@@ -207,11 +207,13 @@ class ChildRows:
     identifiers: list[Row] = field(default_factory=list)
     crime_incidents: list[Row] = field(default_factory=list)
 
-    def extend(self, other: ChildRows) -> None:
-        self.mentions.extend(other.mentions)
-        self.features.extend(other.features)
-        self.identifiers.extend(other.identifiers)
-        self.crime_incidents.extend(other.crime_incidents)
+    def add(self, rows: Sequence[Sequence[Row]]) -> None:
+        """Add one record's rows (:attr:`Prepared.children`)."""
+        mentions, features, identifiers, crime_incidents = rows
+        self.mentions.extend(mentions)
+        self.features.extend(features)
+        self.identifiers.extend(identifiers)
+        self.crime_incidents.extend(crime_incidents)
 
     def tables(self) -> list[tuple[Table, list[Row]]]:
         return [
@@ -221,8 +223,11 @@ class ChildRows:
             (t.crime_incidents, self.crime_incidents),
         ]
 
-    def bound(self, binder: Binder) -> ChildRows:
-        return ChildRows(*(binder.bind_all(table, rows) for table, rows in self.tables()))
+    def frozen(self, binder: Binder | None = None) -> tuple[tuple[Row, ...], ...]:
+        """The rows as tuples of tuples (bound by ``binder``, if given), table by table."""
+        if binder is None:
+            return tuple(tuple(rows) for _, rows in self.tables())
+        return tuple(tuple(binder.bind_all(table, rows)) for table, rows in self.tables())
 
 
 def child_rows(record: Record, key: str, into: ChildRows) -> None:
@@ -305,19 +310,20 @@ def record_columns(table: Table) -> tuple[str, ...]:
     return tuple(name for name in columns_of(table) if name not in ("created_at", "updated_at"))
 
 
-@dataclass
-class Prepared:
+class Prepared(NamedTuple):
     """A validated record turned into rows, ready to write (made in a worker process in bulk).
 
-    ``row`` holds the values of :func:`record_columns`; ``bound`` names the dialect whose driver
-    the values are already bound for (:mod:`threadline.store.rows`), or is None for plain values.
+    ``row`` holds the values of :func:`record_columns`; ``children`` the rows of the tables of
+    :meth:`ChildRows.tables`, in that order; ``bound`` names the dialect whose driver the values
+    are already bound for (:mod:`threadline.store.rows`), or is None for plain values. Tuples
+    throughout: they pickle fast, and the garbage collector stops tracking them.
     """
 
     kind: str
     key: str
     digest: str
     row: Row
-    children: ChildRows
+    children: tuple[tuple[Row, ...], ...]
     bound: str | None = None
 
     def document(self, binder: Binder | None = None) -> Any:
@@ -345,13 +351,13 @@ def prepare(record: Record, binder: Binder | None = None) -> Prepared:
     values = _record_row(record, key, document, digest)
     row = tuple(values[name] for name in record_columns(table))
     if binder is None:
-        return Prepared(record.kind, key, digest, row, children)
+        return Prepared(record.kind, key, digest, row, children.frozen())
     return Prepared(
         record.kind,
         key,
         digest,
         binder.bind(table, row, record_columns(table)),
-        children.bound(binder),
+        children.frozen(binder),
         binder.name,
     )
 
@@ -394,14 +400,14 @@ def write_prepared(
         for item in group:
             if item.key not in existing:
                 new.append(item)
-                children.extend(item.children)
+                children.add(item.children)
                 counts.stored += 1
             elif existing[item.key] == item.digest:
                 counts.unchanged += 1
             else:
                 changed.append(item)
                 replaced.append(item.key)
-                children.extend(item.children)
+                children.add(item.children)
                 counts.updated += 1
         if changed:
             _update(conn, writer, table, changed, now, import_id)
