@@ -173,3 +173,21 @@ def test_an_unknown_suspect_described_alike_against_one_victim_is_one_person() -
         'described as "male, 30s, beard, dark green jacket" against Alys Penhallow'
         in (joins[0].evidence[0])
     )
+
+
+def test_victims_of_one_suspect_named_alike_are_one_person() -> None:
+    """The other way round: "L Wrad", born the day Lucy Ward was, reported against her partner."""
+    rows, clusters, features = [], {}, {}
+    people = [("v1", "A", {"forenames": "Lucy", "surname": "Ward", "dob": "1985-01-06"}),
+              ("v2", "B", {"forenames": "L", "surname": "Wrad", "dob": "1985-01-06"}),
+              ("v3", "C", {"forenames": "Priya", "surname": "Mistry"})]  # fmt: skip
+    for number, (key, cluster, fields) in enumerate(people, start=1):
+        record = f"incident:cad:INC-{number}"
+        rows += [m(key, record, "victim"), m(f"s{number}", record, "suspect")]
+        clusters[key], clusters[f"s{number}"] = cluster, "S"
+        features[key] = feature(key, **fields)
+    [join] = joins_by_victim(
+        rows, clusters, features, labels={"S": "Robert Ward"}, subject="victim"
+    )
+    assert (join.source, join.target) in {("B", "A"), ("A", "B")}
+    assert "named as the victim of Robert Ward" in join.evidence[0]

@@ -290,22 +290,27 @@ def _join_by_victim(
     cannot_link: set[frozenset[str]],
     targeting: set[str],
 ) -> dict[str, list[str]]:
-    """Join clusters of suspects named alike against one victim (:mod:`.victims`), in place;
-    return the evidence for each mention that moved."""
-    suspects = {r.mention_key for r in rows if r.role == "suspect" and r.named}
-    involved = {clusters[m] for m in suspects if m in clusters}
-    members_of: dict[str, list[str]] = defaultdict(list)
-    for mention, label in clusters.items():
-        if label in involved:
-            members_of[label].append(mention)
-    wanted = {m for keys in members_of.values() for m in keys}
-    table = features_table(features[features["unique_id"].isin(wanted)]).to_pylist()
-    feature_of = {str(row["unique_id"]): row for row in table}
+    """Join clusters of suspects named alike against one victim, then of victims named alike of
+    one suspect, then unnamed suspects described alike (:mod:`.victims`), in place; return the
+    evidence for each mention that moved."""
+    moved: dict[str, list[str]] = {}
+    for subject in ("suspect", "victim"):
+        people = {r.mention_key for r in rows if r.role == subject and r.named}
+        involved = {clusters[m] for m in people if m in clusters}
+        members_of: dict[str, list[str]] = defaultdict(list)
+        for mention, label in clusters.items():
+            if label in involved:
+                members_of[label].append(mention)
+        wanted = {m for keys in members_of.values() for m in keys}
+        table = features_table(features[features["unique_id"].isin(wanted)]).to_pylist()
+        feature_of = {str(row["unique_id"]): row for row in table}
+        labels = {label: names.get(label, label) for label in set(clusters.values())}
+        joins = joins_by_victim(
+            rows, clusters, feature_of, members_of, labels, cannot_link=cannot_link,
+            subject=subject,
+        )  # fmt: skip
+        moved.update(_apply_joins(clusters, joins))
     victim_labels = {label: names.get(label, label) for label in set(clusters.values())}
-    joins = joins_by_victim(
-        rows, clusters, feature_of, members_of, victim_labels, cannot_link=cannot_link
-    )
-    moved = _apply_joins(clusters, joins)
     described = joins_by_description(rows, clusters, victim_labels, targeting)
     moved.update(_apply_joins(clusters, described))
     return moved

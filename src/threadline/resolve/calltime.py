@@ -293,12 +293,19 @@ def resolve_record(
     apply_memberships_for(conn, memberships, labels, now)
     if queue:
         queue_pairs(conn, queue, now)
-    rows, entity_of = victim_mention_rows(conn, record_key)
     unsure = [d.mention_key for d in decisions if d.outcome in ("new", "review")]
-    by_victim = _suspects_by_victim(conn, unsure, rows, entity_of)
-    if by_victim:
-        apply_inferences(conn, by_victim, now, by=victims.INFERENCE)
-        entity_of.update({i.mention_key: i.entity_id for i in by_victim})
+    by_victim: list[Inferred] = []
+    if any(m in unsure for m in mention_keys):
+        of_suspects, known = victim_mention_rows(conn, record_key, role="suspect")
+        by_victim = _suspects_by_victim(conn, unsure, of_suspects, known, subject="victim")
+        if by_victim:
+            apply_inferences(conn, by_victim, now, by=victims.INFERENCE)
+    rows, entity_of = victim_mention_rows(conn, record_key)
+    by_suspect = _suspects_by_victim(conn, unsure, rows, entity_of)
+    by_victim += by_suspect
+    if by_suspect:
+        apply_inferences(conn, by_suspect, now, by=victims.INFERENCE)
+        entity_of.update({i.mention_key: i.entity_id for i in by_suspect})
     mine = set(mention_keys)
     inferred = [i for i in infer_ex_partners(rows, entity_of) if i.mention_key in mine]
     if inferred:
@@ -329,39 +336,46 @@ def _suspects_by_victim(
     unsure: Sequence[str],
     rows: Sequence[MentionRow],
     entity_of: Mapping[str, str],
+    subject: str = "suspect",
 ) -> list[Inferred]:
     """New suspects, not joined by the model, who fit the one suspect of their name already
-    recorded against the same victim (:mod:`.victims`)."""
+    recorded against the same victim (:mod:`.victims`); with ``subject="victim"``, new victims
+    who fit the one victim of their name recorded of the same suspect (``rows`` then hold the
+    records of the new record's suspects)."""
     wanted = set(unsure)
-    new = {r.mention_key for r in rows if r.mention_key in wanted and r.role == "suspect"}
+    new = {r.mention_key for r in rows if r.mention_key in wanted and r.role == subject}
     if not new:
         return []
-    suspects = {
+    known = {
         entity_of[r.mention_key]
         for r in rows
-        if r.role == "suspect" and r.mention_key in entity_of and r.mention_key not in new
+        if r.role == subject and r.mention_key in entity_of and r.mention_key not in new
     }
-    if not suspects:
+    if not known:
         return []
     em = t.entity_members
     members_of: dict[str, list[str]] = {}
     for row in conn.execute(
-        select(em.c.mention_key, em.c.entity_id).where(em.c.entity_id.in_(sorted(suspects)))
+        select(em.c.mention_key, em.c.entity_id).where(em.c.entity_id.in_(sorted(known)))
     ):
         members_of.setdefault(row.entity_id, []).append(row.mention_key)
     keys = sorted(new | {m for keys in members_of.values() for m in keys})
     features = {row["unique_id"]: row for row in feature_rows(conn, keys)}
-    victim_entities = {entity_of[r.mention_key] for r in rows if r.role == "victim"
-                       and r.mention_key in entity_of}  # fmt: skip
+    anchor = "victim" if subject == "suspect" else "suspect"
+    anchors = {entity_of[r.mention_key] for r in rows if r.role == anchor
+               and r.mention_key in entity_of}  # fmt: skip
     labels = {
         row.id: row.label
         for row in conn.execute(
-            select(t.entities.c.id, t.entities.c.label).where(
-                t.entities.c.id.in_(sorted(victim_entities))
-            )
+            select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(sorted(anchors)))
         )
         if row.label
     }
+    if subject == "victim":
+        joins = victims.new_suspect_joins(
+            new, rows, entity_of, features, members_of, labels, subject="victim"
+        )
+        return [Inferred(m, join.target, join.evidence) for m, join in sorted(joins.items())]
     records = sorted({r.record_key for r in rows})
     i = t.incidents
     targeting = set(

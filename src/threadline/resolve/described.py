@@ -141,19 +141,20 @@ def all_mention_rows(conn: Connection) -> list[MentionRow]:
 
 
 def victim_mention_rows(
-    conn: Connection, record_key: str
+    conn: Connection, record_key: str, role: str = "victim"
 ) -> tuple[list[MentionRow], dict[str, str]]:
-    """The mentions of one record and of every other record of its victims (call time)."""
+    """The mentions of one record and of every other record of its victims (call time); with
+    ``role="suspect"``, of its suspects."""
     m, em = t.mentions, t.entity_members
     victims = (
         select(em.c.entity_id)
         .join(m, m.c.mention_key == em.c.mention_key)
-        .where(m.c.record_key == record_key, m.c.role == "victim")
+        .where(m.c.record_key == record_key, m.c.role == role)
     )
     records = (
         select(m.c.record_key)
         .join(em, em.c.mention_key == m.c.mention_key)
-        .where(em.c.entity_id.in_(victims), m.c.role == "victim")
+        .where(em.c.entity_id.in_(victims), m.c.role == role)
     )
     query = (
         select(*_columns(), em.c.entity_id)  # type: ignore[call-overload]

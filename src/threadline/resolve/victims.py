@@ -122,8 +122,12 @@ def joins_by_victim(
     members_of: Mapping[str, Sequence[str]] | None = None,
     labels: Mapping[str, str] | None = None,
     cannot_link: Set[frozenset[str]] = frozenset(),
+    subject: str = "suspect",
 ) -> list[VictimJoin]:
     """Clusters of suspects that are, through a shared victim, one person (see module doc).
+
+    With ``subject="victim"`` the same, the other way round: victims of one suspect named alike
+    ("L Wrad", born the same day as his partner Lucy Ward) are one person.
 
     ``rows`` are mentions with their record and role; ``cluster_of`` maps each mention to its
     cluster (or entity). ``members_of`` lists every mention of each suspect's cluster, wherever
@@ -136,15 +140,16 @@ def joins_by_victim(
     by_record: dict[str, list[MentionRow]] = defaultdict(list)
     for row in rows:
         by_record[row.record_key].append(row)
-    # victim cluster -> suspect mention keys in the victim's records
+    anchor = "victim" if subject == "suspect" else "suspect"
+    # anchor cluster (victim) -> subject mention keys (suspects) in the anchor's records
     suspects_of: dict[str, set[str]] = defaultdict(set)
     record_of: dict[str, str] = {}
     for record, people in by_record.items():
-        victims = {cluster_of.get(p.mention_key, "") for p in people if p.role == "victim"}
+        victims = {cluster_of.get(p.mention_key, "") for p in people if p.role == anchor}
         victims.discard("")
         for person in people:
             if (
-                person.role != "suspect"
+                person.role != subject
                 or not person.named
                 or person.mention_key not in features
                 or person.mention_key not in cluster_of
@@ -178,10 +183,11 @@ def joins_by_victim(
             source, target = join
             name = _label(features[groups[target][0]])
             victim_name = labels.get(victim, victim)
+            tie = "against" if subject == "suspect" else "of"
             evidence = [
-                f"{name} is named as the suspect against {victim_name} in "
+                f"{name} is named as the {subject} {tie} {victim_name} in "
                 f"{_shown(_ref(record_of[m]) for m in groups[target])}",
-                f"the only suspect of that name recorded against {victim_name}; "
+                f"the only {subject} of that name recorded {tie} {victim_name}; "
                 f"also named in {_shown(_ref(record_of[m]) for m in groups[source])}",
             ]
             parent[source] = target
@@ -230,6 +236,7 @@ def new_suspect_joins(
     members_of: Mapping[str, Sequence[str]] | None = None,
     labels: Mapping[str, str] | None = None,
     targeting: Set[str] | None = None,
+    subject: str = "suspect",
 ) -> dict[str, VictimJoin]:
     """At call time: for each new suspect mention (a cluster of its own), the one entity
     recorded as a suspect against the same victim that it fits; ``rows`` are the new record's
@@ -242,8 +249,9 @@ def new_suspect_joins(
     members = {e: list(m) for e, m in (members_of or {}).items()}
     for mention in new:
         members[f"new:{mention}"] = [mention]
-    joins = joins_by_victim(rows, cluster_of, features, members or None, labels)
-    joins += joins_by_description(rows, cluster_of, labels, targeting)
+    joins = joins_by_victim(rows, cluster_of, features, members or None, labels, subject=subject)
+    if subject == "suspect":
+        joins += joins_by_description(rows, cluster_of, labels, targeting)
     for join in joins:
         ends = (join.source, join.target)
         new_end = [e for e in ends if e.startswith("new:")]
