@@ -5,18 +5,58 @@ mention rows and pandas frames, Splink runs on an in-memory DuckDB, and every sc
 into words (:func:`explain_pair`).
 """
 
-from threadline.resolve.clustering import ClusterResult, RefusedLink, cluster, cluster_with_reasons
-from threadline.resolve.explain import explain_pair, pair_evidence
-from threadline.resolve.features import FEATURE_COLUMNS, features_of, mention_features
-from threadline.resolve.linkage import (
-    THREADLINE_MODEL_VERSION,
-    LinkageModel,
-    load_model,
-    predict_pairs,
-    save_model,
-    score_pairs,
-    train_model,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from threadline.resolve.clustering import (
+        ClusterResult,
+        RefusedLink,
+        cluster,
+        cluster_with_reasons,
+    )
+    from threadline.resolve.explain import explain_pair, pair_evidence
+    from threadline.resolve.features import FEATURE_COLUMNS, features_of, mention_features
+    from threadline.resolve.linkage import (
+        THREADLINE_MODEL_VERSION,
+        LinkageModel,
+        load_model,
+        predict_pairs,
+        save_model,
+        score_pairs,
+        train_model,
+    )
+
+#: Where each public name lives. Imported on first use, so that a process which needs only the
+#: features (an import worker) does not load pandas, Splink and DuckDB.
+_HOMES = {
+    "ClusterResult": "clustering",
+    "RefusedLink": "clustering",
+    "cluster": "clustering",
+    "cluster_with_reasons": "clustering",
+    "explain_pair": "explain",
+    "pair_evidence": "explain",
+    "FEATURE_COLUMNS": "features",
+    "features_of": "features",
+    "mention_features": "features",
+    "THREADLINE_MODEL_VERSION": "linkage",
+    "LinkageModel": "linkage",
+    "load_model": "linkage",
+    "predict_pairs": "linkage",
+    "save_model": "linkage",
+    "score_pairs": "linkage",
+    "train_model": "linkage",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"threadline.resolve.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "FEATURE_COLUMNS",
