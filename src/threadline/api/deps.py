@@ -28,6 +28,7 @@ from threadline.api.security import Claim, Tokens, claim_of
 from threadline.guard import audit, policy
 from threadline.guard.users import User, get_user
 from threadline.resolve.linkage import LinkageModel
+from threadline.store import writing
 
 MIN_PURPOSE_LENGTH = 3
 MAX_PURPOSE_LENGTH = 500
@@ -189,7 +190,7 @@ class Auditor:
         purpose: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> audit.AuditEntry:
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             return self.within(conn, action, records, purpose, detail)
 
 

@@ -2,13 +2,14 @@
 
 :func:`submit` is what the API, the web form and ``threadline replay`` all call for each incident
 (or crime, order, assessment, association) as a command-and-control system would send it. It
-commits the record, the entities and the alerts in one transaction, so a crash leaves either all
-of it or none.
+commits the record, the entities and the alerts in one transaction (with the caller's audit row,
+if it passes one), so a crash leaves either all of it or none.
 """
 
 from __future__ import annotations
 
 import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +23,7 @@ from threadline.resolve.batch import MATCH_THRESHOLD, REVIEW_THRESHOLD
 from threadline.resolve.calltime import Decision, resolve_record
 from threadline.resolve.linkage import LinkageModel
 from threadline.store import tables as t
+from threadline.store.database import writing
 from threadline.store.records import record_key, write_batch
 
 
@@ -77,13 +79,19 @@ def submit(
     record: Record,
     now: datetime,
     settings: CallTimeSettings | None = None,
+    *,
+    audit: Callable[[Connection, Submission], object] | None = None,
 ) -> Submission:
-    """Store ``record``, resolve its people, recognise what it means; all in one transaction."""
+    """Store ``record``, resolve its people, recognise what it means; all in one transaction.
+
+    ``audit(conn, submission)`` is called last in that transaction, so the audit row of the
+    submission is committed with it (and one commit, not two, waits for the disk).
+    """
     settings = settings or CallTimeSettings()
     key = record_key(record)
     timings: dict[str, float] = {}
     started = clock.perf_counter()
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         counts = write_batch(conn, [record], now)
         outcome = "stored" if counts.stored else "updated" if counts.updated else "unchanged"
         timings["store"] = (clock.perf_counter() - started) * 1000
@@ -110,8 +118,11 @@ def submit(
         timings["recognise"] = (
             (clock.perf_counter() - started) * 1000 - timings["store"] - timings["resolve"]
         )
+        submission = Submission(key, record.ref, record.kind, outcome, decisions, changes, timings)
+        if audit is not None:
+            audit(conn, submission)
     timings["total"] = (clock.perf_counter() - started) * 1000
-    return Submission(key, record.ref, record.kind, outcome, decisions, changes, timings)
+    return submission
 
 
 def mark_history_viewed(
@@ -123,7 +134,7 @@ def mark_history_viewed(
 ) -> list[AlertChange]:
     """Record the research check on an incident (its linked history was looked at)."""
     settings = settings or CallTimeSettings()
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         key = _incident_key(conn, incident_ref)
         if key is None:
             raise LookupError(f"no incident {incident_ref}")

@@ -1,6 +1,6 @@
 """The store: tables, migrations and the queries the rest of Threadline runs on them."""
 
-from threadline.store.database import make_engine, migrate, open_store, table_names
+from threadline.store.database import make_engine, migrate, open_store, table_names, writing
 from threadline.store.records import record_key, write_batch
 from threadline.store.summary import StoreSummary, summarise
 
@@ -13,4 +13,5 @@ __all__ = [
     "summarise",
     "table_names",
     "write_batch",
+    "writing",
 ]
