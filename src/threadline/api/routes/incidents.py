@@ -5,7 +5,8 @@ research check.
 :class:`threadline.model.Incident`), validates it with :func:`threadline.model.parse_record` and
 hands it to :func:`threadline.crossref.submit`, which stores it, resolves its people and runs the
 rules. The answer carries what happened to each person, the alerts raised or updated, and the
-picture a call handler sees, redacted for the caller's role.
+picture a call handler sees, redacted for the caller's role. The audit row of a submission is
+committed in the same transaction as the submission.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Path
 from fastapi.responses import JSONResponse
+from sqlalchemy import Connection
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, Purpose, require
 from threadline.api.errors import ApiError, ErrorResponse, error_body
@@ -113,16 +115,20 @@ def submit_incident(
     except RecordError as error:
         return record_error(error)
     now = clock()
-    submission = submit(engine, model, record, now)
+
+    def audit(conn: Connection, submission: Submission) -> None:
+        audited.within(
+            conn,
+            "incident.submit",
+            submission_records(submission),
+            detail={"outcome": submission.outcome, "alerts": len(submission.changes)},
+        )
+
+    submission = submit(engine, model, record, now, audit=audit)
     with engine.connect() as conn:
         picture = build_picture(conn, record.ref, source=record.source).to_dict()
     result = submission_dict(submission, user)
     result["picture"] = redact_picture(picture, user.role)
-    audited(
-        "incident.submit",
-        submission_records(submission),
-        detail={"outcome": submission.outcome, "alerts": len(submission.changes)},
-    )
     return result
 
 
