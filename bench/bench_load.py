@@ -14,7 +14,19 @@ subprocess on 127.0.0.1 (a free port; the rate limit raised through the settings
 clients at full speed are not abuse), signs each client in for a bearer token, and runs the
 clients in threads, each submitting its share of the held-out incidents
 (``POST /api/incidents``). It prints the number of requests, failures, throughput and the p50,
-p95 and p99 latency (target: no failures, p95 under 300 ms), and the server's own timings.
+p95 and p99 latency (target: no failures, p95 under 300 ms), the server's own timings, the CPU
+the server spent per request and the machine's load average (other work on the machine shows
+up in the figures).
+
+Two modes: back to back (the default: each client submits the moment its last answer
+arrives, a stress test) and paced (``--interval 10``: each client submits every 10 s, 20
+clients offering 2 incidents/s, still far busier than real call handlers). ``--workers 2``
+serves with two uvicorn processes, for PostgreSQL (``--db postgresql://…``); SQLite lets one
+process write at a time, so more workers only queue on its lock.
+
+    .venv/bin/python bench/bench_load.py --interval 10 --per-client 10         # paced
+    .venv/bin/python bench/bench_load.py --db postgresql://root@127.0.0.1:5432/loadbench \
+        --model var/model.json --workers 2
 """
 
 from __future__ import annotations
@@ -46,18 +58,14 @@ PASSWORD = "load-test harbour lantern"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 SERVER = """
-import os, sys, uvicorn
 from threadline.api import create_app
 from threadline.settings import Settings
 from threadline.store import open_store
 
-class LoadSettings(Settings):
-    rate_limit_per_minute: float = 600.0
-    rate_limit_burst: int = 120
 
-settings = LoadSettings()
-app = create_app(settings, open_store(settings.database_url))
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+def create():
+    settings = Settings()
+    return create_app(settings, open_store(settings.database_url))
 """
 
 
@@ -134,6 +142,24 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes], timeout: float = 6
     raise SystemExit("the server did not start in time")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of process ``pid`` and its live children (uvicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
@@ -174,6 +200,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--per-client", type=int, default=25)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
         "--interval",
         type=float,
@@ -199,10 +226,16 @@ def main() -> None:
             **os.environ,
             "THREADLINE_DATABASE_URL": url,
             "THREADLINE_MODEL_PATH": str(model_path),
+            # 20 clients at full speed are not abuse; one secret so every worker reads tokens
             "THREADLINE_RATE_LIMIT_PER_MINUTE": "1000000",
             "THREADLINE_RATE_LIMIT_BURST": "1000000",
+            "THREADLINE_SESSION_SECRET": "load-bench-" + "x" * 32,
         }
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env)
+        (scratch / "load_server.py").write_text(SERVER)
+        command = [sys.executable, "-m", "uvicorn", "load_server:create", "--factory"]
+        command += ["--app-dir", str(scratch), "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--workers", str(args.workers), "--log-level", "warning"]
+        server = subprocess.Popen(command, env=env)
         try:
             wait_until_up(base, server)
             tokens = [
@@ -220,6 +253,7 @@ def main() -> None:
                 for token, share in zip(tokens, shares, strict=True)
             ]
             # Stagger paced clients so they do not all submit in the same instant.
+            cpu_before = cpu_seconds(server.pid)
             started = time.perf_counter()
             for thread in threads:
                 if args.interval:
@@ -228,15 +262,25 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
+            server_cpu = cpu_seconds(server.pid) - cpu_before
         finally:
             server.terminate()
             server.wait(timeout=30)
+    mode = (
+        f"paced: each client submits every {args.interval:g}s "
+        f"(offered {args.clients / args.interval:.1f} incidents/s)"
+        if args.interval
+        else "back to back: each client submits as soon as its last answer arrives"
+    )
+    backend = url.split(":", 1)[0]
+    print(f"{mode}; {backend}, {args.workers} uvicorn worker(s), {os.cpu_count()} cores")
     report(results, elapsed, args.clients)
-    if args.interval:
+    if results:
         print(
-            f"paced: each client submits every {args.interval:g}s "
-            f"(offered {args.clients / args.interval:.1f} incidents/s)"
+            f"server CPU: {server_cpu * 1000 / len(results):.1f} ms per request "
+            f"({server_cpu / elapsed:.2f} cores busy on average)"
         )
+    print(f"load average (1, 5, 15 min) at the end: {load_average()}")
 
 
 def report(results: list[tuple[float, int, Any]], elapsed: float, clients: int) -> None:
