@@ -4,11 +4,16 @@ SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL``: a comm
 before it is acknowledged, so a crash loses nothing that was reported stored. PostgreSQL needs no
 such settings. Both run the same migrations and the same queries.
 
-SQLite lets one writer in at a time. A writer that finds the database locked polls for it with
-the busy timeout's growing sleeps (up to 100 ms each), so under twenty concurrent submissions a
-few writers lose every race and wait seconds. :func:`writing` opens a write transaction that
-queues on a lock of this process's engine instead and then takes the database's write lock at
-once (``BEGIN IMMEDIATE``): writers go through in turn, and readers are not held up (WAL).
+Live-path writes (a submission, the research check, an audit row) go through :func:`writing`,
+one at a time. Resolving a record at call time reads the store and then writes what it decided
+(new entity ids numbered from the highest so far, memberships), so two submissions at once
+must not both decide from the same state: they would take the same entity id, or each start a
+new entity for one person. SQLite lets one writer in at a time anyway, but a writer that finds
+the database locked polls for it with the busy timeout's growing sleeps (up to 100 ms each), so
+under twenty concurrent submissions a few writers lose every race and wait seconds. So writers
+queue on a lock of this process's engine, then take the database's write lock at once: SQLite's
+``BEGIN IMMEDIATE``, PostgreSQL's transaction-level advisory lock :data:`WRITER_LOCK_KEY`
+(which queues the writers of every worker process). Readers are not held up (WAL, MVCC).
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ from typing import Any
 import orjson
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: The PostgreSQL advisory lock of live-path writers (a fixed bigint shared by every process;
+#: not the audit chain's :data:`threadline.guard.audit.ADVISORY_LOCK_KEY`).
+WRITER_LOCK_KEY = 7_206_515_282_736_121_346
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -68,15 +76,14 @@ def _writer_lock(engine: Engine) -> threading.RLock:
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """A write transaction on ``engine``, committed when the block ends (rolled back if it
-    raises), like ``engine.begin()``. On SQLite the writers of this process take turns on one
-    lock and each holds the database's write lock from the start (``BEGIN IMMEDIATE``), instead
-    of polling for it; on PostgreSQL it is ``engine.begin()``."""
-    if engine.dialect.name != "sqlite":
-        with engine.begin() as conn:
-            yield conn
-        return
+    raises), like ``engine.begin()``, that runs alone (see the module docstring): the writers
+    of this process take turns on one lock, and each holds the database's write lock (SQLite)
+    or the writers' advisory lock (PostgreSQL) from the start until it commits."""
     with _writer_lock(engine), engine.begin() as conn:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
         yield conn
 
 

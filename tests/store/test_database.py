@@ -1,0 +1,66 @@
+"""Write transactions that run alone: :func:`threadline.store.writing`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Connection, Engine, func, insert, select
+
+from threadline.store import open_store, writing
+from threadline.store import tables as t
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def views_in(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(t.history_views)).scalar_one())
+
+
+def views(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return views_in(conn)
+
+
+def add_view(conn: Connection, ref: str) -> None:
+    conn.execute(insert(t.history_views).values(incident_ref=ref, user="u", viewed_at=NOW))
+
+
+def test_writing_commits_at_the_end_and_rolls_back_on_error(engine: Engine) -> None:
+    with writing(engine) as conn:
+        add_view(conn, "INC-1")
+    assert views(engine) == 1
+    with pytest.raises(RuntimeError), writing(engine) as conn:
+        add_view(conn, "INC-2")
+        raise RuntimeError("stop")
+    assert views(engine) == 1
+
+
+@pytest.mark.parametrize("same_engine", [True, False], ids=["one process", "two processes"])
+def test_a_writer_waits_until_the_one_before_it_has_committed(
+    engine: Engine, store_url: str, same_engine: bool
+) -> None:
+    other = engine if same_engine else open_store(store_url)
+    inside = threading.Event()
+    order: list[str] = []
+
+    def first() -> None:
+        with writing(engine) as conn:
+            add_view(conn, "INC-1")
+            inside.set()
+            time.sleep(0.3)
+            order.append("first committed")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    inside.wait(5)
+    with writing(other) as conn:
+        order.append("second in")
+        seen = views_in(conn)
+    thread.join()
+    assert order == ["first committed", "second in"]
+    assert seen == 1  # it decided from the store the first writer left
+    if not same_engine:
+        other.dispose()
