@@ -3,11 +3,12 @@
     .venv/bin/python bench/bench_load.py                      # build a store from a new force
     .venv/bin/python bench/bench_load.py --db sqlite:///var/threadline.db --model var/model.json
 
-Without ``--db`` it generates a synthetic force (``--incidents``, ``--seed``), holds out its
+Without ``--model`` it generates a synthetic force (``--incidents``, ``--seed``), holds out its
 latest ``clients × per-client`` incidents, imports the rest with the crimes, orders and
-assessments, trains the linkage model and resolves the store. With ``--db`` and ``--model`` it
-uses that store and generates the incidents to submit from a second force, renamed ``LOAD-…`` so
-they cannot clash with stored references.
+assessments into a scratch SQLite file (or the empty database ``--db`` names), trains the
+linkage model and resolves the store. With ``--db`` and ``--model`` it uses that store and
+generates the incidents to submit from a second force, renamed ``LOAD-…`` so they cannot clash
+with stored references.
 
 It then creates one call-handler account per client, starts the API with uvicorn in a
 subprocess on 127.0.0.1 (a free port; the rate limit raised through the settings, since 20
@@ -25,8 +26,9 @@ serves with two uvicorn processes, for PostgreSQL (``--db postgresql://…``); S
 process write at a time, so more workers only queue on its lock.
 
     .venv/bin/python bench/bench_load.py --interval 10 --per-client 10         # paced
+    psql -h 127.0.0.1 -U root -d test -c 'create database loadbench'
     .venv/bin/python bench/bench_load.py --db postgresql://root@127.0.0.1:5432/loadbench \
-        --model var/model.json --workers 2
+        --workers 2                                 # a new force built into the empty database
 """
 
 from __future__ import annotations
@@ -79,15 +81,18 @@ def read_lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def build_store(scratch: Path, incidents: int, seed: int, held: int) -> tuple[str, Path, list]:
-    """A resolved store from a new force, and the held-out (latest) incidents."""
+def build_store(
+    scratch: Path, incidents: int, seed: int, held: int, url: str | None = None
+) -> tuple[str, Path, list]:
+    """A resolved store from a new force (in ``url``, else a scratch SQLite file), and the
+    held-out (latest) incidents."""
     folder = scratch / "force"
     started = time.perf_counter()
     generate_force(folder, incidents, seed)
     records = sorted(read_lines(folder / "incidents.jsonl"), key=lambda r: r["reported_at"])
     held_out, kept = records[-held:], records[:-held]
     (folder / "incidents.jsonl").write_text("".join(json.dumps(r) + "\n" for r in kept))
-    url = f"sqlite:///{scratch}/load.db"
+    url = url or f"sqlite:///{scratch}/load.db"
     engine = open_store(url)
     import_files(engine, sorted(folder.glob("*s.jsonl")))
     model = train_store_model(engine, trained_at=NOW)
@@ -194,7 +199,9 @@ def run_client(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default=None, help="database URL of a resolved store")
+    parser.add_argument(
+        "--db", default=None, help="database URL: a resolved store (with --model), or empty"
+    )
     parser.add_argument("--model", type=Path, default=None, help="the store's linkage model")
     parser.add_argument("--incidents", type=int, default=5000, help="size of a new force")
     parser.add_argument("--seed", type=int, default=7)
@@ -208,17 +215,19 @@ def main() -> None:
         help="seconds between one client's submissions (default 0: back to back)",
     )
     args = parser.parse_args()
-    if (args.db is None) != (args.model is None):
-        parser.error("give both --db and --model, or neither")
+    if args.model is not None and args.db is None:
+        parser.error("--model needs the --db it was trained on")
     total = args.clients * args.per_client
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
-        if args.db:
+        if args.model:
             url, model_path = args.db, args.model
             load_model(model_path)  # fail here, not in the server, if it is not a model
             records = extra_incidents(scratch, total, args.seed)
         else:
-            url, model_path, records = build_store(scratch, args.incidents, args.seed, total)
+            url, model_path, records = build_store(
+                scratch, args.incidents, args.seed, total, args.db
+            )
         users = create_users(url, args.clients)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
