@@ -9,8 +9,9 @@ the open alerts. This is what a call handler sees while the caller is still on t
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, select
@@ -101,7 +102,8 @@ class Picture:
     timeline: list[TimelineEntry]
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(asdict(self))
+        plain: dict[str, Any] = _plain(self)
+        return plain
 
     @property
     def linked_record_keys(self) -> set[str]:
@@ -111,13 +113,23 @@ class Picture:
 
 
 def _plain(value: Any) -> Any:
+    """``value`` as JSON: dataclasses and dicts as dicts, lists and tuples as lists, dates and
+    times in ISO 8601 (what ``asdict`` then this gives, without asdict's deep copy of every
+    value: a picture is built for each submission)."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     return value
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def written_name(forenames: str | None, surname: str | None, description: str | None) -> str:
