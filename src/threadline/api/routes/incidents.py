@@ -104,7 +104,7 @@ def submit_incident(
         dict[str, Any],
         Body(description="An incident in the import format (see threadline.model.Incident)"),
     ],
-) -> dict[str, Any] | JSONResponse:
+) -> JSONResponse:
     """Store an incident, resolve its people and cross-reference it; return the picture.
 
     The submission is audited (``incident.submit``): collecting personal data and combining it
@@ -129,7 +129,7 @@ def submit_incident(
         picture = build_picture(conn, record.ref, source=record.source).to_dict()
     result = submission_dict(submission, user)
     result["picture"] = redact_picture(picture, user.role)
-    return result
+    return JSONResponse(result)  # plain JSON already: no need for FastAPI's jsonable_encoder
 
 
 @router.get("/api/incidents/{ref}/picture", responses=_VIEW_ERRORS)
