@@ -190,7 +190,7 @@ class Auditor:
         purpose: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> audit.AuditEntry:
-        with writing(self.engine) as conn:
+        with writing(self.engine, alone=False) as conn:
             return self.within(conn, action, records, purpose, detail)
 
 

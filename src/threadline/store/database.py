@@ -74,13 +74,23 @@ def _writer_lock(engine: Engine) -> threading.RLock:
 
 
 @contextmanager
-def writing(engine: Engine) -> Iterator[Connection]:
+def writing(engine: Engine, *, alone: bool = True) -> Iterator[Connection]:
     """A write transaction on ``engine``, committed when the block ends (rolled back if it
     raises), like ``engine.begin()``, that runs alone (see the module docstring): the writers
     of this process take turns on one lock, and each holds the database's write lock (SQLite)
-    or the writers' advisory lock (PostgreSQL) from the start until it commits."""
+    or the writers' advisory lock (PostgreSQL) from the start until it commits.
+
+    ``alone=False`` is for a write that guards its own consistency (an audit row, under the
+    audit chain's lock): on PostgreSQL it is then a plain transaction that does not wait for
+    submissions; SQLite has one writer at a time whatever is asked, so there it queues all
+    the same rather than poll."""
+    sqlite = engine.dialect.name == "sqlite"
+    if not (alone or sqlite):
+        with engine.begin() as conn:
+            yield conn
+        return
     with _writer_lock(engine), engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
+        if sqlite:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         elif engine.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK_KEY})
