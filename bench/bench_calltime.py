@@ -19,6 +19,13 @@ rules, one transaction) and then builds its picture with
 
 Reusing (``--db`` and ``--model`` that exist, with ``--force``): the held-back incidents are
 those of the force not yet in the store.
+
+``--truth-entities`` skips batch resolution: every stored mention is put in the entity of its
+true person (from ``truth_mentions.jsonl``), so call time can be timed against a million
+incidents without first resolving them in batch (whose time and memory
+``bench_resolution.py`` measures). The live path then resolves each new incident as always.
+
+    .venv/bin/python bench/bench_calltime.py --incidents 1000000 --sample 300 --truth-entities
 """
 
 from __future__ import annotations
@@ -37,9 +44,11 @@ from sqlalchemy import Engine, select
 
 from threadline.crossref import build_picture
 from threadline.crossref.pipeline import submit
+from threadline.evaluate.force import load_truth
 from threadline.ingest import import_files
 from threadline.model import Incident, parse_record
 from threadline.resolve.batch import resolve_store, train_store_model
+from threadline.resolve.entities import Membership, apply_memberships, format_entity_id
 from threadline.resolve.linkage import load_model, save_model
 from threadline.store import open_store
 from threadline.store import tables as t
@@ -89,6 +98,25 @@ def held_back_from_store(engine: Engine, folder: Path, sample: int) -> list[dict
     return rows[:sample]
 
 
+def entities_from_truth(engine: Engine, folder: Path, now: dt.datetime) -> int:
+    """Put every stored mention in its true person's entity; return the number of people."""
+    truth = load_truth(folder)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(t.mentions.c.mention_key, t.mentions.c.record_key, t.mentions.c.position)
+        ).all()
+    number: dict[str, str] = {}
+    members: dict[str, Membership] = {}
+    for row in rows:
+        kind, _source, ref = row.record_key.split(":", 2)
+        person = truth.person_of.get((kind, ref, row.position)) or row.mention_key
+        entity = number.setdefault(person, format_entity_id(len(number) + 1))
+        members[row.mention_key] = Membership(entity, None, ["from the synthetic truth"])
+    with engine.begin() as conn:
+        apply_memberships(conn, members, {}, now, by="bench:truth")
+    return len(number)
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -101,6 +129,11 @@ def main() -> None:
     parser.add_argument("--force", type=Path, default=None, help="a force folder to use")
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--model", type=Path, default=None, help="model file to write or reuse")
+    parser.add_argument(
+        "--truth-entities",
+        action="store_true",
+        help="put stored mentions in their true person's entity instead of batch resolving",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="threadline-calltime-") as scratch:
@@ -129,11 +162,15 @@ def main() -> None:
             if args.model is not None:
                 save_model(model, args.model)
             started = time.perf_counter()
-            resolved = resolve_store(engine, model, now=now)
-            print(
-                f"batch resolve {time.perf_counter() - started:.0f}s: "
-                f"{resolved.mentions:,} mentions, {resolved.entities:,} people"
-            )
+            if args.truth_entities:
+                people = entities_from_truth(engine, folder, now)
+                print(f"entities from the truth {time.perf_counter() - started:.0f}s: {people:,}")
+            else:
+                resolved = resolve_store(engine, model, now=now)
+                print(
+                    f"batch resolve {time.perf_counter() - started:.0f}s: "
+                    f"{resolved.mentions:,} mentions, {resolved.entities:,} people"
+                )
 
         timings: dict[str, list[float]] = {
             "resolve": [],
