@@ -250,12 +250,15 @@ def resolve_store(
             conn, memberships, entity_labels(members, names), now, by=model_name(model)
         )
         uncertain = pairs[pairs["match_probability"] < threshold]
-        apart = [
-            row
-            for row in uncertain.to_dict("records")
-            if members[row["unique_id_l"]] != members[row["unique_id_r"]]
-            and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
-        ]
+        apart = _one_pair_per_two_people(
+            [
+                row
+                for row in uncertain.to_dict("records")
+                if members[row["unique_id_l"]] != members[row["unique_id_r"]]
+                and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
+            ],
+            members,
+        )
         queued = queue_pairs(
             conn,
             (
@@ -353,6 +356,24 @@ def _lineage(conn: Connection, features: pd.DataFrame) -> list[LineageLink]:
     wanted = {key for pair in pairs for key in (*pair.crime_mentions, *pair.incident_mentions)}
     rows = features_table(features[features["unique_id"].isin(wanted)]).to_pylist()
     return links_for(pairs, {str(row["unique_id"]): row for row in rows})
+
+
+def _one_pair_per_two_people(
+    rows: list[dict[str, Any]], members: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The strongest uncertain pair between each two people: a reviewer judges two people once,
+    not once for every pair of their records."""
+    best: dict[frozenset[str], dict[str, Any]] = {}
+    for row in rows:
+        key = frozenset((members[row["unique_id_l"]], members[row["unique_id_r"]]))
+        held = best.get(key)
+        if held is None or (row["match_probability"], row["unique_id_l"], row["unique_id_r"]) > (
+            held["match_probability"],
+            held["unique_id_l"],
+            held["unique_id_r"],
+        ):
+            best[key] = row
+    return sorted(best.values(), key=lambda r: (-r["match_probability"], r["unique_id_l"]))
 
 
 def model_name(model: LinkageModel) -> str:
