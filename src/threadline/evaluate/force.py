@@ -48,7 +48,7 @@ COURSE_OF_CONDUCT_KINDS = frozenset(
 STALKING_KINDS = frozenset({"ex_partner_stalking", "acquaintance_stalking", "stranger_stalking"})
 Say = Callable[[str], None]
 #: The column of :func:`~threadline.evaluate.ceiling.evidence_ceiling`: the truth's people,
-#: split where the records share nothing but a name (no method linking on evidence does better).
+#: split where the records share nothing but a name that others in the force have too.
 CEILING = "evidence ceiling"
 
 
