@@ -173,6 +173,26 @@ def test_mutual_criminal_damage_by_category_alone_is_not_stalking():
     assert fired(steps[2], "course_of_conduct")
 
 
+def test_a_neighbour_needs_a_described_behaviour_to_be_think_stalking() -> None:
+    """Two houses feuding: she damaged the fence of the woman next door twice, while the rest of
+    each household accuse each other. A category alone is not stalking; watching her is."""
+    feud = [
+        inc("F1", "2026-02-01", victim="A", suspect="B", category="criminal_damage",
+            relationship="neighbour"),
+        inc("F2", "2026-02-09", victim="A", suspect="B", category="criminal_damage",
+            relationship="neighbour"),
+    ]  # fmt: skip
+    _, steps = feed(feud)
+    assert fired(steps[1], "course_of_conduct")
+    assert ever(steps, "think_stalking") == []
+    watching = "She has been watching her house from the window all day."
+    third = inc("F3", "2026-02-12", victim="A", suspect="B", relationship="neighbour",
+                narrative=watching)  # fmt: skip
+    watched = [*feud, third]
+    _, steps = feed(watched)
+    assert fired(steps[2], "think_stalking")
+
+
 # -- think stalking ----------------------------------------------------------------------------
 
 STALKING = [

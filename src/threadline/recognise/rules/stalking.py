@@ -113,9 +113,13 @@ def stalking_signs(ctx: Context, series: Series) -> list[BehaviourSign]:
 
 
 def shows_stalking(ctx: Context, series: Series) -> bool:
-    """A course of conduct with a stalking behaviour (a described one, when both sides accuse)."""
+    """A course of conduct with a stalking behaviour: a described one, not a category alone,
+    when both sides accuse each other or when the suspect is the victim's neighbour (in a
+    boundary feud between two households the counter-allegations may come from the others in
+    each house, and criminal damage to a fence is not, on that alone, stalking)."""
     signs = stalking_signs(ctx, series)
-    if series.counter_refs and ctx.thresholds.mutual_dispute_needs_narrative:
+    disputed = bool(series.counter_refs) or series.relationship == "neighbour"
+    if disputed and ctx.thresholds.mutual_dispute_needs_narrative:
         return any(sign.source != "category" for sign in signs)
     return bool(signs)
 
