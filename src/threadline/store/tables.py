@@ -68,6 +68,8 @@ incidents = Table(
     Column("narrative", Text, nullable=False),
     Column("officer", String(60)),
     UniqueConstraint("source", "ref", name="uq_incidents_source_ref"),
+    #: looked up by reference alone (the picture of INC-..., a crime's source incident)
+    Index("ix_incidents_ref", "ref"),
     Index("ix_incidents_reported_at", "reported_at"),
 )
 
@@ -81,6 +83,8 @@ crimes = Table(
     Column("narrative", Text, nullable=False),
     Column("officer", String(60)),
     UniqueConstraint("source", "ref", name="uq_crimes_source_ref"),
+    #: looked up by reference alone (the picture of INC-..., a crime's source incident)
+    Index("ix_crimes_ref", "ref"),
 )
 
 #: Which incidents a crime was recorded from (by incident reference, as the crime gives it).
@@ -103,6 +107,8 @@ orders = Table(
     Column("conditions", Text, nullable=False),
     Column("court", String(200)),
     UniqueConstraint("source", "ref", name="uq_orders_source_ref"),
+    #: looked up by reference alone (the picture of INC-..., a crime's source incident)
+    Index("ix_orders_ref", "ref"),
 )
 
 risk_assessments = Table(
@@ -118,6 +124,8 @@ risk_assessments = Table(
     Column("judgement_grade", String(10)),
     Column("safety_plan", Boolean, nullable=False),
     UniqueConstraint("source", "ref", name="uq_risk_assessments_source_ref"),
+    #: looked up by reference alone (the picture of INC-..., a crime's source incident)
+    Index("ix_risk_assessments_ref", "ref"),
 )
 
 #: One row per person as written in one record.
@@ -356,6 +364,8 @@ associations = Table(
     Column("kind", String(30), nullable=False),
     Column("since", Date),
     UniqueConstraint("source", "ref", name="uq_associations_source_ref"),
+    #: looked up by reference alone (the picture of INC-..., a crime's source incident)
+    Index("ix_associations_ref", "ref"),
 )
 
 # --- guard: users, roles and the hash-chained audit log -----------------------------------------
