@@ -103,14 +103,17 @@ def feature_rows(conn: Connection, mention_keys: Sequence[str]) -> list[dict[str
     if not mention_keys:
         return []
     rows = conn.execute(_features(), {"keys": list(mention_keys)})
+    names = ["unique_id" if k == "mention_key" else k for k in rows.keys()]
     result = []
     for row in rows:
-        values = dict(row._mapping)
-        values["unique_id"] = values.pop("mention_key")
-        for column in ("forename_nicknames", "phones", "emails", "accounts", "vehicles"):
+        values = dict(zip(names, row, strict=True))
+        for column in _LIST_FEATURES:
             values[column] = list(values[column] or [])
         result.append(values)
     return result
+
+
+_LIST_FEATURES = ("forename_nicknames", "phones", "emails", "accounts", "vehicles")
 
 
 def score_candidates(
@@ -118,24 +121,44 @@ def score_candidates(
 ) -> list[dict[str, Any]]:
     """Score one mention against stored candidates: the rows :func:`.linkage.score_pairs` gives
     (same weights), as plain dicts, without building a data frame for a handful of pairs."""
-    rows = []
-    for candidate in candidates:
-        total, parts = score_pair_levels(model, features, candidate)
+    scored = [_scored(model, features, candidate) for candidate in candidates]
+    scored.sort(key=lambda s: -s.weight)
+    return [s.row(features) for s in scored]
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """A candidate's weight, and its levels, before the full row is needed."""
+
+    candidate: Mapping[str, Any]
+    weight: float
+    parts: list[tuple[Any, float]]
+
+    @property
+    def probability(self) -> float:
+        return match_probability(self.weight)
+
+    def row(self, features: Mapping[str, Any]) -> dict[str, Any]:
         row: dict[str, Any] = {
             "unique_id_l": features["unique_id"],
-            "unique_id_r": candidate["unique_id"],
-            "match_weight": total,
-            "match_probability": match_probability(total),
+            "unique_id_r": self.candidate["unique_id"],
+            "match_weight": self.weight,
+            "match_probability": self.probability,
         }
-        for level, contribution in parts:
+        for level, contribution in self.parts:
             row[f"gamma_{level.comparison}"] = level.gamma
             row[f"mw_{level.comparison}"] = contribution
         for column in FEATURE_COLUMNS[1:]:
             row[f"{column}_l"] = features[column]
-            row[f"{column}_r"] = candidate[column]
-        rows.append(row)
-    rows.sort(key=lambda r: -r["match_weight"])
-    return rows
+            row[f"{column}_r"] = self.candidate[column]
+        return row
+
+
+def _scored(
+    model: LinkageModel, features: Mapping[str, Any], candidate: Mapping[str, Any]
+) -> _Scored:
+    total, parts = score_pair_levels(model, features, candidate)
+    return _Scored(candidate, total, list(parts))
 
 
 def match_probability(match_weight: float) -> float:
@@ -181,32 +204,38 @@ def resolve_mention(
     candidates = feature_rows(conn, keys)
     if not candidates:
         return Decision(mention_key, "new", "", None, None, [], 0), []
-    scored = score_candidates(model, features, candidates)
+    scored = [_scored(model, features, candidate) for candidate in candidates]
     entity_rows = conn.execute(
         select(t.entity_members.c.mention_key, t.entity_members.c.entity_id).where(
-            t.entity_members.c.mention_key.in_([row["unique_id_r"] for row in scored])
+            t.entity_members.c.mention_key.in_([s.candidate["unique_id"] for s in scored])
         )
     )
     entity_of = {r.mention_key: r.entity_id for r in entity_rows}
-    best: dict[str, dict[str, Any]] = {}
-    for row in scored:
-        entity = entity_of.get(row["unique_id_r"])
-        if entity is None:
-            continue
-        if entity not in best or row["match_probability"] > best[entity]["match_probability"]:
-            best[entity] = row
-    ranked = sorted(best.items(), key=lambda kv: -kv[1]["match_probability"])
-    others = [(e, float(r["match_probability"])) for e, r in ranked[1:6]]
-    if not ranked or ranked[0][1]["match_probability"] < review_threshold:
+    best: dict[str, _Scored] = {}
+    for item in sorted(scored, key=lambda s: -s.weight):
+        entity = entity_of.get(item.candidate["unique_id"])
+        if entity is not None and entity not in best:
+            best[entity] = item
+    ranked = sorted(best.items(), key=lambda kv: -kv[1].weight)
+    others = [(e, float(s.probability)) for e, s in ranked[1:6]]
+    if not ranked or ranked[0][1].probability < review_threshold:
         return Decision(mention_key, "new", "", None, None, [], len(candidates), others), []
-    entity, row = ranked[0]
-    probability = float(row["match_probability"])
+    entity, top = ranked[0]
+    row = top.row(features)
+    probability = float(top.probability)
     evidence = explain_pair(model, row)
-    queue = [
-        (mention_key, r["unique_id_r"], float(r["match_probability"]), explain_pair(model, r))
-        for _e, r in ranked[1:]
-        if r["match_probability"] >= review_threshold
-    ]
+    queue = []
+    for _e, item in ranked[1:]:
+        if item.probability >= review_threshold:
+            other = item.row(features)
+            queue.append(
+                (
+                    mention_key,
+                    other["unique_id_r"],
+                    float(item.probability),
+                    explain_pair(model, other),
+                )
+            )
     if probability >= threshold:
         decision = Decision(
             mention_key,
