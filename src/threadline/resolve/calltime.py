@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, or_, select
 
 from threadline.resolve import victims
 from threadline.resolve.described import (
@@ -56,9 +56,42 @@ SHARED_OBJECTS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: A blocking key shared by more stored mentions than this says little on its own (a very
+#: common name; a common surname and a year of birth). At call time such a block is narrowed to
+#: the mentions that also share an address, a postcode sector or a full date of birth: the rest
+#: of it could only match on the name, which for a name that common cannot reach the review band,
+#: and is left to batch resolution. At a million incidents "John Smith" is thousands of mentions.
+CROWDED_BLOCK = 250
+#: What narrows a crowded block, in the order tried.
+NARROWING: tuple[str, ...] = ("address_key", "postcode_sector", "dob")
+
+
 @cache
 def _by_keys(a: str, b: str) -> Select[Any]:
     return select(MF.c.mention_key).where(MF.c[a] == bindparam("a"), MF.c[b] == bindparam("b"))
+
+
+@cache
+def _by_keys_at_most(a: str, b: str) -> Select[Any]:
+    return _by_keys(a, b).limit(CROWDED_BLOCK + 1)
+
+
+@cache
+def _by_keys_narrowed(a: str, b: str, extra: tuple[str, ...]) -> Select[Any]:
+    return _by_keys(a, b).where(or_(*(MF.c[c] == bindparam(c) for c in extra)))
+
+
+def _block(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> list[str]:
+    """The stored mentions sharing key pair (a, b) with ``features``; narrowed when crowded."""
+    params = {"a": features[a], "b": features[b]}
+    found = list(conn.execute(_by_keys_at_most(a, b), params).scalars())
+    if len(found) <= CROWDED_BLOCK:
+        return found
+    extra = tuple(c for c in NARROWING if features.get(c) is not None)
+    if not extra:
+        return []
+    params.update({c: features[c] for c in extra})
+    return list(conn.execute(_by_keys_narrowed(a, b, extra), params).scalars())
 
 
 @cache
@@ -82,12 +115,13 @@ def _features() -> Select[Any]:
 def candidate_keys(
     conn: Connection, features: Mapping[str, Any], exclude_record: str | None
 ) -> list[str]:
-    """Mention keys that share any blocking key with ``features`` (batch rules, via indexes)."""
+    """Mention keys that share any blocking key with ``features`` (batch rules, via indexes;
+    a crowded block narrowed, see :data:`CROWDED_BLOCK`)."""
     keys: set[str] = set()
     for a, b in KEY_PAIRS:
         if features.get(a) is None or features.get(b) is None:
             continue
-        keys.update(conn.execute(_by_keys(a, b), {"a": features[a], "b": features[b]}).scalars())
+        keys.update(_block(conn, a, b, features))
     for column, kind in SHARED_OBJECTS:
         values = [v for v in features.get(column) or [] if v]
         if values:
