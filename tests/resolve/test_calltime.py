@@ -23,8 +23,16 @@ def test_a_crowded_name_block_keeps_only_those_sharing_more_than_the_name(engine
         incident("INC-HOME", people=[person("victim", forenames="John", surname="Smith",
                                             address=at_home)])
     )  # fmt: skip
+    smyth = parse_record(
+        incident("INC-SMYTH", people=[person("victim", forenames="John", surname="Smyth")])
+    )
     with engine.begin() as conn:
-        write_batch(conn, [*common, known], datetime(2026, 3, 1, tzinfo=UTC))
+        write_batch(conn, [*common, known, smyth], datetime(2026, 3, 1, tzinfo=UTC))
+
+    def candidates_of(surname: str) -> list[str]:
+        features = features_of({"mention_id": "new", "forenames": "John", "surname": surname})
+        with engine.connect() as conn:
+            return candidate_keys(conn, features, exclude_record=None)
 
     def candidates(**fields: Any) -> list[str]:
         features = features_of({"mention_id": "new", "forenames": "John", "surname": "Smith",
@@ -34,6 +42,8 @@ def test_a_crowded_name_block_keeps_only_those_sharing_more_than_the_name(engine
 
     assert candidates(address_text="4 Mill Lane, Leek") == ["incident:cad:INC-HOME#0"]
     assert candidates() == []  # the name alone, shared by hundreds, retrieves nobody
+    # a rare spelling among its sound-alikes is still found by the name alone
+    assert candidates_of("Smyth") == ["incident:cad:INC-SMYTH#0"]
     # a block that is not crowded is taken whole
     rare = parse_record(incident("INC-R", people=[person("victim", forenames="Aled",
                                                          surname="Tregothnan")]))  # fmt: skip

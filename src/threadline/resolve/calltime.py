@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, or_, select
 
 from threadline.resolve import victims
 from threadline.resolve.described import (
@@ -57,10 +57,13 @@ SHARED_OBJECTS: tuple[tuple[str, str], ...] = (
 
 
 #: A blocking key shared by more stored mentions than this says little on its own (a very
-#: common name; a common surname and a year of birth). At call time such a block is narrowed to
-#: the mentions that also share an address, a postcode sector or a full date of birth: the rest
-#: of it could only match on the name, which for a name that common cannot reach the review band,
-#: and is left to batch resolution. At a million incidents "John Smith" is thousands of mentions.
+#: common name; a common surname and a year of birth). At call time such a block is narrowed:
+#: to those with the exact surname when they are few (a rare name among sound-alikes: "Weight"
+#: among White, Wheat and Watt), and to those that also share a house, a postcode sector or a
+#: full date of birth. The rest could only match on a name that hundreds share, which almost
+#: never reaches the review band, and are left to batch resolution (at a million incidents:
+#: 4 of 61,233 candidates left out scored 0.5 or more, the highest 0.59). "John Smith" is
+#: thousands of mentions there.
 CROWDED_BLOCK = 250
 #: What narrows a crowded block, in the order tried.
 NARROWING: tuple[str, ...] = ("address_key", "postcode_sector", "dob")
@@ -77,8 +80,20 @@ def _by_keys_at_most(a: str, b: str) -> Select[Any]:
 
 
 @cache
+def _by_keys_and_surname(a: str, b: str) -> Select[Any]:
+    return _by_keys(a, b).where(MF.c.surname == bindparam("surname")).limit(CROWDED_BLOCK + 1)
+
+
+@cache
 def _by_keys_narrowed(a: str, b: str, extra: tuple[str, ...]) -> Select[Any]:
-    return _by_keys(a, b).where(or_(*(MF.c[c] == bindparam(c) for c in extra)))
+    wanted: list[ColumnElement[bool]] = []
+    for column in extra:
+        if column == "address_key":  # the same house, whatever town or postcode follows it
+            house = MF.c.address_key
+            wanted.append(house.between(bindparam("house_from"), bindparam("house_to")))
+        else:
+            wanted.append(MF.c[column] == bindparam(column))
+    return _by_keys(a, b).where(or_(*wanted))
 
 
 def _block(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> list[str]:
@@ -87,11 +102,20 @@ def _block(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> lis
     found = list(conn.execute(_by_keys_at_most(a, b), params).scalars())
     if len(found) <= CROWDED_BLOCK:
         return found
+    kept: list[str] = []
+    if features.get("surname") is not None:  # a sound-alike crowd: the exact surname may be rare
+        exact = {**params, "surname": features["surname"]}
+        found = list(conn.execute(_by_keys_and_surname(a, b), exact).scalars())
+        if len(found) <= CROWDED_BLOCK:
+            kept = found
     extra = tuple(c for c in NARROWING if features.get(c) is not None)
     if not extra:
-        return []
-    params.update({c: features[c] for c in extra})
-    return list(conn.execute(_by_keys_narrowed(a, b, extra), params).scalars())
+        return kept
+    params.update({c: features[c] for c in extra if c != "address_key"})
+    if "address_key" in extra:
+        house = "|".join(str(features["address_key"]).split("|")[:2]) + "|"
+        params.update({"house_from": house, "house_to": house + "\uffff"})
+    return kept + list(conn.execute(_by_keys_narrowed(a, b, extra), params).scalars())
 
 
 @cache
