@@ -330,13 +330,15 @@ def resolve_record(
     review_threshold: float,
 ) -> list[Decision]:
     """Resolve every person in a stored record, in the caller's transaction."""
-    mention_keys = list(
-        conn.execute(
-            select(t.mentions.c.mention_key)
+    role_of = {
+        row.mention_key: row.role
+        for row in conn.execute(
+            select(t.mentions.c.mention_key, t.mentions.c.role)
             .where(t.mentions.c.record_key == record_key)
             .order_by(t.mentions.c.id)
-        ).scalars()
-    )
+        )
+    }
+    mention_keys = list(role_of)
     decisions: list[Decision] = []
     queue: list[tuple[str, str, float, list[str]]] = []
     number = next_entity_number(conn)
@@ -382,7 +384,7 @@ def resolve_record(
         queue_pairs(conn, queue, now)
     unsure = [d.mention_key for d in decisions if d.outcome in ("new", "review")]
     by_victim: list[Inferred] = []
-    if any(m in unsure for m in mention_keys):
+    if any(role_of[m] == "victim" for m in unsure if m in role_of):
         of_suspects, known = victim_mention_rows(conn, record_key, role="suspect")
         by_victim = _suspects_by_victim(conn, unsure, of_suspects, known, subject="victim")
         if by_victim:
