@@ -137,6 +137,19 @@ def test_call_time_joins_a_name_only_suspect_through_the_victim(
         engine, "incident:cad:INC-20260301-0001#1"
     )
     assert "the only suspect of that name recorded against" in suspect.evidence[1]
+    # the fresh entity it was first given is retired, not left behind empty
+    with engine.connect() as conn:
+        retired = (
+            conn.execute(
+                select(t.entity_events.c.entity_id).where(t.entity_events.c.action == "retired")
+            )
+            .scalars()
+            .all()
+        )
+        members = conn.execute(
+            select(t.entity_members.c.mention_key).where(t.entity_members.c.entity_id.in_(retired))
+        ).all()
+    assert len(retired) == 1 and members == []
 
 
 def test_vague_descriptions_and_her_ex_pick_nobody_out() -> None:

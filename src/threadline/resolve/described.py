@@ -172,9 +172,16 @@ def victim_mention_rows(
 def apply_inferences(
     conn: Connection, inferred: Iterable[Inferred], now: datetime, by: str = INFERENCE
 ) -> int:
-    """Move each inferred mention into its entity (call time), recording why; return how many."""
+    """Move each inferred mention into its entity (call time), recording why; return how many.
+
+    The entity the mention leaves, if it is left with no records (a call-time mention given a
+    fresh entity before the inference), is retired as batch resolution retires one."""
     moved = 0
+    em = t.entity_members
     for item in inferred:
+        left = conn.execute(
+            select(em.c.entity_id).where(em.c.mention_key == item.mention_key)
+        ).scalar()
         conn.execute(
             update(t.entity_members)
             .where(t.entity_members.c.mention_key == item.mention_key)
@@ -196,5 +203,17 @@ def apply_inferences(
                 note="; ".join(item.evidence),
             )
         )
+        still = conn.execute(select(em.c.mention_key).where(em.c.entity_id == left).limit(1))
+        if left and left != item.entity_id and still.first() is None:
+            conn.execute(
+                t.entity_events.insert().values(
+                    at=now,
+                    action="retired",
+                    entity_id=left,
+                    mention_keys=[],
+                    by=by,
+                    note="its only record now belongs to another entity",
+                )
+            )
         moved += 1
     return moved
