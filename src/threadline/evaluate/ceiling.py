@@ -24,9 +24,10 @@ Threadline.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from networkx.utils import UnionFind
 from sqlalchemy import Engine, select
 
 from threadline.store import tables as t
@@ -34,21 +35,6 @@ from threadline.store import tables as t
 __all__ = ["evidence_ceiling"]
 
 MentionId = tuple[str, str, str]
-
-
-class _Sets:
-    def __init__(self) -> None:
-        self.parent: dict[Hashable, Hashable] = {}
-
-    def find(self, x: Hashable) -> Hashable:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: Hashable, b: Hashable) -> None:
-        self.parent[self.find(a)] = self.find(b)
 
 
 def _values(row: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -89,7 +75,7 @@ def evidence_ceiling(engine: Engine, truth_map: Mapping[MentionId, str]) -> dict
         kind, _source, ref = record_key.split(":", 2)
         return (kind, ref, position)
 
-    sets = _Sets()
+    sets = UnionFind()
     by_value: dict[tuple[str, str, str], MentionId] = {}
     people_of: dict[str, list[tuple[MentionId, str]]] = defaultdict(list)
     for row in rows:
@@ -98,7 +84,7 @@ def evidence_ceiling(engine: Engine, truth_map: Mapping[MentionId, str]) -> dict
         person = truth_map.get(mention)
         if person is None:
             continue
-        sets.find(mention)
+        sets[mention]
         for kind, value in _values(dict(row._mapping)):
             first = by_value.setdefault((person, kind, value), mention)
             if first != mention:
@@ -136,4 +122,4 @@ def evidence_ceiling(engine: Engine, truth_map: Mapping[MentionId, str]) -> dict
     for suspects in by_victim.values():
         for other in suspects[1:]:
             sets.union(other, suspects[0])
-    return {mention: f"{person}|{sets.find(mention)}" for mention, person in truth_map.items()}
+    return {mention: f"{person}|{sets[mention]}" for mention, person in truth_map.items()}

@@ -36,10 +36,10 @@ from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
 from threadline.resolve.review import latest_judgements, queue_pairs
 from threadline.resolve.victims import (
-    TARGETING_CATEGORIES,
     VictimJoin,
     joins_by_description,
     joins_by_victim,
+    targeting_records,
 )
 from threadline.store import tables as t
 
@@ -296,34 +296,27 @@ def _join_by_victim(
     """Join clusters of suspects named alike against one victim, then of victims named alike of
     one suspect, then unnamed suspects described alike (:mod:`.victims`), in place; return the
     evidence for each mention that moved."""
+    named = {r.mention_key: r.role for r in rows if r.named and r.role in ("suspect", "victim")}
+    involved = {clusters[m] for m in named if m in clusters}
+    wanted = {m for m, label in clusters.items() if label in involved}
+    table = features_table(features[features["unique_id"].isin(wanted)]).to_pylist()
+    feature_of = {str(row["unique_id"]): row for row in table}
     moved: dict[str, list[str]] = {}
     for subject in ("suspect", "victim"):
-        people = {r.mention_key for r in rows if r.role == subject and r.named}
-        involved = {clusters[m] for m in people if m in clusters}
+        # Joins of suspects merge clusters, so the victims' clusters are gathered afresh.
+        mine = {clusters[m] for m, role in named.items() if role == subject and m in clusters}
         members_of: dict[str, list[str]] = defaultdict(list)
         for mention, label in clusters.items():
-            if label in involved:
+            if label in mine:
                 members_of[label].append(mention)
-        wanted = {m for keys in members_of.values() for m in keys}
-        table = features_table(features[features["unique_id"].isin(wanted)]).to_pylist()
-        feature_of = {str(row["unique_id"]): row for row in table}
-        labels = {label: names.get(label, label) for label in set(clusters.values())}
         joins = joins_by_victim(
-            rows, clusters, feature_of, members_of, labels, cannot_link=cannot_link,
+            rows, clusters, feature_of, members_of, names, cannot_link=cannot_link,
             subject=subject,
         )  # fmt: skip
         moved.update(_apply_joins(clusters, joins))
-    victim_labels = {label: names.get(label, label) for label in set(clusters.values())}
-    described = joins_by_description(rows, clusters, victim_labels, targeting)
+    described = joins_by_description(rows, clusters, names, targeting)
     moved.update(_apply_joins(clusters, described))
     return moved
-
-
-def targeting_records(conn: Connection) -> set[str]:
-    """Keys of the incidents whose category is one of :data:`.victims.TARGETING_CATEGORIES`."""
-    i = t.incidents
-    query = select(i.c.record_key).where(i.c.category.in_(sorted(TARGETING_CATEGORIES)))
-    return set(conn.execute(query).scalars())
 
 
 def _apply_joins(clusters: dict[str, str], joins: list[VictimJoin]) -> dict[str, list[str]]:

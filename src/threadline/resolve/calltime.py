@@ -465,15 +465,7 @@ def _suspects_by_victim(
             new, rows, entity_of, features, members_of, labels, subject="victim"
         )
         return [Inferred(m, join.target, join.evidence) for m, join in sorted(joins.items())]
-    records = sorted({r.record_key for r in rows})
-    i = t.incidents
-    targeting = set(
-        conn.execute(
-            select(i.c.record_key).where(
-                i.c.record_key.in_(records), i.c.category.in_(sorted(victims.TARGETING_CATEGORIES))
-            )
-        ).scalars()
-    )
+    targeting = victims.targeting_records(conn, among=(r.record_key for r in rows))
     joins = victims.new_suspect_joins(new, rows, entity_of, features, members_of, labels, targeting)
     return [Inferred(m, join.target, join.evidence) for m, join in sorted(joins.items())]
 

@@ -130,22 +130,14 @@ def links_for(
     pairs: Sequence[RecordPair], features: Mapping[str, Mapping[str, Any]]
 ) -> list[LineageLink]:
     """Lineage links of each crime–incident pair, given every mention's feature row by key."""
+
+    def rows(mentions: Mapping[str, str]) -> list[dict[str, Any]]:
+        return [{**features[k], "role": role} for k, role in mentions.items() if k in features]
+
     found = []
     for pair in pairs:
-
-        def rows(mentions: Mapping[str, str]) -> list[dict[str, Any]]:
-            return [
-                {**features[key], "role": role} for key, role in mentions.items() if key in features
-            ]
-
-        found.extend(
-            lineage_links(
-                pair.crime_ref,
-                rows(pair.crime_mentions),
-                pair.incident_ref,
-                rows(pair.incident_mentions),
-            )
-        )
+        crime, incident = rows(pair.crime_mentions), rows(pair.incident_mentions)
+        found += lineage_links(pair.crime_ref, crime, pair.incident_ref, incident)
     return found
 
 

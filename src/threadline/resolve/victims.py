@@ -15,7 +15,8 @@ as when none fits, it is left alone: a guess is worse than a gap.
 
 :func:`joins_by_victim` is pure (mention rows, clusters and feature rows in; joins out). The
 batch path feeds it every suspect of every victim; the call-time path one new record's suspects
-and the other records of its victims (:func:`new_suspect_joins`).
+and the other records of its victims (:func:`new_suspect_joins`). :func:`targeting_records`
+reads from the store which incidents are of a targeting category, for both.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Connection, select
+
 from threadline.resolve.comparisons import (
     FORENAME_DIFFERS,
     contradiction,
@@ -33,6 +36,7 @@ from threadline.resolve.comparisons import (
     surname_level,
 )
 from threadline.resolve.described import EX_PARTNER, MentionRow
+from threadline.store import tables as t
 
 __all__ = [
     "INFERENCE",
@@ -43,6 +47,7 @@ __all__ = [
     "joins_by_description",
     "joins_by_victim",
     "new_suspect_joins",
+    "targeting_records",
 ]
 
 INFERENCE = "inference:same-victim"
@@ -332,3 +337,13 @@ def joins_by_description(
                 )
             )
     return joins
+
+
+def targeting_records(conn: Connection, among: Iterable[str] | None = None) -> set[str]:
+    """Keys of the incidents (all, or those ``among`` the given record keys) whose category is
+    one of :data:`TARGETING_CATEGORIES`."""
+    i = t.incidents
+    query = select(i.c.record_key).where(i.c.category.in_(sorted(TARGETING_CATEGORIES)))
+    if among is not None:
+        query = query.where(i.c.record_key.in_(sorted(set(among))))
+    return set(conn.execute(query).scalars())

@@ -174,18 +174,25 @@ def identifier_value(kind: str, raw: str, platform: str | None = None) -> str | 
     raise ValueError(f"unknown identifier kind {kind!r}")
 
 
+def _as_written(person: PersonMention) -> dict[str, Any]:
+    """The person's name, date of birth, sex and address as the record has them."""
+    address = person.address
+    return {
+        "forenames": person.forenames,
+        "surname": person.surname,
+        "dob": person.dob,
+        "sex": person.sex.value if person.sex else None,
+        "address_text": address.text if address else None,
+        "postcode": address.postcode if address else None,
+    }
+
+
 def mention_feature_row(mkey: str, key: str, person: PersonMention) -> dict[str, Any]:
     """The linkage model's view of one mention, stored so batch and call time read the same."""
-    address = person.address
     features = features_of(
         {
             "mention_id": mkey,
-            "forenames": person.forenames,
-            "surname": person.surname,
-            "dob": person.dob,
-            "sex": person.sex.value if person.sex else None,
-            "address_text": address.text if address else None,
-            "postcode": address.postcode if address else None,
+            **_as_written(person),
             "phones": person.phones,
             "emails": person.emails,
             "accounts": [(a.platform, a.handle) for a in person.accounts],
@@ -235,7 +242,6 @@ def child_rows(record: Record, key: str, into: ChildRows) -> None:
     when = record_time(record)
     for position, person in people_of(record):
         mkey = mention_key(key, position)
-        address = person.address
         mention = {
             "mention_key": mkey,
             "record_kind": record.kind,
@@ -243,12 +249,7 @@ def child_rows(record: Record, key: str, into: ChildRows) -> None:
             "position": position,
             "event_time": when,
             "role": person.role.value,
-            "forenames": person.forenames,
-            "surname": person.surname,
-            "dob": person.dob,
-            "sex": person.sex.value if person.sex else None,
-            "address_text": address.text if address else None,
-            "postcode": address.postcode if address else None,
+            **_as_written(person),
             "relationship_to_victim": (
                 person.relationship_to_victim.value if person.relationship_to_victim else None
             ),
