@@ -26,6 +26,10 @@ incidents without first resolving them in batch (whose time and memory
 ``bench_resolution.py`` measures). The live path then resolves each new incident as always.
 
     .venv/bin/python bench/bench_calltime.py --incidents 1000000 --sample 300 --truth-entities
+
+``--build-only`` builds and stops, so that several runs can be timed against one store: build
+with a larger ``--sample`` (say 1200) and each later run with ``--sample 300`` submits the next
+300 held-back incidents.
 """
 
 from __future__ import annotations
@@ -134,6 +138,12 @@ def main() -> None:
         action="store_true",
         help="put stored mentions in their true person's entity instead of batch resolving",
     )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build the store (with --db, --model, --force) and stop, submitting nothing; "
+        "later runs that reuse it take --sample of the held-back incidents each",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="threadline-calltime-") as scratch:
@@ -171,6 +181,9 @@ def main() -> None:
                     f"batch resolve {time.perf_counter() - started:.0f}s: "
                     f"{resolved.mentions:,} mentions, {resolved.entities:,} people"
                 )
+            if args.build_only:
+                print(f"built; {len(held_back)} incidents held back for later runs")
+                return
 
         timings: dict[str, list[float]] = {
             "resolve": [],

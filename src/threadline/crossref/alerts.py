@@ -60,10 +60,31 @@ def previous_alerts(conn: Connection, links: Iterable[str]) -> dict[str, Alert]:
     return found
 
 
+@cache
+def _alert_id() -> Select[Any]:
+    return select(t.alerts.c.id).where(t.alerts.c.alert_key == bindparam("b_key"))
+
+
+@cache
+def _alert_statements() -> dict[str, Any]:
+    """The statements :func:`save_changes` runs, built once (a submission runs several)."""
+    alerts, links = t.alerts, t.alert_links
+    return {
+        "insert": insert(alerts),
+        "reopen": update(alerts).where(alerts.c.id == bindparam("b_id")),
+        "update": update(alerts).where(alerts.c.alert_key == bindparam("b_key")),
+        "unlink": delete(links).where(links.c.alert_key == bindparam("b_key")),
+        "link": insert(links),
+        "event": insert(t.alert_events),
+    }
+
+
 def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime) -> None:
     """Write raised, updated and cleared alerts, and an event row for each change."""
+    statements = _alert_statements()
     for change in changes:
         alert = change.alert
+        key = {"b_key": alert.alert_key}
         values = {
             "rule_id": alert.rule_id,
             "incident_ref": alert.incident_ref,
@@ -76,48 +97,26 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
             "updated_at": now,
         }
         if change.change == "raised":
-            existing = conn.execute(
-                select(t.alerts.c.id).where(t.alerts.c.alert_key == alert.alert_key)
-            ).scalar()
+            existing = conn.execute(_alert_id(), key).scalar()
             if existing is None:
+                row = {"alert_key": alert.alert_key, "first_incident_ref": alert.raised_on}
                 conn.execute(
-                    insert(t.alerts).values(
-                        alert_key=alert.alert_key,
-                        first_incident_ref=alert.raised_on,
-                        status="open",
-                        raised_at=now,
-                        **values,
-                    )
+                    statements["insert"], {**row, "status": "open", "raised_at": now, **values}
                 )
             else:  # raised again after being cleared
-                conn.execute(
-                    update(t.alerts)
-                    .where(t.alerts.c.id == existing)
-                    .values(status="open", **values)
-                )
+                conn.execute(statements["reopen"], {"b_id": existing, "status": "open", **values})
         elif change.change == "updated":
-            conn.execute(
-                update(t.alerts).where(t.alerts.c.alert_key == alert.alert_key).values(**values)
-            )
+            conn.execute(statements["update"], {**key, **values})
         else:
-            conn.execute(
-                update(t.alerts)
-                .where(t.alerts.c.alert_key == alert.alert_key)
-                .values(status="cleared", updated_at=now)
-            )
-        conn.execute(delete(t.alert_links).where(t.alert_links.c.alert_key == alert.alert_key))
+            conn.execute(statements["update"], {**key, "status": "cleared", "updated_at": now})
+        conn.execute(statements["unlink"], key)
         conn.execute(
-            insert(t.alert_links),
+            statements["link"],
             [{"alert_key": alert.alert_key, "link": link} for link in sorted(links_of(alert))],
         )
+        event = {"alert_key": alert.alert_key, "at": now, "incident_ref": alert.incident_ref}
         conn.execute(
-            insert(t.alert_events).values(
-                alert_key=alert.alert_key,
-                at=now,
-                incident_ref=alert.incident_ref,
-                change=change.change,
-                reason=alert.reason,
-            )
+            statements["event"], {**event, "change": change.change, "reason": alert.reason}
         )
 
 
@@ -134,6 +133,21 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+@cache
+def _alerts_query(status: bool, rule_id: bool, entity_id: bool) -> Select[Any]:
+    alerts = t.alerts
+    query = select(alerts).order_by(alerts.c.updated_at.desc(), alerts.c.id.desc())
+    if status:
+        query = query.where(alerts.c.status == bindparam("b_status"))
+    if rule_id:
+        query = query.where(alerts.c.rule_id == bindparam("b_rule"))
+    if entity_id:
+        links = t.alert_links
+        keys = select(links.c.alert_key).where(links.c.link == bindparam("b_entity"))
+        query = query.where(alerts.c.alert_key.in_(keys))
+    return query.limit(bindparam("b_limit"))
+
+
 def list_alerts(
     conn: Connection,
     *,
@@ -143,12 +157,8 @@ def list_alerts(
     limit: int = 200,
 ) -> list[dict[str, Any]]:
     """Alerts for dashboards and the API, newest first."""
-    query = select(t.alerts).order_by(t.alerts.c.updated_at.desc(), t.alerts.c.id.desc())
-    if status:
-        query = query.where(t.alerts.c.status == status)
-    if rule_id:
-        query = query.where(t.alerts.c.rule_id == rule_id)
-    if entity_id:
-        keys = select(t.alert_links.c.alert_key).where(t.alert_links.c.link == entity_id)
-        query = query.where(t.alerts.c.alert_key.in_(keys))
-    return [dict(row._mapping) for row in conn.execute(query.limit(limit))]
+    query = _alerts_query(bool(status), bool(rule_id), bool(entity_id))
+    given = {"b_status": status, "b_rule": rule_id, "b_entity": entity_id}
+    params: dict[str, Any] = {k: v for k, v in given.items() if v}
+    params["b_limit"] = limit
+    return [dict(row._mapping) for row in conn.execute(query, params)]

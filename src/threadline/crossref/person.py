@@ -20,7 +20,6 @@ keeping the fact of the link and its weight.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -412,10 +411,20 @@ def _withhold_alert_places(alerts: list[dict[str, Any]]) -> None:
                 alert[key] = _replace_all(alert[key], secrets)
 
 
+def _copy(value: Any) -> Any:
+    """A copy of JSON-like data (dicts and lists copied, the rest shared: strings, numbers and
+    None cannot change): what ``copy.deepcopy`` gives here, several times faster."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
 def redact_alerts(alerts: list[dict[str, Any]], role: str | UserRole) -> list[dict[str, Any]]:
     """A copy of alert rows fit for ``role``: for roles without contact-detail access, details
     naming a location or address (a repeat location's key is a home address) are withheld."""
-    result = copy.deepcopy(alerts)
+    result: list[dict[str, Any]] = _copy(alerts)
     if not sees_contact_details(role):
         _withhold_alert_places(result)
     return result
@@ -451,7 +460,7 @@ def redact_picture(picture: dict[str, Any], role: str | UserRole) -> dict[str, A
     ``withheld``; the values of shared phones, e-mails, accounts, vehicles and locations are
     withheld while the linked records stay; evidence lines lose their contact details.
     """
-    result = copy.deepcopy(picture)
+    result: dict[str, Any] = _copy(picture)
     if sees_contact_details(role):
         return result
     incident = result.get("incident", {})

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, Select, and_, bindparam, select
 
 from threadline.crossref.alerts import list_alerts
 from threadline.crossref.history import _chunks, records_of_entities
@@ -112,18 +112,25 @@ class Picture:
         return keys
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, seen: dict[int, Any] | None = None) -> Any:
     """``value`` as JSON: dataclasses and dicts as dicts, lists and tuples as lists, dates and
     times in ISO 8601 (what ``asdict`` then this gives, without asdict's deep copy of every
-    value: a picture is built for each submission)."""
+    value: a picture is built for each submission). A dataclass met again (a timeline entry is
+    in a person's records, the timeline and an object link) is converted once (``seen``)."""
+    if seen is None:
+        seen = {}
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain(v, seen) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [_plain(v, seen) for v in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
-        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+        done = seen.get(id(value))
+        if done is None:
+            names = _field_names(type(value))
+            done = seen[id(value)] = {name: _plain(getattr(value, name), seen) for name in names}
+        return done
     return value
 
 
@@ -139,14 +146,44 @@ def written_name(forenames: str | None, surname: str | None, description: str | 
     return f'"{description}"' if description else "(no name given)"
 
 
+# The picture is built for every submission: its statements are built once, with parameters.
+KEYS = "b_keys"
+
+
+def _keys() -> Any:
+    return bindparam(KEYS, expanding=True)
+
+
+@cache
+def _incident_by_ref(with_source: bool) -> Select[Any]:
+    i = t.incidents
+    query = select(i).where(i.c.ref == bindparam("b_ref"))
+    if with_source:
+        query = query.where(i.c.source == bindparam("b_source"))
+    return query.order_by(i.c.id)
+
+
 def find_incident(conn: Connection, ref: str, source: str | None = None) -> Any:
-    query = select(t.incidents).where(t.incidents.c.ref == ref)
-    if source:
-        query = query.where(t.incidents.c.source == source)
-    row = conn.execute(query.order_by(t.incidents.c.id)).first()
+    params = {"b_ref": ref, "b_source": source} if source else {"b_ref": ref}
+    row = conn.execute(_incident_by_ref(bool(source)), params).first()
     if row is None:
         raise NotFound(f"no incident {ref}")
     return row
+
+
+@cache
+def _entries_query(kind: str) -> Select[Any]:
+    """The rows of records of one kind whose keys are in ``b_keys``."""
+    if kind == "incident":
+        i = t.incidents
+        columns = [i.c.record_key, i.c.ref, i.c.reported_at, i.c.category, i.c.closing_category]
+        return select(*columns).where(i.c.record_key.in_(_keys()))
+    if kind == "crime":
+        c = t.crimes
+        columns = [c.c.record_key, c.c.ref, c.c.recorded_at, c.c.offence, c.c.offence_code]
+        return select(*columns).where(c.c.record_key.in_(_keys()))
+    table = {"order": t.orders, "risk_assessment": t.risk_assessments}.get(kind, t.associations)
+    return select(table).where(table.c.record_key.in_(_keys()))
 
 
 def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, TimelineEntry]:
@@ -156,30 +193,19 @@ def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, Timelin
         by_kind[key.split(":", 1)[0]].append(key)
     entries: dict[str, TimelineEntry] = {}
     for keys in _chunks(sorted(by_kind.get("incident", []))):
-        i = t.incidents
-        for r in conn.execute(
-            select(
-                i.c.record_key, i.c.ref, i.c.reported_at, i.c.category, i.c.closing_category
-            ).where(i.c.record_key.in_(keys))
-        ):
+        for r in conn.execute(_entries_query("incident"), {KEYS: list(keys)}):
             category = (r.closing_category or r.category).replace("_", " ")
             entries[r.record_key] = TimelineEntry(
                 r.reported_at, r.record_key, r.ref, "incident", category
             )
     for keys in _chunks(sorted(by_kind.get("crime", []))):
-        c = t.crimes
-        for r in conn.execute(
-            select(c.c.record_key, c.c.ref, c.c.recorded_at, c.c.offence, c.c.offence_code).where(
-                c.c.record_key.in_(keys)
-            )
-        ):
+        for r in conn.execute(_entries_query("crime"), {KEYS: list(keys)}):
             code = f" ({r.offence_code})" if r.offence_code else ""
             entries[r.record_key] = TimelineEntry(
                 r.recorded_at, r.record_key, r.ref, "crime", f"crime recorded: {r.offence}{code}"
             )
     for keys in _chunks(sorted(by_kind.get("order", []))):
-        o = t.orders
-        for r in conn.execute(select(o).where(o.c.record_key.in_(keys))):
+        for r in conn.execute(_entries_query("order"), {KEYS: list(keys)}):
             label = ORDER_LABELS.get(r.order_type, r.order_type)
             when = datetime.combine(r.starts, time(), tzinfo=UTC)
             entries[r.record_key] = TimelineEntry(
@@ -190,8 +216,7 @@ def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, Timelin
                 f"{'interim ' if r.interim else ''}{label} granted",
             )
     for keys in _chunks(sorted(by_kind.get("risk_assessment", []))):
-        a = t.risk_assessments
-        for r in conn.execute(select(a).where(a.c.record_key.in_(keys))):
+        for r in conn.execute(_entries_query("risk_assessment"), {KEYS: list(keys)}):
             entries[r.record_key] = TimelineEntry(
                 r.assessed_at,
                 r.record_key,
@@ -200,12 +225,30 @@ def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, Timelin
                 f"{r.checklist.upper()} risk assessment for {r.incident_ref}",
             )
     for keys in _chunks(sorted(by_kind.get("association", []))):
-        s = t.associations
-        for r in conn.execute(select(s).where(s.c.record_key.in_(keys))):
+        for r in conn.execute(_entries_query("association"), {KEYS: list(keys)}):
             entries[r.record_key] = TimelineEntry(
                 r.created_at, r.record_key, r.ref, "association", f"known link: {r.kind}"
             )
     return entries
+
+
+@cache
+def _roles_query() -> Select[Any]:
+    m, em = t.mentions, t.entity_members
+    return (
+        select(
+            m.c.record_key,
+            m.c.role,
+            m.c.position,
+            m.c.forenames,
+            m.c.surname,
+            m.c.description,
+            em.c.entity_id,
+        )
+        .outerjoin(em, em.c.mention_key == m.c.mention_key)
+        .where(m.c.record_key.in_(_keys()))
+        .order_by(m.c.id)
+    )
 
 
 def roles_in(
@@ -213,23 +256,8 @@ def roles_in(
 ) -> dict[str, list[tuple[str | None, str, str]]]:
     """record key → (entity id, role or position, name as written) for each person in it."""
     found: dict[str, list[tuple[str | None, str, str]]] = defaultdict(list)
-    m, em = t.mentions, t.entity_members
     for keys in _chunks(sorted(record_keys)):
-        rows = conn.execute(
-            select(
-                m.c.record_key,
-                m.c.role,
-                m.c.position,
-                m.c.forenames,
-                m.c.surname,
-                m.c.description,
-                em.c.entity_id,
-            )
-            .outerjoin(em, em.c.mention_key == m.c.mention_key)
-            .where(m.c.record_key.in_(keys))
-            .order_by(m.c.id)
-        )
-        for r in rows:
+        for r in conn.execute(_roles_query(), {KEYS: list(keys)}):
             role = r.position if r.position in ("respondent", "subject", "a", "b") else r.role
             if r.position.startswith("protected"):
                 role = "protected"
@@ -250,27 +278,30 @@ def _with_roles(entry: TimelineEntry, people: list[tuple[str | None, str, str]])
     )
 
 
+@cache
+def _people_query() -> Select[Any]:
+    m, em = t.mentions, t.entity_members
+    return (
+        select(m, em.c.entity_id, em.c.match_probability, em.c.evidence, em.c.assigned_by)
+        .outerjoin(em, em.c.mention_key == m.c.mention_key)
+        .where(m.c.record_key == bindparam("b_record"))
+        .order_by(m.c.id)
+    )
+
+
+@cache
+def _labels_query() -> Select[Any]:
+    return select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(_keys()))
+
+
 def build_picture(
     conn: Connection, ref: str, *, today: date | None = None, source: str | None = None
 ) -> Picture:
     """The picture for incident ``ref`` (see the module docstring)."""
     incident = find_incident(conn, ref, source)
-    m, em = t.mentions, t.entity_members
-    mention_rows = conn.execute(
-        select(m, em.c.entity_id, em.c.match_probability, em.c.evidence, em.c.assigned_by)
-        .outerjoin(em, em.c.mention_key == m.c.mention_key)
-        .where(m.c.record_key == incident.record_key)
-        .order_by(m.c.id)
-    ).all()
+    mention_rows = conn.execute(_people_query(), {"b_record": incident.record_key}).all()
     entity_ids = {r.entity_id for r in mention_rows if r.entity_id}
-    labels = {
-        r.id: r.label
-        for r in conn.execute(
-            select(t.entities.c.id, t.entities.c.label).where(
-                t.entities.c.id.in_(sorted(entity_ids))
-            )
-        )
-    }
+    labels = {r.id: r.label for r in conn.execute(_labels_query(), {KEYS: sorted(entity_ids)})}
     per_entity: dict[str, set[str]] = {}
     for entity in entity_ids:
         keys = set().union(*records_of_entities(conn, [entity]).values())
@@ -356,6 +387,18 @@ def incident_summary(row: Any) -> dict[str, Any]:
     }
 
 
+@cache
+def _orders_query() -> Select[Any]:
+    m, em, o = t.mentions, t.entity_members, t.orders
+    party = and_(em.c.mention_key == m.c.mention_key, em.c.entity_id == bindparam("b_entity"))
+    return (
+        select(o, m.c.position)
+        .join(m, m.c.record_key == o.c.record_key)
+        .join(em, party)
+        .where(o.c.record_key.in_(_keys()))
+    )
+
+
 def orders_for(
     conn: Connection, entity_id: str, record_keys: set[str], day: date
 ) -> list[OrderView]:
@@ -363,13 +406,7 @@ def orders_for(
     order_keys = sorted(k for k in record_keys if k.startswith("order:"))
     if not order_keys:
         return []
-    m, em, o = t.mentions, t.entity_members, t.orders
-    rows = conn.execute(
-        select(o, m.c.position)
-        .join(m, m.c.record_key == o.c.record_key)
-        .join(em, and_(em.c.mention_key == m.c.mention_key, em.c.entity_id == entity_id))
-        .where(o.c.record_key.in_(order_keys))
-    )
+    rows = conn.execute(_orders_query(), {"b_entity": entity_id, KEYS: order_keys})
     views = []
     for r in rows:
         label = ORDER_LABELS.get(r.order_type, r.order_type)
@@ -392,9 +429,8 @@ def assessments_for(conn: Connection, record_keys: set[str]) -> list[AssessmentV
     keys = sorted(k for k in record_keys if k.startswith("risk_assessment:"))
     if not keys:
         return []
-    a = t.risk_assessments
     views = []
-    for r in conn.execute(select(a).where(a.c.record_key.in_(keys))):
+    for r in conn.execute(_entries_query("risk_assessment"), {KEYS: keys}):
         yes = sum(1 for v in (r.answers or {}).values() if v == "yes")
         views.append(
             AssessmentView(
@@ -410,28 +446,37 @@ def assessments_for(conn: Connection, record_keys: set[str]) -> list[AssessmentV
     return sorted(views, key=lambda v: v.assessed_at)
 
 
+@cache
+def _object_statements() -> dict[str, Select[Any]]:
+    idf, i = t.identifiers, t.incidents
+    record = bindparam("b_record")
+    return {
+        "values": select(idf.c.kind, idf.c.value)
+        .where(idf.c.record_key == record, idf.c.value.is_not(None))
+        .distinct(),
+        "sharing": select(idf.c.record_key)
+        .where(
+            idf.c.kind == bindparam("b_kind"),
+            idf.c.value == bindparam("b_value"),
+            idf.c.record_key != record,
+        )
+        .distinct()
+        .limit(OBJECT_LINK_LIMIT + 200),
+        "at": select(i.c.record_key)
+        .where(i.c.location_key == bindparam("b_location"), i.c.record_key != record)
+        .limit(OBJECT_LINK_LIMIT + 200),
+    }
+
+
 def object_links(conn: Connection, incident: Any) -> list[tuple[str, str, set[str], int]]:
     """Records sharing a phone, e-mail, account, vehicle or address with this incident."""
-    idf = t.identifiers
-    values = conn.execute(
-        select(idf.c.kind, idf.c.value)
-        .where(idf.c.record_key == incident.record_key, idf.c.value.is_not(None))
-        .distinct()
-    ).all()
+    statements = _object_statements()
+    record = {"b_record": incident.record_key}
+    values = conn.execute(statements["values"], record).all()
     links = []
     for kind, value in sorted(values):
-        keys = set(
-            conn.execute(
-                select(idf.c.record_key)
-                .where(
-                    idf.c.kind == kind,
-                    idf.c.value == value,
-                    idf.c.record_key != incident.record_key,
-                )
-                .distinct()
-                .limit(OBJECT_LINK_LIMIT + 200)
-            ).scalars()
-        )
+        params = {**record, "b_kind": kind, "b_value": value}
+        keys = set(conn.execute(statements["sharing"], params).scalars())
         if keys:
             ordered = sorted(keys)
             links.append(
@@ -443,16 +488,8 @@ def object_links(conn: Connection, incident: Any) -> list[tuple[str, str, set[st
                 )
             )
     if incident.location_key:
-        keys = set(
-            conn.execute(
-                select(t.incidents.c.record_key)
-                .where(
-                    t.incidents.c.location_key == incident.location_key,
-                    t.incidents.c.record_key != incident.record_key,
-                )
-                .limit(OBJECT_LINK_LIMIT + 200)
-            ).scalars()
-        )
+        params = {**record, "b_location": incident.location_key}
+        keys = set(conn.execute(statements["at"], params).scalars())
         if keys:
             ordered = sorted(keys)
             links.append(

@@ -129,6 +129,35 @@ def _by_object() -> Select[Any]:
 
 
 @cache
+def _entities_of_mentions() -> Select[Any]:
+    em = t.entity_members
+    return select(em.c.mention_key, em.c.entity_id).where(
+        em.c.mention_key.in_(bindparam("keys", expanding=True))
+    )
+
+
+@cache
+def _members_of_entities() -> Select[Any]:
+    em = t.entity_members
+    return select(em.c.mention_key, em.c.entity_id).where(
+        em.c.entity_id.in_(bindparam("keys", expanding=True))
+    )
+
+
+@cache
+def _entity_labels() -> Select[Any]:
+    e = t.entities
+    return select(e.c.id, e.c.label).where(e.c.id.in_(bindparam("keys", expanding=True)))
+
+
+@cache
+def _mentions_of_record() -> Select[Any]:
+    m = t.mentions
+    columns = [m.c.mention_key, m.c.role, m.c.forenames, m.c.surname]
+    return select(*columns).where(m.c.record_key == bindparam("record")).order_by(m.c.id)
+
+
+@cache
 def _features() -> Select[Any]:
     columns = [MF.c[c] for c in FEATURE_COLUMNS[1:]]
     return select(MF.c.mention_key, *columns).where(
@@ -264,9 +293,7 @@ def resolve_mention(
         return Decision(mention_key, "new", "", None, None, [], 0), []
     scored = [_scored(model, features, candidate) for candidate in candidates]
     entity_rows = conn.execute(
-        select(t.entity_members.c.mention_key, t.entity_members.c.entity_id).where(
-            t.entity_members.c.mention_key.in_([s.candidate["unique_id"] for s in scored])
-        )
+        _entities_of_mentions(), {"keys": [s.candidate["unique_id"] for s in scored]}
     )
     entity_of = {r.mention_key: r.entity_id for r in entity_rows}
     best: dict[str, _Scored] = {}
@@ -330,14 +357,9 @@ def resolve_record(
     review_threshold: float,
 ) -> list[Decision]:
     """Resolve every person in a stored record, in the caller's transaction."""
-    role_of = {
-        row.mention_key: row.role
-        for row in conn.execute(
-            select(t.mentions.c.mention_key, t.mentions.c.role)
-            .where(t.mentions.c.record_key == record_key)
-            .order_by(t.mentions.c.id)
-        )
-    }
+    mentions = conn.execute(_mentions_of_record(), {"record": record_key}).all()
+    role_of = {row.mention_key: row.role for row in mentions}
+    name_of = {row.mention_key: _label(row.forenames, row.surname) for row in mentions}
     mention_keys = list(role_of)
     decisions: list[Decision] = []
     queue: list[tuple[str, str, float, list[str]]] = []
@@ -371,7 +393,7 @@ def resolve_record(
                 decision.candidates,
                 decision.other_entities,
             )
-            labels[entity] = _label(conn, mention_key)
+            labels[entity] = name_of[mention_key]
         memberships[mention_key] = Membership(
             decision.entity_id,
             decision.probability,
@@ -442,11 +464,8 @@ def _suspects_by_victim(
     }
     if not known:
         return []
-    em = t.entity_members
     members_of: dict[str, list[str]] = {}
-    for row in conn.execute(
-        select(em.c.mention_key, em.c.entity_id).where(em.c.entity_id.in_(sorted(known)))
-    ):
+    for row in conn.execute(_members_of_entities(), {"keys": sorted(known)}):
         members_of.setdefault(row.entity_id, []).append(row.mention_key)
     keys = sorted(new | {m for keys in members_of.values() for m in keys})
     features = {row["unique_id"]: row for row in feature_rows(conn, keys)}
@@ -455,9 +474,7 @@ def _suspects_by_victim(
                and r.mention_key in entity_of}  # fmt: skip
     labels = {
         row.id: row.label
-        for row in conn.execute(
-            select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(sorted(anchors)))
-        )
+        for row in conn.execute(_entity_labels(), {"keys": sorted(anchors)})
         if row.label
     }
     if subject == "victim":
@@ -483,9 +500,7 @@ def _lineage(conn: Connection, record_key: str) -> dict[str, Decision]:
     if not links:
         return {}
     rows = conn.execute(
-        select(t.entity_members.c.mention_key, t.entity_members.c.entity_id).where(
-            t.entity_members.c.mention_key.in_([link.incident_mention for link in links])
-        )
+        _entities_of_mentions(), {"keys": [link.incident_mention for link in links]}
     )
     entity_of = {r.mention_key: r.entity_id for r in rows}
     return {
@@ -503,14 +518,9 @@ def _lineage(conn: Connection, record_key: str) -> dict[str, Decision]:
     }
 
 
-def _label(conn: Connection, mention_key: str) -> str:
-    row = conn.execute(
-        select(t.mentions.c.forenames, t.mentions.c.surname).where(
-            t.mentions.c.mention_key == mention_key
-        )
-    ).one()
-    name = " ".join(p for p in (row.forenames, row.surname) if p)
-    return name.title()
+def _label(forenames: str | None, surname: str | None) -> str:
+    """A new entity's label: the name as first written."""
+    return " ".join(p for p in (forenames, surname) if p).title()
 
 
 def apply_memberships_for(

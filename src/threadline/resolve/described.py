@@ -17,8 +17,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Select, bindparam, select, update
 
 from threadline.store import tables as t
 
@@ -140,12 +142,11 @@ def all_mention_rows(conn: Connection) -> list[MentionRow]:
     return [_row(r) for r in conn.execute(select(*_columns()))]  # type: ignore[call-overload]
 
 
-def victim_mention_rows(
-    conn: Connection, record_key: str, role: str = "victim"
-) -> tuple[list[MentionRow], dict[str, str]]:
-    """The mentions of one record and of every other record of its victims (call time); with
-    ``role="suspect"``, of its suspects."""
+@cache
+def _mentions_of_records_of(role: str) -> Select[Any]:
+    """The mentions of record ``b_record`` and of every other record of its ``role``s."""
     m, em = t.mentions, t.entity_members
+    record_key = bindparam("b_record")
     victims = (
         select(em.c.entity_id)
         .join(m, m.c.mention_key == em.c.mention_key)
@@ -156,13 +157,20 @@ def victim_mention_rows(
         .join(em, em.c.mention_key == m.c.mention_key)
         .where(em.c.entity_id.in_(victims), m.c.role == role)
     )
-    query = (
-        select(*_columns(), em.c.entity_id)  # type: ignore[call-overload]
+    return (
+        select(*_columns(), em.c.entity_id)  # type: ignore[call-overload, no-any-return]
         .outerjoin(em, em.c.mention_key == m.c.mention_key)
         .where((m.c.record_key.in_(records)) | (m.c.record_key == record_key))
     )
+
+
+def victim_mention_rows(
+    conn: Connection, record_key: str, role: str = "victim"
+) -> tuple[list[MentionRow], dict[str, str]]:
+    """The mentions of one record and of every other record of its victims (call time); with
+    ``role="suspect"``, of its suspects."""
     rows, entity_of = [], {}
-    for r in conn.execute(query):
+    for r in conn.execute(_mentions_of_records_of(role), {"b_record": record_key}):
         rows.append(_row(r))
         if r.entity_id:
             entity_of[r.mention_key] = r.entity_id

@@ -12,9 +12,10 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, delete, func, insert, select, update
 
 from threadline.store import tables as t
 
@@ -82,15 +83,37 @@ class Changes:
     events: list[dict[str, Any]] = field(default_factory=list)
 
 
+@cache
+def _memberships(of_keys: bool) -> Select[Any]:
+    em = t.entity_members
+    query = select(em.c.mention_key, em.c.entity_id)
+    if not of_keys:
+        return query
+    return query.where(em.c.mention_key.in_(bindparam("keys", expanding=True)))
+
+
+@cache
+def _existing_entities() -> Select[Any]:
+    return select(t.entities.c.id).where(t.entities.c.id.in_(bindparam("keys", expanding=True)))
+
+
+@cache
+def _membership_statements() -> dict[str, Any]:
+    em, e = t.entity_members, t.entities
+    return {
+        "move": update(em).where(em.c.mention_key == bindparam("b_mention")),
+        "label": update(e).where(e.c.id == bindparam("b_entity")),
+    }
+
+
 def load_memberships(conn: Connection, keys: list[str] | None = None) -> dict[str, str]:
     """mention → entity, for every mention or for ``keys`` only."""
-    query = select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)
     if keys is None:
-        return {row.mention_key: row.entity_id for row in conn.execute(query)}
+        return {row.mention_key: row.entity_id for row in conn.execute(_memberships(False))}
     found: dict[str, str] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        rows = conn.execute(query.where(t.entity_members.c.mention_key.in_(chunk)))
+        rows = conn.execute(_memberships(True), {"keys": chunk})
         found.update({row.mention_key: row.entity_id for row in rows})
     return found
 
@@ -112,11 +135,7 @@ def apply_memberships(
     changes = Changes()
     wanted = {m.entity_id for m in members.values()}
     if partial:
-        existing = set(
-            conn.execute(
-                select(t.entities.c.id).where(t.entities.c.id.in_(sorted(wanted)))
-            ).scalars()
-        )
+        existing = set(conn.execute(_existing_entities(), {"keys": sorted(wanted)}).scalars())
     else:
         existing = set(conn.execute(select(t.entities.c.id)).scalars())
     new_entities = sorted(wanted - existing)
@@ -155,11 +174,7 @@ def apply_memberships(
             inserts.append(row)
             changes.joined += 1
         else:
-            conn.execute(
-                update(t.entity_members)
-                .where(t.entity_members.c.mention_key == mention)
-                .values(row)
-            )
+            conn.execute(_membership_statements()["move"], {"b_mention": mention, **row})
             changes.moved += 1
         joined[membership.entity_id].append(mention)
     if inserts:
@@ -194,9 +209,8 @@ def apply_memberships(
     for entity_id, label in labels.items():
         if entity_id in joined:
             conn.execute(
-                update(t.entities)
-                .where(t.entities.c.id == entity_id)
-                .values(label=label, updated_at=now)
+                _membership_statements()["label"],
+                {"b_entity": entity_id, "label": label, "updated_at": now},
             )
     return changes
 
