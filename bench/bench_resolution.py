@@ -51,9 +51,8 @@ from threadline.resolve.batch import (
     resolve_store,
     train_store_model,
 )
-from threadline.resolve.comparisons import prediction_blocking_rules
+from threadline.resolve.comparisons import blocking_keys, blocking_table
 from threadline.resolve.explain import explain_pair
-from threadline.resolve.features import features_table
 from threadline.resolve.linkage import LinkageModel, predict_pairs, save_model
 from threadline.store import open_store
 from threadline.store import tables as t
@@ -91,25 +90,25 @@ def blocked_pair_counts(features: pd.DataFrame) -> dict[str, int]:
 
     Counted with one GROUP BY per rule, never by making the pairs: ``n (n - 1) / 2`` per key.
     """
-    table = features_table(features)
+    table = blocking_table(features)
     con = duckdb.connect()
     con.register("mentions", table)
     counts: dict[str, int] = {}
-    for rule in prediction_blocking_rules():
-        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
-        columns = sorted({part.split('"')[1] for part in sql.split("l.")[1:]})
-        exploded = [c for c in columns if c in ("phones", "emails", "accounts")]
+    for key in blocking_keys():
         source = "mentions"
-        if exploded:
-            column = exploded[0]
+        if key.explode:
+            column = key.explode
             source = f"(SELECT unnest({column}) AS {column} FROM mentions)"
-        keys = ", ".join(f'"{c}"' for c in columns)
-        not_null = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
+        conditions = [f'"{c}" IS NOT NULL' for c in key.columns]
+        if key.crowd:
+            conditions.append(key.crowd.replace('l."', '"'))
+        keys = ", ".join(f'"{c}"' for c in key.columns)
         (count,) = con.execute(
             f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) AS n FROM {source} "
-            f"WHERE {not_null} GROUP BY {keys})"
+            f"WHERE {' AND '.join(conditions)} GROUP BY {keys})"
         ).fetchone()
-        counts[", ".join(columns)] = int(count)
+        label = ", ".join(key.columns) + (f" where {key.crowd}" if key.crowd else "")
+        counts[label.replace('l."', "").replace('"', "")] = int(count)
     return counts
 
 

@@ -52,3 +52,67 @@ def test_a_crowded_name_block_keeps_only_those_sharing_more_than_the_name(engine
     features = features_of({"mention_id": "new", "forenames": "Aled", "surname": "Tregothnan"})
     with engine.connect() as conn:
         assert candidate_keys(conn, features, exclude_record=None) == ["incident:cad:INC-R#0"]
+
+
+def _batch_blocked_pairs(conn: Any) -> set[frozenset[str]]:
+    """The pairs of different records the batch blocking rules compare, run as DuckDB runs them."""
+    import duckdb
+
+    from threadline.resolve.batch import load_features
+    from threadline.resolve.comparisons import blocking_keys, blocking_table
+
+    db = duckdb.connect()
+    db.register("m", blocking_table(load_features(conn)))
+    pairs: set[frozenset[str]] = set()
+    for key in blocking_keys():
+        if key.explode:
+            column = key.explode
+            condition = f"len(list_intersect(l.{column}, r.{column})) > 0"
+        else:
+            condition = key.sql
+        sql = "SELECT l.unique_id, r.unique_id FROM m l, m r WHERE l.unique_id < r.unique_id"
+        sql += f" AND {condition}"
+        pairs |= {frozenset(p) for p in db.execute(sql).fetchall()}
+    return {p for p in pairs if len({k.split("#")[0] for k in p}) == 2}
+
+
+def test_batch_blocking_compares_what_call_time_retrieves_in_a_crowded_block(engine: Any) -> None:
+    home = {"text": "4 Mill Lane, Leek"}
+    records = [
+        parse_record(incident(f"INC-{i}", people=[person("victim", forenames="John",
+                                                        surname="Smith")]))
+        for i in range(CROWDED_BLOCK + 5)
+    ] + [
+        parse_record(incident("INC-HOME", people=[person("victim", forenames="John",
+                                                         surname="Smith", address=home)])),
+        parse_record(incident("INC-HOME2", people=[person("suspect", forenames="Johnny",
+                                                          surname="Smith", address=home)])),
+        parse_record(incident("INC-SMYTH", people=[person("victim", forenames="John",
+                                                          surname="Smyth")])),
+        parse_record(incident("INC-SMYTH2", people=[person("witness", forenames="John",
+                                                           surname="Smyth")])),
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        write_batch(conn, records, datetime(2026, 3, 1, tzinfo=UTC))
+    with engine.connect() as conn:
+        batch = _batch_blocked_pairs(conn)
+        features = features_rows(conn)
+        live = {
+            frozenset((row["unique_id"], other))
+            for row in features
+            for other in candidate_keys(conn, row, exclude_record=row["unique_id"].split("#")[0])
+        }
+    assert batch == live
+    # the crowd is not compared within itself; the house and the rare spelling are
+    assert frozenset(("incident:cad:INC-HOME#0", "incident:cad:INC-HOME2#0")) in batch
+    assert frozenset(("incident:cad:INC-SMYTH#0", "incident:cad:INC-SMYTH2#0")) in batch
+    assert frozenset(("incident:cad:INC-0#0", "incident:cad:INC-1#0")) not in batch
+
+
+def features_rows(conn: Any) -> list[dict[str, Any]]:
+    from threadline.resolve.calltime import feature_rows
+    from threadline.store import tables as t
+
+    keys = [k for (k,) in conn.execute(t.mention_features.select().with_only_columns(
+        t.mention_features.c.mention_key))]  # fmt: skip
+    return feature_rows(conn, keys)

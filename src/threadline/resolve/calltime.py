@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, or_, select
 
 from threadline.resolve import victims
+from threadline.resolve.comparisons import CROWDED_BLOCK, KEY_PAIRS, NARROWING, house_of
 from threadline.resolve.described import (
     Inferred,
     MentionRow,
@@ -41,32 +42,12 @@ from threadline.store import tables as t
 
 MF = t.mention_features
 CALL_TIME = "call-time"
-#: Equality keys, as in the batch blocking rules.
-KEY_PAIRS: tuple[tuple[str, str], ...] = (
-    ("surname_phonetic", "dob_year"),
-    ("forename_canonical", "surname_phonetic"),
-    ("postcode", "forename_canonical"),
-    ("dob", "forename_canonical"),
-)
 #: List features whose shared value blocks a pair, with the identifier kind that indexes them.
 SHARED_OBJECTS: tuple[tuple[str, str], ...] = (
     ("phones", "phone"),
     ("emails", "email"),
     ("accounts", "account"),
 )
-
-
-#: A blocking key shared by more stored mentions than this says little on its own (a very
-#: common name; a common surname and a year of birth). At call time such a block is narrowed:
-#: to those with the exact surname when they are few (a rare name among sound-alikes: "Weight"
-#: among White, Wheat and Watt), and to those that also share a house, a postcode sector or a
-#: full date of birth. The rest could only match on a name that hundreds share, which almost
-#: never reaches the review band, and are left to batch resolution (at a million incidents:
-#: 4 of 61,233 candidates left out scored 0.5 or more, the highest 0.59). "John Smith" is
-#: thousands of mentions there.
-CROWDED_BLOCK = 250
-#: What narrows a crowded block, in the order tried.
-NARROWING: tuple[str, ...] = ("address_key", "postcode_sector", "dob")
 
 
 @cache
@@ -88,7 +69,7 @@ def _by_keys_and_surname(a: str, b: str) -> Select[Any]:
 def _by_keys_narrowed(a: str, b: str, extra: tuple[str, ...]) -> Select[Any]:
     wanted: list[ColumnElement[bool]] = []
     for column in extra:
-        if column == "address_key":  # the same house, whatever town or postcode follows it
+        if column == "house":  # the same house, whatever town or postcode follows it
             house = MF.c.address_key
             wanted.append(house.between(bindparam("house_from"), bindparam("house_to")))
         else:
@@ -108,12 +89,13 @@ def _block(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> lis
         found = list(conn.execute(_by_keys_and_surname(a, b), exact).scalars())
         if len(found) <= CROWDED_BLOCK:
             kept = found
-    extra = tuple(c for c in NARROWING if features.get(c) is not None)
+    house = house_of(features.get("address_key"))
+    given = {**features, "house": house}
+    extra = tuple(c for c in NARROWING if given.get(c) is not None)
     if not extra:
         return kept
-    params.update({c: features[c] for c in extra if c != "address_key"})
-    if "address_key" in extra:
-        house = "|".join(str(features["address_key"]).split("|")[:2]) + "|"
+    params.update({c: given[c] for c in extra if c != "house"})
+    if house is not None:
         params.update({"house_from": house, "house_to": house + "\uffff"})
     return kept + list(conn.execute(_by_keys_narrowed(a, b, extra), params).scalars())
 

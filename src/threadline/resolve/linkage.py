@@ -48,6 +48,7 @@ from threadline.resolve.comparisons import (
     DOB_DIFFERS,
     NEAR_CONCLUSIVE_M,
     PersonComparison,
+    blocking_table,
     deterministic_rules,
     person_comparisons,
     prediction_blocking_rules,
@@ -272,7 +273,7 @@ def _new_linker(
         # and one thread makes the trained model bit-for-bit reproducible.
         connection.execute("SET threads TO 1")
     db_api = DuckDBAPI(connection)
-    table = db_api.register(features_table(features))
+    table = db_api.register(blocking_table(features))
     return Linker(table, settings, log_level=None), db_api
 
 

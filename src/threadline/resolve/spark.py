@@ -22,7 +22,8 @@ import sqlglot
 from splink import Linker
 from sqlglot import exp
 
-from threadline.resolve.features import FEATURE_SCHEMA, features_table
+from threadline.resolve.comparisons import blocking_table
+from threadline.resolve.features import FEATURE_SCHEMA
 from threadline.resolve.linkage import TF_COLUMNS, LinkageModel, gamma_columns
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def predict_pairs_spark(
     """:func:`threadline.resolve.linkage.predict_pairs`, computed by Spark."""
     from splink.backends.spark import SparkAPI
 
-    frame = spark.createDataFrame(features_table(features).to_pandas())
+    frame = spark.createDataFrame(blocking_table(features).to_pandas())
     db_api = SparkAPI(spark_session=spark)
     linker = Linker(db_api.register(frame), spark_settings(model), log_level=None)
     for column in TF_COLUMNS:
