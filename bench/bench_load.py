@@ -22,8 +22,9 @@ up in the figures).
 Two modes: back to back (the default: each client submits the moment its last answer
 arrives, a stress test) and paced (``--interval 10``: each client submits every 10 s, 20
 clients offering 2 incidents/s, still far busier than real call handlers). ``--workers 2``
-serves with two uvicorn processes, for PostgreSQL (``--db postgresql://…``); SQLite lets one
-process write at a time, so more workers only queue on its lock.
+serves with two uvicorn processes (``threadline serve --workers 2``): on SQLite their writers
+queue on one lock file, and what needs no write turn (the picture, the HTTP work, sign-in)
+runs on both cores.
 
     .venv/bin/python bench/bench_load.py --interval 10 --per-client 10         # paced
     psql -h 127.0.0.1 -U root -d test -c 'create database loadbench'
@@ -58,17 +59,6 @@ from threadline.synth import generate_force
 
 PASSWORD = "load-test harbour lantern"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-SERVER = """
-from threadline.api import create_app
-from threadline.settings import Settings
-from threadline.store import open_store
-
-
-def create():
-    settings = Settings()
-    return create_app(settings, open_store(settings.database_url))
-"""
 
 
 def free_port() -> int:
@@ -246,9 +236,8 @@ def main() -> None:
             "THREADLINE_RATE_LIMIT_BURST": "1000000",
             "THREADLINE_SESSION_SECRET": "load-bench-" + "x" * 32,
         }
-        (scratch / "load_server.py").write_text(SERVER)
-        command = [sys.executable, "-m", "uvicorn", "load_server:create", "--factory"]
-        command += ["--app-dir", str(scratch), "--host", "127.0.0.1", "--port", str(port)]
+        command = [sys.executable, "-m", "uvicorn", "threadline.api.server:create", "--factory"]
+        command += ["--host", "127.0.0.1", "--port", str(port)]
         command += ["--workers", str(args.workers), "--log-level", "warning"]
         server = subprocess.Popen(command, env=env)
         try:

@@ -245,7 +245,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--force", type=Path, default=None, help="reuse this synthetic force")
+    parser.add_argument(
+        "--force", type=Path, default=None, help="reuse this synthetic force (made if missing)"
+    )
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--skip-import", action="store_true", help="--db already holds the force")
     parser.add_argument("--model", type=Path, default=None, help="save the trained model here")
@@ -255,9 +257,8 @@ def main() -> None:
 
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="threadline-bench-") as scratch:
-        folder = args.force
-        if folder is None:
-            folder = Path(scratch) / "force"
+        folder = args.force or Path(scratch) / "force"
+        if not (folder / "incidents.jsonl").is_file():
             with stage(f"generate {args.incidents:,} incidents (seed {args.seed})", timings):
                 generate_force(folder, args.incidents, args.seed)
         engine = open_store(args.db or f"sqlite:///{scratch}/bench.db")
@@ -271,7 +272,7 @@ def main() -> None:
         counts = blocked_pair_counts(features)
         print(f"{len(features):,} person mentions; pairs per blocking rule (before dedup):")
         for rule, count in counts.items():
-            print(f"  {rule:<36} {count:>14,}")
+            print(f"  {count:>14,}  {rule}")
         del features
         now = dt.datetime.now(dt.UTC)
         with stage("train", timings):

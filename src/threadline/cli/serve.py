@@ -23,8 +23,19 @@ def serve_command(
             help="Create (or reset) one demo user per role and print their new passwords.",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes (one per core helps under load; each enforces the rate "
+            "limit on the requests it serves).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web pages and the JSON API (sign in at /login; API docs at /docs)."""
+    import os
+    import secrets
+
     import uvicorn
 
     from threadline.api import create_app
@@ -49,6 +60,23 @@ def serve_command(
         console.print("Demo users (passwords are new; keep them to yourself):")
         for username, role, password in create_demo_users(engine, now()):
             console.print(f"  {username:22} {role:14} {password}")
-    web = create_app(settings, engine, linkage_model=linkage_model)
     console.print(f"Threadline on http://{host}:{port}/ (sign in at /login)")
-    uvicorn.run(web, host=host, port=port, log_level="info")
+    if workers == 1:
+        web = create_app(settings, engine, linkage_model=linkage_model)
+        uvicorn.run(web, host=host, port=port, log_level="info")
+        return
+    engine.dispose()
+    # The workers read the deployment from the environment: this store, this model, and one
+    # secret for all of them (a token or session cookie signed by one is read by the others).
+    os.environ["THREADLINE_DATABASE_URL"] = settings.database_url
+    os.environ["THREADLINE_MODEL_PATH"] = str(model_path)
+    if settings.session_secret is None:
+        os.environ["THREADLINE_SESSION_SECRET"] = secrets.token_urlsafe(32)
+    uvicorn.run(
+        "threadline.api.server:create",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+    )

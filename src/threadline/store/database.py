@@ -14,10 +14,17 @@ under twenty concurrent submissions a few writers lose every race and wait secon
 queue on a lock of this process's engine, then take the database's write lock at once: SQLite's
 ``BEGIN IMMEDIATE``, PostgreSQL's transaction-level advisory lock :data:`WRITER_LOCK_KEY`
 (which queues the writers of every worker process). Readers are not held up (WAL, MVCC).
+
+Several processes on one SQLite file (``threadline serve --workers 2``) would poll each other
+the same way, so the writers of a SQLite file also queue across processes on an exclusive
+``flock`` of a lock file beside the database (``<file>.writers``): the kernel wakes the next
+writer the moment the last one commits.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import weakref
 from collections.abc import Iterator
@@ -61,15 +68,59 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-_writer_locks: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+class WriterLock:
+    """The turn of one writer: a lock of this process, then (for a SQLite file) an exclusive
+    ``flock`` of ``lock_path`` shared with every other process writing that file."""
+
+    def __init__(self, lock_path: Path | None) -> None:
+        self._thread_lock = threading.RLock()
+        self._path = lock_path
+        self._fd: int | None = None
+        self._pid = 0
+        self._depth = 0
+
+    def _file(self) -> int:
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)  # type: ignore[arg-type]
+            self._pid = os.getpid()
+        return self._fd
+
+    def __enter__(self) -> WriterLock:
+        self._thread_lock.acquire()
+        try:
+            if self._depth == 0 and self._path is not None:
+                fcntl.flock(self._file(), fcntl.LOCK_EX)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        self._depth += 1
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._depth -= 1
+        try:
+            if self._depth == 0 and self._path is not None:
+                fcntl.flock(self._file(), fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
+_writer_locks: weakref.WeakKeyDictionary[Engine, WriterLock] = weakref.WeakKeyDictionary()
 _writer_locks_guard = threading.Lock()
 
 
-def _writer_lock(engine: Engine) -> threading.RLock:
+def _lock_path(engine: Engine) -> Path | None:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).with_name(Path(database).name + ".writers")
+
+
+def _writer_lock(engine: Engine) -> WriterLock:
     with _writer_locks_guard:
         lock = _writer_locks.get(engine)
         if lock is None:
-            lock = _writer_locks[engine] = threading.RLock()
+            lock = _writer_locks[engine] = WriterLock(_lock_path(engine))
         return lock
 
 
