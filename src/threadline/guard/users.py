@@ -15,10 +15,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, Select, bindparam, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
@@ -142,8 +144,13 @@ def get_user(engine: Engine, username: str) -> User | None:
     """The user called ``username`` (active or not), or ``None``."""
     name = username.strip().lower()
     with engine.connect() as conn:
-        row = conn.execute(select(users).where(users.c.username == name)).first()
+        row = conn.execute(_by_username(), {"b_name": name}).first()
     return _user(row) if row else None
+
+
+@cache
+def _by_username() -> Select[Any]:
+    return select(users).where(users.c.username == bindparam("b_name"))
 
 
 def list_users(engine: Engine) -> list[User]:

@@ -11,7 +11,7 @@ committed in the same transaction as the submission.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Path
@@ -63,7 +63,7 @@ def parse_as(raw: dict[str, Any], kind: str, schema: type[R]) -> R:
 
 def change_dict(change: AlertChange) -> dict[str, Any]:
     """An alert change as JSON: raised, updated or cleared, and the alert."""
-    alert = _jsonable(asdict(change.alert))
+    alert = _jsonable({f.name: getattr(change.alert, f.name) for f in fields(change.alert)})
     return {"change": change.change, **alert}
 
 
