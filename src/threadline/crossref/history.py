@@ -124,9 +124,10 @@ def _labels() -> Select[Any]:
 
 
 @cache
-def _at_location() -> Select[Any]:
+def _at_location(since: bool = False) -> Select[Any]:
     i = t.incidents
-    return select(i.c.record_key).where(i.c.location_key == bindparam("location"))
+    query = select(i.c.record_key).where(i.c.location_key == bindparam("location"))
+    return query.where(i.c.reported_at >= bindparam("since")) if since else query
 
 
 def _run(
@@ -282,11 +283,17 @@ def ref_of_key(record_key: str) -> str:
     return record_key.split(":", 2)[2]
 
 
-def incidents_at(conn: Connection, location_key: str | None) -> set[str]:
-    """Record keys of incidents at one location (however its address was written)."""
+def incidents_at(
+    conn: Connection, location_key: str | None, since: datetime | None = None
+) -> set[str]:
+    """Record keys of incidents at one location (however its address was written), reported
+    ``since`` that time if given."""
     if not location_key:
         return set()
-    return set(conn.execute(_at_location(), {"location": location_key}).scalars())
+    params: dict[str, Any] = {"location": location_key}
+    if since is not None:
+        params["since"] = since
+    return set(conn.execute(_at_location(since is not None), params).scalars())
 
 
 def load_history(
@@ -294,15 +301,20 @@ def load_history(
     entity_ids: Iterable[str],
     location_key: str | None = None,
     until: datetime | None = None,
+    location_since: datetime | None = None,
 ) -> History:
     """The linked history of ``entity_ids`` (and of a location): events, orders, associations.
 
     ``until`` leaves out events and assessments after that time, so that a store already holding
-    a whole case can be swept through as it was on each day.
+    a whole case can be swept through as it was on each day. ``location_since`` keeps only the
+    location's incidents reported since then (the people's histories stay whole): a street of
+    a large force holds hundreds of incidents over the years, and what a place's incidents mean
+    (a repeat location) is read over the last year.
     """
     ids = set(entity_ids)
     records = records_of_entities(conn, ids)
-    records.setdefault("incident", set()).update(incidents_at(conn, location_key))
+    at_location = incidents_at(conn, location_key, location_since)
+    records.setdefault("incident", set()).update(at_location)
     everything = set().union(*records.values()) if records else set()
     parties = parties_of(conn, everything)
     incident_refs = [ref_of_key(k) for k in records.get("incident", ())]

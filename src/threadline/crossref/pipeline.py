@@ -11,7 +11,7 @@ from __future__ import annotations
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
@@ -59,7 +59,10 @@ def recognise_record(
     if event is None:
         return []
     entities = {p.entity_id for p in event.parties}
-    history = load_history(conn, entities, event.location_key, until)
+    window = timedelta(days=settings.thresholds.repeat_window_days)
+    history = load_history(
+        conn, entities, event.location_key, until, location_since=event.reported_at - window
+    )
     links = entities | {event.ref} | ({event.location_key} if event.location_key else set())
     previous = previous_alerts(conn, links)
     changes = recognise(event, history, previous, thresholds=settings.thresholds)

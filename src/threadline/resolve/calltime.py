@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, or_, select
 
 from threadline.resolve import victims
 from threadline.resolve.comparisons import CROWDED_BLOCK, KEY_PAIRS, NARROWING, house_of
@@ -50,19 +50,39 @@ SHARED_OBJECTS: tuple[tuple[str, str], ...] = (
 )
 
 
-@cache
-def _by_keys(a: str, b: str) -> Select[Any]:
-    return select(MF.c.mention_key).where(MF.c[a] == bindparam("a"), MF.c[b] == bindparam("b"))
+EM = t.entity_members
 
 
 @cache
-def _by_keys_at_most(a: str, b: str) -> Select[Any]:
-    return _by_keys(a, b).limit(CROWDED_BLOCK + 1)
+def _candidate_columns() -> tuple[Any, ...]:
+    """A candidate as call time needs it: its feature row and its entity."""
+    return (MF.c.mention_key, *(MF.c[c] for c in FEATURE_COLUMNS[1:]), EM.c.entity_id)
+
+
+def _candidates_where(*conditions: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(*_candidate_columns())
+        .outerjoin(EM, EM.c.mention_key == MF.c.mention_key)
+        .where(*conditions)
+    )
+
+
+def _same_keys(a: str, b: str, surname: bool) -> list[ColumnElement[bool]]:
+    same = [MF.c[a] == bindparam("a"), MF.c[b] == bindparam("b")]
+    return same + [MF.c.surname == bindparam("surname")] if surname else same
 
 
 @cache
-def _by_keys_and_surname(a: str, b: str) -> Select[Any]:
-    return _by_keys(a, b).where(MF.c.surname == bindparam("surname")).limit(CROWDED_BLOCK + 1)
+def _crowd(a: str, b: str, surname: bool = False) -> Select[Any]:
+    """How many stored mentions share the key pair (and the surname), counted to one more than
+    :data:`CROWDED_BLOCK` on the index alone."""
+    sharing = select(MF.c.mention_key).where(*_same_keys(a, b, surname)).limit(CROWDED_BLOCK + 1)
+    return select(func.count()).select_from(sharing.subquery())
+
+
+@cache
+def _by_keys(a: str, b: str, surname: bool = False) -> Select[Any]:
+    return _candidates_where(*_same_keys(a, b, surname))
 
 
 @cache
@@ -74,21 +94,19 @@ def _by_keys_narrowed(a: str, b: str, extra: tuple[str, ...]) -> Select[Any]:
             wanted.append(house.between(bindparam("house_from"), bindparam("house_to")))
         else:
             wanted.append(MF.c[column] == bindparam(column))
-    return _by_keys(a, b).where(or_(*wanted))
+    return _candidates_where(*_same_keys(a, b, False), or_(*wanted))
 
 
-def _block(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> list[str]:
+def _block(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> list[Any]:
     """The stored mentions sharing key pair (a, b) with ``features``; narrowed when crowded."""
     params = {"a": features[a], "b": features[b]}
-    found = list(conn.execute(_by_keys_at_most(a, b), params).scalars())
-    if len(found) <= CROWDED_BLOCK:
-        return found
-    kept: list[str] = []
+    if conn.execute(_crowd(a, b), params).scalar_one() <= CROWDED_BLOCK:
+        return list(conn.execute(_by_keys(a, b), params))
+    kept: list[Any] = []
     if features.get("surname") is not None:  # a sound-alike crowd: the exact surname may be rare
         exact = {**params, "surname": features["surname"]}
-        found = list(conn.execute(_by_keys_and_surname(a, b), exact).scalars())
-        if len(found) <= CROWDED_BLOCK:
-            kept = found
+        if conn.execute(_crowd(a, b, True), exact).scalar_one() <= CROWDED_BLOCK:
+            kept = list(conn.execute(_by_keys(a, b, True), exact))
     house = house_of(features.get("address_key"))
     given = {**features, "house": house}
     extra = tuple(c for c in NARROWING if given.get(c) is not None)
@@ -97,17 +115,62 @@ def _block(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> lis
     params.update({c: given[c] for c in extra if c != "house"})
     if house is not None:
         params.update({"house_from": house, "house_to": house + "\uffff"})
-    return kept + list(conn.execute(_by_keys_narrowed(a, b, extra), params).scalars())
+    return kept + list(conn.execute(_by_keys_narrowed(a, b, extra), params))
 
 
 @cache
 def _by_object() -> Select[Any]:
     i = t.identifiers
-    return select(i.c.mention_key).where(
+    sharing = select(i.c.mention_key).where(
         i.c.kind == bindparam("kind"),
         i.c.value.in_(bindparam("values", expanding=True)),
         i.c.mention_key.is_not(None),
     )
+    return _candidates_where(MF.c.mention_key.in_(sharing))
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The stored mentions a new mention is compared with: feature rows (model input layout,
+    ordered by mention key) and the entity each belongs to (if any yet)."""
+
+    rows: list[dict[str, Any]]
+    entity_of: dict[str, str]
+
+
+def candidates(
+    conn: Connection, features: Mapping[str, Any], exclude_record: str | None
+) -> Candidates:
+    """Stored mentions that share any blocking key with ``features`` (the batch rules, via
+    indexes; a crowded block narrowed, see :data:`CROWDED_BLOCK`), read in the same queries
+    with their features and entities; the mentions of ``exclude_record`` left out."""
+    found: dict[str, Any] = {}
+    for a, b in KEY_PAIRS:
+        if features.get(a) is None or features.get(b) is None:
+            continue
+        found.update((row.mention_key, row) for row in _block(conn, a, b, features))
+    for column, kind in SHARED_OBJECTS:
+        values = [v for v in features.get(column) or [] if v]
+        if values:
+            rows = conn.execute(_by_object(), {"kind": kind, "values": values})
+            found.update((row.mention_key, row) for row in rows)
+    prefix = None if exclude_record is None else exclude_record + "#"
+    rows, entity_of = [], {}
+    for key in sorted(found):
+        if prefix is not None and key.startswith(prefix):
+            continue
+        row = found[key]
+        rows.append(_feature_dict(row))
+        if row.entity_id is not None:
+            entity_of[key] = row.entity_id
+    return Candidates(rows, entity_of)
+
+
+def candidate_keys(
+    conn: Connection, features: Mapping[str, Any], exclude_record: str | None
+) -> list[str]:
+    """The mention keys of :func:`candidates`, in order."""
+    return [row["unique_id"] for row in candidates(conn, features, exclude_record).rows]
 
 
 @cache
@@ -147,39 +210,19 @@ def _features() -> Select[Any]:
     )
 
 
-def candidate_keys(
-    conn: Connection, features: Mapping[str, Any], exclude_record: str | None
-) -> list[str]:
-    """Mention keys that share any blocking key with ``features`` (batch rules, via indexes;
-    a crowded block narrowed, see :data:`CROWDED_BLOCK`)."""
-    keys: set[str] = set()
-    for a, b in KEY_PAIRS:
-        if features.get(a) is None or features.get(b) is None:
-            continue
-        keys.update(_block(conn, a, b, features))
-    for column, kind in SHARED_OBJECTS:
-        values = [v for v in features.get(column) or [] if v]
-        if values:
-            keys.update(conn.execute(_by_object(), {"kind": kind, "values": values}).scalars())
-    if exclude_record is not None:
-        prefix = exclude_record + "#"
-        keys = {k for k in keys if not k.startswith(prefix)}
-    return sorted(keys)
-
-
 def feature_rows(conn: Connection, mention_keys: Sequence[str]) -> list[dict[str, Any]]:
     """Stored feature rows, in the model's input layout (``unique_id`` = mention key)."""
     if not mention_keys:
         return []
-    rows = conn.execute(_features(), {"keys": list(mention_keys)})
-    names = ["unique_id" if k == "mention_key" else k for k in rows.keys()]
-    result = []
-    for row in rows:
-        values = dict(zip(names, row, strict=True))
-        for column in _LIST_FEATURES:
-            values[column] = list(values[column] or [])
-        result.append(values)
-    return result
+    return [_feature_dict(row) for row in conn.execute(_features(), {"keys": list(mention_keys)})]
+
+
+def _feature_dict(row: Any) -> dict[str, Any]:
+    """A stored feature row (mention key first, then :data:`FEATURE_COLUMNS`) as model input."""
+    values = dict(zip(FEATURE_COLUMNS, row, strict=False))
+    for column in _LIST_FEATURES:
+        values[column] = list(values[column] or [])
+    return values
 
 
 _LIST_FEATURES = ("forename_nicknames", "phones", "emails", "accounts", "vehicles")
@@ -269,15 +312,11 @@ def resolve_mention(
 ) -> tuple[Decision, list[tuple[str, str, float, list[str]]]]:
     """Decide the entity of one stored mention; return the decision and pairs to queue."""
     features = _features_for(conn, mention_key)
-    keys = candidate_keys(conn, features, exclude_record=record_key)
-    candidates = feature_rows(conn, keys)
-    if not candidates:
+    found = candidates(conn, features, exclude_record=record_key)
+    if not found.rows:
         return Decision(mention_key, "new", "", None, None, [], 0), []
-    scored = [_scored(model, features, candidate) for candidate in candidates]
-    entity_rows = conn.execute(
-        _entities_of_mentions(), {"keys": [s.candidate["unique_id"] for s in scored]}
-    )
-    entity_of = {r.mention_key: r.entity_id for r in entity_rows}
+    scored = [_scored(model, features, candidate) for candidate in found.rows]
+    entity_of = found.entity_of
     best: dict[str, _Scored] = {}
     for item in sorted(scored, key=lambda s: -s.weight):
         entity = entity_of.get(item.candidate["unique_id"])
@@ -286,7 +325,7 @@ def resolve_mention(
     ranked = sorted(best.items(), key=lambda kv: -kv[1].weight)
     others = [(e, float(s.probability)) for e, s in ranked[1:6]]
     if not ranked or ranked[0][1].probability < review_threshold:
-        return Decision(mention_key, "new", "", None, None, [], len(candidates), others), []
+        return Decision(mention_key, "new", "", None, None, [], len(found.rows), others), []
     entity, top = ranked[0]
     row = top.row(features)
     probability = float(top.probability)
@@ -311,7 +350,7 @@ def resolve_mention(
             probability,
             row["unique_id_r"],
             evidence,
-            len(candidates),
+            len(found.rows),
             others,
         )
         return decision, queue
@@ -323,7 +362,7 @@ def resolve_mention(
         probability,
         row["unique_id_r"],
         evidence,
-        len(candidates),
+        len(found.rows),
         others,
     )
     return decision, queue
