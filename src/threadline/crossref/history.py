@@ -45,20 +45,20 @@ def _records_of_entities() -> Select[Any]:
 
 
 @cache
-def _parties() -> Select[Any]:
+def mentions_with_entities(columns: tuple[str, ...]) -> Select[Any]:
+    """``columns`` of the mentions of the records in ``keys``, each with its entity id."""
     m, em = t.mentions, t.entity_members
     return (
-        select(
-            m.c.record_key,
-            m.c.mention_key,
-            m.c.position,
-            m.c.role,
-            m.c.relationship_to_victim,
-            em.c.entity_id,
-        )
+        select(*(m.c[c] for c in columns), em.c.entity_id)
         .outerjoin(em, em.c.mention_key == m.c.mention_key)
         .where(m.c.record_key.in_(_keys()))
         .order_by(m.c.id)
+    )
+
+
+def _parties() -> Select[Any]:
+    return mentions_with_entities(
+        ("record_key", "mention_key", "position", "role", "relationship_to_victim")
     )
 
 

@@ -17,7 +17,13 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, bindparam, select
 
 from threadline.crossref.alerts import list_alerts
-from threadline.crossref.history import _chunks, records_of_entities
+from threadline.crossref.history import (
+    KEYS,
+    _chunks,
+    _keys,
+    mentions_with_entities,
+    records_of_entities,
+)
 from threadline.store import tables as t
 
 ORDER_LABELS = {
@@ -147,11 +153,6 @@ def written_name(forenames: str | None, surname: str | None, description: str | 
 
 
 # The picture is built for every submission: its statements are built once, with parameters.
-KEYS = "b_keys"
-
-
-def _keys() -> Any:
-    return bindparam(KEYS, expanding=True)
 
 
 @cache
@@ -232,23 +233,9 @@ def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, Timelin
     return entries
 
 
-@cache
 def _roles_query() -> Select[Any]:
-    m, em = t.mentions, t.entity_members
-    return (
-        select(
-            m.c.record_key,
-            m.c.role,
-            m.c.position,
-            m.c.forenames,
-            m.c.surname,
-            m.c.description,
-            em.c.entity_id,
-        )
-        .outerjoin(em, em.c.mention_key == m.c.mention_key)
-        .where(m.c.record_key.in_(_keys()))
-        .order_by(m.c.id)
-    )
+    columns = ("record_key", "role", "position", "forenames", "surname", "description")
+    return mentions_with_entities(columns)
 
 
 def roles_in(
@@ -449,7 +436,7 @@ def assessments_for(conn: Connection, record_keys: set[str]) -> list[AssessmentV
 @cache
 def _object_statements() -> dict[str, Select[Any]]:
     idf, i = t.identifiers, t.incidents
-    record = bindparam("b_record")
+    record: Any = bindparam("b_record")
     return {
         "values": select(idf.c.kind, idf.c.value)
         .where(idf.c.record_key == record, idf.c.value.is_not(None))

@@ -152,10 +152,11 @@ def candidates(
     for column, kind in SHARED_OBJECTS:
         values = [v for v in features.get(column) or [] if v]
         if values:
-            rows = conn.execute(_by_object(), {"kind": kind, "values": values})
-            found.update((row.mention_key, row) for row in rows)
+            shared = conn.execute(_by_object(), {"kind": kind, "values": values})
+            found.update((row.mention_key, row) for row in shared)
     prefix = None if exclude_record is None else exclude_record + "#"
-    rows, entity_of = [], {}
+    rows: list[dict[str, Any]] = []
+    entity_of: dict[str, str] = {}
     for key in sorted(found):
         if prefix is not None and key.startswith(prefix):
             continue

@@ -146,7 +146,7 @@ def all_mention_rows(conn: Connection) -> list[MentionRow]:
 def _mentions_of_records_of(role: str) -> Select[Any]:
     """The mentions of record ``b_record`` and of every other record of its ``role``s."""
     m, em = t.mentions, t.entity_members
-    record_key = bindparam("b_record")
+    record_key: Any = bindparam("b_record")
     victims = (
         select(em.c.entity_id)
         .join(m, m.c.mention_key == em.c.mention_key)
@@ -158,7 +158,7 @@ def _mentions_of_records_of(role: str) -> Select[Any]:
         .where(em.c.entity_id.in_(victims), m.c.role == role)
     )
     return (
-        select(*_columns(), em.c.entity_id)  # type: ignore[call-overload, no-any-return]
+        select(*_columns(), em.c.entity_id)  # type: ignore[call-overload]
         .outerjoin(em, em.c.mention_key == m.c.mention_key)
         .where((m.c.record_key.in_(records)) | (m.c.record_key == record_key))
     )
