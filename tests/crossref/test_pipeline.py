@@ -139,3 +139,31 @@ def test_the_research_check_is_recorded(resolved_store: Any) -> None:
     assert [(r.incident_ref, r.user) for r in rows] == [("NEW-4", "ch.jones")]
     with pytest.raises(LookupError):
         mark_history_viewed(engine, "NO-SUCH", "ch.jones", when)
+
+
+def test_a_places_history_is_its_last_year_and_a_persons_is_whole(resolved_store: Any) -> None:
+    from threadline.crossref.history import load_history
+
+    engine, model = resolved_store
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    place = {"text": "9 Quarry Close, Leek", "postcode": "ST13 5QQ"}
+    for ref, days, who in (("LOC-OLD", 800, "Ffion"), ("LOC-NEW", 30, "Bryn")):
+        when = now - timedelta(days=days)
+        people = [person("victim", forenames=who, surname="Carrow", dob="1980-02-03")]
+        record = incident(ref, reported_at=when.isoformat(), location=place, people=people)
+        submit(engine, model, parse_record(record), when)
+    with engine.connect() as conn:
+        location = conn.execute(
+            select(t.incidents.c.location_key).where(t.incidents.c.ref == "LOC-OLD")
+        ).scalar_one()
+        ffion = conn.execute(
+            select(t.entity_members.c.entity_id).where(
+                t.entity_members.c.mention_key.like("incident:%:LOC-OLD#0")
+            )
+        ).scalar_one()
+        whole = load_history(conn, set(), location)
+        last_year = load_history(conn, set(), location, location_since=now - timedelta(365))
+        hers = load_history(conn, {ffion}, location, location_since=now - timedelta(365))
+    assert {e.ref for e in whole.events} == {"LOC-OLD", "LOC-NEW"}
+    assert {e.ref for e in last_year.events} == {"LOC-NEW"}
+    assert {e.ref for e in hers.events} == {"LOC-OLD", "LOC-NEW"}
