@@ -258,6 +258,7 @@ def main() -> None:
             ]
             # Stagger paced clients so they do not all submit in the same instant.
             cpu_before = cpu_seconds(server.pid)
+            client_before = time.process_time()
             started = time.perf_counter()
             for thread in threads:
                 if args.interval:
@@ -267,6 +268,7 @@ def main() -> None:
                 thread.join()
             elapsed = time.perf_counter() - started
             server_cpu = cpu_seconds(server.pid) - cpu_before
+            client_cpu = time.process_time() - client_before
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -282,7 +284,8 @@ def main() -> None:
     if results:
         print(
             f"server CPU: {server_cpu * 1000 / len(results):.1f} ms per request "
-            f"({server_cpu / elapsed:.2f} cores busy on average)"
+            f"({server_cpu / elapsed:.2f} cores busy on average); the clients (this process): "
+            f"{client_cpu * 1000 / len(results):.1f} ms per request"
         )
     print(f"load average (1, 5, 15 min) at the end: {load_average()}")
 
