@@ -53,7 +53,7 @@ from threadline.resolve.batch import (
 )
 from threadline.resolve.comparisons import blocking_keys, blocking_table
 from threadline.resolve.explain import explain_pair
-from threadline.resolve.linkage import LinkageModel, predict_pairs, save_model
+from threadline.resolve.linkage import LinkageModel, load_model, predict_pairs, save_model
 from threadline.store import open_store
 from threadline.store import tables as t
 from threadline.synth import generate_force
@@ -250,7 +250,9 @@ def main() -> None:
     )
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--skip-import", action="store_true", help="--db already holds the force")
-    parser.add_argument("--model", type=Path, default=None, help="save the trained model here")
+    parser.add_argument(
+        "--model", type=Path, default=None, help="save the trained model here (reused if it exists)"
+    )
     parser.add_argument("--no-stock-splink", action="store_true")
     parser.add_argument("--explain-errors", type=int, default=0, metavar="N")
     args = parser.parse_args()
@@ -275,10 +277,14 @@ def main() -> None:
             print(f"  {count:>14,}  {rule}")
         del features
         now = dt.datetime.now(dt.UTC)
-        with stage("train", timings):
-            model = train_store_model(engine, trained_at=now)
-        if args.model is not None:
-            save_model(model, args.model)
+        if args.model is not None and args.model.is_file():
+            model = load_model(args.model)
+            print(f"reusing the model {args.model} (trained on this store before)")
+        else:
+            with stage("train", timings):
+                model = train_store_model(engine, trained_at=now)
+            if args.model is not None:
+                save_model(model, args.model)
         with stage("resolve", timings):
             resolved = resolve_store(engine, model, now=now)
         print(
@@ -294,11 +300,10 @@ def main() -> None:
         shown = {name: s for name, s in sections.items() if name.startswith(wanted)}
         print()
         print(render_table(shown, title=f"Resolution of {folder} (seed {args.seed})"))
+        train = f"train {timings['train']:.0f}s + " if "train" in timings else "(model reused) "
         print(
-            "\nbatch resolution: train {train:.0f}s + resolve {resolve:.0f}s; "
-            "peak RSS {rss:,.0f} MiB".format(
-                train=timings["train"], resolve=timings["resolve"], rss=peak_rss_mb()
-            )
+            f"\nbatch resolution: {train}resolve {timings['resolve']:.0f}s; "
+            f"peak RSS {peak_rss_mb():,.0f} MiB (of this process, evaluation included)"
         )
         if args.explain_errors:
             explain_errors(engine, folder, model, args.explain_errors)

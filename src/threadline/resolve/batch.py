@@ -177,7 +177,10 @@ def resolve_store(
         lineage = _lineage(conn, features)
     ids = list(features["unique_id"])
     say(f"scoring pairs among {len(ids):,} mentions")
-    pairs = (predict or predict_pairs)(model, features, review_threshold)
+    if predict is None:
+        pairs = predict_pairs(model, features, review_threshold, values_below=threshold)
+    else:
+        pairs = predict(model, features, review_threshold)
     known = set(ids)
     cannot_link = {pair for pair, j in judgements.items() if j == "different" and pair <= known}
     must = [sorted(pair) for pair, j in judgements.items() if j == "same" and pair <= known]

@@ -28,6 +28,8 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -262,12 +264,27 @@ def _labels_table(labels: pd.DataFrame) -> pa.Table:
     )
 
 
+#: The share of this machine's memory DuckDB may use for training and prediction.
+DUCKDB_MEMORY_SHARE = 0.4
+
+
+def duckdb_memory_mb() -> int:
+    """:data:`DUCKDB_MEMORY_SHARE` of the machine's memory, in MB (at least 1 GB)."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(1024, int(total * DUCKDB_MEMORY_SHARE / 1024**2))
+
+
 def _new_linker(
     features: pd.DataFrame,
     settings: SettingsCreator | dict[str, Any],
     single_threaded: bool = False,
 ) -> tuple[Linker, DuckDBAPI]:
     connection = duckdb.connect(":memory:")
+    # Blocked pairs at a million incidents (about 180 million) do not fit beside the mentions in
+    # memory: DuckDB gets a share of it and spills the rest to disk.
+    connection.execute(f"SET memory_limit = '{duckdb_memory_mb()}MB'")
+    connection.execute(f"SET temp_directory = '{tempfile.gettempdir()}/threadline-duckdb'")
+    connection.execute("SET preserve_insertion_order = false")
     if single_threaded:
         # Parallel aggregation adds floats in varying order; training sums millions of them,
         # and one thread makes the trained model bit-for-bit reproducible.
@@ -441,23 +458,37 @@ def predict_pairs(
     model: LinkageModel,
     features: pd.DataFrame,
     threshold_match_probability: float | None = 0.5,
+    *,
+    values_below: float | None = None,
 ) -> pd.DataFrame:
     """Score every pair the model's blocking rules find in ``features`` (batch, DuckDB).
 
     Returns one row per pair at or above the threshold (all blocked pairs if ``None``) with
     ``unique_id_l``, ``unique_id_r``, ``match_weight``, ``match_probability``, a
     ``gamma_<comparison>`` column per comparison, and each side's feature values
-    (``<column>_l``, ``<column>_r``) for explanations.
+    (``<column>_l``, ``<column>_r``) for explanations. With ``values_below``, only the pairs
+    scored below it keep their feature values (the others have them empty): batch resolution
+    explains only the uncertain pairs it queues, and at a million incidents the values of
+    every joined pair would not fit in memory.
     """
     linker, db_api = _new_linker(features, model.settings)
     _register_term_frequencies(linker, db_api, model)
     predictions = linker.inference.predict(
         threshold_match_probability=threshold_match_probability, warning_mode="never"
-    ).as_pandas_dataframe()
+    )
     first = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     first += gamma_columns(model)
-    rest = [c for c in predictions.columns if c not in first and c != "match_key"]
-    return predictions[first + rest].reset_index(drop=True)
+    relation = predictions.as_duckdbpyrelation()
+    rest = [c for c in relation.columns if c not in first and c != "match_key"]
+    kept = [f'"{c}"' for c in first]
+    if values_below is None:
+        kept += [f'"{c}"' for c in rest]
+    else:
+        kept += [
+            f'CASE WHEN match_probability < {float(values_below)!r} THEN "{c}" END AS "{c}"'
+            for c in rest
+        ]
+    return relation.project(", ".join(kept)).to_df().reset_index(drop=True)
 
 
 # -- Call-time scoring --------------------------------------------------------------------------
