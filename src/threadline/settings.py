@@ -31,3 +31,6 @@ class Settings(BaseSettings):
     rate_limit_per_minute: float = 600.0
     rate_limit_burst: int = 120
     secure_cookies: bool = False
+    #: threads each worker runs requests in (anyio's default of 40 when 0); under load fewer
+    #: threads contend less for the interpreter, and requests wait in the event loop instead
+    request_threads: int = 0

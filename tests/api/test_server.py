@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,3 +31,24 @@ def test_two_workers_built_from_the_environment_share_the_store_and_read_each_ot
     answer = second.get("/api/alerts", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200, answer.text
     assert isinstance(second.app.state.tokens, Tokens)
+
+
+def test_a_deployment_sets_how_many_threads_run_requests(engine: Any) -> None:
+    import anyio.to_thread
+
+    from threadline.api import create_app
+    from threadline.api.config import ApiConfig
+    from threadline.settings import Settings
+
+    def limit_seen(threads: int) -> float:
+        app = create_app(Settings(), engine, config=ApiConfig(request_threads=threads))
+
+        @app.get("/test/threads", dependencies=[])
+        async def threads_now() -> dict[str, float]:
+            return {"tokens": anyio.to_thread.current_default_thread_limiter().total_tokens}
+
+        with TestClient(app) as client:
+            return float(client.get("/test/threads").json()["tokens"])
+
+    assert limit_seen(3) == 3
+    assert limit_seen(0) == 40  # anyio's default

@@ -2,7 +2,7 @@
 
 Read from :class:`threadline.settings.Settings` where it defines the field (``session_secret``,
 ``token_ttl_seconds``, ``max_body_bytes``, ``rate_limit_per_minute``, ``rate_limit_burst``,
-``secure_cookies``); the defaults below otherwise.
+``secure_cookies``, ``request_threads``); the defaults below otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ class ApiConfig:
     rate_limit_per_minute: float = 600.0
     rate_limit_burst: int = 120
     secure_cookies: bool = False
+    #: threads for request handlers (0: anyio's default, 40)
+    request_threads: int = 0
 
     @classmethod
     def from_settings(cls, settings: Any) -> ApiConfig:

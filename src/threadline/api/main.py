@@ -11,12 +11,14 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from argon2 import PasswordHasher
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
@@ -64,6 +66,14 @@ def _saved_model(settings: Settings) -> LinkageModel | None:
     return load_model(path) if path.is_file() else None
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI, threads: int) -> AsyncIterator[None]:
+    """At start: the number of threads request handlers run in, if the deployment sets one."""
+    if threads > 0:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+    yield
+
+
 def create_app(
     settings: Settings,
     engine: Engine,
@@ -87,6 +97,7 @@ def create_app(
     tokens = Tokens(secret, config.token_ttl_seconds)
 
     app = FastAPI(
+        lifespan=partial(_lifespan, threads=config.request_threads),
         title="Threadline",
         version=__version__,
         description="Cross-reference every incident with what the force already knows.",

@@ -31,6 +31,14 @@ def serve_command(
             "limit on the requests it serves).",
         ),
     ] = 1,
+    threads: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Threads each worker runs requests in (0: anyio's default of 40). Under load, "
+            "a few per worker contend less for the interpreter.",
+        ),
+    ] = 0,
 ) -> None:
     """Serve the web pages and the JSON API (sign in at /login; API docs at /docs)."""
     import os
@@ -44,6 +52,9 @@ def serve_command(
     from threadline.web import create_demo_users
 
     settings = settings_for(db)
+    if threads:
+        settings = settings.model_copy(update={"request_threads": threads})
+        os.environ["THREADLINE_REQUEST_THREADS"] = str(threads)
     if model is not None:
         settings = settings.model_copy(update={"model_path": model})
     model_path: Path = settings.model_path
