@@ -205,6 +205,9 @@ def main() -> None:
     parser.add_argument("--per-client", type=int, default=25)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
+        "--threads", type=int, default=0, help="request threads per worker (0: anyio's 40)"
+    )
+    parser.add_argument(
         "--interval",
         type=float,
         default=0.0,
@@ -235,6 +238,7 @@ def main() -> None:
             "THREADLINE_RATE_LIMIT_PER_MINUTE": "1000000",
             "THREADLINE_RATE_LIMIT_BURST": "1000000",
             "THREADLINE_SESSION_SECRET": "load-bench-" + "x" * 32,
+            "THREADLINE_REQUEST_THREADS": str(args.threads),
         }
         command = [sys.executable, "-m", "uvicorn", "threadline.api.server:create", "--factory"]
         command += ["--host", "127.0.0.1", "--port", str(port)]
@@ -279,7 +283,8 @@ def main() -> None:
         else "back to back: each client submits as soon as its last answer arrives"
     )
     backend = url.split(":", 1)[0]
-    print(f"{mode}; {backend}, {args.workers} uvicorn worker(s), {os.cpu_count()} cores")
+    threads = f"{args.threads} request threads each" if args.threads else "40 request threads each"
+    print(f"{mode}; {backend}, {args.workers} uvicorn worker(s), {threads}, {os.cpu_count()} cores")
     report(results, elapsed, args.clients)
     if results:
         print(
