@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -243,7 +244,8 @@ def main() -> None:
         command = [sys.executable, "-m", "uvicorn", "threadline.api.server:create", "--factory"]
         command += ["--host", "127.0.0.1", "--port", str(port)]
         command += ["--workers", str(args.workers), "--log-level", "warning"]
-        server = subprocess.Popen(command, env=env)
+        # Its own process group: uvicorn's worker processes end with it (see the finally).
+        server = subprocess.Popen(command, env=env, start_new_session=True)
         try:
             wait_until_up(base, server)
             tokens = [
@@ -274,7 +276,7 @@ def main() -> None:
             server_cpu = cpu_seconds(server.pid) - cpu_before
             client_cpu = time.process_time() - client_before
         finally:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
     mode = (
         f"paced: each client submits every {args.interval:g}s "
