@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -225,3 +226,17 @@ def test_training_is_reproducible_and_independent_of_row_order(
         reordered.metadata["training_data_fingerprint"]
         == first.metadata["training_data_fingerprint"]
     )
+
+
+def test_chunked_prediction_scores_the_same_pairs_the_same(
+    model: LinkageModel, features: pd.DataFrame, pairs: pd.DataFrame
+) -> None:
+    chunked = predict_pairs(
+        model, features, threshold_match_probability=None, chunk_mentions=len(features) // 3
+    )
+    key = ["unique_id_l", "unique_id_r"]
+    whole = pairs.sort_values(key).reset_index(drop=True)
+    parts = chunked.sort_values(key).reset_index(drop=True)
+    assert len(parts) == len(whole) > 0
+    assert parts[key].equals(whole[key])
+    assert np.allclose(parts["match_weight"], whole["match_weight"])

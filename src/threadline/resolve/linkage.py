@@ -264,6 +264,8 @@ def _labels_table(labels: pd.DataFrame) -> pa.Table:
     )
 
 
+#: Batch prediction splits each side into chunks of about this many mentions.
+PREDICT_CHUNK_MENTIONS = 500_000
 #: The share of this machine's memory DuckDB may use for training and prediction.
 DUCKDB_MEMORY_SHARE = 0.4
 
@@ -460,6 +462,7 @@ def predict_pairs(
     threshold_match_probability: float | None = 0.5,
     *,
     values_below: float | None = None,
+    chunk_mentions: int | None = None,
 ) -> pd.DataFrame:
     """Score every pair the model's blocking rules find in ``features`` (batch, DuckDB).
 
@@ -470,11 +473,21 @@ def predict_pairs(
     scored below it keep their feature values (the others have them empty): batch resolution
     explains only the uncertain pairs it queues, and at a million incidents the values of
     every joined pair would not fit in memory.
+
+    More mentions than ``chunk_mentions`` (default :data:`PREDICT_CHUNK_MENTIONS`) are scored
+    in chunks, each side split in ``ceil(mentions / chunk_mentions)`` (Splink's
+    ``num_chunks_left`` / ``num_chunks_right``), so that the blocked pairs of one chunk, not of
+    the whole store, are held at a time (at a million incidents the unchunked blocked pairs
+    spilled more than 50 GB to disk).
     """
     linker, db_api = _new_linker(features, model.settings)
     _register_term_frequencies(linker, db_api, model)
+    chunks = math.ceil(len(features) / (chunk_mentions or PREDICT_CHUNK_MENTIONS))
     predictions = linker.inference.predict(
-        threshold_match_probability=threshold_match_probability, warning_mode="never"
+        threshold_match_probability=threshold_match_probability,
+        warning_mode="never",
+        num_chunks_left=chunks if chunks > 1 else None,
+        num_chunks_right=chunks if chunks > 1 else None,
     )
     first = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     first += gamma_columns(model)
