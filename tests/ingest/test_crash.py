@@ -39,6 +39,7 @@ def test_sigkill_mid_import_keeps_every_acknowledged_batch(
         [sys.executable, "-c", IMPORTER, store_url, str(path), str(BATCH)],
         stdout=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group: the kill takes its parse workers too
     )
     assert process.stdout is not None
     acknowledged = 0
@@ -47,7 +48,7 @@ def test_sigkill_mid_import_keeps_every_acknowledged_batch(
             acknowledged = int(line.split()[1])
         if acknowledged >= 5 or line.startswith("DONE"):
             break
-    os.kill(process.pid, signal.SIGKILL)
+    os.killpg(process.pid, signal.SIGKILL)  # the whole importer, as a crash of the machine would
     process.wait()
     assert acknowledged >= 5, "the importer finished before it could be killed"
 
