@@ -3,7 +3,7 @@
 A call handler types what the caller says (a name, perhaps a date of birth, a phone number, a
 postcode). :func:`search_people` turns that into the model's features with
 :func:`~threadline.resolve.features.features_of`, fetches candidate mentions through the same
-indexed keys call-time resolution uses (:func:`~threadline.resolve.calltime.candidate_keys`),
+indexed keys call-time resolution uses (:func:`~threadline.resolve.calltime.candidates`),
 scores them with the same linkage model (:func:`~threadline.resolve.linkage.score_pairs`) and
 returns the resolved people behind the best-scoring mentions, each with its evidence in words.
 So "Jon Smyth, 07700 900123" finds Jonathan Smith for the same reasons resolution would join
@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, distinct, func, select
 
-from threadline.resolve.calltime import candidate_keys, feature_rows
+from threadline.resolve.calltime import candidates, feature_rows
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import features_of
 from threadline.resolve.linkage import LinkageModel, score_pairs
@@ -127,9 +127,11 @@ def _usable(features: dict[str, Any]) -> bool:
     )
 
 
-def _candidates(conn: Connection, features: dict[str, Any]) -> list[str]:
-    keys = candidate_keys(conn, features, exclude_record=None)
-    if not keys and features["surname_phonetic"]:
+def _candidates(conn: Connection, features: dict[str, Any]) -> list[dict[str, Any]]:
+    """Candidate feature rows: call time's (read with their features in one pass), else those
+    of the surname's sound-alikes."""
+    rows = candidates(conn, features, exclude_record=None).rows
+    if not rows and features["surname_phonetic"]:
         mf = t.mention_features
         keys = list(
             conn.execute(
@@ -139,7 +141,8 @@ def _candidates(conn: Connection, features: dict[str, Any]) -> list[str]:
                 .limit(SURNAME_FALLBACK_LIMIT)
             ).scalars()
         )
-    return keys[:CANDIDATE_LIMIT]
+        rows = feature_rows(conn, keys[:CANDIDATE_LIMIT])
+    return rows[:CANDIDATE_LIMIT]
 
 
 def search_people(
@@ -153,20 +156,20 @@ def search_people(
     features = query.features()
     if not _usable(features):
         raise SearchError(None, NEEDED)
-    keys = _candidates(conn, features)
-    if not keys:
+    rows = _candidates(conn, features)
+    if not rows:
         return []
-    scored = score_pairs(model, features, feature_rows(conn, keys))
+    scored = score_pairs(model, features, rows)
     em = t.entity_members
     entity_of: dict[str, str] = {}
     mention_keys = list(scored["unique_id_r"])
     for start in range(0, len(mention_keys), 500):
-        rows = conn.execute(
+        members = conn.execute(
             select(em.c.mention_key, em.c.entity_id).where(
                 em.c.mention_key.in_(mention_keys[start : start + 500])
             )
         )
-        entity_of.update({r.mention_key: r.entity_id for r in rows})
+        entity_of.update({r.mention_key: r.entity_id for r in members})
     best: dict[str, dict[str, Any]] = {}
     for row in scored.to_dict("records"):  # strongest first
         entity = entity_of.get(row["unique_id_r"])
