@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from threadline.crossref import build_picture
 from threadline.crossref.person import (
+    WITHHELD,
     load_person_profile,
     membership_evidence,
     person_profile,
@@ -23,6 +24,7 @@ from threadline.crossref.person import (
     withhold_contact_evidence,
 )
 from threadline.crossref.picture import NotFound
+from threadline.resolve.explain import ADDRESS_TEXTS
 from threadline.resolve.review import split_entity
 from threadline.store import open_store
 from threadline.store import tables as t
@@ -185,6 +187,16 @@ def test_contact_evidence_is_withheld_but_its_weight_stays() -> None:
     text = " ".join(out)
     for secret in ("7700900123", "7700900456", "a.b@example.org", "quay", "TR1 2AA"):
         assert secret not in text
+
+
+def test_every_level_of_address_evidence_is_withheld() -> None:
+    """Each address text the explanation can write (a new level included) loses its values."""
+    secret = "6|swallow|ST16 1WU"
+    for position, text in ADDRESS_TEXTS.items():
+        line = text.format(a=secret, b=secret) + ": +7.8"
+        (out,) = withhold_contact_evidence([line])
+        assert "swallow" not in out and "ST16" not in out, (position, out)
+        assert out.endswith(f"{WITHHELD}: +7.8"), out
 
 
 def test_an_analyst_sees_no_victim_phone_or_address_in_profile_or_picture(victim: Any) -> None:

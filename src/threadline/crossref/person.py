@@ -353,6 +353,7 @@ _CONTACT_EVIDENCE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^{_OBJECT} .+ in both{_WEIGHT}"), r"\1 in both"),
     (re.compile(rf"^no {_OBJECT} in common .*?{_WEIGHT}"), r"no \1 in common"),
     (re.compile(rf"^address .+ in both{_WEIGHT}"), "same address"),
+    (re.compile(rf"^same house and street .*?{_WEIGHT}"), "same house and street"),
     (re.compile(rf"^same postcode sector .*?{_WEIGHT}"), "same postcode sector"),
     (re.compile(rf"^same postcode .*?{_WEIGHT}"), "same postcode"),
     (re.compile(rf"^address differs .*?{_WEIGHT}"), "address differs"),

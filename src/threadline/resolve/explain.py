@@ -123,17 +123,21 @@ def _address_of(row: Mapping[str, Any], side: str, level: LevelWeight) -> str | 
     return str(key)
 
 
+#: The address comparison's evidence by level; the values it quotes are a person's address, so
+#: :func:`threadline.crossref.person.withhold_contact_evidence` must recognise every one.
+ADDRESS_TEXTS = {
+    1: "address {a} in both",
+    2: "same house and street ({a} / {b})",
+    3: "same postcode ({a} / {b})",
+    4: "same postcode sector ({a} / {b})",
+    5: "address differs ({a} / {b})",
+}
+
+
 def _address_text(level: LevelWeight, a: Any, b: Any) -> str:
     if a is None or b is None:
         return level.label
-    texts = {
-        1: "address {a} in both",
-        2: "same house and street ({a} / {b})",
-        3: "same postcode ({a} / {b})",
-        4: "same postcode sector ({a} / {b})",
-        5: "address differs ({a} / {b})",
-    }
-    return texts.get(level.position, level.label).format(a=a, b=b)
+    return ADDRESS_TEXTS.get(level.position, level.label).format(a=a, b=b)
 
 
 def _sex_text(level: LevelWeight, a: Any, b: Any) -> str:
