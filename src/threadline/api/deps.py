@@ -10,6 +10,11 @@ the purpose, so that a user without the permission hears "forbidden" rather than
 Every route is one of: public (``dependencies=[PUBLIC]``, e.g. signing in), any signed-in user
 (:data:`CurrentUser`), or guarded by :func:`require`. ``tests/api/test_access.py`` walks
 ``app.routes`` and fails for a route that is none of these.
+
+The dependencies that only read the app's state or check a value are ``async def``: FastAPI
+runs a plain ``def`` dependency in its thread pool, a hop to another thread and back for each
+(eight for a submission), and under load every hop back waits for the GIL. Only
+:func:`get_current_user`, which reads the user's row, stays ``def``.
 """
 
 from __future__ import annotations
@@ -36,34 +41,38 @@ MAX_PURPOSE_LENGTH = 500
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/token", auto_error=False)
 
 
-def public() -> None:
+async def public() -> None:
     """Marks a route that needs no sign-in (``dependencies=[PUBLIC]``)."""
 
 
 PUBLIC = Depends(public)
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_clock(request: Request) -> Callable[[], datetime]:
+async def get_clock(request: Request) -> Callable[[], datetime]:
     clock: Callable[[], datetime] = request.app.state.clock
     return clock
 
 
-def get_tokens(request: Request) -> Tokens:
+async def get_tokens(request: Request) -> Tokens:
     tokens: Tokens = request.app.state.tokens
     return tokens
 
 
-def get_linkage_model(request: Request) -> LinkageModel:
+def linkage_model_of(request: Request) -> LinkageModel:
     """The app's linkage model (read once by ``create_app``); 503 if there is none."""
     model: LinkageModel | None = getattr(request.app.state, "linkage_model", None)
     if model is None:
         raise ApiError(503, "no linkage model: run threadline train")
     return model
+
+
+async def get_linkage_model(request: Request) -> LinkageModel:
+    return linkage_model_of(request)
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
@@ -113,7 +122,7 @@ class Require:
         policy.permission(action)  # an undeclared action fails when the route is defined
         self.action = action
 
-    def __call__(self, user: CurrentUser) -> User:
+    async def __call__(self, user: CurrentUser) -> User:
         policy.require(user.role, self.action)
         return user
 
@@ -127,16 +136,7 @@ def require(action: str) -> Any:
     return Depends(Require(action))
 
 
-def get_purpose(
-    _: CurrentUser,
-    purpose: Annotated[
-        str | None,
-        Query(description="Why you are viewing this record (or send the X-Purpose header)."),
-    ] = None,
-    x_purpose: Annotated[
-        str | None, Header(alias="X-Purpose", description="The purpose, as a header.")
-    ] = None,
-) -> str:
+def checked_purpose(purpose: str | None, x_purpose: str | None = None) -> str:
     """The purpose the user states for viewing a record; 400 naming ``purpose`` if none."""
     stated = (purpose if purpose is not None else x_purpose or "").strip()
     if len(stated) < MIN_PURPOSE_LENGTH:
@@ -149,6 +149,20 @@ def get_purpose(
     if len(stated) > MAX_PURPOSE_LENGTH:
         raise ApiError(400, f"keep the purpose under {MAX_PURPOSE_LENGTH} characters", "purpose")
     return stated
+
+
+async def get_purpose(
+    _: CurrentUser,
+    purpose: Annotated[
+        str | None,
+        Query(description="Why you are viewing this record (or send the X-Purpose header)."),
+    ] = None,
+    x_purpose: Annotated[
+        str | None, Header(alias="X-Purpose", description="The purpose, as a header.")
+    ] = None,
+) -> str:
+    """:func:`checked_purpose` of the query parameter or the header."""
+    return checked_purpose(purpose, x_purpose)
 
 
 Purpose = Annotated[str, Depends(get_purpose)]
@@ -194,7 +208,7 @@ class Auditor:
             return self.within(conn, action, records, purpose, detail)
 
 
-def get_auditor(user: CurrentUser, engine: EngineDep, clock: ClockDep) -> Auditor:
+async def get_auditor(user: CurrentUser, engine: EngineDep, clock: ClockDep) -> Auditor:
     return Auditor(engine, user, clock)
 
 

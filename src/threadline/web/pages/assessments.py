@@ -23,7 +23,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Engine, select
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, get_linkage_model, require
+from threadline.api.deps import Audited, ClockDep, EngineDep, linkage_model_of, require
 from threadline.api.errors import ApiError
 from threadline.api.routes.assessments import read_assessment, referrals_for, submit_assessment
 from threadline.crossref.marac import graded_assessments
@@ -222,7 +222,7 @@ def assessment_submit(
             problems.setdefault(input_name(problem.field), []).append(str(problem))
         return _form_page(request, user, chosen, incident, form, problems, status_code=422)
     submission, graded = submit_assessment(
-        engine, get_linkage_model(request), record, grading, clock()
+        engine, linkage_model_of(request), record, grading, clock()
     )
     audited(
         "assessment.submit",

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, get_linkage_model, require
+from threadline.api.deps import Audited, ClockDep, EngineDep, linkage_model_of, require
 from threadline.api.errors import ApiError
 from threadline.crossref import NotFound, build_picture, mark_history_viewed, submit
 from threadline.crossref.history import viewed_incidents
@@ -103,7 +103,7 @@ def incident_submit(
         for problem in error.problems:
             problems.setdefault(input_name(problem.field), []).append(str(problem))
         return _form_page(request, user, form, problems, status_code=422)
-    submission = submit(engine, get_linkage_model(request), record, clock())
+    submission = submit(engine, linkage_model_of(request), record, clock())
     audited(
         "incident.submit",
         [f"incident:{record.ref}"],

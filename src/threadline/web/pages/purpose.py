@@ -1,6 +1,6 @@
 """The purpose prompt: nothing about a person opens until the user has said why they look.
 
-The purpose is checked by the API's own rule (:func:`threadline.api.deps.get_purpose`); a page
+The purpose is checked by the API's own rule (:func:`threadline.api.deps.checked_purpose`); a page
 without one (or with one too short) shows a form asking for it instead of the record.
 """
 
@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
-from threadline.api.deps import get_purpose
+from threadline.api.deps import checked_purpose
 from threadline.api.errors import ApiError
 from threadline.guard.users import User
 from threadline.web.rendering import render
@@ -24,7 +24,7 @@ def stated_purpose(user: User, purpose: str | None) -> tuple[str | None, str | N
     if purpose is None:
         return None, None
     try:
-        return get_purpose(user, purpose, None), None
+        return checked_purpose(purpose), None
     except ApiError as error:
         return None, str(error.detail)
 
