@@ -293,7 +293,7 @@ def main() -> None:
             f"{resolved.queued_for_review:,} pairs queued for review"
         )
         with stage("evaluate", timings):
-            sections, _details = evaluate_force(
+            sections, details = evaluate_force(
                 engine, folder, stock_splink=not args.no_stock_splink
             )
         wanted = ("Resolution of named person mentions", "Resolution of all person mentions")
@@ -305,6 +305,8 @@ def main() -> None:
             f"\nbatch resolution: {train}resolve {timings['resolve']:.0f}s; "
             f"peak RSS {peak_rss_mb():,.0f} MiB (of this process, evaluation included)"
         )
+        for reason in details["trap_merges"].get("Threadline", []):
+            print(f"  trap merged: {reason}")
         if args.explain_errors:
             explain_errors(engine, folder, model, args.explain_errors)
 

@@ -19,10 +19,20 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from threadline.synth.names import FORENAMES, ORIGINS, SURNAMES, pick_table, surname_for_sex
+from threadline.synth.names import (
+    FORENAMES,
+    ORIGINS,
+    SURNAME_HEAD_PERMILLE,
+    SURNAME_TAILS,
+    SURNAMES,
+    TAIL_OF_ORIGIN,
+    pick_table,
+    surname_for_sex,
+)
 from threadline.synth.places import (
     CARS,
     COLOURS,
@@ -104,6 +114,20 @@ class Person:
 _ORIGIN_TABLE = pick_table(ORIGINS)
 _SURNAME_TABLES = {origin: pick_table(names) for origin, names in SURNAMES.items()}
 _FORENAME_TABLES = {key: pick_table(names) for key, names in FORENAMES.items()}
+_TAIL_SCALE = 1 << 20
+
+
+def _zipf_cumulative(n: int) -> tuple[int, ...]:
+    """Cumulative weights ``1 / (rank + 100)`` of ``n`` names, scaled to ``[0, _TAIL_SCALE]``."""
+    weights = [1.0 / (rank + 100) for rank in range(n)]
+    total, running, cumulative = sum(weights), 0.0, []
+    for weight in weights:
+        running += weight
+        cumulative.append(round(running / total * _TAIL_SCALE))
+    return tuple(cumulative)
+
+
+_TAIL_CUMULATIVE = {tail: _zipf_cumulative(len(names)) for tail, names in SURNAME_TAILS.items()}
 # Adult ages 18-85, most between 25 and 55.
 _ADULT_AGES = tuple(
     a for a in range(18, 86) for _ in range(3 if 25 <= a <= 55 else (2 if a < 70 else 1))
@@ -121,8 +145,15 @@ def forename_for(origin: str, sex: str, birth_year: int, code: int) -> str:
 
 
 def surname_for(origin: str, code: int) -> str:
-    table = _SURNAME_TABLES[origin]
-    return table[code % len(table)]
+    """A surname of ``origin`` for the random ``code`` (at least 32 bits): from the origin's head
+    table for :data:`~threadline.synth.names.SURNAME_HEAD_PERMILLE` of codes, else its tail."""
+    tail = TAIL_OF_ORIGIN.get(origin)
+    if tail is None or code % 1000 < SURNAME_HEAD_PERMILLE[origin]:
+        table = _SURNAME_TABLES[origin]
+        return table[(code // 1000) % len(table)]
+    names = SURNAME_TAILS[tail]
+    at = bisect_right(_TAIL_CUMULATIVE[tail], (code // 1000) % _TAIL_SCALE)
+    return names[min(at, len(names) - 1)]
 
 
 def _dob(year: int, code: int) -> tuple[int, int, int]:
