@@ -305,7 +305,7 @@ def main() -> None:
             f"\nbatch resolution: {train}resolve {timings['resolve']:.0f}s; "
             f"peak RSS {peak_rss_mb():,.0f} MiB (of this process, evaluation included)"
         )
-        for reason in details["trap_merges"].get("Threadline", []):
+        for reason in details["resolution"]["trap_merges"].get("Threadline", []):
             print(f"  trap merged: {reason}")
         if args.explain_errors:
             explain_errors(engine, folder, model, args.explain_errors)

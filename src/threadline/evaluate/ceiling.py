@@ -14,11 +14,12 @@ synthetic truth decides who is who) only when the records themselves connect the
   name alone is evidence enough.
 
 The result is a clustering with no false links: the share of the truth that the records
-themselves make plain. It is a reference, not a bound: a model can also join a name that two
-people share when everything recorded about the other one contradicts it, and Threadline
-sometimes does (100k seed 3: 0.884 against 0.876). What neither reaches is the rest, mentions
-with only a name that several people in the force share. ``threadline eval`` prints it beside
-Threadline.
+themselves make plain. It is a reference, not a bound: it knows from the truth that nobody else
+has a name, which no model can know (only how rare the name is in the records), while a model
+can also join a name two people share when everything recorded about the other contradicts it.
+What neither reaches is the rest, mentions with only a name that several people in the force
+share. ``threadline eval`` prints it beside Threadline (100k seed 3: Threadline's pairwise
+recall 0.916, the ceiling's 0.947).
 """
 
 from __future__ import annotations

@@ -76,7 +76,9 @@ def forename_comparison() -> ComparisonCreator:
         comparison_description="forename",
         comparison_levels=[
             cll.NullLevel("forename"),
-            cll.ExactMatchLevel("forename").configure(label_for_charts="same forename"),
+            cll.ExactMatchLevel("forename", term_frequency_adjustments=True).configure(
+                label_for_charts="same forename"
+            ),
             cll.CustomLevel(
                 '"forename_canonical_l" = "forename_canonical_r" '
                 'OR list_contains("forename_nicknames_l", "forename_r") '

@@ -74,7 +74,7 @@ __all__ = [
 THREADLINE_MODEL_VERSION = 2
 
 #: Columns whose exact-match level is term-frequency adjusted.
-TF_COLUMNS: tuple[str, ...] = ("surname",)
+TF_COLUMNS: tuple[str, ...] = ("surname", "forename")
 
 _DEFAULT_RECALL = 0.8
 
