@@ -192,7 +192,7 @@ def test_contact_evidence_is_withheld_but_its_weight_stays() -> None:
 def test_every_level_of_address_evidence_is_withheld() -> None:
     """Each address text the explanation can write (a new level included) loses its values."""
     secret = "6|swallow|ST16 1WU"
-    for position, text in ADDRESS_TEXTS.items():
+    for position, (text, _withheld) in ADDRESS_TEXTS.items():
         line = text.format(a=secret, b=secret) + ": +7.8"
         (out,) = withhold_contact_evidence([line])
         assert "swallow" not in out and "ST16" not in out, (position, out)

@@ -42,7 +42,7 @@ from threadline.crossref.picture import (
 from threadline.guard.policy import UserRole, redact_person, sees_contact_details
 from threadline.model import RiskAssessment, parse_record
 from threadline.resolve.calltime import feature_rows
-from threadline.resolve.explain import explain_pair
+from threadline.resolve.explain import ADDRESS_TEXTS, explain_pair
 from threadline.resolve.linkage import LinkageModel, score_pairs
 from threadline.resolve.review import entity_history
 from threadline.risk import AssessmentFacts, assessment_trend, grade_assessment
@@ -349,14 +349,19 @@ def membership_evidence(
 
 _WEIGHT = r"(?P<w>: [+-][\d.]+)?$"
 _OBJECT = r"(phone|e-mail|account|vehicle)"
+
+
+def _address_pattern(template: str) -> re.Pattern[str]:
+    """An address evidence text of :data:`~threadline.resolve.explain.ADDRESS_TEXTS`, its
+    values matched as anything."""
+    text = re.escape(template).replace(r"\{a\}", ".+?").replace(r"\{b\}", ".+?")
+    return re.compile(rf"^{text}{_WEIGHT}")
+
+
 _CONTACT_EVIDENCE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^{_OBJECT} .+ in both{_WEIGHT}"), r"\1 in both"),
     (re.compile(rf"^no {_OBJECT} in common .*?{_WEIGHT}"), r"no \1 in common"),
-    (re.compile(rf"^address .+ in both{_WEIGHT}"), "same address"),
-    (re.compile(rf"^same house and street .*?{_WEIGHT}"), "same house and street"),
-    (re.compile(rf"^same postcode sector .*?{_WEIGHT}"), "same postcode sector"),
-    (re.compile(rf"^same postcode .*?{_WEIGHT}"), "same postcode"),
-    (re.compile(rf"^address differs .*?{_WEIGHT}"), "address differs"),
+    *((_address_pattern(text), withheld) for text, withheld in ADDRESS_TEXTS.values()),
 )
 
 

@@ -123,21 +123,22 @@ def _address_of(row: Mapping[str, Any], side: str, level: LevelWeight) -> str | 
     return str(key)
 
 
-#: The address comparison's evidence by level; the values it quotes are a person's address, so
-#: :func:`threadline.crossref.person.withhold_contact_evidence` must recognise every one.
-ADDRESS_TEXTS = {
-    1: "address {a} in both",
-    2: "same house and street ({a} / {b})",
-    3: "same postcode ({a} / {b})",
-    4: "same postcode sector ({a} / {b})",
-    5: "address differs ({a} / {b})",
+#: The address comparison's evidence by level: the text quoting both sides' values, and what it
+#: says without them. The values are a person's address, so
+#: :func:`threadline.crossref.person.withhold_contact_evidence` builds its patterns from here.
+ADDRESS_TEXTS: dict[int, tuple[str, str]] = {
+    1: ("address {a} in both", "same address"),
+    2: ("same house and street ({a} / {b})", "same house and street"),
+    3: ("same postcode ({a} / {b})", "same postcode"),
+    4: ("same postcode sector ({a} / {b})", "same postcode sector"),
+    5: ("address differs ({a} / {b})", "address differs"),
 }
 
 
 def _address_text(level: LevelWeight, a: Any, b: Any) -> str:
-    if a is None or b is None:
+    if a is None or b is None or level.position not in ADDRESS_TEXTS:
         return level.label
-    return ADDRESS_TEXTS.get(level.position, level.label).format(a=a, b=b)
+    return ADDRESS_TEXTS[level.position][0].format(a=a, b=b)
 
 
 def _sex_text(level: LevelWeight, a: Any, b: Any) -> str:

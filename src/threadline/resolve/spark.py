@@ -6,10 +6,10 @@ fix-ups sqlglot cannot know (a list's length is ``size``), keeping every trained
 probability; :func:`predict_pairs_spark` then scores the blocked pairs on Spark. The weights, and
 so the clusters, are the DuckDB path's: a test checks it.
 
-Jaro-Winkler is computed on Spark by :data:`JARO_WINKLER_UDF`, rapidfuzz's (a vectorised pandas
-UDF), not by the ``jaro_winkler`` of Splink's UDF jar: the jar halves the transpositions without
-rounding down, DuckDB and rapidfuzz round down, so "Pamar" and "Parmar" scored 0.876 on Spark
-and 0.902 on DuckDB and at call time, and fell in different levels.
+Jaro-Winkler is computed on Spark by :data:`JARO_WINKLER_UDF`, rapidfuzz's (a pandas UDF, fed
+in Arrow batches), not by the ``jaro_winkler`` of Splink's UDF jar: the jar halves the
+transpositions without rounding down, DuckDB and rapidfuzz round down, so "Pamar" and "Parmar"
+scored 0.876 on Spark and 0.902 on DuckDB and at call time, and fell in different levels.
 
 Spark needs Java 17 and starts in about ten seconds; it is for forces or regions too large for one
 machine, not for a single force (DuckDB does that faster).
@@ -114,6 +114,7 @@ def spark_session(master: str = "local[2]", app_name: str = "threadline") -> Spa
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
+    # Python workers (the Jaro-Winkler UDF) run this interpreter, with its rapidfuzz.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master(master)
@@ -122,8 +123,6 @@ def spark_session(master: str = "local[2]", app_name: str = "threadline") -> Spa
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.default.parallelism", "8")
         .config("spark.ui.enabled", "false")
-        # Python workers (the Jaro-Winkler UDF) run this interpreter, with its rapidfuzz
-        .config("spark.pyspark.python", sys.executable)
         .config("spark.driver.memory", "4g")
         .getOrCreate()
     )
