@@ -73,15 +73,20 @@ def _alert_statements() -> dict[str, Any]:
         "insert": insert(alerts),
         "reopen": update(alerts).where(alerts.c.id == bindparam("b_id")),
         "update": update(alerts).where(alerts.c.alert_key == bindparam("b_key")),
-        "unlink": delete(links).where(links.c.alert_key == bindparam("b_key")),
+        "unlink": delete(links).where(links.c.alert_key.in_(bindparam("b_keys", expanding=True))),
         "link": insert(links),
         "event": insert(t.alert_events),
     }
 
 
 def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime) -> None:
-    """Write raised, updated and cleared alerts, and an event row for each change."""
+    """Write raised, updated and cleared alerts, and an event row for each change (each kind of
+    statement once for all the changes: a submission changes several alerts)."""
     statements = _alert_statements()
+    updated: list[dict[str, Any]] = []
+    cleared: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     for change in changes:
         alert = change.alert
         key = {"b_key": alert.alert_key}
@@ -106,18 +111,29 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
             else:  # raised again after being cleared
                 conn.execute(statements["reopen"], {"b_id": existing, "status": "open", **values})
         elif change.change == "updated":
-            conn.execute(statements["update"], {**key, **values})
+            updated.append({**key, **values})
         else:
-            conn.execute(statements["update"], {**key, "status": "cleared", "updated_at": now})
-        conn.execute(statements["unlink"], key)
-        conn.execute(
-            statements["link"],
-            [{"alert_key": alert.alert_key, "link": link} for link in sorted(links_of(alert))],
+            cleared.append({**key, "status": "cleared", "updated_at": now})
+        links += [{"alert_key": alert.alert_key, "link": link} for link in sorted(links_of(alert))]
+        events.append(
+            {
+                "alert_key": alert.alert_key,
+                "at": now,
+                "incident_ref": alert.incident_ref,
+                "change": change.change,
+                "reason": alert.reason,
+            }
         )
-        event = {"alert_key": alert.alert_key, "at": now, "incident_ref": alert.incident_ref}
-        conn.execute(
-            statements["event"], {**event, "change": change.change, "reason": alert.reason}
-        )
+    for rows in (updated, cleared):
+        if rows:
+            conn.execute(statements["update"], rows)
+    if not changes:
+        return
+    keys = sorted({change.alert.alert_key for change in changes})
+    conn.execute(statements["unlink"], {"b_keys": keys})
+    if links:
+        conn.execute(statements["link"], links)
+    conn.execute(statements["event"], events)
 
 
 def _jsonable(value: Any) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from threadline.recognise.history import Event
@@ -247,6 +248,13 @@ def is_negated(text: str, start: int) -> bool:
 
 def narrative_signs(ref: str, narrative: str) -> list[BehaviourSign]:
     """Behaviours the narrative describes, first un-negated mention of each."""
+    return list(_narrative_signs(ref, narrative))
+
+
+@lru_cache(maxsize=50_000)
+def _narrative_signs(ref: str, narrative: str) -> tuple[BehaviourSign, ...]:
+    """:func:`narrative_signs`, kept: every submission reads its people's whole history again,
+    and a stored narrative's signs do not change."""
     signs: list[BehaviourSign] = []
     for behaviour in BEHAVIOURS:
         pattern = behaviour.pattern
@@ -257,7 +265,7 @@ def narrative_signs(ref: str, narrative: str) -> list[BehaviourSign]:
                 evidence = " ".join(match.group(0).split())
                 signs.append(BehaviourSign(behaviour.id, ref, evidence, "narrative"))
                 break
-    return signs
+    return tuple(signs)
 
 
 def find_behaviours(event: Event) -> list[BehaviourSign]:

@@ -63,9 +63,17 @@ class Party:
     relationship_to_victim: str | None = None
 
     def __post_init__(self) -> None:
+        relationship = self.relationship_to_victim
+        if (  # the usual case first: a history holds hundreds of parties
+            self.role in _ROLES
+            and (relationship is None or relationship in _RELATIONSHIPS)
+            and isinstance(self.entity_id, str)
+            and self.entity_id.strip()
+        ):
+            return
         _need_text(self.entity_id, "entity_id")
         _check(str(self.role), _ROLES, "role")
-        _check(self.relationship_to_victim, _RELATIONSHIPS, "relationship_to_victim")
+        _check(relationship, _RELATIONSHIPS, "relationship_to_victim")
 
 
 @dataclass(frozen=True)

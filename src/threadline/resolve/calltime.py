@@ -24,6 +24,7 @@ from threadline.resolve.described import (
     Inferred,
     MentionRow,
     apply_inferences,
+    describes_ex_partner,
     infer_ex_partners,
     victim_mention_rows,
 )
@@ -199,7 +200,8 @@ def _entity_labels() -> Select[Any]:
 @cache
 def _mentions_of_record() -> Select[Any]:
     m = t.mentions
-    columns = [m.c.mention_key, m.c.role, m.c.forenames, m.c.surname]
+    columns = [m.c.mention_key, m.c.role, m.c.forenames, m.c.surname, m.c.description]
+    columns.append(m.c.relationship_to_victim)
     return select(*columns).where(m.c.record_key == bindparam("record")).order_by(m.c.id)
 
 
@@ -295,8 +297,14 @@ class Decision:
     other_entities: list[tuple[str, float]] = field(default_factory=list)
 
 
+@cache
+def _features_of_one() -> Select[Any]:
+    columns = [MF.c[c] for c in FEATURE_COLUMNS[1:]]
+    return select(MF.c.mention_key, *columns).where(MF.c.mention_key == bindparam("key"))
+
+
 def _features_for(conn: Connection, mention_key: str) -> dict[str, Any]:
-    rows = feature_rows(conn, [mention_key])
+    rows = [_feature_dict(row) for row in conn.execute(_features_of_one(), {"key": mention_key})]
     if not rows:
         raise KeyError(f"mention {mention_key} is not in the store")
     return rows[0]
@@ -433,6 +441,8 @@ def resolve_record(
         by_victim = _suspects_by_victim(conn, unsure, of_suspects, known, subject="victim")
         if by_victim:
             apply_inferences(conn, by_victim, now, by=victims.INFERENCE)
+    if not by_victim and not _may_infer_suspects(mentions, unsure):
+        return decisions
     rows, entity_of = victim_mention_rows(conn, record_key)
     by_suspect = _suspects_by_victim(conn, unsure, rows, entity_of)
     by_victim += by_suspect
@@ -462,6 +472,22 @@ def resolve_record(
             for d in decisions
         ]
     return decisions
+
+
+def _may_infer_suspects(mentions: Sequence[Any], unsure: Sequence[str]) -> bool:
+    """Whether the victims' records could place a suspect of this record: one the model did
+    not join (:func:`_suspects_by_victim`), or a nameless "her ex" (:func:`infer_ex_partners`)."""
+    pending = set(unsure)
+    for row in mentions:
+        named = bool(row.forenames or row.surname)
+        described = MentionRow(
+            row.mention_key, "", row.role, named, row.description, row.relationship_to_victim
+        )
+        if row.role != "suspect":
+            continue
+        if row.mention_key in pending or describes_ex_partner(described):
+            return True
+    return False
 
 
 def _suspects_by_victim(

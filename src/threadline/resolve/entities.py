@@ -26,9 +26,14 @@ def format_entity_id(number: int) -> str:
     return f"{ENTITY_PREFIX}{number:07d}"
 
 
+@cache
+def _highest_entity() -> Select[Any]:
+    return select(func.max(t.entities.c.id))
+
+
 def next_entity_number(conn: Connection) -> int:
     """One more than the highest entity number issued so far."""
-    highest = conn.execute(select(func.max(t.entities.c.id))).scalar()
+    highest = conn.execute(_highest_entity()).scalar()
     return int(highest[len(ENTITY_PREFIX) :]) + 1 if highest else 1
 
 
@@ -206,12 +211,13 @@ def apply_memberships(
     changes.retired = len(retired)
     if changes.events:
         conn.execute(insert(t.entity_events), changes.events)
-    for entity_id, label in labels.items():
-        if entity_id in joined:
-            conn.execute(
-                _membership_statements()["label"],
-                {"b_entity": entity_id, "label": label, "updated_at": now},
-            )
+    relabelled = [  # an entity made just now already has its label
+        {"b_entity": entity_id, "label": label, "updated_at": now}
+        for entity_id, label in labels.items()
+        if entity_id in joined and entity_id not in created
+    ]
+    if relabelled:
+        conn.execute(_membership_statements()["label"], relabelled)
     return changes
 
 

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy import Connection, Select, Table, bindparam, delete, select
 
 from threadline.model import (
     Association,
@@ -391,10 +391,7 @@ def write_prepared(
         table = RECORD_TABLES[kind]
         existing: dict[str, str] = {}
         for chunk in _chunks([item.key for item in group]):
-            query = select(table.c.record_key, table.c.content_hash).where(
-                table.c.record_key.in_(chunk)
-            )
-            for found_key, found_digest in conn.execute(query):
+            for found_key, found_digest in conn.execute(_stored_hashes(table), {"keys": chunk}):
                 existing[found_key] = found_digest
         new: list[Prepared] = []
         changed: list[Prepared] = []
@@ -427,6 +424,13 @@ def write_prepared(
         if rows:
             writer.insert(child_table, columns_of(child_table), rows, bound)
     return counts
+
+
+@cache
+def _stored_hashes(table: Table) -> Select[Any]:
+    """The content hash of each stored record of ``table`` among the keys ``keys``."""
+    keys: Any = bindparam("keys", expanding=True)
+    return select(table.c.record_key, table.c.content_hash).where(table.c.record_key.in_(keys))
 
 
 def _bound(items: Sequence[Prepared]) -> str | None:
