@@ -318,6 +318,15 @@ def report(results: list[tuple[float, int, Any]], elapsed: float, clients: int) 
             f"server submit (store + resolve + recognise) ms: "
             f"p50 {percentile(server_total, 50):.0f}  p95 {percentile(server_total, 95):.0f}"
         )
+        timings = [body["timings_ms"] for _ms, status, body in results if status == 200]
+        phases = [name for name in timings[0] if name != "total"]
+        means = {name: statistics.mean(t.get(name, 0.0) for t in timings) for name in phases}
+        turn = sum(v for name, v in means.items() if name not in ("prepare", "wait"))
+        print(
+            "  mean ms: "
+            + ", ".join(f"{name} {value:.1f}" for name, value in means.items())
+            + f"; the write turn (store to commit) {turn:.1f}: at most {1000 / turn:.0f}/s"
+        )
     for status, body in failures[:5]:
         print(f"  failed with {status}: {body}")
     target = not failures and latencies and percentile(latencies, 95) < 300

@@ -93,14 +93,23 @@ def submit(
     """
     settings = settings or CallTimeSettings()
     timings: dict[str, float] = {}
-    started = clock.perf_counter()
+    started = last = clock.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal last
+        at = clock.perf_counter()
+        timings[name] = (at - last) * 1000
+        last = at
+
     # Its rows need nothing from the store: made before the write turn, not while others wait.
     prepared = prepare(record, binder_for(engine.dialect))
     key = prepared.key
+    lap("prepare")
     with writing(engine) as conn:
+        lap("wait")  # for the write turn: other submissions ahead of this one
         counts = write_prepared(conn, [prepared], now)
         outcome = "stored" if counts.stored else "updated" if counts.updated else "unchanged"
-        timings["store"] = (clock.perf_counter() - started) * 1000
+        lap("store")
         decisions: list[Decision] = []
         if outcome != "unchanged":
             if outcome == "updated":
@@ -116,18 +125,18 @@ def submit(
                 threshold=settings.match_threshold,
                 review_threshold=settings.review_threshold,
             )
-        timings["resolve"] = (clock.perf_counter() - started) * 1000 - timings["store"]
+        lap("resolve")
         target = key
         if isinstance(record, RiskAssessment):
             target = _incident_key(conn, record.incident_ref) or key
         changes = recognise_record(conn, target, settings, now) if outcome != "unchanged" else []
-        timings["recognise"] = (
-            (clock.perf_counter() - started) * 1000 - timings["store"] - timings["resolve"]
-        )
+        lap("recognise")
         submission = Submission(key, record.ref, record.kind, outcome, decisions, changes, timings)
         if audit is not None:
             audit(conn, submission)
-    timings["total"] = (clock.perf_counter() - started) * 1000
+            lap("audit")
+    lap("commit")
+    timings["total"] = (last - started) * 1000
     return submission
 
 

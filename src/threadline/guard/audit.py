@@ -36,9 +36,10 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import Connection, Engine, Insert, Select, insert, select, text
 
 from threadline.store.tables import audit_log
 
@@ -157,9 +158,7 @@ def record(
     clean_records = [str(r) for r in records]
     clean_detail = json.loads(canonical_json(detail)) if detail is not None else None
     _lock_chain(conn)
-    last = conn.execute(
-        select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
-    ).first()
+    last = conn.execute(_last_row()).first()
     row_id = (last.id + 1) if last else 1
     prev_hash = last.hash if last else GENESIS_HASH
     digest = row_hash(
@@ -185,8 +184,18 @@ def record(
         prev_hash=prev_hash,
         hash=digest,
     )
-    conn.execute(insert(audit_log).values(**entry.__dict__))
+    conn.execute(_append(), entry.__dict__)
     return entry
+
+
+@cache
+def _last_row() -> Select[Any]:
+    return select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
+
+
+@cache
+def _append() -> Insert:
+    return insert(audit_log)
 
 
 def _entries(conn: Connection) -> Iterator[AuditEntry]:

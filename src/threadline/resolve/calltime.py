@@ -16,7 +16,17 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    Select,
+    bindparam,
+    func,
+    or_,
+    select,
+    union_all,
+)
 
 from threadline.resolve import victims
 from threadline.resolve.comparisons import CROWDED_BLOCK, KEY_PAIRS, NARROWING, house_of
@@ -98,11 +108,58 @@ def _by_keys_narrowed(a: str, b: str, extra: tuple[str, ...]) -> Select[Any]:
     return _candidates_where(*_same_keys(a, b, False), or_(*wanted))
 
 
-def _block(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> list[Any]:
-    """The stored mentions sharing key pair (a, b) with ``features``; narrowed when crowded."""
+@cache
+def _block_sizes(pairs: tuple[tuple[str, str], ...]) -> Select[Any]:
+    """How many stored mentions share each key pair (parameters ``a0``, ``b0``, ``a1``, ...), in
+    one statement, each counted to one more than :data:`CROWDED_BLOCK` on its index alone."""
+    sizes = []
+    for i, (a, b) in enumerate(pairs):
+        same = (MF.c[a] == bindparam(f"a{i}"), MF.c[b] == bindparam(f"b{i}"))
+        sharing = select(MF.c.mention_key).where(*same).limit(CROWDED_BLOCK + 1).subquery()
+        sizes.append(select(func.count()).select_from(sharing).scalar_subquery())
+    return select(*sizes)
+
+
+@cache
+def _blocks(pairs: tuple[tuple[str, str], ...]) -> CompoundSelect[Any]:
+    """The stored mentions of every key pair in ``pairs`` (parameters as :func:`_block_sizes`),
+    in one statement: a mention in two blocks comes twice."""
+    return union_all(
+        *(
+            _candidates_where(MF.c[a] == bindparam(f"a{i}"), MF.c[b] == bindparam(f"b{i}"))
+            for i, (a, b) in enumerate(pairs)
+        )
+    )
+
+
+def _keyed(pairs: Sequence[tuple[str, str]], features: Mapping[str, Any]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for i, (a, b) in enumerate(pairs):
+        params[f"a{i}"], params[f"b{i}"] = features[a], features[b]
+    return params
+
+
+def _blocked(conn: Connection, features: Mapping[str, Any]) -> list[Any]:
+    """The stored mentions sharing any key pair with ``features``: the blocks' sizes in one
+    statement, every block of a size worth reading in a second, a crowded one narrowed."""
+    pairs = tuple(
+        (a, b) for a, b in KEY_PAIRS if features.get(a) is not None and features.get(b) is not None
+    )
+    if not pairs:
+        return []
+    sizes = conn.execute(_block_sizes(pairs), _keyed(pairs, features)).one()
+    fine = tuple(pair for pair, size in zip(pairs, sizes, strict=True) if size <= CROWDED_BLOCK)
+    found = list(conn.execute(_blocks(fine), _keyed(fine, features))) if fine else []
+    for a, b in pairs:
+        if (a, b) not in fine:
+            found += _narrowed(conn, a, b, features)
+    return found
+
+
+def _narrowed(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> list[Any]:
+    """A crowded block (key pair (a, b)) narrowed: the exact surname if that is few enough,
+    and the same house, postcode sector or date of birth (:data:`NARROWING`)."""
     params = {"a": features[a], "b": features[b]}
-    if conn.execute(_crowd(a, b), params).scalar_one() <= CROWDED_BLOCK:
-        return list(conn.execute(_by_keys(a, b), params))
     kept: list[Any] = []
     if features.get("surname") is not None:  # a sound-alike crowd: the exact surname may be rare
         exact = {**params, "surname": features["surname"]}
@@ -145,11 +202,7 @@ def candidates(
     """Stored mentions that share any blocking key with ``features`` (the batch rules, via
     indexes; a crowded block narrowed, see :data:`CROWDED_BLOCK`), read in the same queries
     with their features and entities; the mentions of ``exclude_record`` left out."""
-    found: dict[str, Any] = {}
-    for a, b in KEY_PAIRS:
-        if features.get(a) is None or features.get(b) is None:
-            continue
-        found.update((row.mention_key, row) for row in _block(conn, a, b, features))
+    found: dict[str, Any] = {row.mention_key: row for row in _blocked(conn, features)}
     for column, kind in SHARED_OBJECTS:
         values = [v for v in features.get(column) or [] if v]
         if values:
