@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///var/threadline.db"
@@ -34,3 +34,5 @@ class Settings(BaseSettings):
     #: threads each worker runs requests in (anyio's default of 40 when 0); under load fewer
     #: threads contend less for the interpreter, and requests wait in the event loop instead
     request_threads: int = 0
+    #: submissions each worker runs at once (see threadline.api.deps.in_submission_turn)
+    submission_threads: int = Field(default=1, ge=1)

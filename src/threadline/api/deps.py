@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+import anyio
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Connection, Engine
@@ -35,6 +36,7 @@ from threadline.guard.users import User, get_user
 from threadline.resolve.linkage import LinkageModel
 from threadline.store import writing
 
+T = TypeVar("T")
 MIN_PURPOSE_LENGTH = 3
 MAX_PURPOSE_LENGTH = 500
 
@@ -51,6 +53,25 @@ PUBLIC = Depends(public)
 async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
+
+
+async def in_submission_turn(request: Request, work: Callable[[], T]) -> T:
+    """Run ``work``, one submission (its write turn, then its picture), in a worker thread, at
+    most ``submission_threads`` (default 1) at once in this process; the rest wait their turn
+    in the event loop, which costs nothing, while other requests keep the other threads.
+
+    The write turns of every process queue on one lock anyway
+    (:func:`threadline.store.database.writing`). A second submission running beside the one in
+    its turn gains nothing but the interpreter: each time the turn waits for the database, the
+    other thread takes the GIL for up to its switch interval, and every turn, so every waiting
+    submission, takes longer (20 clients back to back, 2 workers: a write turn of 10 ms with
+    one submission a worker at once, 12-15 ms with four; ``bench/bench_load.py``).
+    """
+    state = request.app.state
+    limiter = getattr(state, "submission_limiter", None)
+    if limiter is None:  # made on first use, in the event loop (one thread: no race)
+        limiter = state.submission_limiter = anyio.CapacityLimiter(state.submission_threads)
+    return await anyio.to_thread.run_sync(work, limiter=limiter)
 
 
 async def get_clock(request: Request) -> Callable[[], datetime]:

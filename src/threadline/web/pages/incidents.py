@@ -20,7 +20,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, linkage_model_of, require
+from threadline.api.deps import (
+    Audited,
+    ClockDep,
+    EngineDep,
+    in_submission_turn,
+    linkage_model_of,
+    require,
+)
 from threadline.api.errors import ApiError
 from threadline.crossref import NotFound, build_picture, mark_history_viewed, submit
 from threadline.crossref.history import viewed_incidents
@@ -84,7 +91,7 @@ def incident_form(request: Request, user: Submitter, clock: ClockDep) -> HTMLRes
 
 
 @router.post("/incidents", response_class=HTMLResponse)
-def incident_submit(
+async def incident_submit(
     request: Request,
     user: Submitter,
     items: FormItems,
@@ -92,29 +99,34 @@ def incident_submit(
     clock: ClockDep,
     audited: Audited,
 ) -> Response:
-    """Check the form against the Incident schema, cross-reference it, show the picture."""
-    form = read_form(items)
-    if not form.values["ref"]:
-        form.values["ref"] = new_ref(clock())
-    try:
-        record = parse_record(to_record(form))
-    except RecordError as error:
-        problems: dict[str, list[str]] = {}
-        for problem in error.problems:
-            problems.setdefault(input_name(problem.field), []).append(str(problem))
-        return _form_page(request, user, form, problems, status_code=422)
-    submission = submit(engine, linkage_model_of(request), record, clock())
-    audited(
-        "incident.submit",
-        [f"incident:{record.ref}"],
-        detail={
-            "outcome": submission.outcome,
-            "people": sorted({d.entity_id for d in submission.decisions if d.entity_id}),
-            "alerts": [f"{c.change}:{c.alert.rule_id}" for c in submission.changes],
-        },
-    )
-    purpose = urlencode({"purpose": f"recording incident {record.ref}"})
-    return RedirectResponse(f"/incidents/{record.ref}?{purpose}", status_code=303)
+    """Check the form against the Incident schema, cross-reference it, show the picture (in the
+    worker's submission turn: :func:`threadline.api.deps.in_submission_turn`)."""
+
+    def work() -> Response:
+        form = read_form(items)
+        if not form.values["ref"]:
+            form.values["ref"] = new_ref(clock())
+        try:
+            record = parse_record(to_record(form))
+        except RecordError as error:
+            problems: dict[str, list[str]] = {}
+            for problem in error.problems:
+                problems.setdefault(input_name(problem.field), []).append(str(problem))
+            return _form_page(request, user, form, problems, status_code=422)
+        submission = submit(engine, linkage_model_of(request), record, clock())
+        audited(
+            "incident.submit",
+            [f"incident:{record.ref}"],
+            detail={
+                "outcome": submission.outcome,
+                "people": sorted({d.entity_id for d in submission.decisions if d.entity_id}),
+                "alerts": [f"{c.change}:{c.alert.rule_id}" for c in submission.changes],
+            },
+        )
+        purpose = urlencode({"purpose": f"recording incident {record.ref}"})
+        return RedirectResponse(f"/incidents/{record.ref}?{purpose}", status_code=303)
+
+    return await in_submission_turn(request, work)
 
 
 def alert_title(rule_id: str) -> str:
