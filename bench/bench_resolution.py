@@ -255,6 +255,12 @@ def main() -> None:
     )
     parser.add_argument("--no-stock-splink", action="store_true")
     parser.add_argument("--explain-errors", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=MATCH_THRESHOLD,
+        help=f"match probability that joins two mentions (default {MATCH_THRESHOLD})",
+    )
     args = parser.parse_args()
 
     timings: dict[str, float] = {}
@@ -286,7 +292,7 @@ def main() -> None:
             if args.model is not None:
                 save_model(model, args.model)
         with stage("resolve", timings):
-            resolved = resolve_store(engine, model, now=now)
+            resolved = resolve_store(engine, model, now=now, threshold=args.threshold)
         print(
             f"  {resolved.mentions:,} mentions, {resolved.pairs_scored:,} pairs at or above "
             f"{REVIEW_THRESHOLD}, {resolved.entities:,} people, "
