@@ -36,6 +36,8 @@ from threadline.resolve.described import (
     apply_inferences,
     describes_ex_partner,
     infer_ex_partners,
+    mention_columns,
+    mention_row,
     victim_mention_rows,
 )
 from threadline.resolve.entities import (
@@ -253,17 +255,17 @@ def _entity_labels() -> Select[Any]:
 @cache
 def _mentions_of_record() -> Select[Any]:
     m = t.mentions
-    columns = [m.c.mention_key, m.c.role, m.c.forenames, m.c.surname, m.c.description]
-    columns.append(m.c.relationship_to_victim)
-    return select(*columns).where(m.c.record_key == bindparam("record")).order_by(m.c.id)
+    query = select(*mention_columns())  # type: ignore[call-overload]
+    return query.where(m.c.record_key == bindparam("record")).order_by(m.c.id)
 
 
 @cache
-def _features() -> Select[Any]:
-    columns = [MF.c[c] for c in FEATURE_COLUMNS[1:]]
-    return select(MF.c.mention_key, *columns).where(
-        MF.c.mention_key.in_(bindparam("keys", expanding=True))
-    )
+def _features(one: bool = False) -> Select[Any]:
+    """Feature rows of the mentions ``keys`` (or of the one mention ``key``: no list to expand)."""
+    query = select(MF.c.mention_key, *(MF.c[c] for c in FEATURE_COLUMNS[1:]))
+    if one:
+        return query.where(MF.c.mention_key == bindparam("key"))
+    return query.where(MF.c.mention_key.in_(bindparam("keys", expanding=True)))
 
 
 def feature_rows(conn: Connection, mention_keys: Sequence[str]) -> list[dict[str, Any]]:
@@ -350,14 +352,8 @@ class Decision:
     other_entities: list[tuple[str, float]] = field(default_factory=list)
 
 
-@cache
-def _features_of_one() -> Select[Any]:
-    columns = [MF.c[c] for c in FEATURE_COLUMNS[1:]]
-    return select(MF.c.mention_key, *columns).where(MF.c.mention_key == bindparam("key"))
-
-
 def _features_for(conn: Connection, mention_key: str) -> dict[str, Any]:
-    rows = [_feature_dict(row) for row in conn.execute(_features_of_one(), {"key": mention_key})]
+    rows = [_feature_dict(row) for row in conn.execute(_features(one=True), {"key": mention_key})]
     if not rows:
         raise KeyError(f"mention {mention_key} is not in the store")
     return rows[0]
@@ -494,7 +490,7 @@ def resolve_record(
         by_victim = _suspects_by_victim(conn, unsure, of_suspects, known, subject="victim")
         if by_victim:
             apply_inferences(conn, by_victim, now, by=victims.INFERENCE)
-    if not by_victim and not _may_infer_suspects(mentions, unsure):
+    if not by_victim and not _may_infer_suspects([mention_row(r) for r in mentions], unsure):
         return decisions
     rows, entity_of = victim_mention_rows(conn, record_key)
     by_suspect = _suspects_by_victim(conn, unsure, rows, entity_of)
@@ -527,20 +523,14 @@ def resolve_record(
     return decisions
 
 
-def _may_infer_suspects(mentions: Sequence[Any], unsure: Sequence[str]) -> bool:
+def _may_infer_suspects(mentions: Sequence[MentionRow], unsure: Sequence[str]) -> bool:
     """Whether the victims' records could place a suspect of this record: one the model did
     not join (:func:`_suspects_by_victim`), or a nameless "her ex" (:func:`infer_ex_partners`)."""
     pending = set(unsure)
-    for row in mentions:
-        named = bool(row.forenames or row.surname)
-        described = MentionRow(
-            row.mention_key, "", row.role, named, row.description, row.relationship_to_victim
-        )
-        if row.role != "suspect":
-            continue
-        if row.mention_key in pending or describes_ex_partner(described):
-            return True
-    return False
+    return any(
+        row.role == "suspect" and (row.mention_key in pending or describes_ex_partner(row))
+        for row in mentions
+    )
 
 
 def _suspects_by_victim(

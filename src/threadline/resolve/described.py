@@ -113,7 +113,8 @@ def infer_ex_partners(
     return found
 
 
-def _row(r: object) -> MentionRow:
+def mention_row(r: object) -> MentionRow:
+    """A row of :func:`mention_columns` as a :class:`MentionRow`."""
     return MentionRow(
         mention_key=r.mention_key,  # type: ignore[attr-defined]
         record_key=r.record_key,  # type: ignore[attr-defined]
@@ -124,7 +125,8 @@ def _row(r: object) -> MentionRow:
     )
 
 
-def _columns() -> list[object]:
+def mention_columns() -> list[object]:
+    """The columns of ``mentions`` a :class:`MentionRow` is read from."""
     m = t.mentions
     return [
         m.c.mention_key,
@@ -139,7 +141,7 @@ def _columns() -> list[object]:
 
 def all_mention_rows(conn: Connection) -> list[MentionRow]:
     """Every mention, as inference needs it (batch)."""
-    return [_row(r) for r in conn.execute(select(*_columns()))]  # type: ignore[call-overload]
+    return [mention_row(r) for r in conn.execute(select(*mention_columns()))]  # type: ignore[call-overload]
 
 
 @cache
@@ -158,7 +160,7 @@ def _mentions_of_records_of(role: str) -> Select[Any]:
         .where(em.c.entity_id.in_(victims), m.c.role == role)
     )
     return (
-        select(*_columns(), em.c.entity_id)  # type: ignore[call-overload]
+        select(*mention_columns(), em.c.entity_id)  # type: ignore[call-overload]
         .outerjoin(em, em.c.mention_key == m.c.mention_key)
         .where((m.c.record_key.in_(records)) | (m.c.record_key == record_key))
     )
@@ -171,7 +173,7 @@ def victim_mention_rows(
     ``role="suspect"``, of its suspects."""
     rows, entity_of = [], {}
     for r in conn.execute(_mentions_of_records_of(role), {"b_record": record_key}):
-        rows.append(_row(r))
+        rows.append(mention_row(r))
         if r.entity_id:
             entity_of[r.mention_key] = r.entity_id
     return rows, entity_of
