@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Select, bindparam, delete, insert, select, up
 
 from threadline.recognise import Alert, AlertChange
 from threadline.store import tables as t
+from threadline.store.queries import fetch
 
 
 def links_of(alert: Alert) -> set[str]:
@@ -55,7 +56,7 @@ def previous_alerts(conn: Connection, links: Iterable[str]) -> dict[str, Alert]:
     wanted = sorted(set(links))
     found: dict[str, Alert] = {}
     for start in range(0, len(wanted), 500):
-        rows = conn.execute(_open_alerts_linked(), {"links": wanted[start : start + 500]})
+        rows = fetch(conn, _open_alerts_linked(), {"links": wanted[start : start + 500]})
         found.update({row.alert_key: _alert_of(row) for row in rows})
     return found
 
@@ -102,7 +103,7 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
             "updated_at": now,
         }
         if change.change == "raised":
-            existing = conn.execute(_alert_id(), key).scalar()
+            existing = fetch(conn, _alert_id(), key).scalar()
             if existing is None:
                 row = {"alert_key": alert.alert_key, "first_incident_ref": alert.raised_on}
                 conn.execute(

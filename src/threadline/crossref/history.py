@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Select, bindparam, select
 
 from threadline.recognise import Association, Event, History, Order, Party
 from threadline.store import tables as t
+from threadline.store.queries import fetch
 
 CHUNK = 500
 #: Statements are built once and reused with these parameters (an expanding list of keys, and a
@@ -139,7 +140,7 @@ def _run(
         params: dict[str, Any] = {KEYS: list(chunk)}
         if until is not None:
             params[UNTIL] = until
-        yield from conn.execute(statement, params)
+        yield from fetch(conn, statement, params)
 
 
 def records_of_entities(conn: Connection, entity_ids: Iterable[str]) -> dict[str, set[str]]:
@@ -293,7 +294,7 @@ def incidents_at(
     params: dict[str, Any] = {"location": location_key}
     if since is not None:
         params["since"] = since
-    return set(conn.execute(_at_location(since is not None), params).scalars())
+    return set(fetch(conn, _at_location(since is not None), params).scalars())
 
 
 def load_history(

@@ -25,6 +25,7 @@ from threadline.crossref.history import (
     records_of_entities,
 )
 from threadline.store import tables as t
+from threadline.store.queries import fetch
 
 ORDER_LABELS = {
     "non_molestation": "non-molestation order",
@@ -166,7 +167,7 @@ def _incident_by_ref(with_source: bool) -> Select[Any]:
 
 def find_incident(conn: Connection, ref: str, source: str | None = None) -> Any:
     params = {"b_ref": ref, "b_source": source} if source else {"b_ref": ref}
-    row = conn.execute(_incident_by_ref(bool(source)), params).first()
+    row = fetch(conn, _incident_by_ref(bool(source)), params).first()
     if row is None:
         raise NotFound(f"no incident {ref}")
     return row
@@ -194,19 +195,19 @@ def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, Timelin
         by_kind[key.split(":", 1)[0]].append(key)
     entries: dict[str, TimelineEntry] = {}
     for keys in _chunks(sorted(by_kind.get("incident", []))):
-        for r in conn.execute(_entries_query("incident"), {KEYS: list(keys)}):
+        for r in fetch(conn, _entries_query("incident"), {KEYS: list(keys)}):
             category = (r.closing_category or r.category).replace("_", " ")
             entries[r.record_key] = TimelineEntry(
                 r.reported_at, r.record_key, r.ref, "incident", category
             )
     for keys in _chunks(sorted(by_kind.get("crime", []))):
-        for r in conn.execute(_entries_query("crime"), {KEYS: list(keys)}):
+        for r in fetch(conn, _entries_query("crime"), {KEYS: list(keys)}):
             code = f" ({r.offence_code})" if r.offence_code else ""
             entries[r.record_key] = TimelineEntry(
                 r.recorded_at, r.record_key, r.ref, "crime", f"crime recorded: {r.offence}{code}"
             )
     for keys in _chunks(sorted(by_kind.get("order", []))):
-        for r in conn.execute(_entries_query("order"), {KEYS: list(keys)}):
+        for r in fetch(conn, _entries_query("order"), {KEYS: list(keys)}):
             label = ORDER_LABELS.get(r.order_type, r.order_type)
             when = datetime.combine(r.starts, time(), tzinfo=UTC)
             entries[r.record_key] = TimelineEntry(
@@ -217,7 +218,7 @@ def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, Timelin
                 f"{'interim ' if r.interim else ''}{label} granted",
             )
     for keys in _chunks(sorted(by_kind.get("risk_assessment", []))):
-        for r in conn.execute(_entries_query("risk_assessment"), {KEYS: list(keys)}):
+        for r in fetch(conn, _entries_query("risk_assessment"), {KEYS: list(keys)}):
             entries[r.record_key] = TimelineEntry(
                 r.assessed_at,
                 r.record_key,
@@ -226,7 +227,7 @@ def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, Timelin
                 f"{r.checklist.upper()} risk assessment for {r.incident_ref}",
             )
     for keys in _chunks(sorted(by_kind.get("association", []))):
-        for r in conn.execute(_entries_query("association"), {KEYS: list(keys)}):
+        for r in fetch(conn, _entries_query("association"), {KEYS: list(keys)}):
             entries[r.record_key] = TimelineEntry(
                 r.created_at, r.record_key, r.ref, "association", f"known link: {r.kind}"
             )
@@ -244,7 +245,7 @@ def roles_in(
     """record key → (entity id, role or position, name as written) for each person in it."""
     found: dict[str, list[tuple[str | None, str, str]]] = defaultdict(list)
     for keys in _chunks(sorted(record_keys)):
-        for r in conn.execute(_roles_query(), {KEYS: list(keys)}):
+        for r in fetch(conn, _roles_query(), {KEYS: list(keys)}):
             role = r.position if r.position in ("respondent", "subject", "a", "b") else r.role
             if r.position.startswith("protected"):
                 role = "protected"
@@ -286,9 +287,9 @@ def build_picture(
 ) -> Picture:
     """The picture for incident ``ref`` (see the module docstring)."""
     incident = find_incident(conn, ref, source)
-    mention_rows = conn.execute(_people_query(), {"b_record": incident.record_key}).all()
+    mention_rows = fetch(conn, _people_query(), {"b_record": incident.record_key}).all()
     entity_ids = {r.entity_id for r in mention_rows if r.entity_id}
-    labels = {r.id: r.label for r in conn.execute(_labels_query(), {KEYS: sorted(entity_ids)})}
+    labels = {r.id: r.label for r in fetch(conn, _labels_query(), {KEYS: sorted(entity_ids)})}
     per_entity: dict[str, set[str]] = {}
     for entity in entity_ids:
         keys = set().union(*records_of_entities(conn, [entity]).values())
@@ -393,7 +394,7 @@ def orders_for(
     order_keys = sorted(k for k in record_keys if k.startswith("order:"))
     if not order_keys:
         return []
-    rows = conn.execute(_orders_query(), {"b_entity": entity_id, KEYS: order_keys})
+    rows = fetch(conn, _orders_query(), {"b_entity": entity_id, KEYS: order_keys})
     views = []
     for r in rows:
         label = ORDER_LABELS.get(r.order_type, r.order_type)
@@ -417,7 +418,7 @@ def assessments_for(conn: Connection, record_keys: set[str]) -> list[AssessmentV
     if not keys:
         return []
     views = []
-    for r in conn.execute(_entries_query("risk_assessment"), {KEYS: keys}):
+    for r in fetch(conn, _entries_query("risk_assessment"), {KEYS: keys}):
         yes = sum(1 for v in (r.answers or {}).values() if v == "yes")
         views.append(
             AssessmentView(
@@ -459,11 +460,11 @@ def object_links(conn: Connection, incident: Any) -> list[tuple[str, str, set[st
     """Records sharing a phone, e-mail, account, vehicle or address with this incident."""
     statements = _object_statements()
     record = {"b_record": incident.record_key}
-    values = conn.execute(statements["values"], record).all()
+    values = fetch(conn, statements["values"], record).all()
     links = []
     for kind, value in sorted(values):
         params = {**record, "b_kind": kind, "b_value": value}
-        keys = set(conn.execute(statements["sharing"], params).scalars())
+        keys = set(fetch(conn, statements["sharing"], params).scalars())
         if keys:
             ordered = sorted(keys)
             links.append(
@@ -476,7 +477,7 @@ def object_links(conn: Connection, incident: Any) -> list[tuple[str, str, set[st
             )
     if incident.location_key:
         params = {**record, "b_location": incident.location_key}
-        keys = set(conn.execute(statements["at"], params).scalars())
+        keys = set(fetch(conn, statements["at"], params).scalars())
         if keys:
             ordered = sorted(keys)
             links.append(

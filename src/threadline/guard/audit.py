@@ -41,6 +41,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Insert, Select, insert, select, text
 
+from threadline.store.queries import fetch
 from threadline.store.tables import audit_log
 
 GENESIS_HASH = "0" * 64
@@ -158,7 +159,7 @@ def record(
     clean_records = [str(r) for r in records]
     clean_detail = json.loads(canonical_json(detail)) if detail is not None else None
     _lock_chain(conn)
-    last = conn.execute(_last_row()).first()
+    last = fetch(conn, _last_row()).first()
     row_id = (last.id + 1) if last else 1
     prev_hash = last.hash if last else GENESIS_HASH
     digest = row_hash(

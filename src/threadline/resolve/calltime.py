@@ -52,6 +52,7 @@ from threadline.resolve.lineage import LineageLink, links_for, record_lineage_ro
 from threadline.resolve.linkage import LinkageModel, score_pair_levels
 from threadline.resolve.review import queue_pairs
 from threadline.store import tables as t
+from threadline.store.queries import fetch
 
 MF = t.mention_features
 CALL_TIME = "call-time"
@@ -149,9 +150,9 @@ def _blocked(conn: Connection, features: Mapping[str, Any]) -> list[Any]:
     )
     if not pairs:
         return []
-    sizes = conn.execute(_block_sizes(pairs), _keyed(pairs, features)).one()
+    sizes = fetch(conn, _block_sizes(pairs), _keyed(pairs, features)).one()
     fine = tuple(pair for pair, size in zip(pairs, sizes, strict=True) if size <= CROWDED_BLOCK)
-    found = list(conn.execute(_blocks(fine), _keyed(fine, features))) if fine else []
+    found = list(fetch(conn, _blocks(fine), _keyed(fine, features))) if fine else []
     for a, b in pairs:
         if (a, b) not in fine:
             found += _narrowed(conn, a, b, features)
@@ -165,8 +166,8 @@ def _narrowed(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> 
     kept: list[Any] = []
     if features.get("surname") is not None:  # a sound-alike crowd: the exact surname may be rare
         exact = {**params, "surname": features["surname"]}
-        if conn.execute(_crowd(a, b, True), exact).scalar_one() <= CROWDED_BLOCK:
-            kept = list(conn.execute(_by_keys(a, b, True), exact))
+        if fetch(conn, _crowd(a, b, True), exact).scalar_one() <= CROWDED_BLOCK:
+            kept = list(fetch(conn, _by_keys(a, b, True), exact))
     house = house_of(features.get("address_key"))
     given = {**features, "house": house}
     extra = tuple(c for c in NARROWING if given.get(c) is not None)
@@ -175,7 +176,7 @@ def _narrowed(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> 
     params.update({c: given[c] for c in extra if c != "house"})
     if house is not None:
         params.update({"house_from": house, "house_to": house + "\uffff"})
-    return kept + list(conn.execute(_by_keys_narrowed(a, b, extra), params))
+    return kept + list(fetch(conn, _by_keys_narrowed(a, b, extra), params))
 
 
 @cache
@@ -208,7 +209,7 @@ def candidates(
     for column, kind in SHARED_OBJECTS:
         values = [v for v in features.get(column) or [] if v]
         if values:
-            shared = conn.execute(_by_object(), {"kind": kind, "values": values})
+            shared = fetch(conn, _by_object(), {"kind": kind, "values": values})
             found.update((row.mention_key, row) for row in shared)
     prefix = None if exclude_record is None else exclude_record + "#"
     rows: list[dict[str, Any]] = []
@@ -272,7 +273,7 @@ def feature_rows(conn: Connection, mention_keys: Sequence[str]) -> list[dict[str
     """Stored feature rows, in the model's input layout (``unique_id`` = mention key)."""
     if not mention_keys:
         return []
-    return [_feature_dict(row) for row in conn.execute(_features(), {"keys": list(mention_keys)})]
+    return [_feature_dict(row) for row in fetch(conn, _features(), {"keys": list(mention_keys)})]
 
 
 def _feature_dict(row: Any) -> dict[str, Any]:
@@ -353,7 +354,7 @@ class Decision:
 
 
 def _features_for(conn: Connection, mention_key: str) -> dict[str, Any]:
-    rows = [_feature_dict(row) for row in conn.execute(_features(one=True), {"key": mention_key})]
+    rows = [_feature_dict(row) for row in fetch(conn, _features(one=True), {"key": mention_key})]
     if not rows:
         raise KeyError(f"mention {mention_key} is not in the store")
     return rows[0]
@@ -436,7 +437,7 @@ def resolve_record(
     review_threshold: float,
 ) -> list[Decision]:
     """Resolve every person in a stored record, in the caller's transaction."""
-    mentions = conn.execute(_mentions_of_record(), {"record": record_key}).all()
+    mentions = fetch(conn, _mentions_of_record(), {"record": record_key}).all()
     role_of = {row.mention_key: row.role for row in mentions}
     name_of = {row.mention_key: _label(row.forenames, row.surname) for row in mentions}
     mention_keys = list(role_of)
@@ -556,7 +557,7 @@ def _suspects_by_victim(
     if not known:
         return []
     members_of: dict[str, list[str]] = {}
-    for row in conn.execute(_members_of_entities(), {"keys": sorted(known)}):
+    for row in fetch(conn, _members_of_entities(), {"keys": sorted(known)}):
         members_of.setdefault(row.entity_id, []).append(row.mention_key)
     keys = sorted(new | {m for keys in members_of.values() for m in keys})
     features = {row["unique_id"]: row for row in feature_rows(conn, keys)}
@@ -565,7 +566,7 @@ def _suspects_by_victim(
                and r.mention_key in entity_of}  # fmt: skip
     labels = {
         row.id: row.label
-        for row in conn.execute(_entity_labels(), {"keys": sorted(anchors)})
+        for row in fetch(conn, _entity_labels(), {"keys": sorted(anchors)})
         if row.label
     }
     if subject == "victim":
@@ -590,9 +591,7 @@ def _lineage(conn: Connection, record_key: str) -> dict[str, Decision]:
     )
     if not links:
         return {}
-    rows = conn.execute(
-        _entities_of_mentions(), {"keys": [link.incident_mention for link in links]}
-    )
+    rows = fetch(conn, _entities_of_mentions(), {"keys": [link.incident_mention for link in links]})
     entity_of = {r.mention_key: r.entity_id for r in rows}
     return {
         link.crime_mention: Decision(

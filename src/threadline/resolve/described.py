@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, select, update
 
 from threadline.store import tables as t
+from threadline.store.queries import fetch
 
 INFERENCE = "inference:former-partner"
 #: How a call handler writes "her former partner" when no name is given.
@@ -172,7 +173,7 @@ def victim_mention_rows(
     """The mentions of one record and of every other record of its victims (call time); with
     ``role="suspect"``, of its suspects."""
     rows, entity_of = [], {}
-    for r in conn.execute(_mentions_of_records_of(role), {"b_record": record_key}):
+    for r in fetch(conn, _mentions_of_records_of(role), {"b_record": record_key}):
         rows.append(mention_row(r))
         if r.entity_id:
             entity_of[r.mention_key] = r.entity_id

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, delete, func, insert, select, update
 
 from threadline.store import tables as t
+from threadline.store.queries import fetch
 
 ENTITY_PREFIX = "P"
 
@@ -114,11 +115,11 @@ def _membership_statements() -> dict[str, Any]:
 def load_memberships(conn: Connection, keys: list[str] | None = None) -> dict[str, str]:
     """mention → entity, for every mention or for ``keys`` only."""
     if keys is None:
-        return {row.mention_key: row.entity_id for row in conn.execute(_memberships(False))}
+        return {row.mention_key: row.entity_id for row in fetch(conn, _memberships(False))}
     found: dict[str, str] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        rows = conn.execute(_memberships(True), {"keys": chunk})
+        rows = fetch(conn, _memberships(True), {"keys": chunk})
         found.update({row.mention_key: row.entity_id for row in rows})
     return found
 
@@ -140,7 +141,7 @@ def apply_memberships(
     changes = Changes()
     wanted = {m.entity_id for m in members.values()}
     if partial:
-        existing = set(conn.execute(_existing_entities(), {"keys": sorted(wanted)}).scalars())
+        existing = set(fetch(conn, _existing_entities(), {"keys": sorted(wanted)}).scalars())
     else:
         existing = set(conn.execute(select(t.entities.c.id)).scalars())
     new_entities = sorted(wanted - existing)

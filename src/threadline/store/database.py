@@ -62,7 +62,12 @@ def make_engine(url: str) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url, json_serializer=_json_text, json_deserializer=orjson.loads)
+    # SQLite's driver keeps this many prepared statements per connection (128 by default): call
+    # time's queries, each in a form per count of keys, are more than that
+    sqlite = {"connect_args": {"cached_statements": 1024}} if url.startswith("sqlite") else {}
+    engine = create_engine(
+        url, json_serializer=_json_text, json_deserializer=orjson.loads, **sqlite
+    )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

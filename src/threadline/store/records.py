@@ -36,6 +36,7 @@ from threadline.normalise import (
 )
 from threadline.resolve.features import features_of
 from threadline.store import tables as t
+from threadline.store.queries import fetch
 from threadline.store.rows import Binder, Row, columns_of, row_of
 from threadline.store.writers import Writer, writer_for
 
@@ -391,8 +392,8 @@ def write_prepared(
         table = RECORD_TABLES[kind]
         existing: dict[str, str] = {}
         for chunk in _chunks([item.key for item in group]):
-            for found_key, found_digest in conn.execute(_stored_hashes(table), {"keys": chunk}):
-                existing[found_key] = found_digest
+            for found in fetch(conn, _stored_hashes(table), {"keys": chunk}):
+                existing[found[0]] = found[1]
         new: list[Prepared] = []
         changed: list[Prepared] = []
         for item in group:
