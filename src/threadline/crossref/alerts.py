@@ -178,4 +178,4 @@ def list_alerts(
     given = {"b_status": status, "b_rule": rule_id, "b_entity": entity_id}
     params: dict[str, Any] = {k: v for k, v in given.items() if v}
     params["b_limit"] = limit
-    return [dict(row._mapping) for row in conn.execute(query, params)]
+    return [dict(row._mapping) for row in fetch(conn, query, params)]
