@@ -122,6 +122,13 @@ def test_call_time_joins_a_name_only_suspect_through_the_victim(
         ],
     )  # fmt: skip
     submit(engine, small_model, parse_record(first), now)
+    # another Gareth Tregothnan is on record, so the name alone does not say which one he is
+    # (threadline.resolve.namesakes); the victim does
+    namesake = incident(
+        "INC-20260301-0002",
+        people=[person("witness", forenames="Gareth", surname="Tregothnan", dob="1961-09-30")],
+    )
+    submit(engine, small_model, parse_record(namesake), now)
     second = incident(
         "INC-20260302-0001",
         reported_at="2026-03-02T10:00:00Z",

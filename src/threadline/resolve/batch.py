@@ -7,8 +7,9 @@ contradict each other (forenames, dates of birth, sexes) in one person, so a men
 little cannot chain two namesakes together (:mod:`.clustering`). Then what the records say beyond
 the mentions: a crime's people are its source incident's (:mod:`.lineage`), and a suspect named
 like the one suspect already recorded against the same victim is that person (:mod:`.victims`);
-a nameless "her ex" is the victim's one recorded former partner (:mod:`.described`). Pairs in the
-uncertain band that ended apart go to the review queue.
+a person recorded by name only is the one person of that name the force has identified
+(:mod:`.namesakes`); a nameless "her ex" is the victim's one recorded former partner
+(:mod:`.described`). Pairs in the uncertain band that ended apart go to the review queue.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import FEATURE_COLUMNS, features_table
 from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
+from threadline.resolve.namesakes import sole_bearer_joins
 from threadline.resolve.review import latest_judgements, queue_pairs
 from threadline.resolve.victims import (
     VictimJoin,
@@ -219,6 +221,10 @@ def resolve_store(
     with engine.connect() as conn:
         targeting = targeting_records(conn)
     victim_evidence = _join_by_victim(rows, clusters, features, names, cannot_link, targeting)
+    say("people recorded by name only")
+    victim_evidence.update(
+        _join_sole_bearers(pairs, clusters, features, cannot_link, review_threshold)
+    )
     inferred = {i.mention_key: i for i in infer_ex_partners(rows, clusters)}
     for mention, item in inferred.items():
         clusters[mention] = item.entity_id  # a cluster label here
@@ -320,6 +326,38 @@ def _join_by_victim(
     described = joins_by_description(rows, clusters, names, targeting)
     moved.update(_apply_joins(clusters, described))
     return moved
+
+
+def _join_sole_bearers(
+    pairs: pd.DataFrame,
+    clusters: dict[str, str],
+    features: pd.DataFrame,
+    cannot_link: set[frozenset[str]],
+    review_threshold: float,
+) -> dict[str, list[str]]:
+    """Join clusters of name-only mentions to the one identified person of their name
+    (:mod:`.namesakes`), in place; return the evidence for each mention that moved."""
+    ids = features["unique_id"].tolist()
+    forenames = features["forename_canonical"].where(
+        features["forename_canonical"].notna(), features["forename"]
+    )
+    names = {
+        key: (str(f), str(s)) if isinstance(f, str) and f and isinstance(s, str) and s else None
+        for key, f, s in zip(ids, forenames.tolist(), features["surname"].tolist(), strict=True)
+    }
+    dated = set(features.loc[features["dob_year"].notna(), "unique_id"])
+
+    def features_of(keys: set[str]) -> dict[str, dict[str, Any]]:
+        table = features_table(features[features["unique_id"].isin(keys)]).to_pylist()
+        return {str(row["unique_id"]): row for row in table}
+
+    scored = zip(
+        pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True
+    )
+    joins = sole_bearer_joins(
+        scored, clusters, names, dated, features_of, cannot_link, review_threshold
+    )
+    return _apply_joins(clusters, joins)
 
 
 def _apply_joins(clusters: dict[str, str], joins: list[VictimJoin]) -> dict[str, list[str]]:

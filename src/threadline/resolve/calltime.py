@@ -29,7 +29,13 @@ from sqlalchemy import (
 )
 
 from threadline.resolve import victims
-from threadline.resolve.comparisons import CROWDED_BLOCK, KEY_PAIRS, NARROWING, house_of
+from threadline.resolve.comparisons import (
+    CROWDED_BLOCK,
+    KEY_PAIRS,
+    NARROWING,
+    contradiction,
+    house_of,
+)
 from threadline.resolve.described import (
     Inferred,
     MentionRow,
@@ -50,6 +56,7 @@ from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import FEATURE_COLUMNS
 from threadline.resolve.lineage import LineageLink, links_for, record_lineage_rows
 from threadline.resolve.linkage import LinkageModel, score_pair_levels
+from threadline.resolve.namesakes import name_key, sole_bearer_sentence
 from threadline.resolve.review import queue_pairs
 from threadline.store import tables as t
 from threadline.store.queries import fetch
@@ -413,6 +420,19 @@ def resolve_mention(
             others,
         )
         return decision, queue
+    if _sole_bearer(conn, features, entity, scored, entity_of, review_threshold):
+        evidence = [*evidence, sole_bearer_sentence(features)]
+        decision = Decision(
+            mention_key,
+            "joined",
+            entity,
+            probability,
+            row["unique_id_r"],
+            evidence,
+            len(found.rows),
+            others,
+        )
+        return decision, queue
     queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
     decision = Decision(
         mention_key,
@@ -425,6 +445,50 @@ def resolve_mention(
         others,
     )
     return decision, queue
+
+
+@cache
+def _dated_namesakes() -> Select[Any]:
+    em = t.entity_members
+    return (
+        select(em.c.entity_id)
+        .distinct()
+        .join(MF, MF.c.mention_key == em.c.mention_key)
+        .where(
+            MF.c.forename_canonical == bindparam("forename"),
+            MF.c.surname_phonetic == bindparam("phonetic"),
+            MF.c.surname == bindparam("surname"),
+            MF.c.dob_year.is_not(None),
+        )
+    )
+
+
+def _sole_bearer(
+    conn: Connection,
+    features: Mapping[str, Any],
+    entity: str,
+    scored: Sequence[_Scored],
+    entity_of: Mapping[str, str],
+    review_threshold: float,
+) -> bool:
+    """A mention with no date of birth whose every partner in the review band is of
+    ``entity``, the one person of its name on record with a date of birth, with nothing
+    recorded against it: it is that person (the batch rule, :mod:`.namesakes`)."""
+    name = name_key(features)
+    if features.get("dob_year") is not None or name is None:
+        return False
+    for item in scored:
+        if item.probability >= review_threshold:
+            if entity_of.get(item.candidate["unique_id"]) != entity:
+                return False
+    params = {"forename": name[0], "surname": name[1], "phonetic": features["surname_phonetic"]}
+    if set(fetch(conn, _dated_namesakes(), params).scalars()) - {entity}:
+        return False  # someone else of the name is identified
+    keys = [row.mention_key for row in fetch(conn, _members_of_entities(), {"keys": [entity]})]
+    members = feature_rows(conn, keys)
+    return any(m["dob_year"] is not None for m in members) and not any(
+        contradiction(features, other) for other in members
+    )
 
 
 def resolve_record(
