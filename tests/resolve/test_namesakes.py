@@ -95,6 +95,14 @@ def test_what_is_recorded_against_it_stops_it() -> None:
     assert joins(plain, [("n", "a", 0.6)]) == [("N", "A")]
 
 
+def test_an_initial_names_nobody_in_particular() -> None:
+    initial = {**COLLINS, "forenames": "A"}
+    assert joins({"a": ("A", FULL), "n": ("N", initial)}, [("n", "a", 0.7)]) == []
+    # beside a full forename in its cluster, the full one is the name looked up
+    both = {"a": ("A", FULL), "n": ("N", initial), "m": ("N", COLLINS)}
+    assert joins(both, [("n", "a", 0.7), ("m", "a", 0.8)]) == [("N", "A")]
+
+
 def test_a_dated_cluster_never_moves() -> None:
     mentions = {"a": ("A", FULL), "b": ("B", {**FULL, "dob": "1985-08-09"})}
     assert joins(mentions, [("a", "b", 0.9)]) == []

@@ -13,7 +13,8 @@ A cluster whose mentions hold no date of birth joins another cluster when
   lie in that one cluster;
 * that cluster holds a date of birth: it is a person the force has identified;
 * no other cluster with a date of birth has a mention of the same name (formal forename and
-  surname) as any of its mentions: the force knows no namesake;
+  surname) as any of its mentions: the force knows no namesake; a mention whose forename is
+  an initial names nobody in particular and does not count;
 * nothing recorded contradicts it (:func:`~threadline.resolve.comparisons.contradiction`:
   forenames, dates of birth, sexes) and no reviewer has judged any two of them different.
 
@@ -37,10 +38,14 @@ __all__ = ["name_key", "sole_bearer_joins", "sole_bearer_sentence"]
 
 
 def name_key(row: Mapping[str, Any]) -> tuple[str, str] | None:
-    """The formal forename and the surname of a mention, or None without both."""
+    """The formal forename and the surname of a mention; None without both, or when the
+    forename is an initial: "J Collins" could be any of the force's J. Collinses, identified or
+    not."""
     forename = row.get("forename_canonical") or row.get("forename")
     surname = row.get("surname")
-    return (str(forename), str(surname)) if forename and surname else None
+    if not forename or not surname or len(str(row.get("forename") or forename)) < 2:
+        return None
+    return (str(forename), str(surname))
 
 
 def sole_bearer_sentence(row: Mapping[str, Any]) -> str:
