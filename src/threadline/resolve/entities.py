@@ -15,10 +15,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, delete, func, select, update
 
 from threadline.store import tables as t
 from threadline.store.queries import fetch
+from threadline.store.writers import writer_for
 
 ENTITY_PREFIX = "P"
 
@@ -34,7 +35,7 @@ def _highest_entity() -> Select[Any]:
 
 def next_entity_number(conn: Connection) -> int:
     """One more than the highest entity number issued so far."""
-    highest = conn.execute(_highest_entity()).scalar()
+    highest = fetch(conn, _highest_entity()).scalar()
     return int(highest[len(ENTITY_PREFIX) :]) + 1 if highest else 1
 
 
@@ -147,8 +148,9 @@ def apply_memberships(
     new_entities = sorted(wanted - existing)
     created = set(new_entities)
     if new_entities:
-        conn.execute(
-            insert(t.entities),
+        _insert(
+            conn,
+            t.entities,
             [
                 {
                     "id": e,
@@ -184,7 +186,7 @@ def apply_memberships(
             changes.moved += 1
         joined[membership.entity_id].append(mention)
     if inserts:
-        conn.execute(insert(t.entity_members), inserts)
+        _insert(conn, t.entity_members, inserts)
     for entity_id, mentions in sorted(joined.items()):
         action = "created" if entity_id in created else "joined"
         changes.events.append(
@@ -211,7 +213,7 @@ def apply_memberships(
         )
     changes.retired = len(retired)
     if changes.events:
-        conn.execute(insert(t.entity_events), changes.events)
+        _insert(conn, t.entity_events, changes.events)
     relabelled = [  # an entity made just now already has its label
         {"b_entity": entity_id, "label": label, "updated_at": now}
         for entity_id, label in labels.items()
@@ -220,6 +222,12 @@ def apply_memberships(
     if relabelled:
         conn.execute(_membership_statements()["label"], relabelled)
     return changes
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) with the dialect's fastest writer."""
+    columns = tuple(rows[0])
+    writer_for(conn).insert(table, columns, [tuple(r[c] for c in columns) for r in rows], None)
 
 
 def members_entity_ids(conn: Connection) -> list[str]:
