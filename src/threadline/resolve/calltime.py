@@ -409,35 +409,17 @@ def resolve_mention(
                 )
             )
     if probability >= threshold:
-        decision = Decision(
-            mention_key,
-            "joined",
-            entity,
-            probability,
-            row["unique_id_r"],
-            evidence,
-            len(found.rows),
-            others,
-        )
-        return decision, queue
-    if _sole_bearer(conn, features, entity, scored, entity_of, review_threshold):
+        outcome = "joined"
+    elif _sole_bearer(conn, features, entity, scored, entity_of, review_threshold):
+        outcome = "joined"
         evidence = [*evidence, sole_bearer_sentence(features)]
-        decision = Decision(
-            mention_key,
-            "joined",
-            entity,
-            probability,
-            row["unique_id_r"],
-            evidence,
-            len(found.rows),
-            others,
-        )
-        return decision, queue
-    queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
+    else:
+        outcome, entity = "review", ""
+        queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
     decision = Decision(
         mention_key,
-        "review",
-        "",
+        outcome,
+        entity,
         probability,
         row["unique_id_r"],
         evidence,
