@@ -131,3 +131,19 @@ def test_call_time_joins_a_name_only_mention_to_the_one_person_of_its_name(
     assert go("INC-3", {**names, "dob": "1948-11-02"}).outcome != "joined"
     decision = go("INC-4", names)
     assert decision.outcome == "review", decision
+
+
+def test_batch_reads_names_as_call_time_does() -> None:
+    import pandas as pd
+
+    from threadline.resolve.batch import _join_sole_bearers
+
+    fields = {"a": FULL, "n": COLLINS, "i": {**COLLINS, "forenames": "A"}}
+    features = pd.DataFrame([feature(key, **f) for key, f in fields.items()])
+    pairs = pd.DataFrame(
+        {"unique_id_l": ["n", "i"], "unique_id_r": ["a", "a"], "match_probability": [0.8, 0.7]}
+    )
+    clusters = {"a": "A", "n": "N", "i": "I"}
+    moved = _join_sole_bearers(pairs, clusters, features, set(), 0.5)
+    assert clusters == {"a": "A", "n": "A", "i": "I"}  # the initial names nobody in particular
+    assert list(moved) == ["n"]

@@ -35,7 +35,7 @@ from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import FEATURE_COLUMNS, features_table
 from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
-from threadline.resolve.namesakes import sole_bearer_joins
+from threadline.resolve.namesakes import name_of, sole_bearer_joins
 from threadline.resolve.review import latest_judgements, queue_pairs
 from threadline.resolve.victims import (
     VictimJoin,
@@ -337,13 +337,12 @@ def _join_sole_bearers(
 ) -> dict[str, list[str]]:
     """Join clusters of name-only mentions to the one identified person of their name
     (:mod:`.namesakes`), in place; return the evidence for each mention that moved."""
-    ids = features["unique_id"].tolist()
-    forenames = features["forename_canonical"].where(
-        features["forename_canonical"].notna(), features["forename"]
-    )
+    columns = ("unique_id", "forename", "forename_canonical", "surname")
     names = {
-        key: (str(f), str(s)) if isinstance(f, str) and f and isinstance(s, str) and s else None
-        for key, f, s in zip(ids, forenames.tolist(), features["surname"].tolist(), strict=True)
+        key: name_of(forename, canonical, surname)
+        for key, forename, canonical, surname in zip(
+            *(features[c].tolist() for c in columns), strict=True
+        )
     }
     dated = set(features.loc[features["dob_year"].notna(), "unique_id"])
 

@@ -34,18 +34,23 @@ from typing import Any
 from threadline.resolve.comparisons import contradiction
 from threadline.resolve.victims import VictimJoin
 
-__all__ = ["name_key", "sole_bearer_joins", "sole_bearer_sentence"]
+__all__ = ["name_key", "name_of", "sole_bearer_joins", "sole_bearer_sentence"]
 
 
 def name_key(row: Mapping[str, Any]) -> tuple[str, str] | None:
     """The formal forename and the surname of a mention; None without both, or when the
     forename is an initial: "J Collins" could be any of the force's J. Collinses, identified or
     not."""
-    forename = row.get("forename_canonical") or row.get("forename")
-    surname = row.get("surname")
-    if not forename or not surname or len(str(row.get("forename") or forename)) < 2:
+    return name_of(row.get("forename"), row.get("forename_canonical"), row.get("surname"))
+
+
+def name_of(forename: Any, canonical: Any, surname: Any) -> tuple[str, str] | None:
+    """:func:`name_key` from the three columns (a missing value may be None or NaN)."""
+    written = forename if isinstance(forename, str) else ""
+    formal = canonical if isinstance(canonical, str) and canonical else written
+    if not formal or not isinstance(surname, str) or not surname or len(written or formal) < 2:
         return None
-    return (str(forename), str(surname))
+    return (formal, surname)
 
 
 def sole_bearer_sentence(row: Mapping[str, Any]) -> str:
