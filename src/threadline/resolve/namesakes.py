@@ -20,7 +20,7 @@ A cluster whose mentions hold no date of birth joins another cluster when
 
 A namesake the force knows only by name stays possible; that is the price of the rule. On the
 100k-incident force (seed 3, ``bench/bench_resolution.py``) it took pairwise recall of named
-mentions from 0.916 to 0.941 and precision from 0.999 to 0.996, with no more trap pairs merged
+mentions from 0.916 to 0.941 and precision from 0.999 to 0.997, with no more trap pairs merged
 (3 before and after). Call time applies the same rule to a new mention
 (:func:`threadline.resolve.calltime.resolve_mention`).
 """
