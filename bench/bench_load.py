@@ -209,6 +209,12 @@ def main() -> None:
         "--threads", type=int, default=0, help="request threads per worker (0: anyio's 40)"
     )
     parser.add_argument(
+        "--group",
+        type=int,
+        default=8,
+        help="the most submissions a worker commits together (1: each alone)",
+    )
+    parser.add_argument(
         "--interval",
         type=float,
         default=0.0,
@@ -240,6 +246,7 @@ def main() -> None:
             "THREADLINE_RATE_LIMIT_BURST": "1000000",
             "THREADLINE_SESSION_SECRET": "load-bench-" + "x" * 32,
             "THREADLINE_REQUEST_THREADS": str(args.threads),
+            "THREADLINE_SUBMISSION_GROUP": str(args.group),
         }
         command = [sys.executable, "-m", "uvicorn", "threadline.api.server:create", "--factory"]
         command += ["--host", "127.0.0.1", "--port", str(port)]
@@ -286,7 +293,10 @@ def main() -> None:
     )
     backend = url.split(":", 1)[0]
     threads = f"{args.threads} request threads each" if args.threads else "40 request threads each"
-    print(f"{mode}; {backend}, {args.workers} uvicorn worker(s), {threads}, {os.cpu_count()} cores")
+    print(
+        f"{mode}; {backend}, {args.workers} uvicorn worker(s), {threads}, groups of at most "
+        f"{args.group}, {os.cpu_count()} cores"
+    )
     report(results, elapsed, args.clients)
     if results:
         print(
@@ -321,11 +331,19 @@ def report(results: list[tuple[float, int, Any]], elapsed: float, clients: int) 
         timings = [body["timings_ms"] for _ms, status, body in results if status == 200]
         phases = [name for name in timings[0] if name != "total"]
         means = {name: statistics.mean(t.get(name, 0.0) for t in timings) for name in phases}
-        turn = sum(v for name, v in means.items() if name not in ("prepare", "wait"))
+        # a group of submissions shares one commit
+        groups = [body.get("committed_with", 1) for _ms, status, body in results if status == 200]
+        own = sum(v for name, v in means.items() if name not in ("prepare", "wait", "commit"))
+        commit = statistics.mean(
+            t.get("commit", 0.0) / n for t, n in zip(timings, groups, strict=True)
+        )
+        turn = own + commit
         print(
             "  mean ms: "
             + ", ".join(f"{name} {value:.1f}" for name, value in means.items())
-            + f"; the write turn (store to commit) {turn:.1f}: at most {1000 / turn:.0f}/s"
+            + f"; committed in groups of {statistics.mean(groups):.1f} on average"
+            + f" (largest {max(groups)}); the write turn per submission (store to its share"
+            + f" of the commit) {turn:.1f}: at most {1000 / turn:.0f}/s"
         )
     for status, body in failures[:5]:
         print(f"  failed with {status}: {body}")

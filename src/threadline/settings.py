@@ -34,5 +34,5 @@ class Settings(BaseSettings):
     #: threads each worker runs requests in (anyio's default of 40 when 0); under load fewer
     #: threads contend less for the interpreter, and requests wait in the event loop instead
     request_threads: int = 0
-    #: submissions each worker runs at once (see threadline.api.deps.in_submission_turn)
-    submission_threads: int = Field(default=1, ge=1)
+    #: the most submissions each worker commits together (see threadline.api.turns); 1: one by one
+    submission_group: int = Field(default=8, ge=1, le=64)

@@ -1,12 +1,7 @@
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterator
-from types import SimpleNamespace
-from typing import Any
 
-import anyio
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
@@ -14,7 +9,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from threadline.api import ApiConfig, create_app
-from threadline.api.deps import in_submission_turn
 from threadline.api.limits import TokenBucket
 from threadline.guard import User
 from threadline.settings import Settings
@@ -110,29 +104,3 @@ def test_body_under_the_limit_is_read(tight: TestClient, users: dict[str, User])
         "/api/login", json={"username": "officer", "password": "granite harbour lantern"}
     )
     assert response.status_code == 200
-
-
-@pytest.mark.parametrize("at_once", [1, 3])
-def test_a_worker_runs_submissions_in_turn(at_once: int) -> None:
-    """At most ``submission_threads`` submissions run at once in one worker, the rest wait."""
-    state = SimpleNamespace(submission_threads=at_once)
-    request: Any = SimpleNamespace(app=SimpleNamespace(state=state))
-    running, most = 0, 0
-    guard = threading.Lock()
-
-    def work() -> None:
-        nonlocal running, most
-        with guard:
-            running += 1
-            most = max(most, running)
-        time.sleep(0.02)
-        with guard:
-            running -= 1
-
-    async def main() -> None:
-        async with anyio.create_task_group() as group:
-            for _ in range(8):
-                group.start_soon(in_submission_turn, request, work)
-
-    anyio.run(main)
-    assert most == at_once

@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 from factories import incident, person
 from threadline.crossref import build_picture, mark_history_viewed, submit
+from threadline.crossref.pipeline import Pending, Submission, submit_group
 from threadline.model import Incident, parse_record
+from threadline.store import open_store
 from threadline.store import tables as t
 
 
@@ -127,6 +129,104 @@ def test_a_failure_part_way_leaves_nothing_behind(resolved_store: Any, monkeypat
         )
         after = conn.execute(select(func.count()).select_from(t.entity_members)).scalar_one()
     assert after == before
+
+
+def _breaches(engine: Any, case: dict[str, Any]) -> list[Incident]:
+    """Two new breaches of the case's order, a day apart, after its last incident."""
+    last = case["series"]["incident_refs"][-1]
+    with engine.connect() as conn:
+        last_time = conn.execute(
+            select(t.incidents.c.reported_at).where(t.incidents.c.ref == last)
+        ).scalar_one()
+    when = max(
+        last_time + timedelta(days=1),
+        datetime.fromisoformat(case["order"]["starts"] + "T12:00:00+00:00"),
+    )
+    return [new_breach(case, f"GROUP-{n}", when + timedelta(days=n)) for n in (1, 2)]
+
+
+def _what_happened(submission: Submission) -> Any:
+    decisions = [(d.outcome, d.entity_id, d.probability, d.evidence) for d in submission.decisions]
+    changes = sorted(
+        (
+            c.change,
+            c.alert.rule_id,
+            c.alert.alert_key,
+            c.alert.people,
+            c.alert.reason,
+            c.alert.cited,
+        )
+        for c in submission.changes
+    )
+    return submission.outcome, decisions, changes
+
+
+def test_a_group_commits_as_if_each_had_come_alone_after_the_last(
+    resolved_force: Any, small_force: Path, tmp_path: Path
+) -> None:
+    """Submitted as one group, the second breach sees the first (its breach number follows on),
+    and every decision and alert is the one the same records get submitted one at a time."""
+    import shutil
+
+    source, model = resolved_force
+    case = ex_partner_case(small_force)
+    engines = []
+    for name in ("grouped", "alone"):
+        shutil.copy(source, tmp_path / f"{name}.db")
+        engines.append(open_store(f"sqlite:///{tmp_path / name}.db"))
+    grouped_engine, alone_engine = engines
+    records = _breaches(grouped_engine, case)
+
+    grouped = submit_group(grouped_engine, model, [Pending(r, r.reported_at) for r in records])
+    alone = [submit(alone_engine, model, r, r.reported_at) for r in records]
+
+    assert all(isinstance(s, Submission) for s in grouped)
+    assert [_what_happened(s) for s in grouped] == [_what_happened(s) for s in alone]  # type: ignore[arg-type]
+    numbers = [
+        next(
+            c.alert.details["breach_number"] for c in s.changes if c.alert.rule_id == "order_breach"
+        )
+        for s in alone
+    ]
+    assert numbers[1] == numbers[0] + 1
+    for engine in engines:
+        engine.dispose()
+
+
+def test_a_failure_in_a_group_is_that_submissions_alone(
+    resolved_store: Any, monkeypatch: Any
+) -> None:
+    """The one that fails is rolled back to its savepoint and its error is its outcome; the
+    submissions before and after it are committed."""
+    engine, model = resolved_store
+    import threadline.crossref.pipeline as pipeline
+
+    real = pipeline.recognise
+
+    def broken_for_one(event: Any, *args: Any, **kwargs: Any) -> Any:
+        if event.ref == "GRP-2":
+            raise RuntimeError("the recogniser fell over")
+        return real(event, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "recognise", broken_for_one)
+    when = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    group = [Pending(parse_record(incident(f"GRP-{n}")), when) for n in (1, 2, 3)]
+    first, failed, third = submit_group(engine, model, group)
+
+    assert isinstance(first, Submission) and isinstance(third, Submission)
+    assert isinstance(failed, RuntimeError)
+    with engine.connect() as conn:
+        stored = set(conn.execute(select(t.incidents.c.ref)).scalars())
+        members = dict(
+            conn.execute(
+                select(t.mentions.c.record_key, func.count(t.entity_members.c.entity_id))
+                .join(t.entity_members, t.entity_members.c.mention_key == t.mentions.c.mention_key)
+                .group_by(t.mentions.c.record_key)
+            ).all()
+        )
+    assert {"GRP-1", "GRP-3"} <= stored and "GRP-2" not in stored
+    assert members[first.record_key] > 0 and members[third.record_key] > 0
+    assert not any(key.endswith(":GRP-2") for key in members)
 
 
 def test_the_research_check_is_recorded(resolved_store: Any) -> None:

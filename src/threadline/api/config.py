@@ -2,7 +2,7 @@
 
 Read from :class:`threadline.settings.Settings` where it defines the field (``session_secret``,
 ``token_ttl_seconds``, ``max_body_bytes``, ``rate_limit_per_minute``, ``rate_limit_burst``,
-``secure_cookies``, ``request_threads``, ``submission_threads``); the defaults below otherwise.
+``secure_cookies``, ``request_threads``, ``submission_group``); the defaults below otherwise.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ class ApiConfig:
     secure_cookies: bool = False
     #: threads for request handlers (0: anyio's default, 40)
     request_threads: int = 0
-    #: submissions run at once in one worker (:func:`threadline.api.deps.in_submission_turn`)
-    submission_threads: int = 1
+    #: the most submissions one worker commits as one group (:mod:`threadline.api.turns`)
+    submission_group: int = 8
 
     @classmethod
     def from_settings(cls, settings: Any) -> ApiConfig:

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-import anyio
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Connection, Engine
 
 from threadline.api.errors import ApiError
 from threadline.api.security import Claim, Tokens, claim_of
+from threadline.api.turns import SubmissionTurns
 from threadline.guard import audit, policy
 from threadline.guard.users import User, get_user
 from threadline.resolve.linkage import LinkageModel
@@ -55,23 +55,21 @@ async def get_engine(request: Request) -> Engine:
     return engine
 
 
-async def in_submission_turn(request: Request, work: Callable[[], T]) -> T:
-    """Run ``work``, one submission (its write turn, then its picture), in a worker thread, at
-    most ``submission_threads`` (default 1) at once in this process; the rest wait their turn
-    in the event loop, which costs nothing, while other requests keep the other threads.
-
-    The write turns of every process queue on one lock anyway
-    (:func:`threadline.store.database.writing`). A second submission running beside the one in
-    its turn gains nothing but the interpreter: each time the turn waits for the database, the
-    other thread takes the GIL for up to its switch interval, and every turn, so every waiting
-    submission, takes longer (20 clients back to back, 2 workers: a write turn of 10 ms with
-    one submission a worker at once, 12-15 ms with four; ``bench/bench_load.py``).
-    """
+def submission_turns(request: Request) -> SubmissionTurns:
+    """This worker's :class:`~threadline.api.turns.SubmissionTurns`, made on first use (in the
+    event loop: one thread, no race); 503 if there is no linkage model."""
     state = request.app.state
-    limiter = getattr(state, "submission_limiter", None)
-    if limiter is None:  # made on first use, in the event loop (one thread: no race)
-        limiter = state.submission_limiter = anyio.CapacityLimiter(state.submission_threads)
-    return await anyio.to_thread.run_sync(work, limiter=limiter)
+    turns: SubmissionTurns | None = getattr(state, "submission_turns", None)
+    if turns is None:
+        model = linkage_model_of(request)
+        turns = state.submission_turns = SubmissionTurns(
+            state.engine, model, state.submission_group
+        )
+    return turns
+
+
+async def get_submission_turns(request: Request) -> SubmissionTurns:
+    return submission_turns(request)
 
 
 async def get_clock(request: Request) -> Callable[[], datetime]:
@@ -98,6 +96,7 @@ async def get_linkage_model(request: Request) -> LinkageModel:
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ModelDep = Annotated[LinkageModel, Depends(get_linkage_model)]
+TurnsDep = Annotated[SubmissionTurns, Depends(get_submission_turns)]
 ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
 TokensDep = Annotated[Tokens, Depends(get_tokens)]
 

@@ -108,7 +108,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.tokens = tokens
-    app.state.submission_threads = config.submission_threads
+    app.state.submission_group = config.submission_group
     app.state.clock = clock or utc_now
     app.state.profile_loader = profile_loader or partial(_person_profile, clock=app.state.clock)
     app.state.linkage_model = linkage_model or _saved_model(settings)

@@ -9,7 +9,7 @@ if it passes one), so a crash leaves either all of it or none.
 from __future__ import annotations
 
 import time as clock
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,7 +24,7 @@ from threadline.resolve.calltime import Decision, resolve_record
 from threadline.resolve.linkage import LinkageModel
 from threadline.store import tables as t
 from threadline.store.database import writing
-from threadline.store.records import prepare, write_prepared
+from threadline.store.records import Prepared, prepare, write_prepared
 from threadline.store.writers import binder_for
 
 
@@ -46,6 +46,8 @@ class Submission:
     decisions: list[Decision]
     changes: list[AlertChange]
     timings_ms: dict[str, float]
+    #: how many submissions were committed together with this one (itself included)
+    committed_with: int = 1
 
 
 def recognise_record(
@@ -77,6 +79,19 @@ def _incident_key(conn: Connection, ref: str) -> str | None:
     ).scalar()
 
 
+@dataclass(frozen=True)
+class Pending:
+    """One record waiting to be submitted: what :func:`submit_group` takes for each.
+
+    ``audit(conn, submission)`` is called last in the submission's transaction, so its audit
+    row is committed with it (and one commit, not two, waits for the disk).
+    """
+
+    record: Record
+    now: datetime
+    audit: Callable[[Connection, Submission], object] | None = None
+
+
 def submit(
     engine: Engine,
     model: LinkageModel,
@@ -88,12 +103,74 @@ def submit(
 ) -> Submission:
     """Store ``record``, resolve its people, recognise what it means; all in one transaction.
 
-    ``audit(conn, submission)`` is called last in that transaction, so the audit row of the
-    submission is committed with it (and one commit, not two, waits for the disk).
+    ``audit(conn, submission)`` is called last in that transaction (see :class:`Pending`).
+    """
+    (outcome,) = submit_group(engine, model, [Pending(record, now, audit)], settings)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def submit_group(
+    engine: Engine,
+    model: LinkageModel,
+    group: Sequence[Pending],
+    settings: CallTimeSettings | None = None,
+) -> list[Submission | Exception]:
+    """Submit each of ``group`` in turn in one write transaction, and commit them together.
+
+    Each runs in its own savepoint and sees what those before it wrote, exactly as if it had
+    its own transaction after theirs; one that fails is rolled back to its savepoint and its
+    exception is its outcome, in its place in the list, while the rest are committed. One
+    commit, so one wait for the disk and one write turn, serves the whole group: under load a
+    server submits what has queued up meanwhile as one group (:mod:`threadline.api.turns`).
+    If the commit itself fails, nothing of the group is stored and the error is raised.
     """
     settings = settings or CallTimeSettings()
-    timings: dict[str, float] = {}
-    started = last = clock.perf_counter()
+    started = clock.perf_counter()
+    binder = binder_for(engine.dialect)
+    # Their rows need nothing from the store: made before the write turn, not while others wait.
+    prepared: list[Prepared | Exception] = []
+    for pending in group:
+        try:
+            prepared.append(prepare(pending.record, binder))
+        except Exception as error:  # noqa: BLE001 - the outcome of that submission alone
+            prepared.append(error)
+    ready = clock.perf_counter()
+    outcomes: list[Submission | Exception] = []
+    with writing(engine) as conn:
+        for pending, rows in zip(group, prepared, strict=True):
+            if isinstance(rows, Exception):
+                outcomes.append(rows)
+                continue
+            # waiting: for the write turn, then for those ahead of it in the group
+            waited = clock.perf_counter() - ready
+            timings = {"prepare": (ready - started) * 1000 / len(group), "wait": waited * 1000}
+            try:
+                with conn.begin_nested():
+                    outcomes.append(_submit_in(conn, model, pending, rows, settings, timings))
+            except Exception as error:  # noqa: BLE001 - rolled back to its savepoint
+                outcomes.append(error)
+        committing = clock.perf_counter()
+    done = clock.perf_counter()
+    for outcome in outcomes:
+        if isinstance(outcome, Submission):
+            outcome.timings_ms["commit"] = (done - committing) * 1000
+            outcome.timings_ms["total"] = (done - started) * 1000
+            outcome.committed_with = len(group)
+    return outcomes
+
+
+def _submit_in(
+    conn: Connection,
+    model: LinkageModel,
+    pending: Pending,
+    prepared: Prepared,
+    settings: CallTimeSettings,
+    timings: dict[str, float],
+) -> Submission:
+    """One submission inside the group's transaction: store, resolve, recognise, audit."""
+    last = clock.perf_counter()
 
     def lap(name: str) -> None:
         nonlocal last
@@ -101,42 +178,35 @@ def submit(
         timings[name] = (at - last) * 1000
         last = at
 
-    # Its rows need nothing from the store: made before the write turn, not while others wait.
-    prepared = prepare(record, binder_for(engine.dialect))
-    key = prepared.key
-    lap("prepare")
-    with writing(engine) as conn:
-        lap("wait")  # for the write turn: other submissions ahead of this one
-        counts = write_prepared(conn, [prepared], now)
-        outcome = "stored" if counts.stored else "updated" if counts.updated else "unchanged"
-        lap("store")
-        decisions: list[Decision] = []
-        if outcome != "unchanged":
-            if outcome == "updated":
-                mentions = select(t.mentions.c.mention_key).where(t.mentions.c.record_key == key)
-                conn.execute(
-                    delete(t.entity_members).where(t.entity_members.c.mention_key.in_(mentions))
-                )
-            decisions = resolve_record(
-                conn,
-                model,
-                key,
-                now,
-                threshold=settings.match_threshold,
-                review_threshold=settings.review_threshold,
+    record, now, key = pending.record, pending.now, prepared.key
+    counts = write_prepared(conn, [prepared], now)
+    outcome = "stored" if counts.stored else "updated" if counts.updated else "unchanged"
+    lap("store")
+    decisions: list[Decision] = []
+    if outcome != "unchanged":
+        if outcome == "updated":
+            mentions = select(t.mentions.c.mention_key).where(t.mentions.c.record_key == key)
+            conn.execute(
+                delete(t.entity_members).where(t.entity_members.c.mention_key.in_(mentions))
             )
-        lap("resolve")
-        target = key
-        if isinstance(record, RiskAssessment):
-            target = _incident_key(conn, record.incident_ref) or key
-        changes = recognise_record(conn, target, settings, now) if outcome != "unchanged" else []
-        lap("recognise")
-        submission = Submission(key, record.ref, record.kind, outcome, decisions, changes, timings)
-        if audit is not None:
-            audit(conn, submission)
-            lap("audit")
-    lap("commit")
-    timings["total"] = (last - started) * 1000
+        decisions = resolve_record(
+            conn,
+            model,
+            key,
+            now,
+            threshold=settings.match_threshold,
+            review_threshold=settings.review_threshold,
+        )
+    lap("resolve")
+    target = key
+    if isinstance(record, RiskAssessment):
+        target = _incident_key(conn, record.incident_ref) or key
+    changes = recognise_record(conn, target, settings, now) if outcome != "unchanged" else []
+    lap("recognise")
+    submission = Submission(key, record.ref, record.kind, outcome, decisions, changes, timings)
+    if pending.audit is not None:
+        pending.audit(conn, submission)
+        lap("audit")
     return submission
 
 

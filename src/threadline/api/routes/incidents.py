@@ -23,16 +23,15 @@ from threadline.api.deps import (
     Audited,
     ClockDep,
     EngineDep,
-    ModelDep,
     Purpose,
-    in_submission_turn,
+    TurnsDep,
     require,
 )
 from threadline.api.errors import ApiError, ErrorResponse, error_body
-from threadline.crossref import NotFound, build_picture, mark_history_viewed, submit
+from threadline.crossref import NotFound, build_picture, mark_history_viewed
 from threadline.crossref.alerts import _jsonable
 from threadline.crossref.person import redact_picture, withhold_contact_evidence
-from threadline.crossref.pipeline import Submission
+from threadline.crossref.pipeline import Pending, Submission
 from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
 from threadline.model import Incident, Record, RecordError, parse_record
@@ -93,6 +92,7 @@ def submission_dict(submission: Submission, user: User) -> dict[str, Any]:
         "decisions": decisions,
         "alerts": [change_dict(c) for c in submission.changes],
         "timings_ms": {k: round(v, 1) for k, v in submission.timings_ms.items()},
+        "committed_with": submission.committed_with,
     }
 
 
@@ -109,7 +109,7 @@ async def submit_incident(
     engine: EngineDep,
     clock: ClockDep,
     audited: Audited,
-    model: ModelDep,
+    turns: TurnsDep,
     body: Annotated[
         dict[str, Any],
         Body(description="An incident in the import format (see threadline.model.Incident)"),
@@ -118,26 +118,23 @@ async def submit_incident(
     """Store an incident, resolve its people and cross-reference it; return the picture.
 
     The submission is audited (``incident.submit``): collecting personal data and combining it
-    with what the force already holds. It runs in this worker's submission turn
-    (:func:`threadline.api.deps.in_submission_turn`).
+    with what the force already holds. It goes in this worker's next write turn, with whatever
+    else is waiting for it (:mod:`threadline.api.turns`).
     """
+    try:
+        record = parse_as(body, "incident", Incident)
+    except RecordError as error:
+        return record_error(error)
 
-    def work() -> Response:
-        try:
-            record = parse_as(body, "incident", Incident)
-        except RecordError as error:
-            return record_error(error)
-        now = clock()
+    def audit(conn: Connection, submission: Submission) -> None:
+        audited.within(
+            conn,
+            "incident.submit",
+            submission_records(submission),
+            detail={"outcome": submission.outcome, "alerts": len(submission.changes)},
+        )
 
-        def audit(conn: Connection, submission: Submission) -> None:
-            audited.within(
-                conn,
-                "incident.submit",
-                submission_records(submission),
-                detail={"outcome": submission.outcome, "alerts": len(submission.changes)},
-            )
-
-        submission = submit(engine, model, record, now, audit=audit)
+    def respond(submission: Submission) -> Response:
         with engine.connect() as conn:
             picture = build_picture(conn, record.ref, source=record.source).to_dict()
         result = submission_dict(submission, user)
@@ -147,7 +144,7 @@ async def submit_incident(
         answer = orjson.dumps(result, option=orjson.OPT_NON_STR_KEYS)  # keyed as json.dumps
         return Response(answer, media_type="application/json")
 
-    return await in_submission_turn(request, work)
+    return await turns.run(Pending(record, clock(), audit), respond)
 
 
 @router.get("/api/incidents/{ref}/picture", responses=_VIEW_ERRORS)

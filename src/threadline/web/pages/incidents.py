@@ -19,19 +19,20 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Connection
 
 from threadline.api.deps import (
     Audited,
     ClockDep,
     EngineDep,
-    in_submission_turn,
-    linkage_model_of,
     require,
+    submission_turns,
 )
 from threadline.api.errors import ApiError
-from threadline.crossref import NotFound, build_picture, mark_history_viewed, submit
+from threadline.crossref import NotFound, build_picture, mark_history_viewed
 from threadline.crossref.history import viewed_incidents
 from threadline.crossref.person import redact_picture
+from threadline.crossref.pipeline import Pending, Submission
 from threadline.guard.users import User
 from threadline.model import (
     FORCE_TIMEZONE,
@@ -95,26 +96,26 @@ async def incident_submit(
     request: Request,
     user: Submitter,
     items: FormItems,
-    engine: EngineDep,
     clock: ClockDep,
     audited: Audited,
 ) -> Response:
-    """Check the form against the Incident schema, cross-reference it, show the picture (in the
-    worker's submission turn: :func:`threadline.api.deps.in_submission_turn`)."""
+    """Check the form against the Incident schema, cross-reference it, show the picture. The
+    submission and its audit row go in this worker's next write turn, in one transaction
+    (:mod:`threadline.api.turns`)."""
+    form = read_form(items)
+    if not form.values["ref"]:
+        form.values["ref"] = new_ref(clock())
+    try:
+        record = parse_record(to_record(form))
+    except RecordError as error:
+        problems: dict[str, list[str]] = {}
+        for problem in error.problems:
+            problems.setdefault(input_name(problem.field), []).append(str(problem))
+        return _form_page(request, user, form, problems, status_code=422)
 
-    def work() -> Response:
-        form = read_form(items)
-        if not form.values["ref"]:
-            form.values["ref"] = new_ref(clock())
-        try:
-            record = parse_record(to_record(form))
-        except RecordError as error:
-            problems: dict[str, list[str]] = {}
-            for problem in error.problems:
-                problems.setdefault(input_name(problem.field), []).append(str(problem))
-            return _form_page(request, user, form, problems, status_code=422)
-        submission = submit(engine, linkage_model_of(request), record, clock())
-        audited(
+    def audit(conn: Connection, submission: Submission) -> None:
+        audited.within(
+            conn,
             "incident.submit",
             [f"incident:{record.ref}"],
             detail={
@@ -123,10 +124,12 @@ async def incident_submit(
                 "alerts": [f"{c.change}:{c.alert.rule_id}" for c in submission.changes],
             },
         )
+
+    def respond(_: Submission) -> Response:
         purpose = urlencode({"purpose": f"recording incident {record.ref}"})
         return RedirectResponse(f"/incidents/{record.ref}?{purpose}", status_code=303)
 
-    return await in_submission_turn(request, work)
+    return await submission_turns(request).run(Pending(record, clock(), audit), respond)
 
 
 def alert_title(rule_id: str) -> str:
