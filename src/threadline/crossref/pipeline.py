@@ -3,7 +3,9 @@
 :func:`submit` is what the API, the web form and ``threadline replay`` all call for each incident
 (or crime, order, assessment, association) as a command-and-control system would send it. It
 commits the record, the entities and the alerts in one transaction (with the caller's audit row,
-if it passes one), so a crash leaves either all of it or none.
+if it passes one), so a crash leaves either all of it or none. :func:`submit_group` does the same
+for several records in one write turn and one commit, each in its own savepoint: what a server
+does with the submissions that queue up under load (:mod:`threadline.api.turns`).
 """
 
 from __future__ import annotations

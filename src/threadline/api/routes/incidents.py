@@ -3,8 +3,9 @@ research check.
 
 ``POST /api/incidents`` takes an incident in the import format (``docs`` / the JSON schema of
 :class:`threadline.model.Incident`), validates it with :func:`threadline.model.parse_record` and
-hands it to :func:`threadline.crossref.submit`, which stores it, resolves its people and runs the
-rules. The answer carries what happened to each person, the alerts raised or updated, and the
+submits it with whatever else waits for the worker's next write turn (:mod:`threadline.api.turns`,
+:func:`threadline.crossref.pipeline.submit_group`), which stores it, resolves its people and runs
+the rules. The answer carries what happened to each person, the alerts raised or updated, and the
 picture a call handler sees, redacted for the caller's role. The audit row of a submission is
 committed in the same transaction as the submission.
 """

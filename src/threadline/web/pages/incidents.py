@@ -1,7 +1,7 @@
 """The call handler's pages: the incident form, the picture it produces, the research check.
 
 ``GET /incidents/new`` shows the form; ``POST /incidents`` validates it against the Incident
-schema and hands it to :func:`threadline.crossref.submit`, then shows the picture
+schema and submits it (:mod:`threadline.api.turns`, with its audit row), then shows the picture
 (``GET /incidents/{ref}``, :func:`threadline.crossref.build_picture`, redacted per role by
 :func:`threadline.crossref.person.redact_picture`). The picture asks for a purpose like a
 person's page; after a submission the purpose is the recording of that incident. ``POST
