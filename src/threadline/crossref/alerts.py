@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Select, bindparam, delete, insert, select, up
 from threadline.recognise import Alert, AlertChange
 from threadline.store import tables as t
 from threadline.store.queries import fetch
+from threadline.store.writers import writer_for
 
 
 def links_of(alert: Alert) -> set[str]:
@@ -75,9 +76,10 @@ def _alert_statements() -> dict[str, Any]:
         "reopen": update(alerts).where(alerts.c.id == bindparam("b_id")),
         "update": update(alerts).where(alerts.c.alert_key == bindparam("b_key")),
         "unlink": delete(links).where(links.c.alert_key.in_(bindparam("b_keys", expanding=True))),
-        "link": insert(links),
-        "event": insert(t.alert_events),
     }
+
+
+_EVENT_COLUMNS = ("alert_key", "at", "incident_ref", "change", "reason")
 
 
 def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime) -> None:
@@ -86,8 +88,8 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
     statements = _alert_statements()
     updated: list[dict[str, Any]] = []
     cleared: list[dict[str, Any]] = []
-    links: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
+    links: list[tuple[str, str]] = []
+    events: list[tuple[Any, ...]] = []
     for change in changes:
         alert = change.alert
         key = {"b_key": alert.alert_key}
@@ -115,16 +117,8 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
             updated.append({**key, **values})
         else:
             cleared.append({**key, "status": "cleared", "updated_at": now})
-        links += [{"alert_key": alert.alert_key, "link": link} for link in sorted(links_of(alert))]
-        events.append(
-            {
-                "alert_key": alert.alert_key,
-                "at": now,
-                "incident_ref": alert.incident_ref,
-                "change": change.change,
-                "reason": alert.reason,
-            }
-        )
+        links += [(alert.alert_key, link) for link in sorted(links_of(alert))]
+        events.append((alert.alert_key, now, alert.incident_ref, change.change, alert.reason))
     for rows in (updated, cleared):
         if rows:
             conn.execute(statements["update"], rows)
@@ -132,9 +126,10 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
         return
     keys = sorted({change.alert.alert_key for change in changes})
     conn.execute(statements["unlink"], {"b_keys": keys})
+    writer = writer_for(conn)
     if links:
-        conn.execute(statements["link"], links)
-    conn.execute(statements["event"], events)
+        writer.insert(t.alert_links, ("alert_key", "link"), links, None)
+    writer.insert(t.alert_events, _EVENT_COLUMNS, events, None)
 
 
 def _jsonable(value: Any) -> Any:

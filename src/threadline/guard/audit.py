@@ -39,10 +39,11 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, Select, insert, select, text
+from sqlalchemy import Connection, Engine, Select, select, text
 
 from threadline.store.queries import fetch
 from threadline.store.tables import audit_log
+from threadline.store.writers import writer_for
 
 GENESIS_HASH = "0" * 64
 
@@ -185,18 +186,14 @@ def record(
         prev_hash=prev_hash,
         hash=digest,
     )
-    conn.execute(_append(), entry.__dict__)
+    row = entry.__dict__
+    writer_for(conn).insert(audit_log, tuple(row), [tuple(row.values())], None)
     return entry
 
 
 @cache
 def _last_row() -> Select[Any]:
     return select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
-
-
-@cache
-def _append() -> Insert:
-    return insert(audit_log)
 
 
 def _entries(conn: Connection) -> Iterator[AuditEntry]:
