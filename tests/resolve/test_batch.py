@@ -15,7 +15,8 @@ from threadline.resolve.batch import (
     resolve_store,
     train_store_model,
 )
-from threadline.resolve.calltime import candidate_keys, feature_rows, score_candidates
+from threadline.resolve.calltime import score_candidates
+from threadline.resolve.candidates import candidate_keys, feature_rows
 from threadline.resolve.entities import load_memberships, stable_ids
 from threadline.resolve.linkage import predict_pairs
 from threadline.resolve.review import entity_history, record_judgement, split_entity

@@ -8,7 +8,8 @@ from typing import Any
 from factories import incident, person
 from threadline.model import parse_record
 from threadline.resolve import features_of
-from threadline.resolve.calltime import CROWDED_BLOCK, candidate_keys
+from threadline.resolve.candidates import candidate_keys
+from threadline.resolve.comparisons import CROWDED_BLOCK
 from threadline.store.records import write_batch
 
 
@@ -110,7 +111,7 @@ def test_batch_blocking_compares_what_call_time_retrieves_in_a_crowded_block(eng
 
 
 def features_rows(conn: Any) -> list[dict[str, Any]]:
-    from threadline.resolve.calltime import feature_rows
+    from threadline.resolve.candidates import feature_rows
     from threadline.store import tables as t
 
     keys = [k for (k,) in conn.execute(t.mention_features.select().with_only_columns(

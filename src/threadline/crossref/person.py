@@ -41,7 +41,7 @@ from threadline.crossref.picture import (
 )
 from threadline.guard.policy import UserRole, redact_person, sees_contact_details
 from threadline.model import RiskAssessment, parse_record
-from threadline.resolve.calltime import feature_rows
+from threadline.resolve.candidates import feature_rows
 from threadline.resolve.explain import ADDRESS_TEXTS, explain_pair
 from threadline.resolve.linkage import LinkageModel, score_pairs
 from threadline.resolve.review import entity_history

@@ -1,0 +1,233 @@
+"""Candidate retrieval at call time: the stored mentions one new mention is compared with.
+
+The same keys as the batch blocking rules (:func:`.comparisons.prediction_blocking_rules`), read
+through the store's indexes: every block of a key pair in one statement (a crowded block
+narrowed, :data:`.comparisons.CROWDED_BLOCK`), and the mentions that share a phone, e-mail or
+account. Each candidate comes with its feature row, in the model's input layout, and its entity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    Select,
+    bindparam,
+    func,
+    or_,
+    select,
+    union_all,
+)
+
+from threadline.resolve.comparisons import CROWDED_BLOCK, KEY_PAIRS, NARROWING, house_of
+from threadline.resolve.features import FEATURE_COLUMNS
+from threadline.store import tables as t
+from threadline.store.queries import fetch
+
+MF = t.mention_features
+EM = t.entity_members
+#: List features whose shared value blocks a pair, with the identifier kind that indexes them.
+SHARED_OBJECTS: tuple[tuple[str, str], ...] = (
+    ("phones", "phone"),
+    ("emails", "email"),
+    ("accounts", "account"),
+)
+
+
+@cache
+def _candidate_columns() -> tuple[Any, ...]:
+    """A candidate as call time needs it: its feature row and its entity."""
+    return (MF.c.mention_key, *(MF.c[c] for c in FEATURE_COLUMNS[1:]), EM.c.entity_id)
+
+
+def _candidates_where(*conditions: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(*_candidate_columns())
+        .outerjoin(EM, EM.c.mention_key == MF.c.mention_key)
+        .where(*conditions)
+    )
+
+
+def _same_keys(a: str, b: str, surname: bool) -> list[ColumnElement[bool]]:
+    same = [MF.c[a] == bindparam("a"), MF.c[b] == bindparam("b")]
+    return same + [MF.c.surname == bindparam("surname")] if surname else same
+
+
+@cache
+def _crowd(a: str, b: str, surname: bool = False) -> Select[Any]:
+    """How many stored mentions share the key pair (and the surname), counted to one more than
+    :data:`CROWDED_BLOCK` on the index alone."""
+    sharing = select(MF.c.mention_key).where(*_same_keys(a, b, surname)).limit(CROWDED_BLOCK + 1)
+    return select(func.count()).select_from(sharing.subquery())
+
+
+@cache
+def _by_keys(a: str, b: str, surname: bool = False) -> Select[Any]:
+    return _candidates_where(*_same_keys(a, b, surname))
+
+
+@cache
+def _by_keys_narrowed(a: str, b: str, extra: tuple[str, ...]) -> Select[Any]:
+    wanted: list[ColumnElement[bool]] = []
+    for column in extra:
+        if column == "house":  # the same house, whatever town or postcode follows it
+            house = MF.c.address_key
+            wanted.append(house.between(bindparam("house_from"), bindparam("house_to")))
+        else:
+            wanted.append(MF.c[column] == bindparam(column))
+    return _candidates_where(*_same_keys(a, b, False), or_(*wanted))
+
+
+@cache
+def _block_sizes(pairs: tuple[tuple[str, str], ...]) -> Select[Any]:
+    """How many stored mentions share each key pair (parameters ``a0``, ``b0``, ``a1``, ...), in
+    one statement, each counted to one more than :data:`CROWDED_BLOCK` on its index alone."""
+    sizes = []
+    for i, (a, b) in enumerate(pairs):
+        same = (MF.c[a] == bindparam(f"a{i}"), MF.c[b] == bindparam(f"b{i}"))
+        sharing = select(MF.c.mention_key).where(*same).limit(CROWDED_BLOCK + 1).subquery()
+        sizes.append(select(func.count()).select_from(sharing).scalar_subquery())
+    return select(*sizes)
+
+
+@cache
+def _blocks(pairs: tuple[tuple[str, str], ...]) -> CompoundSelect[Any]:
+    """The stored mentions of every key pair in ``pairs`` (parameters as :func:`_block_sizes`),
+    in one statement: a mention in two blocks comes twice."""
+    return union_all(
+        *(
+            _candidates_where(MF.c[a] == bindparam(f"a{i}"), MF.c[b] == bindparam(f"b{i}"))
+            for i, (a, b) in enumerate(pairs)
+        )
+    )
+
+
+def _keyed(pairs: Sequence[tuple[str, str]], features: Mapping[str, Any]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for i, (a, b) in enumerate(pairs):
+        params[f"a{i}"], params[f"b{i}"] = features[a], features[b]
+    return params
+
+
+def _blocked(conn: Connection, features: Mapping[str, Any]) -> list[Any]:
+    """The stored mentions sharing any key pair with ``features``: the blocks' sizes in one
+    statement, every block of a size worth reading in a second, a crowded one narrowed."""
+    pairs = tuple(
+        (a, b) for a, b in KEY_PAIRS if features.get(a) is not None and features.get(b) is not None
+    )
+    if not pairs:
+        return []
+    sizes = fetch(conn, _block_sizes(pairs), _keyed(pairs, features)).one()
+    fine = tuple(pair for pair, size in zip(pairs, sizes, strict=True) if size <= CROWDED_BLOCK)
+    found = list(fetch(conn, _blocks(fine), _keyed(fine, features))) if fine else []
+    for a, b in pairs:
+        if (a, b) not in fine:
+            found += _narrowed(conn, a, b, features)
+    return found
+
+
+def _narrowed(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> list[Any]:
+    """A crowded block (key pair (a, b)) narrowed: the exact surname if that is few enough,
+    and the same house, postcode sector or date of birth (:data:`NARROWING`)."""
+    params = {"a": features[a], "b": features[b]}
+    kept: list[Any] = []
+    if features.get("surname") is not None:  # a sound-alike crowd: the exact surname may be rare
+        exact = {**params, "surname": features["surname"]}
+        if fetch(conn, _crowd(a, b, True), exact).scalar_one() <= CROWDED_BLOCK:
+            kept = list(fetch(conn, _by_keys(a, b, True), exact))
+    house = house_of(features.get("address_key"))
+    given = {**features, "house": house}
+    extra = tuple(c for c in NARROWING if given.get(c) is not None)
+    if not extra:
+        return kept
+    params.update({c: given[c] for c in extra if c != "house"})
+    if house is not None:
+        params.update({"house_from": house, "house_to": house + "\uffff"})
+    return kept + list(fetch(conn, _by_keys_narrowed(a, b, extra), params))
+
+
+@cache
+def _by_object() -> Select[Any]:
+    i = t.identifiers
+    sharing = select(i.c.mention_key).where(
+        i.c.kind == bindparam("kind"),
+        i.c.value.in_(bindparam("values", expanding=True)),
+        i.c.mention_key.is_not(None),
+    )
+    return _candidates_where(MF.c.mention_key.in_(sharing))
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The stored mentions a new mention is compared with: feature rows (model input layout,
+    ordered by mention key) and the entity each belongs to (if any yet)."""
+
+    rows: list[dict[str, Any]]
+    entity_of: dict[str, str]
+
+
+def candidates(
+    conn: Connection, features: Mapping[str, Any], exclude_record: str | None
+) -> Candidates:
+    """Stored mentions that share any blocking key with ``features`` (the batch rules, via
+    indexes; a crowded block narrowed, see :data:`CROWDED_BLOCK`), read in the same queries
+    with their features and entities; the mentions of ``exclude_record`` left out."""
+    found: dict[str, Any] = {row.mention_key: row for row in _blocked(conn, features)}
+    for column, kind in SHARED_OBJECTS:
+        values = [v for v in features.get(column) or [] if v]
+        if values:
+            shared = fetch(conn, _by_object(), {"kind": kind, "values": values})
+            found.update((row.mention_key, row) for row in shared)
+    prefix = None if exclude_record is None else exclude_record + "#"
+    rows: list[dict[str, Any]] = []
+    entity_of: dict[str, str] = {}
+    for key in sorted(found):
+        if prefix is not None and key.startswith(prefix):
+            continue
+        row = found[key]
+        rows.append(feature_dict(row))
+        if row.entity_id is not None:
+            entity_of[key] = row.entity_id
+    return Candidates(rows, entity_of)
+
+
+def candidate_keys(
+    conn: Connection, features: Mapping[str, Any], exclude_record: str | None
+) -> list[str]:
+    """The mention keys of :func:`candidates`, in order."""
+    return [row["unique_id"] for row in candidates(conn, features, exclude_record).rows]
+
+
+@cache
+def features_query(one: bool = False) -> Select[Any]:
+    """Feature rows of the mentions ``keys`` (or of the one mention ``key``: no list to expand)."""
+    query = select(MF.c.mention_key, *(MF.c[c] for c in FEATURE_COLUMNS[1:]))
+    if one:
+        return query.where(MF.c.mention_key == bindparam("key"))
+    return query.where(MF.c.mention_key.in_(bindparam("keys", expanding=True)))
+
+
+def feature_rows(conn: Connection, mention_keys: Sequence[str]) -> list[dict[str, Any]]:
+    """Stored feature rows, in the model's input layout (``unique_id`` = mention key)."""
+    if not mention_keys:
+        return []
+    return [
+        feature_dict(row) for row in fetch(conn, features_query(), {"keys": list(mention_keys)})
+    ]
+
+
+def feature_dict(row: Any) -> dict[str, Any]:
+    """A stored feature row (mention key first, then :data:`FEATURE_COLUMNS`) as model input."""
+    values = dict(zip(FEATURE_COLUMNS, row, strict=False))
+    for column in _LIST_FEATURES:
+        values[column] = list(values[column] or [])
+    return values
+
+
+_LIST_FEATURES = ("forename_nicknames", "phones", "emails", "accounts", "vehicles")
