@@ -13,7 +13,10 @@ only under load do groups form, from what has queued while the last group was in
 
 One thread, not several: a second thread beside the one in its turn gains nothing but the
 interpreter, which it takes each time the turn waits for the database, and every turn, so every
-waiting submission, takes longer (``bench/bench_load.py``).
+waiting submission, takes longer (``bench/bench_load.py``). For the same reason the answers of a
+group go back together once all are drawn: handing each to the event loop the moment it is ready
+wakes the loop to send it and read the next request while the thread draws the rest, and 20
+clients back to back got 62-66 answers a second that way against 83-92 (same hour, interleaved).
 """
 
 from __future__ import annotations
