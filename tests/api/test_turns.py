@@ -126,27 +126,3 @@ def test_a_failed_commit_fails_the_whole_group_and_the_next_still_runs(
     failed, later = asyncio.run(main())
     assert all(isinstance(error, OSError) for error in failed)
     assert later == "C3"
-
-
-def test_each_answer_goes_the_moment_it_is_ready(store: FakeStore) -> None:
-    """The first of a group hears back before the last one's answer (its picture) is drawn."""
-    turns = _turns(limit=8)
-    first_answered = threading.Event()
-
-    def respond(submission: Submission) -> str:
-        if submission.ref == "B2":
-            assert first_answered.wait(2), "B1's answer waited for B2's to be drawn"
-        return submission.ref
-
-    async def main() -> str:
-        busy = asyncio.create_task(turns.run(_pending("B0"), lambda s: s.ref))
-        await asyncio.sleep(0.005)  # B1 and B2 queue behind B0's turn: one group
-        b1 = asyncio.create_task(turns.run(_pending("B1"), respond))
-        b2 = asyncio.create_task(turns.run(_pending("B2"), respond))
-        assert await b1 == "B1"
-        first_answered.set()
-        await busy
-        return await b2
-
-    assert asyncio.run(main()) == "B2"
-    assert store.groups == [["B0"], ["B1", "B2"]]

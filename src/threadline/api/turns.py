@@ -63,37 +63,33 @@ class SubmissionTurns:
         return await future
 
     async def _drain(self) -> None:
-        loop = asyncio.get_running_loop()
         try:
             while self._waiting:
                 group = self._waiting[: self.group_limit]
                 del self._waiting[: self.group_limit]
                 try:
-                    await anyio.to_thread.run_sync(self._submit, group, loop)
+                    answers = await anyio.to_thread.run_sync(self._submit, group)
                 except Exception as error:  # the commit failed: nothing of the group is stored
-                    for waiting in group:
-                        _settle(waiting.future, error)
+                    answers = [error] * len(group)
+                for waiting, answer in zip(group, answers, strict=True):
+                    if waiting.future.done():  # the client went away; its submission stands
+                        continue
+                    if isinstance(answer, Exception):
+                        waiting.future.set_exception(answer)
+                    else:
+                        waiting.future.set_result(answer)
         finally:
             self._draining = None
 
-    def _submit(self, group: list[_Waiting[Any]], loop: asyncio.AbstractEventLoop) -> None:
-        """Submit ``group``, then answer each in turn, each answer on its way the moment it is
-        ready (the first need not wait for the last one's picture)."""
+    def _submit(self, group: list[_Waiting[Any]]) -> list[Any]:
         outcomes = submit_group(self.engine, self.model, [w.pending for w in group])
+        answers: list[Any] = []
         for waiting, outcome in zip(group, outcomes, strict=True):
-            answer: Any = outcome
-            if not isinstance(outcome, Exception):
-                try:
-                    answer = waiting.respond(outcome)
-                except Exception as error:  # noqa: BLE001 - that answer alone fails
-                    answer = error
-            loop.call_soon_threadsafe(_settle, waiting.future, answer)
-
-
-def _settle(future: asyncio.Future[Any], answer: Any) -> None:
-    if future.done():  # the client went away; its submission stands
-        return
-    if isinstance(answer, Exception):
-        future.set_exception(answer)
-    else:
-        future.set_result(answer)
+            if isinstance(outcome, Exception):
+                answers.append(outcome)
+                continue
+            try:
+                answers.append(waiting.respond(outcome))
+            except Exception as error:  # noqa: BLE001 - that answer alone fails
+                answers.append(error)
+        return answers
