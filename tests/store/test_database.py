@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from threadline.store import open_store, writing
 from threadline.store import tables as t
@@ -64,3 +65,27 @@ def test_a_writer_waits_until_the_one_before_it_has_committed(
     assert seen == 1  # it decided from the store the first writer left
     if not same_engine:
         other.dispose()
+
+
+@pytest.mark.postgres
+def test_a_bulk_import_leaves_postgresql_knowing_its_tables(
+    postgres_schema_url: str, tmp_path: Any
+) -> None:
+    """After an import, PostgreSQL's statistics count the rows it stored (``ANALYZE``), so it
+    does not plan later queries for empty tables (never analysed: ``reltuples`` is -1)."""
+    import json
+
+    from factories import incident, person
+    from threadline.ingest import import_files
+
+    engine = open_store(postgres_schema_url)
+    path = tmp_path / "incidents.jsonl"
+    records = [incident(f"AN-{n}", people=[person("victim", surname=f"Ash{n}")]) for n in range(30)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    import_files(engine, [path])
+    with engine.connect() as conn:
+        counted = conn.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'incidents'::regclass")
+        ).scalar_one()
+    engine.dispose()
+    assert counted == 30

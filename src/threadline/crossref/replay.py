@@ -22,6 +22,7 @@ from threadline.model import Record, RecordError, parse_record
 from threadline.recognise import AlertChange
 from threadline.resolve.linkage import LinkageModel
 from threadline.store import tables as t
+from threadline.store.database import analyse
 from threadline.store.records import record_time
 
 
@@ -118,4 +119,5 @@ def sweep(
                 total += len(changes)
                 if on_changes is not None and changes:
                     on_changes(key, changes)
+            analyse(conn, t.alerts, t.alert_links, t.alert_events)  # they grow as it goes
     return total

@@ -23,6 +23,7 @@ from threadline.ingest.readers import RawRecord, parsed, read_file
 from threadline.model import RecordError, RiskAssessment, parse_record
 from threadline.risk.validation import checklist_problems
 from threadline.store import tables as t
+from threadline.store.database import analyse
 from threadline.store.records import BatchCounts, Prepared, prepare, write_prepared
 from threadline.store.rows import Binder, sqlite_binder
 from threadline.store.writers import binds_for
@@ -211,6 +212,7 @@ def import_records(
         conn.execute(
             update(t.imports).where(t.imports.c.id == import_id).values(finished_at=clock())
         )
+        analyse(conn)
     return report
 
 

@@ -44,6 +44,7 @@ from threadline.resolve.victims import (
     targeting_records,
 )
 from threadline.store import tables as t
+from threadline.store.database import analyse
 
 #: Links at or above this probability join two mentions into one entity.
 MATCH_THRESHOLD = 0.95
@@ -281,6 +282,7 @@ def resolve_store(
             ),
             now,
         )
+        analyse(conn)
     return ResolveReport(
         mentions=len(ids),
         pairs_scored=len(pairs),
