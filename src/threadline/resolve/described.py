@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, select, update
+from sqlalchemy import Connection, Select, bindparam, select, union, update
 
 from threadline.store import tables as t
 from threadline.store.queries import fetch
@@ -155,15 +155,18 @@ def _mentions_of_records_of(role: str) -> Select[Any]:
         .join(m, m.c.mention_key == em.c.mention_key)
         .where(m.c.record_key == record_key, m.c.role == role)
     )
-    records = (
+    # the record itself as a member of the union, not "IN (...) OR record_key = ...": that OR
+    # keeps PostgreSQL off the record_key index (a scan of every mention, 25 ms a submission)
+    records = union(
         select(m.c.record_key)
         .join(em, em.c.mention_key == m.c.mention_key)
-        .where(em.c.entity_id.in_(victims), m.c.role == role)
+        .where(em.c.entity_id.in_(victims), m.c.role == role),
+        select(record_key.label("record_key")),
     )
     return (
         select(*mention_columns(), em.c.entity_id)  # type: ignore[call-overload]
         .outerjoin(em, em.c.mention_key == m.c.mention_key)
-        .where((m.c.record_key.in_(records)) | (m.c.record_key == record_key))
+        .where(m.c.record_key.in_(records))
     )
 
 
