@@ -179,3 +179,48 @@ def test_an_order_is_imported_resolved_and_audited(api: Api, case: dict[str, Any
     bad = order("NMO-T2", starts="2026-02-01", ends="2025-01-01")
     response = api.client.post("/api/orders", json=bad, headers=api.auth("officer"))
     assert response.status_code == 422 and "ends is before starts" in response.text
+
+
+def test_breaches_submitted_at_once_are_committed_together_each_answered_and_audited(
+    api: Api, case: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six call handlers submit at the same moment: those that queue while the first is in its
+    write turn are committed as one group, and each still gets its own picture, its own alerts
+    and its own audit row, in one unbroken chain."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import threadline.api.turns as turns_module
+    from threadline.guard import verify
+
+    real, first = turns_module.submit_group, threading.Event()
+
+    def first_turn_is_slow(*args: Any) -> Any:
+        if not first.is_set():  # the others arrive while the first is in its turn
+            first.set()
+            time.sleep(0.3)
+        return real(*args)
+
+    monkeypatch.setattr(turns_module, "submit_group", first_turn_is_slow)
+    refs = [f"INC-G{n}" for n in range(6)]
+
+    def submit(n: int) -> Any:
+        record = breach(case, refs[n])
+        if n:
+            first.wait(5)
+        return api.client.post("/api/incidents", json=record, headers=api.auth("call_handler"))
+
+    with ThreadPoolExecutor(len(refs)) as pool:
+        responses = list(pool.map(submit, range(len(refs))))
+
+    assert [r.status_code for r in responses] == [200] * len(refs)
+    bodies = [r.json() for r in responses]
+    assert [b["picture"]["incident"]["ref"] for b in bodies] == refs
+    assert max(b["committed_with"] for b in bodies) > 1
+    victims = {b["decisions"][0]["entity_id"] for b in bodies}
+    assert len(victims) == 1, "each joined the one victim, none started a second"
+    assert all("order_breach" in {a["rule_id"] for a in b["alerts"]} for b in bodies)
+    rows = read_log(api.engine)
+    assert sorted(r.records[0] for r in rows) == [f"incident:cad:{ref}" for ref in refs]
+    assert verify(api.engine).ok
