@@ -296,7 +296,8 @@ def main() -> None:
         print(
             f"  {resolved.mentions:,} mentions, {resolved.pairs_scored:,} pairs at or above "
             f"{REVIEW_THRESHOLD}, {resolved.entities:,} people, "
-            f"{resolved.queued_for_review:,} pairs queued for review"
+            f"{resolved.queued_for_review:,} pairs newly queued for review "
+            f"({resolved.awaiting_review:,} awaiting a reviewer)"
         )
         with stage("evaluate", timings):
             sections, details = evaluate_force(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from threadline.resolve.batch import (
     REVIEW_THRESHOLD,
@@ -44,6 +44,15 @@ def test_resolving_again_keeps_every_id(resolved_store: Any) -> None:
         after = load_memberships(conn)
     assert after == before
     assert (report.created, report.moved, report.retired) == (0, 0, 0)
+    # the pairs the first run queued are not queued again, and are still there to review
+    assert report.queued_for_review == 0
+    with engine.connect() as conn:
+        waiting = conn.execute(
+            select(func.count())
+            .select_from(t.review_queue)
+            .where(t.review_queue.c.status == "open")
+        ).scalar_one()
+    assert report.awaiting_review == waiting > 0
 
 
 def test_call_time_finds_and_weighs_the_same_pairs_as_batch(resolved_store: Any) -> None:

@@ -86,7 +86,8 @@ def resolve_command(
         f"{report.mentions:,} mentions → {report.entities:,} people "
         f"({report.created:,} new, {report.joined:,} joined, {report.moved:,} moved, "
         f"{report.retired:,} retired); {report.refused_links:,} links refused by judgements; "
-        f"{report.queued_for_review:,} pairs queued for review"
+        f"{report.queued_for_review:,} pairs newly queued for review "
+        f"({report.awaiting_review:,} awaiting a reviewer)"
     )
 
 

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from threadline.resolve.clustering import cluster_with_reasons
 from threadline.resolve.described import MentionRow, all_mention_rows, infer_ex_partners
@@ -68,7 +68,10 @@ class ResolveReport:
     moved: int
     joined: int
     refused_links: int
+    #: pairs this run added to the review queue (a pair already in it is not queued twice)
     queued_for_review: int
+    #: pairs in the queue awaiting a reviewer after this run, whichever run queued them
+    awaiting_review: int
 
 
 def load_features(conn: Connection) -> pd.DataFrame:
@@ -282,6 +285,11 @@ def resolve_store(
             ),
             now,
         )
+        awaiting = conn.execute(
+            select(func.count())
+            .select_from(t.review_queue)
+            .where(t.review_queue.c.status == "open")
+        ).scalar_one()
         analyse(conn)
     return ResolveReport(
         mentions=len(ids),
@@ -293,6 +301,7 @@ def resolve_store(
         joined=changes.joined,
         refused_links=len(result.refused),
         queued_for_review=queued,
+        awaiting_review=awaiting,
     )
 
 
