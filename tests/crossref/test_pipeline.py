@@ -65,20 +65,23 @@ def new_breach(case: dict[str, Any], ref: str, when: datetime) -> Incident:
     return record
 
 
-def test_a_new_breach_joins_the_victim_and_raises_the_breach_and_stalking_alerts(
-    resolved_store: Any, small_force: Path
-) -> None:
-    engine, model = resolved_store
-    case = ex_partner_case(small_force)
+def next_breach_time(engine: Any, case: dict[str, Any]) -> datetime:
+    """A day after the series' last incident, and while the order is in force."""
     last = case["series"]["incident_refs"][-1]
     with engine.connect() as conn:
         last_time = conn.execute(
             select(t.incidents.c.reported_at).where(t.incidents.c.ref == last)
         ).scalar_one()
-    when = max(
-        last_time + timedelta(days=1),
-        datetime.fromisoformat(case["order"]["starts"] + "T12:00:00+00:00"),
-    )
+    starts = datetime.fromisoformat(case["order"]["starts"] + "T12:00:00+00:00")
+    return max(last_time + timedelta(days=1), starts)
+
+
+def test_a_new_breach_joins_the_victim_and_raises_the_breach_and_stalking_alerts(
+    resolved_store: Any, small_force: Path
+) -> None:
+    engine, model = resolved_store
+    case = ex_partner_case(small_force)
+    when = next_breach_time(engine, case)
     submission = submit(engine, model, new_breach(case, "NEW-1", when), when)
 
     assert submission.outcome == "stored"
@@ -134,15 +137,7 @@ def test_a_failure_part_way_leaves_nothing_behind(resolved_store: Any, monkeypat
 
 def _breaches(engine: Any, case: dict[str, Any]) -> list[Incident]:
     """Two new breaches of the case's order, a day apart, after its last incident."""
-    last = case["series"]["incident_refs"][-1]
-    with engine.connect() as conn:
-        last_time = conn.execute(
-            select(t.incidents.c.reported_at).where(t.incidents.c.ref == last)
-        ).scalar_one()
-    when = max(
-        last_time + timedelta(days=1),
-        datetime.fromisoformat(case["order"]["starts"] + "T12:00:00+00:00"),
-    )
+    when = next_breach_time(engine, case)
     return [new_breach(case, f"GROUP-{n}", when + timedelta(days=n)) for n in (1, 2)]
 
 
