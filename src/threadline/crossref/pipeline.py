@@ -48,7 +48,7 @@ class Submission:
     decisions: list[Decision]
     changes: list[AlertChange]
     timings_ms: dict[str, float]
-    #: how many submissions were committed together with this one (itself included)
+    #: how many submissions shared its write turn and commit (itself included)
     committed_with: int = 1
 
 
