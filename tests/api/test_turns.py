@@ -126,3 +126,20 @@ def test_a_failed_commit_fails_the_whole_group_and_the_next_still_runs(
     failed, later = asyncio.run(main())
     assert all(isinstance(error, OSError) for error in failed)
     assert later == "C3"
+
+
+def test_a_submission_whose_client_went_away_is_still_submitted(store: FakeStore) -> None:
+    turns = _turns(limit=8)
+
+    async def main() -> str:
+        first = asyncio.create_task(turns.run(_pending("D0"), lambda s: s.ref))
+        await asyncio.sleep(0.005)  # D0 is in its turn
+        gone = asyncio.create_task(turns.run(_pending("D1"), lambda s: s.ref))
+        await asyncio.sleep(0)
+        gone.cancel()  # the client hung up while D1 waited for the next group
+        later = await turns.run(_pending("D2"), lambda s: s.ref)
+        await first
+        return later
+
+    assert asyncio.run(main()) == "D2"
+    assert store.groups == [["D0"], ["D1", "D2"]]

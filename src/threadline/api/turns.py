@@ -9,7 +9,9 @@ waiting (up to ``group_limit``) and submits them as one group
 commit, so one wait for the writers' lock and one for the disk serve them all. It then gives
 each its answer (``respond``: the picture, the page), after the commit and outside the turn, so
 the other worker takes its turn meanwhile. A submission that comes alone is submitted at once;
-only under load do groups form, from what has queued while the last group was in its turn.
+only under load do groups form, from what has queued while the last group was in its turn. A
+submission whose client goes away before its answer is still submitted: the record was sent, and
+a command-and-control system that sends it again finds it stored ("unchanged").
 
 One thread, not several: a second thread beside the one in its turn gains nothing but the
 interpreter, which it takes each time the turn waits for the database, and every turn, so every
