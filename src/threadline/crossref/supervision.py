@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from threadline.crossref.alerts import list_alerts
 from threadline.crossref.risk import owed
+from threadline.resolve.review import open_count
 from threadline.store import tables as t
 
 #: How many of the latest incidents are checked for a missing research check.
@@ -39,9 +40,7 @@ def dashboard(engine: Engine, now: datetime, limit: int = DASHBOARD_LIMIT) -> di
             )
         }
         unresearched = unresearched_incidents(conn, limit=limit)
-        queue = conn.execute(
-            select(func.count()).where(t.review_queue.c.status == "open")
-        ).scalar_one()
+        queue = open_count(conn)
         repeat = list_alerts(conn, status="open", rule_id="repeat_victim", limit=limit)
     owed_now = owed(engine, now)
     return {

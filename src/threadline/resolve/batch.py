@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 
 from threadline.resolve.clustering import cluster_with_reasons
 from threadline.resolve.described import MentionRow, all_mention_rows, infer_ex_partners
@@ -36,7 +36,7 @@ from threadline.resolve.features import FEATURE_COLUMNS, features_table
 from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
 from threadline.resolve.namesakes import name_of, sole_bearer_joins
-from threadline.resolve.review import latest_judgements, queue_pairs
+from threadline.resolve.review import latest_judgements, open_count, queue_pairs
 from threadline.resolve.victims import (
     VictimJoin,
     joins_by_description,
@@ -285,11 +285,7 @@ def resolve_store(
             ),
             now,
         )
-        awaiting = conn.execute(
-            select(func.count())
-            .select_from(t.review_queue)
-            .where(t.review_queue.c.status == "open")
-        ).scalar_one()
+        awaiting = open_count(conn)
         analyse(conn)
     return ResolveReport(
         mentions=len(ids),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from threadline.resolve.entities import format_entity_id, next_entity_number
 from threadline.store import tables as t
@@ -82,6 +82,17 @@ class QueueItem:
     match_probability: float
     evidence: list[str]
     created_at: datetime
+
+
+def open_count(conn: Connection) -> int:
+    """How many pairs in the review queue await a reviewer."""
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(t.review_queue)
+            .where(t.review_queue.c.status == "open")
+        ).scalar_one()
+    )
 
 
 def open_queue(conn: Connection, limit: int = 100) -> list[QueueItem]:

@@ -16,7 +16,7 @@ from dataclasses import asdict, fields
 from typing import Annotated, Any, TypeVar
 
 import orjson
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import APIRouter, Body, Path
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Connection
 
@@ -105,7 +105,6 @@ def submission_records(submission: Submission) -> list[str]:
 
 @router.post("/api/incidents", responses=_SUBMIT_ERRORS, response_model=None)
 async def submit_incident(
-    request: Request,
     user: Annotated[User, require("incident.submit")],
     engine: EngineDep,
     clock: ClockDep,
