@@ -1,0 +1,158 @@
+"""No record opens to a user by changing an id in the address (issue 6).
+
+Every GET route of the API and of the web pages that takes an id in its path is walked, found by
+walking ``app.routes`` so a route added later is walked too, with the ids of the small force's
+stalking victim: her person id, her incidents' and assessments' refs. An analyst may open each
+(with a purpose) but must never see where she lives or how to reach her; a call handler must not
+open what the policy keeps from call handlers. A write route that takes a person id refuses
+records that are not that person's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import fastapi.routing
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from api_client import PASSWORD, Api
+from threadline.guard.policy import PROTECTED_PERSON_ROLES
+from threadline.store import tables as t
+
+PURPOSE = {"purpose": "checking the access policy"}
+
+
+def get_routes_with_ids(api: Api) -> list[str]:
+    """The path of every GET route (API and pages) with a parameter in it."""
+    iterate = getattr(fastapi.routing, "iter_route_contexts", None)
+    routes = iterate(api.client.app.routes) if iterate else api.client.app.routes
+    return sorted(
+        {
+            route.path
+            for route in routes
+            if "GET" in (getattr(route, "methods", None) or ()) and "{" in route.path
+        }
+    )
+
+
+def her_records(engine: Engine, victim: dict[str, Any]) -> tuple[str, list[str], set[str]]:
+    """(her person id, the refs of her incidents and assessments, her contact details as stored
+    in her protected mentions, less any that a suspect's mention also carries)."""
+    m, members, ids = t.mentions, t.entity_members, t.identifiers
+    with engine.connect() as conn:
+        entity_id = conn.execute(
+            select(members.c.entity_id)
+            .join(m, m.c.mention_key == members.c.mention_key)
+            .where(m.c.surname == victim["surname"], m.c.forenames == victim["forenames"])
+            .where(m.c.role == "victim")
+        ).scalars().first()  # fmt: skip
+        assert entity_id is not None
+        rows = conn.execute(
+            select(m.c.mention_key, m.c.record_key, m.c.role, m.c.address_text, m.c.postcode)
+            .join(members, members.c.mention_key == m.c.mention_key)
+            .where(members.c.entity_id == entity_id)
+        ).all()
+        protected = [r for r in rows if r.role in PROTECTED_PERSON_ROLES]
+        keys = [r.mention_key for r in protected]
+        contacts = {r.address_text for r in protected if r.address_text}
+        contacts |= {r.postcode for r in protected if r.postcode}
+        contacts |= set(
+            conn.execute(
+                select(ids.c.raw).where(ids.c.mention_key.in_(keys), ids.c.kind != "vehicle")
+            ).scalars()
+        )
+        suspects = select(m.c.mention_key).where(m.c.role == "suspect").subquery()
+        shared = set(
+            conn.execute(
+                select(m.c.address_text).where(m.c.mention_key.in_(select(suspects)))
+            ).scalars()
+        ) | set(
+            conn.execute(select(m.c.postcode).where(m.c.mention_key.in_(select(suspects)))).scalars()
+        ) | set(
+            conn.execute(select(ids.c.raw).where(ids.c.mention_key.in_(select(suspects)))).scalars()
+        )  # fmt: skip
+        incident_refs = conn.execute(
+            select(t.incidents.c.ref).where(
+                t.incidents.c.record_key.in_({r.record_key for r in rows})
+            )
+        ).scalars().all()  # fmt: skip
+        assessment_refs = conn.execute(
+            select(t.risk_assessments.c.ref).where(
+                t.risk_assessments.c.incident_ref.in_(incident_refs)
+            )
+        ).scalars().all()  # fmt: skip
+    refs = sorted(incident_refs) + sorted(assessment_refs)
+    return entity_id, refs, contacts - shared - {None}
+
+
+def fill(path: str, entity_id: str, ref: str) -> str:
+    path = path.replace("{entity_id}", entity_id).replace("{ref}", ref)
+    return re.sub(r"\{[^}]+\}", "dash", path)
+
+
+def signed_in(api: Api, role: str) -> TestClient:
+    """A browser-like client of ``api``'s app, signed in as ``role`` (cookies and bearer both)."""
+    browser = TestClient(api.client.app, headers=api.auth(role))
+    username = role.replace("_", "-")
+    assert browser.post("/api/login", json={"username": username, "password": PASSWORD}).is_success
+    return browser
+
+
+@pytest.mark.slow
+def test_an_analyst_walking_every_id_route_with_the_victims_ids_never_sees_her_contacts(
+    api: Api, victim: dict[str, Any]
+) -> None:
+    entity_id, refs, contacts = her_records(api.engine, victim)
+    assert len(refs) >= 3 and contacts, "the victim has records and contact details to protect"
+    analyst = signed_in(api, "analyst")
+    opened: list[str] = []
+    for path in get_routes_with_ids(api):
+        for ref in refs if "{ref}" in path else refs[:1]:
+            url = fill(path, entity_id, ref)
+            response = analyst.get(url, params=PURPOSE)
+            assert response.status_code in (200, 403, 404), (url, response.text[:300])
+            if response.status_code == 200:
+                opened.append(url)
+                leaked = sorted(c for c in contacts if c in response.text)
+                assert not leaked, f"{url} shows the victim's {leaked} to an analyst"
+    assert f"/api/people/{entity_id}" in opened and f"/people/{entity_id}" in opened
+    assert any(u.startswith("/api/incidents/") for u in opened), "her incidents were opened"
+
+
+@pytest.mark.slow
+def test_a_call_handler_cannot_open_by_id_what_the_policy_keeps_from_call_handlers(
+    api: Api, victim: dict[str, Any]
+) -> None:
+    entity_id, refs, _ = her_records(api.engine, victim)
+    handler = signed_in(api, "call_handler")
+    network = f"/people/{entity_id}/network"
+    refused = handler.get(network, params=PURPOSE)
+    officer = signed_in(api, "officer").get(network, params=PURPOSE)
+    assert (refused.status_code, officer.status_code) == (403, 200)
+    assert victim["surname"] in officer.text and victim["surname"] not in refused.text
+    assert handler.get("/api/audit", params={"record": f"person:{entity_id}"}).status_code == 403
+
+
+@pytest.mark.slow
+def test_a_split_naming_another_persons_records_is_refused_and_moves_nothing(
+    api: Api, victim: dict[str, Any]
+) -> None:
+    entity_id, _, _ = her_records(api.engine, victim)
+    members = t.entity_members
+    with api.engine.connect() as conn:
+        theirs = conn.execute(
+            select(members.c.mention_key).where(members.c.entity_id != entity_id).limit(1)
+        ).scalar_one()
+        before = conn.execute(select(members.c.mention_key, members.c.entity_id)).all()
+    response = api.client.post(
+        f"/api/people/{entity_id}/split",
+        headers=api.auth("supervisor"),
+        json={"mention_keys": [theirs], "reason": "not her record"},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "mention_keys"
+    with api.engine.connect() as conn:
+        assert conn.execute(select(members.c.mention_key, members.c.entity_id)).all() == before
