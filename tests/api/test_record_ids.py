@@ -16,7 +16,7 @@ from typing import Any
 import fastapi.routing
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from api_client import PASSWORD, Api
 from threadline.guard.policy import PROTECTED_PERSON_ROLES
@@ -38,54 +38,46 @@ def get_routes_with_ids(api: Api) -> list[str]:
     )
 
 
+def contact_details(conn: Connection, mention_keys: Any) -> set[str]:
+    """Addresses, postcodes, phones, e-mails and accounts of ``mention_keys`` (a list or a
+    subquery), as stored."""
+    m, ids = t.mentions, t.identifiers
+    found: set[str] = set()
+    for column in (m.c.address_text, m.c.postcode):
+        found |= set(
+            conn.execute(select(column).where(m.c.mention_key.in_(mention_keys))).scalars()
+        )
+    where = ids.c.mention_key.in_(mention_keys), ids.c.kind != "vehicle"
+    found |= set(conn.execute(select(ids.c.raw).where(*where)).scalars())
+    return found - {None, ""}
+
+
 def her_records(engine: Engine, victim: dict[str, Any]) -> tuple[str, list[str], set[str]]:
     """(her person id, the refs of her incidents and assessments, her contact details as stored
     in her protected mentions, less any that a suspect's mention also carries)."""
-    m, members, ids = t.mentions, t.entity_members, t.identifiers
+    m, members = t.mentions, t.entity_members
     with engine.connect() as conn:
+        named = m.c.surname == victim["surname"], m.c.forenames == victim["forenames"]
         entity_id = conn.execute(
             select(members.c.entity_id)
             .join(m, m.c.mention_key == members.c.mention_key)
-            .where(m.c.surname == victim["surname"], m.c.forenames == victim["forenames"])
-            .where(m.c.role == "victim")
-        ).scalars().first()  # fmt: skip
+            .where(*named, m.c.role == "victim")
+        ).scalar()
         assert entity_id is not None
         rows = conn.execute(
-            select(m.c.mention_key, m.c.record_key, m.c.role, m.c.address_text, m.c.postcode)
+            select(m.c.mention_key, m.c.record_key, m.c.role)
             .join(members, members.c.mention_key == m.c.mention_key)
             .where(members.c.entity_id == entity_id)
         ).all()
-        protected = [r for r in rows if r.role in PROTECTED_PERSON_ROLES]
-        keys = [r.mention_key for r in protected]
-        contacts = {r.address_text for r in protected if r.address_text}
-        contacts |= {r.postcode for r in protected if r.postcode}
-        contacts |= set(
-            conn.execute(
-                select(ids.c.raw).where(ids.c.mention_key.in_(keys), ids.c.kind != "vehicle")
-            ).scalars()
-        )
-        suspects = select(m.c.mention_key).where(m.c.role == "suspect").subquery()
-        shared = set(
-            conn.execute(
-                select(m.c.address_text).where(m.c.mention_key.in_(select(suspects)))
-            ).scalars()
-        ) | set(
-            conn.execute(select(m.c.postcode).where(m.c.mention_key.in_(select(suspects)))).scalars()
-        ) | set(
-            conn.execute(select(ids.c.raw).where(ids.c.mention_key.in_(select(suspects)))).scalars()
-        )  # fmt: skip
-        incident_refs = conn.execute(
-            select(t.incidents.c.ref).where(
-                t.incidents.c.record_key.in_({r.record_key for r in rows})
-            )
-        ).scalars().all()  # fmt: skip
-        assessment_refs = conn.execute(
-            select(t.risk_assessments.c.ref).where(
-                t.risk_assessments.c.incident_ref.in_(incident_refs)
-            )
-        ).scalars().all()  # fmt: skip
-    refs = sorted(incident_refs) + sorted(assessment_refs)
-    return entity_id, refs, contacts - shared - {None}
+        protected = [r.mention_key for r in rows if r.role in PROTECTED_PERSON_ROLES]
+        suspects = select(m.c.mention_key).where(m.c.role == "suspect")
+        contacts = contact_details(conn, protected) - contact_details(conn, suspects)
+        records = {r.record_key for r in rows}
+        incidents = select(t.incidents.c.ref).where(t.incidents.c.record_key.in_(records))
+        refs = sorted(conn.execute(incidents).scalars())
+        assessed = t.risk_assessments.c.incident_ref.in_(refs)
+        refs += sorted(conn.execute(select(t.risk_assessments.c.ref).where(assessed)).scalars())
+    return entity_id, refs, contacts
 
 
 def fill(path: str, entity_id: str, ref: str) -> str:
