@@ -118,7 +118,7 @@ def test_an_analyst_walking_every_id_route_with_the_victims_ids_never_sees_her_c
 def test_a_call_handler_cannot_open_by_id_what_the_policy_keeps_from_call_handlers(
     api: Api, victim: dict[str, Any]
 ) -> None:
-    entity_id, refs, _ = her_records(api.engine, victim)
+    entity_id, _, _ = her_records(api.engine, victim)
     handler = signed_in(api, "call_handler")
     network = f"/people/{entity_id}/network"
     refused = handler.get(network, params=PURPOSE)
