@@ -7,13 +7,13 @@ fails here unless it is public on purpose (and listed below) or guarded.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import fastapi.routing
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from routes import api_routes
 from threadline.api.deps import Require, get_current_user, public
 from threadline.guard import User, UserRole
 from threadline.guard.policy import allowed
@@ -24,26 +24,6 @@ PUBLIC_ROUTES = {
     ("POST", "/api/logout"),
     ("GET", "/api/health"),
 }
-
-
-def _calls(dependant: Any) -> Iterator[Any]:
-    yield dependant.call
-    for sub in dependant.dependencies:
-        yield from _calls(sub)
-
-
-def api_routes(app: FastAPI) -> list[tuple[str, str, list[Any]]]:
-    """(method, path, every dependency callable) of each API route, after router inclusion."""
-    iterate = getattr(fastapi.routing, "iter_route_contexts", None)
-    contexts = list(iterate(app.routes)) if iterate else list(app.routes)
-    found = []
-    for route in contexts:
-        dependant = getattr(route, "dependant", None)
-        if dependant is None:
-            continue
-        for method in sorted(set(route.methods) - {"HEAD"}):
-            found.append((method, route.path, list(_calls(dependant))))
-    return found
 
 
 def concrete(path: str) -> str:
