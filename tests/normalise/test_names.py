@@ -186,6 +186,18 @@ BRITISH_PAIRS = [
     ("Kate", "Katherine"),
     ("Sue", "Susan"),
     ("Tom", "Thomas"),
+    # forms of the UK's other languages, missing from the nicknames package
+    ("Ali", "Alasdair"),
+    ("Dai", "Dafydd"),
+    ("Paddy", "Padraig"),
+    ("Kasia", "Katarzyna"),
+    ("Gosia", "Malgorzata"),
+    ("Tomek", "Tomasz"),
+    ("Raj", "Rajesh"),
+    ("Sukhi", "Sukhwinder"),
+    ("Tash", "Natasha"),
+    ("Charlie", "Charlotte"),
+    ("Beth", "Bethany"),
 ]
 
 

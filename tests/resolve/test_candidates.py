@@ -117,3 +117,34 @@ def features_rows(conn: Any) -> list[dict[str, Any]]:
     keys = [k for (k,) in conn.execute(t.mention_features.select().with_only_columns(
         t.mention_features.c.mention_key))]  # fmt: skip
     return feature_rows(conn, keys)
+
+
+def test_a_mistyped_name_at_the_same_address_is_compared_in_batch_and_at_call_time(
+    engine: Any,
+) -> None:
+    """ "Aif Patel" with no date of birth at Asif Patel's address: no name or date key brings
+    them together; the address with the surname (or the forename) does."""
+    home = {"text": "20 Juniper Close", "postcode": "DE13 8RY"}
+    records = [
+        parse_record(incident("INC-A", people=[person("victim", forenames="Asif", surname="Patel",
+                                                      dob="1971-04-02", address=home)])),
+        parse_record(incident("INC-B", people=[person("victim", forenames="Aif", surname="Patel",
+                                                      address=home)])),
+        parse_record(incident("INC-C", people=[person("caller", forenames="Asif",
+                                                      surname="Pateel", address=home)])),
+        parse_record(incident("INC-D", people=[person("victim", forenames="Aif", surname="Patel",
+                                                      address={"text": "21 Juniper Close",
+                                                               "postcode": "DE13 8RY"})])),
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        write_batch(conn, records, datetime(2026, 3, 1, tzinfo=UTC))
+    with engine.connect() as conn:
+        batch = _batch_blocked_pairs(conn)
+        new = features_of({"mention_id": "new", "forenames": "Aif", "surname": "Patel",
+                           "address_text": "20 Juniper Close", "postcode": "DE13 8RY"})  # fmt: skip
+        live = candidate_keys(conn, new, exclude_record=None)
+    a, b, c, d = (f"incident:cad:INC-{x}#0" for x in "ABCD")
+    assert frozenset((a, b)) in batch  # same address and surname, forename mistyped
+    assert frozenset((a, c)) in batch  # same address and forename, surname mistyped
+    assert a in live and b in live and d in live
+    assert frozenset((a, d)) not in batch  # the house next door, another name

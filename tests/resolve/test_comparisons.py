@@ -74,6 +74,15 @@ def test_two_slips_of_one_name_are_not_a_contradiction() -> None:
     assert contradiction(m(forenames="Mrak"), m(forenames="Matk")) is None
 
 
+def test_one_slip_from_a_nickname_is_not_a_contradiction() -> None:
+    """ "Kin" is Kim mistyped, and Kim is Kimberley: one woman, not two."""
+    assert forename_level(m(forenames="Kin"), m(forenames="Kimberley")) == 9
+    assert contradiction(m(forenames="Kin"), m(forenames="Kimberley")) is None
+    assert contradiction(m(forenames="Kimberley"), m(forenames="Kth")) is not None
+    assert contradiction(m(forenames="Kth"), m(forenames="Katherine")) is None
+    assert contradiction(m(forenames="Kin"), m(forenames="Deborah")) is not None
+
+
 def test_an_initial_contradicts_only_a_name_it_cannot_stand_for() -> None:
     """ "C" may be Catherine, and so may Kate: held apart, the victim's records split in two."""
     assert contradiction(m(forenames="C"), m(forenames="Kate")) is None

@@ -454,8 +454,9 @@ def contradiction(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | No
     """Why two mentions cannot be one person, whatever else they share; ``None`` if nothing says so.
 
     Three things do: forenames that differ outright (not a nickname, an initial, a close
-    spelling or a sound-alike, and more than two slips of the keyboard apart: "mrak" and
-    "matk" are both Mark), dates of birth that differ (not a swap of day and month, not
+    spelling or a sound-alike, more than two slips of the keyboard apart: "mrak" and "matk"
+    are both Mark, and not one slip from one of the other's nicknames: "Kin" is Kim mistyped,
+    and Kim is Kimberley), dates of birth that differ (not a swap of day and month, not
     one year off with the same day and month, not a partial date that agrees), and recorded
     sexes that differ. Each is a level the model holds as near-conclusive. Clustering uses
     this to stop a mention with little in it (no date of birth, no address) chaining two
@@ -467,6 +468,7 @@ def contradiction(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | No
         and DamerauLevenshtein.distance(left["forename"], right["forename"]) > 2
         and not _initial_could_be(left, right)
         and not _initial_could_be(right, left)
+        and not _slip_of_a_nickname(left, right)
     ):
         reasons.append(f"forenames differ ({left['forename']} / {right['forename']})")
     dob = dob_level(left, right)
@@ -475,6 +477,18 @@ def contradiction(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | No
     if sex_level(left, right) == SEX_DIFFERS:
         reasons.append(f"sexes differ ({left['sex']} / {right['sex']})")
     return "; ".join(reasons) or None
+
+
+def _slip_of_a_nickname(left: Mapping[str, Any], right: Mapping[str, Any]) -> bool:
+    """One forename is one slip of the keyboard from one of the names the other goes by ("kin"
+    and Kimberley, through Kim; "kth" and Katherine, through Kath)."""
+    for one, other in ((left, right), (right, left)):
+        written = one["forename"]
+        if written and len(written) >= 3:
+            names = (other["forename_canonical"], *(other["forename_nicknames"] or ()))
+            if any(name and DamerauLevenshtein.distance(written, name) <= 1 for name in names):
+                return True
+    return False
 
 
 def _initial_could_be(short: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
@@ -561,6 +575,8 @@ KEY_PAIRS: tuple[tuple[str, str], ...] = (
     ("forename_canonical", "surname_phonetic"),
     ("postcode", "forename_canonical"),
     ("dob", "forename_canonical"),
+    ("address_key", "surname_phonetic"),
+    ("address_key", "forename_canonical"),
 )
 #: A key pair shared by more mentions than this says little on its own (a very common name; a
 #: common surname and a year of birth). Such a crowded block is narrowed: to those with the exact
@@ -646,7 +662,8 @@ def prediction_blocking_rules() -> list[BlockingRuleCreator]:
 def blocking_table(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pa.Table:
     """The features as Arrow (:func:`.features.features_table`) with :func:`blocking_columns`."""
     table = features_table(features)
-    frame = table.select(["address_key", "surname", *{c for pair in KEY_PAIRS for c in pair}])
+    wanted = {"address_key", "surname"} | {c for pair in KEY_PAIRS for c in pair}
+    frame = table.select(sorted(wanted))
     for name, values in blocking_columns(frame.to_pandas()).items():
         kind = pa.string() if name == "house" else pa.int64()
         table = table.append_column(name, pa.array(values, type=kind))
