@@ -117,6 +117,29 @@ def test_a_bare_mention_does_not_chain_two_namesakes() -> None:
     )
 
 
+def test_a_mention_that_fits_one_namesake_far_better_joins_that_one() -> None:
+    """Two Henry Browns, born apart; one lives at 55 Linden Road. A Henry Brown with no date of
+    birth recorded at that house fits the other by the name alone: he is the first."""
+    home = {"address_text": "55 Linden Road", "postcode": "WS12 4LD"}
+    rows = [
+        person("a1", forenames="Henry", surname="Brown", dob="1997-02-03", **home),
+        person("a2", forenames="Henry", surname="Brown", dob="1997-02-03", **home),
+        person("b1", forenames="Henry", surname="Brown", dob="1997-12-06"),
+        person("x", forenames="Henry", surname="Brown", **home),
+    ]
+    ids = ["a1", "a2", "b1", "x"]
+    # by the house and the name, x~a1 is near certain (weight +30); by the name alone x~b1
+    # is +6.5: a Bayes factor of 2^23.5 between them
+    far = edges(("a1", "a2", 1 - 2**-40), ("a1", "x", 1 - 2**-30), ("x", "b1", 0.989))
+    result = cluster_with_reasons(far, ids, 0.95, features=rows)
+    assert result.clusters == {"a1": "a1", "a2": "a1", "x": "a1", "b1": "b1"}
+    # of like strength (the house shared with neither), it fits both and joins neither
+    near = edges(("a1", "a2", 1 - 2**-40), ("a1", "x", 0.995), ("x", "b1", 0.989))
+    result = cluster_with_reasons(near, ids, 0.95, features=rows)
+    assert result.clusters["x"] == "x"
+    assert any("fits both" in r.reason for r in result.refused)
+
+
 def test_a_mention_that_contradicts_one_side_joins_the_other() -> None:
     rows = [
         person("f1", forenames="Darren", surname="Jones", dob="1946-11-22"),

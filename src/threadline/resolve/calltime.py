@@ -30,6 +30,7 @@ from threadline.resolve.candidates import (
     feature_rows,
     features_query,
 )
+from threadline.resolve.clustering import AMBIGUITY_MARGIN
 from threadline.resolve.comparisons import contradiction
 from threadline.resolve.described import (
     Inferred,
@@ -205,7 +206,12 @@ def resolve_mention(
                     explain_pair(model, other),
                 )
             )
-    if probability >= threshold:
+    rival = _rival(ranked, threshold)
+    if rival is not None:  # it fits two people about as well: which one is for a reviewer
+        outcome, entity = "review", ""
+        evidence = [*evidence, rival]
+        queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
+    elif probability >= threshold:
         outcome = "joined"
     elif _sole_bearer(conn, features, entity, scored, entity_of, review_threshold):
         outcome = "joined"
@@ -224,6 +230,23 @@ def resolve_mention(
         others,
     )
     return decision, queue
+
+
+def _rival(ranked: Sequence[tuple[str, _Scored]], threshold: float) -> str | None:
+    """Why a mention matching two people at or above ``threshold`` joins neither, or None.
+
+    The batch rule (:func:`.clustering._ambiguous`): a mention that fits two people whose best
+    links are within :data:`.clustering.AMBIGUITY_MARGIN` of each other is held apart, a
+    "Darren Jones" with no date of birth at the house of a father and son of that name."""
+    if len(ranked) < 2:
+        return None
+    (best, top), (second, runner) = ranked[0], ranked[1]
+    if runner.probability < threshold or top.weight - runner.weight > AMBIGUITY_MARGIN:
+        return None
+    return (
+        f"fits both {best} and {second} (match weights {top.weight:+.1f} and "
+        f"{runner.weight:+.1f}), so it is held for a reviewer"
+    )
 
 
 @cache

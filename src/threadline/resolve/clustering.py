@@ -25,6 +25,7 @@ Cluster labels are the smallest mention id in the cluster, so they are stable an
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -120,6 +121,11 @@ def _splink_components(edges: pd.DataFrame, ids: list[str], threshold: float) ->
 
 
 Profile = tuple[Any, ...]
+
+#: How much stronger (in match weight, a log2 Bayes factor) a mention's best link into its own
+#: cluster must be than its best into a cluster that contradicts it, for the mention to stay
+#: rather than be held apart as fitting both: 2^10, about a thousand to one.
+AMBIGUITY_MARGIN = 10.0
 
 
 class _Contradictions:
@@ -218,7 +224,7 @@ def _split_component(
 
 
 def _ambiguous(
-    groups: list[set[str]], refused: list[RefusedLink], known: _Contradictions
+    groups: list[set[str]], refused: list[RefusedLink], known: _Contradictions, edges: list[Edge]
 ) -> dict[str, RefusedLink]:
     """Mentions that fit two clusters which contradict each other, with the refusal that shows it.
 
@@ -226,8 +232,20 @@ def _ambiguous(
     another. If the first mention contradicts nobody in the other cluster, it fits both people
     (a "Darren Jones" with no date of birth at the address of a father and son both called
     Darren Jones): which one it joined was only which link was stronger.
+
+    Only when the links are of like strength: a "Henry Brown" with no date of birth at the
+    house of one Henry Brown, and named the same as another known by name alone, fits the
+    first by the name and the house and the second by the name only. Its strongest link into
+    its own cluster must beat its strongest into the other by more than
+    :data:`AMBIGUITY_MARGIN` for it to stay.
     """
     group_of = {member: index for index, group in enumerate(groups) for member in group}
+    strongest: dict[tuple[str, int], float] = {}
+    for left, right, weight, _ in edges:
+        for mention, other in ((left, right), (right, left)):
+            key = (mention, group_of[other])
+            if weight > strongest.get(key, -math.inf):
+                strongest[key] = weight
     found: dict[str, RefusedLink] = {}
     for link in refused:
         if link.contradiction is None:
@@ -236,6 +254,9 @@ def _ambiguous(
                                (link.unique_id_r, link.unique_id_l)):  # fmt: skip
             if group_of[mention] == group_of[other] or mention in found:
                 continue
+            own = strongest.get((mention, group_of[mention]), -math.inf)
+            if own - strongest[(mention, group_of[other])] > AMBIGUITY_MARGIN:
+                continue  # it fits its own cluster far better than the other
             if _first_contradiction({mention}, groups[group_of[other]], known) is None:
                 found[mention] = link
     return found
@@ -251,7 +272,7 @@ def _resolve_component(
     groups, refused = _split_component(members, edges, cannot_link, known)
     if known is None:
         return groups, refused
-    ambiguous = _ambiguous(groups, refused, known)
+    ambiguous = _ambiguous(groups, refused, known, edges)
     if not ambiguous:
         return groups, refused
     kept = [edge for edge in edges if edge[0] not in ambiguous and edge[1] not in ambiguous]
@@ -266,6 +287,12 @@ def _resolve_component(
             RefusedLink(left, right, probability, cause.cannot_link, cause.contradiction, mention)
         )
     return groups, refused
+
+
+def _weight_of(probability: float) -> float:
+    """The match weight of a probability (log2 of the odds), for pairs given without one."""
+    p = min(max(float(probability), 1e-15), 1 - 1e-15)
+    return math.log2(p / (1 - p))
 
 
 def _feature_rows(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -313,7 +340,9 @@ def cluster_with_reasons(
     edges_of: dict[str, list[Edge]] = {label: [] for label in needs_split}
     if needs_split:
         order = (
-            edges["match_weight"] if "match_weight" in edges.columns else edges["match_probability"]
+            edges["match_weight"]
+            if "match_weight" in edges.columns
+            else edges["match_probability"].map(_weight_of)
         )
         for left, right, key, probability in zip(
             edges["unique_id_l"],
