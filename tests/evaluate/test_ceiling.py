@@ -36,3 +36,24 @@ def test_only_shared_evidence_or_a_unique_name_joins(engine: Any) -> None:
     assert label(3) != label(1)
     assert label(4) not in {label(1), label(3)}
     assert label(5) == label(6)
+
+
+def test_one_house_joins_whether_its_key_ends_with_the_postcode_or_the_town(engine: Any) -> None:
+    def one(ref: str, address: dict[str, str]) -> Any:
+        smith = person("victim", forenames="John", surname="Smith", address=address)
+        return parse_record(incident(ref, people=[smith]))
+
+    records = [
+        one("INC-1", {"text": "4 Forge Lane", "postcode": "ST16 3PE"}),
+        one("INC-2", {"text": "4 Forge Lane, Stafford"}),
+        one("INC-3", {"text": "6 Forge Lane, Stafford"}),
+        one("INC-4", {"text": "9 Mill Street, Leek"}),  # another John Smith
+    ]
+    with engine.begin() as conn:
+        write_batch(conn, records, datetime(2026, 3, 1, tzinfo=UTC))
+    truth = {("incident", f"INC-{i}", "0"): "A" for i in (1, 2, 3)}
+    truth[("incident", "INC-4", "0")] = "B"
+    ceiling = evidence_ceiling(engine, truth)
+    labels = [ceiling[("incident", f"INC-{i}", "0")] for i in (1, 2, 3)]
+    assert labels[0] == labels[1]  # one house written two ways
+    assert labels[2] != labels[0]  # another house: nothing connects it but the shared name
