@@ -51,7 +51,7 @@ from threadline.resolve.entities import (
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import FEATURE_COLUMNS
 from threadline.resolve.lineage import LineageLink, links_for, record_lineage_rows
-from threadline.resolve.linkage import LinkageModel, score_pair_levels
+from threadline.resolve.linkage import LinkageModel, match_probability, score_pair_levels
 from threadline.resolve.namesakes import name_key, sole_bearer_sentence
 from threadline.resolve.review import queue_pairs
 from threadline.store import tables as t
@@ -133,13 +133,6 @@ def _scored(
 ) -> _Scored:
     total, parts = score_pair_levels(model, features, candidate)
     return _Scored(candidate, total, list(parts))
-
-
-def match_probability(match_weight: float) -> float:
-    """Splink's conversion of a match weight (log2 Bayes factor) to a probability."""
-    if match_weight >= 0:
-        return 1.0 / (1.0 + 2.0 ** (-match_weight))
-    return 2.0**match_weight / (1.0 + 2.0**match_weight)
 
 
 @dataclass(frozen=True)
@@ -235,9 +228,11 @@ def resolve_mention(
 def _rival(ranked: Sequence[tuple[str, _Scored]], threshold: float) -> str | None:
     """Why a mention matching two people at or above ``threshold`` joins neither, or None.
 
-    The batch rule (:func:`.clustering._ambiguous`): a mention that fits two people whose best
-    links are within :data:`.clustering.AMBIGUITY_MARGIN` of each other is held apart, a
-    "Darren Jones" with no date of birth at the house of a father and son of that name."""
+    As in batch (:func:`.clustering._ambiguous`), a mention whose best links to two people are
+    within :data:`.clustering.AMBIGUITY_MARGIN` of each other is held apart: a "Darren Jones"
+    with no date of birth at the house of a father and son of that name. Batch also asks that
+    the two contradict; here they are already two people in the store, kept apart for a reason
+    (a contradiction, a judgement) or never linked, and either way which one is for a reviewer."""
     if len(ranked) < 2:
         return None
     (best, top), (second, runner) = ranked[0], ranked[1]

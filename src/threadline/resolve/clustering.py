@@ -37,6 +37,7 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from threadline.resolve.comparisons import CONTRADICTION_COLUMNS, contradiction
 from threadline.resolve.features import features_table
+from threadline.resolve.linkage import match_weight
 
 __all__ = ["ClusterResult", "RefusedLink", "cluster", "cluster_with_reasons"]
 
@@ -289,12 +290,6 @@ def _resolve_component(
     return groups, refused
 
 
-def _weight_of(probability: float) -> float:
-    """The match weight of a probability (log2 of the odds), for pairs given without one."""
-    p = min(max(float(probability), 1e-15), 1 - 1e-15)
-    return math.log2(p / (1 - p))
-
-
 def _feature_rows(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     table = features_table(features)
     return table.select(["unique_id", *CONTRADICTION_COLUMNS]).to_pylist()
@@ -342,7 +337,7 @@ def cluster_with_reasons(
         order = (
             edges["match_weight"]
             if "match_weight" in edges.columns
-            else edges["match_probability"].map(_weight_of)
+            else edges["match_probability"].map(match_weight)
         )
         for left, right, key, probability in zip(
             edges["unique_id_l"],

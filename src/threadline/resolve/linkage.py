@@ -64,6 +64,8 @@ __all__ = [
     "LevelWeight",
     "LinkageModel",
     "load_model",
+    "match_probability",
+    "match_weight",
     "predict_pairs",
     "save_model",
     "score_pairs",
@@ -507,11 +509,19 @@ def predict_pairs(
 # -- Call-time scoring --------------------------------------------------------------------------
 
 
-def _match_probability(match_weight: float) -> float:
-    # The same formula, and the same overflow guard, as Splink's predict SQL.
+def match_probability(match_weight: float) -> float:
+    """Splink's conversion of a match weight (log2 Bayes factor) to a probability: the same
+    formula, and the same overflow guard, as Splink's predict SQL."""
     if match_weight >= 0:
         return 1.0 / (1.0 + 2.0 ** (-match_weight))
     return 2.0**match_weight / (1.0 + 2.0**match_weight)
+
+
+def match_weight(probability: float) -> float:
+    """The inverse of :func:`match_probability` (log2 of the odds), for pairs given without a
+    weight; a probability of 0 or 1 is held just inside, so the weight stays finite."""
+    p = min(max(float(probability), 1e-15), 1 - 1e-15)
+    return math.log2(p / (1 - p))
 
 
 def score_pair_levels(
@@ -563,7 +573,7 @@ def score_pairs(
             "unique_id_l": new["unique_id"],
             "unique_id_r": candidate["unique_id"],
             "match_weight": total,
-            "match_probability": _match_probability(total),
+            "match_probability": match_probability(total),
         }
         for level, _ in parts:
             row[f"gamma_{level.comparison}"] = level.gamma
