@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -9,7 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from factories import incident, person
+from threadline.ingest import import_files
 from threadline.resolve.batch import (
+    MATCH_THRESHOLD,
     REVIEW_THRESHOLD,
     load_features,
     resolve_store,
@@ -140,3 +144,51 @@ def test_same_judgements_are_training_labels(resolved_store: Any) -> None:
     with engine.connect() as conn:
         after = load_memberships(conn)
     assert after[singles[0]] == after[singles[1]]  # a "same" judgement binds like a certain link
+
+
+def test_a_mention_held_apart_from_a_father_and_his_son_goes_to_a_reviewer(
+    engine: Any, small_model: Any, tmp_path: Any
+) -> None:
+    """Batch resolution holds a dateless Darren Harington at the home of two Darren Haringtons,
+    father and son, apart from both. A reviewer is asked, told why, and shown the evidence."""
+    home = {"text": "4 Park Crescent, Hednesford", "postcode": "WS12 0BH"}
+    darren = {"forenames": "Darren", "surname": "Harington", "sex": "male", "address": home}
+    births = {"INC-F1": "1952-08-19", "INC-F2": "1952-08-19", "INC-S1": "1981-05-23",
+              "INC-S2": "1981-05-23", "INC-X": None}  # fmt: skip
+    path = tmp_path / "incidents.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(incident(ref, people=[person("victim", **darren, dob=dob)])) + "\n"
+            for ref, dob in births.items()
+        )
+    )
+    import_files(engine, [path])
+    resolve_store(engine, small_model, now=NOW)
+
+    with engine.connect() as conn:
+        entity = {
+            row.record_key.rsplit(":", 1)[-1]: row.entity_id
+            for row in conn.execute(
+                select(t.mentions.c.record_key, t.entity_members.c.entity_id).join(
+                    t.entity_members, t.entity_members.c.mention_key == t.mentions.c.mention_key
+                )
+            )
+        }
+        queued = conn.execute(select(t.review_queue)).all()
+    father, son, either = entity["INC-F1"], entity["INC-S1"], entity["INC-X"]
+    assert len({father, son, either}) == 3 and entity["INC-F2"] == father
+
+    dateless = next(key for key in _mention_keys(engine) if "INC-X" in key)
+    asked = [row for row in queued if dateless in (row.mention_a, row.mention_b)]
+    assert asked, "the dateless mention was held apart without asking anyone"
+    for row in asked:
+        assert row.status == "open" and row.match_probability >= MATCH_THRESHOLD
+        assert "fits both" in row.evidence[0] and "held apart" in row.evidence[0], row.evidence
+        assert any("match probability" in line for line in row.evidence[1:]), row.evidence
+    other = {(row.mention_b if row.mention_a == dateless else row.mention_a) for row in asked}
+    assert {entity[key.split("#")[0].rsplit(":", 1)[-1]] for key in other} <= {father, son}
+
+
+def _mention_keys(engine: Any) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(t.mentions.c.mention_key)).scalars())

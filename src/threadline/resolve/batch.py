@@ -9,13 +9,15 @@ the mentions: a crime's people are its source incident's (:mod:`.lineage`), and 
 like the one suspect already recorded against the same victim is that person (:mod:`.victims`);
 a person recorded by name only is the one person of that name the force has identified
 (:mod:`.namesakes`); a nameless "her ex" is the victim's one recorded former partner
-(:mod:`.described`). Pairs in the uncertain band that ended apart go to the review queue.
+(:mod:`.described`). Pairs in the uncertain band that ended apart go to the review queue, and so
+do links strong enough to join that clustering refused (a mention that fits a father and his son
+alike; a link that would make one person of two who contradict each other), with the reason first.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,7 +25,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from threadline.resolve.clustering import cluster_with_reasons
+from threadline.resolve.clustering import RefusedLink, cluster_with_reasons
 from threadline.resolve.described import MentionRow, all_mention_rows, infer_ex_partners
 from threadline.resolve.entities import (
     Membership,
@@ -262,16 +264,14 @@ def resolve_store(
         changes = apply_memberships(
             conn, memberships, entity_labels(members, names), now, by=model_name(model)
         )
-        uncertain = pairs[pairs["match_probability"] < threshold]
-        apart = _one_pair_per_two_people(
-            [
-                row
-                for row in uncertain.to_dict("records")
-                if members[row["unique_id_l"]] != members[row["unique_id_r"]]
-                and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
-            ],
-            members,
-        )
+        uncertain = [
+            row
+            for row in pairs[pairs["match_probability"] < threshold].to_dict("records")
+            if members[row["unique_id_l"]] != members[row["unique_id_r"]]
+            and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
+        ]
+        refused = _refused_for_review(result.refused, pairs, members, judgements, lineage_of)
+        apart = _one_pair_per_two_people(uncertain + refused, members)
         queued = queue_pairs(
             conn,
             (
@@ -279,7 +279,7 @@ def resolve_store(
                     row["unique_id_l"],
                     row["unique_id_r"],
                     float(row["match_probability"]),
-                    explain_pair(model, row),
+                    _review_evidence(model, row),
                 )
                 for row in apart
             ),
@@ -396,6 +396,53 @@ def _lineage(conn: Connection, features: pd.DataFrame) -> list[LineageLink]:
     wanted = {key for pair in pairs for key in (*pair.crime_mentions, *pair.incident_mentions)}
     rows = features_table(features[features["unique_id"].isin(wanted)]).to_pylist()
     return links_for(pairs, {str(row["unique_id"]): row for row in rows})
+
+
+def _refused_for_review(
+    refused: Sequence[RefusedLink],
+    pairs: pd.DataFrame,
+    members: Mapping[str, str],
+    judgements: Mapping[frozenset[str], str],
+    lineage_of: Mapping[frozenset[str], list[str]],
+) -> list[dict[str, Any]]:
+    """Links strong enough to join that clustering refused and that ended between two people (a
+    mention that fits two people who cannot be one, or a link that would put two contradicting
+    mentions in one person), as review rows: the pair's scored row (or, for a crime and its
+    incident, the lineage evidence) with ``refused``, the reason, to be shown first."""
+    first: dict[frozenset[str], RefusedLink] = {}
+    for link in refused:
+        pair = frozenset((link.unique_id_l, link.unique_id_r))
+        if pair not in judgements and members[link.unique_id_l] != members[link.unique_id_r]:
+            first.setdefault(pair, link)
+    if not first:
+        return []
+    wanted = [
+        frozenset(pair) in first
+        for pair in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
+    ]
+    scored = {
+        frozenset((row["unique_id_l"], row["unique_id_r"])): row
+        for row in pairs[wanted].to_dict("records")
+    }
+    rows = []
+    for pair, link in first.items():
+        row = scored.get(pair)
+        rows.append(
+            {
+                **(row or {"evidence": lineage_of.get(pair, [])}),
+                "unique_id_l": link.unique_id_l,
+                "unique_id_r": link.unique_id_r,
+                "match_probability": link.match_probability,
+                "refused": link.reason,
+            }
+        )
+    return rows
+
+
+def _review_evidence(model: LinkageModel, row: Mapping[str, Any]) -> list[str]:
+    """What a reviewer reads: why a refused link was refused, then the pair's evidence."""
+    evidence = row["evidence"] if "evidence" in row else explain_pair(model, row)
+    return [row["refused"], *evidence] if "refused" in row else evidence
 
 
 def _one_pair_per_two_people(
