@@ -87,6 +87,7 @@ class Person:
     sex: str
     email: str
     account: tuple[str, str]
+    vehicle: str
     mentions: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -101,6 +102,13 @@ def _phone_formats(number: str, rnd: random.Random) -> str:
             f"0044 7700 900{number}",
         ]
     )
+
+
+def _registration(i: int) -> str:
+    """A made-up current-style registration, one per person: "AB12 CDE"."""
+    letters = "ABCDEFGHJKLMNOPRSTUVWXYZ"
+    a, b, c = (letters[(i // len(letters) ** k) % len(letters)] for k in range(3))
+    return f"LS{10 + i % 60} {a}{b}{c}"
 
 
 def _sex(sex: str, rnd: random.Random) -> str:
@@ -173,7 +181,10 @@ def _mention(person: Person, n: int, rnd: random.Random) -> dict[str, Any]:
         "phones": [_phone_formats(phone, rnd)] if rnd.random() < 0.5 else [],
         "emails": [person.email] if rnd.random() < 0.3 else [],
         "accounts": [person.account] if rnd.random() < 0.2 else [],
-        "vehicles": [],
+        # drawn apart from ``rnd``, so that the rest of the population is as it was before
+        "vehicles": [person.vehicle]
+        if random.Random(f"{person.person_id}-{n}").random() < 0.3
+        else [],
     }
 
 
@@ -202,6 +213,7 @@ def generate_population(n_people: int = 300, seed: int = 7) -> Population:
             sex=FEMALE if forename in FEMALE_NAMES else "M",
             email=f"{forename}.{surname}{i}@example.com",
             account=("facebook", f"{forename}{surname}{i}"),
+            vehicle=overrides.pop("vehicle", _registration(i)),
         )
         people.append(person)
         return person
@@ -216,6 +228,7 @@ def generate_population(n_people: int = 300, seed: int = 7) -> Population:
             house=father.house,
             street=father.street,
             postcode=father.postcode,
+            vehicle=father.vehicle,  # the family car
         )
         households["father_son"] += [father.person_id, son.person_id]
     for _ in range(n_households):

@@ -10,6 +10,7 @@ from threadline.resolve.comparisons import (
     contradiction,
     dob_level,
     forename_level,
+    vehicle_level,
 )
 
 
@@ -41,6 +42,22 @@ def test_one_house_written_with_a_postcode_and_with_a_town() -> None:
     assert address_level(with_postcode, m(address_text="4 Forge Lane", postcode="WS11 0FZ")) == 5
     assert address_level(with_town, m(address_text="4 Forge Lane, Cannock")) == 5
     assert address_level(with_postcode, m(address_text="9 Forge Lane", postcode="ST16 3PE")) == 3
+
+
+def test_a_vehicle_is_evidence_except_at_a_house_both_share() -> None:
+    car = {"vehicles": ["FE23 DDG"]}
+    assert vehicle_level(m(**car), m(vehicles=["fe23ddg"])) == 1  # one car however written
+    assert vehicle_level(m(**car), m(vehicles=["BD23 ZHO"])) == 2
+    assert vehicle_level(m(**car), m()) == 0
+    away = {"address_text": "33 Broadmeadow, Stafford", "postcode": "ST16 3QP"}
+    assert vehicle_level(m(**car, **away), m(**car)) == 1  # one address unknown
+    # at one house the car is the household's: it says nothing the address has not said
+    home = {"address_text": "4 Park Crescent", "postcode": "WS12 0BH"}
+    assert vehicle_level(m(**car, **home), m(**car, address_text="4 park cres, hednesford")) == 0
+    assert vehicle_level(m(**car, **home), m(vehicles=["BD23 ZHO"], **home)) == 0
+    # a street with no house number is not one house
+    street = {"address_text": "Park Crescent", "postcode": "WS12 0BH"}
+    assert vehicle_level(m(**car, **street), m(**car, **street)) == 1
 
 
 def test_forename_levels_for_nicknames_initials_and_slips() -> None:

@@ -99,6 +99,29 @@ def test_links_nickname_with_day_and_month_swapped(
     assert scored.loc[0, "match_probability"] >= THRESHOLD
 
 
+def test_a_car_in_both_is_evidence_away_from_home_and_not_at_a_shared_house(
+    model: LinkageModel,
+) -> None:
+    """Margaret, victim of a car crime, named with her car only; Margaret at home, with it."""
+    car = {"vehicles": ["FE23 DDG"]}
+    home = {"address_text": "33 Broadmeadow", "postcode": "ST16 3QP", "dob": "1974-01-18"}
+    known = features_of({"mention_id": "at-home", "forenames": "Margaret",
+                         "surname": "Gladney", **home, **car})  # fmt: skip
+    victim = {"mention_id": "car-crime", "forenames": "Margaret", "surname": "Gladney"}
+
+    def weight(left: dict[str, Any], right: dict[str, Any]) -> float:
+        return float(score_pairs(model, left, [right]).loc[0, "match_weight"])
+
+    in_both = next(lv for lv in model.level_weights["vehicles"] if lv.label == "vehicle in both")
+    assert in_both.match_weight > 5  # a registration two strangers rarely share
+    gain = weight(features_of({**victim, **car}), known) - weight(features_of(victim), known)
+    assert gain == pytest.approx(in_both.match_weight)
+    # at one house the car is the household's: the pair scores as if neither had given it
+    house = {"mention_id": "same-house", "forenames": "Margaret", "surname": "Gladney",
+             "address_text": "33 Broadmeadow", "postcode": "ST16 3QP"}  # fmt: skip
+    assert weight(features_of({**house, **car}), known) == weight(features_of(house), known)
+
+
 def _household_pairs(population: Any, kind: str) -> set[frozenset[str]]:
     ids = population.households[kind]
     by_person = {p.person_id: p for p in population.people}

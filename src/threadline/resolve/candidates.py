@@ -2,8 +2,9 @@
 
 The same keys as the batch blocking rules (:func:`.comparisons.prediction_blocking_rules`), read
 through the store's indexes: every block of a key pair in one statement (a crowded block
-narrowed, :data:`.comparisons.CROWDED_BLOCK`), and the mentions that share a phone, e-mail or
-account. Each candidate comes with its feature row, in the model's input layout, and its entity.
+narrowed, :data:`.comparisons.CROWDED_BLOCK`), and the mentions that share a phone, e-mail,
+account or vehicle. Each candidate comes with its feature row, in the model's input layout, and
+its entity.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ SHARED_OBJECTS: tuple[tuple[str, str], ...] = (
     ("phones", "phone"),
     ("emails", "email"),
     ("accounts", "account"),
+    ("vehicles", "vehicle"),
 )
 
 

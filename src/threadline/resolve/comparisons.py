@@ -1,8 +1,8 @@
 """The comparisons and blocking rules of the person-mention linkage model.
 
 Each comparison turns one pair of mentions into a level (a "gamma" value) for one kind of
-evidence: forename, surname, date of birth, address (with postcode), sex, phones, e-mails and
-accounts.
+evidence: forename, surname, date of birth, address (with postcode), sex, phones, e-mails,
+accounts and vehicles.
 Levels run from the most specific (exact) to the least ("all other"); a null level records that
 one side does not say, which counts neither for nor against a match.
 
@@ -11,8 +11,10 @@ the saved model to put the evidence into words, so each label says in plain Engl
 level means. The SQL is DuckDB's dialect; the columns are those made by
 :mod:`threadline.resolve.features`.
 
-Vehicles are deliberately not compared: a car is shared by a household, sold and stolen, so a
-shared registration links people to an object (a POLE link), not two mentions to one person.
+Phones, e-mails, accounts and vehicles are objects a household can share (a landline, the family
+car). A shared one is evidence, weighed by what the model learnt of how often two different people
+share it, never a merge on its own: the names must agree too, and clustering refuses to make one
+person of two whose forenames or dates of birth contradict each other (:func:`contradiction`).
 """
 
 from __future__ import annotations
@@ -272,6 +274,33 @@ def shared_value_comparison(column: str, noun: str) -> ComparisonCreator:
     )
 
 
+def _same_house_sql() -> str:
+    number = "split_part(\"address_key_l\", '|', 1)"
+    return f"{number} <> '' AND {_dwelling_sql('l')} = {_dwelling_sql('r')}"
+
+
+def vehicle_comparison() -> ComparisonCreator:
+    """Vehicles: a registration in both, none in common, or nothing to say.
+
+    A car recorded for two mentions at one house is the household's car as often as the
+    person's (a father and his son of the same name drive the family car): it adds nothing to
+    the address they share, and counting it would count the household twice. So at the same
+    house (the number and street of the address key) vehicles are not compared.
+    """
+    return cl.CustomComparison(
+        output_column_name="vehicles",
+        comparison_description="vehicle",
+        comparison_levels=[
+            _null_level(
+                f"{_either_empty('vehicles')} OR ({_same_house_sql()})",
+                "vehicle not given on one side, or both at one house",
+            ),
+            cll.ArrayIntersectLevel("vehicles", 1).configure(label_for_charts="vehicle in both"),
+            cll.ElseLevel().configure(label_for_charts="no vehicle in common"),
+        ],
+    )
+
+
 # -- The same levels in Python, for call-time scoring ------------------------------------------
 #
 # Each function below returns the position of the level a pair falls in, counting the null level
@@ -435,6 +464,16 @@ def _shared_value_level(column: str) -> Callable[[Mapping[str, Any], Mapping[str
     return level
 
 
+def vehicle_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
+    """Level position of a pair in :func:`vehicle_comparison`."""
+    key_l, key_r = left["address_key"], right["address_key"]
+    if key_l is not None and key_r is not None:
+        dwelling = _dwelling_and_place(key_l)[0]
+        if not dwelling.startswith("|") and dwelling == _dwelling_and_place(key_r)[0]:
+            return 0
+    return _shared_value_level("vehicles")(left, right)
+
+
 #: The feature columns :func:`contradiction` reads.
 CONTRADICTION_COLUMNS: tuple[str, ...] = (
     "forename",
@@ -561,6 +600,9 @@ def person_comparisons() -> list[PersonComparison]:
             shared_value_comparison("accounts", "account"),
             _shared_value_level("accounts"),
         ),
+        PersonComparison(
+            "vehicles", "vehicle", ("vehicles", "address_key"), vehicle_comparison(), vehicle_level
+        ),
     ]
 
 
@@ -588,6 +630,8 @@ KEY_PAIRS: tuple[tuple[str, str], ...] = (
 #: batch resolution of a million incidents would score 680 million pairs, 540 million of them
 #: in crowded blocks.
 CROWDED_BLOCK = 250
+#: The list columns whose one shared value puts two mentions in a block (batch and call time).
+SHARED_OBJECT_COLUMNS: tuple[str, ...] = ("phones", "emails", "accounts", "vehicles")
 #: What narrows a crowded block, in the order tried: the same house (the number and street of
 #: the address key, whatever town or postcode follows), postcode sector, date of birth.
 NARROWING: tuple[str, ...] = ("house", "postcode_sector", "dob")
@@ -632,8 +676,8 @@ def blocking_keys() -> list[BlockingKey]:
 
     For each :data:`KEY_PAIRS` pair: every pair in a block of at most :data:`CROWDED_BLOCK`
     mentions; in a crowded block, the pairs with the exact surname when those are few, and the
-    pairs that also share a :data:`NARROWING` value. Shared phones, e-mails and accounts are
-    found by exploding the list column (Splink's ``arrays_to_explode``).
+    pairs that also share a :data:`NARROWING` value. Mentions that share a phone, e-mail,
+    account or vehicle are found by exploding the list column (Splink's ``arrays_to_explode``).
     """
     keys: list[BlockingKey] = []
     for a, b in KEY_PAIRS:
@@ -650,7 +694,7 @@ def blocking_keys() -> list[BlockingKey]:
         for column in NARROWING:
             if column not in (a, b):
                 keys.append(BlockingKey((a, b, column), f"{crowd} > {CROWDED_BLOCK}"))
-    keys += [BlockingKey((c,), explode=c) for c in ("phones", "emails", "accounts")]
+    keys += [BlockingKey((c,), explode=c) for c in SHARED_OBJECT_COLUMNS]
     return keys
 
 

@@ -170,6 +170,7 @@ _DESCRIBERS: dict[str, Callable[[LevelWeight, Any, Any], str]] = {
     "phones": _shared_text("phone"),
     "emails": _shared_text("e-mail"),
     "accounts": _shared_text("account"),
+    "vehicles": _shared_text("vehicle"),
 }
 
 

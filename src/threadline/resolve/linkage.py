@@ -73,7 +73,7 @@ __all__ = [
 ]
 
 #: Version of the model file layout and of the comparisons; bump when either changes.
-THREADLINE_MODEL_VERSION = 2
+THREADLINE_MODEL_VERSION = 3
 
 #: Columns whose exact-match level is term-frequency adjusted.
 TF_COLUMNS: tuple[str, ...] = ("surname", "forename")
