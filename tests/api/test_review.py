@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from api_client import Api
 from threadline.guard import read_log
+from threadline.recognise.rules import RULES
 from threadline.store import tables as t
 
 PURPOSE = {"purpose": "INC-T1 call-back"}
@@ -71,3 +72,15 @@ def test_judgement_errors_name_the_field(api: Api) -> None:
                                    headers=api.auth("analyst"))  # fmt: skip
         assert response.status_code == status, body
         assert response.json()["error"]["field"] == field
+
+
+def test_the_queue_says_what_is_at_stake_and_puts_it_first(api: Api) -> None:
+    pairs = api.client.get("/api/review", params={"limit": 500}, headers=api.auth("analyst"))
+    staked = [bool(p["at_stake"]) for p in pairs.json()["pairs"]]
+    assert any(staked) and staked == sorted(staked, reverse=True)
+    first = pairs.json()["pairs"][0]
+    titles = {rule.title for rule in RULES}
+    for line in first["at_stake"]:
+        person, alerts = line.split(" is in open alert", 1)
+        assert person in (first["mention_a"]["entity_id"], first["mention_b"]["entity_id"])
+        assert {title for title in titles if title in alerts}, line

@@ -94,12 +94,15 @@ def resolve_command(
 @review_app.command("list")
 def review_list(db: DbOption = None, limit: int = 20) -> None:
     """Show the open review queue with the evidence for each pair."""
+    from threadline.crossref.supervision import at_stake
     from threadline.resolve.review import open_queue
 
     with engine_for(db).connect() as conn:
         items = open_queue(conn, limit)
     for item in items:
         console.print(f"[bold]{item.id}[/bold] {item.mention_a}  ↔  {item.mention_b}")
+        for line in at_stake(item):
+            console.print(f"    [bold]at stake:[/bold] {line}")
         for line in item.evidence:
             console.print(f"    {line}")
 

@@ -15,7 +15,8 @@ from sqlalchemy import Connection, Engine, func, select
 
 from threadline.crossref.alerts import list_alerts
 from threadline.crossref.risk import owed
-from threadline.resolve.review import open_count
+from threadline.recognise.rules import RULES_BY_ID
+from threadline.resolve.review import QueueItem, open_count
 from threadline.store import tables as t
 
 #: How many of the latest incidents are checked for a missing research check.
@@ -121,4 +122,18 @@ def unresearched_incidents(
             "earlier": r.earlier,
         }
         for r in rows[:limit]
+    ]
+
+
+def at_stake(item: QueueItem) -> list[str]:
+    """What rides on a review-queue judgement, in words: each person of the pair who is in an
+    open alert, with the alerts' titles ("P0000123 is in open alerts: Course of conduct, Think
+    stalking"). Empty when neither is."""
+    titles: dict[str, list[str]] = {}
+    for person, rule_id in item.at_stake:
+        rule = RULES_BY_ID.get(rule_id)
+        titles.setdefault(person, []).append(rule.title if rule else rule_id)
+    return [
+        f"{person} is in open alert{'s' if len(names) > 1 else ''}: {', '.join(names)}"
+        for person, names in titles.items()
     ]

@@ -9,11 +9,11 @@ judgements so the model cannot merge them back, and leaves the whole story in ``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, and_, case, func, insert, or_, select, update
 
 from threadline.resolve.entities import format_entity_id, next_entity_number
 from threadline.store import tables as t
@@ -82,6 +82,8 @@ class QueueItem:
     match_probability: float
     evidence: list[str]
     created_at: datetime
+    #: what rides on the judgement: (person, rule id) for each open alert about either person
+    at_stake: list[tuple[str, str]] = field(default_factory=list)
 
 
 def open_count(conn: Connection) -> int:
@@ -95,14 +97,40 @@ def open_count(conn: Connection) -> int:
     )
 
 
+def _alerted() -> Select[Any]:
+    """What open alerts are about (people, incidents, places), as ``alert_links`` holds it."""
+    a, al = t.alerts, t.alert_links
+    return select(al.c.link).join(a, a.c.alert_key == al.c.alert_key).where(a.c.status == "open")
+
+
 def open_queue(conn: Connection, limit: int = 100) -> list[QueueItem]:
-    """The open review queue, most uncertain (closest to 0.5... 0.95) pairs first."""
+    """The open review queue: first the pairs where either mention's person is in an open alert
+    (joining or splitting them changes a picture of risk someone is acting on), then the rest;
+    each part most probable first (a link refused for a reason, then the most likely match)."""
+    rq = t.review_queue
+    em_a, em_b = t.entity_members.alias("em_a"), t.entity_members.alias("em_b")
+    alerted = _alerted()
+    at_stake = case((or_(em_a.c.entity_id.in_(alerted), em_b.c.entity_id.in_(alerted)), 0), else_=1)
     rows = conn.execute(
-        select(t.review_queue)
-        .where(t.review_queue.c.status == "open")
-        .order_by(t.review_queue.c.match_probability.desc(), t.review_queue.c.id)
+        select(rq, em_a.c.entity_id.label("entity_a"), em_b.c.entity_id.label("entity_b"))
+        .outerjoin(em_a, em_a.c.mention_key == rq.c.mention_a)
+        .outerjoin(em_b, em_b.c.mention_key == rq.c.mention_b)
+        .where(rq.c.status == "open")
+        .order_by(at_stake, rq.c.match_probability.desc(), rq.c.id)
         .limit(limit)
-    )
+    ).all()
+    people = sorted({e for r in rows for e in (r.entity_a, r.entity_b) if e is not None})
+    rules: dict[str, set[str]] = {}
+    for start in range(0, len(people), 500):
+        found = conn.execute(
+            select(t.alert_links.c.link, t.alerts.c.rule_id)
+            .join(t.alerts, t.alerts.c.alert_key == t.alert_links.c.alert_key)
+            .where(
+                t.alerts.c.status == "open", t.alert_links.c.link.in_(people[start : start + 500])
+            )
+        )
+        for link, rule_id in found:
+            rules.setdefault(link, set()).add(rule_id)
     return [
         QueueItem(
             r.id,
@@ -111,6 +139,11 @@ def open_queue(conn: Connection, limit: int = 100) -> list[QueueItem]:
             r.match_probability,
             list(r.evidence or []),
             r.created_at,
+            [
+                (person, rule_id)
+                for person in dict.fromkeys(e for e in (r.entity_a, r.entity_b) if e is not None)
+                for rule_id in sorted(rules.get(person, ()))
+            ],
         )
         for r in rows
     ]

@@ -12,6 +12,7 @@ from threadline.api.deps import Audited, ClockDep, EngineDep, require
 from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.schemas import RequestBody
 from threadline.crossref.person import withhold_contact_evidence
+from threadline.crossref.supervision import at_stake
 from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
 from threadline.resolve.review import ReviewError, open_queue, record_judgement
@@ -60,8 +61,9 @@ def review_queue(
     audited: Audited,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
-    """Open pairs, most probable first, with each mention's name, date of birth, role and
-    record, and the model's evidence. Reading the queue is audited (it shows people)."""
+    """Open pairs, those touching a person in an open alert first, then the most probable, with
+    each mention's name, date of birth, role and record, what is at stake, and the evidence.
+    Reading the queue is audited (it shows people)."""
     with engine.connect() as conn:
         items = open_queue(conn, limit)
         summaries = _summaries(conn, {k for i in items for k in (i.mention_a, i.mention_b)})
@@ -72,6 +74,7 @@ def review_queue(
             "mention_a": summaries.get(item.mention_a, {"mention_key": item.mention_a}),
             "mention_b": summaries.get(item.mention_b, {"mention_key": item.mention_b}),
             "match_probability": item.match_probability,
+            "at_stake": at_stake(item),
             "evidence": item.evidence if plain else withhold_contact_evidence(item.evidence),
             "created_at": item.created_at.isoformat(),
         }

@@ -23,7 +23,7 @@ from threadline.crossref import list_alerts
 from threadline.crossref.person import withhold_contact_evidence
 from threadline.crossref.picture import written_name
 from threadline.crossref.risk import owed
-from threadline.crossref.supervision import unresearched_incidents
+from threadline.crossref.supervision import at_stake, unresearched_incidents
 from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
 from threadline.recognise.rules import RULES, RULES_BY_ID
@@ -120,6 +120,7 @@ def dashboard(
             "left": mentions.get(item.mention_a, {}),
             "right": mentions.get(item.mention_b, {}),
             "probability": item.match_probability,
+            "at_stake": at_stake(item),
             "evidence": withhold_contact_evidence(item.evidence)
             if hide_contacts
             else item.evidence,
