@@ -299,7 +299,10 @@ mention_features = Table(
     Index("ix_mention_features_forename_surname", "forename_canonical", "surname_phonetic"),
     Index("ix_mention_features_postcode_forename", "postcode", "forename_canonical"),
     Index("ix_mention_features_dob_forename", "dob", "forename_canonical"),
-    Index("ix_mention_features_address_key", "address_key"),
+    #: the address key pairs (``comparisons.KEY_PAIRS``); their address key prefix serves the
+    #: house range (``candidates._by_keys_narrowed``)
+    Index("ix_mention_features_address_surname", "address_key", "surname_phonetic"),
+    Index("ix_mention_features_address_forename", "address_key", "forename_canonical"),
 )
 
 # --- recognition: alerts and the research check --------------------------------------------
