@@ -43,6 +43,7 @@ from sqlalchemy import Engine, select
 
 from threadline.evaluate import render_table
 from threadline.evaluate.force import evaluate_force, load_truth
+from threadline.evaluate.report import headroom_sentence
 from threadline.ingest import import_files
 from threadline.resolve.batch import (
     MATCH_THRESHOLD,
@@ -312,6 +313,9 @@ def main() -> None:
             f"\nbatch resolution: {train}resolve {timings['resolve']:.0f}s; "
             f"peak RSS {peak_rss_mb():,.0f} MiB (of this process, evaluation included)"
         )
+        headroom = headroom_sentence(details["resolution"])
+        if headroom:
+            print(headroom)
         for reason in details["resolution"]["trap_merges"].get("Threadline", []):
             print(f"  trap merged: {reason}")
         if args.explain_errors:

@@ -100,3 +100,11 @@ def test_eval_prints_threadline_beside_the_baselines(
     rows = report["sections"]["Resolution of named person mentions"]
     assert set(rows["pairwise precision"]) >= {"Threadline", "exact name", "exact name + DOB"}
     assert "Recognition" in report["sections"]
+    # what joining every pair Threadline or the evidence ceiling joins would reach
+    either = report["details"]["resolution"]["threadline_or_ceiling"]
+    true_pairs = rows["true pairs"]["Threadline"]
+    assert either["true_pairs"] == true_pairs
+    correct = max(rows["correct pairs"]["Threadline"], rows["correct pairs"]["evidence ceiling"])
+    assert correct <= either["joined"] <= true_pairs
+    shown = runner.invoke(app, ["eval", str(small_force), "--db", url_of(engine)])
+    assert f"of {true_pairs:,} true pairs" in shown.output

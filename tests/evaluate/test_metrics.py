@@ -10,6 +10,7 @@ from threadline.evaluate.metrics import (
     breach_recall,
     false_alert_rate,
     first_alert_positions,
+    joined_by_either,
     pairwise_scores,
     share_at_or_before,
     trap_merges,
@@ -301,3 +302,26 @@ def test_false_alert_rate():
         false_alert_rate(1, 0)
     with pytest.raises(ValueError):
         false_alert_rate(-1, 10)
+
+
+def test_joined_by_either_counts_true_pairs_one_or_the_other_joins() -> None:
+    # a-b joined by the first, b-c by the second, a-c by neither; d is someone else
+    first = {"a": "X", "b": "X", "c": "Y", "d": "X"}  # d wrongly with a and b: not a true pair
+    second = {"b": "S", "c": "S"}  # a and d missing: alone
+    assert joined_by_either(TRUTH, first, second) == (2, 3)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_joined_by_either_matches_brute_force(seed: int) -> None:
+    rnd = random.Random(seed)
+    mentions = [f"m{i}" for i in range(60)]
+    truth = {m: rnd.randrange(12) for m in mentions}
+    first = {m: rnd.randrange(15) for m in mentions if rnd.random() < 0.9}
+    second = {m: rnd.randrange(15) for m in mentions if rnd.random() < 0.9}
+    pairs = [(m, n) for m, n in itertools.combinations(mentions, 2) if truth[m] == truth[n]]
+
+    def together(clusters: dict[str, int], m: str, n: str) -> bool:
+        return m in clusters and n in clusters and clusters[m] == clusters[n]
+
+    either = sum(together(first, m, n) or together(second, m, n) for m, n in pairs)
+    assert joined_by_either(truth, first, second) == (either, len(pairs))

@@ -47,6 +47,7 @@ def eval_command(
     """Score the store against a synthetic force's truth, beside the baselines."""
     from threadline.evaluate import render_table, to_json
     from threadline.evaluate.force import evaluate_force
+    from threadline.evaluate.report import headroom_sentence
 
     if not (force / "truth.json").is_file():
         errors.print(f"[red]{force}: no truth.json (is it a `threadline synth` folder?)[/red]")
@@ -58,3 +59,6 @@ def eval_command(
         typer.echo(to_json(sections, details))
     else:
         typer.echo(render_table(sections, title=f"Threadline against the truth of {force}"))
+        headroom = headroom_sentence(details.get("resolution", {}))
+        if headroom:
+            typer.echo(headroom)

@@ -28,6 +28,7 @@ from threadline.evaluate.metrics import (
     breach_recall,
     false_alert_rate,
     first_alert_positions,
+    joined_by_either,
     pairwise_scores,
     share_at_or_before,
     trap_merges,
@@ -190,7 +191,11 @@ def resolution(
     bcubed = {name: bcubed_scores(truth_map, p) for name, p in systems.items()}
     traps = {name: trap_merges(p, truth.trap_pairs, truth_map) for name, p in systems.items()}
     details = {name: [m.reason for m in merged][:20] for name, merged in traps.items()}
-    return resolution_section(pairwise, bcubed, traps), {"trap_merges": details}
+    found: dict[str, Any] = {"trap_merges": details}
+    if "Threadline" in systems:
+        joined, true_pairs = joined_by_either(truth_map, systems["Threadline"], systems[CEILING])
+        found["threadline_or_ceiling"] = {"joined": joined, "true_pairs": true_pairs}
+    return resolution_section(pairwise, bcubed, traps), found
 
 
 def _alert_rows(engine: Engine) -> list[dict[str, Any]]:

@@ -174,6 +174,32 @@ def pairwise_scores(
     )
 
 
+def joined_by_either(
+    truth: Mapping[Hashable, Hashable],
+    first: Mapping[Hashable, Hashable],
+    second: Mapping[Hashable, Hashable],
+) -> tuple[int, int]:
+    """How many true pairs ``first`` or ``second`` (or both) puts in one cluster, and how many
+    true pairs there are. Mentions missing from a clustering are alone in it.
+
+    With ``first`` a system and ``second`` the evidence ceiling, the share is the recall of
+    joining every pair either joins: what no method passes without joining mentions that nothing
+    in the records connects.
+    """
+    by_person: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for mention, person in truth.items():
+        by_person[person].append(mention)
+    joined = total = 0
+    for mentions in by_person.values():
+        total += _pairs(len(mentions))
+        a = Counter(first.get(m, ("alone", m)) for m in mentions)
+        b = Counter(second.get(m, ("alone", m)) for m in mentions)
+        both = Counter((first.get(m, ("alone", m)), second.get(m, ("alone", m))) for m in mentions)
+        joined += sum(map(_pairs, a.values())) + sum(map(_pairs, b.values()))
+        joined -= sum(map(_pairs, both.values()))
+    return joined, total
+
+
 def bcubed_scores(
     truth: Mapping[Hashable, Hashable], predicted: Mapping[Hashable, Hashable]
 ) -> BCubedScores:

@@ -190,3 +190,17 @@ def to_json(
         "details": _jsonable(details or {}),
     }
     return json.dumps(document, indent=indent, ensure_ascii=False)
+
+
+def headroom_sentence(details: Mapping[str, Any]) -> str | None:
+    """The recall of joining every pair Threadline or the evidence ceiling joins, in words (from
+    :func:`threadline.evaluate.force.resolution`'s details), or None if not measured."""
+    found = details.get("threadline_or_ceiling")
+    if not found or not found["true_pairs"]:
+        return None
+    joined, total = found["joined"], found["true_pairs"]
+    return (
+        f"Threadline or the evidence ceiling joins {joined:,} of {total:,} true pairs "
+        f"(recall {joined / total:.4f}): no method passes this without joining mentions that "
+        "nothing in the records connects"
+    )
