@@ -182,9 +182,9 @@ def joined_by_either(
     """How many true pairs ``first`` or ``second`` (or both) puts in one cluster, and how many
     true pairs there are. Mentions missing from a clustering are alone in it.
 
-    With ``first`` a system and ``second`` the evidence ceiling, the share is the recall of
-    joining every pair either joins: what no method passes without joining mentions that nothing
-    in the records connects.
+    With ``first`` Threadline and ``second`` the evidence ceiling, the share is the recall of
+    joining every pair either joins; each other true pair is two mentions that share nothing the
+    ceiling counts as evidence and that Threadline kept apart.
     """
     by_person: dict[Hashable, list[Hashable]] = defaultdict(list)
     for mention, person in truth.items():

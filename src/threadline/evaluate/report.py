@@ -201,6 +201,6 @@ def headroom_sentence(details: Mapping[str, Any]) -> str | None:
     joined, total = found["joined"], found["true_pairs"]
     return (
         f"Threadline or the evidence ceiling joins {joined:,} of {total:,} true pairs "
-        f"(recall {joined / total:.4f}): no method passes this without joining mentions that "
-        "nothing in the records connects"
+        f"(recall {joined / total:.4f}); in each other true pair the two mentions share "
+        "nothing the ceiling counts as evidence, and Threadline kept them apart"
     )
