@@ -252,6 +252,10 @@ def test_a_call_handler_records_a_breach_and_a_supervisor_follows_it_up(
     breaches = page.locator("[data-rule-group='order_breach']")
     expect(breaches).to_contain_text(ref)
     expect(page.locator("#queue-h")).to_be_visible()
+    # pairs whose people are in open alerts come first, saying what rides on the judgement
+    expect(page.locator("table.queue tbody tr").first.locator(".at-stake").first).to_contain_text(
+        "is in open alert"
+    )
     shoot(page, "05-dashboard")
 
     # The victim's page: purpose first, then the timeline.
