@@ -107,17 +107,23 @@ def open_queue(conn: Connection, limit: int = 100) -> list[QueueItem]:
     """The open review queue: first the pairs where either mention's person is in an open alert
     (joining or splitting them changes a picture of risk someone is acting on), then the rest;
     each part most probable first (a link refused for a reason, then the most likely match)."""
-    rq = t.review_queue
-    em_a, em_b = t.entity_members.alias("em_a"), t.entity_members.alias("em_b")
-    alerted = _alerted()
-    at_stake = case((or_(em_a.c.entity_id.in_(alerted), em_b.c.entity_id.in_(alerted)), 0), else_=1)
-    rows = conn.execute(
-        select(rq, em_a.c.entity_id.label("entity_a"), em_b.c.entity_id.label("entity_b"))
-        .outerjoin(em_a, em_a.c.mention_key == rq.c.mention_a)
-        .outerjoin(em_b, em_b.c.mention_key == rq.c.mention_b)
+    rq, em = t.review_queue, t.entity_members
+    # the mentions of people in open alerts, made once, so each queued pair costs two look-ups
+    staked = select(em.c.mention_key).where(em.c.entity_id.in_(_alerted()))
+    at_stake = case((or_(rq.c.mention_a.in_(staked), rq.c.mention_b.in_(staked)), 0), else_=1)
+    em_a, em_b = em.alias("em_a"), em.alias("em_b")
+    first = (
+        select(rq.c.id)
         .where(rq.c.status == "open")
         .order_by(at_stake, rq.c.match_probability.desc(), rq.c.id)
         .limit(limit)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(rq, em_a.c.entity_id.label("entity_a"), em_b.c.entity_id.label("entity_b"))
+        .join(first, first.c.id == rq.c.id)
+        .outerjoin(em_a, em_a.c.mention_key == rq.c.mention_a)
+        .outerjoin(em_b, em_b.c.mention_key == rq.c.mention_b)
     ).all()
     people = sorted({e for r in rows for e in (r.entity_a, r.entity_b) if e is not None})
     rules: dict[str, set[str]] = {}
@@ -131,7 +137,7 @@ def open_queue(conn: Connection, limit: int = 100) -> list[QueueItem]:
         )
         for link, rule_id in found:
             rules.setdefault(link, set()).add(rule_id)
-    return [
+    items = [
         QueueItem(
             r.id,
             r.mention_a,
@@ -147,6 +153,7 @@ def open_queue(conn: Connection, limit: int = 100) -> list[QueueItem]:
         )
         for r in rows
     ]
+    return sorted(items, key=lambda i: (not i.at_stake, -i.match_probability, i.id))
 
 
 def _entity_of(conn: Connection, mention: str) -> str:
