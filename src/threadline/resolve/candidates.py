@@ -26,19 +26,29 @@ from sqlalchemy import (
     union_all,
 )
 
-from threadline.resolve.comparisons import CROWDED_BLOCK, KEY_PAIRS, NARROWING, house_of
+from threadline.resolve.comparisons import (
+    CROWDED_BLOCK,
+    KEY_PAIRS,
+    NARROWING,
+    SHARED_OBJECT_COLUMNS,
+    house_of,
+)
 from threadline.resolve.features import FEATURE_COLUMNS
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 
 MF = t.mention_features
 EM = t.entity_members
-#: List features whose shared value blocks a pair, with the identifier kind that indexes them.
-SHARED_OBJECTS: tuple[tuple[str, str], ...] = (
-    ("phones", "phone"),
-    ("emails", "email"),
-    ("accounts", "account"),
-    ("vehicles", "vehicle"),
+_IDENTIFIER_KIND = {
+    "phones": "phone",
+    "emails": "email",
+    "accounts": "account",
+    "vehicles": "vehicle",
+}
+#: List features whose shared value blocks a pair (as in batch,
+#: :data:`.comparisons.SHARED_OBJECT_COLUMNS`), with the identifier kind that indexes them.
+SHARED_OBJECTS: tuple[tuple[str, str], ...] = tuple(
+    (column, _IDENTIFIER_KIND[column]) for column in SHARED_OBJECT_COLUMNS
 )
 
 
