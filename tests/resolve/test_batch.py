@@ -184,6 +184,7 @@ def test_a_mention_held_apart_from_a_father_and_his_son_goes_to_a_reviewer(
     for row in asked:
         assert row.status == "open" and row.match_probability >= MATCH_THRESHOLD
         assert "fits both" in row.evidence[0] and "held apart" in row.evidence[0], row.evidence
+        assert f" is {father}" in row.evidence[0] and f" is {son}" in row.evidence[0]
         assert any("match probability" in line for line in row.evidence[1:]), row.evidence
     other = {(row.mention_b if row.mention_a == dateless else row.mention_a) for row in asked}
     assert {entity[key.split("#")[0].rsplit(":", 1)[-1]] for key in other} <= {father, son}

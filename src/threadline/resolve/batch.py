@@ -408,7 +408,8 @@ def _refused_for_review(
     """Links strong enough to join that clustering refused and that ended between two people (a
     mention that fits two people who cannot be one, or a link that would put two contradicting
     mentions in one person), as review rows: the pair's scored row (or, for a crime and its
-    incident, the lineage evidence) with ``refused``, the reason, to be shown first."""
+    incident, the lineage evidence) with ``refused``, the reason, to be shown first, naming the
+    people the two mentions it cites belong to."""
     first: dict[frozenset[str], RefusedLink] = {}
     for link in refused:
         pair = frozenset((link.unique_id_l, link.unique_id_r))
@@ -427,13 +428,14 @@ def _refused_for_review(
     rows = []
     for pair, link in first.items():
         row = scored.get(pair)
+        people = "; ".join(f"{m} is {members[m]}" for m in sorted(link.cannot_link) if m in members)
         rows.append(
             {
                 **(row or {"evidence": lineage_of.get(pair, [])}),
                 "unique_id_l": link.unique_id_l,
                 "unique_id_r": link.unique_id_r,
                 "match_probability": link.match_probability,
-                "refused": link.reason,
+                "refused": f"{link.reason} ({people})" if people else link.reason,
             }
         )
     return rows
