@@ -466,11 +466,9 @@ def _shared_value_level(column: str) -> Callable[[Mapping[str, Any], Mapping[str
 
 def vehicle_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
     """Level position of a pair in :func:`vehicle_comparison`."""
-    key_l, key_r = left["address_key"], right["address_key"]
-    if key_l is not None and key_r is not None:
-        dwelling = _dwelling_and_place(key_l)[0]
-        if not dwelling.startswith("|") and dwelling == _dwelling_and_place(key_r)[0]:
-            return 0
+    house = house_of(left["address_key"])
+    if house is not None and not house.startswith("|") and house == house_of(right["address_key"]):
+        return 0  # one numbered house: the household's car
     return _shared_value_level("vehicles")(left, right)
 
 
