@@ -448,11 +448,10 @@ def parse_row(values: Any) -> AuditEntry:
     if type(row_id) is not int:
         raise MalformedAuditRow(-1, f"id is {_type_name(row_id)}, not a whole number")
     records = _document(row_id, "records", values["records"])
-    if not isinstance(records, list) or not all(isinstance(r, str) for r in records):
-        kind = "a list holding something other than text" if isinstance(records, list) else None
-        raise MalformedAuditRow(
-            row_id, f"records is {kind or _type_name(records)}, not a list of text"
-        )
+    if not isinstance(records, list):
+        raise MalformedAuditRow(row_id, f"records is {_type_name(records)}, not a list of text")
+    if not all(isinstance(r, str) for r in records):
+        raise MalformedAuditRow(row_id, "records is a list holding something other than text")
     detail = _document(row_id, "detail", values["detail"])
     if detail is not None and not isinstance(detail, dict):
         raise MalformedAuditRow(row_id, f"detail is {_type_name(detail)}, not an object")
