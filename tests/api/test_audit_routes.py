@@ -78,6 +78,8 @@ def test_refused_purposeless_and_failed_sign_in_attempts_are_audited_with_their_
         assert client.post("/api/login", json=wrong).status_code == 401
         form = {"username": "nobody", "password": "guess"}
         assert client.post("/api/token", data=form).status_code == 401
+        page = {**auth("officer"), "Accept": "text/html"}
+        assert client.get("/stats", headers=page).status_code == 403, "a page, as the API"
     rows = list(reversed(read_log(engine)))
     assert [(r.action, r.user, r.role, r.detail and r.detail["status"]) for r in rows] == [
         ("access.refused", "", "", 401),
@@ -86,6 +88,7 @@ def test_refused_purposeless_and_failed_sign_in_attempts_are_audited_with_their_
         ("access.refused", "officer", "officer", 400),
         ("signin.failed", "officer", "", 401),
         ("signin.failed", "nobody", "", 401),
+        ("access.refused", "officer", "officer", 403),
     ]
     assert {r.client for r in rows} == {"203.0.113.9"}
     assert all(r.records == [] for r in rows), "a refusal discloses nothing"

@@ -132,7 +132,6 @@ def get_current_user(
     if user is None:
         audit_refusal(request, 401, refusal, user=claim.username if claim else "")
         raise _unauthorised(refusal)
-    request.state.user = user
     return user
 
 
