@@ -50,6 +50,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -358,6 +359,7 @@ def record(
     return entry
 
 
+@cache
 def _last_row() -> Select[Any]:
     at = type_coerce(audit_log.c.at, String).label("at")  # as stored: see _stored_time
     return select(audit_log.c.id, audit_log.c.hash, at).order_by(audit_log.c.id.desc()).limit(1)
