@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     repeat_threshold: int = 3
     repeat_window_days: int = 365
     marac_escalation_threshold: int = 3
+    #: a file outside the store that the audit log's head is appended to every
+    #: ``audit_anchor_every`` rows (see threadline.guard.audit.AnchorFile); unset, none is kept
+    audit_anchor_path: Path | None = None
+    audit_anchor_every: int = Field(default=1000, ge=1)
 
     # The HTTP API (see threadline.api.config.ApiConfig for what each does).
     #: signs sessions and tokens; unset, each start makes a random one (sessions end at restart)

@@ -174,8 +174,10 @@ def test_an_order_is_imported_resolved_and_audited(api: Api, case: dict[str, Any
     body = response.json()
     assert body["record_key"] == "order:courts:SPO-T1" and body["outcome"] == "stored"
     assert [d["outcome"] for d in body["decisions"]] == ["joined", "joined"]
-    [row] = read_log(api.engine)
+    row, refused = read_log(api.engine)
     assert row.action == "orders.import" and row.detail["order_type"] == "stalking_protection"
+    assert refused.action == "access.refused" and refused.detail["action"] == "orders.import"
+    assert refused.user == "call-handler" and refused.detail["status"] == 403
     bad = order("NMO-T2", starts="2026-02-01", ends="2025-01-01")
     response = api.client.post("/api/orders", json=bad, headers=api.auth("officer"))
     assert response.status_code == 422 and "ends is before starts" in response.text

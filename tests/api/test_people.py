@@ -80,7 +80,11 @@ def test_a_person_view_without_purpose_is_refused_naming_purpose(
         response = view(client, auth("officer"), victim_entity, **params)
         assert response.status_code == 400
         assert response.json()["error"]["field"] == "purpose"
-    assert read_log(engine) == [], "a refused view discloses nothing and logs nothing"
+    refusals = read_log(engine)
+    assert [r.action for r in refusals] == ["access.refused"] * 3, "refused, and audited"
+    assert {r.detail["status"] for r in refusals} == {400}
+    assert [r.purpose for r in refusals] == ["x", "  ", None]
+    assert all(r.records == [] and r.user == "officer" for r in refusals), "nothing disclosed"
 
 
 def test_a_person_view_leaves_an_audit_row(

@@ -207,3 +207,27 @@ def test_the_dashboard_links_an_owed_dash_to_its_form(
     page = signed_in("supervisor").get("/dashboard").text
     assert 'href="/incidents/INC-W0/assessments/new?checklist=dash">Complete DASH</a>' in page
     assert "Complete DASH" not in signed_in("analyst").get("/dashboard").text
+
+
+def test_a_form_submission_whose_audit_row_fails_is_not_stored(
+    signed_in: SignedIn, domestic: str, store: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DASH and its audit row commit together, as through the API."""
+    from threadline.guard import audit
+
+    browser = signed_in("officer")
+    page = browser.get(f"/incidents/{domestic}/assessments/new").text
+    real = audit.record
+
+    def failing(conn: Any, user: str, role: str, action: str, *args: Any, **kw: Any) -> Any:
+        if action == "assessment.submit":
+            raise OSError("the audit row could not be written")
+        return real(conn, user, role, action, *args, **kw)
+
+    monkeypatch.setattr(audit, "record", failing)
+    form = dash_form(page, **answers("dash", 3))
+    with pytest.raises(OSError):
+        browser.post(f"/incidents/{domestic}/assessments", data=form)
+    with store.connect() as conn:
+        assert conn.execute(select(t.risk_assessments)).first() is None
+    assert read_log(store, action="assessment.submit") == []

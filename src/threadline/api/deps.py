@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Connection, Engine
 
@@ -114,21 +115,23 @@ def get_current_user(
     """The signed-in user, from a bearer token or the session cookie; 401 if there is none.
 
     The user is read afresh on every request, so a disabled account, a changed password or a
-    changed role takes effect at once.
+    changed role takes effect at once. A refusal is audited (:func:`audit_refusal`).
     """
     claim: Claim | None
     if token:
         claim = tokens.read(token)
-        if claim is None:
-            raise _unauthorised("the token is not valid or has expired: ask for a new one")
+        refusal = "the token is not valid or has expired: ask for a new one"
     else:
         claim = claim_of(request.session.get("user"))
-        if claim is None:
-            raise _unauthorised("sign in first (POST /api/login, or POST /api/token for a token)")
-    user = get_user(engine, claim.username)
-    if user is None or not user.active or user.session_stamp != claim.stamp:
+        refusal = "sign in first (POST /api/login, or POST /api/token for a token)"
+    user = get_user(engine, claim.username) if claim is not None else None
+    if claim is not None and (user is None or not user.active or user.session_stamp != claim.stamp):
         request.session.clear()
-        raise _unauthorised("this session has ended: sign in again")
+        refusal = "this session has ended: sign in again"
+        user = None
+    if user is None:
+        audit_refusal(request, 401, refusal, user=claim.username if claim else "")
+        raise _unauthorised(refusal)
     return user
 
 
@@ -142,8 +145,14 @@ class Require:
         policy.permission(action)  # an undeclared action fails when the route is defined
         self.action = action
 
-    async def __call__(self, user: CurrentUser) -> User:
-        policy.require(user.role, self.action)
+    async def __call__(self, request: Request, user: CurrentUser) -> User:
+        try:
+            policy.require(user.role, self.action)
+        except policy.PermissionDenied as denied:
+            await run_in_threadpool(
+                audit_refusal, request, 403, denied.reason, user=user, asked=self.action
+            )
+            raise
         return user
 
     def __repr__(self) -> str:
@@ -172,7 +181,8 @@ def checked_purpose(purpose: str | None, x_purpose: str | None = None) -> str:
 
 
 async def get_purpose(
-    _: CurrentUser,
+    request: Request,
+    user: CurrentUser,
     purpose: Annotated[
         str | None,
         Query(description="Why you are viewing this record (or send the X-Purpose header)."),
@@ -181,21 +191,96 @@ async def get_purpose(
         str | None, Header(alias="X-Purpose", description="The purpose, as a header.")
     ] = None,
 ) -> str:
-    """:func:`checked_purpose` of the query parameter or the header."""
-    return checked_purpose(purpose, x_purpose)
+    """:func:`checked_purpose` of the query parameter or the header; a refusal is audited."""
+    try:
+        return checked_purpose(purpose, x_purpose)
+    except ApiError as refused:
+        given = (purpose if purpose is not None else x_purpose or "")[:MAX_PURPOSE_LENGTH]
+        await run_in_threadpool(
+            audit_refusal, request, 400, str(refused.detail), user=user, purpose=given or None
+        )
+        raise
 
 
 Purpose = Annotated[str, Depends(get_purpose)]
 
 
+def client_of(request: Request) -> str | None:
+    """The address ``request`` came from, as the server saw it (behind a proxy, run uvicorn with
+    ``--proxy-headers`` so that it is the proxy's ``X-Forwarded-For``)."""
+    return request.client.host[:64] if request.client else None
+
+
+def anchor_file_of(request: Request) -> audit.AnchorFile | None:
+    """The app's audit anchor file (``settings.audit_anchor_path``), made on first use."""
+    state = request.app.state
+    if not hasattr(state, "audit_anchors"):
+        settings = getattr(state, "settings", None)
+        path = getattr(settings, "audit_anchor_path", None)
+        every = getattr(settings, "audit_anchor_every", 1000)
+        state.audit_anchors = audit.AnchorFile(path, every) if path else None
+    anchors: audit.AnchorFile | None = state.audit_anchors
+    return anchors
+
+
+#: The audit actions of attempts that were turned away (not policy actions: nothing was done).
+REFUSED = "access.refused"
+SIGNIN_FAILED = "signin.failed"
+
+
+def audit_refusal(
+    request: Request,
+    status: int,
+    reason: str,
+    *,
+    user: User | str = "",
+    asked: str | None = None,
+    purpose: str | None = None,
+    action: str = REFUSED,
+) -> audit.AuditEntry:
+    """Write the audit row of a refused attempt (401, 403, or 400 for want of a purpose) or a
+    failed sign-in (``action=SIGNIN_FAILED``, ``user`` the name tried): who, if known, from
+    where, what they asked for (method, path, and the policy action ``asked``) and why not.
+
+    The dependencies that refuse call it (:func:`get_current_user`, :class:`Require`,
+    :func:`get_purpose`), so no route repeats it.
+    """
+    state = request.app.state
+    detail: dict[str, Any] = {
+        "status": status,
+        "method": request.method,
+        "path": request.url.path[:300],
+        "reason": reason,
+    }
+    if asked is not None:
+        detail["action"] = asked
+    username, role = (user.username, user.role.value) if isinstance(user, User) else (user, "")
+    with writing(state.engine, alone=False) as conn:
+        return audit.record(
+            conn,
+            username[:80],
+            role,
+            action,
+            [],
+            purpose,
+            detail,
+            state.clock(),
+            client=client_of(request),
+            anchors=anchor_file_of(request),
+        )
+
+
 @dataclass(frozen=True)
 class Auditor:
-    """Writes audit rows as the signed-in user. ``auditor(action, records, ...)`` commits a row
-    on its own; :meth:`within` writes it in the caller's transaction, beside a change."""
+    """Writes audit rows as the signed-in user, with the address the request came from.
+    ``auditor(action, records, ...)`` commits a row on its own; :meth:`within` writes it in the
+    caller's transaction, beside a change."""
 
     engine: Engine
     user: User
     clock: Callable[[], datetime]
+    client: str | None = None
+    anchors: audit.AnchorFile | None = None
 
     def within(
         self,
@@ -215,6 +300,8 @@ class Auditor:
             purpose,
             detail,
             self.clock(),
+            client=self.client,
+            anchors=self.anchors,
         )
 
     def __call__(
@@ -228,8 +315,10 @@ class Auditor:
             return self.within(conn, action, records, purpose, detail)
 
 
-async def get_auditor(user: CurrentUser, engine: EngineDep, clock: ClockDep) -> Auditor:
-    return Auditor(engine, user, clock)
+async def get_auditor(
+    request: Request, user: CurrentUser, engine: EngineDep, clock: ClockDep
+) -> Auditor:
+    return Auditor(engine, user, clock, client_of(request), anchor_file_of(request))
 
 
 Audited = Annotated[Auditor, Depends(get_auditor)]

@@ -67,6 +67,7 @@ class AuditEntryPublic(BaseModel):
     detail: dict[str, Any] | None
     prev_hash: str
     hash: str
+    client: str | None = None
 
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditEntryPublic:
@@ -78,6 +79,7 @@ class VerifyPublic(BaseModel):
     rows_checked: int
     first_bad_row_id: int | None
     reason: str
+    anchors_checked: int = 0
 
     @classmethod
     def of(cls, result: VerifyResult) -> VerifyPublic:

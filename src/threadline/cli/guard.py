@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from threadline.cli.app import DbOption, app, console, engine_for, errors, now
+from threadline.cli.app import DbOption, app, console, engine_for, errors, now, settings_for
+
+if TYPE_CHECKING:
+    from threadline.guard.audit import AnchorFile
 
 users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -46,22 +50,79 @@ def users_list(db: DbOption = None) -> None:
         )
 
 
-@audit_app.command("verify")
-def audit_verify(db: DbOption = None) -> None:
-    """Recompute the audit log's hash chain; fail naming the first row that does not match."""
-    from threadline.guard.audit import verify
+def _anchor_file(to: Path | None, db: str | None) -> AnchorFile | None:
+    from threadline.guard.audit import AnchorFile
 
-    result = verify(engine_for(db))
+    settings = settings_for(db)
+    path = to or settings.audit_anchor_path
+    return AnchorFile(path, settings.audit_anchor_every) if path else None
+
+
+@audit_app.command("verify")
+def audit_verify(
+    head_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--head",
+            help="A head saved earlier (threadline audit head > FILE) or an anchor file: "
+            "the log must still hold each anchored row with the same hash.",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Recompute the audit log's hash chain; fail naming the first row that does not match.
+
+    Checked also against the anchors of THREADLINE_AUDIT_ANCHOR_PATH, if set, and of --head:
+    a log cut, emptied or re-chained since they were noted fails."""
+    from threadline.guard.audit import AnchorError, load_anchors, verify
+
+    anchors = []
+    try:
+        configured = _anchor_file(None, db)
+        if configured is not None:
+            anchors += load_anchors(configured.path)
+        if head_file is not None:
+            if not head_file.is_file():
+                raise AnchorError(f"no such file {head_file}")
+            anchors += load_anchors(head_file)
+    except AnchorError as error:
+        errors.print(f"[red]head: {error}[/red]")
+        raise typer.Exit(2) from None
+    result = verify(engine_for(db), anchors)
     if not result.ok:
         errors.print(f"[red]{result.reason}[/red]")
         raise typer.Exit(1)
-    console.print(f"audit log intact: {result.rows_checked:,} rows checked")
+    against = f", against {result.anchors_checked} anchor(s)" if result.anchors_checked else ""
+    console.print(f"audit log intact: {result.rows_checked:,} rows checked{against}")
 
 
 @audit_app.command("head")
 def audit_head(db: DbOption = None) -> None:
-    """Print the last row's id and hash, to keep outside the database (detects truncation)."""
-    from threadline.guard.audit import head
+    """Print the log's head as one line of JSON (row count, last row's hash and time): save it
+    outside the database (threadline audit head > FILE) and verify with --head FILE later."""
+    from threadline.guard.audit import GENESIS_HASH, Anchor, head
 
-    anchor = head(engine_for(db))
-    console.print(anchor)
+    anchor = head(engine_for(db)) or Anchor(0, GENESIS_HASH)
+    typer.echo(anchor.to_json())
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    to: Annotated[
+        Path | None,
+        typer.Option(help="The anchor file (default: THREADLINE_AUDIT_ANCHOR_PATH)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Append the log's head to the anchor file (run it from cron; keep the file elsewhere)."""
+    from threadline.guard.audit import write_anchor
+
+    anchors = _anchor_file(to, db)
+    if anchors is None:
+        errors.print("[red]to: give --to FILE or set THREADLINE_AUDIT_ANCHOR_PATH[/red]")
+        raise typer.Exit(2)
+    noted = write_anchor(engine_for(db), anchors)
+    if noted is None:
+        console.print("the audit log is empty: nothing to anchor")
+        return
+    console.print(f"anchored {noted.rows:,} rows in {anchors.path}")

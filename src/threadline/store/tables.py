@@ -399,4 +399,5 @@ audit_log = Table(
     Column("detail", Document),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("client", String(64)),
 )

@@ -16,14 +16,14 @@ that do not see contact details.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from threadline.api.deps import (
     Audited,
@@ -91,13 +91,33 @@ def read_assessment(raw: Mapping[str, Any]) -> tuple[RiskAssessment, Grading]:
     return record, grading
 
 
-def submit_assessment(
-    engine: Engine, model: LinkageModel, record: RiskAssessment, grading: Grading, now: datetime
-) -> tuple[Submission, GradedAssessment]:
-    """Submit a checked assessment through the live path; the subject's entity from its result."""
-    submission = submit(engine, model, record, now)
+def graded_submission(
+    submission: Submission, record: RiskAssessment, grading: Grading
+) -> GradedAssessment:
+    """The graded assessment of a submission, its subject's entity from its result."""
     subject = next((d.entity_id for d in submission.decisions if d.entity_id), None)
-    return submission, GradedAssessment(record, subject, grading)
+    return GradedAssessment(record, subject, grading)
+
+
+def submit_assessment(
+    engine: Engine,
+    model: LinkageModel,
+    record: RiskAssessment,
+    grading: Grading,
+    now: datetime,
+    audit: Callable[[Connection, Submission, GradedAssessment], object] | None = None,
+) -> tuple[Submission, GradedAssessment]:
+    """Submit a checked assessment through the live path; the subject's entity from its result.
+
+    ``audit(conn, submission, graded)`` writes its audit row in the transaction that stores it.
+    """
+
+    def audit_within(conn: Connection, submission: Submission) -> None:
+        if audit is not None:
+            audit(conn, submission, graded_submission(submission, record, grading))
+
+    submission = submit(engine, model, record, now, audit=audit_within)
+    return submission, graded_submission(submission, record, grading)
 
 
 def incident_known(engine: Engine, ref: str) -> bool:
@@ -130,25 +150,30 @@ def post_assessment(
 ) -> dict[str, Any] | JSONResponse:
     """Store a completed DASH or S-DASH, resolve its subject, recognise its incident again;
     return the score, the grade with its reasons and the alerts changed (a DASH clears
-    "domestic incident without a DASH"). Audited (``assessment.submit``)."""
+    "domestic incident without a DASH"). Audited (``assessment.submit``) in the transaction
+    that stores it."""
     try:
         record, grading = read_assessment(body)
     except RecordError as error:
         return record_error(error)
-    submission, graded = submit_assessment(engine, model, record, grading, clock())
+
+    def audit(conn: Connection, submission: Submission, graded: GradedAssessment) -> None:
+        audited.within(
+            conn,
+            "assessment.submit",
+            submission_records(submission),
+            detail={
+                "outcome": submission.outcome,
+                "checklist": record.checklist,
+                "incident_ref": record.incident_ref,
+                "grade": graded.to_dict()["grade"],
+            },
+        )
+
+    submission, graded = submit_assessment(engine, model, record, grading, clock(), audit)
     result = submission_dict(submission, user)
     result["assessment"] = graded.to_dict()
     result["incident_known"] = incident_known(engine, record.incident_ref)
-    audited(
-        "assessment.submit",
-        submission_records(submission),
-        detail={
-            "outcome": submission.outcome,
-            "checklist": record.checklist,
-            "incident_ref": record.incident_ref,
-            "grade": graded.to_dict()["grade"],
-        },
-    )
     return result
 
 

@@ -1,15 +1,25 @@
-"""The audit log, for auditors: read it (itself an audited act) and verify its hash chain."""
+"""The audit log, for auditors: read it (itself an audited act) and verify its hash chain, against
+the anchors kept outside the store (the anchor file of ``settings.audit_anchor_path``) and a head
+the auditor saved (``head_rows`` and ``head_hash``, as ``threadline audit head`` printed them)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from threadline.api.deps import Audited, EngineDep, require
+from threadline.api.deps import Audited, EngineDep, anchor_file_of, require
+from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.schemas import AuditEntryPublic, VerifyPublic
-from threadline.guard.audit import read_log, verify
+from threadline.guard.audit import (
+    Anchor,
+    AnchorError,
+    MalformedAuditRow,
+    load_anchors,
+    read_log,
+    verify,
+)
 from threadline.guard.users import User
 
 router = APIRouter(tags=["audit"])
@@ -17,7 +27,12 @@ router = APIRouter(tags=["audit"])
 AuditReader = Annotated[User, require("audit.read")]
 
 
-@router.get("/api/audit")
+@router.get(
+    "/api/audit",
+    responses={
+        409: {"model": ErrorResponse, "description": "A row is malformed (tampered): verify"}
+    },
+)
 def audit_log(
     _: AuditReader,
     engine: EngineDep,
@@ -27,8 +42,13 @@ def audit_log(
     action: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditEntryPublic]:
-    """Audit rows, newest first. Reading the log is itself logged."""
-    rows = read_log(engine, since=since, user=user, action=action, limit=limit)
+    """Audit rows, newest first. Reading the log is itself logged. A row with a field of the
+    wrong type is never shown as something else: the answer is 409 naming it."""
+    try:
+        rows = read_log(engine, since=since, user=user, action=action, limit=limit)
+    except MalformedAuditRow as error:
+        audited("audit.read", [], detail={"malformed_row": error.row_id})
+        raise ApiError(409, f"{error}: see /api/audit/verify") from None
     audited(
         "audit.read",
         [],
@@ -42,7 +62,40 @@ def audit_log(
     return [AuditEntryPublic.of(row) for row in rows]
 
 
-@router.get("/api/audit/verify")
-def audit_verify(_: AuditReader, engine: EngineDep) -> VerifyPublic:
-    """Recompute the hash chain and name the first row that does not fit."""
-    return VerifyPublic.of(verify(engine))
+@router.get(
+    "/api/audit/verify",
+    responses={400: {"model": ErrorResponse, "description": "Only half a head given"}},
+)
+def audit_verify(
+    _: AuditReader,
+    request: Request,
+    engine: EngineDep,
+    head_rows: Annotated[
+        int | None, Query(ge=0, description="The row count of a head saved earlier")
+    ] = None,
+    head_hash: Annotated[
+        str | None,
+        Query(pattern="^[0-9a-f]{64}$", description="The last row's hash of that head"),
+    ] = None,
+) -> VerifyPublic:
+    """Recompute the hash chain and name the first row that does not fit; against the anchor
+    file, if the server keeps one, and the head given, if one is: a log cut, emptied or
+    re-chained since they were noted fails."""
+    anchors: list[Anchor] = []
+    if (head_rows is None) != (head_hash is None):
+        field = "head_hash" if head_hash is None else "head_rows"
+        raise ApiError(400, "give both head_rows and head_hash, or neither", field=field)
+    if head_rows is not None and head_hash is not None:
+        anchors.append(Anchor(head_rows, head_hash))
+    kept = anchor_file_of(request)
+    if kept is not None:
+        try:
+            anchors += load_anchors(kept.path)
+        except AnchorError as error:
+            return VerifyPublic(
+                ok=False,
+                rows_checked=0,
+                first_bad_row_id=None,
+                reason=f"the anchor file {kept.path.name} is not readable: {error}",
+            )
+    return VerifyPublic.of(verify(engine, anchors))

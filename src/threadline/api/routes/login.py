@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from threadline.api.deps import PUBLIC, EngineDep, TokensDep
+from threadline.api.deps import PUBLIC, SIGNIN_FAILED, EngineDep, TokensDep, audit_refusal
 from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.schemas import LoginRequest, TokenResponse, UserPublic
 from threadline.api.security import claim_payload
@@ -24,7 +24,9 @@ _REFUSED: dict[int | str, dict[str, Any]] = {
 def _check(request: Request, engine: EngineDep, username: str, password: str) -> User:
     user = authenticate(engine, username, password, hasher=request.app.state.password_hasher)
     if user is None:
-        raise ApiError(401, "wrong username or password, or the account is disabled")
+        refusal = "wrong username or password, or the account is disabled"
+        audit_refusal(request, 401, refusal, user=username, action=SIGNIN_FAILED)
+        raise ApiError(401, refusal)
     return user
 
 

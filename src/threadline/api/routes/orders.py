@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
+from sqlalchemy import Connection
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, require
 from threadline.api.routes.incidents import (
@@ -18,6 +19,7 @@ from threadline.api.routes.incidents import (
     submission_records,
 )
 from threadline.crossref import submit
+from threadline.crossref.pipeline import Submission
 from threadline.guard.users import User
 from threadline.model import CourtOrder, RecordError
 
@@ -37,15 +39,19 @@ def import_order(
     ],
 ) -> dict[str, Any] | JSONResponse:
     """Store a court order and resolve its respondent and protected people; audited
-    (``orders.import``)."""
+    (``orders.import``) in the transaction that stores it."""
     try:
         record = parse_as(body, "order", CourtOrder)
     except RecordError as error:
         return record_error(error)
-    submission = submit(engine, model, record, clock())
-    audited(
-        "orders.import",
-        submission_records(submission),
-        detail={"outcome": submission.outcome, "order_type": record.order_type.value},
-    )
+
+    def audit(conn: Connection, submission: Submission) -> None:
+        audited.within(
+            conn,
+            "orders.import",
+            submission_records(submission),
+            detail={"outcome": submission.outcome, "order_type": record.order_type.value},
+        )
+
+    submission = submit(engine, model, record, clock(), audit=audit)
     return submission_dict(submission, user)

@@ -21,13 +21,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, linkage_model_of, require
 from threadline.api.errors import ApiError
 from threadline.api.routes.assessments import read_assessment, referrals_for, submit_assessment
-from threadline.crossref.marac import graded_assessments
+from threadline.crossref.marac import GradedAssessment, graded_assessments
 from threadline.crossref.picture import written_name
+from threadline.crossref.pipeline import Submission
 from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
 from threadline.model import FORCE_TIMEZONE, RecordError
@@ -221,22 +222,26 @@ def assessment_submit(
         for problem in error.problems:
             problems.setdefault(input_name(problem.field), []).append(str(problem))
         return _form_page(request, user, chosen, incident, form, problems, status_code=422)
+
+    def audit(conn: Connection, submission: Submission, graded: GradedAssessment) -> None:
+        audited.within(
+            conn,
+            "assessment.submit",
+            [
+                submission.record_key,
+                *([f"person:{graded.subject_entity}"] * bool(graded.subject_entity)),
+            ],
+            detail={
+                "outcome": submission.outcome,
+                "checklist": record.checklist,
+                "incident_ref": record.incident_ref,
+                "grade": graded.to_dict()["grade"],
+                "alerts": [f"{c.change}:{c.alert.rule_id}" for c in submission.changes],
+            },
+        )
+
     submission, graded = submit_assessment(
-        engine, linkage_model_of(request), record, grading, clock()
-    )
-    audited(
-        "assessment.submit",
-        [
-            submission.record_key,
-            *([f"person:{graded.subject_entity}"] * bool(graded.subject_entity)),
-        ],
-        detail={
-            "outcome": submission.outcome,
-            "checklist": record.checklist,
-            "incident_ref": record.incident_ref,
-            "grade": graded.to_dict()["grade"],
-            "alerts": [f"{c.change}:{c.alert.rule_id}" for c in submission.changes],
-        },
+        engine, linkage_model_of(request), record, grading, clock(), audit
     )
     purpose = urlencode({"purpose": f"recording assessment {record.ref}"})
     return RedirectResponse(f"/assessments/{record.ref}?{purpose}", status_code=303)
