@@ -7,16 +7,30 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 
 #: Times written without an offset are local times of a force in England and Wales.
 FORCE_TIMEZONE = ZoneInfo("Europe/London")
 
 
 class Schema(BaseModel):
-    """Base of every schema: unknown fields are errors, strings are stripped, models are frozen."""
+    """Base of every schema: unknown fields are errors, strings are stripped, models are frozen.
+
+    No text may hold NUL: PostgreSQL cannot store it, and a record SQLite would keep and
+    PostgreSQL refuse is a record that behaves differently by store.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        texts = value.items() if isinstance(value, dict) else [value]
+        for text in texts:
+            for item in text if isinstance(text, list | tuple) else [text]:
+                if isinstance(item, str) and "\x00" in item:
+                    raise ValueError("holds NUL (U+0000), which no store can keep in text")
+        return value
 
 
 _ISO_FULL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
