@@ -96,12 +96,14 @@ def test_a_source_name_cannot_hold_the_key_separator() -> None:
 
 def test_no_text_field_may_hold_nul() -> None:
     """PostgreSQL cannot store NUL in text, so no store may accept it (issue 27 finding 8)."""
+    reason = "holds NUL (U+0000), which no store can keep in text"
+    assert problems(incident(narrative="Caller\x00 reports")) == [f"narrative: {reason}"]
     raw = incident(
-        narrative="Caller\x00 reports",
-        people=[person("victim", surname="Pen\x00hallow", phones=["07700 900123", "0\x00"])],
+        people=[
+            person("victim", surname="Pen\x00hallow"),
+            person("suspect", phones=["07700 900123", "0\x00"]),
+        ]
     )
-    assert problems(raw) == [
-        "narrative: holds NUL (U+0000), which no store can keep in text",
-        "people[0].surname: holds NUL (U+0000), which no store can keep in text",
-        "people[0].phones: holds NUL (U+0000), which no store can keep in text",
-    ]
+    assert problems(raw) == [f"people[0].surname: {reason}", f"people[1].phones: {reason}"]
+    raw = order(conditions="Not to contact\x00", respondent=person("suspect", surname="A\x00"))
+    assert problems(raw) == [f"respondent.surname: {reason}"]

@@ -51,6 +51,8 @@ def unprintable(value: str) -> str | None:
     symbol of Unicode and the space, and nothing of the categories Other (control, format,
     surrogate, private use, unassigned) or Separator beyond the space.
     """
+    if value.isprintable():
+        return None
     for position, char in enumerate(value):
         if not char.isprintable():
             kind = "NUL" if char == "\x00" else unicodedata.category(char)
