@@ -31,6 +31,7 @@ from threadline.api.errors import install_error_handlers
 from threadline.api.limits import BodySizeLimit, RateLimit, TokenBucket
 from threadline.api.profiles import ProfileLoader
 from threadline.api.security import Tokens, rate_key
+from threadline.api.segments import Segments
 from threadline.crossref.person import load_person_profile
 from threadline.guard.users import default_hasher
 from threadline.model import FORCE_TIMEZONE
@@ -135,4 +136,5 @@ def create_app(
         same_site="strict",
         https_only=config.secure_cookies,
     )
+    app.add_middleware(Segments)  # an encoded "/" stays inside its path segment (references)
     return app

@@ -9,7 +9,9 @@ The graph is mapped onto Threadline's records (source ``"neo4j"``), which then g
 :func:`threadline.ingest.import_records` like any other import, so every rejection names its CSV
 file, line and column:
 
-* each ``Crime`` node is a crime record: ref from ``id``, offence from ``type``, recorded on
+* each ``Crime`` node is a crime record: ref from ``id`` (any reference
+  :mod:`threadline.model.refs` accepts: the POLE demo's are 64-character hashes), offence from
+  ``type`` ("not recorded" when it has none, counted in the notes), recorded on
   ``date`` (``24/08/2017`` is read day first), narrative from ``note``, ``last_outcome`` and
   ``charge``; ``PARTY_TO`` gives its people, with the role from the relationship's ``role``
   property or **suspect** when it has none (the POLE demo graph does not say who is the victim);
@@ -43,6 +45,7 @@ from sqlalchemy import Engine
 from threadline.ingest.importer import ImportReport, import_records
 from threadline.ingest.readers import RawRecord
 from threadline.model.base import parse_date
+from threadline.model.refs import REF_MAX_LENGTH
 
 SOURCE = "neo4j"
 #: Labels the mapping reads, and the properties it reads from each.
@@ -100,11 +103,12 @@ NOTES = {
     "INVOLVED_IN": "vehicles written into the crime's narrative: a crime has no vehicle field",
     "PARTY_TO": "role from the relationship's 'role' property; 'suspect' when it has none",
 }
+#: The offence of a crime whose node has no ``type`` (a crime without one cannot be stored).
+NO_OFFENCE = "not recorded"
 _HEADER = re.compile(
     r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+)(?:\[\])?(?:\((?P<space>[^)]*)\))?)?$"
 )
 _SPECIAL = {"ID", "LABEL", "START_ID", "END_ID", "TYPE", "IGNORE"}
-MAX_REF = 60
 
 
 @dataclass(frozen=True)
@@ -315,6 +319,8 @@ class _Mapper:
         self.postcodes: dict[tuple[str, str], str] = {}
         self.crimes: dict[tuple[str, str], dict[str, Any]] = {}
         self.in_records: set[tuple[str, str]] = set()
+        #: crimes with no ``type`` (their offence reads :data:`NO_OFFENCE`), by where they are
+        self.untyped: list[str] = []
 
     def unmapped(self, rel: _Rel) -> None:
         """Count a relationship not imported: by type, and by its ends if the type is known."""
@@ -428,9 +434,13 @@ class _Mapper:
         for node in crimes:
             record: dict[str, Any] = {"kind": "crime", "source": SOURCE}
             columns: dict[str, str] = {}
+            offence = node.get("type", "offence")
+            if offence is None:
+                offence = NO_OFFENCE
+                self.untyped.append(node.where)
             for name, value, column in (
                 ("ref", node.get("id", "ref") or node.key[1], "id"),
-                ("offence", node.get("type", "offence"), "type"),
+                ("offence", offence, "type"),
                 ("recorded_at", _day_first(node.get("date")), "date"),
             ):
                 if value:
@@ -463,7 +473,7 @@ class _Mapper:
             if link is None or rel.start.label != "Person" or rel.end.label != "Person":
                 continue
             ref = rel.props.get("id") or f"{rel.type}:{rel.start.key[1]}:{rel.end.key[1]}"
-            if len(ref) > MAX_REF:
+            if len(ref) > REF_MAX_LENGTH:
                 digest = hashlib.sha256(ref.encode()).hexdigest()[:16]
                 ref = f"{rel.type}:{digest}"
             refs[ref] += 1
@@ -548,6 +558,17 @@ def _file_time(paths: Iterable[Path]) -> str:
     return datetime.fromtimestamp(latest, UTC).replace(microsecond=0).isoformat()
 
 
+def files_in(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The node and relationship files of an unpacked Neo4j data-importer export, as the POLE
+    demo names them: ``<name>.nodes.<Label>.csv`` and ``<name>.relationships.<TYPE>.csv``."""
+    folder = Path(folder)
+    nodes = sorted(folder.glob("*.nodes.*.csv"))
+    relationships = sorted(folder.glob("*.relationships.*.csv"))
+    if not nodes:
+        raise FileNotFoundError(f"{folder}: no *.nodes.*.csv files")
+    return nodes, relationships
+
+
 def import_neo4j_csv(
     engine: Engine,
     node_files: Iterable[Path],
@@ -596,6 +617,13 @@ def import_neo4j_csv(
         for n in reader.nodes.values()
         if n.label == "Person" and n.key not in mapper.in_records
     )
+    notes = {k: v for k, v in NOTES.items() if k in reader.type_counts}
+    if mapper.untyped:
+        notes["Crime.type"] = (
+            f"{len(mapper.untyped)} crimes with no type, their offence reads "
+            f"{NO_OFFENCE!r}: {', '.join(mapper.untyped[:20])}"
+            + (" and more" if len(mapper.untyped) > 20 else "")
+        )
     return Neo4jImportReport(
         import_report=report,
         nodes=dict(reader.label_counts),
@@ -605,6 +633,6 @@ def import_neo4j_csv(
         unmapped_types=dict(mapper.unmapped_types),
         unread_properties={k: sorted(v) for k, v in unread.items() if v},
         people_without_records=people,
-        notes={k: v for k, v in NOTES.items() if k in reader.type_counts},
+        notes=notes,
         problems=reader.problems,
     )

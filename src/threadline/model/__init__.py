@@ -23,11 +23,13 @@ from threadline.model.pole import (
     Sex,
     Vehicle,
 )
+from threadline.model.refs import REF_MAX_LENGTH, Ref, check_ref
 from threadline.model.validation import RecordError, parse_record
 
 __all__ = [
     "FORCE_TIMEZONE",
     "RECORD_KINDS",
+    "REF_MAX_LENGTH",
     "Account",
     "Address",
     "Answer",
@@ -42,12 +44,14 @@ __all__ = [
     "PersonMention",
     "Qualifier",
     "Record",
+    "Ref",
     "RecordError",
     "Relationship",
     "RiskAssessment",
     "Role",
     "Sex",
     "Vehicle",
+    "check_ref",
     "parse_partial_date",
     "parse_record",
     "parse_time",

@@ -4,19 +4,46 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 #: Times written without an offset are local times of a force in England and Wales.
 FORCE_TIMEZONE = ZoneInfo("Europe/London")
 
 
+#: The error a text field holding NUL raises; its context's ``field`` names the field, so that
+#: :func:`threadline.model.validation.problems_from` names it as pydantic names the others.
+NUL_IN_TEXT = "nul_in_text"
+NUL_REASON = "holds NUL (U+0000), which no store can keep in text"
+
+
 class Schema(BaseModel):
-    """Base of every schema: unknown fields are errors, strings are stripped, models are frozen."""
+    """Base of every schema: unknown fields are errors, strings are stripped, models are frozen.
+
+    No text may hold NUL: PostgreSQL cannot store it, and a record SQLite would keep and
+    PostgreSQL refuse is a record that behaves differently by store.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> Self:
+        # once a model rather than once a field (a field validator doubled the cost of a record)
+        for name, value in self.__dict__.items():
+            kind = type(value)
+            if kind is str:
+                found = "\x00" in value
+            elif kind is list or kind is tuple or kind is dict:
+                items = value.values() if kind is dict else value
+                found = any(type(item) is str and "\x00" in item for item in items)
+            else:  # None, numbers, dates, enumerations, nested schemas (checked themselves)
+                continue
+            if found:
+                raise PydanticCustomError(NUL_IN_TEXT, NUL_REASON, {"field": name})
+        return self
 
 
 _ISO_FULL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

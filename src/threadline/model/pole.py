@@ -6,9 +6,9 @@ Every value is kept as the call handler wrote it; cleaning belongs to :mod:`thre
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from threadline.model.base import (
     Date,
@@ -18,6 +18,10 @@ from threadline.model.base import (
     Schema,
     Timestamp,
 )
+from threadline.model.refs import Ref, SourceName
+
+#: A phone number or e-mail address as written (the store keeps 300 characters of it).
+Written = Annotated[str, StringConstraints(max_length=300)]
 
 
 class Role(StrEnum):
@@ -129,8 +133,8 @@ class PersonMention(Schema):
     dob: PartialDate = None
     sex: Sex | None = None
     address: Address | None = None
-    phones: list[str] = Field(default_factory=list, max_length=20)
-    emails: list[str] = Field(default_factory=list, max_length=20)
+    phones: list[Written] = Field(default_factory=list, max_length=20)
+    emails: list[Written] = Field(default_factory=list, max_length=20)
     accounts: list[Account] = Field(default_factory=list, max_length=20)
     vehicles: list[Vehicle] = Field(default_factory=list, max_length=20)
     relationship_to_victim: Relationship | None = None
@@ -141,8 +145,8 @@ class Incident(Schema):
     """A call for service as the command-and-control system logged it."""
 
     kind: Literal["incident"] = "incident"
-    source: str = Field(default="cad", min_length=1, max_length=40)
-    ref: str = Field(min_length=1, max_length=60)
+    source: SourceName = "cad"
+    ref: Ref
     reported_at: RequiredTimestamp
     occurred_from: Timestamp = None
     occurred_to: Timestamp = None
@@ -154,7 +158,7 @@ class Incident(Schema):
     narrative: str = Field(default="", max_length=20_000)
     people: list[PersonMention] = Field(default_factory=list, max_length=50)
     vehicles: list[Vehicle] = Field(default_factory=list, max_length=20)
-    crime_refs: list[str] = Field(default_factory=list)
+    crime_refs: list[Ref] = Field(default_factory=list)
     officer: str | None = Field(default=None, max_length=60)
 
     @model_validator(mode="after")
@@ -168,12 +172,12 @@ class Crime(Schema):
     """A crime recorded under the Home Office Counting Rules, from one or more incidents."""
 
     kind: Literal["crime"] = "crime"
-    source: str = Field(default="rms", min_length=1, max_length=40)
-    ref: str = Field(min_length=1, max_length=60)
+    source: SourceName = "rms"
+    ref: Ref
     offence: str = Field(min_length=1, max_length=200)
     offence_code: str | None = Field(default=None, max_length=10)
     recorded_at: RequiredTimestamp
-    incident_refs: list[str] = Field(default_factory=list)
+    incident_refs: list[Ref] = Field(default_factory=list)
     people: list[PersonMention] = Field(default_factory=list, max_length=50)
     narrative: str = Field(default="", max_length=20_000)
     officer: str | None = Field(default=None, max_length=60)
@@ -192,8 +196,8 @@ class CourtOrder(Schema):
     """A court order or bail conditions: who it protects, who it binds, when and on what terms."""
 
     kind: Literal["order"] = "order"
-    source: str = Field(default="courts", min_length=1, max_length=40)
-    ref: str = Field(min_length=1, max_length=60)
+    source: SourceName = "courts"
+    ref: Ref
     order_type: OrderType
     interim: bool = False
     respondent: PersonMention
@@ -220,11 +224,11 @@ class RiskAssessment(Schema):
     """A completed checklist (DASH, S-DASH) for one person in one incident; see :mod:`risk`."""
 
     kind: Literal["risk_assessment"] = "risk_assessment"
-    source: str = Field(default="rms", min_length=1, max_length=40)
-    ref: str = Field(min_length=1, max_length=60)
+    source: SourceName = "rms"
+    ref: Ref
     checklist: Literal["dash", "sdash"]
     checklist_version: str = Field(default="2009", max_length=20)
-    incident_ref: str = Field(min_length=1, max_length=60)
+    incident_ref: Ref
     subject: PersonMention
     assessed_at: RequiredTimestamp
     officer: str | None = Field(default=None, max_length=60)
@@ -253,8 +257,8 @@ class Association(Schema):
     """A known link between two people, with where it came from and since when."""
 
     kind: Literal["association"] = "association"
-    source: str = Field(default="intel", min_length=1, max_length=40)
-    ref: str = Field(min_length=1, max_length=60)
+    source: SourceName = "intel"
+    ref: Ref
     link: AssociationKind
     family_kind: Relationship | None = None
     person_a: PersonMention

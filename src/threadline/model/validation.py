@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from threadline.model.base import NUL_IN_TEXT
 from threadline.model.pole import RECORD_KINDS, Record
 
 
@@ -60,7 +61,14 @@ def _reason(error: Mapping[str, object]) -> str:
 
 def problems_from(error: ValidationError) -> list[FieldProblem]:
     """Every problem pydantic found, in the import format's own words."""
-    return [FieldProblem(field_path(e["loc"]), _reason(e)) for e in error.errors()]
+    problems = []
+    for e in error.errors():
+        location = tuple(e["loc"])
+        ctx = e.get("ctx") or {}
+        if e["type"] == NUL_IN_TEXT and isinstance(ctx.get("field"), str):
+            location = (*location, ctx["field"])
+        problems.append(FieldProblem(field_path(location), _reason(e)))
+    return problems
 
 
 def parse_record(raw: object, default_kind: str | None = None) -> Record:

@@ -25,7 +25,24 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from threadline.model.refs import (
+    MENTION_KEY_MAX_LENGTH,
+    RECORD_KEY_MAX_LENGTH,
+    REF_MAX_LENGTH,
+    SOURCE_MAX_LENGTH,
+)
 from threadline.store.types import Document, UTCDateTime
+
+#: Widths of the columns that hold references and the keys built from them: one definition, in
+#: :mod:`threadline.model.refs` (PostgreSQL enforces them; SQLite keeps them as declared).
+REF = String(REF_MAX_LENGTH)
+RECORD_KEY = String(RECORD_KEY_MAX_LENGTH)
+MENTION_KEY = String(MENTION_KEY_MAX_LENGTH)
+#: ``rule:subject``, the subject being up to two references (an order and the incident that
+#: breached it) or a location key (300): see :mod:`threadline.recognise.engine`.
+ALERT_KEY = String(60 + 1 + max(2 * REF_MAX_LENGTH + 1, 300))
+#: What an alert is about: a person id, an incident reference or a location key (300).
+ALERT_LINK = String(max(REF_MAX_LENGTH, 300))
 
 metadata = MetaData(
     naming_convention={
@@ -40,9 +57,9 @@ metadata = MetaData(
 def _record_columns() -> list[Column[Any]]:
     return [
         Column("id", Integer, primary_key=True),
-        Column("record_key", String(160), nullable=False, unique=True),
-        Column("source", String(40), nullable=False),
-        Column("ref", String(60), nullable=False),
+        Column("record_key", RECORD_KEY, nullable=False, unique=True),
+        Column("source", String(SOURCE_MAX_LENGTH), nullable=False),
+        Column("ref", REF, nullable=False),
         Column("document", Document, nullable=False),
         Column("content_hash", String(64), nullable=False),
         Column("created_at", UTCDateTime, nullable=False),
@@ -92,8 +109,8 @@ crime_incidents = Table(
     "crime_incidents",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("crime_key", String(160), nullable=False, index=True),
-    Column("incident_ref", String(60), nullable=False, index=True),
+    Column("crime_key", RECORD_KEY, nullable=False, index=True),
+    Column("incident_ref", REF, nullable=False, index=True),
 )
 
 orders = Table(
@@ -117,7 +134,7 @@ risk_assessments = Table(
     *_record_columns(),
     Column("checklist", String(20), nullable=False),
     Column("checklist_version", String(20), nullable=False),
-    Column("incident_ref", String(60), nullable=False, index=True),
+    Column("incident_ref", REF, nullable=False, index=True),
     Column("assessed_at", UTCDateTime, nullable=False),
     Column("officer", String(60)),
     Column("answers", Document, nullable=False),
@@ -133,9 +150,9 @@ mentions = Table(
     "mentions",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("mention_key", String(200), nullable=False, unique=True),
+    Column("mention_key", MENTION_KEY, nullable=False, unique=True),
     Column("record_kind", String(20), nullable=False),
-    Column("record_key", String(160), nullable=False, index=True),
+    Column("record_key", RECORD_KEY, nullable=False, index=True),
     Column("position", String(20), nullable=False),
     Column("event_time", UTCDateTime, nullable=False),
     Column("role", String(20), nullable=False),
@@ -155,8 +172,8 @@ identifiers = Table(
     "identifiers",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("record_key", String(160), nullable=False, index=True),
-    Column("mention_key", String(200), index=True),
+    Column("record_key", RECORD_KEY, nullable=False, index=True),
+    Column("mention_key", MENTION_KEY, index=True),
     Column("kind", String(20), nullable=False),
     Column("raw", String(300), nullable=False),
     Column("value", String(300)),
@@ -168,7 +185,7 @@ record_history = Table(
     "record_history",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("record_key", String(160), nullable=False, index=True),
+    Column("record_key", RECORD_KEY, nullable=False, index=True),
     Column("changed_at", UTCDateTime, nullable=False),
     Column("before", Document, nullable=False),
     Column("after", Document, nullable=False),
@@ -221,7 +238,7 @@ entities = Table(
 entity_members = Table(
     "entity_members",
     metadata,
-    Column("mention_key", String(200), primary_key=True),
+    Column("mention_key", MENTION_KEY, primary_key=True),
     Column("entity_id", String(40), ForeignKey("entities.id"), nullable=False, index=True),
     Column("match_probability", Float),
     Column("evidence", Document),
@@ -247,8 +264,8 @@ judgements = Table(
     "judgements",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("mention_a", String(200), nullable=False, index=True),
-    Column("mention_b", String(200), nullable=False, index=True),
+    Column("mention_a", MENTION_KEY, nullable=False, index=True),
+    Column("mention_b", MENTION_KEY, nullable=False, index=True),
     Column("judgement", String(10), nullable=False),
     Column("user", String(80), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -260,8 +277,8 @@ review_queue = Table(
     "review_queue",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("mention_a", String(200), nullable=False),
-    Column("mention_b", String(200), nullable=False),
+    Column("mention_a", MENTION_KEY, nullable=False),
+    Column("mention_b", MENTION_KEY, nullable=False),
     Column("match_probability", Float, nullable=False),
     Column("evidence", Document, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -274,8 +291,8 @@ review_queue = Table(
 mention_features = Table(
     "mention_features",
     metadata,
-    Column("mention_key", String(200), primary_key=True),
-    Column("record_key", String(160), nullable=False, index=True),
+    Column("mention_key", MENTION_KEY, primary_key=True),
+    Column("record_key", RECORD_KEY, nullable=False, index=True),
     Column("forename", String(120)),
     Column("forename_canonical", String(120)),
     Column("forename_nicknames", Document),
@@ -312,10 +329,10 @@ alerts = Table(
     "alerts",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("alert_key", String(300), nullable=False, unique=True),
+    Column("alert_key", ALERT_KEY, nullable=False, unique=True),
     Column("rule_id", String(60), nullable=False, index=True),
-    Column("first_incident_ref", String(60), nullable=False),
-    Column("incident_ref", String(60), nullable=False, index=True),
+    Column("first_incident_ref", REF, nullable=False),
+    Column("incident_ref", REF, nullable=False, index=True),
     Column("people", Document, nullable=False),
     Column("reason", Text, nullable=False),
     Column("action", Text),
@@ -332,9 +349,9 @@ alert_events = Table(
     "alert_events",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("alert_key", String(300), nullable=False, index=True),
+    Column("alert_key", ALERT_KEY, nullable=False, index=True),
     Column("at", UTCDateTime, nullable=False),
-    Column("incident_ref", String(60), nullable=False),
+    Column("incident_ref", REF, nullable=False),
     Column("change", String(12), nullable=False),
     Column("reason", Text, nullable=False),
 )
@@ -344,8 +361,8 @@ alert_links = Table(
     "alert_links",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("alert_key", String(300), nullable=False, index=True),
-    Column("link", String(300), nullable=False, index=True),
+    Column("alert_key", ALERT_KEY, nullable=False, index=True),
+    Column("link", ALERT_LINK, nullable=False, index=True),
 )
 
 #: The research check: someone looked at an incident's linked history.
@@ -353,7 +370,7 @@ history_views = Table(
     "history_views",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("incident_ref", String(60), nullable=False, index=True),
+    Column("incident_ref", REF, nullable=False, index=True),
     Column("user", String(80), nullable=False),
     Column("viewed_at", UTCDateTime, nullable=False),
 )

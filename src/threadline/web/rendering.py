@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from threadline.guard.policy import allowed, sees_contact_details
 from threadline.guard.users import User
 from threadline.model import FORCE_TIMEZONE
+from threadline.web.paths import segment
 
 #: (label, path, action the page needs), in the order shown.
 NAVIGATION: tuple[tuple[str, str, str], ...] = (
@@ -71,6 +72,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
     env.filters["when"] = local_time
     env.filters["day"] = local_date
     env.filters["words"] = words
+    env.filters["segment"] = segment  # a reference or id in a path: {{ ref | segment }}
     return templates
 
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, fields
 from typing import Annotated, Any, TypeVar
 
 import orjson
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Connection
 
@@ -29,6 +29,7 @@ from threadline.api.deps import (
     require,
 )
 from threadline.api.errors import ApiError, ErrorResponse, error_body
+from threadline.api.segments import RefPath
 from threadline.crossref import NotFound, build_picture, mark_history_viewed
 from threadline.crossref.alerts import _jsonable
 from threadline.crossref.person import redact_picture, withhold_contact_evidence
@@ -50,8 +51,6 @@ _VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "No purpose given"},
     404: {"model": ErrorResponse, "description": "No such incident"},
 }
-
-RefPath = Annotated[str, Path(min_length=1, max_length=60, description="The incident reference")]
 
 
 def record_error(error: RecordError) -> JSONResponse:

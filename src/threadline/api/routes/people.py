@@ -22,6 +22,7 @@ from threadline.crossref.person import (
 from threadline.crossref.picture import NotFound
 from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
+from threadline.model.refs import MENTION_KEY_MAX_LENGTH
 from threadline.resolve.review import ReviewError, split_entity
 from threadline.resolve.search import PersonQuery, SearchError, search_people
 from threadline.store import tables as t
@@ -138,9 +139,12 @@ def evidence(
     }
 
 
+MentionKey = Annotated[str, Field(min_length=1, max_length=MENTION_KEY_MAX_LENGTH)]
+
+
 class SplitRequest(RequestBody):
-    mention_keys: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
-        min_length=1, max_length=500, description="The mentions to move to a new person"
+    mention_keys: list[Annotated[str, Field(min_length=1, max_length=MENTION_KEY_MAX_LENGTH)]] = (
+        Field(min_length=1, max_length=500, description="The mentions to move to a new person")
     )
     reason: str = Field(min_length=3, max_length=2000, description="Why they are not this person")
 

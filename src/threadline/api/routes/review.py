@@ -15,6 +15,7 @@ from threadline.crossref.person import withhold_contact_evidence
 from threadline.crossref.supervision import at_stake
 from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
+from threadline.model.refs import MENTION_KEY_MAX_LENGTH
 from threadline.resolve.review import ReviewError, open_queue, record_judgement
 from threadline.store import tables as t
 
@@ -85,8 +86,8 @@ def review_queue(
 
 
 class JudgementRequest(RequestBody):
-    mention_a: str = Field(min_length=1, max_length=200)
-    mention_b: str = Field(min_length=1, max_length=200)
+    mention_a: str = Field(min_length=1, max_length=MENTION_KEY_MAX_LENGTH)
+    mention_b: str = Field(min_length=1, max_length=MENTION_KEY_MAX_LENGTH)
     judgement: Literal["same", "different", "unsure"]
     note: str | None = Field(default=None, max_length=2000)
 

@@ -17,15 +17,15 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection, Engine, select
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, linkage_model_of, require
 from threadline.api.errors import ApiError
 from threadline.api.routes.assessments import read_assessment, referrals_for, submit_assessment
+from threadline.api.segments import RefPath
 from threadline.crossref.marac import GradedAssessment, graded_assessments
 from threadline.crossref.picture import written_name
 from threadline.crossref.pipeline import Submission
@@ -37,6 +37,7 @@ from threadline.store import record_key
 from threadline.store import tables as t
 from threadline.web.pages.deps import FormItems
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.paths import assessment_path
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +45,7 @@ router = APIRouter(include_in_schema=False)
 Assessor = Annotated[User, require("assessment.submit")]
 Viewer = Annotated[User, require("person.view")]
 Referrer = Annotated[User, require("marac.view")]
-Ref = Annotated[str, Path(max_length=60)]
+Ref = RefPath
 ChecklistQuery = Annotated[str, Query(max_length=20)]
 
 GRADES = ("standard", "medium", "high")
@@ -243,8 +244,8 @@ def assessment_submit(
     submission, graded = submit_assessment(
         engine, linkage_model_of(request), record, grading, clock(), audit
     )
-    purpose = urlencode({"purpose": f"recording assessment {record.ref}"})
-    return RedirectResponse(f"/assessments/{record.ref}?{purpose}", status_code=303)
+    purpose = f"recording assessment {record.ref}"
+    return RedirectResponse(assessment_path(record.ref, purpose=purpose), status_code=303)
 
 
 @router.get("/assessments/{ref}", response_class=HTMLResponse)
@@ -260,7 +261,7 @@ def assessment_result(
     stated, problem = stated_purpose(user, purpose)
     if stated is None:
         return purpose_prompt(
-            request, user, f"risk assessment {ref}", f"/assessments/{ref}", "", problem
+            request, user, f"risk assessment {ref}", assessment_path(ref), "", problem
         )
     found = graded_assessments(engine, ref=ref)
     if not found:

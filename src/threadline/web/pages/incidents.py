@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
@@ -29,6 +29,7 @@ from threadline.api.deps import (
     submission_turns,
 )
 from threadline.api.errors import ApiError
+from threadline.api.segments import RefPath
 from threadline.crossref import NotFound, build_picture, mark_history_viewed
 from threadline.crossref.history import viewed_incidents
 from threadline.crossref.person import redact_picture
@@ -48,13 +49,14 @@ from threadline.recognise.rules import RULES_BY_ID
 from threadline.web.incident_form import IncidentForm, input_name, new_form, read_form, to_record
 from threadline.web.pages.deps import FormItems
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.paths import incident_path
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
 Submitter = Annotated[User, require("incident.submit")]
 Viewer = Annotated[User, require("incident.view")]
-Ref = Annotated[str, Path(max_length=60)]
+Ref = RefPath
 
 
 def new_ref(now: datetime) -> str:
@@ -126,8 +128,8 @@ async def incident_submit(
         )
 
     def respond(_: Submission) -> Response:
-        purpose = urlencode({"purpose": f"recording incident {record.ref}"})
-        return RedirectResponse(f"/incidents/{record.ref}?{purpose}", status_code=303)
+        purpose = f"recording incident {record.ref}"
+        return RedirectResponse(incident_path(record.ref, purpose=purpose), status_code=303)
 
     return await submission_turns(request).run(Pending(record, clock(), audit), respond)
 
@@ -171,7 +173,7 @@ def incident_picture(
     stated, problem = stated_purpose(user, purpose)
     if stated is None:
         return purpose_prompt(
-            request, user, f"the picture of incident {ref}", f"/incidents/{ref}", "", problem
+            request, user, f"the picture of incident {ref}", incident_path(ref), "", problem
         )
     with engine.connect() as conn:
         try:
@@ -229,4 +231,4 @@ def research_check(
         },
     )
     back = {"checked": "1", "purpose": dict(items).get("purpose") or ""}
-    return RedirectResponse(f"/incidents/{ref}?{urlencode(back)}", status_code=303)
+    return RedirectResponse(incident_path(ref, **back), status_code=303)

@@ -17,6 +17,7 @@ from threadline.links import Edge, Network, Node, network
 from threadline.web.linkchart import edges_in_words, layout, legend, network_svg
 from threadline.web.pages.people import EntityId
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.paths import incident_path, person_path
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,9 +31,9 @@ CONTACT_KINDS = ("phone", "email", "account", "vehicle", "location")
 def node_href(node: Node, query: str) -> str | None:
     """A person's own page, an incident's picture; objects and places have none."""
     if node.kind == "person" and not node.id.startswith("mention:"):
-        return f"/people/{node.id}?{query}"
-    if node.kind == "incident":
-        return f"/incidents/{node.id.rsplit(':', 1)[-1]}"
+        return f"{person_path(node.id)}?{query}"
+    if node.kind == "incident":  # the node is the record key, kind:source:ref
+        return incident_path(node.id.split(":", 2)[-1])
     return None
 
 
@@ -70,7 +71,7 @@ def network_page(
             request,
             user,
             f"the link chart of person {entity_id}",
-            f"/people/{entity_id}/network",
+            f"{person_path(entity_id)}/network",
             "",
             problem,
             {"depth": str(depth)},

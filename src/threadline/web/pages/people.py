@@ -26,11 +26,13 @@ from threadline.crossref.person import (
 from threadline.crossref.picture import NotFound, written_name
 from threadline.guard.users import User
 from threadline.model import FORCE_TIMEZONE
+from threadline.model.refs import REF_MAX_LENGTH
 from threadline.resolve.review import ReviewError, split_entity
 from threadline.web.charts import Mark, timeline_legend, timeline_svg
 from threadline.web.pages.deps import FormItems
 from threadline.web.pages.incidents import alert_title
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.paths import incident_path, person_path
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -38,11 +40,11 @@ router = APIRouter(include_in_schema=False)
 Viewer = Annotated[User, require("person.view")]
 Reviewer = Annotated[User, require("review.judge")]
 EntityId = Annotated[str, Path(max_length=40)]
-FromQuery = Annotated[str | None, Query(alias="from", max_length=60)]
+FromQuery = Annotated[str | None, Query(alias="from", max_length=REF_MAX_LENGTH)]
 
 
 def href_of(record_key: str, ref: str) -> str | None:
-    return f"/incidents/{ref}" if record_key.startswith("incident:") else None
+    return incident_path(ref) if record_key.startswith("incident:") else None
 
 
 def roles_of(mentions: list[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -92,7 +94,7 @@ def person_page(
     if stated is None:
         suggestion = f"Dealing with incident {came_from}" if came_from else ""
         return purpose_prompt(
-            request, user, f"person {entity_id}", f"/people/{entity_id}", suggestion, problem
+            request, user, f"person {entity_id}", person_path(entity_id), suggestion, problem
         )
     today = clock().astimezone(FORCE_TIMEZONE).date()
     with engine.connect() as conn:
@@ -162,5 +164,4 @@ def split_person(
     back = {"notice": f"split:{new_id}"}
     if form.get("purpose"):
         back["purpose"] = form["purpose"]
-    query = urlencode(back)
-    return RedirectResponse(f"/people/{entity_id}?{query}", status_code=303)
+    return RedirectResponse(person_path(entity_id, **back), status_code=303)
