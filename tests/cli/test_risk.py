@@ -71,6 +71,16 @@ def db(engine: Engine, store_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return store_url
 
 
+@pytest.fixture
+def wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wide console: the CLI's console fixes its width when made, so COLUMNS in the test's
+    environment comes too late once a test runner (pytest-xdist) has set COLUMNS itself."""
+    from threadline.cli.app import console
+
+    monkeypatch.setattr(console, "_width", 250)
+
+
+@pytest.mark.usefixtures("wide")
 def test_marac_prints_each_victim_with_the_criteria_and_why(db: str) -> None:
     result = CliRunner().invoke(app, ["marac", "--db", db], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
@@ -89,6 +99,7 @@ def test_marac_writes_a_safe_csv(db: str, tmp_path: Path) -> None:
     assert row["criteria_met"] == "visible_high_risk"
 
 
+@pytest.mark.usefixtures("wide")
 def test_owed_prints_the_missing_dash_and_safety_plan_with_incident_and_officer(db: str) -> None:
     result = CliRunner().invoke(app, ["owed", "--db", db], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
