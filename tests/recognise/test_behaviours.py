@@ -90,4 +90,4 @@ def test_every_behaviour_has_a_label_and_a_way_to_be_shown():
     assert len(ids) == len(set(ids))
     for behaviour in BEHAVIOURS:
         assert behaviour.label
-        assert behaviour.phrases or behaviour.categories
+        assert behaviour.rules or behaviour.categories
