@@ -47,11 +47,12 @@ POSS = alt(
     low("her my their our"),
     [{"IS_ALPHA": True}, low("'s ’s '")],
     low("vics ips victims callers"),
+    [low("the"), {"IS_ALPHA": True}, low("'s ’s '")],
 )
 #: Places a person goes: home, work and the places they are known to be.
 PLACES = (
     "home house flat address addy work workplace office job school gym door doorstep gate college "
-    "university uni nursery church shop salon door front porch drive driveway garden premises"
+    "university uni nursery church shop salon door front porch garden premises"
 )
 #: Places someone hangs about near (adds the street and the car).
 NEAR_PLACES = PLACES + " street road close lane avenue estate block window windows car car"
@@ -95,6 +96,7 @@ _MATERIAL = (
     "details address number name posts post comments rumours rumour lies allegations messages "
     "story stories material content nudes"
 )
+_PAGES = "page website site blog group profile account video channel"
 _NUMBER = alt(
     {"LIKE_NUM": True, "LOWER": {"NOT_IN": ["one", "two", "a", "1", "2", "first", "second"]}},
     low("dozens hundreds scores thousands loads lots hundred dozen string stream barrage flood"),
@@ -124,6 +126,7 @@ def _rules() -> list[Rule]:
             [lem("drive walk crawl cycle ride creep stay run jog keep"), gap(3)]
             + [low("behind after alongside beside"), OBJ],
             [lem("crawl creep kerb"), gap(2), low("next beside alongside")],
+            [lem("get"), low("off on"), gap(2), POSS, low("stop station")],
             actor="not_other",
         ),
         # watching
@@ -144,6 +147,14 @@ def _rules() -> list[Rule]:
             veto_after=_ONLINE + " tv television football film programme",
         ),
         rule("watching", [low("hidden secret spy pinhole"), lem("camera")]),
+        rule(
+            "watching",
+            [lem("drive walk go cycle ride"), opt(low("slowly")), low("past by"), POSS, gap(1)]
+            + [low(PLACES)],
+            actor="not_other",
+            marker=True,
+        ),
+        rule("watching", [lem("watch spy stare"), low("from")], actor="suspect"),
         # loitering
         rule("loitering", [lem("loiter lurk linger hover skulk")]),
         rule(
@@ -166,9 +177,9 @@ def _rules() -> list[Rule]:
                 gap(1),
                 low(NEAR_PLACES),
             ],
-            [lem("be"), gap(1), low("outside opposite"), POSS, gap(1), low(NEAR_PLACES)],
-            [low("at"), low("the"), low("end top bottom corner"), low("of"), POSS]
-            + [low("road street close lane avenue drive")],
+            [lem("be"), opt(low("again still always just")), low("outside opposite"), POSS]
+            + [gap(1), low(NEAR_PLACES)],
+            [low("at"), low("the"), low("end top bottom corner"), low("of"), POSS],
             [
                 lem("sit wait park stand"),
                 gap(3),
@@ -178,8 +189,18 @@ def _rules() -> list[Rule]:
             ]
             + [low("of"), alt(POSS, low("the")), low("road street close lane avenue")],
             [lem("sit wait park stand"), low("outside"), gap(3), low("until till for all")],
+            [lem("wait"), low("outside around about")],
+            [lem("see spot notice"), gap(1), low("outside near by around"), POSS, gap(1)]
+            + [low(NEAR_PLACES)],
+            [lem("sit wait park stand lurk hang"), gap(5), lem("watch stare"), alt(OBJ, POSS)],
             [lem("wait sit"), gap(5), low("for"), OBJ],
             actor="not_other",
+        ),
+        rule(
+            "loitering",
+            [lem("sit wait park stand stay"), gap(6), POSS, gap(1), low(PLACES + " car")],
+            actor="not_other",
+            not_after="car the a",
         ),
         rule(
             "loitering",
@@ -196,6 +217,9 @@ def _rules() -> list[Rule]:
             [lem("turn show pop rock"), low("up"), gap(3)]
             + [low("wherever everywhere uninvited unannounced unexpectedly again anywhere")],
             [lem("keep"), lem("turn show pop"), low("up")],
+            [lem("turn show pop rock"), low("up"), low("at outside"), opt(low("the a her my"))]
+            + [gap(1), low(PLACES + " gym pub club party shops park work")],
+            [low("everywhere wherever"), gap(3), lem("go")],
             [lem("come go arrive"), opt(low("round over back")), low("to into round at")]
             + [POSS, gap(1), low(PLACES)],
             [lem("knock bang hammer pound"), gap(1), low("on at"), alt(POSS, low("the"))]
@@ -204,9 +228,10 @@ def _rules() -> list[Rule]:
             [lem("be"), low("there"), low("again always everywhere")],
             [low("always"), low("there")],
             actor="not_other",
-            veto_after="court magistrates tribunal station",
+            veto_after="court magistrates tribunal police",
         ),
         rule("turning_up", [low("uninvited unannounced")]),
+        rule("turning_up", [lem("see spot notice"), low("him"), gap(4), low("at")]),
         rule(
             "turning_up",
             [lem("attend"), gap(1), POSS, gap(1), low(PLACES)],
@@ -224,6 +249,13 @@ def _rules() -> list[Rule]:
             ],
             [low("wo will would"), low("n't not"), lem("stop"), lem(CONTACT_VERBS)],
             [lem("comment like"), low("on"), gap(1), POSS, low("posts photos pictures stories")],
+            [
+                lem("get ask make use"),
+                gap(3),
+                low("to"),
+                lem("call ring text message contact"),
+                OBJ,
+            ],
             actor="not_other",
             veto_after=KIN,
             veto_window=1,
@@ -234,6 +266,8 @@ def _rules() -> list[Rule]:
             + [lem(CONTACT_NOUNS)],
             [_NUMBER, opt(low("+")), opt(low("of")), gap(2), lem(CONTACT_NOUNS)],
             [lem("bombard inundate pester plague")],
+            [lem("receive get have"), gap(3), lem(CONTACT_NOUNS), gap(2), low("from off")]
+            + [low("him he ex susp suspect male man")],
             [low("silent nuisance unwanted abusive"), lem("call message text contact")],
         ),
         rule(
@@ -243,7 +277,7 @@ def _rules() -> list[Rule]:
             actor="not_other",
             marker=True,
             veto_after=_KIN_NEXT + " police 999 101 officers",
-            veto_window=2,
+            veto_window=4,
             not_after=_DETERMINERS,
         ),
         rule(
@@ -252,7 +286,7 @@ def _rules() -> list[Rule]:
             marker=True,
             veto_after=_KIN_NEXT + " police 999 101 officers",
             veto_window=3,
-            not_after="no any off",
+            not_after="no any off spam scam marketing sales nuisance",
         ),
         # new numbers and accounts
         rule(
@@ -265,9 +299,18 @@ def _rules() -> list[Rule]:
                 gap(2),
                 lem("number account profile sim name handle username mobile"),
             ],
+            [low("fake false different other multiple several various anonymous")]
+            + [opt(low("email e-mail")), lem("address")],
             [low(KIN + " mate someone else people person"), low("'s ’s '")]
             + [low("phone account accounts number profile sim mobile")],
-            [low("after since despite because once"), gap(3), lem("block")],
+            [low("after since because once"), gap(3), lem("block")],
+            veto_after="spam scam marketing sales",
+            veto_window=5,
+        ),
+        rule(
+            "new_accounts",
+            [low("account accounts number numbers profile profiles"), gap(2), low("she i")]
+            + [gap(2), lem("recognise recognize know")],
             [lem("get"), low("round around past"), gap(1), lem("block")],
         ),
         # contacting the people around them
@@ -280,6 +323,14 @@ def _rules() -> list[Rule]:
             [lem("ask question"), gap(2), low(KIN), gap(2), low("about where who if whether")],
             [lem("pass"), opt(low("on")), gap(2), lem("message")],
             actor="not_other",
+        ),
+        rule(
+            "third_party_contact",
+            [lem("call ring phone email message write"), opt(low("up")), POSS]
+            + [low("workplace work office employer school")],
+            actor="not_other",
+            veto_after="account accounts email address phone mobile",
+            veto_window=1,
         ),
         rule(
             "third_party_contact",
@@ -303,6 +354,9 @@ def _rules() -> list[Rule]:
             ],
             [lem("go look rummage search"), low("through in"), POSS, gap(1), low(_PROPERTY)],
             [lem("let"), low("himself themselves"), low("in into")],
+            [lem("let"), low("the"), low("air"), low("out"), low("of"), POSS],
+            [lem("set"), gap(3), POSS, gap(1), low(_PROPERTY), gap(1), low("alight ablaze")],
+            [lem("set"), low("fire"), low("to"), POSS, gap(1), low(_PROPERTY)],
             [lem("move rearrange"), low("things stuff items furniture")],
             actor="not_other",
         ),
@@ -310,6 +364,7 @@ def _rules() -> list[Rule]:
             "interfering_with_property",
             [POSS, gap(3), low(_PROPERTY), gap(3), low(_DAMAGED)],
             [POSS, gap(1), low("post mail letters"), gap(3), low("opened")],
+            [POSS, gap(3), low(_PROPERTY), gap(3), low("set"), low("alight ablaze")],
             [low(_PROPERTY), gap(3), low(_DAMAGED), gap(3), POSS],
             [low("tyres tyre"), gap(5), low("slashed punctured let deflated down")],
             [lem("damage"), low("to"), POSS, gap(1), low(_PROPERTY)],
@@ -349,6 +404,7 @@ def _rules() -> list[Rule]:
         rule(
             "monitoring_online",
             [lem("know"), gap(2), low("where which what who"), gap(4), low("she i we they")],
+            [lem("know"), opt(low("that")), low("she i"), lem("be"), low("at in with")],
             actor="not_other",
             not_after="to",
         ),
@@ -367,6 +423,12 @@ def _rules() -> list[Rule]:
         rule(
             "unwanted_gifts",
             [lem("find"), gap(2), low(_GIFTS), gap(3), low("on under in through at")],
+            [lem("write"), gap(6), low("letter letters note notes card cards poem poems")],
+        ),
+        rule(
+            "unwanted_gifts",
+            [lem("receive get"), gap(2), low(_GIFTS)],
+            marker=True,
         ),
         rule(
             "unwanted_gifts",
@@ -388,6 +450,27 @@ def _rules() -> list[Rule]:
         rule(
             "publishing",
             [low("leaflets posters flyers"), gap(2), POSS, gap(1), low(_MATERIAL)],
+        ),
+        rule(
+            "publishing",
+            [lem("create make set start"), opt(low("up")), gap(3), low(_PAGES), low("about of")]
+            + [alt(OBJ, POSS)],
+            [lem("create make set start"), opt(low("up")), gap(3), low(_PAGES)]
+            + [low("using with showing"), gap(1), POSS, gap(1), low(_MATERIAL)],
+            [lem("tag"), OBJ, low("in"), gap(1), low("post posts photo photos video picture")],
+            actor="not_other",
+        ),
+        rule(
+            "new_accounts",
+            [
+                lem("create make set start"),
+                opt(low("up")),
+                gap(3),
+                low("page profile account"),
+                gap(3),
+            ]
+            + [POSS, gap(1), low("name photos pictures photo picture")],
+            actor="not_other",
         ),
     ]
 
@@ -411,7 +494,14 @@ MARKERS: tuple[tuple[Slot, ...], ...] = tuple(
         [low("all"), low("day night")],
         [low("day"), low("and"), low("night")],
         [low("every each"), low("day night morning evening hour time week weekend")],
+        [
+            low("every each"),
+            low("monday tuesday wednesday thursday friday saturday sunday few other single"),
+        ],
+        [low("no"), low("name")],
+        [low("anonymous anonymously unsigned")],
         [{"LIKE_NUM": True}, low("times")],
+        [low("several numerous many multiple countless"), low("times occasions")],
         [{"LIKE_NUM": True}, low("a per"), low("day night hour")],
         [low("through"), low("the"), low("night")],
         [low("around round"), low("the"), low("clock")],
@@ -421,7 +511,9 @@ MARKERS: tuple[tuple[Slot, ...], ...] = tuple(
         [low("nothing"), low("to"), low("do")],
         [low("no"), low("contact")],
         [lem("leave"), OBJ, low("alone")],
-        [low("through via using"), gap(3), low("account accounts profile phone number sim")],
+        [low("through via using"), gap(2), low("'s ’s '"), low("account accounts profile phone")],
+        [low("through via using"), low("another different someone"), gap(1)]
+        + [low("account accounts profile phone number sim")],
         [low("new different another fake second unknown"), gap(2), lem("number account profile")],
     )
 )
