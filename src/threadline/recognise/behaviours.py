@@ -530,7 +530,7 @@ class Behaviour:
     @property
     def rules(self) -> tuple[Rule, ...]:
         """The token patterns that show this behaviour in a narrative."""
-        return tuple(r for r in _matcher().rules if r.behaviour == self.id)
+        return tuple(r for r in lexicon().rules if r.behaviour == self.id)
 
 
 BEHAVIOURS: tuple[Behaviour, ...] = (
@@ -580,14 +580,14 @@ class BehaviourSign:
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> NarrativeMatcher:
+def lexicon() -> NarrativeMatcher:
     """The lexicon compiled once per process (spaCy's pipeline and Matcher are not cheap)."""
     return NarrativeMatcher(_rules(), MARKERS)
 
 
 def is_negated(text: str, start: int) -> bool:
     """Whether the words just before character ``start`` (same clause) negate what is there."""
-    matcher = _matcher()
+    matcher = lexicon()
     return negated(matcher.doc(text), start)
 
 
@@ -606,12 +606,12 @@ def _narrative_signs(ref: str, narrative: str) -> tuple[BehaviourSign, ...]:
     and a stored narrative's signs do not change."""
     if not narrative or not narrative.strip():
         return ()
-    return _signs(ref, _matcher().find(narrative))
+    return _signs(ref, lexicon().find(narrative))
 
 
 def narrative_behaviours(narratives: list[str]) -> list[list[str]]:
     """The behaviour ids each narrative shows, for many narratives (tokenised in batches)."""
-    return [[f.behaviour for f in found] for found in _matcher().find_many(narratives)]
+    return [[f.behaviour for f in found] for found in lexicon().find_many(narratives)]
 
 
 def find_behaviours(event: Event) -> list[BehaviourSign]:

@@ -25,12 +25,11 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span, Token
+if TYPE_CHECKING:  # spaCy takes a second or two to import: only the first narrative pays for it
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
 
 Actor = Literal["", "not_other", "suspect"]
 """Whose act a rule's words must be: anyone's; not plainly the victim's or an official's; the
@@ -350,6 +349,11 @@ class Found:
 @lru_cache(maxsize=1)
 def language() -> Language:
     """``spacy.blank("en")``, lookup lemmatizer and sentencizer; built once per process."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory("threadline_spellings"):
+        Language.component("threadline_spellings", func=_spellings)
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("sentencizer")
@@ -358,7 +362,6 @@ def language() -> Language:
     return nlp
 
 
-@Language.component("threadline_spellings")
 def _spellings(doc: Doc) -> Doc:
     """Lower-case every lemma, and lemmatise the shorthand the lookup table does not know."""
     for token in doc:
@@ -371,6 +374,8 @@ class NarrativeMatcher:
     """The rules of a lexicon compiled into one spaCy Matcher, with their checks."""
 
     def __init__(self, rules: Sequence[Rule], markers: Sequence[Sequence[Slot]]) -> None:
+        from spacy.matcher import Matcher
+
         self.nlp = language()
         self.rules = tuple(rules)
         self.matcher = Matcher(self.nlp.vocab)
