@@ -1,6 +1,6 @@
 """Stalking behaviours in narratives: recall and precision per behaviour, spaCy vs phrase lists.
 
-    .venv/bin/python bench/bench_narrative.py
+    .venv/bin/python bench/bench_narrative.py --heldout
     .venv/bin/python bench/bench_narrative.py --speed 20000   # also time a 20k synthetic batch
 
 Scores ``bench/data/narratives/dev.jsonl`` (the half the patterns were written from) and, when it
@@ -163,7 +163,9 @@ def main() -> None:
     args = parser.parse_args()
     table("dev (patterns written from it)", read(DATA / "dev.jsonl"), args.wrong)
     heldout = DATA / "heldout.jsonl"
-    if heldout.exists():
+    if not args.heldout:
+        print("\nheld-out: not scored (add --heldout)")
+    elif heldout.exists():
         table("held-out (never used to write patterns)", read(heldout), False)
     else:
         print(f"\nheld-out: {heldout} not present")

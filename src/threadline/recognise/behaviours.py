@@ -96,6 +96,14 @@ _MATERIAL = (
     "details address number name posts post comments rumours rumour lies allegations messages "
     "story stories material content nudes"
 )
+_NEW = low(
+    "new different another fake false second other unknown withheld private burner spare "
+    "alternative multiple several various anonymous unrecognised"
+)
+_NEW_THINGS = lem(
+    "number account profile sim name handle username mobile snapchat instagram insta facebook "
+    "tiktok twitter whatsapp email gmail page"
+)
 _PAGES = "page website site blog group profile account video channel"
 _NUMBER = alt(
     {"LIKE_NUM": True, "LOWER": {"NOT_IN": ["one", "two", "a", "1", "2", "first", "second"]}},
@@ -291,16 +299,20 @@ def _rules() -> list[Rule]:
         # new numbers and accounts
         rule(
             "new_accounts",
-            [
-                low(
-                    "new different another fake false second other unknown withheld private "
-                    "burner spare alternative multiple several various anonymous unrecognised"
-                ),
-                gap(2),
-                lem("number account profile sim name handle username mobile"),
-            ],
-            [low("fake false different other multiple several various anonymous")]
-            + [opt(low("email e-mail")), lem("address")],
+            [low("from using via with under through on"), opt(low("a an the his"))]
+            + [_NEW, gap(2), _NEW_THINGS],
+            veto_after="spam scam marketing sales",
+            veto_window=5,
+        ),
+        rule(
+            "new_accounts",
+            [_NEW, gap(2), _NEW_THINGS],
+            actor="not_other",
+            veto_after="spam scam marketing sales",
+            veto_window=5,
+        ),
+        rule(
+            "new_accounts",
             [low(KIN + " mate someone else people person"), low("'s ’s '")]
             + [low("phone account accounts number profile sim mobile")],
             [low("after since because once"), gap(3), lem("block")],
@@ -312,13 +324,15 @@ def _rules() -> list[Rule]:
             [low("account accounts number numbers profile profiles"), gap(2), low("she i")]
             + [gap(2), lem("recognise recognize know")],
             [lem("get"), low("round around past"), gap(1), lem("block")],
+            [low("fake false different other multiple several various anonymous")]
+            + [opt(low("email e-mail")), lem("address")],
         ),
         # contacting the people around them
         rule(
             "third_party_contact",
             [lem(CONTACT_VERBS + " send visit ask tell question quiz threaten lie"), gap(3), POSS]
             + [gap(1), low(KIN)],
-            [lem("go come turn show"), gap(3), POSS, low(KIN)],
+            [lem("go come turn show"), gap(3), POSS, opt(low("best new")), low(KIN)],
             [low("through via"), POSS, opt(low("best new")), low(KIN)],
             [lem("ask question"), gap(2), low(KIN), gap(2), low("about where who if whether")],
             [lem("pass"), opt(low("on")), gap(2), lem("message")],
@@ -393,7 +407,8 @@ def _rules() -> list[Rule]:
                 low(
                     "account accounts email emails e-mail messages texts phone facebook instagram "
                     "icloud whatsapp snapchat tiktok twitter social banking location photos laptop "
-                    "computer password passwords stories posts profile online movements"
+                    "computer password passwords stories posts profile online movements gmail "
+                    "hotmail outlook yahoo cloud google messenger emails"
                 ),
             ],
             [lem("follow watch stalk"), OBJ, low("on online"), opt(low(_ONLINE))],
@@ -405,6 +420,8 @@ def _rules() -> list[Rule]:
             "monitoring_online",
             [lem("know"), gap(2), low("where which what who"), gap(4), low("she i we they")],
             [lem("know"), opt(low("that")), low("she i"), lem("be"), low("at in with")],
+            [low("seems seem seemed appears appeared"), low("to"), lem("know"), gap(2)]
+            + [low("where which what who"), gap(4), low("she i we they")],
             actor="not_other",
             not_after="to",
         ),

@@ -359,14 +359,25 @@ def language() -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("threadline_spellings")
     nlp.initialize()
+    _LOOKUP.append(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))
     return nlp
 
 
+_LOOKUP: list[Any] = []
+"""The lemmatizer's lookup table, once :func:`language` has loaded it."""
+
+
 def _spellings(doc: Doc) -> Doc:
-    """Lower-case every lemma, and lemmatise the shorthand the lookup table does not know."""
+    """Lower-case every lemma, and lemmatise the shorthand the lookup table does not know:
+    :data:`SPELLINGS`, and -ing forms written without their g ("walkin", "followin")."""
+    table = _LOOKUP[0] if _LOOKUP else None
     for token in doc:
         lower = token.lower_
-        token.lemma_ = SPELLINGS.get(lower) or token.lemma_.lower()
+        lemma = SPELLINGS.get(lower)
+        if lemma is None and table is not None and len(lower) > 4 and lower.endswith("in"):
+            if lower == token.lemma_.lower():  # the table does not know it as written
+                lemma = table.get(lower + "g")
+        token.lemma_ = lemma or token.lemma_.lower()
     return doc
 
 
