@@ -160,6 +160,7 @@ def main() -> None:
     parser.add_argument(
         "--speed", type=int, default=0, help="also time a synthetic force of N incidents"
     )
+    parser.add_argument("--heldout", action="store_true", help="also score the held-out half")
     args = parser.parse_args()
     table("dev (patterns written from it)", read(DATA / "dev.jsonl"), args.wrong)
     heldout = DATA / "heldout.jsonl"
