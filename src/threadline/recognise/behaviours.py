@@ -80,16 +80,16 @@ _PROPERTY = (
     "car tyres tyre wheels wheel windows window windscreen door doors post mail letters bins bin "
     "property belongings garden plants bike bicycle phone mirror mirrors aerial gate fence bonnet "
     "brakes brake cable handbag bag diary shed things stuff possessions clothes locks lock van "
-    "paintwork motorbike scooter"
+    "paintwork motorbike scooter camera doorbell cctv keys key tank mailbox letterbox wires"
 )
 _DAMAGED = (
     "slashed punctured damaged keyed scratched smashed broken snapped vandalised vandalized "
-    "cut kicked deflated tampered interfered sprayed graffitied let smeared"
+    "cut kicked deflated tampered interfered sprayed graffitied let smeared taken removed moved"
 )
 _GIFTS = (
     "flowers flower roses rose bouquet gift gifts present presents parcel parcels package packages "
     "chocolates chocolate jewellery necklace perfume teddy card cards note notes letter letters "
-    "poem poems"
+    "poem poems deliveries takeaway takeaways pizza pizzas"
 )
 _MATERIAL = (
     "photos photo pictures picture pics images image videos video footage screenshots screenshot "
@@ -102,7 +102,7 @@ _NEW = low(
 )
 _NEW_THINGS = lem(
     "number account profile sim name handle username mobile snapchat instagram insta facebook "
-    "tiktok twitter whatsapp email gmail page"
+    "tiktok twitter whatsapp email gmail page phone"
 )
 _PAGES = "page website site blog group profile account video channel"
 _NUMBER = alt(
@@ -112,7 +112,7 @@ _NUMBER = alt(
 
 
 def _rules() -> list[Rule]:
-    follow_verbs = lem("follow tail trail shadow pursue")
+    follow_verbs = lem("follow tail trail shadow pursue tailgate")
     return [
         # following
         rule(
@@ -131,7 +131,7 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "following",
-            [lem("drive walk crawl cycle ride creep stay run jog keep"), gap(3)]
+            [lem("drive walk crawl cycle ride creep stay run jog keep trail tail follow"), gap(3)]
             + [low("behind after alongside beside"), OBJ],
             [lem("crawl creep kerb"), gap(2), low("next beside alongside")],
             [lem("get"), low("off on"), gap(2), POSS, low("stop station")],
@@ -141,7 +141,7 @@ def _rules() -> list[Rule]:
         rule(
             "watching",
             [lem("watch spy observe stare peer peek film photograph gawp"), opt(low("at on")), OBJ],
-            [lem("watch stare peer look peek spy gaze observe"), gap(2)]
+            [lem("watch stare peer look peek spy gaze observe"), gap(3)]
             + [low("at into through in on over"), gap(2), low(PLACES + " window windows letterbox")]
             + [],
             [lem("take"), gap(2), low("photos photo pictures picture pics images videos footage")]
@@ -149,10 +149,12 @@ def _rules() -> list[Rule]:
             [lem("photograph film video"), gap(2), POSS, gap(1), low(PLACES + " car")],
             [lem("walk drive go"), low("past by"), POSS, gap(1), low(PLACES), gap(6)]
             + [lem("look stare peer slow")],
-            [lem("keep"), low("watch")],
+            [lem("keep"), low("watch tabs")],
+            [lem("note log record"), gap(1), low("what when"), gap(1), low("she i")]
+            + [lem("leave come get go")],
             [lem("watch observe"), low("the her my their our"), gap(1)]
             + [low(PLACES + " window windows")],
-            veto_after=_ONLINE + " tv television football film programme",
+            veto_after=_ONLINE + " tv television football film programme match",
         ),
         rule("watching", [low("hidden secret spy pinhole"), lem("camera")]),
         rule(
@@ -197,7 +199,6 @@ def _rules() -> list[Rule]:
             ]
             + [low("of"), alt(POSS, low("the")), low("road street close lane avenue")],
             [lem("sit wait park stand"), low("outside"), gap(3), low("until till for all")],
-            [lem("wait"), low("outside around about")],
             [lem("see spot notice"), gap(1), low("outside near by around"), POSS, gap(1)]
             + [low(NEAR_PLACES)],
             [lem("sit wait park stand lurk hang"), gap(5), lem("watch stare"), alt(OBJ, POSS)],
@@ -206,9 +207,21 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "loitering",
-            [lem("sit wait park stand stay"), gap(6), POSS, gap(1), low(PLACES + " car")],
+            [lem("hide crouch"), gap(1), low("in behind near outside under by"), POSS, gap(1)]
+            + [low(NEAR_PLACES + " garden bushes hedge")],
+            actor="not_other",
+        ),
+        rule(
+            "loitering",
+            [lem("sit wait park stand stay idle"), gap(6), POSS, gap(1), low(NEAR_PLACES)],
             actor="not_other",
             not_after="car the a",
+        ),
+        rule(
+            "loitering",
+            [lem("wait"), low("outside around about")],
+            actor="not_other",
+            veto_after="court police station hospital solicitor",
         ),
         rule(
             "loitering",
@@ -223,13 +236,18 @@ def _rules() -> list[Rule]:
             [lem("turn show pop rock roll"), low("up"), gap(2), low("at outside in to")]
             + [POSS, gap(1), low(PLACES)],
             [lem("turn show pop rock"), low("up"), gap(3)]
-            + [low("wherever everywhere uninvited unannounced unexpectedly again anywhere")],
+            + [low("wherever everywhere uninvited unannounced unexpectedly again anywhere places")],
             [lem("keep"), lem("turn show pop"), low("up")],
             [lem("turn show pop rock"), low("up"), low("at outside"), opt(low("the a her my"))]
             + [gap(1), low(PLACES + " gym pub club party shops park work")],
             [low("everywhere wherever"), gap(3), lem("go")],
-            [lem("come go arrive"), opt(low("round over back")), low("to into round at")]
-            + [POSS, gap(1), low(PLACES)],
+            [lem("come go arrive visit"), opt(low("round over back"))]
+            + [opt(low("to into round at")), alt(POSS, low("the")), gap(1), low(PLACES)],
+            [lem("keep continue"), lem("come"), gap(2), low("to round into over")],
+            [lem("come walk go"), low("into in"), gap(3), low("where"), low("she i"), lem("work")],
+            [lem("be"), opt(low("again")), low("at"), alt(POSS, low("the"))]
+            + [low("door doorstep gate house flat work workplace")],
+            [lem("ring press"), low("the her my"), opt(low("door")), low("bell doorbell")],
             [lem("knock bang hammer pound"), gap(1), low("on at"), alt(POSS, low("the"))]
             + [low("door window doors windows")],
             [lem("appear"), gap(2), low("at everywhere wherever outside behind")],
@@ -264,8 +282,9 @@ def _rules() -> list[Rule]:
                 lem("call ring text message contact"),
                 OBJ,
             ],
+            [lem("keep continue try"), gap(3), lem("get"), low("in"), low("touch")],
             actor="not_other",
-            veto_after=KIN,
+            veto_after=KIN + " bell doorbell",
             veto_window=1,
         ),
         rule(
@@ -284,13 +303,14 @@ def _rules() -> list[Rule]:
             [lem("keep continue"), lem(CONTACT_VERBS)],
             actor="not_other",
             marker=True,
-            veto_after=_KIN_NEXT + " police 999 101 officers",
+            veto_after=_KIN_NEXT + " police 999 101 officers bell doorbell",
             veto_window=4,
             not_after=_DETERMINERS,
         ),
         rule(
             "unwanted_contact",
             [lem(CONTACT_NOUNS)],
+            [low("voice"), lem("note message")],
             marker=True,
             veto_after=_KIN_NEXT + " police 999 101 officers",
             veto_window=3,
@@ -332,10 +352,17 @@ def _rules() -> list[Rule]:
             "third_party_contact",
             [lem(CONTACT_VERBS + " send visit ask tell question quiz threaten lie"), gap(3), POSS]
             + [gap(1), low(KIN)],
+            actor="not_other",
+            veto_after="request requests",
+            veto_window=1,
+        ),
+        rule(
+            "third_party_contact",
             [lem("go come turn show"), gap(3), POSS, opt(low("best new")), low(KIN)],
             [low("through via"), POSS, opt(low("best new")), low(KIN)],
             [lem("ask question"), gap(2), low(KIN), gap(2), low("about where who if whether")],
             [lem("pass"), opt(low("on")), gap(2), lem("message")],
+            [lem("send show forward"), gap(6), low("to"), POSS, opt(low("best new")), low(KIN)],
             actor="not_other",
         ),
         rule(
@@ -366,7 +393,8 @@ def _rules() -> list[Rule]:
                 gap(2),
                 low(_PROPERTY),
             ],
-            [lem("go look rummage search"), low("through in"), POSS, gap(1), low(_PROPERTY)],
+            [lem("go rummage search rifle"), low("through in"), POSS, gap(1), low(_PROPERTY)],
+            [lem("put pour"), gap(2), low("in into"), POSS, gap(2), low(_PROPERTY)],
             [lem("let"), low("himself themselves"), low("in into")],
             [lem("let"), low("the"), low("air"), low("out"), low("of"), POSS],
             [lem("set"), gap(3), POSS, gap(1), low(_PROPERTY), gap(1), low("alight ablaze")],
@@ -408,12 +436,19 @@ def _rules() -> list[Rule]:
                     "account accounts email emails e-mail messages texts phone facebook instagram "
                     "icloud whatsapp snapchat tiktok twitter social banking location photos laptop "
                     "computer password passwords stories posts profile online movements gmail "
-                    "hotmail outlook yahoo cloud google messenger emails"
+                    "hotmail outlook yahoo cloud google messenger emails logins login netflix "
+                    "amazon spotify apple uber"
                 ),
             ],
             [lem("follow watch stalk"), OBJ, low("on online"), opt(low(_ONLINE))],
             [lem("access"), low("to"), POSS, gap(1), low("phone account accounts email laptop")],
-            [lem("install put"), gap(3), low("app apps software spyware")],
+            [
+                lem("install put hide plant"),
+                gap(3),
+                low("app apps software spyware camera cameras"),
+            ],
+            [lem("use"), gap(2), low("smart"), gap(1), low("doorbell speaker device camera home")],
+            [lem("check monitor watch track"), low("who what where when"), low("she i")],
             actor="not_other",
         ),
         rule(
@@ -432,10 +467,12 @@ def _rules() -> list[Rule]:
         # gifts
         rule(
             "unwanted_gifts",
-            [lem("send leave deliver give post push put tuck buy drop slip place"), gap(4)]
+            [lem("send leave deliver give post push put tuck buy drop slip place order"), gap(4)]
             + [low(_GIFTS)],
             actor="not_other",
             not_after=_DETERMINERS,
+            veto_after="voice",
+            veto_window=0,
         ),
         rule(
             "unwanted_gifts",
@@ -449,6 +486,11 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "unwanted_gifts",
+            [lem("receive get"), gap(3), low(_GIFTS), gap(2), low("from")]
+            + [low("him he ex susp suspect")],
+        ),
+        rule(
+            "unwanted_gifts",
             [low(_GIFTS), gap(6), low("left pushed posted put tucked delivered placed dropped")]
             + [gap(2), low("on through under in at outside to"), gap(1), POSS],
             [low("unwanted unsolicited"), gap(1), low(_GIFTS)],
@@ -458,8 +500,14 @@ def _rules() -> list[Rule]:
             "publishing",
             [lem("post publish share upload spread circulate leak distribute"), gap(3), POSS]
             + [gap(2), low(_MATERIAL)],
-            [lem("post publish share upload spread circulate leak distribute put make")]
+            [lem("post publish share upload spread circulate leak distribute put")]
             + [opt(low("up")), gap(3), low(_MATERIAL), low("of about"), alt(OBJ, POSS)],
+            [lem("send show"), gap(2), low("intimate naked nude explicit sexual private")]
+            + [gap(1), low(_MATERIAL)],
+            [lem("make write put"), low("a"), low("post posts status"), gap(3)]
+            + [low("saying calling about naming")],
+            [lem("put"), POSS, gap(2), low(_MATERIAL), low("on onto online"), gap(3)]
+            + [low("website site internet online facebook group page forum app")],
             [lem("post write put"), opt(low("up")), gap(3), low("about"), alt(OBJ, POSS)],
             [lem("post put publish"), opt(low("up")), gap(2), low(_MATERIAL), low("online")],
             actor="not_other",
@@ -526,7 +574,10 @@ MARKERS: tuple[tuple[Slot, ...], ...] = tuple(
         [lem("end finish"), gap(2), low("relationship it things")],
         [lem("cut"), low("off"), gap(1), low("contact")],
         [low("nothing"), low("to"), low("do")],
-        [low("no"), low("contact")],
+        [lem("want"), low("no"), low("contact")],
+        [low("dozens hundreds scores loads lots"), low("of"), low("times")],
+        [low("times"), low("a per"), low("day night week hour")],
+        [low("excessive constant continuous endless countless numerous")],
         [lem("leave"), OBJ, low("alone")],
         [low("through via using"), gap(2), low("'s ’s '"), low("account accounts profile phone")],
         [low("through via using"), low("another different someone"), gap(1)]

@@ -154,6 +154,7 @@ _NEGATORS = frozenset(
         "noone",
     }
 )
+_IRREALIS = frozenset({"threaten", "threatened", "threatens", "plan", "intend", "offer"})
 _STOP_WORDS = frozenset({"stop", "quit", "leave", "give", "cease", "let"})
 #: Words that end a clause: a negation or a subject before them does not reach past them.
 CLAUSE_BREAKS = frozenset(
@@ -426,7 +427,7 @@ class NarrativeMatcher:
                 continue
             if r.not_after and start > 0 and doc[start - 1].lower_ in r.not_after:
                 continue
-            if r.veto_after and _vetoed(doc, end, r.veto_after, r.veto_window):
+            if r.veto_after and _vetoed(doc, start, end, r.veto_after, r.veto_window):
                 continue
             if r.marker:
                 if marked is None:
@@ -455,8 +456,11 @@ def _clause_before(doc: Doc, start: int) -> list[Token]:
 
 
 def is_negated_at(doc: Doc, start: int) -> bool:
-    """Whether a negating word just before token ``start`` (same clause) negates it."""
+    """Whether a negating word just before token ``start`` (same clause) negates it, or the act is
+    only threatened or feared ("threatened to share photos", "is scared he will follow her")."""
     before = _clause_before(doc, start)[:NEGATION_WINDOW]
+    if len(before) >= 2 and before[0].lower_ == "to" and before[1].lemma_ in _IRREALIS:
+        return True
     for i, token in enumerate(before):
         if token.lemma_ in _NEGATORS or token.lower_ in _NEGATORS:
             # ``before`` runs backwards: words after the negator are before[:i]
@@ -480,10 +484,11 @@ def _actor_fits(doc: Doc, start: int, actor: Actor) -> bool:
     return actor == "not_other"
 
 
-def _vetoed(doc: Doc, end: int, words: frozenset[str], window: int) -> bool:
+def _vetoed(doc: Doc, start: int, end: int, words: frozenset[str], window: int) -> bool:
+    """Whether a veto word is inside the match (after its first word) or just after it."""
     sent_end = doc[end - 1].sent.end
-    following = doc[end : min(end + window, sent_end)]
-    return any(t.lemma_ in words or t.lower_ in words for t in following)
+    seen = doc[start + 1 : min(end + window, sent_end)]
+    return any(t.lemma_ in words or t.lower_ in words for t in seen)
 
 
 def negated(doc: Doc, char_offset: int) -> bool:
