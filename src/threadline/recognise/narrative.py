@@ -390,9 +390,17 @@ class NarrativeMatcher:
 
         self.nlp = language()
         self.rules = tuple(rules)
-        self.matcher = Matcher(self.nlp.vocab)
+        # One Matcher per rule, run only on narratives holding one of the rule's anchor words:
+        # most narratives (a burglary, a crash) hold none of most rules' words, and the Matcher's
+        # cost is its patterns times the narrative's words.
+        self.matchers: list[tuple[frozenset[str], Any]] = []
         for index, r in enumerate(self.rules):
-            self.matcher.add(str(index), r.expanded())
+            matcher = Matcher(self.nlp.vocab)
+            patterns = r.expanded()
+            matcher.add(str(index), patterns)
+            anchors = [_anchors(p) for p in patterns]
+            always = any(not a for a in anchors)
+            self.matchers.append((frozenset() if always else frozenset().union(*anchors), matcher))
         self.markers = Matcher(self.nlp.vocab)
         self.markers.add("marker", Rule("marker", tuple(tuple(m) for m in markers)).expanded())
 
@@ -411,9 +419,14 @@ class NarrativeMatcher:
 
     def find_in(self, doc: Doc) -> list[Found]:
         vocab = self.nlp.vocab.strings
-        matches = sorted(
-            self.matcher(doc), key=lambda m: (m[1], m[2] - m[1])
-        )  # earliest, then shortest
+        words = {t.lemma_ for t in doc} | {t.lower_ for t in doc}
+        found = [
+            m
+            for anchors, matcher in self.matchers
+            if not anchors or not anchors.isdisjoint(words)
+            for m in matcher(doc)
+        ]
+        matches = sorted(found, key=lambda m: (m[1], m[2] - m[1]))  # earliest, then shortest
         marked: set[int] | None = None
         best: dict[str, Found] = {}
         for match_id, start, end in matches:
@@ -437,6 +450,28 @@ class NarrativeMatcher:
             best[r.behaviour] = Found(r.behaviour, span.text, span.start_char)
         order = {r.behaviour: i for i, r in enumerate(self.rules)}
         return sorted(best.values(), key=lambda f: order[f.behaviour])
+
+
+#: Words too common to tell whether a pattern can match.
+_COMMON = frozenset(
+    "her my their our his the a an at on in to of from by he she i me him them us "
+    "'s ’s ' be was were is".split()
+)
+
+
+def _anchors(pattern: list[dict[str, Any]]) -> frozenset[str]:
+    """Words one of which a narrative must hold for ``pattern`` to match: those of the pattern's
+    first required word test that names no common word (empty: always try the pattern)."""
+    for spec in pattern:
+        if spec.get("OP") in ("?", "*") or str(spec.get("OP", "")).startswith("{0"):
+            continue
+        for key in ("LEMMA", "LOWER"):
+            test = spec.get(key)
+            if isinstance(test, dict) and "IN" in test:
+                values = frozenset(test["IN"])
+                if values.isdisjoint(_COMMON):
+                    return values
+    return frozenset()
 
 
 def normalise(narrative: str) -> str:
