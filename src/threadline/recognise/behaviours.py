@@ -61,7 +61,7 @@ KIN = (
     "relative friend friends mate mates colleagues colleague workmates employer employers boss "
     "manager partner boyfriend girlfriend husband wife children child kids son daughter cousin "
     "aunt uncle nan gran grandmother grandparents neighbours neighbour housemate flatmate landlord "
-    "teacher"
+    "teacher contacts followers"
 )
 _ONLINE = (
     "instagram insta facebook twitter tiktok snapchat snap social online whatsapp linkedin youtube "
@@ -80,7 +80,8 @@ _PROPERTY = (
     "car tyres tyre wheels wheel windows window windscreen door doors post mail letters bins bin "
     "property belongings garden plants bike bicycle phone mirror mirrors aerial gate fence bonnet "
     "brakes brake cable handbag bag diary shed things stuff possessions clothes locks lock van "
-    "paintwork motorbike scooter camera doorbell cctv keys key tank mailbox letterbox wires"
+    "paintwork motorbike scooter camera doorbell cctv keys key tank mailbox letterbox wires "
+    "cat dog pet pets horse"
 )
 _DAMAGED = (
     "slashed punctured damaged keyed scratched smashed broken snapped vandalised vandalized "
@@ -100,6 +101,7 @@ _NEW = low(
     "new different another fake false second other unknown withheld private burner spare "
     "alternative multiple several various anonymous unrecognised"
 )
+_PLATFORMS = "instagram insta facebook snapchat whatsapp tiktok twitter"
 _NEW_THINGS = lem(
     "number account profile sim name handle username mobile snapchat instagram insta facebook "
     "tiktok twitter whatsapp email gmail page phone"
@@ -120,6 +122,14 @@ def _rules() -> list[Rule]:
             [follow_verbs, OBJ],
             [follow_verbs, POSS, low("car vehicle")],
             [lem("track"), OBJ, gap(2), low("foot from to home around round")],
+            [
+                lem("pull draw"),
+                low("up alongside"),
+                gap(2),
+                low("next beside alongside"),
+                opt(low("to")),
+            ]
+            + [OBJ],
             [follow_verbs, {"IS_TITLE": True, "IS_SENT_START": False}],
             veto_after=_ONLINE + " account accounts",
         ),
@@ -127,7 +137,7 @@ def _rules() -> list[Rule]:
             "following",
             [low("was were been being is am are get got"), opt(low("being"))]
             + [low("followed folowed tailed trailed pursued shadowed")],
-            veto_after="police officer officers security staff pc up",
+            veto_after="police officer officers security staff pc up dog cat",
         ),
         rule(
             "following",
@@ -142,7 +152,7 @@ def _rules() -> list[Rule]:
             "watching",
             [lem("watch spy observe stare peer peek film photograph gawp"), opt(low("at on")), OBJ],
             [lem("watch stare peer look peek spy gaze observe"), gap(3)]
-            + [low("at into through in on over"), gap(2), low(PLACES + " window windows letterbox")]
+            + [low("at into through in on over"), gap(3), low(PLACES + " window windows letterbox")]
             + [],
             [lem("take"), gap(2), low("photos photo pictures picture pics images videos footage")]
             + [low("of"), gap(2), alt(low(_OBJ_PRON), low(_VICTIM), low(PLACES))],
@@ -154,7 +164,7 @@ def _rules() -> list[Rule]:
             + [lem("leave come get go")],
             [lem("watch observe"), low("the her my their our"), gap(1)]
             + [low(PLACES + " window windows")],
-            veto_after=_ONLINE + " tv television football film programme match",
+            veto_after=_ONLINE + " tv television football film programme match app doorbell feed",
         ),
         rule("watching", [low("hidden secret spy pinhole"), lem("camera")]),
         rule(
@@ -207,7 +217,8 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "loitering",
-            [lem("hide crouch"), gap(1), low("in behind near outside under by"), POSS, gap(1)]
+            [lem("hide crouch creep sneak prowl skulk"), gap(1)]
+            + [low("in behind near outside under by around round about"), POSS, gap(1)]
             + [low(NEAR_PLACES + " garden bushes hedge")],
             actor="not_other",
         ),
@@ -221,7 +232,8 @@ def _rules() -> list[Rule]:
             "loitering",
             [lem("wait"), low("outside around about")],
             actor="not_other",
-            veto_after="court police station hospital solicitor",
+            veto_after="court police station hospital solicitor his",
+            veto_window=5,
         ),
         rule(
             "loitering",
@@ -293,9 +305,16 @@ def _rules() -> list[Rule]:
             + [lem(CONTACT_NOUNS)],
             [_NUMBER, opt(low("+")), opt(low("of")), gap(2), lem(CONTACT_NOUNS)],
             [lem("bombard inundate pester plague")],
-            [lem("receive get have"), gap(3), lem(CONTACT_NOUNS), gap(2), low("from off")]
+            [
+                lem("receive get have"),
+                gap(3),
+                lem(CONTACT_NOUNS + " letter card"),
+                gap(2),
+                low("from off"),
+            ]
             + [low("him he ex susp suspect male man")],
             [low("silent nuisance unwanted abusive"), lem("call message text contact")],
+            [low("hang"), opt(low("-")), low("up"), lem("call")],
         ),
         rule(
             "unwanted_contact",
@@ -334,7 +353,7 @@ def _rules() -> list[Rule]:
         rule(
             "new_accounts",
             [low(KIN + " mate someone else people person"), low("'s ’s '")]
-            + [low("phone account accounts number profile sim mobile")],
+            + [low("phone phones account accounts number profile sim mobile " + _PLATFORMS)],
             [low("after since because once"), gap(3), lem("block")],
             veto_after="spam scam marketing sales",
             veto_window=5,
@@ -344,13 +363,21 @@ def _rules() -> list[Rule]:
             [low("account accounts number numbers profile profiles"), gap(2), low("she i")]
             + [gap(2), lem("recognise recognize know")],
             [lem("get"), low("round around past"), gap(1), lem("block")],
+            [low("withheld private unknown"), lem("call")],
             [low("fake false different other multiple several various anonymous")]
             + [opt(low("email e-mail")), lem("address")],
         ),
         # contacting the people around them
         rule(
             "third_party_contact",
-            [lem(CONTACT_VERBS + " send visit ask tell question quiz threaten lie"), gap(3), POSS]
+            [
+                lem(
+                    CONTACT_VERBS
+                    + " send visit ask tell question quiz threaten lie intimidate follow"
+                ),
+                gap(3),
+                POSS,
+            ]
             + [gap(1), low(KIN)],
             actor="not_other",
             veto_after="request requests",
@@ -363,6 +390,9 @@ def _rules() -> list[Rule]:
             [lem("ask question"), gap(2), low(KIN), gap(2), low("about where who if whether")],
             [lem("pass"), opt(low("on")), gap(2), lem("message")],
             [lem("send show forward"), gap(6), low("to"), POSS, opt(low("best new")), low(KIN)],
+            [lem("ask question quiz"), gap(6), low("about where"), gap(1), low("she her")],
+            [lem("make"), gap(1), low("false malicious vexatious")]
+            + [low("reports allegations complaints claims referrals"), gap(3), low("to")],
             actor="not_other",
         ),
         rule(
@@ -385,7 +415,8 @@ def _rules() -> list[Rule]:
             [
                 lem(
                     "slash puncture damage key scratch smash break tamper interfere vandalise snap "
-                    "kick pour spray graffiti cut slit remove steal take rip deflate let"
+                    "kick pour spray graffiti cut slit remove steal take rip deflate let poison "
+                    "hurt kill injure"
                 ),
                 opt(low("down off in into with")),
                 gap(3),
@@ -409,6 +440,7 @@ def _rules() -> list[Rule]:
             [POSS, gap(3), low(_PROPERTY), gap(3), low("set"), low("alight ablaze")],
             [low(_PROPERTY), gap(3), low(_DAMAGED), gap(3), POSS],
             [low("tyres tyre"), gap(5), low("slashed punctured let deflated down")],
+            [low("tampering tampered"), opt(low("with"))],
             [lem("damage"), low("to"), POSS, gap(1), low(_PROPERTY)],
             [low("plants flowers shrubs"), gap(2), low("pulled ripped dug"), low("up out")],
             veto_after="pothole accident collision wind storm weather tree",
@@ -453,7 +485,7 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "monitoring_online",
-            [lem("know"), gap(2), low("where which what who"), gap(4), low("she i we they")],
+            [lem("know"), gap(2), low("where which what who when"), gap(4), low("she i we they")],
             [lem("know"), opt(low("that")), low("she i"), lem("be"), low("at in with")],
             [low("seems seem seemed appears appeared"), low("to"), lem("know"), gap(2)]
             + [low("where which what who"), gap(4), low("she i we they")],
@@ -462,17 +494,29 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "monitoring_online",
+            [lem("track trace locate"), POSS, gap(1)]
+            + [low("car phone location movements vehicle whereabouts")],
+            [low("share sharing"), low("its her his my"), low("location")],
+            [low("location"), low("sharing")],
+            [low("doorbell camera cameras cctv"), low("app feed footage")],
+            actor="not_other",
+        ),
+        rule(
+            "monitoring_online",
             [POSS, gap(1), low("password passwords"), gap(3), low("changed reset")],
         ),
         # gifts
         rule(
             "unwanted_gifts",
-            [lem("send leave deliver give post push put tuck buy drop slip place order"), gap(4)]
+            [
+                lem("send leave deliver give post push put tuck buy drop slip place order mail"),
+                gap(6),
+            ]
             + [low(_GIFTS)],
             actor="not_other",
             not_after=_DETERMINERS,
-            veto_after="voice",
-            veto_window=0,
+            veto_after="voice " + KIN,
+            veto_window=3,
         ),
         rule(
             "unwanted_gifts",
@@ -486,27 +530,36 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "unwanted_gifts",
-            [lem("receive get"), gap(3), low(_GIFTS), gap(2), low("from")]
+            [lem("receive get have"), gap(3), low(_GIFTS), gap(2), low("from")]
             + [low("him he ex susp suspect")],
         ),
         rule(
             "unwanted_gifts",
-            [low(_GIFTS), gap(6), low("left pushed posted put tucked delivered placed dropped")]
+            [low(_GIFTS + " bird rat animal items item object objects"), gap(6)]
+            + [low("left pushed posted put tucked delivered placed dropped")]
             + [gap(2), low("on through under in at outside to"), gap(1), POSS],
             [low("unwanted unsolicited"), gap(1), low(_GIFTS)],
         ),
         # publishing
         rule(
             "publishing",
-            [lem("post publish share upload spread circulate leak distribute"), gap(3), POSS]
+            [
+                lem("post publish share upload spread circulate leak distribute disclose reveal"),
+                gap(3),
+            ]
+            + [POSS]
             + [gap(2), low(_MATERIAL)],
             [lem("post publish share upload spread circulate leak distribute put")]
             + [opt(low("up")), gap(3), low(_MATERIAL), low("of about"), alt(OBJ, POSS)],
             [lem("send show"), gap(2), low("intimate naked nude explicit sexual private")]
             + [gap(1), low(_MATERIAL)],
+            [lem("post write put"), low("on"), gap(2), low("that saying calling")],
+            [lem("impersonate")],
+            [lem("pretend"), low("to"), low("be"), low("her me the")],
+            [lem("tell"), low("everyone people anyone everybody"), gap(3), low("lies rumours")],
             [lem("make write put"), low("a"), low("post posts status"), gap(3)]
             + [low("saying calling about naming")],
-            [lem("put"), POSS, gap(2), low(_MATERIAL), low("on onto online"), gap(3)]
+            [lem("put"), POSS, gap(3), low(_MATERIAL), gap(2), low("on onto online"), gap(3)]
             + [low("website site internet online facebook group page forum app")],
             [lem("post write put"), opt(low("up")), gap(3), low("about"), alt(OBJ, POSS)],
             [lem("post put publish"), opt(low("up")), gap(2), low(_MATERIAL), low("online")],
@@ -579,7 +632,8 @@ MARKERS: tuple[tuple[Slot, ...], ...] = tuple(
         [low("times"), low("a per"), low("day night week hour")],
         [low("excessive constant continuous endless countless numerous")],
         [lem("leave"), OBJ, low("alone")],
-        [low("through via using"), gap(2), low("'s ’s '"), low("account accounts profile phone")],
+        [low("through via using"), gap(3), low("'s ’s '")]
+        + [low("account accounts profile phone phones " + _PLATFORMS)],
         [low("through via using"), low("another different someone"), gap(1)]
         + [low("account accounts profile phone number sim")],
         [low("new different another fake second unknown"), gap(2), lem("number account profile")],

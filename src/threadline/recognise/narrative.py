@@ -245,6 +245,11 @@ OTHER_SUBJECTS = frozenset(
         "postman",
         "staff",
         "customer",
+        "landlord",
+        "bank",
+        "nurse",
+        "doctor",
+        "solicitor",
         "workmen",
         "builders",
         "contractors",
@@ -360,7 +365,8 @@ def language() -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("threadline_spellings")
     nlp.initialize()
-    _LOOKUP.append(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup"))
+    lemmatizer: Any = nlp.get_pipe("lemmatizer")
+    _LOOKUP.append(lemmatizer.lookups.get_table("lemma_lookup"))
     return nlp
 
 
