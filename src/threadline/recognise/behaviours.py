@@ -71,6 +71,10 @@ CONTACT_VERBS = (
     "call ring phone text message email mail contact whatsapp snapchat dm voicemail write facetime "
     "approach speak talk"
 )
+#: Contact words that are contact on their own ("talk" and "speak" need someone to talk to).
+_CALL_VERBS = (
+    "call ring phone text message email mail contact whatsapp snapchat dm voicemail write facetime"
+)
 CONTACT_NOUNS = "call message text email mail voicemail request dm"
 #: Words before a contact word that make it a noun or a thing ("his phone", "no contact").
 _DETERMINERS = "a an the his her my their our your its this that no any off"
@@ -85,7 +89,7 @@ _PROPERTY = (
 )
 _DAMAGED = (
     "slashed punctured damaged keyed scratched smashed broken snapped vandalised vandalized "
-    "cut kicked deflated tampered interfered sprayed graffitied let smeared taken removed moved"
+    "cut kicked deflated tampered interfered sprayed graffitied let smeared moved"
 )
 _GIFTS = (
     "flowers flower roses rose bouquet gift gifts present presents parcel parcels package packages "
@@ -318,8 +322,9 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "unwanted_contact",
-            [lem(CONTACT_VERBS)],
+            [lem(_CALL_VERBS)],
             [lem("keep continue"), lem(CONTACT_VERBS)],
+            [lem("talk speak"), low("to with"), OBJ],
             actor="not_other",
             marker=True,
             veto_after=_KIN_NEXT + " police 999 101 officers bell doorbell",
@@ -436,7 +441,7 @@ def _rules() -> list[Rule]:
         rule(
             "interfering_with_property",
             [POSS, gap(3), low(_PROPERTY), gap(3), low(_DAMAGED)],
-            [POSS, gap(1), low("post mail letters"), gap(3), low("opened")],
+            [POSS, gap(1), low("post mail letters"), gap(3), low("opened taken stolen removed")],
             [POSS, gap(3), low(_PROPERTY), gap(3), low("set"), low("alight ablaze")],
             [low(_PROPERTY), gap(3), low(_DAMAGED), gap(3), POSS],
             [low("tyres tyre"), gap(5), low("slashed punctured let deflated down")],
