@@ -39,7 +39,7 @@ from threadline.recognise.narrative import (
 # --- words the patterns share -------------------------------------------------------------------
 
 _OBJ_PRON = "me her him them us"
-_VICTIM = "victim caller informant ip v vic complainant"
+_VICTIM = "victim caller informant ip v vic complainant applicant rp"
 #: The person an act is done to: a pronoun, "the victim", "the caller".
 OBJ = alt(low(_OBJ_PRON), [opt(low("the")), low(_VICTIM)])
 #: Whose place or thing it is: "her", "my", "the victim's", "Amanda's", "her parents'".
@@ -52,7 +52,7 @@ POSS = alt(
 #: Places a person goes: home, work and the places they are known to be.
 PLACES = (
     "home house flat address addy work workplace office job school gym door doorstep gate college "
-    "university uni nursery church shop salon door front porch garden premises"
+    "university uni nursery church shop salon door front porch garden premises place"
 )
 #: Places someone hangs about near (adds the street and the car).
 NEAR_PLACES = PLACES + " street road close lane avenue estate block window windows car car"
@@ -68,16 +68,18 @@ _ONLINE = (
     "stories story posts"
 )
 CONTACT_VERBS = (
-    "call ring phone text message email mail contact whatsapp snapchat dm voicemail write facetime "
-    "approach speak talk"
+    "call ring phone telephone text message email mail contact whatsapp snapchat dm voicemail "
+    "write facetime approach speak talk"
 )
 #: Contact words that are contact on their own ("talk" and "speak" need someone to talk to).
 _CALL_VERBS = (
-    "call ring phone text message email mail contact whatsapp snapchat dm voicemail write facetime"
+    "call ring phone telephone text message email mail contact whatsapp snapchat dm voicemail "
+    "write facetime"
 )
 CONTACT_NOUNS = "call message text email mail voicemail request dm"
 #: Words before a contact word that make it a noun or a thing ("his phone", "no contact").
 _DETERMINERS = "a an the his her my their our your its this that no any off"
+_KIN_NOT_FRIEND = " ".join(w for w in KIN.split() if w != "friend")  # "friend requests"
 #: Words that are everyday contact when not followed by a relation's name.
 _KIN_NEXT = KIN + " new best"
 _PROPERTY = (
@@ -168,13 +170,19 @@ def _rules() -> list[Rule]:
             + [lem("leave come get go")],
             [lem("watch observe"), low("the her my their our"), gap(1)]
             + [low(PLACES + " window windows")],
+            actor="not_official",
             veto_after=_ONLINE + " tv television football film programme match app doorbell feed",
         ),
         rule("watching", [low("hidden secret spy pinhole"), lem("camera")]),
         rule(
             "watching",
-            [lem("drive walk go cycle ride"), opt(low("slowly")), low("past by"), POSS, gap(1)]
-            + [low(PLACES)],
+            [low("was were been being"), low("watched observed filmed photographed spied")],
+            [lem("drive walk cycle"), low("up"), low("and"), low("down"), POSS],
+            veto_after="police officers officer pc cctv",
+        ),
+        rule(
+            "watching",
+            [lem("drive walk go cycle ride"), gap(2), low("past by"), POSS, gap(1)] + [low(PLACES)],
             actor="not_other",
             marker=True,
         ),
@@ -213,8 +221,6 @@ def _rules() -> list[Rule]:
             ]
             + [low("of"), alt(POSS, low("the")), low("road street close lane avenue")],
             [lem("sit wait park stand"), low("outside"), gap(3), low("until till for all")],
-            [lem("see spot notice"), gap(1), low("outside near by around"), POSS, gap(1)]
-            + [low(NEAR_PLACES)],
             [lem("sit wait park stand lurk hang"), gap(5), lem("watch stare"), alt(OBJ, POSS)],
             [lem("wait sit"), gap(5), low("for"), OBJ],
             actor="not_other",
@@ -231,6 +237,27 @@ def _rules() -> list[Rule]:
             [lem("sit wait park stand stay idle"), gap(6), POSS, gap(1), low(NEAR_PLACES)],
             actor="not_other",
             not_after="car the a",
+        ),
+        rule(
+            "loitering",
+            [
+                lem("see spot notice observe"),
+                gap(3),
+                low("outside near by around opposite"),
+                POSS,
+                gap(1),
+            ]
+            + [low(NEAR_PLACES)],
+            [lem("see spot notice observe"), gap(3), low("in"), low("the"), low("vicinity area")]
+            + [low("of"), POSS],
+            [
+                lem("see spot notice observe"),
+                low("him"),
+                gap(2),
+                low("near outside around by"),
+                POSS,
+            ]
+            + [low(NEAR_PLACES)],
         ),
         rule(
             "loitering",
@@ -273,7 +300,12 @@ def _rules() -> list[Rule]:
             veto_after="court magistrates tribunal police",
         ),
         rule("turning_up", [low("uninvited unannounced")]),
-        rule("turning_up", [lem("see spot notice"), low("him"), gap(4), low("at")]),
+        rule(
+            "turning_up",
+            [lem("see spot notice"), low("him"), gap(4), low("at"), alt(POSS, low("the a"))],
+            [low("happens happen happened"), low("to"), low("be"), low("at in")],
+            [lem("be"), low("at in"), low("the"), low("same")],
+        ),
         rule(
             "turning_up",
             [lem("attend"), gap(1), POSS, gap(1), low(PLACES)],
@@ -305,8 +337,6 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "unwanted_contact",
-            [lem("keep continue"), opt(low("to")), lem("get receive have"), gap(2)]
-            + [lem(CONTACT_NOUNS)],
             [_NUMBER, opt(low("+")), opt(low("of")), gap(2), lem(CONTACT_NOUNS)],
             [lem("bombard inundate pester plague")],
             [
@@ -338,7 +368,7 @@ def _rules() -> list[Rule]:
             marker=True,
             veto_after=_KIN_NEXT + " police 999 101 officers",
             veto_window=3,
-            not_after="no any off spam scam marketing sales nuisance",
+            not_after="no any off spam scam marketing sales nuisance " + _KIN_NOT_FRIEND,
         ),
         # new numbers and accounts
         rule(
@@ -390,7 +420,8 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "third_party_contact",
-            [lem("go come turn show"), gap(3), POSS, opt(low("best new")), low(KIN)],
+            [lem("go come turn show attend visit"), gap(3), POSS, opt(low("best new")), low(KIN)],
+            [lem("make"), low("enquiries inquiries"), gap(3), low("her whereabouts")],
             [low("through via"), POSS, opt(low("best new")), low(KIN)],
             [lem("ask question"), gap(2), low(KIN), gap(2), low("about where who if whether")],
             [lem("pass"), opt(low("on")), gap(2), lem("message")],
@@ -432,6 +463,13 @@ def _rules() -> list[Rule]:
             [lem("go rummage search rifle"), low("through in"), POSS, gap(1), low(_PROPERTY)],
             [lem("put pour"), gap(2), low("in into"), POSS, gap(2), low(_PROPERTY)],
             [lem("let"), low("himself themselves"), low("in into")],
+            [
+                lem("get break let"),
+                low("into in"),
+                POSS,
+                gap(1),
+                low("house flat home car shed garage"),
+            ],
             [lem("let"), low("the"), low("air"), low("out"), low("of"), POSS],
             [lem("set"), gap(3), POSS, gap(1), low(_PROPERTY), gap(1), low("alight ablaze")],
             [lem("set"), low("fire"), low("to"), POSS, gap(1), low(_PROPERTY)],
@@ -446,6 +484,7 @@ def _rules() -> list[Rule]:
             [low(_PROPERTY), gap(3), low(_DAMAGED), gap(3), POSS],
             [low("tyres tyre"), gap(5), low("slashed punctured let deflated down")],
             [low("tampering tampered"), opt(low("with"))],
+            [low("things stuff items"), gap(2), lem("move")],
             [lem("damage"), low("to"), POSS, gap(1), low(_PROPERTY)],
             [low("plants flowers shrubs"), gap(2), low("pulled ripped dug"), low("up out")],
             veto_after="pothole accident collision wind storm weather tree",
@@ -502,6 +541,7 @@ def _rules() -> list[Rule]:
             [lem("track trace locate"), POSS, gap(1)]
             + [low("car phone location movements vehicle whereabouts")],
             [low("share sharing"), low("its her his my"), low("location")],
+            [lem("know find discover get"), POSS, low("new"), low("address number")],
             [low("location"), low("sharing")],
             [low("doorbell camera cameras cctv"), low("app feed footage")],
             actor="not_other",
@@ -525,7 +565,7 @@ def _rules() -> list[Rule]:
         ),
         rule(
             "unwanted_gifts",
-            [lem("find"), gap(2), low(_GIFTS), gap(3), low("on under in through at")],
+            [lem("find"), gap(3), low(_GIFTS), gap(3), low("on under in through at")],
             [lem("write"), gap(6), low("letter letters note notes card cards poem poems")],
         ),
         rule(
@@ -539,13 +579,30 @@ def _rules() -> list[Rule]:
             + [low("him he ex susp suspect")],
         ),
         rule(
+            "unwanted_contact",
+            [lem("approach contact call message"), low("by"), low("him he ex susp suspect")],
+            marker=True,
+        ),
+        rule(
+            "unwanted_contact",
+            [lem("keep continue"), opt(low("to")), lem("get receive have"), gap(2)]
+            + [lem(CONTACT_NOUNS)],
+            not_after=KIN,
+        ),
+        rule(
             "unwanted_gifts",
             [low(_GIFTS + " bird rat animal items item object objects"), gap(6)]
-            + [low("left pushed posted put tucked delivered placed dropped")]
+            + [low("left pushed posted put tucked delivered placed dropped sent")]
             + [gap(2), low("on through under in at outside to"), gap(1), POSS],
             [low("unwanted unsolicited"), gap(1), low(_GIFTS)],
+            veto_after="error mistake wrong",
         ),
         # publishing
+        rule(
+            "publishing",
+            [POSS, gap(2), low(_MATERIAL), gap(2)]
+            + [low("posted shared uploaded published leaked circulated")],
+        ),
         rule(
             "publishing",
             [

@@ -31,9 +31,9 @@ if TYPE_CHECKING:  # spaCy takes a second or two to import: only the first narra
     from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
 
-Actor = Literal["", "not_other", "suspect"]
-"""Whose act a rule's words must be: anyone's; not plainly the victim's or an official's; the
-suspect's (a suspect named as the subject of the clause)."""
+Actor = Literal["", "not_official", "not_other", "suspect"]
+"""Whose act a rule's words must be: anyone's; not an official's (officers, a PC); not plainly the
+victim's or an official's; the suspect's (a suspect named as the subject of the clause)."""
 
 Slot = Any
 """One position of a pattern: a token spec (dict), or alternatives (a list of runs of specs)."""
@@ -80,6 +80,9 @@ SPELLINGS: dict[str, str] = {
     "snapchatted": "snapchat",
     "snapchatting": "snapchat",
     "folowed": "follow",
+    "foll": "follow",
+    "flwd": "follow",
+    "followd": "follow",
     "folowing": "follow",
     "followin": "follow",
     "lurkin": "lurk",
@@ -152,6 +155,8 @@ _NEGATORS = frozenset(
         "wouldnt",
         "no-one",
         "noone",
+        "whether",
+        "if",
     }
 )
 _IRREALIS = frozenset({"threaten", "threatened", "threatens", "plan", "intend", "offer"})
@@ -210,6 +215,9 @@ SUSPECT_SUBJECTS = frozenset(
         "stalker",
         "offender",
         "perpetrator",
+        "subject",
+        "defendant",
+        "accused",
         "respondent",
         "husband",
         "boyfriend",
@@ -223,7 +231,33 @@ SUSPECT_SUBJECTS = frozenset(
 REPORTING_VERBS = frozenset(
     {"state", "say", "report", "rpt", "rpts", "believe", "think", "tell", "explain", "allege"}
 )
-OTHER_SUBJECTS = frozenset(
+#: Subjects whose acts are their job: "officers kept watch on the address".
+OFFICIAL_SUBJECTS = frozenset(
+    {
+        "officer",
+        "officers",
+        "police",
+        "pc",
+        "pcso",
+        "school",
+        "staff",
+        "driver",
+        "courier",
+        "postman",
+        "council",
+        "workmen",
+        "builders",
+        "contractors",
+        "engineers",
+        "landlord",
+        "bank",
+        "nurse",
+        "doctor",
+        "solicitor",
+        "security",
+    }
+)
+OTHER_SUBJECTS = OFFICIAL_SUBJECTS | frozenset(
     {
         "she",
         "i",
@@ -250,6 +284,10 @@ OTHER_SUBJECTS = frozenset(
         "nurse",
         "doctor",
         "solicitor",
+        "scammer",
+        "scammers",
+        "fraudster",
+        "fraudsters",
         "workmen",
         "builders",
         "contractors",
@@ -273,9 +311,14 @@ def lem(*words: str) -> dict[str, Any]:
     return {"LEMMA": {"IN": _split(words)}}
 
 
+#: Shorthand written for a whole word: "o/s her addy", "turned up @ work".
+_SHORTHAND = {"outside": "o/s", "at": "@"}
+
+
 def low(*words: str) -> dict[str, Any]:
-    """A word spelt (case-insensitively) as one of ``words``."""
-    return {"LOWER": {"IN": _split(words)}}
+    """A word spelt (case-insensitively) as one of ``words`` (or its shorthand)."""
+    spelt = _split(words)
+    return {"LOWER": {"IN": sorted({*spelt, *(_SHORTHAND[w] for w in spelt if w in _SHORTHAND)})}}
 
 
 def opt(spec: dict[str, Any]) -> dict[str, Any]:
@@ -519,10 +562,10 @@ def _actor_fits(doc: Doc, start: int, actor: Actor) -> bool:
         if token.lemma_ in REPORTING_VERBS:
             break  # "V states he...": the reported clause has no subject of its own before here
         if token.lower_ in OTHER_SUBJECTS:
-            return False
+            return actor == "not_official" and token.lower_ not in OFFICIAL_SUBJECTS
         if token.lower_ in SUSPECT_SUBJECTS or (token.is_title and not token.is_sent_start):
             return True
-    return actor == "not_other"
+    return actor != "suspect"
 
 
 def _vetoed(doc: Doc, start: int, end: int, words: frozenset[str], window: int) -> bool:
