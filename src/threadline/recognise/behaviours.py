@@ -631,6 +631,7 @@ def _rules() -> list[Rule]:
             "publishing",
             [low("leaflets posters flyers"), gap(2), POSS, gap(1), low(_MATERIAL)],
         ),
+        *_done_by_suspect(),
         rule(
             "publishing",
             [lem("create make set start"), opt(low("up")), gap(3), low(_PAGES), low("about of")]
@@ -653,6 +654,66 @@ def _rules() -> list[Rule]:
             actor="not_other",
         ),
     ]
+
+
+#: The suspect as the subject of a clause: "he", "her ex", "the suspect", "susp".
+_SUSPECT = low("he ex susp suspect defendant accused offender perpetrator stalker x-bf exbf bf")
+#: Between the subject and the verb: "he has been", "he just keeps", "he was again".
+_AUX = {
+    "LOWER": {
+        "IN": "has had have keeps kept just always still again also then repeatedly constantly "
+        "often regularly now will would".split()
+    },
+    "OP": "{0,3}",
+}
+_BE = low("is was 's been being")
+
+
+def _done_by_suspect() -> list[Rule]:
+    """Each behaviour's own verbs with the suspect as their subject, whatever follows them
+    ("he just turns up", "the suspect lurked", "her ex hacked in"): the subject says whose act
+    it is, so the verb needs no object."""
+    verbs = {
+        "following": (
+            "follow tail trail pursue shadow tailgate",
+            "by police officers route way path signs " + _ONLINE,
+        ),
+        "watching": ("watch spy stare observe peer gawp photograph film", _ONLINE + " tv film"),
+        "loitering": ("loiter lurk linger hover skulk prowl", ""),
+        "turning_up": ("appear", "court magistrates tribunal police station"),
+        "interfering_with_property": ("vandalise slash key tamper smash damage", ""),
+        "monitoring_online": ("hack monitor", "by"),
+        "publishing": ("publish upload", ""),
+    }
+    rules = [
+        rule(
+            b,
+            [_SUSPECT, _AUX, lem(words)],
+            # "he was watching", not "he was watched"
+            [_SUSPECT, _AUX, _BE, {**lem(words), "LOWER": {"REGEX": "ing$"}}],
+            veto_after=veto + " by",
+            veto_window=3,
+            subject_first=True,
+        )
+        for b, (words, veto) in verbs.items()
+    ]
+    rules.append(
+        rule(
+            "turning_up",
+            [_SUSPECT, _AUX, lem("turn show pop rock"), low("up")],
+            [_SUSPECT, _AUX, lem("arrive come"), low("uninvited unannounced round")],
+            veto_after="court police station " + KIN,
+            subject_first=True,
+        )
+    )
+    rules.append(
+        rule(
+            "loitering",
+            [_SUSPECT, _AUX, lem("hang"), low("around about round")],
+            subject_first=True,
+        )
+    )
+    return rules
 
 
 #: What makes contact "unwanted": told to stop, blocked, an order, persistence, numbers.

@@ -239,7 +239,6 @@ OFFICIAL_SUBJECTS = frozenset(
         "police",
         "pc",
         "pcso",
-        "school",
         "staff",
         "driver",
         "courier",
@@ -354,6 +353,8 @@ class Rule:
     veto_window: int = 4
     not_after: frozenset[str] = field(default_factory=frozenset)
     """Words that must not come just before the match ("his phone" is a noun, not a call)."""
+    subject_first: bool = False
+    """The patterns start at the subject, so a negation may sit inside ("he has not followed")."""
 
     def expanded(self) -> list[list[dict[str, Any]]]:
         """Every alternative spelled out as a flat spaCy Matcher pattern."""
@@ -373,6 +374,7 @@ def rule(
     veto_after: str = "",
     veto_window: int = 4,
     not_after: str = "",
+    subject_first: bool = False,
 ) -> Rule:
     return Rule(
         behaviour,
@@ -382,6 +384,7 @@ def rule(
         veto_after=frozenset(veto_after.split()),
         veto_window=veto_window,
         not_after=frozenset(not_after.split()),
+        subject_first=subject_first,
     )
 
 
@@ -475,7 +478,12 @@ class NarrativeMatcher:
             if not anchors or not anchors.isdisjoint(words)
             for m in matcher(doc)
         ]
-        matches = sorted(found, key=lambda m: (m[1], m[2] - m[1]))  # earliest, then shortest
+        # earliest, then shortest; a match that starts at its subject only when nothing else shows
+        # the behaviour (its evidence, "he just turns up", says less than "turned up at her work")
+        matches = sorted(
+            found,
+            key=lambda m: (self.rules[int(vocab[m[0]])].subject_first, m[1], m[2] - m[1]),
+        )
         marked: set[int] | None = None
         best: dict[str, Found] = {}
         for match_id, start, end in matches:
@@ -483,7 +491,7 @@ class NarrativeMatcher:
             if r.behaviour in best:
                 continue
             span = doc[start:end]
-            if is_negated_at(doc, start):
+            if is_negated_at(doc, start) or (r.subject_first and _negated_inside(span)):
                 continue
             if r.actor and not _actor_fits(doc, start, r.actor):
                 continue
@@ -497,7 +505,9 @@ class NarrativeMatcher:
                 if span.sent.start not in marked:
                     continue
             best[r.behaviour] = Found(r.behaviour, span.text, span.start_char)
-        order = {r.behaviour: i for i, r in enumerate(self.rules)}
+        order: dict[str, int] = {}
+        for i, r in enumerate(self.rules):
+            order.setdefault(r.behaviour, i)
         return sorted(best.values(), key=lambda f: order[f.behaviour])
 
 
@@ -549,6 +559,16 @@ def is_negated_at(doc: Doc, start: int) -> bool:
         if token.lemma_ in _NEGATORS or token.lower_ in _NEGATORS:
             # ``before`` runs backwards: words after the negator are before[:i]
             if not any(t.lemma_ in _STOP_WORDS for t in before[:i]):
+                return True
+    return False
+
+
+def _negated_inside(span: Span) -> bool:
+    """A negating word inside a match that starts at its subject ("he has not been watching")."""
+    words = list(span)
+    for i, token in enumerate(words[:-1]):
+        if token.lemma_ in _NEGATORS or token.lower_ in _NEGATORS:
+            if not any(t.lemma_ in _STOP_WORDS for t in words[i + 1 :]):
                 return True
     return False
 
