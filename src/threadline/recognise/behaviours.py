@@ -101,13 +101,15 @@ _GIFTS = (
 _MATERIAL = (
     "photos photo pictures picture pics images image videos video footage screenshots screenshot "
     "details address number name posts post comments rumours rumour lies allegations messages "
-    "story stories material content nudes"
+    "story stories material content nudes location whereabouts"
 )
 _NEW = low(
     "new different another fake false second other unknown withheld private burner spare "
     "alternative multiple several various anonymous unrecognised"
 )
 _PLATFORMS = "instagram insta facebook snapchat whatsapp tiktok twitter"
+#: A gap inside "new ... number" that does not cross a person ("her new partner on Facebook").
+_NEW_GAP = {"LOWER": {"NOT_IN": [".", ";", "!", "?", "but", *KIN.split()]}, "OP": "{0,2}"}
 _NEW_THINGS = lem(
     "number account profile sim name handle username mobile snapchat instagram insta facebook "
     "tiktok twitter whatsapp email gmail page phone"
@@ -192,6 +194,8 @@ def _rules() -> list[Rule]:
         rule(
             "loitering",
             [lem("hang"), low("around about round"), gap(6), POSS],
+            [lem("hang"), low("around about round"), low("the")]
+            + [low("gates gate school nursery entrance door doors car park")],
             [
                 alt(
                     lem("sit wait park stand stay idle hang"),
@@ -269,7 +273,13 @@ def _rules() -> list[Rule]:
         rule(
             "loitering",
             [lem("park sit wait stand"), gap(4)]
-            + [alt([low("across over"), low("the"), low("road street way")], low("opposite"))],
+            + [
+                alt(
+                    [low("across over"), low("the"), low("road street way")],
+                    low("opposite"),
+                    [low("across"), low("from")],
+                )
+            ],
             actor="not_other",
             veto_after="block blocking obstruct obstructing drive driveway",
         ),
@@ -302,6 +312,13 @@ def _rules() -> list[Rule]:
         rule("turning_up", [low("uninvited unannounced")]),
         rule(
             "turning_up",
+            [lem("bump run"), low("into"), low("him")],
+            [lem("come walk"), low("up over"), low("to"), OBJ],
+            [lem("call come"), low("round by"), low("at to"), POSS, gap(1), low(PLACES)],
+            actor="not_official",
+        ),
+        rule(
+            "turning_up",
             [lem("see spot notice"), low("him"), gap(4), low("at"), alt(POSS, low("the a"))],
             [low("happens happen happened"), low("to"), low("be"), low("at in")],
             [lem("be"), low("at in"), low("the"), low("same")],
@@ -331,6 +348,7 @@ def _rules() -> list[Rule]:
                 OBJ,
             ],
             [lem("keep continue try"), gap(3), lem("get"), low("in"), low("touch")],
+            [lem("keep continue"), lem("send"), OBJ, gap(2), lem(CONTACT_NOUNS)],
             actor="not_other",
             veto_after=KIN + " bell doorbell",
             veto_window=1,
@@ -355,6 +373,7 @@ def _rules() -> list[Rule]:
             [lem(_CALL_VERBS)],
             [lem("keep continue"), lem(CONTACT_VERBS)],
             [lem("talk speak"), low("to with"), OBJ],
+            [lem("shout scream swear yell"), low("at"), OBJ],
             actor="not_other",
             marker=True,
             veto_after=_KIN_NEXT + " police 999 101 officers bell doorbell",
@@ -374,13 +393,13 @@ def _rules() -> list[Rule]:
         rule(
             "new_accounts",
             [low("from using via with under through on"), opt(low("a an the his"))]
-            + [_NEW, gap(2), _NEW_THINGS],
+            + [_NEW, _NEW_GAP, _NEW_THINGS],
             veto_after="spam scam marketing sales",
             veto_window=5,
         ),
         rule(
             "new_accounts",
-            [_NEW, gap(2), _NEW_THINGS],
+            [_NEW, _NEW_GAP, _NEW_THINGS],
             actor="not_other",
             veto_after="spam scam marketing sales",
             veto_window=5,
@@ -484,6 +503,7 @@ def _rules() -> list[Rule]:
             [low(_PROPERTY), gap(3), low(_DAMAGED), gap(3), POSS],
             [low("tyres tyre"), gap(5), low("slashed punctured let deflated down")],
             [low("tampering tampered"), opt(low("with"))],
+            [POSS, gap(2), low(_PROPERTY), gap(2), low("covered smeared daubed"), low("in with")],
             [low("things stuff items"), gap(2), lem("move")],
             [lem("damage"), low("to"), POSS, gap(1), low(_PROPERTY)],
             [low("plants flowers shrubs"), gap(2), low("pulled ripped dug"), low("up out")],
@@ -532,7 +552,7 @@ def _rules() -> list[Rule]:
             [lem("know"), gap(2), low("where which what who when"), gap(4), low("she i we they")],
             [lem("know"), opt(low("that")), low("she i"), lem("be"), low("at in with")],
             [low("seems seem seemed appears appeared"), low("to"), lem("know"), gap(2)]
-            + [low("where which what who"), gap(4), low("she i we they")],
+            + [low("where which what who everything"), gap(4), low("she i we they")],
             actor="not_other",
             not_after="to",
         ),
@@ -702,7 +722,7 @@ def _done_by_suspect() -> list[Rule]:
             "turning_up",
             [_SUSPECT, _AUX, lem("turn show pop rock"), low("up")],
             [_SUSPECT, _AUX, lem("arrive come"), low("uninvited unannounced round")],
-            veto_after="court police station " + KIN,
+            veto_after="court police station late early shift " + KIN,
             subject_first=True,
         )
     )
@@ -755,6 +775,7 @@ MARKERS: tuple[tuple[Slot, ...], ...] = tuple(
         [low("times"), low("a per"), low("day night week hour")],
         [low("excessive constant continuous endless countless numerous")],
         [lem("leave"), OBJ, low("alone")],
+        [lem("stay keep"), low("away")],
         [low("through via using"), gap(3), low("'s ’s '")]
         + [low("account accounts profile phone phones " + _PLATFORMS)],
         [low("through via using"), low("another different someone"), gap(1)]
