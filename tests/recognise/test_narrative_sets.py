@@ -20,19 +20,19 @@ NAMES = [b.id for b in BEHAVIOURS if b.id != "reported_stalking"]
 # behaviour: (recall, precision) reached on the held-out half, 278 narratives
 HELD_OUT_FLOORS = {
     "following": (1.000, 0.880),
-    "watching": (0.740, 0.950),
-    "loitering": (0.592, 0.940),
-    "turning_up": (0.608, 0.823),
+    "watching": (0.740, 0.952),
+    "loitering": (0.592, 0.941),
+    "turning_up": (0.652, 0.833),
     "unwanted_contact": (0.714, 0.945),
     "new_accounts": (0.818, 0.900),
     "third_party_contact": (0.750, 0.900),
     "interfering_with_property": (0.708, 0.944),
     "monitoring_online": (0.692, 0.947),
     "unwanted_gifts": (0.857, 0.782),
-    "publishing": (0.619, 0.928),
-    "all": (0.730, 0.904),
+    "publishing": (0.666, 0.875),
+    "all": (0.737, 0.901),
 }
-DEV_FLOOR = (0.94, 0.97)
+DEV_FLOOR = (0.94, 0.97)  # 574 narratives: R 0.943, P 0.973
 
 
 def _figures(path: Path) -> dict[str, tuple[float, float]]:
