@@ -54,3 +54,44 @@ def test_each_person_is_named_once_at_the_first_naming():
     named = people_named(text, KNOWN)
     assert [(n.entity, n.role) for n in named] == [("E-JANE", "third_party"), ("E-MARK", "suspect")]
     assert named[1].words == "Later Mark sat outside her house and Mark followed her."
+
+
+def test_a_suspect_named_only_in_the_words_joins_the_course_of_conduct_on_this_report():
+    from recognise_factory import hist, inc
+
+    from threadline.recognise import recognise
+    from threadline.recognise.named_people import with_named_suspects
+
+    earlier = [
+        inc("I1", "2026-01-03", victim="V", suspect="S", narrative="He followed her home."),
+        inc("I2", "2026-01-10", victim="V", suspect="S", narrative="He sat outside her flat."),
+    ]
+    # the third report lists only the victim; the caller names him in the words
+    third = inc("I3", "2026-01-17", victim="V", narrative="Mark was there again outside her work.")
+    history = hist(*earlier, labels={"S": "Mark Evans", "V": "Sian Price"})
+    event, named = with_named_suspects(third, history)
+    assert [(n.entity, n.role, n.words) for n in named] == [
+        ("S", "suspect", "Mark was there again outside her work.")
+    ]
+    assert event.suspects == ("S",)
+    assert [c.alert.rule_id for c in recognise(third, history)].count("course_of_conduct") == 0
+    assert any(c.alert.rule_id == "course_of_conduct" for c in recognise(event, history))
+
+
+def test_only_people_linked_to_the_victim_with_a_known_name_are_looked_for():
+    from recognise_factory import hist, inc
+
+    from threadline.recognise.named_people import known_around, with_named_suspects
+
+    other = inc("I1", "2026-01-03", victim="W", suspect="T", narrative="")
+    mine = inc("I2", "2026-01-05", victim="V", suspect="S", narrative="")
+    history = hist(other, mine, labels={"S": "Mark Evans", "T": "Dave Jones", "U": "Prince"})
+    third = inc(
+        "I3", "2026-01-17", victim="V", narrative="Dave followed her. Mark was there again."
+    )
+    assert [p.entity for p in known_around(third, history)] == ["S"]
+    event, named = with_named_suspects(third, history)
+    assert [n.entity for n in named] == ["S"]
+    # a victim with no earlier incidents: nobody is known, nothing is added
+    alone = inc("I4", "2026-01-17", victim="X", narrative="Mark was there again.")
+    assert with_named_suspects(alone, history) == (alone, [])

@@ -18,11 +18,12 @@ that fits two known people names neither: the words cannot say which. Pure: no s
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from threadline.normalise.names import are_nickname_equivalent, normalise_name, split_forenames
 from threadline.recognise.behaviours import lexicon
+from threadline.recognise.history import Event, History, Party
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -191,3 +192,39 @@ def _who(span: Span, known: Sequence[KnownPerson]) -> str | None:
 def _forename_fits(name: str, person: KnownPerson) -> bool:
     forenames = split_forenames(person.forenames)
     return bool(forenames) and (name == forenames[0] or are_nickname_equivalent(name, forenames[0]))
+
+
+def known_around(event: Event, history: History) -> list[KnownPerson]:
+    """The people already linked to this event's victims: the suspects of their earlier events
+    and their known associates, with the names the store shows for them (``history.labels``,
+    "Forename Surname")."""
+    victims = set(event.victims)
+    if not victims:
+        return []
+    linked: dict[str, None] = {}
+    for earlier in history.events:
+        if earlier.ref != event.ref and victims & set(earlier.victims):
+            for suspect in earlier.suspects:
+                linked.setdefault(suspect, None)
+    for tie in history.associations:
+        for mine, theirs in ((tie.a, tie.b), (tie.b, tie.a)):
+            if mine in victims:
+                linked.setdefault(theirs, None)
+    people = []
+    for entity in linked:
+        words = (history.labels.get(entity) or "").split()
+        if len(words) >= 2 and entity not in victims:
+            people.append(KnownPerson(entity, " ".join(words[:-1]), words[-1]))
+    return people
+
+
+def with_named_suspects(event: Event, history: History) -> tuple[Event, list[NamedPerson]]:
+    """``event`` with the suspects its narrative names (and does not list) added as suspects, and
+    everyone it names: a suspect named only in the words ("Mark was there again") joins the course
+    of conduct on this report instead of waiting for one that lists him. Third parties named are
+    returned, not added (their part is less certain than a suspect's act)."""
+    named = people_named(event.narrative, known_around(event, history), exclude=event.entities())
+    suspects = [Party(n.entity, "suspect") for n in named if n.role == "suspect"]
+    if not suspects:
+        return event, named
+    return replace(event, parties=(*event.parties, *suspects)), named
