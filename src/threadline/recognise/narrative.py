@@ -445,14 +445,12 @@ class NarrativeMatcher:
         # One Matcher per rule, run only on narratives holding one of the rule's anchor words:
         # most narratives (a burglary, a crash) hold none of most rules' words, and the Matcher's
         # cost is its patterns times the narrative's words.
-        self.matchers: list[tuple[frozenset[str], Any]] = []
+        self.matchers: list[tuple[frozenset[tuple[frozenset[str], ...]], Any]] = []
         for index, r in enumerate(self.rules):
             matcher = Matcher(self.nlp.vocab)
             patterns = r.expanded()
             matcher.add(str(index), patterns)
-            anchors = [_anchors(p) for p in patterns]
-            always = any(not a for a in anchors)
-            self.matchers.append((frozenset() if always else frozenset().union(*anchors), matcher))
+            self.matchers.append((frozenset(_anchors(p) for p in patterns), matcher))
         self.markers = Matcher(self.nlp.vocab)
         self.markers.add("marker", Rule("marker", tuple(tuple(m) for m in markers)).expanded())
 
@@ -475,7 +473,7 @@ class NarrativeMatcher:
         found = [
             m
             for anchors, matcher in self.matchers
-            if not anchors or not anchors.isdisjoint(words)
+            if _may_match(anchors, words)
             for m in matcher(doc)
         ]
         # earliest, then shortest; a match that starts at its subject only when nothing else shows
@@ -518,9 +516,10 @@ _COMMON = frozenset(
 )
 
 
-def _anchors(pattern: list[dict[str, Any]]) -> frozenset[str]:
-    """Words one of which a narrative must hold for ``pattern`` to match: those of the pattern's
-    first required word test that names no common word (empty: always try the pattern)."""
+def _anchors(pattern: list[dict[str, Any]]) -> tuple[frozenset[str], ...]:
+    """Word sets a narrative must hold one word of each for ``pattern`` to match: its required
+    word tests that name no common word (none: always try the pattern)."""
+    sets: list[frozenset[str]] = []
     for spec in pattern:
         if spec.get("OP") in ("?", "*") or str(spec.get("OP", "")).startswith("{0"):
             continue
@@ -529,8 +528,13 @@ def _anchors(pattern: list[dict[str, Any]]) -> frozenset[str]:
             if isinstance(test, dict) and "IN" in test:
                 values = frozenset(test["IN"])
                 if values.isdisjoint(_COMMON):
-                    return values
-    return frozenset()
+                    sets.append(values)
+    return tuple(sets)
+
+
+def _may_match(anchors: frozenset[tuple[frozenset[str], ...]], words: set[str]) -> bool:
+    """Whether some pattern of a rule has a word of each of its anchor sets in ``words``."""
+    return any(all(not s.isdisjoint(words) for s in sets) for sets in anchors)
 
 
 def normalise(narrative: str) -> str:
