@@ -90,4 +90,99 @@ def test_every_behaviour_has_a_label_and_a_way_to_be_shown():
     assert len(ids) == len(set(ids))
     for behaviour in BEHAVIOURS:
         assert behaviour.label
-        assert behaviour.phrases or behaviour.categories
+        assert behaviour.rules or behaviour.categories
+
+
+# Wording of the kind a victim or call handler uses, none of it phrased as synth/ writes it
+# (issue 21 part 5). Each behaviour in several persons, tenses and shorthands.
+@pytest.mark.parametrize(
+    ("narrative", "behaviour"),
+    [
+        ("keeps turning up wherever she goes", "turning_up"),
+        ("was parked across the road again", "loitering"),
+        ("messages her through her sister's account", "third_party_contact"),
+        ("messages her through her sister's account", "new_accounts"),
+        ("He tails me on his moped when I leave the office.", "following"),
+        ("IP was followed from the tram stop to her front door.", "following"),
+        (
+            "susp walkin behind vic all the way from the shops, crossed when she crossed",
+            "following",
+        ),
+        ("I caught him peering in through my kitchen window at midnight.", "watching"),
+        ("He has been taking pictures of my house from his car.", "watching"),
+        ("Male lurking by the bins at the back of her block.", "loitering"),
+        ("He waits outside the leisure centre every Tuesday until I finish.", "loitering"),
+        ("Ex showed up at my sister's wedding uninvited.", "turning_up"),
+        (
+            "V reports susp attended her home address at 02:00 and knocked on her window.",
+            "turning_up",
+        ),
+        ("I've had 45 missed calls from him today.", "unwanted_contact"),
+        ("He keeps WhatsApping me even though I have begged him to stop.", "unwanted_contact"),
+        ("She blocked him, so he made a new Snapchat to message her.", "new_accounts"),
+        ("Calls now come from a withheld number every night.", "new_accounts"),
+        ("He rang my boss pretending to be my brother.", "third_party_contact"),
+        (
+            "Her ex went round to her best friend's flat asking who she was seeing.",
+            "third_party_contact",
+        ),
+        ("Someone let her tyres down again outside work.", "interfering_with_property"),
+        ("He scratched the paintwork on my car with a key.", "interfering_with_property"),
+        ("Mechanic found a tracking device taped under her bumper.", "monitoring_online"),
+        ("He logged into my Gmail and deleted messages.", "monitoring_online"),
+        ("He always seems to know where I am.", "monitoring_online"),
+        ("A single red rose was left on her car windscreen again.", "unwanted_gifts"),
+        ("He keeps leaving cards and little presents on my doorstep.", "unwanted_gifts"),
+        ("He uploaded a video of her to YouTube with her name in the title.", "publishing"),
+        ("He spread lies about her on the school parents' Facebook group.", "publishing"),
+    ],
+)
+def test_other_wordings_of_each_behaviour_are_recognised(narrative, behaviour):
+    assert behaviour in found(narrative)
+
+
+@pytest.mark.parametrize(
+    ("narrative", "behaviour"),
+    [
+        ("He did not follow her home; he drove the other way.", "following"),
+        ("I didn't see him watching the house tonight.", "watching"),
+        ("He has not been hanging around outside her flat since the order.", "loitering"),
+        ("He never turned up at her work.", "turning_up"),
+        (
+            "She confirms he hasn't contacted her since Friday despite the order.",
+            "unwanted_contact",
+        ),
+        ("There was no tracker on the car when the garage checked.", "monitoring_online"),
+        ("V denies that he has been sending her flowers.", "unwanted_gifts"),
+        ("Nobody has posted her address online.", "publishing"),
+        ("He didnt slash her tyres, they were worn.", "interfering_with_property"),
+        ("He wasnt loitering outside my house, he was waiting for a taxi.", "loitering"),
+    ],
+)
+def test_negated_wordings_are_not_recognised(narrative, behaviour):
+    assert behaviour not in found(narrative)
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "She rang her sister to ask her to collect the kids.",
+        "The school contacted her mum because she was unwell.",
+        "Officer followed up with the victim at her home address.",
+        "Delivery driver left a parcel behind the bins as requested.",
+        "She posted a photo of her new car on Instagram.",
+        "Her car tyres were damaged by a pothole on the bypass.",
+        "Flowers were delivered to the wrong address; florist traced.",
+        "She got a new phone number after losing her phone.",
+        "Her ex-husband called about the children's contact arrangements.",
+    ],
+)
+def test_the_same_words_in_another_sense_are_not_behaviours(narrative):
+    assert found(narrative) == set()
+
+
+def test_the_nlp_object_is_built_once_per_process():
+    from threadline.recognise.behaviours import lexicon
+
+    assert lexicon() is lexicon()
+    assert lexicon().nlp is lexicon().nlp

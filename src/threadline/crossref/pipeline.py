@@ -21,6 +21,7 @@ from threadline.crossref.alerts import previous_alerts, save_changes
 from threadline.crossref.history import event_of_record, load_history
 from threadline.model import Record, RiskAssessment
 from threadline.recognise import AlertChange, Thresholds, recognise
+from threadline.recognise.named_people import with_named_suspects
 from threadline.resolve.batch import MATCH_THRESHOLD, REVIEW_THRESHOLD
 from threadline.resolve.calltime import Decision, resolve_record
 from threadline.resolve.linkage import LinkageModel
@@ -68,6 +69,8 @@ def recognise_record(
     history = load_history(
         conn, entities, event.location_key, until, location_since=event.reported_at - window
     )
+    event, _named = with_named_suspects(event, history)  # "Mark was there again" (issue 21)
+    entities = {p.entity_id for p in event.parties}
     links = entities | {event.ref} | ({event.location_key} if event.location_key else set())
     previous = previous_alerts(conn, links)
     changes = recognise(event, history, previous, thresholds=settings.thresholds)
