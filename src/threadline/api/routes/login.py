@@ -1,57 +1,117 @@
-"""Signing in: a session cookie for the browser, a bearer token for API clients."""
+"""Signing in: a session cookie for the browser, a bearer token for API clients.
+
+Both routes share one check (:func:`_check`): the library's :func:`authenticate` (one trimming
+rule, the lockout, argon2id), run in a worker thread under the app's hashing limiter, so at most
+``hash_slots`` password checks run at once and a flood of sign-ins waits in the event loop
+instead of taking memory and threads from signed-in users. A locked name is refused (429, with
+``Retry-After``) before it waits for a slot and again once it has one, without hashing.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from threadline.api.deps import PUBLIC, EngineDep, TokensDep
 from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.schemas import LoginRequest, TokenResponse, UserPublic
-from threadline.api.security import claim_payload
+from threadline.api.security import claim_payload, csrf_token, new_csrf_token, request_claim
+from threadline.guard.lockout import lock_of
 from threadline.guard.policy import actions_for
-from threadline.guard.users import User, authenticate
+from threadline.guard.users import SignInLocked, User, authenticate, end_sessions, get_user
 
 router = APIRouter(tags=["sign in"])
 
 _REFUSED: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse, "description": "Wrong username or password"}
+    401: {"model": ErrorResponse, "description": "Wrong username or password"},
+    429: {"model": ErrorResponse, "description": "Too many failed sign-ins: the name is locked"},
+    503: {"model": ErrorResponse, "description": "Too many sign-ins waiting: try again shortly"},
 }
 
 
-def _check(request: Request, engine: EngineDep, username: str, password: str) -> User:
-    user = authenticate(engine, username, password, hasher=request.app.state.password_hasher)
+def hash_limiter(request: Request) -> anyio.CapacityLimiter:
+    """This worker's limit on password checks running at once, made on first use."""
+    state = request.app.state
+    limiter: anyio.CapacityLimiter | None = getattr(state, "hash_limiter", None)
+    if limiter is None:
+        limiter = state.hash_limiter = anyio.CapacityLimiter(state.hash_slots)
+    return limiter
+
+
+def _locked(until: datetime, now: datetime) -> ApiError:
+    wait = max(int((until - now).total_seconds()) + 1, 1)
+    return ApiError(
+        429,
+        f"too many failed sign-ins for this name: try again in {(wait + 59) // 60} minutes, "
+        "or ask an administrator to reset the password",
+        headers={"Retry-After": str(wait)},
+    )
+
+
+async def _check(request: Request, engine: EngineDep, username: str, password: str) -> User:
+    state = request.app.state
+    now: datetime = state.clock()
+    locked = (await anyio.to_thread.run_sync(lock_of, engine, username)).locked_at(now)
+    if locked is not None:
+        raise _locked(locked, now)
+    check = partial(authenticate, engine, username, password, hasher=state.password_hasher, now=now)
+    try:
+        with anyio.fail_after(state.hash_wait_seconds):
+            user = await anyio.to_thread.run_sync(check, limiter=hash_limiter(request))
+    except SignInLocked as error:
+        raise _locked(error.until, now) from None
+    except TimeoutError:
+        raise ApiError(
+            503, "too many sign-ins at once: try again shortly", headers={"Retry-After": "5"}
+        ) from None
     if user is None:
         raise ApiError(401, "wrong username or password, or the account is disabled")
     return user
 
 
 @router.post("/api/token", dependencies=[PUBLIC], responses=_REFUSED)
-def issue_token(
+async def issue_token(
     request: Request,
     engine: EngineDep,
     tokens: TokensDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> TokenResponse:
     """Exchange a username and password (form fields) for a bearer token."""
-    user = _check(request, engine, form.username, form.password)
+    user = await _check(request, engine, form.username, form.password)
     return TokenResponse(access_token=tokens.issue(user), expires_in=tokens.ttl_seconds)
 
 
 @router.post("/api/login", dependencies=[PUBLIC], responses=_REFUSED)
-def login(request: Request, engine: EngineDep, body: LoginRequest) -> UserPublic:
-    """Sign in with a JSON username and password; sets the session cookie."""
-    user = _check(request, engine, body.username, body.password)
+async def login(
+    request: Request, response: Response, engine: EngineDep, body: LoginRequest
+) -> UserPublic:
+    """Sign in with a JSON username and password; sets the session cookie.
+
+    The answer's ``X-CSRF-Token`` header carries the session's new CSRF token: send it back in
+    that header (or the ``csrf_token`` form field) with every POST made with the cookie."""
+    user = await _check(request, engine, body.username, body.password)
     request.session.clear()
     request.session["user"] = claim_payload(user)
+    new_csrf_token(request.session)
+    response.headers["X-CSRF-Token"] = csrf_token(request.session)
     return UserPublic.of(user, actions_for(user.role))
 
 
 @router.post("/api/logout", dependencies=[PUBLIC], status_code=204)
-def logout(request: Request) -> Response:
-    """End the session (a bearer token stays valid until it expires)."""
+async def logout(request: Request, engine: EngineDep, tokens: TokensDep) -> Response:
+    """Sign out: ends every session and bearer token of the signed-in user, so a copied
+    session cookie stops working too (they sign in again on each device)."""
+    claim = request_claim(request.scope, tokens)
+    if claim is not None:
+        user = await anyio.to_thread.run_sync(get_user, engine, claim.username)
+        if user is not None and user.session_stamp == claim.stamp:
+            await anyio.to_thread.run_sync(end_sessions, engine, user.username)
     request.session.clear()
     return Response(status_code=204)
 
