@@ -134,7 +134,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     resolve_store(engine, model, now=trained)
     sweep(engine)
     users = create_demo_users(engine, datetime.now(UTC))
-    settings = Settings(database_url=url, model_path=folder / "no-model-file.json")
+    settings = Settings(
+        database_url=url, model_path=folder / "no-model-file.json", secure_cookies=False
+    )
     app = create_app(settings, engine, linkage_model=model)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

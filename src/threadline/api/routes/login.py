@@ -4,12 +4,15 @@ Both routes share one check (:func:`_check`): the library's :func:`authenticate`
 rule, the lockout, argon2id), run in a worker thread under the app's hashing limiter, so at most
 ``hash_slots`` password checks run at once and a flood of sign-ins waits in the event loop
 instead of taking memory and threads from signed-in users. A locked name is refused (429, with
-``Retry-After``) before it waits for a slot and again once it has one, without hashing.
+``Retry-After``) before it waits for a slot and again once it has one, without hashing; each
+worker also remembers for :data:`REMEMBER_FOR` the locks it has seen (:data:`REMEMBERED_LOCKS` at
+most), so a flood at a locked name is refused without reading the store (an administrator's reset
+is seen by every worker within that time).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Annotated, Any
 
@@ -22,7 +25,7 @@ from threadline.api.deps import PUBLIC, EngineDep, TokensDep
 from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.schemas import LoginRequest, TokenResponse, UserPublic
 from threadline.api.security import claim_payload, csrf_token, new_csrf_token, request_claim
-from threadline.guard.lockout import lock_of
+from threadline.guard.lockout import failure_key, lock_of
 from threadline.guard.policy import actions_for
 from threadline.guard.users import SignInLocked, User, authenticate, end_sessions, get_user
 
@@ -33,6 +36,31 @@ _REFUSED: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorResponse, "description": "Too many failed sign-ins: the name is locked"},
     503: {"model": ErrorResponse, "description": "Too many sign-ins waiting: try again shortly"},
 }
+
+
+#: the most locked names one worker keeps in memory (expired ones are dropped first)
+REMEMBERED_LOCKS = 10_000
+#: how long a worker trusts a lock it has seen before reading the store again
+REMEMBER_FOR = timedelta(seconds=30)
+
+
+def _remembered_lock(request: Request, name: str, now: datetime) -> datetime | None:
+    locks: dict[str, tuple[datetime, datetime]] = getattr(request.app.state, "sign_in_locks", {})
+    until, trusted_until = locks.get(name, (now, now))
+    return until if trusted_until > now else None
+
+
+def _remember_lock(request: Request, name: str, until: datetime, now: datetime) -> None:
+    state = request.app.state
+    locks: dict[str, tuple[datetime, datetime]] | None = getattr(state, "sign_in_locks", None)
+    if locks is None:
+        locks = state.sign_in_locks = {}
+    if len(locks) >= REMEMBERED_LOCKS:
+        for stale in [key for key, (_, trusted) in locks.items() if trusted <= now]:
+            del locks[stale]
+        if len(locks) >= REMEMBERED_LOCKS:
+            locks.clear()
+    locks[name] = (until, min(until, now + REMEMBER_FOR))
 
 
 def hash_limiter(request: Request) -> anyio.CapacityLimiter:
@@ -57,14 +85,19 @@ def _locked(until: datetime, now: datetime) -> ApiError:
 async def _check(request: Request, engine: EngineDep, username: str, password: str) -> User:
     state = request.app.state
     now: datetime = state.clock()
-    locked = (await anyio.to_thread.run_sync(lock_of, engine, username)).locked_at(now)
+    name = failure_key(username)
+    locked = _remembered_lock(request, name, now)
+    if locked is None:
+        locked = (await anyio.to_thread.run_sync(lock_of, engine, name)).locked_at(now)
     if locked is not None:
+        _remember_lock(request, name, locked, now)
         raise _locked(locked, now)
     check = partial(authenticate, engine, username, password, hasher=state.password_hasher, now=now)
     try:
         with anyio.fail_after(state.hash_wait_seconds):
             user = await anyio.to_thread.run_sync(check, limiter=hash_limiter(request))
     except SignInLocked as error:
+        _remember_lock(request, name, error.until, now)
         raise _locked(error.until, now) from None
     except TimeoutError:
         raise ApiError(
