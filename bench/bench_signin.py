@@ -192,7 +192,7 @@ def main() -> None:
     parser.add_argument("--flood", choices=["one", "many", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--parallel", type=int, default=32)
-    parser.add_argument("--hash-slots", type=int, default=2)
+    parser.add_argument("--hash-slots", type=int, default=1)
     args = parser.parse_args()
     for mode in ("one", "many") if args.flood == "both" else (args.flood,):
         run(mode, args.seconds, args.parallel, args.hash_slots)

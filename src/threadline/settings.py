@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     #: the most submissions each worker commits together (see threadline.api.turns); 1: one by one
     submission_group: int = Field(default=8, ge=1, le=64)
     #: password checks each worker runs at once (each holds 19 MiB); further sign-ins wait
-    hash_slots: int = Field(default=2, ge=1, le=64)
+    hash_slots: int = Field(default=1, ge=1, le=64)
     #: seconds a sign-in waits for a password check before it is refused (503)
     hash_wait_seconds: float = Field(default=10.0, gt=0)
+    #: seconds the refusal of a sign-in at a locked name is held back (slows a guessing loop)
+    locked_delay_seconds: float = Field(default=1.0, ge=0, le=30)

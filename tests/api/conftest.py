@@ -36,6 +36,7 @@ def config() -> ApiConfig:
     return ApiConfig(
         session_secret="test-secret-not-for-production",
         secure_cookies=False,
+        locked_delay_seconds=0.1,
         rate_limit_per_minute=100_000,
         rate_limit_burst=100_000,
     )

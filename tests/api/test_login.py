@@ -4,6 +4,7 @@ server-side revocation)."""
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -83,7 +84,9 @@ def test_five_failures_lock_the_name_even_against_the_right_password(
     right password used to work straight after any number of wrong ones."""
     wrong = {"username": "officer", "password": "not the password at all"}
     assert [client.post("/api/token", data=wrong).status_code for _ in range(5)] == [401] * 5
+    started = time.monotonic()
     right = client.post("/api/token", data={"username": "officer", "password": PASSWORD})
+    assert time.monotonic() - started >= 0.1, "the refusal is held back (a tarpit)"
     assert right.status_code == 429
     assert int(right.headers["Retry-After"]) > 14 * 60
     assert "too many failed sign-ins" in right.json()["error"]["message"]

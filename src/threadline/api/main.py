@@ -152,6 +152,7 @@ def create_app(
     app.state.password_hasher = password_hasher or default_hasher()
     app.state.hash_slots = config.hash_slots
     app.state.hash_wait_seconds = config.hash_wait_seconds
+    app.state.locked_delay_seconds = config.locked_delay_seconds
 
     install_error_handlers(app)
     for router in discover_routers():

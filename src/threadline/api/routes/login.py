@@ -7,7 +7,9 @@ instead of taking memory and threads from signed-in users. A locked name is refu
 ``Retry-After``) before it waits for a slot and again once it has one, without hashing; each
 worker also remembers for :data:`REMEMBER_FOR` the locks it has seen (:data:`REMEMBERED_LOCKS` at
 most), so a flood at a locked name is refused without reading the store (an administrator's reset
-is seen by every worker within that time).
+is seen by every worker within that time), and holds the answer back for
+``locked_delay_seconds`` (1 s), so a guessing loop at a locked name slows to that pace while the
+server keeps only a sleeping coroutine.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ async def _check(request: Request, engine: EngineDep, username: str, password: s
         locked = (await anyio.to_thread.run_sync(lock_of, engine, name)).locked_at(now)
     if locked is not None:
         _remember_lock(request, name, locked, now)
+        await anyio.sleep(state.locked_delay_seconds)
         raise _locked(locked, now)
     check = partial(authenticate, engine, username, password, hasher=state.password_hasher, now=now)
     try:
@@ -98,6 +101,7 @@ async def _check(request: Request, engine: EngineDep, username: str, password: s
             user = await anyio.to_thread.run_sync(check, limiter=hash_limiter(request))
     except SignInLocked as error:
         _remember_lock(request, name, error.until, now)
+        await anyio.sleep(state.locked_delay_seconds)
         raise _locked(error.until, now) from None
     except TimeoutError:
         raise ApiError(
