@@ -105,10 +105,14 @@ def _saved_model(settings: Settings) -> LinkageModel | None:
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI, threads: int) -> AsyncIterator[None]:
-    """At start: the number of threads request handlers run in, if the deployment sets one."""
+    """At start: the number of threads request handlers run in, if the deployment sets one; at
+    the end: the password-checking threads stop."""
     if threads > 0:
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
     yield
+    pool = getattr(_app.state, "hash_pool", None)  # routes/login.py's password threads
+    if pool is not None:
+        pool.shutdown(wait=False)
 
 
 def create_app(

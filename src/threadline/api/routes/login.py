@@ -1,9 +1,11 @@
 """Signing in: a session cookie for the browser, a bearer token for API clients.
 
 Both routes share one check (:func:`_check`): the library's :func:`authenticate` (one trimming
-rule, the lockout, argon2id), run in a worker thread under the app's hashing limiter, so at most
-``hash_slots`` password checks run at once and a flood of sign-ins waits in the event loop
-instead of taking memory and threads from signed-in users. A locked name is refused (429, with
+rule, the lockout, argon2id), run in the app's own pool of ``hash_slots`` threads (at a lower CPU
+priority, niceness :data:`HASH_NICENESS`, so that under a flood the kernel runs signed-in users'
+requests first) behind a limiter, so at most ``hash_slots`` password checks run at once and a
+flood of sign-ins waits in the event loop instead of taking memory and threads from signed-in
+users. A locked name is refused (429, with
 ``Retry-After``) before it waits for a slot and again once it has one, without hashing; each
 worker also remembers for :data:`REMEMBER_FOR` the locks it has seen (:data:`REMEMBERED_LOCKS` at
 most), so a flood at a locked name is refused without reading the store (an administrator's reset
@@ -14,6 +16,10 @@ server keeps only a sleeping coroutine.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Annotated, Any
@@ -40,6 +46,8 @@ _REFUSED: dict[int | str, dict[str, Any]] = {
 }
 
 
+#: the niceness of the password-checking threads (0 is normal; 19 the lowest priority)
+HASH_NICENESS = 10
 #: the most locked names one worker keeps in memory (expired ones are dropped first)
 REMEMBERED_LOCKS = 10_000
 #: how long a worker trusts a lock it has seen before reading the store again
@@ -63,6 +71,28 @@ def _remember_lock(request: Request, name: str, until: datetime, now: datetime) 
         if len(locks) >= REMEMBERED_LOCKS:
             locks.clear()
     locks[name] = (until, min(until, now + REMEMBER_FOR))
+
+
+def _lower_priority() -> None:
+    """Run the calling thread at niceness :data:`HASH_NICENESS` (Linux sets it per thread;
+    elsewhere, or if refused, the thread keeps the process's priority)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICENESS)
+    except (AttributeError, OSError):
+        pass
+
+
+def hash_pool(request: Request) -> ThreadPoolExecutor:
+    """This worker's threads for password checks, made on first use (shut down with the app)."""
+    state = request.app.state
+    pool: ThreadPoolExecutor | None = getattr(state, "hash_pool", None)
+    if pool is None:
+        pool = state.hash_pool = ThreadPoolExecutor(
+            max_workers=state.hash_slots,
+            thread_name_prefix="threadline-password",
+            initializer=_lower_priority,
+        )
+    return pool
 
 
 def hash_limiter(request: Request) -> anyio.CapacityLimiter:
@@ -96,17 +126,22 @@ async def _check(request: Request, engine: EngineDep, username: str, password: s
         await anyio.sleep(state.locked_delay_seconds)
         raise _locked(locked, now)
     check = partial(authenticate, engine, username, password, hasher=state.password_hasher, now=now)
+    limiter = hash_limiter(request)
     try:
         with anyio.fail_after(state.hash_wait_seconds):
-            user = await anyio.to_thread.run_sync(check, limiter=hash_limiter(request))
-    except SignInLocked as error:
-        _remember_lock(request, name, error.until, now)
-        await anyio.sleep(state.locked_delay_seconds)
-        raise _locked(error.until, now) from None
+            await limiter.acquire()
     except TimeoutError:
         raise ApiError(
             503, "too many sign-ins at once: try again shortly", headers={"Retry-After": "5"}
         ) from None
+    try:
+        user = await asyncio.get_running_loop().run_in_executor(hash_pool(request), check)
+    except SignInLocked as error:
+        _remember_lock(request, name, error.until, now)
+        await anyio.sleep(state.locked_delay_seconds)
+        raise _locked(error.until, now) from None
+    finally:
+        limiter.release()
     if user is None:
         raise ApiError(401, "wrong username or password, or the account is disabled")
     return user
