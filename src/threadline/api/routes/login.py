@@ -5,13 +5,12 @@ rule, the lockout, argon2id), run in the app's own pool of ``hash_slots`` thread
 priority, niceness :data:`HASH_NICENESS`, so that under a flood the kernel runs signed-in users'
 requests first) behind a limiter, so at most ``hash_slots`` password checks run at once and a
 flood of sign-ins waits in the event loop instead of taking memory and threads from signed-in
-users. A locked name is refused (429, with
-``Retry-After``) before it waits for a slot and again once it has one, without hashing; each
-worker also remembers for :data:`REMEMBER_FOR` the locks it has seen (:data:`REMEMBERED_LOCKS` at
-most), so a flood at a locked name is refused without reading the store (an administrator's reset
-is seen by every worker within that time), and holds the answer back for
-``locked_delay_seconds`` (1 s), so a guessing loop at a locked name slows to that pace while the
-server keeps only a sleeping coroutine.
+users. A locked name is refused (429, with ``Retry-After``) before it waits for a slot and again
+once it has one, without hashing. Each worker remembers for :data:`REMEMBER_FOR` the locks it
+has seen (:data:`REMEMBERED_LOCKS` at most), so a flood at a locked name is refused without
+reading the store (an administrator's reset is seen by every worker within that time), and holds
+the answer back for ``locked_delay_seconds`` (1 s), so a guessing loop at a locked name slows to
+that pace while the server keeps only a sleeping coroutine.
 """
 
 from __future__ import annotations
