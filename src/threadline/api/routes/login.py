@@ -134,6 +134,9 @@ async def _check(request: Request, engine: EngineDep, username: str, password: s
             503, "too many sign-ins at once: try again shortly", headers={"Retry-After": "5"}
         ) from None
     try:
+        locked = _remembered_lock(request, name, now)  # locked while this one waited
+        if locked is not None:
+            raise SignInLocked(locked)
         user = await asyncio.get_running_loop().run_in_executor(hash_pool(request), check)
     except SignInLocked as error:
         _remember_lock(request, name, error.until, now)
