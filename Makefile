@@ -52,7 +52,8 @@ demo-data: var/demo.done
 
 demo: demo-data
 	$(BIN)/threadline summary
-	$(BIN)/threadline serve --demo-users --host 127.0.0.1 --port 8000
+	# plain HTTP on this machine only: the session cookie cannot be Secure here
+	THREADLINE_SECURE_COOKIES=false $(BIN)/threadline serve --demo-users --host 127.0.0.1 --port 8000
 
 bench: install
 	$(BIN)/python bench/bench_import.py --incidents 50000

@@ -34,9 +34,16 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     rate_limit_per_minute: float = 600.0
     rate_limit_burst: int = 120
-    secure_cookies: bool = False
+    #: the session cookie is HTTPS-only; set false only to run the demo on plain HTTP (make demo)
+    secure_cookies: bool = True
     #: threads each worker runs requests in (anyio's default of 40 when 0); under load fewer
     #: threads contend less for the interpreter, and requests wait in the event loop instead
     request_threads: int = 0
     #: the most submissions each worker commits together (see threadline.api.turns); 1: one by one
     submission_group: int = Field(default=8, ge=1, le=64)
+    #: password checks each worker runs at once (each holds 19 MiB); further sign-ins wait
+    hash_slots: int = Field(default=1, ge=1, le=64)
+    #: seconds a sign-in waits for a password check before it is refused (503)
+    hash_wait_seconds: float = Field(default=10.0, gt=0)
+    #: seconds the refusal of a sign-in at a locked name is held back (slows a guessing loop)
+    locked_delay_seconds: float = Field(default=1.0, ge=0, le=30)

@@ -25,7 +25,6 @@ the percentage is also ``None`` where the earlier count was zero.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -34,6 +33,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, or_, select
 
+from threadline.export import safe_csv_writer
 from threadline.store import tables as t
 
 __all__ = [
@@ -98,7 +98,7 @@ class StatsTable:
     def to_csv(self) -> str:
         """One line per period: the counts, then each change (absolute, percent)."""
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = safe_csv_writer(out, lineterminator="\n")
         header: list[str] = [self.period]
         header += [label for _key, label in self.measures]
         for _key, label in self.measures:

@@ -35,6 +35,8 @@ def hasher() -> PasswordHasher:
 def config() -> ApiConfig:
     return ApiConfig(
         session_secret="test-secret-not-for-production",
+        secure_cookies=False,
+        locked_delay_seconds=0.1,
         rate_limit_per_minute=100_000,
         rate_limit_burst=100_000,
     )
@@ -91,7 +93,9 @@ def api(resolved_store: Any, hasher: PasswordHasher) -> Iterator[Api]:
         )
         for role in UserRole
     }
-    config = ApiConfig(session_secret="s", rate_limit_per_minute=1e6, rate_limit_burst=10**6)
+    config = ApiConfig(
+        session_secret="s", rate_limit_per_minute=1e6, rate_limit_burst=10**6, secure_cookies=False
+    )
     app = create_app(
         Settings(), engine, config=config, clock=lambda: NOW, password_hasher=hasher,
         linkage_model=model,

@@ -1,21 +1,27 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 
 from threadline.guard import (
+    Actor,
+    SignInLocked,
     UserError,
     UserRole,
     authenticate,
     create_user,
+    end_sessions,
     get_user,
     list_users,
+    read_log,
     set_active,
     set_password,
+    set_role,
 )
+from threadline.guard.lockout import Failures, after_failure, lock_length, lock_of
 from threadline.store.tables import users
 
 PASSWORD = "plum tree at dusk 42"
@@ -118,3 +124,109 @@ def test_list_and_get_users(engine: Engine, hasher: PasswordHasher, now: datetim
     found = get_user(engine, "ZED")
     assert found is not None and found.role is UserRole.admin and found.active
     assert get_user(engine, "nobody") is None
+
+
+# --- issue 27, finding 6: password policy, lockout, revocation, audited changes -----------------
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",  # accepted before: 12 characters
+        "aaaaaaaaaaaa",
+        "qwertyuiop12",
+        "abcdefghijklmnop",
+        "Penhallow1985",  # built on the display name
+        "mo.penhallow!",  # built on the username
+    ],
+)
+def test_common_or_guessable_passwords_are_refused(
+    engine: Engine, hasher: PasswordHasher, now: datetime, password: str
+) -> None:
+    with pytest.raises(UserError) as raised:
+        create_user(engine, "mo.penhallow", "Mo Penhallow", "officer", password, now, hasher=hasher)
+    assert raised.value.field == "password"
+    assert "password" in raised.value.message or "characters" in raised.value.message
+
+
+def test_a_password_is_taken_as_typed_with_its_spaces(
+    engine: Engine, hasher: PasswordHasher, now: datetime
+) -> None:
+    create_user(engine, "gus", "Gus Tregear", "officer", f"  {PASSWORD} ", now, hasher=hasher)
+    assert authenticate(engine, " GUS ", f"  {PASSWORD} ", hasher=hasher, now=now) is not None
+    assert authenticate(engine, "gus", PASSWORD, hasher=hasher, now=now) is None
+
+
+def test_the_lockout_rule_counts_five_in_fifteen_minutes_and_backs_off(now: datetime) -> None:
+    """CJIS Security Policy 5.5.3: "no more than 5 consecutive invalid access attempts"."""
+    state = Failures()
+    for minute in range(4):
+        state = after_failure(state, now + timedelta(minutes=minute))
+    assert state.failures == 4 and state.locked_at(now) is None
+    # a fifth failure outside the window starts the count again
+    late = after_failure(state, now + timedelta(minutes=16))
+    assert late.failures == 1 and late.locked_at(now + timedelta(minutes=16)) is None
+    locked = after_failure(state, now + timedelta(minutes=4))
+    assert locked.locked_at(now + timedelta(minutes=4)) == now + timedelta(minutes=19)
+    assert locked.locked_at(now + timedelta(minutes=19)) is None
+    assert [lock_length(n) for n in (1, 2, 3, 8, 20)] == [
+        timedelta(minutes=15),
+        timedelta(minutes=30),
+        timedelta(hours=1),
+        timedelta(days=1),
+        timedelta(days=1),
+    ]
+
+
+def test_a_locked_name_is_refused_without_checking_the_password(
+    engine: Engine, hasher: PasswordHasher, now: datetime
+) -> None:
+    create_user(engine, "ivy", "Ivy Rowe", "officer", PASSWORD, now, hasher=hasher)
+    for _ in range(5):
+        assert authenticate(engine, "ivy", "wrong password again", hasher=hasher, now=now) is None
+    with pytest.raises(SignInLocked) as raised:
+        authenticate(engine, "IVY", PASSWORD, hasher=hasher, now=now + timedelta(minutes=14))
+    assert raised.value.until == now + timedelta(minutes=15)
+    after = now + timedelta(minutes=15)
+    assert authenticate(engine, "ivy", PASSWORD, hasher=hasher, now=after) is not None
+    assert lock_of(engine, "ivy") == Failures(), "a right password clears the count"
+
+
+def test_ending_sessions_changes_the_stamp(
+    engine: Engine, hasher: PasswordHasher, now: datetime
+) -> None:
+    before = create_user(engine, "jem", "Jem Pascoe", "analyst", PASSWORD, now, hasher=hasher)
+    end_sessions(engine, "JEM")
+    after = get_user(engine, "jem")
+    assert after is not None and after.session_stamp != before.session_stamp
+
+
+def test_each_change_by_an_administrator_is_audited(
+    engine: Engine, hasher: PasswordHasher, now: datetime
+) -> None:
+    admin = Actor("root.admin", "admin")
+    create_user(engine, "kay", "Kay Hosken", "officer", PASSWORD, now, hasher=hasher, actor=admin)
+    set_active(engine, "kay", False, actor=admin, now=now)
+    set_active(engine, "kay", True, actor=admin, now=now)
+    set_role(engine, "kay", "supervisor", actor=admin, now=now)
+    set_password(engine, "kay", "seven gulls over the quay", hasher=hasher, actor=admin, now=now)
+    rows = sorted(read_log(engine), key=lambda r: r.id)
+    assert [(r.user, r.role, r.action, r.records) for r in rows] == [
+        ("root.admin", "admin", "users.manage", ["user:kay"])
+    ] * 5
+    assert [r.detail for r in rows] == [
+        {"change": "created", "role": "officer"},
+        {"change": "disabled"},
+        {"change": "enabled"},
+        {"change": "role", "from": "officer", "role": "supervisor"},
+        {"change": "password reset"},
+    ]
+    assert "seven gulls" not in str(rows)
+    kay = get_user(engine, "kay")
+    assert kay is not None and kay.role is UserRole.supervisor and kay.active
+    with pytest.raises(UserError) as raised:
+        set_role(engine, "kay", "constable", actor=admin, now=now)
+    assert raised.value.field == "role"
+    with pytest.raises(UserError):
+        set_active(engine, "nobody", False, actor=admin, now=now)
+    assert len(read_log(engine)) == 5, "a refused change writes no row"

@@ -39,7 +39,10 @@ def make_app(engine: Engine, hasher: PasswordHasher, **kwargs: object) -> FastAP
         Settings(model_path="no-such-model.json"),
         engine,
         config=ApiConfig(
-            session_secret="web-test-secret", rate_limit_per_minute=1e6, rate_limit_burst=10**6
+            session_secret="web-test-secret",
+            rate_limit_per_minute=1e6,
+            rate_limit_burst=10**6,
+            secure_cookies=False,
         ),
         clock=lambda: NOW,
         password_hasher=hasher,
@@ -79,6 +82,7 @@ def signed_in(web_app: FastAPI, staff: dict[str, User]) -> Callable[[str], TestC
             "/api/login", json={"username": staff[role].username, "password": PASSWORD}
         )
         assert response.status_code == 200, response.text
+        browser.headers["X-CSRF-Token"] = response.headers["X-CSRF-Token"]
         return browser
 
     return client

@@ -42,7 +42,12 @@ def app_on(store: Engine, hasher: PasswordHasher, model: LinkageModel | None) ->
     return create_app(
         Settings(model_path="no-such-model.json"),
         store,
-        config=ApiConfig(session_secret="s", rate_limit_per_minute=1e6, rate_limit_burst=10**6),
+        config=ApiConfig(
+            session_secret="s",
+            rate_limit_per_minute=1e6,
+            rate_limit_burst=10**6,
+            secure_cookies=False,
+        ),
         clock=lambda: NOW,
         password_hasher=hasher,
         linkage_model=model,
@@ -82,8 +87,10 @@ def dash_form(page: str, **fields: str) -> dict[str, str]:
     ref = re.search(r'name="ref" value="([^"]+)"', page)
     at = re.search(r'name="assessed_at" type="datetime-local" value="([^"]+)"', page)
     subject = re.search(r'name="subject" value="(\d+)" checked', page)
-    assert ref and at and subject
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert ref and at and subject and token
     return {
+        "csrf_token": token.group(1),
         "checklist": "dash",
         "ref": ref.group(1),
         "assessed_at": at.group(1),

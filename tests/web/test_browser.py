@@ -134,7 +134,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     resolve_store(engine, model, now=trained)
     sweep(engine)
     users = create_demo_users(engine, datetime.now(UTC))
-    settings = Settings(database_url=url, model_path=folder / "no-model-file.json")
+    settings = Settings(
+        database_url=url, model_path=folder / "no-model-file.json", secure_cookies=False
+    )
     app = create_app(settings, engine, linkage_model=model)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -311,3 +313,28 @@ def test_a_wrong_password_is_refused_and_a_call_handler_cannot_open_the_dashboar
     assert response is not None and response.status == 403
     expect(page.locator("main")).to_contain_text("may not view the dashboard")
     shoot(page, "09-refused")
+
+
+def test_signing_out_ends_a_copied_session_and_the_api_docs_run_under_the_csp(
+    demo: Demo, page: Any
+) -> None:
+    """Sign out sends the page's CSRF token; a copy of the cookie opens nothing afterwards; the
+    docs page's Swagger UI, served from this site, runs under the Content Security Policy."""
+    from playwright.sync_api import expect
+
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    sign_in(page, demo, "supervisor", "/dashboard")
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "threadline_session"]
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/login$"))
+    page.context.add_cookies([cookie])
+    page.goto(f"{demo.base_url}/dashboard")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.goto(f"{demo.base_url}/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Threadline")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    shoot(page, "10-api-docs")
+    assert [e for e in errors if "Content Security Policy" in e] == []

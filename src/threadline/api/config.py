@@ -2,7 +2,8 @@
 
 Read from :class:`threadline.settings.Settings` where it defines the field (``session_secret``,
 ``token_ttl_seconds``, ``max_body_bytes``, ``rate_limit_per_minute``, ``rate_limit_burst``,
-``secure_cookies``, ``request_threads``, ``submission_group``); the defaults below otherwise.
+``secure_cookies``, ``request_threads``, ``submission_group``, ``hash_slots``,
+``hash_wait_seconds``, ``locked_delay_seconds``); the defaults below otherwise.
 """
 
 from __future__ import annotations
@@ -24,11 +25,19 @@ class ApiConfig:
     max_body_bytes: int = MIB
     rate_limit_per_minute: float = 600.0
     rate_limit_burst: int = 120
-    secure_cookies: bool = False
+    #: the session cookie is sent over HTTPS only; off only to run the demo on plain HTTP
+    secure_cookies: bool = True
     #: threads for request handlers (0: anyio's default, 40)
     request_threads: int = 0
     #: the most submissions one worker commits as one group (:mod:`threadline.api.turns`)
     submission_group: int = 8
+    #: password checks (argon2id, 19 MiB each) one worker runs at once; more sign-ins wait
+    hash_slots: int = 1
+    #: how long a sign-in waits for a slot before it is refused (503)
+    hash_wait_seconds: float = 10.0
+    #: how long the answer to a sign-in at a locked name is held back (a tarpit: an attacker's
+    #: loop slows to this pace while the server only keeps a sleeping coroutine)
+    locked_delay_seconds: float = 1.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> ApiConfig:

@@ -1,9 +1,13 @@
 """The app factory: settings and an engine in, a FastAPI app out, nothing done at import.
 
 ``create_app`` wires the pieces in one place: error handlers (one JSON error shape), every router
-under :mod:`threadline.api.routes`, and three middlewares, outermost first: the signed session
-cookie, the per-user/address rate limit (429), and the body-size cap (413). OpenAPI is published
-at ``/openapi.json`` with interactive docs at ``/docs``.
+under :mod:`threadline.api.routes`, and five middlewares, outermost first: the security headers
+(:class:`~threadline.api.hardening.SecurityHeaders`), the signed session cookie (``Secure``
+unless ``secure_cookies`` is off for the plain-HTTP demo), the per-user/address rate limit (429),
+the body-size cap (413), and the CSRF and ``Origin`` check
+(:class:`~threadline.api.hardening.BrowserGuard`, 403). OpenAPI is published at
+``/openapi.json`` with interactive docs at ``/docs``, whose Swagger UI is served from this site
+(the ``fastapi-offline`` package's copy), not a CDN.
 """
 
 from __future__ import annotations
@@ -20,14 +24,18 @@ from typing import Any
 
 import anyio.to_thread
 from argon2 import PasswordHasher
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Route
 
 from threadline import __version__
 from threadline.api import routes
 from threadline.api.config import ApiConfig
 from threadline.api.errors import install_error_handlers
+from threadline.api.hardening import BrowserGuard, SecurityHeaders
 from threadline.api.limits import BodySizeLimit, RateLimit, TokenBucket
 from threadline.api.profiles import ProfileLoader
 from threadline.api.security import Tokens, rate_key
@@ -39,6 +47,22 @@ from threadline.resolve.linkage import LinkageModel, load_model
 from threadline.settings import Settings
 
 SESSION_COOKIE = "threadline_session"
+DOCS_ASSETS = "/static/swagger-ui"
+DOCS_PAGE = """<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<title>Threadline API</title>
+<link rel="stylesheet" href="{assets}/swagger-ui.css">
+<link rel="icon" href="data:,">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="/openapi.json"></div>
+<script src="{assets}/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script>
+</body>
+</html>
+"""
 
 
 def utc_now() -> datetime:
@@ -62,6 +86,19 @@ def _person_profile(
     return load_person_profile(engine, entity_id, today=clock().astimezone(FORCE_TIMEZONE).date())
 
 
+def swagger_assets() -> Path:
+    """The Swagger UI 5 files (``swagger-ui-bundle.js``, ``swagger-ui.css``) that the
+    ``fastapi-offline`` package ships (Apache 2.0, with its licence)."""
+    import fastapi_offline
+
+    return Path(fastapi_offline.__file__).parent / "static"
+
+
+async def _docs(_request: Request) -> HTMLResponse:
+    """The interactive API docs; every file they load is served from this site."""
+    return HTMLResponse(DOCS_PAGE.format(assets=DOCS_ASSETS))
+
+
 def _saved_model(settings: Settings) -> LinkageModel | None:
     path = Path(getattr(settings, "model_path", "") or "")
     return load_model(path) if path.is_file() else None
@@ -69,10 +106,14 @@ def _saved_model(settings: Settings) -> LinkageModel | None:
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI, threads: int) -> AsyncIterator[None]:
-    """At start: the number of threads request handlers run in, if the deployment sets one."""
+    """At start: the number of threads request handlers run in, if the deployment sets one; at
+    the end: the password-checking threads stop."""
     if threads > 0:
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
     yield
+    pool = getattr(_app.state, "hash_pool", None)  # routes/login.py's password threads
+    if pool is not None:
+        pool.shutdown(wait=False)
 
 
 def create_app(
@@ -103,7 +144,7 @@ def create_app(
         version=__version__,
         description="Cross-reference every incident with what the force already knows.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -114,14 +155,20 @@ def create_app(
     app.state.profile_loader = profile_loader or partial(_person_profile, clock=app.state.clock)
     app.state.linkage_model = linkage_model or _saved_model(settings)
     app.state.password_hasher = password_hasher or default_hasher()
+    app.state.hash_slots = config.hash_slots
+    app.state.hash_wait_seconds = config.hash_wait_seconds
+    app.state.locked_delay_seconds = config.locked_delay_seconds
 
     install_error_handlers(app)
     for router in discover_routers():
         app.include_router(router)
     from threadline.web import install_web  # the pages: same sign-in, policy and audit
 
+    app.router.routes.append(Route("/docs", _docs, methods=["GET"], name="docs"))
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_assets()), name="swagger-ui")
     install_web(app)
 
+    app.add_middleware(BrowserGuard)  # inside the size cap: it may read a form's body
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     app.add_middleware(
         RateLimit,
@@ -137,4 +184,5 @@ def create_app(
         https_only=config.secure_cookies,
     )
     app.add_middleware(Segments)  # an encoded "/" stays inside its path segment (references)
+    app.add_middleware(SecurityHeaders)
     return app

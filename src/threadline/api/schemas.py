@@ -19,6 +19,11 @@ class RequestBody(BaseModel):
 
 
 class LoginRequest(RequestBody):
+    """One trimming rule for every sign-in route: the library trims the username (as for
+    ``/api/token``'s form) and takes the password exactly as typed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
     username: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=1024)
 
@@ -30,10 +35,25 @@ class TokenResponse(BaseModel):
 
 
 class UserCreate(RequestBody):
+    """The library cleans the username and display name; the password is kept as typed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
     username: str = Field(min_length=2, max_length=80)
     display_name: str = Field(min_length=1, max_length=120)
     role: UserRole
     password: str = Field(min_length=1, max_length=1024)
+
+
+class UserUpdate(RequestBody):
+    """Changes to an account, each optional and each audited: enable or disable it, give it
+    another role, or reset its password (kept as typed)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    active: bool | None = None
+    role: UserRole | None = None
+    password: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
 class UserPublic(BaseModel):

@@ -1,13 +1,22 @@
 """Signed, expiring credentials: API bearer tokens, and who a request claims to come from.
 
 A token is the username and the user's ``session_stamp``, signed with the app's secret
-(itsdangerous, HMAC-SHA1 over a timestamped payload) and valid for ``ttl_seconds``. Nothing is
-stored on the server: a token stops working when it expires, when the user is disabled, or when
-their password changes (the stamp no longer matches). Session cookies carry the same claim.
+(itsdangerous, HMAC-SHA1 over a timestamped payload) and valid for ``ttl_seconds``. A token stops
+working when it expires, when the user is disabled, when their password changes or when they sign
+out (the stamp, made from the password hash and the user's stored session generation, no longer
+matches). Session cookies carry the same claim.
+
+A session also holds a CSRF token (:func:`csrf_token`): pages put it in every form
+(``csrf_token`` field) and the scripts send it as ``X-CSRF-Token``;
+:class:`threadline.api.hardening.BrowserGuard` refuses an unsafe request made with the cookie
+that does not carry it.
 """
 
 from __future__ import annotations
 
+import hmac
+import secrets
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,3 +91,31 @@ def rate_key(scope: Scope, tokens: Tokens) -> str:
         return f"user:{claim.username}"
     client = scope.get("client")
     return f"ip:{client[0] if client else 'unknown'}"
+
+
+CSRF_SESSION_KEY = "csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def new_csrf_token(session: MutableMapping[str, Any]) -> str:
+    """A fresh CSRF token for ``session`` (on signing in), replacing any before."""
+    token = secrets.token_urlsafe(32)
+    session[CSRF_SESSION_KEY] = token
+    return token
+
+
+def csrf_token(session: MutableMapping[str, Any]) -> str:
+    """The session's CSRF token, made on first use."""
+    token = session.get(CSRF_SESSION_KEY)
+    if isinstance(token, str) and token:
+        return token
+    return new_csrf_token(session)
+
+
+def csrf_matches(session: Any, sent: str | None) -> bool:
+    """Whether ``sent`` is this session's CSRF token (compared in constant time)."""
+    expected = session.get(CSRF_SESSION_KEY) if isinstance(session, dict) else None
+    if not isinstance(expected, str) or not expected or not sent:
+        return False
+    return hmac.compare_digest(expected.encode(), sent.encode())

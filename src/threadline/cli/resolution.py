@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -157,6 +156,7 @@ def export_mentions(
     fmt: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "csv",
 ) -> None:
     """Every person mention with the entity it was resolved to and the match probability."""
+    from threadline.export import safe_csv_writer
     from threadline.resolve.export import MENTION_COLUMNS, mention_rows
 
     if fmt not in ("csv", "jsonl"):
@@ -165,10 +165,7 @@ def export_mentions(
     handle = output.open("w", newline="") if output else sys.stdout
     try:
         if fmt == "csv":
-            writer = csv.DictWriter(handle, fieldnames=MENTION_COLUMNS)
-            writer.writeheader()
-            for row in mention_rows(engine_for(db)):
-                writer.writerow(row)
+            safe_csv_writer(handle).writedicts(MENTION_COLUMNS, mention_rows(engine_for(db)))
         else:
             for row in mention_rows(engine_for(db)):
                 handle.write(json.dumps(row) + "\n")

@@ -71,6 +71,11 @@ def serve_command(
         console.print("Demo users (passwords are new; keep them to yourself):")
         for username, role, password in create_demo_users(engine, now()):
             console.print(f"  {username:22} {role:14} {password}")
+    if settings.secure_cookies:
+        errors.print(
+            "[yellow]The session cookie is Secure (sent over HTTPS only): serve behind HTTPS, or "
+            "set THREADLINE_SECURE_COOKIES=false to try the app on plain HTTP.[/yellow]"
+        )
     console.print(f"Threadline on http://{host}:{port}/ (sign in at /login)")
     if workers == 1:
         web = create_app(settings, engine, linkage_model=linkage_model)

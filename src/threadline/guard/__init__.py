@@ -14,19 +14,27 @@ from threadline.guard.policy import (
     sees_contact_details,
 )
 from threadline.guard.users import (
+    Actor,
+    SignInLocked,
     User,
     UserError,
     UserExists,
     authenticate,
     create_user,
+    end_sessions,
     get_user,
     list_users,
     set_active,
     set_password,
+    set_role,
 )
 
 __all__ = [
     "PERMISSIONS",
+    "Actor",
+    "SignInLocked",
+    "end_sessions",
+    "set_role",
     "Anchor",
     "AuditEntry",
     "Permission",

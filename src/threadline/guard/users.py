@@ -1,12 +1,20 @@
 """Staff accounts: creating users, checking passwords (argon2id), listing and changing them.
 
-Passwords are stored only as argon2id hashes (argon2-cffi's RFC 9106 low-memory profile by
-default). A hash made with weaker parameters is upgraded on the next successful sign-in. Each
-user has a ``session_stamp`` derived from the stored hash: sessions and API tokens carry it, so
-changing a password ends every session issued before.
+Passwords are stored only as argon2id hashes, with OWASP's parameters for argon2id (19 MiB,
+two passes, one lane): each check holds 19 MiB, so the server's memory under a flood of sign-ins
+is bounded by how many checks run at once (the API runs at most ``hash_slots``). A hash made
+with other parameters is replaced on the next successful sign-in. Each user has a
+``session_stamp`` derived from the stored hash and their ``session_generation``: sessions and
+API tokens carry it, so changing a password, or signing out (:func:`end_sessions`), ends every
+session and token issued before.
 
-Usernames are cleaned here, once: trimmed and lower-cased, letters, digits and ``._-``.
-Passwords must be at least 12 characters (length, not composition rules, per NCSC guidance).
+One trimming rule for every way in: a username is trimmed and lower-cased (letters, digits and
+``._-``); a password is used exactly as typed, never trimmed. Passwords must pass
+:func:`threadline.guard.passwords.password_problem` (12 characters and not common or guessable).
+Five failed sign-ins in 15 minutes lock the name (:mod:`threadline.guard.lockout`).
+
+The administrator's changes (:func:`create_user`, :func:`set_password`, :func:`set_active`,
+:func:`set_role`), given the ``actor`` making them, write their audit row in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,21 +22,28 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, Select, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Select, bindparam, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
+from threadline.guard import audit, lockout
+from threadline.guard.passwords import password_problem
 from threadline.guard.policy import UserRole
+from threadline.store import writing
 from threadline.store.tables import users
 
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 1024
+#: OWASP's argon2id parameters (Password Storage Cheat Sheet): m=19 MiB, t=2, p=1
+HASH_MEMORY_KIB = 19 * 1024
+HASH_TIME_COST = 2
+HASH_PARALLELISM = 1
+#: the audit action of every change to an account
+MANAGE = "users.manage"
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
 
@@ -58,9 +73,27 @@ class UserExists(UserError):
     """The username is taken."""
 
 
+class SignInLocked(Exception):
+    """Too many failed sign-ins for this name: none is checked until ``until``."""
+
+    def __init__(self, until: datetime) -> None:
+        self.until = until
+        super().__init__(f"locked until {until.isoformat()}")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change to an account, as the audit log names them."""
+
+    username: str
+    role: str
+
+
 def default_hasher() -> PasswordHasher:
-    """argon2id with argon2-cffi's defaults (RFC 9106 low-memory: t=3, m=64 MiB, p=4)."""
-    return PasswordHasher()
+    """argon2id with OWASP's parameters (19 MiB, t=2, p=1): see the module docstring."""
+    return PasswordHasher(
+        time_cost=HASH_TIME_COST, memory_cost=HASH_MEMORY_KIB, parallelism=HASH_PARALLELISM
+    )
 
 
 def clean_username(username: str) -> str:
@@ -74,17 +107,24 @@ def clean_username(username: str) -> str:
     return cleaned
 
 
-def _check_password(password: str, username: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise UserError("password", f"use at most {MAX_PASSWORD_LENGTH} characters")
-    if password.strip().lower() == username:
-        raise UserError("password", "the password may not be the username")
+def _check_password(password: str, *context: str) -> None:
+    problem = password_problem(password, context)
+    if problem is not None:
+        raise UserError("password", problem)
 
 
-def _stamp(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def _stamp(password_hash: str, generation: int) -> str:
+    return hashlib.sha256(f"{generation}:{password_hash}".encode()).hexdigest()[:16]
+
+
+def _audit(
+    conn: Connection, actor: Actor | None, now: datetime | None, name: str, detail: dict[str, Any]
+) -> None:
+    if actor is None:
+        return
+    if now is None:
+        raise ValueError("an audited change to an account needs the time")
+    audit.record(conn, actor.username, actor.role, MANAGE, [f"user:{name}"], None, detail, now)
 
 
 def _user(row: Row[tuple[object, ...]]) -> User:
@@ -96,7 +136,7 @@ def _user(row: Row[tuple[object, ...]]) -> User:
         role=UserRole(m["role"]),
         active=bool(m["active"]),
         created_at=m["created_at"],
-        session_stamp=_stamp(m["password_hash"]),
+        session_stamp=_stamp(m["password_hash"], m["session_generation"]),
     )
 
 
@@ -109,8 +149,11 @@ def create_user(
     now: datetime,
     *,
     hasher: PasswordHasher | None = None,
+    actor: Actor | None = None,
 ) -> User:
-    """Create an active user; :class:`UserError` naming the field if any input is unfit."""
+    """Create an active user; :class:`UserError` naming the field if any input is unfit.
+
+    Given the ``actor``, the creation is audited in the same transaction."""
     name = clean_username(username)
     shown = display_name.strip()
     if not shown or len(shown) > 120:
@@ -121,7 +164,7 @@ def create_user(
         raise UserError(
             "role", f"unknown role {role!r}; one of {', '.join(r.value for r in UserRole)}"
         ) from None
-    _check_password(password, name)
+    _check_password(password, name, shown)
     password_hash = (hasher or default_hasher()).hash(password)
     values = {
         "username": name,
@@ -132,9 +175,10 @@ def create_user(
         "created_at": now,
     }
     try:
-        with engine.begin() as conn:
+        with writing(engine, alone=False) as conn:
             conn.execute(insert(users).values(values))
             row = conn.execute(select(users).where(users.c.username == name)).one()
+            _audit(conn, actor, now, name, {"change": "created", "role": user_role.value})
     except IntegrityError:
         raise UserExists("username", f"user {name!r} already exists") from None
     return _user(row)
@@ -161,27 +205,42 @@ def list_users(engine: Engine) -> list[User]:
 
 
 def authenticate(
-    engine: Engine, username: str, password: str, *, hasher: PasswordHasher | None = None
+    engine: Engine,
+    username: str,
+    password: str,
+    *,
+    hasher: PasswordHasher | None = None,
+    now: datetime | None = None,
 ) -> User | None:
     """The user if ``password`` is theirs and they are active; else ``None``.
 
-    An unknown username costs as much time as a wrong password, so response times do not tell
-    which usernames exist. A hash made with outdated parameters is replaced.
+    :class:`SignInLocked`, before any password is checked, while the name is locked
+    (:mod:`threadline.guard.lockout`); each wrong password (or unknown name) is counted, and a
+    right one clears the count. An unknown username costs as much time as a wrong password, so
+    response times do not tell which usernames exist. A hash made with other parameters is
+    replaced. ``now`` is the time of the attempt (the lockout's clock); UTC now by default.
     """
     hasher = hasher or default_hasher()
+    now = now or datetime.now(UTC)
     name = username.strip().lower()
+    locked = lockout.lock_of(engine, name).locked_at(now)
+    if locked is not None:
+        raise SignInLocked(locked)
     with engine.connect() as conn:
-        row = conn.execute(select(users).where(users.c.username == name)).first()
+        row = conn.execute(_by_username(), {"b_name": name}).first()
     if row is None:
         hasher.hash(password)
+        lockout.record_failure(engine, name, now)
         return None
     stored = row._mapping["password_hash"]
     try:
         hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
+        lockout.record_failure(engine, name, now)
         return None
     if not row._mapping["active"]:
         return None
+    lockout.clear_failures(engine, name)
     if hasher.check_needs_rehash(stored):
         with engine.begin() as conn:
             conn.execute(
@@ -193,34 +252,92 @@ def authenticate(
     return _user(row)
 
 
-def set_password(
-    engine: Engine, username: str, password: str, *, hasher: PasswordHasher | None = None
+def _change(
+    engine: Engine,
+    username: str,
+    values: dict[str, Any],
+    actor: Actor | None,
+    now: datetime | None,
+    detail: dict[str, Any],
 ) -> User:
-    """Replace a user's password, ending their existing sessions and tokens."""
     name = username.strip().lower()
-    _check_password(password, name)
-    password_hash = (hasher or default_hasher()).hash(password)
-    with engine.begin() as conn:
-        done = conn.execute(
-            update(users).where(users.c.username == name).values(password_hash=password_hash)
-        )
-    if done.rowcount != 1:
-        raise UserError("username", f"no user {name!r}")
+    with writing(engine, alone=False) as conn:
+        done = conn.execute(update(users).where(users.c.username == name).values(values))
+        if done.rowcount != 1:
+            raise UserError("username", f"no user {name!r}")
+        _audit(conn, actor, now, name, detail)
     user = get_user(engine, name)
     assert user is not None
     return user
 
 
-def set_active(engine: Engine, username: str, active: bool) -> User:
+def set_password(
+    engine: Engine,
+    username: str,
+    password: str,
+    *,
+    hasher: PasswordHasher | None = None,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+) -> User:
+    """Replace a user's password, ending their existing sessions and tokens and clearing any
+    lockout of their name. Given the ``actor``, audited (the password is not in the row)."""
+    name = username.strip().lower()
+    existing = get_user(engine, name)
+    _check_password(password, name, existing.display_name if existing else "")
+    password_hash = (hasher or default_hasher()).hash(password)
+    user = _change(
+        engine, name, {"password_hash": password_hash}, actor, now, {"change": "password reset"}
+    )
+    lockout.clear_failures(engine, name)
+    return user
+
+
+def set_active(
+    engine: Engine,
+    username: str,
+    active: bool,
+    *,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+) -> User:
     """Enable or disable a user; a disabled user cannot sign in and their sessions stop working.
 
-    Users are never deleted: the audit log names them and must stay readable.
-    """
+    Users are never deleted: the audit log names them and must stay readable. Given the
+    ``actor``, audited."""
+    change = {"change": "enabled" if active else "disabled"}
+    return _change(engine, username, {"active": active}, actor, now, change)
+
+
+def set_role(
+    engine: Engine,
+    username: str,
+    role: str | UserRole,
+    *,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+) -> User:
+    """Give a user another role (it applies from their next request). Given the ``actor``,
+    audited with the old and new role."""
+    try:
+        new = UserRole(role)
+    except ValueError:
+        raise UserError(
+            "role", f"unknown role {role!r}; one of {', '.join(r.value for r in UserRole)}"
+        ) from None
+    existing = get_user(engine, username)
+    if existing is None:
+        raise UserError("username", f"no user {username.strip().lower()!r}")
+    detail = {"change": "role", "from": existing.role.value, "role": new.value}
+    return _change(engine, username, {"role": new.value}, actor, now, detail)
+
+
+def end_sessions(engine: Engine, username: str) -> None:
+    """End every session and token of ``username`` (signing out): a copied cookie stops working."""
     name = username.strip().lower()
-    with engine.begin() as conn:
-        done = conn.execute(update(users).where(users.c.username == name).values(active=active))
-    if done.rowcount != 1:
-        raise UserError("username", f"no user {name!r}")
-    user = get_user(engine, name)
-    assert user is not None
-    return user
+    with writing(engine, alone=False) as conn:
+        conn.execute(
+            update(users)
+            .where(users.c.username == name)
+            .values(session_generation=users.c.session_generation + 1)
+        )

@@ -3,7 +3,8 @@
 Every cell is quoted, and a cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return (after any leading spaces) gets a single quote in front, so a spreadsheet shows
 it as text instead of running it as a formula (OWASP, CSV injection). Free text from a record,
-such as an officer's reason, is exactly where such a cell would come from.
+such as an officer's reason, is exactly where such a cell would come from. The writing is
+:func:`threadline.export.safe_csv_writer`'s, shared by every CSV export.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import IO
 
+from threadline.export.csv_file import neutralise_cell, safe_csv_writer
 from threadline.risk.grading import Grade, Grading
 from threadline.risk.marac import CriterionResult
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,30 +60,15 @@ def referral_row(
     )
 
 
-def neutralise_cell(value: object) -> str:
-    """The text of a cell, with a leading ``'`` if a spreadsheet could read it as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, tuple | list):
-        text = "; ".join(str(v) for v in value)
-    elif isinstance(value, date):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    if text.lstrip(" ").startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 def write_referrals_csv(rows: Iterable[ReferralRow], fileobj: IO[str]) -> int:
     """Write a header and one line per row to ``fileobj`` (open it with ``newline=""``).
 
     Returns the number of rows written.
     """
-    writer = csv.writer(fileobj, quoting=csv.QUOTE_ALL)
+    writer = safe_csv_writer(fileobj, quoting=csv.QUOTE_ALL)
     writer.writerow(REFERRAL_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow([neutralise_cell(getattr(row, name)) for name in REFERRAL_COLUMNS])
+        writer.writerow(neutralise_cell(getattr(row, name)) for name in REFERRAL_COLUMNS)
         count += 1
     return count

@@ -400,6 +400,19 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
+    #: part of every session's and token's stamp; signing out raises it (guard/users.py)
+    Column("session_generation", Integer, nullable=False, default=0, server_default="0"),
+)
+
+#: Failed sign-ins per account name (known or not), for the lockout (guard/lockout.py).
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("username", String(80), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", UTCDateTime),
+    Column("locked_until", UTCDateTime),
+    Column("lockouts", Integer, nullable=False),
 )
 
 #: Append-only; each row's hash covers its content and the previous row's hash.

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Route
 
+from threadline.api.security import csrf_token
 from threadline.web.errors import install_html_errors
 from threadline.web.pages import routers
 from threadline.web.pages.login import login_page
@@ -33,6 +34,8 @@ def install_web(app: FastAPI) -> None:
         return
     app.state.web_installed = True
     app.state.web_templates = make_templates(PACKAGE / "templates")
+    # every form carries the session's CSRF token: {{ csrf_token(request) }}
+    app.state.web_templates.env.globals["csrf_token"] = lambda request: csrf_token(request.session)
     for router in routers():
         app.include_router(router)
     app.router.routes.append(Route("/login", login_page, methods=["GET"], name="login"))

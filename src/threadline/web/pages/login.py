@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -13,9 +16,24 @@ router = APIRouter(include_in_schema=False)
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site only, never another site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Where to go after signing in: a path on this site only, never another site; ``/`` if
+    ``target`` is anything else.
+
+    Checked as given and once more percent-decoded: it must start with one ``/`` and hold no
+    second ``/`` straight after it, no backslash, no scheme or host, and no control or format
+    character (a browser drops a tab or newline from a URL, so ``/<tab>/evil.example`` is
+    ``//evil.example``, another site).
+    """
+    if not target:
         return "/"
+    for text in (target, unquote(target)):
+        if not text.startswith("/") or text.startswith(("//", "/\\")) or "\\" in text:
+            return "/"
+        if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+            return "/"
+        parts = urlsplit(text)
+        if parts.scheme or parts.netloc:
+            return "/"
     return target
 
 

@@ -1,6 +1,12 @@
 /* Threadline: signing in and out through the API's own sign-in routes. No libraries. */
 "use strict";
 
+/* The session's CSRF token, sent with every POST made with the cookie (see api/hardening.py). */
+function csrfToken() {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("login");
   if (form) {
@@ -10,7 +16,11 @@ document.addEventListener("DOMContentLoaded", function () {
       error.hidden = true;
       fetch("/api/login", {
         method: "POST",
-        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        headers: {
+          "Content-Type": "application/json",
+          "Accept": "application/json",
+          "X-CSRF-Token": csrfToken()
+        },
         credentials: "same-origin",
         body: JSON.stringify({
           username: form.elements.username.value,
@@ -33,7 +43,11 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   document.querySelectorAll("[data-logout]").forEach(function (button) {
     button.addEventListener("click", function () {
-      fetch("/api/logout", { method: "POST", credentials: "same-origin" })
+      fetch("/api/logout", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrfToken() }
+      })
         .finally(function () { window.location.assign("/login"); });
     });
   });

@@ -6,7 +6,7 @@ a zone is about 50). Rows written before have none, and their hash is what it al
 address is hashed only when a row has one (see threadline.guard.audit).
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-06 04:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
