@@ -50,7 +50,12 @@ def web_app(store: Engine, hasher: PasswordHasher, small_model: LinkageModel) ->
     return create_app(
         Settings(model_path="no-such-model.json"),
         store,
-        config=ApiConfig(session_secret="s", rate_limit_per_minute=1e6, rate_limit_burst=10**6),
+        config=ApiConfig(
+            session_secret="s",
+            rate_limit_per_minute=1e6,
+            rate_limit_burst=10**6,
+            secure_cookies=False,
+        ),
         clock=lambda: NOW,
         password_hasher=hasher,
         linkage_model=small_model,
