@@ -1,0 +1,71 @@
+"""Killing a piece of work part way, as a crash of the machine would (SIGKILL), many times fast.
+
+Each attempt forks this (already imported) process, so a kill costs milliseconds, not the
+second or two an interpreter takes to import Threadline: 200 kills fit in a minute or two.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Attempt:
+    killed: bool  # False: the work finished before the kill
+    output: str  # what the work wrote to its pipe before it ended
+
+
+def run_and_kill(work: Callable[[Callable[[str], None]], None], delay: float) -> Attempt:
+    """Run ``work`` in a forked child and SIGKILL it ``delay`` seconds after it starts.
+
+    ``work`` gets a function that sends a line to this process (an acknowledgement). A child
+    whose work raises exits with status 1 and the exception is raised here."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no return from here
+        status = 0
+        try:
+            os.close(read_end)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+
+            def send(line: str) -> None:
+                os.write(write_end, (line + "\n").encode())
+
+            work(send)
+        except BaseException as error:  # noqa: BLE001 - reported to the parent
+            os.write(write_end, f"ERROR {type(error).__name__}: {error}\n".encode())
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    time.sleep(delay)
+    os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    with os.fdopen(read_end) as pipe:
+        output = pipe.read()
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) != 0:
+        raise AssertionError(f"the work failed rather than being killed: {output}")
+    return Attempt(killed=os.WIFSIGNALED(status), output=output)
+
+
+@contextmanager
+def fast_folder(fallback: Path) -> Iterator[Path]:
+    """A folder in memory (``/dev/shm``) if there is one, else ``fallback``.
+
+    A SIGKILL leaves what the killed process wrote in the kernel's page cache whatever the
+    disk, so the kill tests lose nothing by running there, and each SQLite commit's fsync
+    stops costing milliseconds."""
+    if not Path("/dev/shm").is_dir():
+        yield fallback
+        return
+    with tempfile.TemporaryDirectory(dir="/dev/shm", prefix="threadline-kills-") as folder:
+        yield Path(folder)
