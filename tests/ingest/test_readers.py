@@ -34,6 +34,11 @@ def test_lines_read_as_the_standard_library_reads_them(tmp_path: Path, parse: bo
         assert raw.text is None
         try:
             expected = json.loads(line + b"\n")  # the reader keeps the line's end
+        except UnicodeDecodeError as error:  # the byte and where it is, counted from 1
+            assert raw.data is None
+            at = f"byte 0x{line[error.start]:02x} at byte {error.start + 1} of line {raw.line}"
+            assert str(raw.error) == f"not valid UTF-8: {at}"
+            continue
         except ValueError as error:
             assert raw.data is None and raw.error is not None
             assert str(raw.error) == f"not valid JSON ({error})"
