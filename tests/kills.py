@@ -7,6 +7,7 @@ second or two an interpreter takes to import Threadline: 200 kills fit in a minu
 from __future__ import annotations
 
 import os
+import select
 import signal
 import tempfile
 import time
@@ -23,7 +24,8 @@ class Attempt:
 
 
 def run_and_kill(work: Callable[[Callable[[str], None]], None], delay: float) -> Attempt:
-    """Run ``work`` in a forked child and SIGKILL it ``delay`` seconds after it starts.
+    """Run ``work`` in a forked child and SIGKILL it ``delay`` seconds after it starts (unless
+    it has finished by then).
 
     ``work`` gets a function that sends a line to this process (an acknowledgement). A child
     whose work raises exits with status 1 and the exception is raised here."""
@@ -47,14 +49,25 @@ def run_and_kill(work: Callable[[Callable[[str], None]], None], delay: float) ->
         finally:
             os._exit(status)
     os.close(write_end)
-    time.sleep(delay)
+    output = b""
+    deadline = time.monotonic() + delay
+    while (left := deadline - time.monotonic()) > 0:  # until the delay is up or the work ends
+        ready, _, _ = select.select([read_end], [], [], left)
+        if not ready:
+            break
+        chunk = os.read(read_end, 65536)
+        if not chunk:  # the child has exited: nothing left to kill
+            break
+        output += chunk
     os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
-    with os.fdopen(read_end) as pipe:
-        output = pipe.read()
+    while chunk := os.read(read_end, 65536):
+        output += chunk
+    os.close(read_end)
+    text = output.decode()
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) != 0:
-        raise AssertionError(f"the work failed rather than being killed: {output}")
-    return Attempt(killed=os.WIFSIGNALED(status), output=output)
+        raise AssertionError(f"the work failed rather than being killed: {text}")
+    return Attempt(killed=os.WIFSIGNALED(status), output=text)
 
 
 @contextmanager
