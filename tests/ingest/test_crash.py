@@ -156,12 +156,12 @@ def test_200_kills_lose_no_acknowledged_record_and_store_none_twice(
     with fast_folder(tmp_path) as folder:
         path = folder / "incidents.jsonl"
         path.write_text("".join(json.dumps(incident(ref)) + "\n" for ref in refs))
-        cycle = 0
-        url = _fresh(store_url, folder, cycle)
-        started = time.perf_counter()
-        whole = run_and_kill(_importing(url, path), 600)  # a whole run, not killed, timed
-        takes = time.perf_counter() - started
-        assert "DONE" in whole.output and _check(url, refs, RECORDS) == RECORDS
+        for cycle in range(2):  # a whole run, not killed, timed the second time (warm)
+            url = _fresh(store_url, folder, cycle)
+            started = time.perf_counter()
+            whole = run_and_kill(_importing(url, path), 600)
+            takes = time.perf_counter() - started
+            assert "DONE" in whole.output and _check(url, refs, RECORDS) == RECORDS
         mid_import = 0
         acknowledged = RECORDS  # the loop starts on an empty store
         for _ in range(KILLS):
@@ -178,4 +178,4 @@ def test_200_kills_lose_no_acknowledged_record_and_store_none_twice(
             if outcome.killed and stored == RECORDS:
                 acknowledged = RECORDS  # killed after the last batch: nothing left to do
     assert mid_import >= KILLS // 4, mid_import  # a good share were killed between batches
-    assert cycle >= 4, cycle  # and imports were seen through to the end, over and over
+    assert cycle >= 5, cycle  # and imports were seen through to the end, over and over
