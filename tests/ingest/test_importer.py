@@ -345,3 +345,16 @@ def test_every_kind_of_bad_csv_row_is_refused_alone(
         (7, "", "has more cells than the header has columns"),
     }
     assert {r.line for r in report.rejections} == {3, 5, 7, 10, 19}
+
+
+def test_a_nul_character_is_refused_by_field_on_both_stores(engine: Engine, tmp_path: Path) -> None:
+    # before: SQLite stored it, and PostgreSQL (no NUL in text) failed the whole import
+    nul = incident("INC-NUL", narrative="texts\u0000")
+    nul["people"][1]["surname"] = "Tre\u0000gothnan"
+    path = write_jsonl(tmp_path / "a.jsonl", [incident("INC-1"), nul, incident("INC-2")])
+    report = import_files(engine, [path], batch_size=10)
+    assert [str(r) for r in report.rejections] == [
+        "a.jsonl:2: narrative: contains a NUL character",
+        "a.jsonl:2: people[1].surname: contains a NUL character",
+    ]
+    assert _refs(engine) == {"INC-1", "INC-2"}

@@ -116,7 +116,31 @@ def parsed(raw: RawRecord) -> RawRecord:
         return _refused(raw, "", "a record must be a JSON object")
     if (raw.text.count(b"[") + raw.text.count(b"{") > MAX_DEPTH) and _too_deep(data):
         return _refused(raw, "", f"nested more than {MAX_DEPTH} levels deep")
+    if b"\\u0000" in raw.text:  # written as an escape: a bare NUL byte is not valid JSON
+        problems = [FieldProblem(path, "contains a NUL character") for path in _nul_paths(data)]
+        if problems:
+            return RawRecord(
+                raw.file, raw.line, None, RecordError(problems), raw.offset, raw.columns
+            )
     return RawRecord(raw.file, raw.line, data, None, raw.offset, raw.columns)
+
+
+def _nul_paths(value: Any, path: str = "") -> list[str]:
+    """Where ``value`` holds a NUL character (PostgreSQL cannot store one in text), as model
+    field paths (``people[0].surname``); a key holding one is named by its parent."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in _nul_paths(item, f"{path}[{i}]")]
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            if "\x00" in key:
+                found.append(path)
+                continue
+            found += _nul_paths(item, f"{path}.{key}" if path else key)
+        return found
+    return []
 
 
 def _lines(handle: Any) -> Iterator[tuple[bytes | None, int]]:
