@@ -225,3 +225,136 @@ def test_an_unknown_checklist_version_is_refused_by_name(engine: Engine, tmp_pat
     [rejection] = report.rejections
     assert (rejection.line, rejection.field) == (1, "checklist_version")
     assert "2031" in rejection.reason
+
+
+# --- malformed input: each bad line refused with its place, every good one stored (issue 27) ---
+
+
+def _refs(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(select(t.incidents.c.ref)).scalars())
+
+
+def test_every_kind_of_bad_json_line_is_refused_alone(
+    engine: Engine, tmp_path: Path, monkeypatch: Any
+) -> None:
+    # before: a line nested 3,000 deep (RecursionError) or holding a 5,000-digit integer
+    # (ValueError) ended the import with a traceback, losing its batch and every later one
+    monkeypatch.setattr("threadline.ingest.readers.MAX_LINE_BYTES", 7000, raising=False)
+    good = [json.dumps(incident(f"INC-{i}")).encode() for i in range(12)]
+    bad = {
+        "nested": b'{"kind": "incident", "ref": "X-1", "narrative": '
+        + b"[" * 3000
+        + b"]" * 3000
+        + b"}",
+        "digits": b'{"kind": "incident", "ref": "X-2", "officer": ' + b"7" * 5000 + b"}",
+        "utf8": b'{"kind": "incident", "ref": "X-\xff\xfe"}',
+        "nul": b'{"kind": "incident", "ref": "X-4\x00"}',
+        "long": b'{"kind": "incident", "ref": "X-5", "narrative": "' + b"a" * 8000 + b'"}',
+        "types": b'{"kind": "incident", "ref": 6, "people": "nobody", "reported_at": []}',
+        "array": b"[1, 2, 3]",
+    }
+    lines = [
+        b"\xef\xbb\xbf" + good[0],  # a byte-order mark on the first line
+        bad["nested"],
+        good[1],
+        bad["digits"],
+        good[2] + b"\r",  # CRLF
+        good[3],
+        bad["utf8"],
+        good[4],
+        bad["nul"],
+        good[5],
+        bad["long"],
+        good[6],
+        bad["types"],
+        good[7],
+        good[8],
+        bad["array"],
+        good[9],
+        good[10],
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n" + good[11] + b"\n" + good[11][:30])  # cut short
+    report = import_files(engine, [path], batch_size=3)
+    assert _refs(engine) == {f"INC-{i}" for i in range(12)}
+    by_line = {r.line: str(r) for r in report.rejections}
+    assert sorted(by_line) == [2, 4, 7, 9, 11, 13, 16, 20]
+    assert "nested more than 64 levels deep" in by_line[2]
+    assert "a number longer than 4300 digits" in by_line[4]
+    assert by_line[7] == "mixed.jsonl:7: not valid UTF-8: byte 0xff at byte 32 of line 7"
+    assert by_line[9].startswith("mixed.jsonl:9: not valid JSON (Invalid control character")
+    assert by_line[11] == "mixed.jsonl:11: line longer than 7000 bytes"
+    assert {r.field for r in report.rejections if r.line == 13} >= {"ref", "people"}
+    assert by_line[16] == "mixed.jsonl:16: a record must be a JSON object"
+    assert by_line[20].startswith("mixed.jsonl:20: not valid JSON")  # the truncated last line
+
+
+CSV_HEADER = "ref,reported_at,channel,category,narrative,p1_role,p1_surname\r\n"
+
+
+def _csv_row(i: int) -> str:
+    return f"C-{i},2026-03-01T10:00,101,harassment,texts,victim,Penhallow\r\n"
+
+
+def test_a_csv_row_with_bad_bytes_is_refused_and_the_rows_after_it_stored(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # before: invalid UTF-8 raised UnicodeDecodeError with no file or line, and only the
+    # batches before it (2,000 of 2,999 rows) were stored
+    rows = [_csv_row(i).encode() for i in range(300)]
+    rows[200] = rows[200].replace(b"texts", b"t\xe9xts")  # Latin-1, not UTF-8
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + CSV_HEADER.encode() + b"".join(rows))
+    report = import_files(engine, [path], batch_size=100)
+    assert [str(r) for r in report.rejections] == [
+        "export.csv:202: narrative: not valid UTF-8: byte 0xe9 at byte 40 of line 202"
+    ]
+    assert _refs(engine) == {f"C-{i}" for i in range(300)} - {"C-200"}
+
+
+def test_every_kind_of_bad_csv_row_is_refused_alone(
+    engine: Engine, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("threadline.ingest.readers.MAX_LINE_BYTES", 2000, raising=False)
+    rows = [_csv_row(i).encode() for i in range(12)]
+    content = (
+        CSV_HEADER.encode()
+        + rows[0]
+        + b"C-X1,2026-03-01T10:00,101,harassment,te\x00xts,victim,Penhallow\r\n"  # line 3
+        + rows[1]
+        + b"C-X2,2026-03-01T10:00,101,harassment,"
+        + b"a" * 3000
+        + b",victim,P\r\n"  # line 5
+        + rows[2]
+        + b"C-X3,2026-03-01T10:00,101,harassment,texts,victim,Penhallow,extra\r\n"  # line 7
+        + rows[3].replace(b"\r\n", b"\r")  # line 8: a lone CR ends a line too
+        + rows[4].replace(b"\r\n", b"\n")
+        + b"C-X4,not a date,101,harassment,texts,victim,Penhallow\n"  # line 10
+        + b"\r\n"  # a blank line: skipped
+        + b"".join(rows[5:12])
+        + b'C-X5,2026-03-01T10:00,101,harassment,"texts cut'  # line 19: cut short
+    )
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    report = import_files(engine, [path], batch_size=2)
+    assert _refs(engine) == {f"C-{i}" for i in range(12)}
+    assert {(r.line, r.field, r.reason) for r in report.rejections} >= {
+        (3, "narrative", "contains a NUL byte"),
+        (5, "", "line 5 is longer than 2000 bytes"),
+        (7, "", "has more cells than the header has columns"),
+    }
+    assert {r.line for r in report.rejections} == {3, 5, 7, 10, 19}
+
+
+def test_a_nul_character_is_refused_by_field_on_both_stores(engine: Engine, tmp_path: Path) -> None:
+    # before: SQLite stored it, and PostgreSQL (no NUL in text) failed the whole import
+    nul = incident("INC-NUL", narrative="texts\u0000")
+    nul["people"][1]["surname"] = "Tre\u0000gothnan"
+    path = write_jsonl(tmp_path / "a.jsonl", [incident("INC-1"), nul, incident("INC-2")])
+    report = import_files(engine, [path], batch_size=10)
+    assert [str(r) for r in report.rejections] == [
+        "a.jsonl:2: narrative: contains a NUL character",
+        "a.jsonl:2: people[1].surname: contains a NUL character",
+    ]
+    assert _refs(engine) == {"INC-1", "INC-2"}

@@ -2,6 +2,11 @@
 
 A reader yields one :class:`RawRecord` per line or row, with the file and line it came from, so
 that every rejection can name its place. Readers do not validate; :mod:`threadline.model` does.
+
+A reader never stops at a bad line: whatever the bytes (invalid UTF-8, a NUL, a line longer than
+:data:`MAX_LINE_BYTES`, nesting deeper than :data:`MAX_DEPTH`, a number of 5,000 digits, a
+quote never closed, a truncated last line), that line or row comes as a :class:`RawRecord` with
+its error, and the lines after it are read as usual.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +43,41 @@ class RawRecord:
 
 #: A run of digits too long for a 64-bit integer: orjson would read it as a float.
 _LONG_NUMBER = re.compile(rb"\d{19}")
+#: The longest line (JSON Lines) or physical line (CSV) read; a longer one is refused unread.
+MAX_LINE_BYTES = 4 * 1024 * 1024
+#: How deep arrays and objects may nest in one record (a real record needs four or five).
+MAX_DEPTH = 64
+
+
+def _refused(raw: RawRecord, field: str, reason: str) -> RawRecord:
+    problem = FieldProblem(field, reason)
+    return RawRecord(raw.file, raw.line, None, RecordError([problem]), raw.offset, raw.columns)
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether ``data`` nests arrays and objects more than :data:`MAX_DEPTH` deep."""
+    level: list[Any] = [data]
+    for _ in range(MAX_DEPTH):
+        level = [
+            child
+            for value in level
+            if isinstance(value, dict | list)
+            for child in (value.values() if isinstance(value, dict) else value)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
+
+
+def invalid_utf8(line: bytes, number: int) -> str:
+    """Where ``line`` (line ``number`` of its file) stops being UTF-8, in words."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        byte = line[error.start]
+        return f"not valid UTF-8: byte 0x{byte:02x} at byte {error.start + 1} of line {number}"
+    return ""
 
 
 def _json_loads(line: bytes) -> Any:
@@ -61,13 +102,60 @@ def parsed(raw: RawRecord) -> RawRecord:
         return raw
     try:
         data = _json_loads(raw.text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        problem = FieldProblem("", f"not valid JSON ({error})")
-        return RawRecord(raw.file, raw.line, None, RecordError([problem]), raw.offset, raw.columns)
+    except UnicodeDecodeError as error:  # or JSON's reading of it as UTF-16 or UTF-32
+        reason = invalid_utf8(raw.text, raw.line) or f"not valid JSON ({error})"
+        return _refused(raw, "", reason)
+    except RecursionError:
+        return _refused(raw, "", f"not valid JSON (nested more than {MAX_DEPTH} levels deep)")
+    except ValueError as error:  # JSONDecodeError, or an integer of more than 4,300 digits
+        reason = str(error)
+        if "integer string conversion" in reason:
+            reason = f"a number longer than {sys.get_int_max_str_digits()} digits"
+        return _refused(raw, "", f"not valid JSON ({reason})")
     if not isinstance(data, dict):
-        problem = FieldProblem("", "a record must be a JSON object")
-        return RawRecord(raw.file, raw.line, None, RecordError([problem]), raw.offset, raw.columns)
+        return _refused(raw, "", "a record must be a JSON object")
+    if (raw.text.count(b"[") + raw.text.count(b"{") > MAX_DEPTH) and _too_deep(data):
+        return _refused(raw, "", f"nested more than {MAX_DEPTH} levels deep")
+    if b"\\u0000" in raw.text:  # written as an escape: a bare NUL byte is not valid JSON
+        problems = [FieldProblem(path, "contains a NUL character") for path in _nul_paths(data)]
+        if problems:
+            return RawRecord(
+                raw.file, raw.line, None, RecordError(problems), raw.offset, raw.columns
+            )
     return RawRecord(raw.file, raw.line, data, None, raw.offset, raw.columns)
+
+
+def _nul_paths(value: Any, path: str = "") -> list[str]:
+    """Where ``value`` holds a NUL character (PostgreSQL cannot store one in text), as model
+    field paths (``people[0].surname``); a key holding one is named by its parent."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in _nul_paths(item, f"{path}[{i}]")]
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            if "\x00" in key:
+                found.append(path)
+                continue
+            found += _nul_paths(item, f"{path}.{key}" if path else key)
+        return found
+    return []
+
+
+def _lines(handle: Any) -> Iterator[tuple[bytes | None, int]]:
+    """Each line of a binary file with the bytes read so far; a line longer than
+    :data:`MAX_LINE_BYTES` comes as ``None``, skipped without holding it in memory."""
+    offset = 0
+    while line := handle.readline(MAX_LINE_BYTES + 1):
+        offset += len(line)
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(MAX_LINE_BYTES)
+                offset += len(line)
+            yield None, offset
+            continue
+        yield line, offset
 
 
 def read_jsonl(path: Path, *, parse: bool = True) -> Iterator[RawRecord]:
@@ -77,10 +165,12 @@ def read_jsonl(path: Path, *, parse: bool = True) -> Iterator[RawRecord]:
     importer has worker processes do it).
     """
     name = path.name
-    offset = 0
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            offset += len(line)
+        for number, (line, offset) in enumerate(_lines(handle), start=1):
+            if line is None:
+                problem = FieldProblem("", f"line longer than {MAX_LINE_BYTES} bytes")
+                yield RawRecord(name, number, None, RecordError([problem]), offset)
+                continue
             if not line.strip():
                 continue
             raw = RawRecord(name, number, None, None, offset, text=line)
@@ -200,39 +290,118 @@ def csv_row_to_record(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, st
     return record, columns
 
 
-class _CountingLines:
-    """Lines of a text file, counting the characters read (a stand-in for bytes, for progress)."""
+class _PhysicalLines:
+    """The lines of a CSV file as text for :mod:`csv`, counted, with what is wrong with each.
+
+    A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r``. Bytes that are not UTF-8 are kept as
+    surrogates (``surrogateescape``), so that :mod:`csv` reads on and the row they fall in can
+    be refused; a line longer than :data:`MAX_LINE_BYTES` is skipped and read as blank. What is
+    wrong is kept by line number in :attr:`problems` until the reader takes it.
+    """
 
     def __init__(self, handle: Any) -> None:
         self.handle = handle
+        self.number = 0
         self.offset = 0
+        self.problems: dict[int, str] = {}
 
     def __iter__(self) -> Iterator[str]:
-        for line in self.handle:
-            self.offset += len(line)
-            yield line
+        for line, offset in _lines(self.handle):
+            self.offset = offset
+            if line is None:
+                self.number += 1
+                self.problems[self.number] = (
+                    f"line {self.number} is longer than {MAX_LINE_BYTES} bytes"
+                )
+                yield "\n"
+                continue
+            if self.number == 0 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]  # a byte-order mark
+            for piece in _split_lone_cr(line):
+                self.number += 1
+                try:
+                    yield piece.decode("utf-8")
+                except UnicodeDecodeError:
+                    self.problems[self.number] = invalid_utf8(piece, self.number)
+                    yield piece.decode("utf-8", "surrogateescape")
+
+    def take(self, first: int, last: int) -> list[str]:
+        """What is wrong with lines ``first`` to ``last``, forgotten once taken."""
+        return [self.problems.pop(n) for n in range(first, last + 1) if n in self.problems]
+
+
+_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
+
+
+def _split_lone_cr(line: bytes) -> list[bytes]:
+    if b"\r" not in line[:-1]:
+        return [line]
+    return [piece for piece in _LONE_CR.split(line) if piece]
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _cell_problems(header: list[str], cells: list[str], found: list[str]) -> list[FieldProblem]:
+    """What is wrong with a row's cells: bytes that are not UTF-8 (``found``, by line), NULs."""
+    problems = []
+    for column, cell in zip(header, cells, strict=False):
+        if "\x00" in cell:
+            problems.append(FieldProblem(column, "contains a NUL byte"))
+    if found:
+        bad = [column for column, cell in zip(header, cells, strict=False) if _ESCAPED.search(cell)]
+        for reason in found:
+            problems.append(FieldProblem(", ".join(bad), reason))
+    return problems
 
 
 def read_csv(path: Path) -> Iterator[RawRecord]:
-    """A flat incident export: a header, then one incident per row (docs/import-format.md)."""
+    """A flat incident export: a header, then one incident per row (docs/import-format.md).
+
+    A row is numbered by the line it starts on."""
     name = path.name
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        counted = _CountingLines(handle)
-        reader = csv.DictReader(counted)
-        header = reader.fieldnames or []
-        unknown = csv_header_problems(list(header))
-        if unknown:
-            problems = [FieldProblem(column, "is not a known column") for column in unknown]
+    with path.open("rb") as handle:
+        lines = _PhysicalLines(handle)
+        # strict: a file cut short inside a quoted cell is an error, not a shorter cell
+        reader = csv.reader(lines, strict=True)
+        try:
+            header = next(reader, [])
+        except csv.Error as error:
+            header, unreadable = [], str(error)
+        else:
+            unreadable = ""
+        found = lines.take(1, lines.number)
+        problems = [
+            FieldProblem(column, "is not a known column") for column in csv_header_problems(header)
+        ]
+        problems += [FieldProblem("", reason) for reason in found]
+        if unreadable:
+            problems.append(FieldProblem("", f"the header is not readable as CSV ({unreadable})"))
+        if problems:
             yield RawRecord(name, 1, None, RecordError(problems))
             return
-        for row in reader:
-            line = reader.line_num
-            if None in row:
-                problem = FieldProblem("", "has more cells than the header has columns")
-                yield RawRecord(name, line, None, RecordError([problem]))
+        while True:
+            first = lines.number + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                reasons = [f"not readable as CSV ({error})", *lines.take(first, lines.number)]
+                problems = [FieldProblem("", reason) for reason in reasons]
+                yield RawRecord(name, first, None, RecordError(problems), lines.offset)
                 continue
-            record, columns = csv_row_to_record(row)
-            yield RawRecord(name, line, record, None, counted.offset, columns)
+            found = lines.take(first, lines.number)
+            if not cells and not found:
+                continue  # a blank line
+            problems = _cell_problems(header, cells, found)
+            if len(cells) > len(header):
+                problems.append(FieldProblem("", "has more cells than the header has columns"))
+            if problems:
+                yield RawRecord(name, first, None, RecordError(problems), lines.offset)
+                continue
+            record, columns = csv_row_to_record(dict(zip(header, cells, strict=False)))
+            yield RawRecord(name, first, record, None, lines.offset, columns)
 
 
 def read_file(path: Path, *, parse: bool = True) -> Iterator[RawRecord]:

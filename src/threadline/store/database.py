@@ -19,23 +19,41 @@ Several processes on one SQLite file (``threadline serve --workers 2``) would po
 the same way, so the writers of a SQLite file also queue across processes on an exclusive
 ``flock`` of a lock file beside the database (``<file>.writers``): the kernel wakes the next
 writer the moment the last one commits.
+
+Migrations run one transaction each, DDL included, so a process killed part way through
+``threadline init`` or an upgrade leaves the schema of the last whole migration, which the next
+start carries on from. PostgreSQL's DDL is transactional as it is. SQLite's is too, but Python's
+``sqlite3`` driver (before 3.12's ``autocommit``) opens a transaction only before an ``INSERT``,
+``UPDATE`` or ``DELETE`` and runs ``CREATE TABLE`` outside one, each committed on its own: a kill
+between two of them left tables that no version row accounted for, and a store that nothing could
+open ("table crime_incidents already exists"). :func:`transactional_ddl` takes the driver's
+transaction handling away and begins every transaction itself (SQLAlchemy's recipe for pysqlite).
+:func:`repair_half_migrated` mends a store left that way by an older version.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import sqlite3
+import tempfile
 import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The PostgreSQL advisory lock of live-path writers (a fixed bigint shared by every process;
@@ -170,7 +188,7 @@ def analyse(conn: Connection, *tables: Table) -> None:
     conn.exec_driver_sql(f"ANALYZE {names}")
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine | None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -178,8 +196,188 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (the newest by default). Safe to run every start."""
-    command.upgrade(alembic_config(engine), revision)
+    """Bring the schema to ``revision`` (the newest by default), one transaction a migration.
+
+    Safe to run every start, from several processes at once (a SQLite file's migrators queue on
+    its writers' lock, PostgreSQL's on an advisory lock), and safe to kill: see the module
+    docstring."""
+    with _writer_lock(engine):
+        if engine.dialect.name == "sqlite":
+            repair_half_migrated(engine)
+        command.upgrade(alembic_config(engine), revision)
+
+
+@contextmanager
+def transactional_ddl(connection: Connection) -> Iterator[Connection]:
+    """``connection`` with every transaction, DDL included, begun by SQLAlchemy (SQLite only;
+    other dialects are returned as they are).
+
+    The driver is put in autocommit, so it neither begins transactions of its own nor leaves
+    DDL outside them, and each ``begin()`` (explicit or automatic) sends ``BEGIN IMMEDIATE``:
+    the write lock from the start, as :func:`writing` takes it. The driver connection is given
+    back to the pool as it was found."""
+    if connection.dialect.name != "sqlite":
+        yield connection
+        return
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    if connection.in_transaction():
+        connection.commit()
+    before = driver.isolation_level
+    driver.isolation_level = None
+
+    def begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(connection, "begin", begin)
+    try:
+        yield connection
+    finally:
+        event.remove(connection, "begin", begin)
+        if connection.in_transaction():
+            connection.rollback()
+        driver.isolation_level = before
+
+
+def _sqlite_objects(conn: Connection) -> dict[tuple[str, str], tuple[str, str]]:
+    """Tables and indexes of a SQLite database: ``(type, name)`` -> (its table, its SQL)."""
+    rows = conn.exec_driver_sql(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master"
+        " WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' AND sql IS NOT NULL"
+    )
+    return {(kind, name): (table, sql) for kind, name, table, sql in rows}
+
+
+def _sqlite_columns(conn: Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({_quote(conn, table)})")]
+
+
+def _quote(conn: Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote(name)
+
+
+@dataclass
+class _Schema:
+    """The tables and indexes of a SQLite store, with each table's columns."""
+
+    objects: dict[tuple[str, str], tuple[str, str]]
+    columns: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, conn: Connection) -> _Schema:
+        objects = _sqlite_objects(conn)
+        tables = [name for kind, name in objects if kind == "table"]
+        return cls(objects, {table: _sqlite_columns(conn, table) for table in tables})
+
+
+def _reference_schemas(revision: str | None) -> tuple[_Schema, _Schema]:
+    """What migrating an empty SQLite store makes, at ``revision`` and at the newest."""
+    with tempfile.TemporaryDirectory() as folder:
+        reference = make_engine(f"sqlite:///{folder}/reference.db")
+        try:
+            config = alembic_config(reference)
+            if revision is None:
+                at_revision = _Schema({}, {})
+            else:
+                command.upgrade(config, revision)
+                with reference.connect() as conn:
+                    at_revision = _Schema.of(conn)
+            command.upgrade(config, "head")
+            with reference.connect() as conn:
+                return at_revision, _Schema.of(conn)
+        finally:
+            reference.dispose()
+
+
+class HalfMigratedStore(RuntimeError):
+    """A store whose schema is neither its recorded version's nor mendable to it."""
+
+
+def repair_half_migrated(engine: Engine) -> list[str]:
+    """Mend a SQLite store that an older Threadline left half-way through a migration, and
+    say what was done (nothing, on a store this version migrated).
+
+    Older versions ran SQLite's DDL outside transactions (see the module docstring), so a kill
+    could leave the tables, indexes or columns of a migration whose version row was never
+    written. The store is compared with a fresh store migrated to the version it records (none:
+    an empty store) and with one migrated to the newest: what a later migration makes and the
+    recorded version lacks is dropped (an index, a column, or a table that holds no rows,
+    Alembic's ``_alembic_tmp_`` copies included); an index of the recorded version that the
+    store lost (an unfinished migration dropped it first) is made again. Objects no migration
+    makes are left alone. Anything else stops with :class:`HalfMigratedStore` rather than
+    guess. Runs only when the store is behind the newest migration and already holds tables
+    of it, so a store that is up to date pays nothing."""
+    with engine.connect() as conn, transactional_ddl(conn):
+        if not _sqlite_objects(conn):
+            return []
+        current = MigrationContext.configure(conn).get_current_revision()
+        conn.rollback()
+        if current == _script_head():
+            return []
+        at_current, at_head = _reference_schemas(current)
+        with conn.begin():
+            done = _repair(conn, _Schema.of(conn), at_current, at_head, current)
+    if done:
+        log.warning(
+            "the store was left half-way through a migration (at version %s) by an older"
+            " Threadline; mended: %s",
+            current,
+            "; ".join(done),
+        )
+    return done
+
+
+def _later(kind: str, name: str, at_current: _Schema, at_head: _Schema) -> bool:
+    """Whether ``name`` is made by a migration after the recorded version."""
+    if (kind, name) in at_current.objects:
+        return False
+    return (kind, name) in at_head.objects or name.startswith("_alembic_tmp_")
+
+
+def _repair(
+    conn: Connection, store: _Schema, at_current: _Schema, at_head: _Schema, current: str | None
+) -> list[str]:
+    done: list[str] = []
+    for kind, name in store.objects:
+        if kind == "index" and _later(kind, name, at_current, at_head):
+            conn.exec_driver_sql(f"DROP INDEX {_quote(conn, name)}")
+            done.append(f"dropped index {name}")
+    for (kind, name), (_table, sql) in at_current.objects.items():
+        if (kind, name) in store.objects:
+            continue
+        if kind != "index":
+            raise HalfMigratedStore(f"the store is at schema version {current} but has no {name}")
+        conn.exec_driver_sql(sql)
+        done.append(f"made index {name} again")
+    for table, expected in at_current.columns.items():
+        present = store.columns.get(table, [])
+        missing = [column for column in expected if column not in present]
+        if missing:
+            raise HalfMigratedStore(
+                f"the store is at schema version {current} but {table} lacks {', '.join(missing)}"
+            )
+        for column in present:
+            if column not in expected and column in at_head.columns.get(table, []):
+                conn.exec_driver_sql(
+                    f"ALTER TABLE {_quote(conn, table)} DROP COLUMN {_quote(conn, column)}"
+                )
+                done.append(f"dropped column {table}.{column}")
+    for kind, name in store.objects:
+        if kind != "table" or not _later(kind, name, at_current, at_head):
+            continue
+        table = _quote(conn, name)
+        if conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is not None:
+            raise HalfMigratedStore(
+                f"the store is at schema version {current} but holds rows in {name},"
+                " a table of a later version"
+            )
+        conn.exec_driver_sql(f"DROP TABLE {table}")
+        done.append(f"dropped empty table {name}")
+    return done
+
+
+def _script_head() -> str | None:
+    return ScriptDirectory.from_config(alembic_config(None)).get_current_head()
 
 
 def open_store(url: str) -> Engine:
