@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select
 from threadline.api.deps import Audited, ClockDep, EngineDep, require
 from threadline.api.errors import ApiError
 from threadline.crossref import list_alerts
-from threadline.crossref.person import withhold_contact_evidence
+from threadline.crossref.person import redact_alerts, withhold_contact_evidence
 from threadline.crossref.picture import written_name
 from threadline.crossref.risk import owed
 from threadline.crossref.supervision import at_stake, unresearched_incidents
@@ -103,7 +103,7 @@ def dashboard(
     """What needs a supervisor's attention now."""
     now = clock()
     with engine.connect() as conn:
-        alerts = list_alerts(conn, status="open", limit=ALERT_LIMIT)
+        alerts = redact_alerts(list_alerts(conn, status="open", limit=ALERT_LIMIT), user.role)
         queue = open_queue(conn, limit=25)
         unchecked = unresearched_incidents(conn, latest=UNCHECKED_WINDOW)
         mentions = mention_descriptions(
