@@ -11,6 +11,7 @@ from api_client import Api
 from threadline.store import tables as t
 
 HTML = {"Accept": "text/html"}
+WHY = {"purpose": "start of shift review"}
 
 
 def repeat_locations(api: Api) -> list[str]:
@@ -31,10 +32,12 @@ def test_the_dashboard_page_withholds_repeat_locations_from_an_analyst(
 ) -> None:
     places = repeat_locations(api)
     assert places, "the small force has repeat locations"
-    supervisor = api.client.get("/dashboard", headers={**HTML, **api.auth("supervisor")})
+    supervisor = api.client.get(
+        "/dashboard", params=WHY, headers={**HTML, **api.auth("supervisor")}
+    )
     assert supervisor.status_code == 200
     assert any(place in supervisor.text for place in places), "a supervisor sees where"
-    analyst = api.client.get("/dashboard", headers={**HTML, **api.auth("analyst")})
+    analyst = api.client.get("/dashboard", params=WHY, headers={**HTML, **api.auth("analyst")})
     assert analyst.status_code == 200
     shown = [place for place in places if place in analyst.text]
     assert shown == []

@@ -115,15 +115,17 @@ PERMISSIONS: tuple[Permission, ...] = (
         "alerts.view",
         OPERATIONAL | {R.analyst},
         "view alerts",
-        "alerts are acted on by operational staff and checked by analysts",
-        audited=False,
+        "alerts are acted on by operational staff and checked by analysts; they name people and "
+        "their histories, so each read is logged with its purpose",
+        audited=True,
     ),
     _p(
         "dashboard.view",
         {R.supervisor, R.analyst},
         "view the dashboard",
-        "the force-wide dashboard is for supervisors and analysts",
-        audited=False,
+        "the force-wide dashboard is for supervisors and analysts; it names victims and their "
+        "histories, so each read is logged with its purpose",
+        audited=True,
     ),
     _p(
         "stats.view",

@@ -20,16 +20,18 @@ from sqlalchemy import Connection, select
 from threadline.api.deps import Audited, ClockDep, EngineDep, require
 from threadline.api.errors import ApiError
 from threadline.crossref import list_alerts
-from threadline.crossref.person import redact_alerts, withhold_contact_evidence
+from threadline.crossref.person import withhold_contact_evidence
 from threadline.crossref.picture import written_name
 from threadline.crossref.risk import owed
 from threadline.crossref.supervision import at_stake, unresearched_incidents
+from threadline.guard.disclosure import alert_records, disclose_alerts
 from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
 from threadline.recognise.rules import RULES, RULES_BY_ID
 from threadline.resolve.review import JUDGEMENTS, ReviewError, open_queue, record_judgement
 from threadline.store import tables as t
 from threadline.web.pages.deps import FormItems
+from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -98,17 +100,35 @@ def grouped(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
-    request: Request, user: Supervisor, engine: EngineDep, clock: ClockDep
+    request: Request,
+    user: Supervisor,
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: PurposeQuery = None,
 ) -> HTMLResponse:
-    """What needs a supervisor's attention now."""
+    """The purpose prompt (the dashboard names victims and their histories), then what needs a
+    supervisor's attention now; the look is audited with the people it shows."""
+    stated, problem = stated_purpose(user, purpose)
+    if stated is None:
+        return purpose_prompt(
+            request, user, "the dashboard", "/dashboard", "start of shift review", problem
+        )
     now = clock()
     with engine.connect() as conn:
-        alerts = redact_alerts(list_alerts(conn, status="open", limit=ALERT_LIMIT), user.role)
+        alerts = list_alerts(conn, status="open", limit=ALERT_LIMIT)
         queue = open_queue(conn, limit=25)
         unchecked = unresearched_incidents(conn, latest=UNCHECKED_WINDOW)
         mentions = mention_descriptions(
             conn, [k for item in queue for k in (item.mention_a, item.mention_b)]
         )
+    audited(
+        "dashboard.view",
+        [*alert_records(alerts), *(f"mention:{k}" for k in sorted(mentions))],
+        stated,
+        detail={"page": "dashboard", "open_alerts": len(alerts), "queue": len(queue)},
+    )
+    alerts = disclose_alerts(alerts, user.role)
     groups = grouped(alerts)
     sections = {g["rule_id"]: g for g in groups}
     hide_contacts = not sees_contact_details(user.role)
@@ -137,6 +157,7 @@ def dashboard(
         "judgements": JUDGEMENTS,
         "shown": SHOWN_PER_RULE,
         "total_alerts": len(alerts),
+        "purpose": stated,
     }
     return render(request, "dashboard.html", user, context)
 
