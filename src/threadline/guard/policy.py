@@ -29,9 +29,10 @@ of being found through the record. A suspect's recorded address and phone stay v
 role that may view the person, since finding and linking suspects is the point of the system.
 
 Redaction covers every way to find or contact a person that the structured record holds:
-address (text and postcode), phones, e-mails, social-media accounts and vehicles. Free text
-(narratives, match evidence) is not rewritten here; routes that return it to roles without
-contact-detail access must not include it, or must pass it through a redactor of its own.
+address (text and postcode), phones, e-mails, social-media accounts and vehicles. How this
+decision applies to each kind of data shown (alerts, join evidence, identifiers, locations,
+profiles, incident pictures) is :mod:`threadline.guard.disclosure`, which every view, page,
+export and API answer calls; free text (narratives) is withheld whole from these roles.
 """
 
 from __future__ import annotations

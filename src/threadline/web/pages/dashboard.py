@@ -20,12 +20,10 @@ from sqlalchemy import Connection, select
 from threadline.api.deps import Audited, ClockDep, EngineDep, require
 from threadline.api.errors import ApiError
 from threadline.crossref import list_alerts
-from threadline.crossref.person import withhold_contact_evidence
 from threadline.crossref.picture import written_name
 from threadline.crossref.risk import owed
 from threadline.crossref.supervision import at_stake, unresearched_incidents
-from threadline.guard.disclosure import alert_records, disclose_alerts
-from threadline.guard.policy import sees_contact_details
+from threadline.guard.disclosure import alert_records, disclose_alerts, disclose_evidence
 from threadline.guard.users import User
 from threadline.recognise.rules import RULES, RULES_BY_ID
 from threadline.resolve.review import JUDGEMENTS, ReviewError, open_queue, record_judgement
@@ -131,7 +129,6 @@ def dashboard(
     alerts = disclose_alerts(alerts, user.role)
     groups = grouped(alerts)
     sections = {g["rule_id"]: g for g in groups}
-    hide_contacts = not sees_contact_details(user.role)
     items = [
         {
             "id": item.id,
@@ -141,9 +138,7 @@ def dashboard(
             "right": mentions.get(item.mention_b, {}),
             "probability": item.match_probability,
             "at_stake": at_stake(item),
-            "evidence": withhold_contact_evidence(item.evidence)
-            if hide_contacts
-            else item.evidence,
+            "evidence": disclose_evidence(item.evidence, user.role),
         }
         for item in queue
     ]
