@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
+from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 
 from threadline.guard.disclosure import disclose_evidence
 from threadline.resolve.explain import read_evidence
 from threadline.store import make_engine, migrate
 from threadline.store import tables as t
 
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
 OLD = [
     "linked to incident:cad:INC-1#0",
     "match probability 0.9990 (match weight +10.0)",
@@ -20,25 +21,24 @@ OLD = [
 ]
 
 
-def test_rows_stored_as_sentences_are_converted(tmp_path: object) -> None:
-    engine: Engine = make_engine(f"sqlite:///{tmp_path}/old.db")
+def test_rows_stored_as_sentences_are_converted(store_url: str) -> None:
+    engine: Engine = make_engine(store_url)
     migrate(engine, "0005")
     with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO entities (id, kind, created_at, updated_at) VALUES ('P-1', 'person', "
-            "'2026-03-01 00:00:00', '2026-03-01 00:00:00')"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO entity_members (mention_key, entity_id, match_probability, evidence, "
-            "assigned_at, assigned_by) VALUES ('incident:cad:INC-2#0', 'P-1', 0.99, ?, "
-            "'2026-03-01 00:00:00', 'model')",
-            (json.dumps(OLD),),
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO review_queue (mention_a, mention_b, match_probability, evidence, "
-            "created_at, status) VALUES ('a#0', 'b#0', 0.7, ?, '2026-03-01 00:00:00', 'open')",
-            (json.dumps(OLD[1:]),),
-        )
+        conn.execute(insert(t.entities).values(id="P-1", kind="person", created_at=NOW,
+                                               updated_at=NOW))  # fmt: skip
+        conn.execute(
+            insert(t.entity_members).values(
+                mention_key="incident:cad:INC-2#0", entity_id="P-1", match_probability=0.99,
+                evidence=OLD, assigned_at=NOW, assigned_by="model",
+            )
+        )  # fmt: skip
+        conn.execute(
+            insert(t.review_queue).values(
+                mention_a="a#0", mention_b="b#0", match_probability=0.7, evidence=OLD[1:],
+                created_at=NOW, status="open",
+            )
+        )  # fmt: skip
     migrate(engine)
     with engine.connect() as conn:
         member = conn.execute(select(t.entity_members)).one()
