@@ -162,7 +162,8 @@ def export_mentions(
 
     A bulk disclosure of people: it needs a user whose role may export (``export.mentions``)
     and a purpose, and writes an audit row naming the user, the purpose and how many rows."""
-    from threadline.resolve.export import MENTION_COLUMNS, ExportRefused, audited_mention_rows
+    from threadline.crossref.export import ExportRefused, audited_mention_rows
+    from threadline.resolve.export import MENTION_COLUMNS
 
     if fmt not in ("csv", "jsonl"):
         errors.print("[red]--format must be csv or jsonl[/red]")
