@@ -12,7 +12,7 @@ PURPOSE = {"purpose": "INC-T1 call-back"}
 
 
 def test_the_dashboard_gathers_what_a_supervisor_checks(api: Api) -> None:
-    response = api.client.get("/api/dashboard", headers=api.auth("supervisor"))
+    response = api.client.get("/api/dashboard", params=PURPOSE, headers=api.auth("supervisor"))
     assert response.status_code == 200
     body = response.json()
     assert body["open_alerts"] == sum(body["open_alerts_by_rule"].values()) > 0
@@ -26,28 +26,35 @@ def test_the_dashboard_gathers_what_a_supervisor_checks(api: Api) -> None:
     with api.engine.connect() as conn:
         refs = [i["ref"] for i in unresearched_incidents(conn)]
     assert body["unresearched_incidents"][0]["ref"] not in refs, "the check takes it off"
-    assert api.client.get("/api/dashboard", headers=api.auth("officer")).status_code == 403
+    assert (
+        api.client.get("/api/dashboard", params=PURPOSE, headers=api.auth("officer")).status_code
+        == 403
+    )
 
 
 def test_alerts_filter_by_status_rule_and_person(api: Api, victim: dict[str, Any]) -> None:
-    every = api.client.get("/api/alerts", headers=api.auth("officer")).json()["alerts"]
+    every = api.client.get("/api/alerts", params=PURPOSE, headers=api.auth("officer")).json()[
+        "alerts"
+    ]
     assert every and all(a["status"] == "open" for a in every)
     rule = every[0]["rule_id"]
-    same_rule = api.client.get("/api/alerts", params={"rule": rule},
+    same_rule = api.client.get("/api/alerts", params={"rule": rule, **PURPOSE},
                                headers=api.auth("officer")).json()["alerts"]  # fmt: skip
     assert same_rule and {a["rule_id"] for a in same_rule} == {rule}
     person = every[0]["people"][0]
-    theirs = api.client.get("/api/alerts", params={"entity": person},
+    theirs = api.client.get("/api/alerts", params={"entity": person, **PURPOSE},
                             headers=api.auth("officer")).json()["alerts"]  # fmt: skip
     assert theirs and all(person in a["people"] for a in theirs)
-    bad = api.client.get("/api/alerts", params={"status": "shut"}, headers=api.auth("officer"))
+    bad = api.client.get(
+        "/api/alerts", params={"status": "shut", **PURPOSE}, headers=api.auth("officer")
+    )
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "status"
 
 
 def test_an_analyst_sees_repeat_locations_without_the_address(
     api: Api, victim: dict[str, Any]
 ) -> None:
-    params = {"rule": "repeat_location", "status": "all"}
+    params = {"rule": "repeat_location", "status": "all", **PURPOSE}
     officer = api.client.get("/api/alerts", params=params, headers=api.auth("officer")).json()
     assert victim["postcode"] in json.dumps(officer)
     analyst = api.client.get("/api/alerts", params=params, headers=api.auth("analyst")).json()

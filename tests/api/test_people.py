@@ -11,7 +11,7 @@ from sqlalchemy import Engine, insert, select
 
 from factories import incident, person
 from threadline.api import ApiConfig, create_app
-from threadline.api.profiles import load_profile
+from threadline.crossref.person import load_person_profile
 from threadline.guard import User, read_log
 from threadline.model.pole import Incident
 from threadline.settings import Settings
@@ -171,4 +171,4 @@ def test_profile_loader_can_be_plugged_in(
 
 
 def test_default_loader_returns_none_for_unknown_entity(engine: Engine) -> None:
-    assert load_profile(engine, "nobody") is None
+    assert load_person_profile(engine, "nobody") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,12 @@ from typer.testing import CliRunner
 
 from factories import incident, person
 from threadline.cli import app
+from threadline.guard import UserRole, create_user
 from threadline.resolve.linkage import save_model
 from threadline.store import tables as t
 
 runner = CliRunner()
+NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
 
 def url_of(engine: Any) -> str:
@@ -23,7 +26,9 @@ def url_of(engine: Any) -> str:
 
 def test_export_mentions_lists_every_mention_with_its_person(resolved_store: Any) -> None:
     engine, _model = resolved_store
-    result = runner.invoke(app, ["export", "mentions", "--db", url_of(engine), "--format", "jsonl"])
+    create_user(engine, "ana", "Ana", UserRole.analyst, "a long passphrase here", NOW)
+    result = runner.invoke(app, ["export", "mentions", "--db", url_of(engine), "--format", "jsonl",
+                                 "--user", "ana", "--purpose", "checking resolution"])  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
     with engine.connect() as conn:

@@ -24,7 +24,7 @@ from threadline.crossref.person import (
     withhold_contact_evidence,
 )
 from threadline.crossref.picture import NotFound
-from threadline.resolve.explain import ADDRESS_TEXTS
+from threadline.resolve.explain import ADDRESS_TEXTS, SUMMARY, Evidence, Sentence
 from threadline.resolve.review import split_entity
 from threadline.store import open_store
 from threadline.store import tables as t
@@ -126,7 +126,7 @@ def test_membership_evidence_rescores_batch_links_in_words(victim: Any) -> None:
         evidence = membership_evidence(conn, model, entity_id)
         stored = dict(
             conn.execute(
-                select(t.entity_members.c.mention_key, t.entity_members.c.evidence).where(
+                select(t.entity_members.c.mention_key, t.entity_members.c.linked_to).where(
                     t.entity_members.c.entity_id == entity_id
                 )
             ).all()
@@ -136,9 +136,8 @@ def test_membership_evidence_rescores_batch_links_in_words(victim: Any) -> None:
         assert item.linked_to in stored and item.linked_to != item.mention_key
         assert item.probability is not None and 0.0 < item.probability <= 1.0
         assert item.evidence[0].startswith("match probability")
-        named = [s for s in stored[item.mention_key] or [] if s.startswith("linked to ")]
-        if named:
-            assert item.linked_to == named[0].removeprefix("linked to ")
+        if stored[item.mention_key]:
+            assert item.linked_to == stored[item.mention_key]
     lines = " ".join(line for item in evidence for line in item.evidence)
     assert who["surname"].lower() in lines
 
@@ -171,17 +170,21 @@ def test_membership_evidence_after_a_split_names_the_reason(resolved_store: Any)
 
 
 def test_contact_evidence_is_withheld_but_its_weight_stays() -> None:
-    lines = [
-        "match probability 0.9990 (match weight +10.0)",
-        "phone +447700900123 in both: +9.8",
-        "e-mail a.b@example.org in both: +8.0",
-        "address 4|quay|TR1 2AA in both: +5.0",
-        "same postcode (TR1 2AA / TR1 2AA): +3.0",
-        "no phone in common (+447700900123 / +447700900456): -2.0",
-        "surname penhallow in both: +4.6",
+    phones = (["+447700900123"], ["+447700900123", "+447700900999"])
+    pieces = [
+        Evidence(SUMMARY, weight=10.0, probability=0.999),
+        Evidence("phones", 9.8, 1, "", phones, contact=True),
+        Evidence("emails", 8.0, 1, "", (["a.b@example.org"], ["a.b@example.org"]), True),
+        Evidence("address", 5.0, 1, "", ("4|quay|TR1 2AA", "4|quay|TR1 2AA"), True),
+        Evidence("address", 3.0, 3, "", ("TR1 2AA", "TR1 2AA"), True),
+        Evidence("phones", -2.0, 2, "", (["+447700900123"], ["+447700900456"]), True),
+        Evidence("surname", 4.6, 1, "", ("penhallow", "penhallow")),
     ]
+    lines = [Sentence(p) for p in pieces]
+    assert lines[1] == "phone +447700900123 in both: +9.8"
     out = withhold_contact_evidence(lines)
-    assert out[0] == lines[0] and out[-1] == lines[-1]
+    assert out[0] == lines[0] == "match probability 0.9990 (match weight +10.0)"
+    assert out[-1] == lines[-1] == "surname penhallow in both: +4.6"
     assert out[1] == "phone in both (withheld): +9.8"
     assert out[4] == "same postcode (withheld): +3.0"
     text = " ".join(out)
@@ -192,8 +195,9 @@ def test_contact_evidence_is_withheld_but_its_weight_stays() -> None:
 def test_every_level_of_address_evidence_is_withheld() -> None:
     """Each address text the explanation can write (a new level included) loses its values."""
     secret = "6|swallow|ST16 1WU"
-    for position, (text, _withheld) in ADDRESS_TEXTS.items():
-        line = text.format(a=secret, b=secret) + ": +7.8"
+    for position in ADDRESS_TEXTS:
+        line = Sentence(Evidence("address", 7.8, position, "", (secret, secret), contact=True))
+        assert "swallow" in line
         (out,) = withhold_contact_evidence([line])
         assert "swallow" not in out and "ST16" not in out, (position, out)
         assert out.endswith(f"{WITHHELD}: +7.8"), out

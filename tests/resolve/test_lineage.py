@@ -12,6 +12,7 @@ from threadline.crossref import submit
 from threadline.model import parse_record
 from threadline.resolve import features_of
 from threadline.resolve.batch import resolve_store
+from threadline.resolve.explain import read_evidence
 from threadline.resolve.lineage import lineage_links
 from threadline.store import tables as t
 from threadline.store.records import write_batch
@@ -111,7 +112,8 @@ def test_batch_joins_the_crimes_people_to_the_incidents(engine: Any, small_model
                 t.entity_members.c.mention_key == "crime:rms:CRM-2026-000001#1"
             )
         ).scalar_one()
-    assert "crime CRM-2026-000001 was recorded from incident INC-20260301-0001" in evidence
+    said = read_evidence(evidence)
+    assert "crime CRM-2026-000001 was recorded from incident INC-20260301-0001" in said
 
 
 def test_call_time_joins_the_crime_to_its_incident(engine: Any, small_model: Any) -> None:

@@ -188,7 +188,7 @@ def test_the_marac_list_shows_a_high_risk_victim_with_reasons_and_a_csv_link(
     assert "Alys Penhallow" in listing.text
     assert "16 yes answers on the DASH, at or above the threshold of 14" in listing.text
     assert 'href="/api/marac/referrals.csv"' in listing.text
-    assert 'href="/marac"' in supervisor.get("/dashboard").text
+    assert 'href="/marac"' in supervisor.get("/dashboard", params={"purpose": "shift check"}).text
     csv_text = supervisor.get("/api/marac/referrals.csv").text
     assert csv_text.splitlines()[0].startswith('"victim","incident_ref"')
     assert signed_in("analyst").get("/marac").status_code == 200
@@ -211,9 +211,13 @@ def test_the_dashboard_links_an_owed_dash_to_its_form(
 ) -> None:
     old = parse_record(incident("INC-W0", reported_at="2026-02-25T08:00:00Z", category="domestic"))
     submit(store, model, old, datetime(2026, 2, 25, 8, 5, tzinfo=UTC))
-    page = signed_in("supervisor").get("/dashboard").text
+    page = signed_in("supervisor").get("/dashboard", params={"purpose": "shift check"}).text
     assert 'href="/incidents/INC-W0/assessments/new?checklist=dash">Complete DASH</a>' in page
-    assert "Complete DASH" not in signed_in("analyst").get("/dashboard").text
+    assert (
+        "Complete DASH"
+        not in signed_in("analyst").get("/dashboard", params={"purpose": "shift check"}).text
+    )
+
 
 
 def test_a_form_submission_whose_audit_row_fails_is_not_stored(

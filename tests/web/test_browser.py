@@ -251,6 +251,7 @@ def test_a_call_handler_records_a_breach_and_a_supervisor_follows_it_up(
     page.wait_for_url(re.compile(r"/login$"))
 
     sign_in(page, demo, "supervisor", "/dashboard")
+    page.get_by_role("button", name="Open the record").click()  # the purpose, as suggested
     breaches = page.locator("[data-rule-group='order_breach']")
     expect(breaches).to_contain_text(ref)
     expect(page.locator("#queue-h")).to_be_visible()

@@ -2,6 +2,6 @@
 
 from threadline.api.config import ApiConfig
 from threadline.api.main import create_app
-from threadline.api.profiles import ProfileLoader, load_profile
+from threadline.crossref.person import ProfileLoader
 
-__all__ = ["ApiConfig", "ProfileLoader", "create_app", "load_profile"]
+__all__ = ["ApiConfig", "ProfileLoader", "create_app"]

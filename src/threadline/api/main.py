@@ -37,10 +37,9 @@ from threadline.api.config import ApiConfig
 from threadline.api.errors import install_error_handlers
 from threadline.api.hardening import BrowserGuard, SecurityHeaders
 from threadline.api.limits import BodySizeLimit, RateLimit, TokenBucket
-from threadline.api.profiles import ProfileLoader
 from threadline.api.security import Tokens, rate_key
 from threadline.api.segments import Segments
-from threadline.crossref.person import load_person_profile
+from threadline.crossref.person import ProfileLoader, load_person_profile
 from threadline.guard.users import default_hasher
 from threadline.model import FORCE_TIMEZONE
 from threadline.resolve.linkage import LinkageModel, load_model

@@ -149,25 +149,36 @@ def review_split(
 
 @export_app.command("mentions")
 def export_mentions(
+    user: Annotated[str, typer.Option(help="Who is exporting (a user in the store).")],
+    purpose: Annotated[str, typer.Option(help="Why: written to the audit log with the export.")],
     db: DbOption = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (default stdout).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "csv",
 ) -> None:
-    """Every person mention with the entity it was resolved to and the match probability."""
+    """Every person mention with the entity it was resolved to and the match probability.
+
+    A bulk disclosure of people: it needs a user whose role may export (``export.mentions``)
+    and a purpose, and writes an audit row naming the user, the purpose and how many rows."""
+    from threadline.crossref.export import ExportRefused, audited_mention_rows
     from threadline.export import safe_csv_writer
-    from threadline.resolve.export import MENTION_COLUMNS, mention_rows
+    from threadline.resolve.export import MENTION_COLUMNS
 
     if fmt not in ("csv", "jsonl"):
         errors.print("[red]--format must be csv or jsonl[/red]")
         raise typer.Exit(2)
+    try:
+        rows = audited_mention_rows(engine_for(db), user, purpose, now(), fmt)
+    except ExportRefused as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
     handle = output.open("w", newline="") if output else sys.stdout
     try:
         if fmt == "csv":
-            safe_csv_writer(handle).writedicts(MENTION_COLUMNS, mention_rows(engine_for(db)))
+            safe_csv_writer(handle).writedicts(MENTION_COLUMNS, rows)
         else:
-            for row in mention_rows(engine_for(db)):
+            for row in rows:
                 handle.write(json.dumps(row) + "\n")
     finally:
         if output:

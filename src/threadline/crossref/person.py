@@ -6,22 +6,20 @@ they are party to, their risk assessments with the trend, the open alerts that i
 stored reason each mention was joined, and the entity's history of joins, merges and splits.
 :func:`membership_evidence` re-scores each member against the member it was linked to, so the
 screen can say in words why the records are one person even for members joined in a batch run
-(whose stored evidence is only "linked to <mention>").
+(whose stored evidence names only the member they were linked to, in ``linked_to``).
 
 Disclosure to roles without contact-detail access
 -------------------------------------------------
-:func:`threadline.guard.policy.redact_person` blanks the structured contact fields of protected
-mentions. Match evidence and the incident picture also carry contact details in text (``phone
-+447700900123 in both``, an object link's value, an incident's location and narrative);
-:func:`withhold_contact_evidence`, :func:`redact_profile` and :func:`redact_picture` withhold
-those for roles that :func:`~threadline.guard.policy.sees_contact_details` says may not see them,
-keeping the fact of the link and its weight.
+Decided once, in :mod:`threadline.guard.disclosure`: :func:`redact_profile`,
+:func:`redact_picture`, :func:`redact_evidence`, :func:`redact_alerts` and
+:func:`withhold_contact_evidence` are its answers under the names this module's callers use.
+Evidence lines are :class:`~threadline.resolve.explain.Sentence` values that carry their data, so
+the guard withholds a piece by its ``contact`` flag, not by its words.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -39,18 +37,28 @@ from threadline.crossref.picture import (
     record_entries,
     roles_in,
 )
-from threadline.guard.policy import UserRole, redact_person, sees_contact_details
+from threadline.guard import disclosure
+from threadline.guard.disclosure import WITHHELD
+from threadline.guard.policy import UserRole
 from threadline.model import RiskAssessment, parse_record
 from threadline.resolve.candidates import feature_rows
-from threadline.resolve.explain import ADDRESS_TEXTS, explain_pair
+from threadline.resolve.explain import (
+    SUMMARY,
+    Sentence,
+    explain_pair,
+    member_evidence,
+    read_evidence,
+)
 from threadline.resolve.linkage import LinkageModel, score_pairs
 from threadline.resolve.review import entity_history
 from threadline.risk import AssessmentFacts, assessment_trend, grade_assessment
 from threadline.store import tables as t
 
 __all__ = [
+    "ProfileLoader",
     "AssessmentPoint",
     "MemberEvidence",
+    "WITHHELD",
     "PersonProfile",
     "load_person_profile",
     "membership_evidence",
@@ -68,8 +76,14 @@ _IDENTIFIER_FIELDS = {
     "account": "accounts",
     "vehicle": "vehicles",
 }
-_LINKED_TO = re.compile(r"^linked to (?P<mention>\S+)$")
-WITHHELD = "(withheld)"
+
+
+#: What the API reads a person with: ``(engine, entity_id) -> profile dict | None``, kept in
+#: ``app.state.profile_loader`` (``create_app(..., profile_loader=...)``); routes pass what it
+#: returns through :func:`redact_profile`, so it keeps contact details in the fields
+#: :data:`threadline.guard.policy.CONTACT_FIELDS` names. The default is
+#: :func:`load_person_profile`.
+ProfileLoader = Callable[[Engine, str], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -128,7 +142,14 @@ class PersonProfile:
 def _mentions(conn: Connection, entity_id: str) -> list[dict[str, Any]]:
     m, em = t.mentions, t.entity_members
     rows = conn.execute(
-        select(m, em.c.match_probability, em.c.evidence, em.c.assigned_by, em.c.assigned_at)
+        select(
+            m,
+            em.c.match_probability,
+            em.c.evidence,
+            em.c.linked_to,
+            em.c.assigned_by,
+            em.c.assigned_at,
+        )
         .join(em, em.c.mention_key == m.c.mention_key)
         .where(em.c.entity_id == entity_id)
         .order_by(m.c.event_time, m.c.mention_key)
@@ -156,7 +177,7 @@ def _mentions(conn: Connection, entity_id: str) -> list[dict[str, Any]]:
             "accounts": [],
             "vehicles": [],
             "match_probability": r["match_probability"],
-            "evidence": list(r["evidence"] or []),
+            "evidence": member_evidence(r["linked_to"], r["evidence"]),
             "assigned_by": r["assigned_by"],
             "assigned_at": r["assigned_at"],
         }
@@ -272,7 +293,7 @@ def load_person_profile(
     engine: Engine, entity_id: str, today: date | None = None
 ) -> dict[str, Any] | None:
     """:func:`person_profile` as a plain dict, or ``None`` for an unknown id: the API's
-    profile loader (:data:`threadline.api.profiles.ProfileLoader`)."""
+    profile loader (:data:`ProfileLoader`)."""
     with engine.connect() as conn:
         try:
             return person_profile(conn, entity_id, today).to_dict()
@@ -299,8 +320,8 @@ def membership_evidence(
     """For each member mention of ``entity_id``: the member it is linked to, the model's
     probability for that pair and the evidence in words, scored now with ``model``.
 
-    A member whose stored evidence names its partner (``linked to <mention>``, as batch
-    resolution writes) is scored against that partner; any other member (joined at call time,
+    A member whose membership names its partner (``linked_to``, as batch resolution writes) is
+    scored against that partner; any other member (joined at call time,
     moved by a reviewer) against every fellow member, keeping the strongest. Notes a reviewer
     left (``judged the same person as ...``, ``split from ...``) come after the model's lines.
     The only member of an entity has no partner and says so. :class:`NotFound` for an unknown id.
@@ -310,7 +331,7 @@ def membership_evidence(
         raise NotFound(f"no person {entity_id}")
     em = t.entity_members
     members = conn.execute(
-        select(em.c.mention_key, em.c.evidence)
+        select(em.c.mention_key, em.c.evidence, em.c.linked_to)
         .where(em.c.entity_id == entity_id)
         .order_by(em.c.mention_key)
     ).all()
@@ -319,10 +340,11 @@ def membership_evidence(
     }
     result = []
     for member in members:
-        stored = [str(line) for line in member.evidence or []]
-        named = next((m.group("mention") for s in stored if (m := _LINKED_TO.match(s))), None)
+        named = member.linked_to
         notes = [
-            s for s in stored if not _LINKED_TO.match(s) and not s.startswith("match probability")
+            s
+            for s in read_evidence(member.evidence)
+            if not (isinstance(s, Sentence) and s.evidence.comparison == SUMMARY)
         ]
         row = features.get(member.mention_key)
         if named in features and named != member.mention_key:
@@ -345,141 +367,38 @@ def membership_evidence(
     return result
 
 
-# -- disclosure to roles without contact-detail access -------------------------------------------
-
-_WEIGHT = r"(?P<w>: [+-][\d.]+)?$"
-_OBJECT = r"(phone|e-mail|account|vehicle)"
-
-
-def _address_pattern(template: str) -> re.Pattern[str]:
-    """An address evidence text of :data:`~threadline.resolve.explain.ADDRESS_TEXTS`, its
-    values matched as anything."""
-    text = re.escape(template).replace(r"\{a\}", ".+?").replace(r"\{b\}", ".+?")
-    return re.compile(rf"^{text}{_WEIGHT}")
-
-
-_CONTACT_EVIDENCE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"^{_OBJECT} .+ in both{_WEIGHT}"), r"\1 in both"),
-    (re.compile(rf"^no {_OBJECT} in common .*?{_WEIGHT}"), r"no \1 in common"),
-    *((_address_pattern(text), withheld) for text, withheld in ADDRESS_TEXTS.values()),
-)
+# -- disclosure to roles without contact-detail access: decided in guard/disclosure.py -----------
 
 
 def withhold_contact_evidence(lines: Sequence[str]) -> list[str]:
-    """Evidence lines with phone numbers, e-mails, accounts, vehicles, addresses and postcodes
-    replaced by ``(withheld)``; the kind of evidence and its weight stay.
+    """Evidence lines as a role without contact-detail access sees them: each piece flagged as
+    contact detail (:class:`~threadline.resolve.explain.Evidence`) without its values; the kind
+    of evidence and its weight stay.
 
-    >>> withhold_contact_evidence(["phone +447700900123 in both: +9.8"])
+    >>> from threadline.resolve.explain import Evidence
+    >>> phone = Evidence("phones", 9.8, 1, "", (["+447700900123"], ["+447700900123"]), True)
+    >>> withhold_contact_evidence([Sentence(phone)])
     ['phone in both (withheld): +9.8']
     """
-    result = []
-    for line in lines:
-        for pattern, replacement in _CONTACT_EVIDENCE:
-            match = pattern.match(line)
-            if match:
-                weight = match.group("w") or ""
-                line = f"{match.expand(replacement)} {WITHHELD}{weight}"
-                break
-        result.append(line)
-    return result
-
-
-def _replace_all(value: Any, secrets: list[str]) -> Any:
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, WITHHELD)
-        return value
-    if isinstance(value, list):
-        return [_replace_all(v, secrets) for v in value]
-    if isinstance(value, dict):
-        return {k: _replace_all(v, secrets) for k, v in value.items()}
-    return value
-
-
-def _withhold_alert_places(alerts: list[dict[str, Any]]) -> None:
-    """Blank the location an alert is about (a repeat location's key is often a home address)
-    wherever it appears: details, key, reason, action."""
-    for alert in alerts:
-        details = alert.get("details")
-        if not isinstance(details, dict):
-            continue
-        secrets = sorted(
-            {
-                str(v)
-                for k, v in details.items()
-                if ("location" in k or "address" in k) and isinstance(v, str) and v
-            },
-            key=len,
-            reverse=True,
-        )
-        if secrets:
-            for key in list(alert):
-                alert[key] = _replace_all(alert[key], secrets)
-
-
-def _copy(value: Any) -> Any:
-    """A copy of JSON-like data (dicts and lists copied, the rest shared: strings, numbers and
-    None cannot change): what ``copy.deepcopy`` gives here, several times faster."""
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
+    return disclosure.disclose_evidence(lines, UserRole.analyst)
 
 
 def redact_alerts(alerts: list[dict[str, Any]], role: str | UserRole) -> list[dict[str, Any]]:
-    """A copy of alert rows fit for ``role``: for roles without contact-detail access, details
-    naming a location or address (a repeat location's key is a home address) are withheld."""
-    result: list[dict[str, Any]] = _copy(alerts)
-    if not sees_contact_details(role):
-        _withhold_alert_places(result)
-    return result
+    """:func:`threadline.guard.disclosure.disclose_alerts`."""
+    return disclosure.disclose_alerts(alerts, role)
 
 
 def redact_profile(profile: dict[str, Any], role: str | UserRole) -> dict[str, Any]:
-    """A copy of a :meth:`PersonProfile.to_dict` fit for ``role``: protected mentions' contact
-    fields blanked (:func:`~threadline.guard.policy.redact_person`), and, for roles without
-    contact-detail access, contact details withheld from the evidence lines and alert details."""
-    result = redact_person(profile, role)
-    if sees_contact_details(role):
-        return result
-    for mention in result.get("mentions", []):
-        if isinstance(mention, dict) and isinstance(mention.get("evidence"), list):
-            mention["evidence"] = withhold_contact_evidence(mention["evidence"])
-    _withhold_alert_places(result.get("alerts", []))
-    return result
+    """:func:`threadline.guard.disclosure.disclose_profile`."""
+    return disclosure.disclose_profile(profile, role)
 
 
 def redact_evidence(evidence: list[dict[str, Any]], role: str | UserRole) -> list[dict[str, Any]]:
-    """:func:`membership_evidence` as dicts, with contact details withheld from the lines for
-    roles without contact-detail access."""
-    if sees_contact_details(role):
-        return [dict(e) for e in evidence]
-    return [{**e, "evidence": withhold_contact_evidence(e.get("evidence", []))} for e in evidence]
+    """:func:`threadline.guard.disclosure.disclose_members`: :func:`membership_evidence` (or
+    search hits) as dicts, the evidence in words for ``role``."""
+    return disclosure.disclose_members(evidence, role)
 
 
 def redact_picture(picture: dict[str, Any], role: str | UserRole) -> dict[str, Any]:
-    """A copy of a :meth:`~threadline.crossref.picture.Picture.to_dict` fit for ``role``.
-
-    For roles without contact-detail access: the incident's location, postcode and narrative
-    (free text that may name where the victim lives) are withheld and listed under
-    ``withheld``; the values of shared phones, e-mails, accounts, vehicles and locations are
-    withheld while the linked records stay; evidence lines lose their contact details.
-    """
-    result: dict[str, Any] = _copy(picture)
-    if sees_contact_details(role):
-        return result
-    incident = result.get("incident", {})
-    withheld = []
-    for name in ("location", "postcode", "narrative"):
-        if incident.get(name):
-            incident[name] = None
-            withheld.append(name)
-    if withheld:
-        incident["withheld"] = withheld
-    for person in result.get("people", []):
-        person["evidence"] = withhold_contact_evidence(person.get("evidence", []))
-    for link in result.get("linked_by_objects", []):
-        link["value"] = WITHHELD
-    _withhold_alert_places(result.get("alerts", []))
-    return result
+    """:func:`threadline.guard.disclosure.disclose_picture`."""
+    return disclosure.disclose_picture(picture, role)

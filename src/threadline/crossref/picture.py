@@ -24,6 +24,7 @@ from threadline.crossref.history import (
     mentions_with_entities,
     records_of_entities,
 )
+from threadline.resolve.explain import member_evidence
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 
@@ -270,7 +271,14 @@ def _with_roles(entry: TimelineEntry, people: list[tuple[str | None, str, str]])
 def _people_query() -> Select[Any]:
     m, em = t.mentions, t.entity_members
     return (
-        select(m, em.c.entity_id, em.c.match_probability, em.c.evidence, em.c.assigned_by)
+        select(
+            m,
+            em.c.entity_id,
+            em.c.match_probability,
+            em.c.evidence,
+            em.c.linked_to,
+            em.c.assigned_by,
+        )
         .outerjoin(em, em.c.mention_key == m.c.mention_key)
         .where(m.c.record_key == bindparam("b_record"))
         .order_by(m.c.id)
@@ -320,7 +328,7 @@ def build_picture(
                 entity_label=labels.get(r.entity_id) if r.entity_id else None,
                 resolved_by=r.assigned_by,
                 match_probability=r.match_probability,
-                evidence=list(r.evidence or []),
+                evidence=member_evidence(r.linked_to, r.evidence),
                 records=[e for e in records if e.kind in ("incident", "crime")],
                 orders=orders_for(conn, r.entity_id, keys, day) if r.entity_id else [],
                 assessments=assessments_for(conn, keys),

@@ -29,9 +29,10 @@ of being found through the record. A suspect's recorded address and phone stay v
 role that may view the person, since finding and linking suspects is the point of the system.
 
 Redaction covers every way to find or contact a person that the structured record holds:
-address (text and postcode), phones, e-mails, social-media accounts and vehicles. Free text
-(narratives, match evidence) is not rewritten here; routes that return it to roles without
-contact-detail access must not include it, or must pass it through a redactor of its own.
+address (text and postcode), phones, e-mails, social-media accounts and vehicles. How this
+decision applies to each kind of data shown (alerts, join evidence, identifiers, locations,
+profiles, incident pictures) is :mod:`threadline.guard.disclosure`, which every view, page,
+export and API answer calls; free text (narratives) is withheld whole from these roles.
 """
 
 from __future__ import annotations
@@ -115,15 +116,17 @@ PERMISSIONS: tuple[Permission, ...] = (
         "alerts.view",
         OPERATIONAL | {R.analyst},
         "view alerts",
-        "alerts are acted on by operational staff and checked by analysts",
-        audited=False,
+        "alerts are acted on by operational staff and checked by analysts; they name people and "
+        "their histories, so each read is logged with its purpose",
+        audited=True,
     ),
     _p(
         "dashboard.view",
         {R.supervisor, R.analyst},
         "view the dashboard",
-        "the force-wide dashboard is for supervisors and analysts",
-        audited=False,
+        "the force-wide dashboard is for supervisors and analysts; it names victims and their "
+        "histories, so each read is logged with its purpose",
+        audited=True,
     ),
     _p(
         "stats.view",

@@ -252,13 +252,13 @@ def resolve_store(
             partner = partners.get(mention)
             evidence: list[str] = []
             if partner:
-                evidence.append(f"linked to {partner[0]}")
                 evidence.extend(lineage_of.get(frozenset((mention, partner[0]))) or [])
             evidence.extend(victim_evidence.get(mention) or [])
             memberships[mention] = Membership(
                 entity_id=entity,
                 probability=partner[1] if partner else None,
                 evidence=evidence or None,
+                linked_to=partner[0] if partner else None,
             )
         say("writing entities")
         changes = apply_memberships(

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, Table, bindparam, delete, func, select, update
 
+from threadline.resolve.explain import stored_evidence
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 from threadline.store.writers import writer_for
@@ -78,6 +79,8 @@ class Membership:
     entity_id: str
     probability: float | None = None
     evidence: list[str] | None = None
+    #: the member mention it was linked to (batch resolution), kept in its own column
+    linked_to: str | None = None
 
 
 @dataclass
@@ -171,7 +174,8 @@ def apply_memberships(
             "mention_key": mention,
             "entity_id": membership.entity_id,
             "match_probability": membership.probability,
-            "evidence": membership.evidence,
+            "evidence": stored_evidence(membership.evidence),
+            "linked_to": membership.linked_to,
             "assigned_at": now,
             "assigned_by": by,
         }

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, case, func, insert, or_, select, update
 
 from threadline.resolve.entities import format_entity_id, next_entity_number
+from threadline.resolve.explain import read_evidence, stored_evidence
 from threadline.store import tables as t
 
 JUDGEMENTS = ("same", "different", "unsure")
@@ -64,7 +65,7 @@ def queue_pairs(
                 "mention_a": left,
                 "mention_b": right,
                 "match_probability": probability,
-                "evidence": evidence,
+                "evidence": stored_evidence(evidence),
                 "created_at": now,
                 "status": "open",
             }
@@ -143,7 +144,7 @@ def open_queue(conn: Connection, limit: int = 100) -> list[QueueItem]:
             r.mention_a,
             r.mention_b,
             r.match_probability,
-            list(r.evidence or []),
+            read_evidence(r.evidence),
             r.created_at,
             [
                 (person, rule_id)

@@ -234,7 +234,9 @@ entities = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-#: Which entity each person mention was resolved to, how sure, and why (evidence in words).
+#: Which entity each person mention was resolved to, how sure, and why: ``evidence`` is a list
+#: of pieces as JSON (:func:`threadline.resolve.explain.stored_evidence`), ``linked_to`` the
+#: member it was linked to, if a batch run linked it to one.
 entity_members = Table(
     "entity_members",
     metadata,
@@ -242,6 +244,7 @@ entity_members = Table(
     Column("entity_id", String(40), ForeignKey("entities.id"), nullable=False, index=True),
     Column("match_probability", Float),
     Column("evidence", Document),
+    Column("linked_to", String(200)),
     Column("assigned_at", UTCDateTime, nullable=False),
     Column("assigned_by", String(80), nullable=False),
 )

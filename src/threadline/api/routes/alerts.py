@@ -6,9 +6,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from threadline.api.deps import EngineDep, require
+from threadline.api.deps import Audited, EngineDep, Purpose, require
 from threadline.crossref.alerts import _jsonable, list_alerts
-from threadline.crossref.person import redact_alerts
+from threadline.guard.disclosure import alert_records, disclose_alerts
 from threadline.guard.users import User
 
 router = APIRouter(tags=["alerts"])
@@ -18,6 +18,8 @@ router = APIRouter(tags=["alerts"])
 def alerts(
     user: Annotated[User, require("alerts.view")],
     engine: EngineDep,
+    purpose: Purpose,
+    audited: Audited,
     status: Annotated[
         Literal["open", "cleared", "all"], Query(description="open (default), cleared or all")
     ] = "open",
@@ -25,7 +27,10 @@ def alerts(
     entity: Annotated[str | None, Query(max_length=40, description="A person's entity id")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> dict[str, Any]:
-    """Alerts, most recently changed first, each with its reason, what it cites and what to do."""
+    """Alerts, most recently changed first, each with its reason, what it cites and what to do.
+
+    Alerts name people and their histories: the ``purpose`` is required and each read writes an
+    audit row naming the people of the alerts returned."""
     with engine.connect() as conn:
         rows = list_alerts(
             conn,
@@ -34,4 +39,10 @@ def alerts(
             entity_id=entity,
             limit=limit,
         )
-    return {"alerts": redact_alerts(_jsonable(rows), user.role)}
+    audited(
+        "alerts.view",
+        alert_records(rows, entity),
+        purpose,
+        detail={"status": status, "rule": rule, "entity": entity, "alerts": len(rows)},
+    )
+    return {"alerts": disclose_alerts(_jsonable(rows), user.role)}

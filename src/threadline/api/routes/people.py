@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, Purpose, require
 from threadline.api.errors import ApiError, ErrorResponse
-from threadline.api.profiles import ProfileLoader
 from threadline.api.schemas import RequestBody
 from threadline.crossref.person import (
+    ProfileLoader,
     membership_evidence,
     redact_evidence,
     redact_profile,

@@ -20,16 +20,16 @@ from sqlalchemy import Connection, select
 from threadline.api.deps import Audited, ClockDep, EngineDep, require
 from threadline.api.errors import ApiError
 from threadline.crossref import list_alerts
-from threadline.crossref.person import withhold_contact_evidence
 from threadline.crossref.picture import written_name
 from threadline.crossref.risk import owed
 from threadline.crossref.supervision import at_stake, unresearched_incidents
-from threadline.guard.policy import sees_contact_details
+from threadline.guard.disclosure import alert_records, disclose_alerts, disclose_evidence
 from threadline.guard.users import User
 from threadline.recognise.rules import RULES, RULES_BY_ID
 from threadline.resolve.review import JUDGEMENTS, ReviewError, open_queue, record_judgement
 from threadline.store import tables as t
 from threadline.web.pages.deps import FormItems
+from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -98,9 +98,20 @@ def grouped(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
-    request: Request, user: Supervisor, engine: EngineDep, clock: ClockDep
+    request: Request,
+    user: Supervisor,
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: PurposeQuery = None,
 ) -> HTMLResponse:
-    """What needs a supervisor's attention now."""
+    """The purpose prompt (the dashboard names victims and their histories), then what needs a
+    supervisor's attention now; the look is audited with the people it shows."""
+    stated, problem = stated_purpose(user, purpose)
+    if stated is None:
+        return purpose_prompt(
+            request, user, "the dashboard", "/dashboard", "start of shift review", problem
+        )
     now = clock()
     with engine.connect() as conn:
         alerts = list_alerts(conn, status="open", limit=ALERT_LIMIT)
@@ -109,9 +120,15 @@ def dashboard(
         mentions = mention_descriptions(
             conn, [k for item in queue for k in (item.mention_a, item.mention_b)]
         )
+    audited(
+        "dashboard.view",
+        [*alert_records(alerts), *(f"mention:{k}" for k in sorted(mentions))],
+        stated,
+        detail={"page": "dashboard", "open_alerts": len(alerts), "queue": len(queue)},
+    )
+    alerts = disclose_alerts(alerts, user.role)
     groups = grouped(alerts)
     sections = {g["rule_id"]: g for g in groups}
-    hide_contacts = not sees_contact_details(user.role)
     items = [
         {
             "id": item.id,
@@ -121,9 +138,7 @@ def dashboard(
             "right": mentions.get(item.mention_b, {}),
             "probability": item.match_probability,
             "at_stake": at_stake(item),
-            "evidence": withhold_contact_evidence(item.evidence)
-            if hide_contacts
-            else item.evidence,
+            "evidence": disclose_evidence(item.evidence, user.role),
         }
         for item in queue
     ]
@@ -137,6 +152,7 @@ def dashboard(
         "judgements": JUDGEMENTS,
         "shown": SHOWN_PER_RULE,
         "total_alerts": len(alerts),
+        "purpose": stated,
     }
     return render(request, "dashboard.html", user, context)
 

@@ -6,7 +6,7 @@ the store. ``users.session_generation`` is part of each session's and token's st
 raises it, so a copied session cookie stops working the moment its user signs out.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06 04:30:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from threadline.store.types import UTCDateTime
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

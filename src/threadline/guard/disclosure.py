@@ -1,0 +1,209 @@
+"""What a role may be shown: one decision for every view, page, export and API answer.
+
+:mod:`threadline.guard.policy` says which roles see the contact details of victims, witnesses,
+callers and third parties (:func:`~threadline.guard.policy.sees_contact_details`) and why. This
+module applies that decision to each kind of data Threadline shows:
+
+* a person or mention (:func:`disclose_person`): protected mentions' contact fields blanked;
+* an identifier or a location (:func:`disclose_identifier`, :func:`disclose_location`);
+* an alert (:func:`disclose_alerts`): the place a repeat-location alert is about, wherever
+  the alert names it (details, key, reason, action);
+* join evidence (:func:`disclose_evidence`): each piece says itself whether it discloses contact
+  detail (its ``contact`` flag, set where the evidence is made, from the comparison, not from
+  its words); a flagged piece is put into words without its values. Nothing here reads a
+  sentence to decide: rewording an explanation cannot change what a role sees;
+* a person profile and an incident picture (:func:`disclose_profile`, :func:`disclose_picture`),
+  which gather the above.
+
+Pages, routes and exports call these and nothing else to decide; a new view should too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from threadline.guard.policy import (
+    PROTECTED_PERSON_ROLES,
+    UserRole,
+    redact_person,
+    sees_contact_details,
+)
+
+__all__ = [
+    "WITHHELD",
+    "Disclosable",
+    "alert_records",
+    "disclose_alerts",
+    "disclose_evidence",
+    "disclose_identifier",
+    "disclose_location",
+    "disclose_members",
+    "disclose_person",
+    "disclose_picture",
+    "disclose_profile",
+    "may_see_contact",
+]
+
+WITHHELD = "(withheld)"
+
+
+@runtime_checkable
+class Disclosable(Protocol):
+    """A piece of evidence that says whether its values locate or reach someone, and can be put
+    into words with or without them (:class:`threadline.resolve.explain.Evidence`)."""
+
+    @property
+    def contact(self) -> bool: ...
+
+    def sentence(self, withhold: bool = False) -> str: ...
+
+
+def may_see_contact(role: str | UserRole, person_role: str | None = None) -> bool:
+    """Whether ``role`` may see the contact details of a mention in ``person_role`` (``None``:
+    of someone who may be protected). A suspect's details are shown to every role that may view
+    the person; anyone else's only to roles that act on them."""
+    if sees_contact_details(role):
+        return True
+    return person_role is not None and person_role not in PROTECTED_PERSON_ROLES
+
+
+def disclose_person(person: dict[str, Any], role: str | UserRole) -> dict[str, Any]:
+    """A mention or profile fit for ``role`` (:func:`~threadline.guard.policy.redact_person`)."""
+    return redact_person(person, role)
+
+
+def disclose_identifier(value: str, role: str | UserRole, person_role: str | None = None) -> str:
+    """A phone, e-mail, account or vehicle as ``role`` may see it: the value or ``(withheld)``."""
+    return value if may_see_contact(role, person_role) else WITHHELD
+
+
+def disclose_location(value: str | None, role: str | UserRole) -> str | None:
+    """An address, postcode or location key as ``role`` may see it (a place may be anyone's
+    home, so only roles that see contact details see it)."""
+    if value is None or sees_contact_details(role):
+        return value
+    return WITHHELD
+
+
+def disclose_evidence(items: Iterable[Disclosable | str], role: str | UserRole) -> list[str]:
+    """Join evidence in words for ``role``: a piece flagged as contact detail loses its values
+    for roles without contact-detail access; its kind and weight stay. A plain string is a note
+    (a reviewer's, an inference's) and is shown as written."""
+    withhold = not sees_contact_details(role)
+    shown = []
+    for item in items:
+        if isinstance(item, Disclosable):
+            shown.append(item.sentence(withhold and item.contact))
+        else:
+            shown.append(str(item))
+    return shown
+
+
+# -- alerts ---------------------------------------------------------------------------------------
+
+
+def _replace_all(value: Any, secrets: Sequence[str]) -> Any:
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, WITHHELD)
+        return value
+    if isinstance(value, list):
+        return [_replace_all(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace_all(v, secrets) for k, v in value.items()}
+    return value
+
+
+def _places(alert: Mapping[str, Any]) -> list[str]:
+    """The places an alert is about, as its structured details name them (longest first)."""
+    details = alert.get("details")
+    if not isinstance(details, dict):
+        return []
+    found = {
+        str(v)
+        for k, v in details.items()
+        if ("location" in k or "address" in k or "postcode" in k) and isinstance(v, str) and v
+    }
+    return sorted(found, key=len, reverse=True)
+
+
+def _copy(value: Any) -> Any:
+    """A copy of JSON-like data (dicts and lists copied, the rest shared)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _withhold_places(alerts: list[dict[str, Any]]) -> None:
+    for alert in alerts:
+        secrets = _places(alert)
+        if secrets:
+            for key in list(alert):
+                alert[key] = _replace_all(alert[key], secrets)
+
+
+def disclose_alerts(alerts: list[dict[str, Any]], role: str | UserRole) -> list[dict[str, Any]]:
+    """Copies of alert rows fit for ``role``: for roles without contact-detail access, the place
+    an alert is about (a repeat location is often a home) is withheld wherever it appears."""
+    result: list[dict[str, Any]] = _copy(alerts)
+    if not sees_contact_details(role):
+        _withhold_places(result)
+    return result
+
+
+def alert_records(alerts: Iterable[Mapping[str, Any]], entity: str | None = None) -> list[str]:
+    """What an audit row names for a read of ``alerts``: each person in them (and ``entity``,
+    the person asked about, even when nothing was found)."""
+    people = {str(p) for a in alerts for p in (a.get("people") or [])}
+    if entity:
+        people.add(entity)
+    return [f"person:{p}" for p in sorted(people)]
+
+
+# -- gathered views -------------------------------------------------------------------------------
+
+
+def disclose_profile(profile: dict[str, Any], role: str | UserRole) -> dict[str, Any]:
+    """A person profile (``PersonProfile.to_dict()``) fit for ``role``: protected mentions'
+    contact fields blanked, each mention's join evidence in words for the role, alert places
+    withheld."""
+    result = redact_person(profile, role)
+    for mention in result.get("mentions", []):
+        if isinstance(mention, dict) and isinstance(mention.get("evidence"), list):
+            mention["evidence"] = disclose_evidence(mention["evidence"], role)
+    if not sees_contact_details(role):
+        _withhold_places(result.get("alerts", []))
+    return result
+
+
+def disclose_members(members: list[dict[str, Any]], role: str | UserRole) -> list[dict[str, Any]]:
+    """Rows each with ``evidence`` (why a record is this person, a search hit, a call-time
+    decision) with the evidence in words for ``role``."""
+    return [{**m, "evidence": disclose_evidence(m.get("evidence") or [], role)} for m in members]
+
+
+def disclose_picture(picture: dict[str, Any], role: str | UserRole) -> dict[str, Any]:
+    """An incident picture (``Picture.to_dict()``) fit for ``role``: each person's evidence in
+    words for the role; for roles without contact-detail access, the incident's location,
+    postcode and narrative (free text that may name where the victim lives) withheld and listed
+    under ``withheld``, shared objects' values and alert places withheld while the links stay."""
+    result: dict[str, Any] = _copy(picture)
+    for person in result.get("people", []):
+        person["evidence"] = disclose_evidence(person.get("evidence") or [], role)
+    if sees_contact_details(role):
+        return result
+    incident = result.get("incident", {})
+    withheld = []
+    for name in ("location", "postcode", "narrative"):
+        if incident.get(name):
+            incident[name] = None
+            withheld.append(name)
+    if withheld:
+        incident["withheld"] = withheld
+    for link in result.get("linked_by_objects", []):
+        link["value"] = WITHHELD
+    _withhold_places(result.get("alerts", []))
+    return result
