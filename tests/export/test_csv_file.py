@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from threadline.cli import app
 from threadline.export import neutralise_cell, safe_csv_writer
+from threadline.guard import UserRole, create_user
 from threadline.store import tables as t
 
 SOURCE = Path(__file__).parents[2] / "src" / "threadline"
@@ -61,8 +62,18 @@ def test_export_mentions_csv_neutralises_a_formula_in_a_name(engine: Engine) -> 
                 dob=None,
             )
         )
+    create_user(
+        engine,
+        "ana",
+        "Ana",
+        UserRole.analyst,
+        "a long passphrase here",
+        datetime(2026, 2, 2, tzinfo=UTC),
+    )
     url = engine.url.render_as_string(hide_password=False)
-    result = CliRunner().invoke(app, ["export", "mentions", "--db", url, "--format", "csv"])
+    command = ["export", "mentions", "--db", url, "--format", "csv"]
+    who = ["--user", "ana", "--purpose", "checking resolution"]
+    result = CliRunner().invoke(app, command + who)
     assert result.exit_code == 0, result.output
     header, row = list(csv.reader(io.StringIO(result.output)))
     cells = dict(zip(header, row, strict=True))
