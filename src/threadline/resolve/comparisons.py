@@ -728,31 +728,6 @@ def blocking_columns(features: pd.DataFrame) -> dict[str, list[Any]]:
     return columns
 
 
-def training_blocking_rules() -> list[BlockingRuleCreator]:
-    """Blocking rules for expectation maximisation (EM), chosen to keep households out.
-
-    EM learns what a match looks like from the pairs a rule blocks together. A rule on date of
-    birth or surname and postcode also blocks twins, and fathers and sons of the same name at
-    the same address: EM takes those for matches and learns that "different forename" or
-    "different date of birth" is common among matches. So the rules for names, dates of birth
-    and addresses are a shared phone list and a shared e-mail list (households rarely share
-    every number and address), and the rule for phones, e-mails and accounts is the same full
-    name and full date of birth.
-    """
-    return [
-        CustomRule('l."phones" = r."phones" AND len(l."phones") > 0'),
-        CustomRule('l."emails" = r."emails" AND len(l."emails") > 0'),
-        block_on("forename", "surname", "dob"),
-    ]
-
-
-def deterministic_rules() -> list[str]:
-    """Rules near-certain to pick out true matches, used to estimate the prior."""
-    return [
-        'l."forename" = r."forename" AND l."surname" = r."surname" AND l."dob" = r."dob"',
-    ]
-
-
 def settings_dict_extras() -> dict[str, Any]:
     """Settings common to every model: dedupe one table of mentions by ``unique_id``."""
     return {

@@ -24,9 +24,11 @@ being scored, so a pair gets the same weight whichever batch it appears in.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
+import logging
 import math
 import os
 import tempfile
@@ -43,6 +45,7 @@ import splink
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+from splink.internals.exceptions import SplinkException
 from splink.internals.misc import prob_to_match_weight
 from splink.internals.settings import Settings
 
@@ -51,13 +54,19 @@ from threadline.resolve.comparisons import (
     NEAR_CONCLUSIVE_M,
     PersonComparison,
     blocking_table,
-    deterministic_rules,
     person_comparisons,
     prediction_blocking_rules,
     settings_dict_extras,
-    training_blocking_rules,
 )
 from threadline.resolve.features import FEATURE_COLUMNS, features_table
+from threadline.resolve.training import (
+    PRIOR_CEILING,
+    TrainingPlan,
+    field_coverage,
+    training_plan,
+)
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "THREADLINE_MODEL_VERSION",
@@ -310,10 +319,14 @@ def train_model(
 ) -> LinkageModel:
     """Train a linkage model on a table of mention features (unsupervised, reproducible).
 
-    Steps: the prior (``prior`` if given, else estimated from :func:`deterministic_rules`
-    assuming they find ``recall`` of true matches); u probabilities by random sampling of
-    ``max_pairs`` pairs with ``seed``; m probabilities by expectation maximisation, once for each
-    of :func:`training_blocking_rules`.
+    What the data supports is decided once, by
+    :func:`~threadline.resolve.training.training_plan` over the table's field coverage. Steps:
+    the prior (``prior`` if given, else estimated from the plan's prior rules assuming they find
+    ``recall`` of true matches, held between a floor and a ceiling, or the plan's fallback when
+    no rule finds a pair); u probabilities by random sampling of ``max_pairs`` pairs with
+    ``seed``; m probabilities by expectation maximisation, once for each of the plan's EM rules.
+    What was skipped, and why, is logged and kept in the metadata (``skipped``), with the EM
+    rules used (``em_rules``) and how many mentions fill each field (``field_coverage``).
 
     ``labels`` is the hook for reviewer judgements: a frame with ``unique_id_l``,
     ``unique_id_r`` and optionally ``is_match``; the pairs judged the same (all, without
@@ -335,6 +348,9 @@ def train_model(
         **settings_dict_extras(),
     )
     linker, db_api = _new_linker(features, settings, single_threaded=True)
+    coverage = field_coverage(features)
+    plan = training_plan(coverage)
+    skipped = list(plan.skipped)
 
     term_frequencies: dict[str, dict[str, float]] = {}
     for column in TF_COLUMNS:
@@ -345,14 +361,30 @@ def train_model(
             if value is not None and not pd.isna(value)
         }
 
+    prior_text = "fixed"
     if prior is None:
-        rules: list[str | BlockingRuleCreator] = [*deterministic_rules()]
-        linker.training.estimate_probability_two_random_records_match(rules, recall=recall)
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for rule in training_blocking_rules():
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
+        prior_text = _estimate_prior(linker, plan, recall, skipped)
+    if plan.estimate_u:
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    em_trained: set[str] = set()
+    for rule in plan.em_rules:
+        before = copy.deepcopy(linker._settings_obj)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule.rule(), estimate_without_term_frequencies=True
+            )
+            em_trained |= {
+                c.name for c in person_comparisons() if not set(c.columns) & set(rule.columns)
+            }
+        except SplinkException as error:  # EMTrainingException, or EM on all-match pairs
+            linker._settings_obj = before  # a failed EM leaves comparisons switched off
+            skipped.append(f"EM rule {rule.name!r}: Splink could not train on it ({error})")
+    core = linker._settings_obj.core_model_settings
+    after_em = float(core.probability_two_random_records_match)
+    held = min(max(after_em, plan.prior_floor), PRIOR_CEILING)
+    if held != after_em:  # EM on blocks of nothing but matches drives the prior towards 1
+        core.probability_two_random_records_match = held
+        skipped.append(f"prior {after_em:.3g} after EM: held at {held:.3g}")
     labelled_pairs = 0
     if labels is not None and not labels.empty:
         labels_table = _labels_table(labels)
@@ -360,10 +392,14 @@ def train_model(
         if labelled_pairs:
             registered = db_api.register(labels_table)
             linker.training.estimate_m_from_pairwise_labels(registered)
+    for reason in skipped:
+        logger.info("training skipped %s", reason)
 
     trained = linker.misc.save_model_to_json()
     trained.pop("linker_uid", None)
-    neutralised = _neutralise_unestimated_levels(linker, trained, max_pairs)
+    neutralised = _neutralise_unestimated_levels(
+        linker, trained, max_pairs, sampled=plan.estimate_u, trained=frozenset(em_trained)
+    )
     metadata = {
         "threadline_model_version": THREADLINE_MODEL_VERSION,
         "trained_at": trained_at.isoformat() if isinstance(trained_at, dt.datetime) else trained_at,
@@ -372,15 +408,47 @@ def train_model(
         "splink_version": splink.__version__,
         "seed": seed,
         "max_pairs": max_pairs,
-        "prior": "fixed" if prior is not None else f"estimated (recall {recall})",
+        "prior": prior_text,
         "labelled_pairs": labelled_pairs,
         "adjusted_levels": neutralised,
+        "em_rules": [rule.name for rule in plan.em_rules],
+        "skipped": skipped,
+        "field_coverage": dict(coverage.filled),
     }
     return LinkageModel(settings=trained, metadata=metadata, term_frequencies=term_frequencies)
 
 
+def _estimate_prior(linker: Linker, plan: TrainingPlan, recall: float, skipped: list[str]) -> str:
+    """Set the model's prior as ``plan`` says, held within its floor and ceiling; returns how
+    it was set, in words, for the model's metadata."""
+    core = linker._settings_obj.core_model_settings
+    if not plan.prior_rules:
+        core.probability_two_random_records_match = plan.fallback_prior
+        return f"fallback {plan.fallback_prior:.3g} (no rule found a pair)"
+    names = ", ".join(rule.name for rule in plan.prior_rules)
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            [rule.rule() for rule in plan.prior_rules], recall=recall
+        )
+        estimate = float(core.probability_two_random_records_match)
+    except ValueError as error:  # the rules found more matches than ``recall`` allows
+        skipped.append(f"prior estimate from {names}: {error}; held at the ceiling")
+        estimate = PRIOR_CEILING
+    held = min(max(estimate, plan.prior_floor), PRIOR_CEILING)
+    core.probability_two_random_records_match = held
+    if held != estimate:
+        skipped.append(f"prior estimate {estimate:.3g} from {names}: held at {held:.3g}")
+        return f"estimated from {names} (recall {recall}), held at {held:.3g}"
+    return f"estimated from {names} (recall {recall})"
+
+
 def _neutralise_unestimated_levels(
-    linker: Linker, settings: dict[str, Any], sampled_pairs: float
+    linker: Linker,
+    settings: dict[str, Any],
+    sampled_pairs: float,
+    *,
+    sampled: bool = True,
+    trained: frozenset[str] | None = None,
 ) -> list[str]:
     """Settle the m probabilities EM could not estimate, and floor those it set near zero.
 
@@ -398,27 +466,43 @@ def _neutralise_unestimated_levels(
     bound (u = 1 would make the strongest evidence there is weigh nothing). A "differs" level
     never seen there gets u = 1, so its weight is that of its m alone.
 
+    Where training could not estimate at all (``sampled`` false: too few mentions for random
+    sampling; a comparison not in ``trained``: no EM rule reached it), Splink's starting values
+    stay: agreement counts for a match and disagreement against, by declared amounts.
+
     Edits ``settings`` (the saved JSON) in place; returns what was changed, in words, for the
     model's metadata.
     """
     changed = []
     live = linker._settings_obj.comparisons
+    if trained is None:
+        trained = frozenset(c.output_column_name for c in live)
     for comparison, saved in zip(live, settings["comparisons"], strict=True):
         levels = zip(comparison.comparison_levels, saved["comparison_levels"], strict=True)
         for level, saved_level in levels:
             if level.is_null_level:
                 continue
             name = f"{comparison.output_column_name}: {level.label_for_charts}"
+            differs = level._is_else_level or level.label_for_charts == DOB_DIFFERS
+            if not sampled and level._u_probability is None:
+                # too few mentions to sample: Splink's starting u stays
+                changed.append(f"{name} (u not estimated, Splink's starting value kept)")
+                continue
+            if comparison.output_column_name not in trained and level._m_probability is None:
+                # no training rule reached this comparison: Splink's starting m stays, so
+                # agreement still counts for and disagreement against
+                changed.append(f"{name} (m not estimated, Splink's starting value kept)")
+                continue
             u_known = level._u_probability not in (None, LEVEL_NOT_OBSERVED_TEXT)
             if u_known:
                 u = float(cast(float, level.u_probability))
             else:
-                u = 1.0 if level._is_else_level else 1.0 / sampled_pairs
+                u = 1.0 if differs else 1.0 / sampled_pairs
             if not u_known:
                 saved_level["u_probability"] = u
                 changed.append(f"{name} (not seen among random pairs, u = {u:.1e})")
             m_known = level._m_probability not in (None, LEVEL_NOT_OBSERVED_TEXT)
-            if not m_known and (level._is_else_level or level.label_for_charts == DOB_DIFFERS):
+            if not m_known and differs:
                 saved_level["m_probability"] = MIN_M_PROBABILITY
                 changed.append(f"{name} (not seen among matches, m = {MIN_M_PROBABILITY})")
             elif not m_known:
