@@ -232,7 +232,9 @@ def address_comparison() -> ComparisonCreator:
                 'AND ("postcode_l" IS NULL OR "postcode_r" IS NULL)',
                 "address not given on one side",
             ),
-            cll.ExactMatchLevel("address_key").configure(label_for_charts="same address"),
+            cll.ExactMatchLevel("address_key", term_frequency_adjustments=True).configure(
+                label_for_charts="same address"
+            ),
             cll.CustomLevel(
                 f"{_dwelling_sql('l')} = {_dwelling_sql('r')} AND ({place_l} = '' "
                 f"OR {place_r} = '' OR regexp_matches({place_l}, '[0-9]') "

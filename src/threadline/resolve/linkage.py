@@ -82,10 +82,27 @@ __all__ = [
 ]
 
 #: Version of the model file layout and of the comparisons; bump when either changes.
-THREADLINE_MODEL_VERSION = 3
+THREADLINE_MODEL_VERSION = 4
 
-#: Columns whose exact-match level is term-frequency adjusted.
-TF_COLUMNS: tuple[str, ...] = ("surname", "forename")
+#: Columns whose exact-match level is term-frequency adjusted by Splink.
+TF_COLUMNS: tuple[str, ...] = ("surname", "forename", "address_key")
+#: List columns whose "in both" level is term-frequency adjusted by the rarest value the two
+#: share (Splink's adjustment takes one value a side, so this one is applied after it: see
+#: :func:`shared_value_adjustments`).
+LIST_TF_COLUMNS: tuple[str, ...] = ("phones", "emails", "accounts", "vehicles")
+#: Shared identifiers whose "in both" / "same address" level has its u probability estimated
+#: over the whole force: the chance two random mentions share a value, a mention without one
+#: counting as not sharing (see :func:`whole_force_u`).
+WHOLE_FORCE_U_LEVELS: dict[str, str] = {
+    "phones": "phones",
+    "emails": "emails",
+    "accounts": "accounts",
+    "vehicles": "vehicles",
+    "address": "address_key",
+}
+#: Term frequency tables keep the values at least this many mentions share; any other value
+#: has the frequency of one mention in the force (``tf_mentions`` in the metadata).
+TF_MIN_COUNT = 2
 
 _DEFAULT_RECALL = 0.8
 
@@ -212,6 +229,10 @@ class LinkageModel:
                     tf_weight = float(level._tf_adjustment_weight)
                     u_exact = level._u_probability_corresponding_to_exact_match(levels)
                     log2_u_exact = math.log2(u_exact)
+                elif comparison.output_column_name in LIST_TF_COLUMNS and position == 1:
+                    tf_column = comparison.output_column_name  # "in both": the rarest shared
+                    tf_weight = 1.0
+                    log2_u_exact = math.log2(float(cast(float, level.u_probability)))
                 rows.append(
                     LevelWeight(
                         comparison=comparison.output_column_name,
@@ -237,6 +258,30 @@ class LinkageModel:
             if level.gamma == gamma:
                 return level
         raise KeyError(f"{comparison} has no level with gamma {gamma}")
+
+    @property
+    def unseen_term_frequency(self) -> float:
+        """The frequency of a value not in the tables: one mention of the force."""
+        return 1.0 / max(int(self.metadata.get("tf_mentions", 1)), 1)
+
+    def tf_adjustment(self, level: LevelWeight, left: Any, right: Any) -> float:
+        """The term-frequency adjustment of ``level`` for a pair with these values of its
+        ``tf_column`` (0 if the level has none). A list column is adjusted by the rarest value
+        both sides hold; a value not in the tables counts as held by one mention."""
+        if level.tf_column is None:
+            return 0.0
+        if level.tf_column not in LIST_TF_COLUMNS:
+            return level.tf_adjustment(
+                self.term_frequency(level.tf_column, left),
+                self.term_frequency(level.tf_column, right),
+            )
+        shared = set(left if left is not None else ()) & set(right if right is not None else ())
+        if not shared:
+            return 0.0
+        table = self.term_frequencies.get(level.tf_column, {})
+        unseen = self.unseen_term_frequency
+        tf = min(table.get(str(value), unseen) for value in shared)
+        return level.tf_weight * (level.log2_u_exact - math.log2(max(tf, level.tf_minimum_u)))
 
     def term_frequency(self, column: str, value: Any) -> float | None:
         """The stored relative frequency of ``value`` in ``column`` (None if unseen)."""
@@ -352,14 +397,7 @@ def train_model(
     plan = training_plan(coverage)
     skipped = list(plan.skipped)
 
-    term_frequencies: dict[str, dict[str, float]] = {}
-    for column in TF_COLUMNS:
-        tf = linker.table_management.compute_tf_table(column).as_pandas_dataframe()
-        term_frequencies[column] = {
-            str(value): float(freq)
-            for value, freq in zip(tf[column], tf[f"tf_{column}"], strict=True)
-            if value is not None and not pd.isna(value)
-        }
+    term_frequencies = term_frequency_tables(features)
 
     prior_text = "fixed"
     if prior is None:
@@ -400,6 +438,11 @@ def train_model(
     neutralised = _neutralise_unestimated_levels(
         linker, trained, max_pairs, sampled=plan.estimate_u, trained=frozenset(em_trained)
     )
+    whole_force = whole_force_u(features)
+    for comparison in trained["comparisons"]:
+        name = comparison["output_column_name"]
+        if name in whole_force and whole_force[name] > 0:
+            comparison["comparison_levels"][1]["u_probability"] = whole_force[name]
     metadata = {
         "threadline_model_version": THREADLINE_MODEL_VERSION,
         "trained_at": trained_at.isoformat() if isinstance(trained_at, dt.datetime) else trained_at,
@@ -414,8 +457,56 @@ def train_model(
         "em_rules": [rule.name for rule in plan.em_rules],
         "skipped": skipped,
         "field_coverage": dict(coverage.filled),
+        "tf_mentions": len(features),
+        "whole_force_u": whole_force,
     }
     return LinkageModel(settings=trained, metadata=metadata, term_frequencies=term_frequencies)
+
+
+def _value_counts(features: pd.DataFrame, column: str) -> pd.Series:
+    values = features[column]
+    if column in LIST_TF_COLUMNS:
+        values = values.map(lambda v: sorted(set(v)) if v is not None and len(v) else None)
+        values = values.explode()
+    return values.dropna().value_counts()
+
+
+def term_frequency_tables(features: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Each term-frequency column's ``{value: share of all mentions holding it}``.
+
+    The share is over every mention of the force, a mention without the value counting as
+    not holding it (Splink's own tables divide by the mentions that give a value: among the
+    few that carry an account, one account is a large share). Names keep every value; the
+    identifiers and addresses keep the values :data:`TF_MIN_COUNT` or more mentions hold,
+    the only ones that can be shared in the data trained on.
+    """
+    n = max(len(features), 1)
+    tables: dict[str, dict[str, float]] = {}
+    for column in (*TF_COLUMNS, *LIST_TF_COLUMNS):
+        counts = _value_counts(features, column)
+        if column not in ("forename", "surname"):
+            counts = counts[counts >= TF_MIN_COUNT]
+        tables[column] = {str(value): float(count) / n for value, count in counts.items()}
+    return tables
+
+
+def whole_force_u(features: pd.DataFrame) -> dict[str, float]:
+    """The u probability of each :data:`WHOLE_FORCE_U_LEVELS` agreement level: the chance two
+    random mentions of the whole force share a value (sum over values of c(c-1), over n(n-1)).
+
+    Random sampling among mentions that give a value counts, in a force where few give an
+    account, mostly pairs of one person's own mentions: a shared account weighed about +0.6.
+    Two mentions sharing several values are counted once per value (an upper bound, so the
+    evidence is if anything understated).
+    """
+    n = len(features)
+    if n < 2:
+        return {}
+    out = {}
+    for comparison, column in WHOLE_FORCE_U_LEVELS.items():
+        counts = _value_counts(features, column).astype(float)
+        out[comparison] = float((counts * (counts - 1)).sum() / (n * (n - 1)))
+    return out
 
 
 def _estimate_prior(linker: Linker, plan: TrainingPlan, recall: float, skipped: list[str]) -> str:
@@ -537,6 +628,78 @@ def _register_term_frequencies(linker: Linker, db_api: DuckDBAPI, model: Linkage
         linker.table_management.register_term_frequency_lookup(db_api.register(table), column)
 
 
+def _list_tf_levels(model: LinkageModel) -> list[LevelWeight]:
+    return [
+        level
+        for name in LIST_TF_COLUMNS
+        for level in model.level_weights.get(name, [])
+        if level.tf_column == name
+    ]
+
+
+def _largest_shared_value_boost(model: LinkageModel) -> float:
+    """The most the shared-value adjustments can add to a pair's weight (every list column
+    sharing a value held by one mention only)."""
+    unseen = model.unseen_term_frequency
+    return sum(
+        max(0.0, lw.tf_weight * (lw.log2_u_exact - math.log2(max(unseen, lw.tf_minimum_u))))
+        for lw in _list_tf_levels(model)
+    )
+
+
+_SQL_PROBABILITY = (
+    "CASE WHEN {w} >= 0 THEN 1.0 / (1.0 + pow(2.0, -({w}))) "
+    "ELSE pow(2.0, {w}) / (1.0 + pow(2.0, {w})) END"
+)
+
+
+def shared_value_adjustments(
+    connection: duckdb.DuckDBPyConnection,
+    predictions: str,
+    model: LinkageModel,
+    threshold_match_probability: float | None,
+) -> duckdb.DuckDBPyRelation:
+    """Splink's scored pairs (the table ``predictions``) with the term-frequency adjustment of
+    each list column's "in both" level added to ``match_weight`` (the rarest value the two
+    share, as :meth:`LinkageModel.tf_adjustment` at call time), ``match_probability``
+    recomputed, and the pairs below ``threshold_match_probability`` dropped."""
+    levels = _list_tf_levels(model)
+    unseen = model.unseen_term_frequency
+    joins, terms = [], []
+    for lw in levels:
+        column = lw.comparison
+        values = model.term_frequencies.get(column, {})
+        lookup = pa.table(
+            {"value": list(values), "tf": list(values.values())},
+            schema=pa.schema([("value", pa.string()), ("tf", pa.float64())]),
+        )
+        connection.register(f"__threadline_tf_{column}", lookup)
+        joins.append(
+            f"LEFT JOIN (SELECT x.unique_id_l, x.unique_id_r, "
+            f"min(coalesce(t.tf, {unseen!r})) AS tf FROM (SELECT unique_id_l, unique_id_r, "
+            f'unnest(list_intersect("{column}_l", "{column}_r")) AS v FROM {predictions} '
+            f'WHERE "gamma_{column}" = {lw.gamma}) x '
+            f"LEFT JOIN __threadline_tf_{column} t ON t.value = x.v GROUP BY ALL) "
+            f"AS s_{column} USING (unique_id_l, unique_id_r)"
+        )
+        terms.append(
+            f"CASE WHEN s_{column}.tf IS NULL THEN 0.0 ELSE {lw.tf_weight!r} * "
+            f"({lw.log2_u_exact!r} - log2(greatest(s_{column}.tf, {lw.tf_minimum_u!r}))) END"
+        )
+    if not levels:
+        relation = connection.sql(f"SELECT * FROM {predictions}")
+    else:
+        weight = "(p.match_weight + " + " + ".join(terms) + ")"
+        probability = _SQL_PROBABILITY.format(w=weight)
+        relation = connection.sql(
+            f"SELECT p.* REPLACE ({weight} AS match_weight, {probability} AS match_probability) "
+            f"FROM {predictions} AS p " + " ".join(joins)
+        )
+    if threshold_match_probability is not None:
+        relation = relation.filter(f"match_probability >= {float(threshold_match_probability)!r}")
+    return relation
+
+
 def gamma_columns(model: LinkageModel) -> list[str]:
     """The ``gamma_<comparison>`` columns of the model, in comparison order."""
     return [f"gamma_{name}" for name in model.level_weights]
@@ -569,15 +732,25 @@ def predict_pairs(
     linker, db_api = _new_linker(features, model.settings)
     _register_term_frequencies(linker, db_api, model)
     chunks = math.ceil(len(features) / (chunk_mentions or PREDICT_CHUNK_MENTIONS))
+    splink_threshold = threshold_match_probability
+    if threshold_match_probability is not None:
+        # a pair below the threshold before its shared values are weighed may be above after
+        boost = _largest_shared_value_boost(model)
+        splink_threshold = match_probability(match_weight(threshold_match_probability) - boost)
     predictions = linker.inference.predict(
-        threshold_match_probability=threshold_match_probability,
+        threshold_match_probability=splink_threshold,
         warning_mode="never",
         num_chunks_left=chunks if chunks > 1 else None,
         num_chunks_right=chunks if chunks > 1 else None,
     )
     first = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     first += gamma_columns(model)
-    relation = predictions.as_duckdbpyrelation()
+    relation = shared_value_adjustments(
+        db_api.duckdb_con,
+        predictions.physical_name,
+        model,
+        threshold_match_probability,
+    )
     rest = [c for c in relation.columns if c not in first and c != "match_key"]
     kept = [f'"{c}"' for c in first]
     if values_below is None:
@@ -620,10 +793,7 @@ def score_pair_levels(
         total += level.match_weight
         contribution = level.match_weight
         if level.tf_column is not None:
-            adjustment = level.tf_adjustment(
-                model.term_frequency(level.tf_column, left[level.tf_column]),
-                model.term_frequency(level.tf_column, right[level.tf_column]),
-            )
+            adjustment = model.tf_adjustment(level, left[level.tf_column], right[level.tf_column])
             total += adjustment
             contribution += adjustment
         parts.append((level, contribution))
