@@ -700,6 +700,32 @@ def shared_value_adjustments(
     return relation
 
 
+def splink_threshold(
+    model: LinkageModel, threshold_match_probability: float | None
+) -> float | None:
+    """The threshold to ask Splink for: low enough to keep every pair the shared-value
+    adjustment (:func:`shared_value_adjustments`) could lift over the one wanted."""
+    if threshold_match_probability is None:
+        return None
+    boost = _largest_shared_value_boost(model)
+    return match_probability(match_weight(threshold_match_probability) - boost)
+
+
+def adjust_scored_frame(
+    model: LinkageModel, scored: pd.DataFrame, threshold_match_probability: float | None
+) -> pd.DataFrame:
+    """:func:`shared_value_adjustments` on pairs Splink scored elsewhere (Spark), as a frame."""
+    connection = duckdb.connect(":memory:")
+    try:
+        connection.register("__threadline_scored", scored)
+        relation = shared_value_adjustments(
+            connection, "__threadline_scored", model, threshold_match_probability
+        )
+        return relation.to_df().reset_index(drop=True)
+    finally:
+        connection.close()
+
+
 def gamma_columns(model: LinkageModel) -> list[str]:
     """The ``gamma_<comparison>`` columns of the model, in comparison order."""
     return [f"gamma_{name}" for name in model.level_weights]
@@ -732,13 +758,8 @@ def predict_pairs(
     linker, db_api = _new_linker(features, model.settings)
     _register_term_frequencies(linker, db_api, model)
     chunks = math.ceil(len(features) / (chunk_mentions or PREDICT_CHUNK_MENTIONS))
-    splink_threshold = threshold_match_probability
-    if threshold_match_probability is not None:
-        # a pair below the threshold before its shared values are weighed may be above after
-        boost = _largest_shared_value_boost(model)
-        splink_threshold = match_probability(match_weight(threshold_match_probability) - boost)
     predictions = linker.inference.predict(
-        threshold_match_probability=splink_threshold,
+        threshold_match_probability=splink_threshold(model, threshold_match_probability),
         warning_mode="never",
         num_chunks_left=chunks if chunks > 1 else None,
         num_chunks_right=chunks if chunks > 1 else None,
