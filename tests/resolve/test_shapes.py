@@ -220,3 +220,22 @@ def test_field_coverage_counts_filled_fields_and_rule_pairs() -> None:
     assert coverage.filled["phones"] == 0 and coverage.filled["emails"] == 72
     assert coverage.rule_pairs["same e-mail list"] == 36
     assert coverage.rule_pairs["same phone list"] == 0
+
+
+def test_threadline_train_prints_what_it_skipped(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from threadline.cli import app
+
+    shape = Shape((3, 2, 2, 1), frozenset({"emails", "dob"}), shared_names=False)
+    engine = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    _import(engine, [record for _, _, record in _records(shape)])
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    model = tmp_path / "model.json"
+    result = CliRunner().invoke(app, ["train", "--db", url, "--model", str(model)])
+    assert result.exit_code == 0, result.output
+    assert "Skipped EM rule 'same e-mail list': fewer than two mentions give emails" in (
+        " ".join(result.output.split())
+    )
+    assert "Skipped prior rule 'same full name and date of birth'" in result.output
