@@ -254,16 +254,6 @@ def training_rules() -> list[TrainingRule]:
     return list(rules.values())
 
 
-def training_blocking_rules() -> list[BlockingRuleCreator]:
-    """The EM rules used when every field is well filled (the first of each tier's rules)."""
-    return [rule.rule() for tiers in TRAINING_RULE_TIERS for rule in tiers[0]]
-
-
-def deterministic_rules() -> list[str]:
-    """Rules near-certain to pick out true matches, used to estimate the prior (first tier)."""
-    return [rule.sql for rule in PRIOR_RULE_TIERS[0]]
-
-
 def field_coverage(features: pd.DataFrame) -> FieldCoverage:
     """How many mentions fill each feature column, and how many pairs each training rule of
     :func:`~threadline.resolve.comparisons.training_rules` blocks (DuckDB, in memory)."""
