@@ -14,6 +14,13 @@ Printed for each stage: wall time and the peak resident memory of this process s
 (``resource.getrusage``), then the number of pairs the blocking rules generate, which decides
 whether prediction scales.
 
+Training prints what it skipped for fields the force lacks (see
+:func:`threadline.resolve.training.training_plan`). To compare a change with the code before it,
+run both on one force, e.g. an older checkout's ``src`` first on ``PYTHONPATH``:
+
+    PYTHONPATH=/tmp/old/src .venv/bin/python /tmp/old/bench/bench_resolution.py --force /tmp/f10k
+    .venv/bin/python bench/bench_resolution.py --force /tmp/f10k
+
 ``--explain-errors N`` then lists why the resolution missed or wrongly made links: true
 same-person groups left apart, grouped by the noise the generator put on the split-off
 mentions (``truth_mentions.jsonl``) and by how far the best link between them got (never
@@ -290,6 +297,8 @@ def main() -> None:
         else:
             with stage("train", timings):
                 model = train_store_model(engine, trained_at=now)
+            for reason in model.metadata.get("skipped", []):
+                print(f"  training skipped {reason}")
             if args.model is not None:
                 save_model(model, args.model)
         with stage("resolve", timings):

@@ -46,7 +46,9 @@ def test_explanation_names_the_nickname_and_the_shared_phone(model: LinkageModel
     assert "phone +447700900555 in both" in text
     assert "day and month swapped" in text
     assert "prichard ≈ pritchard (Jaro-Winkler" in text
-    phone_weight = model.level_weights["phones"][1].match_weight
+    in_both = model.level_weights["phones"][1]
+    phone = ["+447700900555"]  # weighed by how many of the force's mentions hold it
+    phone_weight = in_both.match_weight + model.tf_adjustment(in_both, phone, phone)
     assert f"phone +447700900555 in both: {phone_weight:+.1f}" in evidence
 
 

@@ -39,6 +39,8 @@ def train_command(
         f"Model saved to {path}: trained on {meta['training_rows']:,} mentions "
         f"({meta['labelled_pairs']} labelled pairs), version {meta['threadline_model_version']}"
     )
+    for reason in meta.get("skipped", []):
+        console.print(f"[yellow]Skipped {reason}[/yellow]", soft_wrap=True)
 
 
 @app.command("resolve")

@@ -232,7 +232,9 @@ def address_comparison() -> ComparisonCreator:
                 'AND ("postcode_l" IS NULL OR "postcode_r" IS NULL)',
                 "address not given on one side",
             ),
-            cll.ExactMatchLevel("address_key").configure(label_for_charts="same address"),
+            cll.ExactMatchLevel("address_key", term_frequency_adjustments=True).configure(
+                label_for_charts="same address"
+            ),
             cll.CustomLevel(
                 f"{_dwelling_sql('l')} = {_dwelling_sql('r')} AND ({place_l} = '' "
                 f"OR {place_r} = '' OR regexp_matches({place_l}, '[0-9]') "
@@ -726,31 +728,6 @@ def blocking_columns(features: pd.DataFrame) -> dict[str, list[Any]]:
             sizes = frame.groupby(list(group), dropna=True)[group[0]].transform("size")
             columns[crowd_column(*group)] = [int(v) for v in sizes.fillna(0)]
     return columns
-
-
-def training_blocking_rules() -> list[BlockingRuleCreator]:
-    """Blocking rules for expectation maximisation (EM), chosen to keep households out.
-
-    EM learns what a match looks like from the pairs a rule blocks together. A rule on date of
-    birth or surname and postcode also blocks twins, and fathers and sons of the same name at
-    the same address: EM takes those for matches and learns that "different forename" or
-    "different date of birth" is common among matches. So the rules for names, dates of birth
-    and addresses are a shared phone list and a shared e-mail list (households rarely share
-    every number and address), and the rule for phones, e-mails and accounts is the same full
-    name and full date of birth.
-    """
-    return [
-        CustomRule('l."phones" = r."phones" AND len(l."phones") > 0'),
-        CustomRule('l."emails" = r."emails" AND len(l."emails") > 0'),
-        block_on("forename", "surname", "dob"),
-    ]
-
-
-def deterministic_rules() -> list[str]:
-    """Rules near-certain to pick out true matches, used to estimate the prior."""
-    return [
-        'l."forename" = r."forename" AND l."surname" = r."surname" AND l."dob" = r."dob"',
-    ]
 
 
 def settings_dict_extras() -> dict[str, Any]:

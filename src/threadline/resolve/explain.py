@@ -221,10 +221,7 @@ def _contribution(
     if level.tf_column is not None:
         left = _value(row, f"{level.tf_column}_l")
         right = _value(row, f"{level.tf_column}_r")
-        weight += level.tf_adjustment(
-            model.term_frequency(level.tf_column, left),
-            model.term_frequency(level.tf_column, right),
-        )
+        weight += model.tf_adjustment(level, left, right)
     return weight
 
 

@@ -24,9 +24,11 @@ being scored, so a pair gets the same weight whichever batch it appears in.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
+import logging
 import math
 import os
 import tempfile
@@ -43,6 +45,7 @@ import splink
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+from splink.internals.exceptions import SplinkException
 from splink.internals.misc import prob_to_match_weight
 from splink.internals.settings import Settings
 
@@ -51,13 +54,19 @@ from threadline.resolve.comparisons import (
     NEAR_CONCLUSIVE_M,
     PersonComparison,
     blocking_table,
-    deterministic_rules,
     person_comparisons,
     prediction_blocking_rules,
     settings_dict_extras,
-    training_blocking_rules,
 )
 from threadline.resolve.features import FEATURE_COLUMNS, features_table
+from threadline.resolve.training import (
+    PRIOR_CEILING,
+    TrainingPlan,
+    field_coverage,
+    training_plan,
+)
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "THREADLINE_MODEL_VERSION",
@@ -73,10 +82,27 @@ __all__ = [
 ]
 
 #: Version of the model file layout and of the comparisons; bump when either changes.
-THREADLINE_MODEL_VERSION = 3
+THREADLINE_MODEL_VERSION = 4
 
-#: Columns whose exact-match level is term-frequency adjusted.
-TF_COLUMNS: tuple[str, ...] = ("surname", "forename")
+#: Columns whose exact-match level is term-frequency adjusted by Splink.
+TF_COLUMNS: tuple[str, ...] = ("surname", "forename", "address_key")
+#: List columns whose "in both" level is term-frequency adjusted by the rarest value the two
+#: share (Splink's adjustment takes one value a side, so this one is applied after it: see
+#: :func:`shared_value_adjustments`).
+LIST_TF_COLUMNS: tuple[str, ...] = ("phones", "emails", "accounts", "vehicles")
+#: Shared identifiers whose "in both" / "same address" level has its u probability estimated
+#: over the whole force: the chance two random mentions share a value, a mention without one
+#: counting as not sharing (see :func:`whole_force_u`).
+WHOLE_FORCE_U_LEVELS: dict[str, str] = {
+    "phones": "phones",
+    "emails": "emails",
+    "accounts": "accounts",
+    "vehicles": "vehicles",
+    "address": "address_key",
+}
+#: Term frequency tables keep the values at least this many mentions share; any other value
+#: has the frequency of one mention in the force (``tf_mentions`` in the metadata).
+TF_MIN_COUNT = 2
 
 _DEFAULT_RECALL = 0.8
 
@@ -203,6 +229,10 @@ class LinkageModel:
                     tf_weight = float(level._tf_adjustment_weight)
                     u_exact = level._u_probability_corresponding_to_exact_match(levels)
                     log2_u_exact = math.log2(u_exact)
+                elif comparison.output_column_name in LIST_TF_COLUMNS and position == 1:
+                    tf_column = comparison.output_column_name  # "in both": the rarest shared
+                    tf_weight = 1.0
+                    log2_u_exact = math.log2(float(cast(float, level.u_probability)))
                 rows.append(
                     LevelWeight(
                         comparison=comparison.output_column_name,
@@ -228,6 +258,30 @@ class LinkageModel:
             if level.gamma == gamma:
                 return level
         raise KeyError(f"{comparison} has no level with gamma {gamma}")
+
+    @property
+    def unseen_term_frequency(self) -> float:
+        """The frequency of a value not in the tables: one mention of the force."""
+        return 1.0 / max(int(self.metadata.get("tf_mentions", 1)), 1)
+
+    def tf_adjustment(self, level: LevelWeight, left: Any, right: Any) -> float:
+        """The term-frequency adjustment of ``level`` for a pair with these values of its
+        ``tf_column`` (0 if the level has none). A list column is adjusted by the rarest value
+        both sides hold; a value not in the tables counts as held by one mention."""
+        if level.tf_column is None:
+            return 0.0
+        if level.tf_column not in LIST_TF_COLUMNS:
+            return level.tf_adjustment(
+                self.term_frequency(level.tf_column, left),
+                self.term_frequency(level.tf_column, right),
+            )
+        shared = set(left if left is not None else ()) & set(right if right is not None else ())
+        if not shared:
+            return 0.0
+        table = self.term_frequencies.get(level.tf_column, {})
+        unseen = self.unseen_term_frequency
+        tf = min(table.get(str(value), unseen) for value in shared)
+        return level.tf_weight * (level.log2_u_exact - math.log2(max(tf, level.tf_minimum_u)))
 
     def term_frequency(self, column: str, value: Any) -> float | None:
         """The stored relative frequency of ``value`` in ``column`` (None if unseen)."""
@@ -310,10 +364,14 @@ def train_model(
 ) -> LinkageModel:
     """Train a linkage model on a table of mention features (unsupervised, reproducible).
 
-    Steps: the prior (``prior`` if given, else estimated from :func:`deterministic_rules`
-    assuming they find ``recall`` of true matches); u probabilities by random sampling of
-    ``max_pairs`` pairs with ``seed``; m probabilities by expectation maximisation, once for each
-    of :func:`training_blocking_rules`.
+    What the data supports is decided once, by
+    :func:`~threadline.resolve.training.training_plan` over the table's field coverage. Steps:
+    the prior (``prior`` if given, else estimated from the plan's prior rules assuming they find
+    ``recall`` of true matches, held between a floor and a ceiling, or the plan's fallback when
+    no rule finds a pair); u probabilities by random sampling of ``max_pairs`` pairs with
+    ``seed``; m probabilities by expectation maximisation, once for each of the plan's EM rules.
+    What was skipped, and why, is logged and kept in the metadata (``skipped``), with the EM
+    rules used (``em_rules``) and how many mentions fill each field (``field_coverage``).
 
     ``labels`` is the hook for reviewer judgements: a frame with ``unique_id_l``,
     ``unique_id_r`` and optionally ``is_match``; the pairs judged the same (all, without
@@ -335,24 +393,36 @@ def train_model(
         **settings_dict_extras(),
     )
     linker, db_api = _new_linker(features, settings, single_threaded=True)
+    coverage = field_coverage(features)
+    plan = training_plan(coverage)
+    skipped = list(plan.skipped)
 
-    term_frequencies: dict[str, dict[str, float]] = {}
-    for column in TF_COLUMNS:
-        tf = linker.table_management.compute_tf_table(column).as_pandas_dataframe()
-        term_frequencies[column] = {
-            str(value): float(freq)
-            for value, freq in zip(tf[column], tf[f"tf_{column}"], strict=True)
-            if value is not None and not pd.isna(value)
-        }
+    term_frequencies = term_frequency_tables(features)
 
+    prior_text = "fixed"
     if prior is None:
-        rules: list[str | BlockingRuleCreator] = [*deterministic_rules()]
-        linker.training.estimate_probability_two_random_records_match(rules, recall=recall)
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for rule in training_blocking_rules():
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
+        prior_text = _estimate_prior(linker, plan, recall, skipped)
+    if plan.estimate_u:
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    em_trained: set[str] = set()
+    for rule in plan.em_rules:
+        before = copy.deepcopy(linker._settings_obj)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule.rule(), estimate_without_term_frequencies=True
+            )
+            em_trained |= {
+                c.name for c in person_comparisons() if not set(c.columns) & set(rule.columns)
+            }
+        except SplinkException as error:  # EMTrainingException, or EM on all-match pairs
+            linker._settings_obj = before  # a failed EM leaves comparisons switched off
+            skipped.append(f"EM rule {rule.name!r}: Splink could not train on it ({error})")
+    core = linker._settings_obj.core_model_settings
+    after_em = float(core.probability_two_random_records_match)
+    held = min(max(after_em, plan.prior_floor), PRIOR_CEILING)
+    if held != after_em:  # EM on blocks of nothing but matches drives the prior towards 1
+        core.probability_two_random_records_match = held
+        skipped.append(f"prior {after_em:.3g} after EM: held at {held:.3g}")
     labelled_pairs = 0
     if labels is not None and not labels.empty:
         labels_table = _labels_table(labels)
@@ -360,10 +430,19 @@ def train_model(
         if labelled_pairs:
             registered = db_api.register(labels_table)
             linker.training.estimate_m_from_pairwise_labels(registered)
+    for reason in skipped:
+        logger.info("training skipped %s", reason)
 
     trained = linker.misc.save_model_to_json()
     trained.pop("linker_uid", None)
-    neutralised = _neutralise_unestimated_levels(linker, trained, max_pairs)
+    neutralised = _neutralise_unestimated_levels(
+        linker, trained, max_pairs, sampled=plan.estimate_u, trained=frozenset(em_trained)
+    )
+    whole_force = whole_force_u(features)
+    for comparison in trained["comparisons"]:
+        name = comparison["output_column_name"]
+        if name in whole_force and whole_force[name] > 0:
+            comparison["comparison_levels"][1]["u_probability"] = whole_force[name]
     metadata = {
         "threadline_model_version": THREADLINE_MODEL_VERSION,
         "trained_at": trained_at.isoformat() if isinstance(trained_at, dt.datetime) else trained_at,
@@ -372,15 +451,95 @@ def train_model(
         "splink_version": splink.__version__,
         "seed": seed,
         "max_pairs": max_pairs,
-        "prior": "fixed" if prior is not None else f"estimated (recall {recall})",
+        "prior": prior_text,
         "labelled_pairs": labelled_pairs,
         "adjusted_levels": neutralised,
+        "em_rules": [rule.name for rule in plan.em_rules],
+        "skipped": skipped,
+        "field_coverage": dict(coverage.filled),
+        "tf_mentions": len(features),
+        "whole_force_u": whole_force,
     }
     return LinkageModel(settings=trained, metadata=metadata, term_frequencies=term_frequencies)
 
 
+def _value_counts(features: pd.DataFrame, column: str) -> pd.Series:
+    values = features[column]
+    if column in LIST_TF_COLUMNS:
+        values = values.map(lambda v: sorted(set(v)) if v is not None and len(v) else None)
+        values = values.explode()
+    return values.dropna().value_counts()
+
+
+def term_frequency_tables(features: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Each term-frequency column's ``{value: share of all mentions holding it}``.
+
+    The share is over every mention of the force, a mention without the value counting as
+    not holding it (Splink's own tables divide by the mentions that give a value: among the
+    few that carry an account, one account is a large share). Names keep every value; the
+    identifiers and addresses keep the values :data:`TF_MIN_COUNT` or more mentions hold,
+    the only ones that can be shared in the data trained on.
+    """
+    n = max(len(features), 1)
+    tables: dict[str, dict[str, float]] = {}
+    for column in (*TF_COLUMNS, *LIST_TF_COLUMNS):
+        counts = _value_counts(features, column)
+        if column not in ("forename", "surname"):
+            counts = counts[counts >= TF_MIN_COUNT]
+        tables[column] = {str(value): float(count) / n for value, count in counts.items()}
+    return tables
+
+
+def whole_force_u(features: pd.DataFrame) -> dict[str, float]:
+    """The u probability of each :data:`WHOLE_FORCE_U_LEVELS` agreement level: the chance two
+    random mentions of the whole force share a value (sum over values of c(c-1), over n(n-1)).
+
+    Random sampling among mentions that give a value counts, in a force where few give an
+    account, mostly pairs of one person's own mentions: a shared account weighed about +0.6.
+    Two mentions sharing several values are counted once per value (an upper bound, so the
+    evidence is if anything understated).
+    """
+    n = len(features)
+    if n < 2:
+        return {}
+    out = {}
+    for comparison, column in WHOLE_FORCE_U_LEVELS.items():
+        counts = _value_counts(features, column).astype(float)
+        out[comparison] = float((counts * (counts - 1)).sum() / (n * (n - 1)))
+    return out
+
+
+def _estimate_prior(linker: Linker, plan: TrainingPlan, recall: float, skipped: list[str]) -> str:
+    """Set the model's prior as ``plan`` says, held within its floor and ceiling; returns how
+    it was set, in words, for the model's metadata."""
+    core = linker._settings_obj.core_model_settings
+    if not plan.prior_rules:
+        core.probability_two_random_records_match = plan.fallback_prior
+        return f"fallback {plan.fallback_prior:.3g} (no rule found a pair)"
+    names = ", ".join(rule.name for rule in plan.prior_rules)
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            [rule.rule() for rule in plan.prior_rules], recall=recall
+        )
+        estimate = float(core.probability_two_random_records_match)
+    except ValueError as error:  # the rules found more matches than ``recall`` allows
+        skipped.append(f"prior estimate from {names}: {error}; held at the ceiling")
+        estimate = PRIOR_CEILING
+    held = min(max(estimate, plan.prior_floor), PRIOR_CEILING)
+    core.probability_two_random_records_match = held
+    if held != estimate:
+        skipped.append(f"prior estimate {estimate:.3g} from {names}: held at {held:.3g}")
+        return f"estimated from {names} (recall {recall}), held at {held:.3g}"
+    return f"estimated from {names} (recall {recall})"
+
+
 def _neutralise_unestimated_levels(
-    linker: Linker, settings: dict[str, Any], sampled_pairs: float
+    linker: Linker,
+    settings: dict[str, Any],
+    sampled_pairs: float,
+    *,
+    sampled: bool = True,
+    trained: frozenset[str] | None = None,
 ) -> list[str]:
     """Settle the m probabilities EM could not estimate, and floor those it set near zero.
 
@@ -398,27 +557,43 @@ def _neutralise_unestimated_levels(
     bound (u = 1 would make the strongest evidence there is weigh nothing). A "differs" level
     never seen there gets u = 1, so its weight is that of its m alone.
 
+    Where training could not estimate at all (``sampled`` false: too few mentions for random
+    sampling; a comparison not in ``trained``: no EM rule reached it), Splink's starting values
+    stay: agreement counts for a match and disagreement against, by declared amounts.
+
     Edits ``settings`` (the saved JSON) in place; returns what was changed, in words, for the
     model's metadata.
     """
     changed = []
     live = linker._settings_obj.comparisons
+    if trained is None:
+        trained = frozenset(c.output_column_name for c in live)
     for comparison, saved in zip(live, settings["comparisons"], strict=True):
         levels = zip(comparison.comparison_levels, saved["comparison_levels"], strict=True)
         for level, saved_level in levels:
             if level.is_null_level:
                 continue
             name = f"{comparison.output_column_name}: {level.label_for_charts}"
+            differs = level._is_else_level or level.label_for_charts == DOB_DIFFERS
+            if not sampled and level._u_probability is None:
+                # too few mentions to sample: Splink's starting u stays
+                changed.append(f"{name} (u not estimated, Splink's starting value kept)")
+                continue
+            if comparison.output_column_name not in trained and level._m_probability is None:
+                # no training rule reached this comparison: Splink's starting m stays, so
+                # agreement still counts for and disagreement against
+                changed.append(f"{name} (m not estimated, Splink's starting value kept)")
+                continue
             u_known = level._u_probability not in (None, LEVEL_NOT_OBSERVED_TEXT)
             if u_known:
                 u = float(cast(float, level.u_probability))
             else:
-                u = 1.0 if level._is_else_level else 1.0 / sampled_pairs
+                u = 1.0 if differs else 1.0 / sampled_pairs
             if not u_known:
                 saved_level["u_probability"] = u
                 changed.append(f"{name} (not seen among random pairs, u = {u:.1e})")
             m_known = level._m_probability not in (None, LEVEL_NOT_OBSERVED_TEXT)
-            if not m_known and (level._is_else_level or level.label_for_charts == DOB_DIFFERS):
+            if not m_known and differs:
                 saved_level["m_probability"] = MIN_M_PROBABILITY
                 changed.append(f"{name} (not seen among matches, m = {MIN_M_PROBABILITY})")
             elif not m_known:
@@ -451,6 +626,104 @@ def _register_term_frequencies(linker: Linker, db_api: DuckDBAPI, model: Linkage
             schema=pa.schema([(column, pa.string()), (f"tf_{column}", pa.float64())]),
         )
         linker.table_management.register_term_frequency_lookup(db_api.register(table), column)
+
+
+def _list_tf_levels(model: LinkageModel) -> list[LevelWeight]:
+    return [
+        level
+        for name in LIST_TF_COLUMNS
+        for level in model.level_weights.get(name, [])
+        if level.tf_column == name
+    ]
+
+
+def _largest_shared_value_boost(model: LinkageModel) -> float:
+    """The most the shared-value adjustments can add to a pair's weight (every list column
+    sharing a value held by one mention only)."""
+    unseen = model.unseen_term_frequency
+    return sum(
+        max(0.0, lw.tf_weight * (lw.log2_u_exact - math.log2(max(unseen, lw.tf_minimum_u))))
+        for lw in _list_tf_levels(model)
+    )
+
+
+_SQL_PROBABILITY = (
+    "CASE WHEN {w} >= 0 THEN 1.0 / (1.0 + pow(2.0, -({w}))) "
+    "ELSE pow(2.0, {w}) / (1.0 + pow(2.0, {w})) END"
+)
+
+
+def shared_value_adjustments(
+    connection: duckdb.DuckDBPyConnection,
+    predictions: str,
+    model: LinkageModel,
+    threshold_match_probability: float | None,
+) -> duckdb.DuckDBPyRelation:
+    """Splink's scored pairs (the table ``predictions``) with the term-frequency adjustment of
+    each list column's "in both" level added to ``match_weight`` (the rarest value the two
+    share, as :meth:`LinkageModel.tf_adjustment` at call time), ``match_probability``
+    recomputed, and the pairs below ``threshold_match_probability`` dropped."""
+    levels = _list_tf_levels(model)
+    unseen = model.unseen_term_frequency
+    joins, terms = [], []
+    for lw in levels:
+        column = lw.comparison
+        values = model.term_frequencies.get(column, {})
+        lookup = pa.table(
+            {"value": list(values), "tf": list(values.values())},
+            schema=pa.schema([("value", pa.string()), ("tf", pa.float64())]),
+        )
+        connection.register(f"__threadline_tf_{column}", lookup)
+        joins.append(
+            f"LEFT JOIN (SELECT x.unique_id_l, x.unique_id_r, "
+            f"min(coalesce(t.tf, {unseen!r})) AS tf FROM (SELECT unique_id_l, unique_id_r, "
+            f'unnest(list_intersect("{column}_l", "{column}_r")) AS v FROM {predictions} '
+            f'WHERE "gamma_{column}" = {lw.gamma}) x '
+            f"LEFT JOIN __threadline_tf_{column} t ON t.value = x.v GROUP BY ALL) "
+            f"AS s_{column} USING (unique_id_l, unique_id_r)"
+        )
+        terms.append(
+            f"CASE WHEN s_{column}.tf IS NULL THEN 0.0 ELSE {lw.tf_weight!r} * "
+            f"({lw.log2_u_exact!r} - log2(greatest(s_{column}.tf, {lw.tf_minimum_u!r}))) END"
+        )
+    if not levels:
+        relation = connection.sql(f"SELECT * FROM {predictions}")
+    else:
+        weight = "(p.match_weight + " + " + ".join(terms) + ")"
+        probability = _SQL_PROBABILITY.format(w=weight)
+        relation = connection.sql(
+            f"SELECT p.* REPLACE ({weight} AS match_weight, {probability} AS match_probability) "
+            f"FROM {predictions} AS p " + " ".join(joins)
+        )
+    if threshold_match_probability is not None:
+        relation = relation.filter(f"match_probability >= {float(threshold_match_probability)!r}")
+    return relation
+
+
+def splink_threshold(
+    model: LinkageModel, threshold_match_probability: float | None
+) -> float | None:
+    """The threshold to ask Splink for: low enough to keep every pair the shared-value
+    adjustment (:func:`shared_value_adjustments`) could lift over the one wanted."""
+    if threshold_match_probability is None:
+        return None
+    boost = _largest_shared_value_boost(model)
+    return match_probability(match_weight(threshold_match_probability) - boost)
+
+
+def adjust_scored_frame(
+    model: LinkageModel, scored: pd.DataFrame, threshold_match_probability: float | None
+) -> pd.DataFrame:
+    """:func:`shared_value_adjustments` on pairs Splink scored elsewhere (Spark), as a frame."""
+    connection = duckdb.connect(":memory:")
+    try:
+        connection.register("__threadline_scored", scored)
+        relation = shared_value_adjustments(
+            connection, "__threadline_scored", model, threshold_match_probability
+        )
+        return relation.to_df().reset_index(drop=True)
+    finally:
+        connection.close()
 
 
 def gamma_columns(model: LinkageModel) -> list[str]:
@@ -486,14 +759,19 @@ def predict_pairs(
     _register_term_frequencies(linker, db_api, model)
     chunks = math.ceil(len(features) / (chunk_mentions or PREDICT_CHUNK_MENTIONS))
     predictions = linker.inference.predict(
-        threshold_match_probability=threshold_match_probability,
+        threshold_match_probability=splink_threshold(model, threshold_match_probability),
         warning_mode="never",
         num_chunks_left=chunks if chunks > 1 else None,
         num_chunks_right=chunks if chunks > 1 else None,
     )
     first = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     first += gamma_columns(model)
-    relation = predictions.as_duckdbpyrelation()
+    relation = shared_value_adjustments(
+        db_api.duckdb_con,
+        predictions.physical_name,
+        model,
+        threshold_match_probability,
+    )
     rest = [c for c in relation.columns if c not in first and c != "match_key"]
     kept = [f'"{c}"' for c in first]
     if values_below is None:
@@ -536,10 +814,7 @@ def score_pair_levels(
         total += level.match_weight
         contribution = level.match_weight
         if level.tf_column is not None:
-            adjustment = level.tf_adjustment(
-                model.term_frequency(level.tf_column, left[level.tf_column]),
-                model.term_frequency(level.tf_column, right[level.tf_column]),
-            )
+            adjustment = model.tf_adjustment(level, left[level.tf_column], right[level.tf_column])
             total += adjustment
             contribution += adjustment
         parts.append((level, contribution))

@@ -32,7 +32,13 @@ from sqlglot import exp
 
 from threadline.resolve.comparisons import blocking_table
 from threadline.resolve.features import FEATURE_SCHEMA
-from threadline.resolve.linkage import TF_COLUMNS, LinkageModel, gamma_columns
+from threadline.resolve.linkage import (
+    TF_COLUMNS,
+    LinkageModel,
+    adjust_scored_frame,
+    gamma_columns,
+    splink_threshold,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -153,8 +159,9 @@ def predict_pairs_spark(
             db_api.register(spark.createDataFrame(lookup)), column
         )
     predictions = linker.inference.predict(
-        threshold_match_probability=threshold_match_probability
+        threshold_match_probability=splink_threshold(model, threshold_match_probability)
     ).as_pandas_dataframe()
+    predictions = adjust_scored_frame(model, predictions, threshold_match_probability)
     first = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     first += gamma_columns(model)
     rest = [c for c in predictions.columns if c not in first and c != "match_key"]
