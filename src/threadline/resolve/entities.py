@@ -236,3 +236,28 @@ def members_entity_ids(conn: Connection) -> list[str]:
 
 def remove_memberships(conn: Connection, mention_keys: list[str]) -> None:
     conn.execute(delete(t.entity_members).where(t.entity_members.c.mention_key.in_(mention_keys)))
+
+
+def merge_entities(
+    conn: Connection, keep: str, gone: str, now: datetime, by: str, note: str
+) -> list[str]:
+    """Move every member of ``gone`` into ``keep`` and retire ``gone``, recording why in both
+    people's history; return the mentions moved. Each keeps its own evidence."""
+    em = t.entity_members
+    moving = sorted(conn.execute(select(em.c.mention_key).where(em.c.entity_id == gone)).scalars())
+    if not moving:
+        return []
+    conn.execute(
+        update(em)
+        .where(em.c.entity_id == gone)
+        .values(entity_id=keep, assigned_at=now, assigned_by=by)
+    )
+    events = [
+        {"at": now, "action": "merged", "entity_id": keep, "mention_keys": moving, "by": by,
+         "note": f"{gone} merged into {keep}: {note}"},
+        {"at": now, "action": "retired", "entity_id": gone, "mention_keys": [], "by": by,
+         "note": f"merged into {keep}: {note}"},
+    ]  # fmt: skip
+    _insert(conn, t.entity_events, events)
+    conn.execute(update(t.entities).where(t.entities.c.id == keep).values(updated_at=now))
+    return moving
