@@ -164,6 +164,7 @@ def apply_memberships(
         )
         changes.created = len(new_entities)
     joined: dict[str, list[str]] = defaultdict(list)
+    moves: dict[tuple[str, str], list[str]] = defaultdict(list)
     inserts: list[dict[str, Any]] = []
     for mention, membership in members.items():
         old = previous.get(mention)
@@ -184,6 +185,10 @@ def apply_memberships(
         else:
             conn.execute(_membership_statements()["move"], {"b_mention": mention, **row})
             changes.moved += 1
+            if not partial:
+                moves[(old, membership.entity_id)].append(mention)
+                if membership.entity_id not in created:
+                    continue
         joined[membership.entity_id].append(mention)
     if inserts:
         _insert(conn, t.entity_members, inserts)
@@ -200,6 +205,7 @@ def apply_memberships(
             }
         )
     retired = [] if partial else sorted(existing - (set(members_entity_ids(conn)) | wanted))
+    changes.events.extend(reconciliation_events(moves, members, set(retired), now, by))
     for entity_id in retired:
         changes.events.append(
             {
@@ -222,6 +228,42 @@ def apply_memberships(
     if relabelled:
         conn.execute(_membership_statements()["label"], relabelled)
     return changes
+
+
+#: The history action of a batch run that moved records a earlier decision (call time's, or a
+#: previous run's) had put elsewhere; see docs/reconciliation.md.
+RECONCILED = "reconciled"
+
+
+def reconciliation_events(
+    moves: Mapping[tuple[str, str], list[str]],
+    members: Mapping[str, Membership],
+    retired: set[str],
+    now: datetime,
+    by: str,
+) -> list[dict[str, Any]]:
+    """The history of a batch run's disagreements with what was decided before: for each
+    (person left, person joined) and the records moved, one event in each person's history
+    naming the other and the reason (the moved records' evidence for where they now are)."""
+    events: list[dict[str, Any]] = []
+    for (old, new), mentions in sorted(moves.items()):
+        mentions = sorted(mentions)
+        evidence = [line for m in mentions for line in (members[m].evidence or [])]
+        reason = "; ".join(dict.fromkeys(evidence)) or (
+            f"no link at the match threshold to {old}'s other records"
+        )
+        whole = " (all its records)" if old in retired else ""
+        count = f"{len(mentions)} record{'s' if len(mentions) != 1 else ''}"
+        events.append(
+            {"at": now, "action": RECONCILED, "entity_id": new, "mention_keys": mentions,
+             "by": by, "note": f"batch re-resolution moved {count} here from {old}{whole}: "
+             f"{reason}"}
+        )  # fmt: skip
+        events.append(
+            {"at": now, "action": RECONCILED, "entity_id": old, "mention_keys": mentions,
+             "by": by, "note": f"batch re-resolution moved {count} from here to {new}: {reason}"}
+        )  # fmt: skip
+    return events
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
