@@ -414,7 +414,18 @@ def resolve_record(
     for mention_key in mention_keys:
         pairs: list[tuple[str, str, float, list[str]]] = []
         if mention_key in recorded_from:
-            decision = recorded_from[mention_key]
+            decision = _and_model_links(
+                conn,
+                recorded_from[mention_key],
+                resolve_mention(
+                    conn,
+                    model,
+                    mention_key,
+                    record_key,
+                    threshold=threshold,
+                    review_threshold=review_threshold,
+                )[0],
+            )
         else:
             decision, pairs = resolve_mention(
                 conn,
@@ -490,6 +501,41 @@ def resolve_record(
             for d in decisions
         ]
     return decisions
+
+
+def _and_model_links(conn: Connection, lineage: Decision, modelled: Decision) -> Decision:
+    """A crime's mention joined to its incident's person by lineage, and also linked by the
+    model to other people: as in batch, where lineage is one more edge among the model's, those
+    people are the same person too, unless one of their members contradicts one of the
+    lineage person's or the mention (the crime may carry what the incident lacked: an address,
+    a date of birth)."""
+    if modelled.outcome != "joined":
+        return lineage
+    others = [e for e in (modelled.entity_id, *modelled.merged) if e != lineage.entity_id]
+    if not others:
+        return lineage
+    members = _member_features(conn, [lineage.entity_id, *others])
+    group = [*members.get(lineage.entity_id, ()), _features_for(conn, lineage.mention_key)]
+    keys = [str(r["unique_id"]) for rows in members.values() for r in rows]
+    judged = _cannot_link(conn, keys)
+    merged = []
+    for entity in others:
+        if refusal(members.get(entity, ()), group, judged) is None:
+            merged.append(entity)
+            group.extend(members.get(entity, ()))
+    if not merged:
+        return lineage
+    return Decision(
+        lineage.mention_key,
+        lineage.outcome,
+        lineage.entity_id,
+        lineage.probability,
+        lineage.matched_mention,
+        [*lineage.evidence, *modelled.evidence[:1], _merged_sentence(lineage.entity_id, merged)],
+        modelled.candidates,
+        modelled.other_entities,
+        merged,
+    )
 
 
 def _merge(conn: Connection, decisions: Sequence[Decision], now: datetime) -> None:
