@@ -51,7 +51,7 @@ from threadline.resolve.entities import (
 )
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import FEATURE_COLUMNS
-from threadline.resolve.joins import refusal, rule
+from threadline.resolve.joins import CALL_TIME, refusal, rule
 from threadline.resolve.lineage import LineageLink, links_for, record_lineage_rows
 from threadline.resolve.linkage import LinkageModel, match_probability, score_pair_levels
 from threadline.resolve.namesakes import name_key, sole_bearer_sentence
@@ -60,7 +60,6 @@ from threadline.store import tables as t
 from threadline.store.queries import fetch
 
 MF = t.mention_features
-CALL_TIME = "call-time"
 
 
 @cache

@@ -16,11 +16,14 @@ says how the rule applied to that mention.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from threadline.resolve import described, lineage, namesakes, victims
+from threadline.resolve.clustering import cluster_with_reasons
 from threadline.resolve.comparisons import contradiction
+from threadline.resolve.linkage import score_pair_levels
 
 __all__ = [
     "RULES",
@@ -40,63 +43,66 @@ class JoinRule:
     #: What the rule rests on, in words a reviewer reads.
     reason: str
     #: The pure function that decides it, shared by batch and call time.
-    decided_by: str
+    decided_by: Callable[..., Any]
     #: The ``assigned_by`` / history tag of a join made by this rule at call time (batch joins
     #: carry the model's name).
     by: str
 
+
+#: The history tag (``assigned_by``, ``by``) of a decision made at call time.
+CALL_TIME = "call-time"
 
 RULES: tuple[JoinRule, ...] = (
     JoinRule(
         "crime-lineage",
         "a crime is recorded from an incident (NCRS): its victim and suspect are the incident's, "
         "written a second time; one mention of the same role whose name fits is that person",
-        "threadline.resolve.lineage.links_for",
-        "lineage:crime-from-incident",
+        lineage.links_for,
+        lineage.LINEAGE,
     ),
     JoinRule(
         "model-link",
         "the linkage model scores the pair at or above the match threshold (0.95), and what "
         "links to two people who contradict nobody links them both (batch: connected "
         "components; call time: the two people are merged)",
-        "threadline.resolve.linkage.score_pair_levels",
-        "call-time",
+        score_pair_levels,
+        CALL_TIME,
     ),
     JoinRule(
         "fits-two-people",
         "a mention whose links to two people who cannot be one are of like strength (within "
         "2^10) is held for a reviewer, joined to neither (father and son of one name at one "
         "house)",
-        "threadline.resolve.clustering._ambiguous",
-        "call-time",
+        cluster_with_reasons,
+        CALL_TIME,
     ),
     JoinRule(
         "suspect-through-victim",
         "two men of one name reported for targeting the same woman are far less likely than "
         "one man reported twice: a suspect joins the one suspect of his name recorded against "
         "the same victim (and a victim the one victim of her name of the same suspect)",
-        "threadline.resolve.victims.joins_by_victim",
-        "inference:same-victim",
+        victims.joins_by_victim,
+        victims.INFERENCE,
     ),
     JoinRule(
         "described-alike",
         "an unnamed suspect described the same specific way against the same victim in "
         "targeting incidents is one unknown person",
-        "threadline.resolve.victims.joins_by_description",
-        "inference:same-victim",
+        victims.joins_by_description,
+        victims.INFERENCE,
     ),
     JoinRule(
         "only-dated-person-of-the-name",
         "a mention recorded by name only, whose only partners are one person, joins that "
         "person when he is the one of the name the force has identified with a date of birth",
-        "threadline.resolve.namesakes.sole_bearer_joins",
-        "call-time",
+        namesakes.sole_bearer_joins,
+        CALL_TIME,
     ),
     JoinRule(
         "her-ex",
         'a nameless "her ex" is the victim\'s one recorded (former) partner',
-        "threadline.resolve.described.infer_ex_partners",
-        "inference:former-partner",
+        described.infer_ex_partners,
+        described.INFERENCE,
     ),
 )
 
