@@ -203,6 +203,7 @@ def test_batch_reconciles_a_live_decision_it_disagrees_with_in_both_histories(
     date of birth and address). Batch keeps Jake's id, moves Connor's record out, and both
     people's histories say so, with the reason and the other person's id."""
     from threadline.crossref import submit
+    from threadline.crossref.person import person_profile
     from threadline.model import parse_record
     from threadline.resolve.calltime import apply_memberships_for
     from threadline.resolve.entities import RECONCILED, Membership
@@ -236,3 +237,6 @@ def test_batch_reconciles_a_live_decision_it_disagrees_with_in_both_histories(
     assert f"to {members[connor.mention_key]}" in out[-1]["note"]
     arrived = [e for e in left if e["action"] == RECONCILED]
     assert arrived and f"from {jake.entity_id}" in arrived[-1]["note"]
+    with engine.connect() as conn:  # what the person page shows
+        shown = person_profile(conn, jake.entity_id).history
+    assert [e["action"] for e in shown][-1] == RECONCILED
