@@ -104,6 +104,14 @@ SCENARIOS: dict[str, tuple[list[dict[str, Any]], list[tuple[str, str, bool]]]] =
         ],
         [(i("INC-S1", 0), i("INC-S2", 0), True)],
     ),
+    "only-dated-person-of-the-name, recorded by name first": (
+        [
+            inc("INC-S3", person("suspect", forenames="Lucas", surname="Clarke", sex="male")),
+            inc("INC-S4", person("suspect", forenames="Lucas", surname="Clarke", sex="male",
+                                 dob="1979-06-30", address=HOME)),
+        ],
+        [(i("INC-S3", 0), i("INC-S4", 0), True)],
+    ),
     "her-ex": (
         [
             inc("INC-E1", person("victim", **ALYS),
