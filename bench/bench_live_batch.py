@@ -98,10 +98,12 @@ def main() -> None:
         report = replay(live, model, paths)
         live_seconds = time.perf_counter() - started
         results = {"batch": scores(batch, folder), "live": scores(live, folder)}
+        latencies = sorted(report.latencies_ms)
+        p50, p95 = (latencies[int(share * (len(latencies) - 1))] for share in (0.5, 0.95))
         print(
             f"force: {args.incidents:,} incidents, seed {args.seed}, profile {args.profile}; "
             f"batch resolved in {batch_seconds:.0f}s, live replayed {report.submitted:,} "
-            f"records in {live_seconds:.0f}s"
+            f"records in {live_seconds:.0f}s (per record p50 {p50:.1f} ms, p95 {p95:.1f} ms)"
         )
         print(f"{'':24}{'batch':>10}{'live':>10}")
         for metric in results["batch"]:
