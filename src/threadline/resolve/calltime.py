@@ -11,7 +11,7 @@ the other link goes to the review queue.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -407,7 +407,7 @@ def resolve_record(
     decisions: list[Decision] = []
     queue: list[tuple[str, str, float, list[str]]] = []
     number = next_entity_number(conn)
-    memberships: dict[str, Membership] = {}
+    into: dict[str, str] = {}  # people merged away while resolving this record, and where to
     labels: dict[str, str] = {}
     recorded_from = _lineage(conn, record_key)
     for mention_key in mention_keys:
@@ -449,15 +449,18 @@ def resolve_record(
                 decision.merged,
             )
             labels[entity] = name_of[mention_key]
-        memberships[mention_key] = Membership(
+        if decision.entity_id in into:  # an earlier mention of the record merged it away
+            decision = replace(decision, entity_id=_root(into, decision.entity_id))
+        # Written at once, so the record's next mention is checked against this one too.
+        membership = Membership(
             decision.entity_id,
             decision.probability,
             decision.evidence if decision.outcome == "joined" else None,
         )
+        apply_memberships_for(conn, {mention_key: membership}, labels, now)
+        _merge(conn, decision, into, now)
         decisions.append(decision)
         queue.extend(pairs)
-    apply_memberships_for(conn, memberships, labels, now)
-    _merge(conn, decisions, now)
     _name_only_people(conn, model, decisions, review_threshold, now)
     if queue:
         queue_pairs(conn, queue, now)
@@ -538,23 +541,26 @@ def _and_model_links(conn: Connection, lineage: Decision, modelled: Decision) ->
     )
 
 
-def _merge(conn: Connection, decisions: Sequence[Decision], now: datetime) -> None:
-    """Fold the people each decision merged into the person it joined, in order (a person
-    already folded into another is followed there)."""
-    into: dict[str, str] = {}
+def _root(into: Mapping[str, str], entity: str) -> str:
+    while entity in into:
+        entity = into[entity]
+    return entity
 
-    def root(entity: str) -> str:
-        while entity in into:
-            entity = into[entity]
-        return entity
 
-    for decision in decisions:
-        for gone in decision.merged:
-            keep, going = root(decision.entity_id), root(gone)
-            if keep != going:
-                note = f"{decision.mention_key} links to both ({rule('model-link').name})"
-                merge_entities(conn, keep, going, now, CALL_TIME, note)
-                into[going] = keep
+def _merge(conn: Connection, decision: Decision, into: dict[str, str], now: datetime) -> None:
+    """Fold the people ``decision`` merged into the person it joined, each only if, as the
+    store now stands, no member of one contradicts a member of the other; ``into`` records
+    each person merged away and where to, for the record's later mentions."""
+    for gone in decision.merged:
+        keep, going = _root(into, decision.entity_id), _root(into, gone)
+        if keep == going:
+            continue
+        members = _member_features(conn, [keep, going])
+        if refusal(members.get(going, ()), members.get(keep, ())) is not None:
+            continue
+        note = f"{decision.mention_key} links to both ({rule('model-link').name})"
+        merge_entities(conn, keep, going, now, CALL_TIME, note)
+        into[going] = keep
 
 
 @cache
