@@ -461,7 +461,6 @@ def resolve_record(
         _merge(conn, decision, into, now)
         decisions.append(decision)
         queue.extend(pairs)
-    _name_only_people(conn, model, decisions, review_threshold, now)
     if queue:
         queue_pairs(conn, queue, now)
     unsure = [d.mention_key for d in decisions if d.outcome in ("new", "review")]
@@ -561,87 +560,6 @@ def _merge(conn: Connection, decision: Decision, into: dict[str, str], now: date
         note = f"{decision.mention_key} links to both ({rule('model-link').name})"
         merge_entities(conn, keep, going, now, CALL_TIME, note)
         into[going] = keep
-
-
-@cache
-def _namesakes() -> Select[Any]:
-    em = t.entity_members
-    return (
-        select(em.c.entity_id)
-        .distinct()
-        .join(MF, MF.c.mention_key == em.c.mention_key)
-        .where(
-            MF.c.forename_canonical == bindparam("forename"),
-            MF.c.surname_phonetic == bindparam("phonetic"),
-            MF.c.surname == bindparam("surname"),
-        )
-    )
-
-
-def _name_only_people(
-    conn: Connection,
-    model: LinkageModel,
-    decisions: Sequence[Decision],
-    review_threshold: float,
-    now: datetime,
-) -> None:
-    """The rule of the only dated person of a name, the other way round: a person recorded by
-    name only *before* anyone of that name was identified joins the person a new mention with
-    a date of birth has just identified, when that person is now the only one of the name with
-    a date of birth, the name-only person's every partner in the review band is of him, and
-    nothing contradicts (batch sees both at once, :func:`.namesakes.sole_bearer_joins`)."""
-    for decision in decisions:
-        if not decision.entity_id:
-            continue
-        features = _features_for(conn, decision.mention_key)
-        name = name_key(features)
-        if features.get("dob_year") is None or name is None:
-            continue
-        params = {"forename": name[0], "surname": name[1],
-                  "phonetic": features["surname_phonetic"]}  # fmt: skip
-        dated = set(fetch(conn, _dated_namesakes(), params).scalars())
-        if dated != {decision.entity_id}:
-            continue
-        others = sorted(set(fetch(conn, _namesakes(), params).scalars()) - dated)
-        if not others:
-            continue
-        members = _member_features(conn, [decision.entity_id, *others])
-        target = members.get(decision.entity_id, [])
-        for entity in others:
-            own = members.get(entity, [])
-            if not own or any(m["dob_year"] is not None for m in own):
-                continue
-            if refusal(own, target) is not None:
-                continue
-            if _partners_only(conn, model, own, entity, decision.entity_id, review_threshold):
-                merge_entities(conn, decision.entity_id, entity, now, CALL_TIME,
-                               sole_bearer_sentence(own[0]))  # fmt: skip
-                target = [*target, *own]
-
-
-def _partners_only(
-    conn: Connection,
-    model: LinkageModel,
-    own: Sequence[Mapping[str, Any]],
-    entity: str,
-    target: str,
-    review_threshold: float,
-) -> bool:
-    """Whether every partner in the review band of the members ``own`` of ``entity`` is of
-    ``target`` (or of ``entity`` itself), and at least one is."""
-    found = False
-    for member in own:
-        key = str(member["unique_id"])
-        near = candidates(conn, member, exclude_record=key.rsplit("#", 1)[0])
-        for candidate in near.rows:
-            if _scored(model, member, candidate).probability < review_threshold:
-                continue
-            other = near.entity_of.get(candidate["unique_id"])
-            if other == target:
-                found = True
-            elif other != entity:
-                return False
-    return found
 
 
 def _guarded(conn: Connection, inferred: Sequence[Inferred]) -> list[Inferred]:
