@@ -195,3 +195,50 @@ def test_a_mention_held_apart_from_a_father_and_his_son_goes_to_a_reviewer(
 def _mention_keys(engine: Any) -> list[str]:
     with engine.connect() as conn:
         return list(conn.execute(select(t.mentions.c.mention_key)).scalars())
+
+
+def test_batch_reconciles_a_live_decision_it_disagrees_with_in_both_histories(
+    engine: Any, small_model: Any
+) -> None:
+    """The nightly batch run may undo what call time decided: here a record that an older call
+    time put in Jake Farrant's person though it names his twin Connor (forename differs, same
+    date of birth and address). Batch keeps Jake's id, moves Connor's record out, and both
+    people's histories say so, with the reason and the other person's id."""
+    from threadline.crossref import submit
+    from threadline.crossref.person import person_profile
+    from threadline.model import parse_record
+    from threadline.resolve.calltime import apply_memberships_for
+    from threadline.resolve.entities import RECONCILED, Membership
+
+    home = {"text": "11 Tannery Row, Rugeley", "postcode": "WS15 2AB"}
+    twin = {"surname": "Farrant", "dob": "1994-07-03", "sex": "male", "address": home}
+
+    def go(ref: str, **fields: Any) -> Any:
+        record = parse_record(incident(ref, people=[person("victim", **twin, **fields)]))
+        return submit(engine, small_model, record, NOW).decisions[0]
+
+    jake = go("INC-J", forenames="Jake", phones=["07700 900411"])
+    again = go("INC-J2", forenames="Jake", phones=["07700 900411"])
+    assert again.entity_id == jake.entity_id
+    connor = go("INC-C", forenames="Connor")
+    assert connor.entity_id != jake.entity_id
+    with engine.begin() as conn:  # what call time did before it checked every member
+        apply_memberships_for(conn, {connor.mention_key: Membership(jake.entity_id)}, {}, NOW)
+    resolve_store(engine, small_model, now=NOW)
+    with engine.connect() as conn:
+        members = load_memberships(conn)
+        kept, left = (
+            entity_history(conn, jake.entity_id),
+            entity_history(conn, members[connor.mention_key]),
+        )
+    assert members[jake.mention_key] == members[again.mention_key] == jake.entity_id
+    assert members[connor.mention_key] != jake.entity_id
+    out = [e for e in kept if e["action"] == RECONCILED]
+    assert out and out[-1]["mention_keys"] == [connor.mention_key]
+    assert out[-1]["by"].startswith("model:")
+    assert f"to {members[connor.mention_key]}" in out[-1]["note"]
+    arrived = [e for e in left if e["action"] == RECONCILED]
+    assert arrived and f"from {jake.entity_id}" in arrived[-1]["note"]
+    with engine.connect() as conn:  # what the person page shows
+        shown = person_profile(conn, jake.entity_id).history
+    assert [e["action"] for e in shown][-1] == RECONCILED

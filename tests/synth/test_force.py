@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from threadline.model import parse_record
-from threadline.synth import NoiseRates, SynthConfig, generate_force
+from threadline.synth import PROFILES, NoiseRates, SynthConfig, generate_force
 from threadline.synth.names import NICKNAMES
 from threadline.synth.population import Population
 
@@ -426,3 +426,32 @@ def test_progress_is_reported(tmp_path: Path) -> None:
     generate_force(tmp_path, 2500, 1, progress=seen.append)
     assert seen[-1] == 2500
     assert seen == sorted(seen) and 1000 <= seen[0] <= 1100
+
+
+def _people(folder: Path) -> list[dict[str, object]]:
+    lines = (folder / "incidents.jsonl").read_text().splitlines()
+    return [p for line in lines for p in json.loads(line)["people"]]
+
+
+def test_the_sparse_profile_is_another_force_and_the_default_is_unchanged(tmp_path: Path) -> None:
+    """``threadline synth --profile sparse`` (issue 21's second force): many shared surnames, most
+    dates of birth, phones and e-mails absent; choosing the default profile writes the same bytes
+    as choosing none."""
+    generate_force(tmp_path / "none", 400, 3)
+    generate_force(tmp_path / "default", 400, 3, PROFILES["default"])
+    generate_force(tmp_path / "sparse", 400, 3, PROFILES["sparse"])
+    for name in ("incidents.jsonl", "crimes.jsonl", "truth.json"):
+        assert (tmp_path / "none" / name).read_bytes() == (tmp_path / "default" / name).read_bytes()
+    usual, sparse = _people(tmp_path / "default"), _people(tmp_path / "sparse")
+
+    def share(people: list[dict[str, object]], field: str) -> float:
+        return sum(1 for p in people if p.get(field)) / len(people)
+
+    assert share(sparse, "dob") < 0.35 < 0.55 < share(usual, "dob")
+    assert share(sparse, "phones") < share(usual, "phones") / 3
+
+    def surnames_per_mention(people: list[dict[str, object]]) -> float:
+        counts = Counter(str(p["surname"]).lower() for p in people if p.get("surname"))
+        return len(counts) / sum(counts.values())
+
+    assert surnames_per_mention(sparse) < 0.7 * surnames_per_mention(usual)

@@ -16,10 +16,20 @@ def synth_command(
     out: Annotated[Path, typer.Argument(help="Folder to write the synthetic force into.")],
     incidents: Annotated[int, typer.Option(help="How many incidents to generate.")] = 20_000,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same force.")] = 1,
+    profile: Annotated[
+        str,
+        typer.Option(
+            help="Generator settings: default, or sparse (many shared surnames; most dates of "
+            "birth, phones and e-mails absent)."
+        ),
+    ] = "default",
 ) -> None:
     """Generate a synthetic force (incidents, crimes, orders, assessments) with its truth."""
-    from threadline.synth import generate_force
+    from threadline.synth import PROFILES, generate_force
 
+    if profile not in PROFILES:
+        errors.print(f"[red]no profile {profile!r}; choose one of {', '.join(PROFILES)}[/red]")
+        raise typer.Exit(2)
     out.mkdir(parents=True, exist_ok=True)
     with Progress(
         TextColumn("[bold]Generating"),
@@ -30,7 +40,11 @@ def synth_command(
     ) as bar:
         task = bar.add_task("synth", total=incidents)
         summary = generate_force(
-            out, incidents, seed, progress=lambda n: bar.update(task, completed=n)
+            out,
+            incidents,
+            seed,
+            PROFILES[profile],
+            progress=lambda n: bar.update(task, completed=n),
         )
     console.print(summary)
 

@@ -26,7 +26,12 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from threadline.resolve.clustering import RefusedLink, cluster_with_reasons
-from threadline.resolve.described import MentionRow, all_mention_rows, infer_ex_partners
+from threadline.resolve.described import (
+    Inferred,
+    MentionRow,
+    all_mention_rows,
+    infer_ex_partners,
+)
 from threadline.resolve.entities import (
     Membership,
     apply_memberships,
@@ -35,6 +40,7 @@ from threadline.resolve.entities import (
 )
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import FEATURE_COLUMNS, features_table
+from threadline.resolve.joins import refusal
 from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
 from threadline.resolve.namesakes import name_of, sole_bearer_joins
@@ -231,7 +237,7 @@ def resolve_store(
     victim_evidence.update(
         _join_sole_bearers(pairs, clusters, features, cannot_link, review_threshold)
     )
-    inferred = {i.mention_key: i for i in infer_ex_partners(rows, clusters)}
+    inferred = _guarded(infer_ex_partners(rows, clusters), clusters, _rows_of(features))
     for mention, item in inferred.items():
         clusters[mention] = item.entity_id  # a cluster label here
 
@@ -329,9 +335,9 @@ def _join_by_victim(
             rows, clusters, feature_of, members_of, names, cannot_link=cannot_link,
             subject=subject,
         )  # fmt: skip
-        moved.update(_apply_joins(clusters, joins))
+        moved.update(_apply_joins(clusters, joins, _rows_of(features)))
     described = joins_by_description(rows, clusters, names, targeting)
-    moved.update(_apply_joins(clusters, described))
+    moved.update(_apply_joins(clusters, described, _rows_of(features)))
     return moved
 
 
@@ -352,33 +358,87 @@ def _join_sole_bearers(
         )
     }
     dated = set(features.loc[features["dob_year"].notna(), "unique_id"])
-
-    def features_of(keys: set[str]) -> dict[str, dict[str, Any]]:
-        table = features_table(features[features["unique_id"].isin(keys)]).to_pylist()
-        return {str(row["unique_id"]): row for row in table}
-
+    features_of = _rows_of(features)
     scored = zip(
         pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True
     )
     joins = sole_bearer_joins(
         scored, clusters, names, dated, features_of, cannot_link, review_threshold
     )
-    return _apply_joins(clusters, joins)
+    return _apply_joins(clusters, joins, features_of)
 
 
-def _apply_joins(clusters: dict[str, str], joins: list[VictimJoin]) -> dict[str, list[str]]:
-    """Relabel the joined clusters in place; return the evidence for each mention moved."""
+RowsOf = Callable[[set[str]], Mapping[str, Mapping[str, Any]]]
+
+
+def _rows_of(features: pd.DataFrame) -> RowsOf:
+    """Read the feature rows of the mentions it is given, as the pure rules take them."""
+
+    def rows_of(keys: set[str]) -> dict[str, dict[str, Any]]:
+        table = features_table(features[features["unique_id"].isin(keys)]).to_pylist()
+        return {str(row["unique_id"]): row for row in table}
+
+    return rows_of
+
+
+def _guarded(
+    inferred: Iterable[Inferred], clusters: Mapping[str, str], rows_of: RowsOf
+) -> dict[str, Inferred]:
+    """The inferences whose mention contradicts no member of the cluster it would join
+    (:func:`.joins.refusal`), by mention."""
+    wanted = list(inferred)
+    if not wanted:
+        return {}
+    targets = {i.entity_id for i in wanted}
+    members: dict[str, list[str]] = defaultdict(list)
+    for mention, label in clusters.items():
+        if label in targets:
+            members[label].append(mention)
+    feature_of = rows_of(
+        {m for keys in members.values() for m in keys} | {i.mention_key for i in wanted}
+    )
+    kept = {}
+    for item in wanted:
+        mine = [feature_of[item.mention_key]] if item.mention_key in feature_of else []
+        theirs = [feature_of[m] for m in members[item.entity_id] if m in feature_of]
+        if refusal(mine, theirs) is None:
+            kept[item.mention_key] = item
+    return kept
+
+
+def _apply_joins(
+    clusters: dict[str, str], joins: list[VictimJoin], rows_of: RowsOf
+) -> dict[str, list[str]]:
+    """Relabel the joined clusters in place, each join passing the guard of every rule
+    (:func:`.joins.refusal`: no member of one contradicts a member of the other); return the
+    evidence for each mention moved."""
     if not joins:
         return {}
     final: dict[str, str] = {}
-    for join in joins:
-        final[join.source] = join.target
-    evidence_of = {join.source: join.evidence for join in joins}
+    evidence_of: dict[str, list[str]] = {}
 
     def root(label: str) -> str:
         while label in final:
             label = final[label]
         return label
+
+    wanted = {label for join in joins for label in (join.source, join.target)}
+    members: dict[str, list[str]] = defaultdict(list)
+    for mention, label in clusters.items():
+        if label in wanted:
+            members[label].append(mention)
+    feature_of = rows_of({m for keys in members.values() for m in keys})
+    for join in joins:
+        source, target = root(join.source), root(join.target)
+        if source == target:
+            continue
+        left = [feature_of[m] for m in members[source] if m in feature_of]
+        right = [feature_of[m] for m in members[target] if m in feature_of]
+        if refusal(left, right) is not None:
+            continue
+        final[source] = target
+        evidence_of[source] = join.evidence
+        members[target].extend(members.pop(source, []))
 
     moved: dict[str, list[str]] = {}
     for mention, label in list(clusters.items()):

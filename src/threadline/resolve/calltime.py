@@ -11,7 +11,7 @@ the other link goes to the review queue.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -46,10 +46,12 @@ from threadline.resolve.entities import (
     Membership,
     apply_memberships,
     format_entity_id,
+    merge_entities,
     next_entity_number,
 )
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import FEATURE_COLUMNS
+from threadline.resolve.joins import CALL_TIME, refusal, rule
 from threadline.resolve.lineage import LineageLink, links_for, record_lineage_rows
 from threadline.resolve.linkage import LinkageModel, match_probability, score_pair_levels
 from threadline.resolve.namesakes import name_key, sole_bearer_sentence
@@ -58,7 +60,6 @@ from threadline.store import tables as t
 from threadline.store.queries import fetch
 
 MF = t.mention_features
-CALL_TIME = "call-time"
 
 
 @cache
@@ -147,6 +148,8 @@ class Decision:
     evidence: list[str]
     candidates: int
     other_entities: list[tuple[str, float]] = field(default_factory=list)
+    #: people merged into ``entity_id`` because the mention links to them as strongly
+    merged: list[str] = field(default_factory=list)
 
 
 def _features_for(conn: Connection, mention_key: str) -> dict[str, Any]:
@@ -167,7 +170,14 @@ def resolve_mention(
     threshold: float,
     review_threshold: float,
 ) -> tuple[Decision, list[tuple[str, str, float, list[str]]]]:
-    """Decide the entity of one stored mention; return the decision and pairs to queue."""
+    """Decide the entity of one stored mention; return the decision and pairs to queue.
+
+    The declared rules (:mod:`.joins`) in the order batch applies them: a person one of whose
+    members the mention contradicts is refused (the pair goes to review, reason first); the
+    mention joins the best person left at or above ``threshold``, and any other person it links
+    to at that strength joins too (batch's connected components) unless the two contradict
+    each other: then, if its links to both are of like strength, it joins neither and waits
+    for a reviewer (:func:`_rival`)."""
     features = _features_for(conn, mention_key)
     found = candidates(conn, features, exclude_record=record_key)
     if not found.rows:
@@ -183,29 +193,52 @@ def resolve_mention(
     others = [(e, float(s.probability)) for e, s in ranked[1:6]]
     if not ranked or ranked[0][1].probability < review_threshold:
         return Decision(mention_key, "new", "", None, None, [], len(found.rows), others), []
-    entity, top = ranked[0]
+    considered = [(e, s) for e, s in ranked if s.probability >= review_threshold]
+    members = _member_features(conn, [e for e, _s in considered])
+    queue: list[tuple[str, str, float, list[str]]] = []
+    kept: list[tuple[str, _Scored]] = []
+    for entity, item in considered:
+        clash = refusal([features], members.get(entity, ()))
+        if clash is None:
+            kept.append((entity, item))
+            continue
+        other = item.row(features)
+        queue.append(
+            (mention_key, other["unique_id_r"], float(item.probability),
+             [clash.sentence, *explain_pair(model, other)])
+        )  # fmt: skip
+    if not kept:
+        top_row = ranked[0][1].row(features)
+        evidence = queue[0][3]
+        decision = Decision(
+            mention_key, "review", "", float(ranked[0][1].probability),
+            top_row["unique_id_r"], evidence, len(found.rows), others,
+        )  # fmt: skip
+        return decision, queue
+    entity, top = kept[0]
     row = top.row(features)
     probability = float(top.probability)
     evidence = explain_pair(model, row)
-    queue = []
-    for _e, item in ranked[1:]:
-        if item.probability >= review_threshold:
-            other = item.row(features)
-            queue.append(
-                (
-                    mention_key,
-                    other["unique_id_r"],
-                    float(item.probability),
-                    explain_pair(model, other),
-                )
-            )
-    rival = _rival(ranked, threshold)
+    merged: list[str] = []
+    rival: str | None = None
+    if probability >= threshold:
+        merged, rival = _links_beyond(conn, kept, members, threshold)
+    for other_entity, item in kept[1:]:
+        if other_entity in merged:
+            continue
+        other = item.row(features)
+        queue.append(
+            (mention_key, other["unique_id_r"], float(item.probability),
+             explain_pair(model, other))
+        )  # fmt: skip
     if rival is not None:  # it fits two people about as well: which one is for a reviewer
-        outcome, entity = "review", ""
+        outcome, entity, merged = "review", "", []
         evidence = [*evidence, rival]
         queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
     elif probability >= threshold:
         outcome = "joined"
+        if merged:
+            evidence = [*evidence, _merged_sentence(entity, merged)]
     elif _sole_bearer(conn, features, entity, scored, entity_of, review_threshold):
         outcome = "joined"
         evidence = [*evidence, sole_bearer_sentence(features)]
@@ -221,18 +254,87 @@ def resolve_mention(
         evidence,
         len(found.rows),
         others,
+        merged,
     )
     return decision, queue
 
 
+def _member_features(conn: Connection, entities: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The feature rows of every member of each of ``entities``."""
+    if not entities:
+        return {}
+    keys_of: dict[str, list[str]] = {}
+    for row in fetch(conn, _members_of_entities(), {"keys": sorted(set(entities))}):
+        keys_of.setdefault(row.entity_id, []).append(row.mention_key)
+    wanted = sorted({k for keys in keys_of.values() for k in keys})
+    rows = {row["unique_id"]: row for row in feature_rows(conn, wanted)}
+    return {e: [rows[k] for k in keys if k in rows] for e, keys in keys_of.items()}
+
+
+@cache
+def _judged_different() -> Select[Any]:
+    j = t.judgements
+    keys: Any = bindparam("keys", expanding=True)
+    return (
+        select(j.c.mention_a, j.c.mention_b, j.c.judgement)
+        .where(j.c.mention_a.in_(keys), j.c.mention_b.in_(keys))
+        .order_by(j.c.id)
+    )
+
+
+def _cannot_link(conn: Connection, keys: Sequence[str]) -> set[frozenset[str]]:
+    """Pairs among ``keys`` whose latest judgement is "different"."""
+    latest: dict[frozenset[str], str] = {}
+    for row in fetch(conn, _judged_different(), {"keys": sorted(set(keys))}):
+        latest[frozenset((row.mention_a, row.mention_b))] = row.judgement
+    return {pair for pair, judgement in latest.items() if judgement == "different"}
+
+
+def _links_beyond(
+    conn: Connection,
+    kept: Sequence[tuple[str, _Scored]],
+    members: Mapping[str, Sequence[Mapping[str, Any]]],
+    threshold: float,
+) -> tuple[list[str], str | None]:
+    """The other people the mention links to at or above ``threshold`` that join the first
+    with it (batch's connected components: nothing in one contradicts the other, no reviewer
+    split them), strongest first; and why it is held for a reviewer instead, if it fits as well
+    a person who cannot be the first (:func:`_rival`)."""
+    strong = [(e, s) for e, s in kept[1:] if s.probability >= threshold and e in members]
+    if not strong:
+        return [], None
+    (first, top) = kept[0]
+    group = list(members.get(first, ()))
+    keys = [str(r["unique_id"]) for e, _s in (kept[0], *strong) for r in members.get(e, ())]
+    judged = _cannot_link(conn, keys)
+    merged: list[str] = []
+    for entity, item in strong:
+        clash = refusal(members[entity], group, judged)
+        if clash is None:
+            merged.append(entity)
+            group.extend(members[entity])
+            continue
+        rival = _rival([(first, top), (entity, item)], threshold)
+        if rival is not None:
+            return [], f"{rival} ({clash.why})"
+    return merged, None
+
+
+def _merged_sentence(entity: str, merged: Sequence[str]) -> str:
+    return (
+        f"also linked at the match threshold to {', '.join(merged)}, whose records contradict "
+        f"none of {entity}'s: one person, as batch resolution would make them"
+    )
+
+
 def _rival(ranked: Sequence[tuple[str, _Scored]], threshold: float) -> str | None:
-    """Why a mention matching two people at or above ``threshold`` joins neither, or None.
+    """Why a mention matching two people who cannot be one at or above ``threshold`` joins
+    neither, or None.
 
     As in batch (:func:`.clustering._ambiguous`), a mention whose best links to two people are
     within :data:`.clustering.AMBIGUITY_MARGIN` of each other is held apart: a "Darren Jones"
-    with no date of birth at the house of a father and son of that name. Batch also asks that
-    the two contradict; here they are already two people in the store, kept apart for a reason
-    (a contradiction, a judgement) or never linked, and either way which one is for a reviewer."""
+    with no date of birth at the house of a father and son of that name. The caller has found
+    that the two contradict (or a reviewer split them); two that do not are one person."""
     if len(ranked) < 2:
         return None
     (best, top), (second, runner) = ranked[0], ranked[1]
@@ -305,13 +407,24 @@ def resolve_record(
     decisions: list[Decision] = []
     queue: list[tuple[str, str, float, list[str]]] = []
     number = next_entity_number(conn)
-    memberships: dict[str, Membership] = {}
+    into: dict[str, str] = {}  # people merged away while resolving this record, and where to
     labels: dict[str, str] = {}
     recorded_from = _lineage(conn, record_key)
     for mention_key in mention_keys:
         pairs: list[tuple[str, str, float, list[str]]] = []
         if mention_key in recorded_from:
-            decision = recorded_from[mention_key]
+            decision = _and_model_links(
+                conn,
+                recorded_from[mention_key],
+                resolve_mention(
+                    conn,
+                    model,
+                    mention_key,
+                    record_key,
+                    threshold=threshold,
+                    review_threshold=review_threshold,
+                )[0],
+            )
         else:
             decision, pairs = resolve_mention(
                 conn,
@@ -333,16 +446,21 @@ def resolve_record(
                 decision.evidence,
                 decision.candidates,
                 decision.other_entities,
+                decision.merged,
             )
             labels[entity] = name_of[mention_key]
-        memberships[mention_key] = Membership(
+        if decision.entity_id in into:  # an earlier mention of the record merged it away
+            decision = replace(decision, entity_id=_root(into, decision.entity_id))
+        # Written at once, so the record's next mention is checked against this one too.
+        membership = Membership(
             decision.entity_id,
             decision.probability,
             decision.evidence if decision.outcome == "joined" else None,
         )
+        apply_memberships_for(conn, {mention_key: membership}, labels, now)
+        _merge(conn, decision, into, now)
         decisions.append(decision)
         queue.extend(pairs)
-    apply_memberships_for(conn, memberships, labels, now)
     if queue:
         queue_pairs(conn, queue, now)
     unsure = [d.mention_key for d in decisions if d.outcome in ("new", "review")]
@@ -350,18 +468,20 @@ def resolve_record(
     if any(role_of[m] == "victim" for m in unsure if m in role_of):
         of_suspects, known = victim_mention_rows(conn, record_key, role="suspect")
         by_victim = _suspects_by_victim(conn, unsure, of_suspects, known, subject="victim")
+        by_victim = _guarded(conn, by_victim)
         if by_victim:
             apply_inferences(conn, by_victim, now, by=victims.INFERENCE)
     if not by_victim and not _may_infer_suspects([mention_row(r) for r in mentions], unsure):
         return decisions
     rows, entity_of = victim_mention_rows(conn, record_key)
-    by_suspect = _suspects_by_victim(conn, unsure, rows, entity_of)
+    by_suspect = _guarded(conn, _suspects_by_victim(conn, unsure, rows, entity_of))
     by_victim += by_suspect
     if by_suspect:
         apply_inferences(conn, by_suspect, now, by=victims.INFERENCE)
         entity_of.update({i.mention_key: i.entity_id for i in by_suspect})
     mine = set(mention_keys)
     inferred = [i for i in infer_ex_partners(rows, entity_of) if i.mention_key in mine]
+    inferred = _guarded(conn, inferred)
     if inferred:
         apply_inferences(conn, inferred, now)
     inferred += by_victim
@@ -383,6 +503,78 @@ def resolve_record(
             for d in decisions
         ]
     return decisions
+
+
+def _and_model_links(conn: Connection, lineage: Decision, modelled: Decision) -> Decision:
+    """A crime's mention joined to its incident's person by lineage, and also linked by the
+    model to other people: as in batch, where lineage is one more edge among the model's, those
+    people are the same person too, unless one of their members contradicts one of the
+    lineage person's or the mention (the crime may carry what the incident lacked: an address,
+    a date of birth)."""
+    if modelled.outcome != "joined":
+        return lineage
+    others = [e for e in (modelled.entity_id, *modelled.merged) if e != lineage.entity_id]
+    if not others:
+        return lineage
+    members = _member_features(conn, [lineage.entity_id, *others])
+    group = [*members.get(lineage.entity_id, ()), _features_for(conn, lineage.mention_key)]
+    keys = [str(r["unique_id"]) for rows in members.values() for r in rows]
+    judged = _cannot_link(conn, keys)
+    merged = []
+    for entity in others:
+        if refusal(members.get(entity, ()), group, judged) is None:
+            merged.append(entity)
+            group.extend(members.get(entity, ()))
+    if not merged:
+        return lineage
+    return Decision(
+        lineage.mention_key,
+        lineage.outcome,
+        lineage.entity_id,
+        lineage.probability,
+        lineage.matched_mention,
+        [*lineage.evidence, *modelled.evidence[:1], _merged_sentence(lineage.entity_id, merged)],
+        modelled.candidates,
+        modelled.other_entities,
+        merged,
+    )
+
+
+def _root(into: Mapping[str, str], entity: str) -> str:
+    while entity in into:
+        entity = into[entity]
+    return entity
+
+
+def _merge(conn: Connection, decision: Decision, into: dict[str, str], now: datetime) -> None:
+    """Fold the people ``decision`` merged into the person it joined, each only if, as the
+    store now stands, no member of one contradicts a member of the other; ``into`` records
+    each person merged away and where to, for the record's later mentions."""
+    for gone in decision.merged:
+        keep, going = _root(into, decision.entity_id), _root(into, gone)
+        if keep == going:
+            continue
+        members = _member_features(conn, [keep, going])
+        if refusal(members.get(going, ()), members.get(keep, ())) is not None:
+            continue
+        note = f"{decision.mention_key} links to both ({rule('model-link').name})"
+        merge_entities(conn, keep, going, now, CALL_TIME, note)
+        into[going] = keep
+
+
+def _guarded(conn: Connection, inferred: Sequence[Inferred]) -> list[Inferred]:
+    """The inferences whose mention contradicts no member of the person it would join
+    (:func:`.joins.refusal`, the guard of every rule)."""
+    if not inferred:
+        return []
+    members = _member_features(conn, [i.entity_id for i in inferred])
+    mine = {r["unique_id"]: r for r in feature_rows(conn, [i.mention_key for i in inferred])}
+    return [
+        i
+        for i in inferred
+        if i.mention_key not in mine
+        or refusal([mine[i.mention_key]], members.get(i.entity_id, ())) is None
+    ]
 
 
 def _may_infer_suspects(mentions: Sequence[MentionRow], unsure: Sequence[str]) -> bool:
@@ -454,6 +646,8 @@ def _lineage(conn: Connection, record_key: str) -> dict[str, Decision]:
         return {}
     rows = fetch(conn, _entities_of_mentions(), {"keys": [link.incident_mention for link in links]})
     entity_of = {r.mention_key: r.entity_id for r in rows}
+    members = _member_features(conn, sorted(set(entity_of.values())))
+    mine = {r["unique_id"]: r for r in feature_rows(conn, [link.crime_mention for link in links])}
     return {
         link.crime_mention: Decision(
             link.crime_mention,
@@ -466,6 +660,8 @@ def _lineage(conn: Connection, record_key: str) -> dict[str, Decision]:
         )
         for link in links
         if link.incident_mention in entity_of
+        and refusal([mine[link.crime_mention]], members.get(entity_of[link.incident_mention], ()))
+        is None
     }
 
 

@@ -167,6 +167,7 @@ def apply_memberships(
         )
         changes.created = len(new_entities)
     joined: dict[str, list[str]] = defaultdict(list)
+    moves: dict[tuple[str, str], list[str]] = defaultdict(list)
     inserts: list[dict[str, Any]] = []
     for mention, membership in members.items():
         old = previous.get(mention)
@@ -188,6 +189,10 @@ def apply_memberships(
         else:
             conn.execute(_membership_statements()["move"], {"b_mention": mention, **row})
             changes.moved += 1
+            if not partial:
+                moves[(old, membership.entity_id)].append(mention)
+                if membership.entity_id not in created:
+                    continue
         joined[membership.entity_id].append(mention)
     if inserts:
         _insert(conn, t.entity_members, inserts)
@@ -204,6 +209,7 @@ def apply_memberships(
             }
         )
     retired = [] if partial else sorted(existing - (set(members_entity_ids(conn)) | wanted))
+    changes.events.extend(reconciliation_events(moves, members, set(retired), now, by))
     for entity_id in retired:
         changes.events.append(
             {
@@ -228,6 +234,42 @@ def apply_memberships(
     return changes
 
 
+#: The history action of a batch run that moved records a earlier decision (call time's, or a
+#: previous run's) had put elsewhere; see docs/reconciliation.md.
+RECONCILED = "reconciled"
+
+
+def reconciliation_events(
+    moves: Mapping[tuple[str, str], list[str]],
+    members: Mapping[str, Membership],
+    retired: set[str],
+    now: datetime,
+    by: str,
+) -> list[dict[str, Any]]:
+    """The history of a batch run's disagreements with what was decided before: for each
+    (person left, person joined) and the records moved, one event in each person's history
+    naming the other and the reason (the moved records' evidence for where they now are)."""
+    events: list[dict[str, Any]] = []
+    for (old, new), mentions in sorted(moves.items()):
+        mentions = sorted(mentions)
+        evidence = [line for m in mentions for line in (members[m].evidence or [])]
+        reason = "; ".join(dict.fromkeys(evidence)) or (
+            f"no link at the match threshold to {old}'s other records"
+        )
+        whole = " (all its records)" if old in retired else ""
+        count = f"{len(mentions)} record{'s' if len(mentions) != 1 else ''}"
+        events.append(
+            {"at": now, "action": RECONCILED, "entity_id": new, "mention_keys": mentions,
+             "by": by, "note": f"batch re-resolution moved {count} here from {old}{whole}: "
+             f"{reason}"}
+        )  # fmt: skip
+        events.append(
+            {"at": now, "action": RECONCILED, "entity_id": old, "mention_keys": mentions,
+             "by": by, "note": f"batch re-resolution moved {count} from here to {new}: {reason}"}
+        )  # fmt: skip
+    return events
+
+
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys) with the dialect's fastest writer."""
     columns = tuple(rows[0])
@@ -240,3 +282,28 @@ def members_entity_ids(conn: Connection) -> list[str]:
 
 def remove_memberships(conn: Connection, mention_keys: list[str]) -> None:
     conn.execute(delete(t.entity_members).where(t.entity_members.c.mention_key.in_(mention_keys)))
+
+
+def merge_entities(
+    conn: Connection, keep: str, gone: str, now: datetime, by: str, note: str
+) -> list[str]:
+    """Move every member of ``gone`` into ``keep`` and retire ``gone``, recording why in both
+    people's history; return the mentions moved. Each keeps its own evidence."""
+    em = t.entity_members
+    moving = sorted(conn.execute(select(em.c.mention_key).where(em.c.entity_id == gone)).scalars())
+    if not moving:
+        return []
+    conn.execute(
+        update(em)
+        .where(em.c.entity_id == gone)
+        .values(entity_id=keep, assigned_at=now, assigned_by=by)
+    )
+    events = [
+        {"at": now, "action": "merged", "entity_id": keep, "mention_keys": moving, "by": by,
+         "note": f"{gone} merged into {keep}: {note}"},
+        {"at": now, "action": "retired", "entity_id": gone, "mention_keys": [], "by": by,
+         "note": f"merged into {keep}: {note}"},
+    ]  # fmt: skip
+    _insert(conn, t.entity_events, events)
+    conn.execute(update(t.entities).where(t.entities.c.id == keep).values(updated_at=now))
+    return moving

@@ -5,7 +5,20 @@ scenarios, linkage traps, and the true identity behind every mention.
 see docs/synth.md for the layout.
 """
 
-from threadline.synth.config import NoiseRates, ScenarioRates, SynthConfig, SynthSummary
+from threadline.synth.config import (
+    PROFILES,
+    NoiseRates,
+    ScenarioRates,
+    SynthConfig,
+    SynthSummary,
+)
 from threadline.synth.force import generate_force
 
-__all__ = ["NoiseRates", "ScenarioRates", "SynthConfig", "SynthSummary", "generate_force"]
+__all__ = [
+    "PROFILES",
+    "NoiseRates",
+    "ScenarioRates",
+    "SynthConfig",
+    "SynthSummary",
+    "generate_force",
+]

@@ -50,6 +50,9 @@ class NoiseRates:
     """Vehicle registration without its space, sometimes in lower case."""
     unnamed_ex: float = 0.25
     """An ex-partner stalker recorded only as "her ex" (no name)."""
+    identifiers_recorded: float = 1.0
+    """Share of a person's phones, e-mail addresses and accounts the call handler writes down
+    (each drawn on its own); below 1 only in a sparse force (:data:`PROFILES`)."""
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -99,10 +102,20 @@ class SynthConfig:
     """Population: households = incidents × this (min 300), so people recur across incidents."""
     max_households: int = 500_000
     """Cap on households (a county of about 1.2 million people)."""
+    surname_head_permille: dict[str, int] | None = None
+    """Per origin, how many people in a thousand carry a surname of its head table (default
+    :data:`~threadline.synth.names.SURNAME_HEAD_PERMILLE`); 1000 everywhere makes every common
+    surname four times as common, as many namesakes as the head tables alone give."""
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["start"] = self.start.isoformat()
+        # Settings a force leaves at their defaults are not written, so the default force's
+        # truth is the same as before they existed.
+        if self.surname_head_permille is None:
+            del data["surname_head_permille"]
+        if self.noise.identifiers_recorded == 1.0:
+            del data["noise"]["identifiers_recorded"]
         return data
 
 
@@ -128,3 +141,25 @@ class SynthSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+#: Other forces, whose settings differ from the default one's (which every test uses), for
+#: measuring Threadline on data shaped unlike its own tests (issue 21): ``sparse`` is an
+#: England-like force of many shared surnames (every person from the origins' head tables: Smith
+#: about 5 %) whose records are thin: three in four mentions carry no date of birth, and one
+#: phone, e-mail address or account in five is written down.
+PROFILES: dict[str, SynthConfig] = {
+    "default": SynthConfig(),
+    "sparse": SynthConfig(
+        noise=NoiseRates(dob_missing=0.75, dob_year_only=0.05, identifiers_recorded=0.2),
+        surname_head_permille={
+            "english": 1000,
+            "scottish": 1000,
+            "welsh": 1000,
+            "irish": 1000,
+            "caribbean": 1000,
+            "polish": 1000,
+            "south_asian": 1000,
+        },
+    ),  # fmt: skip
+}

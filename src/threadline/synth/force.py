@@ -63,7 +63,7 @@ def generate_force(
     households = min(
         config.max_households, max(300, int(incidents * config.households_per_incident))
     )
-    population = Population(seed, households, config.start.year)
+    population = Population(seed, households, config.start.year, config.surname_head_permille)
     base = mix(seed & ((1 << 64) - 1) ^ 0x5EED)
     plan = Plan(
         population,

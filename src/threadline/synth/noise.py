@@ -109,6 +109,13 @@ class Scribe:
     def __init__(self, rng: random.Random, rates: NoiseRates) -> None:
         self.rng = rng
         self.r = rates
+        # Identifiers left out are drawn apart from ``rng``, so a force that keeps them all (the
+        # default) is written exactly as before for the same seed.
+        self.sparse = (
+            random.Random(hash(tuple(rng.getstate()[1][:8])))
+            if rates.identifiers_recorded < 1
+            else None
+        )
 
     def write(
         self,
@@ -177,6 +184,11 @@ class Scribe:
         else:
             noise.append("unnamed")
             name = description or "unknown person"
+        if self.sparse is not None:
+            kept = self.r.identifiers_recorded
+            phones = [p for p in phones if self.sparse.random() < kept]
+            emails = [e for e in emails if self.sparse.random() < kept]
+            accounts = [a for a in accounts if self.sparse.random() < kept]
         if phones:
             written = []
             for phone in phones:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -144,11 +145,12 @@ def forename_for(origin: str, sex: str, birth_year: int, code: int) -> str:
     return table[code % len(table)]
 
 
-def surname_for(origin: str, code: int) -> str:
+def surname_for(origin: str, code: int, head: Mapping[str, int] | None = None) -> str:
     """A surname of ``origin`` for the random ``code`` (at least 32 bits): from the origin's head
-    table for :data:`~threadline.synth.names.SURNAME_HEAD_PERMILLE` of codes, else its tail."""
+    table for :data:`~threadline.synth.names.SURNAME_HEAD_PERMILLE` (or ``head``) of codes, else
+    its tail."""
     tail = TAIL_OF_ORIGIN.get(origin)
-    if tail is None or code % 1000 < SURNAME_HEAD_PERMILLE[origin]:
+    if tail is None or code % 1000 < (head or SURNAME_HEAD_PERMILLE)[origin]:
         table = _SURNAME_TABLES[origin]
         return table[(code // 1000) % len(table)]
     names = SURNAME_TAILS[tail]
@@ -165,8 +167,15 @@ def _dob(year: int, code: int) -> tuple[int, int, int]:
 class Population:
     """Background residents derived from the seed, and newcomers made for scenarios and traps."""
 
-    def __init__(self, seed: int, households: int, reference_year: int) -> None:
+    def __init__(
+        self,
+        seed: int,
+        households: int,
+        reference_year: int,
+        surname_head: Mapping[str, int] | None = None,
+    ) -> None:
         self.key = mix(seed * 0x2545F4914F6CDD1D + 17)
+        self.surname_head = surname_head
         self.households = households
         self.reference_year = reference_year
         self.streets = build_streets()
@@ -245,7 +254,7 @@ class Population:
         origin = _ORIGIN_TABLE[(h >> 10) % len(_ORIGIN_TABLE)]
         size = _SIZES[h % len(_SIZES)]
         couple = size >= 2 and (h >> 24) % 100 < 75
-        surname = surname_for(origin, h >> 32)
+        surname = surname_for(origin, h >> 32, self.surname_head)
         head_sex = "female" if (h >> 56) & 1 else "male"
         p = mix(h ^ member)
         age = _age(h, member, p)
@@ -254,7 +263,7 @@ class Population:
         elif member == 1 and couple:
             sex = ("male" if head_sex == "female" else "female") if p % 20 else head_sex
             if (p >> 16) % 4 == 0:  # not married or kept their own name
-                surname = surname_for(origin, p >> 20)
+                surname = surname_for(origin, p >> 20, self.surname_head)
         else:
             sex = "female" if (p >> 4) & 1 else "male"
         year = self.reference_year - age
@@ -348,7 +357,7 @@ class Population:
             origin = rng.choice(_ORIGIN_TABLE)
         year = self.reference_year - age
         forenames = forenames or forename_for(origin, sex, year, rng.getrandbits(32))
-        surname = surname or surname_for(origin, rng.getrandbits(32))
+        surname = surname or surname_for(origin, rng.getrandbits(32), self.surname_head)
         surname = surname_for_sex(surname, sex)
         home_street, home_number = self.address(hh)
         person = Person(
