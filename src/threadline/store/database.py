@@ -52,6 +52,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -202,9 +203,19 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     its writers' lock, PostgreSQL's on an advisory lock), and safe to kill: see the module
     docstring."""
     with _writer_lock(engine):
-        if engine.dialect.name == "sqlite":
-            repair_half_migrated(engine)
-        command.upgrade(alembic_config(engine), revision)
+        if engine.dialect.name != "sqlite":
+            command.upgrade(alembic_config(engine), revision)
+            return
+        try:
+            command.upgrade(alembic_config(engine), revision)
+        except OperationalError:
+            # A migration that failed was rolled back whole (transactional DDL), so the store is
+            # as it was: if an older Threadline left it half-way, mend it and try once more. The
+            # mending builds reference stores, so it is not paid on a store that upgrades cleanly
+            # (a kill loop whose window is one clean import would otherwise never get past it).
+            if not repair_half_migrated(engine):
+                raise
+            command.upgrade(alembic_config(engine), revision)
 
 
 @contextmanager
