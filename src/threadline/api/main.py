@@ -25,6 +25,8 @@ from typing import Any
 import anyio.to_thread
 from argon2 import PasswordHasher
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.routing import APIRoute
+from fastapi.utils import create_model_field
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -34,6 +36,7 @@ from starlette.routing import Route
 from threadline import __version__
 from threadline.api import routes
 from threadline.api.config import ApiConfig
+from threadline.api.deps import error_responses
 from threadline.api.errors import install_error_handlers
 from threadline.api.hardening import BrowserGuard, SecurityHeaders
 from threadline.api.limits import BodySizeLimit, RateLimit, TokenBucket
@@ -77,6 +80,26 @@ def discover_routers() -> list[APIRouter]:
         if isinstance(router, APIRouter):
             found.append(router)
     return found
+
+
+def document_errors(router: APIRouter) -> None:
+    """Add to each route's OpenAPI the error answers its dependencies can give
+    (:func:`threadline.api.deps.error_responses`: 400, 401, 403, 413, 422, 429, 503), each
+    with the one error body; a route's own ``responses=`` entry for a status is kept. Call it
+    before the router is included; calling it again changes nothing."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for status, response in error_responses(route.dependant, sorted(route.methods)).items():
+            if status in route.responses or str(status) in route.responses:
+                continue
+            route.responses = {**route.responses, status: response}  # may be shared: copied
+            route.response_fields = {**route.response_fields}
+            route.response_fields[status] = create_model_field(
+                name=f"Response_{status}_{route.unique_id}",
+                type_=response["model"],
+                mode="serialization",
+            )
 
 
 def _person_profile(
@@ -160,6 +183,7 @@ def create_app(
 
     install_error_handlers(app)
     for router in discover_routers():
+        document_errors(router)
         app.include_router(router)
     from threadline.web import install_web  # the pages: same sign-in, policy and audit
 

@@ -177,7 +177,10 @@ def incident_picture(
     return redact_picture(data, user.role)
 
 
-@router.post("/api/incidents/{ref}/history-viewed", responses=_VIEW_ERRORS)
+@router.post(
+    "/api/incidents/{ref}/history-viewed",
+    responses={404: {"model": ErrorResponse, "description": "No such incident"}},
+)
 def history_viewed(
     user: Annotated[User, require("incident.view")],
     engine: EngineDep,
