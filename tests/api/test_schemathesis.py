@@ -125,7 +125,12 @@ def schemathesis_run(base: str, headers: dict[str, str], exclude: list[str], out
     for path in exclude:
         command += ["--exclude-path", path]
     return subprocess.run(
-        command, capture_output=True, text=True, timeout=RUN_SECONDS * 3 + 60, check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=RUN_SECONDS * 3 + 60,
+        check=False,
+        cwd=out,
     )
 
 

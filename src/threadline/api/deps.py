@@ -41,6 +41,14 @@ from threadline.store import writing
 T = TypeVar("T")
 MIN_PURPOSE_LENGTH = 3
 MAX_PURPOSE_LENGTH = 500
+#: What :func:`checked_purpose` accepts, as the OpenAPI states it: at least three characters
+#: once trimmed (two non-space characters with something between them) and at most 500 in all
+PURPOSE_PATTERN = r"\S[\s\S]+\S"
+PURPOSE_DESCRIPTION = (
+    "Why you are viewing this record, for example an incident reference: required, 3 to "
+    f"{MAX_PURPOSE_LENGTH} characters once trimmed (a 400 naming purpose otherwise). It may be "
+    "sent as the X-Purpose header instead."
+)
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/token", auto_error=False)
 
@@ -184,15 +192,15 @@ def checked_purpose(purpose: str | None, x_purpose: str | None = None) -> str:
 async def get_purpose(
     request: Request,
     user: CurrentUser,
-    purpose: Annotated[
-        str | None,
-        Query(description="Why you are viewing this record (or send the X-Purpose header)."),
-    ] = None,
-    x_purpose: Annotated[
-        str | None, Header(alias="X-Purpose", description="The purpose, as a header.")
-    ] = None,
+    purpose: Annotated[str | None, Query(description=PURPOSE_DESCRIPTION)] = None,
+    x_purpose: Annotated[str | None, Header(alias="X-Purpose", include_in_schema=False)] = None,
 ) -> str:
-    """:func:`checked_purpose` of the query parameter or the header; a refusal is audited."""
+    """:func:`checked_purpose` of the query parameter or the header; a refusal is audited.
+
+    The OpenAPI states ``purpose`` as the required query parameter it is in effect
+    (:func:`threadline.api.main.document_purpose`); the header, its alternative for pages that
+    keep it out of the address, is described there and left out of the parameters, so a
+    client generated from the schema always sends the query parameter."""
     try:
         return checked_purpose(purpose, x_purpose)
     except ApiError as refused:

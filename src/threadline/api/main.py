@@ -36,7 +36,12 @@ from starlette.routing import Route
 from threadline import __version__
 from threadline.api import routes
 from threadline.api.config import ApiConfig
-from threadline.api.deps import error_responses
+from threadline.api.deps import (
+    MAX_PURPOSE_LENGTH,
+    PURPOSE_DESCRIPTION,
+    PURPOSE_PATTERN,
+    error_responses,
+)
 from threadline.api.errors import install_error_handlers
 from threadline.api.hardening import BrowserGuard, SecurityHeaders
 from threadline.api.limits import BodySizeLimit, RateLimit, TokenBucket
@@ -100,6 +105,33 @@ def document_errors(router: APIRouter) -> None:
                 type_=response["model"],
                 mode="serialization",
             )
+
+
+def document_purpose(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` (an OpenAPI document) with each ``purpose`` query parameter stated as the
+    server checks it (:func:`threadline.api.deps.checked_purpose`): required, a string of 3 to
+    500 characters once trimmed. In code it is optional only because the ``X-Purpose`` header
+    may carry it instead."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "purpose" and parameter.get("in") == "query":
+                    parameter["required"] = True
+                    parameter["description"] = PURPOSE_DESCRIPTION
+                    parameter["schema"] = {
+                        "type": "string",
+                        "pattern": PURPOSE_PATTERN,
+                        "maxLength": MAX_PURPOSE_LENGTH,
+                        "title": "Purpose",
+                    }
+    return schema
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI, made once: FastAPI's, with :func:`document_purpose`."""
+    if app.openapi_schema is None:
+        app.openapi_schema = document_purpose(FastAPI.openapi(app))
+    return app.openapi_schema
 
 
 def _person_profile(
@@ -182,9 +214,13 @@ def create_app(
     app.state.locked_delay_seconds = config.locked_delay_seconds
 
     install_error_handlers(app)
+    app.openapi = partial(_openapi, app)  # type: ignore[method-assign]
+    allowed: list[tuple[Any, set[str]]] = []
     for router in discover_routers():
         document_errors(router)
+        allowed += [(r.path_regex, r.methods) for r in router.routes if isinstance(r, APIRoute)]
         app.include_router(router)
+    app.state.allowed_methods = allowed
     from threadline.web import install_web  # the pages: same sign-in, policy and audit
 
     app.router.routes.append(Route("/docs", _docs, methods=["GET"], name="docs"))

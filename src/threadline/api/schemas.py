@@ -2,14 +2,54 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from threadline.guard.audit import AuditEntry, VerifyResult
 from threadline.guard.policy import UserRole
 from threadline.guard.users import User
+
+
+#: The earliest date a ``since`` parameter takes (``YYYY-MM-DD``, or an RFC 3339 time with its
+#: offset). Before it a period table would run to thousands of empty months (``since=0`` was
+#: read as 1970 and ``since=0001-01-01`` answered 7 MB), and no record of a living person is that
+#: old: an earlier or other date is a 422 naming the parameter, not a cap the client cannot see.
+#: The OpenAPI states the bound as the same pattern the server checks.
+EARLIEST_YEAR = 1900
+_YEAR = r"(19\d\d|[2-9]\d{3})"
+DATE_PATTERN = rf"^{_YEAR}-\d{{2}}-\d{{2}}$"
+DATE_TIME_PATTERN = rf"^{_YEAR}-\d{{2}}-\d{{2}}T\d{{2}}:\d{{2}}:\d{{2}}(\.\d{{1,6}})?(Z|[+-]\d{{2}}:\d{{2}})$"
+
+
+def _matching(pattern: str, message: str) -> Any:
+    def check(value: object) -> object:
+        if isinstance(value, str):
+            if not re.search(pattern, value):  # as JSON Schema reads "pattern"
+                raise ValueError(message)
+            return value.rstrip("\n")  # "$" allows one final newline
+        return value
+
+    return BeforeValidator(check)
+
+
+#: A date given as ``YYYY-MM-DD`` from 1900 (pydantic alone would read ``0`` as Unix time).
+IsoDate = Annotated[
+    date,
+    _matching(DATE_PATTERN, f"give a date as YYYY-MM-DD, from {EARLIEST_YEAR}-01-01"),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
+#: A time given as RFC 3339 with its offset (``2026-03-01T09:30:00Z``), from 1900.
+IsoDateTime = Annotated[
+    datetime,
+    _matching(
+        DATE_TIME_PATTERN,
+        f"give a time as YYYY-MM-DDTHH:MM:SSZ (or +HH:MM), from {EARLIEST_YEAR}",
+    ),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN}),
+]
 
 
 class RequestBody(BaseModel):
