@@ -43,7 +43,10 @@ MIN_PURPOSE_LENGTH = 3
 MAX_PURPOSE_LENGTH = 500
 #: What :func:`checked_purpose` accepts, as the OpenAPI states it: at least three characters
 #: once trimmed (two non-space characters with something between them) and at most 500 in all
-PURPOSE_PATTERN = r"\S[\s\S]+\S"
+#: (whitespace spelt out as Python's ``str.strip`` reads it: JSON Schema's ``\s`` is ECMAScript's,
+#: which differs, so neither ``\s`` nor ``\S`` would say the same to every reader)
+WHITESPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+PURPOSE_PATTERN = rf"[^{WHITESPACE}][\s\S]+[^{WHITESPACE}]"
 PURPOSE_DESCRIPTION = (
     "Why you are viewing this record, for example an incident reference: required, 3 to "
     f"{MAX_PURPOSE_LENGTH} characters once trimmed (a 400 naming purpose otherwise). It may be "

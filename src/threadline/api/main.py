@@ -43,6 +43,7 @@ from threadline.api.deps import (
     error_responses,
 )
 from threadline.api.errors import install_error_handlers
+from threadline.api.schemas import BODY_COMPONENTS
 from threadline.api.hardening import BrowserGuard, SecurityHeaders
 from threadline.api.limits import BodySizeLimit, RateLimit, TokenBucket
 from threadline.api.security import Tokens, rate_key
@@ -128,9 +129,20 @@ def document_purpose(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    """The app's OpenAPI, made once: FastAPI's, with :func:`document_purpose`."""
+    """The app's OpenAPI, made once: FastAPI's, with :func:`document_purpose` and the record
+    schemas of the bodies routes read themselves (:func:`threadline.api.schemas.record_body`)."""
     if app.openapi_schema is None:
-        app.openapi_schema = document_purpose(FastAPI.openapi(app))
+        schema = document_purpose(FastAPI.openapi(app))
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, body in BODY_COMPONENTS.items():
+            components.setdefault(name, body)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                content = operation.get("requestBody", {}).get("content", {})
+                body_schema = content.get("application/json", {}).get("schema", {})
+                if "$ref" in body_schema:  # the record's schema, not also FastAPI's "any object"
+                    content["application/json"]["schema"] = {"$ref": body_schema["$ref"]}
+        app.openapi_schema = schema
     return app.openapi_schema
 
 

@@ -52,6 +52,28 @@ IsoDateTime = Annotated[
 ]
 
 
+#: The JSON Schemas of the record models that routes take as bodies (:func:`record_body`), for
+#: the OpenAPI's ``components`` (``threadline.api.main`` adds them).
+BODY_COMPONENTS: dict[str, Any] = {}
+
+
+def record_body(model: type[BaseModel], description: str) -> dict[str, Any]:
+    """``openapi_extra`` stating a route's body as ``model``'s JSON Schema (the import format),
+    for a route that reads the body itself with :func:`threadline.model.parse_record` so that
+    its errors name each field as an import does."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    BODY_COMPONENTS.update(schema.pop("$defs", {}))
+    BODY_COMPONENTS[model.__name__] = schema
+    ref = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {"application/json": {"schema": ref}},
+        }
+    }
+
+
 class RequestBody(BaseModel):
     """A request body: unknown fields are an error, not silently dropped."""
 
