@@ -6,7 +6,14 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
 
 from threadline.guard.audit import AuditEntry, VerifyResult
 from threadline.guard.policy import UserRole
@@ -74,10 +81,32 @@ def record_body(model: type[BaseModel], description: str) -> dict[str, Any]:
     }
 
 
+def _surrogate_in(value: object) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, list | tuple):
+        return any(_surrogate_in(v) for v in value)
+    return False
+
+
+#: The longest new password: the strength check (zxcvbn) raises on more than 72 characters, which
+#: answered 500; a sign-in still takes up to 1,024 (``LoginRequest``).
+MAX_NEW_PASSWORD = 72
+
+
 class RequestBody(BaseModel):
-    """A request body: unknown fields are an error, not silently dropped."""
+    """A request body: unknown fields are an error, not silently dropped. Text holding a lone
+    UTF-16 surrogate (JSON's ``"\\ud800"``) is a 422 naming the field: it is no character, and
+    hashing or storing it failed with a 500."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_lone_surrogates(cls, value: Any) -> Any:
+        if _surrogate_in(value):
+            raise ValueError("holds a lone surrogate (U+D800 to U+DFFF), which is not a character")
+        return value
 
 
 class LoginRequest(RequestBody):
@@ -104,7 +133,7 @@ class UserCreate(RequestBody):
     username: str = Field(min_length=2, max_length=80)
     display_name: str = Field(min_length=1, max_length=120)
     role: UserRole
-    password: str = Field(min_length=1, max_length=1024)
+    password: str = Field(min_length=1, max_length=MAX_NEW_PASSWORD)
 
 
 class UserUpdate(RequestBody):
@@ -115,7 +144,7 @@ class UserUpdate(RequestBody):
 
     active: bool | None = None
     role: UserRole | None = None
-    password: str | None = Field(default=None, min_length=1, max_length=1024)
+    password: str | None = Field(default=None, min_length=1, max_length=MAX_NEW_PASSWORD)
 
 
 class UserPublic(BaseModel):
