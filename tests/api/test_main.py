@@ -16,7 +16,7 @@ def test_openapi_and_docs_are_published(client: TestClient) -> None:
     assert "/api/audit/verify" in schema["paths"]
     params = {p["name"]: p for p in schema["paths"]["/api/people/{entity_id}"]["get"]["parameters"]}
     assert {"purpose", "entity_id"} <= set(params)
-    assert params["purpose"]["required"] is True  # the X-Purpose header is its described alternative
+    assert params["purpose"]["required"] is True  # X-Purpose is its described alternative
     assert "X-Purpose" in params["purpose"]["description"]
     assert client.get("/docs").status_code == 200
 

@@ -25,10 +25,10 @@ from typing import Any
 import anyio.to_thread
 from argon2 import PasswordHasher
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.routing import APIRoute
-from fastapi.utils import create_model_field
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from fastapi.utils import create_model_field
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Route
@@ -43,9 +43,9 @@ from threadline.api.deps import (
     error_responses,
 )
 from threadline.api.errors import install_error_handlers
-from threadline.api.schemas import BODY_COMPONENTS
 from threadline.api.hardening import BrowserGuard, SecurityHeaders
 from threadline.api.limits import BodySizeLimit, RateLimit, TokenBucket
+from threadline.api.schemas import BODY_COMPONENTS
 from threadline.api.security import Tokens, rate_key
 from threadline.api.segments import Segments
 from threadline.crossref.person import ProfileLoader, load_person_profile
@@ -96,7 +96,9 @@ def document_errors(router: APIRouter) -> None:
     for route in router.routes:
         if not isinstance(route, APIRoute):
             continue
-        for status, response in error_responses(route.dependant, sorted(route.methods)).items():
+        for status, response in error_responses(
+            route.dependant, sorted(route.methods or ())
+        ).items():
             if status in route.responses or str(status) in route.responses:
                 continue
             route.responses = {**route.responses, status: response}  # may be shared: copied
@@ -230,7 +232,9 @@ def create_app(
     allowed: list[tuple[Any, set[str]]] = []
     for router in discover_routers():
         document_errors(router)
-        allowed += [(r.path_regex, r.methods) for r in router.routes if isinstance(r, APIRoute)]
+        allowed += [
+            (r.path_regex, r.methods or set()) for r in router.routes if isinstance(r, APIRoute)
+        ]
         app.include_router(router)
     app.state.allowed_methods = allowed
     from threadline.web import install_web  # the pages: same sign-in, policy and audit

@@ -19,7 +19,6 @@ from threadline.guard.audit import AuditEntry, VerifyResult
 from threadline.guard.policy import UserRole
 from threadline.guard.users import User
 
-
 #: The earliest date a ``since`` parameter takes (``YYYY-MM-DD``, or an RFC 3339 time with its
 #: offset). Before it a period table would run to thousands of empty months (``since=0`` was
 #: read as 1970 and ``since=0001-01-01`` answered 7 MB), and no record of a living person is that
@@ -28,7 +27,8 @@ from threadline.guard.users import User
 EARLIEST_YEAR = 1900
 _YEAR = r"(19\d\d|[2-9]\d{3})"
 DATE_PATTERN = rf"^{_YEAR}-\d{{2}}-\d{{2}}$"
-DATE_TIME_PATTERN = rf"^{_YEAR}-\d{{2}}-\d{{2}}T\d{{2}}:\d{{2}}:\d{{2}}(\.\d{{1,6}})?(Z|[+-]\d{{2}}:\d{{2}})$"
+_CLOCK = r"\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})"
+DATE_TIME_PATTERN = rf"^{_YEAR}-\d{{2}}-\d{{2}}T{_CLOCK}$"
 
 
 def _matching(pattern: str, message: str) -> Any:

@@ -4,7 +4,6 @@ the auditor saved (``head_rows`` and ``head_hash``, as ``threadline audit head``
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
