@@ -14,8 +14,10 @@ def test_openapi_and_docs_are_published(client: TestClient) -> None:
     assert schema["info"]["title"] == "Threadline"
     assert "/api/people/{entity_id}" in schema["paths"]
     assert "/api/audit/verify" in schema["paths"]
-    params = {p["name"] for p in schema["paths"]["/api/people/{entity_id}"]["get"]["parameters"]}
-    assert {"purpose", "X-Purpose", "entity_id"} <= params
+    params = {p["name"]: p for p in schema["paths"]["/api/people/{entity_id}"]["get"]["parameters"]}
+    assert {"purpose", "entity_id"} <= set(params)
+    assert params["purpose"]["required"] is True  # X-Purpose is its described alternative
+    assert "X-Purpose" in params["purpose"]["description"]
     assert client.get("/docs").status_code == 200
 
 

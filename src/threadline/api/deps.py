@@ -26,10 +26,11 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Connection, Engine
 
-from threadline.api.errors import ApiError
+from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.security import Claim, Tokens, claim_of
 from threadline.api.turns import SubmissionTurns
 from threadline.guard import audit, policy
@@ -40,6 +41,17 @@ from threadline.store import writing
 T = TypeVar("T")
 MIN_PURPOSE_LENGTH = 3
 MAX_PURPOSE_LENGTH = 500
+#: What :func:`checked_purpose` accepts, as the OpenAPI states it: at least three characters
+#: once trimmed (two non-space characters with something between them) and at most 500 in all
+#: (whitespace spelt out as Python's ``str.strip`` reads it: JSON Schema's ``\s`` is ECMAScript's,
+#: which differs, so neither ``\s`` nor ``\S`` would say the same to every reader)
+WHITESPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+PURPOSE_PATTERN = rf"[^{WHITESPACE}][\s\S]+[^{WHITESPACE}]"
+PURPOSE_DESCRIPTION = (
+    "Why you are viewing this record, for example an incident reference: required, 3 to "
+    f"{MAX_PURPOSE_LENGTH} characters once trimmed (a 400 naming purpose otherwise). It may be "
+    "sent as the X-Purpose header instead."
+)
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/token", auto_error=False)
 
@@ -183,15 +195,15 @@ def checked_purpose(purpose: str | None, x_purpose: str | None = None) -> str:
 async def get_purpose(
     request: Request,
     user: CurrentUser,
-    purpose: Annotated[
-        str | None,
-        Query(description="Why you are viewing this record (or send the X-Purpose header)."),
-    ] = None,
-    x_purpose: Annotated[
-        str | None, Header(alias="X-Purpose", description="The purpose, as a header.")
-    ] = None,
+    purpose: Annotated[str | None, Query(description=PURPOSE_DESCRIPTION)] = None,
+    x_purpose: Annotated[str | None, Header(alias="X-Purpose", include_in_schema=False)] = None,
 ) -> str:
-    """:func:`checked_purpose` of the query parameter or the header; a refusal is audited."""
+    """:func:`checked_purpose` of the query parameter or the header; a refusal is audited.
+
+    The OpenAPI states ``purpose`` as the required query parameter it is in effect
+    (:func:`threadline.api.main.document_purpose`); the header, its alternative for pages that
+    keep it out of the address, is described there and left out of the parameters, so a
+    client generated from the schema always sends the query parameter."""
     try:
         return checked_purpose(purpose, x_purpose)
     except ApiError as refused:
@@ -322,3 +334,72 @@ async def get_auditor(
 
 
 Audited = Annotated[Auditor, Depends(get_auditor)]
+
+
+# -- What the dependencies can answer, documented once -------------------------------------------
+#
+# Each refusal above comes from a dependency (or, for 403 CSRF, 413 and 429, a middleware every
+# route passes through), so what a route can answer follows from what it depends on.
+# :func:`error_responses` reads a route's dependency tree and names each status with the one
+# error body (:class:`~threadline.api.errors.ErrorResponse`); ``create_app`` adds them to every
+# route's OpenAPI (:func:`threadline.api.main.document_errors`). A route's own ``responses=``
+# (a 404 for its record, say) stands beside them and wins where both name a status.
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorResponse, "description": description}
+
+
+def _calls(dependant: Dependant) -> list[Any]:
+    found = []
+    for sub in dependant.dependencies:
+        found.append(sub.call)
+        found += _calls(sub)
+    return found
+
+
+def _has_inputs(dependant: Dependant) -> bool:
+    own = (
+        dependant.path_params
+        or dependant.query_params
+        or dependant.header_params
+        or dependant.cookie_params
+        or dependant.body_params
+    )
+    return bool(own) or any(_has_inputs(sub) for sub in dependant.dependencies)
+
+
+def error_responses(dependant: Dependant, methods: Sequence[str]) -> dict[int | str, Any]:
+    """The error answers a route with this dependency tree can give, each with its reason."""
+    calls = _calls(dependant)
+    out: dict[int | str, Any] = {}
+    if _has_inputs(dependant):
+        out[422] = _error("A parameter or a field of the body is not valid (named in field)")
+    if get_current_user in calls:
+        out[401] = _error("Not signed in, or the session or token has ended")
+    requires = [c.action for c in calls if isinstance(c, Require)]
+    forbidden = []
+    if requires:
+        forbidden.append(f"the role may not {', '.join(sorted(set(requires)))}")
+    if UNSAFE_METHODS & set(methods):
+        forbidden.append(
+            "a cookie-signed-in request without the X-CSRF-Token header, or from another origin"
+        )
+    if forbidden:
+        out[403] = _error("Refused: " + "; or ".join(forbidden))
+    reasons = []
+    if get_purpose in calls:
+        reasons.append("no purpose given, or one over 500 characters (field: purpose)")
+    has_body = bool(dependant.body_params) or any(sub.body_params for sub in dependant.dependencies)
+    if has_body:
+        reasons.append("the body could not be read (not UTF-8, say)")
+    if reasons:
+        out[400] = _error("; or ".join(reasons).capitalize())
+    if get_linkage_model in calls or get_submission_turns in calls:
+        out[503] = _error("No linkage model has been trained")
+    if has_body:
+        out[413] = _error("The request body is too large")
+    out[429] = _error("Too many requests from this user or address: see Retry-After")
+    return out

@@ -66,12 +66,31 @@ def field_name(loc: Sequence[Any]) -> str:
     return ".".join(str(p) for p in parts)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+def allowed_methods(request: Request) -> str | None:
+    """Every method the API serves at ``request``'s path (``app.state.allowed_methods``: each
+    route's path pattern and methods), for a 405's ``Allow``; ``None`` if it has no list.
+
+    Starlette names only the methods of the first route matching the path, so a path served by
+    two routes (``GET`` and ``POST /api/users``) would otherwise answer ``Allow: GET``."""
+    routes = getattr(request.app.state, "allowed_methods", None)
+    if not routes:
+        return None
+    path = request.scope.get("path", "")
+    methods = {m for pattern, route_methods in routes if pattern.match(path) for m in route_methods}
+    return ", ".join(sorted(methods)) if methods else None
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        allow = allowed_methods(request)
+        if allow:
+            headers["Allow"] = allow
     return JSONResponse(
         error_body(str(exc.detail), getattr(exc, "field", None)),
         status_code=exc.status_code,
-        headers=exc.headers,
+        headers=headers or None,
     )
 
 

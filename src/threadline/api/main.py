@@ -26,7 +26,9 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from fastapi.utils import create_model_field
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Route
@@ -34,9 +36,16 @@ from starlette.routing import Route
 from threadline import __version__
 from threadline.api import routes
 from threadline.api.config import ApiConfig
+from threadline.api.deps import (
+    MAX_PURPOSE_LENGTH,
+    PURPOSE_DESCRIPTION,
+    PURPOSE_PATTERN,
+    error_responses,
+)
 from threadline.api.errors import install_error_handlers
 from threadline.api.hardening import BrowserGuard, SecurityHeaders
 from threadline.api.limits import BodySizeLimit, RateLimit, TokenBucket
+from threadline.api.schemas import BODY_COMPONENTS
 from threadline.api.security import Tokens, rate_key
 from threadline.api.segments import Segments
 from threadline.crossref.person import ProfileLoader, load_person_profile
@@ -77,6 +86,66 @@ def discover_routers() -> list[APIRouter]:
         if isinstance(router, APIRouter):
             found.append(router)
     return found
+
+
+def document_errors(router: APIRouter) -> None:
+    """Add to each route's OpenAPI the error answers its dependencies can give
+    (:func:`threadline.api.deps.error_responses`: 400, 401, 403, 413, 422, 429, 503), each
+    with the one error body; a route's own ``responses=`` entry for a status is kept. Call it
+    before the router is included; calling it again changes nothing."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for status, response in error_responses(
+            route.dependant, sorted(route.methods or ())
+        ).items():
+            if status in route.responses or str(status) in route.responses:
+                continue
+            route.responses = {**route.responses, status: response}  # may be shared: copied
+            route.response_fields = {**route.response_fields}
+            route.response_fields[status] = create_model_field(
+                name=f"Response_{status}_{route.unique_id}",
+                type_=response["model"],
+                mode="serialization",
+            )
+
+
+def document_purpose(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` (an OpenAPI document) with each ``purpose`` query parameter stated as the
+    server checks it (:func:`threadline.api.deps.checked_purpose`): required, a string of 3 to
+    500 characters once trimmed. In code it is optional only because the ``X-Purpose`` header
+    may carry it instead."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "purpose" and parameter.get("in") == "query":
+                    parameter["required"] = True
+                    parameter["description"] = PURPOSE_DESCRIPTION
+                    parameter["schema"] = {
+                        "type": "string",
+                        "pattern": PURPOSE_PATTERN,
+                        "maxLength": MAX_PURPOSE_LENGTH,
+                        "title": "Purpose",
+                    }
+    return schema
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI, made once: FastAPI's, with :func:`document_purpose` and the record
+    schemas of the bodies routes read themselves (:func:`threadline.api.schemas.record_body`)."""
+    if app.openapi_schema is None:
+        schema = document_purpose(FastAPI.openapi(app))
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, body in BODY_COMPONENTS.items():
+            components.setdefault(name, body)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                content = operation.get("requestBody", {}).get("content", {})
+                body_schema = content.get("application/json", {}).get("schema", {})
+                if "$ref" in body_schema:  # the record's schema, not also FastAPI's "any object"
+                    content["application/json"]["schema"] = {"$ref": body_schema["$ref"]}
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def _person_profile(
@@ -159,8 +228,15 @@ def create_app(
     app.state.locked_delay_seconds = config.locked_delay_seconds
 
     install_error_handlers(app)
+    app.openapi = partial(_openapi, app)  # type: ignore[method-assign]
+    allowed: list[tuple[Any, set[str]]] = []
     for router in discover_routers():
+        document_errors(router)
+        allowed += [
+            (r.path_regex, r.methods or set()) for r in router.routes if isinstance(r, APIRoute)
+        ]
         app.include_router(router)
+    app.state.allowed_methods = allowed
     from threadline.web import install_web  # the pages: same sign-in, policy and audit
 
     app.router.routes.append(Route("/docs", _docs, methods=["GET"], name="docs"))

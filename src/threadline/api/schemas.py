@@ -2,20 +2,111 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
 
 from threadline.guard.audit import AuditEntry, VerifyResult
 from threadline.guard.policy import UserRole
 from threadline.guard.users import User
 
+#: The earliest date a ``since`` parameter takes (``YYYY-MM-DD``, or an RFC 3339 time with its
+#: offset). Before it a period table would run to thousands of empty months (``since=0`` was
+#: read as 1970 and ``since=0001-01-01`` answered 7 MB), and no record of a living person is that
+#: old: an earlier or other date is a 422 naming the parameter, not a cap the client cannot see.
+#: The OpenAPI states the bound as the same pattern the server checks.
+EARLIEST_YEAR = 1900
+_YEAR = r"(19\d\d|[2-9]\d{3})"
+DATE_PATTERN = rf"^{_YEAR}-\d{{2}}-\d{{2}}$"
+_CLOCK = r"\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})"
+DATE_TIME_PATTERN = rf"^{_YEAR}-\d{{2}}-\d{{2}}T{_CLOCK}$"
+
+
+def _matching(pattern: str, message: str) -> Any:
+    def check(value: object) -> object:
+        if isinstance(value, str):
+            if not re.search(pattern, value):  # as JSON Schema reads "pattern"
+                raise ValueError(message)
+            return value.rstrip("\n")  # "$" allows one final newline
+        return value
+
+    return BeforeValidator(check)
+
+
+#: A date given as ``YYYY-MM-DD`` from 1900 (pydantic alone would read ``0`` as Unix time).
+IsoDate = Annotated[
+    date,
+    _matching(DATE_PATTERN, f"give a date as YYYY-MM-DD, from {EARLIEST_YEAR}-01-01"),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
+#: A time given as RFC 3339 with its offset (``2026-03-01T09:30:00Z``), from 1900.
+IsoDateTime = Annotated[
+    datetime,
+    _matching(
+        DATE_TIME_PATTERN,
+        f"give a time as YYYY-MM-DDTHH:MM:SSZ (or +HH:MM), from {EARLIEST_YEAR}",
+    ),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN}),
+]
+
+
+#: The JSON Schemas of the record models that routes take as bodies (:func:`record_body`), for
+#: the OpenAPI's ``components`` (``threadline.api.main`` adds them).
+BODY_COMPONENTS: dict[str, Any] = {}
+
+
+def record_body(model: type[BaseModel], description: str) -> dict[str, Any]:
+    """``openapi_extra`` stating a route's body as ``model``'s JSON Schema (the import format),
+    for a route that reads the body itself with :func:`threadline.model.parse_record` so that
+    its errors name each field as an import does."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    BODY_COMPONENTS.update(schema.pop("$defs", {}))
+    BODY_COMPONENTS[model.__name__] = schema
+    ref = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {"application/json": {"schema": ref}},
+        }
+    }
+
+
+def _surrogate_in(value: object) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, list | tuple):
+        return any(_surrogate_in(v) for v in value)
+    return False
+
+
+#: The longest new password: the strength check (zxcvbn) raises on more than 72 characters, which
+#: answered 500; a sign-in still takes up to 1,024 (``LoginRequest``).
+MAX_NEW_PASSWORD = 72
+
 
 class RequestBody(BaseModel):
-    """A request body: unknown fields are an error, not silently dropped."""
+    """A request body: unknown fields are an error, not silently dropped. Text holding a lone
+    UTF-16 surrogate (JSON's ``"\\ud800"``) is a 422 naming the field: it is no character, and
+    hashing or storing it failed with a 500."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_lone_surrogates(cls, value: Any) -> Any:
+        if _surrogate_in(value):
+            raise ValueError("holds a lone surrogate (U+D800 to U+DFFF), which is not a character")
+        return value
 
 
 class LoginRequest(RequestBody):
@@ -42,7 +133,7 @@ class UserCreate(RequestBody):
     username: str = Field(min_length=2, max_length=80)
     display_name: str = Field(min_length=1, max_length=120)
     role: UserRole
-    password: str = Field(min_length=1, max_length=1024)
+    password: str = Field(min_length=1, max_length=MAX_NEW_PASSWORD)
 
 
 class UserUpdate(RequestBody):
@@ -53,7 +144,7 @@ class UserUpdate(RequestBody):
 
     active: bool | None = None
     role: UserRole | None = None
-    password: str | None = Field(default=None, min_length=1, max_length=1024)
+    password: str | None = Field(default=None, min_length=1, max_length=MAX_NEW_PASSWORD)
 
 
 class UserPublic(BaseModel):

@@ -43,6 +43,7 @@ from threadline.api.routes.incidents import (
     submission_dict,
     submission_records,
 )
+from threadline.api.schemas import record_body
 from threadline.crossref import submit
 from threadline.crossref.marac import (
     GradedAssessment,
@@ -136,6 +137,7 @@ def incident_known(engine: Engine, ref: str) -> bool:
         },
     },
     response_model=None,
+    openapi_extra=record_body(RiskAssessment, "A DASH or S-DASH in the import format"),
 )
 def post_assessment(
     user: Annotated[User, require("assessment.submit")],
@@ -143,10 +145,7 @@ def post_assessment(
     clock: ClockDep,
     audited: Audited,
     model: ModelDep,
-    body: Annotated[
-        dict[str, Any],
-        Body(description="A DASH or S-DASH in the import format (threadline.model.RiskAssessment)"),
-    ],
+    body: Annotated[dict[str, Any], Body()],
 ) -> dict[str, Any] | JSONResponse:
     """Store a completed DASH or S-DASH, resolve its subject, recognise its incident again;
     return the score, the grade with its reasons and the alerts changed (a DASH clears

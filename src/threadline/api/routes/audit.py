@@ -4,14 +4,13 @@ the auditor saved (``head_rows`` and ``head_hash``, as ``threadline audit head``
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from threadline.api.deps import Audited, EngineDep, anchor_file_of, require
 from threadline.api.errors import ApiError, ErrorResponse
-from threadline.api.schemas import AuditEntryPublic, VerifyPublic
+from threadline.api.schemas import AuditEntryPublic, IsoDateTime, VerifyPublic
 from threadline.guard.audit import (
     Anchor,
     AnchorError,
@@ -37,7 +36,10 @@ def audit_log(
     _: AuditReader,
     engine: EngineDep,
     audited: Audited,
-    since: Annotated[datetime | None, Query(description="Rows at or after this time")] = None,
+    since: Annotated[
+        IsoDateTime | None,
+        Query(description="Rows at or after this time (RFC 3339 with its offset, from 1900)"),
+    ] = None,
     user: Annotated[str | None, Query(max_length=80, description="Rows by this user")] = None,
     action: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,

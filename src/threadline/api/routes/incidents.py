@@ -29,6 +29,7 @@ from threadline.api.deps import (
     require,
 )
 from threadline.api.errors import ApiError, ErrorResponse, error_body
+from threadline.api.schemas import record_body
 from threadline.api.segments import RefPath
 from threadline.crossref import NotFound, build_picture, mark_history_viewed
 from threadline.crossref.alerts import _jsonable
@@ -102,17 +103,19 @@ def submission_records(submission: Submission) -> list[str]:
     return [submission.record_key, *people]
 
 
-@router.post("/api/incidents", responses=_SUBMIT_ERRORS, response_model=None)
+@router.post(
+    "/api/incidents",
+    responses=_SUBMIT_ERRORS,
+    response_model=None,
+    openapi_extra=record_body(Incident, "An incident in the import format"),
+)
 async def submit_incident(
     user: Annotated[User, require("incident.submit")],
     engine: EngineDep,
     clock: ClockDep,
     audited: Audited,
     turns: TurnsDep,
-    body: Annotated[
-        dict[str, Any],
-        Body(description="An incident in the import format (see threadline.model.Incident)"),
-    ],
+    body: Annotated[dict[str, Any], Body()],
 ) -> Response:
     """Store an incident, resolve its people and cross-reference it; return the picture.
 
@@ -177,7 +180,10 @@ def incident_picture(
     return redact_picture(data, user.role)
 
 
-@router.post("/api/incidents/{ref}/history-viewed", responses=_VIEW_ERRORS)
+@router.post(
+    "/api/incidents/{ref}/history-viewed",
+    responses={404: {"model": ErrorResponse, "description": "No such incident"}},
+)
 def history_viewed(
     user: Annotated[User, require("incident.view")],
     engine: EngineDep,

@@ -18,6 +18,7 @@ from threadline.api.routes.incidents import (
     submission_dict,
     submission_records,
 )
+from threadline.api.schemas import record_body
 from threadline.crossref import submit
 from threadline.crossref.pipeline import Submission
 from threadline.guard.users import User
@@ -26,17 +27,19 @@ from threadline.model import CourtOrder, RecordError
 router = APIRouter(tags=["orders"])
 
 
-@router.post("/api/orders", responses=_SUBMIT_ERRORS, response_model=None)
+@router.post(
+    "/api/orders",
+    responses=_SUBMIT_ERRORS,
+    response_model=None,
+    openapi_extra=record_body(CourtOrder, "A court order in the import format"),
+)
 def import_order(
     user: Annotated[User, require("orders.import")],
     engine: EngineDep,
     clock: ClockDep,
     audited: Audited,
     model: ModelDep,
-    body: Annotated[
-        dict[str, Any],
-        Body(description="A court order in the import format (see threadline.model.CourtOrder)"),
-    ],
+    body: Annotated[dict[str, Any], Body()],
 ) -> dict[str, Any] | JSONResponse:
     """Store a court order and resolve its respondent and protected people; audited
     (``orders.import``) in the transaction that stores it."""

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from threadline.api.deps import EngineDep, require
+from threadline.api.schemas import IsoDate
 from threadline.guard.users import User
 from threadline.stats import StatsTable, recorded_by_period
 
@@ -15,7 +16,10 @@ router = APIRouter(tags=["statistics"])
 
 StatsViewer = Annotated[User, require("stats.view")]
 PeriodQuery = Annotated[Literal["month", "year"], Query(description="month (default) or year")]
-SinceQuery = Annotated[date | None, Query(description="Leave out periods before this date")]
+SinceQuery = Annotated[
+    IsoDate | None,
+    Query(description="Leave out periods before this date (YYYY-MM-DD, from 1900-01-01)"),
+]
 
 
 def _table(engine: Any, period: Literal["month", "year"], since: date | None) -> StatsTable:

@@ -51,7 +51,14 @@ def users(_: Annotated[User, require("users.manage")], engine: EngineDep) -> lis
     return [UserPublic.of(u, actions_for(u.role)) for u in list_users(engine)]
 
 
-@router.post("/api/users", status_code=201)
+@router.post(
+    "/api/users",
+    status_code=201,
+    responses={
+        409: {"model": ErrorResponse, "description": "The username is taken"},
+        422: {"model": ErrorResponse, "description": "A field is not allowed (named)"},
+    },
+)
 async def add_user(
     admin: Annotated[User, require("users.manage")],
     request: Request,
