@@ -22,7 +22,7 @@ from typing import Any
 
 from threadline.resolve import described, lineage, namesakes, victims
 from threadline.resolve.clustering import cluster_with_reasons
-from threadline.resolve.comparisons import contradiction
+from threadline.resolve.comparisons import CONTRADICTION_COLUMNS, contradiction
 from threadline.resolve.linkage import score_pair_levels
 
 __all__ = [
@@ -175,17 +175,8 @@ def refusal(
     return first_contradiction(joining, members)
 
 
-_PROFILE = (
-    "forename",
-    "forename_canonical",
-    "forename_initial",
-    "forename_phonetic",
-    "dob",
-    "dob_year",
-    "dob_month",
-    "dob_day",
-    "sex",
-)
+#: What decides a contradiction, nicknames apart (a list, kept as a tuple in :func:`_profile`).
+_PROFILE = tuple(c for c in CONTRADICTION_COLUMNS if c != "forename_nicknames")
 
 
 def _profile(row: Mapping[str, Any]) -> tuple[Any, ...]:
