@@ -58,6 +58,18 @@ def _same_list(column: str) -> str:
 
 
 _FULL_NAME = _same("forename", "surname")
+#: The name rules both the EM tiers and the prior tiers use: full name with date of birth, then,
+#: where a force records no dates of birth, full name with address.
+_NAME_AND_DOB = TrainingRule(
+    "same full name and date of birth",
+    _same("forename", "surname", "dob"),
+    ("forename", "surname", "dob"),
+)
+_NAME_AND_ADDRESS = TrainingRule(
+    "same full name and address",
+    _same("forename", "surname", "address_key"),
+    ("forename", "surname", "address_key"),
+)
 
 #: EM rules in tiers, tried in order: from each tier, the rules that block pairs in the data
 #: are used; a later tier is used only when no rule of the tier before it blocked any.
@@ -82,38 +94,16 @@ TRAINING_RULE_TIERS: tuple[tuple[tuple[TrainingRule, ...], ...], ...] = (
         ),
     ),
     (
-        (
-            TrainingRule(
-                "same full name and date of birth",
-                _same("forename", "surname", "dob"),
-                ("forename", "surname", "dob"),
-            ),
-        ),
-        (
-            TrainingRule(
-                "same full name and address",
-                _same("forename", "surname", "address_key"),
-                ("forename", "surname", "address_key"),
-            ),
-        ),
+        (_NAME_AND_DOB,),
+        (_NAME_AND_ADDRESS,),
     ),
 )
 
 #: Rules near-certain to pick out true matches, for the prior, in the same tiered form.
 PRIOR_RULE_TIERS: tuple[tuple[TrainingRule, ...], ...] = (
+    (_NAME_AND_DOB,),
     (
-        TrainingRule(
-            "same full name and date of birth",
-            _same("forename", "surname", "dob"),
-            ("forename", "surname", "dob"),
-        ),
-    ),
-    (
-        TrainingRule(
-            "same full name and address",
-            _same("forename", "surname", "address_key"),
-            ("forename", "surname", "address_key"),
-        ),
+        _NAME_AND_ADDRESS,
         TrainingRule(
             "same full name and phone list",
             f"{_FULL_NAME} AND {_same_list('phones')}",
