@@ -43,10 +43,35 @@ def postgres_schema_url() -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in base else "?"
-    yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    yield f"{base}{separator}options=-csearch_path%3D{schema}&application_name={schema}"
+    drop_schema(admin, schema)
     admin.dispose()
+
+
+def drop_schema(admin: Engine, schema: str, attempts: int = 5) -> None:
+    """Drop a test's schema, first ending any session a killed process left on it.
+
+    A SIGKILLed client's server backend lives on until the server notices the closed socket; it
+    can still hold locks on the schema's tables, and DROP SCHEMA then deadlocks against it. Each
+    schema's connections carry its name as application_name, so exactly those are ended.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            with admin.begin() as conn:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": schema},
+                )
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            return
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

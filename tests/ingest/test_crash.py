@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import Engine, func, inspect, select, text
@@ -118,9 +119,6 @@ def _check(url: str, refs: list[str], acknowledged: int) -> int:
     return len(stored)
 
 
-APPLICATION = "threadline-kill-test"
-
-
 def _fresh(store_url: str, folder: Path, cycle: int) -> str:
     """An empty store for the next round: a new SQLite file, or PostgreSQL's tables emptied
     (once the server has ended the sessions of killed importers: a session whose client died
@@ -131,7 +129,8 @@ def _fresh(store_url: str, folder: Path, cycle: int) -> str:
         url = f"sqlite:///{folder}/store-{cycle}.db"
         open_store(url).dispose()
         return url
-    url = f"{store_url}{'&' if '?' in store_url else '?'}application_name={APPLICATION}"
+    url = store_url  # its sessions carry the schema's name (tests/conftest.py), ended at teardown
+    application = parse_qs(urlsplit(url).query)["application_name"][0]
     engine = make_engine(url)
     names = [table.name for table in t.metadata.sorted_tables]
     others = text(
@@ -140,7 +139,7 @@ def _fresh(store_url: str, folder: Path, cycle: int) -> str:
     )
     deadline = time.monotonic() + 60
     with engine.connect() as conn:
-        while conn.execute(others, {"name": APPLICATION}).scalar_one():
+        while conn.execute(others, {"name": application}).scalar_one():
             assert time.monotonic() < deadline, "a killed importer's session did not end"
             conn.rollback()
             time.sleep(0.05)
