@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +15,7 @@ if TYPE_CHECKING:
     from threadline.guard.audit import AnchorFile
 
 if TYPE_CHECKING:
-    from threadline.guard.users import Actor, UserError
+    from threadline.guard.users import Actor
 
 users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -38,9 +40,16 @@ def cli_actor() -> Actor:
     return Actor(f"cli:{who}"[:80], "admin")
 
 
-def _refused(error: UserError) -> typer.Exit:
-    errors.print(f"[red]{error.field}: {error.message}[/red]")
-    return typer.Exit(1)
+@contextmanager
+def _refusing() -> Iterator[None]:
+    """A :class:`~threadline.guard.users.UserError` inside is printed and the command exits 1."""
+    from threadline.guard.users import UserError
+
+    try:
+        yield
+    except UserError as error:
+        errors.print(f"[red]{error.field}: {error.message}[/red]")
+        raise typer.Exit(1) from None
 
 
 @users_app.command("add")
@@ -52,14 +61,12 @@ def users_add(
     db: DbOption = None,
 ) -> None:
     """Add a user (the password is stored only as an argon2 hash); audited."""
-    from threadline.guard.users import UserError, create_user
+    from threadline.guard.users import create_user
 
-    try:
+    with _refusing():
         user = create_user(
             engine_for(db), username, name or username, role, password, now(), actor=cli_actor()
         )
-    except UserError as error:
-        raise _refused(error) from None
     console.print(f"Added {user.username} ({user.role})")
 
 
@@ -77,25 +84,21 @@ def users_list(db: DbOption = None) -> None:
 @users_app.command("disable")
 def users_disable(username: str, db: DbOption = None) -> None:
     """Disable a user: they cannot sign in and their sessions and tokens stop now; audited."""
-    from threadline.guard.users import UserError, set_active
-
-    try:
-        user = set_active(engine_for(db), username, False, actor=cli_actor(), now=now())
-    except UserError as error:
-        raise _refused(error) from None
-    console.print(f"Disabled {user.username}")
+    _set_active(username, False, db)
 
 
 @users_app.command("enable")
 def users_enable(username: str, db: DbOption = None) -> None:
     """Enable a disabled user again; audited."""
-    from threadline.guard.users import UserError, set_active
+    _set_active(username, True, db)
 
-    try:
-        user = set_active(engine_for(db), username, True, actor=cli_actor(), now=now())
-    except UserError as error:
-        raise _refused(error) from None
-    console.print(f"Enabled {user.username}")
+
+def _set_active(username: str, active: bool, db: str | None) -> None:
+    from threadline.guard.users import set_active
+
+    with _refusing():
+        user = set_active(engine_for(db), username, active, actor=cli_actor(), now=now())
+    console.print(f"{'Enabled' if active else 'Disabled'} {user.username}")
 
 
 @users_app.command("set-role")
@@ -105,12 +108,10 @@ def users_set_role(
     db: DbOption = None,
 ) -> None:
     """Give a user another role (from their next request); audited with the old and new role."""
-    from threadline.guard.users import UserError, set_role
+    from threadline.guard.users import set_role
 
-    try:
+    with _refusing():
         user = set_role(engine_for(db), username, role, actor=cli_actor(), now=now())
-    except UserError as error:
-        raise _refused(error) from None
     console.print(f"{user.username} is now {user.role}")
 
 
@@ -121,12 +122,10 @@ def users_reset_password(
     db: DbOption = None,
 ) -> None:
     """Set a new password: ends the user's sessions and tokens and clears a lockout; audited."""
-    from threadline.guard.users import UserError, set_password
+    from threadline.guard.users import set_password
 
-    try:
+    with _refusing():
         user = set_password(engine_for(db), username, password, actor=cli_actor(), now=now())
-    except UserError as error:
-        raise _refused(error) from None
     console.print(f"New password set for {user.username}; their sessions have ended")
 
 

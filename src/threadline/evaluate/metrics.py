@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from typing import Self
 
 # --------------------------------------------------------------------------------------------
 # Entity resolution: pairwise and B-cubed
@@ -28,7 +29,36 @@ from itertools import repeat
 
 
 @dataclass(frozen=True, slots=True)
-class PairwiseScores:
+class _Scores:
+    """Precision, recall and F1 over the mentions in both mappings, with how many were left out."""
+
+    precision: float
+    recall: float
+    f1: float
+    scored_mentions: int
+    only_in_truth: int
+    only_in_predicted: int
+
+    @classmethod
+    def _scored(cls, table: _Contingency, precision: float, recall: float, **counts: int) -> Self:
+        return cls(
+            precision=precision,
+            recall=recall,
+            f1=_f1(precision, recall),
+            scored_mentions=table.scored,
+            only_in_truth=table.only_in_truth,
+            only_in_predicted=table.only_in_predicted,
+            **counts,
+        )
+
+    @property
+    def left_out(self) -> int:
+        """Mentions in one mapping but not the other, which were not scored."""
+        return self.only_in_truth + self.only_in_predicted
+
+
+@dataclass(frozen=True, slots=True)
+class PairwiseScores(_Scores):
     """Pair counting scores: a pair is two mentions in one cluster.
 
     ``precision`` is ``correct_pairs / predicted_pairs`` and is defined as 1.0 when the prediction
@@ -40,17 +70,6 @@ class PairwiseScores:
     true_pairs: int
     predicted_pairs: int
     correct_pairs: int
-    precision: float
-    recall: float
-    f1: float
-    scored_mentions: int
-    only_in_truth: int
-    only_in_predicted: int
-
-    @property
-    def left_out(self) -> int:
-        """Mentions in one mapping but not the other, which were not scored."""
-        return self.only_in_truth + self.only_in_predicted
 
     @property
     def summary(self) -> str:
@@ -65,7 +84,7 @@ class PairwiseScores:
 
 
 @dataclass(frozen=True, slots=True)
-class BCubedScores:
+class BCubedScores(_Scores):
     """B-cubed scores (Bagga and Baldwin, 1998), averaged over mentions.
 
     For a mention ``m``, precision is the share of its predicted cluster that truly shares its
@@ -73,18 +92,6 @@ class BCubedScores:
     predicted cluster. Both are averaged over the scored mentions; with no mentions to score, both
     are 1.0 (nothing was got wrong) and ``scored_mentions`` says 0.
     """
-
-    precision: float
-    recall: float
-    f1: float
-    scored_mentions: int
-    only_in_truth: int
-    only_in_predicted: int
-
-    @property
-    def left_out(self) -> int:
-        """Mentions in one mapping but not the other, which were not scored."""
-        return self.only_in_truth + self.only_in_predicted
 
     @property
     def summary(self) -> str:
@@ -161,16 +168,13 @@ def pairwise_scores(
     correct_pairs = sum(_pairs(n) for n in table.cells.values())
     precision = correct_pairs / predicted_pairs if predicted_pairs else 1.0
     recall = correct_pairs / true_pairs if true_pairs else 1.0
-    return PairwiseScores(
+    return PairwiseScores._scored(
+        table,
+        precision,
+        recall,
         true_pairs=true_pairs,
         predicted_pairs=predicted_pairs,
         correct_pairs=correct_pairs,
-        precision=precision,
-        recall=recall,
-        f1=_f1(precision, recall),
-        scored_mentions=table.scored,
-        only_in_truth=table.only_in_truth,
-        only_in_predicted=table.only_in_predicted,
     )
 
 
@@ -221,14 +225,7 @@ def bcubed_scores(
             math.fsum(n * n / table.truth_sizes[t] for (t, _), n in table.cells.items())
             / table.scored
         )
-    return BCubedScores(
-        precision=precision,
-        recall=recall,
-        f1=_f1(precision, recall),
-        scored_mentions=table.scored,
-        only_in_truth=table.only_in_truth,
-        only_in_predicted=table.only_in_predicted,
-    )
+    return BCubedScores._scored(table, precision, recall)
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,6 +30,16 @@ _Q_PLATE = re.compile(r"(Q)([1-9][0-9]{0,2})([A-Z]{3})")
 _DATELESS_LETTERS_FIRST = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,3})")
 _DATELESS_DIGITS_FIRST = re.compile(r"([1-9][0-9]{0,3})([A-Z]{1,3})")
 _UNISSUED_AGE_IDENTIFIERS = frozenset({"00", "01", "50"})
+#: Every format accepted, with how many of its groups are printed before the space on a plate
+#: ("AB12 CDE", "A123 BCD", "ABC 123D", "Q123 ABC", "ABC 1234", "1234 AB").
+_FORMATS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (_CURRENT, 2),
+    (_PREFIX, 2),
+    (_Q_PLATE, 2),
+    (_SUFFIX, 1),
+    (_DATELESS_LETTERS_FIRST, 1),
+    (_DATELESS_DIGITS_FIRST, 1),
+)
 _NOISE = re.compile(r"[\s\-.]+")
 
 
@@ -43,15 +53,8 @@ def normalise_registration(text: str | None) -> str | None:
     current = _CURRENT.fullmatch(compact)
     if current:
         return compact if current.group(2) not in _UNISSUED_AGE_IDENTIFIERS else None
-    for pattern in (
-        _PREFIX,
-        _SUFFIX,
-        _Q_PLATE,
-        _DATELESS_LETTERS_FIRST,
-        _DATELESS_DIGITS_FIRST,
-    ):
-        if pattern.fullmatch(compact):
-            return compact
+    if any(pattern.fullmatch(compact) for pattern, _ in _FORMATS):
+        return compact
     return None
 
 
@@ -63,18 +66,9 @@ def format_registration(reg: str) -> str:
     compact = normalise_registration(reg)
     if compact is None:
         raise ValueError(f"not a UK registration mark: {reg!r}")
-    current = _CURRENT.fullmatch(compact)
-    if current:
-        return f"{current.group(1)}{current.group(2)} {current.group(3)}"
-    for pattern in (_PREFIX, _Q_PLATE):
+    for pattern, before_space in _FORMATS:
         match = pattern.fullmatch(compact)
         if match:
-            return f"{match.group(1)}{match.group(2)} {match.group(3)}"
-    suffix = _SUFFIX.fullmatch(compact)
-    if suffix:
-        return f"{suffix.group(1)} {suffix.group(2)}{suffix.group(3)}"
-    for pattern in (_DATELESS_LETTERS_FIRST, _DATELESS_DIGITS_FIRST):
-        match = pattern.fullmatch(compact)
-        if match:
-            return f"{match.group(1)} {match.group(2)}"
-    return compact  # unreachable: normalise_registration accepted one of the shapes above
+            groups = match.groups()
+            return f"{''.join(groups[:before_space])} {''.join(groups[before_space:])}"
+    return compact  # unreachable: normalise_registration accepted one of the formats above

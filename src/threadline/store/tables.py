@@ -54,8 +54,12 @@ metadata = MetaData(
 )
 
 
-def _record_columns() -> list[Column[Any]]:
-    return [
+def _record_table(name: str, *columns: Column[Any] | Index) -> Table:
+    """The table of one kind of record: the columns every record has, then ``columns``; unique by
+    (source, ref), and indexed by ref alone (the picture of INC-..., a crime's source incident)."""
+    return Table(
+        name,
+        metadata,
         Column("id", Integer, primary_key=True),
         Column("record_key", RECORD_KEY, nullable=False, unique=True),
         Column("source", String(SOURCE_MAX_LENGTH), nullable=False),
@@ -64,13 +68,14 @@ def _record_columns() -> list[Column[Any]]:
         Column("content_hash", String(64), nullable=False),
         Column("created_at", UTCDateTime, nullable=False),
         Column("updated_at", UTCDateTime, nullable=False),
-    ]
+        *columns,
+        UniqueConstraint("source", "ref", name=f"uq_{name}_source_ref"),
+        Index(f"ix_{name}_ref", "ref"),
+    )
 
 
-incidents = Table(
+incidents = _record_table(
     "incidents",
-    metadata,
-    *_record_columns(),
     Column("reported_at", UTCDateTime, nullable=False),
     Column("occurred_from", UTCDateTime),
     Column("occurred_to", UTCDateTime),
@@ -84,24 +89,16 @@ incidents = Table(
     Column("location_key", String(300), index=True),
     Column("narrative", Text, nullable=False),
     Column("officer", String(60)),
-    UniqueConstraint("source", "ref", name="uq_incidents_source_ref"),
-    #: looked up by reference alone (the picture of INC-..., a crime's source incident)
-    Index("ix_incidents_ref", "ref"),
     Index("ix_incidents_reported_at", "reported_at"),
 )
 
-crimes = Table(
+crimes = _record_table(
     "crimes",
-    metadata,
-    *_record_columns(),
     Column("offence", String(200), nullable=False),
     Column("offence_code", String(10)),
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("narrative", Text, nullable=False),
     Column("officer", String(60)),
-    UniqueConstraint("source", "ref", name="uq_crimes_source_ref"),
-    #: looked up by reference alone (the picture of INC-..., a crime's source incident)
-    Index("ix_crimes_ref", "ref"),
 )
 
 #: Which incidents a crime was recorded from (by incident reference, as the crime gives it).
@@ -113,25 +110,18 @@ crime_incidents = Table(
     Column("incident_ref", REF, nullable=False, index=True),
 )
 
-orders = Table(
+orders = _record_table(
     "orders",
-    metadata,
-    *_record_columns(),
     Column("order_type", String(40), nullable=False),
     Column("interim", Boolean, nullable=False),
     Column("starts", Date, nullable=False),
     Column("ends", Date),
     Column("conditions", Text, nullable=False),
     Column("court", String(200)),
-    UniqueConstraint("source", "ref", name="uq_orders_source_ref"),
-    #: looked up by reference alone (the picture of INC-..., a crime's source incident)
-    Index("ix_orders_ref", "ref"),
 )
 
-risk_assessments = Table(
+risk_assessments = _record_table(
     "risk_assessments",
-    metadata,
-    *_record_columns(),
     Column("checklist", String(20), nullable=False),
     Column("checklist_version", String(20), nullable=False),
     Column("incident_ref", REF, nullable=False, index=True),
@@ -140,9 +130,6 @@ risk_assessments = Table(
     Column("answers", Document, nullable=False),
     Column("judgement_grade", String(10)),
     Column("safety_plan", Boolean, nullable=False),
-    UniqueConstraint("source", "ref", name="uq_risk_assessments_source_ref"),
-    #: looked up by reference alone (the picture of INC-..., a crime's source incident)
-    Index("ix_risk_assessments_ref", "ref"),
 )
 
 #: One row per person as written in one record.
@@ -380,15 +367,10 @@ history_views = Table(
 
 # --- relationships between people outside incidents ---------------------------------------------
 
-associations = Table(
+associations = _record_table(
     "associations",
-    metadata,
-    *_record_columns(),
     Column("kind", String(30), nullable=False),
     Column("since", Date),
-    UniqueConstraint("source", "ref", name="uq_associations_source_ref"),
-    #: looked up by reference alone (the picture of INC-..., a crime's source incident)
-    Index("ix_associations_ref", "ref"),
 )
 
 # --- guard: users, roles and the hash-chained audit log -----------------------------------------

@@ -142,6 +142,18 @@ class Recorder:
         shared = sum(c for c in self._phone_counts if c >= 2)
         return shared / holders if holders else 0.0
 
+    def _write_truth(self, ref: str, kind: str, series: Series | None, **people: Any) -> None:
+        """Write one record's truth line: its series (``background`` if none) and ``people``, who
+        the people written in it really are."""
+        truth = {
+            "ref": ref,
+            "kind": kind,
+            "series": series.sid if series is not None else None,
+            "series_kind": series.kind if series is not None else "background",
+            **people,
+        }
+        self._truth(_line(truth))
+
     # Records -----------------------------------------------------------------------------------
 
     def incident(
@@ -189,17 +201,11 @@ class Recorder:
         if officer:
             record["officer"] = officer
         self._incidents(_line(record))
-        truth: dict[str, Any] = {"ref": ref, "kind": "incident"}
         if series is not None:
-            truth["series"] = series.sid
-            truth["series_kind"] = series.kind
             series.incident_refs.append(ref)
         else:
-            truth["series"] = None
-            truth["series_kind"] = "background"
             self.background_incidents += 1
-        truth["people"] = self._people_truth(people)
-        self._truth(_line(truth))
+        self._write_truth(ref, "incident", series, people=self._people_truth(people))
         self.summary.incidents += 1
         return ref
 
@@ -234,14 +240,7 @@ class Recorder:
         if officer:
             record["officer"] = officer
         self._crimes(_line(record))
-        truth = {
-            "ref": ref,
-            "kind": "crime",
-            "series": series.sid if series else None,
-            "series_kind": series.kind if series else "background",
-            "people": self._people_truth(people),
-        }
-        self._truth(_line(truth))
+        self._write_truth(ref, "crime", series, people=self._people_truth(people))
         if series is not None:
             series.crime_refs.append(ref)
         self.summary.crimes += 1
@@ -277,15 +276,7 @@ class Recorder:
         record["court"] = court
         self._orders(_line(record))
         people = self._people_truth([respondent, *protected])
-        truth = {
-            "ref": ref,
-            "kind": "order",
-            "series": series.sid if series else None,
-            "series_kind": series.kind if series else "background",
-            "respondent": people[0],
-            "protected": people[1:],
-        }
-        self._truth(_line(truth))
+        self._write_truth(ref, "order", series, respondent=people[0], protected=people[1:])
         entry = {
             "ref": ref,
             "series": series.sid if series else None,
@@ -329,14 +320,8 @@ class Recorder:
             record["judgement_grade"] = grade
             record["safety_plan"] = grade != "standard"
         self._assessments(_line(record))
-        truth = {
-            "ref": ref,
-            "kind": "risk_assessment",
-            "series": series.sid if series else None,
-            "series_kind": series.kind if series else "background",
-            "subject": self._people_truth([subject])[0],
-        }
-        self._truth(_line(truth))
+        subject_truth = self._people_truth([subject])[0]
+        self._write_truth(ref, "risk_assessment", series, subject=subject_truth)
         if series is not None:
             series.assessment_refs.append(ref)
         return ref

@@ -145,26 +145,20 @@ def write_scene(desk: Desk, at: int, scene: Scene) -> str:
             series=scene.series,
         )
     rates = desk.config.scenarios
-    if scene.dash_severity is not None and rng.random() < rates.dash_completion:
-        assess(
-            desk,
-            at,
-            incident_ref=ref,
-            victim=scene.victim,
-            checklist="dash",
-            severity=scene.dash_severity,
-            series=scene.series,
-        )
-    if scene.sdash_severity is not None and rng.random() < rates.sdash_completion:
-        assess(
-            desk,
-            at,
-            incident_ref=ref,
-            victim=scene.victim,
-            checklist="sdash",
-            severity=scene.sdash_severity,
-            series=scene.series,
-        )
+    for checklist, severity, completion in (
+        ("dash", scene.dash_severity, rates.dash_completion),
+        ("sdash", scene.sdash_severity, rates.sdash_completion),
+    ):
+        if severity is not None and rng.random() < completion:
+            assess(
+                desk,
+                at,
+                incident_ref=ref,
+                victim=scene.victim,
+                checklist=checklist,
+                severity=severity,
+                series=scene.series,
+            )
     return ref
 
 

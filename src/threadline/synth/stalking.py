@@ -9,6 +9,7 @@ after it. Each incident on its own looks like harassment, malicious communicatio
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -119,6 +120,13 @@ _OFFENCES = {
 }
 
 
+def _with_car(person: Person, rng: random.Random) -> Person:
+    """``person``, given a car if they have none: the stories follow, watch and damage cars."""
+    if not person.vehicles:
+        person.vehicles.append(vehicle_for(rng.getrandbits(48)))
+    return person
+
+
 def _local_date(at: int) -> str:
     return datetime.fromtimestamp(at, FORCE_TIMEZONE).date().isoformat()
 
@@ -134,12 +142,8 @@ def plan_ex_partner(plan: Plan, n: int) -> None:
     start, end = plan.window(rng.randint(165, 195))
     v_age = rng.randint(22, 45)
     origin = plan.population.random_origin(rng)
-    victim = plan.newcomer(sex="female", age=v_age, origin=origin)
-    if not victim.vehicles:
-        victim.vehicles.append(vehicle_for(rng.getrandbits(48)))
-    suspect = plan.newcomer(sex="male", age=max(18, v_age + rng.randint(-3, 7)))
-    if not suspect.vehicles:
-        suspect.vehicles.append(vehicle_for(rng.getrandbits(48)))
+    victim = _with_car(plan.newcomer(sex="female", age=v_age, origin=origin), rng)
+    suspect = _with_car(plan.newcomer(sex="male", age=max(18, v_age + rng.randint(-3, 7))), rng)
     family_home = plan.population.new_household()
     mother = plan.newcomer(
         sex="female", age=v_age + rng.randint(21, 32), household=family_home,
@@ -431,9 +435,9 @@ def plan_acquaintance(plan: Plan, n: int) -> None:
     rng = plan.rng
     series = plan.new_series("acquaintance_stalking")
     start, end = plan.window(rng.randint(30, 120))
-    victim = plan.newcomer(sex="female" if rng.random() < 0.75 else "male", age=rng.randint(19, 55))
-    if not victim.vehicles:
-        victim.vehicles.append(vehicle_for(rng.getrandbits(48)))
+    victim = _with_car(
+        plan.newcomer(sex="female" if rng.random() < 0.75 else "male", age=rng.randint(19, 55)), rng
+    )
     suspect = plan.newcomer(sex="male" if rng.random() < 0.8 else "female", age=rng.randint(20, 60))
     token = plan.population.token_of(suspect.pid)
     suspect.accounts.append(("instagram", f"@{ascii_fold(suspect.surname)}.{token}"))
@@ -492,12 +496,10 @@ def plan_stranger(plan: Plan, n: int) -> None:
     rng = plan.rng
     series = plan.new_series("stranger_stalking")
     start, end = plan.window(rng.randint(40, 120))
-    victim = plan.newcomer(sex="female" if rng.random() < 0.85 else "male", age=rng.randint(18, 45))
-    if not victim.vehicles:
-        victim.vehicles.append(vehicle_for(rng.getrandbits(48)))
-    suspect = plan.newcomer(sex="male", age=rng.randint(30, 60))
-    if not suspect.vehicles:
-        suspect.vehicles.append(vehicle_for(rng.getrandbits(48)))
+    victim = _with_car(
+        plan.newcomer(sex="female" if rng.random() < 0.85 else "male", age=rng.randint(18, 45)), rng
+    )
+    suspect = _with_car(plan.newcomer(sex="male", age=rng.randint(30, 60)), rng)
     description = rng.choice(_STRANGER_DESCRIPTIONS)
     series.victims.append(victim.pid)
     series.suspects.append(suspect.pid)

@@ -8,6 +8,7 @@ stalker's namesake is made with each ex-partner series.) Each appears in a few e
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from threadline.synth.background import background_incident
@@ -24,6 +25,17 @@ def appearances(plan: Plan, person: Person, entry: dict[str, Any], count: int) -
     for _ in range(count):
         at = plan.rng.randrange(plan.t0, plan.t1)
         plan.add(at, _appear(person, plan.rng.choice(_ROLES), entry))
+
+
+def _appear_each(plan: Plan, people: Iterable[Person], entry: dict[str, Any], most: int) -> int:
+    """Put each of ``people`` in 1 to ``most`` everyday incidents (:func:`appearances`); returns
+    how many incidents that is."""
+    n = 0
+    for person in people:
+        k = plan.rng.randint(1, most)
+        appearances(plan, person, entry, k)
+        n += k
+    return n
 
 
 def _appear(person: Person, role: str, entry: dict[str, Any]) -> Render:
@@ -55,12 +67,7 @@ def plan_twins(plan: Plan) -> int:
     b.dob = a.dob
     entry = {"people": [a.pid, b.pid], "incident_refs": []}
     plan.traps.setdefault("twins", []).append(entry)
-    n = 0
-    for twin in (a, b):
-        k = rng.randint(1, 3)
-        appearances(plan, twin, entry, k)
-        n += k
-    return n
+    return _appear_each(plan, (a, b), entry, 3)
 
 
 def plan_father_son(plan: Plan) -> int:
@@ -78,12 +85,7 @@ def plan_father_son(plan: Plan) -> int:
         "incident_refs": [],
     }
     plan.traps.setdefault("father_son", []).append(entry)
-    n = 0
-    for person in (father, son):
-        k = rng.randint(1, 3)
-        appearances(plan, person, entry, k)
-        n += k
-    return n
+    return _appear_each(plan, (father, son), entry, 3)
 
 
 def plan_same_name(plan: Plan) -> int:
@@ -105,12 +107,7 @@ def plan_same_name(plan: Plan) -> int:
         )  # fmt: skip
     entry = {"name": model.full_name, "people": [p.pid for p in people], "incident_refs": []}
     plan.traps.setdefault("same_name_strangers", []).append(entry)
-    n = 0
-    for person in people:
-        k = rng.randint(1, 2)
-        appearances(plan, person, entry, k)
-        n += k
-    return n
+    return _appear_each(plan, people, entry, 2)
 
 
 def plan_common_names(plan: Plan, per_name: int) -> int:
@@ -124,8 +121,6 @@ def plan_common_names(plan: Plan, per_name: int) -> int:
             person = plan.newcomer(sex=sex, age=rng.randint(18, 80), forenames=forenames,
                                    surname=surname, origin=origin)  # fmt: skip
             people.append(person.pid)
-            k = rng.randint(1, 3)
-            appearances(plan, person, entry, k)
-            n += k
+            n += _appear_each(plan, (person,), entry, 3)
         plan.traps.setdefault("common_names", []).append(entry)
     return n
