@@ -219,7 +219,6 @@ def test_the_dashboard_links_an_owed_dash_to_its_form(
     )
 
 
-
 def test_a_form_submission_whose_audit_row_fails_is_not_stored(
     signed_in: SignedIn, domestic: str, store: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
