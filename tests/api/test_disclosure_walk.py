@@ -4,9 +4,11 @@ export.
 Every GET route of the app (API and pages, found by walking ``app.routes`` as
 ``tests/api/test_access.py`` does, so a route added later is walked too) is requested as each role
 without contact-detail access, with real ids of victims in alerts, their incidents and their
-names, phones and postcodes as search terms, and with a purpose; ``threadline export mentions``
-is run too. Each answer is scanned for the stored contact details of every protected mention
-(victims, witnesses, callers, third parties): address, postcode (as written, upper and lower case,
+names, phones and postcodes as search terms, and with a purpose; every command that prints
+person data (``threadline export mentions``, ``picture``, ``connect``, ``network``, ``reach``,
+``review list``, ``marac``, ``owed``) is run too, as each of these roles, on the same people.
+Each answer is scanned for the stored contact details of every protected mention (victims,
+witnesses, callers, third parties): address, postcode (as written, upper and lower case,
 with and without its space), the address as normalised and keyed, phones and e-mails (as written
 and normalised), vehicles. A value a suspect also holds is not secret (a suspect's details are
 shown to every role that may view the person) and is left out of the scan.
@@ -27,6 +29,7 @@ from typer.testing import CliRunner
 from api_client import Api
 from routes import api_routes
 from threadline.cli import app as cli
+from threadline.cli.app import console
 from threadline.guard import UserRole
 from threadline.guard.policy import PROTECTED_PERSON_ROLES, sees_contact_details
 from threadline.normalise.addresses import address_key, normalise_address
@@ -115,6 +118,24 @@ def searches(api: Api, secret: dict[str, str]) -> list[dict[str, str]]:
     return terms + [{"phone": p} for p in phones]
 
 
+def commands(api: Api) -> Iterator[list[str]]:
+    """Every command that prints person data, on the walked people and incidents (the user and
+    purpose are added by the walk)."""
+    values = walked_values(api)
+    people, refs = values["entity_id"], values["ref"][: 2 * EACH]
+    yield ["export", "mentions", "--format", "jsonl"]
+    for ref in refs:
+        yield ["picture", ref]
+        yield ["picture", ref, "--json"]
+    for person in people:
+        yield ["network", person]
+        yield ["reach", person]
+    yield ["connect", people[0], people[-1]]
+    yield ["review", "list", "--limit", "200"]
+    yield ["marac"]
+    yield ["owed"]
+
+
 def requests(api: Api, secret: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
     """(path, query) for every GET route, each path parameter filled with walked values."""
     values = walked_values(api)
@@ -141,7 +162,9 @@ def requests(api: Api, secret: dict[str, str]) -> Iterator[tuple[str, dict[str, 
 
 
 @pytest.mark.slow
-def test_no_role_sees_a_protected_persons_contact_details_anywhere(api: Api) -> None:
+def test_no_role_sees_a_protected_persons_contact_details_anywhere(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret, _ = contact_details(api)
     assert len(secret) > 500, "the small force has victims with addresses and phones"
     pattern = re.compile(
@@ -154,7 +177,8 @@ def test_no_role_sees_a_protected_persons_contact_details_anywhere(api: Api) -> 
     assert {"/dashboard", "/api/dashboard", "/api/alerts"} <= {p for p, _ in walk}
     assert any(p.startswith("/people/") for p, _ in walk)
     found: dict[str, set[str]] = {}
-    seen = 0
+    seen = cli_runs = 0
+    monkeypatch.setattr(console, "_width", 10_000)  # no value wrapped across two lines
     for role in UserRole:
         if sees_contact_details(role):
             continue
@@ -172,16 +196,20 @@ def test_no_role_sees_a_protected_persons_contact_details_anywhere(api: Api) -> 
             shown = leaks(body, pattern, typed)
             if shown:
                 found[f"{role} {path} {query}"] = shown
-        export = CliRunner().invoke(
-            cli,
-            ["export", "mentions", "--db", api.engine.url.render_as_string(hide_password=False),
-             "--format", "jsonl", "--user", role.value, "--purpose", "disclosure walk"],
-        )  # fmt: skip
-        if export.exit_code == 0:
-            seen += 1
-            if shown := leaks(export.output, pattern, {}):
-                found[f"{role} export mentions"] = shown
+        for command in commands(api):
+            ran = CliRunner().invoke(
+                cli,
+                [*command, "--db", api.engine.url.render_as_string(hide_password=False),
+                 "--user", role.value, "--purpose", "disclosure walk"],
+            )  # fmt: skip
+            assert ran.exit_code in (0, 1), f"{role} {command}: {ran.output[-500:]}"
+            if ran.exit_code == 0:
+                seen += 1
+                cli_runs += 1
+                if shown := leaks(" ".join(ran.output.split()), pattern, {}):
+                    found[f"{role} threadline {' '.join(command)}"] = shown
     assert seen > 60, "the walk reached the pages and routes"
+    assert cli_runs >= 10, "the analyst ran every command that prints person data"
     assert found == {}, f"{sum(map(len, found.values()))} leaks: {list(found.items())[:5]}"
 
 

@@ -41,12 +41,14 @@ def test_picture_as_json(resolved_store: Any, small_force: Path) -> None:
     engine, _model = resolved_store
     truth = json.loads((small_force / "truth.json").read_text())
     ref = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")["incident_refs"][3]
-    result = runner.invoke(app, ["picture", ref, "--db", url_of(engine), "--json"])
+    create_user(engine, "ch1", "Call handler", UserRole.call_handler, "a long passphrase here", NOW)
+    as_ch1 = ["--user", "ch1", "--purpose", f"Call about {ref}"]
+    result = runner.invoke(app, ["picture", ref, "--db", url_of(engine), "--json", *as_ch1])
     assert result.exit_code == 0, result.output
     picture = json.loads(result.output)
     assert picture["incident"]["ref"] == ref
     assert any(p["records"] for p in picture["people"])  # she has a history
-    missing = runner.invoke(app, ["picture", "NO-SUCH", "--db", url_of(engine)])
+    missing = runner.invoke(app, ["picture", "NO-SUCH", "--db", url_of(engine), *as_ch1])
     assert missing.exit_code == 1
 
 

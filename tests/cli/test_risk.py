@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, insert, select
 from typer.testing import CliRunner
 
 from threadline.cli import app
+from threadline.guard import UserRole, create_user
 from threadline.ingest import RawRecord, import_records
 from threadline.risk import load_checklist
 from threadline.store import tables as t
@@ -68,7 +70,16 @@ def db(engine: Engine, store_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
         },
     )  # fmt: skip
     victim_is(engine, "P1", "Penhallow")
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    for role in (UserRole.supervisor, UserRole.analyst):
+        create_user(
+            engine, role.value, role.value, role, "granite harbour lantern", NOW, hasher=hasher
+        )
     return store_url
+
+
+#: Who reads, and why (every person read is audited: tests/cli/test_person_reads.py).
+AS = ["--user", "supervisor", "--purpose", "MARAC preparation"]
 
 
 @pytest.fixture
@@ -82,7 +93,7 @@ def wide(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("wide")
 def test_marac_prints_each_victim_with_the_criteria_and_why(db: str) -> None:
-    result = CliRunner().invoke(app, ["marac", "--db", db], env={"COLUMNS": "250"})
+    result = CliRunner().invoke(app, ["marac", "--db", db, *AS], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     assert "Alys Penhallow (P1)" in result.output
     assert "visible_high_risk" in result.output and "27 yes answers" in result.output
@@ -91,7 +102,7 @@ def test_marac_prints_each_victim_with_the_criteria_and_why(db: str) -> None:
 
 def test_marac_writes_a_safe_csv(db: str, tmp_path: Path) -> None:
     out = tmp_path / "marac.csv"
-    result = CliRunner().invoke(app, ["marac", "--db", db, "--csv", str(out)])
+    result = CliRunner().invoke(app, ["marac", "--db", db, "--csv", str(out), *AS])
     assert result.exit_code == 0, result.output
     with out.open(newline="") as f:
         [row] = list(csv.DictReader(f))
@@ -101,7 +112,7 @@ def test_marac_writes_a_safe_csv(db: str, tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("wide")
 def test_owed_prints_the_missing_dash_and_safety_plan_with_incident_and_officer(db: str) -> None:
-    result = CliRunner().invoke(app, ["owed", "--db", db], env={"COLUMNS": "250"})
+    result = CliRunner().invoke(app, ["owed", "--db", db, *AS], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "INC-" in line]
     assert len(lines) == 2 and "2 risk assessments owed" in result.output

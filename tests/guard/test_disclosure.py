@@ -202,3 +202,32 @@ def test_a_note_is_shown_as_written_and_a_plain_evidence_piece_by_its_flag() -> 
         "vehicle in both (withheld): +3.2",
     ]
     assert disclose_evidence([piece], "officer") == ["vehicle AB12CDE in both: +3.2"]
+
+
+def test_the_link_graph_withholds_every_kind_but_people_and_records_under_an_id_without_value():
+    from threadline.guard.disclosure import disclose_network
+    from threadline.links import Edge, Network, Node
+
+    net = Network(
+        "P1",
+        [
+            Node("P1", "person", "Alys Penhallow"),
+            Node("incident:cad:INC-1", "incident", "INC-1 (harassment, 2026-01-05)"),
+            Node("phone:+447700900123", "phone", "phone +447700900123"),
+            Node("imei:356938035643809", "imei", "imei 356938035643809"),  # a kind added later
+        ],
+        [
+            Edge("P1", "incident:cad:INC-1", "party_to", "INC-1: victim"),
+            Edge("P1", "phone:+447700900123", "has_phone", "phone +447700900123 for Alys"),
+            Edge("P1", "imei:356938035643809", "has_imei", "imei 356938035643809 for Alys"),
+        ],
+    )
+    assert disclose_network(net, "officer") == net
+    shown = disclose_network(net, "analyst")
+    text = repr(shown)
+    assert "900123" not in text and "356938035643809" not in text
+    assert [n.label for n in shown.nodes][2:] == ["phone (withheld)", "imei (withheld)"]
+    ids = {n.id for n in shown.nodes}
+    assert ids == {"P1", "incident:cad:INC-1", "phone:withheld-1", "imei:withheld-2"}
+    assert all(e.source in ids and e.target in ids for e in shown.edges)  # links still join up
+    assert shown.edges[0] == net.edges[0] and shown.edges[1].evidence == "has phone (withheld)"

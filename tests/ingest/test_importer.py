@@ -358,3 +358,33 @@ def test_a_nul_character_is_refused_by_field_on_both_stores(engine: Engine, tmp_
         "a.jsonl:2: people[1].surname: contains a NUL character",
     ]
     assert _refs(engine) == {"INC-1", "INC-2"}
+
+
+def test_blank_dates_and_text_booleans_are_read_where_each_format_writes_them(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Issue 27: the model takes a date or nothing, and a boolean as true or false. A CSV's empty
+    cell means "not given" and its reader leaves the field out (the edge converts, the model is
+    not loosened); in JSON an empty string for a date, or 0 for a boolean, is refused by name."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "ref,reported_at,occurred_from,occurred_to,channel,category,p1_role,p1_surname,p1_dob\n"
+        "C-1,2026-03-01T10:00,,,101,harassment,victim,Penhallow,\n"
+        "C-2,2026-03-01T11:00, , ,101,harassment,victim,Penhallow, \n"
+    )
+    report = import_files(engine, [path])
+    assert report.ok and report.counts.stored == 2, [str(r) for r in report.rejections]
+    records = [
+        order("NMO-1", interim=True, ends="2027-02-01"),
+        order("NMO-2", interim=False, ends=None),
+        order("NMO-3", interim=0),
+        order("NMO-4", ends=""),
+    ]
+    report = import_files(engine, [write_jsonl(tmp_path / "orders.jsonl", records)])
+    assert [str(r) for r in report.rejections] == [
+        "orders.jsonl:3: interim: Input should be a valid boolean",
+        "orders.jsonl:4: ends: is empty: give a date (YYYY-MM-DD) or leave the field out",
+    ]
+    with engine.connect() as conn:
+        stored = conn.execute(select(t.orders.c.ref, t.orders.c.interim).order_by(t.orders.c.ref))
+        assert list(stored) == [("NMO-1", True), ("NMO-2", False)]

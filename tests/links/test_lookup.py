@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from links_factory import inc, p, resolve_by_name, store
 from sqlalchemy import Engine
 
+from links_factory import inc, p, resolve_by_name, store
 from threadline.links import NodeNotFound, chart, connect, format_path, format_paths, resolve_node
 
 

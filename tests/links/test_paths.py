@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from links_factory import assoc, inc, order, p, resolve_by_name, store
 from sqlalchemy import Engine
 
+from links_factory import assoc, inc, order, p, resolve_by_name, store
 from threadline.ingest.neo4j_csv import import_neo4j_csv
 from threadline.links import LinkGraph, expand, network, shortest_paths, suspect_reach
 

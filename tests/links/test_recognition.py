@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from links_factory import assoc, inc, p, resolve_by_name, store
 from sqlalchemy import Engine
 
+from links_factory import assoc, inc, p, resolve_by_name, store
 from threadline.crossref.history import event_of_record, load_history
 from threadline.recognise import Association, recognise
 

@@ -236,7 +236,7 @@ def anchor_file_of(request: Request) -> audit.AnchorFile | None:
 
 
 #: The audit actions of attempts that were turned away (not policy actions: nothing was done).
-REFUSED = "access.refused"
+REFUSED = audit.REFUSED
 SIGNIN_FAILED = "signin.failed"
 
 

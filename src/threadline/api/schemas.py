@@ -11,6 +11,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     WithJsonSchema,
     field_validator,
 )
@@ -142,7 +143,7 @@ class UserUpdate(RequestBody):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
-    active: bool | None = None
+    active: StrictBool | None = None
     role: UserRole | None = None
     password: str | None = Field(default=None, min_length=1, max_length=MAX_NEW_PASSWORD)
 

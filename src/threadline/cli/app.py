@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from threadline.settings import Settings
 
 if TYPE_CHECKING:
+    from threadline.crossref.reads import Reader
     from threadline.resolve.linkage import LinkageModel
 
 app = typer.Typer(
@@ -29,6 +30,22 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         help="Database URL (default: THREADLINE_DATABASE_URL or sqlite:///var/threadline.db).",
+    ),
+]
+UserOption = Annotated[
+    str,
+    typer.Option(
+        "--user",
+        help="Required: who is reading (an active user in the store); their role "
+        "decides whether they may and what they see.",
+    ),
+]
+PurposeOption = Annotated[
+    str,
+    typer.Option(
+        "--purpose",
+        help="Required: why (3 to 500 characters, e.g. an incident reference); "
+        "written to the audit log with the read.",
     ),
 ]
 ModelOption = Annotated[
@@ -62,3 +79,16 @@ def model_for(path: Path | None) -> LinkageModel:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def reader_for(engine: Engine, user: str, purpose: str, action: str, command: str) -> Reader:
+    """The checked reader of a command that prints person data
+    (:func:`threadline.crossref.reads.reader`); a refusal, audited there, ends the command with
+    its reason and exit status 1."""
+    from threadline.crossref.reads import ReadRefused, reader
+
+    try:
+        return reader(engine, user, purpose, action, command, now())
+    except ReadRefused as error:
+        errors.print(f"refused: {error}", style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None

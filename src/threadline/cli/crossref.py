@@ -4,73 +4,127 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from threadline.cli.app import DbOption, ModelOption, app, console, engine_for, errors, model_for
+from threadline.cli.app import (
+    DbOption,
+    ModelOption,
+    PurposeOption,
+    UserOption,
+    app,
+    console,
+    engine_for,
+    errors,
+    model_for,
+    now,
+    reader_for,
+)
 
 
 @app.command("picture")
 def picture_command(
     ref: Annotated[str, typer.Argument(help="Incident reference.")],
+    user: UserOption = "",
+    purpose: PurposeOption = "",
     db: DbOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Print everything the force knows that is linked to one incident."""
-    from threadline.crossref import NotFound, build_picture
+    """Print everything the force knows that is linked to one incident.
 
+    As the API's picture: the user's role must allow ``incident.view``, the read is audited
+    with the purpose, and what is shown is what the role may see."""
+    from threadline.crossref import NotFound, build_picture
+    from threadline.crossref.reads import audited_read
+    from threadline.guard.disclosure import disclose_picture
+
+    engine = engine_for(db)
+    who = reader_for(engine, user, purpose, "incident.view", "picture")
     try:
-        with engine_for(db).connect() as conn:
-            picture = build_picture(conn, ref)
+        picture = audited_read(
+            engine,
+            who,
+            lambda conn: build_picture(conn, ref),
+            lambda found: found.audit_records,
+            now(),
+            lambda found: {"found": True, "linked_records": len(found.linked_record_keys)},
+            missing=lambda _: [f"incident-ref:{ref}"],
+        )
     except NotFound as error:
-        errors.print(f"[red]{error}[/red]")
+        errors.print(str(error), style="red", markup=False)
         raise typer.Exit(1) from None
+    shown = disclose_picture(picture.to_dict(), who.role)
     if json_output:
-        typer.echo(json.dumps(picture.to_dict(), indent=2, default=str))
+        typer.echo(json.dumps(shown, indent=2, default=str))
         return
-    i = picture.incident
+    print_picture(shown)
+
+
+def print_picture(shown: dict[str, Any]) -> None:
+    """An incident picture as :func:`~threadline.guard.disclosure.disclose_picture` left it."""
+    i = shown["incident"]
+    when = str(i["reported_at"])[:16].replace("T", " ")
+    withheld = f"  [{', '.join(i['withheld'])} withheld]" if i.get("withheld") else ""
     console.print(
         Panel(
-            f"[bold]{i['ref']}[/bold]  {i['reported_at']:%Y-%m-%d %H:%M} UTC  {i['channel']}  "
-            f"{i['category']}  {i['location'] or ''}\n{i['narrative']}",
+            escape(
+                f"{i['ref']}  {when} UTC  {i['channel']}  {i['category']}  "
+                f"{i.get('location') or ''}{withheld}\n{i.get('narrative') or ''}"
+            ),
             title="Incident",
         )
     )
-    for alert in picture.alerts:
+    for alert in shown["alerts"]:
         console.print(
             Panel(
-                f"{alert['reason']}\n[bold]{alert['action'] or ''}[/bold]\n"
-                f"cites: {', '.join(alert['cited'])}",
-                title=f"[red]{alert['rule_id']}[/red]",
+                escape(
+                    f"{alert['reason']}\n{alert['action'] or ''}\n"
+                    f"cites: {', '.join(alert['cited'])}"
+                ),
+                title=f"[red]{escape(str(alert['rule_id']))}[/red]",
                 border_style="red",
             )
         )
-    for person in picture.people:
-        who = f"{person.written_as} ({person.role})"
-        entity = f"{person.entity_id} {person.entity_label or ''}" if person.entity_id else "-"
-        console.print(f"\n[bold]{who}[/bold] → {entity}  [{person.resolved_by or 'unresolved'}]")
-        for line in person.evidence[:4]:
-            console.print(f"    {line}")
-        for order in person.orders:
-            state = "ACTIVE" if order.active else "not active"
+    for person in shown["people"]:
+        who = f"{person['written_as']} ({person['role']})"
+        entity = (
+            f"{person['entity_id']} {person['entity_label'] or ''}" if person["entity_id"] else "-"
+        )
+        resolved = person["resolved_by"] or "unresolved"
+        console.print(f"\n{who} → {entity}  [{resolved}]", markup=False, highlight=False)
+        for line in person["evidence"][:4]:
+            console.print(f"    {line}", markup=False, highlight=False)
+        for order in person["orders"]:
+            state = "ACTIVE" if order["active"] else "not active"
             console.print(
-                f"    [yellow]{order.label} {order.ref} ({order.role}), "
-                f"{order.starts}–{order.ends or 'open'}: {state}[/yellow]"
+                f"    {order['label']} {order['ref']} ({order['role']}), "
+                f"{order['starts']}–{order['ends'] or 'open'}: {state}",
+                style="yellow",
+                markup=False,
+                highlight=False,
             )
         table = Table("when", "ref", "what", "people", box=None, padding=(0, 1))
-        for entry in person.records[:30]:
-            table.add_row(f"{entry.when:%Y-%m-%d}", entry.ref, entry.title, "; ".join(entry.roles))
-        if person.records:
+        for entry in person["records"][:30]:
+            table.add_row(
+                str(entry["when"])[:10], entry["ref"], entry["title"], "; ".join(entry["roles"])
+            )
+        if person["records"]:
             console.print(table)
-        if len(person.records) > 30:
-            console.print(f"    ... and {len(person.records) - 30} more")
-    for link in picture.linked_by_objects:
-        refs = ", ".join(e.ref for e in link.records[:10])
-        more = f" and {link.more} more" if link.more else ""
-        console.print(f"\n[cyan]{link.kind} {link.value}[/cyan] also in: {refs}{more}")
+        if len(person["records"]) > 30:
+            console.print(f"    ... and {len(person['records']) - 30} more")
+    for link in shown["linked_by_objects"]:
+        refs = ", ".join(e["ref"] for e in link["records"][:10])
+        more = f" and {link['more']} more" if link["more"] else ""
+        console.print(
+            f"\n{link['kind']} {link['value']} also in: {refs}{more}",
+            style="cyan",
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command("replay")

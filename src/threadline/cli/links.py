@@ -3,35 +3,70 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from threadline.cli.app import DbOption, app, console, engine_for, errors
+from threadline.cli.app import (
+    DbOption,
+    PurposeOption,
+    UserOption,
+    app,
+    console,
+    engine_for,
+    errors,
+    now,
+    reader_for,
+)
 
 KindsOption = Annotated[
     list[str] | None, typer.Option("--kind", help="Only these link kinds (repeat the option).")
 ]
 
 
+def _people(ids: Iterable[str]) -> list[str]:
+    """The audit records of the people among link-graph node ids."""
+    from threadline.links import node_kind
+
+    return sorted({f"person:{i}" for i in ids if node_kind(i) == "person"})
+
+
 @app.command("connect")
 def connect_command(
     a: Annotated[str, typer.Argument(help="Entity id, mention key, or object like phone:07700…")],
     b: Annotated[str, typer.Argument(help="The other end.")],
+    user: UserOption = "",
+    purpose: PurposeOption = "",
     max_hops: Annotated[int, typer.Option(help="Longest path to look for.")] = 4,
     kind: KindsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Show the shortest paths between two people (or objects), each hop with its evidence."""
-    from threadline.links import NodeNotFound, connect, format_paths
+    """Show the shortest paths between two people (or objects), each hop with its evidence.
 
+    As the link chart: the user's role must allow ``network.view``, the search is audited with
+    the purpose, and phones, e-mails, accounts, vehicles and places are shown as their kind to a
+    role that may not see contact details."""
+    from threadline.crossref.reads import audited_read
+    from threadline.links import NodeNotFound, connect, disclose_paths, format_paths
+
+    engine = engine_for(db)
+    who = reader_for(engine, user, purpose, "network.view", "connect")
     try:
-        paths = connect(engine_for(db), a, b, max_hops=max_hops, kinds=set(kind) if kind else None)
+        paths = audited_read(
+            engine,
+            who,
+            lambda _: connect(engine, a, b, max_hops=max_hops, kinds=set(kind) if kind else None),
+            lambda found: _people(n.id for p in found for n in p.nodes),
+            now(),
+            lambda found: {"paths": len(found), "max_hops": max_hops},
+            missing=lambda _: [],
+        )
     except (NodeNotFound, ValueError) as error:
-        errors.print(f"[red]{error}[/red]")
+        errors.print(str(error), style="red", markup=False)
         raise typer.Exit(1) from None
-    console.print(format_paths(paths), highlight=False, markup=False)
+    console.print(format_paths(disclose_paths(paths, who.role)), highlight=False, markup=False)
     if not paths:
         raise typer.Exit(1)
 
@@ -39,37 +74,72 @@ def connect_command(
 @app.command("network")
 def network_command(
     entity: Annotated[str, typer.Argument(help="Entity id of the person at the centre.")],
+    user: UserOption = "",
+    purpose: PurposeOption = "",
     depth: Annotated[int, typer.Option(help="How many hops out.")] = 2,
     kind: KindsOption = None,
     db: DbOption = None,
 ) -> None:
-    """Print a person's network to a depth as Cytoscape.js elements (JSON)."""
+    """Print a person's network to a depth as Cytoscape.js elements (JSON).
+
+    As the link chart page: ``network.view``, audited with the purpose, contact details shown
+    only to roles that may see them."""
+    from threadline.crossref.reads import audited_read
+    from threadline.guard.disclosure import disclose_network
     from threadline.links import NodeNotFound, chart
 
+    engine = engine_for(db)
+    who = reader_for(engine, user, purpose, "network.view", "network")
     try:
-        network = chart(engine_for(db), entity, depth, set(kind) if kind else None)
+        network = audited_read(
+            engine,
+            who,
+            lambda _: chart(engine, entity, depth, set(kind) if kind else None),
+            lambda found: _people([found.root, *(n.id for n in found.nodes)]),
+            now(),
+            lambda found: {"depth": depth, "nodes": len(found.nodes), "edges": len(found.edges)},
+            missing=lambda _: [f"person:{entity}"],
+        )
     except (NodeNotFound, ValueError) as error:
-        errors.print(f"[red]{error}[/red]")
+        errors.print(str(error), style="red", markup=False)
         raise typer.Exit(1) from None
-    typer.echo(json.dumps(network.to_cytoscape(), indent=2, default=str))
+    shown = disclose_network(network, who.role)
+    typer.echo(json.dumps(shown.to_cytoscape(), indent=2, default=str))
 
 
 @app.command("reach")
 def reach_command(
     suspect: Annotated[str, typer.Argument(help="Entity id of the suspect.")],
+    user: UserOption = "",
+    purpose: PurposeOption = "",
     victim: Annotated[str | None, typer.Option(help="Only people also near this victim.")] = None,
     depth: int = 2,
     db: DbOption = None,
 ) -> None:
-    """The people within two hops of a suspect, and the incidents they appear in."""
-    from threadline.links import NodeNotFound, format_reach, reach
+    """The people within two hops of a suspect, and the incidents they appear in.
 
+    As the link chart: ``network.view``, audited with the purpose, contact details shown only
+    to roles that may see them."""
+    from threadline.crossref.reads import audited_read
+    from threadline.links import NodeNotFound, disclose_reach, format_reach, reach
+
+    engine = engine_for(db)
+    who = reader_for(engine, user, purpose, "network.view", "reach")
+    asked = [suspect, *([victim] if victim else [])]
     try:
-        found = reach(engine_for(db), suspect, victim, depth)
+        found = audited_read(
+            engine,
+            who,
+            lambda _: reach(engine, suspect, victim, depth),
+            lambda people: _people([*asked, *(r.entity_id for r in people)]),
+            now(),
+            lambda people: {"depth": depth, "people": len(people)},
+            missing=lambda _: _people(asked),
+        )
     except (NodeNotFound, ValueError) as error:
-        errors.print(f"[red]{error}[/red]")
+        errors.print(str(error), style="red", markup=False)
         raise typer.Exit(1) from None
-    console.print(format_reach(found), highlight=False, markup=False)
+    console.print(format_reach(disclose_reach(found, who.role)), highlight=False, markup=False)
 
 
 @app.command("import-neo4j")

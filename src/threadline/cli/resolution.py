@@ -8,8 +8,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from threadline.cli.app import DbOption, ModelOption, app, console, engine_for, errors, now
+from threadline.cli.app import (
+    DbOption,
+    ModelOption,
+    PurposeOption,
+    UserOption,
+    app,
+    console,
+    engine_for,
+    errors,
+    now,
+    reader_for,
+)
 from threadline.settings import Settings
 
 review_app = typer.Typer(
@@ -93,19 +105,40 @@ def resolve_command(
 
 
 @review_app.command("list")
-def review_list(db: DbOption = None, limit: int = 20) -> None:
-    """Show the open review queue with the evidence for each pair."""
+def review_list(
+    user: UserOption = "",
+    purpose: PurposeOption = "",
+    db: DbOption = None,
+    limit: int = 20,
+) -> None:
+    """Show the open review queue with the evidence for each pair.
+
+    As the API's queue: the user's role must allow ``review.judge``, the read is audited with
+    the purpose, and evidence that is contact detail is shown without its values to a role that
+    may not see it."""
+    from threadline.crossref.reads import audited_read
     from threadline.crossref.supervision import at_stake
+    from threadline.guard.disclosure import disclose_evidence
     from threadline.resolve.review import open_queue
 
-    with engine_for(db).connect() as conn:
-        items = open_queue(conn, limit)
+    engine = engine_for(db)
+    who = reader_for(engine, user, purpose, "review.judge", "review list")
+    items = audited_read(
+        engine,
+        who,
+        lambda conn: open_queue(conn, limit),
+        lambda found: sorted({f"mention:{k}" for i in found for k in (i.mention_a, i.mention_b)}),
+        now(),
+        lambda found: {"queue_viewed": len(found)},
+    )
     for item in items:
-        console.print(f"[bold]{item.id}[/bold] {item.mention_a}  ↔  {item.mention_b}")
+        console.print(
+            f"[bold]{escape(item.mention_a)}[/bold]  ↔  {escape(item.mention_b)}", highlight=False
+        )
         for line in at_stake(item):
-            console.print(f"    [bold]at stake:[/bold] {line}")
-        for line in item.evidence:
-            console.print(f"    {line}")
+            console.print(f"    [bold]at stake:[/bold] {escape(line)}", highlight=False)
+        for line in disclose_evidence(item.evidence, who.role):
+            console.print(f"    {line}", markup=False, highlight=False)
 
 
 @review_app.command("judge")
@@ -151,8 +184,8 @@ def review_split(
 
 @export_app.command("mentions")
 def export_mentions(
-    user: Annotated[str, typer.Option(help="Who is exporting (a user in the store).")],
-    purpose: Annotated[str, typer.Option(help="Why: written to the audit log with the export.")],
+    user: UserOption = "",
+    purpose: PurposeOption = "",
     db: DbOption = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (default stdout).")
@@ -162,7 +195,8 @@ def export_mentions(
     """Every person mention with the entity it was resolved to and the match probability.
 
     A bulk disclosure of people: it needs a user whose role may export (``export.mentions``)
-    and a purpose, and writes an audit row naming the user, the purpose and how many rows."""
+    and a purpose, and writes an audit row naming the user, the purpose and how many rows; a
+    refused attempt is audited too."""
     from threadline.crossref.export import ExportRefused, audited_mention_rows
     from threadline.export import safe_csv_writer
     from threadline.resolve.export import MENTION_COLUMNS
@@ -173,7 +207,7 @@ def export_mentions(
     try:
         rows = audited_mention_rows(engine_for(db), user, purpose, now(), fmt)
     except ExportRefused as error:
-        errors.print(f"[red]{error}[/red]")
+        errors.print(f"refused: {error}", style="red", markup=False, highlight=False)
         raise typer.Exit(1) from None
     handle = output.open("w", newline="") if output else sys.stdout
     try:

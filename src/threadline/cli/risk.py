@@ -8,21 +8,50 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from threadline.cli.app import DbOption, app, console, engine_for, errors, now
+from threadline.cli.app import (
+    DbOption,
+    PurposeOption,
+    UserOption,
+    app,
+    console,
+    engine_for,
+    errors,
+    now,
+    reader_for,
+)
 
 
 @app.command("marac")
 def marac_command(
+    user: UserOption = "",
+    purpose: PurposeOption = "",
     db: DbOption = None,
     csv_path: Annotated[
         Path | None,
         typer.Option("--csv", help="Write the list to this CSV file instead of printing it."),
     ] = None,
 ) -> None:
-    """Print the MARAC referral list: each victim meeting a criterion, which, and why."""
-    from threadline.crossref.marac import referral_list, referrals_csv
+    """Print the MARAC referral list: each victim meeting a criterion, which, and why.
 
-    referrals = referral_list(engine_for(db), now())
+    As the API's list: the user's role must allow ``marac.view``, the read is audited with the
+    purpose, and an officer's free-text judgement (which may say where the victim lives) is
+    withheld from a role that may not see contact details."""
+    from threadline.crossref.marac import referral_list, referrals_csv
+    from threadline.crossref.reads import audited_read
+    from threadline.guard.disclosure import may_see_contact
+
+    engine = engine_for(db)
+    who = reader_for(engine, user, purpose, "marac.view", "marac")
+    at = now()
+    found = audited_read(
+        engine,
+        who,
+        lambda _: referral_list(engine, at),
+        lambda listed: [f"person:{r.victim}" for r in listed],
+        at,
+        lambda listed: {"referrals": len(listed), "format": "csv" if csv_path else "table"},
+    )
+    referrals = found if may_see_contact(who.role) else [r.without_free_text() for r in found]
     if csv_path is not None:
         with csv_path.open("w", newline="", encoding="utf-8") as out:
             count = referrals_csv(referrals, out)
@@ -45,11 +74,30 @@ def marac_command(
 
 
 @app.command("owed")
-def owed_command(db: DbOption = None) -> None:
-    """Print the risk assessments owed now (DASH, S-DASH, safety plans): incident, officer, why."""
+def owed_command(
+    user: UserOption = "",
+    purpose: PurposeOption = "",
+    db: DbOption = None,
+) -> None:
+    """Print the risk assessments owed now (DASH, S-DASH, safety plans): incident, officer, why.
+
+    As on the dashboard, where the API shows them: the user's role must allow
+    ``dashboard.view`` and the read is audited with the purpose (it names victims' incidents).
+    Nothing in it locates anyone: incident, officer, due time and the rule's reason."""
+    from threadline.crossref.reads import audited_read
     from threadline.crossref.risk import owed
 
-    found = owed(engine_for(db), now())
+    engine = engine_for(db)
+    who = reader_for(engine, user, purpose, "dashboard.view", "owed")
+    at = now()
+    found = audited_read(
+        engine,
+        who,
+        lambda _: owed(engine, at),
+        lambda listed: sorted({f"person:{o.victim_entity}" for o in listed if o.victim_entity}),
+        at,
+        lambda listed: {"owed": len(listed)},
+    )
     if not found:
         console.print("No risk assessments owed.")
         return

@@ -13,46 +13,33 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from threadline.crossref.reads import ReadRefused, reader
 from threadline.guard import audit
-from threadline.guard.policy import PermissionDenied, require
-from threadline.guard.users import get_user
 from threadline.resolve.export import mention_rows
 from threadline.store import tables as t
 from threadline.store import writing
 
-MIN_PURPOSE_LENGTH = 3
-
-
-class ExportRefused(Exception):
-    """An export that may not run: no such user, a role that may not export, no purpose."""
+#: An export that may not run: no such user, a role that may not export, no purpose (audited).
+ExportRefused = ReadRefused
 
 
 def audited_mention_rows(
     engine: Engine, username: str, purpose: str, now: datetime, fmt: str
 ) -> Iterator[dict[str, Any]]:
     """:func:`mention_rows` for ``username``, once they are found to be an active user whose role
-    may export (``export.mentions``) and have given a ``purpose``; the export's audit row (the
-    user, the purpose, how many rows, the format) is committed before the first row is read.
-    :class:`ExportRefused` otherwise, before anything is written."""
-    stated = purpose.strip()
-    if len(stated) < MIN_PURPOSE_LENGTH:
-        raise ExportRefused("state why you export the mentions (--purpose)")
-    user = get_user(engine, username)
-    if user is None or not user.active:
-        raise ExportRefused(f"no active user {username!r}: give --user as a user in the store")
-    try:
-        require(user.role, "export.mentions")
-    except PermissionDenied as error:
-        raise ExportRefused(error.reason) from None
+    may export (``export.mentions``) and have given a ``purpose`` (:func:`reader`, which audits
+    a refusal and raises :class:`ExportRefused`); the export's audit row (the user, the purpose,
+    how many rows, the format) is committed before the first row is read."""
+    who = reader(engine, username, purpose, "export.mentions", "export mentions", now)
     with writing(engine, alone=False) as conn:
         count = conn.execute(select(func.count()).select_from(t.mentions)).scalar_one()
         audit.record(
             conn,
-            user.username,
-            user.role.value,
+            who.user.username,
+            who.role.value,
             "export.mentions",
             ["mentions:all"],
-            stated,
+            who.purpose,
             {"rows": int(count), "format": fmt, "via": "cli"},
             now,
         )

@@ -114,6 +114,12 @@ class Picture:
         return plain
 
     @property
+    def audit_records(self) -> list[str]:
+        """What the audit row of a read of this picture names: the incident and each person."""
+        people = sorted({f"person:{p.entity_id}" for p in self.people if p.entity_id})
+        return [str(self.incident["record_key"]), *people]
+
+    @property
     def linked_record_keys(self) -> set[str]:
         keys = {e.record_key for p in self.people for e in p.records}
         keys |= {e.record_key for link in self.linked_by_objects for e in link.records}

@@ -60,6 +60,9 @@ from threadline.store.tables import audit_log
 from threadline.store.writers import writer_for
 
 GENESIS_HASH = "0" * 64
+#: The action of an attempt that was turned away (not a policy action: nothing was done): a
+#: request or command refused for want of a user, a permission or a purpose.
+REFUSED = "access.refused"
 
 #: The advisory lock key (any constant bigint, fixed so every process takes the same lock).
 ADVISORY_LOCK_KEY = 7_206_515_282_736_121_345

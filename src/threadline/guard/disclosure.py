@@ -13,15 +13,19 @@ module applies that decision to each kind of data Threadline shows:
   its words); a flagged piece is put into words without its values. Nothing here reads a
   sentence to decide: rewording an explanation cannot change what a role sees;
 * a person profile and an incident picture (:func:`disclose_profile`, :func:`disclose_picture`),
-  which gather the above.
+  which gather the above;
+* the link graph (:class:`GraphDisclosure`, :func:`disclose_network`): nodes that locate or
+  reach someone (every kind but people and records) shown as their kind, under an id that does
+  not carry the value; the links and their kinds stay.
 
 Pages, routes and exports call these and nothing else to decide; a new view should too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from threadline.guard.policy import (
     PROTECTED_PERSON_ROLES,
@@ -31,14 +35,17 @@ from threadline.guard.policy import (
 )
 
 __all__ = [
+    "OPEN_NODE_KINDS",
     "WITHHELD",
     "Disclosable",
+    "GraphDisclosure",
     "alert_records",
     "disclose_alerts",
     "disclose_evidence",
     "disclose_identifier",
     "disclose_location",
     "disclose_members",
+    "disclose_network",
     "disclose_person",
     "disclose_picture",
     "disclose_profile",
@@ -207,3 +214,109 @@ def disclose_picture(picture: dict[str, Any], role: str | UserRole) -> dict[str,
         link["value"] = WITHHELD
     _withhold_places(result.get("alerts", []))
     return result
+
+
+# -- the link graph -------------------------------------------------------------------------------
+
+#: Kinds of link-graph node that name no way to find or reach anyone: people (by name) and the
+#: records they appear in. Every other kind (phone, e-mail, account, vehicle, place, and any kind
+#: added later) is a value that locates or reaches someone, withheld from roles that may not see
+#: contact details: an object in the graph may be shared by a suspect and a victim.
+OPEN_NODE_KINDS: frozenset[str] = frozenset({"person", "incident", "crime", "order"})
+
+
+class GraphNode(Protocol):
+    """A link-graph node (:class:`threadline.links.Node`, a frozen dataclass)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+
+
+class GraphEdge(Protocol):
+    """A link-graph edge (:class:`threadline.links.Edge`, a frozen dataclass)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+
+
+class GraphView(Protocol):
+    """A link chart (:class:`threadline.links.Network`, a dataclass)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def root(self) -> str: ...
+    @property
+    def nodes(self) -> Sequence[Any]: ...
+    @property
+    def edges(self) -> Sequence[Any]: ...
+
+
+N = TypeVar("N", bound=GraphNode)
+E = TypeVar("E", bound=GraphEdge)
+G = TypeVar("G", bound=GraphView)
+
+
+class GraphDisclosure:
+    """The link graph as ``role`` may see it, one node or edge at a time.
+
+    For a role that may not see contact details, a node of a kind not in
+    :data:`OPEN_NODE_KINDS` keeps its kind but loses its value: its label becomes
+    ``"phone (withheld)"`` and its id (``phone:+447700900123``) one that names only the kind and
+    a number (``phone:withheld-1``), the same for every mention of that node in one answer, so
+    the links between them still join up; an edge touching it says its kind, not the value.
+    """
+
+    def __init__(self, role: str | UserRole) -> None:
+        self.withholds = not may_see_contact(role)
+        self._ids: dict[str, str] = {}
+
+    def hides(self, kind: str) -> bool:
+        """Whether a node of ``kind`` is shown as its kind alone."""
+        return self.withholds and kind not in OPEN_NODE_KINDS
+
+    def node_id(self, node_id: str) -> str:
+        """The id under which ``node_id`` is shown (itself unless its value is withheld)."""
+        kind = node_id.split(":", 1)[0] if ":" in node_id else "person"
+        if not self.hides(kind):
+            return node_id
+        if node_id not in self._ids:
+            self._ids[node_id] = f"{kind}:withheld-{len(self._ids) + 1}"
+        return self._ids[node_id]
+
+    def node(self, node: N) -> N:
+        if not self.hides(node.kind):
+            return node
+        shown = self.node_id(node.id)
+        return dataclasses.replace(node, id=shown, label=f"{node.kind} {WITHHELD}")
+
+    def edge(self, edge: E) -> E:
+        source, target = self.node_id(edge.source), self.node_id(edge.target)
+        if (source, target) == (edge.source, edge.target):
+            return edge
+        evidence = f"{edge.kind.replace('_', ' ')} {WITHHELD}"
+        return dataclasses.replace(edge, source=source, target=target, evidence=evidence)
+
+
+def disclose_network(network: G, role: str | UserRole) -> G:
+    """A link chart (:class:`threadline.links.Network`) as ``role`` may see it
+    (:class:`GraphDisclosure`): the chart itself when nothing is withheld, else a copy."""
+    graph = GraphDisclosure(role)
+    if not graph.withholds:
+        return network
+    return dataclasses.replace(
+        network,
+        root=graph.node_id(network.root),
+        nodes=[graph.node(n) for n in network.nodes],
+        edges=[graph.edge(e) for e in network.edges],
+    )

@@ -2,6 +2,7 @@
 store, and the searches on it (how are these two connected, a link chart, a suspect's reach).
 See docs/links.md."""
 
+from threadline.links.disclosed import disclose_paths, disclose_reach
 from threadline.links.graph import (
     DEFAULT_DEGREE_CAP,
     EDGE_KINDS,
@@ -46,6 +47,8 @@ __all__ = [
     "Reach",
     "chart",
     "connect",
+    "disclose_paths",
+    "disclose_reach",
     "expand",
     "format_path",
     "format_paths",

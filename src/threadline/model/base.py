@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
@@ -12,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 #: Times written without an offset are local times of a force in England and Wales.
 FORCE_TIMEZONE = ZoneInfo("Europe/London")
+T = TypeVar("T")
 
 
 #: The error a text field holding NUL raises; its context's ``field`` names the field, so that
@@ -113,8 +115,26 @@ def parse_time(value: object) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+def _given(parse: Callable[[object], T | None], what: str) -> Callable[[object], T | None]:
+    """``parse``, but an empty string is an error: a field with a date or time either holds one
+    or is left out (or ``null``). ``"ends": ""`` is not a date, and reading it as "no end" would
+    make an order open-ended by a typing slip. A reader of a format where an empty cell means
+    "not given" (CSV) leaves the field out, at the edge (:mod:`threadline.ingest.readers`)."""
+
+    def read(value: object) -> T | None:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(f"is empty: give {what} or leave the field out")
+        return parse(value)
+
+    return read
+
+
+_DATE = "a date (YYYY-MM-DD)"
+_TIME = "a date and time (ISO 8601)"
+#: A date of birth as written, perhaps partial; empty means not known (it is free text to the
+#: JSON Schema, and a blank date of birth is how forces' exports say they do not know it).
 PartialDate = Annotated[str | None, BeforeValidator(parse_partial_date)]
-Date = Annotated[date | None, BeforeValidator(parse_date)]
-RequiredDate = Annotated[date, BeforeValidator(parse_date)]
-Timestamp = Annotated[datetime | None, BeforeValidator(parse_time)]
-RequiredTimestamp = Annotated[datetime, BeforeValidator(parse_time)]
+Date = Annotated[date | None, BeforeValidator(_given(parse_date, _DATE))]
+RequiredDate = Annotated[date, BeforeValidator(_given(parse_date, _DATE))]
+Timestamp = Annotated[datetime | None, BeforeValidator(_given(parse_time, _TIME))]
+RequiredTimestamp = Annotated[datetime, BeforeValidator(_given(parse_time, _TIME))]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StrictBool, StringConstraints, model_validator
 
 from threadline.model.base import (
     Date,
@@ -199,7 +199,9 @@ class CourtOrder(Schema):
     source: SourceName = "courts"
     ref: Ref
     order_type: OrderType
-    interim: bool = False
+    #: ``true`` or ``false``: not ``0``, ``"yes"`` or ``""`` (a reader of a format that writes
+    #: booleans as text converts them at the edge)
+    interim: StrictBool = False
     respondent: PersonMention
     protected: list[PersonMention] = Field(min_length=1, max_length=20)
     starts: RequiredDate
@@ -236,7 +238,7 @@ class RiskAssessment(Schema):
     notes: dict[str, str] = Field(default_factory=dict)
     judgement_grade: Literal["standard", "medium", "high"] | None = None
     judgement_reason: str | None = Field(default=None, max_length=2_000)
-    safety_plan: bool = False
+    safety_plan: StrictBool = False
 
 
 class AssociationKind(StrEnum):

@@ -170,10 +170,9 @@ def incident_picture(
         audited("incident.view", [f"incident-ref:{ref}"], purpose, detail={"found": False})
         raise ApiError(404, f"no incident {ref!r}", field="ref")
     data = picture.to_dict()
-    people = sorted({f"person:{p.entity_id}" for p in picture.people if p.entity_id})
     audited(
         "incident.view",
-        [data["incident"]["record_key"], *people],
+        picture.audit_records,
         purpose,
         detail={"found": True, "linked_records": len(picture.linked_record_keys)},
     )

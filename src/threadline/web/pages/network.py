@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse
 
 from threadline.api.deps import Audited, EngineDep, require
 from threadline.api.errors import ApiError
-from threadline.guard.policy import sees_contact_details
+from threadline.guard.disclosure import disclose_network
 from threadline.guard.users import User
-from threadline.links import Edge, Network, Node, network
+from threadline.links import Node, network
 from threadline.web.linkchart import edges_in_words, layout, legend, network_svg
 from threadline.web.pages.people import EntityId
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
@@ -25,7 +25,6 @@ router = APIRouter(include_in_schema=False)
 Analyst = Annotated[User, require("network.view")]
 DepthQuery = Annotated[int, Query(ge=1, le=3)]
 MAX_NODES = 150
-CONTACT_KINDS = ("phone", "email", "account", "vehicle", "location")
 
 
 def node_href(node: Node, query: str) -> str | None:
@@ -35,23 +34,6 @@ def node_href(node: Node, query: str) -> str | None:
     if node.kind == "incident":  # the node is the record key, kind:source:ref
         return incident_path(node.id.split(":", 2)[-1])
     return None
-
-
-def withhold_objects(net: Network) -> Network:
-    """Phones, e-mails, accounts, vehicles and places shown as kinds, not values, for roles
-    that do not see contact details; the links and their kinds stay."""
-    hidden = {n.id for n in net.nodes if n.kind in CONTACT_KINDS}
-    nodes = [
-        Node(n.id, n.kind, f"{n.kind} (withheld)", n.capped, n.degree) if n.id in hidden else n
-        for n in net.nodes
-    ]
-    edges = [
-        Edge(e.source, e.target, e.kind, f"{e.kind.replace('_', ' ')} (withheld)", e.refs, e.detail)
-        if e.source in hidden or e.target in hidden
-        else e
-        for e in net.edges
-    ]
-    return Network(net.root, nodes, edges, net.truncated)
 
 
 @router.get("/people/{entity_id}/network", response_class=HTMLResponse)
@@ -94,8 +76,7 @@ def network_page(
         stated,
         detail={"depth": depth, "nodes": len(net.nodes), "edges": len(net.edges)},
     )
-    if not sees_contact_details(user.role):
-        net = withhold_objects(net)
+    net = disclose_network(net, user.role)
     query = urlencode({"purpose": stated})
     positions = layout(net)
     node_kinds, edge_kinds = legend(net)
