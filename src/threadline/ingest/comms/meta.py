@@ -122,7 +122,8 @@ def parse_meta_messages(
         return
     participants = _participants(header.get("participants"))
     title = header.get("title")
-    thread = repair_mojibake(title) if isinstance(title, str) and "\x00" not in title else None
+    readable = isinstance(title, str) and "\x00" not in title and _is_text(title)
+    thread = repair_mojibake(title) if readable and isinstance(title, str) else None
     occurrences = Occurrences()
     for index, (position, message) in enumerate(messages):
         line = lines.at(position)
@@ -228,7 +229,9 @@ def _participants(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     names = (p.get("name") for p in value if isinstance(p, dict))
-    return tuple(repair_mojibake(n) for n in names if isinstance(n, str) and "\x00" not in n)
+    return tuple(
+        repair_mojibake(n) for n in names if isinstance(n, str) and "\x00" not in n and _is_text(n)
+    )
 
 
 class _Refused(Exception):
@@ -247,7 +250,20 @@ def _text(message: dict[str, Any], field: str, *, required: bool = False) -> str
         raise _Refused(field, f"must be text, not {type(value).__name__}")
     if "\x00" in value:
         raise _Refused(field, "contains a NUL character")
+    if value.isascii():
+        return value
+    if not _is_text(value):
+        raise _Refused(field, "holds a lone surrogate (an escape such as \\ud800), not text")
     return repair_mojibake(value)
+
+
+def _is_text(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8 (JSON's ``\\ud800`` escapes cannot)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _whole_number(message: dict[str, Any], field: str) -> int | None:
@@ -271,7 +287,7 @@ def _attachments(message: dict[str, Any]) -> tuple[str, ...]:
             raise _Refused(field, "must be a list")
         for i, item in enumerate(items):
             uri = item.get("uri") if isinstance(item, dict) else None
-            if not isinstance(uri, str) or "\x00" in uri:
+            if not isinstance(uri, str) or "\x00" in uri or not _is_text(uri):
                 raise _Refused(f"{field}[{i}].uri", "must be text")
             found.append(repair_mojibake(uri))
     for field, key in (("sticker", "uri"), ("share", "link")):
@@ -281,7 +297,7 @@ def _attachments(message: dict[str, Any]) -> tuple[str, ...]:
         value = item.get(key) if isinstance(item, dict) else None
         if value is None and isinstance(item, dict):
             continue  # a share with no link (shared text)
-        if not isinstance(value, str) or "\x00" in value:
+        if not isinstance(value, str) or "\x00" in value or not _is_text(value):
             raise _Refused(f"{field}.{key}", "must be text")
         found.append(repair_mojibake(value))
     return tuple(found)
