@@ -50,6 +50,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from pathlib import Path
 
 from threadline.ingest.comms.options import DEFAULT_OPTIONS, DateOrder, ReadOptions
@@ -189,6 +190,12 @@ _WRITTEN = re.compile(
 _DURATION = re.compile(
     r"(?:(\d+)s?|(?:(\d+):)?(\d{1,2}):(\d{2})|(?:(\d+)\s*h\s*)?(?:(\d+)\s*m\s*)?(?:(\d+)\s*s)?)"
 )
+
+
+@lru_cache(maxsize=1024)
+def _words(cells: tuple[str, ...]) -> frozenset[str]:
+    """The words of a row's type cells (a log repeats a handful of them)."""
+    return frozenset(word for cell in cells for word in _WORD.findall(cell.lower()))
 
 
 def _header_name(cell: str) -> str:
@@ -347,9 +354,7 @@ class _Rows:
             column = f"{self.header[layout.date]} and {self.header[layout.time]}"
             written = f"{self.cell(cells, layout.date)} {self.cell(cells, layout.time)}"
             timestamp = self.moment(column, written)
-        words: set[str] = set()
-        for index in layout.kinds:
-            words.update(_WORD.findall(self.cell(cells, index).lower()))
+        words = _words(tuple(self.cell(cells, index) for index in layout.kinds))
         duration = None
         if layout.duration is not None:
             duration = _seconds(self.header[layout.duration], self.cell(cells, layout.duration))

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ _scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _WHITESPACE = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ATTACHMENT_LISTS = ("photos", "videos", "audio_files", "gifs", "files")
+_ATTACHMENT_FIELDS = frozenset({*_ATTACHMENT_LISTS, "sticker", "share"})
 _SYSTEM_TYPES = frozenset({"Subscribe", "Unsubscribe"})
 
 
@@ -234,6 +236,11 @@ def _participants(value: Any) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=256)
+def _others(participants: tuple[str, ...], sender: str) -> tuple[str, ...]:
+    return tuple(p for p in participants if p != sender)
+
+
 class _Refused(Exception):
     def __init__(self, field: str, reason: str) -> None:
         self.field = field
@@ -278,6 +285,8 @@ def _whole_number(message: dict[str, Any], field: str) -> int | None:
 
 
 def _attachments(message: dict[str, Any]) -> tuple[str, ...]:
+    if message.keys().isdisjoint(_ATTACHMENT_FIELDS):
+        return ()
     found: list[str] = []
     for field in _ATTACHMENT_LISTS:
         items = message.get(field)
@@ -337,7 +346,7 @@ def _communication(
         kind = CommsKind.media
     else:
         kind = CommsKind.message
-    recipients = tuple(p for p in participants if p != sender)
+    recipients = participants if sender not in participants else _others(participants, sender)
     direction: Direction | None = None
     if options.owner is not None:
         direction = Direction.outgoing if sender == options.owner else Direction.incoming

@@ -160,8 +160,18 @@ def parse_whatsapp(
         order = infer_date_order(data[:4_000_000].decode("utf-8", "replace"))
     reader = _Reader(name, options, order, thread)
     for number, line, problem in numbered_lines(data):
-        yield from reader.line(number, line, problem)
-    yield from reader.flush()
+        match = HEADER.match(line)
+        if match is None:
+            yield from reader.other(number, line, problem)
+            continue
+        if reader.header is not None:
+            entry = reader.flush()
+            if entry is not None:
+                yield entry
+        reader.begin(number, match, problem)
+    last = reader.flush()
+    if last is not None:
+        yield last
 
 
 class _Reader:
@@ -183,59 +193,54 @@ class _Reader:
         #: lines after a refused header belong to it, not to the message above it
         self.skipping = False
 
-    def line(self, number: int, line: str, problem: str) -> Iterator[Communication | Rejection]:
-        match = HEADER.match(line)
-        if match is None:
-            if _HEADER_START.match(line):
-                yield from self.flush()
-                self.entry += 1
-                self.skipping = True
-                yield Rejection(
-                    self.name,
-                    number,
-                    "",
-                    f"starts like a message header but is not one: {line[:60]!r}",
-                )
-                return
-            if self.header is not None:
-                self.lines.append(line)
-                if problem:
-                    self.problems.append(problem)
-            elif self.skipping:
-                pass
-            elif line.strip():
-                reason = (
-                    problem or "comes before the first message header (not a WhatsApp chat export?)"
-                )
-                yield Rejection(self.name, number, "", reason)
-            return
-        yield from self.flush()
+    def begin(self, number: int, match: re.Match[str], problem: str) -> None:
+        """A header on line ``number`` starts the next entry."""
         self.entry += 1
         self.start = number
         self.header = match
         self.lines = [match[10]]
         self.problems = [problem] if problem else []
 
-    def flush(self) -> Iterator[Communication | Rejection]:
+    def other(self, number: int, line: str, problem: str) -> list[Communication | Rejection]:
+        """A line that is not a header: the next line of a message, or a bad line."""
+        if _HEADER_START.match(line):
+            done = self.flush()
+            self.entry += 1
+            self.skipping = True
+            reason = f"starts like a message header but is not one: {line[:60]!r}"
+            refusal = Rejection(self.name, number, "", reason)
+            return [refusal] if done is None else [done, refusal]
+        if self.header is not None:
+            self.lines.append(line)
+            if problem:
+                self.problems.append(problem)
+        elif not self.skipping and line.strip():
+            reason = (
+                problem or "comes before the first message header (not a WhatsApp chat export?)"
+            )
+            return [Rejection(self.name, number, "", reason)]
+        return []
+
+    def flush(self) -> Communication | Rejection | None:
+        """The entry gathered so far, read (or refused); None if there is none."""
         match = self.header
         if match is None:
-            return
+            return None
         self.header = None
         self.skipping = False
         if self.problems:
             extra = "" if len(self.lines) == 1 else f" (a message of {len(self.lines)} lines)"
-            yield Rejection(self.name, self.start, "", "; ".join(self.problems) + extra)
-            return
+            return Rejection(self.name, self.start, "", "; ".join(self.problems) + extra)
         try:
             day, month, year = day_month_year(match[2], match[4], match[5], self.order)
             hour = hour_of_day(int(match[6]), match[9])
             second = int(match[8]) if match[8] else 0
             moment = local_to_utc(year, month, day, hour, int(match[7]), second, self.zone)
         except ValueError as error:
-            yield Rejection(self.name, self.start, "", f"the header's date and time: {error}")
-            return
-        rest = "\n".join(self.lines)
-        yield self.entry_of(moment, rest, ios=match[1] is not None)
+            return Rejection(self.name, self.start, "", f"the header's date and time: {error}")
+        lines = self.lines
+        rest = lines[0] if len(lines) == 1 else "\n".join(lines)
+        return self.entry_of(moment, rest, ios=match[1] is not None)
 
     def entry_of(self, moment: datetime, rest: str, *, ios: bool) -> Communication:
         sender, written = _split_sender(rest, ios)
