@@ -114,8 +114,13 @@ class Communication:
             raise ValueError(f"{self.file}:{self.line}: a communication's time must be in UTC")
         if self.duration is not None and self.duration < 0:
             raise ValueError(f"{self.file}:{self.line}: a call cannot last {self.duration} s")
-        texts = (self.sender or "", self.text or "", self.thread or "")
-        if any("\x00" in value for value in (*texts, *self.recipients, *self.attachments)):
+        if (
+            "\x00" in (self.text or "")
+            or "\x00" in (self.sender or "")
+            or "\x00" in (self.thread or "")
+            or (self.recipients and any("\x00" in value for value in self.recipients))
+            or (self.attachments and any("\x00" in value for value in self.attachments))
+        ):
             raise ValueError(f"{self.file}:{self.line}: holds NUL (U+0000)")
 
 
