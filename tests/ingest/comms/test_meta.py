@@ -89,6 +89,7 @@ def test_instagram_by_its_path() -> None:
     assert shared.channel is CommsChannel.instagram
     assert shared.kind is CommsKind.media
     assert shared.attachments == ("https://www.instagram.com/p/Cx0000000000/",)
+    assert shared.text == "remember this?"  # written with the share
     assert seen.text == "saw your story \U0001f440"
     assert seen.direction is Direction.incoming and seen.recipients == ("amy.hollis",)
 

@@ -206,3 +206,21 @@ def test_read_comms_picks_the_whatsapp_reader_for_txt() -> None:
     ]
     with pytest.raises(ValueError, match="unknown communications file type"):
         read_comms(FIXTURES / "chat.pdf")
+
+
+def test_call_lines_in_their_other_forms() -> None:
+    data = (
+        "31/12/2023, 21:41 - Missed voice call from Dan Mercer\n"
+        "[31/12/2023, 21:42:00] Dan Mercer: \u200eSilenced voice call\n"
+        "[31/12/2023, 21:43:00] Dan Mercer: \u200eVoice call, \u200e1 hr 5 min\n"
+        "[31/12/2023, 21:44:00] Dan Mercer: \u200eGroup video call, \u200e45 sec\n"
+        "[31/12/2023, 21:45:00] Dan Mercer: voice call me later\n"
+    ).encode()
+    got = messages(list(parse_whatsapp("c.txt", data)))
+    assert [(m.sender, m.kind, m.duration) for m in got] == [
+        ("Dan Mercer", CommsKind.missed_call, None),
+        ("Dan Mercer", CommsKind.missed_call, None),  # silenced by WhatsApp: not answered
+        ("Dan Mercer", CommsKind.call, 3900),
+        ("Dan Mercer", CommsKind.call, 45),
+        ("Dan Mercer", CommsKind.message, None),  # words about a call are a message
+    ]

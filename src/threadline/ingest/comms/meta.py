@@ -8,9 +8,9 @@ The layout, one file per thread and part: ``messages/inbox/<thread>/message_1.js
 - ``messages``: newest first, each with ``sender_name``, ``timestamp_ms`` (milliseconds since
   1970 UTC), and as the message has them ``content``, ``photos`` / ``videos`` / ``audio_files`` /
   ``gifs`` / ``files`` (``[{"uri": ...}]``), ``sticker`` (``{"uri": ...}``), ``share``
-  (``{"link": ...}``), ``call_duration`` (seconds, with ``type`` ``"Call"``; 0 or ``missed``: a
-  missed call), ``type`` (``"Subscribe"``/``"Unsubscribe"``: someone joined or left; a system
-  line).
+  (``{"link": ..., "share_text": ...}``; the share text is the text when there is no
+  ``content``), ``call_duration`` (seconds, with ``type`` ``"Call"``; 0 or ``missed``: a missed
+  call), ``type`` (``"Subscribe"``/``"Unsubscribe"``: someone joined or left; a system line).
 
 Other fields (``reactions``, ``is_geoblocked_for_viewer``, ``is_unsent``, ``thread_path``, ...) are
 read past: Meta adds fields from one year to the next, and refusing a victim's download for a field
@@ -334,6 +334,9 @@ def _communication(
     except OverflowError:
         raise _Refused("timestamp_ms", f"is not a real time ({milliseconds})") from None
     text = _text(message, "content")
+    share = message.get("share")
+    if text is None and isinstance(share, dict):
+        text = _text(share, "share_text")  # what was written with a shared post
     attachments = _attachments(message)
     duration = _whole_number(message, "call_duration")
     kind_of_entry = message.get("type")
