@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, update
 
 from threadline.ingest.readers import RawRecord, parsed, read_file
+from threadline.ingest.rejection import Rejection
 from threadline.model import RecordError, RiskAssessment, parse_record
 from threadline.risk.validation import checklist_problems
 from threadline.store import tables as t
@@ -33,21 +34,6 @@ from threadline.store.writers import binds_for
 PARALLEL_FROM_BYTES = 4_000_000
 #: Records handed to a worker at a time (250 measured slower than 1,000: more hand-offs).
 PREPARE_CHUNK = 1000
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """One record that was not stored, and why: ``incidents.jsonl:812: people[1].dob: ...``."""
-
-    file: str
-    line: int
-    field: str
-    reason: str
-    ref: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
-        return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
 
 
 @dataclass
