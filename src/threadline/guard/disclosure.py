@@ -29,6 +29,7 @@ from threadline.guard.policy import (
     redact_person,
     sees_contact_details,
 )
+from threadline.model.kinds import identifier_kind
 
 __all__ = [
     "WITHHELD",
@@ -73,8 +74,14 @@ def disclose_person(person: dict[str, Any], role: str | UserRole) -> dict[str, A
     return redact_person(person, role)
 
 
-def disclose_identifier(value: str, role: str | UserRole, person_role: str | None = None) -> str:
-    """A phone, e-mail, account or vehicle as ``role`` may see it: the value or ``(withheld)``."""
+def disclose_identifier(
+    value: str, role: str | UserRole, person_role: str | None = None, kind: str | None = None
+) -> str:
+    """An identifier as ``role`` may see it: the value or ``(withheld)``. A value of a kind
+    not declared contact detail (:mod:`threadline.model.kinds`) is shown as it is; any other
+    (or a value of a kind not said) only to those who may see the person's contact details."""
+    if kind is not None and not identifier_kind(kind).contact:
+        return value
     return value if may_see_contact(role, person_role) else WITHHELD
 
 
