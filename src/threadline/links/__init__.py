@@ -4,10 +4,10 @@ See docs/links.md."""
 
 from threadline.links.graph import (
     DEFAULT_DEGREE_CAP,
-    EDGE_KINDS,
     Edge,
     LinkGraph,
     Node,
+    edge_kinds,
     expand,
     node_kind,
 )
@@ -34,7 +34,7 @@ from threadline.links.paths import (
 
 __all__ = [
     "DEFAULT_DEGREE_CAP",
-    "EDGE_KINDS",
+    "edge_kinds",
     "Edge",
     "Hop",
     "LinkGraph",

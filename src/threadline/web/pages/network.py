@@ -14,6 +14,7 @@ from threadline.api.errors import ApiError
 from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
 from threadline.links import Edge, Network, Node, network
+from threadline.model.kinds import identifier_kinds
 from threadline.web.linkchart import edges_in_words, layout, legend, network_svg
 from threadline.web.pages.people import EntityId
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
@@ -25,7 +26,11 @@ router = APIRouter(include_in_schema=False)
 Analyst = Annotated[User, require("network.view")]
 DepthQuery = Annotated[int, Query(ge=1, le=3)]
 MAX_NODES = 150
-CONTACT_KINDS = ("phone", "email", "account", "vehicle", "location")
+
+
+def contact_kinds() -> frozenset[str]:
+    """Node kinds whose values reach or locate someone: places and contact-detail identifiers."""
+    return frozenset({"location", *(k.name for k in identifier_kinds() if k.contact)})
 
 
 def node_href(node: Node, query: str) -> str | None:
@@ -40,7 +45,7 @@ def node_href(node: Node, query: str) -> str | None:
 def withhold_objects(net: Network) -> Network:
     """Phones, e-mails, accounts, vehicles and places shown as kinds, not values, for roles
     that do not see contact details; the links and their kinds stay."""
-    hidden = {n.id for n in net.nodes if n.kind in CONTACT_KINDS}
+    hidden = {n.id for n in net.nodes if n.kind in contact_kinds()}
     nodes = [
         Node(n.id, n.kind, f"{n.kind} (withheld)", n.capped, n.degree) if n.id in hidden else n
         for n in net.nodes
