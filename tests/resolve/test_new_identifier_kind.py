@@ -206,4 +206,7 @@ def test_a_model_trained_before_a_kind_was_registered_still_scores(
     a = features_of({"mention_id": "a", "forenames": "Alys", "surname": "Penhallow",
                      "identifiers": [("imei", IMEI)]})  # fmt: skip
     scored = score_pairs(before, a, [{**a, "unique_id": "b"}]).iloc[0]
-    assert "gamma_imeis" not in scored and scored.match_weight > 0
+    no_handset = {**a, "imeis": []}
+    unweighed = score_pairs(before, no_handset, [{**no_handset, "unique_id": "b"}]).iloc[0]
+    assert "gamma_imeis" not in scored and "gamma_surname" in scored
+    assert scored.match_weight == unweighed.match_weight
