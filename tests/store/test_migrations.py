@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, event, func, insert, select
 
 from factories import incident
+from previous_head import write_as_before_0010
 from threadline.ingest.importer import import_records
 from threadline.ingest.readers import RawRecord
 from threadline.store import make_engine, migrate, open_store, table_names
@@ -38,8 +39,7 @@ def test_references_widen_on_a_store_that_holds_records(store_url: str) -> None:
     a 64-character reference that the 0005 store could not hold on PostgreSQL then fits."""
     engine = make_engine(store_url)
     migrate(engine, "0005")
-    old = RawRecord("old.jsonl", 1, incident("INC-1"))
-    assert import_records(engine, [old], files=["old.jsonl"]).counts.stored == 1
+    write_as_before_0010(engine, incident("INC-1"))  # as Threadline wrote it then
     migrate(engine)
     new = RawRecord("new.jsonl", 1, incident("f" * 64, crime_refs=["c" * 200]))
     assert import_records(engine, [new], files=["new.jsonl"]).counts.stored == 1

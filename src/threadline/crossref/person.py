@@ -41,6 +41,7 @@ from threadline.guard import disclosure
 from threadline.guard.disclosure import WITHHELD
 from threadline.guard.policy import UserRole
 from threadline.model import RiskAssessment, parse_record
+from threadline.model.kinds import identifier_kinds
 from threadline.resolve.candidates import feature_rows
 from threadline.resolve.explain import (
     SUMMARY,
@@ -70,18 +71,10 @@ __all__ = [
     "withhold_contact_evidence",
 ]
 
-_IDENTIFIER_FIELDS = {
-    "phone": "phones",
-    "email": "emails",
-    "account": "accounts",
-    "vehicle": "vehicles",
-}
-
-
 #: What the API reads a person with: ``(engine, entity_id) -> profile dict | None``, kept in
 #: ``app.state.profile_loader`` (``create_app(..., profile_loader=...)``); routes pass what it
 #: returns through :func:`redact_profile`, so it keeps contact details in the fields
-#: :data:`threadline.guard.policy.CONTACT_FIELDS` names. The default is
+#: :func:`threadline.guard.policy.contact_fields` names. The default is
 #: :func:`load_person_profile`.
 ProfileLoader = Callable[[Engine, str], dict[str, Any] | None]
 
@@ -121,7 +114,7 @@ class MemberEvidence:
 @dataclass(frozen=True)
 class PersonProfile:
     """One resolved person (see the module docstring). ``mentions`` keep contact details in the
-    fields :data:`threadline.guard.policy.CONTACT_FIELDS` names, for the guard to redact."""
+    fields :func:`threadline.guard.policy.contact_fields` names, for the guard to redact."""
 
     entity_id: str
     kind: str
@@ -172,16 +165,14 @@ def _mentions(conn: Connection, entity_id: str) -> list[dict[str, Any]]:
             "postcode": r["postcode"],
             "relationship_to_victim": r["relationship_to_victim"],
             "description": r["description"],
-            "phones": [],
-            "emails": [],
-            "accounts": [],
-            "vehicles": [],
+            **{kind.column: [] for kind in identifier_kinds()},
             "match_probability": r["match_probability"],
             "evidence": member_evidence(r["linked_to"], r["evidence"]),
             "assigned_by": r["assigned_by"],
             "assigned_at": r["assigned_at"],
         }
     keys = sorted(members)
+    columns = {kind.name: kind.column for kind in identifier_kinds()}
     for start in range(0, len(keys), 500):
         objects = conn.execute(
             select(t.identifiers.c.mention_key, t.identifiers.c.kind, t.identifiers.c.raw)
@@ -189,9 +180,9 @@ def _mentions(conn: Connection, entity_id: str) -> list[dict[str, Any]]:
             .order_by(t.identifiers.c.id)
         )
         for obj in objects:
-            name = _IDENTIFIER_FIELDS.get(obj.kind)
-            if name and obj.mention_key in members:
-                members[obj.mention_key][name].append(obj.raw)
+            member = members.get(obj.mention_key)
+            if member is not None and obj.kind in columns:
+                member[columns[obj.kind]].append(obj.raw)
     return list(members.values())
 
 

@@ -50,8 +50,8 @@ def _values(row: Mapping[str, Any]) -> list[tuple[str, str]]:
             found.append((column, str(row[column])))
     if row["address_key"]:  # one house, whether its key ends with the postcode or the town
         found.append(("house", str(house_of(row["address_key"]))))
-    for column in ("phones", "emails", "accounts", "vehicles"):
-        found.extend((column, str(v)) for v in row[column] or ())
+    for kind, values in (row["identifiers"] or {}).items():
+        found.extend((kind, str(v)) for v in values or ())
     return found
 
 
@@ -64,7 +64,7 @@ def evidence_ceiling(engine: Engine, truth_map: Mapping[MentionId, str]) -> dict
             mf.c[name]
             for name in (
                 "forename", "forename_canonical", "surname", "dob_year", "dob_month", "dob_day",
-                "address_key", "postcode", "phones", "emails", "accounts", "vehicles",
+                "address_key", "postcode", "identifiers",
             )
         ]  # fmt: skip
         rows = conn.execute(

@@ -34,6 +34,7 @@ from threadline.evaluate.metrics import (
     trap_merges,
 )
 from threadline.evaluate.report import MetricValue, resolution_section
+from threadline.model.kinds import PHONE
 from threadline.store import tables as t
 
 MentionId = tuple[str, str, str]  # (record kind, ref, position)
@@ -128,7 +129,7 @@ def store_mentions(engine: Engine) -> list[dict[str, Any]]:
                 m.c.surname,
                 m.c.dob,
                 m.c.postcode,
-                mf.c.phones,
+                mf.c.identifiers,
                 em.c.entity_id,
             )
             .outerjoin(em, em.c.mention_key == m.c.mention_key)
@@ -137,7 +138,7 @@ def store_mentions(engine: Engine) -> list[dict[str, Any]]:
     found = []
     for r in rows:
         identity = _mention_id(r.record_key, r.position)
-        phones = list(r.phones or [])
+        phones = list((r.identifiers or {}).get(PHONE.name) or [])
         found.append(
             {
                 "id": identity,

@@ -33,6 +33,7 @@ from threadline.guard.policy import (
     redact_person,
     sees_contact_details,
 )
+from threadline.model.kinds import identifier_kind, identifier_kinds
 
 __all__ = [
     "OPEN_NODE_KINDS",
@@ -80,8 +81,14 @@ def disclose_person(person: dict[str, Any], role: str | UserRole) -> dict[str, A
     return redact_person(person, role)
 
 
-def disclose_identifier(value: str, role: str | UserRole, person_role: str | None = None) -> str:
-    """A phone, e-mail, account or vehicle as ``role`` may see it: the value or ``(withheld)``."""
+def disclose_identifier(
+    value: str, role: str | UserRole, person_role: str | None = None, kind: str | None = None
+) -> str:
+    """An identifier as ``role`` may see it: the value or ``(withheld)``. A value of a kind
+    not declared contact detail (:mod:`threadline.model.kinds`) is shown as it is; any other
+    (or a value of a kind not said) only to those who may see the person's contact details."""
+    if kind is not None and not identifier_kind(kind).contact:
+        return value
     return value if may_see_contact(role, person_role) else WITHHELD
 
 
@@ -267,6 +274,13 @@ E = TypeVar("E", bound=GraphEdge)
 G = TypeVar("G", bound=GraphView)
 
 
+def _open_identifier(kind: str) -> bool:
+    """Whether ``kind`` is a registered identifier kind that is not contact detail (a kind the
+    registry does not know, a place, is withheld)."""
+    known = {k.name: k for k in identifier_kinds()}
+    return kind in known and not known[kind].contact
+
+
 class GraphDisclosure:
     """The link graph as ``role`` may see it, one node or edge at a time.
 
@@ -283,7 +297,7 @@ class GraphDisclosure:
 
     def hides(self, kind: str) -> bool:
         """Whether a node of ``kind`` is shown as its kind alone."""
-        return self.withholds and kind not in OPEN_NODE_KINDS
+        return self.withholds and kind not in OPEN_NODE_KINDS and not _open_identifier(kind)
 
     def node_id(self, node_id: str) -> str:
         """The id under which ``node_id`` is shown (itself unless its value is withheld)."""

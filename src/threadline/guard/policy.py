@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from threadline.model.kinds import identifier_kinds
+
 
 class UserRole(StrEnum):
     """A member of staff's role; each user has exactly one."""
@@ -195,16 +197,16 @@ CONTACT_DETAIL_ROLES: frozenset[UserRole] = frozenset(OPERATIONAL)
 #: Person roles (in a record) whose contact details are withheld from other staff roles.
 PROTECTED_PERSON_ROLES: frozenset[str] = frozenset({"victim", "witness", "caller", "third_party"})
 
-#: The fields of a person or mention that locate or reach someone; blanked when redacted.
-CONTACT_FIELDS: tuple[str, ...] = (
-    "address",
-    "address_text",
-    "postcode",
-    "phones",
-    "emails",
-    "accounts",
-    "vehicles",
-)
+#: The fields of a person or mention that locate or reach someone, besides the identifiers
+#: of each kind flagged as contact detail (:func:`contact_fields`).
+ADDRESS_FIELDS: tuple[str, ...] = ("address", "address_text", "postcode")
+
+
+def contact_fields() -> tuple[str, ...]:
+    """The fields of a person or mention that locate or reach someone; blanked when redacted:
+    the address fields and the list of every identifier kind that is contact detail."""
+    kinds = tuple(kind.column for kind in identifier_kinds() if kind.contact)
+    return (*ADDRESS_FIELDS, *kinds)
 
 
 class UnknownAction(ValueError):
@@ -273,7 +275,7 @@ def sees_contact_details(role: str | UserRole) -> bool:
 
 def _blank(entry: dict[str, Any]) -> list[str]:
     withheld = []
-    for name in CONTACT_FIELDS:
+    for name in contact_fields():
         if name not in entry:
             continue
         value = entry[name]

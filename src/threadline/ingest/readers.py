@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from threadline.model.kinds import IdentifierKind, kind_of_column
 from threadline.model.validation import FieldProblem, RecordError
 
 
@@ -225,10 +226,17 @@ def csv_header_problems(header: list[str]) -> list[str]:
         match = _PERSON_COLUMN.match(column)
         if column in INCIDENT_COLUMNS:
             continue
-        if match and match[2] in PERSON_COLUMNS:
+        if match and (match[2] in PERSON_COLUMNS or _generic_kind(match[2]) is not None):
             continue
         unknown.append(column)
     return unknown
+
+
+def _generic_kind(column: str) -> IdentifierKind | None:
+    """The identifier kind a ``p<n>_<column>`` cell holds when the kind has no list of its own
+    on a person (an IMEI: ``p1_imeis``); its values go to the person's ``identifiers``."""
+    kind = kind_of_column(column)
+    return kind if kind is not None and kind.field is None else None
 
 
 def csv_row_to_record(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -254,6 +262,10 @@ def csv_row_to_record(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, st
             elif name in ("phones", "emails"):
                 person[name] = _split(cell)
                 field = name
+            elif (kind := _generic_kind(name)) is not None:
+                ids = person.setdefault("identifiers", [])
+                ids += [{"kind": kind.name, "value": value} for value in _split(cell)]
+                field = "identifiers"
             elif name == "relationship":
                 person["relationship_to_victim"] = cell
                 field = "relationship_to_victim"

@@ -5,10 +5,10 @@ See docs/links.md."""
 from threadline.links.disclosed import disclose_paths, disclose_reach
 from threadline.links.graph import (
     DEFAULT_DEGREE_CAP,
-    EDGE_KINDS,
     Edge,
     LinkGraph,
     Node,
+    edge_kinds,
     expand,
     node_kind,
 )
@@ -35,7 +35,7 @@ from threadline.links.paths import (
 
 __all__ = [
     "DEFAULT_DEGREE_CAP",
-    "EDGE_KINDS",
+    "edge_kinds",
     "Edge",
     "Hop",
     "LinkGraph",

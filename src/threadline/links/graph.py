@@ -5,10 +5,11 @@ Nodes are people (entity ids such as ``P0000001``; a person mention not yet reso
 ``account:facebook:...``, ``vehicle:AB12CDE``), locations (``location:<address key>``) and events
 (the record key: ``incident:cad:INC-1``, ``crime:rms:CRM-1``, ``order:courts:ORD-1``).
 
-Edges (:data:`EDGE_KINDS`) each carry their evidence in words:
+Edges (:func:`edge_kinds`) each carry their evidence in words:
 
 * ``party_to`` person → event, with the role ("INC-1: suspect, former partner of the victim");
-* ``has_phone``/``has_email``/``has_account``/``has_vehicle`` person → object, from the
+* ``has_<kind>`` (``has_phone``, ``has_email``, ..., one per identifier kind of
+  :mod:`threadline.model.kinds`) person → object, from the
   identifiers of the person's mentions ("phone +447700900123 recorded for Alys Penhallow in INC-1
   and INC-9");
 * ``lives_at`` person → location, from the address given in a mention; ``occurred_at``
@@ -32,26 +33,31 @@ from typing import Any
 
 from sqlalchemy import Connection, func, literal, select
 
+from threadline.model.kinds import identifier_kinds
 from threadline.store import tables as t
 
-#: Every kind of link, as the ``kinds`` filters of searches name them.
-EDGE_KINDS: frozenset[str] = frozenset(
-    {
-        "party_to",
-        "has_phone",
-        "has_email",
-        "has_account",
-        "has_vehicle",
-        "lives_at",
-        "occurred_at",
-        "relationship",
-        "association",
-        "order",
-    }
+#: The kinds of link that are not a person's identifier (``has_<kind>``, one per identifier kind).
+OTHER_EDGE_KINDS: frozenset[str] = frozenset(
+    {"party_to", "lives_at", "occurred_at", "relationship", "association", "order"}
 )
-OBJECT_KINDS = ("phone", "email", "account", "vehicle")
 EVENT_KINDS = ("incident", "crime", "order")
-NODE_KINDS = ("person", *OBJECT_KINDS, "location", *EVENT_KINDS)
+
+
+def object_kinds() -> tuple[str, ...]:
+    """The node kinds of objects: every registered identifier kind (``phone``, ``email``...)."""
+    return tuple(kind.name for kind in identifier_kinds())
+
+
+def edge_kinds() -> frozenset[str]:
+    """Every kind of link, as the ``kinds`` filters of searches name them."""
+    return OTHER_EDGE_KINDS | {kind.edge for kind in identifier_kinds()}
+
+
+def node_kinds() -> tuple[str, ...]:
+    """Every kind of node: people, objects, locations and events."""
+    return ("person", *object_kinds(), "location", *EVENT_KINDS)
+
+
 #: An object or location linked to more people and incidents than this is not expanded through.
 DEFAULT_DEGREE_CAP = 50
 #: Refs named one by one in an edge's evidence before "and N more".
@@ -101,22 +107,24 @@ def node_kind(node_id: str) -> str:
     prefix = node_id.split(":", 1)[0]
     if prefix == "mention":
         return "person"
-    if prefix in OBJECT_KINDS or prefix == "location" or prefix in EVENT_KINDS:
+    objects = object_kinds()
+    if prefix in objects or prefix == "location" or prefix in EVENT_KINDS:
         return prefix
     raise ValueError(
         f"{node_id!r} is not a link-graph node: use an entity id (P0000001), a mention key, "
-        f"or one of {', '.join(p + ':...' for p in (*OBJECT_KINDS, 'location', *EVENT_KINDS))}"
+        f"or one of {', '.join(p + ':...' for p in (*objects, 'location', *EVENT_KINDS))}"
     )
 
 
 def check_kinds(kinds: Iterable[str] | None) -> frozenset[str]:
     """The edge kinds to follow (all when ``None``); an unknown kind is an error naming it."""
+    every = edge_kinds()
     if kinds is None:
-        return EDGE_KINDS
+        return every
     chosen = frozenset(kinds)
-    unknown = sorted(chosen - EDGE_KINDS)
+    unknown = sorted(chosen - every)
     if unknown:
-        expected = ", ".join(sorted(EDGE_KINDS))
+        expected = ", ".join(sorted(every))
         raise ValueError(f"unknown link kind {', '.join(unknown)}; expected some of {expected}")
     return chosen
 
@@ -585,7 +593,7 @@ def expand(
     events = [i for k in EVENT_KINDS for i in by_kind.get(k, [])]
     if events:
         work.events_expand(events)
-    for kind in OBJECT_KINDS:
+    for kind in object_kinds():
         for node_id in by_kind.get(kind, []):
             work.object_expand(node_id)
     for node_id in by_kind.get("location", []):
@@ -627,18 +635,22 @@ class LinkGraph:
         """The busy nodes met so far, which searches did not pass through."""
         return sorted((n for n in self.nodes.values() if n.capped), key=lambda n: n.id)
 
-    def neighbours(self, node_id: str, kinds: frozenset[str] = EDGE_KINDS) -> dict[str, list[Edge]]:
-        """Neighbour id → the edges (of ``kinds``) joining it to ``node_id``; expand first."""
+    def neighbours(
+        self, node_id: str, kinds: frozenset[str] | None = None
+    ) -> dict[str, list[Edge]]:
+        """Neighbour id → the edges (of ``kinds``, all if ``None``) joining it to ``node_id``;
+        expand first."""
         found: dict[str, list[Edge]] = {}
         for other, edges in self._adjacent.get(node_id, {}).items():
-            chosen = [e for e in edges.values() if e.kind in kinds]
+            chosen = [e for e in edges.values() if kinds is None or e.kind in kinds]
             if chosen:
                 found[other] = chosen
         return found
 
-    def edges_between(self, a: str, b: str, kinds: frozenset[str] = EDGE_KINDS) -> list[Edge]:
+    def edges_between(self, a: str, b: str, kinds: frozenset[str] | None = None) -> list[Edge]:
         edges = self._adjacent.get(a, {}).get(b, {})
-        return sorted((e for e in edges.values() if e.kind in kinds), key=lambda e: e.key)
+        chosen = (e for e in edges.values() if kinds is None or e.kind in kinds)
+        return sorted(chosen, key=lambda e: e.key)
 
     def node(self, node_id: str) -> Node:
         found = self.nodes.get(node_id)

@@ -18,18 +18,13 @@ from threadline.links.graph import (
     DEFAULT_DEGREE_CAP,
     EVENT_KINDS,
     MENTION_PREFIX,
-    OBJECT_KINDS,
     Node,
     node_kind,
+    object_kinds,
 )
 from threadline.links.paths import Network, Path, Paths, Reach, network, shortest_paths
 from threadline.links.paths import suspect_reach as _suspect_reach
-from threadline.normalise import (
-    normalise_account,
-    normalise_email,
-    normalise_phone,
-    normalise_registration,
-)
+from threadline.model.kinds import identifier_kind
 from threadline.store import tables as t
 
 EVENT_TABLES = {"incident": t.incidents, "crime": t.crimes, "order": t.orders}
@@ -37,17 +32,6 @@ EVENT_TABLES = {"incident": t.incidents, "crime": t.crimes, "order": t.orders}
 
 class NodeNotFound(LookupError):
     """The thing named is not in the store (the message says which and why)."""
-
-
-def _object_value(kind: str, value: str) -> str | None:
-    if kind == "phone":
-        return normalise_phone(value)
-    if kind == "email":
-        return normalise_email(value)
-    if kind == "vehicle":
-        return normalise_registration(value)
-    platform, _, handle = value.partition(":")
-    return normalise_account(platform, handle) if handle else None
 
 
 def resolve_node(conn: Connection, text: str) -> str:
@@ -74,8 +58,8 @@ def resolve_node(conn: Connection, text: str) -> str:
         if found is None:
             raise NodeNotFound(f"no entity {name!r}")
         return name
-    if kind in OBJECT_KINDS:
-        value = _object_value(kind, name.split(":", 1)[1])
+    if kind in object_kinds():
+        value = identifier_kind(kind).normalise(name.split(":", 1)[1])
         i = t.identifiers
         found = (
             value

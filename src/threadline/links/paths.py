@@ -24,17 +24,16 @@ from sqlalchemy import Connection, select
 from threadline.links.graph import (
     DEFAULT_DEGREE_CAP,
     MENTION_PREFIX,
-    OBJECT_KINDS,
     Edge,
     LinkGraph,
     Node,
     check_kinds,
     node_kind,
+    object_kinds,
 )
 from threadline.store import tables as t
 
 #: Kinds of node that can be too busy to pass through (see :mod:`threadline.links.graph`).
-CAPPABLE_KINDS = frozenset({*OBJECT_KINDS, "location"})
 
 
 @dataclass(frozen=True)
@@ -166,7 +165,8 @@ def shortest_paths(
         new = side.grow(graph, chosen)
         meets = [n for n in new if n in other.dist]
         # only objects and locations can be busy: find out before meeting through one
-        graph.expand(n for n in meets if n not in (a, b) and node_kind(n) in CAPPABLE_KINDS)
+        cappable = {*object_kinds(), "location"}
+        graph.expand(n for n in meets if n not in (a, b) and node_kind(n) in cappable)
         meets = [n for n in meets if n in (a, b) or not graph.is_capped(n)]
         if not meets:
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, StringConstraints, model_validator
+from pydantic import Field, StrictBool, StringConstraints, field_validator, model_validator
 
 from threadline.model.base import (
     Date,
@@ -18,6 +18,7 @@ from threadline.model.base import (
     Schema,
     Timestamp,
 )
+from threadline.model.kinds import identifier_kind
 from threadline.model.refs import Ref, SourceName
 
 #: A phone number or e-mail address as written (the store keeps 300 characters of it).
@@ -124,6 +125,20 @@ class Vehicle(Schema):
     colour: str | None = None
 
 
+class Identifier(Schema):
+    """An identifier of a kind with no list of its own on a person (an IMEI, a chat handle):
+    its registered kind (:mod:`threadline.model.kinds`) and its value as written."""
+
+    kind: str = Field(min_length=1, max_length=20)
+    value: Written = Field(min_length=1)
+
+    @field_validator("kind")
+    @classmethod
+    def _registered(cls, kind: str) -> str:
+        identifier_kind(kind)  # an unknown kind is refused, naming the known ones
+        return kind
+
+
 class PersonMention(Schema):
     """One person as written in one event. Names may be missing ("her ex"), birth dates partial."""
 
@@ -137,6 +152,7 @@ class PersonMention(Schema):
     emails: list[Written] = Field(default_factory=list, max_length=20)
     accounts: list[Account] = Field(default_factory=list, max_length=20)
     vehicles: list[Vehicle] = Field(default_factory=list, max_length=20)
+    identifiers: list[Identifier] = Field(default_factory=list, max_length=20)
     relationship_to_victim: Relationship | None = None
     description: str | None = Field(default=None, max_length=300)
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
         cluster_with_reasons,
     )
     from threadline.resolve.explain import explain_pair, pair_evidence
-    from threadline.resolve.features import FEATURE_COLUMNS, features_of, mention_features
+    from threadline.resolve.features import feature_columns, features_of, mention_features
     from threadline.resolve.linkage import (
         THREADLINE_MODEL_VERSION,
         LinkageModel,
@@ -36,7 +36,7 @@ _HOMES = {
     "cluster_with_reasons": "clustering",
     "explain_pair": "explain",
     "pair_evidence": "explain",
-    "FEATURE_COLUMNS": "features",
+    "feature_columns": "features",
     "features_of": "features",
     "mention_features": "features",
     "THREADLINE_MODEL_VERSION": "linkage",
@@ -59,7 +59,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "FEATURE_COLUMNS",
     "THREADLINE_MODEL_VERSION",
     "ClusterResult",
     "LinkageModel",
@@ -67,6 +66,7 @@ __all__ = [
     "cluster",
     "cluster_with_reasons",
     "explain_pair",
+    "feature_columns",
     "features_of",
     "load_model",
     "mention_features",

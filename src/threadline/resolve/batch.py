@@ -39,7 +39,13 @@ from threadline.resolve.entities import (
     stable_ids,
 )
 from threadline.resolve.explain import explain_pair
-from threadline.resolve.features import FEATURE_COLUMNS, features_table
+from threadline.resolve.features import (
+    STORED_FEATURE_COLUMNS,
+    feature_columns,
+    features_table,
+    from_stored,
+    list_columns,
+)
 from threadline.resolve.joins import refusal
 from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
@@ -84,13 +90,14 @@ class ResolveReport:
 
 def load_features(conn: Connection) -> pd.DataFrame:
     """Every stored mention's features as the model's input table."""
-    columns = [getattr(t.mention_features.c, c) for c in FEATURE_COLUMNS[1:]]
+    columns = [getattr(t.mention_features.c, c) for c in STORED_FEATURE_COLUMNS]
     query = select(t.mention_features.c.mention_key, *columns).order_by(
         t.mention_features.c.mention_key
     )
-    rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["unique_id", *FEATURE_COLUMNS[1:]])
-    for column in ("forename_nicknames", "phones", "emails", "accounts", "vehicles"):
+    names = ("unique_id", *STORED_FEATURE_COLUMNS)
+    rows = [from_stored(dict(zip(names, row, strict=True))) for row in conn.execute(query)]
+    frame = pd.DataFrame.from_records(rows, columns=list(feature_columns()))
+    for column in list_columns():
         frame[column] = frame[column].map(lambda v: list(v) if v else [])
     return frame
 

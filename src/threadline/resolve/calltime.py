@@ -50,7 +50,7 @@ from threadline.resolve.entities import (
     next_entity_number,
 )
 from threadline.resolve.explain import explain_pair
-from threadline.resolve.features import FEATURE_COLUMNS
+from threadline.resolve.features import feature_columns
 from threadline.resolve.joins import CALL_TIME, refusal, rule
 from threadline.resolve.lineage import LineageLink, links_for, record_lineage_rows
 from threadline.resolve.linkage import LinkageModel, match_probability, score_pair_levels
@@ -123,7 +123,7 @@ class _Scored:
         for level, contribution in self.parts:
             row[f"gamma_{level.comparison}"] = level.gamma
             row[f"mw_{level.comparison}"] = contribution
-        for column in FEATURE_COLUMNS[1:]:
+        for column in feature_columns()[1:]:
             row[f"{column}_l"] = features[column]
             row[f"{column}_r"] = self.candidate[column]
         return row

@@ -26,36 +26,25 @@ from sqlalchemy import (
     union_all,
 )
 
+from threadline.model.kinds import identifier_kinds
 from threadline.resolve.comparisons import (
     CROWDED_BLOCK,
     KEY_PAIRS,
     NARROWING,
-    SHARED_OBJECT_COLUMNS,
     house_of,
 )
-from threadline.resolve.features import FEATURE_COLUMNS
+from threadline.resolve.features import STORED_FEATURE_COLUMNS, from_stored
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 
 MF = t.mention_features
 EM = t.entity_members
-_IDENTIFIER_KIND = {
-    "phones": "phone",
-    "emails": "email",
-    "accounts": "account",
-    "vehicles": "vehicle",
-}
-#: List features whose shared value blocks a pair (as in batch,
-#: :data:`.comparisons.SHARED_OBJECT_COLUMNS`), with the identifier kind that indexes them.
-SHARED_OBJECTS: tuple[tuple[str, str], ...] = tuple(
-    (column, _IDENTIFIER_KIND[column]) for column in SHARED_OBJECT_COLUMNS
-)
 
 
 @cache
 def _candidate_columns() -> tuple[Any, ...]:
     """A candidate as call time needs it: its feature row and its entity."""
-    return (MF.c.mention_key, *(MF.c[c] for c in FEATURE_COLUMNS[1:]), EM.c.entity_id)
+    return (MF.c.mention_key, *(MF.c[c] for c in STORED_FEATURE_COLUMNS), EM.c.entity_id)
 
 
 def _candidates_where(*conditions: ColumnElement[bool]) -> Select[Any]:
@@ -191,10 +180,10 @@ def candidates(
     indexes; a crowded block narrowed, see :data:`CROWDED_BLOCK`), read in the same queries
     with their features and entities; the mentions of ``exclude_record`` left out."""
     found: dict[str, Any] = {row.mention_key: row for row in _blocked(conn, features)}
-    for column, kind in SHARED_OBJECTS:
-        values = [v for v in features.get(column) or [] if v]
+    for kind in identifier_kinds():  # a shared value of a kind that blocks (as in batch)
+        values = [v for v in features.get(kind.column) or [] if v] if kind.blocks else []
         if values:
-            shared = fetch(conn, _by_object(), {"kind": kind, "values": values})
+            shared = fetch(conn, _by_object(), {"kind": kind.name, "values": values})
             found.update((row.mention_key, row) for row in shared)
     prefix = None if exclude_record is None else exclude_record + "#"
     rows: list[dict[str, Any]] = []
@@ -219,7 +208,7 @@ def candidate_keys(
 @cache
 def features_query(one: bool = False) -> Select[Any]:
     """Feature rows of the mentions ``keys`` (or of the one mention ``key``: no list to expand)."""
-    query = select(MF.c.mention_key, *(MF.c[c] for c in FEATURE_COLUMNS[1:]))
+    query = select(MF.c.mention_key, *(MF.c[c] for c in STORED_FEATURE_COLUMNS))
     if one:
         return query.where(MF.c.mention_key == bindparam("key"))
     return query.where(MF.c.mention_key.in_(bindparam("keys", expanding=True)))
@@ -235,11 +224,9 @@ def feature_rows(conn: Connection, mention_keys: Sequence[str]) -> list[dict[str
 
 
 def feature_dict(row: Any) -> dict[str, Any]:
-    """A stored feature row (mention key first, then :data:`FEATURE_COLUMNS`) as model input."""
-    values = dict(zip(FEATURE_COLUMNS, row, strict=False))
-    for column in _LIST_FEATURES:
-        values[column] = list(values[column] or [])
+    """A stored feature row (mention key first, then :data:`.features.STORED_FEATURE_COLUMNS`)
+    as model input."""
+    values = dict(zip(("unique_id", *STORED_FEATURE_COLUMNS), row, strict=False))
+    values = from_stored(values)
+    values["forename_nicknames"] = list(values["forename_nicknames"] or [])
     return values
-
-
-_LIST_FEATURES = ("forename_nicknames", "phones", "emails", "accounts", "vehicles")

@@ -34,6 +34,12 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
+from threadline.model.kinds import (
+    SHARED_VALUE,
+    SHARED_VALUE_APART_AT_ONE_HOUSE,
+    IdentifierKind,
+    identifier_kinds,
+)
 from threadline.resolve.features import features_table
 
 #: The m probability of a level declared near-conclusive against a match (see
@@ -281,7 +287,7 @@ def _same_house_sql() -> str:
     return f"{number} <> '' AND {_dwelling_sql('l')} = {_dwelling_sql('r')}"
 
 
-def vehicle_comparison() -> ComparisonCreator:
+def vehicle_comparison(column: str = "vehicles", noun: str = "vehicle") -> ComparisonCreator:
     """Vehicles: a registration in both, none in common, or nothing to say.
 
     A car recorded for two mentions at one house is the household's car as often as the
@@ -290,15 +296,15 @@ def vehicle_comparison() -> ComparisonCreator:
     house (the number and street of the address key) vehicles are not compared.
     """
     return cl.CustomComparison(
-        output_column_name="vehicles",
-        comparison_description="vehicle",
+        output_column_name=column,
+        comparison_description=noun,
         comparison_levels=[
             _null_level(
-                f"{_either_empty('vehicles')} OR ({_same_house_sql()})",
-                "vehicle not given on one side, or both at one house",
+                f"{_either_empty(column)} OR ({_same_house_sql()})",
+                f"{noun} not given on one side, or both at one house",
             ),
-            cll.ArrayIntersectLevel("vehicles", 1).configure(label_for_charts="vehicle in both"),
-            cll.ElseLevel().configure(label_for_charts="no vehicle in common"),
+            cll.ArrayIntersectLevel(column, 1).configure(label_for_charts=f"{noun} in both"),
+            cll.ElseLevel().configure(label_for_charts=f"no {noun} in common"),
         ],
     )
 
@@ -466,12 +472,18 @@ def _shared_value_level(column: str) -> Callable[[Mapping[str, Any], Mapping[str
     return level
 
 
-def vehicle_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
-    """Level position of a pair in :func:`vehicle_comparison`."""
-    house = house_of(left["address_key"])
-    if house is not None and not house.startswith("|") and house == house_of(right["address_key"]):
-        return 0  # one numbered house: the household's car
-    return _shared_value_level("vehicles")(left, right)
+def _apart_at_one_house_level(column: str) -> Callable[[Mapping[str, Any], Mapping[str, Any]], int]:
+    shared = _shared_value_level(column)
+
+    def level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
+        house = house_of(left["address_key"])
+        numbered = house is not None and not house.startswith("|")
+        if numbered and house == house_of(right["address_key"]):
+            return 0  # one numbered house: the household's car
+        return shared(left, right)
+
+    level.__doc__ = f"Level position of a pair in the {column} comparison (apart at one house)."
+    return level
 
 
 #: The feature columns :func:`contradiction` reads.
@@ -579,31 +591,53 @@ def person_comparisons() -> list[PersonComparison]:
             address_level,
         ),
         PersonComparison("sex", "sex", ("sex",), sex_comparison(), sex_level),
-        PersonComparison(
-            "phones",
-            "phone",
-            ("phones",),
-            shared_value_comparison("phones", "phone"),
-            _shared_value_level("phones"),
-        ),
-        PersonComparison(
-            "emails",
-            "e-mail",
-            ("emails",),
-            shared_value_comparison("emails", "e-mail"),
-            _shared_value_level("emails"),
-        ),
-        PersonComparison(
-            "accounts",
-            "account",
-            ("accounts",),
-            shared_value_comparison("accounts", "account"),
-            _shared_value_level("accounts"),
-        ),
-        PersonComparison(
-            "vehicles", "vehicle", ("vehicles", "address_key"), vehicle_comparison(), vehicle_level
-        ),
+        *(identifier_comparison(kind) for kind in identifier_kinds()),
     ]
+
+
+def identifier_comparison(kind: IdentifierKind) -> PersonComparison:
+    """The comparison of an identifier kind, built from its declared style
+    (:data:`COMPARISON_STYLES`)."""
+    try:
+        return COMPARISON_STYLES[kind.comparison](kind)
+    except KeyError:
+        raise ValueError(
+            f"identifier kind {kind.name!r}: no comparison style {kind.comparison!r} "
+            f"(known: {', '.join(COMPARISON_STYLES)})"
+        ) from None
+
+
+#: The built-in vehicle comparison's level (tests and tools name it directly).
+vehicle_level = _apart_at_one_house_level("vehicles")
+
+
+def _shared_value_style(kind: IdentifierKind) -> PersonComparison:
+    return PersonComparison(
+        kind.column,
+        kind.label,
+        (kind.column,),
+        shared_value_comparison(kind.column, kind.label),
+        _shared_value_level(kind.column),
+    )
+
+
+def _apart_at_one_house_style(kind: IdentifierKind) -> PersonComparison:
+    return PersonComparison(
+        kind.column,
+        kind.label,
+        (kind.column, "address_key"),
+        vehicle_comparison(kind.column, kind.label),
+        _apart_at_one_house_level(kind.column),
+    )
+
+
+#: How an identifier kind is compared, by the style its registry entry names: a value in both
+#: (weighed by what the model learnt), none in common, or not given on one side; the second
+#: also leaves a pair at one numbered house uncompared (the household's car).
+COMPARISON_STYLES: dict[str, Callable[[IdentifierKind], PersonComparison]] = {
+    SHARED_VALUE: _shared_value_style,
+    SHARED_VALUE_APART_AT_ONE_HOUSE: _apart_at_one_house_style,
+}
 
 
 def comparisons() -> list[ComparisonCreator]:
@@ -630,8 +664,6 @@ KEY_PAIRS: tuple[tuple[str, str], ...] = (
 #: batch resolution of a million incidents would score 680 million pairs, 540 million of them
 #: in crowded blocks.
 CROWDED_BLOCK = 250
-#: The list columns whose one shared value puts two mentions in a block (batch and call time).
-SHARED_OBJECT_COLUMNS: tuple[str, ...] = ("phones", "emails", "accounts", "vehicles")
 #: What narrows a crowded block, in the order tried: the same house (the number and street of
 #: the address key, whatever town or postcode follows), postcode sector, date of birth.
 NARROWING: tuple[str, ...] = ("house", "postcode_sector", "dob")
@@ -694,7 +726,11 @@ def blocking_keys() -> list[BlockingKey]:
         for column in NARROWING:
             if column not in (a, b):
                 keys.append(BlockingKey((a, b, column), f"{crowd} > {CROWDED_BLOCK}"))
-    keys += [BlockingKey((c,), explode=c) for c in SHARED_OBJECT_COLUMNS]
+    keys += [
+        BlockingKey((kind.column,), explode=kind.column)
+        for kind in identifier_kinds()
+        if kind.blocks
+    ]
     return keys
 
 

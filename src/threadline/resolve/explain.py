@@ -34,12 +34,13 @@ from typing import Any, NamedTuple
 
 from rapidfuzz.distance import JaroWinkler
 
+from threadline.model.kinds import identifier_kinds, kind_of_column
 from threadline.resolve.linkage import LevelWeight, LinkageModel
 
 __all__ = [
-    "CONTACT_COMPARISONS",
     "Evidence",
     "Sentence",
+    "contact_comparisons",
     "explain_pair",
     "linked_evidence",
     "member_evidence",
@@ -49,10 +50,19 @@ __all__ = [
     "stored_evidence",
 ]
 
-#: The comparisons whose values locate or reach someone: their evidence is flagged ``contact``.
-CONTACT_COMPARISONS = frozenset({"address", "phones", "emails", "accounts", "vehicles"})
-#: What each shared-object comparison calls one of its values.
-OBJECT_NOUNS = {"phones": "phone", "emails": "e-mail", "accounts": "account", "vehicles": "vehicle"}
+
+def contact_comparisons() -> frozenset[str]:
+    """The comparisons whose values locate or reach someone: their evidence is flagged
+    ``contact``. The address, and each identifier kind declared contact detail."""
+    return frozenset({"address", *(k.column for k in identifier_kinds() if k.contact)})
+
+
+def _noun(comparison: str) -> str:
+    """What an identifier kind's comparison calls one of its values ("phone", "e-mail")."""
+    kind = kind_of_column(comparison)
+    return kind.label if kind is not None else comparison
+
+
 SUMMARY = "summary"
 NOTE = "note"
 LINKED = "linked"
@@ -204,11 +214,18 @@ _DESCRIBERS: dict[str, Callable[[Any, Any, Any], str]] = {
     "dob": _dob_text,
     "address": _address_text,
     "sex": _sex_text,
-    "phones": _shared_text("phone"),
-    "emails": _shared_text("e-mail"),
-    "accounts": _shared_text("account"),
-    "vehicles": _shared_text("vehicle"),
 }
+
+
+def _describer(comparison: str) -> Callable[[Any, Any, Any], str]:
+    """How a comparison's evidence is put into words: declared above, or, for an identifier
+    kind, "<label> <values> in both" / "no <label> in common (...)"."""
+    describe = _DESCRIBERS.get(comparison)
+    if describe is not None:
+        return describe
+    if kind_of_column(comparison) is None:
+        raise KeyError(f"no words for comparison {comparison!r}")
+    return _shared_text(_noun(comparison))
 
 
 def _contribution(
@@ -266,7 +283,7 @@ class Evidence:
         if withhold and self.contact:
             words = f"{_words_without_values(self.comparison, level)} (withheld)"
         else:
-            words = _DESCRIBERS[self.comparison](level, a, b)
+            words = _describer(self.comparison)(level, a, b)
         return words if self.weight is None else f"{words}: {self.weight:+.1f}"
 
     def to_json(self) -> dict[str, Any]:
@@ -311,13 +328,13 @@ def _words_without_values(comparison: str, level: _Level) -> str:
     the number."""
     if comparison == "address":
         return ADDRESS_TEXTS[level.position][1]
-    noun = OBJECT_NOUNS.get(comparison, comparison)
+    noun = _noun(comparison)
     return f"{noun} in both" if level.position == 1 else f"no {noun} in common"
 
 
 def _discloses(comparison: str, level: _Level, a: Any, b: Any) -> bool:
     """Whether the words of this piece quote a value that locates or reaches someone."""
-    if comparison not in CONTACT_COMPARISONS or a is None or b is None:
+    if comparison not in contact_comparisons() or a is None or b is None:
         return False
     if comparison == "address":
         return level.position in ADDRESS_TEXTS
@@ -395,7 +412,7 @@ def pair_evidence(
     """Each comparison's evidence for a pair as ``(text, match weight)``, strongest first
     (:func:`pair_evidence_items` in words, without the weight)."""
     return [
-        (_DESCRIBERS[e.comparison](_Level(e.level or 0, e.label), *(e.values or (None, None))),
+        (_describer(e.comparison)(_Level(e.level or 0, e.label), *(e.values or (None, None))),
          float(e.weight or 0.0))
         for e in pair_evidence_items(model, gammas_or_pair_row)
     ]  # fmt: skip

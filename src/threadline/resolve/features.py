@@ -22,17 +22,14 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from threadline.model.kinds import identifier_kinds, written_form
 from threadline.normalise import (
     address_key,
     canonical_forename,
     first_forename,
     nickname_group,
-    normalise_account,
-    normalise_email,
     normalise_name,
-    normalise_phone,
     normalise_postcode,
-    normalise_registration,
     phonetic_key,
     postcode_sector,
 )
@@ -42,46 +39,91 @@ from threadline.normalise import (
 from threadline.normalise.names import known_forenames
 
 __all__ = [
-    "FEATURE_COLUMNS",
-    "FEATURE_SCHEMA",
+    "STORED_FEATURE_COLUMNS",
+    "feature_columns",
+    "feature_schema",
     "features_of",
     "features_table",
+    "from_stored",
+    "identifier_columns",
+    "list_columns",
     "mention_features",
     "parse_partial_date",
+    "to_stored",
 ]
 
-#: The Arrow schema of the model's input table; one column per feature, in this order.
-FEATURE_SCHEMA: pa.Schema = pa.schema(
-    [
-        ("unique_id", pa.string()),
-        ("forename", pa.string()),
-        ("forename_canonical", pa.string()),
-        ("forename_nicknames", pa.list_(pa.string())),
-        ("forename_phonetic", pa.string()),
-        ("forename_initial", pa.string()),
-        ("surname", pa.string()),
-        ("surname_phonetic", pa.string()),
-        ("dob", pa.string()),
-        ("dob_year", pa.int64()),
-        ("dob_month", pa.int64()),
-        ("dob_day", pa.int64()),
-        ("sex", pa.string()),
-        ("postcode", pa.string()),
-        ("postcode_sector", pa.string()),
-        ("address_key", pa.string()),
-        ("phones", pa.list_(pa.string())),
-        ("emails", pa.list_(pa.string())),
-        ("accounts", pa.list_(pa.string())),
-        ("vehicles", pa.list_(pa.string())),
-    ]
+#: The Arrow fields of the model's input table that are not identifiers, in order.
+BASE_FEATURE_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
+    ("unique_id", pa.string()),
+    ("forename", pa.string()),
+    ("forename_canonical", pa.string()),
+    ("forename_nicknames", pa.list_(pa.string())),
+    ("forename_phonetic", pa.string()),
+    ("forename_initial", pa.string()),
+    ("surname", pa.string()),
+    ("surname_phonetic", pa.string()),
+    ("dob", pa.string()),
+    ("dob_year", pa.int64()),
+    ("dob_month", pa.int64()),
+    ("dob_day", pa.int64()),
+    ("sex", pa.string()),
+    ("postcode", pa.string()),
+    ("postcode_sector", pa.string()),
+    ("address_key", pa.string()),
+)
+#: The stored feature columns (``mention_features``) besides the mention and record keys: the
+#: scalar features, then ``identifiers``, every kind's values as one JSON object keyed by kind.
+STORED_FEATURE_COLUMNS: tuple[str, ...] = (
+    *(name for name, _ in BASE_FEATURE_FIELDS[1:]),
+    "identifiers",
 )
 
-#: The names of the feature columns, in schema order.
-FEATURE_COLUMNS: tuple[str, ...] = tuple(FEATURE_SCHEMA.names)
 
-_LIST_COLUMNS = frozenset(
-    name for name in FEATURE_COLUMNS if pa.types.is_list(FEATURE_SCHEMA.field(name).type)
-)
+def feature_schema() -> pa.Schema:
+    """The Arrow schema of the model's input table: the base features, then one list column
+    per registered identifier kind (``phones``, ``emails``, ...)."""
+    kinds = [(kind.column, pa.list_(pa.string())) for kind in identifier_kinds()]
+    return pa.schema([*BASE_FEATURE_FIELDS, *kinds])
+
+
+def feature_columns() -> tuple[str, ...]:
+    """The names of the feature columns, in schema order."""
+    return (*(name for name, _ in BASE_FEATURE_FIELDS), *identifier_columns())
+
+
+def identifier_columns() -> tuple[str, ...]:
+    """The feature column of each registered identifier kind."""
+    return tuple(kind.column for kind in identifier_kinds())
+
+
+def list_columns() -> frozenset[str]:
+    """The feature columns that hold lists: the forename's nicknames and every identifier kind."""
+    return frozenset({"forename_nicknames", *identifier_columns()})
+
+
+def to_stored(features: Mapping[str, Any]) -> dict[str, Any]:
+    """A feature row as ``mention_features`` stores it: identifier lists folded into one
+    ``identifiers`` object keyed by kind name (kinds without values left out)."""
+    stored = {k: v for k, v in features.items() if k != "unique_id"}
+    identifiers = {}
+    for kind in identifier_kinds():
+        values = stored.pop(kind.column, None)
+        if values:
+            identifiers[kind.name] = list(values)
+    stored["identifiers"] = identifiers
+    return stored
+
+
+def from_stored(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored ``mention_features`` row (by column name) back as feature columns: each
+    registered kind's list from ``identifiers`` (``[]`` when it has none)."""
+    features = {k: v for k, v in stored.items() if k != "identifiers"}
+    identifiers = stored.get("identifiers") or {}
+    for kind in identifier_kinds():
+        features[kind.column] = list(identifiers.get(kind.name) or ())
+    return features
+
+
 _INT_COLUMNS = ("dob_year", "dob_month", "dob_day")
 
 _PARTIAL_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
@@ -139,20 +181,21 @@ def _sex(value: Any) -> str | None:
     return _SEXES.get(str(getattr(value, "value", value)).strip().lower())
 
 
-def _phones(raw: Sequence[str] | None) -> list[str]:
-    return _distinct(normalise_phone(text) for text in raw) if raw else []
-
-
-def _emails(raw: Sequence[str] | None) -> list[str]:
-    return _distinct(normalise_email(text) for text in raw) if raw else []
-
-
-def _accounts(raw: Sequence[Sequence[str]] | None) -> list[str]:
-    return _distinct(normalise_account(platform, handle) for platform, handle in raw) if raw else []
-
-
-def _vehicles(raw: Sequence[str] | None) -> list[str]:
-    return _distinct(normalise_registration(text) for text in raw) if raw else []
+def _identifiers(row: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each registered kind's values of a mention, normalised: from the kind's own key of
+    ``row`` (``phones``, ``accounts``...; an account as ``(platform, handle)`` or
+    ``platform:handle``) and from ``identifiers`` (``(kind name, value)`` pairs, or objects with
+    ``kind`` and ``value``)."""
+    generic = [
+        (item.kind, item.value) if hasattr(item, "kind") else tuple(item)
+        for item in row.get("identifiers") or ()
+    ]
+    out = {}
+    for kind in identifier_kinds():
+        written = [written_form(item) for item in row.get(kind.column) or ()]
+        written += [value for name, value in generic if name == kind.name]
+        out[kind.column] = _distinct(kind.normalise(text) for text in written)
+    return out
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -236,10 +279,11 @@ def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
     """The model's features for one person mention.
 
     ``row`` has the keys ``mention_id``, ``forenames``, ``surname``, ``dob`` (ISO, possibly
-    partial), ``sex``, ``address_text``, ``postcode``, ``phones`` (raw strings), ``emails``,
-    ``accounts`` (``(platform, handle)`` pairs) and ``vehicles``; any but ``mention_id`` may be
-    missing or ``None``. The result has exactly the keys of :data:`FEATURE_COLUMNS`; absent
-    values are ``None`` (scalars) or ``[]`` (lists).
+    partial), ``sex``, ``address_text``, ``postcode``, each identifier kind's column (``phones``,
+    ``emails``, ``accounts`` as ``(platform, handle)`` pairs, ``vehicles``: values as written)
+    and ``identifiers`` (``(kind, value)`` pairs of any registered kind); any but
+    ``mention_id`` may be missing or ``None``. The result has exactly the keys of
+    :func:`feature_columns`; absent values are ``None`` (scalars) or ``[]`` (lists).
     """
     forenames, surname_text = row.get("forenames"), row.get("surname")
     forename, canonical, nicknames, forename_phonetic, initial = (
@@ -276,27 +320,24 @@ def features_of(row: Mapping[str, Any]) -> dict[str, Any]:
         "postcode": postcode,
         "postcode_sector": postcode_sector(postcode) if postcode else None,
         "address_key": address,
-        "phones": _phones(row.get("phones")),
-        "emails": _emails(row.get("emails")),
-        "accounts": _accounts(row.get("accounts")),
-        "vehicles": _vehicles(row.get("vehicles")),
+        **_identifiers(row),
     }
 
 
 def mention_features(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """The features of many mentions, one row each, in the columns of :data:`FEATURE_COLUMNS`.
+    """The features of many mentions, one row each, in the columns of :func:`feature_columns`.
 
     Date-of-birth parts are nullable integers (``Int64``); list columns hold Python lists.
     """
     records = [features_of(row) for row in rows]
-    frame = pd.DataFrame.from_records(records, columns=list(FEATURE_COLUMNS))
+    frame = pd.DataFrame.from_records(records, columns=list(feature_columns()))
     for column in _INT_COLUMNS:
         frame[column] = frame[column].astype("Int64")
     return frame
 
 
 def features_table(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pa.Table:
-    """Features as an Arrow table with :data:`FEATURE_SCHEMA`, ready for DuckDB.
+    """Features as an Arrow table with :func:`feature_schema`, ready for DuckDB.
 
     An explicit schema keeps column types fixed whatever the data: an all-empty ``phones``
     column is still a list of strings, an all-missing ``dob_year`` still an integer.
@@ -305,15 +346,17 @@ def features_table(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pa.T
         records = features.to_dict("records")
     else:
         records = [dict(row) for row in features]
-    columns: dict[str, list[Any]] = {name: [] for name in FEATURE_COLUMNS}
+    schema = feature_schema()
+    names, lists = schema.names, list_columns()
+    columns: dict[str, list[Any]] = {name: [] for name in names}
     for record in records:
-        for name in FEATURE_COLUMNS:
+        for name in names:
             value = record.get(name)
-            if name in _LIST_COLUMNS:
+            if name in lists:
                 value = [] if value is None else list(value)
             elif value is pd.NA or (isinstance(value, float) and value != value):
                 value = None
             elif name in _INT_COLUMNS and value is not None:
                 value = int(value)
             columns[name].append(value)
-    return pa.table(columns, schema=FEATURE_SCHEMA)
+    return pa.table(columns, schema=schema)

@@ -58,7 +58,7 @@ from threadline.resolve.comparisons import (
     prediction_blocking_rules,
     settings_dict_extras,
 )
-from threadline.resolve.features import FEATURE_COLUMNS, features_table
+from threadline.resolve.features import feature_columns, features_table, identifier_columns
 from threadline.resolve.training import (
     PRIOR_CEILING,
     TrainingPlan,
@@ -89,17 +89,18 @@ TF_COLUMNS: tuple[str, ...] = ("surname", "forename", "address_key")
 #: List columns whose "in both" level is term-frequency adjusted by the rarest value the two
 #: share (Splink's adjustment takes one value a side, so this one is applied after it: see
 #: :func:`shared_value_adjustments`).
-LIST_TF_COLUMNS: tuple[str, ...] = ("phones", "emails", "accounts", "vehicles")
-#: Shared identifiers whose "in both" / "same address" level has its u probability estimated
-#: over the whole force: the chance two random mentions share a value, a mention without one
-#: counting as not sharing (see :func:`whole_force_u`).
-WHOLE_FORCE_U_LEVELS: dict[str, str] = {
-    "phones": "phones",
-    "emails": "emails",
-    "accounts": "accounts",
-    "vehicles": "vehicles",
-    "address": "address_key",
-}
+#: Every identifier kind's column (:func:`.features.identifier_columns`).
+list_tf_columns = identifier_columns
+
+
+def whole_force_u_levels() -> dict[str, str]:
+    """Shared identifiers whose "in both" / "same address" level has its u probability
+    estimated over the whole force (comparison → column): the chance two random mentions share
+    a value, a mention without one counting as not sharing (see :func:`whole_force_u`). Every
+    identifier kind and the address."""
+    return {**{column: column for column in identifier_columns()}, "address": "address_key"}
+
+
 #: Term frequency tables keep the values at least this many mentions share; any other value
 #: has the frequency of one mention in the force (``tf_mentions`` in the metadata).
 TF_MIN_COUNT = 2
@@ -191,12 +192,15 @@ class LinkageModel:
 
     @cached_property
     def comparisons(self) -> list[PersonComparison]:
-        """The comparisons with their Python twins, checked against the saved settings."""
-        comparisons = person_comparisons()
+        """The model's comparisons with their Python twins, in the model's order. Every one must
+        be this code's; an identifier kind registered after the model was trained has no
+        comparison in it and is not weighed until the model is retrained."""
+        known = {c.name: c for c in person_comparisons()}
         names = [c.output_column_name for c in self.splink_settings.comparisons]
-        if names != [c.name for c in comparisons]:
-            raise ValueError(f"model comparisons {names} are not this code's comparisons")
-        return comparisons
+        missing = [name for name in names if name not in known]
+        if missing:
+            raise ValueError(f"model comparisons {missing} are not this code's comparisons")
+        return [known[name] for name in names]
 
     @cached_property
     def splink_settings(self) -> Settings:
@@ -229,7 +233,7 @@ class LinkageModel:
                     tf_weight = float(level._tf_adjustment_weight)
                     u_exact = level._u_probability_corresponding_to_exact_match(levels)
                     log2_u_exact = math.log2(u_exact)
-                elif comparison.output_column_name in LIST_TF_COLUMNS and position == 1:
+                elif comparison.output_column_name in list_tf_columns() and position == 1:
                     tf_column = comparison.output_column_name  # "in both": the rarest shared
                     tf_weight = 1.0
                     log2_u_exact = math.log2(float(cast(float, level.u_probability)))
@@ -270,7 +274,7 @@ class LinkageModel:
         both sides hold; a value not in the tables counts as held by one mention."""
         if level.tf_column is None:
             return 0.0
-        if level.tf_column not in LIST_TF_COLUMNS:
+        if level.tf_column not in list_tf_columns():
             return level.tf_adjustment(
                 self.term_frequency(level.tf_column, left),
                 self.term_frequency(level.tf_column, right),
@@ -465,7 +469,7 @@ def train_model(
 
 def _value_counts(features: pd.DataFrame, column: str) -> pd.Series:
     values = features[column]
-    if column in LIST_TF_COLUMNS:
+    if column in list_tf_columns():
         values = values.map(lambda v: sorted(set(v)) if v is not None and len(v) else None)
         values = values.explode()
     return values.dropna().value_counts()
@@ -482,7 +486,7 @@ def term_frequency_tables(features: pd.DataFrame) -> dict[str, dict[str, float]]
     """
     n = max(len(features), 1)
     tables: dict[str, dict[str, float]] = {}
-    for column in (*TF_COLUMNS, *LIST_TF_COLUMNS):
+    for column in (*TF_COLUMNS, *list_tf_columns()):
         counts = _value_counts(features, column)
         if column not in ("forename", "surname"):
             counts = counts[counts >= TF_MIN_COUNT]
@@ -491,7 +495,7 @@ def term_frequency_tables(features: pd.DataFrame) -> dict[str, dict[str, float]]
 
 
 def whole_force_u(features: pd.DataFrame) -> dict[str, float]:
-    """The u probability of each :data:`WHOLE_FORCE_U_LEVELS` agreement level: the chance two
+    """The u probability of each :func:`whole_force_u_levels` agreement level: the chance two
     random mentions of the whole force share a value (sum over values of c(c-1), over n(n-1)).
 
     Random sampling among mentions that give a value counts, in a force where few give an
@@ -503,7 +507,7 @@ def whole_force_u(features: pd.DataFrame) -> dict[str, float]:
     if n < 2:
         return {}
     out = {}
-    for comparison, column in WHOLE_FORCE_U_LEVELS.items():
+    for comparison, column in whole_force_u_levels().items():
         counts = _value_counts(features, column).astype(float)
         out[comparison] = float((counts * (counts - 1)).sum() / (n * (n - 1)))
     return out
@@ -631,7 +635,7 @@ def _register_term_frequencies(linker: Linker, db_api: DuckDBAPI, model: Linkage
 def _list_tf_levels(model: LinkageModel) -> list[LevelWeight]:
     return [
         level
-        for name in LIST_TF_COLUMNS
+        for name in list_tf_columns()
         for level in model.level_weights.get(name, [])
         if level.tf_column == name
     ]
@@ -854,12 +858,12 @@ def score_pairs(
             row[f"gamma_{level.comparison}"] = level.gamma
         for level, contribution in parts:
             row[f"mw_{level.comparison}"] = contribution
-        for column in FEATURE_COLUMNS[1:]:
+        for column in feature_columns()[1:]:
             row[f"{column}_l"] = new[column]
             row[f"{column}_r"] = candidate[column]
         rows.append(row)
     columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
     columns += gamma_columns(model) + [f"mw_{name}" for name in model.level_weights]
-    columns += [f"{c}_{side}" for c in FEATURE_COLUMNS[1:] for side in ("l", "r")]
+    columns += [f"{c}_{side}" for c in feature_columns()[1:] for side in ("l", "r")]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values("match_weight", ascending=False, kind="stable").reset_index(drop=True)

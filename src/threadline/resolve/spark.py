@@ -31,7 +31,7 @@ from splink import Linker
 from sqlglot import exp
 
 from threadline.resolve.comparisons import blocking_table
-from threadline.resolve.features import FEATURE_SCHEMA
+from threadline.resolve.features import list_columns
 from threadline.resolve.linkage import (
     TF_COLUMNS,
     LinkageModel,
@@ -50,7 +50,6 @@ SPARK_FIXES: tuple[tuple[str, str], ...] = (
     (r"\bLIST_CONTAINS\(", "ARRAY_CONTAINS("),
     (r"(`\w+`) && (`\w+`)", r"ARRAYS_OVERLAP(\1, \2)"),
 )
-LIST_COLUMNS = tuple(f.name for f in FEATURE_SCHEMA if str(f.type).startswith("list"))
 
 
 class SparkTranslationError(ValueError):
@@ -71,10 +70,11 @@ def to_spark_sql(sql: str) -> str:
     for pattern, replacement in SPARK_FIXES:
         spark_sql = re.sub(pattern, replacement, spark_sql)
     # DuckDB's len() of a list came out as LENGTH(): in Spark that is SIZE() for arrays.
-    for column in LIST_COLUMNS:
+    listed = sorted(list_columns())
+    for column in listed:
         for side in ("l", "r"):
             spark_sql = spark_sql.replace(f"LENGTH(`{column}_{side}`)", f"SIZE(`{column}_{side}`)")
-    if "LENGTH(`" in spark_sql and any(f"LENGTH(`{c}_" in spark_sql for c in LIST_COLUMNS):
+    if "LENGTH(`" in spark_sql and any(f"LENGTH(`{c}_" in spark_sql for c in listed):
         raise SparkTranslationError(f"cannot translate list length in: {sql}")
     return spark_sql
 

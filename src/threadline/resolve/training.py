@@ -16,11 +16,10 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
-from threadline.resolve.features import FEATURE_COLUMNS, FEATURE_SCHEMA, features_table
+from threadline.resolve.features import feature_columns, features_table, list_columns
 
 __all__ = [
     "FieldCoverage",
@@ -251,13 +250,14 @@ def field_coverage(features: pd.DataFrame) -> FieldCoverage:
     try:
         table = features_table(features)
         connection.register("mentions", table)
-        lists = {f.name for f in FEATURE_SCHEMA if pa.types.is_list(f.type)}
+        lists = list_columns()
 
         def filled(column: str) -> str:
             extra = f' AND len("{column}") > 0' if column in lists else ""
             return f'"{column}" IS NOT NULL{extra}'
 
-        counts = ", ".join(f"count(*) FILTER (WHERE {filled(c)})" for c in FEATURE_COLUMNS[1:])
+        feature_names = feature_columns()[1:]
+        counts = ", ".join(f"count(*) FILTER (WHERE {filled(c)})" for c in feature_names)
         row = connection.execute(f"SELECT count(*), {counts} FROM mentions").fetchone()
         assert row is not None
         rule_pairs = {}
@@ -273,6 +273,6 @@ def field_coverage(features: pd.DataFrame) -> FieldCoverage:
         connection.close()
     return FieldCoverage(
         mentions=int(row[0]),
-        filled=dict(zip(FEATURE_COLUMNS[1:], (int(v) for v in row[1:]), strict=True)),
+        filled=dict(zip(feature_names, (int(v) for v in row[1:]), strict=True)),
         rule_pairs=rule_pairs,
     )

@@ -26,15 +26,10 @@ from threadline.model import (
     Record,
     RiskAssessment,
 )
+from threadline.model.kinds import VEHICLE, identifier_kind, written_identifiers
 from threadline.model.pole import Qualifier
-from threadline.normalise import (
-    address_key,
-    normalise_account,
-    normalise_email,
-    normalise_phone,
-    normalise_registration,
-)
-from threadline.resolve.features import features_of
+from threadline.normalise import address_key
+from threadline.resolve.features import features_of, to_stored
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 from threadline.store.rows import Binder, Row, columns_of, row_of
@@ -162,17 +157,11 @@ def _record_row(record: Record, key: str, document: dict[str, Any], digest: str)
     return row
 
 
-def identifier_value(kind: str, raw: str, platform: str | None = None) -> str | None:
-    """The normalised form of an object identifier, or None when it cannot be read."""
-    if kind == "phone":
-        return normalise_phone(raw)
-    if kind == "email":
-        return normalise_email(raw)
-    if kind == "account":
-        return normalise_account(platform, raw)
-    if kind == "vehicle":
-        return normalise_registration(raw)
-    raise ValueError(f"unknown identifier kind {kind!r}")
+def identifier_value(kind: str, written: str) -> str | None:
+    """The normalised form of an identifier as written (an account as ``platform:handle``), or
+    None when it cannot be read; an unknown kind raises
+    :class:`~threadline.model.kinds.UnknownIdentifierKind`."""
+    return identifier_kind(kind).normalise(written)
 
 
 def _as_written(person: PersonMention) -> dict[str, Any]:
@@ -190,17 +179,10 @@ def _as_written(person: PersonMention) -> dict[str, Any]:
 
 def mention_feature_row(mkey: str, key: str, person: PersonMention) -> dict[str, Any]:
     """The linkage model's view of one mention, stored so batch and call time read the same."""
-    features = features_of(
-        {
-            "mention_id": mkey,
-            **_as_written(person),
-            "phones": person.phones,
-            "emails": person.emails,
-            "accounts": [(a.platform, a.handle) for a in person.accounts],
-            "vehicles": [v.registration for v in person.vehicles],
-        }
-    )
-    features.pop("unique_id")
+    written: dict[str, list[str]] = {}
+    for kind, text in written_identifiers(person):
+        written.setdefault(kind.column, []).append(text)
+    features = to_stored(features_of({"mention_id": mkey, **_as_written(person), **written}))
     features["mention_key"] = mkey
     features["record_key"] = key
     return features
@@ -258,17 +240,13 @@ def child_rows(record: Record, key: str, into: ChildRows) -> None:
         }
         into.mentions.append(row_of(t.mentions, mention))
         into.features.append(row_of(t.mention_features, mention_feature_row(mkey, key, person)))
-        objects: list[tuple[str, str, str | None]] = [("phone", p, None) for p in person.phones]
-        objects += [("email", e, None) for e in person.emails]
-        objects += [("account", a.handle, a.platform) for a in person.accounts]
-        objects += [("vehicle", v.registration, None) for v in person.vehicles]
-        for kind, raw, platform in objects:
+        for kind, text in written_identifiers(person):
             identifier = {
                 "record_key": key,
                 "mention_key": mkey,
-                "kind": kind,
-                "raw": f"{platform}:{raw}" if platform else raw,
-                "value": identifier_value(kind, raw, platform),
+                "kind": kind.name,
+                "raw": text,
+                "value": kind.normalise(text),
             }
             into.identifiers.append(row_of(t.identifiers, identifier))
     if isinstance(record, Incident):
@@ -276,9 +254,9 @@ def child_rows(record: Record, key: str, into: ChildRows) -> None:
             identifier = {
                 "record_key": key,
                 "mention_key": None,
-                "kind": "vehicle",
+                "kind": VEHICLE.name,
                 "raw": vehicle.registration,
-                "value": normalise_registration(vehicle.registration),
+                "value": VEHICLE.normalise(vehicle.registration),
             }
             into.identifiers.append(row_of(t.identifiers, identifier))
     if isinstance(record, Crime):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, Table, func, select
 
+from threadline.model.kinds import identifier_kinds
 from threadline.store import tables as t
 
 
@@ -28,7 +29,7 @@ class StoreSummary:
             ("court orders", self.orders),
             ("risk assessments", self.risk_assessments),
             ("person mentions", self.mentions),
-            ("phones, e-mails, accounts, vehicles", self.identifiers),
+            (", ".join(f"{kind.label}s" for kind in identifier_kinds()), self.identifiers),
             ("changes kept in history", self.history),
         ]
 

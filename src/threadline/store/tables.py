@@ -298,10 +298,8 @@ mention_features = Table(
     Column("postcode", String(10)),
     Column("postcode_sector", String(10)),
     Column("address_key", String(300)),
-    Column("phones", Document),
-    Column("emails", Document),
-    Column("accounts", Document),
-    Column("vehicles", Document),
+    #: every identifier kind's values, by kind name (:mod:`threadline.model.kinds`)
+    Column("identifiers", Document),
     Index("ix_mention_features_surname_phonetic_dob_year", "surname_phonetic", "dob_year"),
     Index("ix_mention_features_forename_surname", "forename_canonical", "surname_phonetic"),
     Index("ix_mention_features_postcode_forename", "postcode", "forename_canonical"),

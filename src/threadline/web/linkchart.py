@@ -16,36 +16,53 @@ import networkx as nx
 from markupsafe import Markup, escape
 
 from threadline.links import Edge, Network, Node
+from threadline.model.kinds import identifier_kinds
 
 SEED = 7
 #: Above this many nodes, incidents and crimes are named only on hover.
 EVENT_LABEL_LIMIT = 30
 
-#: Node kind → (fill colour, shape, legend label).
-NODE_STYLES: Mapping[str, tuple[str, str, str]] = {
+#: Node kind → (fill colour, shape, legend label), for the kinds that are not identifiers.
+OTHER_NODE_STYLES: Mapping[str, tuple[str, str, str]] = {
     "person": ("#1d4f91", "circle", "Person"),
     "incident": ("#d9480f", "square", "Incident"),
     "crime": ("#343a40", "square", "Crime"),
     "order": ("#2b8a3e", "diamond", "Court order"),
-    "phone": ("#7b2cbf", "triangle", "Phone"),
-    "email": ("#7b2cbf", "triangle", "E-mail"),
-    "account": ("#ae3ec9", "triangle", "Social account"),
-    "vehicle": ("#5c7cfa", "triangle", "Vehicle"),
-    "location": ("#868e96", "diamond", "Place"),
 }
-#: Edge kind → (colour, dash pattern or "", legend label).
-EDGE_STYLES: Mapping[str, tuple[str, str, str]] = {
+#: Edge kind → (colour, dash pattern or "", legend label), for links other than identifiers.
+OTHER_EDGE_STYLES: Mapping[str, tuple[str, str, str]] = {
     "party_to": ("#9aa5b1", "", "Part of an incident or crime"),
     "relationship": ("#c2255c", "", "Relationship to the victim"),
     "association": ("#c2255c", "6 3", "Known association"),
     "order": ("#2b8a3e", "", "Court order (binds → protects)"),
-    "has_phone": ("#7b2cbf", "2 3", "Has phone"),
-    "has_email": ("#7b2cbf", "2 3", "Has e-mail"),
-    "has_account": ("#ae3ec9", "2 3", "Has account"),
-    "has_vehicle": ("#5c7cfa", "2 3", "Has vehicle"),
-    "lives_at": ("#868e96", "6 3", "Address given"),
-    "occurred_at": ("#868e96", "1 3", "Happened at"),
 }
+#: Identifiers are purple triangles; a few kinds have a colour of their own.
+IDENTIFIER_COLOUR = "#7b2cbf"
+IDENTIFIER_COLOURS: Mapping[str, str] = {"account": "#ae3ec9", "vehicle": "#5c7cfa"}
+LOCATION_STYLE = ("#868e96", "diamond", "Place")
+
+
+def node_styles() -> dict[str, tuple[str, str, str]]:
+    """Node kind → (fill colour, shape, legend label): one triangle per identifier kind
+    (:mod:`threadline.model.kinds`, labelled with its title), in the legend's order."""
+    styles = dict(OTHER_NODE_STYLES)
+    for kind in identifier_kinds():
+        colour = IDENTIFIER_COLOURS.get(kind.name, IDENTIFIER_COLOUR)
+        styles[kind.name] = (colour, "triangle", kind.title)
+    styles["location"] = LOCATION_STYLE
+    return styles
+
+
+def edge_styles() -> dict[str, tuple[str, str, str]]:
+    """Edge kind → (colour, dash pattern or "", legend label), a dotted ``has_<kind>`` line per
+    identifier kind."""
+    styles = dict(OTHER_EDGE_STYLES)
+    for kind in identifier_kinds():
+        colour = IDENTIFIER_COLOURS.get(kind.name, IDENTIFIER_COLOUR)
+        styles[kind.edge] = (colour, "2 3", f"Has {kind.label}")
+    styles["lives_at"] = ("#868e96", "6 3", "Address given")
+    styles["occurred_at"] = ("#868e96", "1 3", "Happened at")
+    return styles
 
 
 def layout(network: Network, width: int = 960, height: int = 640) -> dict[str, tuple[float, float]]:
@@ -76,7 +93,7 @@ def layout(network: Network, width: int = 960, height: int = 640) -> dict[str, t
 
 
 def _shape(kind: str, x: float, y: float, r: float, fill: str, extra: str) -> str:
-    shape = NODE_STYLES.get(kind, ("#74808f", "circle", kind))[1]
+    shape = node_styles().get(kind, ("#74808f", "circle", kind))[1]
     if shape == "square":
         return (
             f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
@@ -114,7 +131,7 @@ def network_svg(
         if edge.source not in positions or edge.target not in positions:
             continue
         (x1, y1), (x2, y2) = positions[edge.source], positions[edge.target]
-        colour, dash, _label = EDGE_STYLES.get(edge.kind, ("#9aa5b1", "", edge.kind))
+        colour, dash, _label = edge_styles().get(edge.kind, ("#9aa5b1", "", edge.kind))
         dashing = f' stroke-dasharray="{dash}"' if dash else ""
         width_px = 2.5 if edge.kind in ("order", "relationship", "association") else 1.4
         parts.append(
@@ -129,7 +146,7 @@ def network_svg(
             continue
         x, y = positions[node.id]
         root = node.id == network.root
-        fill = NODE_STYLES.get(node.kind, ("#74808f", "circle", node.kind))[0]
+        fill = node_styles().get(node.kind, ("#74808f", "circle", node.kind))[0]
         r = 13.0 if root else (9.0 if node.kind == "person" else 7.0)
         stroke = 'stroke="#ffbf47" stroke-width="4"' if root else 'stroke="#fff" stroke-width="1.5"'
         if node.capped:
@@ -158,10 +175,11 @@ def network_svg(
 
 def legend(network: Network) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """The node kinds (label, colour, shape) and edge kinds (label, colour, dash) in the chart."""
-    node_kinds = [k for k in NODE_STYLES if any(n.kind == k for n in network.nodes)]
-    nodes = [(NODE_STYLES[k][2], NODE_STYLES[k][0], NODE_STYLES[k][1]) for k in node_kinds]
-    edge_kinds = [k for k in EDGE_STYLES if any(e.kind == k for e in network.edges)]
-    edges = [(EDGE_STYLES[k][2], EDGE_STYLES[k][0], EDGE_STYLES[k][1]) for k in edge_kinds]
+    node_style, edge_style = node_styles(), edge_styles()
+    node_kinds = [k for k in node_style if any(n.kind == k for n in network.nodes)]
+    nodes = [(node_style[k][2], node_style[k][0], node_style[k][1]) for k in node_kinds]
+    edge_kinds = [k for k in edge_style if any(e.kind == k for e in network.edges)]
+    edges = [(edge_style[k][2], edge_style[k][0], edge_style[k][1]) for k in edge_kinds]
     return nodes, edges
 
 
