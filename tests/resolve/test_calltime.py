@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from factories import incident, person
 from threadline.crossref import submit
 from threadline.model import parse_record
+from threadline.resolve.batch import resolve_store
 from threadline.store import tables as t
 
 HOME = {"text": "4 Park Crescent, Hednesford", "postcode": "WS12 0BH"}
@@ -69,3 +70,98 @@ def test_a_twin_never_joins_the_person_of_his_brother(engine: Any, small_model: 
             )
         ).scalars()
         assert luke.mention_key not in set(members)
+
+
+SMITH = {"forenames": "John", "surname": "Smith", "sex": "male"}
+#: What a call handler wrote of a man in the street: a first name as he was called, a surname.
+JOHNNY = {**SMITH, "forenames": "Johnny"}
+OTHER_HOME = {"text": "27 Sandy Lane, Cannock", "postcode": "WS11 1RF"}
+
+
+def test_a_name_only_mention_is_held_not_joined_before_a_namesake_arrives(
+    engine: Any, small_model: Any
+) -> None:
+    """Arrival order (issue 21, part 3): John Smith, born 1985, is the one John Smith on record
+    with a date of birth when a suspect recorded as "Johnny Smith", male, and nothing else
+    arrives. Batch joins such a mention only if no namesake is identified by the end of the
+    run; call time cannot know that one is not about to arrive, so the name-only mention is
+    held for a reviewer, not joined. Then a John Smith born 1990 arrives: batch, over every
+    record, and call time agree that the name-only mention is neither man."""
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+
+    def go(ref: str, n: int, name: dict[str, str] = SMITH, **fields: Any) -> Any:
+        raw = incident(ref, people=[person("suspect", **name, **fields)])
+        record = parse_record({**raw, "reported_at": f"2026-03-0{n}T10:00:00Z"})
+        return submit(engine, small_model, record, start).decisions[0]
+
+    first = go("INC-A1", 2, dob="1985-02-11", address=HOME, phones=["07700 900111"])
+    name_only = go("INC-A2", 3, JOHNNY)
+    assert name_only.rule == "only-dated-person-of-the-name", name_only
+    assert name_only.outcome == "review", name_only
+    assert name_only.entity_id != first.entity_id
+    assert name_only.evidence[0].startswith("held for a reviewer"), name_only.evidence
+    namesake = go("INC-A3", 4, dob="1990-06-01", address=OTHER_HOME)
+    assert namesake.entity_id != first.entity_id
+    with engine.connect() as conn:
+        people = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+        queued = conn.execute(
+            select(
+                t.review_queue.c.mention_a, t.review_queue.c.mention_b, t.review_queue.c.evidence
+            )
+        ).all()
+    assert people[name_only.mention_key] not in (
+        people[first.mention_key],
+        people[namesake.mention_key],
+    )
+    held = [
+        q
+        for q in queued
+        if {q.mention_a, q.mention_b} == {name_only.mention_key, first.mention_key}
+    ]
+    assert held and "held for a reviewer" in held[0].evidence[0]["text"], queued
+
+    # The nightly batch over the same store sees both men, and leaves the mention alone too.
+    resolve_store(engine, small_model, now=start + timedelta(days=3))
+    with engine.connect() as conn:
+        after = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+    assert after[name_only.mention_key] not in (
+        after[first.mention_key],
+        after[namesake.mention_key],
+    )
+
+
+def test_the_nightly_batch_makes_a_held_join_and_says_so_in_the_history(
+    engine: Any, small_model: Any
+) -> None:
+    """With no namesake by the nightly run, batch makes the join call time held, and the
+    person's history reads: created and joined (call time), then reconciled (the model)."""
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+
+    def go(ref: str, n: int, name: dict[str, str] = SMITH, **fields: Any) -> Any:
+        raw = incident(ref, people=[person("suspect", **name, **fields)])
+        record = parse_record({**raw, "reported_at": f"2026-03-0{n}T10:00:00Z"})
+        return submit(engine, small_model, record, start).decisions[0]
+
+    first = go("INC-B1", 2, dob="1985-02-11", address=HOME, phones=["07700 900111"])
+    name_only = go("INC-B2", 3, JOHNNY)
+    assert (name_only.outcome, name_only.rule) == ("review", "only-dated-person-of-the-name")
+    resolve_store(engine, small_model, now=start + timedelta(days=1))
+    with engine.connect() as conn:
+        after = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+        person_id = after[first.mention_key]
+        history = conn.execute(
+            select(t.entity_events.c.action, t.entity_events.c.by, t.entity_events.c.note)
+            .where(t.entity_events.c.entity_id == person_id)
+            .order_by(t.entity_events.c.id)
+        ).all()
+    assert after[name_only.mention_key] == person_id
+    assert [(e.action, e.by) for e in history][0] == ("created", "call-time")
+    reconciled = [e for e in history if e.action == "reconciled"]
+    assert reconciled and reconciled[0].by.startswith("model:"), history
+    assert "recorded by name only" in reconciled[0].note, reconciled

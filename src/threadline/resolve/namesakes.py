@@ -34,7 +34,19 @@ from typing import Any
 from threadline.resolve.comparisons import contradiction
 from threadline.resolve.victims import VictimJoin
 
-__all__ = ["name_key", "name_of", "sole_bearer_joins", "sole_bearer_sentence"]
+__all__ = [
+    "NAME_COMPARISONS",
+    "held_sentence",
+    "name_key",
+    "name_of",
+    "rests_on_the_name",
+    "sole_bearer_joins",
+    "sole_bearer_sentence",
+]
+
+#: The comparisons that say what someone is called, and their sex: that two records name the
+#: same person, not that they are one.
+NAME_COMPARISONS = frozenset({"forename", "surname", "sex"})
 
 
 def name_key(row: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -59,6 +71,22 @@ def sole_bearer_sentence(row: Mapping[str, Any]) -> str:
     return (
         f"recorded by name only: the one person named {name} on record with a date of birth, "
         "and nothing recorded contradicts it"
+    )
+
+
+def rests_on_the_name(weighing: Iterable[str]) -> bool:
+    """Whether the evidence for a pair is the name alone: nothing but the name's comparisons
+    (and sex, :data:`NAME_COMPARISONS`) among ``weighing``, the comparisons that weigh for it."""
+    return not set(weighing) - NAME_COMPARISONS
+
+
+def held_sentence(row: Mapping[str, Any]) -> str:
+    key = name_key(row)
+    name = " ".join(key) if key else "this name"
+    return (
+        f"held for a reviewer: the one person named {name} on record with a date of birth so "
+        "far, but the two records share nothing beyond the name, and a namesake not yet on "
+        "record would make the join wrong; the nightly batch, which sees every record, decides"
     )
 
 
