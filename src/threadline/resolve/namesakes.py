@@ -21,8 +21,11 @@ A cluster whose mentions hold no date of birth joins another cluster when
 A namesake the force knows only by name stays possible; that is the price of the rule. On the
 100k-incident force (seed 3, ``bench/bench_resolution.py``) it took pairwise recall of named
 mentions from 0.916 to 0.941 and precision from 0.999 to 0.997, with no more trap pairs merged
-(3 before and after). Call time applies the same rule to a new mention
-(:func:`threadline.resolve.calltime.resolve_mention`).
+(3 before and after). Call time decides the same rule for a new mention with the same function
+(:func:`threadline.resolve.calltime.resolve_mention`), but holds the join for a reviewer when the
+two records share nothing beyond the name (:func:`rests_on_the_name`,
+``joins.JoinRule.held_at_call_time``): the namesake the rule's premise says is absent may simply
+not have arrived yet; the nightly batch decides (docs/reconciliation.md).
 """
 
 from __future__ import annotations
