@@ -81,8 +81,10 @@ def pairs_by_rule(
     person history in the order it was written: each ``joined`` event puts its mentions in a
     person by the rule the live path's decision named (``rule_of``, mention -> rule), each
     ``merged`` event (call time merges people only on a model link) puts the two people's
-    mentions together. Returns the pairs made by each rule, and the false pairs of the final
-    store that no event accounts for (0 unless call time took a mention back out)."""
+    mentions together; a mention that leaves a person (call time held it apart: it fits two
+    people, ``fits-two-people``) takes its pairs there away from the rules that made them, counted
+    as negative pairs of the rule that took it out. Returns the pairs made by each rule, and
+    the false pairs of the final store that no event accounts for (0 when the count is right)."""
     scored = {m["key"]: truth.person_of[m["id"]] for m in store_mentions(engine)
               if m["id"] in truth.person_of and m["id"] not in truth.unnamed}  # fmt: skip
     with engine.connect() as conn:
@@ -95,9 +97,18 @@ def pairs_by_rule(
     people: dict[str, Counter[str]] = defaultdict(Counter)
     made: dict[str, RulePairs] = defaultdict(RulePairs)
 
-    def leave(mention: str) -> None:
-        if mention in where:
-            people[where.pop(mention)][scored[mention]] -= 1
+    def leave(mention: str, by: str | None) -> None:
+        """Take ``mention`` out of its person; ``by`` (None: it moves with the rest of its
+        person, whose pairs stay made) takes its pairs there away."""
+        if mention not in where:
+            return
+        group = people[where.pop(mention)]
+        group[scored[mention]] -= 1
+        if by is None:
+            return
+        right = group[scored[mention]]
+        made[by].true_pairs -= right
+        made[by].false_pairs -= sum(group.values()) - right
 
     def join(group: Counter[str], entity: str, by: str) -> None:
         into = people[entity]
@@ -112,7 +123,7 @@ def pairs_by_rule(
         if action == "merged":
             moving = Counter(scored[k] for k in keys)
             for k in keys:
-                leave(k)
+                leave(k, None)
             made[rule("model-link").name].joins += 1
             join(moving, entity, rule("model-link").name)
             where.update(dict.fromkeys(keys, entity))
@@ -120,7 +131,7 @@ def pairs_by_rule(
         if action not in ("created", "joined"):
             continue
         for k in keys:
-            leave(k)
+            leave(k, f"{rule('fits-two-people').name}: taken out")
             named = rule_of.get(k, by) if action == "joined" else "new person"
             made[named].joins += 1
             join(Counter([scored[k]]), entity, named)

@@ -11,7 +11,9 @@ from factories import incident, person
 from threadline.crossref import submit
 from threadline.model import parse_record
 from threadline.resolve.batch import resolve_store
+from threadline.store import open_store
 from threadline.store import tables as t
+from threadline.store.records import write_batch
 
 HOME = {"text": "4 Park Crescent, Hednesford", "postcode": "WS12 0BH"}
 DARREN = {"forenames": "Darren", "surname": "Harington", "sex": "male", "address": HOME}
@@ -165,3 +167,58 @@ def test_the_nightly_batch_makes_a_held_join_and_says_so_in_the_history(
     reconciled = [e for e in history if e.action == "reconciled"]
     assert reconciled and reconciled[0].by.startswith("model:"), history
     assert "recorded by name only" in reconciled[0].note, reconciled
+
+
+NOWAK = {"forenames": "Pawel", "surname": "Nowak", "sex": "male"}
+NOWAK_HOME = {"text": "6 Lavender Close, Stafford", "postcode": "ST17 7FA"}
+
+
+def test_a_member_that_fits_two_people_is_taken_out_when_the_second_arrives(
+    engine: Any, small_model: Any, tmp_path: Any
+) -> None:
+    """Pawel Nowak, born 1981, is on record; a Pawel Nowak recorded at 6 Lavender Close with no
+    date of birth joins him on the name. Then a Pawel Nowak born 1990 is recorded at 6 Lavender
+    Close: he cannot be the first (dates of birth differ), and the undated record fits him at
+    least as well as it fits the first. Batch, seeing all three, does not leave the undated
+    record with the first (fits-two-people: held apart, or the second's when it fits him far
+    better); call time now decides the same when the second man arrives, and says so in the
+    first man's history."""
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    records = []
+
+    def go(ref: str, n: int, **fields: Any) -> Any:
+        raw = incident(ref, people=[person("suspect", **NOWAK, **fields)])
+        records.append(parse_record({**raw, "reported_at": f"2026-03-0{n}T10:00:00Z"}))
+        return submit(engine, small_model, records[-1], start).decisions[0]
+
+    first = go("INC-N1", 2, dob="1981-05-15")
+    undated = go("INC-N2", 3, address=NOWAK_HOME)
+    assert (undated.outcome, undated.entity_id) == ("joined", first.entity_id), undated
+    second = go("INC-N3", 4, dob="1990-02-02", address=NOWAK_HOME)
+    assert second.entity_id != first.entity_id
+    assert [held[0] for held in second.held_apart] == [undated.mention_key], second
+    with engine.connect() as conn:
+        live = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+        split = conn.execute(
+            select(t.entity_events.c.mention_keys, t.entity_events.c.by).where(
+                t.entity_events.c.entity_id == first.entity_id,
+                t.entity_events.c.action == "split",
+            )
+        ).all()
+    assert live[undated.mention_key] != live[first.mention_key]
+    assert split == [([undated.mention_key], "call-time")], split
+
+    batch = open_store(f"sqlite:///{tmp_path}/batch.db")
+    with batch.begin() as conn:
+        write_batch(conn, records, start)
+    resolve_store(batch, small_model, now=start + timedelta(days=3))
+    with batch.connect() as conn:
+        after = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+    batch.dispose()
+    for other in (first, second):
+        pair = (undated.mention_key, other.mention_key)
+        assert (live[pair[0]] == live[pair[1]]) == (after[pair[0]] == after[pair[1]]), other

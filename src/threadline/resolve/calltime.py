@@ -157,6 +157,11 @@ class Decision:
     merged: list[str] = field(default_factory=list)
     #: the declared rule (:data:`.joins.RULES`) that joined it, or held it for a reviewer
     rule: str | None = None
+    #: members of other people this mention shows to fit two people who cannot be one
+    #: (:func:`_fits_both`), to be held apart (or to join this mention, when they fit it far
+    #: better): (member, the member it is most surely linked to in its person, why, the match
+    #: probabilities of its link to this mention and to that one, whether it joins this one)
+    held_apart: list[tuple[str, str, str, float, float, bool]] = field(default_factory=list)
 
 
 def _features_for(conn: Connection, mention_key: str) -> dict[str, Any]:
@@ -204,11 +209,17 @@ def resolve_mention(
     members = _member_features(conn, [e for e, _s in considered])
     queue: list[tuple[str, str, float, list[str]]] = []
     kept: list[tuple[str, _Scored]] = []
+    held_apart: list[tuple[str, str, str, float, float, bool]] = []
     for entity, item in considered:
         clash = refusal([features], members.get(entity, ()))
         if clash is None:
             kept.append((entity, item))
             continue
+        apart = _fits_both(model, features, entity, item, members.get(entity, ()), threshold)
+        if apart is not None:
+            partner, why, own, joins = apart
+            held_apart.append((str(item.candidate["unique_id"]), partner, f"{why} ({clash.why})",
+                               float(item.probability), own, joins))  # fmt: skip
         other = item.row(features)
         queue.append(
             (mention_key, other["unique_id_r"], float(item.probability),
@@ -220,6 +231,7 @@ def resolve_mention(
         decision = Decision(
             mention_key, "review", "", float(ranked[0][1].probability),
             top_row["unique_id_r"], evidence, len(found.rows), others,
+            rule=rule("fits-two-people").name if held_apart else None, held_apart=held_apart,
         )  # fmt: skip
         return decision, queue
     entity, top = kept[0]
@@ -272,8 +284,59 @@ def resolve_mention(
         others,
         merged,
         made_by,
+        held_apart,
     )
     return decision, queue
+
+
+def _fits_both(
+    model: LinkageModel,
+    features: Mapping[str, Any],
+    entity: str,
+    item: _Scored,
+    members: Sequence[Mapping[str, Any]],
+    threshold: float,
+) -> tuple[str, str, float, bool] | None:
+    """Whether the member of ``entity`` the new mention links to at the match threshold,
+    though another member contradicts the new mention, fits two people who cannot be one:
+    (the fellow member it is most surely linked to, why, that link's probability, whether it
+    fits the new mention far better and joins it), or None.
+
+    Batch's rule (:func:`.clustering._ambiguous`), applied as the records arrive: a mention
+    whose strongest link into its own person does not beat its link to someone that person
+    cannot be by more than :data:`.clustering.AMBIGUITY_MARGIN` is held apart from both, and
+    one whose link to the other beats the link into its own person by more than that margin is
+    the other's (batch links the strongest first). A "Pawel Nowak" recorded by name alone
+    joined the one Pawel Nowak on record (born 1981); a Pawel Nowak born 1990 arrives, recorded
+    at the address the first record gives: batch, seeing all three, would make the name-only
+    record his. A crime's mention is its incident's person by lineage, stronger than any
+    margin, and stays."""
+    if item.probability < threshold:
+        return None
+    mention = item.candidate
+    key = str(mention["unique_id"])
+    if key.startswith("crime:"):
+        return None
+    others = [m for m in members if str(m["unique_id"]) != key]
+    if not others or refusal([mention], others) is not None:
+        return None
+    own, partner = max(
+        (score_pair_levels(model, mention, other)[0], str(other["unique_id"])) for other in others
+    )
+    if own - item.weight > AMBIGUITY_MARGIN:
+        return None
+    weights = f"match weights {own:+.1f} and {item.weight:+.1f}"
+    if item.weight - own > AMBIGUITY_MARGIN:
+        why = (
+            f"{key} fits {features['unique_id']} far better than {entity} ({weights}), who "
+            "cannot be one person: it is moved to the person of the first"
+        )
+        return partner, why, float(match_probability(own)), True
+    why = (
+        f"{key} fits both {entity} and {features['unique_id']} ({weights}), who cannot be "
+        "one person, so it is held apart for a reviewer"
+    )
+    return partner, why, float(match_probability(own)), False
 
 
 def _member_features(conn: Connection, entities: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -492,6 +555,7 @@ def resolve_record(
         )
         apply_memberships_for(conn, {mention_key: membership}, labels, now)
         _merge(conn, decision, into, now)
+        number = _hold_apart(conn, decision, number, now)
         decisions.append(decision)
         queue.extend(pairs)
     if queue:
@@ -597,6 +661,42 @@ def _merge(conn: Connection, decision: Decision, into: dict[str, str], now: date
         note = f"{decision.mention_key} links to both ({rule('model-link').name})"
         merge_entities(conn, keep, going, now, CALL_TIME, note)
         into[going] = keep
+
+
+@cache
+def _label_of_mention() -> Select[Any]:
+    m = t.mentions
+    return select(m.c.forenames, m.c.surname).where(m.c.mention_key == bindparam("key"))
+
+
+def _hold_apart(conn: Connection, decision: Decision, number: int, now: datetime) -> int:
+    """Move each member ``decision`` found to fit two people (:func:`_fits_both`) out of its
+    person into one of its own, saying why in both people's history, and queue it with both;
+    return the next free entity number."""
+    for mention, partner, why, to_new, to_own, joins in decision.held_apart:
+        left = fetch(conn, _entities_of_mentions(), {"keys": [mention]}).first()
+        if left is None or left.entity_id == decision.entity_id:
+            continue
+        labels: dict[str, str] = {}
+        if joins:
+            entity = decision.entity_id
+        else:
+            entity = format_entity_id(number)
+            number += 1
+            name = fetch(conn, _label_of_mention(), {"key": mention}).first()
+            labels[entity] = _label(name.forenames, name.surname) if name else ""
+        apply_memberships_for(conn, {mention: Membership(entity, None, [why])}, labels, now)
+        conn.execute(
+            t.entity_events.insert().values(
+                at=now, action="split", entity_id=left.entity_id, mention_keys=[mention],
+                by=CALL_TIME, note=f"{why}; moved to {entity}",
+            )
+        )  # fmt: skip
+        pairs = [(mention, partner, to_own, [why])]
+        if not joins:
+            pairs.append((mention, decision.mention_key, to_new, [why]))
+        queue_pairs(conn, pairs, now)
+    return number
 
 
 def _guarded(conn: Connection, inferred: Sequence[Inferred]) -> list[Inferred]:
