@@ -20,19 +20,21 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
+from threadline.crossref.pipeline import Submission
 from threadline.crossref.replay import replay
-from threadline.evaluate.force import load_truth, resolution
+from threadline.evaluate.force import ForceTruth, load_truth, resolution, store_mentions
 from threadline.ingest import import_files
 from threadline.resolve.batch import load_features, resolve_store, train_store_model
 from threadline.resolve.features import features_table
-from threadline.resolve.joins import first_contradiction
+from threadline.resolve.joins import first_contradiction, rule
 from threadline.store import open_store
 from threadline.store import tables as t
 from threadline.synth import PROFILES, generate_force
@@ -61,6 +63,85 @@ def contradicting_joins(engine: Engine) -> int:
             if first_contradiction([mention], others) is not None:
                 count += 1
     return count
+
+
+@dataclass
+class RulePairs:
+    """The pairs of scored mentions one join rule put in one person: right, and wrong."""
+
+    joins: int = 0
+    true_pairs: int = 0
+    false_pairs: int = 0
+
+
+def pairs_by_rule(
+    engine: Engine, truth: ForceTruth, rule_of: dict[str, str]
+) -> tuple[dict[str, RulePairs], int]:
+    """Which live join made each pair of (named, scored) mentions one person, from the store's
+    person history in the order it was written: each ``joined`` event puts its mentions in a
+    person by the rule the live path's decision named (``rule_of``, mention -> rule), each
+    ``merged`` event (call time merges people only on a model link) puts the two people's
+    mentions together; a mention that leaves a person (call time held it apart: it fits two
+    people, ``fits-two-people``) takes its pairs there away from the rules that made them, counted
+    as negative pairs of the rule that took it out. Returns the pairs made by each rule, and
+    the false pairs of the final store that no event accounts for (0 when the count is right)."""
+    scored = {m["key"]: truth.person_of[m["id"]] for m in store_mentions(engine)
+              if m["id"] in truth.person_of and m["id"] not in truth.unnamed}  # fmt: skip
+    with engine.connect() as conn:
+        events = conn.execute(
+            select(t.entity_events.c.action, t.entity_events.c.entity_id,
+                   t.entity_events.c.mention_keys, t.entity_events.c.by)
+            .order_by(t.entity_events.c.id)
+        ).all()  # fmt: skip
+    where: dict[str, str] = {}
+    people: dict[str, Counter[str]] = defaultdict(Counter)
+    made: dict[str, RulePairs] = defaultdict(RulePairs)
+
+    def leave(mention: str, by: str | None) -> None:
+        """Take ``mention`` out of its person; ``by`` (None: it moves with the rest of its
+        person, whose pairs stay made) takes its pairs there away."""
+        if mention not in where:
+            return
+        group = people[where.pop(mention)]
+        group[scored[mention]] -= 1
+        if by is None:
+            return
+        right = group[scored[mention]]
+        made[by].true_pairs -= right
+        made[by].false_pairs -= sum(group.values()) - right
+
+    def join(group: Counter[str], entity: str, by: str) -> None:
+        into = people[entity]
+        size, mine = sum(into.values()), sum(group.values())
+        right = sum(n * into[who] for who, n in group.items())
+        made[by].true_pairs += right
+        made[by].false_pairs += size * mine - right
+        into.update(group)
+
+    for action, entity, keys, by in events:
+        keys = [k for k in keys if k in scored]
+        if action == "merged":
+            moving = Counter(scored[k] for k in keys)
+            for k in keys:
+                leave(k, None)
+            made[rule("model-link").name].joins += 1
+            join(moving, entity, rule("model-link").name)
+            where.update(dict.fromkeys(keys, entity))
+            continue
+        if action not in ("created", "joined"):
+            continue
+        for k in keys:
+            leave(k, f"{rule('fits-two-people').name}: taken out")
+            named = rule_of.get(k, by) if action == "joined" else "new person"
+            made[named].joins += 1
+            join(Counter([scored[k]]), entity, named)
+            where[k] = entity
+    final = 0
+    for group in people.values():
+        size = sum(group.values())
+        final += (size * (size - 1) - sum(n * (n - 1) for n in group.values())) // 2
+    unaccounted = final - sum(r.false_pairs for r in made.values())
+    return dict(made), unaccounted
 
 
 def scores(engine: Engine, folder: Path) -> dict[str, float]:
@@ -95,7 +176,13 @@ def main() -> None:
         batch_seconds = time.perf_counter() - started
         live = open_store(f"sqlite:///{scratch}/live.db")
         started = time.perf_counter()
-        report = replay(live, model, paths)
+        rule_of: dict[str, str] = {}
+
+        def note_rules(submission: Submission) -> None:
+            rule_of.update({d.mention_key: d.rule for d in submission.decisions
+                            if d.rule and d.outcome in ("joined", "inferred")})  # fmt: skip
+
+        report = replay(live, model, paths, on_submission=note_rules)
         live_seconds = time.perf_counter() - started
         results = {"batch": scores(batch, folder), "live": scores(live, folder)}
         latencies = sorted(report.latencies_ms)
@@ -111,6 +198,13 @@ def main() -> None:
             shown = (f"{b:10.4f}{v:10.4f}" if metric.startswith("pairwise")
                      else f"{b:10.0f}{v:10.0f}")  # fmt: skip
             print(f"{metric:24}{shown}")
+        made, unaccounted = pairs_by_rule(live, load_truth(folder), rule_of)
+        print("live joins by the rule that made them (pairs of named mentions put in one person)")
+        print(f"{'rule':34}{'joins':>8}{'true pairs':>12}{'false pairs':>13}")
+        for name, pairs in sorted(made.items(), key=lambda kv: -kv[1].false_pairs):
+            print(f"{name:34}{pairs.joins:8,}{pairs.true_pairs:12,}{pairs.false_pairs:13,}")
+        if unaccounted:
+            print(f"false pairs no join accounts for: {unaccounted:,}")
         gap = results["batch"]["pairwise recall"] - results["live"]["pairwise recall"]
         print(
             f"recall gap {gap:+.4f} (target <= 0.02); live precision "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -10,7 +10,10 @@ from sqlalchemy import select
 from factories import incident, person
 from threadline.crossref import submit
 from threadline.model import parse_record
+from threadline.resolve.batch import resolve_store
+from threadline.store import open_store
 from threadline.store import tables as t
+from threadline.store.records import write_batch
 
 HOME = {"text": "4 Park Crescent, Hednesford", "postcode": "WS12 0BH"}
 DARREN = {"forenames": "Darren", "surname": "Harington", "sex": "male", "address": HOME}
@@ -69,3 +72,153 @@ def test_a_twin_never_joins_the_person_of_his_brother(engine: Any, small_model: 
             )
         ).scalars()
         assert luke.mention_key not in set(members)
+
+
+SMITH = {"forenames": "John", "surname": "Smith", "sex": "male"}
+#: What a call handler wrote of a man in the street: a first name as he was called, a surname.
+JOHNNY = {**SMITH, "forenames": "Johnny"}
+OTHER_HOME = {"text": "27 Sandy Lane, Cannock", "postcode": "WS11 1RF"}
+
+
+def test_a_name_only_mention_is_held_not_joined_before_a_namesake_arrives(
+    engine: Any, small_model: Any
+) -> None:
+    """Arrival order (issue 21, part 3): John Smith, born 1985, is the one John Smith on record
+    with a date of birth when a suspect recorded as "Johnny Smith", male, and nothing else
+    arrives. Batch joins such a mention only if no namesake is identified by the end of the
+    run; call time cannot know that one is not about to arrive, so the name-only mention is
+    held for a reviewer, not joined. Then a John Smith born 1990 arrives: batch, over every
+    record, and call time agree that the name-only mention is neither man."""
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+
+    def go(ref: str, n: int, name: dict[str, str] = SMITH, **fields: Any) -> Any:
+        raw = incident(ref, people=[person("suspect", **name, **fields)])
+        record = parse_record({**raw, "reported_at": f"2026-03-0{n}T10:00:00Z"})
+        return submit(engine, small_model, record, start).decisions[0]
+
+    first = go("INC-A1", 2, dob="1985-02-11", address=HOME, phones=["07700 900111"])
+    name_only = go("INC-A2", 3, JOHNNY)
+    assert name_only.rule == "only-dated-person-of-the-name", name_only
+    assert name_only.outcome == "review", name_only
+    assert name_only.entity_id != first.entity_id
+    assert name_only.evidence[0].startswith("held for a reviewer"), name_only.evidence
+    namesake = go("INC-A3", 4, dob="1990-06-01", address=OTHER_HOME)
+    assert namesake.entity_id != first.entity_id
+    with engine.connect() as conn:
+        people = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+        queued = conn.execute(
+            select(
+                t.review_queue.c.mention_a, t.review_queue.c.mention_b, t.review_queue.c.evidence
+            )
+        ).all()
+    assert people[name_only.mention_key] not in (
+        people[first.mention_key],
+        people[namesake.mention_key],
+    )
+    held = [
+        q
+        for q in queued
+        if {q.mention_a, q.mention_b} == {name_only.mention_key, first.mention_key}
+    ]
+    assert held and "held for a reviewer" in held[0].evidence[0]["text"], queued
+
+    # The nightly batch over the same store sees both men, and leaves the mention alone too.
+    resolve_store(engine, small_model, now=start + timedelta(days=3))
+    with engine.connect() as conn:
+        after = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+    assert after[name_only.mention_key] not in (
+        after[first.mention_key],
+        after[namesake.mention_key],
+    )
+
+
+def test_the_nightly_batch_makes_a_held_join_and_says_so_in_the_history(
+    engine: Any, small_model: Any
+) -> None:
+    """With no namesake by the nightly run, batch makes the join call time held, and the
+    person's history reads: created and joined (call time), then reconciled (the model)."""
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+
+    def go(ref: str, n: int, name: dict[str, str] = SMITH, **fields: Any) -> Any:
+        raw = incident(ref, people=[person("suspect", **name, **fields)])
+        record = parse_record({**raw, "reported_at": f"2026-03-0{n}T10:00:00Z"})
+        return submit(engine, small_model, record, start).decisions[0]
+
+    first = go("INC-B1", 2, dob="1985-02-11", address=HOME, phones=["07700 900111"])
+    name_only = go("INC-B2", 3, JOHNNY)
+    assert (name_only.outcome, name_only.rule) == ("review", "only-dated-person-of-the-name")
+    resolve_store(engine, small_model, now=start + timedelta(days=1))
+    with engine.connect() as conn:
+        after = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+        person_id = after[first.mention_key]
+        history = conn.execute(
+            select(t.entity_events.c.action, t.entity_events.c.by, t.entity_events.c.note)
+            .where(t.entity_events.c.entity_id == person_id)
+            .order_by(t.entity_events.c.id)
+        ).all()
+    assert after[name_only.mention_key] == person_id
+    assert [(e.action, e.by) for e in history][0] == ("created", "call-time")
+    reconciled = [e for e in history if e.action == "reconciled"]
+    assert reconciled and reconciled[0].by.startswith("model:"), history
+    assert "recorded by name only" in reconciled[0].note, reconciled
+
+
+NOWAK = {"forenames": "Pawel", "surname": "Nowak", "sex": "male"}
+NOWAK_HOME = {"text": "6 Lavender Close, Stafford", "postcode": "ST17 7FA"}
+
+
+def test_a_member_that_fits_two_people_is_taken_out_when_the_second_arrives(
+    engine: Any, small_model: Any, tmp_path: Any
+) -> None:
+    """Pawel Nowak, born 1981, is on record; a Pawel Nowak recorded at 6 Lavender Close with no
+    date of birth joins him on the name. Then a Pawel Nowak born 1990 is recorded at 6 Lavender
+    Close: he cannot be the first (dates of birth differ), and the undated record fits him at
+    least as well as it fits the first. Batch, seeing all three, does not leave the undated
+    record with the first (fits-two-people: held apart, or the second's when it fits him far
+    better); call time now decides the same when the second man arrives, and says so in the
+    first man's history."""
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    records = []
+
+    def go(ref: str, n: int, **fields: Any) -> Any:
+        raw = incident(ref, people=[person("suspect", **NOWAK, **fields)])
+        records.append(parse_record({**raw, "reported_at": f"2026-03-0{n}T10:00:00Z"}))
+        return submit(engine, small_model, records[-1], start).decisions[0]
+
+    first = go("INC-N1", 2, dob="1981-05-15")
+    undated = go("INC-N2", 3, address=NOWAK_HOME)
+    assert (undated.outcome, undated.entity_id) == ("joined", first.entity_id), undated
+    second = go("INC-N3", 4, dob="1990-02-02", address=NOWAK_HOME)
+    assert second.entity_id != first.entity_id
+    assert [held[0] for held in second.held_apart] == [undated.mention_key], second
+    with engine.connect() as conn:
+        live = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+        split = conn.execute(
+            select(t.entity_events.c.mention_keys, t.entity_events.c.by).where(
+                t.entity_events.c.entity_id == first.entity_id,
+                t.entity_events.c.action == "split",
+            )
+        ).all()
+    assert live[undated.mention_key] != live[first.mention_key]
+    assert split == [([undated.mention_key], "call-time")], split
+
+    batch = open_store(f"sqlite:///{tmp_path}/batch.db")
+    with batch.begin() as conn:
+        write_batch(conn, records, start)
+    resolve_store(batch, small_model, now=start + timedelta(days=3))
+    with batch.connect() as conn:
+        after = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+    batch.dispose()
+    for other in (first, second):
+        pair = (undated.mention_key, other.mention_key)
+        assert (live[pair[0]] == live[pair[1]]) == (after[pair[0]] == after[pair[1]]), other

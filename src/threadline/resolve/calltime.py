@@ -31,7 +31,6 @@ from threadline.resolve.candidates import (
     features_query,
 )
 from threadline.resolve.clustering import AMBIGUITY_MARGIN
-from threadline.resolve.comparisons import contradiction
 from threadline.resolve.described import (
     Inferred,
     MentionRow,
@@ -51,10 +50,16 @@ from threadline.resolve.entities import (
 )
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import feature_columns
-from threadline.resolve.joins import CALL_TIME, refusal, rule
+from threadline.resolve.joins import CALL_TIME, JoinRule, refusal, rule
 from threadline.resolve.lineage import LineageLink, links_for, record_lineage_rows
 from threadline.resolve.linkage import LinkageModel, match_probability, score_pair_levels
-from threadline.resolve.namesakes import name_key, sole_bearer_sentence
+from threadline.resolve.namesakes import (
+    held_sentence,
+    name_key,
+    name_of,
+    sole_bearer_joins,
+    sole_bearer_sentence,
+)
 from threadline.resolve.review import queue_pairs
 from threadline.store import tables as t
 from threadline.store.queries import fetch
@@ -150,6 +155,13 @@ class Decision:
     other_entities: list[tuple[str, float]] = field(default_factory=list)
     #: people merged into ``entity_id`` because the mention links to them as strongly
     merged: list[str] = field(default_factory=list)
+    #: the declared rule (:data:`.joins.RULES`) that joined it, or held it for a reviewer
+    rule: str | None = None
+    #: members of other people this mention shows to fit two people who cannot be one
+    #: (:func:`_fits_both`), to be held apart (or to join this mention, when they fit it far
+    #: better): (member, the member it is most surely linked to in its person, why, the match
+    #: probabilities of its link to this mention and to that one, whether it joins this one)
+    held_apart: list[tuple[str, str, str, float, float, bool]] = field(default_factory=list)
 
 
 def _features_for(conn: Connection, mention_key: str) -> dict[str, Any]:
@@ -197,11 +209,17 @@ def resolve_mention(
     members = _member_features(conn, [e for e, _s in considered])
     queue: list[tuple[str, str, float, list[str]]] = []
     kept: list[tuple[str, _Scored]] = []
+    held_apart: list[tuple[str, str, str, float, float, bool]] = []
     for entity, item in considered:
         clash = refusal([features], members.get(entity, ()))
         if clash is None:
             kept.append((entity, item))
             continue
+        apart = _fits_both(model, features, entity, item, members.get(entity, ()), threshold)
+        if apart is not None:
+            partner, why, own, joins = apart
+            held_apart.append((str(item.candidate["unique_id"]), partner, f"{why} ({clash.why})",
+                               float(item.probability), own, joins))  # fmt: skip
         other = item.row(features)
         queue.append(
             (mention_key, other["unique_id_r"], float(item.probability),
@@ -213,6 +231,7 @@ def resolve_mention(
         decision = Decision(
             mention_key, "review", "", float(ranked[0][1].probability),
             top_row["unique_id_r"], evidence, len(found.rows), others,
+            rule=rule("fits-two-people").name if held_apart else None, held_apart=held_apart,
         )  # fmt: skip
         return decision, queue
     entity, top = kept[0]
@@ -231,17 +250,26 @@ def resolve_mention(
             (mention_key, other["unique_id_r"], float(item.probability),
              explain_pair(model, other))
         )  # fmt: skip
+    made_by: str | None = None
     if rival is not None:  # it fits two people about as well: which one is for a reviewer
         outcome, entity, merged = "review", "", []
+        made_by = rule("fits-two-people").name
         evidence = [*evidence, rival]
         queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
     elif probability >= threshold:
-        outcome = "joined"
+        outcome, made_by = "joined", rule("model-link").name
         if merged:
             evidence = [*evidence, _merged_sentence(entity, merged)]
     elif _sole_bearer(conn, features, entity, scored, entity_of, review_threshold):
-        outcome = "joined"
-        evidence = [*evidence, sole_bearer_sentence(features)]
+        sole = rule("only-dated-person-of-the-name")
+        made_by = sole.name
+        if _held(sole, top):
+            outcome, entity = "review", ""
+            evidence = [held_sentence(features), *evidence]
+            queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
+        else:
+            outcome = "joined"
+            evidence = [*evidence, sole_bearer_sentence(features)]
     else:
         outcome, entity = "review", ""
         queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
@@ -255,8 +283,60 @@ def resolve_mention(
         len(found.rows),
         others,
         merged,
+        made_by,
+        held_apart,
     )
     return decision, queue
+
+
+def _fits_both(
+    model: LinkageModel,
+    features: Mapping[str, Any],
+    entity: str,
+    item: _Scored,
+    members: Sequence[Mapping[str, Any]],
+    threshold: float,
+) -> tuple[str, str, float, bool] | None:
+    """Whether the member of ``entity`` the new mention links to at the match threshold,
+    though another member contradicts the new mention, fits two people who cannot be one:
+    (the fellow member it is most surely linked to, why, that link's probability, whether it
+    fits the new mention far better and joins it), or None.
+
+    Batch's rule (:func:`.clustering._ambiguous`), applied as the records arrive: a mention
+    whose strongest link into its own person does not beat its link to someone that person
+    cannot be by more than :data:`.clustering.AMBIGUITY_MARGIN` is held apart from both, and
+    one whose link to the other beats the link into its own person by more than that margin is
+    the other's (batch links the strongest first). A "Pawel Nowak" recorded by name alone
+    joined the one Pawel Nowak on record (born 1981); a Pawel Nowak born 1990 arrives, recorded
+    at the address the first record gives: batch, seeing all three, would make the name-only
+    record his. A crime's mention is its incident's person by lineage, stronger than any
+    margin, and stays."""
+    if item.probability < threshold:
+        return None
+    mention = item.candidate
+    key = str(mention["unique_id"])
+    if key.startswith("crime:"):
+        return None
+    others = [m for m in members if str(m["unique_id"]) != key]
+    if not others or refusal([mention], others) is not None:
+        return None
+    own, partner = max(
+        (score_pair_levels(model, mention, other)[0], str(other["unique_id"])) for other in others
+    )
+    if own - item.weight > AMBIGUITY_MARGIN:
+        return None
+    weights = f"match weights {own:+.1f} and {item.weight:+.1f}"
+    if item.weight - own > AMBIGUITY_MARGIN:
+        why = (
+            f"{key} fits {features['unique_id']} far better than {entity} ({weights}), who "
+            "cannot be one person: it is moved to the person of the first"
+        )
+        return partner, why, float(match_probability(own)), True
+    why = (
+        f"{key} fits both {entity} and {features['unique_id']} ({weights}), who cannot be "
+        "one person, so it is held apart for a reviewer"
+    )
+    return partner, why, float(match_probability(own)), False
 
 
 def _member_features(conn: Connection, entities: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -350,8 +430,9 @@ def _rival(ranked: Sequence[tuple[str, _Scored]], threshold: float) -> str | Non
 def _dated_namesakes() -> Select[Any]:
     em = t.entity_members
     return (
-        select(em.c.entity_id)
-        .distinct()
+        select(
+            em.c.mention_key, em.c.entity_id, MF.c.forename, MF.c.forename_canonical, MF.c.surname
+        )
         .join(MF, MF.c.mention_key == em.c.mention_key)
         .where(
             MF.c.forename_canonical == bindparam("forename"),
@@ -370,23 +451,48 @@ def _sole_bearer(
     entity_of: Mapping[str, str],
     review_threshold: float,
 ) -> bool:
-    """A mention with no date of birth whose every partner in the review band is of
-    ``entity``, the one person of its name on record with a date of birth, with nothing
-    recorded against it: it is that person (the batch rule, :mod:`.namesakes`)."""
+    """Whether the new mention joins ``entity`` by the batch rule, decided by the same function
+    (:func:`.namesakes.sole_bearer_joins`) on what the store holds around it: the mention as a
+    person of its own, its scored candidates in their people, every member of ``entity``, and
+    every mention of its name with a date of birth in the store, in theirs."""
     name = name_key(features)
     if features.get("dob_year") is not None or name is None:
         return False
-    for item in scored:
-        if item.probability >= review_threshold:
-            if entity_of.get(item.candidate["unique_id"]) != entity:
-                return False
+    key = str(features["unique_id"])
     params = {"forename": name[0], "surname": name[1], "phonetic": features["surname_phonetic"]}
-    if set(fetch(conn, _dated_namesakes(), params).scalars()) - {entity}:
-        return False  # someone else of the name is identified
-    keys = [row.mention_key for row in fetch(conn, _members_of_entities(), {"keys": [entity]})]
-    members = feature_rows(conn, keys)
-    return any(m["dob_year"] is not None for m in members) and not any(
-        contradiction(features, other) for other in members
+    namesakes = fetch(conn, _dated_namesakes(), params).all()
+    members = [row.mention_key for row in fetch(conn, _members_of_entities(), {"keys": [entity]})]
+    rows: dict[str, Mapping[str, Any]] = {
+        str(s.candidate["unique_id"]): s.candidate for s in scored
+    }
+    rows.update({str(r["unique_id"]): r for r in feature_rows(conn, members)})
+    rows[key] = features
+    clusters = {k: entity_of[k] for k in rows if k in entity_of}
+    clusters.update({r.mention_key: r.entity_id for r in namesakes})
+    clusters[key] = key
+    names = {k: name_key(row) for k, row in rows.items()}
+    names.update({r.mention_key: name_of(r.forename, r.forename_canonical, r.surname)
+                  for r in namesakes})  # fmt: skip
+    dated = {k for k, row in rows.items() if row.get("dob_year") is not None}
+    dated.update(r.mention_key for r in namesakes)
+    joins = sole_bearer_joins(
+        ((key, str(s.candidate["unique_id"]), float(s.probability)) for s in scored),
+        clusters,
+        names,
+        dated,
+        lambda keys: {k: rows[k] for k in keys},
+        _cannot_link(conn, sorted(clusters)),
+        review_threshold,
+    )
+    return any(join.source == key and join.target == entity for join in joins)
+
+
+def _held(join_rule: JoinRule, top: _Scored) -> bool:
+    """Whether call time holds a join by ``join_rule`` resting on the pair ``top`` for a
+    reviewer (:attr:`.joins.JoinRule.held_at_call_time`)."""
+    held = join_rule.held_at_call_time
+    return held is not None and held.when(
+        level.comparison for level, weight in top.parts if weight > 0
     )
 
 
@@ -437,17 +543,7 @@ def resolve_record(
         if decision.outcome != "joined":
             entity = format_entity_id(number)
             number += 1
-            decision = Decision(
-                decision.mention_key,
-                decision.outcome,
-                entity,
-                decision.probability,
-                decision.matched_mention,
-                decision.evidence,
-                decision.candidates,
-                decision.other_entities,
-                decision.merged,
-            )
+            decision = replace(decision, entity_id=entity)
             labels[entity] = name_of[mention_key]
         if decision.entity_id in into:  # an earlier mention of the record merged it away
             decision = replace(decision, entity_id=_root(into, decision.entity_id))
@@ -459,6 +555,7 @@ def resolve_record(
         )
         apply_memberships_for(conn, {mention_key: membership}, labels, now)
         _merge(conn, decision, into, now)
+        number = _hold_apart(conn, decision, number, now)
         decisions.append(decision)
         queue.extend(pairs)
     if queue:
@@ -484,6 +581,8 @@ def resolve_record(
     inferred = _guarded(conn, inferred)
     if inferred:
         apply_inferences(conn, inferred, now)
+    made_by = {i.mention_key: rule("her-ex").name for i in inferred}
+    made_by.update({i.mention_key: rule("suspect-through-victim").name for i in by_victim})
     inferred += by_victim
     if inferred:
         by_mention = {i.mention_key: i for i in inferred}
@@ -497,6 +596,7 @@ def resolve_record(
                 by_mention[d.mention_key].evidence,
                 d.candidates,
                 d.other_entities,
+                rule=made_by[d.mention_key],
             )
             if d.mention_key in by_mention
             else d
@@ -537,6 +637,7 @@ def _and_model_links(conn: Connection, lineage: Decision, modelled: Decision) ->
         modelled.candidates,
         modelled.other_entities,
         merged,
+        lineage.rule,
     )
 
 
@@ -560,6 +661,42 @@ def _merge(conn: Connection, decision: Decision, into: dict[str, str], now: date
         note = f"{decision.mention_key} links to both ({rule('model-link').name})"
         merge_entities(conn, keep, going, now, CALL_TIME, note)
         into[going] = keep
+
+
+@cache
+def _label_of_mention() -> Select[Any]:
+    m = t.mentions
+    return select(m.c.forenames, m.c.surname).where(m.c.mention_key == bindparam("key"))
+
+
+def _hold_apart(conn: Connection, decision: Decision, number: int, now: datetime) -> int:
+    """Move each member ``decision`` found to fit two people (:func:`_fits_both`) out of its
+    person into one of its own, saying why in both people's history, and queue it with both;
+    return the next free entity number."""
+    for mention, partner, why, to_new, to_own, joins in decision.held_apart:
+        left = fetch(conn, _entities_of_mentions(), {"keys": [mention]}).first()
+        if left is None or left.entity_id == decision.entity_id:
+            continue
+        labels: dict[str, str] = {}
+        if joins:
+            entity = decision.entity_id
+        else:
+            entity = format_entity_id(number)
+            number += 1
+            name = fetch(conn, _label_of_mention(), {"key": mention}).first()
+            labels[entity] = _label(name.forenames, name.surname) if name else ""
+        apply_memberships_for(conn, {mention: Membership(entity, None, [why])}, labels, now)
+        conn.execute(
+            t.entity_events.insert().values(
+                at=now, action="split", entity_id=left.entity_id, mention_keys=[mention],
+                by=CALL_TIME, note=f"{why}; moved to {entity}",
+            )
+        )  # fmt: skip
+        pairs = [(mention, partner, to_own, [why])]
+        if not joins:
+            pairs.append((mention, decision.mention_key, to_new, [why]))
+        queue_pairs(conn, pairs, now)
+    return number
 
 
 def _guarded(conn: Connection, inferred: Sequence[Inferred]) -> list[Inferred]:
@@ -657,6 +794,7 @@ def _lineage(conn: Connection, record_key: str) -> dict[str, Decision]:
             link.incident_mention,
             link.evidence,
             1,
+            rule=rule("crime-lineage").name,
         )
         for link in links
         if link.incident_mention in entity_of

@@ -27,12 +27,30 @@ from threadline.resolve.linkage import score_pair_levels
 
 __all__ = [
     "RULES",
+    "Held",
     "JoinRule",
     "Refusal",
     "first_contradiction",
     "refusal",
     "rule",
 ]
+
+
+@dataclass(frozen=True)
+class Held:
+    """When call time holds a join by a rule for a reviewer instead of making it.
+
+    Call time sees only the records that have arrived. A rule that rests on there being no one
+    else (no other person of the name) can be made wrong by a record that has not arrived yet;
+    batch, which sees every record, makes such a join, call time makes it only when the
+    evidence is more than what the absence rests on, and otherwise queues the pair for a
+    reviewer with :attr:`reason` first, and the nightly batch decides (docs/reconciliation.md).
+    """
+
+    #: Whether a join is held, from the comparisons that weigh for the pair it rests on.
+    when: Callable[[Iterable[str]], bool]
+    #: Why, in words a reviewer reads.
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,9 @@ class JoinRule:
     #: The ``assigned_by`` / history tag of a join made by this rule at call time (batch joins
     #: carry the model's name).
     by: str
+    #: When call time holds the join for a reviewer, where it may differ from batch until the
+    #: nightly run; None: call time joins as batch does.
+    held_at_call_time: Held | None = None
 
 
 #: The history tag (``assigned_by``, ``by``) of a decision made at call time.
@@ -97,6 +118,12 @@ RULES: tuple[JoinRule, ...] = (
         "person when he is the one of the name the force has identified with a date of birth",
         namesakes.sole_bearer_joins,
         CALL_TIME,
+        Held(
+            namesakes.rests_on_the_name,
+            "when the two records share nothing beyond the name (and sex): at call time a "
+            "namesake may simply not have arrived yet, so the pair waits for a reviewer and "
+            "the nightly batch, which sees every record, decides",
+        ),
     ),
     JoinRule(
         "her-ex",

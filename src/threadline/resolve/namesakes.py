@@ -21,8 +21,11 @@ A cluster whose mentions hold no date of birth joins another cluster when
 A namesake the force knows only by name stays possible; that is the price of the rule. On the
 100k-incident force (seed 3, ``bench/bench_resolution.py``) it took pairwise recall of named
 mentions from 0.916 to 0.941 and precision from 0.999 to 0.997, with no more trap pairs merged
-(3 before and after). Call time applies the same rule to a new mention
-(:func:`threadline.resolve.calltime.resolve_mention`).
+(3 before and after). Call time decides the same rule for a new mention with the same function
+(:func:`threadline.resolve.calltime.resolve_mention`), but holds the join for a reviewer when the
+two records share nothing beyond the name (:func:`rests_on_the_name`,
+``joins.JoinRule.held_at_call_time``): the namesake the rule's premise says is absent may simply
+not have arrived yet; the nightly batch decides (docs/reconciliation.md).
 """
 
 from __future__ import annotations
@@ -34,7 +37,19 @@ from typing import Any
 from threadline.resolve.comparisons import contradiction
 from threadline.resolve.victims import VictimJoin
 
-__all__ = ["name_key", "name_of", "sole_bearer_joins", "sole_bearer_sentence"]
+__all__ = [
+    "NAME_COMPARISONS",
+    "held_sentence",
+    "name_key",
+    "name_of",
+    "rests_on_the_name",
+    "sole_bearer_joins",
+    "sole_bearer_sentence",
+]
+
+#: The comparisons that say what someone is called, and their sex: that two records name the
+#: same person, not that they are one.
+NAME_COMPARISONS = frozenset({"forename", "surname", "sex"})
 
 
 def name_key(row: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -59,6 +74,22 @@ def sole_bearer_sentence(row: Mapping[str, Any]) -> str:
     return (
         f"recorded by name only: the one person named {name} on record with a date of birth, "
         "and nothing recorded contradicts it"
+    )
+
+
+def rests_on_the_name(weighing: Iterable[str]) -> bool:
+    """Whether the evidence for a pair is the name alone: nothing but the name's comparisons
+    (and sex, :data:`NAME_COMPARISONS`) among ``weighing``, the comparisons that weigh for it."""
+    return not set(weighing) - NAME_COMPARISONS
+
+
+def held_sentence(row: Mapping[str, Any]) -> str:
+    key = name_key(row)
+    name = " ".join(key) if key else "this name"
+    return (
+        f"held for a reviewer: the one person named {name} on record with a date of birth so "
+        "far, but the two records share nothing beyond the name, and a namesake not yet on "
+        "record would make the join wrong; the nightly batch, which sees every record, decides"
     )
 
 
