@@ -20,7 +20,6 @@ runs a plain ``def`` dependency in its thread pool, a hop to another thread and 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -28,7 +27,7 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.security import Claim, Tokens, claim_of
@@ -37,6 +36,7 @@ from threadline.guard import audit, policy
 from threadline.guard.users import User, get_user
 from threadline.resolve.linkage import LinkageModel
 from threadline.store import writing
+from threadline.usecases.auditor import Auditor
 
 T = TypeVar("T")
 MIN_PURPOSE_LENGTH = 3
@@ -280,51 +280,6 @@ def audit_refusal(
             client=client_of(request),
             anchors=anchor_file_of(request),
         )
-
-
-@dataclass(frozen=True)
-class Auditor:
-    """Writes audit rows as the signed-in user, with the address the request came from.
-    ``auditor(action, records, ...)`` commits a row on its own; :meth:`within` writes it in the
-    caller's transaction, beside a change."""
-
-    engine: Engine
-    user: User
-    clock: Callable[[], datetime]
-    client: str | None = None
-    anchors: audit.AnchorFile | None = None
-
-    def within(
-        self,
-        conn: Connection,
-        action: str,
-        records: Sequence[str],
-        purpose: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> audit.AuditEntry:
-        policy.permission(action)
-        return audit.record(
-            conn,
-            self.user.username,
-            self.user.role.value,
-            action,
-            records,
-            purpose,
-            detail,
-            self.clock(),
-            client=self.client,
-            anchors=self.anchors,
-        )
-
-    def __call__(
-        self,
-        action: str,
-        records: Sequence[str],
-        purpose: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> audit.AuditEntry:
-        with writing(self.engine, alone=False) as conn:
-            return self.within(conn, action, records, purpose, detail)
 
 
 async def get_auditor(
