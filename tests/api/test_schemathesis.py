@@ -30,7 +30,8 @@ import uvicorn
 from argon2 import PasswordHasher
 
 from api_client import NOW, PASSWORD
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
+from threadline.app import create_app
 from threadline.guard import UserRole, create_user
 from threadline.settings import Settings
 

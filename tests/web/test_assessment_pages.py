@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from factories import incident
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
+from threadline.app import create_app
 from threadline.crossref import submit
 from threadline.guard import read_log
 from threadline.model import parse_record
@@ -217,7 +218,6 @@ def test_the_dashboard_links_an_owed_dash_to_its_form(
         "Complete DASH"
         not in signed_in("analyst").get("/dashboard", params={"purpose": "shift check"}).text
     )
-
 
 
 def test_a_form_submission_whose_audit_row_fails_is_not_stored(

@@ -96,7 +96,7 @@ async def get_tokens(request: Request) -> Tokens:
 
 
 def linkage_model_of(request: Request) -> LinkageModel:
-    """The app's linkage model (read once by ``create_app``); 503 if there is none."""
+    """The app's linkage model (read once by ``create_api``); 503 if there is none."""
     model: LinkageModel | None = getattr(request.app.state, "linkage_model", None)
     if model is None:
         raise ApiError(503, "no linkage model: run threadline train")
@@ -296,7 +296,7 @@ Audited = Annotated[Auditor, Depends(get_auditor)]
 # Each refusal above comes from a dependency (or, for 403 CSRF, 413 and 429, a middleware every
 # route passes through), so what a route can answer follows from what it depends on.
 # :func:`error_responses` reads a route's dependency tree and names each status with the one
-# error body (:class:`~threadline.api.errors.ErrorResponse`); ``create_app`` adds them to every
+# error body (:class:`~threadline.api.errors.ErrorResponse`); ``create_api`` adds them to every
 # route's OpenAPI (:func:`threadline.api.main.document_errors`). A route's own ``responses=``
 # (a 404 for its record, say) stands beside them and wins where both name a status.
 

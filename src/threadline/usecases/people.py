@@ -4,7 +4,6 @@ what the role may see is decided by :mod:`threadline.guard.disclosure`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from threadline.crossref.marac import person_assessments
-from threadline.crossref.person import membership_evidence
+from threadline.crossref.person import ProfileLoader, membership_evidence
 from threadline.crossref.picture import NotFound as NoPerson
 from threadline.guard.disclosure import disclose_members, disclose_profile
 from threadline.guard.policy import sees_contact_details
@@ -23,10 +22,6 @@ from threadline.store import record_key
 from threadline.store.lookups import entity_exists
 from threadline.usecases.auditor import Auditor
 from threadline.usecases.errors import NotFound, Unprocessable
-
-#: How a person is read: ``(engine, entity_id) -> profile dict | None``
-#: (:func:`threadline.crossref.person.load_person_profile` on the app's date by default).
-ProfileLoader = Callable[[Engine, str], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
