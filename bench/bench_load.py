@@ -248,7 +248,7 @@ def main() -> None:
             "THREADLINE_REQUEST_THREADS": str(args.threads),
             "THREADLINE_SUBMISSION_GROUP": str(args.group),
         }
-        command = [sys.executable, "-m", "uvicorn", "threadline.api.server:create", "--factory"]
+        command = [sys.executable, "-m", "uvicorn", "threadline.app.server:create", "--factory"]
         command += ["--host", "127.0.0.1", "--port", str(port)]
         command += ["--workers", str(args.workers), "--log-level", "warning"]
         # Its own process group: uvicorn's worker processes end with it (see the finally).

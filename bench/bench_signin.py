@@ -98,7 +98,7 @@ def start_server(folder: Path, hash_slots: int) -> tuple[subprocess.Popen[bytes]
         "THREADLINE_HASH_SLOTS": str(hash_slots),
     }
     command = [
-        sys.executable, "-m", "uvicorn", "threadline.api.server:create", "--factory",
+        sys.executable, "-m", "uvicorn", "threadline.app.server:create", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env)

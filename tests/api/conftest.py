@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from api_client import NOW, PASSWORD, Api
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
+from threadline.app import create_app
 from threadline.guard import User, UserRole, create_user
 from threadline.settings import Settings
 

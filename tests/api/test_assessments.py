@@ -20,7 +20,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from factories import incident, person
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
+from threadline.app import create_app
 from threadline.guard import read_log
 from threadline.resolve.linkage import LinkageModel
 from threadline.risk import load_checklist

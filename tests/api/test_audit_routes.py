@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete, update
 
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
+from threadline.app import create_app
 from threadline.guard import User, head, read_log, set_active, verify
 from threadline.settings import Settings
 from threadline.store.tables import audit_log

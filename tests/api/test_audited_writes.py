@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, Table, func, select
 
 from factories import order, person
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
+from threadline.app import create_app
 from threadline.guard import audit, read_log, verify
 from threadline.resolve.linkage import LinkageModel
 from threadline.risk import load_checklist

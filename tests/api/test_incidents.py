@@ -13,7 +13,8 @@ from sqlalchemy import Engine, select
 
 from api_client import NOW, PASSWORD, Api
 from factories import incident, order, person
-from threadline.api import create_app
+from threadline.api.responses import IncidentSubmitted
+from threadline.app import create_app
 from threadline.guard import UserRole, create_user, read_log
 from threadline.settings import Settings
 from threadline.store import tables as t
@@ -226,3 +227,15 @@ def test_breaches_submitted_at_once_are_committed_together_each_answered_and_aud
     rows = read_log(api.engine)
     assert sorted(r.records[0] for r in rows) == [f"incident:cad:{ref}" for ref in refs]
     assert verify(api.engine).ok
+
+
+def test_a_submitted_incident_answer_matches_its_schema(api: Api, case: dict[str, Any]) -> None:
+    """``POST /api/incidents`` writes its answer itself (orjson, for speed); it is still what
+    the OpenAPI states (:class:`threadline.api.responses.IncidentSubmitted`), for a role that
+    sees contact details and one that does not."""
+    for role, ref in (("call_handler", "INC-S1"), ("supervisor", "INC-S2")):
+        response = api.client.post("/api/incidents", json=breach(case, ref),
+                                   headers=api.auth(role))  # fmt: skip
+        assert response.status_code == 200, response.text
+        answer = IncidentSubmitted.model_validate(response.json())
+        assert answer.picture.incident.ref == ref and answer.decisions

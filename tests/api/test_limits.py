@@ -8,8 +8,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
 from threadline.api.limits import TokenBucket
+from threadline.app import create_app
 from threadline.guard import User
 from threadline.settings import Settings
 

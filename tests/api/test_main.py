@@ -3,8 +3,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
 from threadline.api.main import discover_routers
+from threadline.app import create_app
 from threadline.guard import User
 from threadline.settings import Settings
 

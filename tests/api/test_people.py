@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, select
 
 from factories import incident, person
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
+from threadline.app import create_app
 from threadline.crossref.person import load_person_profile
 from threadline.guard import User, read_log
 from threadline.model.pole import Incident

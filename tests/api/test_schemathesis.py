@@ -30,7 +30,8 @@ import uvicorn
 from argon2 import PasswordHasher
 
 from api_client import NOW, PASSWORD
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
+from threadline.app import create_app
 from threadline.guard import UserRole, create_user
 from threadline.settings import Settings
 
@@ -97,10 +98,13 @@ def served(
 #: Operations whose answers turn on what no JSON Schema states, where a schema-valid request may
 #: rightly be refused, naming the field: a search needs a detail its normalisers can use; a
 #: record's references must be printable and its answers the named checklist's questions; a new
-#: password must pass the strength policy; a saved audit head is both numbers or neither.
+#: password must pass the strength policy; a saved audit head is both numbers or neither; the
+#: mentions split off a person must be that person's (a fact of the store, not of the schema:
+#: reached since the typed answers let the stateful phase feed real person ids into the path).
 #: Every other check applies to them, and every check to every other operation.
 _SEMANTIC = {
     "/api/people/search": "422",
+    "/api/people/{entity_id}/split": "422",
     "/api/incidents": "422",
     "/api/orders": "422",
     "/api/assessments": "422",

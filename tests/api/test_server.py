@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from threadline.api.security import Tokens
-from threadline.api.server import create
+from threadline.app.server import create
 from threadline.guard import UserRole, create_user
 from threadline.store import open_store
 
@@ -40,8 +40,8 @@ def test_two_workers_built_from_the_environment_share_the_store_and_read_each_ot
 def test_a_deployment_sets_how_many_threads_run_requests(engine: Any) -> None:
     import anyio.to_thread
 
-    from threadline.api import create_app
     from threadline.api.config import ApiConfig
+    from threadline.app import create_app
     from threadline.settings import Settings
 
     def limit_seen(threads: int) -> float:

@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from factories import incident
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
+from threadline.app import create_app
 from threadline.crossref import submit
 from threadline.guard import read_log
 from threadline.model import parse_record

@@ -115,7 +115,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     chromium_path()
     import uvicorn
 
-    from threadline.api import create_app
+    from threadline.app import create_app
     from threadline.crossref.replay import sweep
     from threadline.ingest import import_files
     from threadline.resolve.batch import resolve_store, train_store_model

@@ -20,8 +20,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from factories import incident, person
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
 from threadline.api.segments import routed_path
+from threadline.app import create_app
 from threadline.crossref import submit
 from threadline.guard import read_log
 from threadline.model import parse_record

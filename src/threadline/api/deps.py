@@ -20,7 +20,6 @@ runs a plain ``def`` dependency in its thread pool, a hop to another thread and 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -28,7 +27,7 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.security import Claim, Tokens, claim_of
@@ -37,6 +36,7 @@ from threadline.guard import audit, policy
 from threadline.guard.users import User, get_user
 from threadline.resolve.linkage import LinkageModel
 from threadline.store import writing
+from threadline.usecases.auditor import Auditor
 
 T = TypeVar("T")
 MIN_PURPOSE_LENGTH = 3
@@ -96,7 +96,7 @@ async def get_tokens(request: Request) -> Tokens:
 
 
 def linkage_model_of(request: Request) -> LinkageModel:
-    """The app's linkage model (read once by ``create_app``); 503 if there is none."""
+    """The app's linkage model (read once by ``create_api``); 503 if there is none."""
     model: LinkageModel | None = getattr(request.app.state, "linkage_model", None)
     if model is None:
         raise ApiError(503, "no linkage model: run threadline train")
@@ -282,51 +282,6 @@ def audit_refusal(
         )
 
 
-@dataclass(frozen=True)
-class Auditor:
-    """Writes audit rows as the signed-in user, with the address the request came from.
-    ``auditor(action, records, ...)`` commits a row on its own; :meth:`within` writes it in the
-    caller's transaction, beside a change."""
-
-    engine: Engine
-    user: User
-    clock: Callable[[], datetime]
-    client: str | None = None
-    anchors: audit.AnchorFile | None = None
-
-    def within(
-        self,
-        conn: Connection,
-        action: str,
-        records: Sequence[str],
-        purpose: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> audit.AuditEntry:
-        policy.permission(action)
-        return audit.record(
-            conn,
-            self.user.username,
-            self.user.role.value,
-            action,
-            records,
-            purpose,
-            detail,
-            self.clock(),
-            client=self.client,
-            anchors=self.anchors,
-        )
-
-    def __call__(
-        self,
-        action: str,
-        records: Sequence[str],
-        purpose: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> audit.AuditEntry:
-        with writing(self.engine, alone=False) as conn:
-            return self.within(conn, action, records, purpose, detail)
-
-
 async def get_auditor(
     request: Request, user: CurrentUser, engine: EngineDep, clock: ClockDep
 ) -> Auditor:
@@ -341,7 +296,7 @@ Audited = Annotated[Auditor, Depends(get_auditor)]
 # Each refusal above comes from a dependency (or, for 403 CSRF, 413 and 429, a middleware every
 # route passes through), so what a route can answer follows from what it depends on.
 # :func:`error_responses` reads a route's dependency tree and names each status with the one
-# error body (:class:`~threadline.api.errors.ErrorResponse`); ``create_app`` adds them to every
+# error body (:class:`~threadline.api.errors.ErrorResponse`); ``create_api`` adds them to every
 # route's OpenAPI (:func:`threadline.api.main.document_errors`). A route's own ``responses=``
 # (a 404 for its record, say) stands beside them and wins where both name a status.
 

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from threadline.guard.policy import PermissionDenied
 from threadline.guard.users import UserError, UserExists
+from threadline.usecases.errors import Refused
 
 _LOCATIONS = {"body", "query", "path", "header", "cookie"}
 
@@ -117,9 +118,15 @@ async def _user_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc.message, exc.field), status_code=status)
 
 
+async def _refused(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Refused)
+    return JSONResponse(error_body(exc.message, exc.field), status_code=exc.status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map HTTP, validation, permission and user errors to the one error shape."""
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(PermissionDenied, _permission_denied)
     app.add_exception_handler(UserError, _user_error)
+    app.add_exception_handler(Refused, _refused)

@@ -1,6 +1,7 @@
-"""The app factory: settings and an engine in, a FastAPI app out, nothing done at import.
+"""The API factory: settings and an engine in, a FastAPI app out, nothing done at import.
 
-``create_app`` wires the pieces in one place: error handlers (one JSON error shape), every router
+:func:`threadline.app.create_app` makes the whole app, this API with the web pages on it.
+``create_api`` wires the pieces in one place: error handlers (one JSON error shape), every router
 under :mod:`threadline.api.routes`, and five middlewares, outermost first: the security headers
 (:class:`~threadline.api.hardening.SecurityHeaders`), the signed session cookie (``Secure``
 unless ``secure_cookies`` is off for the plain-HTTP demo), the per-user/address rate limit (429),
@@ -184,7 +185,7 @@ async def _lifespan(_app: FastAPI, threads: int) -> AsyncIterator[None]:
         pool.shutdown(wait=False)
 
 
-def create_app(
+def create_api(
     settings: Settings,
     engine: Engine,
     *,
@@ -194,7 +195,8 @@ def create_app(
     password_hasher: PasswordHasher | None = None,
     linkage_model: LinkageModel | None = None,
 ) -> FastAPI:
-    """The Threadline HTTP API on ``engine``.
+    """The Threadline HTTP API on ``engine`` (without the pages: :func:`threadline.app.create_app`
+    adds them).
 
     ``config`` defaults to what ``settings`` defines (:meth:`ApiConfig.from_settings`);
     ``profile_loader`` to :func:`threadline.crossref.person.load_person_profile` (orders
@@ -237,11 +239,8 @@ def create_app(
         ]
         app.include_router(router)
     app.state.allowed_methods = allowed
-    from threadline.web import install_web  # the pages: same sign-in, policy and audit
-
     app.router.routes.append(Route("/docs", _docs, methods=["GET"], name="docs"))
     app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_assets()), name="swagger-ui")
-    install_web(app)
 
     app.add_middleware(BrowserGuard)  # inside the size cap: it may read a form's body
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)

@@ -46,7 +46,7 @@ def serve_command(
 
     import uvicorn
 
-    from threadline.api import create_app
+    from threadline.app import create_app
     from threadline.resolve.linkage import load_model
     from threadline.store import open_store
     from threadline.web import create_demo_users
@@ -89,7 +89,7 @@ def serve_command(
     if settings.session_secret is None:
         os.environ["THREADLINE_SESSION_SECRET"] = secrets.token_urlsafe(32)
     uvicorn.run(
-        "threadline.api.server:create",
+        "threadline.app.server:create",
         factory=True,
         workers=workers,
         host=host,

@@ -101,7 +101,7 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
             "action": alert.action,
             "cited": list(alert.cited),
             "severity": alert.severity,
-            "details": _jsonable(alert.details),
+            "details": jsonable(alert.details),
             "updated_at": now,
         }
         if change.change == "raised":
@@ -132,11 +132,12 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
     writer.insert(t.alert_events, _EVENT_COLUMNS, events, None)
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` as JSON: keys as text, sets sorted into lists, times in ISO 8601."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        items = [_jsonable(v) for v in value]
+        items = [jsonable(v) for v in value]
         return sorted(items, key=str) if isinstance(value, set | frozenset) else items
     if isinstance(value, str | int | float | bool) or value is None:
         return value

@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from threadline.api.errors import field_name
 from threadline.guard.policy import PermissionDenied
+from threadline.usecases.errors import Refused
 from threadline.web.rendering import render
 
 Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
@@ -62,6 +63,8 @@ def html_response(request: Request, exc: Exception) -> Response | None:
         return None
     if isinstance(exc, PermissionDenied):
         return error_page(request, 403, exc.reason, [])
+    if isinstance(exc, Refused):
+        return error_page(request, exc.status, exc.message, [])
     if isinstance(exc, RequestValidationError):
         problems = [f"{field_name(e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()]
         return error_page(request, 422, "Some of what was sent is not valid.", problems)
@@ -87,7 +90,7 @@ def _negotiating(original: Handler) -> Handler:
 
 def install_html_errors(app: FastAPI) -> None:
     """Wrap the app's handlers for HTTP, validation and permission errors (see module docstring)."""
-    for kind in (StarletteHTTPException, RequestValidationError, PermissionDenied):
+    for kind in (StarletteHTTPException, RequestValidationError, PermissionDenied, Refused):
         original = app.exception_handlers.get(kind)
         if original is not None:
             app.exception_handlers[kind] = _negotiating(original)

@@ -1,6 +1,6 @@
 """The web site installed on the API app: page routers, static files, templates, HTML errors.
 
-:func:`install_web` is called by :func:`threadline.api.create_app`, so pages share the API's
+:func:`install_web` is called by :func:`threadline.app.create_app`, so pages share the API's
 sign-in (the session cookie), its permission dependency and its audit log. Each page is a thin
 handler: it checks its input, calls one library function and renders a template.
 

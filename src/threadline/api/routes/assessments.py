@@ -2,13 +2,13 @@
 MARAC referral list.
 
 ``POST /api/assessments`` takes a :class:`threadline.model.RiskAssessment` in the import format,
-checks it with :func:`threadline.model.parse_record` and the named checklist
-(:func:`threadline.risk.validate_answers`; a wrong question id or answer is a 422 naming
-``answers.<question id>``) and hands it to :func:`threadline.crossref.submit`, the live path every
-record takes: the subject is resolved, and the incident is recognised again, so the alert
-"domestic incident without a DASH" clears. The answer gives the score, the grade and why.
+checks it with :func:`threadline.usecases.assessments.read_assessment` (a wrong question id or
+answer is a 422 naming ``answers.<question id>``) and hands it to
+:func:`threadline.usecases.assessments.submit_assessment`, the live path every record takes: the
+subject is resolved, and the incident is recognised again, so the alert "domestic incident
+without a DASH" clears. The answer gives the score, the grade and why.
 
-``GET /api/marac/referrals`` (and ``.csv``) is :func:`threadline.crossref.marac.referral_list`;
+``GET /api/marac/referrals`` (and ``.csv``) is :func:`threadline.usecases.assessments.referrals`;
 it lists people, so it is audited (``marac.view``) and withholds officers' free text from roles
 that do not see contact details.
 """
@@ -16,18 +16,14 @@ that do not see contact details.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Connection, Engine, select
 
 from threadline.api.deps import (
     Audited,
-    Auditor,
     ClockDep,
     CurrentUser,
     EngineDep,
@@ -36,101 +32,32 @@ from threadline.api.deps import (
     require,
 )
 from threadline.api.errors import ApiError, ErrorResponse
-from threadline.api.routes.incidents import (
-    _SUBMIT_ERRORS,
-    parse_as,
-    record_error,
-    submission_dict,
-    submission_records,
+from threadline.api.responses import (
+    CSV_RESPONSE,
+    AssessmentSubmitted,
+    ChecklistOut,
+    PersonAssessments,
+    Referrals,
 )
+from threadline.api.routes.incidents import _SUBMIT_ERRORS, record_error
 from threadline.api.schemas import record_body
-from threadline.crossref import submit
-from threadline.crossref.marac import (
-    GradedAssessment,
-    Referral,
-    person_assessments,
-    referral_list,
-    referrals_csv,
-)
-from threadline.crossref.pipeline import Submission
-from threadline.guard.policy import sees_contact_details
+from threadline.crossref.marac import referrals_csv
 from threadline.guard.users import User
 from threadline.model import FORCE_TIMEZONE, RecordError, RiskAssessment
-from threadline.model.validation import FieldProblem
-from threadline.resolve.linkage import LinkageModel
-from threadline.risk import (
-    Grading,
-    JudgementError,
-    MaracSettings,
-    grade_assessment,
-    load_checklist,
-)
-from threadline.risk.validation import checklist_problems
-from threadline.store import record_key
-from threadline.store import tables as t
+from threadline.risk import MaracSettings, load_checklist
+from threadline.usecases import assessments, people
+from threadline.usecases.incidents import submission_result
 
 router = APIRouter(tags=["assessments"])
 
 EntityPath = Annotated[str, Path(max_length=40)]
 
 
-def read_assessment(raw: Mapping[str, Any]) -> tuple[RiskAssessment, Grading]:
-    """``raw`` validated as a risk assessment against its checklist, and graded.
-
-    Raises :class:`~threadline.model.RecordError` naming each field at fault: the schema's
-    fields, ``checklist_version``, ``answers.<question id>``, ``notes.<question id>``, or
-    ``judgement_reason`` when a judgement raises the grade without one.
-    """
-    record = parse_as(dict(raw), "risk_assessment", RiskAssessment)
-    problems = checklist_problems(record)
-    if problems:
-        raise RecordError(problems, record.ref)
-    try:
-        grading = grade_assessment(record)
-    except JudgementError as error:
-        raise RecordError([FieldProblem("judgement_reason", str(error))], record.ref) from None
-    return record, grading
-
-
-def graded_submission(
-    submission: Submission, record: RiskAssessment, grading: Grading
-) -> GradedAssessment:
-    """The graded assessment of a submission, its subject's entity from its result."""
-    subject = next((d.entity_id for d in submission.decisions if d.entity_id), None)
-    return GradedAssessment(record, subject, grading)
-
-
-def submit_assessment(
-    engine: Engine,
-    model: LinkageModel,
-    record: RiskAssessment,
-    grading: Grading,
-    now: datetime,
-    audit: Callable[[Connection, Submission, GradedAssessment], object] | None = None,
-) -> tuple[Submission, GradedAssessment]:
-    """Submit a checked assessment through the live path; the subject's entity from its result.
-
-    ``audit(conn, submission, graded)`` writes its audit row in the transaction that stores it.
-    """
-
-    def audit_within(conn: Connection, submission: Submission) -> None:
-        if audit is not None:
-            audit(conn, submission, graded_submission(submission, record, grading))
-
-    submission = submit(engine, model, record, now, audit=audit_within)
-    return submission, graded_submission(submission, record, grading)
-
-
-def incident_known(engine: Engine, ref: str) -> bool:
-    i = t.incidents
-    with engine.connect() as conn:
-        return conn.execute(select(i.c.id).where(i.c.ref == ref).limit(1)).first() is not None
-
-
 @router.post(
     "/api/assessments",
     responses={
         **_SUBMIT_ERRORS,
+        200: {"model": AssessmentSubmitted, "description": "Stored and graded"},
         422: {
             "model": ErrorResponse,
             "description": "A field is wrong (named, e.g. answers.dash.99)",
@@ -146,34 +73,22 @@ def post_assessment(
     audited: Audited,
     model: ModelDep,
     body: Annotated[dict[str, Any], Body()],
-) -> dict[str, Any] | JSONResponse:
+) -> AssessmentSubmitted | JSONResponse:
     """Store a completed DASH or S-DASH, resolve its subject, recognise its incident again;
     return the score, the grade with its reasons and the alerts changed (a DASH clears
     "domestic incident without a DASH"). Audited (``assessment.submit``) in the transaction
     that stores it."""
     try:
-        record, grading = read_assessment(body)
+        record, grading = assessments.read_assessment(body)
     except RecordError as error:
         return record_error(error)
-
-    def audit(conn: Connection, submission: Submission, graded: GradedAssessment) -> None:
-        audited.within(
-            conn,
-            "assessment.submit",
-            submission_records(submission),
-            detail={
-                "outcome": submission.outcome,
-                "checklist": record.checklist,
-                "incident_ref": record.incident_ref,
-                "grade": graded.to_dict()["grade"],
-            },
-        )
-
-    submission, graded = submit_assessment(engine, model, record, grading, clock(), audit)
-    result = submission_dict(submission, user)
+    submission, graded = assessments.submit_assessment(
+        engine, audited, model, record, grading, clock()
+    )
+    result = submission_result(submission, user.role)
     result["assessment"] = graded.to_dict()
-    result["incident_known"] = incident_known(engine, record.incident_ref)
-    return result
+    result["incident_known"] = assessments.incident_known(engine, record.incident_ref)
+    return AssessmentSubmitted.model_validate(result)
 
 
 @router.get(
@@ -184,29 +99,14 @@ def checklist(
     _: CurrentUser,
     name: Annotated[str, Path(max_length=20, description="dash or sdash")],
     version: Annotated[str | None, Query(max_length=20)] = None,
-) -> dict[str, Any]:
+) -> ChecklistOut:
     """A checklist's questions, answers and guidance, as forms draw them (no personal data)."""
     try:
         found = load_checklist(name, version)
     except KeyError as error:
         field = "version" if name in ("dash", "sdash") else "name"
         raise ApiError(404, str(error.args[0]), field=field) from None
-    return asdict(found)
-
-
-def referrals_for(
-    user: User, engine: Engine, now: datetime, audited: Auditor, output: str
-) -> list[Referral]:
-    """The referral list as ``user`` may see it, its disclosure audited (``marac.view``)."""
-    referrals = referral_list(engine, now, MaracSettings())
-    audited(
-        "marac.view",
-        [f"person:{r.victim}" for r in referrals],
-        detail={"referrals": len(referrals), "format": output},
-    )
-    if sees_contact_details(user.role):
-        return referrals
-    return [r.without_free_text() for r in referrals]
+    return ChecklistOut.model_validate(asdict(found))
 
 
 @router.get("/api/marac/referrals")
@@ -215,21 +115,23 @@ def marac_referrals(
     engine: EngineDep,
     clock: ClockDep,
     audited: Audited,
-) -> dict[str, Any]:
+) -> Referrals:
     """Every victim meeting a MARAC referral criterion now, with each criterion and why.
     Audited (``marac.view``): the list names people."""
     now = clock()
-    referrals = referrals_for(user, engine, now, audited, "json")
+    found = assessments.referrals(engine, audited, now, "json")
     settings = MaracSettings()
-    return {
-        "as_of": now.isoformat(),
-        "escalation_incidents": settings.escalation_incidents,
-        "window_months": settings.window_months,
-        "referrals": [r.to_dict() for r in referrals],
-    }
+    return Referrals.model_validate(
+        {
+            "as_of": now.isoformat(),
+            "escalation_incidents": settings.escalation_incidents,
+            "window_months": settings.window_months,
+            "referrals": [r.to_dict() for r in found],
+        }
+    )
 
 
-@router.get("/api/marac/referrals.csv", response_class=Response)
+@router.get("/api/marac/referrals.csv", response_class=Response, responses=CSV_RESPONSE)
 def marac_referrals_csv(
     user: Annotated[User, require("marac.view")],
     engine: EngineDep,
@@ -239,7 +141,7 @@ def marac_referrals_csv(
     """The referral list as CSV, safe to open in a spreadsheet. Audited (``marac.view``)."""
     now = clock()
     out = io.StringIO(newline="")
-    referrals_csv(referrals_for(user, engine, now, audited, "csv"), out)
+    referrals_csv(assessments.referrals(engine, audited, now, "csv"), out)
     day = now.astimezone(FORCE_TIMEZONE).date().isoformat()
     return Response(
         out.getvalue(),
@@ -261,20 +163,9 @@ def assessments_of_person(
     engine: EngineDep,
     audited: Audited,
     entity_id: EntityPath,
-) -> dict[str, Any]:
+) -> PersonAssessments:
     """A person's DASH and S-DASH assessments: score, grade and reasons of each, and the trend.
     Audited (``person.view``) with the purpose given, found or not."""
-    e = t.entities
-    with engine.connect() as conn:
-        found = conn.execute(select(e.c.id).where(e.c.id == entity_id)).first() is not None
-    if not found:
-        audited("person.view", [f"person:{entity_id}"], purpose, detail={"found": False})
-        raise ApiError(404, f"no person {entity_id!r}", field="entity_id")
-    history = person_assessments(engine, entity_id)
-    audited(
-        "person.view",
-        [f"person:{entity_id}", *(record_key(a.record) for a in history.assessments)],
-        purpose,
-        detail={"found": True, "assessments": len(history.assessments)},
+    return PersonAssessments.model_validate(
+        people.assessments_of(engine, audited, entity_id, purpose)
     )
-    return history.to_dict(free_text=sees_contact_details(user.role))

@@ -30,6 +30,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from threadline.api.deps import PUBLIC, SIGNIN_FAILED, EngineDep, TokensDep, audit_refusal
 from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.responses import Health
 from threadline.api.schemas import LoginRequest, TokenResponse, UserPublic
 from threadline.api.security import claim_payload, csrf_token, new_csrf_token, request_claim
 from threadline.guard.lockout import failure_key, lock_of
@@ -193,6 +194,6 @@ async def logout(request: Request, engine: EngineDep, tokens: TokensDep) -> Resp
 
 
 @router.get("/api/health", dependencies=[PUBLIC])
-def health() -> dict[str, str]:
+def health() -> Health:
     """Whether the API is up; says nothing else."""
-    return {"status": "ok"}
+    return Health(status="ok")

@@ -11,25 +11,22 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, require
-from threadline.api.routes.incidents import (
-    _SUBMIT_ERRORS,
-    parse_as,
-    record_error,
-    submission_dict,
-    submission_records,
-)
+from threadline.api.responses import SubmissionOut
+from threadline.api.routes.incidents import _SUBMIT_ERRORS, record_error
 from threadline.api.schemas import record_body
 from threadline.crossref import submit
 from threadline.crossref.pipeline import Submission
 from threadline.guard.users import User
 from threadline.model import CourtOrder, RecordError
+from threadline.usecases.assessments import parse_as
+from threadline.usecases.incidents import submission_records, submission_result
 
 router = APIRouter(tags=["orders"])
 
 
 @router.post(
     "/api/orders",
-    responses=_SUBMIT_ERRORS,
+    responses={**_SUBMIT_ERRORS, 200: {"model": SubmissionOut, "description": "Imported"}},
     response_model=None,
     openapi_extra=record_body(CourtOrder, "A court order in the import format"),
 )
@@ -40,7 +37,7 @@ def import_order(
     audited: Audited,
     model: ModelDep,
     body: Annotated[dict[str, Any], Body()],
-) -> dict[str, Any] | JSONResponse:
+) -> SubmissionOut | JSONResponse:
     """Store a court order and resolve its respondent and protected people; audited
     (``orders.import``) in the transaction that stores it."""
     try:
@@ -57,4 +54,4 @@ def import_order(
         )
 
     submission = submit(engine, model, record, clock(), audit=audit)
-    return submission_dict(submission, user)
+    return SubmissionOut.model_validate(submission_result(submission, user.role))

@@ -1,6 +1,7 @@
 """People: search, a person's record and why its records are one person, and splitting a wrong
-merge. Every look-up needs ``person.view`` or ``person.search`` and a stated purpose, and
-writes an audit row; contact details are redacted per role."""
+merge (:mod:`threadline.usecases.people`). Every look-up needs ``person.view`` or
+``person.search`` and a stated purpose, and writes an audit row; contact details are disclosed
+per role."""
 
 from __future__ import annotations
 
@@ -8,24 +9,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import Field
-from sqlalchemy import select
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, Purpose, require
-from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.errors import ErrorResponse
+from threadline.api.responses import PersonEvidence, PersonOut, SearchResult, SplitResult
 from threadline.api.schemas import RequestBody
-from threadline.crossref.person import (
-    ProfileLoader,
-    membership_evidence,
-    redact_evidence,
-    redact_profile,
-)
-from threadline.crossref.picture import NotFound
-from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
 from threadline.model.refs import MENTION_KEY_MAX_LENGTH
-from threadline.resolve.review import ReviewError, split_entity
-from threadline.resolve.search import PersonQuery, SearchError, search_people
-from threadline.store import tables as t
+from threadline.resolve.search import PersonQuery
+from threadline.usecases import people
 
 router = APIRouter(tags=["people"])
 
@@ -61,24 +53,12 @@ def search(
     postcode: Annotated[str | None, _text("A UK postcode", 10)] = None,
     email: Annotated[str | None, _text("An e-mail address", 200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> dict[str, Any]:
+) -> SearchResult:
     """The people the details may belong to, most probable first, each with the evidence the
     linkage model weighed. The search and what it found are audited (``person.search``)."""
     query = PersonQuery(forenames, surname, dob, phone, postcode, email)
-    given = {k: v for k, v in query.__dict__.items() if v}
-    try:
-        with engine.connect() as conn:
-            hits = search_people(conn, model, query, limit)
-    except SearchError as error:
-        raise ApiError(422, error.message, field=error.field or "query") from None
-    audited(
-        "person.search",
-        [f"person:{h.entity_id}" for h in hits],
-        purpose,
-        detail={"query": given, "hits": len(hits)},
-    )
-    results = redact_evidence([h.to_dict() for h in hits], user.role)
-    return {"query": given, "hits": results}
+    found = people.search(engine, audited, model, query, purpose, limit)
+    return SearchResult.model_validate(found)
 
 
 @router.get("/api/people/{entity_id}", responses=_VIEW_ERRORS)
@@ -89,23 +69,16 @@ def person(
     engine: EngineDep,
     audited: Audited,
     entity_id: EntityPath,
-) -> dict[str, Any]:
+) -> PersonOut:
     """One person: every mention of them, the timeline of their records, orders, risk
     assessments and trend, open alerts, and how the record came to be; contact details of
     victims, witnesses, callers and third parties withheld from roles that do not need them.
 
     The look-up is written to the audit log with the purpose given, found or not.
     """
-    loader: ProfileLoader = request.app.state.profile_loader
-    profile = loader(engine, entity_id)
-    records = [f"person:{entity_id}"]
-    if profile is None:
-        audited("person.view", records, purpose, detail={"found": False})
-        raise ApiError(404, f"no person {entity_id!r}", field="entity_id")
-    records += sorted({m["record_key"] for m in profile.get("mentions", []) if "record_key" in m})
-    redacted = not sees_contact_details(user.role)
-    audited("person.view", records, purpose, detail={"found": True, "redacted": redacted})
-    return redact_profile(profile, user.role)
+    loader: people.ProfileLoader = request.app.state.profile_loader
+    view = people.view_person(engine, audited, entity_id, purpose, loader)
+    return PersonOut.model_validate(view.profile)
 
 
 @router.get(
@@ -122,24 +95,11 @@ def evidence(
     audited: Audited,
     model: ModelDep,
     entity_id: EntityPath,
-) -> dict[str, Any]:
+) -> PersonEvidence:
     """Why these records are one person: each mention, the member it is linked to, the model's
     probability and the evidence in words. Audited as a person view."""
-    records = [f"person:{entity_id}"]
-    try:
-        with engine.connect() as conn:
-            members = membership_evidence(conn, model, entity_id)
-    except NotFound:
-        audited("person.view", records, purpose, detail={"found": False, "evidence": True})
-        raise ApiError(404, f"no person {entity_id!r}", field="entity_id") from None
-    audited("person.view", records, purpose, detail={"found": True, "evidence": True})
-    return {
-        "entity_id": entity_id,
-        "members": redact_evidence([m.to_dict() for m in members], user.role),
-    }
-
-
-MentionKey = Annotated[str, Field(min_length=1, max_length=MENTION_KEY_MAX_LENGTH)]
+    members = people.person_evidence(engine, audited, entity_id, purpose, model)
+    return PersonEvidence.model_validate({"entity_id": entity_id, "members": members})
 
 
 class SplitRequest(RequestBody):
@@ -163,24 +123,10 @@ def split(
     audited: Audited,
     entity_id: EntityPath,
     body: SplitRequest,
-) -> dict[str, Any]:
+) -> SplitResult:
     """Undo a wrong merge: move ``mention_keys`` to a new person, recorded as judged different
     from those left, so no later resolution puts them back. Audited with the change."""
-    now = clock()
-    with engine.begin() as conn:
-        found = conn.execute(select(t.entities.c.id).where(t.entities.c.id == entity_id)).first()
-        if found is None:
-            raise ApiError(404, f"no person {entity_id!r}", field="entity_id")
-        try:
-            new_id = split_entity(
-                conn, entity_id, body.mention_keys, user.username, now, body.reason
-            )
-        except ReviewError as error:
-            raise ApiError(422, str(error), field="mention_keys") from None
-        audited.within(
-            conn,
-            "review.judge",
-            [f"person:{entity_id}", f"person:{new_id}", *sorted(body.mention_keys)],
-            detail={"change": "split", "reason": body.reason},
-        )
-    return {"entity_id": entity_id, "new_entity_id": new_id, "moved": sorted(body.mention_keys)}
+    new_id = people.split_person(
+        engine, audited, entity_id, body.mention_keys, body.reason, clock()
+    )
+    return SplitResult(entity_id=entity_id, new_entity_id=new_id, moved=sorted(body.mention_keys))

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from threadline.api.deps import EngineDep, require
+from threadline.api.responses import CSV_RESPONSE, StatsOut
 from threadline.api.schemas import IsoDate
 from threadline.guard.users import User
 from threadline.stats import StatsTable, recorded_by_period
@@ -30,13 +31,13 @@ def _table(engine: Any, period: Literal["month", "year"], since: date | None) ->
 @router.get("/api/stats")
 def stats(
     _: StatsViewer, engine: EngineDep, period: PeriodQuery = "month", since: SinceQuery = None
-) -> dict[str, Any]:
+) -> StatsOut:
     """Counts per period with the change on the same period a year before, and the counting
     rules that produced them."""
-    return _table(engine, period, since).to_dict()
+    return StatsOut.model_validate(_table(engine, period, since).to_dict())
 
 
-@router.get("/api/stats.csv", response_class=Response)
+@router.get("/api/stats.csv", response_class=Response, responses=CSV_RESPONSE)
 def stats_csv(
     _: StatsViewer, engine: EngineDep, period: PeriodQuery = "month", since: SinceQuery = None
 ) -> Response:

@@ -4,11 +4,11 @@
 (:func:`threadline.risk.load_checklist`: 27 DASH questions, 11 S-DASH), each answered yes / no /
 not known with a note, then the officer's judgement grade and reason and the safety plan, for one
 of the incident's people. ``POST /incidents/{ref}/assessments`` takes the same path as the API's
-``POST /api/assessments`` (:func:`threadline.api.routes.assessments.read_assessment`, then
-:func:`~threadline.api.routes.assessments.submit_assessment`, which calls
+``POST /api/assessments`` (:func:`threadline.usecases.assessments.read_assessment`, then
+:func:`~threadline.usecases.assessments.submit_assessment`, which calls
 :func:`threadline.crossref.submit`) and opens ``GET /assessments/{ref}``: the score and the
 grade with its reasons. ``GET /marac`` is the MARAC referral list
-(:func:`threadline.crossref.marac.referral_list`) with a CSV download (the API's
+(:func:`threadline.usecases.assessments.referrals`) with a CSV download (the API's
 ``/api/marac/referrals.csv``). Permissions and audit actions are the API's.
 """
 
@@ -20,21 +20,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Connection, Engine, select
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, linkage_model_of, require
 from threadline.api.errors import ApiError
-from threadline.api.routes.assessments import read_assessment, referrals_for, submit_assessment
 from threadline.api.segments import RefPath
-from threadline.crossref.marac import GradedAssessment, graded_assessments
 from threadline.crossref.picture import written_name
-from threadline.crossref.pipeline import Submission
-from threadline.guard.policy import sees_contact_details
 from threadline.guard.users import User
 from threadline.model import FORCE_TIMEZONE, RecordError
 from threadline.risk import ANSWERS, CHECKLISTS, Checklist, load_checklist
-from threadline.store import record_key
-from threadline.store import tables as t
+from threadline.usecases import assessments
 from threadline.web.pages.deps import FormItems
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
 from threadline.web.paths import assessment_path
@@ -68,13 +62,8 @@ def _checklist(name: str) -> Checklist:
         raise ApiError(404, f"no checklist {name!r} (use {known})", field="checklist") from None
 
 
-def _incident(engine: Engine, ref: str) -> dict[str, Any]:
-    """The stored incident ``ref`` as the form needs it: when, what, and its people."""
-    i = t.incidents
-    with engine.connect() as conn:
-        row = conn.execute(select(i).where(i.c.ref == ref).order_by(i.c.id)).first()
-    if row is None:
-        raise ApiError(404, f"no incident {ref}", field="ref")
+def _incident(row: Any) -> dict[str, Any]:
+    """A stored incident as the form needs it: when, what, and its people."""
     people = [
         {
             "index": n,
@@ -93,6 +82,14 @@ def _incident(engine: Engine, ref: str) -> dict[str, Any]:
         "officer": row.officer,
         "people": people,
     }
+
+
+def _stored_incident(engine: Any, ref: str) -> Any:
+    """The incident an assessment is posted for (no audit row: the submission writes one)."""
+    row = assessments.stored_incident(engine, ref)
+    if row is None:
+        raise ApiError(404, f"no incident {ref}", field="ref")
+    return row
 
 
 def _default_subject(people: list[dict[str, Any]]) -> str:
@@ -180,13 +177,7 @@ def assessment_form(
 ) -> HTMLResponse:
     """A blank DASH (or S-DASH) for incident ``ref``, its victim chosen as the subject."""
     chosen = _checklist(checklist)
-    incident = _incident(engine, ref)
-    audited(
-        "incident.view",
-        [incident["record_key"]],
-        f"completing a {chosen.id.upper()} for incident {ref}",
-        detail={"assessment_form": chosen.id},
-    )
+    incident = _incident(assessments.incident_for_assessment(engine, audited, ref, chosen.id))
     now = clock()
     form = {
         "ref": new_ref(chosen.id, now),
@@ -213,36 +204,19 @@ def assessment_submit(
     score and grade (or the form again, each problem beside its question)."""
     form = dict(items)
     chosen = _checklist(form.get("checklist", "dash"))
-    incident = _incident(engine, ref)
+    incident = _incident(_stored_incident(engine, ref))
     if not form.get("ref"):
         form["ref"] = new_ref(chosen.id, clock())
     try:
-        record, grading = read_assessment(to_record(form, chosen, incident))
+        record, grading = assessments.read_assessment(to_record(form, chosen, incident))
     except RecordError as error:
         problems: dict[str, list[str]] = {}
         for problem in error.problems:
             problems.setdefault(input_name(problem.field), []).append(str(problem))
         return _form_page(request, user, chosen, incident, form, problems, status_code=422)
 
-    def audit(conn: Connection, submission: Submission, graded: GradedAssessment) -> None:
-        audited.within(
-            conn,
-            "assessment.submit",
-            [
-                submission.record_key,
-                *([f"person:{graded.subject_entity}"] * bool(graded.subject_entity)),
-            ],
-            detail={
-                "outcome": submission.outcome,
-                "checklist": record.checklist,
-                "incident_ref": record.incident_ref,
-                "grade": graded.to_dict()["grade"],
-                "alerts": [f"{c.change}:{c.alert.rule_id}" for c in submission.changes],
-            },
-        )
-
-    submission, graded = submit_assessment(
-        engine, linkage_model_of(request), record, grading, clock(), audit
+    assessments.submit_assessment(
+        engine, audited, linkage_model_of(request), record, grading, clock()
     )
     purpose = f"recording assessment {record.ref}"
     return RedirectResponse(assessment_path(record.ref, purpose=purpose), status_code=303)
@@ -263,16 +237,9 @@ def assessment_result(
         return purpose_prompt(
             request, user, f"risk assessment {ref}", assessment_path(ref), "", problem
         )
-    found = graded_assessments(engine, ref=ref)
-    if not found:
-        audited("person.view", [f"risk-assessment-ref:{ref}"], stated, detail={"found": False})
-        raise ApiError(404, f"no risk assessment {ref}", field="ref")
-    graded = found[-1]
+    graded, free_text = assessments.view_assessment(engine, audited, ref, stated)
     record = graded.record
-    people = [f"person:{graded.subject_entity}"] if graded.subject_entity else []
-    audited("person.view", [record_key(record), *people], stated, detail={"found": True})
     checklist = load_checklist(record.checklist, record.checklist_version)
-    free_text = sees_contact_details(user.role)
     questions = [
         {
             "id": q.id,
@@ -301,6 +268,6 @@ def marac_list(
 ) -> HTMLResponse:
     """The MARAC referral list: each victim meeting a criterion, which, and why."""
     now = clock()
-    referrals = referrals_for(user, engine, now, audited, "page")
+    referrals = assessments.referrals(engine, audited, now, "page")
     context = {"referrals": [r.to_dict() for r in referrals], "as_of": now, "answers": ANSWERS}
     return render(request, "assessment_marac.html", user, context)

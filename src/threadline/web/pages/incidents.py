@@ -2,12 +2,13 @@
 
 ``GET /incidents/new`` shows the form; ``POST /incidents`` validates it against the Incident
 schema and submits it (:mod:`threadline.api.turns`, with its audit row), then shows the picture
-(``GET /incidents/{ref}``, :func:`threadline.crossref.build_picture`, redacted per role by
-:func:`threadline.crossref.person.redact_picture`). The picture asks for a purpose like a
+(``GET /incidents/{ref}``, :func:`threadline.usecases.incidents.view_picture`, as the API's
+``/api/incidents/{ref}/picture``). The picture asks for a purpose like a
 person's page; after a submission the purpose is the recording of that incident. ``POST
 /incidents/{ref}/research`` records that the linked history was looked at
-(:func:`threadline.crossref.mark_history_viewed`). Permissions and audit actions are the JSON
-API's: ``incident.submit`` to submit, ``incident.view`` to view and to record the check.
+(:func:`threadline.usecases.incidents.record_research_check`). Permissions and audit actions
+are the JSON API's: ``incident.submit`` to submit, ``incident.view`` to view and to record the
+check.
 """
 
 from __future__ import annotations
@@ -28,11 +29,7 @@ from threadline.api.deps import (
     require,
     submission_turns,
 )
-from threadline.api.errors import ApiError
 from threadline.api.segments import RefPath
-from threadline.crossref import NotFound, build_picture, mark_history_viewed
-from threadline.crossref.history import viewed_incidents
-from threadline.crossref.person import redact_picture
 from threadline.crossref.pipeline import Pending, Submission
 from threadline.guard.users import User
 from threadline.model import (
@@ -46,6 +43,7 @@ from threadline.model import (
     parse_record,
 )
 from threadline.recognise.rules import RULES_BY_ID
+from threadline.usecases.incidents import record_research_check, view_picture
 from threadline.web.incident_form import IncidentForm, input_name, new_form, read_form, to_record
 from threadline.web.pages.deps import FormItems
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
@@ -175,22 +173,8 @@ def incident_picture(
         return purpose_prompt(
             request, user, f"the picture of incident {ref}", incident_path(ref), "", problem
         )
-    with engine.connect() as conn:
-        try:
-            picture = build_picture(conn, ref)
-        except NotFound:
-            audited("incident.view", [f"incident-ref:{ref}"], stated, detail={"found": False})
-            raise ApiError(404, f"no incident {ref}", field="ref") from None
-        checked = ref in viewed_incidents(conn, [ref])
-    data = picture.to_dict()
-    people = sorted({f"person:{p.entity_id}" for p in picture.people if p.entity_id})
-    audited(
-        "incident.view",
-        [data["incident"]["record_key"], *people],
-        stated,
-        detail={"found": True, "linked_records": len(picture.linked_record_keys)},
-    )
-    data = redact_picture(data, user.role)
+    view = view_picture(engine, audited, ref, stated)
+    data = view.picture
     for alert in data["alerts"]:
         alert["title"] = alert_title(alert["rule_id"])
     here, elsewhere = alerts_by_place(data["alerts"], ref)
@@ -199,8 +183,8 @@ def incident_picture(
         "alerts_here": here,
         "alerts_elsewhere": elsewhere,
         "ref": ref,
-        "checked": checked,
-        "has_history": bool(picture.linked_record_keys),
+        "checked": view.checked,
+        "has_history": view.has_history,
         "just_checked": request.query_params.get("checked") == "1",
         "onward": urlencode({"purpose": f"research for incident {ref}"}),
         "purpose": stated,
@@ -218,17 +202,6 @@ def research_check(
     items: FormItems,
 ) -> RedirectResponse:
     """Record that the linked history of ``ref`` was viewed (the research check)."""
-    try:
-        changes = mark_history_viewed(engine, ref, user.username, clock())
-    except LookupError:
-        raise ApiError(404, f"no incident {ref}", field="ref") from None
-    audited(
-        "incident.view",
-        [f"incident-ref:{ref}"],
-        detail={
-            "research_check": True,
-            "alerts": [f"{c.change}:{c.alert.rule_id}" for c in changes],
-        },
-    )
+    record_research_check(engine, audited, ref, clock())
     back = {"checked": "1", "purpose": dict(items).get("purpose") or ""}
     return RedirectResponse(incident_path(ref, **back), status_code=303)

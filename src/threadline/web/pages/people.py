@@ -8,26 +8,19 @@ Nothing about a person is shown until the user has stated why they are looking
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Connection
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, require
 from threadline.api.errors import ApiError
-from threadline.crossref.person import (
-    membership_evidence,
-    person_profile,
-    redact_evidence,
-    redact_profile,
-)
-from threadline.crossref.picture import NotFound, written_name
+from threadline.crossref.picture import written_name
 from threadline.guard.users import User
-from threadline.model import FORCE_TIMEZONE
 from threadline.model.refs import REF_MAX_LENGTH
-from threadline.resolve.review import ReviewError, split_entity
+from threadline.usecases import people
 from threadline.web.charts import Mark, timeline_legend, timeline_svg
 from threadline.web.pages.deps import FormItems
 from threadline.web.pages.incidents import alert_title
@@ -67,23 +60,11 @@ def names_of(mentions: list[dict[str, Any]]) -> list[tuple[str, int]]:
     return counts.most_common()
 
 
-def evidence_rows(
-    conn: Connection, request: Request, entity_id: str, user: User
-) -> list[dict[str, Any]]:
-    """Why each record is this person, scored now with the app's model (stored lines if none)."""
-    model = getattr(request.app.state, "linkage_model", None)
-    if model is None:
-        return []
-    evidence = [e.to_dict() for e in membership_evidence(conn, model, entity_id)]
-    return redact_evidence(evidence, user.role)
-
-
 @router.get("/people/{entity_id}", response_class=HTMLResponse)
 def person_page(
     request: Request,
     user: Viewer,
     engine: EngineDep,
-    clock: ClockDep,
     audited: Audited,
     entity_id: EntityId,
     purpose: PurposeQuery = None,
@@ -96,24 +77,20 @@ def person_page(
         return purpose_prompt(
             request, user, f"person {entity_id}", person_path(entity_id), suggestion, problem
         )
-    today = clock().astimezone(FORCE_TIMEZONE).date()
-    with engine.connect() as conn:
-        try:
-            profile = person_profile(conn, entity_id, today)
-        except NotFound:
-            audited("person.view", [f"person:{entity_id}"], stated, detail={"found": False})
-            raise ApiError(404, f"no person {entity_id}", field="entity_id") from None
-        evidence = evidence_rows(conn, request, entity_id, user)
-    audited(
-        "person.view",
-        [f"person:{entity_id}", *profile.record_keys],
-        stated,
-        detail={"found": True, "page": "person"},
-    )
+    loader: people.ProfileLoader = request.app.state.profile_loader
+    model = getattr(request.app.state, "linkage_model", None)
+    view = people.view_person(engine, audited, entity_id, stated, loader, model)
+    data, evidence = view.profile, view.evidence
     marks = [
-        Mark(e.when, e.kind, e.ref, e.title, href_of(e.record_key, e.ref)) for e in profile.timeline
+        Mark(
+            datetime.fromisoformat(e["when"]),
+            e["kind"],
+            e["ref"],
+            e["title"],
+            href_of(e["record_key"], e["ref"]),
+        )
+        for e in data["timeline"]
     ]
-    data = redact_profile(profile.to_dict(), user.role)
     for alert in data["alerts"]:
         alert["title"] = alert_title(alert["rule_id"])
     by_key = {m["mention_key"]: m for m in data["mentions"]}
@@ -129,7 +106,7 @@ def person_page(
         "timeline": timeline_svg(marks),
         "legend": timeline_legend(marks),
         "evidence": evidence,
-        "incidents": sum(1 for e in profile.timeline if e.kind == "incident"),
+        "incidents": sum(1 for e in data["timeline"] if e["kind"] == "incident"),
         "notice": request.query_params.get("notice"),
     }
     return render(request, "person.html", user, context)
@@ -150,17 +127,7 @@ def split_person(
     reason = (form.get("reason") or "").strip()
     if not reason:
         raise ApiError(422, "say why these records are not the same person", field="reason")
-    with engine.begin() as conn:
-        try:
-            new_id = split_entity(conn, entity_id, mentions, user.username, clock(), reason)
-        except ReviewError as error:
-            raise ApiError(422, str(error), field="mention") from None
-        audited.within(
-            conn,
-            "review.judge",
-            [f"person:{entity_id}", f"person:{new_id}", *(f"mention:{m}" for m in mentions)],
-            detail={"split": entity_id, "into": new_id, "reason": reason},
-        )
+    new_id = people.split_person(engine, audited, entity_id, mentions, reason, clock())
     back = {"notice": f"split:{new_id}"}
     if form.get("purpose"):
         back["purpose"] = form["purpose"]

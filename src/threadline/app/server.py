@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from threadline.api.main import create_app
+from threadline.app import create_app
 from threadline.settings import Settings
 from threadline.store import open_store
 

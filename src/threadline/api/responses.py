@@ -1,0 +1,532 @@
+"""What each route answers, as pydantic models: the OpenAPI describes every 2xx body from these
+(``tests/api/test_openapi_responses.py`` fails for a route whose answer is undescribed).
+
+The use cases (:mod:`threadline.usecases`) return plain JSON already disclosed for the user's
+role; a route declares one of these as its ``response_model`` and FastAPI checks the answer
+against it. Times are ISO 8601 text as the use cases write them. A field a role may not see is
+blanked or reads ``(withheld)``, never left out, so the shape does not depend on the role.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Answer(BaseModel):
+    """A response body. A field the model does not name is an error (a 500 the tests see),
+    not silently dropped: what the server sends and what the OpenAPI says cannot drift."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- alerts ---------------------------------------------------------------------------------------
+
+
+class StoredAlert(Answer):
+    """An alert as the store keeps it: why it fired, what it cites, what to do, its state."""
+
+    id: int | None = None
+    alert_key: str
+    rule_id: str
+    first_incident_ref: str | None = None
+    incident_ref: str
+    people: list[str]
+    reason: str
+    action: str | None = None
+    cited: list[str]
+    severity: str
+    details: dict[str, Any] | None = Field(
+        default=None, description="The facts the rule found, by name (they differ by rule)"
+    )
+    status: str
+    raised_at: str | None = None
+    updated_at: str | None = None
+    title: str | None = None
+
+
+class AlertChangeOut(Answer):
+    """An alert a submission or a research check raised, updated or cleared."""
+
+    change: Literal["raised", "updated", "cleared"]
+    rule_id: str
+    alert_key: str
+    incident_ref: str
+    people: list[str]
+    reason: str
+    cited: list[str]
+    severity: str
+    action: str
+    details: dict[str, Any] = Field(description="The facts the rule found, by name")
+    raised_on: str
+
+
+class AlertList(Answer):
+    alerts: list[StoredAlert]
+
+
+# -- the picture ----------------------------------------------------------------------------------
+
+
+class TimelineEntryOut(Answer):
+    """A record in a timeline: when, which, what, and who was in it in which role."""
+
+    when: str
+    record_key: str
+    ref: str
+    kind: str
+    title: str
+    roles: list[str]
+
+
+class OrderOut(Answer):
+    ref: str
+    label: str
+    role: str
+    starts: str
+    ends: str | None
+    active: bool
+    conditions: str
+    court: str | None
+
+
+class AssessmentSummary(Answer):
+    ref: str
+    checklist: str
+    incident_ref: str
+    assessed_at: str
+    yes_count: int
+    judgement_grade: str | None
+    safety_plan: bool
+
+
+class PicturePerson(Answer):
+    """One person of the incident: who they were resolved to, how sure and why (in words for the
+    role), and their records, orders and risk assessments."""
+
+    mention_key: str
+    position: str
+    role: str
+    written_as: str
+    entity_id: str | None
+    entity_label: str | None
+    resolved_by: str | None
+    match_probability: float | None
+    evidence: list[str]
+    records: list[TimelineEntryOut]
+    orders: list[OrderOut]
+    assessments: list[AssessmentSummary]
+
+
+class ObjectLinkOut(Answer):
+    """Records sharing a phone, e-mail, account, vehicle or place with the incident (the value
+    ``(withheld)`` for roles that may not see it)."""
+
+    kind: str
+    value: str
+    records: list[TimelineEntryOut]
+    more: int
+
+
+class IncidentOut(Answer):
+    """The incident itself; ``location``, ``postcode`` and ``narrative`` are null and named in
+    ``withheld`` for roles that may not see them."""
+
+    record_key: str
+    ref: str
+    source: str
+    reported_at: str
+    channel: str | None
+    category: str | None
+    closing_category: str | None
+    qualifiers: list[str]
+    location: str | None
+    postcode: str | None
+    narrative: str | None
+    officer: str | None
+    crime_refs: list[str]
+    withheld: list[str] | None = None
+
+
+class Picture(Answer):
+    """Everything linked to one incident: its people and their history, records linked by shared
+    objects, open alerts about them, and one timeline."""
+
+    incident: IncidentOut
+    people: list[PicturePerson]
+    linked_by_objects: list[ObjectLinkOut]
+    alerts: list[StoredAlert]
+    timeline: list[TimelineEntryOut]
+
+
+class DecisionOut(Answer):
+    """What happened to one person of a submitted record at call time, and why."""
+
+    mention_key: str
+    outcome: str
+    entity_id: str
+    probability: float | None
+    matched_mention: str | None
+    evidence: list[str]
+    candidates: int
+    other_entities: list[tuple[str, float]]
+    merged: list[str]
+
+
+class SubmissionOut(Answer):
+    """What the live path did with a record: stored, each person resolved, the rules run."""
+
+    record_key: str
+    ref: str
+    kind: str
+    outcome: str
+    decisions: list[DecisionOut]
+    alerts: list[AlertChangeOut]
+    timings_ms: dict[str, float]
+    committed_with: int
+
+
+class IncidentSubmitted(SubmissionOut):
+    picture: Picture
+
+
+class ResearchCheck(Answer):
+    incident_ref: str
+    viewed_by: str
+    viewed_at: str
+    alerts: list[AlertChangeOut]
+
+
+# -- people ---------------------------------------------------------------------------------------
+
+
+class MentionOut(Answer):
+    """One mention of the person as written in a record, with why it is theirs; contact fields
+    blank and named in ``withheld`` for a protected role the user may not see."""
+
+    mention_key: str | None = None
+    record_key: str | None = None
+    record_kind: str | None = None
+    event_time: str | None = None
+    position: str | None = None
+    role: str | None = None
+    forenames: str | None = None
+    surname: str | None = None
+    dob: str | None = None
+    sex: str | None = None
+    address_text: str | None = None
+    postcode: str | None = None
+    relationship_to_victim: str | None = None
+    description: str | None = None
+    phones: list[str] = []
+    emails: list[str] = []
+    accounts: list[str] = []
+    vehicles: list[str] = []
+    match_probability: float | None = None
+    evidence: list[str] = []
+    linked_to: str | None = None
+    assigned_by: str | None = None
+    assigned_at: str | None = None
+    withheld: list[str] | None = None
+
+
+class AssessmentPointOut(Answer):
+    ref: str
+    checklist: str
+    incident_ref: str
+    assessed_at: str
+    yes_count: int
+    grade: str | None
+    judgement_grade: str | None
+    safety_plan: bool
+    score_change: str
+    grade_change: str
+    trend: str
+    grading_problem: str | None = None
+
+
+class EntityEvent(Answer):
+    """A change to the person's record: created, merged, split, a member moved; by whom, why."""
+
+    id: int
+    at: str
+    action: str
+    entity_id: str
+    mention_keys: list[str]
+    by: str
+    note: str | None
+
+
+class PersonOut(Answer):
+    """One person: every mention, the timeline of their records, orders, risk assessments and
+    trend, open alerts, and how the record came to be."""
+
+    entity_id: str
+    kind: str | None = None
+    label: str | None = None
+    mentions: list[MentionOut]
+    timeline: list[TimelineEntryOut] = []
+    orders: list[OrderOut] = []
+    assessments: list[AssessmentPointOut] = []
+    alerts: list[StoredAlert] = []
+    history: list[EntityEvent] = []
+    record_keys: list[str] = []
+
+
+class MemberEvidenceOut(Answer):
+    mention_key: str
+    linked_to: str | None
+    probability: float | None
+    evidence: list[str]
+
+
+class PersonEvidence(Answer):
+    """Why these records are one person."""
+
+    entity_id: str
+    members: list[MemberEvidenceOut]
+
+
+class SearchHitOut(Answer):
+    entity_id: str
+    label: str | None
+    probability: float
+    evidence: list[str]
+    records: int
+    matched_mention: str
+
+
+class SearchResult(Answer):
+    query: dict[str, str] = Field(description="The details searched on, as given")
+    hits: list[SearchHitOut]
+
+
+class SplitResult(Answer):
+    entity_id: str
+    new_entity_id: str
+    moved: list[str]
+
+
+# -- review ---------------------------------------------------------------------------------------
+
+
+class MentionSummary(Answer):
+    """A mention as a reviewer reads it (only ``mention_key`` if it is no longer stored)."""
+
+    mention_key: str
+    record_key: str | None = None
+    kind: str | None = None
+    ref: str | None = None
+    role: str | None = None
+    name: str | None = None
+    forenames: str | None = None
+    surname: str | None = None
+    dob: str | None = None
+    when: str | None = None
+    entity_id: str | None = None
+
+
+class ReviewPair(Answer):
+    id: int
+    mention_a: MentionSummary
+    mention_b: MentionSummary
+    match_probability: float
+    at_stake: list[str] = Field(description="Open alerts about either person, in words")
+    evidence: list[str]
+    created_at: str
+
+
+class ReviewQueue(Answer):
+    pairs: list[ReviewPair]
+
+
+class JudgementResult(Answer):
+    mention_a: str
+    mention_b: str
+    judgement: Literal["same", "different", "unsure"]
+    entities: list[str] = Field(description="The people the two mentions belonged to")
+    entity: str | None = Field(
+        default=None, description="The person kept (same) or split off (different)"
+    )
+
+
+# -- the dashboard --------------------------------------------------------------------------------
+
+
+class UnresearchedIncident(Answer):
+    ref: str
+    reported_at: str
+    category: str | None
+    officer: str | None
+    earlier: int
+
+
+class OwedAssessmentOut(Answer):
+    rule_id: str
+    incident_ref: str
+    officer: str | None
+    reason: str
+    victim_entity: str | None
+    due_at: str | None
+
+
+class RepeatVictim(Answer):
+    alert_key: str
+    people: list[str]
+    reason: str
+    incident_ref: str
+    severity: str
+    updated_at: str
+
+
+class Dashboard(Answer):
+    as_of: str
+    open_alerts_by_rule: dict[str, int]
+    open_alerts: int
+    unresearched_incidents: list[UnresearchedIncident]
+    owed_assessments: list[OwedAssessmentOut]
+    owed_assessments_total: int
+    review_queue: int
+    repeat_victims: list[RepeatVictim]
+
+
+# -- risk assessments -----------------------------------------------------------------------------
+
+
+class ScoreOut(Answer):
+    yes: int
+    no: int
+    not_known: int
+    unanswered: list[str]
+    total: int
+    describe: str
+
+
+class GradedAssessmentOut(Answer):
+    """A DASH or S-DASH with its score, grade and why (officers' free text null for roles that
+    do not see contact details)."""
+
+    ref: str
+    source: str
+    checklist: str
+    checklist_version: str
+    incident_ref: str
+    assessed_at: str
+    officer: str | None
+    subject_entity: str | None
+    safety_plan: bool
+    score: ScoreOut | None
+    grade: str | None
+    visible_grade: str | None
+    judgement_grade: str | None
+    raised_by_judgement: bool
+    judgement_reason: str | None
+    reasons: list[str]
+    problem: str | None
+
+
+class AssessmentSubmitted(SubmissionOut):
+    assessment: GradedAssessmentOut
+    incident_known: bool
+
+
+class TrendPointOut(Answer):
+    ref: str
+    checklist: str
+    assessed_at: str
+    yes_count: int
+    grade: str | None
+    score_change: str
+    grade_change: str
+    reason: str
+
+
+class PersonAssessments(Answer):
+    entity_id: str
+    assessments: list[GradedAssessmentOut]
+    trend: list[TrendPointOut]
+
+
+class CriterionOut(Answer):
+    id: str
+    met: bool
+    reason: str
+    evidence: list[str]
+
+
+class ReferralOut(Answer):
+    victim: str
+    label: str | None
+    incident_ref: str | None
+    officer: str | None
+    criteria_met: list[str]
+    reasons: list[str]
+    criteria: list[CriterionOut]
+    dash: GradedAssessmentOut | None
+    suspect: str | None
+    incidents: list[str]
+    notes: list[str]
+
+
+class Referrals(Answer):
+    as_of: str
+    escalation_incidents: int
+    window_months: int
+    referrals: list[ReferralOut]
+
+
+class QuestionOut(Answer):
+    id: str
+    number: int
+    section: str
+    text: str
+    notes_prompt: str
+
+
+class ChecklistOut(Answer):
+    """A checklist's questions, answers and guidance, as forms draw them."""
+
+    id: str
+    version: str
+    title: str
+    source: str
+    grading: str
+    answers: list[str]
+    guidance: str
+    questions: list[QuestionOut]
+
+
+# -- statistics and health ------------------------------------------------------------------------
+
+
+class Measure(Answer):
+    id: str
+    label: str
+
+
+class StatsRow(Answer):
+    period: str
+    counts: dict[str, int] = Field(description="Count per measure id")
+    change: dict[str, int | None] = Field(description="Change on the same period a year before")
+    change_percent: dict[str, float | None]
+
+
+class StatsOut(Answer):
+    period: str
+    measures: list[Measure]
+    rows: list[StatsRow]
+    notes: list[str]
+
+
+class Health(Answer):
+    status: Literal["ok"]
+
+
+#: The ``responses`` entry of a route that answers CSV.
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "CSV (UTF-8), one row a line, with a header row",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}

@@ -1,0 +1,55 @@
+"""Small look-ups the use cases share: does a person or incident exist, whom a mention is
+resolved to, and the mentions of a review pair as a reviewer reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from threadline.store import tables as t
+
+
+def entity_exists(conn: Connection, entity_id: str) -> bool:
+    """Whether there is a person (entity) ``entity_id``."""
+    e = t.entities
+    return conn.execute(select(e.c.id).where(e.c.id == entity_id)).first() is not None
+
+
+def resolved_entity(conn: Connection, mention_key: str) -> str | None:
+    """The person ``mention_key`` is resolved to, or ``None``."""
+    em = t.entity_members
+    found = conn.execute(select(em.c.entity_id).where(em.c.mention_key == mention_key)).first()
+    return None if found is None else str(found.entity_id)
+
+
+def incident_row(conn: Connection, ref: str) -> Any | None:
+    """The first stored incident with reference ``ref`` (any source), or ``None``."""
+    i = t.incidents
+    return conn.execute(select(i).where(i.c.ref == ref).order_by(i.c.id).limit(1)).first()
+
+
+def mention_summaries(conn: Connection, keys: Iterable[str]) -> dict[str, Any]:
+    """Mention key → its row as a reviewer reads it: record, role, name as written, date of
+    birth, when, and the person it is resolved to (``None`` if none)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    m, em = t.mentions, t.entity_members
+    rows = conn.execute(
+        select(
+            m.c.mention_key,
+            m.c.record_key,
+            m.c.role,
+            m.c.forenames,
+            m.c.surname,
+            m.c.description,
+            m.c.dob,
+            m.c.event_time,
+            em.c.entity_id,
+        )
+        .outerjoin(em, em.c.mention_key == m.c.mention_key)
+        .where(m.c.mention_key.in_(wanted))
+    )
+    return {r.mention_key: r for r in rows}
