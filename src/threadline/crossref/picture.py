@@ -24,18 +24,11 @@ from threadline.crossref.history import (
     mentions_with_entities,
     records_of_entities,
 )
+from threadline.recognise.history import ORDER_LABELS
 from threadline.resolve.explain import member_evidence
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 
-ORDER_LABELS = {
-    "non_molestation": "non-molestation order",
-    "restraining": "restraining order",
-    "stalking_protection": "stalking protection order",
-    "domestic_violence_protection": "domestic violence protection order",
-    "domestic_violence_protection_notice": "domestic violence protection notice",
-    "bail_conditions": "bail conditions",
-}
 #: How many records linked by one shared object the picture lists (the rest are counted).
 OBJECT_LINK_LIMIT = 25
 

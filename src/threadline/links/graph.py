@@ -32,6 +32,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, literal, select
 
+#: Plain-English names of order types: one definition, in threadline.recognise.history.
+from threadline.recognise.history import ORDER_LABELS as ORDER_WORDS
 from threadline.store import tables as t
 
 #: Every kind of link, as the ``kinds`` filters of searches name them.
@@ -146,16 +148,6 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
 
 def _person_id(entity_id: str | None, mention_key: str) -> str:
     return entity_id or f"{MENTION_PREFIX}{mention_key}"
-
-
-ORDER_WORDS = {
-    "non_molestation": "non-molestation order",
-    "restraining": "restraining order",
-    "stalking_protection": "stalking protection order",
-    "domestic_violence_protection": "domestic violence protection order",
-    "domestic_violence_protection_notice": "domestic violence protection notice",
-    "bail_conditions": "bail conditions",
-}
 
 
 @dataclass

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from threadline.recognise.alerts import Finding
 from threadline.recognise.context import Context
 from threadline.recognise.history import Event
-from threadline.recognise.rules.orders import CRIMINAL_BREACH, Breach, find_breaches
+from threadline.recognise.rules.orders import BREACH_OFFENCES, Breach, find_breaches
 from threadline.recognise.rules.stalking import FORMER_PARTNER_NOTE, shows_stalking
 from threadline.recognise.wording import listing, plural
 
@@ -91,7 +91,11 @@ def find_breach_no_crime(ctx: Context) -> Iterator[Finding]:
 
 
 def _breach_gap(incident: Event, breaches: list[Breach]) -> Finding:
-    criminal = [b for b in breaches if str(b.order.order_type) in CRIMINAL_BREACH]
+    offences = dict.fromkeys(
+        BREACH_OFFENCES[str(b.order.order_type)]
+        for b in breaches
+        if str(b.order.order_type) in BREACH_OFFENCES
+    )
     people = dict.fromkeys(p for b in breaches for p in (b.order.respondent, *b.protected_present))
     return Finding(
         subject=incident.ref,
@@ -100,9 +104,7 @@ def _breach_gap(incident: Event, breaches: list[Breach]) -> Finding:
         facts={
             "incident": incident.ref,
             "orders": listing(f"{b.order.label} {b.order.ref}" for b in breaches),
-            "breach_offence": (
-                " as a crime (breach of the order is an offence)" if criminal else ""
-            ),
+            "breach_offence": f" as a crime ({'; '.join(offences)})" if offences else "",
         },
         details={"orders": [b.order.ref for b in breaches]},
     )
