@@ -209,3 +209,68 @@ def alert_reopen(
 ) -> None:
     """Reopen a closed alert; audited."""
     _step(db, key, "reopen", as_user, purpose, reason=reason)
+
+
+def _day_or_time(value: str | None, name: str) -> datetime | None:
+    """A bound of the period: a day (midnight UTC) or a time with its zone."""
+    if value is None:
+        return None
+    if len(value) == 10:
+        value = f"{value}T00:00+00:00"
+    return _at(value, name)
+
+
+@app.command("accountability")
+def accountability_command(
+    team: Annotated[str | None, typer.Option(help="One team (default: every team).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="From this day or time (alerts raised, calls reported).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Up to (not including) this day or time.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The supervisor's report: breaches without an arrest decision, 'not arrested' without
+    sign-off (escalated once late), actions past due, DASH owed by officer, calls without the
+    research check."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from threadline.crossref.accountability import accountability
+
+    report = accountability(
+        engine_for(db),
+        now(),
+        settings_for(db).not_arrested_signoff_hours,
+        team=team,
+        since=_day_or_time(since, "since"),
+        until=_day_or_time(until, "until"),
+    )
+    if as_json:
+        console.print_json(json.dumps(report.to_dict()))
+        return
+    sections = (
+        ("Breach alerts without an arrest decision", report.breaches_without_decision),
+        ("'Not arrested' without a supervisor's sign-off", report.not_arrested_unsigned),
+        ("Actions past their due time", report.past_due),
+    )
+    for title, items in sections:
+        table = Table("alert", "incident", "team", "owner", "owed", "since / due", title=title)
+        for item in items:
+            when = f"{item.when:%Y-%m-%d %H:%M}" if item.when else "-"
+            cells = (
+                item.alert_key,
+                item.incident_ref,
+                item.team,
+                item.owner or "-",
+                item.owed + (" [ESCALATED]" if item.escalated else ""),
+                when,
+            )
+            table.add_row(*(Text(cell) for cell in cells))  # as written: no markup, no emoji
+        console.print(table if items else f"{title}: none")
+    if team is None:
+        owed = ", ".join(f"{k}: {v}" for k, v in report.dash_owed_by_officer.items()) or "none"
+        console.print(f"DASH owed by officer: {owed}")
+    console.print(f"Calls with linked history and no research check: {len(report.unresearched)}")

@@ -19,12 +19,12 @@ from sqlalchemy import Connection, Engine
 
 from threadline.api.deps import Audited, Auditor, ClockDep, EngineDep, Purpose, require
 from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.routes.accountability import signoff_hours
 from threadline.api.schemas import RequestBody
 from threadline.crossref.actions import AlertNotFound, show_alert, take_step
 from threadline.guard.disclosure import alert_records, disclose_alerts
 from threadline.guard.users import User
 from threadline.recognise.actions import ActionRefused, Actor, Step
-from threadline.settings import Settings
 from threadline.store.tables import ALERT_KEY
 
 router = APIRouter(tags=["alert actions"])
@@ -155,11 +155,6 @@ _STEP_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _signoff_hours(request: Request) -> float:
-    settings: Settings = getattr(request.app.state, "settings", None) or Settings()
-    return settings.not_arrested_signoff_hours
-
-
 def _run(
     step: Step,
     alert_key: str,
@@ -184,7 +179,7 @@ def _run(
             Actor(user.username, user.role.value),
             clock(),
             audit,
-            _signoff_hours(request),
+            signoff_hours(request),
             **given,
         )
     except AlertNotFound as missing:
@@ -316,7 +311,7 @@ def alert_actions(
     """An alert with every step taken on it, who owns it, its arrest decision and sign-off, and
     whether it is overdue or escalated. Audited (``alerts.view``): it names people."""
     try:
-        view = show_alert(engine, alert, clock(), _signoff_hours(request))
+        view = show_alert(engine, alert, clock(), signoff_hours(request))
     except AlertNotFound as missing:
         raise ApiError(404, str(missing), field="alert") from None
     audited("alerts.view", alert_records([view]), purpose, detail={"alert": alert})
