@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, select
 
+from threadline.crossref.actions import with_actions
 from threadline.crossref.alerts import list_alerts
 from threadline.crossref.history import (
     KEYS,
@@ -352,7 +353,7 @@ def build_picture(
         incident=incident_summary(incident),
         people=people,
         linked_by_objects=object_views,
-        alerts=alerts,
+        alerts=with_actions(conn, alerts),
         timeline=timeline,
     )
 
