@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     repeat_threshold: int = 3
     repeat_window_days: int = 365
     marac_escalation_threshold: int = 3
+    #: hours a supervisor has to sign off a "not arrested" decision on a breach before it is
+    #: escalated (threadline.recognise.actions; a force's own policy, not law)
+    not_arrested_signoff_hours: float = Field(default=24.0, gt=0)
     #: a file outside the store that the audit log's head is appended to every
     #: ``audit_anchor_every`` rows (see threadline.guard.audit.AnchorFile); unset, none is kept
     audit_anchor_path: Path | None = None

@@ -119,6 +119,8 @@ def order(
     interim: bool = False,
     conditions: str = "Not to contact the applicant directly or indirectly.",
     court: str | None = "Exeter Family Court",
+    served: str | None = None,
+    on_notice: bool | None = None,
 ) -> Order:
     return Order(
         ref=ref,
@@ -130,6 +132,8 @@ def order(
         interim=interim,
         conditions=conditions,
         court=court,
+        served=date.fromisoformat(served) if served else None,
+        on_notice=on_notice,
     )
 
 

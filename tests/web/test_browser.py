@@ -239,7 +239,7 @@ def test_a_call_handler_records_a_breach_and_a_supervisor_follows_it_up(
     alerts = page.locator("section[aria-labelledby='alerts-h']")
     expect(alerts.locator("[data-rule='order_breach']").first).to_be_visible()
     expect(alerts.locator("[data-rule='think_stalking']").first).to_be_visible()
-    expect(alerts).to_contain_text("Active non-molestation order: this is an arrestable breach")
+    expect(alerts).to_contain_text("arrest if it is necessary under PACE s24(5)")
     expect(page.locator(".person-card").first).to_contain_text("linked incidents and crimes")
     expect(page.locator(".order.active").first).to_contain_text("Active non-molestation order")
     shoot(page, "03-picture")

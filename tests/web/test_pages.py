@@ -39,6 +39,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("GET", "/assessments/INC-404", "person.view"),
     ("GET", "/marac", "marac.view"),
     ("GET", "/stats.csv", "stats.view"),
+    ("GET", "/accountability", "dashboard.view"),
 ]
 
 

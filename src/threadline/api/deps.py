@@ -35,6 +35,7 @@ from threadline.api.turns import SubmissionTurns
 from threadline.guard import audit, policy
 from threadline.guard.users import User, get_user
 from threadline.resolve.linkage import LinkageModel
+from threadline.settings import Settings
 from threadline.store import writing
 from threadline.usecases.auditor import Auditor
 
@@ -358,3 +359,9 @@ def error_responses(dependant: Dependant, methods: Sequence[str]) -> dict[int | 
         out[413] = _error("The request body is too large")
     out[429] = _error("Too many requests from this user or address: see Retry-After")
     return out
+
+
+def signoff_hours(request: Request) -> float:
+    """The force's time for signing off a 'not arrested' decision (settings)."""
+    settings: Settings = getattr(request.app.state, "settings", None) or Settings()
+    return settings.not_arrested_signoff_hours

@@ -24,6 +24,27 @@ class Answer(BaseModel):
 # -- alerts ---------------------------------------------------------------------------------------
 
 
+class ActionStepOut(Answer):
+    """One step taken on an alert: which, by whom (and their role), when, and its details."""
+
+    step: str
+    by: str
+    role: str
+    at: str
+    detail: dict[str, Any]
+
+
+class AlertActionsOut(Answer):
+    """Where an alert's actions stand (owner, acknowledgement, an owed arrest decision) and
+    every step taken on it (``threadline.crossref.actions.with_actions``)."""
+
+    status: str
+    assignee: str | None = None
+    acknowledged_by: str | None = None
+    decision_owed: bool
+    steps: list[ActionStepOut]
+
+
 class StoredAlert(Answer):
     """An alert as the store keeps it: why it fired, what it cites, what to do, its state."""
 
@@ -44,6 +65,9 @@ class StoredAlert(Answer):
     raised_at: str | None = None
     updated_at: str | None = None
     title: str | None = None
+    actions: AlertActionsOut | None = Field(
+        default=None, description="Who owns the alert and the steps taken on it"
+    )
 
 
 class AlertChangeOut(Answer):
@@ -530,3 +554,36 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
         "content": {"text/csv": {"schema": {"type": "string"}}},
     }
 }
+
+
+# -- accountability ----------------------------------------------------------------------------
+
+
+class AccountabilityItemOut(Answer):
+    """One alert a supervisor must act on: which, what is owed, by whom, since or due when."""
+
+    alert_key: str
+    rule_id: str
+    incident_ref: str
+    people: list[str]
+    team: str
+    owner: str | None = None
+    owed: str
+    when: str | None = None
+    escalated: bool
+
+
+class AccountabilityOut(Answer):
+    """The supervisor's accountability report for a team (or every team) and period."""
+
+    as_of: str
+    team: str | None = None
+    since: str | None = None
+    until: str | None = None
+    breaches_without_decision: list[AccountabilityItemOut]
+    not_arrested_unsigned: list[AccountabilityItemOut]
+    past_due: list[AccountabilityItemOut]
+    dash_owed_by_officer: dict[str, int]
+    unresearched: list[dict[str, Any]] = Field(
+        description="Calls taken without the research check (incident ref, when, who)"
+    )

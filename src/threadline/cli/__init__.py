@@ -3,10 +3,11 @@
 Commands live in one module per area; importing them registers them on :data:`app`.
 """
 
-from threadline.cli import crossref, force, guard, links, records, resolution, risk, serve
+from threadline.cli import actions, crossref, force, guard, links, records, resolution, risk, serve
 from threadline.cli.app import app
 
 __all__ = [
+    "actions",
     "app",
     "crossref",
     "force",

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, delete, insert, select, update
 
+from threadline.crossref.actions import reopen_closed
 from threadline.recognise import Alert, AlertChange
 from threadline.store import tables as t
 from threadline.store.queries import fetch
@@ -90,6 +91,7 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
     cleared: list[dict[str, Any]] = []
     links: list[tuple[str, str]] = []
     events: list[tuple[Any, ...]] = []
+    raised_again: dict[str, str] = {}
     for change in changes:
         alert = change.alert
         key = {"b_key": alert.alert_key}
@@ -111,8 +113,9 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
                 conn.execute(
                     statements["insert"], {**row, "status": "open", "raised_at": now, **values}
                 )
-            else:  # raised again after being cleared
+            else:  # raised again after being cleared, or after its actions were closed
                 conn.execute(statements["reopen"], {"b_id": existing, "status": "open", **values})
+                raised_again[alert.alert_key] = alert.incident_ref
         elif change.change == "updated":
             updated.append({**key, **values})
         else:
@@ -130,6 +133,8 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
     if links:
         writer.insert(t.alert_links, ("alert_key", "link"), links, None)
     writer.insert(t.alert_events, _EVENT_COLUMNS, events, None)
+    if raised_again:
+        reopen_closed(conn, raised_again, now)
 
 
 def jsonable(value: Any) -> Any:

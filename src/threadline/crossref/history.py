@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -250,9 +250,16 @@ def orders_of(
                 interim=row.interim,
                 conditions=row.conditions,
                 court=row.court,
+                served=_day(row.document.get("served")),
+                on_notice=row.document.get("on_notice"),
             )
         )
     return orders
+
+
+def _day(value: Any) -> date | None:
+    """A day as the order's document keeps it (ISO 8601 text), or ``None``."""
+    return date.fromisoformat(value) if isinstance(value, str) else None
 
 
 def associations_of(

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from threadline.crossref.actions import with_actions
 from threadline.crossref.alerts import list_alerts
 from threadline.crossref.history import records_of_entities
 from threadline.crossref.picture import (
@@ -274,7 +275,11 @@ def person_profile(conn: Connection, entity_id: str, today: date | None = None) 
         timeline=timeline,
         orders=orders_for(conn, entity_id, keys, day),
         assessments=_assessments(conn, keys),
-        alerts=list_alerts(conn, status="open", entity_id=entity_id),
+        alerts=with_actions(
+            conn,
+            list_alerts(conn, status="open", entity_id=entity_id)
+            + list_alerts(conn, status="closed", entity_id=entity_id),
+        ),
         history=entity_history(conn, entity_id),
         record_keys=sorted(keys),
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, select
 
+from threadline.crossref.actions import with_actions
 from threadline.crossref.alerts import list_alerts
 from threadline.crossref.history import (
     KEYS,
@@ -24,18 +25,11 @@ from threadline.crossref.history import (
     mentions_with_entities,
     records_of_entities,
 )
+from threadline.recognise.history import ORDER_LABELS
 from threadline.resolve.explain import member_evidence
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 
-ORDER_LABELS = {
-    "non_molestation": "non-molestation order",
-    "restraining": "restraining order",
-    "stalking_protection": "stalking protection order",
-    "domestic_violence_protection": "domestic violence protection order",
-    "domestic_violence_protection_notice": "domestic violence protection notice",
-    "bail_conditions": "bail conditions",
-}
 #: How many records linked by one shared object the picture lists (the rest are counted).
 OBJECT_LINK_LIMIT = 25
 
@@ -365,7 +359,7 @@ def build_picture(
         incident=incident_summary(incident),
         people=people,
         linked_by_objects=object_views,
-        alerts=alerts,
+        alerts=with_actions(conn, alerts),
         timeline=timeline,
     )
 

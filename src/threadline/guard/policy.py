@@ -43,6 +43,7 @@ from enum import StrEnum
 from typing import Any
 
 from threadline.model.kinds import identifier_kinds
+from threadline.recognise.actions import STEP_ROLES, Step
 
 
 class UserRole(StrEnum):
@@ -76,6 +77,40 @@ def _p(action: str, roles: set[UserRole], describe: str, reason: str, audited: b
 
 
 OPERATIONAL = {R.call_handler, R.officer, R.supervisor}
+
+#: What each step on an alert is, and why its roles may take it. The roles themselves are
+#: declared once, step by step, in threadline.recognise.actions (STEP_ROLES).
+_ALERT_STEPS: dict[Step, tuple[str, str]] = {
+    "assign": (
+        "assign an alert to an officer or a team",
+        "call handlers route alerts to an owner; officers and supervisors hand them on",
+    ),
+    "acknowledge": (
+        "acknowledge an alert (take it on)",
+        "an alert is owned by the officer it is assigned to, or a supervisor",
+    ),
+    "act": (
+        "record an action taken on an alert",
+        "actions are taken and recorded by officers and supervisors",
+    ),
+    "decide": (
+        "record an arrest decision on a breach alert",
+        "the arrest decision (PACE s24(5) necessity) is made by officers and supervisors",
+    ),
+    "signoff": (
+        "sign off or overturn a 'not arrested' decision",
+        "a decision not to arrest for a breach is signed off by a supervisor, never by the "
+        "officer who made it or by a call handler",
+    ),
+    "close": (
+        "close an alert with an outcome and a reason",
+        "alerts are closed by the officers and supervisors who own them",
+    ),
+    "reopen": (
+        "reopen a closed alert",
+        "officers and supervisors reopen an alert when the pattern continues",
+    ),
+}
 
 #: The access policy. One line per action; the reason is shown to a refused user.
 PERMISSIONS: tuple[Permission, ...] = (
@@ -121,6 +156,10 @@ PERMISSIONS: tuple[Permission, ...] = (
         "alerts are acted on by operational staff and checked by analysts; they name people and "
         "their histories, so each read is logged with its purpose",
         audited=True,
+    ),
+    *(
+        _p(f"alert.{step}", {R(r) for r in STEP_ROLES[step]}, describe, reason, audited=True)
+        for step, (describe, reason) in _ALERT_STEPS.items()
     ),
     _p(
         "dashboard.view",

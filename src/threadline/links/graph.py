@@ -34,6 +34,9 @@ from typing import Any
 from sqlalchemy import Connection, func, literal, select
 
 from threadline.model.kinds import identifier_kinds
+
+#: Plain-English names of order types: one definition, in threadline.recognise.history.
+from threadline.recognise.history import ORDER_LABELS as ORDER_WORDS
 from threadline.store import tables as t
 
 #: The kinds of link that are not a person's identifier (``has_<kind>``, one per identifier kind).
@@ -154,16 +157,6 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
 
 def _person_id(entity_id: str | None, mention_key: str) -> str:
     return entity_id or f"{MENTION_PREFIX}{mention_key}"
-
-
-ORDER_WORDS = {
-    "non_molestation": "non-molestation order",
-    "restraining": "restraining order",
-    "stalking_protection": "stalking protection order",
-    "domestic_violence_protection": "domestic violence protection order",
-    "domestic_violence_protection_notice": "domestic violence protection notice",
-    "bail_conditions": "bail conditions",
-}
 
 
 @dataclass

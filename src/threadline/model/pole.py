@@ -206,10 +206,21 @@ class OrderType(StrEnum):
     domestic_violence_protection = "domestic_violence_protection"
     domestic_violence_protection_notice = "domestic_violence_protection_notice"
     bail_conditions = "bail_conditions"
+    #: Domestic Abuse Act 2021 Part 3 (replacing DVPN/DVPO where in force)
+    domestic_abuse_protection = "domestic_abuse_protection"
+    domestic_abuse_protection_notice = "domestic_abuse_protection_notice"
 
 
 class CourtOrder(Schema):
-    """A court order or bail conditions: who it protects, who it binds, when and on what terms."""
+    """A court order or bail conditions: who it protects, who it binds, when and on what terms.
+
+    ``starts`` is the day it was granted (or the conditions imposed), ``ends`` its last day.
+    When it binds the respondent (Family Law Act 1996 s42A(2)): an order made ``on_notice``
+    (the respondent was told of the hearing) binds from the day it is made; one made without
+    notice binds once the respondent is aware of it, the day it was ``served``. Both are
+    optional: files that do not say still import (the breach rules then assume the day after
+    it was granted, and say so).
+    """
 
     kind: Literal["order"] = "order"
     source: SourceName = "courts"
@@ -222,6 +233,8 @@ class CourtOrder(Schema):
     protected: list[PersonMention] = Field(min_length=1, max_length=20)
     starts: RequiredDate
     ends: Date = None
+    served: Date = None
+    on_notice: bool | None = None
     conditions: str = Field(default="", max_length=5_000)
     court: str | None = Field(default=None, max_length=200)
 
@@ -229,6 +242,10 @@ class CourtOrder(Schema):
     def _dates_in_order(self) -> CourtOrder:
         if self.ends and self.ends < self.starts:
             raise ValueError("ends is before starts")
+        if self.served and self.served < self.starts:
+            raise ValueError("served is before starts (the day the order was granted)")
+        if self.served and self.ends and self.served > self.ends:
+            raise ValueError("served is after ends: the order ended before it was served")
         return self
 
 

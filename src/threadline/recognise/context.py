@@ -17,6 +17,7 @@ from typing import TypeVar
 from threadline.recognise.behaviours import BehaviourSign, find_behaviours
 from threadline.recognise.conduct import Link, Series, associates, build_series, links_of
 from threadline.recognise.history import Event, History, Order, by_time
+from threadline.recognise.occasions import several_occasions
 from threadline.recognise.thresholds import Thresholds
 
 T = TypeVar("T")
@@ -143,14 +144,35 @@ class Context:
         """Series of the new event's (suspect, victim) pairs and of their reverse, any length."""
         return self._series()
 
+    def several_occasions(self, incident: Event) -> str | None:
+        """The words by which ``incident``'s report describes conduct on two or more occasions
+        ("a dozen texts"), or ``None`` (see :mod:`threadline.recognise.occasions`)."""
+        return self.memo(f"occasions:{incident.ref}", lambda: several_occasions(incident.narrative))
+
+    def occasions(self, series: Series) -> int:
+        """The occasions of conduct a series' reports disclose: one a report, two for a report
+        describing several (PHA 1997 s7(3): occasions, not reports)."""
+        return sum(2 if self.several_occasions(e) else 1 for e in series.incidents)
+
+    def evident_at(self, series: Series) -> Event | None:
+        """The report at which the series first disclosed conduct on the occasions a course of
+        conduct needs (the NCRS 24-hour clock starts there), or ``None`` if it has not."""
+        seen = 0
+        for event in series.incidents:
+            seen += 2 if self.several_occasions(event) else 1
+            if seen >= self.thresholds.course_min_incidents:
+                return event
+        return None
+
     @cached_property
     def courses(self) -> list[Series]:
-        """Series that include an anchor and make a course of conduct (2+ incidents)."""
+        """Series that include an anchor and make a course of conduct: conduct on 2+ occasions,
+        in two reports or in one that describes several."""
         minimum = self.thresholds.course_min_incidents
         return [
             s
             for s in self.all_series
-            if self.anchor_refs & set(s.refs) and len(s.incidents) >= minimum
+            if self.anchor_refs & set(s.refs) and self.occasions(s) >= minimum
         ]
 
     # -- orders ----------------------------------------------------------------------------------

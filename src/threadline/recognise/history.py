@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from threadline.model import (
@@ -25,6 +25,9 @@ from threadline.model import (
 )
 
 EventKind = Literal["incident", "crime"]
+#: How an order came to bind its respondent: made on notice, served, made without notice and not
+#: served (not binding yet), or the record does not say.
+Binding = Literal["on_notice", "served", "not_served", "unknown"]
 
 _ROLES = frozenset(r.value for r in Role)
 _RELATIONSHIPS = frozenset(r.value for r in Relationship)
@@ -41,6 +44,8 @@ ORDER_LABELS: Mapping[str, str] = {
     "domestic_violence_protection": "domestic violence protection order",
     "domestic_violence_protection_notice": "domestic violence protection notice",
     "bail_conditions": "bail conditions",
+    "domestic_abuse_protection": "domestic abuse protection order",
+    "domestic_abuse_protection_notice": "domestic abuse protection notice",
 }
 
 
@@ -180,6 +185,10 @@ class Order:
     interim: bool = False
     conditions: str = ""
     court: str | None = None
+    #: the day the respondent was served (became aware of it), if known
+    served: date | None = None
+    #: made on notice (the respondent knew of the hearing): binds from the day it is made
+    on_notice: bool | None = None
 
     def __post_init__(self) -> None:
         _need_text(self.ref, "ref")
@@ -190,12 +199,41 @@ class Order:
             raise ValueError(f"{self.ref}: an order protects at least one person")
         if self.ends is not None and self.ends < self.starts:
             raise ValueError(f"{self.ref}: ends before it starts")
+        if self.served is not None and self.served < self.starts:
+            raise ValueError(f"{self.ref}: served before it was granted")
+
+    @property
+    def binding(self) -> Binding:
+        """How the order came to bind the respondent (see :func:`binds_from`)."""
+        if self.on_notice:
+            return "on_notice"
+        if self.served is not None:
+            return "served"
+        if self.on_notice is False:
+            return "not_served"
+        return "unknown"
+
+    def binds_from(self) -> date | None:
+        """The first day conduct can breach the order, or ``None`` while it does not bind.
+
+        Family Law Act 1996 s42A(2): an order made without notice binds the respondent only
+        once they are aware of it, so it binds from the day it was ``served``; one made on
+        notice binds from when it is made, so a breach on the day of the hearing counts. The
+        same awareness holds for every order here (nobody breaches an order they did not know
+        of). Where the record says neither, the day after it was granted: the incident that led
+        to it is often reported on that day, and the alert says service was not recorded."""
+        if self.on_notice:
+            return self.starts
+        if self.served is not None:
+            return self.served
+        if self.on_notice is False:
+            return None  # made without notice and not yet served: not binding
+        return self.starts + timedelta(days=1)
 
     def binds_on(self, day: date) -> bool:
-        """Could conduct on ``day`` breach it? From the day after it was granted: the respondent
-        must have known of the order, and the record does not say when on its first day it was
-        served (the incident that led to it is often reported that same day)."""
-        return self.starts < day and (self.ends is None or day <= self.ends)
+        """Could conduct on ``day`` breach it? From :meth:`binds_from` to its last day."""
+        start = self.binds_from()
+        return start is not None and start <= day and (self.ends is None or day <= self.ends)
 
     def active_on(self, day: date) -> bool:
         """In force on ``day``: started, and not yet ended (the end day still counts)."""

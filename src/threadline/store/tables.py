@@ -414,3 +414,20 @@ audit_log = Table(
     Column("hash", String(64), nullable=False),
     Column("client", String(64)),
 )
+
+# --- actions: what people did about an alert ----------------------------------------------------
+
+#: Append-only: each step taken on an alert (assign, acknowledge, act, decide, sign off, close,
+#: reopen), by whom and when, with its details (see :mod:`threadline.recognise.actions`). Written
+#: in the same transaction as its audit row.
+alert_actions = Table(
+    "alert_actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("alert_key", ALERT_KEY, nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("step", String(20), nullable=False),
+    Column("user", String(80), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("detail", Document, nullable=False),
+)

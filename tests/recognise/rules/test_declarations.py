@@ -25,6 +25,7 @@ def test_the_brief_rules_are_all_declared():
     assert set(RULES_BY_ID) == {
         "course_of_conduct",
         "think_stalking",
+        "stalking_s4a",
         "order_breach",
         "escalation",
         "repeat_victim",
@@ -65,7 +66,7 @@ def test_every_rule_fires_on_a_full_case_with_its_templates_filled():
             "2026-04-05",
             victim="V",
             suspect="S",
-            narrative="Turned up at her work.",
+            narrative="Turned up at her work. She is too frightened to leave the house now.",
             location="L1",
         ),
         inc(

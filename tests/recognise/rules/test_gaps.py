@@ -103,7 +103,9 @@ def test_breach_with_no_crime_is_a_gap():
     assert gap.alert.reason == (
         "I1 reports a breach of the non-molestation order NMO-123, but no crime is recorded on it."
     )
-    assert "as a crime (breach of the order is an offence)" in gap.alert.action
+    assert "as a crime (breach of a non-molestation order, Family Law Act 1996 s42A" in (
+        gap.alert.action
+    )
 
 
 def test_breach_with_a_crime_is_not_a_gap():

@@ -20,8 +20,9 @@ def test_breach_of_an_active_order_fires_with_the_order_and_what_to_do():
     )
     assert "until 2027-03-01, Exeter Family Court" in alert.reason
     assert "Not to contact the applicant directly or indirectly." in alert.reason
-    assert alert.action.startswith("Active non-molestation order: this is an arrestable breach")
-    assert "Consider arrest" in alert.action
+    assert alert.action.startswith("Active non-molestation order: breach is a criminal offence")
+    assert "arrest if it is necessary under PACE s24(5)" in alert.action
+    assert "arrestable" not in alert.action
     assert alert.details["criminal_offence"] is True
     assert alert.people == ("S", "V")
 
@@ -114,7 +115,7 @@ def test_non_criminal_orders_say_so():
     [alert] = fired(steps[0], "order_breach")
     assert "not itself a crime" in alert.alert.action
     assert alert.alert.details["criminal_offence"] is False
-    assert "(until 2026-03-30)" in alert.alert.reason
+    assert "(until 2026-03-30; service not recorded" in alert.alert.reason
 
 
 def test_two_orders_breached_at_once_are_two_alerts():

@@ -25,6 +25,7 @@ from threadline.recognise.rules.repeats import (
 from threadline.recognise.rules.stalking import (
     find_courses_of_conduct,
     find_escalation,
+    find_serious_alarm,
     find_think_stalking,
 )
 
@@ -42,9 +43,9 @@ RULES: tuple[Rule, ...] = (
         id="course_of_conduct",
         title="Course of conduct",
         reason=(
-            "{suspect} is the suspect in {count} incidents against {victim} ({refs}){via}. Conduct "
-            "on 2 or more occasions is a course of conduct (Protection from Harassment Act 1997)."
-            "{counter}"
+            "{suspect} is the suspect in {incidents} against {victim} ({refs}){via}{occasions}. "
+            "Conduct on at least 2 occasions is a course of conduct (Protection from Harassment "
+            "Act 1997 s7(3)).{counter}"
         ),
         action=(
             "Link these incidents and deal with them as one course of conduct, not one at a time. "
@@ -62,10 +63,29 @@ RULES: tuple[Rule, ...] = (
         ),
         action=(
             "Think stalking first: complete the S-DASH stalking screening with {victim}, consider "
-            "recording stalking (Home Office code 8Q) and a stalking protection order."
+            "recording stalking (Home Office code 8Q) and a stalking protection order. Record 8Q "
+            "as one crime for the course of conduct and reclassify the crimes already recorded "
+            "for parts of it{earlier_crimes} into it, not beside it (Home Office Counting Rules: "
+            "a course of conduct against one victim is one crime)."
         ),
         severity="high",
         find=find_think_stalking,
+    ),
+    Rule(
+        id="stalking_s4a",
+        title="Stalking: serious alarm or distress",
+        reason=(
+            "In the course of conduct by {suspect} against {victim} ({refs}), {effects}: a "
+            "substantial adverse effect on {victim}'s usual day-to-day activities."
+        ),
+        action=(
+            "Consider stalking involving serious alarm or distress which has a substantial "
+            "adverse effect on the victim's usual day-to-day activities (Protection from "
+            "Harassment Act 1997 s4A(1)(b)(ii)), not only s2A: record what changed in {victim}'s "
+            "daily life as evidence, and review the risk (S-DASH)."
+        ),
+        severity="high",
+        find=find_serious_alarm,
     ),
     Rule(
         id="order_breach",
@@ -127,8 +147,8 @@ RULES: tuple[Rule, ...] = (
         id="gap_no_crime",
         title="Course of conduct with no crime recorded",
         reason=(
-            "No crime is recorded on any of the {count} incidents ({refs}) in the course of "
-            "conduct by {suspect} against {victim}."
+            "No crime is recorded on {any_of} ({refs}) in the course of conduct by {suspect} "
+            "against {victim}."
         ),
         action=(
             "A course of conduct is a crime in law: record harassment or stalking within 24 hours "
@@ -147,7 +167,9 @@ RULES: tuple[Rule, ...] = (
         ),
         action=(
             "Review the crime classification: record stalking (Home Office code 8Q) where the "
-            "conduct amounts to stalking."
+            "conduct amounts to stalking, and reclassify {crime_refs} into that one crime rather "
+            "than count them beside it (Home Office Counting Rules: a course of conduct against "
+            "one victim is one crime)."
         ),
         severity="medium",
         find=find_stalking_recorded_as_lesser,

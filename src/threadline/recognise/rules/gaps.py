@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 from threadline.recognise.alerts import Finding
 from threadline.recognise.context import Context
 from threadline.recognise.history import Event
-from threadline.recognise.rules.orders import CRIMINAL_BREACH, Breach, find_breaches
+from threadline.recognise.rules.orders import BREACH_OFFENCES, Breach, find_breaches
 from threadline.recognise.rules.stalking import FORMER_PARTNER_NOTE, shows_stalking
 from threadline.recognise.wording import listing, plural
 
@@ -34,10 +35,23 @@ def is_lesser_crime(crime: Event) -> bool:
     return not is_stalking_crime(crime) and bool(LESSER_OFFENCES.search(crime.offence or ""))
 
 
+#: NCRS: a crime is recorded within 24 hours of the report that discloses it.
+NCRS_HOURS = 24
+
+
 def find_no_crime(ctx: Context) -> Iterator[Finding]:
     for series in ctx.courses:
         if any(ctx.has_crime(e) for e in series.incidents):
             continue
+        evident = ctx.evident_at(series)
+        due = evident.reported_at + timedelta(hours=NCRS_HOURS) if evident else None
+        notes: tuple[str, ...] = ()
+        if evident is not None and due is not None:
+            notes = (
+                f"The course of conduct was disclosed by {evident.ref} (conduct on at least 2 "
+                f"occasions, Protection from Harassment Act 1997 s7(3)): the crime was due by "
+                f"{due:%Y-%m-%d %H:%M} UTC, 24 hours from that report.",
+            )
         yield Finding(
             subject=series.key,
             people=(series.suspect, series.victim),
@@ -45,10 +59,20 @@ def find_no_crime(ctx: Context) -> Iterator[Finding]:
             facts={
                 "suspect": ctx.label(series.suspect),
                 "victim": ctx.label(series.victim),
-                "count": str(len(series.incidents)),
+                "any_of": (
+                    f"any of the {len(series.incidents)} incidents"
+                    if len(series.incidents) > 1
+                    else "the incident"
+                ),
                 "refs": listing(series.refs),
             },
-            details={"suspect": series.suspect, "victim": series.victim},
+            details={
+                "suspect": series.suspect,
+                "victim": series.victim,
+                "evident_at": evident.ref if evident else None,
+                "crime_due_by": due.isoformat() if due else None,
+            },
+            notes=notes,
         )
 
 
@@ -91,7 +115,11 @@ def find_breach_no_crime(ctx: Context) -> Iterator[Finding]:
 
 
 def _breach_gap(incident: Event, breaches: list[Breach]) -> Finding:
-    criminal = [b for b in breaches if str(b.order.order_type) in CRIMINAL_BREACH]
+    offences = dict.fromkeys(
+        BREACH_OFFENCES[str(b.order.order_type)]
+        for b in breaches
+        if str(b.order.order_type) in BREACH_OFFENCES
+    )
     people = dict.fromkeys(p for b in breaches for p in (b.order.respondent, *b.protected_present))
     return Finding(
         subject=incident.ref,
@@ -100,9 +128,7 @@ def _breach_gap(incident: Event, breaches: list[Breach]) -> Finding:
         facts={
             "incident": incident.ref,
             "orders": listing(f"{b.order.label} {b.order.ref}" for b in breaches),
-            "breach_offence": (
-                " as a crime (breach of the order is an offence)" if criminal else ""
-            ),
+            "breach_offence": f" as a crime ({'; '.join(offences)})" if offences else "",
         },
         details={"orders": [b.order.ref for b in breaches]},
     )

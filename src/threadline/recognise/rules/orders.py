@@ -8,43 +8,69 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from threadline.recognise.alerts import Finding
 from threadline.recognise.context import Context
 from threadline.recognise.history import Event, Order
 from threadline.recognise.wording import listing, ordinal
 
-#: Order types whose breach is itself a criminal offence.
-CRIMINAL_BREACH = frozenset({"non_molestation", "restraining", "stalking_protection"})
-
-#: What to do about a breach, by order type.
-ORDER_ACTIONS: Mapping[str, str] = {
-    "non_molestation": (
-        "Active non-molestation order: this is an arrestable breach (a criminal offence, Family "
-        "Law Act 1996 s42A, up to 5 years). Consider arrest, and check the respondent knew of the "
-        "order."
-    ),
-    "restraining": (
-        "Breach of a restraining order is a criminal offence: this is an arrestable breach. "
-        "Consider arrest."
-    ),
-    "stalking_protection": (
-        "Breach of a stalking protection order is a criminal offence (Stalking Protection Act "
-        "2019, up to 5 years): this is an arrestable breach. Consider arrest."
-    ),
-    "domestic_violence_protection": (
-        "Breach of a domestic violence protection order is not itself a crime, but the respondent "
-        "may be arrested and brought before the magistrates. Consider arrest."
-    ),
-    "domestic_violence_protection_notice": (
-        "Breach of a domestic violence protection notice is not itself a crime, but the respondent "
-        "may be arrested and held for the magistrates' hearing. Consider arrest."
-    ),
-    "bail_conditions": (
-        "Breach of bail conditions: the suspect may be arrested (Bail Act 1976 s7(3)). "
-        "Consider arrest."
-    ),
+#: The offence a breach of each order type is, with its section; an order type absent here is
+#: not itself an offence to breach (``/work/shared/domain.md``, "Law and recording rules").
+BREACH_OFFENCES: Mapping[str, str] = {
+    "non_molestation": "breach of a non-molestation order, Family Law Act 1996 s42A (up to 5 "
+    "years)",
+    "restraining": "breach of a restraining order (a criminal offence)",
+    "stalking_protection": "breach of a stalking protection order or interim order, Stalking "
+    "Protection Act 2019 s8 (up to 5 years)",
+    "domestic_abuse_protection": "breach of a domestic abuse protection order, Domestic Abuse "
+    "Act 2021 s39 (up to 5 years)",
 }
+
+#: Order types whose breach is itself a criminal offence.
+CRIMINAL_BREACH = frozenset(BREACH_OFFENCES)
+
+#: The arrest prompt for every breach. The category "arrestable offence" ended when SOCPA 2005
+#: s110 replaced PACE s24: an arrest without warrant needs the s24(5) necessity test, and the
+#: College of Policing APP expects positive action and a recorded rationale when there is none.
+POSITIVE_ACTION = (
+    "Take positive action: arrest if it is necessary under PACE s24(5), for example to protect "
+    "a child or other vulnerable person (s24(5)(d)) or to allow the prompt and effective "
+    "investigation of the offence (s24(5)(e)). If there is no arrest, record the rationale; a "
+    "supervisor signs it off."
+)
+
+#: What the breach is, by order type; :data:`POSITIVE_ACTION` follows each.
+ORDER_ACTIONS: Mapping[str, str] = {
+    "non_molestation": "Active non-molestation order: breach is a criminal offence (Family Law "
+    "Act 1996 s42A, up to 5 years).",
+    "restraining": "Breach of a restraining order is a criminal offence.",
+    "stalking_protection": "Breach of a stalking protection order (or an interim order) without "
+    "reasonable excuse is a criminal offence (Stalking Protection Act 2019 s8, up to 5 years).",
+    "domestic_abuse_protection": "Breach of a domestic abuse protection order is a criminal "
+    "offence (Domestic Abuse Act 2021 s39, up to 5 years).",
+    "domestic_abuse_protection_notice": "Breach of a domestic abuse protection notice is not "
+    "itself a crime, but the person may be arrested and held for the court (Domestic Abuse Act "
+    "2021, Part 3).",
+    "domestic_violence_protection": "Breach of a domestic violence protection order is not "
+    "itself a crime, but the respondent may be arrested and brought before the magistrates.",
+    "domestic_violence_protection_notice": "Breach of a domestic violence protection notice is "
+    "not itself a crime, but the respondent may be arrested and held for the magistrates' "
+    "hearing.",
+    "bail_conditions": "Breach of bail conditions: a person on pre-charge bail who breaks a "
+    "condition may be arrested without warrant (PACE s46A(1A)); on bail from a court, Bail Act "
+    "1976 s7(3).",
+}
+
+#: What the alert says about when the order came to bind (Family Law Act 1996 s42A(2)).
+BINDING_WORDS: Mapping[str, str] = {
+    "on_notice": "made on notice, binding from the day it was made",
+    "served": "served on {served}, binding from then",
+    "not_served": "made without notice and not served",
+    "unknown": "service not recorded: check the respondent knew of the order (Family Law Act "
+    "1996 s42A(2)); counted from the day after it was granted",
+}
+
 REPEAT_BREACH_NOTE = (
     "Earlier breaches of this order were reported ({earlier}): deal with them together, not one at "
     "a time, and record a stalking or harassment crime for the course of conduct."
@@ -115,6 +141,12 @@ def find_breaches(ctx: Context) -> list[Breach]:
     return ctx.memo("breaches", compute)
 
 
+def binding_words(order: Order) -> str:
+    """How the order came to bind, in words (:data:`BINDING_WORDS`)."""
+    served = order.served.isoformat() if order.served else ""
+    return BINDING_WORDS[order.binding].format(served=served)
+
+
 def order_facts(ctx: Context, order: Order) -> dict[str, str]:
     until = f"until {order.ends.isoformat()}" if order.ends else "no end date"
     court = f", {order.court}" if order.court else ""
@@ -122,10 +154,14 @@ def order_facts(ctx: Context, order: Order) -> dict[str, str]:
         "order_label": order.label,
         "order_ref": order.ref,
         "starts": order.starts.isoformat(),
-        "term": f"{until}{court}",
+        "term": f"{until}{court}; {binding_words(order)}",
         "respondent": ctx.label(order.respondent),
         "conditions": order.conditions.strip() or "none recorded",
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def find_order_breaches(ctx: Context) -> Iterator[Finding]:
@@ -139,7 +175,7 @@ def find_order_breaches(ctx: Context) -> Iterator[Finding]:
                 "protected": listing(ctx.label(p) for p in breach.protected_present),
                 "respondent_role": f"the {breach.respondent_role}".replace("_", " "),
                 "protected_role": f"the {breach.protected_role}".replace("_", " "),
-                "order_action": ORDER_ACTIONS[str(order.order_type)],
+                "order_action": f"{ORDER_ACTIONS[str(order.order_type)]} {POSITIVE_ACTION}",
             }
         )
         notes = (
@@ -161,6 +197,10 @@ def find_order_breaches(ctx: Context) -> Iterator[Finding]:
                 "breach_number": breach.number,
                 "earlier_breaches": list(breach.earlier),
                 "criminal_offence": str(order.order_type) in CRIMINAL_BREACH,
+                "breach_offence": BREACH_OFFENCES.get(str(order.order_type)),
+                "served": order.served.isoformat() if order.served else None,
+                "on_notice": order.on_notice,
+                "binds_from": _iso(order.binds_from()),
             },
             notes=notes,
         )

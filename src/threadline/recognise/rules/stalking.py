@@ -10,6 +10,7 @@ from threadline.recognise.alerts import Finding
 from threadline.recognise.behaviours import BehaviourSign
 from threadline.recognise.conduct import Series
 from threadline.recognise.context import Context
+from threadline.recognise.occasions import daily_life_affected
 from threadline.recognise.wording import category_text, listing, plural
 
 FORMER_PARTNER_NOTE = (
@@ -29,6 +30,7 @@ def _series_facts(ctx: Context, series: Series) -> dict[str, str]:
         "suspect": ctx.label(series.suspect),
         "victim": ctx.label(series.victim),
         "count": str(len(series.incidents)),
+        "incidents": plural(len(series.incidents), "incident"),
         "refs": listing(series.refs),
     }
 
@@ -58,9 +60,15 @@ def find_courses_of_conduct(ctx: Context) -> Iterator[Finding]:
     for series in ctx.all_series:
         member = bool(ctx.anchor_refs & set(series.refs))
         counter = bool(ctx.anchor_refs & set(series.counter_refs))
-        if len(series.incidents) < ctx.thresholds.course_min_incidents or not (member or counter):
+        occasions = ctx.occasions(series)
+        if occasions < ctx.thresholds.course_min_incidents or not (member or counter):
             continue
         facts = _series_facts(ctx, series)
+        described = [(e.ref, ctx.several_occasions(e)) for e in series.incidents]
+        several = [f'{ref}: "{words}"' for ref, words in described if words]
+        facts["occasions"] = (
+            f", on several occasions reported at once ({'; '.join(several)})" if several else ""
+        )
         via = [
             f"{ctx.label(link.via)} ({link.relation}) in {link.incident_ref}"
             for link in series.third_party_links
@@ -72,12 +80,16 @@ def find_courses_of_conduct(ctx: Context) -> Iterator[Finding]:
             if series.counter_refs
             else ""
         )
+        evident = ctx.evident_at(series)
         details: dict[str, object] = {
             "suspect": series.suspect,
             "victim": series.victim,
             "incidents": list(series.refs),
             "links": _link_details(series),
             "relationship": series.relationship,
+            "occasions": occasions,
+            "several_occasions": {ref: words for ref, words in described if words},
+            "evident_at": evident.ref if evident else None,
         }
         notes: list[str] = []
         if series.counter_refs:
@@ -177,6 +189,8 @@ def find_think_stalking(ctx: Context) -> Iterator[Finding]:
         facts = _series_facts(ctx, series)
         facts["behaviours"] = _behaviour_text(signs)
         facts["four"] = listing(k.capitalize() for k, v in markers.items() if v)
+        earlier = [c.ref for e in series.incidents for c in ctx.crimes_on(e)]
+        facts["earlier_crimes"] = f" ({listing(dict.fromkeys(earlier))})" if earlier else ""
         notes = (FORMER_PARTNER_NOTE,) if series.relationship == "former_partner" else ()
         yield Finding(
             subject=series.key,
@@ -199,6 +213,33 @@ def find_think_stalking(ctx: Context) -> Iterator[Finding]:
                 "relationship": series.relationship,
             },
             notes=notes,
+        )
+
+
+def find_serious_alarm(ctx: Context) -> Iterator[Finding]:
+    """A course of conduct whose reports describe a substantial adverse effect on the victim's
+    day-to-day activities ("too frightened to leave the house"): prompt s4A(1)(b)(ii)."""
+    for series in ctx.courses:
+        effects = [
+            (e.ref, words)
+            for e in series.incidents
+            if (words := daily_life_affected(e.narrative)) is not None
+        ]
+        if not effects:
+            continue
+        facts = _series_facts(ctx, series)
+        facts["effects"] = "; ".join(f'{ref} says "{words}"' for ref, words in effects)
+        yield Finding(
+            subject=series.key,
+            people=_people(series),
+            cited=series.refs,
+            facts=facts,
+            details={
+                "suspect": series.suspect,
+                "victim": series.victim,
+                "effects": [{"incident": ref, "evidence": words} for ref, words in effects],
+                "section": "Protection from Harassment Act 1997 s4A(1)(b)(ii)",
+            },
         )
 
 

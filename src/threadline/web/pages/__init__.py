@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from threadline.web.pages import assessments, dashboard, incidents, login, network, people, stats
+from threadline.web.pages import (
+    accountability,
+    assessments,
+    dashboard,
+    incidents,
+    login,
+    network,
+    people,
+    stats,
+)
 
 
 def routers() -> list[APIRouter]:
@@ -17,6 +26,7 @@ def routers() -> list[APIRouter]:
         dashboard.router,
         stats.router,
         assessments.router,
+        accountability.router,
     ]
 
 

@@ -1,0 +1,325 @@
+"""Acting on an alert: assign, acknowledge, act, decide (arrest), sign off, close, reopen.
+
+Each step is one route with its own body, checked by :mod:`threadline.recognise.actions` (the
+state machine) through :func:`threadline.crossref.actions.take_step`, stored with its audit row
+in one transaction. Who may take a step is the policy's ``alert.<step>`` (403); a step the
+alert's state does not allow is a 409 naming why; a field that does not do is a 422 naming it.
+Steps name people, so the ``purpose`` is required, as for any read of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import AwareDatetime, BaseModel, Field
+from sqlalchemy import Connection, Engine
+
+from threadline.api.deps import (
+    Audited,
+    Auditor,
+    ClockDep,
+    EngineDep,
+    Purpose,
+    require,
+    signoff_hours,
+)
+from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.schemas import RequestBody
+from threadline.crossref.actions import AlertNotFound, show_alert, take_step
+from threadline.guard.disclosure import alert_records, disclose_alerts
+from threadline.guard.users import User
+from threadline.recognise.actions import ActionRefused, Actor, Step
+from threadline.store.tables import ALERT_KEY
+
+router = APIRouter(tags=["alert actions"])
+
+_TEXT = 2000
+_NAME = 80
+
+
+class StepPublic(BaseModel):
+    """One step taken on an alert: which, by whom (and their role), when, and its details."""
+
+    step: str
+    by: str
+    role: str
+    at: str
+    detail: dict[str, Any]
+
+
+class DecisionPublic(BaseModel):
+    """The arrest decision on a breach alert, and its sign-off."""
+
+    arrested: bool
+    by: str
+    at: str
+    arrested_at: str | None
+    arrested_by: str | None
+    grounds: list[str]
+    rationale: str | None
+    signed_off_by: str | None
+    signed_off_at: str | None
+
+
+class ActionsPublic(BaseModel):
+    """Where an alert's actions stand, and every step taken."""
+
+    status: Literal["open", "assigned", "acknowledged", "closed"]
+    assignee: str | None
+    assignee_kind: str | None
+    team: str | None
+    due_at: str | None
+    overdue: bool
+    acknowledged_by: str | None
+    breach: bool
+    decision: DecisionPublic | None
+    decision_owed: bool
+    signoff_due: str | None
+    escalated: bool
+    outcome: str | None
+    reason: str | None
+    reopened: int
+    steps: list[StepPublic]
+
+
+class AlertActionsPublic(BaseModel):
+    """An alert with where its actions stand."""
+
+    alert_key: str
+    rule_id: str
+    status: str
+    incident_ref: str
+    first_incident_ref: str
+    people: list[str]
+    reason: str
+    action: str | None
+    severity: str | None
+    raised_at: str
+    updated_at: str
+    actions: ActionsPublic
+
+
+_KEY = Field(min_length=1, max_length=ALERT_KEY.length, description="The alert's key")
+
+
+class AssignRequest(RequestBody):
+    alert_key: str = _KEY
+    assignee: str = Field(min_length=1, max_length=_NAME, description="An officer or a team")
+    kind: Literal["officer", "team"]
+    team: str | None = Field(default=None, max_length=_NAME, description="The officer's team")
+    due_at: AwareDatetime | None = Field(default=None, description="When the action is due")
+
+
+class AcknowledgeRequest(RequestBody):
+    alert_key: str = _KEY
+
+
+class ActRequest(RequestBody):
+    alert_key: str = _KEY
+    note: str = Field(max_length=_TEXT, description="What was done")
+
+
+class DecideRequest(RequestBody):
+    alert_key: str = _KEY
+    arrested: bool
+    arrested_at: AwareDatetime | None = None
+    arrested_by: str | None = Field(default=None, max_length=_NAME)
+    grounds: list[str] = Field(
+        default_factory=list, max_length=10, description="PACE s24(5) paragraphs: a, b, c_i..f"
+    )
+    rationale: str | None = Field(
+        default=None,
+        max_length=_TEXT,
+        description="Not arrested: why no PACE s24(5) ground made arrest necessary, and the "
+        "positive action taken instead",
+    )
+
+
+class SignoffRequest(RequestBody):
+    alert_key: str = _KEY
+    approve: bool = Field(description="true signs the decision off, false overturns it")
+    note: str | None = Field(default=None, max_length=_TEXT)
+
+
+class CloseRequest(RequestBody):
+    alert_key: str = _KEY
+    outcome: str = Field(max_length=40, description="One of the outcomes (see the state machine)")
+    reason: str = Field(max_length=_TEXT)
+
+
+class ReopenRequest(RequestBody):
+    alert_key: str = _KEY
+    reason: str = Field(max_length=_TEXT)
+
+
+_STEP_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No alert with that key"},
+    409: {"model": ErrorResponse, "description": "The alert's state does not allow the step"},
+    422: {"model": ErrorResponse, "description": "A field is missing or not valid (named)"},
+}
+
+
+def _run(
+    step: Step,
+    alert_key: str,
+    body: RequestBody,
+    user: User,
+    request: Request,
+    engine: Engine,
+    clock: Callable[[], datetime],
+    audited: Auditor,
+    purpose: str,
+) -> AlertActionsPublic:
+    given = body.model_dump(exclude={"alert_key"}, exclude_none=True)
+
+    def audit(conn: Connection, action: str, records: list[str], detail: dict[str, Any]) -> None:
+        audited.within(conn, action, records, purpose, detail)
+
+    try:
+        view = take_step(
+            engine,
+            alert_key,
+            step,
+            Actor(user.username, user.role.value),
+            clock(),
+            audit,
+            signoff_hours(request),
+            **given,
+        )
+    except AlertNotFound as missing:
+        raise ApiError(404, str(missing), field="alert_key") from None
+    except ActionRefused as refused:
+        if refused.forbidden:
+            raise ApiError(403, f"a {user.role.value} may not: {refused}") from None
+        status = 409 if refused.field == "step" else 422
+        raise ApiError(status, str(refused), field=refused.field) from None
+    return AlertActionsPublic.model_validate(view)
+
+
+@router.post("/api/alert-actions/assign", responses=_STEP_ERRORS)
+def alert_assign(
+    user: Annotated[User, require("alert.assign")],
+    request: Request,
+    engine: EngineDep,
+    clock: ClockDep,
+    purpose: Purpose,
+    audited: Audited,
+    body: AssignRequest,
+) -> AlertActionsPublic:
+    """Assign an alert to an officer or a team, with a due time. Audited (``alert.assign``)."""
+    return _run("assign", body.alert_key, body, user, request, engine, clock, audited, purpose)
+
+
+@router.post("/api/alert-actions/acknowledge", responses=_STEP_ERRORS)
+def alert_acknowledge(
+    user: Annotated[User, require("alert.acknowledge")],
+    request: Request,
+    engine: EngineDep,
+    clock: ClockDep,
+    purpose: Purpose,
+    audited: Audited,
+    body: AcknowledgeRequest,
+) -> AlertActionsPublic:
+    """Acknowledge an alert assigned to you (take it on). Audited (``alert.acknowledge``)."""
+    return _run("acknowledge", body.alert_key, body, user, request, engine, clock, audited, purpose)
+
+
+@router.post("/api/alert-actions/act", responses=_STEP_ERRORS)
+def alert_act(
+    user: Annotated[User, require("alert.act")],
+    request: Request,
+    engine: EngineDep,
+    clock: ClockDep,
+    purpose: Purpose,
+    audited: Audited,
+    body: ActRequest,
+) -> AlertActionsPublic:
+    """Record an action taken on an alert you own. Audited (``alert.act``)."""
+    return _run("act", body.alert_key, body, user, request, engine, clock, audited, purpose)
+
+
+@router.post("/api/alert-actions/decide", responses=_STEP_ERRORS)
+def alert_decide(
+    user: Annotated[User, require("alert.decide")],
+    request: Request,
+    engine: EngineDep,
+    clock: ClockDep,
+    purpose: Purpose,
+    audited: Audited,
+    body: DecideRequest,
+) -> AlertActionsPublic:
+    """Record the arrest decision on a breach alert: arrested (when, by whom, on which
+    PACE s24(5) ground) or not arrested with the rationale, which a supervisor signs off.
+    Audited (``alert.decide``)."""
+    return _run("decide", body.alert_key, body, user, request, engine, clock, audited, purpose)
+
+
+@router.post("/api/alert-actions/signoff", responses=_STEP_ERRORS)
+def alert_signoff(
+    user: Annotated[User, require("alert.signoff")],
+    request: Request,
+    engine: EngineDep,
+    clock: ClockDep,
+    purpose: Purpose,
+    audited: Audited,
+    body: SignoffRequest,
+) -> AlertActionsPublic:
+    """Sign off or overturn a 'not arrested' decision: a supervisor, never its maker.
+    Audited (``alert.signoff``)."""
+    return _run("signoff", body.alert_key, body, user, request, engine, clock, audited, purpose)
+
+
+@router.post("/api/alert-actions/close", responses=_STEP_ERRORS)
+def alert_close(
+    user: Annotated[User, require("alert.close")],
+    request: Request,
+    engine: EngineDep,
+    clock: ClockDep,
+    purpose: Purpose,
+    audited: Audited,
+    body: CloseRequest,
+) -> AlertActionsPublic:
+    """Close an alert with an outcome and a reason; a breach alert only with a settled
+    arrest decision. Audited (``alert.close``)."""
+    return _run("close", body.alert_key, body, user, request, engine, clock, audited, purpose)
+
+
+@router.post("/api/alert-actions/reopen", responses=_STEP_ERRORS)
+def alert_reopen(
+    user: Annotated[User, require("alert.reopen")],
+    request: Request,
+    engine: EngineDep,
+    clock: ClockDep,
+    purpose: Purpose,
+    audited: Audited,
+    body: ReopenRequest,
+) -> AlertActionsPublic:
+    """Reopen a closed alert: the pattern continues. Audited (``alert.reopen``)."""
+    return _run("reopen", body.alert_key, body, user, request, engine, clock, audited, purpose)
+
+
+@router.get(
+    "/api/alert-actions",
+    response_model=AlertActionsPublic,
+    responses={404: {"model": ErrorResponse, "description": "No alert with that key"}},
+)
+def alert_actions(
+    user: Annotated[User, require("alerts.view")],
+    request: Request,
+    engine: EngineDep,
+    clock: ClockDep,
+    purpose: Purpose,
+    audited: Audited,
+    alert: Annotated[str, Query(min_length=1, max_length=ALERT_KEY.length)],
+) -> AlertActionsPublic:
+    """An alert with every step taken on it, who owns it, its arrest decision and sign-off, and
+    whether it is overdue or escalated. Audited (``alerts.view``): it names people."""
+    try:
+        view = show_alert(engine, alert, clock(), signoff_hours(request))
+    except AlertNotFound as missing:
+        raise ApiError(404, str(missing), field="alert") from None
+    audited("alerts.view", alert_records([view]), purpose, detail={"alert": alert})
+    return AlertActionsPublic.model_validate(disclose_alerts([view], user.role)[0])

@@ -1,0 +1,276 @@
+"""Commands for acting on alerts (``threadline alert ...``) and the supervisor's report.
+
+Each step names the member of staff taking it (``--as``, a user of the store: their role decides
+what they may do, as on the web) and the purpose; it is stored with its audit row.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from threadline.cli.app import DbOption, app, console, engine_for, errors, now, settings_for
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from threadline.recognise.actions import Step
+
+alert_app = typer.Typer(
+    help="Act on an alert: assign, acknowledge, act, decide, sign off, close, reopen.",
+    no_args_is_help=True,
+)
+app.add_typer(alert_app, name="alert")
+
+AsOption = Annotated[
+    str, typer.Option("--as", help="The user taking the step (their role decides what they may).")
+]
+PurposeOption = Annotated[
+    str, typer.Option("--purpose", help="Why (an incident reference, say); kept in the audit log.")
+]
+
+
+def _step(db: str | None, key: str, step: Step, username: str, purpose: str, **given: Any) -> None:
+    from threadline.crossref.actions import AlertNotFound, take_step
+    from threadline.guard import audit
+    from threadline.guard.users import get_user
+    from threadline.recognise.actions import ActionRefused, Actor
+
+    if len(purpose.strip()) < 3:
+        errors.print("[red]purpose: say why (3 characters or more)[/red]")
+        raise typer.Exit(1)
+    engine = engine_for(db)
+    user = get_user(engine, username)
+    if user is None or not user.active:
+        errors.print(f"[red]as: no active user {username!r}[/red]")
+        raise typer.Exit(1)
+    settings = settings_for(db)
+
+    def audit_hook(
+        conn: Connection, action: str, records: list[str], detail: dict[str, Any]
+    ) -> None:
+        audit.record(
+            conn, user.username, user.role.value, action, records, purpose.strip(), detail, now()
+        )
+
+    try:
+        view = take_step(
+            engine,
+            key,
+            step,
+            Actor(user.username, user.role.value),
+            now(),
+            audit_hook,
+            settings.not_arrested_signoff_hours,
+            **given,
+        )
+    except AlertNotFound as missing:
+        errors.print(f"[red]{missing}[/red]")
+        raise typer.Exit(1) from None
+    except ActionRefused as refused:
+        errors.print(f"[red]{refused.field or 'refused'}: {refused}[/red]")
+        raise typer.Exit(1) from None
+    actions = view["actions"]
+    console.print(f"{key}: {step} recorded; now {actions['status']}")
+
+
+def _at(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        errors.print(f"[red]{name}: not an ISO 8601 time: {value!r}[/red]")
+        raise typer.Exit(1) from None
+    if when.tzinfo is None:
+        errors.print(f"[red]{name}: give the time zone (2026-12-06T09:00+00:00)[/red]")
+        raise typer.Exit(1)
+    return when
+
+
+@alert_app.command("show")
+def alert_show(key: str, db: DbOption = None) -> None:
+    """Print an alert with every step taken on it, its owner, decision and sign-off (JSON)."""
+    from threadline.crossref.actions import AlertNotFound, show_alert
+
+    try:
+        view = show_alert(engine_for(db), key, now(), settings_for(db).not_arrested_signoff_hours)
+    except AlertNotFound as missing:
+        errors.print(f"[red]{missing}[/red]")
+        raise typer.Exit(1) from None
+    console.print_json(json.dumps(view, default=str))
+
+
+@alert_app.command("assign")
+def alert_assign(
+    key: str,
+    to: Annotated[str, typer.Option("--to", help="The officer or team.")],
+    as_user: AsOption,
+    purpose: PurposeOption,
+    kind: Annotated[str, typer.Option(help="officer or team")] = "officer",
+    team: Annotated[str | None, typer.Option(help="The officer's team.")] = None,
+    due_hours: Annotated[
+        float | None, typer.Option(help="Hours from now the action is due.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Assign an alert to an officer or a team; audited."""
+    given: dict[str, Any] = {"assignee": to, "kind": kind, "team": team}
+    if due_hours is not None:
+        given["due_at"] = now() + timedelta(hours=due_hours)
+    _step(db, key, "assign", as_user, purpose, **given)
+
+
+@alert_app.command("ack")
+def alert_ack(key: str, as_user: AsOption, purpose: PurposeOption, db: DbOption = None) -> None:
+    """Acknowledge an alert assigned to you; audited."""
+    _step(db, key, "acknowledge", as_user, purpose)
+
+
+@alert_app.command("act")
+def alert_act(
+    key: str,
+    note: Annotated[str, typer.Option(help="What was done.")],
+    as_user: AsOption,
+    purpose: PurposeOption,
+    db: DbOption = None,
+) -> None:
+    """Record an action taken on an alert you own; audited."""
+    _step(db, key, "act", as_user, purpose, note=note)
+
+
+@alert_app.command("decide")
+def alert_decide(
+    key: str,
+    as_user: AsOption,
+    purpose: PurposeOption,
+    arrested: Annotated[bool, typer.Option("--arrested/--not-arrested", help="The decision.")],
+    at: Annotated[str | None, typer.Option(help="When arrested (ISO 8601 with zone).")] = None,
+    by: Annotated[str | None, typer.Option(help="Who arrested.")] = None,
+    ground: Annotated[
+        list[str] | None, typer.Option(help="A PACE s24(5) ground (a, b, c_i..c_v, d, e, f).")
+    ] = None,
+    rationale: Annotated[
+        str | None, typer.Option(help="Not arrested: why no s24(5) ground made it necessary.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Record the arrest decision on a breach alert; a 'not arrested' needs sign-off; audited."""
+    _step(
+        db,
+        key,
+        "decide",
+        as_user,
+        purpose,
+        arrested=arrested,
+        arrested_at=_at(at, "at"),
+        arrested_by=by,
+        grounds=ground or [],
+        rationale=rationale,
+    )
+
+
+@alert_app.command("signoff")
+def alert_signoff(
+    key: str,
+    as_user: AsOption,
+    purpose: PurposeOption,
+    approve: Annotated[bool, typer.Option("--approve/--overturn", help="Sign off or overturn.")],
+    note: Annotated[str | None, typer.Option(help="Why (needed to overturn).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Sign off or overturn a 'not arrested' decision (a supervisor, not its maker); audited."""
+    _step(db, key, "signoff", as_user, purpose, approve=approve, note=note)
+
+
+@alert_app.command("close")
+def alert_close(
+    key: str,
+    outcome: Annotated[str, typer.Option(help="How it ended (arrest_made, crime_recorded...).")],
+    reason: Annotated[str, typer.Option(help="Why it can close.")],
+    as_user: AsOption,
+    purpose: PurposeOption,
+    db: DbOption = None,
+) -> None:
+    """Close an alert with an outcome and a reason; audited."""
+    _step(db, key, "close", as_user, purpose, outcome=outcome, reason=reason)
+
+
+@alert_app.command("reopen")
+def alert_reopen(
+    key: str,
+    reason: Annotated[str, typer.Option(help="Why it reopens.")],
+    as_user: AsOption,
+    purpose: PurposeOption,
+    db: DbOption = None,
+) -> None:
+    """Reopen a closed alert; audited."""
+    _step(db, key, "reopen", as_user, purpose, reason=reason)
+
+
+def _day_or_time(value: str | None, name: str) -> datetime | None:
+    """A bound of the period: a day (midnight UTC) or a time with its zone."""
+    if value is None:
+        return None
+    if len(value) == 10:
+        value = f"{value}T00:00+00:00"
+    return _at(value, name)
+
+
+@app.command("accountability")
+def accountability_command(
+    team: Annotated[str | None, typer.Option(help="One team (default: every team).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="From this day or time (alerts raised, calls reported).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Up to (not including) this day or time.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The supervisor's report: breaches without an arrest decision, 'not arrested' without
+    sign-off (escalated once late), actions past due, DASH owed by officer, calls without the
+    research check."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from threadline.crossref.accountability import accountability
+
+    report = accountability(
+        engine_for(db),
+        now(),
+        settings_for(db).not_arrested_signoff_hours,
+        team=team,
+        since=_day_or_time(since, "since"),
+        until=_day_or_time(until, "until"),
+    )
+    if as_json:
+        console.print_json(json.dumps(report.to_dict()))
+        return
+    sections = (
+        ("Breach alerts without an arrest decision", report.breaches_without_decision),
+        ("'Not arrested' without a supervisor's sign-off", report.not_arrested_unsigned),
+        ("Actions past their due time", report.past_due),
+    )
+    for title, items in sections:
+        table = Table("alert", "incident", "team", "owner", "owed", "since / due", title=title)
+        for item in items:
+            when = f"{item.when:%Y-%m-%d %H:%M}" if item.when else "-"
+            cells = (
+                item.alert_key,
+                item.incident_ref,
+                item.team,
+                item.owner or "-",
+                item.owed + (" [ESCALATED]" if item.escalated else ""),
+                when,
+            )
+            table.add_row(*(Text(cell) for cell in cells))  # as written: no markup, no emoji
+        console.print(table if items else f"{title}: none")
+    if team is None:
+        owed = ", ".join(f"{k}: {v}" for k, v in report.dash_owed_by_officer.items()) or "none"
+        console.print(f"DASH owed by officer: {owed}")
+    console.print(f"Calls with linked history and no research check: {len(report.unresearched)}")
