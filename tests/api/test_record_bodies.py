@@ -17,7 +17,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, Table, func, select
 
 from factories import incident, order, person
-from threadline.api import ApiConfig, create_app
+from threadline.api import ApiConfig
+from threadline.app import create_app
 from threadline.resolve.linkage import LinkageModel
 from threadline.risk import load_checklist
 from threadline.settings import Settings

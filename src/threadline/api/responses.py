@@ -196,6 +196,17 @@ class DecisionOut(Answer):
     candidates: int
     other_entities: list[tuple[str, float]]
     merged: list[str]
+    rule: str | None = Field(
+        default=None, description="The declared join rule that joined the mention, or held it"
+    )
+    held_apart: list[tuple[str, str, str, float, float, bool]] = Field(
+        default_factory=list,
+        description=(
+            "Members of other people this mention shows to fit two people who cannot be one: "
+            "(member, the member it is most surely linked to, why, the match probabilities of "
+            "its link to this mention and to that one, whether it joins this one)"
+        ),
+    )
 
 
 class SubmissionOut(Answer):
