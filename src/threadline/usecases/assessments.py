@@ -18,7 +18,7 @@ from threadline.crossref.marac import (
     referral_list,
 )
 from threadline.crossref.pipeline import Submission
-from threadline.guard.policy import sees_contact_details
+from threadline.guard.disclosure import may_see_contact
 from threadline.model import Record, RecordError, RiskAssessment, parse_record
 from threadline.model.validation import FieldProblem
 from threadline.resolve.linkage import LinkageModel
@@ -135,7 +135,7 @@ def view_assessment(
     graded = found[-1]
     people = [f"person:{graded.subject_entity}"] if graded.subject_entity else []
     auditor("person.view", [record_key(graded.record), *people], purpose, detail={"found": True})
-    return graded, sees_contact_details(auditor.user.role)
+    return graded, may_see_contact(auditor.user.role)
 
 
 def referrals(engine: Engine, auditor: Auditor, now: datetime, output: str) -> list[Referral]:
@@ -147,6 +147,6 @@ def referrals(engine: Engine, auditor: Auditor, now: datetime, output: str) -> l
         [f"person:{r.victim}" for r in found],
         detail={"referrals": len(found), "format": output},
     )
-    if sees_contact_details(auditor.user.role):
+    if may_see_contact(auditor.user.role):
         return found
     return [r.without_free_text() for r in found]

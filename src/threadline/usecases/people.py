@@ -13,8 +13,7 @@ from sqlalchemy import Engine
 from threadline.crossref.marac import person_assessments
 from threadline.crossref.person import ProfileLoader, membership_evidence
 from threadline.crossref.picture import NotFound as NoPerson
-from threadline.guard.disclosure import disclose_members, disclose_profile
-from threadline.guard.policy import sees_contact_details
+from threadline.guard.disclosure import disclose_members, disclose_profile, may_see_contact
 from threadline.resolve.linkage import LinkageModel
 from threadline.resolve.review import ReviewError, split_entity
 from threadline.resolve.search import PersonQuery, SearchError, search_people
@@ -59,7 +58,7 @@ def view_person(
             evidence = [e.to_dict() for e in membership_evidence(conn, model, entity_id)]
     shown = {m["record_key"] for m in profile.get("mentions", []) if "record_key" in m}
     records += sorted(shown | set(profile.get("record_keys", [])))
-    redacted = not sees_contact_details(auditor.user.role)
+    redacted = not may_see_contact(auditor.user.role)
     auditor("person.view", records, purpose, detail={"found": True, "redacted": redacted})
     role = auditor.user.role
     return PersonView(disclose_profile(profile, role), disclose_members(evidence, role))
@@ -152,4 +151,4 @@ def assessments_of(
         purpose,
         detail={"found": True, "assessments": len(history.assessments)},
     )
-    return history.to_dict(free_text=sees_contact_details(auditor.user.role))
+    return history.to_dict(free_text=may_see_contact(auditor.user.role))

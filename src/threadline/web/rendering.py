@@ -15,7 +15,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from threadline.guard.policy import allowed, sees_contact_details
+from threadline.guard.disclosure import may_see_contact
+from threadline.guard.policy import allowed
 from threadline.guard.users import User
 from threadline.model import FORCE_TIMEZONE
 from threadline.web.paths import segment
@@ -95,7 +96,7 @@ def render(
         "user": user,
         "nav": navigation(user),
         "can": (lambda action: user is not None and allowed(user.role, action)),
-        "sees_contacts": user is not None and sees_contact_details(user.role),
+        "sees_contacts": user is not None and may_see_contact(user.role),
         "path": request.url.path,
     }
     full.update(context or {})
