@@ -173,6 +173,9 @@ def test_graded_facts_grade_a_record_or_keep_it_ungraded_with_the_reason():
     facts, problem = graded_facts(unreasoned)
     assert facts.grade is None and facts.yes_count == 2 and facts.officer == "PC 4411"
     assert problem is not None and "reason" in problem
+    unscored = assessment_facts(_record(), None, subject_entity="P-1")
+    assert unscored.grade is None and unscored.yes_count is None
+    assert unscored.subject_entity == "P-1" and unscored.officer == "PC 4411"
 
 
 def test_grade_assessment_rejects_notes_on_unknown_questions():
