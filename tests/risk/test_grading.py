@@ -11,6 +11,7 @@ from threadline.risk import (
     assessment_facts,
     grade,
     grade_assessment,
+    graded_facts,
     load_checklist,
     score,
 )
@@ -161,6 +162,20 @@ def test_grade_assessment_reads_a_stored_record():
     facts = assessment_facts(_record(), g, subject_entity="P-1")
     assert facts.grade is Grade.high and facts.yes_count == 15 and facts.officer == "PC 4411"
     assert facts.assessed_at == datetime(2026, 3, 1, 10, tzinfo=UTC)
+
+
+def test_graded_facts_grade_a_record_or_keep_it_ungraded_with_the_reason():
+    facts, problem = graded_facts(_record(), subject_entity="P-1")
+    assert problem is None and facts == assessment_facts(
+        _record(), grade_assessment(_record()), "P-1"
+    )
+    unreasoned = _record(answers=dash_answers({1, 2}), judgement_grade="high")
+    facts, problem = graded_facts(unreasoned)
+    assert facts.grade is None and facts.yes_count == 2 and facts.officer == "PC 4411"
+    assert problem is not None and "reason" in problem
+    unscored = assessment_facts(_record(), None, subject_entity="P-1")
+    assert unscored.grade is None and unscored.yes_count is None
+    assert unscored.subject_entity == "P-1" and unscored.officer == "PC 4411"
 
 
 def test_grade_assessment_rejects_notes_on_unknown_questions():

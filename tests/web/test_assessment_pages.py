@@ -157,6 +157,8 @@ def test_problems_are_shown_beside_their_questions(signed_in: SignedIn, domestic
     assert response.status_code == 422
     assert 'id="answers-dash.05-error"' in response.text and "maybe" in response.text
     assert 'name="answers-dash.01" value="yes" checked' in response.text, "answers are kept"
+    summary = response.text.split('<div class="errors" role="alert">', 1)[1].split("</div>", 1)[0]
+    assert "Please check the form" in summary and '<a href="#answers-dash.05">' in summary
     raised = dash_form(page, **answers("dash", 3), judgement_grade="high")
     response = browser.post(f"/incidents/{domestic}/assessments", data=raised)
     assert response.status_code == 422

@@ -83,18 +83,7 @@ class GradedAssessment:
 
     def facts(self) -> AssessmentFacts:
         """The plain facts the owed rules and the trend take."""
-        if self.grading is not None:
-            return assessment_facts(self.record, self.grading, self.subject_entity)
-        r = self.record
-        return AssessmentFacts(
-            ref=r.ref,
-            incident_ref=r.incident_ref,
-            checklist=r.checklist,
-            assessed_at=r.assessed_at,
-            safety_plan=r.safety_plan,
-            subject_entity=self.subject_entity,
-            officer=r.officer,
-        )
+        return assessment_facts(self.record, self.grading, self.subject_entity)
 
     def reasons(self, free_text: bool = True) -> list[str]:
         """Why the grade is what it is; ``free_text=False`` withholds the officer's judgement

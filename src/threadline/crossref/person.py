@@ -20,7 +20,7 @@ the guard withholds a piece by its ``contact`` flag, not by its words.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -53,7 +53,7 @@ from threadline.resolve.explain import (
 )
 from threadline.resolve.linkage import LinkageModel, score_pairs
 from threadline.resolve.review import entity_history
-from threadline.risk import AssessmentFacts, assessment_trend, grade_assessment
+from threadline.risk import AssessmentFacts, assessment_trend, graded_facts
 from threadline.store import tables as t
 
 __all__ = [
@@ -198,23 +198,10 @@ def _assessments(conn: Connection, record_keys: set[str]) -> list[AssessmentPoin
     for row in conn.execute(select(a).where(a.c.record_key.in_(keys))):
         record = parse_record(row.document)
         assert isinstance(record, RiskAssessment)
-        try:
-            grade = grade_assessment(record).grade
-        except ValueError as error:  # e.g. a judgement with no reason: shown ungraded, and why
-            grade = None
-            problems[row.ref] = str(error)
-        yes = sum(1 for v in (row.answers or {}).values() if v == "yes")
-        facts.append(
-            AssessmentFacts(
-                ref=row.ref,
-                incident_ref=row.incident_ref,
-                checklist=row.checklist,
-                assessed_at=row.assessed_at,
-                grade=grade,
-                safety_plan=row.safety_plan,
-                yes_count=yes,
-            )
-        )
+        graded, problem = graded_facts(record)
+        if problem is not None:  # e.g. a judgement with no reason: shown ungraded, and why
+            problems[row.ref] = problem
+        facts.append(replace(graded, assessed_at=row.assessed_at))  # the stored time, in UTC
         stored[row.ref] = row
     points = []
     for point in assessment_trend(facts):

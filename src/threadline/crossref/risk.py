@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, select
 
-from threadline.model import Answer, RiskAssessment, parse_record
+from threadline.model import RiskAssessment, parse_record
 from threadline.recognise import Event, find_behaviours
 from threadline.risk import (
     AssessmentFacts,
@@ -22,7 +22,7 @@ from threadline.risk import (
     MaracSettings,
     OwedAssessment,
     OwedSettings,
-    grade_assessment,
+    graded_facts,
     marac_criteria,
     owed_assessments,
 )
@@ -106,25 +106,7 @@ def assessment_facts_from_store(engine: Engine) -> list[AssessmentFacts]:
     for r in rows:
         record = parse_record(r.document)
         assert isinstance(record, RiskAssessment)
-        try:
-            grading = grade_assessment(record)
-            grade = grading.grade
-        except ValueError:
-            grade = None
-        yes = sum(1 for v in record.answers.values() if v == Answer.yes)
-        facts.append(
-            AssessmentFacts(
-                ref=record.ref,
-                incident_ref=record.incident_ref,
-                checklist=record.checklist,
-                assessed_at=record.assessed_at,
-                grade=grade,
-                safety_plan=record.safety_plan,
-                subject_entity=r.entity_id,
-                officer=record.officer,
-                yes_count=yes,
-            )
-        )
+        facts.append(graded_facts(record, r.entity_id)[0])
     return facts
 
 

@@ -331,31 +331,19 @@ def record(
         anchors.note(Anchor(last.id, last.hash, _stored_time(last.at)))
     row_id = (last.id + 1) if last else 1
     prev_hash = last.hash if last else GENESIS_HASH
-    digest = row_hash(
-        id=row_id,
-        at=at,
-        user=user,
-        role=role,
-        action=action,
-        records=clean_records,
-        purpose=purpose,
-        detail=clean_detail,
-        prev_hash=prev_hash,
-        client=client,
-    )
-    entry = AuditEntry(
-        id=row_id,
-        at=at,
-        user=user,
-        role=role,
-        action=action,
-        records=clean_records,
-        purpose=purpose,
-        detail=clean_detail,
-        prev_hash=prev_hash,
-        hash=digest,
-        client=client,
-    )
+    content: dict[str, Any] = {
+        "id": row_id,
+        "at": at,
+        "user": user,
+        "role": role,
+        "action": action,
+        "records": clean_records,
+        "purpose": purpose,
+        "detail": clean_detail,
+        "prev_hash": prev_hash,
+        "client": client,
+    }
+    entry = AuditEntry(**content, hash=row_hash(**content))
     row = entry.__dict__
     writer_for(conn).insert(audit_log, tuple(row), [tuple(row.values())], None)
     own.add(row_id)

@@ -13,7 +13,12 @@ from threadline.risk.checklist import (
     load_checklist,
     validate_answers,
 )
-from threadline.risk.facts import AssessmentFacts, IncidentFacts, assessment_facts
+from threadline.risk.facts import (
+    AssessmentFacts,
+    IncidentFacts,
+    assessment_facts,
+    graded_facts,
+)
 from threadline.risk.grading import (
     AnswerError,
     Grade,
@@ -82,6 +87,7 @@ __all__ = [
     "assessment_trend",
     "grade",
     "grade_assessment",
+    "graded_facts",
     "load_checklist",
     "marac_criteria",
     "neutralise_cell",
