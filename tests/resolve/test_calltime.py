@@ -240,3 +240,53 @@ def test_a_member_that_fits_two_people_is_taken_out_when_the_second_arrives(
     for other in (first, second):
         pair = (undated.mention_key, other.mention_key)
         assert (live[pair[0]] == live[pair[1]]) == (after[pair[0]] == after[pair[1]]), other
+
+
+def test_a_provisional_join_is_undone_when_an_undated_namesake_arrives_as_batch_decides(
+    engine: Any, small_model: Any, tmp_path: Any
+) -> None:
+    """John Smith, born 1985, is on record; "Johnny Smith" with nothing but his name joins him
+    provisionally. A "Jack Smith" (Jack: John's nickname) with nothing but his name arrives: he
+    could be the first John Smith, or the same man as "Johnny", or neither. Batch, seeing all
+    three, sees two name-only mentions each linked to the other as well as to the dated man
+    (their only partners are not one person) and joins neither to him; call time now undoes
+    the provisional join when the second arrives, and leaves every pair as batch does."""
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    records = []
+
+    def go(ref: str, n: int, name: dict[str, str] = SMITH, **fields: Any) -> Any:
+        raw = incident(ref, people=[person("suspect", **name, **fields)])
+        records.append(parse_record({**raw, "reported_at": f"2026-03-0{n}T10:00:00Z"}))
+        return submit(engine, small_model, records[-1], start).decisions[0]
+
+    first = go("INC-U1", 2, dob="1985-02-11", address=HOME, phones=["07700 900111"])
+    johnny = go("INC-U2", 3, JOHNNY)
+    assert (johnny.entity_id, johnny.provisional) == (first.entity_id, True), johnny
+    second = go("INC-U3", 4, {**SMITH, "forenames": "Jack"})
+    with engine.connect() as conn:
+        live = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+        split = conn.execute(
+            select(t.entity_events.c.mention_keys).where(
+                t.entity_events.c.entity_id == first.entity_id,
+                t.entity_events.c.action == "split",
+            )
+        ).scalars()
+        assert list(split) == [[johnny.mention_key]]
+    assert live[johnny.mention_key] != live[first.mention_key]
+    assert live[second.mention_key] != live[first.mention_key]
+
+    batch = open_store(f"sqlite:///{tmp_path}/batch.db")
+    with batch.begin() as conn:
+        write_batch(conn, records, start)
+    resolve_store(batch, small_model, now=start + timedelta(days=3))
+    with batch.connect() as conn:
+        after = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+    batch.dispose()
+    keys = [first.mention_key, johnny.mention_key, second.mention_key]
+    for a, b in ((0, 1), (0, 2), (1, 2)):
+        same_live = live[keys[a]] == live[keys[b]]
+        assert same_live == (after[keys[a]] == after[keys[b]]), (keys[a], keys[b])
