@@ -131,7 +131,10 @@ def pairs_by_rule(
         if action not in ("created", "joined"):
             continue
         for k in keys:
-            leave(k, f"{rule('fits-two-people').name}: taken out")
+            # a name-only join taken out again was undone when a namesake arrived (provisional)
+            sole = rule("only-dated-person-of-the-name").name
+            took = f"{sole}: undone" if rule_of.get(k) == sole else "fits-two-people: taken out"
+            leave(k, took)
             named = rule_of.get(k, by) if action == "joined" else "new person"
             made[named].joins += 1
             join(Counter([scored[k]]), entity, named)

@@ -80,15 +80,16 @@ JOHNNY = {**SMITH, "forenames": "Johnny"}
 OTHER_HOME = {"text": "27 Sandy Lane, Cannock", "postcode": "WS11 1RF"}
 
 
-def test_a_name_only_mention_is_held_not_joined_before_a_namesake_arrives(
+def test_a_name_only_join_is_provisional_and_undone_when_a_namesake_arrives(
     engine: Any, small_model: Any
 ) -> None:
     """Arrival order (issue 21, part 3): John Smith, born 1985, is the one John Smith on record
     with a date of birth when a suspect recorded as "Johnny Smith", male, and nothing else
     arrives. Batch joins such a mention only if no namesake is identified by the end of the
-    run; call time cannot know that one is not about to arrive, so the name-only mention is
-    held for a reviewer, not joined. Then a John Smith born 1990 arrives: batch, over every
-    record, and call time agree that the name-only mention is neither man."""
+    run; call time cannot know that one is not about to arrive, so it joins the name-only
+    mention (the call handler sees the likely man) provisionally: the membership's
+    ``assigned_by`` and the joined event say so. Then a John Smith born 1990 arrives: call time
+    undoes the join, as batch, over every record, decides that the mention is neither man."""
     start = datetime(2026, 3, 2, tzinfo=UTC)
 
     def go(ref: str, n: int, name: dict[str, str] = SMITH, **fields: Any) -> Any:
@@ -99,9 +100,19 @@ def test_a_name_only_mention_is_held_not_joined_before_a_namesake_arrives(
     first = go("INC-A1", 2, dob="1985-02-11", address=HOME, phones=["07700 900111"])
     name_only = go("INC-A2", 3, JOHNNY)
     assert name_only.rule == "only-dated-person-of-the-name", name_only
-    assert name_only.outcome == "review", name_only
-    assert name_only.entity_id != first.entity_id
-    assert name_only.evidence[0].startswith("held for a reviewer"), name_only.evidence
+    assert (name_only.outcome, name_only.entity_id) == ("joined", first.entity_id), name_only
+    assert name_only.provisional, name_only
+    assert name_only.evidence[-1].startswith("provisional"), name_only.evidence
+    em, ev = t.entity_members, t.entity_events
+    with engine.connect() as conn:
+        assigned = conn.execute(
+            select(em.c.assigned_by).where(em.c.mention_key == name_only.mention_key)
+        ).scalar_one()
+        joined = conn.execute(
+            select(ev.c.by).where(ev.c.entity_id == first.entity_id, ev.c.action == "joined")
+        ).all()
+    assert assigned == "call-time:provisional"
+    assert [e.by for e in joined] == ["call-time:provisional"], joined
     namesake = go("INC-A3", 4, dob="1990-06-01", address=OTHER_HOME)
     assert namesake.entity_id != first.entity_id
     with engine.connect() as conn:
@@ -113,16 +124,23 @@ def test_a_name_only_mention_is_held_not_joined_before_a_namesake_arrives(
                 t.review_queue.c.mention_a, t.review_queue.c.mention_b, t.review_queue.c.evidence
             )
         ).all()
+        split = conn.execute(
+            select(ev.c.mention_keys, ev.c.by, ev.c.note).where(
+                ev.c.entity_id == first.entity_id, ev.c.action == "split"
+            )
+        ).all()
     assert people[name_only.mention_key] not in (
         people[first.mention_key],
         people[namesake.mention_key],
     )
-    held = [
+    assert [(e.mention_keys, e.by) for e in split] == [([name_only.mention_key], "call-time")]
+    assert "provisional join" in split[0].note and "undone" in split[0].note, split
+    undone = [
         q
         for q in queued
-        if {q.mention_a, q.mention_b} == {name_only.mention_key, first.mention_key}
+        if {q.mention_a, q.mention_b} == {name_only.mention_key, namesake.mention_key}
     ]
-    assert held and "held for a reviewer" in held[0].evidence[0]["text"], queued
+    assert undone and "undone" in undone[0].evidence[0]["text"], queued
 
     # The nightly batch over the same store sees both men, and leaves the mention alone too.
     resolve_store(engine, small_model, now=start + timedelta(days=3))
@@ -136,11 +154,10 @@ def test_a_name_only_mention_is_held_not_joined_before_a_namesake_arrives(
     )
 
 
-def test_the_nightly_batch_makes_a_held_join_and_says_so_in_the_history(
-    engine: Any, small_model: Any
-) -> None:
-    """With no namesake by the nightly run, batch makes the join call time held, and the
-    person's history reads: created and joined (call time), then reconciled (the model)."""
+def test_the_nightly_batch_confirms_a_provisional_join(engine: Any, small_model: Any) -> None:
+    """With no namesake by the nightly run, batch confirms the join call time made
+    provisionally: the mention stays, nothing is reconciled, and the person's history reads
+    created (call time), joined (call time, provisional)."""
     start = datetime(2026, 3, 2, tzinfo=UTC)
 
     def go(ref: str, n: int, name: dict[str, str] = SMITH, **fields: Any) -> Any:
@@ -150,7 +167,8 @@ def test_the_nightly_batch_makes_a_held_join_and_says_so_in_the_history(
 
     first = go("INC-B1", 2, dob="1985-02-11", address=HOME, phones=["07700 900111"])
     name_only = go("INC-B2", 3, JOHNNY)
-    assert (name_only.outcome, name_only.rule) == ("review", "only-dated-person-of-the-name")
+    assert (name_only.outcome, name_only.rule) == ("joined", "only-dated-person-of-the-name")
+    assert name_only.provisional and name_only.entity_id == first.entity_id
     resolve_store(engine, small_model, now=start + timedelta(days=1))
     with engine.connect() as conn:
         after = dict(
@@ -162,11 +180,11 @@ def test_the_nightly_batch_makes_a_held_join_and_says_so_in_the_history(
             .where(t.entity_events.c.entity_id == person_id)
             .order_by(t.entity_events.c.id)
         ).all()
-    assert after[name_only.mention_key] == person_id
-    assert [(e.action, e.by) for e in history][0] == ("created", "call-time")
-    reconciled = [e for e in history if e.action == "reconciled"]
-    assert reconciled and reconciled[0].by.startswith("model:"), history
-    assert "recorded by name only" in reconciled[0].note, reconciled
+    assert after[name_only.mention_key] == person_id == first.entity_id
+    assert [(e.action, e.by) for e in history] == [
+        ("created", "call-time"),
+        ("joined", "call-time:provisional"),
+    ], history
 
 
 NOWAK = {"forenames": "Pawel", "surname": "Nowak", "sex": "male"}
@@ -222,3 +240,53 @@ def test_a_member_that_fits_two_people_is_taken_out_when_the_second_arrives(
     for other in (first, second):
         pair = (undated.mention_key, other.mention_key)
         assert (live[pair[0]] == live[pair[1]]) == (after[pair[0]] == after[pair[1]]), other
+
+
+def test_a_provisional_join_is_undone_when_an_undated_namesake_arrives_as_batch_decides(
+    engine: Any, small_model: Any, tmp_path: Any
+) -> None:
+    """John Smith, born 1985, is on record; "Johnny Smith" with nothing but his name joins him
+    provisionally. A "Jack Smith" (Jack: John's nickname) with nothing but his name arrives: he
+    could be the first John Smith, or the same man as "Johnny", or neither. Batch, seeing all
+    three, sees two name-only mentions each linked to the other as well as to the dated man
+    (their only partners are not one person) and joins neither to him; call time now undoes
+    the provisional join when the second arrives, and leaves every pair as batch does."""
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    records = []
+
+    def go(ref: str, n: int, name: dict[str, str] = SMITH, **fields: Any) -> Any:
+        raw = incident(ref, people=[person("suspect", **name, **fields)])
+        records.append(parse_record({**raw, "reported_at": f"2026-03-0{n}T10:00:00Z"}))
+        return submit(engine, small_model, records[-1], start).decisions[0]
+
+    first = go("INC-U1", 2, dob="1985-02-11", address=HOME, phones=["07700 900111"])
+    johnny = go("INC-U2", 3, JOHNNY)
+    assert (johnny.entity_id, johnny.provisional) == (first.entity_id, True), johnny
+    second = go("INC-U3", 4, {**SMITH, "forenames": "Jack"})
+    with engine.connect() as conn:
+        live = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+        split = conn.execute(
+            select(t.entity_events.c.mention_keys).where(
+                t.entity_events.c.entity_id == first.entity_id,
+                t.entity_events.c.action == "split",
+            )
+        ).scalars()
+        assert list(split) == [[johnny.mention_key]]
+    assert live[johnny.mention_key] != live[first.mention_key]
+    assert live[second.mention_key] != live[first.mention_key]
+
+    batch = open_store(f"sqlite:///{tmp_path}/batch.db")
+    with batch.begin() as conn:
+        write_batch(conn, records, start)
+    resolve_store(batch, small_model, now=start + timedelta(days=3))
+    with batch.connect() as conn:
+        after = dict(
+            conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()
+        )
+    batch.dispose()
+    keys = [first.mention_key, johnny.mention_key, second.mention_key]
+    for a, b in ((0, 1), (0, 2), (1, 2)):
+        same_live = live[keys[a]] == live[keys[b]]
+        assert same_live == (after[keys[a]] == after[keys[b]]), (keys[a], keys[b])

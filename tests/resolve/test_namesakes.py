@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from factories import incident, person
 from threadline.crossref import submit
 from threadline.crossref.pipeline import CallTimeSettings
 from threadline.model import parse_record
 from threadline.resolve import features_of
 from threadline.resolve.namesakes import name_key, sole_bearer_joins
+from threadline.store import tables as t
 
 COLLINS = {"forenames": "Aaron", "surname": "Collins", "sex": "male"}
 FULL = {**COLLINS, "dob": "1985-08-08", "address": {"text": "8 Quarry Lane, Hixon"}}
@@ -108,13 +111,14 @@ def test_a_dated_cluster_never_moves() -> None:
     assert joins(mentions, [("a", "b", 0.9)]) == []
 
 
-def test_call_time_holds_a_bare_name_for_the_one_person_of_its_name(
+def test_call_time_joins_a_bare_name_to_the_one_person_of_its_name_provisionally(
     engine: Any, small_model: Any
 ) -> None:
     """The rule at call time: a mention recorded without a date of birth that shares nothing
-    but the name with the one Tobias Quenwick on record is held for a reviewer, not joined
-    (joins.JoinRule.held_at_call_time: a namesake may not have arrived yet); once a second
-    Tobias Quenwick is identified, a name alone no longer says which."""
+    but the name with the one Tobias Quenwick on record joins him provisionally
+    (joins.JoinRule.provisional_at_call_time: a namesake may not have arrived yet); once a
+    second Tobias Quenwick is identified, the join is undone and a name alone no longer says
+    which."""
     now = datetime(2026, 3, 2, tzinfo=UTC)
     # the small model is sure of a bare name in a small force: a threshold above its score puts
     # the pair in the review band, where the rule decides
@@ -126,14 +130,23 @@ def test_call_time_holds_a_bare_name_for_the_one_person_of_its_name(
 
     names = {"forenames": "Tobias", "surname": "Quenwick", "sex": "male"}
     address = {"text": "3 Kiln Row, Leek", "postcode": "ST13 6BB"}
-    assert go("INC-1", {**names, "dob": "1979-06-14", "address": address}).outcome == "new"
+    known = go("INC-1", {**names, "dob": "1979-06-14", "address": address})
+    assert known.outcome == "new"
     decision = go("INC-2", names)
-    assert (decision.outcome, decision.rule) == ("review", "only-dated-person-of-the-name")
-    assert decision.evidence[0].startswith("held for a reviewer"), decision.evidence
+    assert (decision.outcome, decision.rule) == ("joined", "only-dated-person-of-the-name")
+    assert decision.entity_id == known.entity_id and decision.provisional, decision
+    assert decision.evidence[-1].startswith("provisional"), decision.evidence
     assert decision.probability is not None and decision.probability < 0.999
     assert any("the one person named tobias quenwick" in line for line in decision.evidence)
     # once a second Tobias Quenwick is identified, a name alone no longer says which
     assert go("INC-3", {**names, "dob": "1948-11-02"}).outcome != "joined"
+    with engine.connect() as conn:
+        now_in = conn.execute(
+            select(t.entity_members.c.entity_id).where(
+                t.entity_members.c.mention_key == decision.mention_key
+            )
+        ).scalar_one()
+    assert now_in != known.entity_id
     decision = go("INC-4", names)
     assert decision.outcome == "review", decision
 

@@ -50,15 +50,16 @@ from threadline.resolve.entities import (
 )
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.features import feature_columns
-from threadline.resolve.joins import CALL_TIME, JoinRule, refusal, rule
+from threadline.resolve.joins import CALL_TIME, PROVISIONAL, JoinRule, refusal, rule
 from threadline.resolve.lineage import LineageLink, links_for, record_lineage_rows
 from threadline.resolve.linkage import LinkageModel, match_probability, score_pair_levels
 from threadline.resolve.namesakes import (
-    held_sentence,
     name_key,
     name_of,
+    provisional_sentence,
     sole_bearer_joins,
     sole_bearer_sentence,
+    undone_sentence,
 )
 from threadline.resolve.review import queue_pairs
 from threadline.store import tables as t
@@ -162,6 +163,9 @@ class Decision:
     #: better): (member, the member it is most surely linked to in its person, why, the match
     #: probabilities of its link to this mention and to that one, whether it joins this one)
     held_apart: list[tuple[str, str, str, float, float, bool]] = field(default_factory=list)
+    #: joined provisionally (:attr:`.joins.JoinRule.provisional_at_call_time`): undone at call
+    #: time when a namesake who could also be that person arrives (:func:`_undo_provisional`)
+    provisional: bool = False
 
 
 def _features_for(conn: Connection, mention_key: str) -> dict[str, Any]:
@@ -251,6 +255,7 @@ def resolve_mention(
              explain_pair(model, other))
         )  # fmt: skip
     made_by: str | None = None
+    provisional = False
     if rival is not None:  # it fits two people about as well: which one is for a reviewer
         outcome, entity, merged = "review", "", []
         made_by = rule("fits-two-people").name
@@ -262,14 +267,10 @@ def resolve_mention(
             evidence = [*evidence, _merged_sentence(entity, merged)]
     elif _sole_bearer(conn, features, entity, scored, entity_of, review_threshold):
         sole = rule("only-dated-person-of-the-name")
-        made_by = sole.name
-        if _held(sole, top):
-            outcome, entity = "review", ""
-            evidence = [held_sentence(features), *evidence]
-            queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
-        else:
-            outcome = "joined"
-            evidence = [*evidence, sole_bearer_sentence(features)]
+        outcome, made_by = "joined", sole.name
+        provisional = _provisional(sole, top)
+        sentence = provisional_sentence if provisional else sole_bearer_sentence
+        evidence = [*evidence, sentence(features)]
     else:
         outcome, entity = "review", ""
         queue.insert(0, (mention_key, row["unique_id_r"], probability, evidence))
@@ -285,6 +286,7 @@ def resolve_mention(
         merged,
         made_by,
         held_apart,
+        provisional,
     )
     return decision, queue
 
@@ -468,7 +470,10 @@ def _sole_bearer(
     rows.update({str(r["unique_id"]): r for r in feature_rows(conn, members)})
     rows[key] = features
     clusters = {k: entity_of[k] for k in rows if k in entity_of}
+    clusters.update({k: entity for k in members})
     clusters.update({r.mention_key: r.entity_id for r in namesakes})
+    # a provisional join is, to batch, a name-only mention of its own
+    clusters.update({k: k for k in _provisional_members(conn, sorted(clusters))})
     clusters[key] = key
     names = {k: name_key(row) for k, row in rows.items()}
     names.update({r.mention_key: name_of(r.forename, r.forename_canonical, r.surname)
@@ -487,13 +492,94 @@ def _sole_bearer(
     return any(join.source == key and join.target == entity for join in joins)
 
 
-def _held(join_rule: JoinRule, top: _Scored) -> bool:
-    """Whether call time holds a join by ``join_rule`` resting on the pair ``top`` for a
-    reviewer (:attr:`.joins.JoinRule.held_at_call_time`)."""
-    held = join_rule.held_at_call_time
+def _provisional(join_rule: JoinRule, top: _Scored) -> bool:
+    """Whether call time makes a join by ``join_rule`` resting on the pair ``top``
+    provisionally (:attr:`.joins.JoinRule.provisional_at_call_time`)."""
+    held = join_rule.provisional_at_call_time
     return held is not None and held.when(
         level.comparison for level, weight in top.parts if weight > 0
     )
+
+
+@cache
+def _provisional_of() -> Select[Any]:
+    em = t.entity_members
+    return select(em.c.mention_key).where(
+        em.c.mention_key.in_(bindparam("keys", expanding=True)),
+        em.c.assigned_by == PROVISIONAL,
+    )
+
+
+def _provisional_members(conn: Connection, keys: Sequence[str]) -> set[str]:
+    """Those of ``keys`` joined provisionally at call time."""
+    if not keys:
+        return set()
+    return set(fetch(conn, _provisional_of(), {"keys": list(keys)}).scalars())
+
+
+@cache
+def _provisional_namesakes() -> Select[Any]:
+    em, m = t.entity_members, t.mentions
+    return (
+        select(em.c.mention_key, em.c.entity_id, m.c.record_key)
+        .join(MF, MF.c.mention_key == em.c.mention_key)
+        .join(m, m.c.mention_key == em.c.mention_key)
+        .where(
+            em.c.assigned_by == PROVISIONAL,
+            MF.c.forename_canonical == bindparam("forename"),
+            MF.c.surname == bindparam("surname"),
+        )
+    )
+
+
+def _undo_provisional(
+    conn: Connection,
+    model: LinkageModel,
+    arrived: Sequence[str],
+    number: int,
+    now: datetime,
+    review_threshold: float,
+) -> int:
+    """Undo the provisional joins (:attr:`.joins.JoinRule.provisional_at_call_time`) of
+    namesakes of the mentions that ``arrived`` that batch's rule no longer makes, decided by
+    the rule's own function (:func:`_sole_bearer`) on the store as it now stands: a namesake
+    with a date of birth in another person, or one without who could also be that person (a
+    link in the review band to the provisional mention), and the name alone no longer says
+    which. Each is moved to a person of its own, with a ``split`` event by call time in the
+    person's history, and the pair queued for a reviewer; return the next free entity number."""
+    mine = set(arrived)
+    for row in feature_rows(conn, sorted(mine)):
+        name = name_key(row)
+        if name is None:
+            continue
+        params = {"forename": name[0], "surname": name[1]}
+        for held in fetch(conn, _provisional_namesakes(), params).all():
+            if held.mention_key in mine:
+                continue
+            features = _features_for(conn, held.mention_key)
+            found = candidates(conn, features, exclude_record=held.record_key)
+            scored = [_scored(model, features, c) for c in found.rows]
+            if _sole_bearer(
+                conn, features, held.entity_id, scored, found.entity_of, review_threshold
+            ):
+                continue
+            why = undone_sentence(held.mention_key, held.entity_id, str(row["unique_id"]))
+            entity = format_entity_id(number)
+            number += 1
+            name_row = fetch(conn, _label_of_mention(), {"key": held.mention_key}).first()
+            labels = {entity: _label(name_row.forenames, name_row.surname) if name_row else ""}
+            apply_memberships_for(
+                conn, {held.mention_key: Membership(entity, None, [why])}, labels, now
+            )
+            conn.execute(
+                t.entity_events.insert().values(
+                    at=now, action="split", entity_id=held.entity_id,
+                    mention_keys=[held.mention_key], by=CALL_TIME, note=f"{why}; moved to {entity}",
+                )
+            )  # fmt: skip
+            link = float(_scored(model, features, row).probability)
+            queue_pairs(conn, [(held.mention_key, str(row["unique_id"]), link, [why])], now)
+    return number
 
 
 def resolve_record(
@@ -553,11 +639,13 @@ def resolve_record(
             decision.probability,
             decision.evidence if decision.outcome == "joined" else None,
         )
-        apply_memberships_for(conn, {mention_key: membership}, labels, now)
+        by = PROVISIONAL if decision.provisional else CALL_TIME
+        apply_memberships_for(conn, {mention_key: membership}, labels, now, by=by)
         _merge(conn, decision, into, now)
         number = _hold_apart(conn, decision, number, now)
         decisions.append(decision)
         queue.extend(pairs)
+    number = _undo_provisional(conn, model, mention_keys, number, now, review_threshold)
     if queue:
         queue_pairs(conn, queue, now)
     unsure = [d.mention_key for d in decisions if d.outcome in ("new", "review")]
@@ -813,6 +901,7 @@ def apply_memberships_for(
     memberships: Mapping[str, Membership],
     labels: Mapping[str, str],
     now: datetime,
+    by: str = CALL_TIME,
 ) -> None:
     """Write call-time memberships without touching the rest of the store's entities."""
-    apply_memberships(conn, memberships, labels, now, by=CALL_TIME, partial=True)
+    apply_memberships(conn, memberships, labels, now, by=by, partial=True)

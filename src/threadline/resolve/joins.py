@@ -27,8 +27,9 @@ from threadline.resolve.linkage import score_pair_levels
 
 __all__ = [
     "RULES",
-    "Held",
+    "PROVISIONAL",
     "JoinRule",
+    "Provisional",
     "Refusal",
     "first_contradiction",
     "refusal",
@@ -37,17 +38,20 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Held:
-    """When call time holds a join by a rule for a reviewer instead of making it.
+class Provisional:
+    """When call time makes a rule's join provisionally, and undoes it as batch would.
 
     Call time sees only the records that have arrived. A rule that rests on there being no one
-    else (no other person of the name) can be made wrong by a record that has not arrived yet;
-    batch, which sees every record, makes such a join, call time makes it only when the
-    evidence is more than what the absence rests on, and otherwise queues the pair for a
-    reviewer with :attr:`reason` first, and the nightly batch decides (docs/reconciliation.md).
+    else (no other person of the name) can be made wrong by a record that has not arrived yet.
+    When the evidence for the pair is only what the absence rests on (:attr:`when`), call time
+    still makes the join, so the call handler sees the likely person, but marks the membership
+    provisional (``assigned_by`` :data:`PROVISIONAL`, and the ``joined`` event's ``by``), and
+    undoes it at call time as soon as a record arrives that makes batch's rule refuse it (a
+    namesake, dated or not, who could also be that person); the nightly batch decides every
+    such join again (docs/reconciliation.md).
     """
 
-    #: Whether a join is held, from the comparisons that weigh for the pair it rests on.
+    #: Whether a join is provisional, from the comparisons that weigh for the pair it rests on.
     when: Callable[[Iterable[str]], bool]
     #: Why, in words a reviewer reads.
     reason: str
@@ -65,13 +69,15 @@ class JoinRule:
     #: The ``assigned_by`` / history tag of a join made by this rule at call time (batch joins
     #: carry the model's name).
     by: str
-    #: When call time holds the join for a reviewer, where it may differ from batch until the
-    #: nightly run; None: call time joins as batch does.
-    held_at_call_time: Held | None = None
+    #: When call time makes the join provisionally, to be undone when a later record makes
+    #: batch refuse it; None: call time joins as batch does.
+    provisional_at_call_time: Provisional | None = None
 
 
 #: The history tag (``assigned_by``, ``by``) of a decision made at call time.
 CALL_TIME = "call-time"
+#: The ``assigned_by`` of a provisional call-time join, and the ``by`` of its ``joined`` event.
+PROVISIONAL = "call-time:provisional"
 
 RULES: tuple[JoinRule, ...] = (
     JoinRule(
@@ -118,11 +124,12 @@ RULES: tuple[JoinRule, ...] = (
         "person when he is the one of the name the force has identified with a date of birth",
         namesakes.sole_bearer_joins,
         CALL_TIME,
-        Held(
+        Provisional(
             namesakes.rests_on_the_name,
             "when the two records share nothing beyond the name (and sex): at call time a "
-            "namesake may simply not have arrived yet, so the pair waits for a reviewer and "
-            "the nightly batch, which sees every record, decides",
+            "namesake may simply not have arrived yet, so the join is provisional, undone at "
+            "call time when a namesake who could also be that person arrives, and decided "
+            "again by the nightly batch, which sees every record",
         ),
     ),
     JoinRule(

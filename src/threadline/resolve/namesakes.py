@@ -22,10 +22,11 @@ A namesake the force knows only by name stays possible; that is the price of the
 100k-incident force (seed 3, ``bench/bench_resolution.py``) it took pairwise recall of named
 mentions from 0.916 to 0.941 and precision from 0.999 to 0.997, with no more trap pairs merged
 (3 before and after). Call time decides the same rule for a new mention with the same function
-(:func:`threadline.resolve.calltime.resolve_mention`), but holds the join for a reviewer when the
+(:func:`threadline.resolve.calltime.resolve_mention`), but makes the join provisional when the
 two records share nothing beyond the name (:func:`rests_on_the_name`,
-``joins.JoinRule.held_at_call_time``): the namesake the rule's premise says is absent may simply
-not have arrived yet; the nightly batch decides (docs/reconciliation.md).
+``joins.JoinRule.provisional_at_call_time``): the namesake the rule's premise says is absent may
+simply not have arrived yet; call time undoes the join when one arrives, deciding with this same
+function, and the nightly batch decides again (docs/reconciliation.md).
 """
 
 from __future__ import annotations
@@ -39,12 +40,13 @@ from threadline.resolve.victims import VictimJoin
 
 __all__ = [
     "NAME_COMPARISONS",
-    "held_sentence",
+    "provisional_sentence",
     "name_key",
     "name_of",
     "rests_on_the_name",
     "sole_bearer_joins",
     "sole_bearer_sentence",
+    "undone_sentence",
 ]
 
 #: The comparisons that say what someone is called, and their sex: that two records name the
@@ -83,13 +85,21 @@ def rests_on_the_name(weighing: Iterable[str]) -> bool:
     return not set(weighing) - NAME_COMPARISONS
 
 
-def held_sentence(row: Mapping[str, Any]) -> str:
+def provisional_sentence(row: Mapping[str, Any]) -> str:
     key = name_key(row)
     name = " ".join(key) if key else "this name"
     return (
-        f"held for a reviewer: the one person named {name} on record with a date of birth so "
-        "far, but the two records share nothing beyond the name, and a namesake not yet on "
-        "record would make the join wrong; the nightly batch, which sees every record, decides"
+        f"provisional: the one person named {name} on record with a date of birth so far, but "
+        "the two records share nothing beyond the name; undone when a namesake who could also "
+        "be that person arrives, and decided again by the nightly batch"
+    )
+
+
+def undone_sentence(mention: str, entity: str, namesake: str) -> str:
+    return (
+        f"provisional join of {mention} to {entity} undone: {namesake} arrived, a namesake "
+        "who could also be that person, so the name alone no longer says which "
+        "(only-dated-person-of-the-name, as batch decides)"
     )
 
 
