@@ -199,6 +199,10 @@ class DecisionOut(Answer):
     rule: str | None = Field(
         default=None, description="The declared join rule that joined the mention, or held it"
     )
+    provisional: bool = Field(
+        default=False,
+        description="Joined on the name alone: undone at call time if a namesake arrives",
+    )
     held_apart: list[tuple[str, str, str, float, float, bool]] = Field(
         default_factory=list,
         description=(
