@@ -189,7 +189,7 @@ def breach_occasions(
     order made without notice binds only from service), one occasion per order; with ``protected``,
     only orders protecting that person."""
     chosen = [o for o in orders if protected is None or protected in o.protected]
-    occasions = []
+    occasions: list[BreachOccasion] = []
     for c in contacts:
         day = c.at.astimezone(timezone).date()
         occasions.extend(BreachOccasion(o.ref, c) for o in chosen if o.binds_on(day))
