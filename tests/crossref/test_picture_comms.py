@@ -71,3 +71,4 @@ def test_the_victim_s_picture_counts_her_messages_and_those_while_the_order_boun
     assert people["suspect"].communications is None  # attribution to him is a later step
     as_data = {p["role"]: p for p in picture.to_dict()["people"]}
     assert as_data["victim"]["communications"]["while_order_bound"] == {"NMO-1": 2}
+    assert "Gareth" not in str(as_data["victim"]["communications"])  # no senders in the picture

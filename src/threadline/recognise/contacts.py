@@ -101,10 +101,12 @@ class ContactSummary:
     occasions: list[BreachOccasion] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
+        """The summary as data, without the senders: a sender is written as a name or a number,
+        contact detail that the picture's readers may not all see (guard.disclosure); the
+        senders are for the message view, which checks the reader's role."""
         return {
             "total": self.total,
             "per_channel": self.per_channel,
-            "per_sender": self.per_sender,
             "per_day": self.per_day,
             "silent_or_withheld": self.silent_or_withheld,
             "night": self.night,
