@@ -57,7 +57,7 @@ def import_comms_command(
             engine, files, attachment, options=ReadOptions(timezone=zone, owner=owner)
         )
     except (FileNotFoundError, ValueError) as error:
-        errors.print(str(error), markup=False, highlight=False)
+        errors.print(str(error), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     for rejection in report.rejections[:show]:
         errors.print(str(rejection), markup=False, highlight=False, soft_wrap=True)
