@@ -125,6 +125,28 @@ class AssessmentSummary(Answer):
     safety_plan: bool
 
 
+class BurstOut(Answer):
+    start: str
+    end: str
+    count: int
+
+
+class CommunicationsOut(Answer):
+    """A person's communications evidence counted (threadline.recognise.contacts): contacts in
+    all, per channel, per local day and channel, silent or withheld calls, at night, bursts, and
+    per order the contacts on days it bound."""
+
+    total: int
+    per_channel: dict[str, int]
+    per_day: dict[str, dict[str, int]]
+    silent_or_withheld: int
+    night: int
+    night_hours: str
+    bursts: list[BurstOut]
+    burst_rule: str
+    while_order_bound: dict[str, int]
+
+
 class PicturePerson(Answer):
     """One person of the incident: who they were resolved to, how sure and why (in words for the
     role), and their records, orders and risk assessments."""
@@ -141,6 +163,7 @@ class PicturePerson(Answer):
     records: list[TimelineEntryOut]
     orders: list[OrderOut]
     assessments: list[AssessmentSummary]
+    communications: CommunicationsOut | None = None
 
 
 class ObjectLinkOut(Answer):

@@ -3,12 +3,24 @@
 Commands live in one module per area; importing them registers them on :data:`app`.
 """
 
-from threadline.cli import actions, crossref, force, guard, links, records, resolution, risk, serve
+from threadline.cli import (
+    actions,
+    comms,
+    crossref,
+    force,
+    guard,
+    links,
+    records,
+    resolution,
+    risk,
+    serve,
+)
 from threadline.cli.app import app
 
 __all__ = [
     "actions",
     "app",
+    "comms",
     "crossref",
     "force",
     "guard",

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Select, and_, bindparam, select
 
 from threadline.crossref.actions import with_actions
 from threadline.crossref.alerts import list_alerts
+from threadline.crossref.contacts import attachments_for, communications_summary
 from threadline.crossref.history import (
     KEYS,
     _chunks,
@@ -85,6 +86,8 @@ class PersonPicture:
     records: list[TimelineEntry]
     orders: list[OrderView]
     assessments: list[AssessmentView]
+    #: the person's communications evidence counted (crossref.contacts), None when there is none
+    communications: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -332,6 +335,12 @@ def build_picture(
                 records=[e for e in records if e.kind in ("incident", "crime")],
                 orders=orders_for(conn, r.entity_id, keys, day) if r.entity_id else [],
                 assessments=assessments_for(conn, keys),
+                communications=communications_summary(
+                    conn,
+                    attachments_for(r.entity_id, r.mention_key, incident.record_key, r.role),
+                    r.entity_id,
+                    keys,
+                ),
             )
         )
     object_views = [

@@ -431,3 +431,32 @@ alert_actions = Table(
     Column("role", String(20), nullable=False),
     Column("detail", Document, nullable=False),
 )
+
+# --- communications evidence: messages and calls attached to an incident or a victim -------------
+
+#: One message, call or media entry of a victim's evidence (issue 25), attached to an incident
+#: (``incident:<source>:<ref>``, its record key) or a victim (``person:<entity id>`` or a
+#: mention key). Unique by (attachment, content_hash): the same export imported twice stores each
+#: message once, with the file and line of the first import.
+communications = Table(
+    "communications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("attachment", RECORD_KEY, nullable=False),
+    Column("content_hash", String(32), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("sender", Text),
+    Column("direction", String(10)),
+    Column("duration", Integer),
+    Column("text", Text),
+    Column("thread", Text),
+    Column("recipients", Document, nullable=False),
+    Column("attachments", Document, nullable=False),
+    Column("file", Text, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("import_id", Integer, nullable=False),
+    UniqueConstraint("attachment", "content_hash", name="uq_communications_attachment_hash"),
+    Index("ix_communications_attachment_at", "attachment", "at"),
+)

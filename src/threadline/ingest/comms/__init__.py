@@ -4,7 +4,8 @@ Each reader takes a file and :class:`ReadOptions` and yields, in file order, a
 :class:`~threadline.model.comms.Communication` per entry read and a
 :class:`~threadline.ingest.rejection.Rejection` (file, line, field, reason) per entry refused; a
 bad entry never stops the ones after it. Readers are pure apart from reading the one file: no
-store, no clock. Storing, de-duplicating by ``content_hash`` and attributing senders come after.
+store, no clock. Storing, de-duplicating by ``content_hash``, is
+:mod:`threadline.ingest.comms.importer` (``import_comms``); attributing senders comes after.
 """
 
 from __future__ import annotations

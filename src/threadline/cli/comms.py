@@ -1,0 +1,71 @@
+"""Commands for communications evidence: import-comms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+
+from threadline.cli.app import DbOption, app, console, engine_for, errors
+
+
+@app.command("import-comms")
+def import_comms_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="WhatsApp chat exports (.txt), Facebook/Instagram message files (.json), "
+            "call and SMS logs (.csv)."
+        ),
+    ],
+    incident: Annotated[
+        str, typer.Option("--incident", help="Required: the incident the evidence belongs to.")
+    ],
+    owner: Annotated[
+        str | None,
+        typer.Option(help="Whose export it is, as the export writes them (name or number)."),
+    ] = None,
+    tz: Annotated[
+        str,
+        typer.Option("--tz", help="Time zone of times written without an offset."),
+    ] = "Europe/London",
+    db: DbOption = None,
+    show: Annotated[int, typer.Option(help="How many refusals to print.")] = 50,
+) -> None:
+    """Store a victim's messages and calls under an incident, each message once. Exits 0 if
+    anything was stored (or already was: a second run stores nothing new), 1 if no entry could
+    be read, 2 if a file or the incident cannot be used."""
+    from threadline.ingest.comms import ReadOptions
+    from threadline.ingest.comms.importer import import_comms
+    from threadline.store.comms import incident_key
+
+    try:
+        zone = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.print(f"[red]--tz {tz}: no such time zone (e.g. Europe/London)[/red]")
+        raise typer.Exit(2) from None
+    engine = engine_for(db)
+    with engine.connect() as conn:
+        attachment = incident_key(conn, incident)
+    if attachment is None:
+        errors.print(f"[red]--incident {incident}: no such incident in the store[/red]")
+        raise typer.Exit(2)
+    try:
+        report = import_comms(
+            engine, files, attachment, options=ReadOptions(timezone=zone, owner=owner)
+        )
+    except (FileNotFoundError, ValueError) as error:
+        errors.print(str(error), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    for rejection in report.rejections[:show]:
+        errors.print(str(rejection), markup=False, highlight=False, soft_wrap=True)
+    if len(report.rejections) > show:
+        errors.print(f"... and {len(report.rejections) - show} more problems")
+    console.print(
+        f"stored {report.stored}, duplicates {report.duplicates}, refused {report.refused}",
+        highlight=False,
+    )
+    if report.read == 0:
+        raise typer.Exit(1)
