@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -89,3 +90,33 @@ def test_a_bulk_import_leaves_postgresql_knowing_its_tables(
         ).scalar_one()
     engine.dispose()
     assert counted == 30
+
+
+@pytest.mark.postgres
+def test_analysing_the_store_leaves_other_schemas_alone(postgres_schema_url: str) -> None:
+    """``analyse`` with no table names the store's own tables: a bare ``ANALYZE`` would read
+    every table of the database (another schema's here, never analysed: ``reltuples`` -1) and
+    deadlock with other sessions' schema changes."""
+    from threadline.store.database import analyse
+
+    engine = open_store(postgres_schema_url)
+    other = f"other_{uuid.uuid4().hex[:8]}"
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{other}"'))
+        conn.execute(text(f'CREATE TABLE "{other}".bystander AS SELECT 1 AS n'))
+    try:
+        with engine.begin() as conn:
+            analyse(conn)
+        with engine.connect() as conn:
+            bystander, ours = (
+                conn.execute(
+                    text(f"SELECT reltuples FROM pg_class WHERE oid = '{name}'::regclass")
+                ).scalar_one()
+                for name in (f'"{other}".bystander', "incidents")
+            )
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{other}" CASCADE'))
+        engine.dispose()
+    assert bystander == -1, "another schema's table was analysed"
+    assert ours == 0, "the store's own tables were analysed"

@@ -54,6 +54,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 
+from threadline.store.tables import metadata
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -173,7 +175,8 @@ def writing(engine: Engine, *, alone: bool = True) -> Iterator[Connection]:
 
 
 def analyse(conn: Connection, *tables: Table) -> None:
-    """Refresh PostgreSQL's statistics of ``tables`` (every table if none) after a bulk write.
+    """Refresh PostgreSQL's statistics of ``tables`` (every table of the store if none) after a
+    bulk write.
 
     PostgreSQL plans a query from what it knows of the tables, and a statement it has run a few
     times from a generic plan made once. A table filled in bulk (an import, a batch resolution,
@@ -181,10 +184,14 @@ def analyse(conn: Connection, *tables: Table) -> None:
     autovacuum is off: a plan made for an empty table then scans the whole table for every row of
     another (rebuilding the demo force's alerts took over 15 minutes instead of one). ``ANALYZE``
     runs in the caller's transaction and sees its rows. SQLite plans from its indexes alone, so
-    there it does nothing.
+    there it does nothing. Only the store's own tables are named: a bare ``ANALYZE`` reads every
+    table of the database, other schemas' and other applications' included, and deadlocks with
+    their schema changes.
     """
     if conn.dialect.name != "postgresql":
         return
+    if not tables:
+        tables = tuple(metadata.sorted_tables)
     names = ", ".join(conn.dialect.identifier_preparer.format_table(table) for table in tables)
     conn.exec_driver_sql(f"ANALYZE {names}")
 
