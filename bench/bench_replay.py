@@ -19,11 +19,13 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from threadline.crossref.replay import replay
+from threadline.crossref.replay import ownership_report, replay
 from threadline.evaluate.force import evaluate_force
 from threadline.evaluate.report import render_table
 from threadline.ingest import import_files
+from threadline.recognise.ownership import OwnershipLedger
 from threadline.resolve.batch import train_store_model
+from threadline.settings import Settings
 from threadline.store import open_store
 from threadline.synth import generate_force
 
@@ -52,12 +54,14 @@ def main() -> None:
         model = train_store_model(history, trained_at=datetime.now(UTC))
         live = open_store(f"sqlite:///{scratch}/live.db")
         rules: Counter[str] = Counter()
+        ledger = OwnershipLedger(Settings().alert_default_team)
         started = time.perf_counter()
         report = replay(
             live,
             model,
             paths,
             on_submission=lambda s: rules.update(c.alert.rule_id for c in s.changes),
+            ledger=ledger,
         )
         elapsed = time.perf_counter() - started
         lat = report.latencies_ms
@@ -68,6 +72,12 @@ def main() -> None:
             f"p99 {percentile(lat, 0.99):.1f} ms"
         )
         print("alert changes by rule:", dict(rules.most_common()))
+        owed = ownership_report(live, ledger)
+        print(
+            f"campaigns: {len(owed['campaigns']):,}; breach alerts without an arrest decision: "
+            f"{owed['breach_alerts_without_decision']:,}; alerts without an owner: "
+            f"{owed['alerts_without_owner']:,}"
+        )
         sections, _details = evaluate_force(live, folder)
         wanted = ("Resolution of named person mentions", "Recognition")
         print(render_table({k: v for k, v in sections.items() if k in wanted}))

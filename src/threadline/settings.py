@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     #: hours a supervisor has to sign off a "not arrested" decision on a breach before it is
     #: escalated (threadline.recognise.actions; a force's own policy, not law)
     not_arrested_signoff_hours: float = Field(default=24.0, gt=0)
+    #: who owns an alert fired at a report that names no officer (threadline.recognise.ownership)
+    alert_default_team: str = Field(default="public protection unit", min_length=1, max_length=80)
     #: a file outside the store that the audit log's head is appended to every
     #: ``audit_anchor_every`` rows (see threadline.guard.audit.AnchorFile); unset, none is kept
     audit_anchor_path: Path | None = None

@@ -156,5 +156,5 @@ def test_the_person_s_alerts_carry_their_steps(stored: Engine) -> None:
     assert by_key[BREACH]["decision_owed"] is True
     assert by_key[COURSE] == {
         "status": "open", "assignee": None, "acknowledged_by": None, "decision_owed": False,
-        "steps": [],
+        "breach": False, "awaiting_signoff": False, "steps": [],
     }  # fmt: skip

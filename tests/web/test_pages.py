@@ -40,6 +40,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("GET", "/marac", "marac.view"),
     ("GET", "/stats.csv", "stats.view"),
     ("GET", "/accountability", "dashboard.view"),
+    ("POST", "/alert-actions/assign", "incident.view"),
 ]
 
 
@@ -57,7 +58,13 @@ def test_every_page_is_signed_in_only_except_the_login_form_and_static_files(
     pages = [c for c in contexts if getattr(c, "dependant", None) is not None]
     pages = [c for c in pages if not (c.path or "").startswith("/api/")]
     expected = {
-        (m, p.replace(PERSON, "{entity_id}").replace("INC-404", "{ref}")) for m, p, _ in PAGES
+        (
+            m,
+            p.replace(PERSON, "{entity_id}")
+            .replace("INC-404", "{ref}")
+            .replace("/assign", "/{step}"),
+        )
+        for m, p, _ in PAGES
     }
     assert {(m, c.path) for c in pages for m in (c.methods or ())} == expected
     for context in pages:

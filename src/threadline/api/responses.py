@@ -42,6 +42,8 @@ class AlertActionsOut(Answer):
     assignee: str | None = None
     acknowledged_by: str | None = None
     decision_owed: bool
+    breach: bool = False
+    awaiting_signoff: bool = False
     steps: list[ActionStepOut]
 
 

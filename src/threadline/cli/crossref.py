@@ -133,10 +133,18 @@ def replay_command(
     db: DbOption = None,
     model: ModelOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="JSON lines of alerts.")] = False,
+    default_team: Annotated[
+        str | None,
+        typer.Option(help="Owner of alerts fired at a report naming no officer."),
+    ] = None,
 ) -> None:
-    """Feed records one at a time, in reported order, through the live path; print each alert."""
+    """Feed records one at a time, in reported order, through the live path; print each alert,
+    then per campaign the report at which each alert fired and what was owed from which report
+    by whom (docs/actions.md, "Who owes what")."""
     from threadline.crossref.pipeline import Submission
-    from threadline.crossref.replay import replay
+    from threadline.crossref.replay import ownership_report, replay
+    from threadline.recognise.ownership import OwnershipLedger
+    from threadline.settings import Settings
 
     linkage = model_for(model)
     engine = engine_for(db)
@@ -166,7 +174,13 @@ def replay_command(
                     highlight=False,
                 )
 
-    report = replay(engine, linkage, files, on_submission=show)
+    ledger = OwnershipLedger(default_team or Settings().alert_default_team)
+    report = replay(engine, linkage, files, on_submission=show, ledger=ledger)
+    owed = ownership_report(engine, ledger)
+    if json_output:
+        typer.echo(json.dumps({"ownership": owed}))
+    else:
+        print_ownership(owed)
     for rejection in report.rejections[:50]:
         errors.print(str(rejection), markup=False)
     latencies = sorted(report.latencies_ms)
@@ -178,6 +192,43 @@ def replay_command(
         )
     if report.rejections:
         raise typer.Exit(1)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def print_ownership(owed: dict[str, Any]) -> None:
+    """The replay's ownership report: per campaign, each alert and what it was owed."""
+    for campaign in owed["campaigns"]:
+        console.print(
+            f"\ncampaign {' + '.join(campaign['people'])}: owner {campaign['owner_kind']} "
+            f"{campaign['owner']}, {len(campaign['reports'])} reports",
+            markup=False,
+            highlight=False,
+        )
+        for alert in campaign["alerts"]:
+            owes = "; ".join(
+                f"{o['what']} owed from {o['from']} ({ordinal(o['from_report'])}) "
+                f"by {o['by_kind']} {o['by']}"
+                for o in alert["owed"]
+            )
+            decided = ""
+            if alert["decided"] is not None:
+                decided = ", decided" if alert["decided"] else ", NO DECISION"
+            console.print(
+                f"  {alert['rule']} fired at {alert['fired_at']} "
+                f"({ordinal(alert['fired_report'])} report): {owes}{decided}",
+                markup=False,
+                highlight=False,
+            )
+    console.print(
+        f"\nbreach alerts without an arrest decision: {owed['breach_alerts_without_decision']}; "
+        f"alerts without an owner: {owed['alerts_without_owner']}",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command("recognise")

@@ -132,6 +132,8 @@ def with_actions(conn: Connection, alerts: list[dict[str, Any]]) -> list[dict[st
                     "decision_owed": state.breach
                     and state.status != "closed"
                     and state.decision is None,
+                    "breach": state.breach,
+                    "awaiting_signoff": state.decision is not None and state.decision.needs_signoff,
                     "steps": [r.to_dict() for r in state.records],
                 },
             }

@@ -12,14 +12,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, delete, select, union_all
 
+from threadline.crossref.actions import states_of
 from threadline.crossref.pipeline import CallTimeSettings, Submission, recognise_record, submit
 from threadline.ingest.importer import Rejection, rejections_of
 from threadline.ingest.readers import read_file
 from threadline.model import Record, RecordError, parse_record
 from threadline.recognise import AlertChange
+from threadline.recognise.ownership import OwnershipLedger
 from threadline.resolve.linkage import LinkageModel
 from threadline.store import tables as t
 from threadline.store.database import analyse
@@ -57,17 +60,34 @@ def replay(
     paths: Iterable[Path],
     settings: CallTimeSettings | None = None,
     on_submission: Callable[[Submission], None] | None = None,
+    ledger: OwnershipLedger | None = None,
 ) -> ReplayReport:
-    """Submit every record in ``paths`` one at a time, in time order, through the live path."""
+    """Submit every record in ``paths`` one at a time, in time order, through the live path;
+    each report's alert changes are also fed to ``ledger`` (who owes what, from which report)."""
     report = ReplayReport()
     for record in read_records(paths, report.rejections):
         submission = submit(engine, model, record, record_time(record), settings)
+        if ledger is not None:
+            ledger.observe(submission.ref, getattr(record, "officer", None), submission.changes)
         report.submitted += 1
         report.changes += len(submission.changes)
         report.latencies_ms.append(submission.timings_ms["total"])
         if on_submission is not None:
             on_submission(submission)
     return report
+
+
+def ownership_report(engine: Engine, ledger: OwnershipLedger) -> dict[str, Any]:
+    """:meth:`OwnershipLedger.report` with, for each breach alert, whether the store holds an
+    arrest decision on it (the actions taken so far, :mod:`threadline.crossref.actions`)."""
+    alerts = [
+        {"alert_key": line.alert_key, "rule_id": line.rule_id}
+        for campaign in ledger.campaigns.values()
+        for line in campaign.alerts.values()
+    ]
+    with engine.connect() as conn:
+        states = states_of(conn, alerts)
+    return ledger.report({key: state.decision is not None for key, state in states.items()})
 
 
 def stored_in_time_order(engine: Engine) -> Iterator[tuple[datetime, str]]:

@@ -28,6 +28,7 @@ _TITLES = {
     400: "Something is missing",
     403: "Not for your role",
     404: "Not found",
+    409: "Not yet",
     413: "Too large",
     422: "Please check the form",
     429: "Too many requests",

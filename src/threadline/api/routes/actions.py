@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from threadline.api.deps import (
     Audited,
@@ -28,11 +28,12 @@ from threadline.api.deps import (
 )
 from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.schemas import RequestBody
-from threadline.crossref.actions import AlertNotFound, show_alert, take_step
+from threadline.crossref.actions import AlertNotFound, show_alert
 from threadline.guard.disclosure import alert_records, disclose_alerts
 from threadline.guard.users import User
-from threadline.recognise.actions import ActionRefused, Actor, Step
+from threadline.recognise.actions import Step
 from threadline.store.tables import ALERT_KEY
+from threadline.usecases.actions import take_alert_step
 
 router = APIRouter(tags=["alert actions"])
 
@@ -174,28 +175,9 @@ def _run(
     purpose: str,
 ) -> AlertActionsPublic:
     given = body.model_dump(exclude={"alert_key"}, exclude_none=True)
-
-    def audit(conn: Connection, action: str, records: list[str], detail: dict[str, Any]) -> None:
-        audited.within(conn, action, records, purpose, detail)
-
-    try:
-        view = take_step(
-            engine,
-            alert_key,
-            step,
-            Actor(user.username, user.role.value),
-            clock(),
-            audit,
-            signoff_hours(request),
-            **given,
-        )
-    except AlertNotFound as missing:
-        raise ApiError(404, str(missing), field="alert_key") from None
-    except ActionRefused as refused:
-        if refused.forbidden:
-            raise ApiError(403, f"a {user.role.value} may not: {refused}") from None
-        status = 409 if refused.field == "step" else 422
-        raise ApiError(status, str(refused), field=refused.field) from None
+    view = take_alert_step(
+        engine, audited, alert_key, step, clock(), signoff_hours(request), purpose, **given
+    )
     return AlertActionsPublic.model_validate(view)
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from threadline.web.pages import (
     accountability,
+    actions,
     assessments,
     dashboard,
     incidents,
@@ -27,6 +28,7 @@ def routers() -> list[APIRouter]:
         stats.router,
         assessments.router,
         accountability.router,
+        actions.router,
     ]
 
 

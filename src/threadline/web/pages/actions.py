@@ -1,0 +1,87 @@
+"""The forms that act on an alert from a page: ``POST /alert-actions/{step}``.
+
+The picture's alert boxes and the accountability page post here; each post is one step taken
+through :func:`threadline.usecases.actions.take_alert_step`, the use case the API's
+``POST /api/alert-actions/{step}`` calls, so the state machine, the role checks and the audit row
+are the same. The form's CSRF token is checked before the route runs
+(:mod:`threadline.api.hardening`); a refusal is an error page saying why
+(:mod:`threadline.web.errors`). Back to the picture of ``back`` (an incident), or to the
+accountability page when ``back`` is ``accountability``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import RedirectResponse
+
+from threadline.api.deps import Audited, ClockDep, EngineDep, require, signoff_hours
+from threadline.guard.users import User
+from threadline.recognise.actions import STEPS, Step
+from threadline.usecases.actions import take_alert_step
+from threadline.usecases.errors import Unprocessable
+from threadline.web.pages.deps import FormItems
+from threadline.web.paths import incident_path
+
+router = APIRouter(include_in_schema=False)
+
+#: Anyone signed in who may see a picture may post; the step's own roles are the state machine's.
+Staff = Annotated[User, require("incident.view")]
+_TEXT_FIELDS = ("assignee", "kind", "team", "note", "rationale", "outcome", "reason")
+_YES_NO = {"yes": True, "no": False}
+_STEP_PATTERN = "^(" + "|".join(STEPS) + ")$"
+
+
+def given_of(step: Step, form: dict[str, str], grounds: list[str], user: User) -> dict[str, Any]:
+    """The step's fields from the form, in the types the state machine takes."""
+    given: dict[str, Any] = {k: form[k] for k in _TEXT_FIELDS if form.get(k)}
+    if step == "assign" and "assignee" not in given:
+        given.update(assignee=user.username, kind="officer")  # "take it on myself"
+    for name in ("arrested", "approve"):
+        if name in form:
+            if form[name] not in _YES_NO:
+                raise Unprocessable(f"{name} is yes or no", field=name)
+            given[name] = _YES_NO[form[name]]
+    if grounds:
+        given["grounds"] = grounds
+    return given
+
+
+@router.post("/alert-actions/{step}")
+def alert_action_form(
+    request: Request,
+    user: Staff,
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    step: Annotated[str, Path(pattern=_STEP_PATTERN)],
+    items: FormItems,
+) -> RedirectResponse:
+    """Take ``step`` on the form's alert as the signed-in user; back to where the form was."""
+    form = dict(items)
+    grounds = [v for k, v in items if k == "grounds"]
+    alert_key = form.get("alert_key", "")
+    purpose = form.get("purpose", "")
+    if not alert_key:
+        raise Unprocessable("the form names no alert", field="alert_key")
+    if len(purpose.strip()) < 3:
+        raise Unprocessable("state the purpose", field="purpose")
+    typed: Step = next(s for s in STEPS if s == step)
+    take_alert_step(
+        engine,
+        audited,
+        alert_key,
+        typed,
+        clock(),
+        signoff_hours(request),
+        purpose,
+        **given_of(typed, form, grounds, user),
+    )
+    back = form.get("back", "")
+    if back == "accountability":
+        target = "/accountability?" + urlencode({"purpose": purpose})
+    else:
+        target = incident_path(back, purpose=purpose) if back else "/"
+    return RedirectResponse(target, status_code=303)

@@ -1,0 +1,109 @@
+"""``threadline replay`` says, per campaign, where each alert fired and who owed what from when."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from factories import incident, order, person
+from threadline.cli import app
+from threadline.resolve.linkage import save_model
+
+runner = CliRunner()
+
+SUSPECT = dict(
+    forenames="Bartholomew",
+    surname="Quennell",
+    dob="1979-02-11",
+    phones=["07700 900987"],
+    relationship_to_victim="former_partner",
+)
+VICTIM = dict(forenames="Morwenna", surname="Trevithick", dob="1988-06-30", phones=["07700 900986"])
+
+
+def replayed(resolved_force: Any, tmp_path: Path, officers: list[str | None]) -> dict[str, Any]:
+    """Replay an ex-partner campaign under a non-molestation order made on notice (FLA 1996
+    s42A(2): it binds at once), one report per officer given; the ownership report."""
+    _path, model = resolved_force
+    model_path = tmp_path / "model.json"
+    save_model(model, model_path)
+    suspect = person("suspect", **SUSPECT)
+    victim = person("victim", **VICTIM)
+    records: list[dict[str, Any]] = [
+        order(
+            "NMO-77",
+            respondent=person(
+                "suspect", **{k: SUSPECT[k] for k in ("forenames", "surname", "dob")}
+            ),
+            protected=[person("victim", **{k: VICTIM[k] for k in ("forenames", "surname", "dob")})],
+            starts="2026-04-01",
+            on_notice=True,
+        )
+    ]
+    for i, officer in enumerate(officers, start=1):
+        fields: dict[str, Any] = {"officer": officer} if officer else {}
+        records.append(
+            incident(
+                f"RP-{i}",
+                reported_at=f"2026-05-0{i}T20:00:00Z",
+                people=[victim, suspect],
+                narrative="He keeps messaging her after being told to stop.",
+                **fields,
+            )
+        )
+    path = tmp_path / "replay.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    db = f"sqlite:///{tmp_path}/live.db"
+    result = runner.invoke(
+        app,
+        ["replay", str(path), "--db", db, "--model", str(model_path), "--json",
+         "--default-team", "PPU North"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    last = [json.loads(x) for x in result.output.splitlines() if x.startswith('{"ownership"')]
+    assert len(last) == 1
+    return last[0]["ownership"]
+
+
+def test_replay_names_the_report_each_alert_fired_at_and_who_owed_what(
+    resolved_force: Any, tmp_path: Path
+) -> None:
+    owed = replayed(resolved_force, tmp_path, ["PC 4411 Hendra", "PC 2290 Rosewarne", None])
+    [campaign] = [c for c in owed["campaigns"] if len(c["people"]) == 2]
+    assert campaign["reports"] == ["RP-1", "RP-2", "RP-3"]
+    # the campaign's owner is the officer who took the report its first alert fired at
+    by_rule: dict[str, list[dict[str, Any]]] = {}
+    for alert in campaign["alerts"]:
+        by_rule.setdefault(alert["rule"], []).append(alert)
+    course = by_rule["course_of_conduct"][0]
+    assert (course["fired_at"], course["fired_report"]) == ("RP-2", 2)
+    assert course["owed"][0] == {
+        "what": "owner", "from": "RP-2", "from_report": 2,
+        "by": campaign["owner"], "by_kind": campaign["owner_kind"],
+    }  # fmt: skip
+    first_fired = min(a["fired_report"] for a in campaign["alerts"])
+    first_officer = ["PC 4411 Hendra", "PC 2290 Rosewarne", None][first_fired - 1]
+    assert (campaign["owner_kind"], campaign["owner"]) == ("officer", first_officer)
+    # each breach is owed an arrest decision from its own report, by the owner; nobody decided
+    breaches = by_rule["order_breach"]
+    assert sorted(b["fired_at"] for b in breaches) == ["RP-1", "RP-2", "RP-3"]
+    for breach in breaches:
+        decision = next(o for o in breach["owed"] if o["what"] == "arrest decision")
+        assert decision["from"] == breach["fired_at"]
+        assert decision["by"] == campaign["owner"]
+        assert breach["decided"] is False
+    assert owed["breach_alerts_without_decision"] == 3
+    assert owed["alerts_without_owner"] == 0
+
+
+def test_a_campaign_whose_reports_name_no_officer_is_owned_by_the_default_team(
+    resolved_force: Any, tmp_path: Path
+) -> None:
+    owed = replayed(resolved_force, tmp_path, [None, None])
+    [campaign] = [c for c in owed["campaigns"] if len(c["people"]) == 2]
+    assert (campaign["owner_kind"], campaign["owner"]) == ("team", "PPU North")
+    assert all(o["by"] == "PPU North" for a in campaign["alerts"] for o in a["owed"])
+    assert owed["alerts_without_owner"] == 0

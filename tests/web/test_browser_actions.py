@@ -1,0 +1,236 @@
+"""Issue 23's walk in a real browser: a breach of an order, from the call handler's picture to
+the supervisor's sign-off, on a small synthetic force with an ex-partner campaign of our own.
+
+The call handler's picture at the 1st breach shows the PACE s24(5) prompt; the officer takes the
+alert on and records "not arrested" with a rationale (through the alert box's forms); closing is
+refused while it waits for sign-off; the supervisor sees it unsigned on /accountability and signs
+it off; only then does it close. The next breach raises the 2nd breach with a decision owed;
+every step is in the audit log and ``threadline audit verify`` passes. Screenshots in
+``test-artifacts/actions-*.png``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from factories import incident, order, person
+from web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, free_port
+
+pytestmark = [pytest.mark.browser]
+
+SUSPECT = dict(forenames="Bartholomew", surname="Quennell", dob="1979-02-11")
+VICTIM = dict(forenames="Morwenna", surname="Trevithick", dob="1988-06-30")
+RATIONALE = (
+    "He had left before officers arrived and could not be found; no s24(5) ground made arrest "
+    "necessary tonight. Positive action: victim safety plan, IDVA referral, circulated on PNC."
+)
+
+
+def breach(ref: str, day: str) -> dict[str, Any]:
+    return incident(
+        ref,
+        reported_at=f"2026-05-{day}T21:10:00Z",
+        category="breach_of_order",
+        officer="PC 4411 Hendra",
+        narrative="Her ex-partner came to her door again tonight, against the order.",
+        people=[
+            person("victim", **VICTIM, phones=["07700 900986"]),
+            person(
+                "suspect",
+                **SUSPECT,
+                phones=["07700 900987"],
+                relationship_to_victim="former_partner",
+            ),
+        ],  # fmt: skip
+    )
+
+
+@dataclass
+class Walk:
+    base_url: str
+    passwords: dict[str, str]
+    url: str
+    engine: Any
+    model: Any
+
+
+def _submit(walk_engine: Any, model: Any, raw: dict[str, Any]) -> None:
+    from threadline.crossref import submit
+    from threadline.model import parse_record
+    from threadline.store.records import record_time
+
+    record = parse_record(raw)
+    submit(walk_engine, model, record, record_time(record))
+
+
+@pytest.fixture(scope="module")
+def walk(resolved_force: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
+    chromium_path()
+    import uvicorn
+
+    from threadline.app import create_app
+    from threadline.settings import Settings
+    from threadline.store import open_store
+    from threadline.web import create_demo_users
+
+    source, model = resolved_force
+    folder = tmp_path_factory.mktemp("walk")
+    shutil.copy(source, folder / "store.db")
+    url = f"sqlite:///{folder}/store.db"
+    engine = open_store(url)
+    # a non-molestation order made on notice binds at once (FLA 1996 s42A(2)); the 1st breach
+    _submit(
+        engine,
+        model,
+        order(
+            "NMO-23",
+            respondent=person("suspect", **SUSPECT),
+            protected=[person("victim", **VICTIM)],
+            starts="2026-04-01",
+            on_notice=True,
+        ),
+    )
+    _submit(engine, model, breach("BR-1", "02"))
+    users = create_demo_users(engine, datetime.now(UTC))
+    settings = Settings(database_url=url, model_path=folder / "none.json", secure_cookies=False)
+    app = create_app(settings, engine, linkage_model=model)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "the app did not start"
+    yield Walk(
+        f"http://127.0.0.1:{port}",
+        {role: password for _n, role, password in users},
+        url,
+        engine,
+        model,
+    )
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture
+def page(walk: Walk) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(30_000)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def shoot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"actions-{name}.png"), full_page=True)
+
+
+def sign_in(page: Any, walk: Walk, role: str, path: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{walk.base_url}{path}")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.get_by_label("Username").fill(f"demo-{role.replace('_', '-')}")
+    page.get_by_label("Password").fill(walk.passwords[role])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"^(?!.*/login)"))
+
+
+def picture(page: Any, walk: Walk, ref: str) -> Any:
+    page.goto(f"{walk.base_url}/incidents/{ref}?purpose=breach+of+order+{ref}")
+    return page.locator("section[aria-labelledby='alerts-h']")
+
+
+def test_a_not_arrested_decision_is_signed_off_before_the_breach_alert_closes(
+    walk: Walk, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from threadline.cli import app
+    from threadline.store import tables as t
+
+    # the call handler's picture at the 1st breach: the s24(5) prompt, a decision owed
+    sign_in(page, walk, "call_handler", "/incidents/BR-1?purpose=call+BR-1")
+    alerts = picture(page, walk, "BR-1")
+    card = alerts.locator("article[data-rule='order_breach']")
+    expect(card).to_contain_text("1st reported breach")
+    expect(card).to_contain_text("PACE s24(5)")
+    expect(card.locator(".owed")).to_contain_text("Arrest decision owed")
+    shoot(page, "01-call-handler-picture")
+    key = alerts.locator(".alert-actions").first.get_attribute("data-alert")
+    breach_box = alerts.locator(f".alert-actions[data-alert='{key}']")
+    assert key is not None and key.startswith("order_breach:NMO-23:BR-1")
+
+    # the officer takes it on, acknowledges and records "not arrested" with the rationale
+    sign_in(page, walk, "officer", "/incidents/BR-1?purpose=breach+of+order+BR-1")
+    alerts = picture(page, walk, "BR-1")
+    breach_box.get_by_role("button", name="Take it on (assign to me)").click()
+    breach_box.get_by_role("button", name="Acknowledge").click()
+    expect(breach_box).to_have_attribute("data-action-status", "acknowledged")
+    breach_box.get_by_label(re.compile("Rationale")).fill(RATIONALE)
+    breach_box.get_by_role("button", name="Record the arrest decision").click()
+    expect(breach_box.locator(".awaiting")).to_contain_text("waiting for a supervisor")
+    shoot(page, "02-officer-not-arrested")
+    # closing now is refused: the decision is not signed off
+    breach_box.get_by_label("Reason for closing").fill("Safeguarding in place, IDVA engaged.")
+    breach_box.get_by_role("button", name="Close the alert").click()
+    expect(page.locator("main")).to_contain_text("waiting for a supervisor's sign-off")
+    shoot(page, "03-close-refused")
+
+    # the supervisor sees it unsigned on the accountability page and signs it off
+    sign_in(page, walk, "supervisor", "/accountability?purpose=shift+review&days=3660")
+    unsigned = page.locator("[data-section='unsigned']")
+    row = unsigned.locator(f"tr[data-alert='{key}']")
+    expect(row).to_be_visible()
+    shoot(page, "04-accountability-unsigned")
+    row.get_by_role("button", name="Sign off").click()
+    expect(page.locator(f"[data-section='unsigned'] tr[data-alert='{key}']")).to_have_count(0)
+    shoot(page, "05-accountability-signed")
+
+    # only now does the officer close it
+    sign_in(page, walk, "officer", "/incidents/BR-1?purpose=breach+of+order+BR-1")
+    alerts = picture(page, walk, "BR-1")
+    box = alerts.locator(f".alert-actions[data-alert='{key}']")
+    box.get_by_label("Reason for closing").fill("Safeguarding in place, IDVA engaged.")
+    box.get_by_role("button", name="Close the alert").click()
+    expect(alerts.locator(f".alert-actions[data-alert='{key}']")).to_have_count(0)
+    shoot(page, "06-closed")
+
+    # the next breach: the 2nd, with its own arrest decision owed
+    _submit(walk.engine, walk.model, breach("BR-2", "09"))
+    alerts = picture(page, walk, "BR-2")
+    second = alerts.locator("article[data-rule='order_breach']")
+    expect(second).to_contain_text("2nd reported breach")
+    expect(second.locator(".owed")).to_contain_text("Arrest decision owed")
+    shoot(page, "07-second-breach")
+
+    # each step is in the audit chain, and the chain verifies
+    with walk.engine.connect() as conn:
+        actions = (
+            conn.execute(select(t.audit_log.c.action).where(t.audit_log.c.action.like("alert.%")))
+            .scalars()
+            .all()
+        )
+    assert [a for a in actions] == [
+        "alert.assign", "alert.acknowledge", "alert.decide", "alert.signoff", "alert.close",
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, ["audit", "verify", "--db", walk.url])
+    assert result.exit_code == 0, result.output
