@@ -20,8 +20,9 @@ runs a plain ``def`` dependency in its thread pool, a hop to another thread and 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -34,9 +35,11 @@ from threadline.api.security import Claim, Tokens, claim_of
 from threadline.api.turns import SubmissionTurns
 from threadline.guard import audit, policy
 from threadline.guard.users import User, get_user
+from threadline.recognise.rules import RULES_BY_ID
 from threadline.resolve.linkage import LinkageModel
 from threadline.settings import Settings
 from threadline.store import writing
+from threadline.store.alert_board import MAX_PAGE_SIZE, PAGE_SIZE, AlertFilter
 from threadline.usecases.auditor import Auditor
 
 T = TypeVar("T")
@@ -365,3 +368,44 @@ def signoff_hours(request: Request) -> float:
     """The force's time for signing off a 'not arrested' decision (settings)."""
     settings: Settings = getattr(request.app.state, "settings", None) or Settings()
     return settings.not_arrested_signoff_hours
+
+
+@dataclass(frozen=True)
+class BoardQuery:
+    """Which open alerts the dashboard lists (the filter), and which page of how many."""
+
+    filter: AlertFilter
+    page: int
+    size: int
+
+
+async def get_board_query(
+    rule: Annotated[str | None, Query(max_length=60, description="Only this rule's alerts")] = None,
+    severity: Annotated[
+        Literal["high", "medium", "low"] | None, Query(description="Only this severity")
+    ] = None,
+    since: Annotated[date | None, Query(description="Last changed on or after (UTC day)")] = None,
+    until: Annotated[date | None, Query(description="Last changed on or before (UTC day)")] = None,
+    assigned_to: Annotated[
+        str | None, Query(max_length=80, description="Assigned to this officer or team")
+    ] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
+    size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Alerts per page")] = PAGE_SIZE,
+) -> BoardQuery:
+    """The dashboard's alert filters and paging, the same for the page and ``/api/dashboard``;
+    an unknown rule or a day range that ends before it starts is refused (422)."""
+    if rule and rule not in RULES_BY_ID:
+        raise ApiError(422, f"no rule {rule!r}", field="rule")
+    if since and until and until < since:
+        raise ApiError(422, "until is before since", field="until")
+    f = AlertFilter(
+        rule=rule or None,
+        severity=severity,
+        since=since,
+        until=until,
+        assigned_to=assigned_to or None,
+    )
+    return BoardQuery(f, page, size)
+
+
+BoardDep = Annotated[BoardQuery, Depends(get_board_query)]

@@ -444,10 +444,31 @@ class RepeatVictim(Answer):
     updated_at: str
 
 
+class AlertCountOut(Answer):
+    """How many open alerts one rule raised at one severity (counted over all of them)."""
+
+    rule_id: str
+    severity: str | None
+    count: int
+
+
+class AlertPageOut(Answer):
+    """One page of the open alerts matching the filters, the most severe first, then the most
+    recently changed; ``total`` counts every match, ``pages`` the pages of ``size``."""
+
+    alerts: list[StoredAlert]
+    page: int
+    size: int
+    total: int
+    pages: int
+
+
 class Dashboard(Answer):
     as_of: str
     open_alerts_by_rule: dict[str, int]
+    open_alerts_by_rule_and_severity: list[AlertCountOut]
     open_alerts: int
+    alerts: AlertPageOut
     unresearched_incidents: list[UnresearchedIncident]
     owed_assessments: list[OwedAssessmentOut]
     owed_assessments_total: int

@@ -18,6 +18,7 @@ from threadline.crossref.risk import owed
 from threadline.recognise.rules import RULES_BY_ID
 from threadline.resolve.review import QueueItem, open_count
 from threadline.store import tables as t
+from threadline.store.alert_board import alert_counts
 
 #: How many of the latest incidents are checked for a missing research check.
 RECENT_INCIDENTS = 500
@@ -29,17 +30,10 @@ def dashboard(engine: Engine, now: datetime, limit: int = DASHBOARD_LIMIT) -> di
     """What a supervisor checks at the start of a shift: open alerts by rule, incidents with
     linked history and no research check, risk assessments owed as of ``now``, the size of
     the review queue, and repeat victims (open ``repeat_victim`` alerts)."""
-    a = t.alerts
     with engine.connect() as conn:
-        by_rule: dict[str, int] = {
-            rule: int(count)
-            for rule, count in conn.execute(
-                select(a.c.rule_id, func.count())
-                .where(a.c.status == "open")
-                .group_by(a.c.rule_id)
-                .order_by(a.c.rule_id)
-            )
-        }
+        by_rule: dict[str, int] = {}
+        for c in alert_counts(conn):
+            by_rule[c.rule_id] = by_rule.get(c.rule_id, 0) + c.count
         unresearched = unresearched_incidents(conn, limit=limit)
         queue = open_count(conn)
         repeat = list_alerts(conn, status="open", rule_id="repeat_victim", limit=limit)

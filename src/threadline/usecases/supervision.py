@@ -18,13 +18,14 @@ from threadline.crossref.supervision import unresearched_incidents
 from threadline.guard.disclosure import alert_records, disclose_alerts
 from threadline.resolve.review import open_queue
 from threadline.risk import OwedAssessment
+from threadline.store.alert_board import AlertCount, AlertFilter, alert_counts, alert_page
 from threadline.usecases.auditor import Auditor
 from threadline.usecases.review import review_pairs
 
-#: How many open alerts the dashboard page reads, how many queued pairs it shows, and how many
-#: of the latest incidents its research-check section looks at.
-ALERT_LIMIT = 2000
+#: How many queued pairs the dashboard page shows, how many of the latest incidents its
+#: research-check section looks at, and how many repeat victims it lists.
 QUEUE_SHOWN = 25
+REPEAT_VICTIMS_SHOWN = 100
 UNCHECKED_WINDOW = 500
 
 
@@ -57,21 +58,90 @@ def alerts(
     return disclose_alerts(jsonable(rows), auditor.user.role)
 
 
-def dashboard(engine: Engine, auditor: Auditor, purpose: str, now: datetime) -> dict[str, Any]:
-    """The dashboard's figures (:func:`threadline.crossref.supervision.dashboard`), repeat
-    victims disclosed for the role. Audited (``dashboard.view``) naming the people shown."""
+@dataclass(frozen=True)
+class AlertBoard:
+    """The dashboard's alerts: every open alert counted per rule and severity by the database,
+    and one page of the open alerts matching a filter, the most severe first, then the most
+    recently changed, disclosed for the reader's role."""
+
+    counts: list[AlertCount]
+    filter: AlertFilter
+    alerts: list[dict[str, Any]]
+    page: int
+    size: int
+    total: int
+    pages: int
+
+    @property
+    def open_alerts(self) -> int:
+        return sum(c.count for c in self.counts)
+
+    def by_rule(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for c in self.counts:
+            totals[c.rule_id] = totals.get(c.rule_id, 0) + c.count
+        return totals
+
+
+def alert_board(
+    engine: Engine, role: str, f: AlertFilter | None = None, page: int = 1, size: int = 50
+) -> AlertBoard:
+    """The counts of every open alert and page ``page`` of the open alerts matching ``f``
+    (:mod:`threadline.store.alert_board`), the page's alerts disclosed for ``role``. Not
+    audited: the callers audit what they show. ``ValueError`` for a page out of range."""
+    f = f or AlertFilter()
+    if f.status != "open":
+        raise ValueError("the dashboard shows open alerts")
+    with engine.connect() as conn:
+        counts = alert_counts(conn)
+        found = alert_page(conn, f, page, size)
+    shown = disclose_alerts(found.alerts, role)
+    return AlertBoard(counts, f, shown, found.page, found.size, found.total, found.pages)
+
+
+def _audited_board(board: AlertBoard) -> dict[str, Any]:
+    f = board.filter
+    return {
+        "open_alerts": board.open_alerts,
+        "filter": {k: str(v) for k, v in vars(f).items() if v is not None and k != "status"},
+        "page": board.page,
+        "matching": board.total,
+        "shown": len(board.alerts),
+    }
+
+
+def dashboard(
+    engine: Engine,
+    auditor: Auditor,
+    purpose: str,
+    now: datetime,
+    f: AlertFilter | None = None,
+    page: int = 1,
+    size: int = 50,
+) -> dict[str, Any]:
+    """The dashboard's figures (:func:`threadline.crossref.supervision.dashboard`) and its alert
+    board (:func:`alert_board`, the same the page shows), repeat victims and the board's alerts
+    disclosed for the role. Audited (``dashboard.view``) naming the people shown."""
+    board = alert_board(engine, auditor.user.role, f, page, size)
     figures = dashboard_figures(engine, now)
     victims = [o["victim_entity"] for o in figures["owed_assessments"] if o["victim_entity"]]
     records = sorted(
-        set(alert_records(figures["repeat_victims"])) | {f"person:{v}" for v in victims}
+        set(alert_records(figures["repeat_victims"]))
+        | set(alert_records(board.alerts))
+        | {f"person:{v}" for v in victims}
     )
-    auditor(
-        "dashboard.view",
-        records,
-        purpose,
-        detail={"page": "api", "open_alerts": figures["open_alerts"]},
-    )
+    auditor("dashboard.view", records, purpose, detail={"page": "api", **_audited_board(board)})
     figures["repeat_victims"] = disclose_alerts(figures["repeat_victims"], auditor.user.role)
+    figures["open_alerts_by_rule_and_severity"] = [
+        {"rule_id": c.rule_id, "severity": c.severity, "count": c.count} for c in board.counts
+    ]
+    figures["alerts"] = {
+        "alerts": jsonable(board.alerts),
+        "page": board.page,
+        "size": board.size,
+        "total": board.total,
+        "pages": board.pages,
+    }
     return figures
 
 
@@ -81,28 +151,41 @@ class DashboardLists:
     history and no research check, the risk assessments owed, and the head of the review queue
     (:func:`threadline.usecases.review.review_pairs`)."""
 
-    alerts: list[dict[str, Any]]
+    board: AlertBoard
+    repeat_victims: list[dict[str, Any]]
     unchecked: list[dict[str, Any]]
     owed: list[OwedAssessment]
     queue: list[dict[str, Any]]
 
 
 def dashboard_lists(
-    engine: Engine, auditor: Auditor, purpose: str, now: datetime
+    engine: Engine,
+    auditor: Auditor,
+    purpose: str,
+    now: datetime,
+    f: AlertFilter | None = None,
+    page: int = 1,
+    size: int = 50,
 ) -> DashboardLists:
     """The dashboard page's lists; audited (``dashboard.view``) with the people of the alerts
-    and the mentions of the queued pairs."""
+    shown and the mentions of the queued pairs."""
+    board = alert_board(engine, auditor.user.role, f, page, size)
     with engine.connect() as conn:
-        rows = list_alerts(conn, status="open", limit=ALERT_LIMIT)
+        repeat = list_alerts(
+            conn, status="open", rule_id="repeat_victim", limit=REPEAT_VICTIMS_SHOWN
+        )
         items = open_queue(conn, limit=QUEUE_SHOWN)
         queue = review_pairs(conn, items, auditor.user.role)
         unchecked = unresearched_incidents(conn, latest=UNCHECKED_WINDOW)
     mentions = sorted({k for item in items for k in (item.mention_a, item.mention_b)})
     auditor(
         "dashboard.view",
-        [*alert_records(rows), *(f"mention:{k}" for k in mentions)],
+        sorted(
+            {*alert_records(board.alerts), *alert_records(repeat)}
+            | {f"mention:{k}" for k in mentions}
+        ),
         purpose,
-        detail={"page": "dashboard", "open_alerts": len(rows), "queue": len(items)},
+        detail={"page": "dashboard", **_audited_board(board), "queue": len(items)},
     )
-    shown = disclose_alerts(rows, auditor.user.role)
-    return DashboardLists(shown, unchecked, owed(engine, now), queue)
+    victims = disclose_alerts(repeat, auditor.user.role)
+    return DashboardLists(board, victims, unchecked, owed(engine, now), queue)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, Purpose, require
+from threadline.api.deps import Audited, BoardDep, ClockDep, EngineDep, Purpose, require
 from threadline.api.responses import Dashboard
 from threadline.guard.users import User
 from threadline.usecases import supervision
@@ -22,10 +22,16 @@ def dashboard(
     clock: ClockDep,
     purpose: Purpose,
     audited: Audited,
+    board: BoardDep,
 ) -> Dashboard:
-    """Open alerts by rule, incidents with linked history and no research check, risk
-    assessments owed now, the review queue's size and repeat victims.
+    """Open alerts counted by rule and by rule and severity (all of them), one page of the open
+    alerts matching the filters (the most severe first, then the most recently changed),
+    incidents with linked history and no research check, risk assessments owed now, the review
+    queue's size and repeat victims.
 
     It names victims and their histories: the ``purpose`` is required and each read writes an
     audit row naming the people shown."""
-    return Dashboard.model_validate(supervision.dashboard(engine, audited, purpose, clock()))
+    figures = supervision.dashboard(
+        engine, audited, purpose, clock(), board.filter, board.page, board.size
+    )
+    return Dashboard.model_validate(figures)

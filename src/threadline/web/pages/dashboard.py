@@ -1,7 +1,9 @@
 """The supervisor's dashboard and the review queue's buttons.
 
-Open alerts grouped by rule, recent incidents with a linked history and no research check, owed
-risk assessments, the head of the review queue and repeat victims
+Open alerts counted per rule and severity over all of them and listed a page at a time, the
+most severe first (:func:`threadline.usecases.supervision.alert_board`, as ``/api/dashboard``),
+recent incidents with a linked history and no research check, owed risk assessments, the head
+of the review queue and repeat victims
 (:func:`threadline.usecases.supervision.dashboard_lists`); a judgement is recorded by
 :func:`threadline.usecases.review.judge`, as the API's ``POST /api/review/judgements``.
 """
@@ -14,10 +16,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, require
+from threadline.api.deps import Audited, BoardDep, ClockDep, EngineDep, require
 from threadline.api.errors import ApiError
 from threadline.guard.users import User
 from threadline.recognise.rules import RULES, RULES_BY_ID
+from threadline.store.alert_board import SEVERITIES
 from threadline.usecases import review, supervision
 from threadline.web.pages.deps import FormItems
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
@@ -28,29 +31,34 @@ router = APIRouter(include_in_schema=False)
 Supervisor = Annotated[User, require("dashboard.view")]
 Reviewer = Annotated[User, require("review.judge")]
 
-#: Rules shown in sections of their own rather than among the other alerts.
-OWN_SECTIONS = ("repeat_victim",)
-SHOWN_PER_RULE = 25
+SHOWN = 25
 
 
-def grouped(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Alerts by rule, in the declared order of the rules, each group newest first."""
-    by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for alert in alerts:
-        by_rule[alert["rule_id"]].append(alert)
+def count_table(board: supervision.AlertBoard) -> list[dict[str, Any]]:
+    """The board's counts as rows of a table: each rule (in the declared order of the rules)
+    with its count at each severity and in all."""
+    by_rule: dict[str, dict[str, int]] = defaultdict(dict)
+    for c in board.counts:
+        by_rule[c.rule_id][c.severity or "other"] = c.count
     order = [rule.id for rule in RULES] + sorted(set(by_rule) - set(RULES_BY_ID))
     return [
         {
             "rule_id": rule_id,
-            "title": RULES_BY_ID[rule_id].title if rule_id in RULES_BY_ID else rule_id,
-            "alerts": [
-                {**a, "title": RULES_BY_ID[rule_id].title if rule_id in RULES_BY_ID else rule_id}
-                for a in by_rule[rule_id]
-            ],
+            "title": title(rule_id),
+            "severities": by_rule[rule_id],
+            "total": sum(by_rule[rule_id].values()),
         }
         for rule_id in order
         if by_rule.get(rule_id)
     ]
+
+
+def title(rule_id: str) -> str:
+    return RULES_BY_ID[rule_id].title if rule_id in RULES_BY_ID else rule_id
+
+
+def titled(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**a, "title": title(a["rule_id"])} for a in alerts]
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
@@ -60,6 +68,7 @@ def dashboard(
     engine: EngineDep,
     clock: ClockDep,
     audited: Audited,
+    board: BoardDep,
     purpose: PurposeQuery = None,
 ) -> HTMLResponse:
     """The purpose prompt (the dashboard names victims and their histories), then what needs a
@@ -69,19 +78,35 @@ def dashboard(
         return purpose_prompt(
             request, user, "the dashboard", "/dashboard", "start of shift review", problem
         )
-    lists = supervision.dashboard_lists(engine, audited, stated, clock())
-    groups = grouped(lists.alerts)
-    sections = {g["rule_id"]: g for g in groups}
+    lists = supervision.dashboard_lists(
+        engine, audited, stated, clock(), board.filter, board.page, board.size
+    )
+    f = board.filter
+    filters = {
+        k: str(v)
+        for k, v in {
+            "rule": f.rule,
+            "severity": f.severity,
+            "since": f.since,
+            "until": f.until,
+            "assigned_to": f.assigned_to,
+        }.items()
+        if v is not None
+    }
     context = {
-        "groups": [g for g in groups if g["rule_id"] not in OWN_SECTIONS],
+        "board": lists.board,
+        "counts": count_table(lists.board),
+        "severities": SEVERITIES,
+        "alerts": titled(lists.board.alerts),
+        "filters": filters,
+        "rules": [(rule.id, rule.title) for rule in RULES],
         "unviewed": lists.unchecked,
         "window": supervision.UNCHECKED_WINDOW,
-        "repeat_victims": sections.get("repeat_victim", {"alerts": []})["alerts"],
+        "repeat_victims": titled(lists.repeat_victims),
         "owed": lists.owed,
         "queue": lists.queue,
         "judgements": review.JUDGEMENTS,
-        "shown": SHOWN_PER_RULE,
-        "total_alerts": len(lists.alerts),
+        "shown": SHOWN,
         "purpose": stated,
     }
     return render(request, "dashboard.html", user, context)
