@@ -31,9 +31,9 @@ from sqlalchemy import Engine, select
 from threadline.crossref.pipeline import Submission
 from threadline.crossref.replay import replay
 from threadline.evaluate.force import ForceTruth, load_truth, resolution, store_mentions
+from threadline.features import features_table
 from threadline.ingest import import_files
 from threadline.resolve.batch import load_features, resolve_store, train_store_model
-from threadline.resolve.features import features_table
 from threadline.resolve.joins import first_contradiction, rule
 from threadline.store import open_store
 from threadline.store import tables as t

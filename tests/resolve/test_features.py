@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
+from threadline.features import features_table, parse_partial_date
 from threadline.resolve import feature_columns, features_of, mention_features
-from threadline.resolve.features import features_table, parse_partial_date
 
 
 def mention(mention_id: str = "m1", **fields: object) -> dict[str, object]:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, select
 from factories import incident, person
 from threadline.crossref import submit
 from threadline.crossref.person import load_person_profile
+from threadline.features import features_of
 from threadline.guard.disclosure import (
     GraphDisclosure,
     disclose_evidence,
@@ -39,7 +40,6 @@ from threadline.resolve import LinkageModel, mention_features, train_model
 from threadline.resolve.candidates import candidates
 from threadline.resolve.comparisons import blocking_keys, person_comparisons
 from threadline.resolve.explain import explain_pair
-from threadline.resolve.features import features_of
 from threadline.resolve.linkage import score_pairs
 from threadline.store import tables as t
 from threadline.web.linkchart import layout, legend, network_svg

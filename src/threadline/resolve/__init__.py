@@ -9,6 +9,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from threadline.features import feature_columns, features_of, mention_features
     from threadline.resolve.clustering import (
         ClusterResult,
         RefusedLink,
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
         cluster_with_reasons,
     )
     from threadline.resolve.explain import explain_pair, pair_evidence
-    from threadline.resolve.features import feature_columns, features_of, mention_features
     from threadline.resolve.linkage import (
         THREADLINE_MODEL_VERSION,
         LinkageModel,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         train_model,
     )
 
-#: Where each public name lives. Imported on first use, so that a process which needs only the
+#: Where each public name lives (a module of this package, or a whole module path). Imported on first use, so that a process which needs only the
 #: features (an import worker) does not load pandas, Splink and DuckDB.
 _HOMES = {
     "ClusterResult": "clustering",
@@ -36,9 +36,9 @@ _HOMES = {
     "cluster_with_reasons": "clustering",
     "explain_pair": "explain",
     "pair_evidence": "explain",
-    "feature_columns": "features",
-    "features_of": "features",
-    "mention_features": "features",
+    "feature_columns": "threadline.features",
+    "features_of": "threadline.features",
+    "mention_features": "threadline.features",
     "THREADLINE_MODEL_VERSION": "linkage",
     "LinkageModel": "linkage",
     "load_model": "linkage",
@@ -53,7 +53,8 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"threadline.resolve.{home}"), name)
+    module = home if home.startswith("threadline.") else f"threadline.resolve.{home}"
+    value = getattr(import_module(module), name)
     globals()[name] = value
     return value
 

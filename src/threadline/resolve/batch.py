@@ -25,6 +25,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
+from threadline.features import (
+    STORED_FEATURE_COLUMNS,
+    feature_columns,
+    features_table,
+    from_stored,
+    list_columns,
+)
 from threadline.resolve.clustering import RefusedLink, cluster_with_reasons
 from threadline.resolve.described import (
     Inferred,
@@ -39,13 +46,6 @@ from threadline.resolve.entities import (
     stable_ids,
 )
 from threadline.resolve.explain import explain_pair
-from threadline.resolve.features import (
-    STORED_FEATURE_COLUMNS,
-    feature_columns,
-    features_table,
-    from_stored,
-    list_columns,
-)
 from threadline.resolve.joins import refusal
 from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model

@@ -23,6 +23,7 @@ from sqlalchemy import (
     select,
 )
 
+from threadline.features import feature_columns
 from threadline.resolve import victims
 from threadline.resolve.candidates import (
     candidates,
@@ -49,7 +50,6 @@ from threadline.resolve.entities import (
     next_entity_number,
 )
 from threadline.resolve.explain import explain_pair
-from threadline.resolve.features import feature_columns
 from threadline.resolve.joins import CALL_TIME, PROVISIONAL, JoinRule, refusal, rule
 from threadline.resolve.lineage import LineageLink, links_for, record_lineage_rows
 from threadline.resolve.linkage import LinkageModel, match_probability, score_pair_levels

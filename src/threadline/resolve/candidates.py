@@ -26,6 +26,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from threadline.features import STORED_FEATURE_COLUMNS, from_stored
 from threadline.model.kinds import identifier_kinds
 from threadline.resolve.comparisons import (
     CROWDED_BLOCK,
@@ -33,7 +34,6 @@ from threadline.resolve.comparisons import (
     NARROWING,
     house_of,
 )
-from threadline.resolve.features import STORED_FEATURE_COLUMNS, from_stored
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 

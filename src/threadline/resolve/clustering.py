@@ -35,8 +35,8 @@ import pyarrow as pa
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from threadline.features import features_table
 from threadline.resolve.comparisons import CONTRADICTION_COLUMNS, contradiction
-from threadline.resolve.features import features_table
 from threadline.resolve.linkage import match_weight
 
 __all__ = ["ClusterResult", "RefusedLink", "cluster", "cluster_with_reasons"]

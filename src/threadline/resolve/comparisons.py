@@ -9,7 +9,7 @@ one side does not say, which counts neither for nor against a match.
 The level *labels* are part of the model: :mod:`threadline.resolve.explain` reads them back from
 the saved model to put the evidence into words, so each label says in plain English what the
 level means. The SQL is DuckDB's dialect; the columns are those made by
-:mod:`threadline.resolve.features`.
+:mod:`threadline.features`.
 
 Phones, e-mails, accounts and vehicles are objects a household can share (a landline, the family
 car). A shared one is evidence, weighed by what the model learnt of how often two different people
@@ -34,13 +34,13 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
+from threadline.features import features_table
 from threadline.model.kinds import (
     SHARED_VALUE,
     SHARED_VALUE_APART_AT_ONE_HOUSE,
     IdentifierKind,
     identifier_kinds,
 )
-from threadline.resolve.features import features_table
 
 #: The m probability of a level declared near-conclusive against a match (see
 #: :func:`forename_comparison` and :func:`dob_comparison`): one true match in ten thousand.

@@ -49,6 +49,7 @@ from splink.internals.exceptions import SplinkException
 from splink.internals.misc import prob_to_match_weight
 from splink.internals.settings import Settings
 
+from threadline.features import feature_columns, features_table, identifier_columns
 from threadline.resolve.comparisons import (
     DOB_DIFFERS,
     NEAR_CONCLUSIVE_M,
@@ -58,7 +59,6 @@ from threadline.resolve.comparisons import (
     prediction_blocking_rules,
     settings_dict_extras,
 )
-from threadline.resolve.features import feature_columns, features_table, identifier_columns
 from threadline.resolve.training import (
     PRIOR_CEILING,
     TrainingPlan,
@@ -836,9 +836,9 @@ def score_pairs(
 ) -> pd.DataFrame:
     """Score one new mention against candidate mentions (call time, no blocking, no database).
 
-    ``new_row_features`` is :func:`threadline.resolve.features.features_of` of the new
+    ``new_row_features`` is :func:`threadline.features.features_of` of the new
     mention; ``candidate_features`` are feature rows (a frame from
-    :func:`~threadline.resolve.features.mention_features` or a list of ``features_of`` dicts).
+    :func:`~threadline.features.mention_features` or a list of ``features_of`` dicts).
     The weights equal those :func:`predict_pairs` gives the same pair. Returns one row per
     candidate, strongest first, with ``unique_id_l`` (the new mention), ``unique_id_r``,
     ``match_weight``, ``match_probability``, ``gamma_<comparison>`` and ``mw_<comparison>``

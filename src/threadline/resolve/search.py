@@ -2,7 +2,7 @@
 
 A call handler types what the caller says (a name, perhaps a date of birth, a phone number, a
 postcode). :func:`search_people` turns that into the model's features with
-:func:`~threadline.resolve.features.features_of`, fetches candidate mentions through the same
+:func:`~threadline.features.features_of`, fetches candidate mentions through the same
 indexed keys call-time resolution uses (:func:`~threadline.resolve.candidates.candidates`),
 scores them with the same linkage model (:func:`~threadline.resolve.linkage.score_pairs`) and
 returns the resolved people behind the best-scoring mentions, each with its evidence in words.
@@ -21,9 +21,9 @@ from typing import Any
 
 from sqlalchemy import Connection, distinct, func, select
 
+from threadline.features import features_of
 from threadline.resolve.candidates import candidates, feature_rows
 from threadline.resolve.explain import explain_pair
-from threadline.resolve.features import features_of
 from threadline.resolve.linkage import LinkageModel, score_pairs
 from threadline.store import tables as t
 

@@ -30,8 +30,8 @@ from rapidfuzz.distance import JaroWinkler
 from splink import Linker
 from sqlglot import exp
 
+from threadline.features import list_columns
 from threadline.resolve.comparisons import blocking_table
-from threadline.resolve.features import list_columns
 from threadline.resolve.linkage import (
     TF_COLUMNS,
     LinkageModel,

@@ -19,7 +19,7 @@ import pandas as pd
 from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
-from threadline.resolve.features import feature_columns, features_table, list_columns
+from threadline.features import feature_columns, features_table, list_columns
 
 __all__ = [
     "FieldCoverage",

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import orjson
 from sqlalchemy import Connection, Select, Table, bindparam, delete, select
 
+from threadline.features import features_of, to_stored
 from threadline.model import (
     Association,
     CourtOrder,
@@ -29,7 +30,6 @@ from threadline.model import (
 from threadline.model.kinds import VEHICLE, identifier_kind, written_identifiers
 from threadline.model.pole import Qualifier
 from threadline.normalise import address_key
-from threadline.resolve.features import features_of, to_stored
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 from threadline.store.rows import Binder, Row, columns_of, row_of

@@ -276,7 +276,7 @@ review_queue = Table(
     UniqueConstraint("mention_a", "mention_b", name="uq_review_queue_pair"),
 )
 
-#: Each person mention as the linkage model sees it (see :mod:`threadline.resolve.features`),
+#: Each person mention as the linkage model sees it (see :mod:`threadline.features`),
 #: computed once at import; the indexed keys serve candidate retrieval at call time.
 mention_features = Table(
     "mention_features",
