@@ -34,6 +34,7 @@ from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.security import Claim, Tokens, claim_of
 from threadline.api.turns import SubmissionTurns
 from threadline.guard import audit, policy
+from threadline.guard.policy import MAX_PURPOSE_LENGTH, MIN_PURPOSE_LENGTH
 from threadline.guard.users import User, get_user
 from threadline.recognise.rules import RULES_BY_ID
 from threadline.resolve.linkage import LinkageModel
@@ -43,8 +44,6 @@ from threadline.store.alert_board import MAX_PAGE_SIZE, PAGE_SIZE, AlertFilter
 from threadline.usecases.auditor import Auditor
 
 T = TypeVar("T")
-MIN_PURPOSE_LENGTH = 3
-MAX_PURPOSE_LENGTH = 500
 #: What :func:`checked_purpose` accepts, as the OpenAPI states it: at least three characters
 #: once trimmed (two non-space characters with something between them) and at most 500 in all
 #: (whitespace spelt out as Python's ``str.strip`` reads it: JSON Schema's ``\s`` is ECMAScript's,

@@ -25,7 +25,13 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine
 
 from threadline.guard import audit
-from threadline.guard.policy import PermissionDenied, UserRole, require
+from threadline.guard.policy import (
+    MAX_PURPOSE_LENGTH,
+    MIN_PURPOSE_LENGTH,
+    PermissionDenied,
+    UserRole,
+    require,
+)
 from threadline.guard.users import User, get_user
 from threadline.store import writing
 
@@ -39,9 +45,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-#: The purpose rule of the API (:func:`threadline.api.deps.checked_purpose`).
-MIN_PURPOSE_LENGTH = 3
-MAX_PURPOSE_LENGTH = 500
 
 
 class ReadRefused(Exception):

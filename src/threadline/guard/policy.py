@@ -45,6 +45,12 @@ from typing import Any
 from threadline.model.kinds import identifier_kinds
 from threadline.recognise.actions import STEP_ROLES, Step
 
+#: The purpose rule of every read of person data (API, pages and CLI alike): the reason a user
+#: gives, trimmed, is at least this long (Data Protection Act 2018 s62: the log must show why)...
+MIN_PURPOSE_LENGTH = 3
+#: ...and at most this long.
+MAX_PURPOSE_LENGTH = 500
+
 
 class UserRole(StrEnum):
     """A member of staff's role; each user has exactly one."""

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
         train_model,
     )
 
-#: Where each public name lives (a module of this package, or a whole module path). Imported on first use, so that a process which needs only the
-#: features (an import worker) does not load pandas, Splink and DuckDB.
+#: Where each public name lives (a module of this package, or a whole module path). Imported
+#: on first use, so that a process which needs only the features (an import worker) does not
+#: load pandas, Splink and DuckDB.
 _HOMES = {
     "ClusterResult": "clustering",
     "RefusedLink": "clustering",
