@@ -57,6 +57,7 @@ def dash(**fields: Any) -> dict[str, Any]:
         ("/api/orders", order(interim=1), "interim", t.orders),
         ("/api/orders", order(interim="yes"), "interim", t.orders),
         ("/api/orders", order(interim="false"), "interim", t.orders),
+        ("/api/orders", order(on_notice=0), "on_notice", t.orders),
         ("/api/orders", order(ends=""), "ends", t.orders),
         ("/api/orders", order(ends="  "), "ends", t.orders),
         ("/api/orders", order(starts=""), "starts", t.orders),

@@ -234,7 +234,7 @@ class CourtOrder(Schema):
     starts: RequiredDate
     ends: Date = None
     served: Date = None
-    on_notice: bool | None = None
+    on_notice: StrictBool | None = None
     conditions: str = Field(default="", max_length=5_000)
     court: str | None = Field(default=None, max_length=200)
 

@@ -94,11 +94,21 @@ MAX_TEXT = 2000
 class ActionRefused(ValueError):
     """A step that cannot be taken now; the message says why in words, ``field`` what to fix."""
 
-    def __init__(self, message: str, field: str | None = None, *, forbidden: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        *,
+        forbidden: bool = False,
+        conflict: bool = False,
+    ) -> None:
         super().__init__(message)
         self.field = field
         #: refused because of who asked (a role, or their own decision), not what they sent
         self.forbidden = forbidden
+        #: refused because of where the alert stands (a valid request at another time), not
+        #: because of what was sent; a step the state does not allow (``field`` "step") is too
+        self.conflict = conflict or field == "step"
 
 
 @dataclass(frozen=True)
@@ -250,7 +260,9 @@ def _assign(state: ActionState, actor: Actor, now: datetime, g: dict[str, Any]) 
         raise ActionRefused("assign to an officer or a team (kind: officer or team)", "kind")
     assignee = _text(g.get("assignee"), "assignee", 1, "the officer's or team's name")
     if assignee == state.assignee and kind == state.assignee_kind:
-        raise ActionRefused(f"the alert is already assigned to {assignee}", "assignee")
+        raise ActionRefused(
+            f"the alert is already assigned to {assignee}", "assignee", conflict=True
+        )
     detail: dict[str, Any] = {"assignee": assignee, "kind": kind}
     team = g.get("team")
     if team is not None:

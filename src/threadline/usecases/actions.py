@@ -65,6 +65,6 @@ def take_alert_step(
     except ActionRefused as refused:
         if refused.forbidden:
             raise Forbidden(f"a {user.role.value} may not: {refused}") from None
-        if refused.field == "step":
-            raise Conflict(str(refused), field="step") from None
+        if refused.conflict:
+            raise Conflict(str(refused), field=refused.field) from None
         raise Unprocessable(str(refused), field=refused.field) from None
