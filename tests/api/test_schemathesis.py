@@ -101,8 +101,14 @@ def served(
 #: password must pass the strength policy; a saved audit head is both numbers or neither; the
 #: mentions split off a person must be that person's (a fact of the store, not of the schema:
 #: reached since the typed answers let the stateful phase feed real person ids into the path).
+#: An alert's step is refused with 422 for what only the state machine can judge: a text whose
+#: trimmed length is below its minimum (a note of ten spaces), a due time that is not later
+#: than now (the schema cannot name "now").
 #: Every other check applies to them, and every check to every other operation.
 _SEMANTIC = {
+    **{f"/api/alert-actions/{step}": "422" for step in ("assign", "act", "decide", "close")},
+    "/api/alert-actions/signoff": "422",
+    "/api/alert-actions/reopen": "422",
     "/api/people/search": "422",
     "/api/people/{entity_id}/split": "422",
     "/api/incidents": "422",

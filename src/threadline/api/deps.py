@@ -379,7 +379,14 @@ class BoardQuery:
 
 
 async def get_board_query(
-    rule: Annotated[str | None, Query(max_length=60, description="Only this rule's alerts")] = None,
+    rule: Annotated[
+        str | None,
+        Query(
+            max_length=60,
+            description="Only this rule's alerts",
+            json_schema_extra={"enum": sorted(RULES_BY_ID)},
+        ),
+    ] = None,
     severity: Annotated[
         Literal["high", "medium", "low"] | None, Query(description="Only this severity")
     ] = None,

@@ -31,7 +31,7 @@ from threadline.api.schemas import RequestBody
 from threadline.crossref.actions import AlertNotFound, show_alert
 from threadline.guard.disclosure import alert_records, disclose_alerts
 from threadline.guard.users import User
-from threadline.recognise.actions import Step
+from threadline.recognise.actions import OUTCOMES, Step
 from threadline.store.tables import ALERT_KEY
 from threadline.usecases.actions import take_alert_step
 
@@ -147,7 +147,11 @@ class SignoffRequest(RequestBody):
 
 class CloseRequest(RequestBody):
     alert_key: str = _KEY
-    outcome: str = Field(max_length=40, description="One of the outcomes (see the state machine)")
+    outcome: str = Field(
+        max_length=40,
+        description="How the alert ended",
+        json_schema_extra={"enum": list(OUTCOMES)},
+    )
     reason: str = Field(max_length=_TEXT)
 
 
