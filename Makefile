@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hash
 DEMO   := var/demo
 DEMO_INCIDENTS ?= 20000
 DEMO_SEED ?= 7
+PORT ?= 8000
 export THREADLINE_DATABASE_URL ?= sqlite:///var/threadline.db
 
 .PHONY: install test test-ci check lint typecheck demo demo-data bench clean
@@ -53,7 +54,7 @@ demo-data: var/demo.done
 demo: demo-data
 	$(BIN)/threadline summary
 	# plain HTTP on this machine only: the session cookie cannot be Secure here
-	THREADLINE_SECURE_COOKIES=false $(BIN)/threadline serve --demo-users --host 127.0.0.1 --port 8000
+	THREADLINE_SECURE_COOKIES=false $(BIN)/threadline serve --demo-users --demo-passwords var/demo-passwords.txt --host 127.0.0.1 --port $(PORT)
 
 bench: install
 	$(BIN)/python bench/bench_import.py --incidents 50000

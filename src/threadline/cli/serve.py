@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +25,15 @@ def serve_command(
             help="Create (or reset) one demo user per role and print their new passwords.",
         ),
     ] = False,
+    demo_passwords: Annotated[
+        Path | None,
+        typer.Option(
+            "--demo-passwords",
+            help="With --demo-users: a file (kept readable by its owner only) of the demo "
+            "passwords; those that still sign their user in are kept and printed again, so a "
+            "second run does not change them.",
+        ),
+    ] = None,
     workers: Annotated[
         int,
         typer.Option(
@@ -51,6 +62,10 @@ def serve_command(
     from threadline.store import open_store
     from threadline.web import create_demo_users
 
+    problem = port_problem(host, port)
+    if problem is not None:
+        errors.print(f"[red]{problem}[/red]")
+        raise typer.Exit(1)
     settings = settings_for(db)
     if threads:
         settings = settings.model_copy(update={"request_threads": threads})
@@ -68,8 +83,16 @@ def serve_command(
         )
     engine = open_store(settings.database_url)
     if demo_users:
-        console.print("Demo users (passwords are new; keep them to yourself):")
-        for username, role, password in create_demo_users(engine, now()):
+        kept = read_demo_passwords(demo_passwords) if demo_passwords else {}
+        made = create_demo_users(engine, now(), keep=kept)
+        if demo_passwords:
+            write_demo_passwords(demo_passwords, made)
+        console.print(
+            f"Demo users (passwords in force, also in {demo_passwords}; keep them to yourself):"
+            if demo_passwords
+            else "Demo users (passwords are new; keep them to yourself):"
+        )
+        for username, role, password in made:
             console.print(f"  {username:22} {role:14} {password}")
     if settings.secure_cookies:
         errors.print(
@@ -96,3 +119,40 @@ def serve_command(
         port=port,
         log_level="info",
     )
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the app could not listen on ``host``:``port`` (taken, or not ours to use), or
+    ``None``; asked before anything is changed, so a refused second run leaves the first
+    server and its demo passwords as they were."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return (
+                    f"Port {port} on {host} is in use (is Threadline already running there?). "
+                    "Stop it, or choose another port: --port N (make demo PORT=N)."
+                )
+            return f"Cannot listen on {host}:{port}: {error.strerror}."
+    return None
+
+
+def read_demo_passwords(path: Path) -> dict[str, str]:
+    """username → password from a file ``write_demo_passwords`` wrote; none if it is absent."""
+    if not path.is_file():
+        return {}
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        username, _, password = line.strip().partition(" ")
+        if username and password:
+            found[username] = password.strip()
+    return found
+
+
+def write_demo_passwords(path: Path, made: list[tuple[str, str, str]]) -> None:
+    """One ``username password`` line per demo user, readable by the file's owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text("".join(f"{user} {password}\n" for user, _role, password in made), "utf-8")
