@@ -40,7 +40,7 @@ def train_command(
 ) -> None:
     """Train the linkage model on the store's own mentions (and reviewers' judgements)."""
     from threadline.resolve.batch import train_store_model
-    from threadline.resolve.linkage import save_model
+    from threadline.resolve.linkage import save_model, splink_warnings_in_a_line
 
     path = model or Settings().model_path
     trained = train_store_model(engine_for(db), trained_at=now(), seed=seed)
@@ -53,6 +53,9 @@ def train_command(
     )
     for reason in meta.get("skipped", []):
         console.print(f"[yellow]Skipped {reason}[/yellow]", soft_wrap=True)
+    warned = splink_warnings_in_a_line(meta.get("splink_warnings", []))
+    if warned:
+        console.print(f"[yellow]{warned}[/yellow]", soft_wrap=True)
 
 
 @app.command("resolve")

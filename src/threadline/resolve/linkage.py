@@ -31,8 +31,10 @@ import json
 import logging
 import math
 import os
+import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -396,6 +398,23 @@ def train_model(
         probability_two_random_records_match=prior if prior is not None else 0.0001,
         **settings_dict_extras(),
     )
+    with _splink_warnings_kept() as splink_warnings:
+        return _train(
+            features, settings, trained_at, seed, max_pairs, prior, recall, labels, splink_warnings
+        )
+
+
+def _train(
+    features: pd.DataFrame,
+    settings: SettingsCreator,
+    trained_at: dt.datetime | str,
+    seed: int,
+    max_pairs: float,
+    prior: float | None,
+    recall: float,
+    labels: pd.DataFrame | None,
+    splink_warnings: list[str],
+) -> LinkageModel:
     linker, db_api = _new_linker(features, settings, single_threaded=True)
     coverage = field_coverage(features)
     plan = training_plan(coverage)
@@ -463,8 +482,64 @@ def train_model(
         "field_coverage": dict(coverage.filled),
         "tf_mentions": len(features),
         "whole_force_u": whole_force,
+        "splink_warnings": list(dict.fromkeys(splink_warnings)),
     }
     return LinkageModel(settings=trained, metadata=metadata, term_frequencies=term_frequencies)
+
+
+@contextmanager
+def _splink_warnings_kept() -> Iterator[list[str]]:
+    """Splink's warnings while training, kept (each as one line) instead of printed: an EM pass
+    reports every comparison level its blocked pairs never reach, some twenty blocks of text
+    on a small force, which :func:`splink_warnings_in_a_line` says in one line."""
+    splink_logger = logging.getLogger("splink")
+    kept: list[str] = []
+
+    class _Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            kept.append(" ".join(record.getMessage().removeprefix("WARNING:").split()))
+
+    handler = _Keep(logging.WARNING)
+    propagate = splink_logger.propagate
+    splink_logger.addHandler(handler)
+    splink_logger.propagate = False
+    try:
+        yield kept
+    finally:
+        splink_logger.removeHandler(handler)
+        splink_logger.propagate = propagate
+
+
+_UNOBSERVED = re.compile(
+    r"Level (?P<level>.+) on comparison (?P<comparison>\S+) not observed in dataset, "
+    r"unable to train (?P<parameter>[mu]) value"
+)
+
+
+def splink_warnings_in_a_line(warnings: Sequence[str]) -> str | None:
+    """One line for a model's ``splink_warnings``: the levels an EM pass never saw, by
+    comparison, then any other warning as Splink wrote it; ``None`` when there were none."""
+    unseen: dict[str, list[str]] = {}
+    others: list[str] = []
+    for warning in warnings:
+        found = _UNOBSERVED.fullmatch(warning)
+        if found is None:
+            others.append(warning)
+            continue
+        levels = unseen.setdefault(found["comparison"], [])
+        if found["level"] not in levels:
+            levels.append(found["level"])
+    parts = []
+    if unseen:
+        count = sum(len(levels) for levels in unseen.values())
+        listed = "; ".join(f"{name}: {', '.join(levels)}" for name, levels in unseen.items())
+        parts.append(
+            f"{count} comparison levels were not seen in every EM pass (Splink could not train "
+            f"them there; their values come from the other passes, or are neutral where none "
+            f"saw them: the model's adjusted_levels) ({listed})"
+        )
+    parts.extend(others)
+    return "Splink: " + "; ".join(parts) + "." if parts else None
 
 
 def _value_counts(features: pd.DataFrame, column: str) -> pd.Series:
