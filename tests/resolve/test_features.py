@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from threadline.features import features_table, parse_partial_date
+from threadline.features import feature_schema, features_table, list_columns, parse_partial_date
 from threadline.resolve import feature_columns, features_of, mention_features
 
 
@@ -131,3 +133,42 @@ def test_a_forename_one_keystroke_from_a_known_name_takes_its_nickname_keys() ->
     assert rare["forename_nicknames"] == ["zbigniew"]
     # short names are not corrected: too many known names are one keystroke from them
     assert features_of(mention(forenames="Lew"))["forename_canonical"] == "lew"
+
+
+def _row_by_row(records: list[dict[str, object]]) -> pa.Table:
+    """The table built cell by cell, as features_table did before it went column by column."""
+    schema = feature_schema()
+    lists = list_columns()
+    columns: dict[str, list[object]] = {name: [] for name in schema.names}
+    for record in records:
+        for name in schema.names:
+            value = record.get(name)
+            if name in lists:
+                value = [] if value is None or isinstance(value, float) else list(value)
+            elif value is pd.NA or (isinstance(value, float) and value != value):
+                value = None
+            elif name in ("dob_year", "dob_month", "dob_day") and value is not None:
+                value = int(value)
+            columns[name].append(value)
+    return pa.table(columns, schema=schema)
+
+
+def test_features_table_is_the_same_table_column_by_column_for_any_shape_of_frame(
+    features: pd.DataFrame,
+) -> None:
+    # a force's own features (Int64 dates with pd.NA, lists), then shapes synth does not write
+    assert features_table(features).equals(_row_by_row(features.to_dict("records")))
+    ragged = [
+        {"unique_id": "a", "forename": "ann", "dob_year": 1990.0, "phones": ("07700900001",)},
+        {"unique_id": "b", "surname": pd.NA, "dob_year": float("nan"), "phones": None},
+        {"unique_id": "c", "dob_month": np.int64(4), "emails": {"c@example.org"}},
+        {"unique_id": "d", "vehicles": np.array(["AB12CDE"]), "accounts": float("nan")},
+        {"unique_id": "e"},
+    ]
+    expected = _row_by_row(ragged)
+    assert features_table(ragged).equals(expected)
+    assert features_table(pd.DataFrame(ragged)).equals(expected)
+    assert features_table(pd.DataFrame(ragged, dtype=object)).equals(expected)
+    assert features_table(ragged).column("phones").to_pylist()[1] == []
+    assert features_table(pd.DataFrame(ragged).iloc[:0]).equals(_row_by_row([]))
+    assert features_table([]).equals(_row_by_row([]))

@@ -265,3 +265,17 @@ def test_chunked_prediction_scores_the_same_pairs_the_same(
     assert len(parts) == len(whole) > 0
     assert parts[key].equals(whole[key])
     assert np.allclose(parts["match_weight"], whole["match_weight"])
+
+
+def test_the_training_fingerprint_ignores_row_order_and_sees_one_changed_value(
+    features: pd.DataFrame,
+) -> None:
+    from threadline.resolve.linkage import features_fingerprint
+
+    digest = features_fingerprint(features)
+    assert features_fingerprint(features.sample(frac=1, random_state=5)) == digest
+    assert features_fingerprint(features.iloc[::-1].reset_index(drop=True)) == digest
+    changed = features.copy()
+    changed.loc[changed.index[7], "surname"] = "someone-else"
+    assert features_fingerprint(changed) != digest
+    assert features_fingerprint(features.iloc[1:]) != digest
