@@ -139,3 +139,64 @@ def test_a_reviewer_splits_a_wrong_merge(api: Api, victim: dict[str, Any]) -> No
     short = api.client.post(url, json={"mention_keys": [], "reason": "x"},
                             headers=api.auth("analyst"))  # fmt: skip
     assert short.status_code == 422 and short.json()["error"]["field"] == "mention_keys"
+
+
+def _namesakes(api: Api) -> tuple[str, list[str]]:
+    """A name two or more resolved people carry, with their entity ids."""
+    e = t.entities
+    with api.engine.connect() as conn:
+        rows = conn.execute(select(e.c.label, e.c.id).where(e.c.label.is_not(None))).all()
+    by_label: dict[str, list[str]] = {}
+    for label, entity in rows:
+        by_label.setdefault(label, []).append(entity)
+    label = min(name for name, ids in by_label.items() if len(ids) >= 2 and " " in name)
+    return label, by_label[label]
+
+
+def test_two_people_of_one_name_are_told_apart_by_born_area_and_last_seen(api: Api) -> None:
+    from threadline.resolve.batch import MATCH_THRESHOLD, REVIEW_THRESHOLD
+
+    label, ids = _namesakes(api)
+    forenames, surname = label.rsplit(" ", 1)
+    hits = find(api, "officer", forenames=forenames, surname=surname, **PURPOSE).json()["hits"]
+    same_name = [h for h in hits if h["label"] == label]
+    assert {h["entity_id"] for h in same_name} >= set(ids[:2])
+    m = t.mentions
+    em = t.entity_members
+    for hit in same_name:
+        with api.engine.connect() as conn:
+            rows = conn.execute(
+                select(m.c.dob, m.c.event_time)
+                .join(em, em.c.mention_key == m.c.mention_key)
+                .where(em.c.entity_id == hit["entity_id"])
+            ).all()
+        assert hit["last_seen"] == max(r.event_time for r in rows).date().isoformat()
+        assert hit["dob"] in {r.dob for r in rows} | (
+            {None} if not any(r.dob for r in rows) else set()
+        )
+        words = {True: "very likely the same person", False: None}[
+            hit["probability"] >= MATCH_THRESHOLD
+        ]
+        if words is None:
+            words = (
+                "possibly the same person"
+                if hit["probability"] >= REVIEW_THRESHOLD
+                else "unlikely to be the same person"
+            )
+        assert hit["confidence"] == words
+        assert hit["deciding"] == hit["evidence"][1]
+    told_apart = {(h["dob"], h["area"], h["last_seen"]) for h in same_name}
+    assert len(told_apart) == len(same_name), "namesakes shown with nothing to tell them apart"
+
+
+def test_a_search_hits_area_is_withheld_where_a_protected_person_lives(
+    api: Api, victim: dict[str, Any]
+) -> None:
+    query = {"forenames": victim["forenames"], "surname": victim["surname"], "dob": victim["dob"]}
+    officer = find(api, "officer", **query, **PURPOSE).json()["hits"][0]
+    analyst = find(api, "analyst", **query, **PURPOSE).json()["hits"][0]
+    assert officer["area"] and officer["withheld"] == []
+    assert officer["area"] == victim["postcode"].split()[0]
+    assert analyst["area"] is None and analyst["withheld"] == ["area"]
+    assert "area_role" not in officer and "area_role" not in analyst
+    assert officer["dob"] == analyst["dob"] == victim["dob"]

@@ -29,6 +29,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("GET", "/incidents/INC-404", "incident.view"),
     ("POST", "/incidents/INC-404/research", "incident.view"),
     ("GET", f"/people/{PERSON}", "person.view"),
+    ("GET", "/search", "person.search"),
     ("POST", f"/people/{PERSON}/split", "review.judge"),
     ("GET", f"/people/{PERSON}/network", "network.view"),
     ("GET", "/dashboard", "dashboard.view"),

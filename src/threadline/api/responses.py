@@ -359,6 +359,15 @@ class SearchHitOut(Answer):
     evidence: list[str]
     records: int
     matched_mention: str
+    confidence: str = Field(description="The probability in words, at resolution's thresholds")
+    deciding: str | None = Field(description="The strongest piece of evidence")
+    dob: str | None = Field(description="The date of birth most of their records give")
+    last_seen: str | None = Field(description="The day of their latest record")
+    area: str | None = Field(
+        description="Postcode district of their latest known address; withheld (null, and "
+        "named in `withheld`) from roles that may not see where a protected person lives"
+    )
+    withheld: list[str] = Field(default_factory=list)
 
 
 class SearchResult(Answer):

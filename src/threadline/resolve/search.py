@@ -16,12 +16,15 @@ search then falls back to every mention whose surname sounds the same
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, distinct, func, select
 
 from threadline.features import features_of
+from threadline.normalise.postcodes import outward_code
+from threadline.resolve.batch import MATCH_THRESHOLD, REVIEW_THRESHOLD
 from threadline.resolve.candidates import candidates, feature_rows
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.linkage import LinkageModel, score_pairs
@@ -104,7 +107,13 @@ NEEDED = (
 @dataclass(frozen=True)
 class SearchHit:
     """One resolved person the query may be: the best-scoring of their mentions, the model's
-    probability for it and why, and how many records they appear in."""
+    probability for it and why, and how many records they appear in.
+
+    ``confidence`` says the probability in words (:func:`confidence_in_words`; the strongest
+    piece of evidence, after the summary line, is ``evidence[1]``); ``dob``, ``last_seen``
+    and ``area`` (the postcode district of their latest known address, and ``area_role`` the
+    role they had in that record, for disclosure) are what tells two people of one name
+    apart."""
 
     entity_id: str
     label: str | None
@@ -112,9 +121,61 @@ class SearchHit:
     evidence: list[str]
     records: int
     matched_mention: str
+    confidence: str = ""
+    dob: str | None = None
+    last_seen: str | None = None
+    area: str | None = None
+    area_role: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def confidence_in_words(probability: float) -> str:
+    """The model's probability as a call handler would say it, at the two thresholds resolution
+    acts on: at or above :data:`MATCH_THRESHOLD` batch resolution would join the two ("very
+    likely"), at or above :data:`REVIEW_THRESHOLD` it would ask a reviewer ("possibly"), and
+    below it would keep them apart ("unlikely")."""
+    if probability >= MATCH_THRESHOLD:
+        return "very likely the same person"
+    if probability >= REVIEW_THRESHOLD:
+        return "possibly the same person"
+    return "unlikely to be the same person"
+
+
+@dataclass(frozen=True)
+class _Known:
+    dob: str | None
+    last_seen: str | None
+    area: str | None
+    area_role: str | None
+
+
+def _known(conn: Connection, ids: list[str]) -> dict[str, _Known]:
+    """Per person: the date of birth most of their records give (the latest on a tie), the day
+    of their latest record, and the postcode district of their latest record with a postcode."""
+    em, m = t.entity_members, t.mentions
+    rows: dict[str, list[Any]] = {}
+    for r in conn.execute(
+        select(em.c.entity_id, m.c.dob, m.c.postcode, m.c.event_time, m.c.role)
+        .join(m, m.c.mention_key == em.c.mention_key)
+        .where(em.c.entity_id.in_(ids))
+        .order_by(m.c.event_time)
+    ):
+        rows.setdefault(r.entity_id, []).append(r)
+    known = {}
+    for entity, mentions in rows.items():
+        dobs = Counter(r.dob for r in mentions if r.dob)
+        dob = max(dobs, key=lambda d: (dobs[d], d)) if dobs else None
+        placed = [r for r in mentions if outward_code(r.postcode)]
+        latest = placed[-1] if placed else None
+        known[entity] = _Known(
+            dob=dob,
+            last_seen=mentions[-1].event_time.date().isoformat(),
+            area=outward_code(latest.postcode) if latest else None,
+            area_role=latest.role if latest else None,
+        )
+    return known
 
 
 def _usable(features: dict[str, Any]) -> bool:
@@ -196,15 +257,25 @@ def search_people(
             .group_by(em.c.entity_id)
         )
     }
-    hits = [
-        SearchHit(
-            entity_id=entity,
-            label=labels.get(entity),
-            probability=float(row["match_probability"]),
-            evidence=explain_pair(model, row),
-            records=int(records.get(entity, 0)),
-            matched_mention=str(row["unique_id_r"]),
+    known = _known(conn, ids)
+    hits = []
+    for entity, row in best.items():
+        evidence = explain_pair(model, row)
+        probability = float(row["match_probability"])
+        facts = known.get(entity, _Known(None, None, None, None))
+        hits.append(
+            SearchHit(
+                entity_id=entity,
+                label=labels.get(entity),
+                probability=probability,
+                evidence=evidence,
+                records=int(records.get(entity, 0)),
+                matched_mention=str(row["unique_id_r"]),
+                confidence=confidence_in_words(probability),
+                dob=facts.dob,
+                last_seen=facts.last_seen,
+                area=facts.area,
+                area_role=facts.area_role,
+            )
         )
-        for entity, row in best.items()
-    ]
     return sorted(hits, key=lambda h: (-h.probability, h.entity_id))

@@ -104,8 +104,26 @@ def search(
     )
     return {
         "query": given,
-        "hits": disclose_members([h.to_dict() for h in hits], auditor.user.role),
+        "hits": [
+            _disclose_hit(hit, auditor.user.role)
+            for hit in disclose_members([h.to_dict() for h in hits], auditor.user.role)
+        ],
     }
+
+
+def _disclose_hit(hit: dict[str, Any], role: str) -> dict[str, Any]:
+    """A search hit (its evidence already disclosed) with its deciding evidence, without
+    ``area_role``, and without its area for a role that may not see where someone in that role
+    lives (:func:`~threadline.guard.disclosure.may_see_contact`)."""
+    area_role = hit.get("area_role")
+    shown = {k: v for k, v in hit.items() if k != "area_role"}
+    evidence = shown.get("evidence") or []
+    shown["deciding"] = evidence[1] if len(evidence) > 1 else None
+    shown["withheld"] = []
+    if shown.get("area") and not may_see_contact(role, area_role):
+        shown["area"] = None
+        shown["withheld"] = ["area"]
+    return shown
 
 
 def split_person(

@@ -24,6 +24,7 @@ from threadline.web.paths import segment
 #: (label, path, action the page needs), in the order shown.
 NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("New incident", "/incidents/new", "incident.submit"),
+    ("Find a person", "/search", "person.search"),
     ("Dashboard", "/dashboard", "dashboard.view"),
     ("MARAC", "/marac", "marac.view"),
     ("Statistics", "/stats", "stats.view"),

@@ -13,6 +13,7 @@ from threadline.web.pages import (
     login,
     network,
     people,
+    search,
     stats,
 )
 
@@ -23,6 +24,7 @@ def routers() -> list[APIRouter]:
         login.router,
         incidents.router,
         people.router,
+        search.router,
         network.router,
         dashboard.router,
         stats.router,

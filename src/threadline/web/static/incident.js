@@ -52,12 +52,26 @@
 
   function words(text) { return String(text || "").replace(/_/g, " "); }
 
+  // What tells two people of one name apart, side by side in each hit: born, area, last seen.
+  function known(hit) {
+    var area = hit.area || ((hit.withheld || []).indexOf("area") >= 0 ? "area withheld" : "area not known");
+    return "Born " + (hit.dob || "not known") + " · " + area + " · last seen " + (hit.last_seen || "not known");
+  }
+
   function renderHit(hit, who, profile) {
     var box = el("article", { "class": "hit", "data-entity": hit.entity_id });
-    box.appendChild(el("span", { "class": "score", text: percent(hit.probability) }));
+    box.appendChild(el("span", {
+      "class": "score",
+      title: percent(hit.probability) + " by the linkage model",
+      text: hit.confidence || percent(hit.probability)
+    }));
     box.appendChild(el("h3", { text: (hit.label || hit.entity_id) + " (" + hit.entity_id + ")" }));
+    box.appendChild(el("p", { "class": "known", text: known(hit) }));
     if (typeof hit.records === "number") {
       box.appendChild(el("p", { "class": "muted", text: "Possible match for " + who + " · " + hit.records + " records" }));
+    }
+    if (hit.deciding) {
+      box.appendChild(el("p", { text: "Deciding: " + hit.deciding }));
     }
     if (hit.evidence && hit.evidence.length) {
       box.appendChild(el("p", { text: "Why:" }));
