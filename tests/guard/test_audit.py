@@ -187,3 +187,30 @@ def test_concurrent_writers_do_not_fork_the_chain(engine: Engine, start: datetim
     assert errors == []
     result = verify(engine)
     assert result.ok and result.rows_checked == 45
+
+
+def test_the_log_is_read_by_record_purpose_and_time_on_both_stores(engine: Engine) -> None:
+    """The filters of the auditor's page, in SQL on SQLite and PostgreSQL alike: a record named
+    exactly (not by a prefix, with ``_`` and ``%`` as themselves, and a reference in any script),
+    words of the purpose in any case, a half-open time range."""
+    at = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    rows = [
+        (["person:P1"], "Call back on INC-1", 0),
+        (["person:P10", "incident-ref:ÉTÉ/2026_1"], "research", 1),
+        (["person:P_1"], "100% sure", 2),
+        (["person:P1", "incident-ref:ÉTÉ/2026_1"], None, 3),
+    ]
+    for records, purpose, hours in rows:
+        with engine.begin() as conn:
+            record(conn, "ann", "officer", "person.view", records, purpose, None,
+                   at + timedelta(hours=hours))  # fmt: skip
+
+    def ids(**where: object) -> list[int]:
+        return [r.id for r in read_log(engine, limit=100, **where)]  # type: ignore[arg-type]
+
+    assert ids(record="person:P1") == [4, 1]
+    assert ids(record="person:P_1") == [3]
+    assert ids(record="incident-ref:ÉTÉ/2026_1") == [4, 2]
+    assert ids(purpose="inc-1") == [1]
+    assert ids(purpose="100%") == [3] and ids(purpose="0%") == [3] and ids(purpose="_") == []
+    assert ids(since=at + timedelta(hours=1), until=at + timedelta(hours=3)) == [3, 2]

@@ -30,6 +30,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("POST", "/incidents/INC-404/research", "incident.view"),
     ("GET", f"/people/{PERSON}", "person.view"),
     ("GET", "/search", "person.search"),
+    ("GET", "/audit", "audit.read"),
     ("POST", f"/people/{PERSON}/split", "review.judge"),
     ("GET", f"/people/{PERSON}/network", "network.view"),
     ("GET", "/dashboard", "dashboard.view"),

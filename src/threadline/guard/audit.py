@@ -54,7 +54,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, String, Text, cast, select, text, type_coerce
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    String,
+    Text,
+    cast,
+    func,
+    select,
+    text,
+    type_coerce,
+)
 
 from threadline.store.tables import audit_log
 from threadline.store.writers import writer_for
@@ -598,8 +609,14 @@ def read_log(
     user: str | None = None,
     action: str | None = None,
     limit: int = 100,
+    *,
+    until: datetime | None = None,
+    record: str | None = None,
+    purpose: str | None = None,
 ) -> list[AuditEntry]:
-    """Rows newest first, at or after ``since``, by ``user`` and of ``action`` if given.
+    """Rows newest first, at or after ``since`` and before ``until``, by ``user``, of
+    ``action``, naming ``record`` (``person:P0000123``, ``incident:INC-1``: one of the row's
+    records exactly) and with ``purpose`` in its purpose (any case), each if given.
 
     Raises :class:`MalformedAuditRow` for a row with a field of the wrong type (run
     :func:`verify`): a tampered row is never shown as something it is not.
@@ -608,8 +625,23 @@ def read_log(
         query = _raw_select(conn).order_by(audit_log.c.id.desc()).limit(max(1, limit))
         if since is not None:
             query = query.where(audit_log.c.at >= since)
+        if until is not None:
+            query = query.where(audit_log.c.at < until)
         if user is not None:
             query = query.where(audit_log.c.user == user)
         if action is not None:
             query = query.where(audit_log.c.action == action)
+        if record is not None:
+            # the record as one JSON string, as the stored list writes it (non-ASCII unescaped,
+            # in the store's JSON text on SQLite and in jsonb's text on PostgreSQL)
+            named = _like_escaped(json.dumps(record, ensure_ascii=False))
+            query = query.where(cast(audit_log.c.records, Text).like(f"%{named}%", escape="\\"))
+        if purpose is not None:
+            words = _like_escaped(purpose.lower())
+            query = query.where(func.lower(audit_log.c.purpose).like(f"%{words}%", escape="\\"))
         return [parse_row(values) for values in _rows(conn, query)]
+
+
+def _like_escaped(text_: str) -> str:
+    """``text_`` matched as itself in a LIKE pattern (``\\`` escapes ``%``, ``_`` and itself)."""
+    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

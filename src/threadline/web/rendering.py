@@ -28,6 +28,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("Dashboard", "/dashboard", "dashboard.view"),
     ("MARAC", "/marac", "marac.view"),
     ("Statistics", "/stats", "stats.view"),
+    ("Audit log", "/audit", "audit.read"),
 )
 
 

@@ -11,15 +11,9 @@ from fastapi import APIRouter, Query, Request
 from threadline.api.deps import Audited, EngineDep, anchor_file_of, require
 from threadline.api.errors import ApiError, ErrorResponse
 from threadline.api.schemas import AuditEntryPublic, IsoDateTime, VerifyPublic
-from threadline.guard.audit import (
-    Anchor,
-    AnchorError,
-    MalformedAuditRow,
-    load_anchors,
-    read_log,
-    verify,
-)
+from threadline.guard.audit import Anchor
 from threadline.guard.users import User
+from threadline.usecases.audit import AuditQuery, read_audit, verify_audit
 
 router = APIRouter(tags=["audit"])
 
@@ -43,25 +37,20 @@ def audit_log(
     user: Annotated[str | None, Query(max_length=80, description="Rows by this user")] = None,
     action: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    until: Annotated[
+        IsoDateTime | None, Query(description="Rows before this time (RFC 3339 with its offset)")
+    ] = None,
+    person: Annotated[
+        str | None, Query(max_length=40, description="Rows naming this person (entity id)")
+    ] = None,
+    purpose: Annotated[
+        str | None, Query(max_length=500, description="Rows whose purpose holds these words")
+    ] = None,
 ) -> list[AuditEntryPublic]:
     """Audit rows, newest first. Reading the log is itself logged. A row with a field of the
     wrong type is never shown as something else: the answer is 409 naming it."""
-    try:
-        rows = read_log(engine, since=since, user=user, action=action, limit=limit)
-    except MalformedAuditRow as error:
-        audited("audit.read", [], detail={"malformed_row": error.row_id})
-        raise ApiError(409, f"{error}: see /api/audit/verify") from None
-    audited(
-        "audit.read",
-        [],
-        detail={
-            "since": since.isoformat() if since else None,
-            "user": user,
-            "action": action,
-            "rows": len(rows),
-        },
-    )
-    return [AuditEntryPublic.of(row) for row in rows]
+    query = AuditQuery(since, until, user, action, person, purpose, limit)
+    return [AuditEntryPublic.of(row) for row in read_audit(engine, audited, query)]
 
 
 @router.get(
@@ -83,21 +72,8 @@ def audit_verify(
     """Recompute the hash chain and name the first row that does not fit; against the anchor
     file, if the server keeps one, and the head given, if one is: a log cut, emptied or
     re-chained since they were noted fails."""
-    anchors: list[Anchor] = []
     if (head_rows is None) != (head_hash is None):
         field = "head_hash" if head_hash is None else "head_rows"
         raise ApiError(400, "give both head_rows and head_hash, or neither", field=field)
-    if head_rows is not None and head_hash is not None:
-        anchors.append(Anchor(head_rows, head_hash))
-    kept = anchor_file_of(request)
-    if kept is not None:
-        try:
-            anchors += load_anchors(kept.path)
-        except AnchorError as error:
-            return VerifyPublic(
-                ok=False,
-                rows_checked=0,
-                first_bad_row_id=None,
-                reason=f"the anchor file {kept.path.name} is not readable: {error}",
-            )
-    return VerifyPublic.of(verify(engine, anchors))
+    saved = Anchor(head_rows, head_hash) if head_rows is not None and head_hash else None
+    return VerifyPublic.of(verify_audit(engine, anchor_file_of(request), saved))

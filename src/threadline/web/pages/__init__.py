@@ -8,6 +8,7 @@ from threadline.web.pages import (
     accountability,
     actions,
     assessments,
+    audit,
     dashboard,
     incidents,
     login,
@@ -31,6 +32,7 @@ def routers() -> list[APIRouter]:
         assessments.router,
         accountability.router,
         actions.router,
+        audit.router,
     ]
 
 
