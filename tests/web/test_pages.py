@@ -31,6 +31,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("GET", f"/people/{PERSON}", "person.view"),
     ("GET", "/search", "person.search"),
     ("GET", "/audit", "audit.read"),
+    ("GET", "/connect", "network.view"),
     ("POST", f"/people/{PERSON}/split", "review.judge"),
     ("GET", f"/people/{PERSON}/network", "network.view"),
     ("GET", "/dashboard", "dashboard.view"),

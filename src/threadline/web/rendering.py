@@ -25,6 +25,7 @@ from threadline.web.paths import segment
 NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("New incident", "/incidents/new", "incident.submit"),
     ("Find a person", "/search", "person.search"),
+    ("Connect", "/connect", "network.view"),
     ("Dashboard", "/dashboard", "dashboard.view"),
     ("MARAC", "/marac", "marac.view"),
     ("Statistics", "/stats", "stats.view"),
