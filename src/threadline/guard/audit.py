@@ -48,7 +48,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -484,19 +484,13 @@ def _rows(conn: Connection, query: Select[Any]) -> Iterator[Any]:
     yield from conn.execution_options(yield_per=1000).execute(query).mappings()
 
 
+#: What a row's hash covers: every field of :class:`AuditEntry` but the hash itself.
+_HASHED_FIELDS = tuple(f.name for f in fields(AuditEntry) if f.name != "hash")
+
+
 def _recomputed(entry: AuditEntry) -> str:
-    return row_hash(
-        id=entry.id,
-        at=entry.at,
-        user=entry.user,
-        role=entry.role,
-        action=entry.action,
-        records=entry.records,
-        purpose=entry.purpose,
-        detail=entry.detail,
-        prev_hash=entry.prev_hash,
-        client=entry.client,
-    )
+    """The hash ``entry`` should have, computed as :func:`record` computed it."""
+    return row_hash(**{name: getattr(entry, name) for name in _HASHED_FIELDS})
 
 
 @dataclass

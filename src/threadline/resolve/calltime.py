@@ -603,29 +603,17 @@ def resolve_record(
     labels: dict[str, str] = {}
     recorded_from = _lineage(conn, record_key)
     for mention_key in mention_keys:
-        pairs: list[tuple[str, str, float, list[str]]] = []
+        decision, pairs = resolve_mention(
+            conn,
+            model,
+            mention_key,
+            record_key,
+            threshold=threshold,
+            review_threshold=review_threshold,
+        )
         if mention_key in recorded_from:
-            decision = _and_model_links(
-                conn,
-                recorded_from[mention_key],
-                resolve_mention(
-                    conn,
-                    model,
-                    mention_key,
-                    record_key,
-                    threshold=threshold,
-                    review_threshold=review_threshold,
-                )[0],
-            )
-        else:
-            decision, pairs = resolve_mention(
-                conn,
-                model,
-                mention_key,
-                record_key,
-                threshold=threshold,
-                review_threshold=review_threshold,
-            )
+            # Joined by lineage: the model's links add to it, and its unsure pairs are not queued.
+            decision, pairs = _and_model_links(conn, recorded_from[mention_key], decision), []
         if decision.outcome != "joined":
             entity = format_entity_id(number)
             number += 1

@@ -63,6 +63,26 @@ def _null_level(sql: str, label: str) -> ComparisonLevelCreator:
     return cll.CustomLevel(sql, label_for_charts=label).configure(is_null_level=True)
 
 
+def _same_name_levels(column: str) -> list[ComparisonLevelCreator]:
+    """A name's first levels: not given on one side, then the same (term-frequency adjusted)."""
+    return [
+        cll.NullLevel(column),
+        cll.ExactMatchLevel(column, term_frequency_adjustments=True).configure(
+            label_for_charts=f"same {column}"
+        ),
+    ]
+
+
+def _spelt_alike_levels(column: str) -> list[ComparisonLevelCreator]:
+    """A name spelt alike, one level per :data:`JARO_WINKLER_THRESHOLDS` (the closest first)."""
+    return [
+        cll.JaroWinklerLevel(column, threshold).configure(
+            label_for_charts=f"{column} spelt alike (Jaro-Winkler >= {threshold})"
+        )
+        for threshold in JARO_WINKLER_THRESHOLDS
+    ]
+
+
 def _either_empty(col: str) -> str:
     return f'"{col}_l" IS NULL OR "{col}_r" IS NULL OR len("{col}_l") = 0 OR len("{col}_r") = 0'
 
@@ -78,15 +98,11 @@ def forename_comparison() -> ComparisonCreator:
     other, while a missed link (a forename typed beyond recognition, a middle name used as a
     first name) waits for a reviewer, so a clear forename disagreement is near-conclusive.
     """
-    high, low = JARO_WINKLER_THRESHOLDS
     return cl.CustomComparison(
         output_column_name="forename",
         comparison_description="forename",
         comparison_levels=[
-            cll.NullLevel("forename"),
-            cll.ExactMatchLevel("forename", term_frequency_adjustments=True).configure(
-                label_for_charts="same forename"
-            ),
+            *_same_name_levels("forename"),
             cll.CustomLevel(
                 '"forename_canonical_l" = "forename_canonical_r" '
                 'OR list_contains("forename_nicknames_l", "forename_r") '
@@ -104,12 +120,7 @@ def forename_comparison() -> ComparisonCreator:
                 'OR "forename_r" = left("forename_canonical_l", 1)))',
                 label_for_charts="forename initial matches",
             ),
-            cll.JaroWinklerLevel("forename", high).configure(
-                label_for_charts=f"forename spelt alike (Jaro-Winkler >= {high})"
-            ),
-            cll.JaroWinklerLevel("forename", low).configure(
-                label_for_charts=f"forename spelt alike (Jaro-Winkler >= {low})"
-            ),
+            *_spelt_alike_levels("forename"),
             cll.CustomLevel(
                 'length("forename_l") >= 3 AND length("forename_r") >= 3 '
                 'AND damerau_levenshtein("forename_l", "forename_r") <= 1',
@@ -129,21 +140,12 @@ def forename_comparison() -> ComparisonCreator:
 
 def surname_comparison() -> ComparisonCreator:
     """Surname: exact (term-frequency adjusted), close spelling, sounds alike, else."""
-    high, low = JARO_WINKLER_THRESHOLDS
     return cl.CustomComparison(
         output_column_name="surname",
         comparison_description="surname",
         comparison_levels=[
-            cll.NullLevel("surname"),
-            cll.ExactMatchLevel("surname", term_frequency_adjustments=True).configure(
-                label_for_charts="same surname"
-            ),
-            cll.JaroWinklerLevel("surname", high).configure(
-                label_for_charts=f"surname spelt alike (Jaro-Winkler >= {high})"
-            ),
-            cll.JaroWinklerLevel("surname", low).configure(
-                label_for_charts=f"surname spelt alike (Jaro-Winkler >= {low})"
-            ),
+            *_same_name_levels("surname"),
+            *_spelt_alike_levels("surname"),
             cll.ExactMatchLevel("surname_phonetic").configure(
                 label_for_charts="surname sounds alike"
             ),

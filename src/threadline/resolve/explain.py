@@ -93,6 +93,16 @@ def _gamma(row: Mapping[str, Any], comparison: str) -> int | None:
     return None
 
 
+#: What a name level says of the two names, by its kind (see ``_name_text``); any other: differs.
+_NAME_TEXTS = {
+    "same": "{noun} {a} in both",
+    "nickname": "{noun} {a} is a nickname of {b}",
+    "shared": "{noun} {a} and {b} share a formal name or nickname",
+    "keystroke": "{noun} {a} is one keystroke from {b}",
+    "phonetic": "{noun} {a} sounds like {b}",
+}
+
+
 def _name_text(noun: str, column: str) -> Callable[[Any, Any, Any], str]:
     def describe(level: Any, a: Any, b: Any) -> str:
         if a is None or b is None:
@@ -112,21 +122,12 @@ def _name_text(noun: str, column: str) -> Callable[[Any, Any, Any], str]:
             ],
             "surname": ["", "same", "jw", "jw", "phonetic", "else"],
         }[column][level.position]
-        if position == "same":
-            return f"{noun} {a} in both"
-        if position == "nickname":
-            return f"{noun} {a} is a nickname of {b}"
         if position == "initial":
             return f"{noun} initial {a[0]} matches {b if len(a) == 1 else a}"
         if position == "jw":
             return f"{noun} {a} ≈ {b} (Jaro-Winkler {JaroWinkler.similarity(a, b):.2f})"
-        if position == "shared":
-            return f"{noun} {a} and {b} share a formal name or nickname"
-        if position == "keystroke":
-            return f"{noun} {a} is one keystroke from {b}"
-        if position == "phonetic":
-            return f"{noun} {a} sounds like {b}"
-        return f"{noun} {a} differs from {b}"
+        text = _NAME_TEXTS.get(position, "{noun} {a} differs from {b}")
+        return text.format(noun=noun, a=a, b=b)
 
     return describe
 

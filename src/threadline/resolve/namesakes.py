@@ -70,9 +70,14 @@ def name_of(forename: Any, canonical: Any, surname: Any) -> tuple[str, str] | No
     return (formal, surname)
 
 
-def sole_bearer_sentence(row: Mapping[str, Any]) -> str:
+def _name_in_words(row: Mapping[str, Any]) -> str:
+    """The name :func:`name_key` gives ``row``, as a sentence says it ("this name" if none)."""
     key = name_key(row)
-    name = " ".join(key) if key else "this name"
+    return " ".join(key) if key else "this name"
+
+
+def sole_bearer_sentence(row: Mapping[str, Any]) -> str:
+    name = _name_in_words(row)
     return (
         f"recorded by name only: the one person named {name} on record with a date of birth, "
         "and nothing recorded contradicts it"
@@ -86,8 +91,7 @@ def rests_on_the_name(weighing: Iterable[str]) -> bool:
 
 
 def provisional_sentence(row: Mapping[str, Any]) -> str:
-    key = name_key(row)
-    name = " ".join(key) if key else "this name"
+    name = _name_in_words(row)
     return (
         f"provisional: the one person named {name} on record with a date of birth so far, but "
         "the two records share nothing beyond the name; undone when a namesake who could also "

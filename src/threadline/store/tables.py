@@ -43,6 +43,11 @@ MENTION_KEY = String(MENTION_KEY_MAX_LENGTH)
 ALERT_KEY = String(60 + 1 + max(2 * REF_MAX_LENGTH + 1, 300))
 #: What an alert is about: a person id, an incident reference or a location key (300).
 ALERT_LINK = String(max(REF_MAX_LENGTH, 300))
+#: A user's name (2-80 characters, :mod:`threadline.guard.users`), wherever a row says who did
+#: something; a process that does it (a linkage model, call-time resolution) writes its name there.
+USERNAME = String(80)
+#: A user's role (:mod:`threadline.guard.policy`), as granted and as recorded beside what they did.
+USER_ROLE = String(20)
 
 metadata = MetaData(
     naming_convention={
@@ -74,6 +79,11 @@ def _record_table(name: str, *columns: Column[Any] | Index) -> Table:
     )
 
 
+def _numbered_table(name: str, *columns: Column[Any] | Index | UniqueConstraint) -> Table:
+    """A table whose rows are numbered by an integer ``id`` primary key, then ``columns``."""
+    return Table(name, metadata, Column("id", Integer, primary_key=True), *columns)
+
+
 incidents = _record_table(
     "incidents",
     Column("reported_at", UTCDateTime, nullable=False),
@@ -102,10 +112,8 @@ crimes = _record_table(
 )
 
 #: Which incidents a crime was recorded from (by incident reference, as the crime gives it).
-crime_incidents = Table(
+crime_incidents = _numbered_table(
     "crime_incidents",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("crime_key", RECORD_KEY, nullable=False, index=True),
     Column("incident_ref", REF, nullable=False, index=True),
 )
@@ -133,10 +141,8 @@ risk_assessments = _record_table(
 )
 
 #: One row per person as written in one record.
-mentions = Table(
+mentions = _numbered_table(
     "mentions",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("mention_key", MENTION_KEY, nullable=False, unique=True),
     Column("record_kind", String(20), nullable=False),
     Column("record_key", RECORD_KEY, nullable=False, index=True),
@@ -155,10 +161,8 @@ mentions = Table(
 
 #: Objects (POLE "O") named in a record: phones, e-mails, accounts, vehicles. ``value`` is the
 #: normalised form (E.164, ``platform:handle``, ...) that links records; ``raw`` is as written.
-identifiers = Table(
+identifiers = _numbered_table(
     "identifiers",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("record_key", RECORD_KEY, nullable=False, index=True),
     Column("mention_key", MENTION_KEY, index=True),
     Column("kind", String(20), nullable=False),
@@ -168,10 +172,8 @@ identifiers = Table(
 )
 
 #: What a record was and what it became, each time a re-import changed it.
-record_history = Table(
+record_history = _numbered_table(
     "record_history",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("record_key", RECORD_KEY, nullable=False, index=True),
     Column("changed_at", UTCDateTime, nullable=False),
     Column("before", Document, nullable=False),
@@ -180,10 +182,8 @@ record_history = Table(
 )
 
 #: Each import run, with its counts; a batch is acknowledged when its transaction commits.
-imports = Table(
+imports = _numbered_table(
     "imports",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("started_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime),
     Column("files", Document, nullable=False),
@@ -233,40 +233,34 @@ entity_members = Table(
     Column("evidence", Document),
     Column("linked_to", String(200)),
     Column("assigned_at", UTCDateTime, nullable=False),
-    Column("assigned_by", String(80), nullable=False),
+    Column("assigned_by", USERNAME, nullable=False),
 )
 
 #: Append-only: every join, split and new entity, with who or what did it.
-entity_events = Table(
+entity_events = _numbered_table(
     "entity_events",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("at", UTCDateTime, nullable=False),
     Column("action", String(20), nullable=False),
     Column("entity_id", String(40), nullable=False, index=True),
     Column("mention_keys", Document, nullable=False),
-    Column("by", String(80), nullable=False),
+    Column("by", USERNAME, nullable=False),
     Column("note", Text),
 )
 
 #: Append-only human judgements on a pair of mentions: same, different or unsure.
-judgements = Table(
+judgements = _numbered_table(
     "judgements",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("mention_a", MENTION_KEY, nullable=False, index=True),
     Column("mention_b", MENTION_KEY, nullable=False, index=True),
     Column("judgement", String(10), nullable=False),
-    Column("user", String(80), nullable=False),
+    Column("user", USERNAME, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("note", Text),
 )
 
 #: Pairs the model was unsure of, waiting for a reviewer.
-review_queue = Table(
+review_queue = _numbered_table(
     "review_queue",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("mention_a", MENTION_KEY, nullable=False),
     Column("mention_b", MENTION_KEY, nullable=False),
     Column("match_probability", Float, nullable=False),
@@ -313,10 +307,8 @@ mention_features = Table(
 # --- recognition: alerts and the research check --------------------------------------------
 
 #: An alert is raised once and then updated as incidents join it (``alert_key`` is its identity).
-alerts = Table(
+alerts = _numbered_table(
     "alerts",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("alert_key", ALERT_KEY, nullable=False, unique=True),
     Column("rule_id", String(60), nullable=False, index=True),
     Column("first_incident_ref", REF, nullable=False),
@@ -333,10 +325,8 @@ alerts = Table(
 )
 
 #: Every raise and update of an alert, append-only: which incident changed it and how.
-alert_events = Table(
+alert_events = _numbered_table(
     "alert_events",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("alert_key", ALERT_KEY, nullable=False, index=True),
     Column("at", UTCDateTime, nullable=False),
     Column("incident_ref", REF, nullable=False),
@@ -345,21 +335,17 @@ alert_events = Table(
 )
 
 #: What each alert is about (its people, location and cited incidents), to find it again.
-alert_links = Table(
+alert_links = _numbered_table(
     "alert_links",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("alert_key", ALERT_KEY, nullable=False, index=True),
     Column("link", ALERT_LINK, nullable=False, index=True),
 )
 
 #: The research check: someone looked at an incident's linked history.
-history_views = Table(
+history_views = _numbered_table(
     "history_views",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("incident_ref", REF, nullable=False, index=True),
-    Column("user", String(80), nullable=False),
+    Column("user", USERNAME, nullable=False),
     Column("viewed_at", UTCDateTime, nullable=False),
 )
 
@@ -373,13 +359,11 @@ associations = _record_table(
 
 # --- guard: users, roles and the hash-chained audit log -----------------------------------------
 
-users = Table(
+users = _numbered_table(
     "users",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("username", String(80), nullable=False, unique=True),
+    Column("username", USERNAME, nullable=False, unique=True),
     Column("display_name", String(120), nullable=False),
-    Column("role", String(20), nullable=False),
+    Column("role", USER_ROLE, nullable=False),
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
@@ -391,7 +375,7 @@ users = Table(
 sign_in_failures = Table(
     "sign_in_failures",
     metadata,
-    Column("username", String(80), primary_key=True),
+    Column("username", USERNAME, primary_key=True),
     Column("failures", Integer, nullable=False),
     Column("window_start", UTCDateTime),
     Column("locked_until", UTCDateTime),
@@ -399,13 +383,11 @@ sign_in_failures = Table(
 )
 
 #: Append-only; each row's hash covers its content and the previous row's hash.
-audit_log = Table(
+audit_log = _numbered_table(
     "audit_log",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("at", UTCDateTime, nullable=False),
-    Column("user", String(80), nullable=False),
-    Column("role", String(20), nullable=False),
+    Column("user", USERNAME, nullable=False),
+    Column("role", USER_ROLE, nullable=False),
     Column("action", String(40), nullable=False),
     Column("records", Document, nullable=False),
     Column("purpose", Text),
@@ -420,15 +402,13 @@ audit_log = Table(
 #: Append-only: each step taken on an alert (assign, acknowledge, act, decide, sign off, close,
 #: reopen), by whom and when, with its details (see :mod:`threadline.recognise.actions`). Written
 #: in the same transaction as its audit row.
-alert_actions = Table(
+alert_actions = _numbered_table(
     "alert_actions",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("alert_key", ALERT_KEY, nullable=False, index=True),
     Column("at", UTCDateTime, nullable=False),
     Column("step", String(20), nullable=False),
-    Column("user", String(80), nullable=False),
-    Column("role", String(20), nullable=False),
+    Column("user", USERNAME, nullable=False),
+    Column("role", USER_ROLE, nullable=False),
     Column("detail", Document, nullable=False),
 )
 
@@ -438,10 +418,8 @@ alert_actions = Table(
 #: (``incident:<source>:<ref>``, its record key) or a victim (``person:<entity id>`` or a
 #: mention key). Unique by (attachment, content_hash): the same export imported twice stores each
 #: message once, with the file and line of the first import.
-communications = Table(
+communications = _numbered_table(
     "communications",
-    metadata,
-    Column("id", Integer, primary_key=True),
     Column("attachment", RECORD_KEY, nullable=False),
     Column("content_hash", String(32), nullable=False),
     Column("at", UTCDateTime, nullable=False),

@@ -8,6 +8,8 @@ the repeat victim has a different offender each time.
 
 from __future__ import annotations
 
+from functools import partial
+
 from threadline.synth.places import WORKPLACES
 from threadline.synth.plan import DAY, Plan
 from threadline.synth.population import Person
@@ -53,6 +55,9 @@ def plan_domestic_escalation(plan: Plan, n: int) -> None:
     series.victims.append(victim.pid)
     series.suspects.append(abuser.pid)
     series.notes = "Domestic abuse escalating: gaps between incidents shrink, severity rises."
+    scene_in_series = partial(
+        Scene, series=series, victim=victim, suspect=abuser, relationship="partner"
+    )
     # Gaps shrink geometrically; the whole run fits in 200-360 days.
     ratio = rng.uniform(0.6, 0.8)
     gaps = [ratio**k for k in range(n - 1)]
@@ -80,13 +85,9 @@ def plan_domestic_escalation(plan: Plan, n: int) -> None:
             severity: float = severity, caller: Person | None = caller,
             relationship: str | None = relationship,
         ) -> str:  # fmt: skip
-            scene = Scene(
-                series=series,
+            scene = scene_in_series(
                 category=category,
                 template=template,
-                victim=victim,
-                suspect=abuser,
-                relationship="partner",
                 suspect_address=desk.rng.random() < 0.6,
                 caller=caller,
                 caller_relationship=relationship,
@@ -139,6 +140,7 @@ def plan_neighbour_dispute(plan: Plan, n: int) -> None:
     series.notes = (
         f"Neighbour dispute, {a.street.name}: counter-allegations both ways; not stalking."
     )
+    scene_in_series = partial(Scene, series=series, relationship="neighbour", crime_rate=0.3)
     sides = ["a", "b"] * 2 + [rng.choice("ab") for _ in range(max(0, n - 4))]
     rng.shuffle(sides)
     start, end = plan.window(rng.randint(150, 400))
@@ -154,16 +156,13 @@ def plan_neighbour_dispute(plan: Plan, n: int) -> None:
             desk: Desk, at: int, victim: Person = victim, suspect: Person = suspect,
             category: str = category, offence: str | None = offence, template: str = template,
         ) -> str:  # fmt: skip
-            scene = Scene(
-                series=series,
+            scene = scene_in_series(
                 category=category,
                 template=template,
                 victim=victim,
                 suspect=suspect,
-                relationship="neighbour",
                 suspect_address=desk.rng.random() < 0.7,
                 offence=offence,
-                crime_rate=0.3,
             )
             return write_scene(desk, at, scene)
 
@@ -193,6 +192,9 @@ def plan_prolific_offender(plan: Plan, n: int) -> None:
     series.suspects.append(offender.pid)
     description = rng.choice(("male, 20s, black North Face jacket", "thin male, grey hoodie"))
     series.notes = "Prolific offender with a different, unrelated victim each time."
+    scene_in_series = partial(
+        Scene, series=series, suspect=offender, relationship="stranger", crime_rate=0.85
+    )
     start, end = plan.window(rng.randint(150, 365))
     for at in plan.times(start, end, n):
         category, offence, template = rng.choice(_PROLIFIC_STEPS)
@@ -206,21 +208,17 @@ def plan_prolific_offender(plan: Plan, n: int) -> None:
             victim = desk.population.random_resident(rng)
             series.victims.append(victim.pid)
             named = rng.random() < 0.7
-            scene = Scene(
-                series=series,
+            scene = scene_in_series(
                 category=category,
                 template=template,
                 victim=victim,
-                suspect=offender,
                 suspect_named=named,
                 suspect_description=None if named else description,
-                relationship="stranger",
                 suspect_address=named and rng.random() < 0.4,
                 suspect_vehicles=tuple(offender.vehicles[:1]) if rng.random() < 0.2 else (),
                 at_home=category == "burglary",
                 values={"work": work},
                 offence=offence,
-                crime_rate=0.85,
             )
             return write_scene(desk, at, scene)
 
@@ -246,6 +244,9 @@ def plan_repeat_victim(plan: Plan, n: int) -> None:
     victim = plan.newcomer(sex=rng.choice(("female", "male")), age=rng.randint(60, 90))
     series.victims.append(victim.pid)
     series.notes = "Repeat victim of unrelated crimes, each by a different offender."
+    scene_in_series = partial(
+        Scene, series=series, victim=victim, relationship="stranger", crime_rate=0.8
+    )
     start, end = plan.window(rng.randint(200, 365))
     for i, at in enumerate(plan.times(start, end, n)):
         category, offence, template = rng.choice(_REPEAT_STEPS)
@@ -258,19 +259,15 @@ def plan_repeat_victim(plan: Plan, n: int) -> None:
             known = rng.random() < 0.5
             offender = desk.population.random_resident(rng)
             series.suspects.append(offender.pid)
-            scene = Scene(
-                series=series,
+            scene = scene_in_series(
                 category=category,
                 template=template,
-                victim=victim,
                 suspect=offender,
                 suspect_named=known,
                 suspect_description=None if known else "unknown male",
-                relationship="stranger",
                 qualifiers=("repeat", "vulnerable") if i >= 2 else ("vulnerable",),
                 values={"amount": 100 * rng.randint(2, 40)},
                 offence=offence,
-                crime_rate=0.8,
             )
             return write_scene(desk, at, scene)
 

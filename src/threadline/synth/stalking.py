@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from threadline.model.base import FORCE_TIMEZONE
@@ -125,6 +126,13 @@ def _with_car(person: Person, rng: random.Random) -> Person:
     if not person.vehicles:
         person.vehicles.append(vehicle_for(rng.getrandbits(48)))
     return person
+
+
+def _victim_with_car(plan: Plan, female: float, ages: tuple[int, int]) -> Person:
+    """A new stalking victim with a car: a woman with probability ``female``, aged in ``ages``."""
+    rng = plan.rng
+    sex = "female" if rng.random() < female else "male"
+    return _with_car(plan.newcomer(sex=sex, age=rng.randint(*ages)), rng)
 
 
 def _local_date(at: int) -> str:
@@ -435,9 +443,7 @@ def plan_acquaintance(plan: Plan, n: int) -> None:
     rng = plan.rng
     series = plan.new_series("acquaintance_stalking")
     start, end = plan.window(rng.randint(30, 120))
-    victim = _with_car(
-        plan.newcomer(sex="female" if rng.random() < 0.75 else "male", age=rng.randint(19, 55)), rng
-    )
+    victim = _victim_with_car(plan, female=0.75, ages=(19, 55))
     suspect = plan.newcomer(sex="male" if rng.random() < 0.8 else "female", age=rng.randint(20, 60))
     token = plan.population.token_of(suspect.pid)
     suspect.accounts.append(("instagram", f"@{ascii_fold(suspect.surname)}.{token}"))
@@ -450,45 +456,41 @@ def plan_acquaintance(plan: Plan, n: int) -> None:
     series.victims.append(victim.pid)
     series.suspects.append(suspect.pid)
     series.notes = f"Stalking by {who}: loitering, gifts, messages, online monitoring."
+    scene_in_series = partial(
+        Scene, series=series, victim=victim, suspect=suspect, relationship=relationship
+    )
     work = f"{rng.choice(WORKPLACES)}, {rng.choice(plan.population.streets).name}"
     steps = [_ACQUAINTANCE[0], *rng.sample(_ACQUAINTANCE[1:], min(n - 1, len(_ACQUAINTANCE) - 1))]
     while len(steps) < n:
         steps.append(rng.choice(_ACQUAINTANCE))
-    for i, (at, step) in enumerate(zip(plan.times(start, end, n), steps, strict=True)):
+
+    def render(desk: Desk, at: int, i: int, step: tuple[str, str, str]) -> str:
         category, uses, template = step
+        rng = desk.rng
+        third = rng.random() < desk.config.scenarios.third_party_report / 2
+        social = suspect.accounts[-2:][rng.randrange(2)]
+        scene = scene_in_series(
+            category=category,
+            template=template,
+            suspect_phones=tuple(suspect.phones[:1]) if uses == "phone" else (),
+            suspect_accounts=(social,) if uses == "social" else (),
+            suspect_address=rng.random() < 0.3,
+            caller=friend if third else None,
+            caller_relationship="friend" if third else None,
+            values={
+                "who": who,
+                "vreg": victim.vehicles[0][0],
+                "work": work,
+                "count": rng.randint(10, 80),
+            },
+            offence="Harassment",
+            crime_rate=0.35 if i else 0.0,
+            sdash_severity=0.5,
+        )
+        return write_scene(desk, at, scene)
 
-        def render(
-            desk: Desk, at: int, category: str = category, uses: str = uses,
-            template: str = template, i: int = i,
-        ) -> str:  # fmt: skip
-            rng = desk.rng
-            third = rng.random() < desk.config.scenarios.third_party_report / 2
-            social = suspect.accounts[-2:][rng.randrange(2)]
-            scene = Scene(
-                series=series,
-                category=category,
-                template=template,
-                victim=victim,
-                suspect=suspect,
-                relationship=relationship,
-                suspect_phones=tuple(suspect.phones[:1]) if uses == "phone" else (),
-                suspect_accounts=(social,) if uses == "social" else (),
-                suspect_address=rng.random() < 0.3,
-                caller=friend if third else None,
-                caller_relationship="friend" if third else None,
-                values={
-                    "who": who,
-                    "vreg": victim.vehicles[0][0],
-                    "work": work,
-                    "count": rng.randint(10, 80),
-                },
-                offence="Harassment",
-                crime_rate=0.35 if i else 0.0,
-                sdash_severity=0.5,
-            )
-            return write_scene(desk, at, scene)
-
-        plan.add(at, render)
+    for i, (at, step) in enumerate(zip(plan.times(start, end, n), steps, strict=True)):
+        plan.add(at, partial(render, i=i, step=step))
 
 
 def plan_stranger(plan: Plan, n: int) -> None:
@@ -496,15 +498,16 @@ def plan_stranger(plan: Plan, n: int) -> None:
     rng = plan.rng
     series = plan.new_series("stranger_stalking")
     start, end = plan.window(rng.randint(40, 120))
-    victim = _with_car(
-        plan.newcomer(sex="female" if rng.random() < 0.85 else "male", age=rng.randint(18, 45)), rng
-    )
+    victim = _victim_with_car(plan, female=0.85, ages=(18, 45))
     suspect = _with_car(plan.newcomer(sex="male", age=rng.randint(30, 60)), rng)
     description = rng.choice(_STRANGER_DESCRIPTIONS)
     series.victims.append(victim.pid)
     series.suspects.append(suspect.pid)
     series.notes = (
         "Stranger stalking: watching, following, notes; named only once his car is traced."
+    )
+    scene_in_series = partial(
+        Scene, series=series, victim=victim, suspect=suspect, relationship="stranger"
     )
     steps = [rng.choice(_STRANGER) for _ in range(n - 1)]
     steps.append(
@@ -516,32 +519,25 @@ def plan_stranger(plan: Plan, n: int) -> None:
         )
     )
     named_from = n - rng.randint(1, 2)
-    for i, (at, step) in enumerate(zip(plan.times(start, end, n), steps, strict=True)):
+
+    def render(desk: Desk, at: int, i: int, step: tuple[str, str, str]) -> str:
         category, uses, template = step
+        named = i >= named_from
+        scene = scene_in_series(
+            category=category,
+            template=template,
+            suspect_named=named,
+            suspect_description=None if named else description,
+            suspect_vehicles=tuple(suspect.vehicles[:1]) if uses == "vehicle" else (),
+            suspect_address=named,
+            values={"vreg": victim.vehicles[0][0]},
+            at_home=True,
+            offence="Stalking" if category == "stalking" else None,
+            offence_code="8Q" if category == "stalking" else None,
+            crime_rate=0.9,
+            sdash_severity=0.6,
+        )
+        return write_scene(desk, at, scene)
 
-        def render(
-            desk: Desk, at: int, category: str = category, uses: str = uses,
-            template: str = template, i: int = i,
-        ) -> str:  # fmt: skip
-            named = i >= named_from
-            scene = Scene(
-                series=series,
-                category=category,
-                template=template,
-                victim=victim,
-                suspect=suspect,
-                suspect_named=named,
-                suspect_description=None if named else description,
-                relationship="stranger",
-                suspect_vehicles=tuple(suspect.vehicles[:1]) if uses == "vehicle" else (),
-                suspect_address=named,
-                values={"vreg": victim.vehicles[0][0]},
-                at_home=True,
-                offence="Stalking" if category == "stalking" else None,
-                offence_code="8Q" if category == "stalking" else None,
-                crime_rate=0.9,
-                sdash_severity=0.6,
-            )
-            return write_scene(desk, at, scene)
-
-        plan.add(at, render)
+    for i, (at, step) in enumerate(zip(plan.times(start, end, n), steps, strict=True)):
+        plan.add(at, partial(render, i=i, step=step))
