@@ -27,7 +27,7 @@ from threadline.api.deps import (
     require,
     signoff_hours,
 )
-from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.errors import ApiError, error_answer
 from threadline.api.schemas import RequestBody
 from threadline.crossref.actions import AlertNotFound, show_alert
 from threadline.guard.disclosure import alert_records, disclose_alerts
@@ -159,9 +159,9 @@ class ReopenRequest(StepBody):
 
 
 _STEP_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorResponse, "description": "No alert with that key"},
-    409: {"model": ErrorResponse, "description": "The alert's state does not allow the step"},
-    422: {"model": ErrorResponse, "description": "A field is missing or not valid (named)"},
+    404: error_answer("No alert with that key"),
+    409: error_answer("The alert's state does not allow the step"),
+    422: error_answer("A field is missing or not valid (named)"),
 }
 
 
@@ -264,7 +264,7 @@ def alert_reopen(
 @router.get(
     "/api/alert-actions",
     response_model=AlertActionsPublic,
-    responses={404: {"model": ErrorResponse, "description": "No alert with that key"}},
+    responses={404: error_answer("No alert with that key")},
 )
 def alert_actions(
     user: Annotated[User, require("alerts.view")],
