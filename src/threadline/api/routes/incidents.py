@@ -36,9 +36,9 @@ from threadline.guard.users import User
 from threadline.model import Incident, RecordError
 from threadline.usecases.assessments import parse_as
 from threadline.usecases.incidents import (
+    audit_submission,
     change_dict,
     record_research_check,
-    submission_records,
     submitted_incident,
     view_picture,
 )
@@ -89,12 +89,8 @@ async def submit_incident(
         return record_error(error)
 
     def audit(conn: Connection, submission: Submission) -> None:
-        audited.within(
-            conn,
-            "incident.submit",
-            submission_records(submission),
-            detail={"outcome": submission.outcome, "alerts": len(submission.changes)},
-        )
+        alerts = len(submission.changes)
+        audit_submission(audited, "incident.submit", conn, submission, alerts=alerts)
 
     def respond(submission: Submission) -> Response:
         result = submitted_incident(engine, submission, record.source, user.role)
