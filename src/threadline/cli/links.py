@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from sqlalchemy import Engine
 
 from threadline.cli.app import (
     DbOption,
@@ -23,6 +22,8 @@ from threadline.cli.app import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from threadline.crossref.reads import Reader
 
 T = TypeVar("T")
