@@ -30,7 +30,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 
-from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.errors import ApiError, error_answer
 from threadline.api.security import Claim, Tokens, claim_of
 from threadline.api.turns import SubmissionTurns
 from threadline.guard import audit, policy
@@ -306,10 +306,6 @@ Audited = Annotated[Auditor, Depends(get_auditor)]
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {"model": ErrorResponse, "description": description}
-
-
 def _calls(dependant: Dependant) -> list[Any]:
     found = []
     for sub in dependant.dependencies:
@@ -334,9 +330,9 @@ def error_responses(dependant: Dependant, methods: Sequence[str]) -> dict[int | 
     calls = _calls(dependant)
     out: dict[int | str, Any] = {}
     if _has_inputs(dependant):
-        out[422] = _error("A parameter or a field of the body is not valid (named in field)")
+        out[422] = error_answer("A parameter or a field of the body is not valid (named in field)")
     if get_current_user in calls:
-        out[401] = _error("Not signed in, or the session or token has ended")
+        out[401] = error_answer("Not signed in, or the session or token has ended")
     requires = [c.action for c in calls if isinstance(c, Require)]
     forbidden = []
     if requires:
@@ -346,7 +342,7 @@ def error_responses(dependant: Dependant, methods: Sequence[str]) -> dict[int | 
             "a cookie-signed-in request without the X-CSRF-Token header, or from another origin"
         )
     if forbidden:
-        out[403] = _error("Refused: " + "; or ".join(forbidden))
+        out[403] = error_answer("Refused: " + "; or ".join(forbidden))
     reasons = []
     if get_purpose in calls:
         reasons.append("no purpose given, or one over 500 characters (field: purpose)")
@@ -354,12 +350,12 @@ def error_responses(dependant: Dependant, methods: Sequence[str]) -> dict[int | 
     if has_body:
         reasons.append("the body could not be read (not UTF-8, say)")
     if reasons:
-        out[400] = _error("; or ".join(reasons).capitalize())
+        out[400] = error_answer("; or ".join(reasons).capitalize())
     if get_linkage_model in calls or get_submission_turns in calls:
-        out[503] = _error("No linkage model has been trained")
+        out[503] = error_answer("No linkage model has been trained")
     if has_body:
-        out[413] = _error("The request body is too large")
-    out[429] = _error("Too many requests from this user or address: see Retry-After")
+        out[413] = error_answer("The request body is too large")
+    out[429] = error_answer("Too many requests from this user or address: see Retry-After")
     return out
 
 

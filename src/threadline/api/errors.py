@@ -53,6 +53,11 @@ class ApiError(StarletteHTTPException):
         self.field = field
 
 
+def error_answer(description: str) -> dict[str, Any]:
+    """An error status in a route's ``responses=``: the one error body, and when it is given."""
+    return {"model": ErrorResponse, "description": description}
+
+
 def error_body(message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"error": {"field": field, "message": message, **extra}}
 

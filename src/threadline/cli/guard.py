@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from threadline.guard.audit import AnchorFile
 
 if TYPE_CHECKING:
-    from threadline.guard.users import Actor
+    from threadline.guard.users import Actor, User
 
 users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
@@ -93,11 +93,18 @@ def users_enable(username: str, db: DbOption = None) -> None:
     _set_active(username, True, db)
 
 
+def _change(change: Callable[..., User], username: str, value: Any, db: str | None) -> User:
+    """``change`` (``set_active``, ``set_role``, ``set_password`` of
+    :mod:`threadline.guard.users`, which audits it) made to ``username`` as :func:`cli_actor`;
+    a refusal ends the command (:func:`_refusing`)."""
+    with _refusing():
+        return change(engine_for(db), username, value, actor=cli_actor(), now=now())
+
+
 def _set_active(username: str, active: bool, db: str | None) -> None:
     from threadline.guard.users import set_active
 
-    with _refusing():
-        user = set_active(engine_for(db), username, active, actor=cli_actor(), now=now())
+    user = _change(set_active, username, active, db)
     console.print(f"{'Enabled' if active else 'Disabled'} {user.username}")
 
 
@@ -110,8 +117,7 @@ def users_set_role(
     """Give a user another role (from their next request); audited with the old and new role."""
     from threadline.guard.users import set_role
 
-    with _refusing():
-        user = set_role(engine_for(db), username, role, actor=cli_actor(), now=now())
+    user = _change(set_role, username, role, db)
     console.print(f"{user.username} is now {user.role}")
 
 
@@ -124,8 +130,7 @@ def users_reset_password(
     """Set a new password: ends the user's sessions and tokens and clears a lockout; audited."""
     from threadline.guard.users import set_password
 
-    with _refusing():
-        user = set_password(engine_for(db), username, password, actor=cli_actor(), now=now())
+    user = _change(set_password, username, password, db)
     console.print(f"New password set for {user.username}; their sessions have ended")
 
 

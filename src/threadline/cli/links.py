@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -21,6 +21,12 @@ from threadline.cli.app import (
     reader_for,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from threadline.crossref.reads import Reader
+
+T = TypeVar("T")
 KindsOption = Annotated[
     list[str] | None, typer.Option("--kind", help="Only these link kinds (repeat the option).")
 ]
@@ -31,6 +37,34 @@ def _people(ids: Iterable[str]) -> list[str]:
     from threadline.links import node_kind
 
     return sorted({f"person:{i}" for i in ids if node_kind(i) == "person"})
+
+
+def _link_search(
+    db: str | None,
+    user: str,
+    purpose: str,
+    command: str,
+    search: Callable[[Engine], T],
+    records: Callable[[T], Sequence[str]],
+    detail: Callable[[T], dict[str, Any]],
+    missing: Callable[[LookupError], Sequence[str]],
+) -> tuple[T, Reader]:
+    """``search`` run for ``user`` as the link chart runs it: ``network.view``, audited with the
+    purpose (:func:`~threadline.crossref.reads.audited_read`), with who read it; an unknown node
+    or a bad argument ends the command with its reason and exit status 1."""
+    from threadline.crossref.reads import audited_read
+    from threadline.links import NodeNotFound
+
+    engine = engine_for(db)
+    who = reader_for(engine, user, purpose, "network.view", command)
+    try:
+        found = audited_read(
+            engine, who, lambda _: search(engine), records, now(), detail, missing=missing
+        )
+    except (NodeNotFound, ValueError) as error:
+        errors.print(str(error), style="red", markup=False)
+        raise typer.Exit(1) from None
+    return found, who
 
 
 @app.command("connect")
@@ -48,24 +82,18 @@ def connect_command(
     As the link chart: the user's role must allow ``network.view``, the search is audited with
     the purpose, and phones, e-mails, accounts, vehicles and places are shown as their kind to a
     role that may not see contact details."""
-    from threadline.crossref.reads import audited_read
-    from threadline.links import NodeNotFound, connect, disclose_paths, format_paths
+    from threadline.links import connect, disclose_paths, format_paths
 
-    engine = engine_for(db)
-    who = reader_for(engine, user, purpose, "network.view", "connect")
-    try:
-        paths = audited_read(
-            engine,
-            who,
-            lambda _: connect(engine, a, b, max_hops=max_hops, kinds=set(kind) if kind else None),
-            lambda found: _people(n.id for p in found for n in p.nodes),
-            now(),
-            lambda found: {"paths": len(found), "max_hops": max_hops},
-            missing=lambda _: [],
-        )
-    except (NodeNotFound, ValueError) as error:
-        errors.print(str(error), style="red", markup=False)
-        raise typer.Exit(1) from None
+    paths, who = _link_search(
+        db,
+        user,
+        purpose,
+        "connect",
+        lambda engine: connect(engine, a, b, max_hops=max_hops, kinds=set(kind) if kind else None),
+        lambda found: _people(n.id for p in found for n in p.nodes),
+        lambda found: {"paths": len(found), "max_hops": max_hops},
+        missing=lambda _: [],
+    )
     console.print(format_paths(disclose_paths(paths, who.role)), highlight=False, markup=False)
     if not paths:
         raise typer.Exit(1)
@@ -84,25 +112,19 @@ def network_command(
 
     As the link chart page: ``network.view``, audited with the purpose, contact details shown
     only to roles that may see them."""
-    from threadline.crossref.reads import audited_read
     from threadline.guard.disclosure import disclose_network
-    from threadline.links import NodeNotFound, chart
+    from threadline.links import chart
 
-    engine = engine_for(db)
-    who = reader_for(engine, user, purpose, "network.view", "network")
-    try:
-        network = audited_read(
-            engine,
-            who,
-            lambda _: chart(engine, entity, depth, set(kind) if kind else None),
-            lambda found: _people([found.root, *(n.id for n in found.nodes)]),
-            now(),
-            lambda found: {"depth": depth, "nodes": len(found.nodes), "edges": len(found.edges)},
-            missing=lambda _: [f"person:{entity}"],
-        )
-    except (NodeNotFound, ValueError) as error:
-        errors.print(str(error), style="red", markup=False)
-        raise typer.Exit(1) from None
+    network, who = _link_search(
+        db,
+        user,
+        purpose,
+        "network",
+        lambda engine: chart(engine, entity, depth, set(kind) if kind else None),
+        lambda found: _people([found.root, *(n.id for n in found.nodes)]),
+        lambda found: {"depth": depth, "nodes": len(found.nodes), "edges": len(found.edges)},
+        missing=lambda _: [f"person:{entity}"],
+    )
     shown = disclose_network(network, who.role)
     typer.echo(json.dumps(shown.to_cytoscape(), indent=2, default=str))
 
@@ -120,25 +142,19 @@ def reach_command(
 
     As the link chart: ``network.view``, audited with the purpose, contact details shown only
     to roles that may see them."""
-    from threadline.crossref.reads import audited_read
-    from threadline.links import NodeNotFound, disclose_reach, format_reach, reach
+    from threadline.links import disclose_reach, format_reach, reach
 
-    engine = engine_for(db)
-    who = reader_for(engine, user, purpose, "network.view", "reach")
     asked = [suspect, *([victim] if victim else [])]
-    try:
-        found = audited_read(
-            engine,
-            who,
-            lambda _: reach(engine, suspect, victim, depth),
-            lambda people: _people([*asked, *(r.entity_id for r in people)]),
-            now(),
-            lambda people: {"depth": depth, "people": len(people)},
-            missing=lambda _: _people(asked),
-        )
-    except (NodeNotFound, ValueError) as error:
-        errors.print(str(error), style="red", markup=False)
-        raise typer.Exit(1) from None
+    found, who = _link_search(
+        db,
+        user,
+        purpose,
+        "reach",
+        lambda engine: reach(engine, suspect, victim, depth),
+        lambda people: _people([*asked, *(r.entity_id for r in people)]),
+        lambda people: {"depth": depth, "people": len(people)},
+        missing=lambda _: _people(asked),
+    )
     console.print(format_reach(disclose_reach(found, who.role)), highlight=False, markup=False)
 
 

@@ -9,6 +9,7 @@ the open alerts. This is what a call handler sees while the caller is still on t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
@@ -192,49 +193,50 @@ def _entries_query(kind: str) -> Select[Any]:
     return select(table).where(table.c.record_key.in_(_keys()))
 
 
+def _incident_entry(r: Any) -> tuple[datetime, str]:
+    return r.reported_at, (r.closing_category or r.category).replace("_", " ")
+
+
+def _crime_entry(r: Any) -> tuple[datetime, str]:
+    code = f" ({r.offence_code})" if r.offence_code else ""
+    return r.recorded_at, f"crime recorded: {r.offence}{code}"
+
+
+def _order_entry(r: Any) -> tuple[datetime, str]:
+    label = ORDER_LABELS.get(r.order_type, r.order_type)
+    when = datetime.combine(r.starts, time(), tzinfo=UTC)
+    return when, f"{'interim ' if r.interim else ''}{label} granted"
+
+
+def _assessment_entry(r: Any) -> tuple[datetime, str]:
+    return r.assessed_at, f"{r.checklist.upper()} risk assessment for {r.incident_ref}"
+
+
+def _association_entry(r: Any) -> tuple[datetime, str]:
+    return r.created_at, f"known link: {r.kind}"
+
+
+#: For each kind of record, its row (:func:`_entries_query`) to its time and title on a timeline.
+_TIMELINE_ENTRY: dict[str, Callable[[Any], tuple[datetime, str]]] = {
+    "incident": _incident_entry,
+    "crime": _crime_entry,
+    "order": _order_entry,
+    "risk_assessment": _assessment_entry,
+    "association": _association_entry,
+}
+
+
 def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, TimelineEntry]:
     """A timeline entry for each record key (incidents, crimes, orders, assessments)."""
     by_kind: dict[str, list[str]] = defaultdict(list)
     for key in record_keys:
         by_kind[key.split(":", 1)[0]].append(key)
     entries: dict[str, TimelineEntry] = {}
-    for keys in _chunks(sorted(by_kind.get("incident", []))):
-        for r in fetch(conn, _entries_query("incident"), {KEYS: list(keys)}):
-            category = (r.closing_category or r.category).replace("_", " ")
-            entries[r.record_key] = TimelineEntry(
-                r.reported_at, r.record_key, r.ref, "incident", category
-            )
-    for keys in _chunks(sorted(by_kind.get("crime", []))):
-        for r in fetch(conn, _entries_query("crime"), {KEYS: list(keys)}):
-            code = f" ({r.offence_code})" if r.offence_code else ""
-            entries[r.record_key] = TimelineEntry(
-                r.recorded_at, r.record_key, r.ref, "crime", f"crime recorded: {r.offence}{code}"
-            )
-    for keys in _chunks(sorted(by_kind.get("order", []))):
-        for r in fetch(conn, _entries_query("order"), {KEYS: list(keys)}):
-            label = ORDER_LABELS.get(r.order_type, r.order_type)
-            when = datetime.combine(r.starts, time(), tzinfo=UTC)
-            entries[r.record_key] = TimelineEntry(
-                when,
-                r.record_key,
-                r.ref,
-                "order",
-                f"{'interim ' if r.interim else ''}{label} granted",
-            )
-    for keys in _chunks(sorted(by_kind.get("risk_assessment", []))):
-        for r in fetch(conn, _entries_query("risk_assessment"), {KEYS: list(keys)}):
-            entries[r.record_key] = TimelineEntry(
-                r.assessed_at,
-                r.record_key,
-                r.ref,
-                "risk_assessment",
-                f"{r.checklist.upper()} risk assessment for {r.incident_ref}",
-            )
-    for keys in _chunks(sorted(by_kind.get("association", []))):
-        for r in fetch(conn, _entries_query("association"), {KEYS: list(keys)}):
-            entries[r.record_key] = TimelineEntry(
-                r.created_at, r.record_key, r.ref, "association", f"known link: {r.kind}"
-            )
+    for kind, entry in _TIMELINE_ENTRY.items():
+        for keys in _chunks(sorted(by_kind.get(kind, []))):
+            for r in fetch(conn, _entries_query(kind), {KEYS: list(keys)}):
+                when, title = entry(r)
+                entries[r.record_key] = TimelineEntry(when, r.record_key, r.ref, kind, title)
     return entries
 
 

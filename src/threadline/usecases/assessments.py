@@ -28,6 +28,7 @@ from threadline.store import record_key
 from threadline.store.lookups import incident_row
 from threadline.usecases.auditor import Auditor
 from threadline.usecases.errors import NotFound
+from threadline.usecases.incidents import audit_submission
 
 R = TypeVar("R", bound=Record)
 
@@ -79,18 +80,15 @@ def submit_assessment(
 
     def audit_within(conn: Connection, submission: Submission) -> None:
         graded = graded_submission(submission, record, grading)
-        people = sorted({f"person:{d.entity_id}" for d in submission.decisions if d.entity_id})
-        auditor.within(
-            conn,
+        audit_submission(
+            auditor,
             "assessment.submit",
-            [submission.record_key, *people],
-            detail={
-                "outcome": submission.outcome,
-                "checklist": record.checklist,
-                "incident_ref": record.incident_ref,
-                "grade": graded.to_dict()["grade"],
-                "alerts": [f"{c.change}:{c.alert.rule_id}" for c in submission.changes],
-            },
+            conn,
+            submission,
+            checklist=record.checklist,
+            incident_ref=record.incident_ref,
+            grade=graded.to_dict()["grade"],
+            alerts=[f"{c.change}:{c.alert.rule_id}" for c in submission.changes],
         )
 
     submission = submit(engine, model, record, now, audit=audit_within)

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from threadline.crossref import build_picture, mark_history_viewed
 from threadline.crossref.alerts import jsonable
@@ -86,6 +86,15 @@ def submission_records(submission: Submission) -> list[str]:
     """What an audit row of a submission names: the record and each person it was joined to."""
     people = sorted({f"person:{d.entity_id}" for d in submission.decisions if d.entity_id})
     return [submission.record_key, *people]
+
+
+def audit_submission(
+    auditor: Auditor, action: str, conn: Connection, submission: Submission, **detail: Any
+) -> None:
+    """Audit ``submission`` as ``action`` in the transaction that stores it: the record and each
+    person it was joined to (:func:`submission_records`), its outcome and ``detail``."""
+    records = submission_records(submission)
+    auditor.within(conn, action, records, detail={"outcome": submission.outcome, **detail})
 
 
 def submission_result(submission: Submission, role: UserRole) -> dict[str, Any]:

@@ -10,10 +10,11 @@ Steps name people, so the ``purpose`` is required, as for any read of them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import Engine
 
@@ -26,7 +27,7 @@ from threadline.api.deps import (
     require,
     signoff_hours,
 )
-from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.errors import ApiError, error_answer
 from threadline.api.schemas import RequestBody
 from threadline.crossref.actions import AlertNotFound, show_alert
 from threadline.guard.disclosure import alert_records, disclose_alerts
@@ -103,28 +104,28 @@ class AlertActionsPublic(BaseModel):
     actions: ActionsPublic
 
 
-_KEY = Field(min_length=1, max_length=ALERT_KEY.length, description="The alert's key")
+class StepBody(RequestBody):
+    """The body of a step: the alert it is taken on, and the step's own fields."""
+
+    alert_key: str = Field(min_length=1, max_length=ALERT_KEY.length, description="The alert's key")
 
 
-class AssignRequest(RequestBody):
-    alert_key: str = _KEY
+class AssignRequest(StepBody):
     assignee: str = Field(min_length=1, max_length=_NAME, description="An officer or a team")
     kind: Literal["officer", "team"]
     team: str | None = Field(default=None, max_length=_NAME, description="The officer's team")
     due_at: AwareDatetime | None = Field(default=None, description="When the action is due")
 
 
-class AcknowledgeRequest(RequestBody):
-    alert_key: str = _KEY
+class AcknowledgeRequest(StepBody):
+    pass
 
 
-class ActRequest(RequestBody):
-    alert_key: str = _KEY
+class ActRequest(StepBody):
     note: str = Field(max_length=_TEXT, description="What was done")
 
 
-class DecideRequest(RequestBody):
-    alert_key: str = _KEY
+class DecideRequest(StepBody):
     arrested: bool
     arrested_at: AwareDatetime | None = None
     arrested_by: str | None = Field(default=None, max_length=_NAME)
@@ -139,14 +140,12 @@ class DecideRequest(RequestBody):
     )
 
 
-class SignoffRequest(RequestBody):
-    alert_key: str = _KEY
+class SignoffRequest(StepBody):
     approve: bool = Field(description="true signs the decision off, false overturns it")
     note: str | None = Field(default=None, max_length=_TEXT)
 
 
-class CloseRequest(RequestBody):
-    alert_key: str = _KEY
+class CloseRequest(StepBody):
     outcome: str = Field(
         max_length=40,
         description="How the alert ended",
@@ -155,157 +154,128 @@ class CloseRequest(RequestBody):
     reason: str = Field(max_length=_TEXT)
 
 
-class ReopenRequest(RequestBody):
-    alert_key: str = _KEY
+class ReopenRequest(StepBody):
     reason: str = Field(max_length=_TEXT)
 
 
 _STEP_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorResponse, "description": "No alert with that key"},
-    409: {"model": ErrorResponse, "description": "The alert's state does not allow the step"},
-    422: {"model": ErrorResponse, "description": "A field is missing or not valid (named)"},
+    404: error_answer("No alert with that key"),
+    409: error_answer("The alert's state does not allow the step"),
+    422: error_answer("A field is missing or not valid (named)"),
 }
 
 
-def _run(
-    step: Step,
-    alert_key: str,
-    body: RequestBody,
-    user: User,
-    request: Request,
-    engine: Engine,
-    clock: Callable[[], datetime],
-    audited: Auditor,
-    purpose: str,
-) -> AlertActionsPublic:
-    given = body.model_dump(exclude={"alert_key"}, exclude_none=True)
-    view = take_alert_step(
-        engine, audited, alert_key, step, clock(), signoff_hours(request), purpose, **given
-    )
-    return AlertActionsPublic.model_validate(view)
+@dataclass(frozen=True)
+class StepContext:
+    """What each route here needs beside the user's permission and its own input: the store,
+    the clock, the auditor, the purpose stated and the force's time for a sign-off."""
+
+    engine: Engine
+    clock: Callable[[], datetime]
+    audited: Auditor
+    purpose: str
+    signoff_hours: float
+
+    def take(self, step: Step, body: StepBody) -> AlertActionsPublic:
+        """Take ``step`` on the alert ``body`` names, with the rest of ``body`` as its fields."""
+        given = body.model_dump(exclude={"alert_key"}, exclude_none=True)
+        view = take_alert_step(
+            self.engine,
+            self.audited,
+            body.alert_key,
+            step,
+            self.clock(),
+            self.signoff_hours,
+            self.purpose,
+            **given,
+        )
+        return AlertActionsPublic.model_validate(view)
+
+
+async def step_context(
+    request: Request, engine: EngineDep, clock: ClockDep, purpose: Purpose, audited: Audited
+) -> StepContext:
+    return StepContext(engine, clock, audited, purpose, signoff_hours(request))
+
+
+Context = Annotated[StepContext, Depends(step_context)]
 
 
 @router.post("/api/alert-actions/assign", responses=_STEP_ERRORS)
 def alert_assign(
-    user: Annotated[User, require("alert.assign")],
-    request: Request,
-    engine: EngineDep,
-    clock: ClockDep,
-    purpose: Purpose,
-    audited: Audited,
-    body: AssignRequest,
+    user: Annotated[User, require("alert.assign")], context: Context, body: AssignRequest
 ) -> AlertActionsPublic:
     """Assign an alert to an officer or a team, with a due time. Audited (``alert.assign``)."""
-    return _run("assign", body.alert_key, body, user, request, engine, clock, audited, purpose)
+    return context.take("assign", body)
 
 
 @router.post("/api/alert-actions/acknowledge", responses=_STEP_ERRORS)
 def alert_acknowledge(
-    user: Annotated[User, require("alert.acknowledge")],
-    request: Request,
-    engine: EngineDep,
-    clock: ClockDep,
-    purpose: Purpose,
-    audited: Audited,
-    body: AcknowledgeRequest,
+    user: Annotated[User, require("alert.acknowledge")], context: Context, body: AcknowledgeRequest
 ) -> AlertActionsPublic:
     """Acknowledge an alert assigned to you (take it on). Audited (``alert.acknowledge``)."""
-    return _run("acknowledge", body.alert_key, body, user, request, engine, clock, audited, purpose)
+    return context.take("acknowledge", body)
 
 
 @router.post("/api/alert-actions/act", responses=_STEP_ERRORS)
 def alert_act(
-    user: Annotated[User, require("alert.act")],
-    request: Request,
-    engine: EngineDep,
-    clock: ClockDep,
-    purpose: Purpose,
-    audited: Audited,
-    body: ActRequest,
+    user: Annotated[User, require("alert.act")], context: Context, body: ActRequest
 ) -> AlertActionsPublic:
     """Record an action taken on an alert you own. Audited (``alert.act``)."""
-    return _run("act", body.alert_key, body, user, request, engine, clock, audited, purpose)
+    return context.take("act", body)
 
 
 @router.post("/api/alert-actions/decide", responses=_STEP_ERRORS)
 def alert_decide(
-    user: Annotated[User, require("alert.decide")],
-    request: Request,
-    engine: EngineDep,
-    clock: ClockDep,
-    purpose: Purpose,
-    audited: Audited,
-    body: DecideRequest,
+    user: Annotated[User, require("alert.decide")], context: Context, body: DecideRequest
 ) -> AlertActionsPublic:
     """Record the arrest decision on a breach alert: arrested (when, by whom, on which
     PACE s24(5) ground) or not arrested with the rationale, which a supervisor signs off.
     Audited (``alert.decide``)."""
-    return _run("decide", body.alert_key, body, user, request, engine, clock, audited, purpose)
+    return context.take("decide", body)
 
 
 @router.post("/api/alert-actions/signoff", responses=_STEP_ERRORS)
 def alert_signoff(
-    user: Annotated[User, require("alert.signoff")],
-    request: Request,
-    engine: EngineDep,
-    clock: ClockDep,
-    purpose: Purpose,
-    audited: Audited,
-    body: SignoffRequest,
+    user: Annotated[User, require("alert.signoff")], context: Context, body: SignoffRequest
 ) -> AlertActionsPublic:
     """Sign off or overturn a 'not arrested' decision: a supervisor, never its maker.
     Audited (``alert.signoff``)."""
-    return _run("signoff", body.alert_key, body, user, request, engine, clock, audited, purpose)
+    return context.take("signoff", body)
 
 
 @router.post("/api/alert-actions/close", responses=_STEP_ERRORS)
 def alert_close(
-    user: Annotated[User, require("alert.close")],
-    request: Request,
-    engine: EngineDep,
-    clock: ClockDep,
-    purpose: Purpose,
-    audited: Audited,
-    body: CloseRequest,
+    user: Annotated[User, require("alert.close")], context: Context, body: CloseRequest
 ) -> AlertActionsPublic:
     """Close an alert with an outcome and a reason; a breach alert only with a settled
     arrest decision. Audited (``alert.close``)."""
-    return _run("close", body.alert_key, body, user, request, engine, clock, audited, purpose)
+    return context.take("close", body)
 
 
 @router.post("/api/alert-actions/reopen", responses=_STEP_ERRORS)
 def alert_reopen(
-    user: Annotated[User, require("alert.reopen")],
-    request: Request,
-    engine: EngineDep,
-    clock: ClockDep,
-    purpose: Purpose,
-    audited: Audited,
-    body: ReopenRequest,
+    user: Annotated[User, require("alert.reopen")], context: Context, body: ReopenRequest
 ) -> AlertActionsPublic:
     """Reopen a closed alert: the pattern continues. Audited (``alert.reopen``)."""
-    return _run("reopen", body.alert_key, body, user, request, engine, clock, audited, purpose)
+    return context.take("reopen", body)
 
 
 @router.get(
     "/api/alert-actions",
     response_model=AlertActionsPublic,
-    responses={404: {"model": ErrorResponse, "description": "No alert with that key"}},
+    responses={404: error_answer("No alert with that key")},
 )
 def alert_actions(
     user: Annotated[User, require("alerts.view")],
-    request: Request,
-    engine: EngineDep,
-    clock: ClockDep,
-    purpose: Purpose,
-    audited: Audited,
+    context: Context,
     alert: Annotated[str, Query(min_length=1, max_length=ALERT_KEY.length)],
 ) -> AlertActionsPublic:
     """An alert with every step taken on it, who owns it, its arrest decision and sign-off, and
     whether it is overdue or escalated. Audited (``alerts.view``): it names people."""
     try:
-        view = show_alert(engine, alert, clock(), signoff_hours(request))
+        view = show_alert(context.engine, alert, context.clock(), context.signoff_hours)
     except AlertNotFound as missing:
         raise ApiError(404, str(missing), field="alert") from None
-    audited("alerts.view", alert_records([view]), purpose, detail={"alert": alert})
+    context.audited("alerts.view", alert_records([view]), context.purpose, detail={"alert": alert})
     return AlertActionsPublic.model_validate(disclose_alerts([view], user.role)[0])

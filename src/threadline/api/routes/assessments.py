@@ -31,7 +31,7 @@ from threadline.api.deps import (
     Purpose,
     require,
 )
-from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.errors import ApiError, error_answer
 from threadline.api.responses import (
     CSV_RESPONSE,
     AssessmentSubmitted,
@@ -58,10 +58,7 @@ EntityPath = Annotated[str, Path(max_length=40)]
     responses={
         **_SUBMIT_ERRORS,
         200: {"model": AssessmentSubmitted, "description": "Stored and graded"},
-        422: {
-            "model": ErrorResponse,
-            "description": "A field is wrong (named, e.g. answers.dash.99)",
-        },
+        422: error_answer("A field is wrong (named, e.g. answers.dash.99)"),
     },
     response_model=None,
     openapi_extra=record_body(RiskAssessment, "A DASH or S-DASH in the import format"),
@@ -93,7 +90,7 @@ def post_assessment(
 
 @router.get(
     "/api/checklists/{name}",
-    responses={404: {"model": ErrorResponse, "description": "No such checklist or version"}},
+    responses={404: error_answer("No such checklist or version")},
 )
 def checklist(
     _: CurrentUser,
@@ -153,8 +150,8 @@ def marac_referrals_csv(
 @router.get(
     "/api/people/{entity_id}/assessments",
     responses={
-        400: {"model": ErrorResponse, "description": "No purpose given"},
-        404: {"model": ErrorResponse, "description": "No such person"},
+        400: error_answer("No purpose given"),
+        404: error_answer("No such person"),
     },
 )
 def assessments_of_person(

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from threadline.api.deps import Audited, EngineDep, anchor_file_of, require
-from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.errors import ApiError, error_answer
 from threadline.api.schemas import AuditEntryPublic, IsoDateTime, VerifyPublic
 from threadline.guard.audit import Anchor
 from threadline.guard.users import User
@@ -22,9 +22,7 @@ AuditReader = Annotated[User, require("audit.read")]
 
 @router.get(
     "/api/audit",
-    responses={
-        409: {"model": ErrorResponse, "description": "A row is malformed (tampered): verify"}
-    },
+    responses={409: error_answer("A row is malformed (tampered): verify")},
 )
 def audit_log(
     _: AuditReader,
@@ -55,7 +53,7 @@ def audit_log(
 
 @router.get(
     "/api/audit/verify",
-    responses={400: {"model": ErrorResponse, "description": "Only half a head given"}},
+    responses={400: error_answer("Only half a head given")},
 )
 def audit_verify(
     _: AuditReader,

@@ -27,7 +27,7 @@ from threadline.api.deps import (
     TurnsDep,
     require,
 )
-from threadline.api.errors import ErrorResponse, error_body
+from threadline.api.errors import error_answer, error_body
 from threadline.api.responses import IncidentSubmitted, Picture, ResearchCheck
 from threadline.api.schemas import record_body
 from threadline.api.segments import RefPath
@@ -36,9 +36,9 @@ from threadline.guard.users import User
 from threadline.model import Incident, RecordError
 from threadline.usecases.assessments import parse_as
 from threadline.usecases.incidents import (
+    audit_submission,
     change_dict,
     record_research_check,
-    submission_records,
     submitted_incident,
     view_picture,
 )
@@ -46,12 +46,12 @@ from threadline.usecases.incidents import (
 router = APIRouter(tags=["incidents"])
 
 _SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorResponse, "description": "A field of the record is wrong (named)"},
-    503: {"model": ErrorResponse, "description": "No linkage model has been trained"},
+    422: error_answer("A field of the record is wrong (named)"),
+    503: error_answer("No linkage model has been trained"),
 }
 _VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "No purpose given"},
-    404: {"model": ErrorResponse, "description": "No such incident"},
+    400: error_answer("No purpose given"),
+    404: error_answer("No such incident"),
 }
 
 
@@ -89,12 +89,8 @@ async def submit_incident(
         return record_error(error)
 
     def audit(conn: Connection, submission: Submission) -> None:
-        audited.within(
-            conn,
-            "incident.submit",
-            submission_records(submission),
-            detail={"outcome": submission.outcome, "alerts": len(submission.changes)},
-        )
+        alerts = len(submission.changes)
+        audit_submission(audited, "incident.submit", conn, submission, alerts=alerts)
 
     def respond(submission: Submission) -> Response:
         result = submitted_incident(engine, submission, record.source, user.role)
@@ -124,7 +120,7 @@ def incident_picture(
 
 @router.post(
     "/api/incidents/{ref}/history-viewed",
-    responses={404: {"model": ErrorResponse, "description": "No such incident"}},
+    responses={404: error_answer("No such incident")},
 )
 def history_viewed(
     user: Annotated[User, require("incident.view")],

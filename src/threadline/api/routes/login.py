@@ -29,7 +29,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from threadline.api.deps import PUBLIC, SIGNIN_FAILED, EngineDep, TokensDep, audit_refusal
-from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.errors import ApiError, error_answer
 from threadline.api.responses import Health
 from threadline.api.schemas import LoginRequest, TokenResponse, UserPublic
 from threadline.api.security import claim_payload, csrf_token, new_csrf_token, request_claim
@@ -40,9 +40,9 @@ from threadline.guard.users import SignInLocked, User, authenticate, end_session
 router = APIRouter(tags=["sign in"])
 
 _REFUSED: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse, "description": "Wrong username or password"},
-    429: {"model": ErrorResponse, "description": "Too many failed sign-ins: the name is locked"},
-    503: {"model": ErrorResponse, "description": "Too many sign-ins waiting: try again shortly"},
+    401: error_answer("Wrong username or password"),
+    429: error_answer("Too many failed sign-ins: the name is locked"),
+    503: error_answer("Too many sign-ins waiting: try again shortly"),
 }
 
 

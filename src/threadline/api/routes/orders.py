@@ -19,7 +19,7 @@ from threadline.crossref.pipeline import Submission
 from threadline.guard.users import User
 from threadline.model import CourtOrder, RecordError
 from threadline.usecases.assessments import parse_as
-from threadline.usecases.incidents import submission_records, submission_result
+from threadline.usecases.incidents import audit_submission, submission_result
 
 router = APIRouter(tags=["orders"])
 
@@ -46,12 +46,8 @@ def import_order(
         return record_error(error)
 
     def audit(conn: Connection, submission: Submission) -> None:
-        audited.within(
-            conn,
-            "orders.import",
-            submission_records(submission),
-            detail={"outcome": submission.outcome, "order_type": record.order_type.value},
-        )
+        order_type = record.order_type.value
+        audit_submission(audited, "orders.import", conn, submission, order_type=order_type)
 
     submission = submit(engine, model, record, clock(), audit=audit)
     return SubmissionOut.model_validate(submission_result(submission, user.role))

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import Field
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, Purpose, require
-from threadline.api.errors import ErrorResponse
+from threadline.api.errors import error_answer
 from threadline.api.responses import PersonEvidence, PersonOut, SearchResult, SplitResult
 from threadline.api.schemas import RequestBody
 from threadline.guard.users import User
@@ -23,8 +23,8 @@ router = APIRouter(tags=["people"])
 
 EntityPath = Annotated[str, Path(max_length=40)]
 _VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "No purpose given"},
-    404: {"model": ErrorResponse, "description": "No such person"},
+    400: error_answer("No purpose given"),
+    404: error_answer("No such person"),
 }
 
 
@@ -35,9 +35,9 @@ def _text(description: str, max_length: int = 120) -> Any:
 @router.get(
     "/api/people/search",
     responses={
-        400: {"model": ErrorResponse, "description": "No purpose given"},
-        422: {"model": ErrorResponse, "description": "Nothing to search on, or a bad field"},
-        503: {"model": ErrorResponse, "description": "No linkage model has been trained"},
+        400: error_answer("No purpose given"),
+        422: error_answer("Nothing to search on, or a bad field"),
+        503: error_answer("No linkage model has been trained"),
     },
 )
 def search(
@@ -85,7 +85,7 @@ def person(
     "/api/people/{entity_id}/evidence",
     responses={
         **_VIEW_ERRORS,
-        503: {"model": ErrorResponse, "description": "No linkage model has been trained"},
+        503: error_answer("No linkage model has been trained"),
     },
 )
 def evidence(
@@ -112,8 +112,8 @@ class SplitRequest(RequestBody):
 @router.post(
     "/api/people/{entity_id}/split",
     responses={
-        404: {"model": ErrorResponse, "description": "No such person"},
-        422: {"model": ErrorResponse, "description": "The split cannot be made (named)"},
+        404: error_answer("No such person"),
+        422: error_answer("The split cannot be made (named)"),
     },
 )
 def split(

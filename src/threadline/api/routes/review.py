@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, require
-from threadline.api.errors import ErrorResponse
+from threadline.api.errors import error_answer
 from threadline.api.responses import JudgementResult, ReviewQueue
 from threadline.api.schemas import RequestBody
 from threadline.guard.users import User
@@ -45,8 +45,8 @@ class JudgementRequest(RequestBody):
     "/api/review/judgements",
     status_code=201,
     responses={
-        404: {"model": ErrorResponse, "description": "A mention is not resolved to anyone"},
-        422: {"model": ErrorResponse, "description": "The judgement cannot be made (named)"},
+        404: error_answer("A mention is not resolved to anyone"),
+        422: error_answer("The judgement cannot be made (named)"),
     },
 )
 def judge(

@@ -13,7 +13,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 
 from threadline.api.deps import ClockDep, CurrentUser, EngineDep, require
-from threadline.api.errors import ApiError, ErrorResponse
+from threadline.api.errors import ApiError, error_answer
 from threadline.api.schemas import UserCreate, UserPublic, UserUpdate
 from threadline.guard.policy import actions_for
 from threadline.guard.users import (
@@ -30,8 +30,8 @@ from threadline.guard.users import (
 router = APIRouter(tags=["users"])
 
 _CHANGE_REFUSED: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorResponse, "description": "No such user"},
-    422: {"model": ErrorResponse, "description": "The change is not allowed (the field is named)"},
+    404: error_answer("No such user"),
+    422: error_answer("The change is not allowed (the field is named)"),
 }
 
 
@@ -55,8 +55,8 @@ def users(_: Annotated[User, require("users.manage")], engine: EngineDep) -> lis
     "/api/users",
     status_code=201,
     responses={
-        409: {"model": ErrorResponse, "description": "The username is taken"},
-        422: {"model": ErrorResponse, "description": "A field is not allowed (named)"},
+        409: error_answer("The username is taken"),
+        422: error_answer("A field is not allowed (named)"),
     },
 )
 async def add_user(

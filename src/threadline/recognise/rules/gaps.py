@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from threadline.recognise.alerts import Finding
+from threadline.recognise.conduct import Series
 from threadline.recognise.context import Context
 from threadline.recognise.history import Event
 from threadline.recognise.rules.orders import BREACH_OFFENCES, Breach, find_breaches
-from threadline.recognise.rules.stalking import FORMER_PARTNER_NOTE, shows_stalking
+from threadline.recognise.rules.stalking import former_partner_notes, shows_stalking
 from threadline.recognise.wording import listing, plural
 
 #: Home Office offence code for stalking.
@@ -39,6 +40,25 @@ def is_lesser_crime(crime: Event) -> bool:
 NCRS_HOURS = 24
 
 
+def _series_gap(
+    ctx: Context,
+    series: Series,
+    facts: dict[str, str],
+    details: dict[str, object],
+    notes: tuple[str, ...],
+) -> Finding:
+    """A gap in recording a course of conduct: keyed by the series, naming its suspect and victim
+    (and filling ``suspect`` and ``victim`` before ``facts``), citing its incidents."""
+    return Finding(
+        subject=series.key,
+        people=(series.suspect, series.victim),
+        cited=series.refs,
+        facts={"suspect": ctx.label(series.suspect), "victim": ctx.label(series.victim), **facts},
+        details=details,
+        notes=notes,
+    )
+
+
 def find_no_crime(ctx: Context) -> Iterator[Finding]:
     for series in ctx.courses:
         if any(ctx.has_crime(e) for e in series.incidents):
@@ -52,13 +72,10 @@ def find_no_crime(ctx: Context) -> Iterator[Finding]:
                 f"occasions, Protection from Harassment Act 1997 s7(3)): the crime was due by "
                 f"{due:%Y-%m-%d %H:%M} UTC, 24 hours from that report.",
             )
-        yield Finding(
-            subject=series.key,
-            people=(series.suspect, series.victim),
-            cited=series.refs,
-            facts={
-                "suspect": ctx.label(series.suspect),
-                "victim": ctx.label(series.victim),
+        yield _series_gap(
+            ctx,
+            series,
+            {
                 "any_of": (
                     f"any of the {len(series.incidents)} incidents"
                     if len(series.incidents) > 1
@@ -66,13 +83,13 @@ def find_no_crime(ctx: Context) -> Iterator[Finding]:
                 ),
                 "refs": listing(series.refs),
             },
-            details={
+            {
                 "suspect": series.suspect,
                 "victim": series.victim,
                 "evident_at": evident.ref if evident else None,
                 "crime_due_by": due.isoformat() if due else None,
             },
-            notes=notes,
+            notes,
         )
 
 
@@ -86,24 +103,20 @@ def find_stalking_recorded_as_lesser(ctx: Context) -> Iterator[Finding]:
         lesser = [c for c in crimes if is_lesser_crime(c)]
         if not lesser:
             continue
-        notes = (FORMER_PARTNER_NOTE,) if series.relationship == "former_partner" else ()
-        yield Finding(
-            subject=series.key,
-            people=(series.suspect, series.victim),
-            cited=series.refs,
-            facts={
-                "suspect": ctx.label(series.suspect),
-                "victim": ctx.label(series.victim),
+        yield _series_gap(
+            ctx,
+            series,
+            {
                 "offences": listing(dict.fromkeys(str(c.offence).lower() for c in lesser)),
                 "crime_refs": listing(c.ref for c in lesser),
             },
-            details={
+            {
                 "crimes": [
                     {"ref": c.ref, "offence": c.offence, "offence_code": c.offence_code}
                     for c in crimes
                 ]
             },
-            notes=notes,
+            former_partner_notes(series),
         )
 
 

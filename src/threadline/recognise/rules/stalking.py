@@ -43,6 +43,29 @@ def _people(series: Series) -> tuple[str, ...]:
     return tuple(people)
 
 
+def former_partner_notes(series: Series) -> tuple[str, ...]:
+    """:data:`FORMER_PARTNER_NOTE` if the suspect is the victim's former partner."""
+    return (FORMER_PARTNER_NOTE,) if series.relationship == "former_partner" else ()
+
+
+def _series_finding(
+    series: Series,
+    facts: dict[str, str],
+    details: dict[str, object],
+    notes: tuple[str, ...] = (),
+) -> Finding:
+    """A finding on a course of conduct: keyed by the series, naming its people and whoever the
+    contact went through, citing its incidents."""
+    return Finding(
+        subject=series.key,
+        people=_people(series),
+        cited=series.refs,
+        facts=facts,
+        details=details,
+        notes=notes,
+    )
+
+
 def _link_details(series: Series) -> list[dict[str, str | None]]:
     return [
         {
@@ -95,16 +118,8 @@ def find_courses_of_conduct(ctx: Context) -> Iterator[Finding]:
         if series.counter_refs:
             details["counter_allegation"] = {"incidents": list(series.counter_refs)}
             notes.append(COUNTER_NOTE)
-        if series.relationship == "former_partner":
-            notes.append(FORMER_PARTNER_NOTE)
-        yield Finding(
-            subject=series.key,
-            people=_people(series),
-            cited=series.refs,
-            facts=facts,
-            details=details,
-            notes=tuple(notes),
-        )
+        notes.extend(former_partner_notes(series))
+        yield _series_finding(series, facts, details, tuple(notes))
 
 
 def stalking_signs(ctx: Context, series: Series) -> list[BehaviourSign]:
@@ -191,13 +206,10 @@ def find_think_stalking(ctx: Context) -> Iterator[Finding]:
         facts["four"] = listing(k.capitalize() for k, v in markers.items() if v)
         earlier = [c.ref for e in series.incidents for c in ctx.crimes_on(e)]
         facts["earlier_crimes"] = f" ({listing(dict.fromkeys(earlier))})" if earlier else ""
-        notes = (FORMER_PARTNER_NOTE,) if series.relationship == "former_partner" else ()
-        yield Finding(
-            subject=series.key,
-            people=_people(series),
-            cited=series.refs,
-            facts=facts,
-            details={
+        yield _series_finding(
+            series,
+            facts,
+            {
                 "suspect": series.suspect,
                 "victim": series.victim,
                 "behaviours": [
@@ -212,7 +224,7 @@ def find_think_stalking(ctx: Context) -> Iterator[Finding]:
                 "four": markers,
                 "relationship": series.relationship,
             },
-            notes=notes,
+            former_partner_notes(series),
         )
 
 
@@ -229,12 +241,10 @@ def find_serious_alarm(ctx: Context) -> Iterator[Finding]:
             continue
         facts = _series_facts(ctx, series)
         facts["effects"] = "; ".join(f'{ref} says "{words}"' for ref, words in effects)
-        yield Finding(
-            subject=series.key,
-            people=_people(series),
-            cited=series.refs,
-            facts=facts,
-            details={
+        yield _series_finding(
+            series,
+            facts,
+            {
                 "suspect": series.suspect,
                 "victim": series.victim,
                 "effects": [{"incident": ref, "evidence": words} for ref, words in effects],
@@ -278,10 +288,4 @@ def find_escalation(ctx: Context) -> Iterator[Finding]:
         details["signals"] = signals
         facts = _series_facts(ctx, series)
         facts["signals"] = "; ".join(signals)
-        yield Finding(
-            subject=series.key,
-            people=_people(series),
-            cited=series.refs,
-            facts=facts,
-            details=details,
-        )
+        yield _series_finding(series, facts, details)
