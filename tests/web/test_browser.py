@@ -339,3 +339,65 @@ def test_signing_out_ends_a_copied_session_and_the_api_docs_run_under_the_csp(
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     shoot(page, "10-api-docs")
     assert [e for e in errors if "Content Security Policy" in e] == []
+
+
+#: Issue 24: every page, as the role that works from it, checked by axe-core in the browser.
+SERIOUS = ("serious", "critical")
+
+
+def _axe_violations(page: Any, axe: Any, name: str) -> list[str]:
+    shoot(page, f"axe-{name}")
+    results = axe.run(page)
+    return [
+        f"{name}: {v['id']} ({v['impact']}, {len(v['nodes'])} elements, first "
+        f"{v['nodes'][0]['target'] if v['nodes'] else '?'}): {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+
+
+def test_every_page_has_no_serious_or_critical_accessibility_violation(
+    demo: Demo, page: Any
+) -> None:
+    from urllib.parse import quote, urlencode
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    v = demo.victim
+    why = urlencode({"purpose": "accessibility check"})
+    found: list[str] = []
+    page.goto(f"{demo.base_url}/login")
+    found += _axe_violations(page, axe, "login")
+    sign_in(page, demo, "officer", "/")
+    found += _axe_violations(page, axe, "home-officer")
+    query = urlencode({"forenames": v.forenames, "surname": v.surname, "dob": v.dob})
+    page.goto(f"{demo.base_url}/search?{query}&{why}")
+    found += _axe_violations(page, axe, "search")
+    person = page.locator("table.hits a").first.get_attribute("href")
+    assert person and person.startswith("/people/")
+    entity = person.split("/")[2].split("?")[0]
+    for name, path in (
+        ("person", f"/people/{entity}?{why}"),
+        ("network", f"/people/{entity}/network?{why}&depth=1"),
+        ("connect", f"/connect?a={entity}&b={quote('phone:' + v.phone)}&{why}"),
+        ("incident-form", "/incidents/new"),
+    ):
+        page.goto(f"{demo.base_url}{path}")
+        found += _axe_violations(page, axe, name)
+    page.context.clear_cookies()
+    sign_in(page, demo, "supervisor", "/dashboard")
+    for name, path in (
+        ("dashboard", f"/dashboard?{why}"),
+        ("marac", "/marac"),
+        ("accountability", "/accountability"),
+        ("stats", "/stats"),
+    ):
+        page.goto(f"{demo.base_url}{path}")
+        found += _axe_violations(page, axe, name)
+    page.context.clear_cookies()
+    sign_in(page, demo, "auditor", "/audit")
+    page.goto(f"{demo.base_url}/audit?verify=true")
+    found += _axe_violations(page, axe, "audit")
+    (ARTIFACTS / "axe-violations.txt").write_text("\n".join(found) + "\n")
+    assert found == [], "\n".join(found)

@@ -96,7 +96,7 @@ def timeline_svg(marks: Sequence[Mark], width: int = 960) -> Markup:
     height = top + lane_h * max(1, len(lanes)) + 36
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" class="timeline" '
+        f'width="{width}" height="{height}" role="group" class="timeline" '
         f'aria-label="Timeline of {len(marks)} linked records">'
     ]
     if not marks:

@@ -124,7 +124,7 @@ def network_svg(
     """The network as SVG (see the module docstring); ``href_for`` gives each node's page."""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" class="network" '
+        f'width="{width}" height="{height}" role="group" class="network" '
         f'aria-label="Link chart: {len(network.nodes)} nodes, {len(network.edges)} links">'
     ]
     for edge in network.edges:
