@@ -146,8 +146,13 @@ def plan_ex_partner(plan: Plan, n: int) -> None:
     """
     rng, rates, noise = plan.rng, plan.config.scenarios, plan.config.noise
     breaches = rates.ex_partner_breaches
+    current = plan.config.current_story and not any(
+        s.kind == "ex_partner_stalking" for s in plan.series
+    )
     series = plan.new_series("ex_partner_stalking")
     start, end = plan.window(rng.randint(165, 195))
+    if current:  # the same draws, the window moved to end two days before the period does
+        start, end = plan.t1 - 2 * DAY - (end - start), plan.t1 - 2 * DAY
     v_age = rng.randint(22, 45)
     origin = plan.population.random_origin(rng)
     victim = _with_car(plan.newcomer(sex="female", age=v_age, origin=origin), rng)
