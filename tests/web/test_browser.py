@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,8 @@ class Victim:
     ex_forenames: str
     ex_surname: str
     ex_dob: str
-    reported_at: str  # datetime-local, while the order is in force
+    reported_at: str  # datetime-local, now: the force ends today and its order is in force
+    breaches: int  # breaches reported before this call
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,13 @@ class Demo:
     victim: Victim
 
 
-def victim_of(truth: dict[str, Any]) -> Victim:
-    """The ex-partner stalking victim, her ex, and a time after the last reported breach."""
+def victim_of(truth: dict[str, Any], now: datetime) -> Victim:
+    """The ex-partner stalking victim, her ex, and a call taken ``now`` (the force's period ends
+    today and its story is current: the order is in force, the breaches reported)."""
     series = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")
     her, him = truth["people"][series["victims"][0]], truth["people"][series["suspects"][0]]
     order = next(o for o in truth["orders"] if o["series"] == series["id"])
-    last = max(re.search(r"\d{8}", ref)[0] for ref in order["breach_refs"])  # type: ignore[index]
-    day = datetime.strptime(last, "%Y%m%d").date() + timedelta(days=2)
-    if order["ends"]:
-        day = min(day, date.fromisoformat(order["ends"]) - timedelta(days=1))
+    assert date.fromisoformat(order["ends"]) > now.date(), "the story's order is not in force"
     return Victim(
         her["forenames"],
         her["surname"],
@@ -99,7 +98,8 @@ def victim_of(truth: dict[str, Any]) -> Victim:
         him["forenames"],
         him["surname"],
         him["dob"],
-        f"{day.isoformat()}T19:40",
+        f"{now - timedelta(minutes=5):%Y-%m-%dT%H:%M}",
+        len(order["breach_refs"]),
     )
 
 
@@ -118,14 +118,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     from threadline.app import create_app
     from threadline.crossref.replay import sweep
     from threadline.ingest import import_files
+    from threadline.model import FORCE_TIMEZONE
     from threadline.resolve.batch import resolve_store, train_store_model
     from threadline.settings import Settings
     from threadline.store import open_store
-    from threadline.synth import generate_force
+    from threadline.synth import SynthConfig, ending_on, generate_force
     from threadline.web import create_demo_users
 
     folder = tmp_path_factory.mktemp("web-force")
-    generate_force(folder, FORCE_INCIDENTS, FORCE_SEED)
+    now = datetime.now(FORCE_TIMEZONE)
+    # as make demo builds it: the period ends today, the ex-partner story current
+    config = replace(ending_on(SynthConfig(), now.date()), current_story=True)
+    generate_force(folder, FORCE_INCIDENTS, FORCE_SEED, config)
     url = f"sqlite:///{folder}/store.db"
     engine = open_store(url)
     import_files(engine, sorted(folder.glob("*s.jsonl")))
@@ -151,7 +155,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     yield Demo(
         f"http://127.0.0.1:{port}",
         {role: password for _name, role, password in users},
-        victim_of(truth),
+        victim_of(truth, now),
     )
     server.should_exit = True
     thread.join(timeout=10)
@@ -226,6 +230,13 @@ def test_a_call_handler_records_a_breach_and_a_supervisor_follows_it_up(
     expect(panel.locator("#who-0")).to_contain_text(v.surname)
     expect(panel.locator("#who-0")).to_contain_text("Why:")
     expect(panel.locator("#who-1 .hit").first).to_be_visible()
+    # The summary strip of the victim, to read aloud on a call taken now: the order in force,
+    # the breaches counted, the DASH owed; repeated alerts folded into one with their count.
+    strip = panel.locator("#who-0 .hit").first.locator("[data-strip]")
+    expect(strip.locator("[data-key='order']")).to_contain_text("order in force until")
+    expect(strip.locator("[data-key='breaches']")).to_have_text(f"{v.breaches} breaches reported")
+    expect(strip.locator("[data-key='dash_owed']")).to_contain_text(re.compile(r"^\d+ DASH owed$"))
+    expect(panel.locator("#who-0 .folded").first).to_contain_text(f"order breach × {v.breaches}")
     # Rows can be added and removed.
     page.get_by_role("button", name="Add a person").click()
     expect(page.locator("#people fieldset.person")).to_have_count(3)
@@ -242,6 +253,10 @@ def test_a_call_handler_records_a_breach_and_a_supervisor_follows_it_up(
     expect(alerts).to_contain_text("arrest if it is necessary under PACE s24(5)")
     expect(page.locator(".person-card").first).to_contain_text("linked incidents and crimes")
     expect(page.locator(".order.active").first).to_contain_text("Active non-molestation order")
+    top = page.locator("main [data-strip]").first  # the victim's strip leads the picture
+    expect(top.locator("[data-key='breaches']")).to_have_text(
+        f"{v.breaches + 1} breaches reported"  # this call's breach counted with the others
+    )
     shoot(page, "03-picture")
 
     page.get_by_role("button", name=re.compile("research check")).click()

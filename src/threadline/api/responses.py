@@ -149,6 +149,14 @@ class CommunicationsOut(Answer):
     while_order_bound: dict[str, int]
 
 
+class StripItemOut(Answer):
+    """One phrase of the summary strip ("7 breaches reported"); ``key`` names what it says."""
+
+    key: str
+    text: str
+    severity: str
+
+
 class PicturePerson(Answer):
     """One person of the incident: who they were resolved to, how sure and why (in words for the
     role), and their records, orders and risk assessments."""
@@ -166,6 +174,9 @@ class PicturePerson(Answer):
     orders: list[OrderOut]
     assessments: list[AssessmentSummary]
     communications: CommunicationsOut | None = None
+    summary: list[StripItemOut] = Field(
+        default=[], description="The summary strip about them: one line to read aloud, in order"
+    )
 
 
 class ObjectLinkOut(Answer):
@@ -322,6 +333,17 @@ class EntityEvent(Answer):
     note: str | None
 
 
+class FoldedAlertOut(Answer):
+    """Open alerts of one rule folded into one entry: how many, the latest, where raised."""
+
+    rule_id: str
+    severity: str
+    count: int
+    latest: str = Field(description="alert_key of the latest of them (in the person's alerts)")
+    raised_at: str
+    refs: list[str]
+
+
 class PersonOut(Answer):
     """One person: every mention, the timeline of their records, orders, risk assessments and
     trend, open alerts, and how the record came to be."""
@@ -336,6 +358,12 @@ class PersonOut(Answer):
     alerts: list[StoredAlert] = []
     history: list[EntityEvent] = []
     record_keys: list[str] = []
+    summary: list[StripItemOut] = Field(
+        default=[], description="The summary strip: one line to read aloud, in order"
+    )
+    folded_alerts: list[FoldedAlertOut] = Field(
+        default=[], description="The open alerts, one entry per rule with its count"
+    )
 
 
 class MemberEvidenceOut(Answer):
