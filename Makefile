@@ -46,6 +46,10 @@ var/demo.done: | install
 	$(BIN)/threadline import $(DEMO)/orders.jsonl $(DEMO)/incidents.jsonl $(DEMO)/crimes.jsonl $(DEMO)/assessments.jsonl
 	$(BIN)/threadline train
 	$(BIN)/threadline resolve
+	# the ex-partner campaigns' communications evidence, each under the incident its truth names
+	while IFS="$$(printf '\t')" read -r ref owner files; do \
+	  xargs -d '\n' -a "$(DEMO)/comms/$$files" $(BIN)/threadline import-comms --incident "$$ref" --owner "$$owner" || exit 1; \
+	done < $(DEMO)/comms/imports.tsv
 	$(BIN)/threadline recognise
 	touch var/demo.done
 
