@@ -32,11 +32,11 @@ _ASKS = [
     # "stop messaging me", "quit calling", "please cease contacting me"
     rf"\b{_STOP}\s+(?:\w+\s+){{0,2}}?{_CONTACT_VERBS}\b",
     # "stop it", "just stop", "please stop", "STOP." on its own
-    rf"(?:^|[.!?]\s*)(?:please\s+|just\s+|now\s+)*stop(?:\s+(?:it|this|now|please))*\s*(?:[.!]+|$)",
+    r"(?:^|[.!?]\s*)(?:please\s+|just\s+|now\s+)*stop(?:\s+(?:it|this|now|please))*\s*(?:[.!]+|$)",
     # "do not / don't / never ... contact me (again)"
     rf"\b(?:do not|don{_APOSTROPHE}?t|dont|never|no more)\s+(?:\w+\s+){{0,2}}?{_CONTACT_VERBS}\b"
     rf"(?:\s+\w+){{0,2}}?\s+(?:me|my)\b",
-    rf"\bleave me alone\b",
+    r"\bleave me alone\b",
     rf"\b(?:i\s+(?:do not|don{_APOSTROPHE}?t)\s+want|i\s+want\s+no|no)\s+(?:more\s+|any\s+)*"
     rf"contact\b",
     r"\b(?:want|have)\s+nothing\s+(?:more\s+)?to do with you\b",
