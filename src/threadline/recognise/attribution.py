@@ -304,8 +304,8 @@ def attribute(
         for sender, result in results.items():
             if result.status == "attributed" and result.entity_id is not None:
                 joined[result.entity_id] |= sentences[sender]
-                for s in sentences[sender]:
-                    first_sender.setdefault((result.entity_id, s), sender)
+                for line in sentences[sender]:
+                    first_sender.setdefault((result.entity_id, line), sender)
         for sender, result in results.items():
             if result.status not in ("unattributed", "review") or result.kind == "withheld":
                 continue

@@ -117,13 +117,18 @@ def reports_of_victim(conn: Connection, victim: str) -> tuple[list[Report], list
                 names[row.entity_id].add(
                     " ".join(fold_text(f"{row.forenames} {row.surname}").split())
                 )
-        for row in conn.execute(
+        for report in conn.execute(
             select(i.c.record_key, i.c.ref, i.c.reported_at, i.c.narrative).where(
                 i.c.record_key.in_(chunk)
             )
         ):
             reports.append(
-                Report(row.ref, row.reported_at, row.narrative, tuple(suspects[row.record_key]))
+                Report(
+                    report.ref,
+                    report.reported_at,
+                    report.narrative,
+                    tuple(suspects[report.record_key]),
+                )
             )
     reports.sort(key=lambda r: (r.reported_at, r.ref))
     people = [

@@ -374,7 +374,9 @@ def _folder(name: str) -> str:
 
 def _by_minute(chat: list[tuple[int, str, str, str]]) -> list[tuple[int, str, str, str]]:
     """An Android export writes times to the minute: entries in time order, to the minute."""
-    return sorted(((at - at % 60, *rest) for at, *rest in chat), key=lambda e: e[0])
+    return sorted(
+        ((at - at % 60, who, text, shape) for at, who, text, shape in chat), key=lambda e: e[0]
+    )
 
 
 def _sender(
