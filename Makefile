@@ -48,7 +48,8 @@ var/demo.done: | install
 	$(BIN)/threadline resolve
 	# the ex-partner campaigns' communications evidence, each under the incident its truth names
 	while IFS="$$(printf '\t')" read -r ref owner files; do \
-	  xargs -d '\n' -a "$(DEMO)/comms/$$files" $(BIN)/threadline import-comms --incident "$$ref" --owner "$$owner" || exit 1; \
+	  sed 's|^|$(DEMO)/comms/|' "$(DEMO)/comms/$$files" | \
+	    xargs -d '\n' $(BIN)/threadline import-comms --incident "$$ref" --owner "$$owner" || exit 1; \
 	done < $(DEMO)/comms/imports.tsv
 	$(BIN)/threadline recognise
 	touch var/demo.done

@@ -157,7 +157,7 @@ def _plan_scenarios(plan: Plan, incidents: int) -> None:
 def _write_comms(out_dir: Path, plan: Plan, seed: int) -> None:
     """Each ex-partner campaign's communications evidence under ``comms/<series>/``, their truth
     in ``comms/truth_comms.json`` and what ``make demo`` imports in ``comms/imports.tsv`` (one
-    line per campaign: incident, owner, the file listing its exports)."""
+    line per campaign: incident, owner, the file listing its exports relative to ``comms/``)."""
     if not plan.campaigns:
         return
     folder = out_dir / "comms"
@@ -170,7 +170,8 @@ def _write_comms(out_dir: Path, plan: Plan, seed: int) -> None:
         truths.append(truth)
         listing = f"{campaign.series.sid}.files"
         (folder / listing).write_text(
-            "".join(f"{where / name}\n" for name in truth["files"]), encoding="utf-8"
+            "".join(f"{campaign.series.sid}/{name}\n" for name in truth["files"]),
+            encoding="utf-8",
         )
         lines.append(f"{truth['attach_to']}\t{truth['owner']}\t{listing}\n")
     (folder / "imports.tsv").write_text("".join(lines), encoding="utf-8")
