@@ -26,6 +26,7 @@ __all__ = [
     "orders_protecting",
     "replace_sender_rows",
     "reports_of_victim",
+    "attributed_rows",
     "sender_rows",
     "victim_of_attachment",
 ]
@@ -212,3 +213,24 @@ def sender_rows(conn: Connection, attachments: Iterable[str]) -> list[Any]:
             .order_by(s.c.contacts.desc(), s.c.sender)
         )
     )
+
+
+def attributed_rows(conn: Connection, entity_ids: Iterable[str]) -> list[Any]:
+    """Senders attributed to any of ``entity_ids`` (by the entity their anchor mention is in
+    now), with ``current_entity``: recognition's contact evidence."""
+    s, em = t.comms_senders, t.entity_members
+    wanted = sorted(set(entity_ids))
+    found: list[Any] = []
+    for start in range(0, len(wanted), CHUNK):
+        found.extend(
+            conn.execute(
+                select(s, em.c.entity_id.label("current_entity"))
+                .join(em, em.c.mention_key == s.c.mention_key)
+                .where(
+                    s.c.status == "attributed",
+                    em.c.entity_id.in_(wanted[start : start + CHUNK]),
+                )
+                .order_by(s.c.id)
+            )
+        )
+    return found

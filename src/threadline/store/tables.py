@@ -453,6 +453,8 @@ comms_senders = _numbered_table(
     Column("status", String(12), nullable=False),
     Column("entity_id", String(40)),
     Column("mention_key", MENTION_KEY),
+    #: the person whose evidence it is (entity id when attributed)
+    Column("victim", String(40)),
     Column("evidence", Document, nullable=False),
     Column("candidates", Document, nullable=False),
     Column("contacts", Integer, nullable=False),

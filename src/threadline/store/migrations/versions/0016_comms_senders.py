@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("entity_id", sa.String(length=40), nullable=True),
         sa.Column("mention_key", sa.String(length=339), nullable=True),
+        sa.Column("victim", sa.String(length=40), nullable=True),
         sa.Column("evidence", DOCUMENT, nullable=False),
         sa.Column("candidates", DOCUMENT, nullable=False),
         sa.Column("contacts", sa.Integer(), nullable=False),
