@@ -9,6 +9,8 @@ Each sender (a number, a handle, a display name) is an identifier, resolved like
   her from a new number 07700 900123"): her word;
 - ``contact_name``: her own export names the sender as one of her suspects is recorded (the
   name she saved him under, the profile he writes from), one suspect of hers having that name;
+- ``reviewed``: a reviewer judged it theirs (``reviewed_different``: not theirs); a
+  reviewer's latest judgement stands over the evidence;
 - ``shared_content``: the sender writes at least :data:`SHARED_TO_JOIN` distinctive sentences
   (:data:`MIN_WORDS` words or more) that a sender already joined to the person writes, and that
   no sender joined to anyone else, and not she, writes.
@@ -119,7 +121,9 @@ class Report:
 class Clue:
     """One piece of evidence about a sender, as data."""
 
-    basis: str  # on_record | named_in_report | contact_name | shared_content | none
+    #: on_record | named_in_report | contact_name | shared_content | reviewed |
+    #: reviewed_different | none
+    basis: str
     entity_id: str | None = None
     value: str | None = None
     refs: tuple[str, ...] = ()
@@ -167,6 +171,10 @@ class Clue:
             return f"the victim's report names {value} as the suspect's ({refs})"
         if self.basis == "contact_name":
             return f"the victim's own export names the sender as the suspect ({refs})"
+        if self.basis == "reviewed":
+            return f"a reviewer ({self.value}) judged it this person's"
+        if self.basis == "reviewed_different":
+            return f"a reviewer ({self.value}) judged it not this person's"
         if self.basis == "shared_content":
             other = "(withheld)" if withhold else self.with_sender
             quoted = "; ".join(f'"{s}"' for s in self.sentences[:2])
@@ -189,6 +197,8 @@ class Attribution:
     mention_key: str | None = None
     clues: list[Clue] = field(default_factory=list)
     candidates: tuple[str, ...] = ()  # for review: whom it could be
+    #: for review: a mention of each candidate, to queue the sender against
+    candidate_mentions: dict[str, str] = field(default_factory=dict)
 
     def reason(self, withhold: bool = False) -> str:
         return "; ".join(c.sentence(withhold) for c in self.clues)
@@ -239,9 +249,14 @@ def attribute(
     holders: Mapping[str, Sequence[Holder]],
     suspects: Sequence[Suspect],
     reports: Sequence[Report],
+    judged: Mapping[str, tuple[str, str, str | None, str]] | None = None,
 ) -> list[Attribution]:
     """Decide each sender of ``messages`` (see the module docstring). ``holders``: for each
-    identifier value (E.164, ``platform:handle``, ``whatsapp:+44...``), who holds it on record."""
+    identifier value (E.164, ``platform:handle``, ``whatsapp:+44...``), who holds it on record.
+    ``judged``: a reviewer's latest judgement on a sender as written (judgement, the mention it
+    was judged against, that mention's person, the reviewer), which stands over the evidence:
+    "same" joins it to that person, "different" takes it from them, "unsure" leaves it for
+    review."""
     by_sender: dict[str, list[Message]] = defaultdict(list)
     owner: set[str] = set()
     owner_sentences: set[str] = set()
@@ -340,13 +355,31 @@ def attribute(
                 result.status, result.entity_id = "review", None
                 result.clues = [c for cs in clues.values() for c in cs]
                 result.candidates = tuple(sorted(clues))
+                result.candidate_mentions = {e: source[e] for e in clues if source.get(e)}
             changed |= before != (result.status, result.entity_id)
-    for sender in owner:
-        results[sender] = Attribution(sender, "owner", None, "owner")
     for result in results.values():
         if result.status == "unattributed":
             result.clues = [Clue("none")]
             result.candidates = tuple(sorted(suspect_ids))
+            result.candidate_mentions = dict(anchor)
+    for sender, (judgement, mention, entity, user) in (judged or {}).items():
+        found = results.get(sender)
+        if found is None or entity is None or found.kind == "withheld":
+            continue
+        result = found
+        if judgement == "same":
+            kept = [c for c in result.clues if c.entity_id == entity]
+            result.status, result.entity_id, result.mention_key = "attributed", entity, mention
+            result.clues = [Clue("reviewed", entity, user), *kept]
+        elif judgement == "different":
+            if result.entity_id == entity or entity in result.candidates:
+                result.status, result.entity_id, result.mention_key = "unattributed", None, None
+                result.clues = [Clue("reviewed_different", entity, user)]
+                result.candidates = tuple(c for c in result.candidates if c != entity)
+        else:
+            result.status, result.entity_id = "review", None
+    for sender in owner:
+        results[sender] = Attribution(sender, "owner", None, "owner")
     return sorted(results.values(), key=lambda a: a.sender)
 
 
@@ -372,6 +405,7 @@ def _decide(
     if chosen is None:
         result.status = "review"
         result.candidates = tuple(sorted(people))
+        result.candidate_mentions = {e: mentions[e] for e in people if mentions.get(e)}
         result.clues = [c for cs in people.values() for c in cs]
         return
     result.status = "attributed"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from hashlib import blake2b
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select
@@ -27,9 +28,23 @@ __all__ = [
     "replace_sender_rows",
     "reports_of_victim",
     "attributed_rows",
+    "sender_judgements",
+    "sender_key",
     "sender_rows",
+    "senders_by_key",
     "victim_of_attachment",
 ]
+
+#: Begins the key a sender has in the review queue and in judgements (never a mention key).
+SENDER_KEY_PREFIX = "comms-sender:"
+
+
+def sender_key(attachment: str, sender: str) -> str:
+    """The stable key of a sender under an attachment, as the review queue and judgements
+    hold it (a mention key's place): ``comms-sender:`` and 20 hex digits of BLAKE2b."""
+    digest = blake2b(f"{attachment}\x00{sender}".encode(), digest_size=10).hexdigest()
+    return SENDER_KEY_PREFIX + digest
+
 
 CHUNK = 500
 
@@ -234,3 +249,39 @@ def attributed_rows(conn: Connection, entity_ids: Iterable[str]) -> list[Any]:
             )
         )
     return found
+
+
+def senders_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, Any]:
+    """Stored senders by their review key."""
+    s = t.comms_senders
+    wanted = sorted({k for k in keys if k.startswith(SENDER_KEY_PREFIX)})
+    found: dict[str, Any] = {}
+    for start in range(0, len(wanted), CHUNK):
+        for row in conn.execute(select(s).where(s.c.review_key.in_(wanted[start : start + CHUNK]))):
+            found[row.review_key] = row
+    return found
+
+
+def sender_judgements(
+    conn: Connection, keys: Iterable[str]
+) -> dict[str, tuple[str, str, str | None, str]]:
+    """The latest judgement on each sender key: (judgement, the mention it was judged against,
+    that mention's entity now, the reviewer)."""
+    j, em = t.judgements, t.entity_members
+    wanted = sorted(set(keys))
+    latest: dict[str, tuple[str, str, str | None, str]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for row in conn.execute(
+            select(j.c.mention_a, j.c.mention_b, j.c.judgement, j.c.user)
+            .where(j.c.mention_a.in_(chunk) | j.c.mention_b.in_(chunk))
+            .order_by(j.c.id)
+        ):
+            key, other = (
+                (row.mention_a, row.mention_b)
+                if row.mention_a.startswith(SENDER_KEY_PREFIX)
+                else (row.mention_b, row.mention_a)
+            )
+            entity = conn.execute(select(em.c.entity_id).where(em.c.mention_key == other)).scalar()
+            latest[key] = (row.judgement, other, entity, row.user)
+    return latest

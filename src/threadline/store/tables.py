@@ -455,6 +455,8 @@ comms_senders = _numbered_table(
     Column("mention_key", MENTION_KEY),
     #: the person whose evidence it is (entity id when attributed)
     Column("victim", String(40)),
+    #: the sender's key in the review queue and in judgements (``comms-sender:<hash>``)
+    Column("review_key", String(40), nullable=False, index=True),
     Column("evidence", Document, nullable=False),
     Column("candidates", Document, nullable=False),
     Column("contacts", Integer, nullable=False),

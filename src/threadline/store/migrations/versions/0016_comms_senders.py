@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.String(length=40), nullable=True),
         sa.Column("mention_key", sa.String(length=339), nullable=True),
         sa.Column("victim", sa.String(length=40), nullable=True),
+        sa.Column("review_key", sa.String(length=40), nullable=False),
         sa.Column("evidence", DOCUMENT, nullable=False),
         sa.Column("candidates", DOCUMENT, nullable=False),
         sa.Column("contacts", sa.Integer(), nullable=False),
@@ -51,7 +52,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comms_senders")),
         sa.UniqueConstraint("attachment", "sender", name="uq_comms_senders_attachment_sender"),
     )
+    with op.batch_alter_table("comms_senders", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_comms_senders_review_key"), ["review_key"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("comms_senders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_comms_senders_review_key"))
     op.drop_table("comms_senders")
