@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from hashlib import blake2b
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select
+from sqlalchemy import Connection, Select, and_, bindparam, delete, insert, select
 
 from threadline.normalise.text import fold_text
 from threadline.recognise.attribution import Holder, Message, Report, Suspect
@@ -230,24 +231,29 @@ def sender_rows(conn: Connection, attachments: Iterable[str]) -> list[Any]:
     )
 
 
+@cache
+def _attributed_query() -> Select[Any]:
+    s, em = t.comms_senders, t.entity_members
+    return (
+        select(s, em.c.entity_id.label("current_entity"))
+        .join(em, em.c.mention_key == s.c.mention_key)
+        .where(
+            s.c.status == "attributed",
+            em.c.entity_id.in_(bindparam("b_entities", expanding=True)),
+        )
+        .order_by(s.c.id)
+    )
+
+
 def attributed_rows(conn: Connection, entity_ids: Iterable[str]) -> list[Any]:
     """Senders attributed to any of ``entity_ids`` (by the entity their anchor mention is in
-    now), with ``current_entity``: recognition's contact evidence."""
-    s, em = t.comms_senders, t.entity_members
+    now), with ``current_entity``: recognition's contact evidence (once per event recognised,
+    so the statement is built once)."""
     wanted = sorted(set(entity_ids))
     found: list[Any] = []
     for start in range(0, len(wanted), CHUNK):
-        found.extend(
-            conn.execute(
-                select(s, em.c.entity_id.label("current_entity"))
-                .join(em, em.c.mention_key == s.c.mention_key)
-                .where(
-                    s.c.status == "attributed",
-                    em.c.entity_id.in_(wanted[start : start + CHUNK]),
-                )
-                .order_by(s.c.id)
-            )
-        )
+        chunk = wanted[start : start + CHUNK]
+        found.extend(conn.execute(_attributed_query(), {"b_entities": chunk}))
     return found
 
 
