@@ -214,6 +214,7 @@ def contact(
     while_bound: dict[str, int] | None = None,
     night: int = 0,
     bursts: Iterable[tuple[str, str, int]] = (),
+    per_week: dict[str, int] | None = None,
 ) -> ContactEvidence:
     """Communications evidence from ``sender`` to ``victim`` as imported: each count cites its
     first messages, a WhatsApp message a minute from ``first`` (or from ``told``)."""
@@ -232,6 +233,7 @@ def contact(
         first=at(first),
         last=at(last),
         channels=channels or {"whatsapp": count},
+        per_week=per_week or {},
         night=night,
         bursts=tuple((at(s), at(e), n) for s, e, n in bursts),
         told_to_stop_at=at(told) if told else None,

@@ -369,6 +369,7 @@ def contact_evidence(
         if until is not None and first > until:
             continue
         channels: Counter[str] = Counter()
+        weeks: Counter[str] = Counter()
         bound: Counter[str] = Counter()
         bound_cited: dict[str, list[CitedMessage]] = defaultdict(list)
         after_cited: list[CitedMessage] = []
@@ -377,6 +378,7 @@ def contact_evidence(
         for r in rows:
             detail = r.detail or {}
             channels.update(detail.get("per_channel") or {})
+            weeks.update(detail.get("per_week") or {})
             bound.update(r.while_bound or {})
             cited = detail.get("cited") or {}
             after_cited.extend(_cited(cited.get("after_stop") or ()))
@@ -398,6 +400,7 @@ def contact_evidence(
                 first=first,
                 last=max(r.last_at for r in rows if r.last_at is not None),
                 channels=dict(channels.most_common()),
+                per_week=dict(sorted(weeks.items())),
                 night=sum(r.night for r in rows),
                 bursts=tuple(sorted(bursts)),
                 told_to_stop_at=told[0] if told else None,

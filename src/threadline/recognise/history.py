@@ -273,6 +273,8 @@ class ContactEvidence:
     first: datetime
     last: datetime
     channels: Mapping[str, int] = field(default_factory=dict)
+    #: contacts per local week, by the week's Monday (ISO date)
+    per_week: Mapping[str, int] = field(default_factory=dict)
     night: int = 0
     bursts: tuple[tuple[datetime, datetime, int], ...] = ()
     told_to_stop_at: datetime | None = None

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from threadline.model.comms import CommsKind, Direction
@@ -40,6 +40,11 @@ __all__ = ["SenderCounts", "count_senders", "told_to_stop"]
 CITED = 5
 
 
+def _monday(at: datetime, settings: ContactSettings) -> str:
+    day = at.astimezone(settings.timezone).date()
+    return (day - timedelta(days=day.weekday())).isoformat()
+
+
 def _cite(m: Message) -> dict[str, Any]:
     return {"at": m.at.isoformat(), "channel": m.channel, "file": m.file, "line": m.line}
 
@@ -53,6 +58,8 @@ class SenderCounts:
     first_at: datetime | None = None
     last_at: datetime | None = None
     per_channel: dict[str, int] = field(default_factory=dict)
+    #: contacts per local week, by the week's Monday (ISO date)
+    per_week: dict[str, int] = field(default_factory=dict)
     night: int = 0
     bursts: list[dict[str, Any]] = field(default_factory=list)
     told_to_stop_at: datetime | None = None
@@ -64,6 +71,7 @@ class SenderCounts:
     def to_json(self) -> dict[str, Any]:
         return {
             "per_channel": self.per_channel,
+            "per_week": self.per_week,
             "bursts": self.bursts,
             "told_how": self.told_how,
             "cited": self.cited,
@@ -134,6 +142,7 @@ def count_senders(
         counts = SenderCounts(sender, contacts=len(sent), first_at=sent[0].at, last_at=sent[-1].at)
         counts.per_channel = dict(Counter(m.channel for m in sent).most_common())
         counts.night = sum(is_night(m.at, settings) for m in sent)
+        counts.per_week = dict(sorted(Counter(_monday(m.at, settings) for m in sent).items()))
         as_contacts = [
             Contact(m.at, m.channel, m.kind, m.sender, m.direction, "", m.file, m.line)
             for m in sent

@@ -81,3 +81,19 @@ def test_repeated_obsessive_and_night_contact_say_think_stalking() -> None:
     few = contact("S", "V", 2, "2026-03-01", "2026-03-02")
     _, steps = feed(events, contacts=[few])
     assert not fired(steps[-1], "contact_pattern")
+
+
+def test_contact_rising_week_on_week_is_escalation() -> None:
+    events = [inc("I1", "2026-04-10", victim="V", suspect="S")]
+    weeks = ["2026-02-09", "2026-02-16", "2026-02-23", "2026-03-02",
+             "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"]  # fmt: skip
+    rising = dict(zip(weeks, (10, 10, 10, 10, 20, 25, 30, 45), strict=True))
+    texts = contact("S", "V", 160, "2026-02-09", "2026-04-05", per_week=rising, night=10)
+    _, steps = feed(events, contacts=[texts])
+    (change,) = fired(steps[-1], "contact_pattern")
+    assert "Escalating: 30 a week over the last 4 weeks, up from 10 a week" in change.alert.reason
+    steady = dict(zip(weeks, (20,) * 8, strict=True))
+    flat = contact("S", "V", 160, "2026-02-09", "2026-04-05", per_week=steady, night=10)
+    _, steps = feed(events, contacts=[flat])
+    (change,) = fired(steps[-1], "contact_pattern")
+    assert "Escalating" not in change.alert.reason

@@ -9,7 +9,8 @@ her suspect, add to the picture of his conduct.
   of it (Family Law Act 1996 s42A; an order made without notice binds once he is aware of it,
   s42A(2): ``Order.binds_on``).
 - :func:`find_contact_pattern`: repeated contact, bursts and night-time contact, the FOUR
-  markers ("Fixated, Obsessive, Unwanted, Repeated") that say think stalking first.
+  markers ("Fixated, Obsessive, Unwanted, Repeated") that say think stalking first, and contact
+  escalating week on week (:func:`escalating`), which calls for the risk to be reviewed now.
 
 Each finding cites the messages it rests on by time and channel (the first few, in the reason
 and in ``details``) as well as the incidents.
@@ -18,6 +19,7 @@ and in ``details``) as well as the incidents.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
 
 from threadline.recognise.alerts import Finding
 from threadline.recognise.context import Context
@@ -26,6 +28,11 @@ from threadline.recognise.wording import listing
 
 #: Messages quoted in a reason (all cited ones stay in ``details``).
 QUOTED = 3
+#: Escalating contact: the last four weeks at 1.5 times the four before, and a contact a day at
+#: least (settings: domain.md fixes no figure; escalation is a review trigger, not an offence).
+RECENT_WEEKS = 4
+ESCALATION_RATIO = 1.5
+MIN_WEEKLY = 7
 
 
 def _messages(cited: Sequence[CitedMessage], total: int) -> str:
@@ -114,6 +121,29 @@ def find_contact_while_bound(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def escalating(e: ContactEvidence) -> str | None:
+    """ "Escalating: ..." when the last :data:`RECENT_WEEKS` weeks of contact average at least
+    :data:`ESCALATION_RATIO` times the weeks before them (and at least :data:`MIN_WEEKLY` a
+    week), else ``None``. Weeks without contact count as none."""
+    if not e.per_week:
+        return None
+    last = date.fromisoformat(max(e.per_week))
+    recent = [
+        e.per_week.get((last - timedelta(weeks=w)).isoformat(), 0) for w in range(RECENT_WEEKS)
+    ]
+    before = [
+        e.per_week.get((last - timedelta(weeks=w)).isoformat(), 0)
+        for w in range(RECENT_WEEKS, 2 * RECENT_WEEKS)
+    ]
+    now, then = sum(recent) / RECENT_WEEKS, sum(before) / RECENT_WEEKS
+    if now >= MIN_WEEKLY and now >= ESCALATION_RATIO * then:
+        return (
+            f"Escalating: {now:.0f} a week over the last {RECENT_WEEKS} weeks, up from "
+            f"{then:.0f} a week in the {RECENT_WEEKS} before"
+        )
+    return None
+
+
 def find_contact_pattern(ctx: Context) -> Iterator[Finding]:
     minimum = ctx.thresholds.course_min_incidents
     for e in _evidence(ctx):
@@ -128,6 +158,9 @@ def find_contact_pattern(ctx: Context) -> Iterator[Finding]:
             markers.append(f"Unwanted: {e.after_stop} after being told to stop")
         if e.night:
             markers.append(f"{e.night} at night (23:00 to 06:00)")
+        rising = escalating(e)
+        if rising:
+            markers.append(rising)
         if len(markers) < 2:
             continue
         bursts = [
