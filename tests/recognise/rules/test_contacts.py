@@ -97,3 +97,20 @@ def test_contact_rising_week_on_week_is_escalation() -> None:
     _, steps = feed(events, contacts=[flat])
     (change,) = fired(steps[-1], "contact_pattern")
     assert "Escalating" not in change.alert.reason
+
+
+def test_one_report_and_his_messages_are_a_course_of_conduct() -> None:
+    # s7(3): conduct on at least 2 occasions; one report, and forty attributed messages
+    events = [inc("I1", "2026-03-10", victim="V", suspect="S", narrative="He turned up.")]
+    _, steps = feed(events)
+    assert not fired(steps[-1], "course_of_conduct")
+    texts = contact("S", "V", 40, "2026-03-01T08:00", "2026-03-09T23:30",
+                    channels={"whatsapp": 30, "sms": 10})  # fmt: skip
+    _, steps = feed(events, contacts=[texts])
+    (change,) = fired(steps[-1], "course_of_conduct")
+    assert (
+        "and 40 contacts in V's communications evidence (whatsapp 30 and sms 10; from "
+        "2026-03-01 08:00 to 2026-03-09 23:30)" in change.alert.reason
+    )
+    assert change.alert.details["contacts"] == 40
+    assert change.alert.details["occasions"] == 41
