@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from threadline.model.comms import CommsKind, Direction
@@ -204,6 +205,7 @@ class Attribution:
         return "; ".join(c.sentence(withhold) for c in self.clues)
 
 
+@lru_cache(maxsize=4096)  # a download has few senders and many messages
 def sender_identifier(sender: str | None, channel: str) -> tuple[str, str | None]:
     """What a sender as written identifies: ``("phone", E.164)``, ``("handle",
     "platform:handle")`` for a handle of a service that has them, ``("name", folded)`` for a
@@ -228,16 +230,21 @@ _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 _NOT_WORD = re.compile(r"[^\w\s]")
 
 
-def distinctive_sentences(text: str | None) -> set[str]:
+def distinctive_sentences(text: str | None) -> frozenset[str]:
     """The sentences of ``text`` with :data:`MIN_WORDS` words or more, folded."""
-    if not text:
-        return set()
+    if not text or text.count(" ") < MIN_WORDS - 1:
+        return frozenset()  # too few words for any sentence to be distinctive
+    return _distinctive(text)
+
+
+@lru_cache(maxsize=65_536)  # a victim's download repeats its messages ("answer me")
+def _distinctive(text: str) -> frozenset[str]:
     found = set()
     for part in _SENTENCES.split(text):
         words = _NOT_WORD.sub("", _fold(part)).split()
         if len(words) >= MIN_WORDS:
             found.add(" ".join(words))
-    return found
+    return frozenset(found)
 
 
 def _is_owner(m: Message) -> bool:

@@ -69,9 +69,17 @@ _REPORT_NEGATED = re.compile(
 )
 
 
+#: Words without one of which no pattern above can match (a cheap first test).
+_CUES = ("stop", "quit", "cease", "pack in", "give up", "alone", "contact", "nothing",
+         "get out", "lose my", "don", "do not", "never", "no more")  # fmt: skip
+
+
 def asks_to_stop(text: str | None) -> bool:
     """Whether a message (from the victim) asks its recipient to stop contacting her."""
     if not text:
+        return False
+    lowered = text.lower()
+    if not any(cue in lowered for cue in _CUES):
         return False
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
         if _ASK.search(sentence) and not _NEGATED.search(sentence):
