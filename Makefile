@@ -50,6 +50,11 @@ $(DEMO_DONE): | install
 	$(BIN)/threadline import $(DEMO)/orders.jsonl $(DEMO)/incidents.jsonl $(DEMO)/crimes.jsonl $(DEMO)/assessments.jsonl
 	$(BIN)/threadline train
 	$(BIN)/threadline resolve
+	# the ex-partner campaigns' communications evidence, each under the incident its truth names
+	while IFS="$$(printf '\t')" read -r ref owner files; do \
+	  sed 's|^|$(DEMO)/comms/|' "$(DEMO)/comms/$$files" | \
+	    xargs -d '\n' $(BIN)/threadline import-comms --incident "$$ref" --owner "$$owner" || exit 1; \
+	done < $(DEMO)/comms/imports.tsv
 	$(BIN)/threadline recognise
 	touch $(DEMO_DONE)
 

@@ -27,9 +27,9 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def digest(folder: Path) -> str:
     h = hashlib.sha256()
-    for name in sorted(p.name for p in folder.iterdir()):
-        h.update(name.encode())
-        h.update((folder / name).read_bytes())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(folder)).encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 

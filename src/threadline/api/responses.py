@@ -133,6 +133,30 @@ class BurstOut(Answer):
     count: int
 
 
+class ContactsFromPerson(Answer):
+    entity_id: str
+    contacts: int
+    after_stop: int
+    while_order_bound: dict[str, int]
+    senders: int
+    told_to_stop_at: str | None
+
+
+class CommsSenderOut(Answer):
+    """A sender as written (withheld for roles that may not see contact details), attributed to
+    a person (``attributed``), for a reviewer (``review``), to nobody yet (``unattributed``) or
+    not shown (``withheld``), with the reason in words for the role."""
+
+    sender: str
+    status: str
+    entity_id: str | None
+    contacts: int
+    after_stop: int
+    while_order_bound: dict[str, int]
+    first: str | None
+    reason: str
+
+
 class CommunicationsOut(Answer):
     """A person's communications evidence counted (threadline.recognise.contacts): contacts in
     all, per channel, per local day and channel, silent or withheld calls, at night, bursts, and
@@ -147,6 +171,14 @@ class CommunicationsOut(Answer):
     bursts: list[BurstOut]
     burst_rule: str
     while_order_bound: dict[str, int]
+    from_people: list[ContactsFromPerson] = Field(
+        default_factory=list,
+        description="Per person the senders are attributed to: contacts, after being told to "
+        "stop, on days each order bound them (breach occasions, Family Law Act 1996 s42A)",
+    )
+    senders: list[CommsSenderOut] = Field(
+        default_factory=list, description="Each sender: whose it is, why, and its contacts"
+    )
 
 
 class StripItemOut(Answer):
