@@ -244,3 +244,35 @@ def test_a_form_submission_whose_audit_row_fails_is_not_stored(
     with store.connect() as conn:
         assert conn.execute(select(t.risk_assessments)).first() is None
     assert read_log(store, action="assessment.submit") == []
+
+
+def test_the_dashboard_pages_the_owed_list_and_shows_an_officers_own(
+    signed_in: SignedIn, store: Engine, model: LinkageModel
+) -> None:
+    for n in range(28):
+        officer = "PC 4471" if n % 2 else "PC 9120"
+        day = f"2026-02-{n % 27 + 1:02d}T08:00:00Z"
+        record = incident(f"INC-P{n:02d}", reported_at=day, category="domestic", officer=officer)
+        submit(store, model, parse_record(record), datetime(2026, 3, 1, tzinfo=UTC))
+    browser = signed_in("supervisor")
+
+    def owed_section(params: dict[str, object]) -> str:
+        page = browser.get("/dashboard", params={"purpose": "shift check", **params}).text
+        start = page.index('id="owed-h"')
+        return page[start : page.index("</section>", start)]
+
+    def rows(section: str) -> list[str]:
+        """Each owed row as its incident and what is owed: ``INC-P03 dash``."""
+        found = re.findall(r'<tr><td><a href="/incidents/([^"]+)">.*?</td><td>(\w+)', section)
+        return [f"{ref} {'sdash' if first == '28' else 'dash'}" for ref, first in found]
+
+    first = owed_section({})
+    assert "Page 1 of 2, newest due first." in first
+    assert rows(first).index("INC-P26 dash") < rows(first).index("INC-P25 dash")  # 27 Feb first
+    second = owed_section({"owed_page": 2})
+    assert "Page 2 of 2" in second
+    assert "INC-P00 dash" in rows(second) and not set(rows(first)) & set(rows(second))
+    assert len(rows(first)) + len(rows(second)) == 29  # 28 DASH and the course's S-DASH
+    mine = owed_section({"owed_officer": "pc 4471"})
+    assert "Page 1 of 1" in mine
+    assert rows(mine) and all(int(r[5:7]) % 2 == 1 for r in rows(mine))  # PC 4471's alone

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from threadline.risk.facts import AssessmentFacts, IncidentFacts
 from threadline.risk.grading import Grade
@@ -90,6 +90,12 @@ def describe_duration(span: timedelta) -> str:
     return f"{days} days" + (f" {hours} hour{'s' if hours != 1 else ''}" if hours else "")
 
 
+def _moment(at: datetime) -> str:
+    """``2026-11-22T10:58:00+00:00`` → ``22 Nov 2026 10:58 UTC``, as a reader says it."""
+    utc = at.astimezone(UTC) if at.tzinfo else at
+    return f"{utc.day} {utc:%b %Y %H:%M} UTC"
+
+
 def _officer(officer: str | None) -> str:
     return f"officer {officer}" if officer else "no officer recorded"
 
@@ -127,7 +133,7 @@ def owed_dash(
                         "dash_missing",
                         inc.ref,
                         inc.officer,
-                        f"domestic incident {inc.ref} reported {inc.reported_at.isoformat()} has "
+                        f"domestic incident {inc.ref} reported {_moment(inc.reported_at)} has "
                         f"no DASH {describe_duration(now - inc.reported_at)} later "
                         f"(deadline {deadline}); {_officer(inc.officer)}",
                         inc.victim_entity,

@@ -4,6 +4,7 @@ row naming the people shown; alert places are disclosed per role."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -143,6 +144,32 @@ def dashboard(
         "pages": board.pages,
     }
     return figures
+
+
+@dataclass(frozen=True)
+class OwedPage:
+    """One page of the owed assessments, the newest due first (what was owed last is the one
+    whose window to act is still open), optionally one officer's."""
+
+    items: list[OwedAssessment]
+    total: int
+    page: int
+    pages: int
+    officer: str | None = None
+
+
+def owed_page(
+    owed_list: Sequence[OwedAssessment], page: int = 1, size: int = 25, officer: str | None = None
+) -> OwedPage:
+    """``owed_list`` newest due first, ``officer``'s alone if given (as recorded, any case), the
+    ``page``-th ``size`` of them (the last page when ``page`` is past it)."""
+    wanted = officer.strip().casefold() if officer and officer.strip() else None
+    chosen = [o for o in owed_list if wanted is None or (o.officer or "").casefold() == wanted]
+    chosen.sort(key=lambda o: (o.due_at is not None, o.due_at or datetime.min), reverse=True)
+    pages = max(1, -(-len(chosen) // size))
+    page = min(max(1, page), pages)
+    start = (page - 1) * size
+    return OwedPage(chosen[start : start + size], len(chosen), page, pages, wanted and officer)
 
 
 @dataclass(frozen=True)

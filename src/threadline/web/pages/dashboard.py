@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from threadline.api.deps import Audited, BoardDep, ClockDep, EngineDep, require
@@ -70,6 +70,8 @@ def dashboard(
     audited: Audited,
     board: BoardDep,
     purpose: PurposeQuery = None,
+    owed_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    owed_officer: Annotated[str | None, Query(max_length=80)] = None,
 ) -> HTMLResponse:
     """The purpose prompt (the dashboard names victims and their histories), then what needs a
     supervisor's attention now; the look is audited with the people it shows."""
@@ -103,7 +105,7 @@ def dashboard(
         "unviewed": lists.unchecked,
         "window": supervision.UNCHECKED_WINDOW,
         "repeat_victims": titled(lists.repeat_victims),
-        "owed": lists.owed,
+        "owed": supervision.owed_page(lists.owed, owed_page, SHOWN, owed_officer),
         "queue": lists.queue,
         "judgements": review.JUDGEMENTS,
         "shown": SHOWN,
