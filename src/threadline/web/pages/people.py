@@ -21,7 +21,7 @@ from threadline.guard.users import User
 from threadline.model.refs import REF_MAX_LENGTH
 from threadline.usecases import people
 from threadline.web.pages.deps import FormItems
-from threadline.web.pages.incidents import alert_title
+from threadline.web.pages.incidents import SEVERITY_ORDER, alert_title
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
 from threadline.web.paths import person_path
 from threadline.web.rendering import render
@@ -79,6 +79,9 @@ def person_page(
     chart, legend = timeline_chart(data["timeline"], data["orders"], data["alerts"])
     for alert in data["alerts"]:
         alert["title"] = alert_title(alert["rule_id"])
+    # most severe first, then the newest: what to act on leads
+    data["alerts"].sort(key=lambda a: str(a.get("raised_at") or ""), reverse=True)
+    data["alerts"].sort(key=lambda a: SEVERITY_ORDER.get(a["severity"], 3))
     by_key = {m["mention_key"]: m for m in data["mentions"]}
     for row in evidence:
         row["mention"] = by_key.get(row["mention_key"], {})
