@@ -83,11 +83,16 @@ def test_export_mentions_csv_neutralises_a_formula_in_a_name(engine: Engine) -> 
 
 
 def test_no_export_writes_csv_around_the_safe_writer() -> None:
-    """Every CSV export goes through threadline.export: no other module builds a csv writer."""
+    """Every CSV export goes through threadline.export: no other module builds a csv writer.
+    The synthetic force is the one exception: it writes a handset's call log as the handset does
+    (a number such as +447700900123 as it is, not neutralised), an input to import, not an
+    export a person opens."""
     direct = re.compile(r"csv\.(writer|DictWriter)\(")
     offenders = [
         str(path.relative_to(SOURCE))
         for path in SOURCE.rglob("*.py")
-        if path != SOURCE / "export" / "csv_file.py" and direct.search(path.read_text())
+        if path != SOURCE / "export" / "csv_file.py"
+        and SOURCE / "synth" not in path.parents
+        and direct.search(path.read_text())
     ]
     assert offenders == []
