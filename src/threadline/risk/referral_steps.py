@@ -12,7 +12,8 @@ heard or whether the actions agreed there were done. Each step is one append-onl
               representative)
 ``action``    an action agreed at the MARAC: what, which agency owns it, by when (supervisor)
 ``complete``  an agreed action was done, with a note (officer, supervisor)
-``close``     the case leaves the MARAC: every agreed action done, and a reason (supervisor)
+``close``     the case leaves the MARAC: every agreed action done, and a reason; a referral not
+              heard may be closed too (withdrawn, or not accepted), with its reason (supervisor)
 
 No database, no clock: the caller passes ``now`` and the records.
 """
@@ -261,7 +262,7 @@ def check(
         if given.get("meeting"):
             detail["meeting"] = _text(given, "meeting", maximum=MAX_NAME)
         return ReferralRecord(step, by, role, now, detail)
-    if state.status != "heard":
+    if step != "close" and state.status != "heard":
         raise ReferralRefused(
             f"{state.ref} has not been heard yet: record the hearing first",
             conflict=True,
