@@ -5,7 +5,7 @@ same transaction as its audit row; a referral's state is folded from them
 (threadline.risk.referral_steps).
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-06 20:15:00
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 from threadline.store.types import UTCDateTime
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0014"  # 0013 and 0014 are the other helpers' (cases: 0014)
 branch_labels = None
 depends_on = None
 
