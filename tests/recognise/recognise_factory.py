@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from threadline.recognise import (
     AlertChange,
+    Assessment,
     Association,
     Event,
     History,
@@ -138,20 +139,40 @@ def order(
     )
 
 
+def assessed(
+    ref: str, incident: str, when: str, *yes: int, subject: str | None = "V", sdash: bool = False
+) -> Assessment:
+    """A completed DASH (or S-DASH) on ``incident`` about ``subject``, "yes" to questions ``yes``
+    (numbers as on the 2009 police form: ``assessed(..., 17, 18)``)."""
+    checklist = "sdash" if sdash else "dash"
+    return Assessment(
+        ref=ref,
+        checklist=checklist,
+        incident_ref=incident,
+        assessed_at=at(when),
+        subject=subject,
+        yes=frozenset(f"{checklist}.{n:02d}" for n in yes),
+    )
+
+
 def hist(
     *events: Event,
     orders: Iterable[Order] = (),
     associations: Iterable[Association] = (),
     dash: Iterable[str] = (),
     labels: dict[str, str] | None = None,
+    assessments: Iterable[Assessment] = (),
     contacts: Iterable[ContactEvidence] = (),
 ) -> History:
+    assessments = tuple(assessments)
     return History(
         events=events,
         orders=tuple(orders),
         associations=tuple(associations),
-        dash_assessed=frozenset(dash),
+        dash_assessed=frozenset(dash)
+        | {a.incident_ref for a in assessments if a.checklist == "dash"},
         labels=labels or {},
+        assessments=assessments,
         contacts=tuple(contacts),
     )
 
@@ -163,21 +184,25 @@ def feed(
     associations: Iterable[Association] = (),
     dash: Iterable[str] = (),
     labels: dict[str, str] | None = None,
+    assessments: Iterable[Assessment] = (),
     contacts: Iterable[ContactEvidence] = (),
 ) -> tuple[Recogniser, list[list[AlertChange]]]:
-    """Feed events one by one, each with the earlier ones as its history (and ``contacts``,
-    communications evidence as imported, in every history)."""
+    """Feed events one by one, each with the earlier ones as its history (and the assessments
+    completed by the time it was reported, and ``contacts``, communications evidence as
+    imported, in every history)."""
     orders, associations, dash = tuple(orders), tuple(associations), tuple(dash)
-    contacts = tuple(contacts)
+    assessments, contacts = tuple(assessments), tuple(contacts)
     recogniser = Recogniser()
     steps = []
     for i, event in enumerate(events):
+        done = [a for a in assessments if a.assessed_at <= event.reported_at]
         history = hist(
             *events[:i],
             orders=orders,
             associations=associations,
             dash=dash,
             labels=labels,
+            assessments=done,
             contacts=contacts,
         )
         steps.append(recogniser.observe(event, history))

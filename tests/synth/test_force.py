@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from threadline.model import parse_record
+from threadline.recognise import Order
 from threadline.synth import PROFILES, NoiseRates, SynthConfig, generate_force
 from threadline.synth.names import NICKNAMES
 from threadline.synth.population import Population
@@ -142,14 +143,20 @@ def test_ex_partner_series_is_shaped_like_the_case(force: Force) -> None:
     assert order["protected"] == ex["victims"]
     assert len(order["breach_refs"]) == 7
     incidents = {r["ref"]: r for r in force.records["incidents.jsonl"]}
+    written = parse_record(
+        next(o for o in force.records["orders.jsonl"] if o["ref"] == order["ref"])
+    )
+    # Family Law Act 1996 s42A(2): made without notice, it binds once he is aware of it (served);
+    # made on notice, from when it is made. The order says which, and binds before every breach.
+    assert (written.on_notice is True) != (written.served is not None)
+    binds = Order(ref=written.ref, order_type="non_molestation", respondent="S", protected=("V",),
+                  starts=written.starts, ends=written.ends, interim=written.interim,
+                  served=written.served, on_notice=written.on_notice)  # fmt: skip
+    assert binds.binding in ("on_notice", "served") and binds.binds_from() == written.starts
     for ref in order["breach_refs"]:
         assert ref in ex["incident_refs"]
-        assert (
-            parse_record(incidents[ref]).reported_at.date()
-            > parse_record(
-                next(o for o in force.records["orders.jsonl"] if o["ref"] == order["ref"])
-            ).starts
-        )
+        day = parse_record(incidents[ref]).reported_at.date()
+        assert day > written.starts and binds.binds_on(day)
     suspect = ex["suspects"][0]
     channels, categories, callers = set(), Counter(), Counter()
     suspect_phones, suspect_accounts = set(), set()

@@ -44,6 +44,8 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("GET", "/stats.csv", "stats.view"),
     ("GET", "/accountability", "dashboard.view"),
     ("POST", "/alert-actions/assign", "incident.view"),
+    ("GET", f"/people/{PERSON}/marac", "marac.referrals"),
+    ("POST", "/marac-referrals/refer", "marac.referrals"),
 ]
 
 
@@ -65,7 +67,8 @@ def test_every_page_is_signed_in_only_except_the_login_form_and_static_files(
             m,
             p.replace(PERSON, "{entity_id}")
             .replace("INC-404", "{ref}")
-            .replace("/assign", "/{step}"),
+            .replace("/assign", "/{step}")
+            .replace("/refer", "/{step}"),
         )
         for m, p, _ in PAGES
     }

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, select
 
-from threadline.recognise import Association, Event, History, Order, Party
+from threadline.recognise import Assessment, Association, Event, History, Order, Party
 from threadline.recognise.history import CitedMessage, ContactEvidence
 from threadline.store import tables as t
 from threadline.store.queries import fetch
@@ -115,9 +115,23 @@ def _viewed() -> Select[Any]:
 
 
 @cache
-def _dash(until: bool) -> Select[Any]:
-    r = t.risk_assessments
-    query = select(r.c.incident_ref).where(r.c.checklist == "dash", r.c.incident_ref.in_(_keys()))
+def _assessments(until: bool) -> Select[Any]:
+    """The checklists completed on the incidents ``keys`` (refs), each with its subject's
+    entity (``None`` when the subject is not resolved)."""
+    r, m, em = t.risk_assessments, t.mentions, t.entity_members
+    query = (
+        select(
+            r.c.ref,
+            r.c.checklist,
+            r.c.incident_ref,
+            r.c.assessed_at,
+            r.c.document,
+            em.c.entity_id,
+        )
+        .outerjoin(m, (m.c.record_key == r.c.record_key) & (m.c.position == "subject"))
+        .outerjoin(em, em.c.mention_key == m.c.mention_key)
+        .where(r.c.incident_ref.in_(_keys()))
+    )
     return query.where(r.c.assessed_at <= bindparam(UNTIL)) if until else query
 
 
@@ -279,10 +293,33 @@ def viewed_incidents(conn: Connection, refs: Iterable[str]) -> set[str]:
     return {row.incident_ref for row in _run(conn, _viewed(), refs)}
 
 
+def assessments_on(
+    conn: Connection, refs: Iterable[str], until: datetime | None = None
+) -> list[Assessment]:
+    """The checklists completed on the incidents ``refs`` (by ``until``, if given), each with its
+    "yes" answers, oldest first."""
+    found = []
+    for row in _run(conn, _assessments(until is not None), refs, until):
+        answers = (row.document or {}).get("answers") or {}
+        found.append(
+            Assessment(
+                ref=row.ref,
+                checklist=row.checklist,
+                incident_ref=row.incident_ref,
+                assessed_at=row.assessed_at,
+                subject=row.entity_id,
+                yes=frozenset(q for q, a in answers.items() if a == "yes"),
+            )
+        )
+    return sorted(found, key=lambda a: (a.assessed_at, a.ref))
+
+
 def dash_assessed(
     conn: Connection, refs: Iterable[str], until: datetime | None = None
 ) -> frozenset[str]:
-    return frozenset(row.incident_ref for row in _run(conn, _dash(until is not None), refs, until))
+    return frozenset(
+        a.incident_ref for a in assessments_on(conn, refs, until) if a.checklist == "dash"
+    )
 
 
 def entity_labels(conn: Connection, entity_ids: Iterable[str]) -> dict[str, str]:
@@ -335,12 +372,14 @@ def load_history(
     orders = orders_of(conn, records.get("order", ()), parties)
     associations = associations_of(conn, records.get("association", ()), parties)
     people = {p["entity_id"] for rows in parties.values() for p in rows if p["entity_id"]}
+    assessments = assessments_on(conn, incident_refs, until)
     return History(
         events=tuple(events),
         orders=tuple(orders),
         associations=tuple(associations),
-        dash_assessed=dash_assessed(conn, incident_refs, until),
+        dash_assessed=frozenset(a.incident_ref for a in assessments if a.checklist == "dash"),
         labels={**places, **entity_labels(conn, people)},
+        assessments=tuple(assessments),
         contacts=tuple(contact_evidence(conn, ids, until)),
     )
 

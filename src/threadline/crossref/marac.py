@@ -397,13 +397,17 @@ def referral_list(
     now: datetime,
     settings: MaracSettings | None = None,
     previous_referrals: Mapping[str, Sequence[Dated]] | None = None,
+    *,
+    complete: bool = True,
 ) -> list[Referral]:
     """Every victim meeting at least one MARAC referral criterion as of ``now``, most criteria
     met first.
 
     ``previous_referrals`` (victim entity id → earlier referrals, each ``(ref, date)``) feeds the
     repeat-referral criterion; without it that criterion is reported as not known, never as
-    met or as "no referral". Nothing after ``now`` is looked at.
+    met or as "no referral". ``complete=False`` says the mapping holds only the referrals
+    recorded in Threadline (:func:`threadline.crossref.marac_referrals.previous_referrals`): a
+    victim absent from it is then "not known" too. Nothing after ``now`` is looked at.
     """
     s = settings or MaracSettings()
     by_victim, by_pair = _victim_incidents(engine, now)
@@ -426,7 +430,7 @@ def referral_list(
         dash = latest_dash.get(victim)
         grading = dash.grading if dash is not None else None
         incidents = sorted(by_victim.get(victim, []), key=lambda i: (i.reported_at, i.ref))
-        known = previous_referrals is not None
+        known = previous_referrals is not None and (complete or victim in previous_referrals)
         refs = (previous_referrals or {}).get(victim, ())
         evaluated = _by_id(
             marac_criteria(

@@ -44,6 +44,7 @@ from typing import Any
 
 from threadline.model.kinds import identifier_kinds
 from threadline.recognise.actions import STEP_ROLES, Step
+from threadline.risk.referral_steps import REFERRAL_STEP_ROLES, REFERRAL_STEP_WORDS
 
 #: The purpose rule of every read of person data (API, pages and CLI alike): the reason a user
 #: gives, trimmed, is at least this long (Data Protection Act 2018 s62: the log must show why)...
@@ -231,6 +232,18 @@ PERMISSIONS: tuple[Permission, ...] = (
         "view the MARAC referral list",
         "the list names victims at high risk: supervisors who refer and analysts who prepare it",
         audited=True,
+    ),
+    _p(
+        "marac.referrals",
+        {R.officer, R.supervisor, R.analyst},
+        "view MARAC referrals and their actions",
+        "a referral names a victim at high risk: the officers and supervisors who make it and "
+        "carry out its actions, and the analysts who prepare the MARAC",
+        audited=True,
+    ),
+    *(
+        _p(f"marac.{step}", {R(r) for r in REFERRAL_STEP_ROLES[step]}, words, reason, audited=True)
+        for step, (words, reason) in REFERRAL_STEP_WORDS.items()
     ),
 )
 

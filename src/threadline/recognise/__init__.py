@@ -8,7 +8,7 @@ with every person already resolved to an entity id.
 from threadline.recognise.alerts import Alert, AlertChange, Finding, Rule
 from threadline.recognise.behaviours import BEHAVIOURS, Behaviour, BehaviourSign, find_behaviours
 from threadline.recognise.engine import Recogniser, recognise
-from threadline.recognise.history import Association, Event, History, Order, Party
+from threadline.recognise.history import Assessment, Association, Event, History, Order, Party
 from threadline.recognise.rules import RULES, RULES_BY_ID
 from threadline.recognise.thresholds import CATEGORY_SEVERITY, Thresholds
 
@@ -19,6 +19,7 @@ __all__ = [
     "RULES_BY_ID",
     "Alert",
     "AlertChange",
+    "Assessment",
     "Association",
     "Behaviour",
     "BehaviourSign",

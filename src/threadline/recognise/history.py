@@ -311,11 +311,36 @@ class Association:
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """A completed risk checklist (DASH, S-DASH) as recognition reads it: who it is about, on
+    which incident, when, and the questions answered "yes" (``dash.17``...).
+
+    ``subject`` is the entity id of the person assessed (``None`` when not resolved: the
+    incident's victim is then taken)."""
+
+    ref: str
+    checklist: str
+    incident_ref: str
+    assessed_at: datetime
+    subject: str | None = None
+    yes: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        _need_text(self.ref, "ref")
+        _need_text(self.incident_ref, "incident_ref")
+        if not isinstance(self.assessed_at, datetime) or self.assessed_at.tzinfo is None:
+            raise ValueError(f"{self.ref}: assessed_at must be a datetime with a time zone")
+        object.__setattr__(self, "yes", frozenset(self.yes))
+
+
+@dataclass(frozen=True)
 class History:
     """Everything already known that is linked to a new event's entities.
 
-    ``dash_assessed`` holds the refs of incidents with a completed DASH risk assessment. ``labels``
-    maps entity ids and location keys to display names for the reasons (ids are used when absent).
+    ``dash_assessed`` holds the refs of incidents with a completed DASH risk assessment;
+    ``assessments`` the completed checklists on the history's incidents, with their "yes"
+    answers (the red flags of :mod:`threadline.recognise.rules.safeguarding`). ``labels`` maps
+    entity ids and location keys to display names for the reasons (ids are used when absent).
     """
 
     events: tuple[Event, ...] = ()
@@ -323,6 +348,7 @@ class History:
     associations: tuple[Association, ...] = ()
     dash_assessed: frozenset[str] = frozenset()
     labels: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    assessments: tuple[Assessment, ...] = ()
     #: communications evidence of the people in this history (issue 25), as attributed
     contacts: tuple[ContactEvidence, ...] = ()
 
@@ -331,6 +357,7 @@ class History:
         object.__setattr__(self, "orders", tuple(self.orders))
         object.__setattr__(self, "associations", tuple(self.associations))
         object.__setattr__(self, "dash_assessed", frozenset(self.dash_assessed))
+        object.__setattr__(self, "assessments", tuple(self.assessments))
         object.__setattr__(self, "contacts", tuple(self.contacts))
 
     def with_event(self, event: Event) -> History:
@@ -342,6 +369,7 @@ class History:
             associations=self.associations,
             dash_assessed=self.dash_assessed,
             labels=self.labels,
+            assessments=self.assessments,
             contacts=self.contacts,
         )
 

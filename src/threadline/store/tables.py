@@ -439,6 +439,22 @@ communications = _numbered_table(
     Index("ix_communications_attachment_at", "attachment", "at"),
 )
 
+# --- MARAC referrals: made, heard, the actions agreed and done ------------------------------------
+
+#: One step taken on a MARAC referral (refer, hear, action, complete, close), append-only, written
+#: in the same transaction as its audit row; a referral's state is folded from its steps
+#: (:mod:`threadline.risk.referral_steps`). ``victim`` is the referred person's entity id.
+marac_steps = _numbered_table(
+    "marac_steps",
+    Column("referral_ref", String(40), nullable=False, index=True),
+    Column("victim", String(40), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("step", String(20), nullable=False),
+    Column("user", USERNAME, nullable=False),
+    Column("role", USER_ROLE, nullable=False),
+    Column("detail", Document, nullable=False),
+)
+
 #: Each sender of a victim's communications evidence, as attributed (issue 25, part 2) and
 #: counted (part 3) by ``resolve.senders.attribute_comms``: whose it is and why (``evidence``,
 #: pieces of ``recognise.attribution.Clue`` as JSON), its contacts, those after she told them to

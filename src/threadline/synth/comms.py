@@ -26,8 +26,9 @@ and the counts: total contacts, his contacts, contacts (all, and his) on days th
 the time she first told him to stop and his contacts after it. Times are counted as the files
 write them (a WhatsApp Android export to the minute) and read back as the readers do (a wall
 time that occurs twice read as the first, PEP 495 ``fold=0``), so the truth is what a correct
-import must find. The order binds, as recorded (no service date, not on notice), from the day
-after it was granted to its last day (Family Law Act 1996 s42A; ``Order.binds_from``).
+import must find. The order binds, as recorded, from the hearing when made on notice, from the
+day it was served when made without notice, else from the day after it was granted, to its last
+day (Family Law Act 1996 s42A(2); ``Order.binds_from``).
 
 The messages come from their own random stream, seeded from the force's seed: writing them
 changes no incident and no other file.
@@ -401,11 +402,21 @@ def _truth(
     order = c.order_state["entry"]
     starts = date.fromisoformat(order["starts"])
     ends = date.fromisoformat(order["ends"]) if order.get("ends") else None
-    binds_from = starts + timedelta(days=1)  # no service or notice recorded: Order.binds_from
+    # Family Law Act 1996 s42A(2), written here from the order as generated (the truth does not
+    # ask the code it measures): made on notice, it binds from the hearing; made without notice,
+    # from the day it was served; neither recorded, from the day after it was granted.
+    if order.get("on_notice"):
+        binds_from: date | None = starts
+    elif order.get("served"):
+        binds_from = date.fromisoformat(order["served"])
+    elif order.get("on_notice") is False:
+        binds_from = None
+    else:
+        binds_from = starts + timedelta(days=1)
 
     def binds(at: datetime) -> bool:
         day = at.astimezone(FORCE_TIMEZONE).date()
-        return binds_from <= day and (ends is None or day <= ends)
+        return binds_from is not None and binds_from <= day and (ends is None or day <= ends)
 
     stop_at = _read_back(_wall(first_stop - first_stop % 60))
     contacts = [s for s in sent if s.incoming]
@@ -419,7 +430,10 @@ def _truth(
         "victim": c.victim.pid,
         "suspect": c.suspect.pid,
         "order": order["ref"],
-        "order_binds": {"from": binds_from.isoformat(), "to": ends.isoformat() if ends else None},
+        "order_binds": {
+            "from": binds_from.isoformat() if binds_from else None,
+            "to": ends.isoformat() if ends else None,
+        },
         "files": files,
         "senders": senders,
         "total_contacts": len(contacts),

@@ -257,8 +257,13 @@ class Recorder:
         conditions: str,
         court: str,
         series: Series | None = None,
+        served: str | None = None,
+        on_notice: bool | None = None,
     ) -> dict[str, Any]:
-        """Write a court order; returns its truth entry (breach refs are appended to it later)."""
+        """Write a court order; returns its truth entry (breach refs are appended to it later).
+
+        ``on_notice`` (the respondent knew of the hearing) or ``served`` (the day a without-notice
+        order was served) say when it binds (Family Law Act 1996 s42A(2))."""
         self.summary.orders += 1
         ref = f"ORD-{self.summary.orders:05d}"
         record: dict[str, Any] = {
@@ -272,6 +277,10 @@ class Recorder:
         }
         if ends:
             record["ends"] = ends
+        if served:
+            record["served"] = served
+        if on_notice is not None:
+            record["on_notice"] = on_notice
         record["conditions"] = conditions
         record["court"] = court
         self._orders(_line(record))
@@ -285,6 +294,8 @@ class Recorder:
             "protected": [w.pid for w in protected],
             "starts": starts,
             "ends": ends,
+            "served": served,
+            "on_notice": on_notice,
             "breach_refs": [],
         }
         if series is not None:

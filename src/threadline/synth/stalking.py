@@ -412,6 +412,11 @@ def _ex_order(ctx: dict[str, Any], order_at: int, state: dict[str, Any]) -> Rend
             ),
             court="Family Court sitting at Stafford",
             series=ctx["series"],
+            # An interim order is made without notice and served on him by hand that day; a
+            # full order is made on notice at a hearing he attended. Either way it binds from
+            # the day it is granted (Family Law Act 1996 s42A(2)), before the first breach.
+            served=starts.isoformat() if interim else None,
+            on_notice=not interim,
         )
 
     return render

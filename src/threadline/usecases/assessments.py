@@ -17,6 +17,7 @@ from threadline.crossref.marac import (
     graded_assessments,
     referral_list,
 )
+from threadline.crossref.marac_referrals import previous_referrals
 from threadline.crossref.pipeline import Submission
 from threadline.guard.disclosure import may_see_contact
 from threadline.model import Record, RecordError, RiskAssessment, parse_record
@@ -139,7 +140,8 @@ def view_assessment(
 def referrals(engine: Engine, auditor: Auditor, now: datetime, output: str) -> list[Referral]:
     """The MARAC referral list as the user may see it (officers' free text only for roles that
     see contact details); audited (``marac.view``) naming each victim."""
-    found = referral_list(engine, now, MaracSettings())
+    made = previous_referrals(engine, now)  # those recorded here: others are "not known"
+    found = referral_list(engine, now, MaracSettings(), made, complete=False)
     auditor(
         "marac.view",
         [f"person:{r.victim}" for r in found],

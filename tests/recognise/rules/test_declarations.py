@@ -36,6 +36,7 @@ def test_the_brief_rules_are_all_declared():
         "gap_breach_no_crime",
         "gap_domestic_no_dash",
         "gap_history_not_viewed",
+        "safeguarding",
         "contact_after_stop",
         "contact_while_order_binds",
         "contact_pattern",
@@ -69,7 +70,10 @@ def test_every_rule_fires_on_a_full_case_with_its_templates_filled():
             "2026-04-05",
             victim="V",
             suspect="S",
-            narrative="Turned up at her work. She is too frightened to leave the house now.",
+            narrative=(
+                "Turned up at her work. She is too frightened to leave the house now. "
+                "He told her if he can't have her nobody will."
+            ),
             location="L1",
         ),
         inc(

@@ -27,6 +27,21 @@ def test_an_order_made_on_notice_binds_from_when_it_is_made():
     assert alert.details["binds_from"] == "2026-03-02"
 
 
+def test_a_report_on_the_day_it_is_made_counts_only_when_it_says_it_is_a_breach():
+    """An order binds "from when it is made" (s42A(2)): the incident that led to the order,
+    reported that morning before the hearing, is not its 1st breach; a report that day which says
+    it breaches the order is."""
+    on_notice = order("NMO-1", "S", "V", "2026-03-02", on_notice=True)
+    before = inc("I0", "2026-03-02T08:00", victim="V", suspect="S", narrative="He texted her.")
+    said = "He texted her again, in breach of the order made this morning."
+    after = inc("I1", "2026-03-02T17:00", victim="V", suspect="S", narrative=said)
+    found = breaches([before, after], [on_notice])
+    assert [a.incident_ref for a in found] == ["I1"]
+    assert found[0].details["breach_number"] == 1
+    next_day = inc("I2", "2026-03-03", victim="V", suspect="S", narrative="He texted her.")
+    assert [a.incident_ref for a in breaches([before, next_day], [on_notice])] == ["I2"]
+
+
 def test_an_order_made_without_notice_binds_only_once_served():
     """Family Law Act 1996 s42A(2): "An order made without notice binds only once the
     respondent is aware of it"."""

@@ -27,6 +27,7 @@ from threadline.recognise.rules.repeats import (
     find_repeat_suspects,
     find_repeat_victims,
 )
+from threadline.recognise.rules.safeguarding import find_red_flags
 from threadline.recognise.rules.stalking import (
     find_courses_of_conduct,
     find_escalation,
@@ -117,6 +118,17 @@ RULES: tuple[Rule, ...] = (
         ),
         severity="high",
         find=find_escalation,
+    ),
+    Rule(
+        id="safeguarding",
+        title="Safeguarding referral",
+        reason=(
+            "Red flags for {victim} ({set_title}) that call for a referral to {referral} "
+            "whatever the DASH count: {evidence}."
+        ),
+        action="{set_action}",
+        severity="high",
+        find=find_red_flags,
     ),
     Rule(
         id="contact_after_stop",

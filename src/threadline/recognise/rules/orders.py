@@ -6,6 +6,7 @@ breaches of the same order, so the 7th breach says so instead of looking like th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -98,9 +99,30 @@ def _role(incident: Event, entity_id: str) -> str:
     return roles[0] if roles else "absent"
 
 
+#: Words by which a report says it is about a breach of an order.
+_SAYS_BREACH = re.compile(
+    r"\bbreach\w*|\b(?:non-molestation|restraining|protection)\s+order\b|\binjunction\b", re.I
+)
+
+
+def before_it_bound(order: Order, incident: Event) -> bool:
+    """Whether ``incident``, reported on the day the order came to bind, may be conduct from
+    before it did. An order binds from when it is made (on notice) or served (Family Law Act 1996
+    s42A(2)): a time of day the record does not hold, and the incident that led to the order is
+    often reported that morning. On that first day a report counts as a breach only when it says
+    so (a breach category, or words of a breach or an order)."""
+    if order.binding not in ("on_notice", "served") or incident.day != order.binds_from():
+        return False
+    return "breach_of_order" not in incident.categories and not _SAYS_BREACH.search(
+        incident.narrative
+    )
+
+
 def breach_of(order: Order, incident: Event) -> tuple[str, ...]:
     """Protected people present when ``incident`` breaches ``order`` (empty when it does not)."""
     if not incident.is_incident or not order.binds_on(incident.day):
+        return ()
+    if before_it_bound(order, incident):
         return ()
     if order.respondent in incident.suspects:
         targets = incident.entities("victim", "caller")

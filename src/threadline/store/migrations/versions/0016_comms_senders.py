@@ -5,7 +5,7 @@ evidence (JSON), its contacts, after being told to stop, while an order bound (b
 the messages cited. One new table, made in the migration's one transaction.
 
 Revision ID: 0016
-Revises: 0012 (re-chained when 0013-0015 land)
+Revises: 0015
 Create Date: 2026-12-06 20:45:00
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 from threadline.store.types import UTCDateTime
 
 revision = "0016"
-down_revision = "0012"  # re-chained when 0013-0015 land
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,240 @@
+"""MARAC referrals: made, heard, the actions agreed there and done, closed (issue 23, part 3).
+
+Each step is one route with its own body, checked by :mod:`threadline.risk.referral_steps` through
+:func:`threadline.usecases.marac.take_marac_step` and stored with its audit row in one
+transaction. Who may take a step is the policy's ``marac.<step>`` (403); a step the referral's
+state does not allow is a 409 naming why (not heard yet, closed, actions not done); a field that
+does not do is a 422 naming it. Referrals name a victim at high risk, so the ``purpose`` is
+required, and reads are audited (``marac.referrals``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, status
+from pydantic import BaseModel, Field
+
+from threadline.api.deps import Audited, ClockDep, EngineDep, Purpose, require
+from threadline.api.errors import error_answer
+from threadline.api.schemas import RequestBody
+from threadline.guard.users import User
+from threadline.store.tables import ALERT_KEY
+from threadline.usecases import marac
+
+router = APIRouter(tags=["MARAC referrals"])
+
+_TEXT = 2000
+_NAME = 80
+RefPath = Annotated[str, Path(min_length=1, max_length=40, description="MARAC-000001")]
+NumberPath = Annotated[int, Path(ge=1, le=10_000, description="The action's number")]
+EntityPath = Annotated[str, Path(min_length=1, max_length=40)]
+Criterion = Literal["visible_high_risk", "professional_judgement", "potential_escalation",
+                    "repeat_referral"]  # fmt: skip
+
+
+class ReferralStepPublic(BaseModel):
+    """One step taken on a referral: which, by whom (and their role), when, its details."""
+
+    step: str
+    by: str
+    role: str
+    at: str
+    detail: dict[str, Any]
+
+
+class AgreedActionPublic(BaseModel):
+    """An action the MARAC agreed: what, which agency owns it, by when, and whether done."""
+
+    number: int
+    text: str
+    owner: str
+    due: str | None
+    agreed_by: str
+    done: bool
+    done_at: str | None
+    done_by: str | None
+    note: str | None
+    overdue: bool
+
+
+class ReferralPublic(BaseModel):
+    """A MARAC referral as it stands, with every step taken."""
+
+    ref: str
+    status: Literal["made", "heard", "closed"]
+    victim: str
+    criteria: list[str]
+    reason: str
+    alert_key: str | None
+    made_at: str
+    made_by: str
+    heard_on: str | None
+    meeting: str | None
+    actions: list[AgreedActionPublic]
+    open_actions: int
+    closed_reason: str | None
+    steps: list[ReferralStepPublic]
+
+
+class ReferralListPublic(BaseModel):
+    """A person's MARAC referrals, newest first."""
+
+    entity_id: str
+    referrals: list[ReferralPublic]
+
+
+class ReferRequest(RequestBody):
+    victim: str = Field(min_length=1, max_length=40, description="The person's entity id")
+    criteria: list[Criterion] = Field(
+        min_length=1, max_length=4, description="The SafeLives referral criteria it rests on"
+    )
+    reason: str = Field(max_length=_TEXT, description="Why the referral is made")
+    alert_key: str | None = Field(
+        default=None, max_length=ALERT_KEY.length, description="The alert that prompted it"
+    )
+
+
+class HearRequest(RequestBody):
+    heard_on: date = Field(description="The day the MARAC heard the case")
+    meeting: str | None = Field(default=None, max_length=_NAME, description="Which MARAC")
+
+
+class ActionRequest(RequestBody):
+    text: str = Field(max_length=_TEXT, description="The action agreed")
+    owner: str = Field(min_length=1, max_length=_NAME, description="The agency that owns it")
+    due: date | None = Field(default=None, description="By when")
+
+
+class CompleteRequest(RequestBody):
+    note: str = Field(max_length=_TEXT, description="What was done")
+
+
+class CloseRequest(RequestBody):
+    reason: str = Field(max_length=_TEXT, description="Why the case leaves the MARAC")
+
+
+_STEP_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: error_answer("No referral (or person) with that reference"),
+    409: error_answer("The referral's state does not allow the step"),
+    422: error_answer("A field is missing or not valid (named)"),
+}
+
+
+def _public(view: dict[str, Any]) -> ReferralPublic:
+    return ReferralPublic.model_validate(view)
+
+
+@router.post("/api/marac-referrals", status_code=status.HTTP_201_CREATED, responses=_STEP_ERRORS)
+def marac_refer(
+    user: Annotated[User, require("marac.refer")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    body: ReferRequest,
+) -> ReferralPublic:
+    """Make a MARAC referral for a person, on the criteria it rests on and why. Audited
+    (``marac.refer``)."""
+    given = body.model_dump(exclude_none=True)
+    return _public(marac.take_marac_step(engine, audited, None, "refer", clock(), purpose, **given))
+
+
+@router.post("/api/marac-referrals/{ref}/hear", responses=_STEP_ERRORS)
+def marac_hear(
+    user: Annotated[User, require("marac.hear")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    ref: RefPath,
+    body: HearRequest,
+) -> ReferralPublic:
+    """Record that the MARAC heard the referral, and on which day. Audited (``marac.hear``)."""
+    given = body.model_dump(exclude_none=True)
+    return _public(marac.take_marac_step(engine, audited, ref, "hear", clock(), purpose, **given))
+
+
+@router.post("/api/marac-referrals/{ref}/actions", responses=_STEP_ERRORS)
+def marac_action(
+    user: Annotated[User, require("marac.action")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    ref: RefPath,
+    body: ActionRequest,
+) -> ReferralPublic:
+    """Record an action the MARAC agreed: what, which agency owns it, by when. Audited
+    (``marac.action``)."""
+    given = body.model_dump(exclude_none=True)
+    return _public(marac.take_marac_step(engine, audited, ref, "action", clock(), purpose, **given))
+
+
+@router.post("/api/marac-referrals/{ref}/actions/{number}/complete", responses=_STEP_ERRORS)
+def marac_complete(
+    user: Annotated[User, require("marac.complete")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    ref: RefPath,
+    number: NumberPath,
+    body: CompleteRequest,
+) -> ReferralPublic:
+    """Record an agreed action done, with what was done. Audited (``marac.complete``)."""
+    view = marac.take_marac_step(
+        engine, audited, ref, "complete", clock(), purpose, number=number, note=body.note
+    )
+    return _public(view)
+
+
+@router.post("/api/marac-referrals/{ref}/close", responses=_STEP_ERRORS)
+def marac_close(
+    user: Annotated[User, require("marac.close")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    ref: RefPath,
+    body: CloseRequest,
+) -> ReferralPublic:
+    """Close the referral: every agreed action done, and why it leaves the MARAC. Audited
+    (``marac.close``)."""
+    view = marac.take_marac_step(
+        engine, audited, ref, "close", clock(), purpose, reason=body.reason
+    )
+    return _public(view)
+
+
+@router.get(
+    "/api/marac-referrals/{ref}", responses={404: error_answer("No referral with that reference")}
+)
+def marac_referral(
+    user: Annotated[User, require("marac.referrals")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    ref: RefPath,
+) -> ReferralPublic:
+    """A referral as it stands: heard or not, each action agreed and done, every step. Audited
+    (``marac.referrals``)."""
+    return _public(marac.referral(engine, audited, ref, clock(), purpose))
+
+
+@router.get("/api/people/{entity_id}/marac-referrals")
+def person_marac_referrals(
+    user: Annotated[User, require("marac.referrals")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    entity_id: EntityPath,
+) -> ReferralListPublic:
+    """A person's MARAC referrals, newest first. Audited (``marac.referrals``)."""
+    found = marac.person_referrals(engine, audited, entity_id, clock(), purpose)
+    return ReferralListPublic(
+        entity_id=entity_id, referrals=[ReferralPublic.model_validate(r) for r in found]
+    )

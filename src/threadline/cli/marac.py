@@ -1,0 +1,187 @@
+"""``threadline marac-referral ...``: make a MARAC referral and follow it to the end.
+
+Each step names the member of staff taking it (``--as``, a user of the store: their role decides
+what they may do, as on the web) and the purpose; it goes through the same use case as the API
+(:mod:`threadline.usecases.marac`), so it is checked, stored and audited the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from threadline.cli.app import DbOption, app, console, engine_for, errors, now, reader_for
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from threadline.risk.referral_steps import ReferralStep
+    from threadline.usecases.auditor import Auditor
+
+marac_app = typer.Typer(
+    help="A MARAC referral from made to heard to its actions: make, hear, action, complete, "
+    "close, show, list.",
+    no_args_is_help=True,
+)
+app.add_typer(marac_app, name="marac-referral")
+
+AsOption = Annotated[
+    str, typer.Option("--as", help="The user taking the step (their role decides what they may).")
+]
+PurposeOption = Annotated[
+    str, typer.Option("--purpose", help="Why (an incident reference, say); kept in the audit log.")
+]
+
+
+def _auditor(engine: Engine, username: str, purpose: str) -> Auditor:
+    from threadline.guard.users import get_user
+    from threadline.usecases.auditor import Auditor
+
+    if len(purpose.strip()) < 3:
+        errors.print("[red]purpose: say why (3 characters or more)[/red]")
+        raise typer.Exit(1)
+    user = get_user(engine, username)
+    if user is None or not user.active:
+        errors.print(f"[red]as: no active user {username!r}[/red]")
+        raise typer.Exit(1)
+    return Auditor(engine, user, now)
+
+
+def _step(
+    db: str | None, ref: str | None, step: ReferralStep, username: str, purpose: str, **given: Any
+) -> None:
+    from threadline.usecases.errors import Refused
+    from threadline.usecases.marac import take_marac_step
+
+    engine = engine_for(db)
+    auditor = _auditor(engine, username, purpose)
+    try:
+        view = take_marac_step(engine, auditor, ref, step, now(), purpose.strip(), **given)
+    except Refused as refused:
+        errors.print(f"[red]{refused.field or 'refused'}: {refused.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"{view['ref']}: {step} recorded; now {view['status']}")
+
+
+@marac_app.command("make")
+def marac_make(
+    victim: Annotated[str, typer.Argument(help="The person's entity id.")],
+    criterion: Annotated[
+        list[str],
+        typer.Option(
+            help="A criterion it rests on: visible_high_risk, professional_judgement, "
+            "potential_escalation, repeat_referral."
+        ),
+    ],  # fmt: skip
+    reason: Annotated[str, typer.Option(help="Why the referral is made.")],
+    as_user: AsOption,
+    purpose: PurposeOption,
+    alert: Annotated[str | None, typer.Option(help="The alert that prompted it.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Make a MARAC referral for a person; prints its reference; audited."""
+    given: dict[str, Any] = {"victim": victim, "criteria": criterion, "reason": reason}
+    if alert:
+        given["alert_key"] = alert
+    _step(db, None, "refer", as_user, purpose, **given)
+
+
+@marac_app.command("hear")
+def marac_hear(
+    ref: str,
+    on: Annotated[str, typer.Option("--on", help="The day the MARAC heard it (YYYY-MM-DD).")],
+    as_user: AsOption,
+    purpose: PurposeOption,
+    meeting: Annotated[str | None, typer.Option(help="Which MARAC.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record that the MARAC heard a referral (a supervisor); audited."""
+    _step(db, ref, "hear", as_user, purpose, heard_on=on, meeting=meeting)
+
+
+@marac_app.command("action")
+def marac_action(
+    ref: str,
+    text: Annotated[str, typer.Option(help="The action agreed.")],
+    owner: Annotated[str, typer.Option(help="The agency that owns it.")],
+    as_user: AsOption,
+    purpose: PurposeOption,
+    due: Annotated[str | None, typer.Option(help="By when (YYYY-MM-DD).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record an action agreed at the MARAC (a supervisor); audited."""
+    _step(db, ref, "action", as_user, purpose, text=text, owner=owner, due=due)
+
+
+@marac_app.command("complete")
+def marac_complete(
+    ref: str,
+    number: Annotated[int, typer.Argument(help="The action's number.")],
+    note: Annotated[str, typer.Option(help="What was done.")],
+    as_user: AsOption,
+    purpose: PurposeOption,
+    db: DbOption = None,
+) -> None:
+    """Record an agreed action done; audited."""
+    _step(db, ref, "complete", as_user, purpose, number=number, note=note)
+
+
+@marac_app.command("close")
+def marac_close(
+    ref: str,
+    reason: Annotated[str, typer.Option(help="Why the case leaves the MARAC.")],
+    as_user: AsOption,
+    purpose: PurposeOption,
+    db: DbOption = None,
+) -> None:
+    """Close a referral once every agreed action is done (a supervisor); audited."""
+    _step(db, ref, "close", as_user, purpose, reason=reason)
+
+
+def _read(db: str | None, username: str, purpose: str) -> tuple[Engine, Auditor]:
+    """The store and the checked reader (``marac.referrals``; a refusal is audited)."""
+    from threadline.usecases.auditor import Auditor
+
+    engine = engine_for(db)
+    who = reader_for(engine, username, purpose, "marac.referrals", "marac-referral")
+    return engine, Auditor(engine, who.user, now)
+
+
+@marac_app.command("show")
+def marac_show(ref: str, as_user: AsOption, purpose: PurposeOption, db: DbOption = None) -> None:
+    """Print a referral with every step, its hearing and its actions (JSON); audited."""
+    from threadline.usecases.errors import Refused
+    from threadline.usecases.marac import referral
+
+    engine, auditor = _read(db, as_user, purpose)
+    try:
+        view = referral(engine, auditor, ref, now(), purpose.strip())
+    except Refused as refused:
+        errors.print(f"[red]{refused.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print_json(json.dumps(view, default=str))
+
+
+@marac_app.command("list")
+def marac_list(
+    victim: Annotated[str, typer.Argument(help="The person's entity id.")],
+    as_user: AsOption,
+    purpose: PurposeOption,
+    db: DbOption = None,
+) -> None:
+    """Print a person's MARAC referrals: made, heard, actions open; audited."""
+    from threadline.usecases.marac import person_referrals
+
+    engine, auditor = _read(db, as_user, purpose)
+    found = person_referrals(engine, auditor, victim, now(), purpose.strip())
+    if not found:
+        console.print(f"No MARAC referral of {victim}.")
+        return
+    for r in found:
+        heard = f"heard {r['heard_on']}" if r["heard_on"] else "not heard yet"
+        console.print(
+            f"{r['ref']} {r['status']}: made {r['made_at'][:10]} by {r['made_by']}, {heard}, "
+            f"{r['open_actions']} of {len(r['actions'])} actions open"
+        )
