@@ -1,17 +1,33 @@
 """A person's communications summary for the picture: the stored messages and calls attached to
-them (as a person or a mention) or to an incident in which they are the victim, counted by
-:func:`threadline.recognise.contacts.summarise_contacts` against the orders that protect them."""
+them (as a person or a mention) or to an incident in which they are the victim, counted against
+the orders that protect them.
+
+The counts are read from ``communication_counts`` (:func:`threadline.store.comms.hourly_counts`)
+and summed by :func:`threadline.recognise.contact_counts.summarise_counts`; only the messages of
+the busy hours where a burst may be are read. Where the stored counts cannot answer (the same
+message under two attachments read together, a zone or night off the whole hour) the messages
+are counted by :func:`threadline.recognise.contacts.summarise_contacts`: the same figures, slower.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Connection
 
 from threadline.crossref.history import orders_of, parties_of
-from threadline.recognise.contacts import DEFAULT_SETTINGS, ContactSettings, summarise_contacts
-from threadline.store.comms import contacts_of
+from threadline.recognise.contact_counts import burst_spans, counts_answer, summarise_counts
+from threadline.recognise.contacts import (
+    DEFAULT_SETTINGS,
+    ContactSettings,
+    ContactSummary,
+    bursts,
+    contacts_only,
+    summarise_contacts,
+)
+from threadline.recognise.history import Order
+from threadline.store.comms import CountsOverlap, contacts_between, contacts_of, hourly_counts
 
 #: The roles whose evidence of contacts received is theirs to count.
 VICTIM_ROLES = frozenset({"victim"})
@@ -39,10 +55,36 @@ def communications_summary(
 ) -> dict[str, Any] | None:
     """Totals, per channel and day, night-time, bursts and contacts while an order protecting
     ``entity_id`` binds (from the orders among ``record_keys``); ``None`` when nothing is stored."""
+    keys = list(attachments)
+    order_keys = sorted(k for k in record_keys if k.startswith("order:"))
+
+    def orders() -> list[Order]:
+        return orders_of(conn, order_keys, parties_of(conn, order_keys)) if entity_id else []
+
+    summary = stored_summary(conn, keys, orders, entity_id, settings)
+    return None if summary is None else summary.to_dict()
+
+
+def stored_summary(
+    conn: Connection,
+    attachments: list[str],
+    orders: Callable[[], list[Order]],
+    protected: str | None,
+    settings: ContactSettings = DEFAULT_SETTINGS,
+) -> ContactSummary | None:
+    """The summary of what is stored under ``attachments`` (see the module docstring), against
+    ``orders()`` (asked only if something is stored); ``None`` when nothing is."""
+    try:
+        counts = hourly_counts(conn, attachments)
+    except CountsOverlap:
+        counts = None
+    if counts is not None and counts_answer(counts, settings):
+        if not counts:
+            return None
+        spans = burst_spans(counts, settings)
+        busy = contacts_only(contacts_between(conn, attachments, spans))
+        return summarise_counts(counts, bursts(busy, settings), orders(), protected, settings)
     contacts = contacts_of(conn, attachments)
     if not contacts:
         return None
-    order_keys = sorted(k for k in record_keys if k.startswith("order:"))
-    orders = orders_of(conn, order_keys, parties_of(conn, order_keys)) if entity_id else []
-    summary = summarise_contacts(contacts, orders, entity_id, settings)
-    return summary.to_dict()
+    return summarise_contacts(contacts, orders(), protected, settings)

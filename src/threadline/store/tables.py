@@ -438,3 +438,30 @@ communications = _numbered_table(
     UniqueConstraint("attachment", "content_hash", name="uq_communications_attachment_hash"),
     Index("ix_communications_attachment_at", "attachment", "at"),
 )
+
+#: The contacts of ``communications`` counted per attachment, UTC hour, channel, kind, direction
+#: and sender (issue 25: the picture of a victim with 100,000 messages reads these, not every
+#: message). Kept by :func:`threadline.store.comms.store_communications` in the transaction that
+#: inserts the messages, counting only the rows it actually inserted, so a re-import adds nothing.
+#: An hour (not a day) is kept because night-time contact and bursts need it; a day in the
+#: force's time zone is a sum of hours. ``direction`` and ``sender`` are ``''`` where the export
+#: does not say (a NULL would never meet the unique key, and each batch would add a row).
+communication_counts = _numbered_table(
+    "communication_counts",
+    Column("attachment", RECORD_KEY, nullable=False),
+    Column("hour", UTCDateTime, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("direction", String(10), nullable=False),
+    Column("sender", Text, nullable=False),
+    Column("count", Integer, nullable=False),
+    UniqueConstraint(
+        "attachment",
+        "hour",
+        "channel",
+        "kind",
+        "direction",
+        "sender",
+        name="uq_communication_counts_key",
+    ),
+)
