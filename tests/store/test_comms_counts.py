@@ -5,7 +5,8 @@ and on a store migrated from 0012 with messages already in it (issue 25 part 5).
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -194,3 +195,25 @@ def test_the_same_message_under_two_attachments_read_together_is_counted_once(
         both = daily_contacts(conn, [one, two])
         assert both == daily_contacts(conn, [one])
         assert sum(sum(c.values()) for c in both.values()) <= stored
+
+
+def test_messages_are_bound_for_sqlite_as_sqlalchemy_binds_them() -> None:
+    from threadline.ingest.comms import ReadOptions, read_comms
+    from threadline.model.comms import Communication
+    from threadline.store.comms import _COLUMNS, _row, _sqlite_rows
+    from threadline.store.rows import sqlite_binder
+
+    binder = sqlite_binder()
+    batch = [
+        item
+        for path in (WHATSAPP, CALLS, FACEBOOK)
+        for item in read_comms(path, ReadOptions())
+        if isinstance(item, Communication)
+    ]
+    batch.append(replace(batch[0], timestamp=datetime(2026, 3, 1, 9, 5, 7, 123456, tzinfo=UTC)))
+    assert any(c.attachments for c in batch) and any(c.recipients for c in batch)
+    fast = _sqlite_rows(binder, "incident:cad:INC-1", 7, batch)
+    slow = binder.bind_all(
+        t.communications, [_row("incident:cad:INC-1", 7, c) for c in batch], _COLUMNS
+    )
+    assert fast == slow
