@@ -6,21 +6,22 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 from threadline.recognise.contact_counts import (
-    ContactCount,
+    DayCount,
     burst_spans,
-    counts_answer,
-    summarise_counts,
+    busy_hour_starts,
+    summarise_days,
 )
 from threadline.recognise.contacts import (
     DEFAULT_SETTINGS,
+    SILENT_OR_WITHHELD,
     Contact,
     ContactSettings,
     bursts,
     contacts_only,
+    is_night,
     summarise_contacts,
 )
 from threadline.recognise.history import Order
@@ -76,21 +77,32 @@ def campaign(seed: int) -> list[Contact]:
     return contacts
 
 
-def hourly(contacts: list[Contact]) -> list[ContactCount]:
-    """The counts as the store keeps them (by hand: the specification)."""
-    tally: Counter[tuple[datetime, str, str, str | None, str | None]] = Counter(
-        (c.at.replace(minute=0, second=0, microsecond=0), c.channel, c.kind, c.direction, c.sender)
-        for c in contacts
-    )
-    return [ContactCount(*key, n) for key, n in sorted(tally.items(), key=lambda i: i[0][0])]
+def per_hour(contacts: list[Contact]) -> Counter[datetime]:
+    """Contacts per UTC hour, as the store sums them (by hand: the specification)."""
+    return Counter(c.at.replace(minute=0, second=0, microsecond=0) for c in contacts)
+
+
+def per_day(contacts: list[Contact], settings: ContactSettings) -> list[DayCount]:
+    """Contacts per local day and channel with their silent calls and night, by hand."""
+    tally: dict[tuple[date, str], list[int]] = {}
+    for c in contacts:
+        day = c.at.astimezone(settings.timezone).date()
+        row = tally.setdefault((day, c.channel), [0, 0, 0])
+        row[0] += 1
+        row[1] += c.kind in SILENT_OR_WITHHELD
+        row[2] += is_night(c.at, settings)
+    return [DayCount(day, channel, *row) for (day, channel), row in sorted(tally.items())]
 
 
 def from_counts(contacts: list[Contact], settings: ContactSettings = DEFAULT_SETTINGS) -> object:
-    counts = hourly(contacts)
-    spans = burst_spans(counts, settings)
-    busy = [c for c in contacts_only(contacts) if any(a <= c.at < b for a, b in spans)]
+    """The summary as the picture makes it: counts, and the messages of the busy hours only."""
+    only = contacts_only(contacts)
+    spans = burst_spans(busy_hour_starts(per_hour(only), settings), settings)
+    busy = [c for c in only if any(a <= c.at < b for a, b in spans)]
+    senders = Counter(c.sender or "" for c in only)
+    days = per_day(only, settings)
     found = bursts(busy, settings)
-    return summarise_counts(counts, found, [SERVED, NOT_SERVED], "E-alys", settings)
+    return summarise_days(days, senders, found, [SERVED, NOT_SERVED], "E-alys", settings)
 
 
 def test_the_summary_from_hourly_counts_is_the_summary_from_every_message() -> None:
@@ -117,15 +129,7 @@ def test_bursts_are_found_from_the_busy_hours_only_with_other_windows() -> None:
 
 
 def test_the_busy_hours_are_few_when_contact_is_steady() -> None:
-    contacts = campaign(3)
-    spans = burst_spans(hourly(contacts))
+    contacts = contacts_only(campaign(3))
+    spans = burst_spans(busy_hour_starts(per_hour(contacts)))
     hours = sum((b - a) / timedelta(hours=1) for a, b in spans)
     assert 0 < hours <= 12  # the two bursts' hours, not the four weeks
-
-
-def test_counts_do_not_answer_a_night_or_zone_off_the_whole_hour() -> None:
-    counts = hourly(campaign(1))
-    assert counts_answer(counts, DEFAULT_SETTINGS)
-    assert not counts_answer(counts, ContactSettings(night_from=time(23, 30)))
-    assert not counts_answer(counts, ContactSettings(timezone=ZoneInfo("Asia/Kolkata")))
-    assert counts_answer(counts, ContactSettings(timezone=ZoneInfo("America/New_York")))

@@ -6,50 +6,64 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, event, select
 
 from factories import incident
 from links_factory import store
+from threadline.crossref.contacts import stored_summary
 from threadline.ingest.comms.importer import import_comms
-from threadline.recognise.contacts import contacts_only, per_day_and_channel
+from threadline.recognise.contact_counts import busy_hour_starts
+from threadline.recognise.contacts import (
+    ContactSettings,
+    contacts_only,
+    per_day_and_channel,
+    summarise_contacts,
+)
+from threadline.recognise.history import Order
 from threadline.store import make_engine, migrate
 from threadline.store import tables as t
 from threadline.store.comms import (
     CountsOverlap,
+    busy_hours,
     contacts_of,
     daily_contacts,
-    hourly_counts,
+    daily_counts,
     incident_key,
 )
 
 FIXTURES = Path(__file__).parents[1] / "ingest" / "comms" / "fixtures"
 WHATSAPP = FIXTURES / "whatsapp" / "android_uk_24h_with_media.txt"
 CALLS = FIXTURES / "call_logs" / "handset_call_sms_log.csv"
+LONDON = ZoneInfo("Europe/London")
 FACEBOOK = FIXTURES / "facebook" / "messages" / "inbox" / "danmercer_10158" / "message_1.json"
 
 
 def recount(engine: Engine) -> Counter[tuple[Any, ...]]:
-    """Every stored message counted by hand, as the counts table keys it."""
+    """Every stored message counted by hand, as the counts table keys it, with the hour's local
+    day and night (Europe/London, 23:00 to 06:00)."""
     c = t.communications.c
     tally: Counter[tuple[Any, ...]] = Counter()
     with engine.connect() as conn:
         for r in conn.execute(select(c.attachment, c.at, c.channel, c.kind, c.direction, c.sender)):
-            hour = r.at.replace(minute=0, second=0, microsecond=0)
-            tally[(r.attachment, hour, r.channel, r.kind, r.direction or "", r.sender or "")] += 1
+            hour = int(r.at.timestamp()) // 3600
+            local = r.at.astimezone(LONDON)
+            night = local.hour >= 23 or local.hour < 6
+            key = (r.attachment, hour, local.date(), night, r.channel, r.kind)
+            tally[(*key, r.direction or "", r.sender or "")] += 1
     return tally
 
 
 def stored_counts(engine: Engine) -> Counter[tuple[Any, ...]]:
     k = t.communication_counts.c
+    columns = (k.attachment, k.hour, k.day, k.night, k.channel, k.kind, k.direction, k.sender)
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(k.attachment, k.hour, k.channel, k.kind, k.direction, k.sender, k.count)
-        ).all()
+        rows = conn.execute(select(*columns, k.count)).all()
     tally: Counter[tuple[Any, ...]] = Counter()
     for *key, n in rows:
         assert n > 0
@@ -162,6 +176,11 @@ def test_a_store_migrated_from_0012_counts_the_messages_it_holds(store_url: str)
     counted = stored_counts(engine)
     assert counted == recount(engine)
     assert sum(counted.values()) == 4 and len(counted) == 3
+    assert {(k[2].isoformat(), k[3]) for k in counted} == {
+        ("2026-03-01", False),
+        ("2026-03-01", True),
+        ("2026-03-02", False),
+    }
     engine.dispose()
 
 
@@ -191,7 +210,7 @@ def test_the_same_message_under_two_attachments_read_together_is_counted_once(
     import_comms(engine, [CALLS], two)
     with engine.connect() as conn:
         with pytest.raises(CountsOverlap):
-            hourly_counts(conn, [one, two])
+            daily_counts(conn, [one, two])
         both = daily_contacts(conn, [one, two])
         assert both == daily_contacts(conn, [one])
         assert sum(sum(c.values()) for c in both.values()) <= stored
@@ -217,3 +236,67 @@ def test_messages_are_bound_for_sqlite_as_sqlalchemy_binds_them() -> None:
         t.communications, [_row("incident:cad:INC-1", 7, c) for c in batch], _COLUMNS
     )
     assert fast == slow
+
+
+def bursty_log(path: Path) -> Path:
+    """A handset log with a burst of 70 texts across midnight of the night the clocks go back,
+    one of 40 (short of a burst) and steady contact around them, some of it the victim's own."""
+    rows = ["Date,Time,Type,Direction,Number,Contact Name,Duration,Body,Status"]
+    moments = [
+        datetime(2026, 10, 20, 8, tzinfo=UTC) + n * timedelta(minutes=97) for n in range(150)
+    ]
+    moments += [
+        datetime(2026, 10, 24, 23, 20, tzinfo=UTC) + n * timedelta(seconds=45) for n in range(70)
+    ]
+    moments += [
+        datetime(2026, 10, 27, 12, 5, tzinfo=UTC) + n * timedelta(seconds=60) for n in range(40)
+    ]
+    for n, at in enumerate(sorted(moments)):
+        local = at.astimezone(LONDON)
+        direction = "Outgoing" if n % 9 == 0 else "Incoming"
+        kind = "Call" if n % 7 == 0 else "SMS"
+        body = "" if kind == "Call" else f"answer me {n}"
+        duration = "0:00:03" if kind == "Call" else ""
+        rows.append(
+            f"{local:%d/%m/%Y},{local:%H:%M:%S},{kind},{direction},07700 900123,Dan,"
+            f"{duration},{body},"
+        )
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_busy_hours_summed_in_sql_are_those_of_the_rule(engine: Engine, tmp_path: Path) -> None:
+    key = incident_in(engine, "INC-1")
+    import_comms(engine, [bursty_log(tmp_path / "log.csv"), WHATSAPP, CALLS], key)
+    with engine.connect() as conn:
+        contacts = contacts_only(contacts_of(conn, [key]))
+        hours = Counter(c.at.replace(minute=0, second=0, microsecond=0) for c in contacts)
+        for size, minutes in ((50, 60), (30, 30), (45, 90), (3, 10)):
+            settings = ContactSettings(burst_size=size, burst_window=timedelta(minutes=minutes))
+            expected = busy_hour_starts(hours, settings)
+            assert expected
+            assert busy_hours(conn, [key], settings) == expected
+
+
+def test_the_summary_from_the_stored_counts_is_the_summary_of_every_message(
+    engine: Engine, tmp_path: Path
+) -> None:
+    key = incident_in(engine, "INC-1")
+    import_comms(engine, [bursty_log(tmp_path / "log.csv"), WHATSAPP, CALLS, FACEBOOK], key)
+    served = Order(
+        ref="NMO-1",
+        order_type="non_molestation",
+        respondent="E-dan",
+        protected=("E-alys",),
+        starts=date(2026, 10, 1),
+        served=date(2026, 10, 25),
+        on_notice=False,
+    )
+    with engine.connect() as conn:
+        expected = summarise_contacts(contacts_of(conn, [key]), [served], "E-alys")
+        got = stored_summary(conn, [key], lambda: [served], "E-alys")
+    assert got is not None
+    assert got.to_dict() == expected.to_dict()
+    assert got.per_sender == expected.per_sender
+    assert len(got.bursts) == 1 and got.bursts[0].count >= 50  # the 70, less her own
+    assert got.while_order_bound["NMO-1"] > 0 and got.night > 0

@@ -2,11 +2,13 @@
 them (as a person or a mention) or to an incident in which they are the victim, counted against
 the orders that protect them.
 
-The counts are read from ``communication_counts`` (:func:`threadline.store.comms.hourly_counts`)
-and summed by :func:`threadline.recognise.contact_counts.summarise_counts`; only the messages of
-the busy hours where a burst may be are read. Where the stored counts cannot answer (the same
-message under two attachments read together, a zone or night off the whole hour) the messages
-are counted by :func:`threadline.recognise.contacts.summarise_contacts`: the same figures, slower.
+The counts are read from ``communication_counts`` summed per day and channel in SQL
+(:func:`threadline.store.comms.daily_counts`, :func:`~threadline.store.comms.sender_counts`) and
+put together by :func:`threadline.recognise.contact_counts.summarise_days`; only the messages of
+the busy hours where a burst may start are read (:func:`~threadline.store.comms.busy_hours`).
+Where the stored counts cannot answer (the same message under two attachments read together,
+another zone or night than the counts were stored in) the messages are counted by
+:func:`threadline.recognise.contacts.summarise_contacts`: the same figures, slower.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from threadline.crossref.history import orders_of, parties_of
-from threadline.recognise.contact_counts import burst_spans, counts_answer, summarise_counts
+from threadline.recognise.contact_counts import burst_spans, summarise_days
 from threadline.recognise.contacts import (
     DEFAULT_SETTINGS,
     ContactSettings,
@@ -27,7 +29,15 @@ from threadline.recognise.contacts import (
     summarise_contacts,
 )
 from threadline.recognise.history import Order
-from threadline.store.comms import CountsOverlap, contacts_between, contacts_of, hourly_counts
+from threadline.store.comms import (
+    COUNTED_IN,
+    CountsOverlap,
+    busy_hours,
+    contacts_between,
+    contacts_of,
+    daily_counts,
+    sender_counts,
+)
 
 #: The roles whose evidence of contacts received is theirs to count.
 VICTIM_ROLES = frozenset({"victim"})
@@ -74,16 +84,19 @@ def stored_summary(
 ) -> ContactSummary | None:
     """The summary of what is stored under ``attachments`` (see the module docstring), against
     ``orders()`` (asked only if something is stored); ``None`` when nothing is."""
-    try:
-        counts = hourly_counts(conn, attachments)
-    except CountsOverlap:
-        counts = None
-    if counts is not None and counts_answer(counts, settings):
-        if not counts:
-            return None
-        spans = burst_spans(counts, settings)
-        busy = contacts_only(contacts_between(conn, attachments, spans))
-        return summarise_counts(counts, bursts(busy, settings), orders(), protected, settings)
+    if COUNTED_IN.answers(settings):
+        try:
+            days = daily_counts(conn, attachments)
+        except CountsOverlap:
+            days = None
+        if days is not None:
+            if not days:
+                return None
+            spans = burst_spans(busy_hours(conn, attachments, settings), settings)
+            busy = contacts_only(contacts_between(conn, attachments, spans))
+            found = bursts(busy, settings)
+            senders = sender_counts(conn, attachments)
+            return summarise_days(days, senders, found, orders(), protected, settings)
     contacts = contacts_of(conn, attachments)
     if not contacts:
         return None

@@ -12,35 +12,49 @@ inserted to ``communication_counts`` (per attachment, UTC hour, channel, kind, d
 sender; migration 0013), so a victim's picture reads a few thousand counts rather than 100,000
 messages (issue 25 part 5). A message already stored under the attachment, or twice in one batch,
 is neither inserted nor counted: a re-import or the rest of an interrupted one adds nothing twice.
-:func:`hourly_counts` and :func:`daily_contacts` read them back.
+:func:`daily_counts`, :func:`sender_counts`, :func:`busy_hours` and :func:`daily_contacts` read
+them back.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, func, or_, select
+from sqlalchemy import Connection, Date, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from threadline.model.base import FORCE_TIMEZONE
 from threadline.model.comms import CommsKind, Communication, Direction
-from threadline.recognise.contact_counts import ContactCount
-from threadline.recognise.contacts import Contact
+from threadline.recognise.contact_counts import DayCount, burst_reach
+from threadline.recognise.contacts import (
+    DEFAULT_SETTINGS,
+    SILENT_OR_WITHHELD,
+    Contact,
+    ContactSettings,
+    contacts_only,
+    is_night,
+)
 from threadline.store import tables as t
 from threadline.store.rows import Binder, columns_of
 from threadline.store.writers import binder_for
 
 __all__ = [
+    "COUNTED_IN",
+    "CountedIn",
     "CountsOverlap",
+    "StoreConflict",
+    "busy_hours",
+    "check_counts_add_up",
     "contacts_between",
     "contacts_of",
     "count_stored",
     "daily_contacts",
-    "hourly_counts",
+    "daily_counts",
+    "sender_counts",
     "incident_attachment",
     "incident_key",
     "store_communications",
@@ -216,16 +230,54 @@ def store_communications(
 
 # --- the counts -------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class CountedIn:
+    """The zone and night hours in which each counted hour's ``day`` and ``night`` are stored
+    (the force's, :data:`threadline.recognise.contacts.DEFAULT_SETTINGS`)."""
+
+    settings: ContactSettings
+
+    def day(self, hour_start: datetime) -> date:
+        return hour_start.astimezone(self.settings.timezone).date()
+
+    def night(self, hour_start: datetime) -> bool:
+        return is_night(hour_start, self.settings)
+
+    def answers(self, settings: ContactSettings) -> bool:
+        """Whether the stored days and nights are those of ``settings`` (and whole hours: an
+        hour is all at night or none of it, all on one local day)."""
+        mine, theirs = self.settings, settings
+        return (mine.timezone, mine.night_from, mine.night_until) == (
+            theirs.timezone,
+            theirs.night_from,
+            theirs.night_until,
+        )
+
+
+COUNTED_IN = CountedIn(DEFAULT_SETTINGS)
+if COUNTED_IN.settings.night_from.minute or COUNTED_IN.settings.night_until.minute:
+    raise ImportError("the stored night is whole hours")  # pragma: no cover
+
 _COUNT_KEY = ("attachment", "hour", "channel", "kind", "direction", "sender")
+_SECONDS = 3600
+
+
+def _hour_of(at: datetime) -> int:
+    return int(at.timestamp()) // _SECONDS
+
+
+def _hour_start(hour: int) -> datetime:
+    return datetime.fromtimestamp(hour * _SECONDS, UTC)
 
 
 def _add_counts(conn: Connection, attachment: str, inserted: Sequence[Communication]) -> None:
     """Add ``inserted`` (rows just inserted, each once) to the stored counts."""
     if not inserted:
         return
-    tally: Counter[tuple[datetime, str, str, str, str]] = Counter(
+    tally: Counter[tuple[int, str, str, str, str]] = Counter(
         (
-            c.timestamp.replace(minute=0, second=0, microsecond=0),
+            _hour_of(c.timestamp),
             c.channel.value,
             c.kind.value,
             "" if c.direction is None else c.direction.value,
@@ -233,9 +285,16 @@ def _add_counts(conn: Connection, attachment: str, inserted: Sequence[Communicat
         )
         for c in inserted
     )
-    rows = [
-        dict(zip(_COUNT_KEY, (attachment, *key), strict=True), count=n) for key, n in tally.items()
-    ]
+    when: dict[int, tuple[date, bool]] = {}
+    rows = []
+    for key, n in tally.items():
+        hour = key[0]
+        if hour not in when:
+            start = _hour_start(hour)
+            when[hour] = (COUNTED_IN.day(start), COUNTED_IN.night(start))
+        day, night = when[hour]
+        row = dict(zip(_COUNT_KEY, (attachment, *key), strict=True))
+        rows.append({**row, "day": day, "night": night, "count": n})
     table = t.communication_counts
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table)
@@ -274,31 +333,128 @@ def _counted_query() -> Select[Any]:
     )
 
 
-@cache
-def _hourly_query() -> Select[Any]:
-    k = t.communication_counts.c
-    return (
-        select(k.hour, k.channel, k.kind, k.direction, k.sender, func.sum(k.count).label("n"))
-        .where(k.attachment.in_(bindparam("b_attachments", expanding=True)))
-        .group_by(k.hour, k.channel, k.kind, k.direction, k.sender)
-        .order_by(k.hour)
-    )
-
-
-def hourly_counts(conn: Connection, attachments: Iterable[str]) -> list[ContactCount]:
-    """The stored counts of everything under ``attachments`` per UTC hour, channel, kind,
-    direction and sender, in time order. :class:`CountsOverlap` where a message is stored under
-    two of them (counted once it would be, in the counts it would be twice)."""
+def check_counts_add_up(conn: Connection, attachments: Iterable[str]) -> list[str]:
+    """The attachments among ``attachments`` that hold counts, sorted; :class:`CountsOverlap`
+    where one message is stored under two of them (counted once it would be, in the summed
+    counts it would be twice). Reads the messages only when two or more hold counts."""
     keys = sorted(set(attachments))
     if not keys:
         return []
-    counted = conn.execute(_counted_query(), {"b_attachments": keys}).scalars().all()
+    counted = list(conn.execute(_counted_query(), {"b_attachments": keys}).scalars())
     if len(counted) > 1 and conn.execute(_overlap_query(), {"b_attachments": counted}).first():
         raise CountsOverlap(f"a message is stored under more than one of {', '.join(counted)}")
+    return counted
+
+
+def _contact_rows() -> Any:
+    """The counts of contacts: not the service's own lines, not the victim's own messages."""
+    k = t.communication_counts.c
+    return and_(
+        k.attachment.in_(bindparam("b_attachments", expanding=True)),
+        k.kind != CommsKind.system.value,
+        k.direction != Direction.outgoing.value,
+    )
+
+
+@cache
+def _daily_query(channel: bool, sender: bool, first: bool, last: bool) -> Select[Any]:
+    k = t.communication_counts.c
+    silent = k.kind.in_([kind.value for kind in SILENT_OR_WITHHELD])
+    query = select(
+        k.day,
+        k.channel,
+        func.sum(k.count).label("n"),
+        func.sum(case((silent, k.count), else_=0)).label("silent"),
+        func.sum(case((k.night, k.count), else_=0)).label("night"),
+    ).where(_contact_rows())
+    if channel:
+        query = query.where(k.channel == bindparam("b_channel"))
+    if sender:
+        query = query.where(k.sender == bindparam("b_sender"))
+    if first:
+        query = query.where(k.day >= bindparam("b_first", type_=Date()))
+    if last:
+        query = query.where(k.day <= bindparam("b_last", type_=Date()))
+    return query.group_by(k.day, k.channel).order_by(k.day, k.channel)
+
+
+def daily_counts(
+    conn: Connection,
+    attachments: Iterable[str],
+    *,
+    channel: str | None = None,
+    sender: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+) -> list[DayCount]:
+    """The stored counts of contacts under ``attachments`` per local day (in
+    :data:`COUNTED_IN`) and channel, with the silent or withheld calls and the night-time
+    contacts among them; only ``channel`` or ``sender`` (``''``: not said) if given, only
+    ``first`` to ``last`` if given. :class:`CountsOverlap` as :func:`check_counts_add_up`."""
+    keys = check_counts_add_up(conn, attachments)
+    if not keys:
+        return []
+    query = _daily_query(
+        channel is not None, sender is not None, first is not None, last is not None
+    )
+    params = {
+        "b_attachments": keys,
+        "b_channel": channel,
+        "b_sender": sender,
+        "b_first": first,
+        "b_last": last,
+    }
     return [
-        ContactCount(r.hour, r.channel, r.kind, r.direction or None, r.sender or None, int(r.n))
-        for r in conn.execute(_hourly_query(), {"b_attachments": keys})
+        DayCount(r.day, r.channel, int(r.n), int(r.silent), int(r.night))
+        for r in conn.execute(query, params)
     ]
+
+
+@cache
+def _senders_query() -> Select[Any]:
+    k = t.communication_counts.c
+    return select(k.sender, func.sum(k.count).label("n")).where(_contact_rows()).group_by(k.sender)
+
+
+def sender_counts(conn: Connection, attachments: Iterable[str]) -> dict[str, int]:
+    """Stored contacts per sender as written (``''`` where the export does not say)."""
+    keys = sorted(set(attachments))
+    if not keys:
+        return {}
+    return {r.sender: int(r.n) for r in conn.execute(_senders_query(), {"b_attachments": keys})}
+
+
+@cache
+def _busy_query(reach: int) -> Select[Any]:
+    k = t.communication_counts.c
+    hours = (
+        select(k.hour, func.sum(k.count).label("n"))
+        .where(_contact_rows())
+        .group_by(k.hour)
+        .subquery("hours")
+    )
+    windows = select(
+        hours.c.hour,
+        func.sum(hours.c.n).over(order_by=hours.c.hour, range_=(0, reach)).label("within"),
+    ).subquery("windows")
+    return (
+        select(windows.c.hour)
+        .where(windows.c.within >= bindparam("b_size"))
+        .order_by(windows.c.hour)
+    )
+
+
+def busy_hours(
+    conn: Connection, attachments: Iterable[str], settings: ContactSettings = DEFAULT_SETTINGS
+) -> list[datetime]:
+    """The hours a burst may start in (:func:`threadline.recognise.contact_counts.burst_spans`,
+    summed in SQL): the hour and the ``reach`` after it hold ``burst_size`` contacts."""
+    keys = sorted(set(attachments))
+    if not keys:
+        return []
+    query = _busy_query(burst_reach(settings))
+    rows = conn.execute(query, {"b_attachments": keys, "b_size": settings.burst_size})
+    return [_hour_start(hour) for hour in rows.scalars()]
 
 
 def daily_contacts(
@@ -309,49 +465,28 @@ def daily_contacts(
     sender: str | None = None,
     first: date | None = None,
     last: date | None = None,
-    timezone: tzinfo = FORCE_TIMEZONE,
 ) -> dict[date, Counter[str]]:
-    """Contacts (not the service's own lines, not the victim's own messages) per local day in
-    ``timezone`` and channel, from the stored counts; only ``channel`` or ``sender`` if given,
-    only the days ``first`` to ``last`` if given. Where the counts cannot answer (a message
-    under two attachments, a zone whose offset is not whole hours) they are counted from the
-    messages, each once."""
-    try:
-        counts = hourly_counts(conn, attachments)
-    except CountsOverlap:
-        counts = None
-    if counts is not None and all(_whole_hours(c.hour, timezone) for c in counts[:1] + counts[-1:]):
-        pairs = (
-            (c.hour, c.channel, c.count)
-            for c in counts
-            if c.kind != CommsKind.system
-            and c.direction != Direction.outgoing
-            and (channel is None or c.channel == channel)
-            and (sender is None or (c.sender or "") == sender)
-        )
-    else:
-        pairs = (
-            (c.at, c.channel, 1)
-            for c in contacts_of(conn, attachments)
-            if c.kind != CommsKind.system
-            and c.direction != Direction.outgoing
-            and (channel is None or c.channel == channel)
-            and (sender is None or (c.sender or "") == sender)
-        )
+    """Contacts (not the service's own lines, not the victim's own messages) per local day and
+    channel: :func:`daily_counts` where the counts answer, else the messages counted, each once
+    (a message stored under two of ``attachments``)."""
+    keys = list(attachments)
     days: dict[date, Counter[str]] = {}
-    local_days: dict[datetime, date] = {}
-    for at, on, n in pairs:
-        day = local_days.get(at)
-        if day is None:
-            day = local_days[at] = at.astimezone(timezone).date()
-        if (first is None or day >= first) and (last is None or day <= last):
-            days.setdefault(day, Counter())[on] += n
-    return dict(sorted(days.items()))
-
-
-def _whole_hours(at: datetime, timezone: tzinfo) -> bool:
-    offset = at.astimezone(timezone).utcoffset() or timedelta(0)
-    return offset.total_seconds() % 3600 == 0
+    try:
+        counted = daily_counts(conn, keys, channel=channel, sender=sender, first=first, last=last)
+    except CountsOverlap:
+        for c in contacts_only(contacts_of(conn, keys)):
+            day = COUNTED_IN.day(c.at)
+            if (
+                (channel is None or c.channel == channel)
+                and (sender is None or (c.sender or "") == sender)
+                and (first is None or day >= first)
+                and (last is None or day <= last)
+            ):
+                days.setdefault(day, Counter())[c.channel] += 1
+        return dict(sorted(days.items()))
+    for row in counted:
+        days.setdefault(row.day, Counter())[row.channel] += row.count
+    return days
 
 
 @cache

@@ -439,17 +439,21 @@ communications = _numbered_table(
     Index("ix_communications_attachment_at", "attachment", "at"),
 )
 
-#: The contacts of ``communications`` counted per attachment, UTC hour, channel, kind, direction
+#: The entries of ``communications`` counted per attachment, UTC hour, channel, kind, direction
 #: and sender (issue 25: the picture of a victim with 100,000 messages reads these, not every
 #: message). Kept by :func:`threadline.store.comms.store_communications` in the transaction that
 #: inserts the messages, counting only the rows it actually inserted, so a re-import adds nothing.
-#: An hour (not a day) is kept because night-time contact and bursts need it; a day in the
-#: force's time zone is a sum of hours. ``direction`` and ``sender`` are ``''`` where the export
-#: does not say (a NULL would never meet the unique key, and each batch would add a row).
+#: ``hour`` is hours since 1970-01-01 UTC (whole numbers, so a window of hours is arithmetic in
+#: SQL on both stores); ``day`` and ``night`` are that hour's local day and whether it is night,
+#: in the force's zone and night hours (:data:`threadline.store.comms.COUNTED_IN`), so a summary
+#: in those is a GROUP BY. ``direction`` and ``sender`` are ``''`` where the export does not say
+#: (a NULL never meets the unique key, and each batch would add a row).
 communication_counts = _numbered_table(
     "communication_counts",
     Column("attachment", RECORD_KEY, nullable=False),
-    Column("hour", UTCDateTime, nullable=False),
+    Column("hour", Integer, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("night", Boolean, nullable=False),
     Column("channel", String(16), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("direction", String(10), nullable=False),
