@@ -14,11 +14,12 @@ another zone or night than the counts were stored in) the messages are counted b
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
 
-from threadline.crossref.history import orders_of, parties_of
+from threadline.crossref.history import orders_of, parties_of, records_of_entities
 from threadline.recognise.contact_counts import burst_spans, summarise_days
 from threadline.recognise.contacts import (
     DEFAULT_SETTINGS,
@@ -101,3 +102,52 @@ def stored_summary(
     if not contacts:
         return None
     return summarise_contacts(contacts, orders(), protected, settings)
+
+
+@dataclass(frozen=True)
+class CommsSubject:
+    """Whose communications evidence is read: where it is stored (``attachments``) and the
+    orders that protect them or bind them (for the chart's bands and the counts)."""
+
+    attachments: list[str]
+    orders: list[Order]
+    protected: str | None
+
+
+def person_subject(conn: Connection, entity_id: str) -> CommsSubject:
+    """A person's: under them, under each of their mentions, and under each incident in which
+    they are the victim (:func:`attachments_for`); the orders they are party to."""
+    records = sorted(set().union(*records_of_entities(conn, [entity_id]).values()))
+    parties = parties_of(conn, records)
+    keys = {f"person:{entity_id}"}
+    for record_key, people in parties.items():
+        for person in people:
+            if person["entity_id"] != entity_id:
+                continue
+            keys.add(person["mention_key"])
+            if record_key.startswith("incident:") and person["role"] in VICTIM_ROLES:
+                keys.add(record_key)
+    order_keys = [k for k in records if k.startswith("order:")]
+    orders = [
+        o
+        for o in orders_of(conn, order_keys, parties)
+        if entity_id in o.protected or o.respondent == entity_id
+    ]
+    return CommsSubject(sorted(keys), orders, entity_id)
+
+
+def incident_subject(conn: Connection, record_key: str) -> CommsSubject:
+    """An incident's: under it and under each of its mentions; the orders protecting its
+    victims (as people, where they are resolved)."""
+    people = parties_of(conn, [record_key]).get(record_key, [])
+    keys = {record_key, *(p["mention_key"] for p in people)}
+    victims = {p["entity_id"] for p in people if p["role"] in VICTIM_ROLES and p["entity_id"]}
+    records = sorted(set().union(*records_of_entities(conn, sorted(victims)).values()))
+    order_keys = [k for k in records if k.startswith("order:")]
+    orders = [
+        o
+        for o in orders_of(conn, order_keys, parties_of(conn, order_keys))
+        if victims & set(o.protected)
+    ]
+    protected = next(iter(sorted(victims))) if len(victims) == 1 else None
+    return CommsSubject(sorted(keys), orders, protected)

@@ -46,6 +46,7 @@ __all__ = [
     "COUNTED_IN",
     "CountedIn",
     "CountsOverlap",
+    "MessageQuery",
     "StoreConflict",
     "busy_hours",
     "check_counts_add_up",
@@ -57,6 +58,7 @@ __all__ = [
     "sender_counts",
     "incident_attachment",
     "incident_key",
+    "list_communications",
     "store_communications",
 ]
 
@@ -568,3 +570,72 @@ def incident_key(conn: Connection, ref: str) -> str | None:
     i = t.incidents
     row = conn.execute(select(i.c.record_key).where(i.c.ref == ref).order_by(i.c.id)).first()
     return None if row is None else str(row.record_key)
+
+
+# --- the message list -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageQuery:
+    """Which stored messages to list: over ``channel``, from ``sender`` (``''``: not said),
+    at or after ``since`` and before ``until`` (UTC), ``limit`` of them from ``offset``."""
+
+    channel: str | None = None
+    sender: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    offset: int = 0
+    limit: int = 50
+
+
+def _message_filter(keys: list[str], query: MessageQuery, once: bool) -> list[Any]:
+    c = t.communications.c
+    where: list[Any] = [c.attachment.in_(keys)]
+    if query.channel is not None:
+        where.append(c.channel == query.channel)
+    if query.sender == "":
+        where.append(c.sender.is_(None))
+    elif query.sender is not None:
+        where.append(c.sender == query.sender)
+    if query.since is not None:
+        where.append(c.at >= query.since)
+    if query.until is not None:
+        where.append(c.at < query.until)
+    if once:  # the same message under two attachments: the first stored only
+        earlier = t.communications.alias("earlier")
+        where.append(
+            ~select(earlier.c.id)
+            .where(
+                earlier.c.attachment.in_(keys),
+                earlier.c.content_hash == c.content_hash,
+                earlier.c.id < c.id,
+            )
+            .exists()
+        )
+    return where
+
+
+def list_communications(
+    conn: Connection, attachments: Iterable[str], query: MessageQuery
+) -> tuple[int, list[Any]]:
+    """(how many stored messages match ``query``, the page of them in time order) under
+    ``attachments``, each message once. The rows carry every column of ``communications``."""
+    keys = sorted(set(attachments))
+    if not keys:
+        return 0, []
+    try:
+        check_counts_add_up(conn, keys)
+        once = False
+    except CountsOverlap:
+        once = True
+    where = _message_filter(keys, query, once)
+    c = t.communications.c
+    total = conn.execute(select(func.count()).select_from(t.communications).where(*where))
+    rows = conn.execute(
+        select(t.communications)
+        .where(*where)
+        .order_by(c.at, c.id)
+        .offset(query.offset)
+        .limit(query.limit)
+    ).all()
+    return int(total.scalar_one()), list(rows)
