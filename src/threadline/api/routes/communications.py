@@ -15,6 +15,7 @@ from threadline.api.errors import error_answer
 from threadline.api.responses import CommunicationsPage
 from threadline.api.segments import RefPath
 from threadline.guard.users import User
+from threadline.model.comms import CommsChannel
 from threadline.usecases import communications
 from threadline.usecases.communications import MAX_LIMIT, MessageFilters
 
@@ -26,9 +27,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     404: error_answer("No such person or incident"),
     422: error_answer("A filter is wrong (named)"),
 }
-Channel = Annotated[
-    str | None, Query(max_length=16, description="whatsapp, facebook, instagram, sms or call")
-]
+Channel = Annotated[CommsChannel | None, Query(description="The service it went over")]
 Sender = Annotated[
     str | None,
     Query(max_length=200, description="A sender as the export writes it ('' for none given)"),
@@ -57,7 +56,7 @@ def person_communications(
     in which they are the victim): contacts per day and channel, per sender, the orders they
     are party to, and a page of the messages in time order. Content withheld from roles that
     may not read it; audited with the purpose."""
-    filters = MessageFilters(channel, sender, first, last, offset, limit)
+    filters = MessageFilters(channel and channel.value, sender, first, last, offset, limit)
     found = communications.person_communications(engine, audited, entity_id, purpose, filters)
     return CommunicationsPage.model_validate(found)
 
@@ -78,6 +77,6 @@ def incident_communications(
 ) -> CommunicationsPage:
     """An incident's communications evidence (stored under it and its people's mentions), as
     for a person; the orders are those protecting its victims."""
-    filters = MessageFilters(channel, sender, first, last, offset, limit)
+    filters = MessageFilters(channel and channel.value, sender, first, last, offset, limit)
     found = communications.incident_communications(engine, audited, ref, purpose, filters)
     return CommunicationsPage.model_validate(found)
