@@ -6,7 +6,8 @@
 Makes a fresh SQLite store with two incidents that name the same victim and suspect (fictional:
 Alys Penhallow and Dan Mercer) and a non-molestation order between them, joins each name into
 one person, and imports ``--messages`` WhatsApp messages (the generator of
-``bench_comms_read.py``: numbers in Ofcom's drama range) under the first incident. Then it times
+``bench_comms_read.py``: numbers in Ofcom's drama range), ``--bursts`` of them in bursts of 60
+within half an hour, under the first incident. Then it times
 :func:`threadline.crossref.build_picture` (with ``to_dict``, as the API answers it) for the
 incident with the messages and for the one without (the anchor: everything else the picture
 reads), and the same summary counted from every message, as it was before the counts were stored
@@ -24,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from sqlalchemy import Engine, insert, select
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_comms_read import android  # noqa: E402
+from bench_comms_read import START, android  # noqa: E402
 from threadline.crossref import build_picture  # noqa: E402
 from threadline.ingest.comms.importer import import_comms  # noqa: E402
 from threadline.ingest.importer import import_records  # noqa: E402
@@ -103,6 +104,20 @@ def join_by_name(engine: Engine) -> None:
             )
 
 
+def bursts(count: int, size: int, rng: random.Random) -> str:
+    """``count`` bursts of ``size`` messages within half an hour each, spread over the year of
+    the main file, in the same WhatsApp Android layout."""
+    lines = []
+    for n in range(count):
+        start = START + timedelta(days=17 * n + 3, hours=rng.randint(0, 23))
+        for i in range(size):
+            moment = start + timedelta(seconds=30 * i)
+            hour = moment.hour % 12 or 12
+            stamp = f"{moment.month}/{moment.day}/{moment:%y}, {hour}:{moment:%M} {moment:%p}"
+            lines.append(f"{stamp} - Dan Mercer: pick up {n}-{i}")
+    return "\n".join(lines) + "\n"
+
+
 def timed(run: Callable[[], object], repeat: int) -> tuple[float, float, object]:
     """(median ms, best ms, the last result) of ``repeat`` runs."""
     times = []
@@ -118,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--bursts", type=int, default=20, help="bursts of 60 among the messages")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
@@ -127,12 +143,15 @@ def main() -> None:
         import_records(engine, raws, files=["bench.jsonl"])
         join_by_name(engine)
         path = folder / "WhatsApp Chat with Dan Mercer.txt"
-        path.write_text(android(args.messages, random.Random(25)), encoding="utf-8")
+        in_bursts = 60 * args.bursts
+        path.write_text(android(args.messages - in_bursts, random.Random(25)), encoding="utf-8")
+        extra = folder / "WhatsApp Chat with Dan Mercer (2).txt"
+        extra.write_text(bursts(args.bursts, 60, random.Random(26)), encoding="utf-8")
         with engine.connect() as conn:
             key = conn.execute(
                 select(t.incidents.c.record_key).where(t.incidents.c.ref == "INC-BENCH-1")
             ).scalar_one()
-        stored = import_comms(engine, [path], key).stored
+        stored = import_comms(engine, [path, extra], key).stored
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"{stored:,} messages stored under {key}")
 

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Date, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import Connection, Date, Select, and_, bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from threadline.model.comms import CommsKind, Communication, Direction
@@ -494,28 +494,29 @@ def daily_contacts(
 @cache
 def _between_query() -> Select[Any]:
     c = t.communications.c
-    return select(c.at, c.channel, c.kind, c.sender, c.direction, c.content_hash, c.file, c.line)
+    return (
+        select(c.at, c.channel, c.kind, c.sender, c.direction, c.content_hash, c.file, c.line)
+        .where(
+            c.attachment.in_(bindparam("b_attachments", expanding=True)),
+            c.at >= bindparam("b_start", type_=c.at.type),
+            c.at < bindparam("b_end", type_=c.at.type),
+        )
+        .order_by(c.at, c.id)
+    )
 
 
 def contacts_between(
     conn: Connection, attachments: Iterable[str], spans: Sequence[tuple[datetime, datetime]]
 ) -> list[Contact]:
     """The communications stored under ``attachments`` with a time in any of ``spans`` (each
-    ``[start, end)``), in time order, each message once (as :func:`contacts_of`)."""
+    ``[start, end)``, in order, not overlapping), in time order, each message once (as
+    :func:`contacts_of`). One index range read per span: an OR of ranges is read as a scan."""
     keys = sorted(set(attachments))
-    if not keys or not spans:
-        return []
-    c = t.communications.c
     found: list[Contact] = []
     seen: set[str] = set()
-    for start in range(0, len(spans), 200):  # a bounded number of parameters per statement
-        chunk = spans[start : start + 200]
-        query = (
-            _between_query()
-            .where(c.attachment.in_(keys), or_(*(and_(c.at >= a, c.at < b) for a, b in chunk)))
-            .order_by(c.at, c.id)
-        )
-        for row in conn.execute(query):
+    for start, end in spans if keys else ():
+        params = {"b_attachments": keys, "b_start": start, "b_end": end}
+        for row in conn.execute(_between_query(), params):
             if row.content_hash not in seen:
                 seen.add(row.content_hash)
                 found.append(Contact(*row))
