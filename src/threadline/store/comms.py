@@ -26,7 +26,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Date, Select, and_, bindparam, case, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 
 from threadline.model.comms import CommsKind, Communication, Direction
 from threadline.recognise.contact_counts import DayCount, burst_reach
@@ -277,34 +277,45 @@ def _add_counts(conn: Connection, attachment: str, inserted: Sequence[Communicat
     """Add ``inserted`` (rows just inserted, each once) to the stored counts."""
     if not inserted:
         return
-    tally: Counter[tuple[int, str, str, str, str]] = Counter(
-        (
-            _hour_of(c.timestamp),
-            c.channel.value,
-            c.kind.value,
-            "" if c.direction is None else c.direction.value,
-            c.sender or "",
-        )
-        for c in inserted
+    # keyed by the enumerations themselves and the raw hour: this runs once per message
+    tally = Counter(
+        [
+            (c.timestamp.timestamp() // _SECONDS, c.channel, c.kind, c.direction, c.sender)
+            for c in inserted
+        ]
     )
     when: dict[int, tuple[date, bool]] = {}
-    rows = []
-    for key, n in tally.items():
-        hour = key[0]
+    rows = []  # in the order of _COUNT_COLUMNS
+    for (moment, channel, kind, direction, sender), n in tally.items():
+        hour = int(moment)
         if hour not in when:
             start = _hour_start(hour)
             when[hour] = (COUNTED_IN.day(start), COUNTED_IN.night(start))
         day, night = when[hour]
-        row = dict(zip(_COUNT_KEY, (attachment, *key), strict=True))
-        rows.append({**row, "day": day, "night": night, "count": n})
+        way = "" if direction is None else direction.value
+        rows.append((attachment, hour, day, night, channel.value, kind.value, way, sender or "", n))
+    binder = binder_for(conn.dialect)
+    if binder is not None:  # SQLite: bound rows straight to the driver's executemany
+        bound = binder.bind_all(t.communication_counts, rows, _COUNT_COLUMNS)
+        conn.exec_driver_sql(_SQLITE_UPSERT, bound)
+        return
     table = t.communication_counts
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
+    statement = postgresql.insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=list(_COUNT_KEY),
         set_={"count": table.c.count + statement.excluded["count"]},
     )
-    conn.execute(statement, rows)
+    conn.execute(statement, [dict(zip(_COUNT_COLUMNS, row, strict=True)) for row in rows])
+
+
+_COUNT_COLUMNS = columns_of(t.communication_counts)
+if _COUNT_COLUMNS != (*_COUNT_KEY[:2], "day", "night", *_COUNT_KEY[2:], "count"):
+    raise ImportError(f"communication_counts columns {_COUNT_COLUMNS}")  # pragma: no cover
+_SQLITE_UPSERT = (
+    f"INSERT INTO communication_counts ({', '.join(_COUNT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _COUNT_COLUMNS)}) "
+    f"ON CONFLICT ({', '.join(_COUNT_KEY)}) DO UPDATE SET count = count + excluded.count"
+)
 
 
 class CountsOverlap(LookupError):
