@@ -8,6 +8,10 @@ STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hash
 DEMO   := var/demo
 DEMO_INCIDENTS ?= 20000
 DEMO_SEED ?= 7
+# The demo force's period ends on the day it is built (a new day builds it afresh), so that what
+# depends on "now" (orders in force, DASH owed, MARAC, statistics) agrees with its data.
+DEMO_DAY ?= $(shell TZ=Europe/London date +%F)
+DEMO_DONE := var/demo-$(DEMO_DAY).done
 PORT ?= 8000
 export THREADLINE_DATABASE_URL ?= sqlite:///var/threadline.db
 
@@ -40,16 +44,21 @@ typecheck: install
 check: lint typecheck test
 
 # The demo force: generated, imported, its people resolved and its alerts recognised, once.
-var/demo.done: | install
-	rm -f var/threadline.db var/threadline.db-wal var/threadline.db-shm var/model.json
-	$(BIN)/threadline synth $(DEMO) --incidents $(DEMO_INCIDENTS) --seed $(DEMO_SEED)
+$(DEMO_DONE): | install
+	rm -f var/demo.done var/demo-*.done var/threadline.db var/threadline.db-wal var/threadline.db-shm var/model.json
+	$(BIN)/threadline synth $(DEMO) --incidents $(DEMO_INCIDENTS) --seed $(DEMO_SEED) --end $(DEMO_DAY) --current-story
 	$(BIN)/threadline import $(DEMO)/orders.jsonl $(DEMO)/incidents.jsonl $(DEMO)/crimes.jsonl $(DEMO)/assessments.jsonl
 	$(BIN)/threadline train
 	$(BIN)/threadline resolve
+	# the ex-partner campaigns' communications evidence, each under the incident its truth names
+	while IFS="$$(printf '\t')" read -r ref owner files; do \
+	  sed 's|^|$(DEMO)/comms/|' "$(DEMO)/comms/$$files" | \
+	    xargs -d '\n' $(BIN)/threadline import-comms --incident "$$ref" --owner "$$owner" || exit 1; \
+	done < $(DEMO)/comms/imports.tsv
 	$(BIN)/threadline recognise
-	touch var/demo.done
+	touch $(DEMO_DONE)
 
-demo-data: var/demo.done
+demo-data: $(DEMO_DONE)
 
 demo: demo-data
 	$(BIN)/threadline summary

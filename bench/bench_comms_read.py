@@ -20,12 +20,12 @@ reading is one part of it and must be well above that.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,6 +37,13 @@ from threadline.ingest.comms import (
 )
 from threadline.ingest.rejection import Rejection
 from threadline.model.comms import Communication
+from threadline.synth.comms_layout import (
+    Entry,
+    meta_thread,
+    whatsapp_android,
+    whatsapp_ios,
+)
+from threadline.synth.comms_layout import call_log as write_call_log
 
 SENDERS = ["Dan Mercer", "Amy Hollis"]
 WORDS = (
@@ -57,73 +64,59 @@ def sentences(rng: random.Random, count: int) -> Iterator[tuple[datetime, str, s
         yield moment, SENDERS[rng.random() < 0.2], text, shape
 
 
-def android(count: int, rng: random.Random) -> str:
-    lines = []
+def _entries(count: int, rng: random.Random, calls: str) -> list[Entry]:
+    found = []
     for moment, sender, text, shape in sentences(rng, count):
-        hour = moment.hour % 12 or 12
-        stamp = f"{moment.month}/{moment.day}/{moment:%y}, {hour}:{moment:%M} {moment:%p}"
-        body = {
-            0: text,
-            1: f"{text}\n{text}\n\n{text}",
-            2: "<Media omitted>",
-            3: "Missed voice call",
-        }[shape]
-        lines.append(f"{stamp} - {sender}: {body}")
-    return "\n".join(lines) + "\n"
+        if shape == 1:
+            found.append(Entry(moment, sender, f"{text}\n{text}\n\n{text}"))
+        elif shape == 2:
+            found.append(Entry(moment, sender, shape="media"))
+        elif shape == 3:
+            found.append(Entry(moment, sender, shape=calls, duration=rng.randint(0, 300)))
+        else:
+            found.append(Entry(moment, sender, text))
+    return found
+
+
+def android(count: int, rng: random.Random) -> str:
+    naive = [replace(e, at=e.at.replace(tzinfo=None)) for e in _entries(count, rng, "missed_call")]
+    return whatsapp_android(naive)
 
 
 def ios(count: int, rng: random.Random) -> str:
-    lines = []
-    for moment, sender, text, shape in sentences(rng, count):
-        body = {
-            0: text,
-            1: f"{text}\n{text}",
-            2: "\u200eimage omitted",
-            3: "\u200eVoice call, \u200e3 min",
-        }[shape]
-        lines.append(f"[{moment:%d/%m/%Y, %H:%M:%S}] {sender}: {body}")
-    return "\n".join(lines) + "\n"
-
-
-def mojibake(text: str) -> str:
-    return text.encode("utf-8").decode("latin-1")
+    return whatsapp_ios(
+        replace(e, at=e.at.replace(tzinfo=None)) for e in _entries(count, rng, "call")
+    )
 
 
 def facebook(count: int, rng: random.Random) -> str:
-    messages: list[dict[str, object]] = []
-    for moment, sender, text, shape in sentences(rng, count):
-        entry: dict[str, object] = {
-            "sender_name": mojibake(sender.replace("e", "é")),
-            "timestamp_ms": int(moment.timestamp() * 1000),
-        }
-        if shape == 2:
-            entry["photos"] = [{"uri": f"messages/inbox/t/photos/{len(messages)}.jpg"}]
-        elif shape == 3:
-            entry.update(content="Dan called you.", call_duration=rng.randint(0, 300), type="Call")
-        else:
-            entry["content"] = mojibake(text + (" \u2019\U0001f621" if shape == 1 else ""))
-        entry["is_geoblocked_for_viewer"] = False
-        messages.append(entry)
-    messages.reverse()  # Meta writes the newest first
-    participants = [{"name": mojibake(s.replace("e", "é"))} for s in SENDERS]
-    thread = {"participants": participants, "messages": messages, "title": "Dan Mercér"}
-    return json.dumps(thread, indent=2)  # ASCII, with \u escapes, as Meta writes it
+    entries = [
+        replace(
+            e,
+            sender=e.sender.replace("e", "é"),
+            text=e.text + (" \u2019\U0001f621" if "\n" in e.text else ""),
+        )
+        for e in _entries(count, rng, "call")
+    ]
+    participants = [s.replace("e", "é") for s in SENDERS]
+    return meta_thread(entries, participants, "Dan Mercér")
 
 
 def call_log(count: int, rng: random.Random) -> str:
-    rows = ["Date,Time,Type,Direction,Number,Duration,Body"]
+    entries = []
     for moment, _, text, shape in sentences(rng, count):
         number = f"07700 900{rng.randint(0, 999):03d}"
         direction = rng.choice(["Incoming", "Outgoing", "Missed"])
-        if shape == 3 or shape == 2:
-            duration = f"0:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
-            rows.append(
-                f"{moment:%d/%m/%Y},{moment:%H:%M:%S},Call,{direction},{number},{duration},"
+        at = moment.replace(tzinfo=None)
+        if shape in (2, 3):
+            duration = rng.randint(0, 3599)
+            entries.append(
+                Entry(at, "", shape="call", duration=duration, direction=direction, number=number)
             )
         else:
-            body = f'"{text}\n{text}"' if shape == 1 else text
-            rows.append(f"{moment:%d/%m/%Y},{moment:%H:%M:%S},SMS,{direction},{number},,{body}")
-    return "\n".join(rows) + "\n"
+            body = f"{text}\n{text}" if shape == 1 else text
+            entries.append(Entry(at, "", body, shape="sms", direction=direction, number=number))
+    return write_call_log(entries)
 
 
 Reader = Callable[[Path, ReadOptions], Iterator[Communication | Rejection]]

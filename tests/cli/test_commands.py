@@ -117,3 +117,27 @@ def test_eval_prints_threadline_beside_the_baselines(
     assert correct <= either["joined"] <= true_pairs
     shown = runner.invoke(app, ["eval", str(small_force), "--db", url_of(engine)])
     assert f"of {true_pairs:,} true pairs" in shown.output
+
+
+def test_synth_ends_on_the_day_asked_and_refuses_a_day_that_is_not_one(tmp_path: Path) -> None:
+    """``threadline synth --end today`` is how ``make demo`` builds a force whose last incident is
+    reported the day it runs (in the force's time zone); a bad ``--end`` is refused (status 2)."""
+    from datetime import datetime, timedelta
+
+    from threadline.model.base import FORCE_TIMEZONE
+
+    result = runner.invoke(
+        app, ["synth", str(tmp_path), "--incidents", "400", "--end", "today", "--current-story"]
+    )
+    assert result.exit_code == 0, result.output
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert truth["config"]["current_story"] is True
+    with open(tmp_path / "incidents.jsonl", encoding="utf-8") as lines:
+        last = max(json.loads(line)["reported_at"][:10] for line in lines)
+    today = datetime.now(FORCE_TIMEZONE).date()
+    # 400 incidents over 730 days: one about every two days, the last in the period's last days
+    assert (today - timedelta(days=4)).isoformat() <= last <= today.isoformat()
+    assert truth["period"]["end"][:10] >= today.isoformat()
+    refused = runner.invoke(app, ["synth", str(tmp_path / "x"), "--end", "31/12/2026"])
+    assert refused.exit_code == 2
+    assert "not a date" in refused.output

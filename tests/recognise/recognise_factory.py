@@ -6,7 +6,7 @@ Entity ids are short strings ("V", "S"); the people behind them are fictional.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from threadline.recognise import (
     AlertChange,
@@ -17,6 +17,7 @@ from threadline.recognise import (
     Party,
     Recogniser,
 )
+from threadline.recognise.history import CitedMessage, ContactEvidence
 
 Names = str | Sequence[str] | None
 
@@ -143,6 +144,7 @@ def hist(
     associations: Iterable[Association] = (),
     dash: Iterable[str] = (),
     labels: dict[str, str] | None = None,
+    contacts: Iterable[ContactEvidence] = (),
 ) -> History:
     return History(
         events=events,
@@ -150,6 +152,7 @@ def hist(
         associations=tuple(associations),
         dash_assessed=frozenset(dash),
         labels=labels or {},
+        contacts=tuple(contacts),
     )
 
 
@@ -160,14 +163,22 @@ def feed(
     associations: Iterable[Association] = (),
     dash: Iterable[str] = (),
     labels: dict[str, str] | None = None,
+    contacts: Iterable[ContactEvidence] = (),
 ) -> tuple[Recogniser, list[list[AlertChange]]]:
-    """Feed events one by one, each with the earlier ones as its history."""
+    """Feed events one by one, each with the earlier ones as its history (and ``contacts``,
+    communications evidence as imported, in every history)."""
     orders, associations, dash = tuple(orders), tuple(associations), tuple(dash)
+    contacts = tuple(contacts)
     recogniser = Recogniser()
     steps = []
     for i, event in enumerate(events):
         history = hist(
-            *events[:i], orders=orders, associations=associations, dash=dash, labels=labels
+            *events[:i],
+            orders=orders,
+            associations=associations,
+            dash=dash,
+            labels=labels,
+            contacts=contacts,
         )
         steps.append(recogniser.observe(event, history))
     return recogniser, steps
@@ -187,3 +198,49 @@ def last(events: Sequence[Event], rule_id: str, **context: object) -> list[Alert
 def ever(steps: Iterable[Iterable[AlertChange]], rule_id: str) -> list[AlertChange]:
     """Every change of ``rule_id`` over a whole feed."""
     return [c for step in steps for c in fired(step, rule_id)]
+
+
+def contact(
+    sender: str,
+    victim: str,
+    count: int,
+    first: str,
+    last: str,
+    *,
+    channels: dict[str, int] | None = None,
+    after_stop: int = 0,
+    told: str | None = None,
+    told_in: str | None = None,
+    while_bound: dict[str, int] | None = None,
+    night: int = 0,
+    bursts: Iterable[tuple[str, str, int]] = (),
+    per_week: dict[str, int] | None = None,
+) -> ContactEvidence:
+    """Communications evidence from ``sender`` to ``victim`` as imported: each count cites its
+    first messages, a WhatsApp message a minute from ``first`` (or from ``told``)."""
+
+    def cited(since: str, n: int, channel: str = "whatsapp") -> tuple[CitedMessage, ...]:
+        start = at(since)
+        return tuple(
+            CitedMessage(start + timedelta(minutes=i + 1), channel, "chat.txt", i + 1)
+            for i in range(min(n, 5))
+        )
+
+    return ContactEvidence(
+        sender=sender,
+        victim=victim,
+        contacts=count,
+        first=at(first),
+        last=at(last),
+        channels=channels or {"whatsapp": count},
+        per_week=per_week or {},
+        night=night,
+        bursts=tuple((at(s), at(e), n) for s, e, n in bursts),
+        told_to_stop_at=at(told) if told else None,
+        told_by_report=told_in,
+        told_by_message=None if told is None or told_in else CitedMessage(at(told), "whatsapp"),
+        after_stop=after_stop,
+        after_stop_cited=cited(told, after_stop) if told else (),
+        while_bound=while_bound or {},
+        while_bound_cited={ref: cited(first, n) for ref, n in (while_bound or {}).items()},
+    )

@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,9 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def digest(folder: Path) -> str:
     h = hashlib.sha256()
-    for name in sorted(p.name for p in folder.iterdir()):
-        h.update(name.encode())
-        h.update((folder / name).read_bytes())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(folder)).encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 
@@ -455,3 +456,42 @@ def test_the_sparse_profile_is_another_force_and_the_default_is_unchanged(tmp_pa
         return len(counts) / sum(counts.values())
 
     assert surnames_per_mention(sparse) < 0.7 * surnames_per_mention(usual)
+
+
+def test_a_force_ending_on_a_day_has_its_last_incident_that_day_and_its_story_current(
+    tmp_path: Path,
+) -> None:
+    """The demo force ends the day it is built (issue 24): with ``ending_on`` its last incident
+    is reported on that day, and with ``current_story`` the first ex-partner series runs to the
+    period's last days, its order still in force the day after, its breaches all reported."""
+    from datetime import date, timedelta
+
+    from threadline.synth import ending_on
+
+    last_day = date(2026, 3, 17)
+    config = replace(ending_on(SynthConfig(), last_day), current_story=True)
+    assert config.start == last_day - timedelta(days=729)
+    generate_force(tmp_path, 2_000, 11, config)
+    days = [
+        date.fromisoformat(r["reported_at"][:10]) for r in read_jsonl(tmp_path / "incidents.jsonl")
+    ]
+    assert max(days) == last_day
+    assert min(days) >= config.start
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    story = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")
+    (order,) = [o for o in truth["orders"] if o["series"] == story["id"]]
+    assert date.fromisoformat(order["ends"]) > last_day + timedelta(days=1)
+    breach_days = {
+        date.fromisoformat(r["reported_at"][:10])
+        for r in read_jsonl(tmp_path / "incidents.jsonl")
+        if r["ref"] in order["breach_refs"]
+    }
+    assert len(order["breach_refs"]) == SynthConfig().scenarios.ex_partner_breaches
+    assert max(breach_days) > last_day - timedelta(days=120)
+
+
+def test_without_current_story_the_truth_is_written_as_before(tmp_path: Path) -> None:
+    """The setting is left out of truth.json when off, so older forces' truth files still match."""
+    generate_force(tmp_path, 300, 3, SynthConfig())
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert "current_story" not in truth["config"]

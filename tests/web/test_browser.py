@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,8 @@ class Victim:
     ex_forenames: str
     ex_surname: str
     ex_dob: str
-    reported_at: str  # datetime-local, while the order is in force
+    reported_at: str  # datetime-local, now: the force ends today and its order is in force
+    breaches: int  # breaches reported before this call
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,13 @@ class Demo:
     victim: Victim
 
 
-def victim_of(truth: dict[str, Any]) -> Victim:
-    """The ex-partner stalking victim, her ex, and a time after the last reported breach."""
+def victim_of(truth: dict[str, Any], now: datetime) -> Victim:
+    """The ex-partner stalking victim, her ex, and a call taken ``now`` (the force's period ends
+    today and its story is current: the order is in force, the breaches reported)."""
     series = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")
     her, him = truth["people"][series["victims"][0]], truth["people"][series["suspects"][0]]
     order = next(o for o in truth["orders"] if o["series"] == series["id"])
-    last = max(re.search(r"\d{8}", ref)[0] for ref in order["breach_refs"])  # type: ignore[index]
-    day = datetime.strptime(last, "%Y%m%d").date() + timedelta(days=2)
-    if order["ends"]:
-        day = min(day, date.fromisoformat(order["ends"]) - timedelta(days=1))
+    assert date.fromisoformat(order["ends"]) > now.date(), "the story's order is not in force"
     return Victim(
         her["forenames"],
         her["surname"],
@@ -99,7 +98,8 @@ def victim_of(truth: dict[str, Any]) -> Victim:
         him["forenames"],
         him["surname"],
         him["dob"],
-        f"{day.isoformat()}T19:40",
+        f"{now - timedelta(minutes=5):%Y-%m-%dT%H:%M}",
+        len(order["breach_refs"]),
     )
 
 
@@ -118,14 +118,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     from threadline.app import create_app
     from threadline.crossref.replay import sweep
     from threadline.ingest import import_files
+    from threadline.model import FORCE_TIMEZONE
     from threadline.resolve.batch import resolve_store, train_store_model
     from threadline.settings import Settings
     from threadline.store import open_store
-    from threadline.synth import generate_force
+    from threadline.synth import SynthConfig, ending_on, generate_force
     from threadline.web import create_demo_users
 
     folder = tmp_path_factory.mktemp("web-force")
-    generate_force(folder, FORCE_INCIDENTS, FORCE_SEED)
+    now = datetime.now(FORCE_TIMEZONE)
+    # as make demo builds it: the period ends today, the ex-partner story current
+    config = replace(ending_on(SynthConfig(), now.date()), current_story=True)
+    generate_force(folder, FORCE_INCIDENTS, FORCE_SEED, config)
     url = f"sqlite:///{folder}/store.db"
     engine = open_store(url)
     import_files(engine, sorted(folder.glob("*s.jsonl")))
@@ -151,7 +155,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     yield Demo(
         f"http://127.0.0.1:{port}",
         {role: password for _name, role, password in users},
-        victim_of(truth),
+        victim_of(truth, now),
     )
     server.should_exit = True
     thread.join(timeout=10)
@@ -226,6 +230,13 @@ def test_a_call_handler_records_a_breach_and_a_supervisor_follows_it_up(
     expect(panel.locator("#who-0")).to_contain_text(v.surname)
     expect(panel.locator("#who-0")).to_contain_text("Why:")
     expect(panel.locator("#who-1 .hit").first).to_be_visible()
+    # The summary strip of the victim, to read aloud on a call taken now: the order in force,
+    # the breaches counted, the DASH owed; repeated alerts folded into one with their count.
+    strip = panel.locator("#who-0 .hit").first.locator("[data-strip]")
+    expect(strip.locator("[data-key='order']")).to_contain_text("order in force until")
+    expect(strip.locator("[data-key='breaches']")).to_have_text(f"{v.breaches} breaches reported")
+    expect(strip.locator("[data-key='dash_owed']")).to_contain_text(re.compile(r"^\d+ DASH owed$"))
+    expect(panel.locator("#who-0 .folded").first).to_contain_text(f"order breach × {v.breaches}")
     # Rows can be added and removed.
     page.get_by_role("button", name="Add a person").click()
     expect(page.locator("#people fieldset.person")).to_have_count(3)
@@ -238,11 +249,25 @@ def test_a_call_handler_records_a_breach_and_a_supervisor_follows_it_up(
     ref = page.url.split("/incidents/")[1].split("?")[0]
     alerts = page.locator("section[aria-labelledby='alerts-h']")
     expect(alerts.locator("[data-rule='order_breach']").first).to_be_visible()
-    expect(alerts.locator("[data-rule='think_stalking']").first).to_be_visible()
+    # the breach leads (its arrest decision is the action); the others are folded below it
+    expect(alerts.locator("article.alert").first).to_have_attribute("data-rule", "order_breach")
+    expect(alerts.locator(".more-here > summary")).to_contain_text("think stalking")
     expect(alerts).to_contain_text("arrest if it is necessary under PACE s24(5)")
     expect(page.locator(".person-card").first).to_contain_text("linked incidents and crimes")
     expect(page.locator(".order.active").first).to_contain_text("Active non-molestation order")
+    top = page.locator("main [data-strip]").first  # the victim's strip leads the picture
+    expect(top.locator("[data-key='breaches']")).to_have_text(
+        f"{v.breaches + 1} breaches reported"  # this call's breach counted with the others
+    )
     shoot(page, "03-picture")
+    # Timeline first, detail folded below: under two screens on a 1366x768 laptop (issue 24)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    expect(page.locator("figure.picture-timeline svg.timeline")).to_be_visible()
+    assert page.locator("svg.timeline rect.band").count() >= 1  # the order, drawn as a band
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 2 * 768, f"the picture is {height} px tall on a 1366x768 screen"
+    shoot(page, "03-picture-1366x768")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name=re.compile("research check")).click()
     expect(page.locator(".research.done")).to_contain_text("Research check recorded")
@@ -270,7 +295,7 @@ def test_a_call_handler_records_a_breach_and_a_supervisor_follows_it_up(
     expect(page.locator("h1")).to_contain_text(v.surname)
     timeline = page.locator("svg.timeline")
     expect(timeline).to_be_visible()
-    assert timeline.locator("circle").count() >= 20
+    assert timeline.locator(".mark").count() >= 20
     assert ref in (
         timeline.locator("title").all_text_contents()[-1]
         + " ".join(timeline.locator("title").all_text_contents())
@@ -339,3 +364,65 @@ def test_signing_out_ends_a_copied_session_and_the_api_docs_run_under_the_csp(
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     shoot(page, "10-api-docs")
     assert [e for e in errors if "Content Security Policy" in e] == []
+
+
+#: Issue 24: every page, as the role that works from it, checked by axe-core in the browser.
+SERIOUS = ("serious", "critical")
+
+
+def _axe_violations(page: Any, axe: Any, name: str) -> list[str]:
+    shoot(page, f"axe-{name}")
+    results = axe.run(page)
+    return [
+        f"{name}: {v['id']} ({v['impact']}, {len(v['nodes'])} elements, first "
+        f"{v['nodes'][0]['target'] if v['nodes'] else '?'}): {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+
+
+def test_every_page_has_no_serious_or_critical_accessibility_violation(
+    demo: Demo, page: Any
+) -> None:
+    from urllib.parse import quote, urlencode
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    v = demo.victim
+    why = urlencode({"purpose": "accessibility check"})
+    found: list[str] = []
+    page.goto(f"{demo.base_url}/login")
+    found += _axe_violations(page, axe, "login")
+    sign_in(page, demo, "officer", "/")
+    found += _axe_violations(page, axe, "home-officer")
+    query = urlencode({"forenames": v.forenames, "surname": v.surname, "dob": v.dob})
+    page.goto(f"{demo.base_url}/search?{query}&{why}")
+    found += _axe_violations(page, axe, "search")
+    person = page.locator("table.hits a").first.get_attribute("href")
+    assert person and person.startswith("/people/")
+    entity = person.split("/")[2].split("?")[0]
+    for name, path in (
+        ("person", f"/people/{entity}?{why}"),
+        ("network", f"/people/{entity}/network?{why}&depth=1"),
+        ("connect", f"/connect?a={entity}&b={quote('phone:' + v.phone)}&{why}"),
+        ("incident-form", "/incidents/new"),
+    ):
+        page.goto(f"{demo.base_url}{path}")
+        found += _axe_violations(page, axe, name)
+    page.context.clear_cookies()
+    sign_in(page, demo, "supervisor", "/dashboard")
+    for name, path in (
+        ("dashboard", f"/dashboard?{why}"),
+        ("marac", "/marac"),
+        ("accountability", "/accountability"),
+        ("stats", "/stats"),
+    ):
+        page.goto(f"{demo.base_url}{path}")
+        found += _axe_violations(page, axe, name)
+    page.context.clear_cookies()
+    sign_in(page, demo, "auditor", "/audit")
+    page.goto(f"{demo.base_url}/audit?verify=true")
+    found += _axe_violations(page, axe, "audit")
+    (ARTIFACTS / "axe-violations.txt").write_text("\n".join(found) + "\n")
+    assert found == [], "\n".join(found)

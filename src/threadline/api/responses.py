@@ -133,6 +133,30 @@ class BurstOut(Answer):
     count: int
 
 
+class ContactsFromPerson(Answer):
+    entity_id: str
+    contacts: int
+    after_stop: int
+    while_order_bound: dict[str, int]
+    senders: int
+    told_to_stop_at: str | None
+
+
+class CommsSenderOut(Answer):
+    """A sender as written (withheld for roles that may not see contact details), attributed to
+    a person (``attributed``), for a reviewer (``review``), to nobody yet (``unattributed``) or
+    not shown (``withheld``), with the reason in words for the role."""
+
+    sender: str
+    status: str
+    entity_id: str | None
+    contacts: int
+    after_stop: int
+    while_order_bound: dict[str, int]
+    first: str | None
+    reason: str
+
+
 class CommunicationsOut(Answer):
     """A person's communications evidence counted (threadline.recognise.contacts): contacts in
     all, per channel, per local day and channel, silent or withheld calls, at night, bursts, and
@@ -147,6 +171,22 @@ class CommunicationsOut(Answer):
     bursts: list[BurstOut]
     burst_rule: str
     while_order_bound: dict[str, int]
+    from_people: list[ContactsFromPerson] = Field(
+        default_factory=list,
+        description="Per person the senders are attributed to: contacts, after being told to "
+        "stop, on days each order bound them (breach occasions, Family Law Act 1996 s42A)",
+    )
+    senders: list[CommsSenderOut] = Field(
+        default_factory=list, description="Each sender: whose it is, why, and its contacts"
+    )
+
+
+class StripItemOut(Answer):
+    """One phrase of the summary strip ("7 breaches reported"); ``key`` names what it says."""
+
+    key: str
+    text: str
+    severity: str
 
 
 class MessageOut(Answer):
@@ -235,6 +275,9 @@ class PicturePerson(Answer):
     orders: list[OrderOut]
     assessments: list[AssessmentSummary]
     communications: CommunicationsOut | None = None
+    summary: list[StripItemOut] = Field(
+        default=[], description="The summary strip about them: one line to read aloud, in order"
+    )
 
 
 class ObjectLinkOut(Answer):
@@ -391,6 +434,17 @@ class EntityEvent(Answer):
     note: str | None
 
 
+class FoldedAlertOut(Answer):
+    """Open alerts of one rule folded into one entry: how many, the latest, where raised."""
+
+    rule_id: str
+    severity: str
+    count: int
+    latest: str = Field(description="alert_key of the latest of them (in the person's alerts)")
+    raised_at: str
+    refs: list[str]
+
+
 class PersonOut(Answer):
     """One person: every mention, the timeline of their records, orders, risk assessments and
     trend, open alerts, and how the record came to be."""
@@ -405,6 +459,12 @@ class PersonOut(Answer):
     alerts: list[StoredAlert] = []
     history: list[EntityEvent] = []
     record_keys: list[str] = []
+    summary: list[StripItemOut] = Field(
+        default=[], description="The summary strip: one line to read aloud, in order"
+    )
+    folded_alerts: list[FoldedAlertOut] = Field(
+        default=[], description="The open alerts, one entry per rule with its count"
+    )
 
 
 class MemberEvidenceOut(Answer):

@@ -1,14 +1,18 @@
-"""Commands for communications evidence: import-comms."""
+"""Commands for communications evidence: import-comms, attribute-comms."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
 from threadline.cli.app import DbOption, app, console, engine_for, errors
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @app.command("import-comms")
@@ -69,3 +73,34 @@ def import_comms_command(
     )
     if report.read == 0:
         raise typer.Exit(1)
+    _attribute(engine, attachment)
+
+
+def _attribute(engine: Engine, attachment: str) -> None:
+    from threadline.resolve.senders import attribute_comms
+
+    outcome = attribute_comms(engine, attachment, datetime.now(UTC))
+    statuses = ", ".join(f"{n} {status}" for status, n in sorted(outcome["by_status"].items()))
+    console.print(f"senders: {outcome['senders']} ({statuses})", highlight=False)
+
+
+@app.command("attribute-comms")
+def attribute_comms_command(
+    incident: Annotated[
+        str, typer.Option("--incident", help="Required: the incident the evidence is under.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Attribute each sender of an incident's communications evidence to a person (a number on
+    record, named in her report, her export naming him, or his own sentences) or leave it for
+    review, and count its contacts (after being told to stop, while an order binds). Run it
+    again after re-resolving people. Exits 2 if the incident is not in the store."""
+    from threadline.store.comms import incident_key
+
+    engine = engine_for(db)
+    with engine.connect() as conn:
+        attachment = incident_key(conn, incident)
+    if attachment is None:
+        errors.print(f"[red]--incident {incident}: no such incident in the store[/red]")
+        raise typer.Exit(2)
+    _attribute(engine, attachment)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
 from threadline.cli.app import DbOption, app, console, engine_for, errors
+from threadline.model.base import FORCE_TIMEZONE
 
 
 @app.command("synth")
@@ -23,13 +26,30 @@ def synth_command(
             "birth, phones and e-mails absent)."
         ),
     ] = "default",
+    end: Annotated[
+        str | None,
+        typer.Option(
+            help="Last day of the generated period (YYYY-MM-DD, or 'today' in the force's time "
+            "zone); the default period is 2023-01-01 to 2024-12-30."
+        ),
+    ] = None,
+    current_story: Annotated[
+        bool,
+        typer.Option(
+            help="Run the first ex-partner stalking series to the period's last days, its order "
+            "still in force (the demo force)."
+        ),
+    ] = False,
 ) -> None:
     """Generate a synthetic force (incidents, crimes, orders, assessments) with its truth."""
-    from threadline.synth import PROFILES, generate_force
+    from threadline.synth import PROFILES, ending_on, generate_force
 
     if profile not in PROFILES:
         errors.print(f"[red]no profile {profile!r}; choose one of {', '.join(PROFILES)}[/red]")
         raise typer.Exit(2)
+    config = replace(PROFILES[profile], current_story=current_story)
+    if end is not None:
+        config = ending_on(config, _last_day(end))
     out.mkdir(parents=True, exist_ok=True)
     with Progress(
         TextColumn("[bold]Generating"),
@@ -43,10 +63,21 @@ def synth_command(
             out,
             incidents,
             seed,
-            PROFILES[profile],
+            config,
             progress=lambda n: bar.update(task, completed=n),
         )
     console.print(summary)
+
+
+def _last_day(end: str) -> date:
+    """``end`` as a date: ``today`` in the force's time zone, or an ISO date; else exit 2."""
+    if end == "today":
+        return datetime.now(FORCE_TIMEZONE).date()
+    try:
+        return date.fromisoformat(end)
+    except ValueError:
+        errors.print(f"[red]--end {end!r}: not a date (YYYY-MM-DD) or 'today'[/red]")
+        raise typer.Exit(2) from None
 
 
 @app.command("eval")

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from threadline.crossref.history import orders_of, parties_of, records_of_entities
+from threadline.recognise.attribution import Clue
 from threadline.recognise.contact_counts import burst_spans, summarise_days
 from threadline.recognise.contacts import (
     DEFAULT_SETTINGS,
@@ -39,6 +40,7 @@ from threadline.store.comms import (
     daily_counts,
     sender_counts,
 )
+from threadline.store.senders import sender_rows
 
 #: The roles whose evidence of contacts received is theirs to count.
 VICTIM_ROLES = frozenset({"victim"})
@@ -73,7 +75,9 @@ def communications_summary(
         return orders_of(conn, order_keys, parties_of(conn, order_keys)) if entity_id else []
 
     summary = stored_summary(conn, keys, orders, entity_id, settings)
-    return None if summary is None else summary.to_dict()
+    if summary is None:
+        return None
+    return {**summary.to_dict(), **senders_summary(conn, keys, entity_id)}
 
 
 def stored_summary(
@@ -151,3 +155,54 @@ def incident_subject(conn: Connection, record_key: str) -> CommsSubject:
     ]
     protected = next(iter(sorted(victims))) if len(victims) == 1 else None
     return CommsSubject(sorted(keys), orders, protected)
+
+
+def senders_summary(
+    conn: Connection, attachments: Iterable[str], victim: str | None
+) -> dict[str, Any]:
+    """Who the contacts came from, as attributed and counted when the evidence was imported
+    (``comms_senders``; a few rows, never the messages): per person, their contacts, those after
+    they were told to stop and those on days an order bound them (each a breach occasion of the
+    order, Family Law Act 1996 s42A); and each sender with its status and its reason in words
+    (``reason_withheld``: the same without numbers and handles, for roles that may not see
+    contact details; ``guard.disclosure.disclose_picture`` chooses)."""
+    people: dict[str, dict[str, Any]] = {}
+    senders = []
+    for row in sender_rows(conn, attachments):
+        if row.status == "owner":
+            continue
+        entity = row.current_entity or row.entity_id
+        clues = [Clue.from_json(item) for item in row.evidence or []]
+        senders.append(
+            {
+                "sender": row.sender,
+                "status": row.status,
+                "entity_id": entity if row.status == "attributed" else None,
+                "contacts": row.contacts,
+                "after_stop": row.after_stop,
+                "while_order_bound": dict(row.while_bound or {}),
+                "first": row.first_at.isoformat() if row.first_at else None,
+                "reason": "; ".join(c.sentence() for c in clues),
+                "reason_withheld": "; ".join(c.sentence(withhold=True) for c in clues),
+            }
+        )
+        if row.status != "attributed" or entity is None or entity == victim:
+            continue
+        person = people.setdefault(
+            entity,
+            {"entity_id": entity, "contacts": 0, "after_stop": 0, "while_order_bound": {},
+             "senders": 0, "told_to_stop_at": None},
+        )  # fmt: skip
+        person["contacts"] += row.contacts
+        person["after_stop"] += row.after_stop
+        person["senders"] += 1
+        for ref, n in (row.while_bound or {}).items():
+            person["while_order_bound"][ref] = person["while_order_bound"].get(ref, 0) + n
+        if row.told_to_stop_at is not None:
+            told = row.told_to_stop_at.isoformat()
+            if person["told_to_stop_at"] is None or told < person["told_to_stop_at"]:
+                person["told_to_stop_at"] = told
+    return {
+        "from_people": sorted(people.values(), key=lambda p: -p["contacts"]),
+        "senders": senders,
+    }

@@ -7,7 +7,7 @@ protect them, their known associations, the incidents with a DASH assessment and
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import cache
@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, select
 
 from threadline.recognise import Association, Event, History, Order, Party
+from threadline.recognise.history import CitedMessage, ContactEvidence
 from threadline.store import tables as t
 from threadline.store.queries import fetch
+from threadline.store.senders import attributed_rows
 
 CHUNK = 500
 #: Statements are built once and reused with these parameters (an expanding list of keys, and a
@@ -339,7 +341,82 @@ def load_history(
         associations=tuple(associations),
         dash_assessed=dash_assessed(conn, incident_refs, until),
         labels={**places, **entity_labels(conn, people)},
+        contacts=tuple(contact_evidence(conn, ids, until)),
     )
+
+
+def _cited(items: Iterable[Any]) -> tuple[CitedMessage, ...]:
+    return tuple(
+        CitedMessage(datetime.fromisoformat(m["at"]), m["channel"], m["file"], m["line"])
+        for m in items
+    )
+
+
+def contact_evidence(
+    conn: Connection, entity_ids: Iterable[str], until: datetime | None = None
+) -> list[ContactEvidence]:
+    """The communications attributed to ``entity_ids`` (``comms_senders``), one
+    :class:`ContactEvidence` per (sender's person, victim), their senders' counts added up and
+    the first messages cited. The counts are as imported: with ``until`` (a sweep through a
+    case as it was), evidence whose first contact is later is left out, the rest kept whole."""
+    by_pair: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for row in attributed_rows(conn, entity_ids):
+        if row.victim and row.current_entity != row.victim:
+            by_pair[(row.current_entity, row.victim)].append(row)
+    found = []
+    for (sender, victim), rows in sorted(by_pair.items()):
+        first = min(r.first_at for r in rows if r.first_at is not None)
+        if until is not None and first > until:
+            continue
+        channels: Counter[str] = Counter()
+        weeks: Counter[str] = Counter()
+        bound: Counter[str] = Counter()
+        bound_cited: dict[str, list[CitedMessage]] = defaultdict(list)
+        after_cited: list[CitedMessage] = []
+        bursts: list[tuple[datetime, datetime, int]] = []
+        told: tuple[datetime, Any] | None = None
+        for r in rows:
+            detail = r.detail or {}
+            channels.update(detail.get("per_channel") or {})
+            weeks.update(detail.get("per_week") or {})
+            bound.update(r.while_bound or {})
+            cited = detail.get("cited") or {}
+            after_cited.extend(_cited(cited.get("after_stop") or ()))
+            for ref, items in (cited.get("while_bound") or {}).items():
+                bound_cited[ref].extend(_cited(items))
+            bursts.extend(
+                (datetime.fromisoformat(b["start"]), datetime.fromisoformat(b["end"]), b["count"])
+                for b in detail.get("bursts") or ()
+            )
+            if r.told_to_stop_at is not None and (told is None or r.told_to_stop_at < told[0]):
+                told = (r.told_to_stop_at, detail.get("told_how") or {})
+        how = told[1] if told else {}
+        message = how.get("message")
+        found.append(
+            ContactEvidence(
+                sender=sender,
+                victim=victim,
+                contacts=sum(r.contacts for r in rows),
+                first=first,
+                last=max(r.last_at for r in rows if r.last_at is not None),
+                channels=dict(channels.most_common()),
+                per_week=dict(sorted(weeks.items())),
+                night=sum(r.night for r in rows),
+                bursts=tuple(sorted(bursts)),
+                told_to_stop_at=told[0] if told else None,
+                told_by_report=how.get("report"),
+                told_by_message=_cited([message])[0] if message else None,
+                after_stop=sum(r.after_stop for r in rows),
+                after_stop_cited=tuple(sorted(after_cited, key=lambda m: m.at)[:5]),
+                while_bound=dict(bound),
+                while_bound_cited={
+                    ref: tuple(sorted(items, key=lambda m: m.at)[:5])
+                    for ref, items in bound_cited.items()
+                },
+                senders=len(rows),
+            )
+        )
+    return found
 
 
 def event_of_record(conn: Connection, record_key: str) -> Event | None:

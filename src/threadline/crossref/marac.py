@@ -415,6 +415,14 @@ def referral_list(
     labels = _labels(engine, victims)
     referrals = []
     for victim in sorted(victims):
+        if (
+            victim not in latest_dash
+            and victim not in (previous_referrals or {})
+            and len(by_victim.get(victim, ())) < s.escalation_incidents
+        ):
+            # no DASH (visible high risk, judgement), no earlier referral (repeat), too few
+            # incidents for potential escalation: no criterion can be met, none is evaluated
+            continue
         dash = latest_dash.get(victim)
         grading = dash.grading if dash is not None else None
         incidents = sorted(by_victim.get(victim, []), key=lambda i: (i.reported_at, i.ref))

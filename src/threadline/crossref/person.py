@@ -38,6 +38,7 @@ from threadline.crossref.picture import (
     record_entries,
     roles_in,
 )
+from threadline.crossref.strip import FoldedAlert, StripItem, fold_alerts, summary_strip
 from threadline.guard import disclosure
 from threadline.guard.disclosure import WITHHELD
 from threadline.guard.policy import UserRole
@@ -127,6 +128,10 @@ class PersonProfile:
     alerts: list[dict[str, Any]]
     history: list[dict[str, Any]]
     record_keys: list[str] = field(default_factory=list)
+    summary: list[StripItem] = field(default_factory=list)
+    """The one line to read aloud (:func:`threadline.crossref.strip.summary_strip`)."""
+    folded_alerts: list[FoldedAlert] = field(default_factory=list)
+    """The open alerts, one entry per rule with its count, most severe first."""
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = _plain(asdict(self))
@@ -254,21 +259,26 @@ def person_profile(conn: Connection, entity_id: str, today: date | None = None) 
         reverse=True,
     )
     day = today or (timeline[0].when.date() if timeline else entity.updated_at.date())
+    orders = orders_for(conn, entity_id, keys, day)
+    assessments = _assessments(conn, keys)
+    alerts = with_actions(
+        conn,
+        list_alerts(conn, status="open", entity_id=entity_id)
+        + list_alerts(conn, status="closed", entity_id=entity_id),
+    )
     return PersonProfile(
         entity_id=entity.id,
         kind=entity.kind,
         label=entity.label,
         mentions=mentions,
         timeline=timeline,
-        orders=orders_for(conn, entity_id, keys, day),
-        assessments=_assessments(conn, keys),
-        alerts=with_actions(
-            conn,
-            list_alerts(conn, status="open", entity_id=entity_id)
-            + list_alerts(conn, status="closed", entity_id=entity_id),
-        ),
+        orders=orders,
+        assessments=assessments,
+        alerts=alerts,
         history=entity_history(conn, entity_id),
         record_keys=sorted(keys),
+        summary=summary_strip(orders, alerts, assessments),
+        folded_alerts=fold_alerts(alerts),
     )
 
 

@@ -27,6 +27,7 @@ from threadline.crossref.history import (
     mentions_with_entities,
     records_of_entities,
 )
+from threadline.crossref.strip import StripItem, summary_strip
 from threadline.recognise.history import ORDER_LABELS
 from threadline.resolve.explain import member_evidence
 from threadline.store import tables as t
@@ -89,6 +90,8 @@ class PersonPicture:
     assessments: list[AssessmentView]
     #: the person's communications evidence counted (crossref.contacts), None when there is none
     communications: dict[str, Any] | None = None
+    #: the one line to read aloud about them (crossref.strip), from their open alerts
+    summary: list[StripItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,7 @@ def build_picture(
     roles = roles_in(conn, all_keys | {incident.record_key})
     entries = {k: _with_roles(e, roles.get(k, [])) for k, e in entries.items()}
     day = today or incident.reported_at.date()
+    open_alerts = {entity: list_alerts(conn, entity_id=entity) for entity in sorted(entity_ids)}
 
     people = []
     for r in mention_rows:
@@ -323,6 +327,9 @@ def build_picture(
         records = sorted(
             (entries[k] for k in keys if k in entries), key=lambda e: e.when, reverse=True
         )
+        orders = orders_for(conn, r.entity_id, keys, day) if r.entity_id else []
+        assessments = assessments_for(conn, keys)
+        theirs = open_alerts.get(r.entity_id, []) if r.entity_id else []
         people.append(
             PersonPicture(
                 mention_key=r.mention_key,
@@ -335,8 +342,9 @@ def build_picture(
                 match_probability=r.match_probability,
                 evidence=member_evidence(r.linked_to, r.evidence),
                 records=[e for e in records if e.kind in ("incident", "crime")],
-                orders=orders_for(conn, r.entity_id, keys, day) if r.entity_id else [],
-                assessments=assessments_for(conn, keys),
+                orders=orders,
+                assessments=assessments,
+                summary=summary_strip(orders, theirs, assessments),
                 communications=communications_summary(
                     conn,
                     attachments_for(r.entity_id, r.mention_key, incident.record_key, r.role),
@@ -362,7 +370,7 @@ def build_picture(
     alerts = []
     seen = set()
     for entity in sorted(entity_ids):
-        for alert in list_alerts(conn, entity_id=entity):
+        for alert in open_alerts[entity]:
             if alert["alert_key"] not in seen:
                 seen.add(alert["alert_key"])
                 alerts.append(alert)

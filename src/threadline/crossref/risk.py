@@ -8,10 +8,12 @@ officer remembered.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, Select, select
 
 from threadline.model import RiskAssessment, parse_record
 from threadline.recognise import Event, find_behaviours
@@ -28,70 +30,130 @@ from threadline.risk import (
 )
 from threadline.store import tables as t
 
+#: Record keys per ``IN`` list (well under SQLite's and PostgreSQL's parameter limits).
+_BATCH = 500
 
-def _people_by_role(engine: Engine) -> dict[str, dict[str, list[str]]]:
-    """incident record key → role → entity ids."""
+
+_FACT_COLUMNS = ("record_key", "ref", "reported_at", "domestic", "officer", "category",
+                 "closing_category", "narrative")  # fmt: skip
+
+
+def _people_by_role(
+    conn: Connection, record_keys: Collection[str] | Select[Any] | None = None
+) -> dict[str, dict[str, list[str]]]:
+    """incident record key → role → entity ids, of every incident or of ``record_keys`` (keys,
+    or a query of them)."""
     m, em = t.mentions, t.entity_members
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(m.c.record_key, m.c.role, em.c.entity_id)
-            .join(em, em.c.mention_key == m.c.mention_key)
-            .where(m.c.record_kind == "incident")
+    query = (
+        select(m.c.record_key, m.c.role, em.c.entity_id)
+        .join(em, em.c.mention_key == m.c.mention_key)
+        .where(m.c.record_kind == "incident")
+        .order_by(m.c.id)
+    )
+    if record_keys is None:
+        batches: Iterable[Any] = [conn.execute(query)]
+    elif isinstance(record_keys, Select):
+        batches = [conn.execute(query.where(m.c.record_key.in_(record_keys)))]
+    else:
+        keys = sorted(record_keys)
+        batches = (
+            conn.execute(query.where(m.c.record_key.in_(keys[i : i + _BATCH])))
+            for i in range(0, len(keys), _BATCH)
         )
+    for rows in batches:
         for r in rows:
             found[r.record_key][r.role].append(r.entity_id)
     return found
 
 
+def _fact(r: Any, roles: Mapping[str, list[str]], stalking_signs: bool) -> IncidentFacts:
+    """One incident row as the risk rules see it: its victim (else its caller) and suspect."""
+    victims = roles.get("victim") or roles.get("caller") or []
+    suspects = roles.get("suspect") or []
+    victim = victims[0] if victims else None
+    suspect = suspects[0] if suspects else None
+    stalking = False
+    if stalking_signs and suspect and victim:
+        # behaviours are read from the category and narrative alone: no parties needed
+        event = Event(
+            ref=r.ref,
+            kind="incident",
+            reported_at=r.reported_at,
+            category=r.category,
+            closing_category=r.closing_category,
+            narrative=r.narrative,
+        )
+        stalking = bool(find_behaviours(event))
+    return IncidentFacts(
+        ref=r.ref,
+        reported_at=r.reported_at,
+        domestic=bool(r.domestic),
+        officer=r.officer,
+        victim_entity=victim,
+        suspect_entity=suspect,
+        stalking=stalking,
+    )
+
+
 def incident_facts(engine: Engine, stalking_signs: bool = True) -> list[IncidentFacts]:
     """Each incident as the risk rules see it: when, domestic or not, who was victim and suspect."""
-    people = _people_by_role(engine)
     i = t.incidents
-    facts = []
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(
-                i.c.record_key,
-                i.c.ref,
-                i.c.reported_at,
-                i.c.domestic,
-                i.c.officer,
-                i.c.category,
-                i.c.closing_category,
-                i.c.narrative,
-            )
-        ).all()
-        for r in rows:
-            roles = people.get(r.record_key, {})
-            victims = roles.get("victim") or roles.get("caller") or []
-            suspects = roles.get("suspect") or []
-            victim = victims[0] if victims else None
-            suspect = suspects[0] if suspects else None
-            stalking = False
-            if stalking_signs and suspect and victim:
-                # behaviours are read from the category and narrative alone: no parties needed
-                event = Event(
-                    ref=r.ref,
-                    kind="incident",
-                    reported_at=r.reported_at,
-                    category=r.category,
-                    closing_category=r.closing_category,
-                    narrative=r.narrative,
+        people = _people_by_role(conn)
+        rows = conn.execute(select(*(i.c[c] for c in _FACT_COLUMNS))).all()
+    return [_fact(r, people.get(r.record_key, {}), stalking_signs) for r in rows]
+
+
+def _pair_incidents(conn: Connection, at_least: int) -> dict[str, dict[str, list[str]]]:
+    """The roles of the incidents whose victim (else caller) and suspect, as people, share at
+    least ``at_least`` incidents: the only incidents a course of conduct can be made of."""
+    m = t.mentions
+    with_suspect = (
+        select(m.c.record_key)
+        .where(m.c.record_kind == "incident", m.c.role == "suspect")
+        .distinct()
+    )
+    people = _people_by_role(conn, with_suspect)
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, roles in people.items():
+        victims = roles.get("victim") or roles.get("caller") or []
+        suspects = roles.get("suspect") or []
+        if victims and suspects:
+            pairs[(victims[0], suspects[0])].append(key)
+    return {key: people[key] for found in pairs.values() if len(found) >= at_least for key in found}
+
+
+def risk_incident_facts(
+    engine: Engine, course_min_incidents: int = 2, stalking_signs: bool = True
+) -> list[IncidentFacts]:
+    """The incidents the owed-assessment rules can act on, and only those: every domestic
+    incident (a DASH is owed for each) and every incident of a victim–suspect pair with at least
+    ``course_min_incidents`` incidents (an S-DASH is owed for a course of conduct), each with its
+    stalking signs read. The same facts :func:`incident_facts` gives for those incidents, read
+    without visiting the others (the dashboard's owed list at a force's size)."""
+    i = t.incidents
+    with engine.connect() as conn:
+        in_pairs = _pair_incidents(conn, course_min_incidents)
+        domestic = (
+            conn.execute(select(i.c.record_key).where(i.c.domestic.is_(True))).scalars().all()
+        )
+        wanted = set(domestic) | set(in_pairs)
+        people = {**_people_by_role(conn, set(domestic) - set(in_pairs)), **in_pairs}
+        keys = sorted(wanted)
+        rows = [
+            r
+            for start in range(0, len(keys), _BATCH)
+            for r in conn.execute(
+                select(*(i.c[c] for c in _FACT_COLUMNS)).where(
+                    i.c.record_key.in_(keys[start : start + _BATCH])
                 )
-                stalking = bool(find_behaviours(event))
-            facts.append(
-                IncidentFacts(
-                    ref=r.ref,
-                    reported_at=r.reported_at,
-                    domestic=bool(r.domestic),
-                    officer=r.officer,
-                    victim_entity=victim,
-                    suspect_entity=suspect,
-                    stalking=stalking,
-                )
             )
-    return facts
+        ]
+    signs = stalking_signs
+    return [
+        _fact(r, people.get(r.record_key, {}), signs and r.record_key in in_pairs) for r in rows
+    ]
 
 
 def assessment_facts_from_store(engine: Engine) -> list[AssessmentFacts]:
@@ -114,8 +176,12 @@ def owed(
     engine: Engine, now: datetime, settings: OwedSettings | None = None
 ) -> list[OwedAssessment]:
     """Assessments owed as of ``now``: DASH after a domestic incident, S-DASH, safety plans."""
+    s = settings or OwedSettings()
     return owed_assessments(
-        incident_facts(engine), assessment_facts_from_store(engine), now, settings
+        risk_incident_facts(engine, s.course_min_incidents),
+        assessment_facts_from_store(engine),
+        now,
+        s,
     )
 
 
@@ -134,7 +200,8 @@ def marac_escalation_cases(
     referral on potential escalation, judged at the time of the pair's latest incident."""
     settings = settings or MaracSettings()
     pairs: dict[tuple[str, str], list[tuple[str, datetime]]] = defaultdict(list)
-    for fact in incident_facts(engine, stalking_signs=False):
+    facts = risk_incident_facts(engine, settings.escalation_incidents, stalking_signs=False)
+    for fact in facts:
         if fact.victim_entity and fact.suspect_entity and fact.victim_entity != fact.suspect_entity:
             pairs[(fact.victim_entity, fact.suspect_entity)].append((fact.ref, fact.reported_at))
     cases = []

@@ -205,9 +205,16 @@ def disclose_picture(picture: dict[str, Any], role: str | UserRole) -> dict[str,
     postcode and narrative (free text that may name where the victim lives) withheld and listed
     under ``withheld``, shared objects' values and alert places withheld while the links stay."""
     result: dict[str, Any] = _copy(picture)
+    sees = sees_contact_details(role)
     for person in result.get("people", []):
         person["evidence"] = disclose_evidence(person.get("evidence") or [], role)
-    if sees_contact_details(role):
+        for sender in (person.get("communications") or {}).get("senders", []):
+            # a sender is a number, a handle or a name: contact detail (issue 25)
+            withheld = sender.pop("reason_withheld", sender.get("reason", ""))
+            if not sees:
+                sender["sender"] = WITHHELD
+                sender["reason"] = withheld
+    if sees:
         return result
     incident = result.get("incident", {})
     withheld = []

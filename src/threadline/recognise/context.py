@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from threadline.recognise.behaviours import BehaviourSign, find_behaviours
 from threadline.recognise.conduct import Link, Series, associates, build_series, links_of
-from threadline.recognise.history import Event, History, Order, by_time
+from threadline.recognise.history import ContactEvidence, Event, History, Order, by_time
 from threadline.recognise.occasions import several_occasions
 from threadline.recognise.thresholds import Thresholds
 
@@ -151,8 +151,18 @@ class Context:
 
     def occasions(self, series: Series) -> int:
         """The occasions of conduct a series' reports disclose: one a report, two for a report
-        describing several (PHA 1997 s7(3): occasions, not reports)."""
-        return sum(2 if self.several_occasions(e) else 1 for e in series.incidents)
+        describing several (PHA 1997 s7(3): occasions, not reports); and each contact in the
+        victim's communications evidence attributed to the suspect (issue 25)."""
+        reported = sum(2 if self.several_occasions(e) else 1 for e in series.incidents)
+        evidence = self.contact_evidence(series.suspect, series.victim)
+        return reported + (evidence.contacts if evidence is not None else 0)
+
+    def contact_evidence(self, sender: str, victim: str) -> ContactEvidence | None:
+        """The communications ``sender`` sent ``victim``, as attributed, or ``None``."""
+        for evidence in self.history.contacts:
+            if evidence.sender == sender and evidence.victim == victim:
+                return evidence
+        return None
 
     def evident_at(self, series: Series) -> Event | None:
         """The report at which the series first disclosed conduct on the occasions a course of

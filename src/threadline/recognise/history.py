@@ -247,6 +247,47 @@ class Order:
 
 
 @dataclass(frozen=True)
+class CitedMessage:
+    """A message an alert rests on, cited by time and channel (and where it was read)."""
+
+    at: datetime
+    channel: str
+    file: str = ""
+    line: int = 0
+
+    def words(self) -> str:
+        """``whatsapp 2024-03-01 21:14`` in the force's local time."""
+        return f"{self.channel} {self.at.astimezone(FORCE_TIMEZONE):%Y-%m-%d %H:%M}"
+
+
+@dataclass(frozen=True)
+class ContactEvidence:
+    """The communications one person sent a victim, attributed to them and counted when the
+    evidence was imported (issue 25): how many, over which channels and days, at night, in
+    bursts, after she told them to stop (from when, and how: her message or her report), and on
+    days each order bound them (by order ref), with the first messages of each cited."""
+
+    sender: str  # the person's entity id
+    victim: str
+    contacts: int
+    first: datetime
+    last: datetime
+    channels: Mapping[str, int] = field(default_factory=dict)
+    #: contacts per local week, by the week's Monday (ISO date)
+    per_week: Mapping[str, int] = field(default_factory=dict)
+    night: int = 0
+    bursts: tuple[tuple[datetime, datetime, int], ...] = ()
+    told_to_stop_at: datetime | None = None
+    told_by_report: str | None = None
+    told_by_message: CitedMessage | None = None
+    after_stop: int = 0
+    after_stop_cited: tuple[CitedMessage, ...] = ()
+    while_bound: Mapping[str, int] = field(default_factory=dict)
+    while_bound_cited: Mapping[str, tuple[CitedMessage, ...]] = field(default_factory=dict)
+    senders: int = 1
+
+
+@dataclass(frozen=True)
 class Association:
     """A known tie between two entities: ``family``, ``friend``, ``colleague``, ``lives_with``..."""
 
@@ -282,12 +323,15 @@ class History:
     associations: tuple[Association, ...] = ()
     dash_assessed: frozenset[str] = frozenset()
     labels: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: communications evidence of the people in this history (issue 25), as attributed
+    contacts: tuple[ContactEvidence, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "events", tuple(self.events))
         object.__setattr__(self, "orders", tuple(self.orders))
         object.__setattr__(self, "associations", tuple(self.associations))
         object.__setattr__(self, "dash_assessed", frozenset(self.dash_assessed))
+        object.__setattr__(self, "contacts", tuple(self.contacts))
 
     def with_event(self, event: Event) -> History:
         """This history with ``event`` added (replacing an earlier version with the same ref)."""
@@ -298,6 +342,7 @@ class History:
             associations=self.associations,
             dash_assessed=self.dash_assessed,
             labels=self.labels,
+            contacts=self.contacts,
         )
 
 

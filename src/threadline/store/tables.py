@@ -469,3 +469,35 @@ communication_counts = _numbered_table(
         name="uq_communication_counts_key",
     ),
 )
+
+#: Each sender of a victim's communications evidence, as attributed (issue 25, part 2) and
+#: counted (part 3) by ``resolve.senders.attribute_comms``: whose it is and why (``evidence``,
+#: pieces of ``recognise.attribution.Clue`` as JSON), its contacts, those after she told them to
+#: stop and while an order bound them (by order), with the messages cited. Recomputed whole for
+#: an attachment each time it is attributed; the picture reads these few rows, never the messages.
+comms_senders = _numbered_table(
+    "comms_senders",
+    Column("attachment", RECORD_KEY, nullable=False),
+    Column("sender", Text, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("value", String(300)),
+    Column("status", String(12), nullable=False),
+    Column("entity_id", String(40)),
+    Column("mention_key", MENTION_KEY),
+    #: the person whose evidence it is (entity id when attributed)
+    Column("victim", String(40)),
+    #: the sender's key in the review queue and in judgements (``comms-sender:<hash>``)
+    Column("review_key", String(40), nullable=False, index=True),
+    Column("evidence", Document, nullable=False),
+    Column("candidates", Document, nullable=False),
+    Column("contacts", Integer, nullable=False),
+    Column("first_at", UTCDateTime),
+    Column("last_at", UTCDateTime),
+    Column("night", Integer, nullable=False),
+    Column("told_to_stop_at", UTCDateTime),
+    Column("after_stop", Integer, nullable=False),
+    Column("while_bound", Document, nullable=False),
+    Column("detail", Document, nullable=False),
+    Column("computed_at", UTCDateTime, nullable=False),
+    UniqueConstraint("attachment", "sender", name="uq_comms_senders_attachment_sender"),
+)

@@ -11,6 +11,7 @@ from threadline.synth.config import (
     ScenarioRates,
     SynthConfig,
     SynthSummary,
+    ending_on,
 )
 from threadline.synth.force import generate_force
 
@@ -20,5 +21,6 @@ __all__ = [
     "ScenarioRates",
     "SynthConfig",
     "SynthSummary",
+    "ending_on",
     "generate_force",
 ]

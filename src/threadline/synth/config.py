@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -98,6 +98,10 @@ class SynthConfig:
     """First day of the period the incidents cover."""
     days: int = 730
     """Length of the period."""
+    current_story: bool = False
+    """The first ex-partner stalking series runs to the last days of the period, so that a call
+    taken the day after the period ends finds its order in force, its breaches reported and its
+    DASH owed (the demo force, whose period ends the day ``make demo`` runs)."""
     households_per_incident: float = 0.5
     """Population: households = incidents × this (min 300), so people recur across incidents."""
     max_households: int = 500_000
@@ -114,9 +118,16 @@ class SynthConfig:
         # truth is the same as before they existed.
         if self.surname_head_permille is None:
             del data["surname_head_permille"]
+        if not self.current_story:
+            del data["current_story"]
         if self.noise.identifiers_recorded == 1.0:
             del data["noise"]["identifiers_recorded"]
         return data
+
+
+def ending_on(config: SynthConfig, last_day: date) -> SynthConfig:
+    """``config`` with its period moved so that ``last_day`` is its last day (same length)."""
+    return replace(config, start=last_day - timedelta(days=config.days - 1))
 
 
 @dataclass

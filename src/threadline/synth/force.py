@@ -18,6 +18,7 @@ from typing import Any
 
 from threadline.model.base import FORCE_TIMEZONE
 from threadline.synth.background import background_incident
+from threadline.synth.comms import COMMS_TRUTH_FORMAT, write_campaign_comms
 from threadline.synth.config import SynthConfig, SynthSummary
 from threadline.synth.noise import Scribe
 from threadline.synth.plan import DAY, Plan
@@ -113,6 +114,7 @@ def generate_force(
         summary.series[series.kind] = summary.series.get(series.kind, 0) + 1
     summary.series["background"] = recorder.background_incidents
     summary.background_phone_shared = round(recorder.background_phone_shared(), 4)
+    _write_comms(out_dir, plan, base + 4)
     _write_truth(out_dir, seed, incidents, config, plan, summary, households, t0, t1)
     return summary
 
@@ -150,6 +152,32 @@ def _plan_scenarios(plan: Plan, incidents: int) -> None:
     if plan.fits(9 * per_name):
         plan_common_names(plan, per_name)
     plan.assign_phones()
+
+
+def _write_comms(out_dir: Path, plan: Plan, seed: int) -> None:
+    """Each ex-partner campaign's communications evidence under ``comms/<series>/``, their truth
+    in ``comms/truth_comms.json`` and what ``make demo`` imports in ``comms/imports.tsv`` (one
+    line per campaign: incident, owner, the file listing its exports relative to ``comms/``)."""
+    if not plan.campaigns:
+        return
+    folder = out_dir / "comms"
+    truths, lines = [], []
+    for n, campaign in enumerate(plan.campaigns):
+        where = folder / campaign.series.sid
+        truth = write_campaign_comms(
+            where, campaign, seed + n, plan.population.scenario_phones_used
+        )
+        truths.append(truth)
+        listing = f"{campaign.series.sid}.files"
+        (folder / listing).write_text(
+            "".join(f"{campaign.series.sid}/{name}\n" for name in truth["files"]),
+            encoding="utf-8",
+        )
+        lines.append(f"{truth['attach_to']}\t{truth['owner']}\t{listing}\n")
+    (folder / "imports.tsv").write_text("".join(lines), encoding="utf-8")
+    with open(folder / "truth_comms.json", "w", encoding="utf-8") as handle:
+        json.dump({"format": COMMS_TRUTH_FORMAT, "campaigns": truths}, handle, indent=1)
+        handle.write("\n")
 
 
 def _write_truth(

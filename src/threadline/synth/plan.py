@@ -48,6 +48,9 @@ class Plan:
     """People who use WhatsApp on every number they are given."""
     without_phone: list[str] = field(default_factory=list)
     """People who wanted a number after the 300 scenario numbers ran out."""
+    campaigns: list[Any] = field(default_factory=list)
+    """Ex-partner campaigns whose communications evidence is written after the force
+    (:class:`threadline.synth.comms.Campaign`)."""
 
     def fits(self, incidents: int) -> bool:
         return self.incidents + incidents <= self.budget

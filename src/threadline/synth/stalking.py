@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from threadline.model.base import FORCE_TIMEZONE
+from threadline.synth.comms import Campaign
 from threadline.synth.noise import Written
 from threadline.synth.places import WORKPLACES
 from threadline.synth.plan import DAY, Plan, Render
@@ -146,8 +147,13 @@ def plan_ex_partner(plan: Plan, n: int) -> None:
     """
     rng, rates, noise = plan.rng, plan.config.scenarios, plan.config.noise
     breaches = rates.ex_partner_breaches
+    current = plan.config.current_story and not any(
+        s.kind == "ex_partner_stalking" for s in plan.series
+    )
     series = plan.new_series("ex_partner_stalking")
     start, end = plan.window(rng.randint(165, 195))
+    if current:  # the same draws, the window moved to end two days before the period does
+        start, end = plan.t1 - 2 * DAY - (end - start), plan.t1 - 2 * DAY
     v_age = rng.randint(22, 45)
     origin = plan.population.random_origin(rng)
     victim = _with_car(plan.newcomer(sex="female", age=v_age, origin=origin), rng)
@@ -213,10 +219,17 @@ def plan_ex_partner(plan: Plan, n: int) -> None:
         "order_date": order_date,
     }
 
+    campaign = Campaign(
+        series=series, victim=victim, suspect=suspect, mother=mother, start=start, end=end,
+        new_number_at=pre_times[switch], new_account_at=pre_times[switch + 1],
+        order_at=order_at,
+    )  # fmt: skip
+    plan.campaigns.append(campaign)
     for i, (at, key) in enumerate(zip(pre_times, sequence, strict=True)):
         phase = 0 if i < switch else 1
         plan.add(at, _ex_incident(ctx, key, phase, i, breach=False, unnamed=noise.unnamed_ex))
     order_state: dict[str, Any] = {}
+    campaign.order_state = order_state
     plan.add(order_at, _ex_order(ctx, order_at, order_state), incident=False)
     breach_kinds = list(_BREACHES)
     rng.shuffle(breach_kinds)
@@ -225,6 +238,8 @@ def plan_ex_partner(plan: Plan, n: int) -> None:
         if j in breach_slots:
             key = breach_kinds[b % len(breach_kinds)]
             b += 1
+            if key == "whatsapp" and campaign.whatsapp_breach_at is None:
+                campaign.whatsapp_breach_at = at
             render = _ex_incident(
                 ctx, key, 2, pre + j, breach=True, unnamed=noise.unnamed_ex, order=order_state
             )

@@ -13,8 +13,8 @@ from sqlalchemy import Connection, Engine
 
 from threadline.crossref.picture import written_name
 from threadline.crossref.supervision import at_stake
-from threadline.guard.disclosure import disclose_evidence
-from threadline.guard.policy import UserRole
+from threadline.guard.disclosure import WITHHELD, disclose_evidence
+from threadline.guard.policy import UserRole, sees_contact_details
 from threadline.resolve.review import (
     JUDGEMENTS,
     QueueItem,
@@ -22,7 +22,9 @@ from threadline.resolve.review import (
     open_queue,
     record_judgement,
 )
+from threadline.resolve.senders import attribute_comms, judge_sender
 from threadline.store.lookups import mention_summaries, resolved_entity
+from threadline.store.senders import SENDER_KEY_PREFIX, senders_by_key
 from threadline.usecases.auditor import Auditor
 from threadline.usecases.errors import NotFound, Unprocessable
 
@@ -47,15 +49,43 @@ def _summary(key: str, row: Any | None) -> dict[str, Any]:
     }
 
 
+def _sender_summary(key: str, row: Any, role: UserRole) -> dict[str, Any]:
+    """A sender of communications evidence in a mention's place (issue 25): as written (a
+    number or handle, withheld from roles that may not see contact details), under the record
+    the evidence is attached to."""
+    return {
+        "mention_key": key,
+        "record_key": row.attachment,
+        "kind": row.attachment.split(":", 1)[0],
+        "ref": row.attachment.rsplit(":", 1)[-1],
+        "role": "sender",
+        "name": row.sender if sees_contact_details(role) else WITHHELD,
+        "forenames": None,
+        "surname": None,
+        "dob": None,
+        "when": row.first_at.isoformat() if row.first_at else row.computed_at.isoformat(),
+        "entity_id": None,
+    }
+
+
 def review_pairs(conn: Connection, items: list[QueueItem], role: UserRole) -> list[dict[str, Any]]:
     """Queued pairs as a reviewer reads them: each mention's name, date of birth, role and
-    record, what is at stake, and the evidence in words for ``role``."""
-    rows = mention_summaries(conn, {k for i in items for k in (i.mention_a, i.mention_b)})
+    record, what is at stake, and the evidence in words for ``role``. A sender of a victim's
+    communications evidence stands in a mention's place (``comms-sender:...``)."""
+    keys = {k for i in items for k in (i.mention_a, i.mention_b)}
+    rows = mention_summaries(conn, keys)
+    senders = senders_by_key(conn, keys)
+
+    def summary(key: str) -> dict[str, Any]:
+        if key in senders:
+            return _sender_summary(key, senders[key], role)
+        return _summary(key, rows.get(key))
+
     return [
         {
             "id": item.id,
-            "mention_a": _summary(item.mention_a, rows.get(item.mention_a)),
-            "mention_b": _summary(item.mention_b, rows.get(item.mention_b)),
+            "mention_a": summary(item.mention_a),
+            "mention_b": summary(item.mention_b),
             "match_probability": item.match_probability,
             "at_stake": at_stake(item),
             "evidence": disclose_evidence(item.evidence, role),
@@ -88,6 +118,8 @@ def judge(
     Audited (``review.judge``) in the transaction that records it."""
     if judgement not in JUDGEMENTS:
         raise Unprocessable(f"a judgement is one of {', '.join(JUDGEMENTS)}", field="judgement")
+    if mention_a.startswith(SENDER_KEY_PREFIX) or mention_b.startswith(SENDER_KEY_PREFIX):
+        return _judge_sender(engine, auditor, mention_a, mention_b, judgement, now, note)
     with engine.begin() as conn:
         for name, key in (("mention_a", mention_a), ("mention_b", mention_b)):
             if resolved_entity(conn, key) is None:
@@ -106,3 +138,45 @@ def judge(
             detail={"judgement": judgement, "entity": outcome.get("entity")},
         )
     return {"mention_a": mention_a, "mention_b": mention_b, **outcome}
+
+
+def _judge_sender(
+    engine: Engine,
+    auditor: Auditor,
+    mention_a: str,
+    mention_b: str,
+    judgement: str,
+    now: datetime,
+    note: str | None,
+) -> dict[str, Any]:
+    """Judge whether a sender of communications evidence is the person of a mention: kept in the
+    judgements table like any judgement, audited, and the attachment attributed again so that
+    the sender's counts follow (``resolve.senders``)."""
+    sender_first = mention_a.startswith(SENDER_KEY_PREFIX)
+    key, mention = (mention_a, mention_b) if sender_first else (mention_b, mention_a)
+    key_field, mention_field = (
+        ("mention_a", "mention_b") if sender_first else ("mention_b", "mention_a")
+    )
+    with engine.begin() as conn:
+        row = senders_by_key(conn, [key]).get(key)
+        if row is None:
+            raise NotFound(f"sender {key!r} is not stored", field=key_field)
+        entity = resolved_entity(conn, mention)
+        if entity is None:
+            raise NotFound(f"mention {mention!r} is not resolved to anyone", field=mention_field)
+        outcome = judge_sender(conn, key, mention, judgement, auditor.user.username, now, note)
+        auditor.within(
+            conn,
+            "review.judge",
+            [mention, f"person:{entity}", row.attachment],
+            detail={"judgement": judgement, "sender": key, "entity": entity},
+        )
+    attribute_comms(engine, row.attachment, now)
+    joined = {"entity": entity} if judgement == "same" else {}
+    return {
+        "mention_a": mention_a,
+        "mention_b": mention_b,
+        "entities": [entity],
+        **outcome,
+        **joined,
+    }

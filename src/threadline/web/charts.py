@@ -21,6 +21,7 @@ LANES: tuple[tuple[str, str], ...] = (
     ("order", "Orders"),
     ("risk_assessment", "Risk assessments"),
     ("association", "Known links"),
+    ("alert", "Alerts"),
 )
 #: Colours of incident categories (as the timeline titles write them) and of other kinds.
 COLOURS: Mapping[str, str] = {
@@ -38,24 +39,83 @@ COLOURS: Mapping[str, str] = {
     "association": "#868e96",
 }
 OTHER_COLOUR = "#74808f"
+#: Alerts coloured by severity.
+SEVERITY_COLOURS: Mapping[str, str] = {"high": "#b3261e", "medium": "#b35c00", "low": "#74808f"}
+#: Shapes of incident categories, so that they are told apart by shape as well as colour (issue
+#: 24: two shades of orange alone do not tell harassment from malicious communications).
+SHAPES: Mapping[str, str] = {
+    "stalking": "triangle",
+    "harassment": "square",
+    "malicious communications": "square-open",
+    "breach of order": "diamond",
+    "domestic": "circle-open",
+    "threats": "diamond-open",
+    "crime": "square",
+    "order": "diamond",
+    "risk_assessment": "square",
+    "alert": "triangle",
+}
 SERIES_COLOURS = ("#1d4f91", "#d9480f", "#7b2cbf", "#2b8a3e", "#c2255c")
 
 
 @dataclass(frozen=True)
 class Mark:
-    """One record on the timeline."""
+    """One record on the timeline (an alert: kind ``alert``, title its rule's, ``severity``)."""
 
     when: datetime
     kind: str
     ref: str
     title: str
     href: str | None = None
+    severity: str | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    """An order drawn as a band over the time it binds: from ``starts`` to ``ends`` (open-ended
+    when ``ends`` is None or past the chart's right edge)."""
+
+    starts: datetime
+    ends: datetime | None
+    ref: str
+    label: str
+    active: bool
 
 
 def mark_colour(mark: Mark) -> str:
+    if mark.kind == "alert":
+        return SEVERITY_COLOURS.get(mark.severity or "low", OTHER_COLOUR)
     if mark.kind == "incident":
         return COLOURS.get(mark.title, OTHER_COLOUR)
     return COLOURS.get(mark.kind, OTHER_COLOUR)
+
+
+def mark_shape(mark: Mark) -> str:
+    key = mark.title if mark.kind == "incident" else mark.kind
+    return SHAPES.get(key, "circle")
+
+
+def shape_svg(shape: str, x: float, y: float, colour: str, inner: str = "", r: float = 6) -> str:
+    """One mark of ``shape`` centred on (x, y); an ``-open`` shape is drawn as an outline."""
+    base, _, open_ = shape.partition("-")
+    paint = (
+        f'fill="#fff" stroke="{colour}" stroke-width="2.5"'
+        if open_
+        else f'fill="{colour}" fill-opacity="0.85" stroke="#fff" stroke-width="1"'
+    )
+    if base == "square":
+        return (
+            f'<rect class="mark" x="{x - r * 0.85:.1f}" y="{y - r * 0.85:.1f}" '
+            f'width="{r * 1.7:.1f}" height="{r * 1.7:.1f}" {paint}>{inner}</rect>'
+        )
+    if base in ("diamond", "triangle"):
+        if base == "diamond":
+            points = [(x, y - r * 1.2), (x + r * 1.2, y), (x, y + r * 1.2), (x - r * 1.2, y)]
+        else:
+            points = [(x, y - r * 1.2), (x + r * 1.1, y + r * 0.9), (x - r * 1.1, y + r * 0.9)]
+        drawn = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        return f'<polygon class="mark" points="{drawn}" {paint}>{inner}</polygon>'
+    return f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="{r}" {paint}>{inner}</circle>'
 
 
 def _aware(when: datetime) -> datetime:
@@ -88,15 +148,17 @@ def _ticks(first: datetime, last: datetime) -> list[tuple[datetime, str]]:
     ]
 
 
-def timeline_svg(marks: Sequence[Mark], width: int = 960) -> Markup:
-    """Every record on a time axis, one lane per kind, one mark per record, coloured by kind and
-    (for incidents) category; hovering a mark shows its ref, date and title."""
-    lanes = [(kind, label) for kind, label in LANES if any(m.kind == kind for m in marks)]
-    left, right, top, lane_h = 130, 20, 12, 34
+def timeline_svg(marks: Sequence[Mark], width: int = 960, bands: Sequence[Band] = ()) -> Markup:
+    """Every record on a time axis, one lane per kind, one mark per record, coloured and shaped
+    by kind and (for incidents) category; orders in ``bands`` as bands over the time they bind,
+    alerts where they fired; hovering a mark shows its ref, date and title."""
+    kinds = {m.kind for m in marks} | ({"order"} if bands else set())
+    lanes = [(kind, label) for kind, label in LANES if kind in kinds]
+    left, right, top, lane_h = 130, 20, 10, 28
     height = top + lane_h * max(1, len(lanes)) + 36
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" class="timeline" '
+        f'width="{width}" height="{height}" role="group" class="timeline" '
         f'aria-label="Timeline of {len(marks)} linked records">'
     ]
     if not marks:
@@ -105,6 +167,8 @@ def timeline_svg(marks: Sequence[Mark], width: int = 960) -> Markup:
         return Markup("".join(parts))
     times = [_aware(m.when) for m in marks]
     first, last = min(times), max(times)
+    starts = [_aware(b.starts) for b in bands]
+    first = min([first, *starts])
     span = (last - first).total_seconds() or 86400.0
     pad = span * 0.02
     start, end = first.timestamp() - pad, last.timestamp() + pad
@@ -134,13 +198,13 @@ def timeline_svg(marks: Sequence[Mark], width: int = 960) -> Markup:
             f'text-anchor="middle" fill="#5b6574">{escape(label)}</text>'
         )
     lane_index = {kind: i for i, (kind, _label) in enumerate(lanes)}
+    for band in bands:
+        parts.append(_band_svg(band, x_of, top + lane_h * lane_index["order"], lane_h, end))
     for mark, when in sorted(zip(marks, times, strict=True), key=lambda p: p[1]):
         y = top + lane_h * lane_index[mark.kind] + lane_h / 2
         tip = f"{mark.ref} · {when:%d %b %Y %H:%M} · {mark.title}"
-        shape = (
-            f'<circle cx="{x_of(when):.1f}" cy="{y:.1f}" r="6" fill="{mark_colour(mark)}" '
-            f'fill-opacity="0.85" stroke="#fff" stroke-width="1"><title>{escape(tip)}</title>'
-            f"</circle>"
+        shape = shape_svg(
+            mark_shape(mark), x_of(when), y, mark_colour(mark), f"<title>{escape(tip)}</title>"
         )
         if mark.href:
             shape = f'<a href="{escape(mark.href)}">{shape}</a>'
@@ -149,13 +213,46 @@ def timeline_svg(marks: Sequence[Mark], width: int = 960) -> Markup:
     return Markup("".join(parts))
 
 
-def timeline_legend(marks: Sequence[Mark]) -> list[tuple[str, str]]:
-    """(label, colour) of each colour used, in order of first appearance."""
-    seen: dict[str, str] = {}
+def _band_svg(
+    band: Band, x_of: Callable[[datetime], float], lane_top: float, lane_h: float, end: float
+) -> str:
+    """An order's band in its lane: solid while it binds, its right edge open (no end line)
+    when it runs past the chart."""
+    x1 = x_of(_aware(band.starts))
+    ends = _aware(band.ends) if band.ends else None
+    open_ended = ends is None or ends.timestamp() > end
+    x2 = x_of(datetime.fromtimestamp(end, UTC)) if open_ended or ends is None else x_of(ends)
+    until = f"until {ends:%d %b %Y}" if ends else "no end date"
+    state = "in force" if band.active else "ended"
+    tip = f"{band.ref} · {band.label} · from {_aware(band.starts):%d %b %Y} {until} ({state})"
+    colour = COLOURS["order"]
+    return (
+        f'<rect class="band" data-ref="{escape(band.ref)}" x="{x1:.1f}" y="{lane_top + 5:.1f}" '
+        f'width="{max(2.0, x2 - x1):.1f}" height="{lane_h - 10:.1f}" fill="{colour}" '
+        f'fill-opacity="{0.28 if band.active else 0.12}" stroke="{colour}" '
+        f'stroke-dasharray="{"4 3" if open_ended else "0"}"><title>{escape(tip)}</title></rect>'
+    )
+
+
+def timeline_legend(marks: Sequence[Mark]) -> list[tuple[str, str, Markup]]:
+    """(label, colour, a small SVG of its mark) of each mark used, in order of first appearance."""
+    seen: dict[str, tuple[str, Markup]] = {}
     for mark in sorted(marks, key=lambda m: _aware(m.when)):
-        label = mark.title if mark.kind == "incident" else mark.kind.replace("_", " ")
-        seen.setdefault(label, mark_colour(mark))
-    return list(seen.items())
+        if mark.kind == "alert":
+            label = f"{mark.severity or 'low'} alert"
+        elif mark.kind == "incident":
+            label = mark.title
+        else:
+            label = mark.kind.replace("_", " ")
+        if label not in seen:
+            colour = mark_colour(mark)
+            key = shape_svg(mark_shape(mark), 8, 8, colour, r=5)
+            svg = (
+                '<svg class="key" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">'
+                f"{key}</svg>"
+            )
+            seen[label] = (colour, Markup(svg))
+    return [(label, colour, svg) for label, (colour, svg) in seen.items()]
 
 
 def bar_chart_svg(
@@ -227,7 +324,7 @@ def _nice_ceiling(value: float) -> float:
 
 
 @dataclass(frozen=True)
-class Band:
+class DayBand:
     """A stretch of days drawn behind the bars: an order from the day it binds to its end
     (``None``: open-ended, drawn to the chart's edge)."""
 
@@ -242,7 +339,7 @@ BAND_COLOUR = "#7b2cbf"
 
 def contacts_svg(
     days: Sequence[tuple[date, int]],
-    bands: Sequence[Band] = (),
+    bands: Sequence[DayBand] = (),
     *,
     width: int = 960,
     height: int = 220,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import networkx as nx
 from markupsafe import Markup, escape
@@ -28,6 +29,7 @@ OTHER_NODE_STYLES: Mapping[str, tuple[str, str, str]] = {
     "incident": ("#d9480f", "square", "Incident"),
     "crime": ("#343a40", "square", "Crime"),
     "order": ("#2b8a3e", "diamond", "Court order"),
+    "events": ("#d9480f", "square", "Incidents and crimes together (count)"),
 }
 #: Edge kind → (colour, dash pattern or "", legend label), for links other than identifiers.
 OTHER_EDGE_STYLES: Mapping[str, tuple[str, str, str]] = {
@@ -35,6 +37,7 @@ OTHER_EDGE_STYLES: Mapping[str, tuple[str, str, str]] = {
     "relationship": ("#c2255c", "", "Relationship to the victim"),
     "association": ("#c2255c", "6 3", "Known association"),
     "order": ("#2b8a3e", "", "Court order (binds → protects)"),
+    "together": ("#9aa5b1", "", "In these incidents and crimes"),
 }
 #: Identifiers are purple triangles; a few kinds have a colour of their own.
 IDENTIFIER_COLOUR = "#7b2cbf"
@@ -63,6 +66,85 @@ def edge_styles() -> dict[str, tuple[str, str, str]]:
     styles["lives_at"] = ("#868e96", "6 3", "Address given")
     styles["occurred_at"] = ("#868e96", "1 3", "Happened at")
     return styles
+
+
+#: What the kind filter offers, each a set of node kinds (people are always drawn).
+KIND_GROUPS: Mapping[str, tuple[str, ...]] = {
+    "events": ("incident", "crime", "events"),
+    "identifiers": tuple(k.name for k in identifier_kinds()),
+    "places": ("location",),
+    "orders": ("order",),
+}
+KIND_GROUP_LABELS: Mapping[str, str] = {
+    "events": "Incidents and crimes",
+    "identifiers": "Phones, e-mails, accounts, vehicles",
+    "places": "Places",
+    "orders": "Court orders",
+}
+EVENT_KINDS = ("incident", "crime")
+
+
+def only_kinds(network: Network, groups: Sequence[str]) -> Network:
+    """``network`` with only people and the node kinds of ``groups`` (:data:`KIND_GROUPS`),
+    and the links between what is left."""
+    keep = {"person"} | {kind for g in groups for kind in KIND_GROUPS.get(g, ())}
+    nodes = [n for n in network.nodes if n.kind in keep or n.id == network.root]
+    ids = {n.id for n in nodes}
+    edges = [e for e in network.edges if e.source in ids and e.target in ids]
+    return replace(network, nodes=nodes, edges=edges)
+
+
+def group_events(network: Network) -> Network:
+    """Incidents and crimes that join the same people drawn as one node with their count
+    ("30 incidents, 12 crimes"), linked to each of those people; an incident or crime alone in
+    its group stays itself. Its places are linked to the group. The chart keeps its people,
+    objects and places; what it loses is sixty squares saying the same thing."""
+    events = {n.id: n for n in network.nodes if n.kind in EVENT_KINDS}
+    people = {n.id for n in network.nodes if n.kind == "person"}
+    parties: dict[str, set[str]] = {e: set() for e in events}
+    for edge in network.edges:
+        for event, other in ((edge.source, edge.target), (edge.target, edge.source)):
+            if event in events and other in people:
+                parties[event].add(other)
+    groups: dict[frozenset[str], list[str]] = {}
+    for event, party in parties.items():
+        groups.setdefault(frozenset(party), []).append(event)
+    merged: dict[str, str] = {}  # event id → its group's node id
+    group_nodes = []
+    for who, members in sorted(groups.items(), key=lambda g: sorted(g[1])):
+        if len(members) < 2 or not who:
+            continue
+        node_id = "events:" + "+".join(sorted(who))
+        counts = {kind: sum(events[m].kind == kind for m in members) for kind in EVENT_KINDS}
+        label = ", ".join(
+            f"{n} {kind}s" if n != 1 else f"1 {kind}" for kind, n in counts.items() if n
+        )
+        group_nodes.append(Node(node_id, "events", label, degree=len(members)))
+        merged.update(dict.fromkeys(members, node_id))
+    if not merged:
+        return network
+    nodes = [n for n in network.nodes if n.id not in merged] + group_nodes
+    edges: dict[tuple[str, str, str], Edge] = {}
+    refs: dict[tuple[str, str, str], list[str]] = {}
+    for edge in network.edges:
+        source, target = merged.get(edge.source, edge.source), merged.get(edge.target, edge.target)
+        if source == target:
+            continue
+        if source == edge.source and target == edge.target:
+            edges[(source, target, edge.kind + str(edge.detail))] = edge
+            continue
+        kind = "together" if edge.kind == "party_to" else edge.kind
+        key = (source, target, kind)
+        refs.setdefault(key, []).extend(edge.refs or (edge.evidence.split(":")[0],))
+        edges[key] = Edge(source, target, kind, edge.evidence, tuple(refs[key]))
+    for key, edge in list(edges.items()):
+        if key in refs:
+            cited = sorted(set(refs[key]))
+            shown = ", ".join(cited[:12]) + (
+                f" and {len(cited) - 12} more" if len(cited) > 12 else ""
+            )
+            edges[key] = replace(edge, evidence=f"{len(cited)} records: {shown}", refs=tuple(cited))
+    return replace(network, nodes=nodes, edges=list(edges.values()))
 
 
 def layout(network: Network, width: int = 960, height: int = 640) -> dict[str, tuple[float, float]]:
@@ -110,6 +192,46 @@ def _shape(kind: str, x: float, y: float, r: float, fill: str, extra: str) -> st
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" {extra}/>'
 
 
+#: Whose label is placed first when labels compete for room.
+LABEL_PRIORITY: Mapping[str, int] = {"person": 0, "events": 1, "order": 2}
+#: Width of a character of the 11 px label font, and a label's height, for overlap tests.
+CHAR_W, LABEL_H = 6.8, 12.0
+
+
+def _radius(node: Node, root: bool) -> float:
+    if root:
+        return 13.0
+    if node.kind == "events":  # grows with the count, gently
+        return 7.0 + min(9.0, 1.6 * math.sqrt(node.degree or 1))
+    return 9.0 if node.kind == "person" else 7.0
+
+
+def _label_spot(
+    text: str,
+    x: float,
+    y: float,
+    r: float,
+    placed: list[tuple[float, float, float, float]],
+    width: float,
+    height: float,
+) -> tuple[float, float] | None:
+    """Where ``text`` goes by the mark at (x, y): below it, above it, or to a side, the first
+    that overlaps no label in ``placed`` and stays in the picture (added to ``placed``); None
+    when none does."""
+    w = CHAR_W * len(text)
+    for lx, ly in ((x, y + r + 12), (x, y - r - 4), (x + r + 4 + w / 2, y + 4),
+                   (x - r - 4 - w / 2, y + 4)):  # fmt: skip
+        box = (lx - w / 2, ly - LABEL_H + 2, lx + w / 2, ly + 2)
+        if box[0] < 0 or box[2] > width or box[1] < 0 or box[3] > height:
+            continue
+        if all(
+            box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in placed
+        ):
+            placed.append(box)
+            return lx, ly
+    return None
+
+
 def _short(label: str, limit: int = 22) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
@@ -124,7 +246,7 @@ def network_svg(
     """The network as SVG (see the module docstring); ``href_for`` gives each node's page."""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" class="network" '
+        f'width="{width}" height="{height}" role="group" class="network" '
         f'aria-label="Link chart: {len(network.nodes)} nodes, {len(network.edges)} links">'
     ]
     for edge in network.edges:
@@ -141,13 +263,18 @@ def network_svg(
         )
     #: In a busy chart incidents and crimes are named on hover only, so people stay readable.
     quiet = {"incident", "crime"} if len(network.nodes) > EVENT_LABEL_LIMIT else set()
-    for node in network.nodes:
-        if node.id not in positions:
-            continue
+    placed: list[tuple[float, float, float, float]] = []
+    # labels are placed most important first (the root, people, groups, the rest), each where
+    # it overlaps no label already placed, else left to the mark's hover title
+    order = sorted(
+        (n for n in network.nodes if n.id in positions),
+        key=lambda n: (n.id != network.root, LABEL_PRIORITY.get(n.kind, 9), n.id),
+    )
+    for node in order:
         x, y = positions[node.id]
         root = node.id == network.root
         fill = node_styles().get(node.kind, ("#74808f", "circle", node.kind))[0]
-        r = 13.0 if root else (9.0 if node.kind == "person" else 7.0)
+        r = _radius(node, root)
         stroke = 'stroke="#ffbf47" stroke-width="4"' if root else 'stroke="#fff" stroke-width="1.5"'
         if node.capped:
             stroke = 'stroke="#1b2330" stroke-width="1.5" stroke-dasharray="2 2"'
@@ -158,11 +285,14 @@ def network_svg(
         weight = "700" if root or node.kind == "person" else "400"
         text = ""
         if root or node.kind not in quiet:
-            text = (
-                f'<text x="{x:.1f}" y="{y + r + 12:.1f}" text-anchor="middle" font-size="11" '
-                f'font-weight="{weight}" fill="#1b2330" class="{label_class}">'
-                f"{escape(_short(node.label))}</text>"
-            )
+            spot = _label_spot(_short(node.label), x, y, r, placed, width, height)
+            if spot is not None:
+                lx, ly = spot
+                text = (
+                    f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="middle" font-size="11" '
+                    f'font-weight="{weight}" fill="#1b2330" class="{label_class}">'
+                    f"{escape(_short(node.label))}</text>"
+                )
         body = _shape(node.kind, x, y, r, fill, stroke) + text + f"<title>{escape(tip)}</title>"
         href = href_for(node)
         if href:

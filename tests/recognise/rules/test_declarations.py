@@ -2,7 +2,7 @@
 
 import string
 
-from recognise_factory import crime, feed, inc, order
+from recognise_factory import contact, crime, feed, inc, order
 
 from threadline.recognise import RULES, RULES_BY_ID, Association
 
@@ -36,6 +36,9 @@ def test_the_brief_rules_are_all_declared():
         "gap_breach_no_crime",
         "gap_domestic_no_dash",
         "gap_history_not_viewed",
+        "contact_after_stop",
+        "contact_while_order_binds",
+        "contact_pattern",
     }
 
 
@@ -94,7 +97,13 @@ def test_every_rule_fires_on_a_full_case_with_its_templates_filled():
         inc("J2", "2026-05-02", victim="W", suspect="T", category="asb"),
     ]
     nmo = order("NMO-1", "S", "V", "2026-03-10")
-    _, steps = feed(events, orders=[nmo], associations=[Association("V", "M", "family")])
+    texts = contact(
+        "S", "V", 400, "2026-03-01", "2026-04-09", after_stop=350, told="2026-03-02T20:00",
+        while_bound={"NMO-1": 120}, night=40, bursts=[("2026-03-05T00:30", "2026-03-05T01:20", 55)],
+    )  # fmt: skip
+    _, steps = feed(
+        events, orders=[nmo], associations=[Association("V", "M", "family")], contacts=[texts]
+    )
     seen = {c.alert.rule_id for step in steps for c in step}
     assert seen == set(RULES_BY_ID)
     for step in steps:

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from threadline.recognise.alerts import Rule
 from threadline.recognise.context import Context
+from threadline.recognise.rules.contacts import (
+    find_contact_after_stop,
+    find_contact_pattern,
+    find_contact_while_bound,
+)
 from threadline.recognise.rules.gaps import (
     find_breach_no_crime,
     find_domestic_no_dash,
@@ -112,6 +117,54 @@ RULES: tuple[Rule, ...] = (
         ),
         severity="high",
         find=find_escalation,
+    ),
+    Rule(
+        id="contact_after_stop",
+        title="Contact after being told to stop",
+        reason=(
+            "{suspect} contacted {victim} {count} times after being told to stop ({told}): "
+            "{messages}. Each contact is one more occasion of the course of conduct (Protection "
+            "from Harassment Act 1997 s7(3)), and contacting by any means is an act associated "
+            "with stalking (s2A)."
+        ),
+        action=(
+            "Count these contacts as occasions of one course of conduct against {victim}, not as "
+            "background; take the messages as evidence and consider harassment or stalking "
+            "(s2, s2A), think stalking first."
+        ),
+        severity="medium",
+        find=find_contact_after_stop,
+    ),
+    Rule(
+        id="contact_while_order_binds",
+        title="Contacts while an order binds",
+        reason=(
+            "{respondent} contacted {protected} {count} times on days the {order_label} "
+            "{order_ref} bound them: {messages}. Each is a breach occasion of the order (Family "
+            "Law Act 1996 s42A)."
+        ),
+        action=(
+            "Treat each contact as a breach of {order_ref}: a criminal offence (Family Law Act "
+            "1996 s42A, up to 5 years). Record the breach, take the messages as evidence and "
+            "take positive action."
+        ),
+        severity="high",
+        find=find_contact_while_bound,
+    ),
+    Rule(
+        id="contact_pattern",
+        title="Stalking pattern in communications",
+        reason=(
+            "The communications from {suspect} to {victim} ({senders} numbers or accounts: "
+            "{channels}) show: {markers}."
+        ),
+        action=(
+            "Think stalking first (FOUR: fixated, obsessive, unwanted, repeated): complete the "
+            "S-DASH with {victim} and review the risk now; a grade may be raised on professional "
+            "judgement, never lowered."
+        ),
+        severity="high",
+        find=find_contact_pattern,
     ),
     Rule(
         id="repeat_victim",

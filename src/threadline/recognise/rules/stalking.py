@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from statistics import mean
 
+from threadline.model import FORCE_TIMEZONE
 from threadline.recognise.alerts import Finding
 from threadline.recognise.behaviours import BehaviourSign
 from threadline.recognise.conduct import Series
@@ -92,6 +93,17 @@ def find_courses_of_conduct(ctx: Context) -> Iterator[Finding]:
         facts["occasions"] = (
             f", on several occasions reported at once ({'; '.join(several)})" if several else ""
         )
+        contacts = ctx.contact_evidence(series.suspect, series.victim)
+        if contacts is not None:
+            channels = listing(f"{c} {n}" for c, n in contacts.channels.items())
+            first, last = (
+                f"{moment.astimezone(FORCE_TIMEZONE):%Y-%m-%d %H:%M}"
+                for moment in (contacts.first, contacts.last)
+            )
+            facts["occasions"] += (
+                f", and {contacts.contacts} contacts in {facts['victim']}'s communications "
+                f"evidence ({channels}; from {first} to {last})"
+            )
         via = [
             f"{ctx.label(link.via)} ({link.relation}) in {link.incident_ref}"
             for link in series.third_party_links
@@ -114,6 +126,8 @@ def find_courses_of_conduct(ctx: Context) -> Iterator[Finding]:
             "several_occasions": {ref: words for ref, words in described if words},
             "evident_at": evident.ref if evident else None,
         }
+        if contacts is not None:
+            details["contacts"] = contacts.contacts
         notes: list[str] = []
         if series.counter_refs:
             details["counter_allegation"] = {"incidents": list(series.counter_refs)}

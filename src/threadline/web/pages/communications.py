@@ -19,7 +19,7 @@ from threadline.api.deps import Audited, EngineDep, require
 from threadline.guard.users import User
 from threadline.usecases import communications
 from threadline.usecases.communications import MessageFilters
-from threadline.web.charts import Band, contacts_svg
+from threadline.web.charts import DayBand, contacts_svg
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
 from threadline.web.paths import person_path
 from threadline.web.rendering import render
@@ -30,7 +30,7 @@ Viewer = Annotated[User, require("communications.view")]
 PAGE = 100
 
 
-def order_bands(orders: list[dict[str, Any]]) -> list[Band]:
+def order_bands(orders: list[dict[str, Any]]) -> list[DayBand]:
     """The chart's band of each order that binds (from ``binds_from``: served, or made on
     notice); an order that does not yet bind has none."""
     bands = []
@@ -41,7 +41,7 @@ def order_bands(orders: list[dict[str, Any]]) -> list[Band]:
         until = f" to {o['ends']}" if o["ends"] else ""
         how = {"served": "served", "on_notice": "made on notice"}.get(o["binding"], o["binding"])
         title = f"{o['ref']} {o['label']}: binds from {o['binds_from']} ({how}){until}"
-        bands.append(Band(o["ref"], date.fromisoformat(o["binds_from"]), ends, title))
+        bands.append(DayBand(o["ref"], date.fromisoformat(o["binds_from"]), ends, title))
     return bands
 
 

@@ -49,6 +49,7 @@ from threadline.web.pages.deps import FormItems
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
 from threadline.web.paths import incident_path
 from threadline.web.rendering import render
+from threadline.web.timeline import TimelineChart, timeline_chart
 
 router = APIRouter(include_in_schema=False)
 
@@ -143,18 +144,45 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 def alerts_by_place(
     alerts: list[dict[str, Any]], ref: str
 ) -> tuple[list[dict[str, Any]], list[tuple[str, list[dict[str, Any]]]]]:
-    """The alerts this incident raised or updated, most severe first; then the other open
-    alerts about its people, grouped by title."""
+    """The alerts this incident raised or updated, those owing a decision first, then most
+    severe first; then the other open alerts about its people, grouped by title."""
     rank = {rule_id: i for i, rule_id in enumerate(RULES_BY_ID)}
 
-    def order(alert: dict[str, Any]) -> tuple[int, int]:
-        return SEVERITY_ORDER.get(alert["severity"], 3), rank.get(alert["rule_id"], 99)
+    def order(alert: dict[str, Any]) -> tuple[int, int, int]:
+        owed = bool((alert.get("actions") or {}).get("decision_owed"))
+        breach = alert["rule_id"] == "order_breach"  # positive action: it owes a decision
+        return (
+            0 if owed or breach else 1,  # what owes a decision leads: it is the action
+            SEVERITY_ORDER.get(alert["severity"], 3),
+            rank.get(alert["rule_id"], 99),
+        )
 
     here = sorted((a for a in alerts if a["incident_ref"] == ref), key=order)
     groups: dict[str, list[dict[str, Any]]] = {}
     for alert in sorted((a for a in alerts if a["incident_ref"] != ref), key=order):
         groups.setdefault(alert["title"], []).append(alert)
     return here, list(groups.items())
+
+
+def picture_timeline(picture: dict[str, Any]) -> TimelineChart:
+    """The picture's timeline: this incident with every linked incident and crime, the orders of
+    its people as bands, the open alerts where they fired."""
+    incident = picture["incident"]
+    this = {
+        "when": incident["reported_at"],
+        "kind": "incident",
+        "ref": incident["ref"],
+        "title": str(incident.get("category") or "").replace("_", " "),
+        "record_key": incident["record_key"],
+    }
+    orders = [o for person in picture["people"] for o in person["orders"]]
+    onward = f"research for incident {incident['ref']}"
+    return timeline_chart(
+        [*picture["timeline"], this],
+        orders,
+        picture["alerts"],
+        lambda ref: incident_path(ref, purpose=onward),
+    )
 
 
 @router.get("/incidents/{ref}", response_class=HTMLResponse)
@@ -178,7 +206,10 @@ def incident_picture(
     for alert in data["alerts"]:
         alert["title"] = alert_title(alert["rule_id"])
     here, elsewhere = alerts_by_place(data["alerts"], ref)
+    chart, legend = picture_timeline(data)
     context = {
+        "timeline": chart,
+        "legend": legend,
         "picture": data,
         "alerts_here": here,
         "alerts_elsewhere": elsewhere,

@@ -14,7 +14,16 @@ from threadline.api.errors import ApiError
 from threadline.guard.disclosure import disclose_network
 from threadline.guard.users import User
 from threadline.links import Node, network
-from threadline.web.linkchart import edges_in_words, layout, legend, network_svg
+from threadline.web.linkchart import (
+    KIND_GROUP_LABELS,
+    KIND_GROUPS,
+    edges_in_words,
+    group_events,
+    layout,
+    legend,
+    network_svg,
+    only_kinds,
+)
 from threadline.web.pages.people import EntityId
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
 from threadline.web.paths import incident_path, person_path
@@ -24,6 +33,9 @@ router = APIRouter(include_in_schema=False)
 
 Analyst = Annotated[User, require("network.view")]
 DepthQuery = Annotated[int, Query(ge=1, le=3)]
+#: The kinds to draw (:data:`KIND_GROUPS`); the form always sends ``people``, so a form with
+#: every box cleared draws people alone, while a link with no ``show`` draws everything.
+ShowQuery = Annotated[list[Annotated[str, Query(max_length=20)]] | None, Query()]
 MAX_NODES = 150
 
 
@@ -45,8 +57,12 @@ def network_page(
     entity_id: EntityId,
     purpose: PurposeQuery = None,
     depth: DepthQuery = 2,
+    show: ShowQuery = None,
+    each: bool = False,
 ) -> HTMLResponse:
-    """The purpose prompt, then the link chart to ``depth`` hops."""
+    """The purpose prompt, then the link chart to ``depth`` hops: the kinds in ``show`` (all
+    when none is given), incidents and crimes of the same people grouped into one node with
+    their count unless ``each`` asks for every one."""
     stated, problem = stated_purpose(user, purpose)
     if stated is None:
         return purpose_prompt(
@@ -78,6 +94,10 @@ def network_page(
     )
     net = disclose_network(net, user.role)
     query = urlencode({"purpose": stated})
+    shown = [g for g in KIND_GROUPS if show is None or g in show]
+    net = only_kinds(net, shown)
+    if not each:
+        net = group_events(net)
     positions = layout(net)
     node_kinds, edge_kinds = legend(net)
     labels = {n.id: n.label for n in net.nodes}
@@ -85,6 +105,9 @@ def network_page(
     context = {
         "root": root,
         "depth": depth,
+        "shown": shown,
+        "each": each,
+        "kind_groups": KIND_GROUP_LABELS,
         "purpose": stated,
         "query": query,
         "chart": network_svg(net, positions, lambda node: node_href(node, query)),

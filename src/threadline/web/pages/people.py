@@ -8,7 +8,6 @@ Nothing about a person is shown until the user has stated why they are looking
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -22,13 +21,13 @@ from threadline.guard.policy import allowed
 from threadline.guard.users import User
 from threadline.model.refs import REF_MAX_LENGTH
 from threadline.usecases import communications, people
-from threadline.web.charts import Mark, timeline_legend, timeline_svg
 from threadline.web.pages.communications import contacts_chart
 from threadline.web.pages.deps import FormItems
 from threadline.web.pages.incidents import alert_title
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
-from threadline.web.paths import incident_path, person_path
+from threadline.web.paths import person_path
 from threadline.web.rendering import render
+from threadline.web.timeline import timeline_chart
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,10 +35,6 @@ Viewer = Annotated[User, require("person.view")]
 Reviewer = Annotated[User, require("review.judge")]
 EntityId = Annotated[str, Path(max_length=40)]
 FromQuery = Annotated[str | None, Query(alias="from", max_length=REF_MAX_LENGTH)]
-
-
-def href_of(record_key: str, ref: str) -> str | None:
-    return incident_path(ref) if record_key.startswith("incident:") else None
 
 
 def roles_of(mentions: list[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -83,16 +78,7 @@ def person_page(
     model = getattr(request.app.state, "linkage_model", None)
     view = people.view_person(engine, audited, entity_id, stated, loader, model)
     data, evidence = view.profile, view.evidence
-    marks = [
-        Mark(
-            datetime.fromisoformat(e["when"]),
-            e["kind"],
-            e["ref"],
-            e["title"],
-            href_of(e["record_key"], e["ref"]),
-        )
-        for e in data["timeline"]
-    ]
+    chart, legend = timeline_chart(data["timeline"], data["orders"], data["alerts"])
     for alert in data["alerts"]:
         alert["title"] = alert_title(alert["rule_id"])
     by_key = {m["mention_key"]: m for m in data["mentions"]}
@@ -111,8 +97,8 @@ def person_page(
         "query": urlencode({"purpose": stated}),
         "roles": roles_of(data["mentions"]),
         "names": names_of(data["mentions"]),
-        "timeline": timeline_svg(marks),
-        "legend": timeline_legend(marks),
+        "timeline": chart,
+        "legend": legend,
         "evidence": evidence,
         "incidents": sum(1 for e in data["timeline"] if e["kind"] == "incident"),
         "notice": request.query_params.get("notice"),

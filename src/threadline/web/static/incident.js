@@ -41,15 +41,6 @@
 
   function percent(p) { return Math.round((p || 0) * 100) + "%"; }
 
-  var SEVERITY = { high: 0, medium: 1, low: 2 };
-
-  function rank(alert) { return alert.severity in SEVERITY ? SEVERITY[alert.severity] : 3; }
-
-  function short(text, limit) {
-    text = String(text || "");
-    return text.length > limit ? text.slice(0, limit - 1) + "…" : text;
-  }
-
   function words(text) { return String(text || "").replace(/_/g, " "); }
 
   // What tells two people of one name apart, side by side in each hit: born, area, last seen.
@@ -78,24 +69,45 @@
       box.appendChild(list(hit.evidence.slice(0, 5), function (e) { return e; }));
     }
     if (!profile) { return box; }
-    var orders = (profile.orders || []).filter(function (o) { return o.active; });
-    orders.forEach(function (o) {
-      box.appendChild(el("p", { "class": "order active", text: "Active " + o.label + " " + o.ref + " (" + o.role + ")" }));
-    });
-    if (profile.alerts && profile.alerts.length) {
-      box.appendChild(el("p", { text: "Open alerts:" }));
-      var ranked = profile.alerts.slice().sort(function (a, b) {
-        return rank(a) - rank(b);
+    if (profile.summary && profile.summary.length) {
+      var strip = el("ul", { "class": "strip", "data-strip": "" });
+      profile.summary.forEach(function (item) {
+        strip.appendChild(el("li", { "class": item.severity, "data-key": item.key, text: item.text }));
       });
-      box.appendChild(list(ranked.slice(0, 4), function (a) { return words(a.rule_id) + ": " + short(a.reason, 160); }));
-      if (ranked.length > 4) { box.appendChild(el("p", { "class": "muted", text: "and " + (ranked.length - 4) + " more" })); }
+      box.insertBefore(strip, box.children[1] || null);
+    }
+    var folded = profile.folded_alerts || [];
+    if (folded.length) {
+      var byKey = {};
+      (profile.alerts || []).forEach(function (a) { byKey[a.alert_key] = a; });
+      box.appendChild(el("p", { text: "Open alerts, most severe first:" }));
+      var ul = el("ul", { "class": "folded" });
+      folded.forEach(function (f) {
+        var li = el("li", { "class": f.severity });
+        li.appendChild(el("span", { "class": "n", text: words(f.rule_id) + (f.count > 1 ? " × " + f.count : "") }));
+        var latest = byKey[f.latest];
+        if (latest && latest.reason) { li.appendChild(document.createTextNode(": " + latest.reason)); }
+        li.appendChild(document.createTextNode(" "));
+        f.refs.slice(0, 3).forEach(function (ref, i) {
+          if (i) { li.appendChild(document.createTextNode(", ")); }
+          li.appendChild(el("a", { href: "/incidents/" + encodeURIComponent(ref), text: ref }));
+        });
+        if (f.refs.length > 3) { li.appendChild(document.createTextNode(" and " + (f.refs.length - 3) + " more")); }
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
     }
     var incidents = (profile.timeline || []).filter(function (r) { return r.kind === "incident"; });
     if (incidents.length) {
       box.appendChild(el("p", { text: incidents.length + " linked incidents; latest:" }));
-      box.appendChild(list(incidents.slice(0, 5), function (r) {
-        return r.ref + " · " + String(r.when || "").slice(0, 10) + " · " + r.title;
-      }));
+      var latestList = el("ul");
+      incidents.slice(0, 5).forEach(function (r) {
+        var li = el("li");
+        li.appendChild(el("a", { href: "/incidents/" + encodeURIComponent(r.ref), text: r.ref }));
+        li.appendChild(document.createTextNode(" · " + String(r.when || "").slice(0, 10) + " · " + r.title));
+        latestList.appendChild(li);
+      });
+      box.appendChild(latestList);
     }
     return box;
   }

@@ -1,0 +1,199 @@
+"""Each page's server time on a demo-sized force, this tree beside another in one run (issue 24:
+the dashboard and the picture within 300 ms).
+
+    # the demo force as make demo builds it (any folder holding a resolved threadline.db):
+    .venv/bin/python bench/bench_dashboard.py --force /tmp/dash_force --build
+    .venv/bin/python bench/bench_pages.py --force /tmp/dash_force
+    # against a checkout of another commit (git worktree add /tmp/base <commit>):
+    .venv/bin/python bench/bench_pages.py --force /tmp/dash_force --before /tmp/base
+
+Each tree is timed in its own Python process (``PYTHONPATH`` = its ``src``) on its own copy of the
+store, through the test client as a supervisor (a bearer token, a purpose): ``--requests`` GETs of
+each page after one warm-up, p50 and max of the wall time per request. The pages are those of
+the force's most-reported victim: her person page, the picture of her latest incident, the
+dashboard, MARAC, accountability, statistics, the audit log, a name search and the connect page
+between her and the suspect she shares most incidents with. A page a tree does not have (404) is
+shown as such. The ratio column is after / before (below 1: faster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+HERE = Path(__file__).resolve().parents[1]
+NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+PASSWORD = "granite harbour lantern 7"
+
+
+def subjects(store: Path) -> dict[str, str]:
+    """The most-reported victim, her latest incident, and the suspect she shares most with."""
+    with sqlite3.connect(store) as db:
+        (victim,) = db.execute(
+            "select em.entity_id from mentions m join entity_members em using (mention_key) "
+            "where m.role = 'victim' and m.record_kind = 'incident' "
+            "group by em.entity_id order by count(*) desc limit 1"
+        ).fetchone()
+        (ref,) = db.execute(
+            "select i.ref from incidents i join mentions m on m.record_key = i.record_key "
+            "join entity_members em using (mention_key) where em.entity_id = ? "
+            "order by i.reported_at desc limit 1",
+            (victim,),
+        ).fetchone()
+        (suspect,) = db.execute(
+            "select s.entity_id from mentions v join entity_members ev using (mention_key) "
+            "join mentions ms on ms.record_key = v.record_key and ms.role = 'suspect' "
+            "join entity_members s on s.mention_key = ms.mention_key "
+            "where ev.entity_id = ? group by s.entity_id order by count(*) desc limit 1",
+            (victim,),
+        ).fetchone()
+        (surname,) = db.execute(
+            "select m.surname from mentions m join entity_members em using (mention_key) "
+            "where em.entity_id = ? and m.surname is not null limit 1",
+            (victim,),
+        ).fetchone()
+    return {"victim": victim, "ref": ref, "suspect": suspect, "surname": surname}  # fmt: skip
+
+
+def pages(s: dict[str, str]) -> list[tuple[str, str, dict[str, str]]]:
+    """(name, path, query) of each page; the purpose is added where a page asks for one."""
+    return [
+        ("dashboard", "/dashboard", {}),
+        ("picture", f"/incidents/{quote(s['ref'], safe='')}", {}),
+        ("person", f"/people/{quote(s['victim'], safe='')}", {}),
+        ("marac", "/marac", {}),
+        ("accountability", "/accountability", {}),
+        ("statistics", "/stats", {}),
+        ("audit log", "/audit", {"action": "person.view"}),
+        ("search", "/search", {"surname": s["surname"]}),
+        ("connect", "/connect", {"a": s["victim"], "b": s["suspect"]}),
+    ]
+
+
+def worker(store: Path, requests: int) -> dict[str, object]:
+    """Time every page on ``store`` with the threadline importable now (one tree's)."""
+    from argon2 import PasswordHasher
+    from fastapi.testclient import TestClient
+
+    from threadline.api import ApiConfig
+    from threadline.app import create_app
+    from threadline.guard import UserRole, create_user
+    from threadline.settings import Settings
+    from threadline.store.database import make_engine
+
+    engine = make_engine(f"sqlite:///{store}")
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    users = {}
+    for role in ("supervisor", "auditor", "analyst"):
+        users[role] = create_user(engine, f"bench-{role}", "Bench", UserRole(role), PASSWORD, NOW,
+                                  hasher=hasher)  # fmt: skip
+    config = ApiConfig(
+        session_secret="bench", rate_limit_per_minute=1e6, rate_limit_burst=10**6,
+        secure_cookies=False,
+    )  # fmt: skip
+    model = Path(os.environ.get("BENCH_MODEL", "var/model.json"))
+    settings = Settings(model_path=model)
+    app = create_app(settings, engine, config=config, clock=lambda: NOW, password_hasher=hasher)
+    by_page = {"audit log": "auditor", "connect": "analyst"}
+    results: dict[str, object] = {}
+    with TestClient(app) as client:
+        for name, path, query in pages(subjects(store)):
+            user = users[by_page.get(name, "supervisor")]
+            headers = {"Accept": "text/html",
+                       "Authorization": f"Bearer {app.state.tokens.issue(user)}"}  # fmt: skip
+            purpose = {} if name == "audit log" else {"purpose": "bench of the pages"}
+            params = {**query, **purpose}
+            times: list[float] = []
+            status, size, prompt = 0, 0, False
+            for i in range(requests + 1):
+                start = time.perf_counter()
+                answer = client.get(path, params=params, headers=headers)
+                elapsed = (time.perf_counter() - start) * 1000
+                status, size = answer.status_code, len(answer.content)
+                prompt = 'name="purpose"' in answer.text and "<h1>Why" in answer.text
+                if status != 200:
+                    break
+                if i:
+                    times.append(elapsed)
+            results[name] = (
+                {"p50": statistics.median(times), "max": max(times), "kb": size / 1024,
+                 "prompt": prompt}
+                if times
+                else {"status": status}
+            )  # fmt: skip
+    return results
+
+
+def timed(tree: Path, force: Path, requests: int, model: Path) -> dict[str, dict[str, float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store.db"
+        shutil.copyfile(force / "threadline.db", store)
+        env = {**os.environ, "PYTHONPATH": str(tree / "src"), "BENCH_MODEL": str(model)}
+        out = subprocess.run(
+            [sys.executable, __file__, "--worker", str(store), "--requests", str(requests)],
+            check=True, capture_output=True, text=True, env=env, cwd=tmp,
+        )  # fmt: skip
+        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", type=Path, help="folder with threadline.db (required)")
+    parser.add_argument("--before", type=Path, help="a checkout of the commit to compare with")
+    parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument(
+        "--model", type=Path, help="the linkage model (default: FORCE/model.json, var/model.json)"
+    )
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.requests)))  # noqa: T201
+        return
+    if args.force is None:
+        parser.error("--force is required")
+    with sqlite3.connect(args.force / "threadline.db") as db:
+        (incidents,) = db.execute("select count(*) from incidents").fetchone()
+    load = os.getloadavg()[0]
+    print(f"force {args.force}: {incidents:,} incidents; {args.requests} GETs of each page "  # noqa: T201
+          f"after a warm-up; load average {load:.1f} on {os.cpu_count()} cores")  # fmt: skip
+    model = args.model or next(
+        (p for p in (args.force / "model.json", HERE / "var/model.json") if p.exists()),
+        args.force / "model.json",
+    )
+    after = timed(HERE, args.force, args.requests, model.resolve())
+    before = timed(args.before, args.force, args.requests, model.resolve()) if args.before else None
+
+    def cell(r: dict[str, float] | None) -> str:
+        if r is None:
+            return f"{'':>25}"
+        if "p50" not in r:
+            return f"{'status ' + str(int(r['status'])):>25}"
+        return f"{r['p50']:>9.0f}{r['max']:>9.0f}{r['kb']:>7.0f}{'  PROMPT' if r['prompt'] else ''}"
+
+    head = f"{'page':<16}{'p50 ms':>9}{'max ms':>9}{'KB':>7}"
+    if before is not None:
+        head += f"   before: {'p50 ms':>9}{'max ms':>9}{'KB':>7}{'ratio':>8}"
+    print(head)  # noqa: T201
+    for name, r in after.items():
+        line = f"{name:<16}{cell(r)}"
+        if before is not None:
+            b = before.get(name)
+            line += f"   {'':8}{cell(b)}"
+            if b and "p50" in b and "p50" in r:
+                line += f"{r['p50'] / b['p50']:>8.2f}"
+        print(line)  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
