@@ -117,6 +117,9 @@ _SEMANTIC = {
     "/api/users": "422",
     "/api/users/{username}": "422",
     "/api/audit/verify": "400",
+    # 'from' after 'to', or a sender filter from a role that may not see who sent a message
+    "/api/people/{entity_id}/communications": "422",
+    "/api/incidents/{ref}/communications": "422",
 }
 
 

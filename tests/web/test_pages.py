@@ -34,6 +34,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("GET", "/connect", "network.view"),
     ("POST", f"/people/{PERSON}/split", "review.judge"),
     ("GET", f"/people/{PERSON}/network", "network.view"),
+    ("GET", f"/people/{PERSON}/communications", "communications.view"),
     ("GET", "/dashboard", "dashboard.view"),
     ("POST", "/review", "review.judge"),
     ("GET", "/stats", "stats.view"),

@@ -189,6 +189,75 @@ class StripItemOut(Answer):
     severity: str
 
 
+class MessageOut(Answer):
+    """One stored message or call. ``text`` and ``attachments`` are blanked for a role that may
+    not read content, ``sender``, ``recipients`` and ``thread`` read ``(withheld)`` for one that
+    may not see contact details; ``withheld`` names what was."""
+
+    at: str
+    channel: str
+    kind: str
+    direction: str | None
+    sender: str | None
+    recipients: list[str]
+    duration: int | None
+    text: str | None
+    attachments: list[str]
+    thread: str | None
+    file: str
+    line: int
+    withheld: list[str]
+
+
+class DayContactsOut(Answer):
+    """Contacts on one local day over one channel."""
+
+    day: str
+    channel: str
+    count: int
+
+
+class SenderCountOut(Answer):
+    """Contacts from one sender as written (``null``: not said; ``(withheld)`` for a role that
+    may not see contact details)."""
+
+    sender: str | None
+    count: int
+
+
+class OrderBandOut(Answer):
+    """An order the person is party to, as the chart draws it: binding from ``binds_from``
+    (served, or the day made on notice: Family Law Act 1996 s42A(2)) to ``ends``."""
+
+    ref: str
+    label: str
+    role: str
+    starts: str
+    binds_from: str | None
+    ends: str | None
+    binding: str
+
+
+class CommunicationsPage(Answer):
+    """A person's or an incident's communications evidence: contacts per day and channel,
+    per sender, the orders' bands, and one page of the messages matching the filters."""
+
+    subject: str
+    content_shown: bool
+    contact_details_shown: bool
+    filters: dict[str, str]
+    total: int
+    offset: int
+    limit: int
+    messages: list[MessageOut]
+    per_day: list[DayContactsOut]
+    contacts: int
+    senders: list[SenderCountOut]
+    channels: list[str]
+    orders: list[OrderBandOut]
+    timezone: str
+
+
 class PicturePerson(Answer):
     """One person of the incident: who they were resolved to, how sure and why (in words for the
     role), and their records, orders and risk assessments."""

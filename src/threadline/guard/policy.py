@@ -245,6 +245,24 @@ PERMISSIONS: tuple[Permission, ...] = (
         _p(f"marac.{step}", {R(r) for r in REFERRAL_STEP_ROLES[step]}, words, reason, audited=True)
         for step, (words, reason) in REFERRAL_STEP_WORDS.items()
     ),
+    _p(
+        "communications.view",
+        OPERATIONAL | {R.analyst},
+        "see a person's communications evidence counted and listed (when, how, from whom)",
+        "how many contacts, when and over which channel show the course of conduct to those "
+        "dealing with it and the analysts linking it; what the messages say is not shown, and "
+        "each look is logged with its purpose",
+        audited=True,
+    ),
+    _p(
+        "communications.content",
+        {R.officer, R.supervisor},
+        "read what the messages of a person's communications evidence say",
+        "private messages are read by the investigating officers and their supervisors only: "
+        "a call handler on a live call or an analyst counting contacts needs the counts, not "
+        "the words (Data Protection Act 2018 Part 3: adequate, relevant, not excessive)",
+        audited=True,
+    ),
 )
 
 ACTIONS: frozenset[str] = frozenset(p.action for p in PERMISSIONS)

@@ -455,6 +455,37 @@ marac_steps = _numbered_table(
     Column("detail", Document, nullable=False),
 )
 
+#: The entries of ``communications`` counted per attachment, UTC hour, channel, kind, direction
+#: and sender (issue 25: the picture of a victim with 100,000 messages reads these, not every
+#: message). Kept by :func:`threadline.store.comms.store_communications` in the transaction that
+#: inserts the messages, counting only the rows it actually inserted, so a re-import adds nothing.
+#: ``hour`` is hours since 1970-01-01 UTC (whole numbers, so a window of hours is arithmetic in
+#: SQL on both stores); ``day`` and ``night`` are that hour's local day and whether it is night,
+#: in the force's zone and night hours (:data:`threadline.store.comms.COUNTED_IN`), so a summary
+#: in those is a GROUP BY. ``direction`` and ``sender`` are ``''`` where the export does not say
+#: (a NULL never meets the unique key, and each batch would add a row).
+communication_counts = _numbered_table(
+    "communication_counts",
+    Column("attachment", RECORD_KEY, nullable=False),
+    Column("hour", Integer, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("night", Boolean, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("direction", String(10), nullable=False),
+    Column("sender", Text, nullable=False),
+    Column("count", Integer, nullable=False),
+    UniqueConstraint(
+        "attachment",
+        "hour",
+        "channel",
+        "kind",
+        "direction",
+        "sender",
+        name="uq_communication_counts_key",
+    ),
+)
+
 #: Each sender of a victim's communications evidence, as attributed (issue 25, part 2) and
 #: counted (part 3) by ``resolve.senders.attribute_comms``: whose it is and why (``evidence``,
 #: pieces of ``recognise.attribution.Clue`` as JSON), its contacts, those after she told them to

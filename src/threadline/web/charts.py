@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from markupsafe import Markup, escape
 
@@ -321,3 +321,102 @@ def _nice_ceiling(value: float) -> float:
         if step * magnitude >= per_step:
             return 4 * step * magnitude
     return 40 * magnitude
+
+
+@dataclass(frozen=True)
+class DayBand:
+    """A stretch of days drawn behind the bars: an order from the day it binds to its end
+    (``None``: open-ended, drawn to the chart's edge)."""
+
+    label: str
+    start: date
+    end: date | None
+    title: str
+
+
+BAND_COLOUR = "#7b2cbf"
+
+
+def contacts_svg(
+    days: Sequence[tuple[date, int]],
+    bands: Sequence[DayBand] = (),
+    *,
+    width: int = 960,
+    height: int = 220,
+) -> Markup:
+    """Contacts per day as bars on a day axis, with each band (an order while it binds) shaded
+    behind them and named above; every bar and band has a ``<title>``."""
+    left, right, top, bottom = 44, 12, 26, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    total = sum(n for _day, n in days)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" class="contacts-chart" '
+        f'aria-label="{total} contacts over {len(days)} days, per day">'
+    ]
+    if not days:
+        parts.append(f'<text x="{left}" y="{top + 20}" fill="#5b6574">No contacts stored.</text>')
+        parts.append("</svg>")
+        return Markup("".join(parts))
+    first = min([d for d, _n in days] + [b.start for b in bands if b.start <= days[-1][0]])
+    last = max(d for d, _n in days)
+    span = (last - first).days + 1
+    day_w = plot_w / span
+
+    def x_of(day: date) -> float:
+        return left + (day - first).days * day_w
+
+    for band in bands:
+        start = max(band.start, first)
+        end = last if band.end is None else min(band.end, last)
+        if end < start:
+            continue
+        x, w = x_of(start), (end - start).days * day_w + day_w
+        parts.append(
+            f'<rect class="order-band" x="{x:.1f}" y="{top}" width="{w:.1f}" height="{plot_h}" '
+            f'fill="{BAND_COLOUR}" fill-opacity="0.12" stroke="{BAND_COLOUR}" '
+            f'stroke-opacity="0.5"><title>{escape(band.title)}</title></rect>'
+            f'<text x="{x + 4:.1f}" y="{top - 8}" font-size="11" fill="{BAND_COLOUR}">'
+            f"{escape(band.label)}</text>"
+        )
+    scale_top = _nice_ceiling(max(n for _d, n in days))
+    for i in range(5):
+        value = scale_top * i / 4
+        y = top + plot_h - plot_h * i / 4
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ed"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#5b6574">{value:g}</text>'
+        )
+    bar_w = max(1.0, day_w * 0.8)
+    for day, n in days:
+        h = plot_h * n / scale_top
+        parts.append(
+            f'<rect class="contact-bar" x="{x_of(day) + (day_w - bar_w) / 2:.1f}" '
+            f'y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="#1d4f91">'
+            f"<title>{day:%d %b %Y}: {n} contacts</title></rect>"
+        )
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    end = datetime(last.year, last.month, last.day, tzinfo=UTC)
+    for when, label in _ticks(start, end) if span > 31 else _day_ticks(first, last):
+        day = when.date()
+        if first <= day <= last:
+            parts.append(
+                f'<text x="{x_of(day) + day_w / 2:.1f}" y="{top + plot_h + 16}" font-size="11" '
+                f'text-anchor="middle" fill="#5b6574">{escape(label)}</text>'
+            )
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
+        f'stroke="#5b6574"/></svg>'
+    )
+    return Markup("".join(parts))
+
+
+def _day_ticks(first: date, last: date) -> list[tuple[datetime, str]]:
+    """Days, thinned to at most ~12 labels (a span of a month or less)."""
+    count = (last - first).days + 1
+    step = max(1, -(-count // 12))
+    return [
+        (datetime(d.year, d.month, d.day, tzinfo=UTC), f"{d.day} {d:%b}")
+        for d in (first + timedelta(days=i) for i in range(0, count, step))
+    ]

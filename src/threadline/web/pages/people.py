@@ -17,9 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from threadline.api.deps import Audited, ClockDep, EngineDep, require
 from threadline.api.errors import ApiError
 from threadline.crossref.picture import written_name
+from threadline.guard.policy import allowed
 from threadline.guard.users import User
 from threadline.model.refs import REF_MAX_LENGTH
-from threadline.usecases import people
+from threadline.usecases import communications, people
+from threadline.web.pages.communications import contacts_chart
 from threadline.web.pages.deps import FormItems
 from threadline.web.pages.incidents import SEVERITY_ORDER, alert_title
 from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
@@ -86,7 +88,13 @@ def person_page(
     for row in evidence:
         row["mention"] = by_key.get(row["mention_key"], {})
         row["partner"] = by_key.get(row["linked_to"] or "", {})
+    contacts = None
+    if allowed(user.role, "communications.view"):
+        days = communications.person_contact_days(engine, audited, entity_id, stated)
+        if days["per_day"]:
+            contacts = {"total": days["contacts"], "chart": contacts_chart(days)}
     context = {
+        "contacts": contacts,
         "person": data,
         "purpose": stated,
         "query": urlencode({"purpose": stated}),
