@@ -231,3 +231,28 @@ def test_the_link_graph_withholds_every_kind_but_people_and_records_under_an_id_
     assert ids == {"P1", "incident:cad:INC-1", "phone:withheld-1", "imei:withheld-2"}
     assert all(e.source in ids and e.target in ids for e in shown.edges)  # links still join up
     assert shown.edges[0] == net.edges[0] and shown.edges[1].evidence == "has phone (withheld)"
+
+
+def test_a_folded_alert_does_not_name_the_place_its_alert_withholds() -> None:
+    """The person profile's folded alerts (issue 24) name their latest alert by key, and a
+    repeat location's key holds the place: for a role without contact details it is withheld
+    as the alert's own key is, so the folded entry still finds its alert and shows no address."""
+    from threadline.guard.disclosure import disclose_profile
+
+    place = "4|highfield|st18 0lp"
+    alert = {
+        "alert_key": f"repeat_location:{place}",
+        "rule_id": "repeat_location",
+        "incident_ref": "INC-1",
+        "reason": f"4 incidents at {place}",
+        "details": {"location_key": place},
+        "status": "open",
+        "severity": "low",
+    }
+    folded = {"rule_id": "repeat_location", "latest": alert["alert_key"], "refs": ["INC-1"]}
+    profile = {"entity_id": "P1", "mentions": [], "alerts": [alert], "folded_alerts": [folded]}
+    for role in ("analyst", "auditor"):
+        shown = disclose_profile(profile, role)
+        assert place not in repr(shown)
+        assert shown["folded_alerts"][0]["latest"] == shown["alerts"][0]["alert_key"]
+    assert place in repr(disclose_profile(profile, "officer"))

@@ -189,7 +189,13 @@ def disclose_profile(profile: dict[str, Any], role: str | UserRole) -> dict[str,
         if isinstance(mention, dict) and isinstance(mention.get("evidence"), list):
             mention["evidence"] = disclose_evidence(mention["evidence"], role)
     if not sees_contact_details(role):
-        _withhold_places(result.get("alerts", []))
+        alerts = result.get("alerts", [])
+        # the folded alerts name their alerts by key, and a key can hold the place (a repeat
+        # location's): withheld alike, so a folded entry still finds its alert
+        secrets = sorted({p for a in alerts for p in _places(a)}, key=len, reverse=True)
+        _withhold_places(alerts)
+        if secrets and "folded_alerts" in result:
+            result["folded_alerts"] = _replace_all(result["folded_alerts"], secrets)
     return result
 
 
