@@ -103,7 +103,8 @@ def served(
 #: reached since the typed answers let the stateful phase feed real person ids into the path).
 #: An alert's step is refused with 422 for what only the state machine can judge: a text whose
 #: trimmed length is below its minimum (a note of ten spaces), a due time that is not later
-#: than now (the schema cannot name "now").
+#: than now (the schema cannot name "now"). A MARAC referral's step likewise: a text that is
+#: blank once trimmed (a victim of one NEL character), a hearing dated before the referral.
 #: Every other check applies to them, and every check to every other operation.
 _SEMANTIC = {
     **{f"/api/alert-actions/{step}": "422" for step in ("assign", "act", "decide", "close")},
@@ -120,6 +121,11 @@ _SEMANTIC = {
     # 'from' after 'to', or a sender filter from a role that may not see who sent a message
     "/api/people/{entity_id}/communications": "422",
     "/api/incidents/{ref}/communications": "422",
+    "/api/marac-referrals": "422",
+    **{
+        f"/api/marac-referrals/{{ref}}/{step}": "422"
+        for step in ("hear", "actions", "actions/{number}/complete", "close")
+    },
 }
 
 
