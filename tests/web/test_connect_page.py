@@ -28,9 +28,7 @@ def linked(store: Engine) -> Engine:
             p("suspect", "Gareth Tregothnan", relationship_to_victim="former_partner")),
         inc("INC-2", p("witness", "Nia Trewin", phones=["07700 900123"])),
     )  # fmt: skip
-    resolve_by_name(
-        store, {ALYS: "Alys Penhallow", GARETH: "Gareth Tregothnan", NIA: "Nia Trewin"}
-    )
+    resolve_by_name(store, {ALYS: "Alys Penhallow", GARETH: "Gareth Tregothnan", NIA: "Nia Trewin"})
     return store
 
 

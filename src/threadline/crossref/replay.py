@@ -135,7 +135,7 @@ def sweep(
                     ).scalar()
                 if target is None:
                     continue
-                changes = recognise_record(conn, target, settings, at, until=at)
+                changes = recognise_record(conn, target, settings, at, until=at, tell=False)
                 total += len(changes)
                 if on_changes is not None and changes:
                     on_changes(key, changes)
