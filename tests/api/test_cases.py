@@ -118,7 +118,8 @@ def test_who_may_assign_note_and_close_and_an_incident_at_call_time_tells_the_of
     # not closed while its breaches are owed their arrest decisions (issue 23: none left)
     closing = step(api, "officer", case_id, "close", reason="Charged with stalking (8Q) today")
     assert closing.status_code == 409 and "arrest decision" in closing.json()["error"]["message"]
-    assert step(api, "officer", case_id, "reopen", reason="It is still open though").status_code == 409
+    reopening = step(api, "officer", case_id, "reopen", reason="It is still open though")
+    assert reopening.status_code == 409
     # at call time: a new breach joins the case and the officer in the case is told
     submitted = api.client.post(
         "/api/incidents", json=breach(campaign, "INC-C1"), headers=api.auth("call_handler")

@@ -202,7 +202,6 @@ def disclose_case(case: dict[str, Any], role: str | UserRole) -> dict[str, Any]:
     return result
 
 
-
 def disclose_profile(profile: dict[str, Any], role: str | UserRole) -> dict[str, Any]:
     """A person profile (``PersonProfile.to_dict()``) fit for ``role``: protected mentions'
     contact fields blanked, each mention's join evidence in words for the role, alert places

@@ -128,7 +128,11 @@ def my_notifications(engine: Engine, user: User, *, unread: bool = False) -> lis
     was handed to them."""
     with engine.connect() as conn:
         rows = notifications_for(conn, names_of(user), unread=unread)
-    return [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in r.items()} for r in rows]
+    return [{k: _plain(v) for k, v in r.items()} for r in rows]
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def read_notifications(engine: Engine, user: User, ids: Sequence[int], now: datetime) -> int:
