@@ -9,6 +9,7 @@ from threadline.web.pages import (
     actions,
     assessments,
     audit,
+    cases,
     connect,
     dashboard,
     incidents,
@@ -35,6 +36,7 @@ def routers() -> list[APIRouter]:
         accountability.router,
         actions.router,
         audit.router,
+        cases.router,
     ]
 
 
