@@ -97,6 +97,15 @@ def test_replay_names_the_report_each_alert_fired_at_and_who_owed_what(
         assert breach["decided"] is False
     assert owed["breach_alerts_without_decision"] == 3
     assert owed["alerts_without_owner"] == 0
+    # one case for the course of conduct, open from its 2nd report (PHA 1997 s7(3): "conduct on
+    # at least two occasions"), held by the campaign's owner, who owes each breach's decision
+    assert campaign["case"] == {
+        "id": campaign["case"]["id"], "opened_at": "RP-2", "opened_report": 2,
+        "officer": "PC 4411 Hendra", "team": None, "status": "open", "incidents": 3,
+    }  # fmt: skip
+    assert {b["decision_owed_by"] for b in breaches} == {"PC 4411 Hendra"}
+    assert owed["courses_of_conduct_without_case"] == 0
+    assert owed["breach_alerts_without_decision_or_owner"] == 0
 
 
 def test_a_campaign_whose_reports_name_no_officer_is_owned_by_the_default_team(
@@ -107,3 +116,5 @@ def test_a_campaign_whose_reports_name_no_officer_is_owned_by_the_default_team(
     assert (campaign["owner_kind"], campaign["owner"]) == ("team", "PPU North")
     assert all(o["by"] == "PPU North" for a in campaign["alerts"] for o in a["owed"])
     assert owed["alerts_without_owner"] == 0
+    case = campaign["case"]
+    assert (case["officer"], case["team"], case["opened_report"]) == (None, "PPU North", 2)
