@@ -125,6 +125,13 @@ def test_who_may_assign_note_and_close_and_an_incident_at_call_time_tells_the_of
         "/api/incidents", json=breach(campaign, "INC-C1"), headers=api.auth("call_handler")
     )
     assert submitted.status_code == 200, submitted.text
+    [joined] = submitted.json()["cases"]  # the call handler sees which case it joined
+    assert (joined["case_id"], joined["change"]) == (case_id, "joined")
+    assert joined["officer"] == "officer"
+    # the combination into the case is audited in the submission's row, as the call handler
+    [submitted_row] = [r for r in read_log(api.engine) if r.action == "incident.submit"]
+    assert submitted_row.user == "call-handler" and f"case:{case_id}" in submitted_row.records
+    assert submitted_row.detail["cases"][0]["change"] == "joined"
     body = api.client.get(f"/api/cases/{case_id}", params=WHY, headers=api.auth("officer")).json()
     assert "INC-C1" in [i["incident_ref"] for i in body["incidents"]]
     assert body["steps"][-1]["step"] == "join" and body["steps"][-1]["by"] == "threadline"

@@ -25,10 +25,16 @@ The officer in the case when it opens is the owner the ownership policy names fo
 of conduct's first report (:func:`threadline.recognise.ownership.owner_of`: the officer who took
 it, or the force's default team); a supervisor hands it on with an ``assign`` step.
 
-Every step, Threadline's own included, is a ``case_steps`` row written with its audit row in one
-transaction: gathering records into a case is a *combination* of personal data, which the Data
-Protection Act 2018 s62 requires to be logged. Threadline's rows are written as the user
-``threadline`` with the role ``system`` (:data:`SYSTEM`), told apart from any member of staff.
+Every step is a ``case_steps`` row. A member of staff's step is written in the same
+transaction as its audit row (``case.<step>``). Threadline's own steps (``open``, ``join`` and
+the ``reopen`` of a closed case that an incident joins) are signed as the user ``threadline``
+with the role ``system`` (:data:`SYSTEM`), told apart from any member of staff; gathering records
+into a case is a *combination* of personal data, which the Data Protection Act 2018 s62
+requires to be logged, and at call time it is: in the audit row of the submission that caused
+it, which names the member of staff who submitted it and the case
+(:func:`threadline.usecases.incidents.audit_submission`). A sweep rebuilding the alerts and
+cases from the stored records (an administrator's run) writes no audit row of its own, as for
+the alerts.
 """
 
 from __future__ import annotations
@@ -41,7 +47,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from threadline.crossref.actions import states_of
-from threadline.guard import audit
 from threadline.recognise import AlertChange
 from threadline.recognise.actions import BREACH_RULES, SYSTEM_ROLE, Actor
 from threadline.recognise.cases import (
@@ -124,21 +129,10 @@ def _system_step(
     state: CaseState,
     step: CaseStep,
     now: datetime,
-    refs: Sequence[str],
     **given: Any,
 ) -> CaseState:
     record, after = take(state, step, SYSTEM, now, **given)
     append_case_step(conn, int(case["id"]), record)
-    audit.record(
-        conn,
-        SYSTEM.username,
-        SYSTEM.role,
-        f"case.{step}",
-        audit_records(case, refs),
-        None,
-        {"case": case["id"], **record.to_dict()},
-        now,
-    )
     return after
 
 
@@ -212,7 +206,6 @@ def _open(
         CaseState(),
         "open",
         now,
-        refs,
         officer=officer,
         team=team,
         incidents=list(refs),
@@ -246,7 +239,6 @@ def _join(
             state,
             "reopen",
             now,
-            new,
             reason=f"the course of conduct continues: {', '.join(new)}",
             incident_ref=reported_on,
         )
@@ -259,7 +251,6 @@ def _join(
             state,
             "join",
             now,
-            [ref],
             incident_ref=ref,
             reason=f"the same course of conduct, recognised at {reported_on}",
         )

@@ -21,7 +21,8 @@ from threadline.api.deps import Audited, ClockDep, EngineDep, Purpose, require
 from threadline.api.errors import error_answer
 from threadline.api.schemas import RequestBody
 from threadline.guard.users import User
-from threadline.recognise.cases import MAX_NAME, CaseStep
+from threadline.recognise.actions import MIN_REASON
+from threadline.recognise.cases import MAX_NAME, MIN_NOTE, CaseStep
 from threadline.usecases.cases import (
     find_cases,
     my_notifications,
@@ -131,11 +132,11 @@ class AssignCaseRequest(RequestBody):
 
 
 class NoteCaseRequest(RequestBody):
-    note: str = Field(min_length=1, max_length=_TEXT, description="What was done")
+    note: str = Field(min_length=MIN_NOTE, max_length=_TEXT, description="What was done")
 
 
 class ReasonRequest(RequestBody):
-    reason: str = Field(min_length=1, max_length=_TEXT, description="Why")
+    reason: str = Field(min_length=MIN_REASON, max_length=_TEXT, description="Why")
 
 
 class ReadRequest(RequestBody):
