@@ -44,6 +44,9 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("GET", "/stats.csv", "stats.view"),
     ("GET", "/accountability", "dashboard.view"),
     ("POST", "/alert-actions/assign", "incident.view"),
+    ("GET", "/cases/7", "case.view"),
+    ("POST", "/cases/7/assign", "case.view"),
+    ("GET", "/notifications", "notifications.view"),
 ]
 
 
@@ -65,7 +68,8 @@ def test_every_page_is_signed_in_only_except_the_login_form_and_static_files(
             m,
             p.replace(PERSON, "{entity_id}")
             .replace("INC-404", "{ref}")
-            .replace("/assign", "/{step}"),
+            .replace("/assign", "/{step}")
+            .replace("/cases/7", "/cases/{case_id}"),
         )
         for m, p, _ in PAGES
     }

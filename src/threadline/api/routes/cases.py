@@ -140,7 +140,9 @@ class ReasonRequest(RequestBody):
 
 
 class ReadRequest(RequestBody):
-    ids: list[int] = Field(min_length=1, max_length=500, description="Notifications to mark read")
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        min_length=1, max_length=500, description="Notifications to mark read"
+    )
 
 
 _CASE_ERRORS: dict[int | str, dict[str, Any]] = {404: error_answer("No case with that number")}
