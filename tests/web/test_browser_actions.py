@@ -225,7 +225,8 @@ def test_a_not_arrested_decision_is_signed_off_before_the_breach_alert_closes(
     # one case for the course of conduct (PHA 1997 s7(3): 2 occasions), held by the officer who
     # took its first report; a supervisor hands it to the officer, who is told and opens it
     with walk.engine.connect() as conn:
-        [case] = conn.execute(select(t.cases)).all()
+        held = select(t.case_incidents.c.case_id).where(t.case_incidents.c.incident_ref == "BR-2")
+        [case] = conn.execute(select(t.cases).where(t.cases.c.id.in_(held))).all()
     assert (case.officer, case.status) == ("PC 4411 Hendra", "open")
     sign_in(page, walk, "supervisor", f"/cases/{case.id}?purpose=allocate+the+case")
     expect(page.locator("[data-incident='BR-1']")).to_be_visible()
