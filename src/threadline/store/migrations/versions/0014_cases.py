@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql
 from threadline.store.types import UTCDateTime
 
 revision = "0014"
-down_revision = "0012"  # TEMPORARY: 0013 on merge
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
