@@ -95,12 +95,16 @@ def walked_values(api: Api) -> dict[str, list[str]]:
             .order_by(a.c.rule_id, a.c.id)
         ).all()
         assessments = conn.execute(select(t.risk_assessments.c.ref).limit(EACH)).scalars().all()
+        cases = [
+            str(c) for c in conn.execute(select(t.cases.c.id).order_by(t.cases.c.id)).scalars()
+        ]
     people = list(dict.fromkeys(p for r in rows for p in r.people))
     refs = list(dict.fromkeys(c for r in rows for c in r.cited))
     return {
         "entity_id": people[:EACH] + people[-EACH:],
         "ref": refs[:EACH] + refs[-EACH:] + list(assessments),
         "name": ["dash"],
+        "case_id": cases[:EACH] + cases[-EACH:],
     }
 
 
@@ -134,6 +138,9 @@ def commands(api: Api) -> Iterator[list[str]]:
     yield ["review", "list", "--limit", "200"]
     yield ["marac"]
     yield ["owed"]
+    yield ["case", "list"]
+    for case_id in values["case_id"]:
+        yield ["case", "show", case_id]
 
 
 def requests(api: Api, secret: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:

@@ -68,9 +68,18 @@ def her_records(engine: Engine, victim: dict[str, Any]) -> tuple[str, list[str],
     return entity_id, refs, contacts
 
 
-def fill(path: str, entity_id: str, ref: str) -> str:
+def fill(path: str, entity_id: str, ref: str, case_id: str = "1") -> str:
     path = path.replace("{entity_id}", entity_id).replace("{ref}", ref)
+    path = path.replace("{case_id}", case_id)
     return re.sub(r"\{[^}]+\}", "dash", path)
+
+
+def her_case(engine: Engine, entity_id: str) -> str:
+    """The number of the case in which she is the victim (the walk opens it too)."""
+    with engine.connect() as conn:
+        found = conn.execute(select(t.cases.c.id).where(t.cases.c.victim == entity_id)).scalar()
+    assert found is not None, "her course of conduct is a case"
+    return str(found)
 
 
 def signed_in(api: Api, role: str) -> TestClient:
@@ -88,11 +97,12 @@ def test_an_analyst_walking_every_id_route_with_the_victims_ids_never_sees_her_c
     entity_id, refs, contacts = her_records(api.engine, victim)
     assert len(refs) >= 3 and contacts, "the victim has records and contact details to protect"
     analyst = signed_in(api, "analyst")
+    case_id = her_case(api.engine, entity_id)
     opened: list[str] = []
     routes = api_routes(cast(FastAPI, api.client.app))
     for path in sorted({path for method, path, _ in routes if method == "GET" and "{" in path}):
         for ref in refs if "{ref}" in path else refs[:1]:
-            url = fill(path, entity_id, ref)
+            url = fill(path, entity_id, ref, case_id)
             response = analyst.get(url, params=PURPOSE)
             assert response.status_code in (200, 403, 404), (url, response.text[:300])
             if response.status_code == 200:
@@ -101,6 +111,7 @@ def test_an_analyst_walking_every_id_route_with_the_victims_ids_never_sees_her_c
                 assert not leaked, f"{url} shows the victim's {leaked} to an analyst"
     assert f"/api/people/{entity_id}" in opened and f"/people/{entity_id}" in opened
     assert any(u.startswith("/api/incidents/") for u in opened), "her incidents were opened"
+    assert f"/api/cases/{case_id}" in opened and f"/cases/{case_id}" in opened
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from factories import incident, order, person
@@ -97,6 +98,15 @@ def test_replay_names_the_report_each_alert_fired_at_and_who_owed_what(
         assert breach["decided"] is False
     assert owed["breach_alerts_without_decision"] == 3
     assert owed["alerts_without_owner"] == 0
+    # one case for the course of conduct, open from its 2nd report (PHA 1997 s7(3): "conduct on
+    # at least two occasions"), held by the campaign's owner, who owes each breach's decision
+    assert campaign["case"] == {
+        "id": campaign["case"]["id"], "opened_at": "RP-2", "opened_report": 2,
+        "officer": "PC 4411 Hendra", "team": None, "status": "open", "incidents": 3,
+    }  # fmt: skip
+    assert {b["decision_owed_by"] for b in breaches} == {"PC 4411 Hendra"}
+    assert owed["courses_of_conduct_without_case"] == 0
+    assert owed["breach_alerts_without_decision_or_owner"] == 0
 
 
 def test_a_campaign_whose_reports_name_no_officer_is_owned_by_the_default_team(
@@ -107,3 +117,45 @@ def test_a_campaign_whose_reports_name_no_officer_is_owned_by_the_default_team(
     assert (campaign["owner_kind"], campaign["owner"]) == ("team", "PPU North")
     assert all(o["by"] == "PPU North" for a in campaign["alerts"] for o in a["owed"])
     assert owed["alerts_without_owner"] == 0
+    case = campaign["case"]
+    assert (case["officer"], case["team"], case["opened_report"]) == (None, "PPU North", 2)
+
+
+@pytest.mark.slow
+def test_the_seed_shaped_campaign_has_an_owner_and_an_open_case_and_no_breach_unowed(
+    small_force: Path, resolved_force: Any, tmp_path: Path
+) -> None:
+    """Issue 23, done when: replaying the force, the ex-partner campaign (shaped like the case
+    behind the project) has an owner and an open case from its 2nd report at the latest, and
+    no breach alert without a decision or someone who owes it. Its first report discloses "over
+    40 text messages": conduct on several occasions reported at once (PHA 1997 s7(3):
+    occasions, not reports), so its case may open at the 1st report already."""
+    _path, model = resolved_force
+    model_path = tmp_path / "model.json"
+    save_model(model, model_path)
+    truth = json.loads((small_force / "truth.json").read_text())
+    series = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")
+    names = ("orders.jsonl", "incidents.jsonl", "crimes.jsonl", "assessments.jsonl")
+    files = [str(small_force / n) for n in names if (small_force / n).exists()]
+    result = runner.invoke(
+        app,
+        ["replay", *files, "--db", f"sqlite:///{tmp_path}/live.db", "--model", str(model_path),
+         "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output[-2000:]
+    owed = json.loads(next(x for x in result.output.splitlines() if x.startswith('{"ownership"')))
+    owed = owed["ownership"]
+    ours = set(series["incident_refs"])
+    campaign = max(
+        (c for c in owed["campaigns"] if c["case"]), key=lambda c: len(ours & set(c["reports"]))
+    )
+    case = campaign["case"]
+    first = campaign["reports"][0]
+    assert first == series["incident_refs"][0]
+    assert campaign["owner"] and case["status"] == "open" and case["opened_report"] <= 2
+    assert case["officer"] == campaign["owner"] and case["incidents"] >= 20
+    breaches = [a for a in campaign["alerts"] if a["rule"] == "order_breach"]
+    assert len(breaches) == 7  # the seven reported breaches, numbered, each owed its decision
+    assert all(b["decided"] or b["decision_owed_by"] == case["officer"] for b in breaches)
+    assert owed["courses_of_conduct_without_case"] == 0
+    assert owed["breach_alerts_without_decision_or_owner"] == 0

@@ -197,14 +197,14 @@ def test_a_failure_in_a_group_is_that_submissions_alone(
     its outcome; the submissions before and after it are committed."""
     import threadline.crossref.pipeline as pipeline
 
-    real = pipeline.recognise_record
+    real = pipeline.recognise_and_gather
 
     def broken_for_one(conn: Any, key: str, *args: Any) -> Any:
         if key.endswith(":GRP-2"):
             conn.execute(text("SELECT no_such_column FROM incidents"))
         return real(conn, key, *args)
 
-    monkeypatch.setattr(pipeline, "recognise_record", broken_for_one)
+    monkeypatch.setattr(pipeline, "recognise_and_gather", broken_for_one)
     when = datetime(2026, 3, 1, 10, tzinfo=UTC)
     group = [Pending(parse_record(incident(f"GRP-{n}")), when) for n in (1, 2, 3)]
     first, failed, third = submit_group(engine, small_model, group)

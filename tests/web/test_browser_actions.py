@@ -222,6 +222,29 @@ def test_a_not_arrested_decision_is_signed_off_before_the_breach_alert_closes(
     expect(second.locator(".owed")).to_contain_text("Arrest decision owed")
     shoot(page, "07-second-breach")
 
+    # one case for the course of conduct (PHA 1997 s7(3): 2 occasions), held by the officer who
+    # took its first report; a supervisor hands it to the officer, who is told and opens it
+    with walk.engine.connect() as conn:
+        held = select(t.case_incidents.c.case_id).where(t.case_incidents.c.incident_ref == "BR-2")
+        [case] = conn.execute(select(t.cases).where(t.cases.c.id.in_(held))).all()
+    assert (case.officer, case.status) == ("PC 4411 Hendra", "open")
+    sign_in(page, walk, "supervisor", f"/cases/{case.id}?purpose=allocate+the+case")
+    expect(page.locator("[data-incident='BR-1']")).to_be_visible()
+    expect(page.locator("[data-incident='BR-2']")).to_be_visible()
+    expect(page.locator("[data-breach]")).to_have_count(2)
+    page.get_by_label("Officer in the case").fill("demo-officer")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator("[data-officer]")).to_have_text("demo-officer")
+    shoot(page, "08-case-assigned")
+    sign_in(page, walk, "officer", "/notifications")
+    told = page.locator("[data-kind='assigned']")
+    expect(told).to_contain_text(f"officer in case {case.id}")
+    told.get_by_role("link", name=f"Case {case.id}").click()
+    page.get_by_role("button", name="Open the record").click()
+    expect(page.locator("h1")).to_contain_text(f"Case {case.id}")
+    expect(page.locator("[data-step='assign']")).to_contain_text("demo-officer")
+    shoot(page, "09-officer-case-page")
+
     # each step is in the audit chain, and the chain verifies
     with walk.engine.connect() as conn:
         actions = (
@@ -232,5 +255,10 @@ def test_a_not_arrested_decision_is_signed_off_before_the_breach_alert_closes(
     assert [a for a in actions] == [
         "alert.assign", "alert.acknowledge", "alert.decide", "alert.signoff", "alert.close",
     ]  # fmt: skip
+    with walk.engine.connect() as conn:
+        logged = conn.execute(
+            select(t.audit_log.c.action).where(t.audit_log.c.action.like("case.%"))
+        ).scalars()
+        assert "case.assign" in set(logged)
     result = CliRunner().invoke(app, ["audit", "verify", "--db", walk.url])
     assert result.exit_code == 0, result.output

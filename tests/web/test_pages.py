@@ -47,6 +47,9 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("POST", "/alert-actions/assign", "incident.view"),
     ("GET", f"/people/{PERSON}/marac", "marac.referrals"),
     ("POST", "/marac-referrals/refer", "marac.referrals"),
+    ("GET", "/cases/7", "case.view"),
+    ("POST", "/cases/7/assign", "case.view"),
+    ("GET", "/notifications", "notifications.view"),
 ]
 
 
@@ -69,7 +72,8 @@ def test_every_page_is_signed_in_only_except_the_login_form_and_static_files(
             p.replace(PERSON, "{entity_id}")
             .replace("INC-404", "{ref}")
             .replace("/assign", "/{step}")
-            .replace("/refer", "/{step}"),
+            .replace("/refer", "/{step}")
+            .replace("/cases/7", "/cases/{case_id}"),
         )
         for m, p, _ in PAGES
     }

@@ -350,8 +350,20 @@ class DecisionOut(Answer):
     )
 
 
+class CaseChangeOut(Answer):
+    """A case the record opened, joined or reopened (threadline.crossref.cases), and who holds
+    it (told by a notification)."""
+
+    case_id: int
+    change: Literal["opened", "joined", "reopened"]
+    incident_refs: list[str]
+    officer: str | None
+    team: str | None
+
+
 class SubmissionOut(Answer):
-    """What the live path did with a record: stored, each person resolved, the rules run."""
+    """What the live path did with a record: stored, each person resolved, the rules run, the
+    course of conduct gathered into its case."""
 
     record_key: str
     ref: str
@@ -361,6 +373,7 @@ class SubmissionOut(Answer):
     alerts: list[AlertChangeOut]
     timings_ms: dict[str, float]
     committed_with: int
+    cases: list[CaseChangeOut] = []
 
 
 class IncidentSubmitted(SubmissionOut):

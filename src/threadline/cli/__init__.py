@@ -5,6 +5,7 @@ Commands live in one module per area; importing them registers them on :data:`ap
 
 from threadline.cli import (
     actions,
+    cases,
     comms,
     crossref,
     find,
@@ -22,6 +23,7 @@ from threadline.cli.app import app
 __all__ = [
     "actions",
     "app",
+    "cases",
     "comms",
     "crossref",
     "find",

@@ -141,7 +141,7 @@ def replay_command(
     """Feed records one at a time, in reported order, through the live path; print each alert,
     then per campaign the report at which each alert fired and what was owed from which report
     by whom (docs/actions.md, "Who owes what")."""
-    from threadline.crossref.pipeline import Submission
+    from threadline.crossref.pipeline import CallTimeSettings, Submission
     from threadline.crossref.replay import ownership_report, replay
     from threadline.recognise.ownership import OwnershipLedger
     from threadline.settings import Settings
@@ -174,8 +174,10 @@ def replay_command(
                     highlight=False,
                 )
 
-    ledger = OwnershipLedger(default_team or Settings().alert_default_team)
-    report = replay(engine, linkage, files, on_submission=show, ledger=ledger)
+    team = default_team or Settings().alert_default_team
+    ledger = OwnershipLedger(team)
+    settings = CallTimeSettings(default_team=team)
+    report = replay(engine, linkage, files, settings, on_submission=show, ledger=ledger)
     owed = ownership_report(engine, ledger)
     if json_output:
         typer.echo(json.dumps({"ownership": owed}))
@@ -208,6 +210,16 @@ def print_ownership(owed: dict[str, Any]) -> None:
             markup=False,
             highlight=False,
         )
+        case = campaign.get("case")
+        if case:
+            number = f" ({ordinal(case['opened_report'])} report)" if case["opened_report"] else ""
+            console.print(
+                f"  case {case['id']} opened at {case['opened_at']}{number}, officer in the case "
+                f"{case['officer'] or 'team ' + str(case['team'])}, {case['status']}, "
+                f"{case['incidents']} incidents",
+                markup=False,
+                highlight=False,
+            )
         for alert in campaign["alerts"]:
             owes = "; ".join(
                 f"{o['what']} owed from {o['from']} ({ordinal(o['from_report'])}) "
@@ -216,7 +228,11 @@ def print_ownership(owed: dict[str, Any]) -> None:
             )
             decided = ""
             if alert["decided"] is not None:
-                decided = ", decided" if alert["decided"] else ", NO DECISION"
+                decided = (
+                    ", decided"
+                    if alert["decided"]
+                    else f", no decision yet: owed by {alert.get('decision_owed_by') or 'NOBODY'}"
+                )
             console.print(
                 f"  {alert['rule']} fired at {alert['fired_at']} "
                 f"({ordinal(alert['fired_report'])} report): {owes}{decided}",
@@ -224,8 +240,10 @@ def print_ownership(owed: dict[str, Any]) -> None:
                 highlight=False,
             )
     console.print(
-        f"\nbreach alerts without an arrest decision: {owed['breach_alerts_without_decision']}; "
-        f"alerts without an owner: {owed['alerts_without_owner']}",
+        f"\nbreach alerts without an arrest decision: {owed['breach_alerts_without_decision']} "
+        f"(of which nobody owes one: {owed['breach_alerts_without_decision_or_owner']}); "
+        f"alerts without an owner: {owed['alerts_without_owner']}; courses of conduct without "
+        f"a case: {owed['courses_of_conduct_without_case']}",
         markup=False,
         highlight=False,
     )

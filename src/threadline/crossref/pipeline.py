@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from threadline.crossref.alerts import previous_alerts, save_changes
+from threadline.crossref.cases import CaseChange, gather
 from threadline.crossref.history import event_of_record, load_history
 from threadline.model import Record, RiskAssessment
 from threadline.recognise import AlertChange, Thresholds, recognise
@@ -36,6 +37,8 @@ class CallTimeSettings:
     match_threshold: float = MATCH_THRESHOLD
     review_threshold: float = REVIEW_THRESHOLD
     thresholds: Thresholds = field(default_factory=Thresholds)
+    #: who holds a case whose first report names no officer (threadline.recognise.ownership)
+    default_team: str = "public protection unit"
 
 
 @dataclass
@@ -51,6 +54,8 @@ class Submission:
     timings_ms: dict[str, float]
     #: how many submissions shared its write turn and commit (itself included)
     committed_with: int = 1
+    #: the cases it opened, joined or reopened (threadline.crossref.cases)
+    cases: list[CaseChange] = field(default_factory=list)
 
 
 def recognise_record(
@@ -59,11 +64,29 @@ def recognise_record(
     settings: CallTimeSettings,
     now: datetime,
     until: datetime | None = None,
+    *,
+    tell: bool = True,
 ) -> list[AlertChange]:
-    """Run the rules for one stored incident or crime against its linked history; save alerts."""
+    """Run the rules for one stored incident or crime against its linked history; save alerts
+    and gather each course of conduct into its case (:func:`recognise_and_gather`)."""
+    return recognise_and_gather(conn, key, settings, now, until, tell=tell)[0]
+
+
+def recognise_and_gather(
+    conn: Connection,
+    key: str,
+    settings: CallTimeSettings,
+    now: datetime,
+    until: datetime | None = None,
+    *,
+    tell: bool = True,
+) -> tuple[list[AlertChange], list[CaseChange]]:
+    """Run the rules for one stored incident or crime against its linked history; save the
+    alerts; put each course of conduct into its case (telling the officer in the case, with
+    ``tell``). The alert changes and the case changes."""
     event = event_of_record(conn, key)
     if event is None:
-        return []
+        return [], []
     entities = {p.entity_id for p in event.parties}
     window = timedelta(days=settings.thresholds.repeat_window_days)
     history = load_history(
@@ -75,7 +98,8 @@ def recognise_record(
     previous = previous_alerts(conn, links)
     changes = recognise(event, history, previous, thresholds=settings.thresholds)
     save_changes(conn, changes, now)
-    return changes
+    cases = gather(conn, changes, event.ref, now, default_team=settings.default_team, tell=tell)
+    return changes, cases
 
 
 def _incident_key(conn: Connection, ref: str) -> str | None:
@@ -206,9 +230,14 @@ def _submit_in(
     target = key
     if isinstance(record, RiskAssessment):
         target = _incident_key(conn, record.incident_ref) or key
-    changes = recognise_record(conn, target, settings, now) if outcome != "unchanged" else []
+    changes: list[AlertChange] = []
+    cases: list[CaseChange] = []
+    if outcome != "unchanged":
+        changes, cases = recognise_and_gather(conn, target, settings, now)
     lap("recognise")
-    submission = Submission(key, record.ref, record.kind, outcome, decisions, changes, timings)
+    submission = Submission(
+        key, record.ref, record.kind, outcome, decisions, changes, timings, cases=cases
+    )
     if pending.audit is not None:
         pending.audit(conn, submission)
         lap("audit")

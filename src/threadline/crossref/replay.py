@@ -25,6 +25,7 @@ from threadline.recognise import AlertChange
 from threadline.recognise.ownership import OwnershipLedger
 from threadline.resolve.linkage import LinkageModel
 from threadline.store import tables as t
+from threadline.store.cases import incidents_of_case, list_cases
 from threadline.store.database import analyse
 from threadline.store.records import record_time
 
@@ -87,7 +88,54 @@ def ownership_report(engine: Engine, ledger: OwnershipLedger) -> dict[str, Any]:
     ]
     with engine.connect() as conn:
         states = states_of(conn, alerts)
-    return ledger.report({key: state.decision is not None for key, state in states.items()})
+        stored_cases = [
+            {**case, "refs": [i["incident_ref"] for i in incidents_of_case(conn, case["id"])]}
+            for case in list_cases(conn, limit=1_000_000)
+        ]
+    report = ledger.report({key: state.decision is not None for key, state in states.items()})
+    return with_cases(report, stored_cases)
+
+
+def with_cases(report: dict[str, Any], cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ownership ``report`` with, for each campaign, the case its course of conduct was
+    gathered into (:mod:`threadline.crossref.cases`): its number, the report it opened at (and
+    that report's number in the campaign), the officer in the case (or its team), its status and
+    size; each breach alert's arrest decision is owed by the officer in the case. Then the count
+    of campaigns with a course of conduct and no case, and of breach alerts with no decision
+    and nobody who owes one (both 0, by the policy: there to be checked)."""
+    no_case = 0
+    nobody_owes = 0
+    for campaign in report["campaigns"]:
+        people = set(campaign["people"])
+        refs = campaign["reports"]
+        mine = [
+            c for c in cases if {c["suspect"], c["victim"]} <= people and set(c["refs"]) & set(refs)
+        ]
+        mine.sort(key=lambda c: (-len(set(c["refs"]) & set(refs)), c["id"]))
+        case = mine[0] if mine else None
+        course = any(a["rule"] == "course_of_conduct" for a in campaign["alerts"])
+        if case is None:
+            campaign["case"] = None
+            no_case += course
+        else:
+            opened = case["opened_on"]
+            campaign["case"] = {
+                "id": case["id"],
+                "opened_at": opened,
+                "opened_report": refs.index(opened) + 1 if opened in refs else None,
+                "officer": case["officer"],
+                "team": case["team"],
+                "status": case["status"],
+                "incidents": len(case["refs"]),
+            }
+        holder = (case["officer"] or case["team"]) if case else campaign["owner"]
+        for alert in campaign["alerts"]:
+            if alert["decided"] is False:
+                alert["decision_owed_by"] = holder
+                nobody_owes += not holder
+    report["courses_of_conduct_without_case"] = no_case
+    report["breach_alerts_without_decision_or_owner"] = nobody_owes
+    return report
 
 
 def stored_in_time_order(engine: Engine) -> Iterator[tuple[datetime, str]]:
@@ -135,7 +183,7 @@ def sweep(
                     ).scalar()
                 if target is None:
                     continue
-                changes = recognise_record(conn, target, settings, at, until=at)
+                changes = recognise_record(conn, target, settings, at, until=at, tell=False)
                 total += len(changes)
                 if on_changes is not None and changes:
                     on_changes(key, changes)

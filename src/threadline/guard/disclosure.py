@@ -180,6 +180,28 @@ def alert_records(alerts: Iterable[Mapping[str, Any]], entity: str | None = None
 # -- gathered views -------------------------------------------------------------------------------
 
 
+#: The free text of a case's steps (a note of what was done, a reason for closing): written by
+#: officers, it may say where the victim is, like a narrative.
+CASE_FREE_TEXT = ("note", "reason")
+WITHHELD = "(withheld)"
+
+
+def disclose_case(case: dict[str, Any], role: str | UserRole) -> dict[str, Any]:
+    """A copy of a case (:func:`threadline.crossref.cases.case_view`) fit for ``role``: for
+    roles without contact-detail access, the free text of its steps is withheld whole, as a
+    narrative is; who did what and when stays."""
+    result: dict[str, Any] = _copy(case)
+    if sees_contact_details(role):
+        return result
+    for step in result.get("steps", []):
+        detail = step.get("detail") or {}
+        if step.get("role") != "system":
+            for name in CASE_FREE_TEXT:
+                if detail.get(name):
+                    detail[name] = WITHHELD
+    return result
+
+
 def disclose_profile(profile: dict[str, Any], role: str | UserRole) -> dict[str, Any]:
     """A person profile (``PersonProfile.to_dict()``) fit for ``role``: protected mentions'
     contact fields blanked, each mention's join evidence in words for the role, alert places

@@ -44,6 +44,7 @@ from typing import Any
 
 from threadline.model.kinds import identifier_kinds
 from threadline.recognise.actions import STEP_ROLES, Step
+from threadline.recognise.cases import CASE_STEP_ROLES, CaseStep
 from threadline.risk.referral_steps import REFERRAL_STEP_ROLES, REFERRAL_STEP_WORDS
 
 #: The purpose rule of every read of person data (API, pages and CLI alike): the reason a user
@@ -119,6 +120,28 @@ _ALERT_STEPS: dict[Step, tuple[str, str]] = {
     ),
 }
 
+#: What each staff step on a case is, and why its roles may take it. The roles are declared
+#: once, in threadline.recognise.cases (CASE_STEP_ROLES).
+_CASE_STEPS: dict[CaseStep, tuple[str, str]] = {
+    "assign": (
+        "make an officer the officer in a case",
+        "the officer in the case (or the team holding it) is allocated by a supervisor",
+    ),
+    "note": (
+        "record what was done on a case",
+        "officers and supervisors working a case record what they did",
+    ),
+    "close": (
+        "close a case with a reason",
+        "a case is closed by the officer in the case or a supervisor, never while a breach in "
+        "it is owed its arrest decision",
+    ),
+    "reopen": (
+        "reopen a closed case",
+        "officers and supervisors reopen a case when the course of conduct continues",
+    ),
+}
+
 #: The access policy. One line per action; the reason is shown to a refused user.
 PERMISSIONS: tuple[Permission, ...] = (
     _p(
@@ -167,6 +190,26 @@ PERMISSIONS: tuple[Permission, ...] = (
     *(
         _p(f"alert.{step}", {R(r) for r in STEP_ROLES[step]}, describe, reason, audited=True)
         for step, (describe, reason) in _ALERT_STEPS.items()
+    ),
+    _p(
+        "case.view",
+        OPERATIONAL | {R.analyst},
+        "view a case (a course of conduct gathered into one investigation)",
+        "a case names a victim, a suspect and their incidents: operational staff who act on it "
+        "and analysts who link it, each read logged with its purpose",
+        audited=True,
+    ),
+    *(
+        _p(f"case.{step}", {R(r) for r in CASE_STEP_ROLES[step]}, describe, reason, audited=True)
+        for step, (describe, reason) in _CASE_STEPS.items()
+    ),
+    _p(
+        "notifications.view",
+        {R.officer, R.supervisor},
+        "read your notifications",
+        "officers and supervisors who hold cases are told when an incident joins one; a "
+        "notification names a case and an incident reference, no person",
+        audited=False,
     ),
     _p(
         "dashboard.view",

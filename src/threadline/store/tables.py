@@ -517,3 +517,60 @@ comms_senders = _numbered_table(
     Column("computed_at", UTCDateTime, nullable=False),
     UniqueConstraint("attachment", "sender", name="uq_comms_senders_attachment_sender"),
 )
+
+# --- cases: one investigation for one course of conduct (issue 23) ------------------------------
+
+#: A course of conduct gathered into one investigation. Keyed on the suspect's and victim's
+#: mentions in the incident that founded it (stable: a mention key never changes), with the
+#: entity ids as last seen beside them (see :mod:`threadline.crossref.cases`). ``officer`` and
+#: ``team``, ``status`` and ``closed_at`` are where its steps (``case_steps``) leave it.
+cases = _numbered_table(
+    "cases",
+    Column("series_key", String(2 * MENTION_KEY_MAX_LENGTH + 2), nullable=False, index=True),
+    Column("suspect_mention", MENTION_KEY, nullable=False),
+    Column("victim_mention", MENTION_KEY, nullable=False),
+    Column("suspect", String(40), nullable=False),
+    Column("victim", String(40), nullable=False),
+    Column("officer", USERNAME, index=True),
+    Column("team", USERNAME),
+    Column("status", String(12), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("opened_on", REF, nullable=False),
+    Column("closed_at", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+#: The incidents of a case, and the report at which each joined it.
+case_incidents = _numbered_table(
+    "case_incidents",
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("incident_ref", REF, nullable=False, index=True),
+    Column("joined_at", UTCDateTime, nullable=False),
+    Column("joined_on", REF, nullable=False),
+    UniqueConstraint("case_id", "incident_ref", name="uq_case_incidents_case_ref"),
+)
+
+#: Append-only: each step on a case (open, join, assign, note, close, reopen), by whom and when,
+#: written in the same transaction as its audit row (see :mod:`threadline.recognise.cases`).
+case_steps = _numbered_table(
+    "case_steps",
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("step", String(20), nullable=False),
+    Column("user", USERNAME, nullable=False),
+    Column("role", USER_ROLE, nullable=False),
+    Column("detail", Document, nullable=False),
+)
+
+#: An officer (or a team) told that something happened on their case: an incident joined it
+#: at call time. ``recipient`` is the officer in the case as the case names them.
+notifications = _numbered_table(
+    "notifications",
+    Column("recipient", USERNAME, nullable=False, index=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("incident_ref", REF),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("read_at", UTCDateTime),
+)

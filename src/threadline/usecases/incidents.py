@@ -83,9 +83,11 @@ def change_dict(change: AlertChange) -> dict[str, Any]:
 
 
 def submission_records(submission: Submission) -> list[str]:
-    """What an audit row of a submission names: the record and each person it was joined to."""
+    """What an audit row of a submission names: the record, each person it was joined to and
+    each case it opened, joined or reopened."""
     people = sorted({f"person:{d.entity_id}" for d in submission.decisions if d.entity_id})
-    return [submission.record_key, *people]
+    cases = [f"case:{c.case_id}" for c in submission.cases]
+    return [submission.record_key, *people, *cases]
 
 
 def audit_submission(
@@ -94,6 +96,11 @@ def audit_submission(
     """Audit ``submission`` as ``action`` in the transaction that stores it: the record and each
     person it was joined to (:func:`submission_records`), its outcome and ``detail``."""
     records = submission_records(submission)
+    if submission.cases:  # the combination of records into a case (DPA 2018 s62), at call time
+        detail["cases"] = [
+            {"case": c.case_id, "change": c.change, "incidents": list(c.incident_refs)}
+            for c in submission.cases
+        ]
     auditor.within(conn, action, records, detail={"outcome": submission.outcome, **detail})
 
 
@@ -113,6 +120,16 @@ def submission_result(submission: Submission, role: UserRole) -> dict[str, Any]:
         "alerts": [change_dict(c) for c in submission.changes],
         "timings_ms": {k: round(v, 1) for k, v in submission.timings_ms.items()},
         "committed_with": submission.committed_with,
+        "cases": [
+            {
+                "case_id": c.case_id,
+                "change": c.change,
+                "incident_refs": list(c.incident_refs),
+                "officer": c.officer,
+                "team": c.team,
+            }
+            for c in submission.cases
+        ],
     }
 
 

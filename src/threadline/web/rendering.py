@@ -28,6 +28,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("Connect", "/connect", "network.view"),
     ("Dashboard", "/dashboard", "dashboard.view"),
     ("MARAC", "/marac", "marac.view"),
+    ("Notifications", "/notifications", "notifications.view"),
     ("Statistics", "/stats", "stats.view"),
     ("Audit log", "/audit", "audit.read"),
 )

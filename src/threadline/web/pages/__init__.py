@@ -9,6 +9,7 @@ from threadline.web.pages import (
     actions,
     assessments,
     audit,
+    cases,
     communications,
     connect,
     dashboard,
@@ -39,6 +40,7 @@ def routers() -> list[APIRouter]:
         accountability.router,
         actions.router,
         audit.router,
+        cases.router,
     ]
 
 

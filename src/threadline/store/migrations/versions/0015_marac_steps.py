@@ -5,7 +5,7 @@ same transaction as its audit row; a referral's state is folded from them
 (threadline.risk.referral_steps).
 
 Revision ID: 0015
-Revises: 0013 (re-chained to 0014 when it lands)
+Revises: 0014
 Create Date: 2026-12-06 20:15:00
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 from threadline.store.types import UTCDateTime
 
 revision = "0015"
-down_revision = "0013"  # re-chained to 0014 when it lands
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,276 @@
+"""Cases: one investigation for one course of conduct, its officer, steps and notifications.
+
+A case is opened and joined by Threadline itself, when an incident is recognised as part of a
+course of conduct (:mod:`threadline.crossref.cases`); staff assign the officer in the case
+(a supervisor), note what was done, close it (the officer in the case or a supervisor) and
+reopen it. Each step is the policy's ``case.<step>`` (403), checked by
+:mod:`threadline.recognise.cases` (409 when the case's state does not allow it, 422 naming the
+field), stored with its audit row. A case names people, so reads and steps need a ``purpose``.
+The signed-in officer's notifications (``GET /api/notifications``) name a case and an incident
+reference, no person.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from threadline.api.deps import Audited, ClockDep, EngineDep, Purpose, require
+from threadline.api.errors import error_answer
+from threadline.api.schemas import RequestBody
+from threadline.guard.users import User
+from threadline.recognise.actions import MIN_REASON
+from threadline.recognise.cases import MAX_NAME, MIN_NOTE, CaseStep
+from threadline.usecases.cases import (
+    find_cases,
+    my_notifications,
+    read_notifications,
+    take_case_step_as,
+    view_case,
+)
+
+router = APIRouter(tags=["cases"])
+
+_TEXT = 2000
+CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The case's number")]
+
+
+class CaseStepPublic(BaseModel):
+    """One step on a case: which, by whom (``threadline``, role ``system``, for Threadline's
+    own), when, and its details."""
+
+    step: str
+    by: str
+    role: str
+    at: str
+    detail: dict[str, Any]
+
+
+class CaseIncidentPublic(BaseModel):
+    """An incident of the case, and the report at which it joined."""
+
+    incident_ref: str
+    reported_at: str | None
+    category: str | None
+    joined_at: str
+    joined_on: str
+
+
+class NotificationPublic(BaseModel):
+    """What an officer (or a team) was told about a case."""
+
+    id: int
+    recipient: str
+    case_id: int
+    incident_ref: str | None
+    at: str
+    kind: str
+    message: str
+    read_at: str | None
+
+
+class BreachPublic(BaseModel):
+    """A breach of an order in the case, and whether its arrest decision is recorded."""
+
+    alert_key: str
+    incident_ref: str
+    decided: bool
+    status: str
+
+
+class CaseSummaryPublic(BaseModel):
+    """A case as listed: its people, officer, team, status and size."""
+
+    id: int
+    series_key: str
+    suspect_mention: str
+    victim_mention: str
+    suspect: str
+    victim: str
+    suspect_label: str
+    victim_label: str
+    officer: str | None
+    team: str | None
+    status: Literal["open", "closed"]
+    opened_at: str
+    opened_on: str
+    closed_at: str | None
+    updated_at: str
+
+
+class CaseListItemPublic(CaseSummaryPublic):
+    incident_count: int
+    decisions_owed: int
+
+
+class CasePublic(CaseSummaryPublic):
+    """A case with its incidents, every step, the notifications sent and its breaches."""
+
+    incidents: list[CaseIncidentPublic]
+    steps: list[CaseStepPublic]
+    notifications: list[NotificationPublic]
+    breaches: list[BreachPublic]
+
+
+class CaseList(BaseModel):
+    cases: list[CaseListItemPublic]
+
+
+class NotificationList(BaseModel):
+    notifications: list[NotificationPublic]
+
+
+class NotificationsRead(BaseModel):
+    read: int = Field(description="How many of them were unread (and are now read)")
+
+
+class AssignCaseRequest(RequestBody):
+    officer: str = Field(min_length=2, max_length=MAX_NAME, description="The officer in the case")
+    team: str | None = Field(default=None, min_length=2, max_length=MAX_NAME)
+
+
+class NoteCaseRequest(RequestBody):
+    note: str = Field(min_length=MIN_NOTE, max_length=_TEXT, description="What was done")
+
+
+class ReasonRequest(RequestBody):
+    reason: str = Field(min_length=MIN_REASON, max_length=_TEXT, description="Why")
+
+
+class ReadRequest(RequestBody):
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        min_length=1, max_length=500, description="Notifications to mark read"
+    )
+
+
+_CASE_ERRORS: dict[int | str, dict[str, Any]] = {404: error_answer("No case with that number")}
+_STEP_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_CASE_ERRORS,
+    409: error_answer("The case's state does not allow the step"),
+    422: error_answer("A field is missing or not valid (named)"),
+}
+
+
+@router.get("/api/cases", response_model=CaseList)
+def cases(
+    user: Annotated[User, require("case.view")],
+    engine: EngineDep,
+    audited: Audited,
+    purpose: Purpose,
+    officer: Annotated[str | None, Query(max_length=MAX_NAME)] = None,
+    mine: Annotated[bool, Query(description="Only the cases you are the officer in")] = False,
+    status: Literal["open", "closed"] | None = None,
+    entity: Annotated[str | None, Query(max_length=40, description="A person's id")] = None,
+) -> CaseList:
+    """Cases, newest first: of an officer (or your own), open or closed, naming a person.
+    Audited (``case.view``) with every person listed."""
+    found = find_cases(
+        engine, audited, purpose, officer=officer, mine=mine, status=status, entity=entity
+    )
+    return CaseList.model_validate({"cases": found})
+
+
+@router.get("/api/cases/{case_id}", response_model=CasePublic, responses=_CASE_ERRORS)
+def case(
+    user: Annotated[User, require("case.view")],
+    engine: EngineDep,
+    audited: Audited,
+    purpose: Purpose,
+    case_id: CaseId,
+) -> CasePublic:
+    """A case: its victim and suspect, incidents (and the report each joined at), officer in
+    the case, every step, the notifications sent and the arrest decisions owed on its
+    breaches. Audited (``case.view``)."""
+    return CasePublic.model_validate(view_case(engine, audited, case_id, purpose))
+
+
+def _step(
+    engine: Any, audited: Any, clock: Any, purpose: str, case_id: int, step: CaseStep, body: Any
+) -> CasePublic:
+    given = body.model_dump(exclude_none=True)
+    view = take_case_step_as(engine, audited, case_id, step, clock(), purpose, **given)
+    return CasePublic.model_validate(view)
+
+
+@router.post("/api/cases/{case_id}/assign", responses=_STEP_ERRORS)
+def case_assign(
+    user: Annotated[User, require("case.assign")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    case_id: CaseId,
+    body: AssignCaseRequest,
+) -> CasePublic:
+    """Make an officer the officer in the case (a supervisor); they are told. Audited
+    (``case.assign``)."""
+    return _step(engine, audited, clock, purpose, case_id, "assign", body)
+
+
+@router.post("/api/cases/{case_id}/note", responses=_STEP_ERRORS)
+def case_note(
+    user: Annotated[User, require("case.note")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    case_id: CaseId,
+    body: NoteCaseRequest,
+) -> CasePublic:
+    """Record what was done on the case. Audited (``case.note``)."""
+    return _step(engine, audited, clock, purpose, case_id, "note", body)
+
+
+@router.post("/api/cases/{case_id}/close", responses=_STEP_ERRORS)
+def case_close(
+    user: Annotated[User, require("case.close")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    case_id: CaseId,
+    body: ReasonRequest,
+) -> CasePublic:
+    """Close the case with a reason: the officer in the case or a supervisor, and not while a
+    breach in it is owed its arrest decision (409). Audited (``case.close``)."""
+    return _step(engine, audited, clock, purpose, case_id, "close", body)
+
+
+@router.post("/api/cases/{case_id}/reopen", responses=_STEP_ERRORS)
+def case_reopen(
+    user: Annotated[User, require("case.reopen")],
+    engine: EngineDep,
+    clock: ClockDep,
+    audited: Audited,
+    purpose: Purpose,
+    case_id: CaseId,
+    body: ReasonRequest,
+) -> CasePublic:
+    """Reopen a closed case: the course of conduct continues. Audited (``case.reopen``)."""
+    return _step(engine, audited, clock, purpose, case_id, "reopen", body)
+
+
+@router.get("/api/notifications", response_model=NotificationList)
+def notifications(
+    user: Annotated[User, require("notifications.view")],
+    engine: EngineDep,
+    unread: Annotated[bool, Query(description="Only those not yet read")] = False,
+) -> NotificationList:
+    """What you were told, newest first: a case opened with you as its officer, an incident
+    joined your case, a case handed to you."""
+    return NotificationList.model_validate(
+        {"notifications": my_notifications(engine, user, unread=unread)}
+    )
+
+
+@router.post("/api/notifications/read", response_model=NotificationsRead)
+def notifications_read(
+    user: Annotated[User, require("notifications.view")],
+    engine: EngineDep,
+    clock: ClockDep,
+    body: ReadRequest,
+) -> NotificationsRead:
+    """Mark your notifications read (others' are left as they are)."""
+    return NotificationsRead(read=read_notifications(engine, user, body.ids, clock()))
