@@ -89,6 +89,23 @@ def walk(resolved_force: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     shutil.copy(source, folder / "store.db")
     url = f"sqlite:///{folder}/store.db"
     engine = open_store(url)
+    # a report before the order: with the 1st breach, conduct on two occasions (PHA 1997
+    # s7(3)), so a case is open from the 1st breach
+    _submit(
+        engine,
+        model,
+        incident(
+            "PRE-1",
+            reported_at="2026-03-20T20:00:00Z",
+            category="harassment",
+            officer="PC 4411 Hendra",
+            narrative="Her ex-partner keeps texting her and waiting outside her work.",
+            people=[
+                person("victim", **VICTIM, phones=["07700 900986"]),
+                person("suspect", **SUSPECT, relationship_to_victim="former_partner"),
+            ],
+        ),
+    )
     # a non-molestation order made on notice binds at once (FLA 1996 s42A(2)); the 1st breach
     _submit(
         engine,
@@ -214,8 +231,33 @@ def test_a_not_arrested_decision_is_signed_off_before_the_breach_alert_closes(
     expect(alerts.locator(f".alert-actions[data-alert='{key}']")).to_have_count(0)
     shoot(page, "06-closed")
 
-    # the next breach: the 2nd, with its own arrest decision owed
+    # with no breach owed a decision, the supervisor closes the case the 1st breach is in
+    with walk.engine.connect() as conn:
+        held = select(t.case_incidents.c.case_id).where(t.case_incidents.c.incident_ref == "BR-1")
+        [first_case] = conn.execute(select(t.cases).where(t.cases.c.id.in_(held))).all()
+    assert first_case.status == "open"
+    sign_in(page, walk, "supervisor", f"/cases/{first_case.id}?purpose=review+the+case")
+    page.get_by_label("Why it is closed").fill("Breach dealt with; safety plan in place.")
+    page.get_by_role("button", name="Close the case").click()
+    expect(page.locator("main")).to_contain_text("closed")
+    with walk.engine.connect() as conn:
+        status = conn.execute(
+            select(t.cases.c.status).where(t.cases.c.id == first_case.id)
+        ).scalar_one()
+    assert status == "closed"
+    shoot(page, "06b-case-closed")
+
+    # the next breach: the 2nd, with its own arrest decision owed; it reopens the case
     _submit(walk.engine, walk.model, breach("BR-2", "09"))
+    with walk.engine.connect() as conn:
+        reopened = conn.execute(select(t.cases).where(t.cases.c.id == first_case.id)).one()
+        steps = (
+            conn.execute(select(t.case_steps.c.step).where(t.case_steps.c.case_id == first_case.id))
+            .scalars()
+            .all()
+        )
+    assert reopened.status == "open" and steps[-2:] == ["reopen", "join"]
+    sign_in(page, walk, "officer", "/incidents/BR-2?purpose=breach+of+order+BR-2")
     alerts = picture(page, walk, "BR-2")
     second = alerts.locator("article[data-rule='order_breach']")
     expect(second).to_contain_text("2nd reported breach")
