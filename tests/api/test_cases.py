@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from api_client import Api
+from audit_rows import staff_log
 from factories import incident, person
 from threadline.guard import read_log
 
@@ -84,8 +85,11 @@ def test_the_campaign_is_one_case_opened_by_threadline_and_read_with_a_purpose(
     assert body["steps"][0]["step"] == "open" and body["steps"][0]["role"] == "system"
     refs = [i["incident_ref"] for i in body["incidents"]]
     assert len(refs) == len(set(refs)) == summary["incident_count"]
-    # the seed-shaped campaign's breaches: each owed its arrest decision, none recorded yet
-    assert body["breaches"] and not any(b["decided"] for b in body["breaches"])
+    # the seed-shaped campaign's breaches: each decided by the arrest outcome its report
+    # carries; a "not arrested" is not settled until a supervisor signs it off
+    breaches = body["breaches"]
+    assert breaches and all(b["decided"] for b in breaches)
+    assert any(not b["settled"] for b in breaches)
     [row] = [r for r in read_log(api.engine) if r.action == "case.view" and r.role == "officer"]
     assert row.purpose == "case review" and row.records[0] == f"case:{summary['id']}"
 
@@ -115,7 +119,7 @@ def test_who_may_assign_note_and_close_and_an_incident_at_call_time_tells_the_of
     analyst = api.client.get(f"/api/cases/{case_id}", params=WHY, headers=api.auth("analyst"))
     notes = [s for s in analyst.json()["steps"] if s["step"] == "note"]
     assert notes[0]["detail"]["note"] == "(withheld)"
-    # not closed while its breaches are owed their arrest decisions (issue 23: none left)
+    # not closed while a breach's "not arrested" waits for its sign-off (issue 23: none left)
     closing = step(api, "officer", case_id, "close", reason="Charged with stalking (8Q) today")
     assert closing.status_code == 409 and "arrest decision" in closing.json()["error"]["message"]
     reopening = step(api, "officer", case_id, "reopen", reason="It is still open though")
@@ -146,6 +150,6 @@ def test_who_may_assign_note_and_close_and_an_incident_at_call_time_tells_the_of
     again = api.client.post("/api/notifications/read", json={"ids": [told[0]["id"]]},
                             headers=api.auth("supervisor"))  # fmt: skip
     assert again.json() == {"read": 0}, "not hers to mark"
-    steps = [r.action for r in reversed(read_log(api.engine, limit=1000))
+    steps = [r.action for r in reversed(staff_log(api.engine))
              if r.action.startswith("case.") and r.role != "system"]  # fmt: skip
     assert steps[:2] == ["case.view", "case.assign"] and "case.note" in steps

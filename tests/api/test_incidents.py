@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from api_client import NOW, PASSWORD, Api
+from audit_rows import staff_log
 from factories import incident, order, person
 from threadline.api.responses import IncidentSubmitted
 from threadline.app import create_app
@@ -81,7 +82,7 @@ def test_a_submitted_breach_is_resolved_cross_referenced_and_audited(
     assert len(picture["people"][0]["records"]) > 5, "her history is on the screen"
     assert picture["people"][0]["orders"]
     assert body["timings_ms"]["total"] > 0
-    [row] = read_log(api.engine)
+    [row] = staff_log(api.engine)
     assert row.action == "incident.submit" and row.user == "call-handler"
     assert row.records[0] == "incident:cad:INC-T1"
     assert f"person:{victim['entity_id']}" in row.records
@@ -103,7 +104,7 @@ def test_a_bad_field_is_a_422_naming_it(api: Api) -> None:
     ):
         response = api.client.post("/api/incidents", json=bad, headers=api.auth("officer"))
         assert response.status_code == 422 and response.json()["error"]["field"] == field
-    assert read_log(api.engine) == [], "nothing stored, nothing to audit"
+    assert staff_log(api.engine) == [], "nothing stored, nothing to audit"
     assert api.client.post("/api/incidents", headers=api.auth("officer")).status_code == 422
 
 
@@ -140,7 +141,7 @@ def test_the_picture_needs_a_purpose_is_audited_and_redacted_for_analysts(
     unknown = api.client.get("/api/incidents/NOPE/picture", params=PURPOSE,
                              headers=api.auth("officer"))  # fmt: skip
     assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "ref"
-    assert read_log(api.engine)[0].detail == {"found": False}
+    assert staff_log(api.engine)[0].detail == {"found": False}
 
 
 def test_the_research_check_is_recorded_with_the_user(api: Api, case: dict[str, Any]) -> None:
@@ -175,7 +176,7 @@ def test_an_order_is_imported_resolved_and_audited(api: Api, case: dict[str, Any
     body = response.json()
     assert body["record_key"] == "order:courts:SPO-T1" and body["outcome"] == "stored"
     assert [d["outcome"] for d in body["decisions"]] == ["joined", "joined"]
-    row, refused = read_log(api.engine)
+    row, refused = staff_log(api.engine)
     assert row.action == "orders.import" and row.detail["order_type"] == "stalking_protection"
     assert refused.action == "access.refused" and refused.detail["action"] == "orders.import"
     assert refused.user == "call-handler" and refused.detail["status"] == 403
@@ -224,7 +225,7 @@ def test_breaches_submitted_at_once_are_committed_together_each_answered_and_aud
     victims = {b["decisions"][0]["entity_id"] for b in bodies}
     assert len(victims) == 1, "each joined the one victim, none started a second"
     assert all("order_breach" in {a["rule_id"] for a in b["alerts"]} for b in bodies)
-    rows = read_log(api.engine)
+    rows = staff_log(api.engine)
     assert sorted(r.records[0] for r in rows) == [f"incident:cad:{ref}" for ref in refs]
     assert verify(api.engine).ok
 

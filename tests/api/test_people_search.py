@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from api_client import Api
+from audit_rows import staff_log
 from threadline.guard import read_log
 from threadline.store import tables as t
 
@@ -44,7 +45,7 @@ def test_search_needs_a_purpose_and_is_audited_with_the_query(
     assert response.status_code == 200
     hits = response.json()["hits"]
     assert hits[0]["probability"] > 0.9 and hits[0]["records"] > 5
-    row, refused = read_log(api.engine)
+    row, refused = staff_log(api.engine)
     assert refused.action == "access.refused" and refused.detail["status"] == 400
     assert row.action == "person.search" and row.purpose == PURPOSE["purpose"]
     assert row.detail["query"] == {
@@ -100,7 +101,7 @@ def test_evidence_says_why_the_records_are_one_person(api: Api, victim: dict[str
     members = body["members"]
     assert len(members) > 5 and all(m["linked_to"] for m in members)
     assert all(m["evidence"][0].startswith("match probability") for m in members)
-    row = read_log(api.engine)[0]
+    row = staff_log(api.engine)[0]
     assert row.action == "person.view" and row.detail == {"found": True, "evidence": True}
     missing = api.client.get("/api/people/P-none/evidence", params=PURPOSE,
                              headers=api.auth("officer"))  # fmt: skip

@@ -12,8 +12,9 @@ import pytest
 from argon2 import PasswordHasher
 from typer.testing import CliRunner
 
+from audit_rows import staff_log
 from threadline.cli import app
-from threadline.guard import UserRole, create_user, read_log
+from threadline.guard import UserRole, create_user
 from threadline.resolve.linkage import save_model
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -55,7 +56,7 @@ def test_find_says_how_sure_born_and_last_seen_and_audits_the_search(
     top = hits[0]
     assert top["dob"] == victim["dob"] and top["confidence"] == "very likely the same person"
     assert top["deciding"] == top["evidence"][1]
-    row = read_log(engine)[-1]
+    row = staff_log(engine)[-1]
     assert row.action == "person.search" and row.purpose == WHY
     assert row.records[0] == f"person:{top['entity_id']}"
 
@@ -72,6 +73,6 @@ def test_find_is_refused_to_a_role_without_search_and_says_what_is_missing(
     engine, args = searchable
     refused = _find(args, "auditor", "--surname", "Penhallow")
     assert refused.exit_code == 1
-    assert read_log(engine)[-1].action == "access.refused"
+    assert staff_log(engine)[-1].action == "access.refused"
     nothing = _find(args, "call-handler", "--forenames", "Grace")
     assert nothing.exit_code == 2 and "surname" in nothing.output

@@ -25,7 +25,12 @@ SUSPECT = dict(
 VICTIM = dict(forenames="Morwenna", surname="Trevithick", dob="1988-06-30", phones=["07700 900986"])
 
 
-def replayed(resolved_force: Any, tmp_path: Path, officers: list[str | None]) -> dict[str, Any]:
+def replayed(
+    resolved_force: Any,
+    tmp_path: Path,
+    officers: list[str | None],
+    arrests: dict[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Replay an ex-partner campaign under a non-molestation order made on notice (FLA 1996
     s42A(2): it binds at once), one report per officer given; the ownership report."""
     _path, model = resolved_force
@@ -46,6 +51,8 @@ def replayed(resolved_force: Any, tmp_path: Path, officers: list[str | None]) ->
     ]
     for i, officer in enumerate(officers, start=1):
         fields: dict[str, Any] = {"officer": officer} if officer else {}
+        if arrests and i in arrests:
+            fields["arrest"] = arrests[i]
         records.append(
             incident(
                 f"RP-{i}",
@@ -109,6 +116,34 @@ def test_replay_names_the_report_each_alert_fired_at_and_who_owed_what(
     assert owed["breach_alerts_without_decision_or_owner"] == 0
 
 
+def test_the_arrest_outcome_a_report_carries_is_the_decision_at_the_end(
+    resolved_force: Any, tmp_path: Path
+) -> None:
+    """The 1st report's officer arrested him (PACE s24(5)(c)(i), "to prevent the person in
+    question causing physical injury to himself or any other person"); the 2nd's did not, with
+    a rationale; the 3rd's incident carries nothing: only its decision is still owed."""
+    rationale = "He had left; advised by the inspector that arrest was not necessary."
+    arrests = {
+        1: {"arrested": True, "by": "PC 4411 Hendra", "at": "2026-05-01T21:30:00Z",
+            "grounds": ["c_i"]},
+        2: {"arrested": False, "by": "PC 2290 Rosewarne", "rationale": rationale},
+    }  # fmt: skip
+    owed = replayed(
+        resolved_force, tmp_path, ["PC 4411 Hendra", "PC 2290 Rosewarne", None], arrests
+    )
+    [campaign] = [c for c in owed["campaigns"] if len(c["people"]) == 2]
+    breaches = {a["fired_at"]: a for a in campaign["alerts"] if a["rule"] == "order_breach"}
+    assert breaches["RP-1"]["decision"] == {
+        "arrested": True, "by": "PC 4411 Hendra", "signed_off_by": None,
+    }  # fmt: skip
+    assert breaches["RP-2"]["decision"] == {
+        "arrested": False, "by": "PC 2290 Rosewarne", "signed_off_by": None,
+    }  # fmt: skip
+    assert breaches["RP-3"]["decided"] is False and "decision" not in breaches["RP-3"]
+    assert owed["breach_alerts_without_decision"] == 1
+    assert owed["not_arrested_awaiting_signoff"] == 1
+
+
 def test_a_campaign_whose_reports_name_no_officer_is_owned_by_the_default_team(
     resolved_force: Any, tmp_path: Path
 ) -> None:
@@ -127,7 +162,7 @@ def test_the_seed_shaped_campaign_has_an_owner_and_an_open_case_and_no_breach_un
 ) -> None:
     """Issue 23, done when: replaying the force, the ex-partner campaign (shaped like the case
     behind the project) has an owner and an open case from its 2nd report at the latest, and
-    no breach alert without a decision or someone who owes it. Its first report discloses "over
+    no breach alert without a decision at the end. Its first report discloses "over
     40 text messages": conduct on several occasions reported at once (PHA 1997 s7(3):
     occasions, not reports), so its case may open at the 1st report already."""
     _path, model = resolved_force
@@ -156,6 +191,11 @@ def test_the_seed_shaped_campaign_has_an_owner_and_an_open_case_and_no_breach_un
     assert case["officer"] == campaign["owner"] and case["incidents"] >= 20
     breaches = [a for a in campaign["alerts"] if a["rule"] == "order_breach"]
     assert len(breaches) == 7  # the seven reported breaches, numbered, each owed its decision
-    assert all(b["decided"] or b["decision_owed_by"] == case["officer"] for b in breaches)
+    # each breach's incident carries what the attending officer recorded about arrest, so at the
+    # end every one has its decision; each "not arrested" is left for a supervisor's sign-off
+    assert all(b["decided"] for b in breaches)
+    not_arrested = [b for b in breaches if not b["decision"]["arrested"]]
+    assert all(b["decision"]["signed_off_by"] is None for b in not_arrested)
+    assert owed["not_arrested_awaiting_signoff"] >= len(not_arrested)
     assert owed["courses_of_conduct_without_case"] == 0
     assert owed["breach_alerts_without_decision_or_owner"] == 0

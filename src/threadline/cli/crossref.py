@@ -201,6 +201,15 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def _decided(decision: dict[str, Any]) -> str:
+    """ ", decided: ..." for a breach alert's arrest decision, as the replay prints it."""
+    if decision["arrested"]:
+        return f", decided: arrested ({decision['by']})"
+    signed = decision["signed_off_by"]
+    after = f"signed off by {signed}" if signed else "sign-off owed by a supervisor"
+    return f", decided: not arrested ({decision['by']}), {after}"
+
+
 def print_ownership(owed: dict[str, Any]) -> None:
     """The replay's ownership report: per campaign, each alert and what it was owed."""
     for campaign in owed["campaigns"]:
@@ -229,7 +238,7 @@ def print_ownership(owed: dict[str, Any]) -> None:
             decided = ""
             if alert["decided"] is not None:
                 decided = (
-                    ", decided"
+                    _decided(alert["decision"])
                     if alert["decided"]
                     else f", no decision yet: owed by {alert.get('decision_owed_by') or 'NOBODY'}"
                 )
@@ -242,6 +251,8 @@ def print_ownership(owed: dict[str, Any]) -> None:
     console.print(
         f"\nbreach alerts without an arrest decision: {owed['breach_alerts_without_decision']} "
         f"(of which nobody owes one: {owed['breach_alerts_without_decision_or_owner']}); "
+        f"'not arrested' awaiting a supervisor's sign-off: "
+        f"{owed['not_arrested_awaiting_signoff']}; "
         f"alerts without an owner: {owed['alerts_without_owner']}; courses of conduct without "
         f"a case: {owed['courses_of_conduct_without_case']}",
         markup=False,

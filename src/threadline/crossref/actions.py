@@ -68,23 +68,39 @@ def take_step(
         if alert is None:
             raise AlertNotFound(f"no alert {alert_key!r}")
         state = replay(alert["rule_id"], steps_of(conn, [alert_key]).get(alert_key, []))
-        record, after = take(state, step, actor, now, **given)
-        append_step(conn, alert_key, record)
-        if step in ("close", "reopen"):
-            status = "closed" if step == "close" else "open"
-            conn.execute(
-                update(t.alerts)
-                .where(t.alerts.c.alert_key == alert_key)
-                .values(status=status, updated_at=now)
-            )
-            alert = {**alert, "status": status, "updated_at": now}
-        audit_hook(
-            conn,
-            audit_action(step),
-            audit_records(alert),
-            {"alert": alert_key, **record.to_dict()},
-        )
+        alert, after = take_step_in(conn, alert, state, step, actor, now, audit_hook, **given)
     return alert_view(alert, after, now, signoff_hours)
+
+
+def take_step_in(
+    conn: Connection,
+    alert: Mapping[str, Any],
+    state: ActionState,
+    step: Step,
+    actor: Actor,
+    now: datetime,
+    audit_hook: AuditHook,
+    **given: Any,
+) -> tuple[dict[str, Any], ActionState]:
+    """``actor`` takes ``step`` on the stored ``alert`` (whose actions stand at ``state``) in the
+    caller's transaction: checked, appended, its status kept, audited. The alert row and the
+    state after it; :class:`~threadline.recognise.actions.ActionRefused` if it cannot be taken."""
+    alert_key = alert["alert_key"]
+    record, after = take(state, step, actor, now, **given)
+    append_step(conn, alert_key, record)
+    row = dict(alert)
+    if step in ("close", "reopen"):
+        status = "closed" if step == "close" else "open"
+        conn.execute(
+            update(t.alerts)
+            .where(t.alerts.c.alert_key == alert_key)
+            .values(status=status, updated_at=now)
+        )
+        row.update(status=status, updated_at=now)
+    audit_hook(
+        conn, audit_action(step), audit_records(row), {"alert": alert_key, **record.to_dict()}
+    )
+    return row, after
 
 
 def alert_view(

@@ -304,18 +304,24 @@ def gather(
 
 
 def owed_decisions(conn: Connection, refs: Iterable[str]) -> list[dict[str, Any]]:
-    """The breach alerts fired at ``refs``, each with whether its arrest decision is owed."""
+    """The breach alerts fired at ``refs``, each with whether its arrest decision is recorded
+    (``decided``) and settled: arrested, or "not arrested" signed off by a supervisor."""
     alerts = breach_alerts_of(conn, refs, BREACH_RULES)
     states = states_of(conn, alerts)
-    return [
-        {
-            "alert_key": a["alert_key"],
-            "incident_ref": a["incident_ref"],
-            "decided": states[a["alert_key"]].decision is not None,
-            "status": states[a["alert_key"]].status,
-        }
-        for a in alerts
-    ]
+    out = []
+    for a in alerts:
+        state = states[a["alert_key"]]
+        decision = state.decision
+        out.append(
+            {
+                "alert_key": a["alert_key"],
+                "incident_ref": a["incident_ref"],
+                "decided": decision is not None,
+                "settled": decision is not None and decision.settled,
+                "status": state.status,
+            }
+        )
+    return out
 
 
 def take_case_step(
@@ -337,7 +343,7 @@ def take_case_step(
             raise CaseNotFound(f"no case {case_id}")
         state = fold(steps_of_case(conn, case_id))
         refs = [row["incident_ref"] for row in incidents_of_case(conn, case_id)]
-        owed = [d["alert_key"] for d in owed_decisions(conn, refs) if not d["decided"]]
+        owed = [d["alert_key"] for d in owed_decisions(conn, refs) if not d["settled"]]
         record, after = take(state, step, actor, now, owed_decisions=owed, **given)
         append_case_step(conn, case_id, record)
         update_case(

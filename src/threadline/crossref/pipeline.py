@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 from threadline.crossref.alerts import previous_alerts, save_changes
 from threadline.crossref.cases import CaseChange, gather
 from threadline.crossref.history import event_of_record, load_history
+from threadline.crossref.outcomes import record_arrest_outcome
 from threadline.model import Record, RiskAssessment
 from threadline.recognise import AlertChange, Thresholds, recognise
 from threadline.recognise.named_people import with_named_suspects
@@ -98,6 +99,7 @@ def recognise_and_gather(
     previous = previous_alerts(conn, links)
     changes = recognise(event, history, previous, thresholds=settings.thresholds)
     save_changes(conn, changes, now)
+    record_arrest_outcome(conn, key, now)
     cases = gather(conn, changes, event.ref, now, default_team=settings.default_team, tell=tell)
     return changes, cases
 

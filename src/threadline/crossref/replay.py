@@ -93,6 +93,18 @@ def ownership_report(engine: Engine, ledger: OwnershipLedger) -> dict[str, Any]:
             for case in list_cases(conn, limit=1_000_000)
         ]
     report = ledger.report({key: state.decision is not None for key, state in states.items()})
+    awaiting = 0
+    for campaign in report["campaigns"]:
+        for alert in campaign["alerts"]:
+            decision = states[alert["alert_key"]].decision if alert["decided"] else None
+            if decision is not None:
+                alert["decision"] = {
+                    "arrested": decision.arrested,
+                    "by": decision.by,
+                    "signed_off_by": decision.signed_off_by,
+                }
+                awaiting += decision.needs_signoff
+    report["not_arrested_awaiting_signoff"] = awaiting
     return with_cases(report, stored_cases)
 
 

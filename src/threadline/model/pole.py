@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StringConstraints, field_validator, model_validator
 
+from threadline.model.arrest import ArrestOutcome
 from threadline.model.base import (
     Date,
     PartialDate,
@@ -176,6 +177,8 @@ class Incident(Schema):
     vehicles: list[Vehicle] = Field(default_factory=list, max_length=20)
     crime_refs: list[Ref] = Field(default_factory=list)
     officer: str | None = Field(default=None, max_length=60)
+    #: what the attending officer recorded about arrest (the incident's result, or custody's)
+    arrest: ArrestOutcome | None = None
 
     @model_validator(mode="after")
     def _window_in_order(self) -> Incident:

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from threadline.model.arrest import MIN_RATIONALE, NECESSITY_GROUNDS
+
 Step = Literal["assign", "acknowledge", "act", "decide", "signoff", "close", "reopen"]
 Status = Literal["open", "assigned", "acknowledged", "closed"]
 
@@ -57,22 +59,6 @@ STEP_ROLES: Mapping[Step, frozenset[str]] = {
     "reopen": frozenset({"officer", "supervisor"}),
 }
 
-#: PACE 1984 s24(5): the reasons that can make an arrest without warrant necessary.
-NECESSITY_GROUNDS: Mapping[str, str] = {
-    "a": "to enable the name of the person in question to be ascertained",
-    "b": "to enable the address of the person in question to be ascertained",
-    "c_i": "to prevent the person causing physical injury to himself or any other person",
-    "c_ii": "to prevent the person suffering physical injury",
-    "c_iii": "to prevent the person causing loss of or damage to property",
-    "c_iv": "to prevent the person committing an offence against public decency",
-    "c_v": "to prevent the person causing an unlawful obstruction of the highway",
-    "d": "to protect a child or other vulnerable person from the person in question",
-    "e": "to allow the prompt and effective investigation of the offence or of the conduct of "
-    "the person in question",
-    "f": "to prevent any prosecution for the offence being hindered by the disappearance of the "
-    "person in question",
-}
-
 #: How an alert can end. Each closing names one and gives a reason in words.
 OUTCOMES: Mapping[str, str] = {
     "arrest_made": "the suspect was arrested",
@@ -87,7 +73,6 @@ OUTCOMES: Mapping[str, str] = {
 ASSIGNEE_KINDS = ("officer", "team")
 #: The shortest reason or rationale accepted: a few words, not a tick in a box.
 MIN_REASON = 10
-MIN_RATIONALE = 20
 MAX_TEXT = 2000
 
 

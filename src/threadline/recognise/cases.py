@@ -15,7 +15,8 @@ them by :func:`fold`, never overwritten. The steps:
 ``assign``  a supervisor makes an officer (or a team) the officer in the case
 ``note``    an officer or supervisor records what was done
 ``close``   the officer in the case or a supervisor, with a reason; not while a breach of an
-            order in the case is owed its arrest decision
+            order in the case is owed its arrest decision or, for "not arrested", a
+            supervisor's sign-off (the decision is not settled until then)
 ``reopen``  an officer or supervisor with a reason, or Threadline when a new incident joins
 
 No database, no clock: the caller passes ``now`` and the records.
@@ -145,8 +146,9 @@ def take(
 ) -> tuple[CaseRecord, CaseState]:
     """``actor`` takes ``step`` at ``now``: the record to append and the state it leaves.
 
-    ``owed_decisions``: the breach alerts of the case still owed an arrest decision (a case
-    does not close over them). Raises :class:`CaseRefused` saying why a step cannot be taken.
+    ``owed_decisions``: the breach alerts of the case whose arrest decision is not settled (none
+    yet, or a "not arrested" not yet signed off): a case does not close over them. Raises
+    :class:`CaseRefused` saying why a step cannot be taken.
     """
     if step in SYSTEM_STEPS or actor.role == SYSTEM_ROLE:
         if actor.role != SYSTEM_ROLE or step not in (*SYSTEM_STEPS, "reopen"):
@@ -175,8 +177,9 @@ def take(
             )
         if owed_decisions:
             raise CaseRefused(
-                "a breach of an order in the case is owed its arrest decision "
-                f"({', '.join(owed_decisions)}): record it before closing the case",
+                "a breach of an order in the case is owed its arrest decision, or a "
+                "supervisor's sign-off of its 'not arrested' "
+                f"({', '.join(owed_decisions)}): settle it before closing the case",
                 field="step",
                 conflict=True,
             )

@@ -172,8 +172,10 @@ class Recorder:
         officer: str | None = None,
         crime_refs: Sequence[str] = (),
         series: Series | None = None,
+        arrest: dict[str, Any] | None = None,
     ) -> str:
-        """Write one incident; returns its reference."""
+        """Write one incident; returns its reference. ``arrest`` is the outcome the officer
+        recorded, written with the officer's name as the one who decided."""
         when = local_time(at)
         day = when[:10]
         if day != self._day:
@@ -200,6 +202,8 @@ class Recorder:
             record["crime_refs"] = list(crime_refs)
         if officer:
             record["officer"] = officer
+        if arrest is not None and officer:
+            record["arrest"] = {**arrest, "by": officer}
         self._incidents(_line(record))
         if series is not None:
             series.incident_refs.append(ref)

@@ -48,6 +48,8 @@ class Scene:
     dash_severity: float | None = None
     sdash_severity: float | None = None
     occurred: tuple[int, int] | None = None
+    #: what the attending officer recorded about arrest (their name is added when written)
+    arrest: dict[str, Any] | None = None
 
 
 def write_scene(desk: Desk, at: int, scene: Scene) -> str:
@@ -120,6 +122,7 @@ def write_scene(desk: Desk, at: int, scene: Scene) -> str:
         officer=desk.officer(),
         crime_refs=(crime_ref,) if crime_ref else (),
         series=scene.series,
+        arrest=scene.arrest,
     )
     if crime_ref and scene.offence:
         crime_people = [scribe.write(scene.victim, "victim")]

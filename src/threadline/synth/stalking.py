@@ -26,7 +26,7 @@ from threadline.synth.population import (
     vehicle_for,
     whatsapp_handle,
 )
-from threadline.synth.recorder import Desk, Series
+from threadline.synth.recorder import Desk, Series, local_time
 from threadline.synth.scene import Scene, write_scene
 from threadline.synth.traps import appearances
 
@@ -265,6 +265,33 @@ def plan_ex_partner(plan: Plan, n: int) -> None:
     appearances(plan, namesake, entry, rng.randint(2, 3))
 
 
+#: Why an officer recorded no arrest for a breach: the advice against arrest the case turned on.
+_NO_ARREST = (
+    "Suspect had left before officers arrived; the duty inspector advised that arrest was not "
+    "necessary. Words of advice given to him by phone and safety advice to the victim.",
+    "Advised by the duty sergeant that the contact was low level and arrest not proportionate; "
+    "suspect spoken to and warned about the order.",
+    "Suspect not found at his home address; circulated on the briefing and the victim told to "
+    "call 999 if he comes back.",
+    "Contact was by message only and the victim did not want him arrested; a warning given and "
+    "a referral made to the IDVA.",
+)
+
+
+def _arrest_outcome(series: Series, at: int) -> dict[str, Any]:
+    """What the attending officer recorded about arrest for a breach at ``at``: more often than
+    not, no arrest. Drawn from its own generator so that the force's other draws are unchanged."""
+    rng = random.Random(f"arrest:{series.sid}:{at}")
+    if rng.random() < 0.4:
+        grounds = rng.choice((["c_i", "d"], ["d"], ["e"], ["c_i"]))
+        return {
+            "arrested": True,
+            "at": local_time(at + rng.randint(1, 8) * 3600),
+            "grounds": grounds,
+        }
+    return {"arrested": False, "rationale": rng.choice(_NO_ARREST)}
+
+
 def _ex_incident(
     ctx: dict[str, Any],
     key: str,
@@ -351,6 +378,7 @@ def _ex_incident(
             crime_rate=offence[2] if offence else 0.0,
             dash_severity=min(0.9, 0.35 + 0.02 * index),
             sdash_severity=0.75,
+            arrest=_arrest_outcome(series, at) if breach else None,
         )
         if phones:
             scene.values.pop("ph")

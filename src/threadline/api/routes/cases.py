@@ -72,11 +72,13 @@ class NotificationPublic(BaseModel):
 
 
 class BreachPublic(BaseModel):
-    """A breach of an order in the case, and whether its arrest decision is recorded."""
+    """A breach of an order in the case: whether its arrest decision is recorded, and settled
+    (arrested, or "not arrested" signed off by a supervisor; a case closes only when all are)."""
 
     alert_key: str
     incident_ref: str
     decided: bool
+    settled: bool
     status: str
 
 

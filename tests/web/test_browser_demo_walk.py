@@ -1,0 +1,301 @@
+"""Issue 23's walk on the demo force itself: its current ex-partner campaign, at its 1st breach.
+
+The force is built as ``make demo`` builds it (the size and seed read from the ``Makefile``, the
+period ending today, the story current), except that the campaign's reports from its 1st breach
+on are held back. The store is imported, trained, resolved and swept; then the 1st breach comes
+in through the API as a call handler's submission, as command and control would send it (the
+result of the incident, its arrest outcome, is not known at call time, so it is left off).
+
+The call handler's picture shows the 1st breach with the PACE s24(5) prompt; the officer records
+"not arrested" with a rationale; the supervisor sees it unsigned on the accountability page and
+signs it off; the alert closes only then; the supervisor closes the case; the campaign's next
+breach reopens it and counts 2nd; every step is in the audit chain and ``threadline audit
+verify`` passes. Screenshots in ``test-artifacts/demo-walk-*.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+MAKEFILE = Path(__file__).parents[2] / "Makefile"
+RATIONALE = (
+    "He had gone before officers arrived and was not found at his address; no s24(5) ground "
+    "made arrest necessary tonight. Positive action: safety plan, IDVA referral, circulated."
+)
+FILES = ("orders.jsonl", "incidents.jsonl", "crimes.jsonl", "assessments.jsonl")
+
+
+def makefile_value(name: str) -> int:
+    """``NAME ?= value`` from the Makefile: the demo force is the one ``make demo`` builds."""
+    found = re.search(rf"^{name}\s*\?=\s*(\d+)\s*$", MAKEFILE.read_text(), re.MULTILINE)
+    assert found, f"{name} is not set in the Makefile"
+    return int(found[1])
+
+
+def read_lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@dataclass
+class Story:
+    """The demo force's current ex-partner campaign, as its truth tells it."""
+
+    order_ref: str
+    breaches: list[dict[str, Any]]  # its breach incidents, in the order reported
+    held: set[str]  # refs of the records held back (the campaign from its 1st breach on)
+
+
+def current_story(folder: Path) -> Story:
+    truth = json.loads((folder / "truth.json").read_text())
+    incidents = {r["ref"]: r for r in read_lines(folder / "incidents.jsonl")}
+    series = [s for s in truth["series"] if s["kind"] == "ex_partner_stalking"]
+    # the current story is the campaign whose last report is the latest (it ends two days
+    # before the period does: make demo's --current-story)
+    latest = max(series, key=lambda s: max(incidents[r]["reported_at"] for r in s["incident_refs"]))
+    order = next(o for o in truth["orders"] if o["series"] == latest["id"])
+    breaches = sorted((incidents[r] for r in order["breach_refs"]), key=lambda r: r["reported_at"])
+    first = breaches[0]["reported_at"]
+    held = {r for r in latest["incident_refs"] if incidents[r]["reported_at"] >= first}
+    return Story(order["ref"], breaches, held)
+
+
+def hold_back(folder: Path, story: Story, into: Path) -> list[Path]:
+    """The force's files without the held-back records (and crimes and assessments of them)."""
+    into.mkdir()
+    kept = []
+    for name in FILES:
+        rows = read_lines(folder / name)
+        rows = [
+            r
+            for r in rows
+            if r.get("ref") not in story.held
+            and r.get("incident_ref") not in story.held
+            and not set(r.get("incident_refs") or ()) & story.held
+        ]
+        path = into / name
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        kept.append(path)
+    return kept
+
+
+@dataclass
+class DemoWalk:
+    base_url: str
+    passwords: dict[str, str]
+    url: str
+    engine: Any
+    story: Story
+
+
+@pytest.fixture(scope="module")
+def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWalk]:
+    chromium_path()
+    import uvicorn
+
+    from threadline.app import create_app
+    from threadline.crossref.replay import sweep
+    from threadline.ingest import import_files
+    from threadline.model import FORCE_TIMEZONE
+    from threadline.resolve.batch import resolve_store, train_store_model
+    from threadline.settings import Settings
+    from threadline.store import open_store
+    from threadline.synth import SynthConfig, ending_on, generate_force
+    from threadline.web import create_demo_users
+
+    folder = tmp_path_factory.mktemp("demo-force")
+    today = datetime.now(FORCE_TIMEZONE).date()
+    config = replace(ending_on(SynthConfig(), today), current_story=True)
+    generate_force(folder, makefile_value("DEMO_INCIDENTS"), makefile_value("DEMO_SEED"), config)
+    story = current_story(folder)
+    assert len(story.breaches) >= 2
+    url = f"sqlite:///{folder}/store.db"
+    engine = open_store(url)
+    import_files(engine, hold_back(folder, story, folder / "held"))
+    trained = datetime(2026, 1, 1, tzinfo=UTC)
+    model = train_store_model(engine, trained_at=trained)
+    resolve_store(engine, model, now=trained)
+    sweep(engine)
+    users = create_demo_users(engine, datetime.now(UTC))
+    settings = Settings(database_url=url, model_path=folder / "none.json", secure_cookies=False)
+    app = create_app(settings, engine, linkage_model=model)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "the app did not start"
+    yield DemoWalk(
+        f"http://127.0.0.1:{port}",
+        {role: password for _n, role, password in users},
+        url,
+        engine,
+        story,
+    )
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture
+def page(walk: DemoWalk) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(60_000)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def shoot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"demo-walk-{name}.png"), full_page=True)
+
+
+def sign_in(page: Any, walk: DemoWalk, role: str, path: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{walk.base_url}{path}")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.get_by_label("Username").fill(f"demo-{role.replace('_', '-')}")
+    page.get_by_label("Password").fill(walk.passwords[role])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"^(?!.*/login)"))
+
+
+def call_in(page: Any, walk: DemoWalk, record: dict[str, Any]) -> None:
+    """Submit ``record`` through the API with the signed-in call handler's session, as the
+    incident form does; the incident's result (its arrest outcome) is not known at call time."""
+    call = {k: v for k, v in record.items() if k != "arrest"}
+    token = page.locator("meta[name='csrf-token']").get_attribute("content")
+    answer = page.request.post(
+        f"{walk.base_url}/api/incidents",
+        data=json.dumps(call),
+        headers={"Content-Type": "application/json", "X-CSRF-Token": token},
+    )
+    assert answer.status in (200, 201), answer.text()
+
+
+def alerts_of(page: Any, walk: DemoWalk, ref: str) -> Any:
+    page.goto(f"{walk.base_url}/incidents/{ref}?purpose=breach+of+order+{ref}")
+    return page.locator("section[aria-labelledby='alerts-h']")
+
+
+def test_the_demo_forces_campaign_from_its_first_breach_to_the_second(
+    walk: DemoWalk, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from threadline.cli import app
+    from threadline.store import tables as t
+
+    first, second = walk.story.breaches[0], walk.story.breaches[1]
+    one, two = first["ref"], second["ref"]
+
+    # the 1st breach comes in from the call handler; their picture shows the s24(5) prompt
+    sign_in(page, walk, "call_handler", "/")
+    call_in(page, walk, first)
+    alerts = alerts_of(page, walk, one)
+    card = alerts.locator("article[data-rule='order_breach']")
+    expect(card).to_contain_text("1st reported breach")
+    expect(card).to_contain_text(walk.story.order_ref)
+    expect(card).to_contain_text("PACE s24(5)")
+    expect(card.locator(".owed")).to_contain_text("Arrest decision owed")
+    shoot(page, "01-call-handler-first-breach")
+    prefix = f"order_breach:{walk.story.order_ref}:{one}"
+    key = alerts.locator(f".alert-actions[data-alert^='{prefix}']").get_attribute("data-alert")
+    assert key is not None
+
+    # the officer takes it on and records "not arrested" with the rationale
+    sign_in(page, walk, "officer", f"/incidents/{one}?purpose=breach+of+order+{one}")
+    box = alerts_of(page, walk, one).locator(f".alert-actions[data-alert='{key}']")
+    box.get_by_role("button", name="Take it on (assign to me)").click()
+    box.get_by_role("button", name="Acknowledge").click()
+    expect(box).to_have_attribute("data-action-status", "acknowledged")
+    box.get_by_label(re.compile("Rationale")).fill(RATIONALE)
+    box.get_by_role("button", name="Record the arrest decision").click()
+    expect(box.locator(".awaiting")).to_contain_text("waiting for a supervisor")
+    # and it cannot close before the sign-off
+    box.get_by_label("Reason for closing").fill("Safeguarding in place, IDVA engaged.")
+    box.get_by_role("button", name="Close the alert").click()
+    expect(page.locator("main")).to_contain_text("waiting for a supervisor's sign-off")
+    shoot(page, "02-officer-not-arrested")
+
+    # the supervisor sees it unsigned on the accountability page and signs it off
+    sign_in(page, walk, "supervisor", "/accountability?purpose=shift+review&days=3660")
+    row = page.locator(f"[data-section='unsigned'] tr[data-alert='{key}']")
+    expect(row).to_be_visible()
+    shoot(page, "03-accountability-unsigned")
+    row.get_by_role("button", name="Sign off").click()
+    expect(page.locator(f"[data-section='unsigned'] tr[data-alert='{key}']")).to_have_count(0)
+
+    # only now does the officer close it
+    sign_in(page, walk, "officer", f"/incidents/{one}?purpose=breach+of+order+{one}")
+    box = alerts_of(page, walk, one).locator(f".alert-actions[data-alert='{key}']")
+    box.get_by_label("Reason for closing").fill("Safeguarding in place, IDVA engaged.")
+    box.get_by_role("button", name="Close the alert").click()
+    expect(page.locator(f".alert-actions[data-alert='{key}']")).to_have_count(0)
+    shoot(page, "04-closed")
+
+    # the campaign's case (one for its course of conduct) is closed by the supervisor
+    with walk.engine.connect() as conn:
+        held = select(t.case_incidents.c.case_id).where(t.case_incidents.c.incident_ref == one)
+        [case] = conn.execute(select(t.cases).where(t.cases.c.id.in_(held))).all()
+    assert case.status == "open"
+    sign_in(page, walk, "supervisor", f"/cases/{case.id}?purpose=review+the+case")
+    page.get_by_label("Why it is closed").fill("Breach dealt with; safety plan in place.")
+    page.get_by_role("button", name="Close the case").click()
+    expect(page.locator("main")).to_contain_text("closed")
+    shoot(page, "05-case-closed")
+
+    # the campaign's next breach comes in: it reopens the case and counts 2nd
+    sign_in(page, walk, "call_handler", "/")
+    call_in(page, walk, second)
+    with walk.engine.connect() as conn:
+        reopened = conn.execute(select(t.cases).where(t.cases.c.id == case.id)).one()
+        steps = (
+            conn.execute(select(t.case_steps.c.step).where(t.case_steps.c.case_id == case.id))
+            .scalars()
+            .all()
+        )
+    assert reopened.status == "open" and steps[-2:] == ["reopen", "join"]
+    alerts = alerts_of(page, walk, two)
+    card = alerts.locator("article[data-rule='order_breach']")
+    expect(card).to_contain_text("2nd reported breach")
+    expect(card.locator(".owed")).to_contain_text("Arrest decision owed")
+    shoot(page, "06-second-breach")
+
+    # each step is in the audit chain, and the chain verifies
+    with walk.engine.connect() as conn:
+        rows = conn.execute(
+            select(t.audit_log.c.action, t.audit_log.c.records).where(
+                t.audit_log.c.action.like("alert.%") | t.audit_log.c.action.like("case.%")
+            )
+        ).all()
+    on_breach = [r.action for r in rows if f"alert:{key}" in r.records]
+    assert on_breach == [
+        "alert.assign", "alert.acknowledge", "alert.decide", "alert.signoff", "alert.close",
+    ]  # fmt: skip
+    assert "case.close" in {r.action for r in rows}
+    result = CliRunner().invoke(app, ["audit", "verify", "--db", walk.url])
+    assert result.exit_code == 0, result.output
