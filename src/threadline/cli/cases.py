@@ -12,17 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from threadline.cli.app import (
-    DbOption,
-    PurposeOption,
-    UserOption,
-    app,
-    console,
-    engine_for,
-    errors,
-    now,
-    reader_for,
-)
+from threadline.cli.app import app, console, engine_for, errors, now, reader_for
+from threadline.cli.options import DbOption, JsonOption, PurposeOption, UserOption
+from threadline.cli.steps import Given, option, step_commands
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -35,8 +27,6 @@ case_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(case_app, name="case")
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _auditor(engine: Engine, user: str, purpose: str, action: str, command: str) -> Auditor:
@@ -138,8 +128,8 @@ def case_show(
     _print_case(view, as_json)
 
 
-def _step(
-    db: str | None, case_id: int, step: CaseStep, user: str, purpose: str, **given: Any
+def _take(
+    case_id: int, step: CaseStep, given: Given, *, user: str, purpose: str, db: str | None
 ) -> None:
     from threadline.usecases.cases import take_case_step_as
     from threadline.usecases.errors import Refused
@@ -153,55 +143,41 @@ def _step(
     console.print(f"case {case_id}: {step} recorded; now {view['status']}", markup=False)
 
 
-@case_app.command("assign")
+#: Who takes a step on a case, why, and in which store (as for every read of a case).
+_CASE_STEP = (
+    option("user", UserOption, ""),
+    option("purpose", PurposeOption, ""),
+    option("db", DbOption, None),
+)
+_steps = step_commands(case_app, option("case_id", int), _CASE_STEP, _take)
+
+
+@_steps("assign")
 def case_assign(
-    case_id: int,
     officer: Annotated[str, typer.Option(help="The officer in the case.")],
     team: Annotated[str | None, typer.Option(help="Their team.")] = None,
-    user: UserOption = "",
-    purpose: PurposeOption = "",
-    db: DbOption = None,
-) -> None:
+) -> Given:
     """Make an officer the officer in the case (a supervisor); they are told; audited."""
-    given: dict[str, Any] = {"officer": officer, **({"team": team} if team else {})}
-    _step(db, case_id, "assign", user, purpose, **given)
+    return {"officer": officer, **({"team": team} if team else {})}
 
 
-@case_app.command("note")
-def case_note(
-    case_id: int,
-    note: Annotated[str, typer.Option(help="What was done.")],
-    user: UserOption = "",
-    purpose: PurposeOption = "",
-    db: DbOption = None,
-) -> None:
+@_steps("note")
+def case_note(note: Annotated[str, typer.Option(help="What was done.")]) -> Given:
     """Record what was done on a case; audited."""
-    _step(db, case_id, "note", user, purpose, note=note)
+    return {"note": note}
 
 
-@case_app.command("close")
-def case_close(
-    case_id: int,
-    reason: Annotated[str, typer.Option(help="Why it is closed.")],
-    user: UserOption = "",
-    purpose: PurposeOption = "",
-    db: DbOption = None,
-) -> None:
+@_steps("close")
+def case_close(reason: Annotated[str, typer.Option(help="Why it is closed.")]) -> Given:
     """Close a case (the officer in the case or a supervisor), not while a breach in it is
     owed its arrest decision; audited."""
-    _step(db, case_id, "close", user, purpose, reason=reason)
+    return {"reason": reason}
 
 
-@case_app.command("reopen")
-def case_reopen(
-    case_id: int,
-    reason: Annotated[str, typer.Option(help="Why it is reopened.")],
-    user: UserOption = "",
-    purpose: PurposeOption = "",
-    db: DbOption = None,
-) -> None:
+@_steps("reopen")
+def case_reopen(reason: Annotated[str, typer.Option(help="Why it is reopened.")]) -> Given:
     """Reopen a closed case; audited."""
-    _step(db, case_id, "reopen", user, purpose, reason=reason)
+    return {"reason": reason}
 
 
 @case_app.command("notifications")

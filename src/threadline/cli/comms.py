@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from threadline.cli.app import DbOption, app, console, engine_for, errors
+from threadline.cli.app import app, console, engine_for, errors
+from threadline.cli.options import DbOption
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -9,17 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from threadline.cli.app import (
-    DbOption,
-    PurposeOption,
-    UserOption,
-    app,
-    console,
-    engine_for,
-    errors,
-    now,
-    reader_for,
-)
+from threadline.cli.app import app, console, engine_for, errors, now, reader_for
+from threadline.cli.options import DbOption, PurposeOption, UserOption
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

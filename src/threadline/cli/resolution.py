@@ -10,18 +10,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from threadline.cli.app import (
-    DbOption,
-    ModelOption,
-    PurposeOption,
-    UserOption,
-    app,
-    console,
-    engine_for,
-    errors,
-    now,
-    reader_for,
-)
+from threadline.cli.app import app, console, engine_for, errors, now, reader_for
+from threadline.cli.options import DbOption, ModelOption, PurposeOption, UserOption
 from threadline.settings import Settings
 
 review_app = typer.Typer(
