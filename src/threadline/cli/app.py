@@ -50,6 +50,12 @@ def model_for(path: Path | None) -> LinkageModel:
     return load_model(path)
 
 
+def say(text: object) -> None:
+    """Print ``text`` as written: names, notes and reasons are people's words, not Rich markup,
+    and nothing in them is highlighted."""
+    console.print(text, markup=False, highlight=False)
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 

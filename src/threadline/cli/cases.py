@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from threadline.cli.app import app, console, engine_for, errors, now, reader_for
+from threadline.cli.app import app, console, engine_for, errors, now, reader_for, say
 from threadline.cli.options import DbOption, JsonOption, PurposeOption, UserOption
 from threadline.cli.steps import Given, option, step_commands
 
@@ -51,27 +51,18 @@ def _print_case(view: dict[str, Any], as_json: bool) -> None:
         typer.echo(json.dumps(view, default=str))
         return
     holder = view["officer"] or f"team {view['team']}"
-    console.print(
+    say(
         f"case {view['id']} ({view['status']}): {view['suspect_label']} against "
-        f"{view['victim_label']}; officer in the case {holder}; opened at {view['opened_on']}",
-        markup=False,
-        highlight=False,
+        f"{view['victim_label']}; officer in the case {holder}; opened at {view['opened_on']}"
     )
     for item in view.get("incidents", []):
-        console.print(
-            f"  {item['incident_ref']} {item.get('category') or ''} "
-            f"(joined at {item['joined_on']})",
-            markup=False,
-            highlight=False,
+        say(
+            f"  {item['incident_ref']} {item.get('category') or ''} (joined at {item['joined_on']})"
         )
     for step in view.get("steps", []):
         detail = step["detail"]
         words = detail.get("note") or detail.get("reason") or detail.get("officer") or ""
-        console.print(
-            f"  {step['at']} {step['step']} by {step['by']} ({step['role']}) {words}",
-            markup=False,
-            highlight=False,
-        )
+        say(f"  {step['at']} {step['step']} by {step['by']} ({step['role']}) {words}")
     for breach in view.get("breaches", []):
         state = "decided" if breach["decided"] else "ARREST DECISION OWED"
         console.print(f"  breach {breach['incident_ref']}: {state}", markup=False)
@@ -98,12 +89,10 @@ def case_list(
         return
     for case in found:
         holder = case["officer"] or f"team {case['team']}"
-        console.print(
+        say(
             f"case {case['id']} ({case['status']}): {case['suspect_label']} against "
             f"{case['victim_label']}, {case['incident_count']} incidents, officer {holder}, "
-            f"{case['decisions_owed']} arrest decisions owed",
-            markup=False,
-            highlight=False,
+            f"{case['decisions_owed']} arrest decisions owed"
         )
 
 
