@@ -1,9 +1,11 @@
-"""Web fixtures: the app (API and pages) on a fresh store, one user per role, signed-in clients."""
+"""Web fixtures: the app (API and pages) on a fresh store, one user per role, signed-in clients;
+a chromium page for the browser tests (their server and sign-in: :mod:`web.browser`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -17,6 +19,7 @@ from threadline.guard import User, UserRole, create_user
 from threadline.settings import Settings
 from threadline.store import open_store
 from threadline.store import tables as t
+from web.browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path
 
 PASSWORD = "granite harbour lantern"
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -103,3 +106,19 @@ def known_person(store: Engine) -> str:
             )
         )
     return "P0000042"
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    """A chromium page (1280 by 900, 30 s to wait) for a browser test (:mod:`web.browser`)."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(30_000)
+        yield context.new_page()
+        context.close()
+        browser.close()

@@ -18,15 +18,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from factories import incident
-from threadline.api import ApiConfig
-from threadline.app import create_app
 from threadline.crossref import submit
 from threadline.guard import read_log
 from threadline.model import parse_record
 from threadline.resolve.linkage import LinkageModel
 from threadline.risk import load_checklist
-from threadline.settings import Settings
 from threadline.store import tables as t
+from web.conftest import make_app
 
 REF = "INC-W1"
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -39,26 +37,10 @@ def model(small_model: LinkageModel) -> LinkageModel:
     return small_model
 
 
-def app_on(store: Engine, hasher: PasswordHasher, model: LinkageModel | None) -> FastAPI:
-    return create_app(
-        Settings(model_path="no-such-model.json"),
-        store,
-        config=ApiConfig(
-            session_secret="s",
-            rate_limit_per_minute=1e6,
-            rate_limit_burst=10**6,
-            secure_cookies=False,
-        ),
-        clock=lambda: NOW,
-        password_hasher=hasher,
-        linkage_model=model,
-    )
-
-
 @pytest.fixture
 def web_app(store: Engine, hasher: PasswordHasher, model: LinkageModel) -> FastAPI:
     """The app with a linkage model (overrides the web conftest's, which has none)."""
-    return app_on(store, hasher, model)
+    return make_app(store, hasher, linkage_model=model)
 
 
 @pytest.fixture
@@ -169,7 +151,7 @@ def test_problems_are_shown_beside_their_questions(signed_in: SignedIn, domestic
 def test_without_a_model_the_submission_says_what_to_do(
     store: Engine, hasher: PasswordHasher, staff: Any, domestic: str
 ) -> None:
-    browser = TestClient(app_on(store, hasher, None), headers={"Accept": "text/html"})
+    browser = TestClient(make_app(store, hasher), headers={"Accept": "text/html"})
     signed = browser.post("/api/login", json={"username": "officer", "password": PASSWORD})
     assert signed.status_code == 200
     page = browser.get(f"/incidents/{domestic}/assessments/new").text

@@ -11,52 +11,21 @@ the victim's timeline and link chart, and the statistics. Each page is saved as 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from web import browser
+from web.browser import ARTIFACTS, chromium_path, served
+
 pytestmark = [pytest.mark.browser]
 
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 FORCE_INCIDENTS = 3000
 FORCE_SEED = 11
-
-
-def chromium_path() -> str:
-    path = os.environ.get("THREADLINE_TEST_CHROMIUM", "/usr/bin/chromium")
-    if not (shutil.which(path) or Path(path).is_file()):
-        message = (
-            f"no chromium at {path}: apt-get install -y chromium (or set THREADLINE_TEST_CHROMIUM)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("the playwright package is missing: pip install -e '.[browser]'")
-        pytest.skip("pip install playwright (the [browser] extra) to run browser tests")
-    return path
 
 
 @dataclass(frozen=True)
@@ -103,18 +72,10 @@ def victim_of(truth: dict[str, Any], now: datetime) -> Victim:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """The demo force, resolved and swept, served by uvicorn in a background thread."""
     chromium_path()
-    import uvicorn
-
     from threadline.app import create_app
     from threadline.crossref.replay import sweep
     from threadline.ingest import import_files
@@ -142,38 +103,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         database_url=url, model_path=folder / "no-model-file.json", secure_cookies=False
     )
     app = create_app(settings, engine, linkage_model=model)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
     truth = json.loads((folder / "truth.json").read_text())
-    yield Demo(
-        f"http://127.0.0.1:{port}",
-        {role: password for _name, role, password in users},
-        victim_of(truth, now),
-    )
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as base_url:
+        yield Demo(
+            base_url,
+            {role: password for _name, role, password in users},
+            victim_of(truth, now),
+        )
     engine.dispose()
-
-
-@pytest.fixture
-def page(demo: Demo) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(30_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def shoot(page: Any, name: str) -> None:
@@ -181,11 +118,7 @@ def shoot(page: Any, name: str) -> None:
 
 
 def sign_in(page: Any, demo: Demo, role: str, next_path: str) -> None:
-    page.goto(f"{demo.base_url}{next_path}")
-    page.wait_for_url(re.compile(r"/login\?next="))
-    page.get_by_label("Username").fill(f"demo-{role.replace('_', '-')}")
-    page.get_by_label("Password").fill(demo.passwords[role])
-    page.get_by_role("button", name="Sign in").click()
+    browser.sign_in(page, demo.base_url, demo.passwords, role, next_path)
     page.wait_for_url(re.compile(re.escape(next_path) + "$"))
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +23,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from factories import incident, order, person
-from web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, free_port
+from web import browser
+from web.browser import ARTIFACTS, chromium_path, served
 
 pytestmark = [pytest.mark.browser]
 
@@ -77,8 +76,6 @@ def _submit(walk_engine: Any, model: Any, raw: dict[str, Any]) -> None:
 @pytest.fixture(scope="module")
 def walk(resolved_force: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
     chromium_path()
-    import uvicorn
-
     from threadline.app import create_app
     from threadline.settings import Settings
     from threadline.store import open_store
@@ -122,39 +119,15 @@ def walk(resolved_force: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     users = create_demo_users(engine, datetime.now(UTC))
     settings = Settings(database_url=url, model_path=folder / "none.json", secure_cookies=False)
     app = create_app(settings, engine, linkage_model=model)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    yield Walk(
-        f"http://127.0.0.1:{port}",
-        {role: password for _n, role, password in users},
-        url,
-        engine,
-        model,
-    )
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as base_url:
+        yield Walk(
+            base_url,
+            {role: password for _n, role, password in users},
+            url,
+            engine,
+            model,
+        )
     engine.dispose()
-
-
-@pytest.fixture
-def page(walk: Walk) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(30_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def shoot(page: Any, name: str) -> None:
@@ -162,13 +135,7 @@ def shoot(page: Any, name: str) -> None:
 
 
 def sign_in(page: Any, walk: Walk, role: str, path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{walk.base_url}{path}")
-    page.wait_for_url(re.compile(r"/login\?next="))
-    page.get_by_label("Username").fill(f"demo-{role.replace('_', '-')}")
-    page.get_by_label("Password").fill(walk.passwords[role])
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"^(?!.*/login)"))
+    browser.sign_in(page, walk.base_url, walk.passwords, role, path)
 
 
 def picture(page: Any, walk: Walk, ref: str) -> Any:

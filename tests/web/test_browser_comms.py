@@ -12,8 +12,6 @@ same messages: the counts and the list, every text withheld. Screenshots in
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +21,8 @@ from typing import Any
 import pytest
 
 from comms_factory import SECRET, VICTIM, stalked_victim
-from web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, free_port
+from web import browser
+from web.browser import ARTIFACTS, chromium_path, served
 
 pytestmark = [pytest.mark.browser]
 
@@ -39,8 +38,6 @@ class Served:
 @pytest.fixture(scope="module")
 def serving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     chromium_path()
-    import uvicorn
-
     from threadline.app import create_app
     from threadline.settings import Settings
     from threadline.store import open_store
@@ -53,43 +50,13 @@ def serving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     users = create_demo_users(engine, datetime.now(UTC))
     settings = Settings(database_url=url, model_path=folder / "none.json", secure_cookies=False)
     app = create_app(settings, engine)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    yield Served(f"http://127.0.0.1:{port}", {role: pw for _n, role, pw in users})
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as base_url:
+        yield Served(base_url, {role: pw for _n, role, pw in users})
     engine.dispose()
 
 
-@pytest.fixture
-def page(serving: Served) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(30_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
 def sign_in(page: Any, serving: Served, role: str, path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{serving.base_url}{path}")
-    page.wait_for_url(re.compile(r"/login\?next="))
-    page.get_by_label("Username").fill(f"demo-{role.replace('_', '-')}")
-    page.get_by_label("Password").fill(serving.passwords[role])
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"^(?!.*/login)"))
+    browser.sign_in(page, serving.base_url, serving.passwords, role, path)
 
 
 def test_the_timeline_draws_contacts_and_the_order_band_and_a_call_handler_reads_no_content(

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -29,7 +27,8 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from web.test_browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path, free_port
+from web import browser
+from web.browser import ARTIFACTS, chromium_path, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -106,8 +105,6 @@ class DemoWalk:
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWalk]:
     chromium_path()
-    import uvicorn
-
     from threadline.app import create_app
     from threadline.crossref.replay import sweep
     from threadline.ingest import import_files
@@ -134,53 +131,19 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWalk]:
     users = create_demo_users(engine, datetime.now(UTC))
     settings = Settings(database_url=url, model_path=folder / "none.json", secure_cookies=False)
     app = create_app(settings, engine, linkage_model=model)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    yield DemoWalk(
-        f"http://127.0.0.1:{port}",
-        {role: password for _n, role, password in users},
-        url,
-        engine,
-        story,
-    )
-    server.should_exit = True
-    thread.join(timeout=10)
+    passwords = {role: password for _n, role, password in users}
+    with served(app) as base_url:
+        yield DemoWalk(base_url, passwords, url, engine, story)
     engine.dispose()
 
 
-@pytest.fixture
-def page(walk: DemoWalk) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(60_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
 def shoot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"demo-walk-{name}.png"), full_page=True)
 
 
 def sign_in(page: Any, walk: DemoWalk, role: str, path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{walk.base_url}{path}")
-    page.wait_for_url(re.compile(r"/login\?next="))
-    page.get_by_label("Username").fill(f"demo-{role.replace('_', '-')}")
-    page.get_by_label("Password").fill(walk.passwords[role])
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"^(?!.*/login)"))
+    browser.sign_in(page, walk.base_url, walk.passwords, role, path)
 
 
 def call_in(page: Any, walk: DemoWalk, record: dict[str, Any]) -> None:

@@ -20,15 +20,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from factories import incident, person
-from threadline.api import ApiConfig
 from threadline.api.segments import routed_path
-from threadline.app import create_app
 from threadline.crossref import submit
 from threadline.guard import read_log
 from threadline.model import parse_record
 from threadline.resolve.linkage import LinkageModel
-from threadline.settings import Settings
 from threadline.web.paths import incident_path, segment
+from web.conftest import make_app
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 SignedIn = Callable[[str], TestClient]
@@ -48,19 +46,7 @@ BASE = "http://testserver"
 
 @pytest.fixture
 def web_app(store: Engine, hasher: PasswordHasher, small_model: LinkageModel) -> FastAPI:
-    return create_app(
-        Settings(model_path="no-such-model.json"),
-        store,
-        config=ApiConfig(
-            session_secret="s",
-            rate_limit_per_minute=1e6,
-            rate_limit_burst=10**6,
-            secure_cookies=False,
-        ),
-        clock=lambda: NOW,
-        password_hasher=hasher,
-        linkage_model=small_model,
-    )
+    return make_app(store, hasher, linkage_model=small_model)
 
 
 @pytest.fixture

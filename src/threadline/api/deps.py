@@ -294,6 +294,25 @@ async def get_auditor(
 Audited = Annotated[Auditor, Depends(get_auditor)]
 
 
+@dataclass(frozen=True)
+class Acting:
+    """What a route on followed work (a case, a MARAC referral) needs beside the user's
+    permission and its own input: the store, the clock, the auditor and the purpose stated."""
+
+    engine: Engine
+    clock: Callable[[], datetime]
+    audited: Auditor
+    purpose: str
+
+
+async def acting(engine: EngineDep, clock: ClockDep, audited: Audited, purpose: Purpose) -> Acting:
+    return Acting(engine, clock, audited, purpose)
+
+
+#: ``acting: ActingDep`` after the permission: the store, clock, auditor and purpose together.
+ActingDep = Annotated[Acting, Depends(acting)]
+
+
 # -- What the dependencies can answer, documented once -------------------------------------------
 #
 # Each refusal above comes from a dependency (or, for 403 CSRF, 413 and 429, a middleware every

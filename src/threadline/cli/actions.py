@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from threadline.cli.app import DbOption, app, console, engine_for, errors, now, settings_for
+from threadline.cli.app import app, console, engine_for, errors, now, settings_for
+from threadline.cli.options import DbOption, JsonOption
+from threadline.cli.steps import STAFF_STEP, Given, option, step_commands
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -25,15 +27,10 @@ alert_app = typer.Typer(
 )
 app.add_typer(alert_app, name="alert")
 
-AsOption = Annotated[
-    str, typer.Option("--as", help="The user taking the step (their role decides what they may).")
-]
-PurposeOption = Annotated[
-    str, typer.Option("--purpose", help="Why (an incident reference, say); kept in the audit log.")
-]
 
-
-def _step(db: str | None, key: str, step: Step, username: str, purpose: str, **given: Any) -> None:
+def _take(
+    key: str, step: Step, given: Given, *, as_user: str, purpose: str, db: str | None
+) -> None:
     from threadline.crossref.actions import AlertNotFound, take_step
     from threadline.guard import audit
     from threadline.guard.users import get_user
@@ -43,9 +40,9 @@ def _step(db: str | None, key: str, step: Step, username: str, purpose: str, **g
         errors.print("[red]purpose: say why (3 characters or more)[/red]")
         raise typer.Exit(1)
     engine = engine_for(db)
-    user = get_user(engine, username)
+    user = get_user(engine, as_user)
     if user is None or not user.active:
-        errors.print(f"[red]as: no active user {username!r}[/red]")
+        errors.print(f"[red]as: no active user {as_user!r}[/red]")
         raise typer.Exit(1)
     settings = settings_for(db)
 
@@ -104,49 +101,39 @@ def alert_show(key: str, db: DbOption = None) -> None:
     console.print_json(json.dumps(view, default=str))
 
 
-@alert_app.command("assign")
+_steps = step_commands(alert_app, option("key", str), STAFF_STEP, _take)
+
+
+@_steps("assign")
 def alert_assign(
-    key: str,
     to: Annotated[str, typer.Option("--to", help="The officer or team.")],
-    as_user: AsOption,
-    purpose: PurposeOption,
     kind: Annotated[str, typer.Option(help="officer or team")] = "officer",
     team: Annotated[str | None, typer.Option(help="The officer's team.")] = None,
     due_hours: Annotated[
         float | None, typer.Option(help="Hours from now the action is due.")
     ] = None,
-    db: DbOption = None,
-) -> None:
+) -> Given:
     """Assign an alert to an officer or a team; audited."""
-    given: dict[str, Any] = {"assignee": to, "kind": kind, "team": team}
+    given: Given = {"assignee": to, "kind": kind, "team": team}
     if due_hours is not None:
         given["due_at"] = now() + timedelta(hours=due_hours)
-    _step(db, key, "assign", as_user, purpose, **given)
+    return given
 
 
-@alert_app.command("ack")
-def alert_ack(key: str, as_user: AsOption, purpose: PurposeOption, db: DbOption = None) -> None:
+@_steps("ack", "acknowledge")
+def alert_ack() -> Given:
     """Acknowledge an alert assigned to you; audited."""
-    _step(db, key, "acknowledge", as_user, purpose)
+    return {}
 
 
-@alert_app.command("act")
-def alert_act(
-    key: str,
-    note: Annotated[str, typer.Option(help="What was done.")],
-    as_user: AsOption,
-    purpose: PurposeOption,
-    db: DbOption = None,
-) -> None:
+@_steps("act")
+def alert_act(note: Annotated[str, typer.Option(help="What was done.")]) -> Given:
     """Record an action taken on an alert you own; audited."""
-    _step(db, key, "act", as_user, purpose, note=note)
+    return {"note": note}
 
 
-@alert_app.command("decide")
+@_steps("decide")
 def alert_decide(
-    key: str,
-    as_user: AsOption,
-    purpose: PurposeOption,
     arrested: Annotated[bool, typer.Option("--arrested/--not-arrested", help="The decision.")],
     at: Annotated[str | None, typer.Option(help="When arrested (ISO 8601 with zone).")] = None,
     by: Annotated[str | None, typer.Option(help="Who arrested.")] = None,
@@ -156,59 +143,39 @@ def alert_decide(
     rationale: Annotated[
         str | None, typer.Option(help="Not arrested: why no s24(5) ground made it necessary.")
     ] = None,
-    db: DbOption = None,
-) -> None:
+) -> Given:
     """Record the arrest decision on a breach alert; a 'not arrested' needs sign-off; audited."""
-    _step(
-        db,
-        key,
-        "decide",
-        as_user,
-        purpose,
-        arrested=arrested,
-        arrested_at=_at(at, "at"),
-        arrested_by=by,
-        grounds=ground or [],
-        rationale=rationale,
-    )
+    return {
+        "arrested": arrested,
+        "arrested_at": _at(at, "at"),
+        "arrested_by": by,
+        "grounds": ground or [],
+        "rationale": rationale,
+    }
 
 
-@alert_app.command("signoff")
+@_steps("signoff")
 def alert_signoff(
-    key: str,
-    as_user: AsOption,
-    purpose: PurposeOption,
     approve: Annotated[bool, typer.Option("--approve/--overturn", help="Sign off or overturn.")],
     note: Annotated[str | None, typer.Option(help="Why (needed to overturn).")] = None,
-    db: DbOption = None,
-) -> None:
+) -> Given:
     """Sign off or overturn a 'not arrested' decision (a supervisor, not its maker); audited."""
-    _step(db, key, "signoff", as_user, purpose, approve=approve, note=note)
+    return {"approve": approve, "note": note}
 
 
-@alert_app.command("close")
+@_steps("close")
 def alert_close(
-    key: str,
     outcome: Annotated[str, typer.Option(help="How it ended (arrest_made, crime_recorded...).")],
     reason: Annotated[str, typer.Option(help="Why it can close.")],
-    as_user: AsOption,
-    purpose: PurposeOption,
-    db: DbOption = None,
-) -> None:
+) -> Given:
     """Close an alert with an outcome and a reason; audited."""
-    _step(db, key, "close", as_user, purpose, outcome=outcome, reason=reason)
+    return {"outcome": outcome, "reason": reason}
 
 
-@alert_app.command("reopen")
-def alert_reopen(
-    key: str,
-    reason: Annotated[str, typer.Option(help="Why it reopens.")],
-    as_user: AsOption,
-    purpose: PurposeOption,
-    db: DbOption = None,
-) -> None:
+@_steps("reopen")
+def alert_reopen(reason: Annotated[str, typer.Option(help="Why it reopens.")]) -> Given:
     """Reopen a closed alert; audited."""
-    _step(db, key, "reopen", as_user, purpose, reason=reason)
+    return {"reason": reason}
 
 
 def _day_or_time(value: str | None, name: str) -> datetime | None:
@@ -229,7 +196,7 @@ def accountability_command(
     until: Annotated[
         str | None, typer.Option(help="Up to (not including) this day or time.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """The supervisor's report: breaches without an arrest decision, 'not arrested' without

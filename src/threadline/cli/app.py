@@ -1,10 +1,11 @@
-"""The Typer application and what every command shares: the store option, consoles, the model."""
+"""The Typer application and what every command shares: the store, consoles, the model, the
+checked reader (the options they share are :mod:`threadline.cli.options`)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -24,34 +25,6 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default: THREADLINE_DATABASE_URL or sqlite:///var/threadline.db).",
-    ),
-]
-UserOption = Annotated[
-    str,
-    typer.Option(
-        "--user",
-        help="Required: who is reading (an active user in the store); their role "
-        "decides whether they may and what they see.",
-    ),
-]
-PurposeOption = Annotated[
-    str,
-    typer.Option(
-        "--purpose",
-        help="Required: why (3 to 500 characters, e.g. an incident reference); "
-        "written to the audit log with the read.",
-    ),
-]
-ModelOption = Annotated[
-    Path | None,
-    typer.Option("--model", help="Linkage model JSON (default: THREADLINE_MODEL_PATH)."),
-]
 
 
 def settings_for(db: str | None) -> Settings:
@@ -75,6 +48,12 @@ def model_for(path: Path | None) -> LinkageModel:
         errors.print(f"[red]No linkage model at {path}: run `threadline train` first.[/red]")
         raise typer.Exit(2)
     return load_model(path)
+
+
+def say(text: object) -> None:
+    """Print ``text`` as written: names, notes and reasons are people's words, not Rich markup,
+    and nothing in them is highlighted."""
+    console.print(text, markup=False, highlight=False)
 
 
 def now() -> datetime:

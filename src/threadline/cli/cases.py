@@ -12,17 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from threadline.cli.app import (
-    DbOption,
-    PurposeOption,
-    UserOption,
-    app,
-    console,
-    engine_for,
-    errors,
-    now,
-    reader_for,
-)
+from threadline.cli.app import app, console, engine_for, errors, now, reader_for, say
+from threadline.cli.options import DbOption, JsonOption, PurposeOption, UserOption
+from threadline.cli.steps import Given, option, step_commands
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -35,8 +27,6 @@ case_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(case_app, name="case")
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _auditor(engine: Engine, user: str, purpose: str, action: str, command: str) -> Auditor:
@@ -61,27 +51,18 @@ def _print_case(view: dict[str, Any], as_json: bool) -> None:
         typer.echo(json.dumps(view, default=str))
         return
     holder = view["officer"] or f"team {view['team']}"
-    console.print(
+    say(
         f"case {view['id']} ({view['status']}): {view['suspect_label']} against "
-        f"{view['victim_label']}; officer in the case {holder}; opened at {view['opened_on']}",
-        markup=False,
-        highlight=False,
+        f"{view['victim_label']}; officer in the case {holder}; opened at {view['opened_on']}"
     )
     for item in view.get("incidents", []):
-        console.print(
-            f"  {item['incident_ref']} {item.get('category') or ''} "
-            f"(joined at {item['joined_on']})",
-            markup=False,
-            highlight=False,
+        say(
+            f"  {item['incident_ref']} {item.get('category') or ''} (joined at {item['joined_on']})"
         )
     for step in view.get("steps", []):
         detail = step["detail"]
         words = detail.get("note") or detail.get("reason") or detail.get("officer") or ""
-        console.print(
-            f"  {step['at']} {step['step']} by {step['by']} ({step['role']}) {words}",
-            markup=False,
-            highlight=False,
-        )
+        say(f"  {step['at']} {step['step']} by {step['by']} ({step['role']}) {words}")
     for breach in view.get("breaches", []):
         state = "decided" if breach["decided"] else "ARREST DECISION OWED"
         console.print(f"  breach {breach['incident_ref']}: {state}", markup=False)
@@ -108,12 +89,10 @@ def case_list(
         return
     for case in found:
         holder = case["officer"] or f"team {case['team']}"
-        console.print(
+        say(
             f"case {case['id']} ({case['status']}): {case['suspect_label']} against "
             f"{case['victim_label']}, {case['incident_count']} incidents, officer {holder}, "
-            f"{case['decisions_owed']} arrest decisions owed",
-            markup=False,
-            highlight=False,
+            f"{case['decisions_owed']} arrest decisions owed"
         )
 
 
@@ -138,8 +117,8 @@ def case_show(
     _print_case(view, as_json)
 
 
-def _step(
-    db: str | None, case_id: int, step: CaseStep, user: str, purpose: str, **given: Any
+def _take(
+    case_id: int, step: CaseStep, given: Given, *, user: str, purpose: str, db: str | None
 ) -> None:
     from threadline.usecases.cases import take_case_step_as
     from threadline.usecases.errors import Refused
@@ -153,55 +132,41 @@ def _step(
     console.print(f"case {case_id}: {step} recorded; now {view['status']}", markup=False)
 
 
-@case_app.command("assign")
+#: Who takes a step on a case, why, and in which store (as for every read of a case).
+_CASE_STEP = (
+    option("user", UserOption, ""),
+    option("purpose", PurposeOption, ""),
+    option("db", DbOption, None),
+)
+_steps = step_commands(case_app, option("case_id", int), _CASE_STEP, _take)
+
+
+@_steps("assign")
 def case_assign(
-    case_id: int,
     officer: Annotated[str, typer.Option(help="The officer in the case.")],
     team: Annotated[str | None, typer.Option(help="Their team.")] = None,
-    user: UserOption = "",
-    purpose: PurposeOption = "",
-    db: DbOption = None,
-) -> None:
+) -> Given:
     """Make an officer the officer in the case (a supervisor); they are told; audited."""
-    given: dict[str, Any] = {"officer": officer, **({"team": team} if team else {})}
-    _step(db, case_id, "assign", user, purpose, **given)
+    return {"officer": officer, **({"team": team} if team else {})}
 
 
-@case_app.command("note")
-def case_note(
-    case_id: int,
-    note: Annotated[str, typer.Option(help="What was done.")],
-    user: UserOption = "",
-    purpose: PurposeOption = "",
-    db: DbOption = None,
-) -> None:
+@_steps("note")
+def case_note(note: Annotated[str, typer.Option(help="What was done.")]) -> Given:
     """Record what was done on a case; audited."""
-    _step(db, case_id, "note", user, purpose, note=note)
+    return {"note": note}
 
 
-@case_app.command("close")
-def case_close(
-    case_id: int,
-    reason: Annotated[str, typer.Option(help="Why it is closed.")],
-    user: UserOption = "",
-    purpose: PurposeOption = "",
-    db: DbOption = None,
-) -> None:
+@_steps("close")
+def case_close(reason: Annotated[str, typer.Option(help="Why it is closed.")]) -> Given:
     """Close a case (the officer in the case or a supervisor), not while a breach in it is
     owed its arrest decision; audited."""
-    _step(db, case_id, "close", user, purpose, reason=reason)
+    return {"reason": reason}
 
 
-@case_app.command("reopen")
-def case_reopen(
-    case_id: int,
-    reason: Annotated[str, typer.Option(help="Why it is reopened.")],
-    user: UserOption = "",
-    purpose: PurposeOption = "",
-    db: DbOption = None,
-) -> None:
+@_steps("reopen")
+def case_reopen(reason: Annotated[str, typer.Option(help="Why it is reopened.")]) -> Given:
     """Reopen a closed case; audited."""
-    _step(db, case_id, "reopen", user, purpose, reason=reason)
+    return {"reason": reason}
 
 
 @case_app.command("notifications")

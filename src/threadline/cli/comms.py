@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from threadline.cli.app import DbOption, app, console, engine_for, errors
+from threadline.cli.app import app, console, engine_for, errors
+from threadline.cli.options import DbOption
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -43,19 +44,13 @@ def import_comms_command(
     be read, 2 if a file or the incident cannot be used."""
     from threadline.ingest.comms import ReadOptions
     from threadline.ingest.comms.importer import import_comms
-    from threadline.store.comms import incident_key
 
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         errors.print(f"[red]--tz {tz}: no such time zone (e.g. Europe/London)[/red]")
         raise typer.Exit(2) from None
-    engine = engine_for(db)
-    with engine.connect() as conn:
-        attachment = incident_key(conn, incident)
-    if attachment is None:
-        errors.print(f"[red]--incident {incident}: no such incident in the store[/red]")
-        raise typer.Exit(2)
+    engine, attachment = _incident(db, incident)
     try:
         report = import_comms(
             engine, files, attachment, options=ReadOptions(timezone=zone, owner=owner)
@@ -74,6 +69,19 @@ def import_comms_command(
     if report.read == 0:
         raise typer.Exit(1)
     _attribute(engine, attachment)
+
+
+def _incident(db: str | None, incident: str) -> tuple[Engine, str]:
+    """The store and the key of ``incident`` in it; exit status 2 if it is not there."""
+    from threadline.store.comms import incident_key
+
+    engine = engine_for(db)
+    with engine.connect() as conn:
+        attachment = incident_key(conn, incident)
+    if attachment is None:
+        errors.print(f"[red]--incident {incident}: no such incident in the store[/red]")
+        raise typer.Exit(2)
+    return engine, attachment
 
 
 def _attribute(engine: Engine, attachment: str) -> None:
@@ -95,12 +103,5 @@ def attribute_comms_command(
     record, named in her report, her export naming him, or his own sentences) or leave it for
     review, and count its contacts (after being told to stop, while an order binds). Run it
     again after re-resolving people. Exits 2 if the incident is not in the store."""
-    from threadline.store.comms import incident_key
-
-    engine = engine_for(db)
-    with engine.connect() as conn:
-        attachment = incident_key(conn, incident)
-    if attachment is None:
-        errors.print(f"[red]--incident {incident}: no such incident in the store[/red]")
-        raise typer.Exit(2)
+    engine, attachment = _incident(db, incident)
     _attribute(engine, attachment)

@@ -11,19 +11,8 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from threadline.cli.app import (
-    DbOption,
-    ModelOption,
-    PurposeOption,
-    UserOption,
-    app,
-    console,
-    engine_for,
-    errors,
-    model_for,
-    now,
-    reader_for,
-)
+from threadline.cli.app import app, console, engine_for, errors, model_for, now, reader_for
+from threadline.cli.options import DbOption, ModelOption, PurposeOption, UserOption
 
 
 @app.command("picture")

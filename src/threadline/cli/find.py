@@ -10,19 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from threadline.cli.app import (
-    DbOption,
-    ModelOption,
-    PurposeOption,
-    UserOption,
-    app,
-    console,
-    engine_for,
-    errors,
-    model_for,
-    now,
-    reader_for,
-)
+from threadline.cli.app import app, console, engine_for, errors, model_for, now, reader_for
+from threadline.cli.options import DbOption, ModelOption, PurposeOption, UserOption
 
 
 def _detail(help_text: str) -> Any:

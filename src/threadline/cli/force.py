@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
-from threadline.cli.app import DbOption, app, console, engine_for, errors
+from threadline.cli.app import app, console, engine_for, errors
+from threadline.cli.options import DbOption
 from threadline.model.base import FORCE_TIMEZONE
 
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from threadline.cli.app import DbOption, app, console, engine_for, errors, now, settings_for
+from threadline.cli.app import app, console, engine_for, errors, now, settings_for
+from threadline.cli.options import DbOption
 
 if TYPE_CHECKING:
     from threadline.guard.audit import AnchorFile

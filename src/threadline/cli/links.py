@@ -9,17 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from threadline.cli.app import (
-    DbOption,
-    PurposeOption,
-    UserOption,
-    app,
-    console,
-    engine_for,
-    errors,
-    now,
-    reader_for,
-)
+from threadline.cli.app import app, engine_for, errors, now, reader_for, say
+from threadline.cli.options import DbOption, PurposeOption, UserOption
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -94,7 +85,7 @@ def connect_command(
         lambda found: {"paths": len(found), "max_hops": max_hops},
         missing=lambda _: [],
     )
-    console.print(format_paths(disclose_paths(paths, who.role)), highlight=False, markup=False)
+    say(format_paths(disclose_paths(paths, who.role)))
     if not paths:
         raise typer.Exit(1)
 
@@ -155,7 +146,7 @@ def reach_command(
         lambda people: {"depth": depth, "people": len(people)},
         missing=lambda _: _people(asked),
     )
-    console.print(format_reach(disclose_reach(found, who.role)), highlight=False, markup=False)
+    say(format_reach(disclose_reach(found, who.role)))
 
 
 @app.command("import-neo4j")
@@ -175,6 +166,6 @@ def import_neo4j_command(
             raise typer.Exit(2)
     report = import_neo4j_csv(engine_for(db), nodes, relationships)
     for line in report.lines():
-        console.print(line, highlight=False, markup=False)
+        say(line)
     if not report.import_report.ok:
         raise typer.Exit(1)

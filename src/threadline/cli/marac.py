@@ -8,11 +8,13 @@ what they may do, as on the web) and the purpose; it goes through the same use c
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from threadline.cli.app import DbOption, app, console, engine_for, errors, now, reader_for
+from threadline.cli.app import app, console, engine_for, errors, now, reader_for
+from threadline.cli.options import AsOption, DbOption, StepPurposeOption
+from threadline.cli.steps import STAFF_STEP, Given, option, step_commands
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -26,13 +28,6 @@ marac_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(marac_app, name="marac-referral")
-
-AsOption = Annotated[
-    str, typer.Option("--as", help="The user taking the step (their role decides what they may).")
-]
-PurposeOption = Annotated[
-    str, typer.Option("--purpose", help="Why (an incident reference, say); kept in the audit log.")
-]
 
 
 def _auditor(engine: Engine, username: str, purpose: str) -> Auditor:
@@ -49,14 +44,14 @@ def _auditor(engine: Engine, username: str, purpose: str) -> Auditor:
     return Auditor(engine, user, now)
 
 
-def _step(
-    db: str | None, ref: str | None, step: ReferralStep, username: str, purpose: str, **given: Any
+def _take(
+    ref: str | None, step: ReferralStep, given: Given, *, as_user: str, purpose: str, db: str | None
 ) -> None:
     from threadline.usecases.errors import Refused
     from threadline.usecases.marac import take_marac_step
 
     engine = engine_for(db)
-    auditor = _auditor(engine, username, purpose)
+    auditor = _auditor(engine, as_user, purpose)
     try:
         view = take_marac_step(engine, auditor, ref, step, now(), purpose.strip(), **given)
     except Refused as refused:
@@ -77,67 +72,54 @@ def marac_make(
     ],  # fmt: skip
     reason: Annotated[str, typer.Option(help="Why the referral is made.")],
     as_user: AsOption,
-    purpose: PurposeOption,
+    purpose: StepPurposeOption,
     alert: Annotated[str | None, typer.Option(help="The alert that prompted it.")] = None,
     db: DbOption = None,
 ) -> None:
     """Make a MARAC referral for a person; prints its reference; audited."""
-    given: dict[str, Any] = {"victim": victim, "criteria": criterion, "reason": reason}
+    given: Given = {"victim": victim, "criteria": criterion, "reason": reason}
     if alert:
         given["alert_key"] = alert
-    _step(db, None, "refer", as_user, purpose, **given)
+    _take(None, "refer", given, as_user=as_user, purpose=purpose, db=db)
 
 
-@marac_app.command("hear")
+_steps = step_commands(marac_app, option("ref", str), STAFF_STEP, _take)
+
+
+@_steps("hear")
 def marac_hear(
-    ref: str,
     on: Annotated[str, typer.Option("--on", help="The day the MARAC heard it (YYYY-MM-DD).")],
-    as_user: AsOption,
-    purpose: PurposeOption,
     meeting: Annotated[str | None, typer.Option(help="Which MARAC.")] = None,
-    db: DbOption = None,
-) -> None:
+) -> Given:
     """Record that the MARAC heard a referral (a supervisor); audited."""
-    _step(db, ref, "hear", as_user, purpose, heard_on=on, meeting=meeting)
+    return {"heard_on": on, "meeting": meeting}
 
 
-@marac_app.command("action")
+@_steps("action")
 def marac_action(
-    ref: str,
     text: Annotated[str, typer.Option(help="The action agreed.")],
     owner: Annotated[str, typer.Option(help="The agency that owns it.")],
-    as_user: AsOption,
-    purpose: PurposeOption,
     due: Annotated[str | None, typer.Option(help="By when (YYYY-MM-DD).")] = None,
-    db: DbOption = None,
-) -> None:
+) -> Given:
     """Record an action agreed at the MARAC (a supervisor); audited."""
-    _step(db, ref, "action", as_user, purpose, text=text, owner=owner, due=due)
+    return {"text": text, "owner": owner, "due": due}
 
 
-@marac_app.command("complete")
+@_steps("complete")
 def marac_complete(
-    ref: str,
     number: Annotated[int, typer.Argument(help="The action's number.")],
     note: Annotated[str, typer.Option(help="What was done.")],
-    as_user: AsOption,
-    purpose: PurposeOption,
-    db: DbOption = None,
-) -> None:
+) -> Given:
     """Record an agreed action done; audited."""
-    _step(db, ref, "complete", as_user, purpose, number=number, note=note)
+    return {"number": number, "note": note}
 
 
-@marac_app.command("close")
+@_steps("close")
 def marac_close(
-    ref: str,
     reason: Annotated[str, typer.Option(help="Why the case leaves the MARAC.")],
-    as_user: AsOption,
-    purpose: PurposeOption,
-    db: DbOption = None,
-) -> None:
+) -> Given:
     """Close a referral once every agreed action is done (a supervisor); audited."""
-    _step(db, ref, "close", as_user, purpose, reason=reason)
+    return {"reason": reason}
 
 
 def _read(db: str | None, username: str, purpose: str) -> tuple[Engine, Auditor]:
@@ -150,7 +132,9 @@ def _read(db: str | None, username: str, purpose: str) -> tuple[Engine, Auditor]
 
 
 @marac_app.command("show")
-def marac_show(ref: str, as_user: AsOption, purpose: PurposeOption, db: DbOption = None) -> None:
+def marac_show(
+    ref: str, as_user: AsOption, purpose: StepPurposeOption, db: DbOption = None
+) -> None:
     """Print a referral with every step, its hearing and its actions (JSON); audited."""
     from threadline.usecases.errors import Refused
     from threadline.usecases.marac import referral
@@ -168,7 +152,7 @@ def marac_show(ref: str, as_user: AsOption, purpose: PurposeOption, db: DbOption
 def marac_list(
     victim: Annotated[str, typer.Argument(help="The person's entity id.")],
     as_user: AsOption,
-    purpose: PurposeOption,
+    purpose: StepPurposeOption,
     db: DbOption = None,
 ) -> None:
     """Print a person's MARAC referrals: made, heard, actions open; audited."""

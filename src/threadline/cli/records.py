@@ -10,7 +10,8 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from threadline.cli.app import DbOption, app, console, engine_for, errors
+from threadline.cli.app import app, console, engine_for, errors
+from threadline.cli.options import DbOption
 
 
 @app.command("init")

@@ -10,18 +10,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from threadline.cli.app import (
-    DbOption,
-    ModelOption,
-    PurposeOption,
-    UserOption,
-    app,
-    console,
-    engine_for,
-    errors,
-    now,
-    reader_for,
-)
+from threadline.cli.app import app, console, engine_for, errors, now, reader_for, say
+from threadline.cli.options import DbOption, ModelOption, PurposeOption, UserOption
 from threadline.settings import Settings
 
 review_app = typer.Typer(
@@ -141,7 +131,7 @@ def review_list(
         for line in at_stake(item):
             console.print(f"    [bold]at stake:[/bold] {escape(line)}", highlight=False)
         for line in disclose_evidence(item.evidence, who.role):
-            console.print(f"    {line}", markup=False, highlight=False)
+            say(f"    {line}")
 
 
 @review_app.command("judge")

@@ -8,17 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from threadline.cli.app import (
-    DbOption,
-    PurposeOption,
-    UserOption,
-    app,
-    console,
-    engine_for,
-    errors,
-    now,
-    reader_for,
-)
+from threadline.cli.app import app, console, engine_for, errors, now, reader_for
+from threadline.cli.options import DbOption, PurposeOption, UserOption
 
 
 @app.command("marac")

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from threadline.cli.app import DbOption, ModelOption, app, console, errors, now, settings_for
+from threadline.cli.app import app, console, errors, now, settings_for
+from threadline.cli.options import DbOption, ModelOption
 
 
 @app.command("serve")

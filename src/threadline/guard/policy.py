@@ -38,9 +38,10 @@ export and API answer calls; free text (narratives) is withheld whole from these
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from threadline.model.kinds import identifier_kinds
 from threadline.recognise.actions import STEP_ROLES, Step
@@ -85,6 +86,20 @@ def _p(action: str, roles: set[UserRole], describe: str, reason: str, audited: b
 
 
 OPERATIONAL = {R.call_handler, R.officer, R.supervisor}
+
+StepT = TypeVar("StepT", bound=str)
+
+
+def _step_permissions(
+    work: str, roles: Mapping[StepT, frozenset[str]], words: Mapping[StepT, tuple[str, str]]
+) -> tuple[Permission, ...]:
+    """One audited permission ``<work>.<step>`` for each step on followed work (an alert, a case,
+    a MARAC referral): its roles as declared with the steps, what it is and why in ``words``."""
+    return tuple(
+        _p(f"{work}.{step}", {R(r) for r in roles[step]}, describe, reason, audited=True)
+        for step, (describe, reason) in words.items()
+    )
+
 
 #: What each step on an alert is, and why its roles may take it. The roles themselves are
 #: declared once, step by step, in threadline.recognise.actions (STEP_ROLES).
@@ -187,10 +202,7 @@ PERMISSIONS: tuple[Permission, ...] = (
         "their histories, so each read is logged with its purpose",
         audited=True,
     ),
-    *(
-        _p(f"alert.{step}", {R(r) for r in STEP_ROLES[step]}, describe, reason, audited=True)
-        for step, (describe, reason) in _ALERT_STEPS.items()
-    ),
+    *_step_permissions("alert", STEP_ROLES, _ALERT_STEPS),
     _p(
         "case.view",
         OPERATIONAL | {R.analyst},
@@ -199,10 +211,7 @@ PERMISSIONS: tuple[Permission, ...] = (
         "and analysts who link it, each read logged with its purpose",
         audited=True,
     ),
-    *(
-        _p(f"case.{step}", {R(r) for r in CASE_STEP_ROLES[step]}, describe, reason, audited=True)
-        for step, (describe, reason) in _CASE_STEPS.items()
-    ),
+    *_step_permissions("case", CASE_STEP_ROLES, _CASE_STEPS),
     _p(
         "notifications.view",
         {R.officer, R.supervisor},
@@ -284,10 +293,7 @@ PERMISSIONS: tuple[Permission, ...] = (
         "carry out its actions, and the analysts who prepare the MARAC",
         audited=True,
     ),
-    *(
-        _p(f"marac.{step}", {R(r) for r in REFERRAL_STEP_ROLES[step]}, words, reason, audited=True)
-        for step, (words, reason) in REFERRAL_STEP_WORDS.items()
-    ),
+    *_step_permissions("marac", REFERRAL_STEP_ROLES, REFERRAL_STEP_WORDS),
     _p(
         "communications.view",
         OPERATIONAL | {R.analyst},

@@ -17,7 +17,7 @@ from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Connection, Engine, insert, update
 
 from threadline.ingest.readers import RawRecord, parsed, read_file
 from threadline.ingest.rejection import Rejection
@@ -50,6 +50,16 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.rejections
+
+
+def start_import(conn: Connection, files: list[str], at: datetime) -> int:
+    """Log an import of ``files`` begun ``at``, nothing counted yet; its id."""
+    result = conn.execute(
+        insert(t.imports).values(
+            started_at=at, files=files, stored=0, updated=0, unchanged=0, rejected=0, batches=0
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
 def _now() -> datetime:
@@ -140,18 +150,7 @@ def import_records(
     ``workers`` > 1 validates and normalises in that many processes while this one writes.
     """
     with engine.begin() as conn:
-        result = conn.execute(
-            insert(t.imports).values(
-                started_at=clock(),
-                files=files,
-                stored=0,
-                updated=0,
-                unchanged=0,
-                rejected=0,
-                batches=0,
-            )
-        )
-        import_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        import_id = start_import(conn, files, clock())
     report = ImportReport(import_id=import_id)
     batch: list[Prepared] = []
     keys: set[str] = set()

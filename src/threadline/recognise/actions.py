@@ -29,11 +29,12 @@ No database, no clock: the caller passes ``now`` and the records.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from threadline.model.arrest import MIN_RATIONALE, NECESSITY_GROUNDS
+from threadline.model.steps import StepRecord, StepRefused, fold
 
 Step = Literal["assign", "acknowledge", "act", "decide", "signoff", "close", "reopen"]
 Status = Literal["open", "assigned", "acknowledged", "closed"]
@@ -76,24 +77,13 @@ MIN_REASON = 10
 MAX_TEXT = 2000
 
 
-class ActionRefused(ValueError):
-    """A step that cannot be taken now; the message says why in words, ``field`` what to fix."""
+class ActionRefused(StepRefused):
+    """A step that cannot be taken now; the message says why in words, ``field`` what to fix.
+    A step the state does not allow (``field`` "step") is a conflict too."""
 
-    def __init__(
-        self,
-        message: str,
-        field: str | None = None,
-        *,
-        forbidden: bool = False,
-        conflict: bool = False,
-    ) -> None:
-        super().__init__(message)
-        self.field = field
-        #: refused because of who asked (a role, or their own decision), not what they sent
-        self.forbidden = forbidden
-        #: refused because of where the alert stands (a valid request at another time), not
-        #: because of what was sent; a step the state does not allow (``field`` "step") is too
-        self.conflict = conflict or field == "step"
+    def __init__(self, message: str, field: str | None = None, **flags: bool) -> None:
+        super().__init__(message, field, **flags)
+        self.conflict = self.conflict or field == "step"
 
 
 @dataclass(frozen=True)
@@ -104,26 +94,8 @@ class Actor:
     role: str
 
 
-@dataclass(frozen=True)
-class ActionRecord:
+class ActionRecord(StepRecord[Step]):
     """One step taken on an alert: append-only, attributed."""
-
-    step: Step
-    by: str
-    role: str
-    at: datetime
-    detail: Mapping[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "by": self.by,
-            "role": self.role,
-            "at": self.at.isoformat(),
-            "detail": {
-                k: v.isoformat() if isinstance(v, datetime) else v for k, v in self.detail.items()
-            },
-        }
 
 
 @dataclass(frozen=True)
@@ -452,10 +424,7 @@ def apply(state: ActionState, record: ActionRecord) -> ActionState:
 
 def replay(rule_id: str, records: Iterable[ActionRecord]) -> ActionState:
     """The state of an alert of ``rule_id`` after ``records``, in the order taken."""
-    state = ActionState(rule_id=rule_id)
-    for record in records:
-        state = apply(state, record)
-    return state
+    return fold(ActionState(rule_id=rule_id), records, apply)
 
 
 def take(

@@ -25,10 +25,12 @@ No database, no clock: the caller passes ``now`` and the records.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from threadline.model import steps
+from threadline.model.steps import StepRecord, StepRefused
 from threadline.recognise.actions import MAX_TEXT, MIN_REASON, SYSTEM_ROLE, Actor
 
 CaseStep = Literal["open", "join", "assign", "note", "close", "reopen"]
@@ -55,42 +57,13 @@ MAX_NAME = 80
 MIN_NOTE = 3
 
 
-class CaseRefused(ValueError):
+class CaseRefused(StepRefused):
     """A step that cannot be taken now; the message says why, ``field`` what to fix.
     ``forbidden``: because of who asked; ``conflict``: because of where the case stands."""
 
-    def __init__(
-        self,
-        message: str,
-        field: str | None = None,
-        *,
-        forbidden: bool = False,
-        conflict: bool = False,
-    ) -> None:
-        super().__init__(message)
-        self.field = field
-        self.forbidden = forbidden
-        self.conflict = conflict
 
-
-@dataclass(frozen=True)
-class CaseRecord:
+class CaseRecord(StepRecord[CaseStep]):
     """One step on a case: append-only, attributed."""
-
-    step: CaseStep
-    by: str
-    role: str
-    at: datetime
-    detail: Mapping[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "by": self.by,
-            "role": self.role,
-            "at": self.at.isoformat(),
-            "detail": dict(self.detail),
-        }
 
 
 @dataclass(frozen=True)
@@ -120,10 +93,7 @@ def _apply(state: CaseState, record: CaseRecord) -> CaseState:
 
 def fold(records: Iterable[CaseRecord]) -> CaseState:
     """The state the ``records`` leave a case in, taken in order."""
-    state = CaseState()
-    for record in records:
-        state = _apply(state, record)
-    return state
+    return steps.fold(CaseState(), records, _apply)
 
 
 def _text(given: Mapping[str, Any], name: str, shortest: int, longest: int = MAX_TEXT) -> str:

@@ -21,10 +21,11 @@ No database, no clock: the caller passes ``now`` and the records.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
+from threadline.model.steps import StepRecord, StepRefused, fold
 from threadline.risk.marac import MARAC_CRITERIA, local_day
 
 ReferralStep = Literal["refer", "hear", "action", "complete", "close"]
@@ -71,40 +72,15 @@ MAX_TEXT = 2000
 MAX_NAME = 80
 
 
-class ReferralRefused(ValueError):
+class ReferralRefused(StepRefused):
     """A step that cannot be taken now; the message says why, ``field`` what to fix.
 
     ``forbidden``: refused because of who asked; ``conflict``: because of where the referral
     stands (a valid request at another time)."""
 
-    def __init__(
-        self, message: str, field: str | None = None, *, forbidden: bool = False,
-        conflict: bool = False,
-    ) -> None:  # fmt: skip
-        super().__init__(message)
-        self.field = field
-        self.forbidden = forbidden
-        self.conflict = conflict
 
-
-@dataclass(frozen=True)
-class ReferralRecord:
+class ReferralRecord(StepRecord[ReferralStep]):
     """One step taken on a referral: append-only, attributed."""
-
-    step: ReferralStep
-    by: str
-    role: str
-    at: datetime
-    detail: Mapping[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "by": self.by,
-            "role": self.role,
-            "at": self.at.isoformat(),
-            "detail": dict(self.detail),
-        }
 
 
 @dataclass(frozen=True)
@@ -334,10 +310,7 @@ def apply(state: ReferralState, record: ReferralRecord) -> ReferralState:
 
 def replay(ref: str, records: Iterable[ReferralRecord]) -> ReferralState:
     """The state of referral ``ref`` folded from its records, in the order taken."""
-    state = ReferralState(ref)
-    for record in records:
-        state = apply(state, record)
-    return state
+    return fold(ReferralState(ref), records, apply)
 
 
 def take(

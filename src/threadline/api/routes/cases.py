@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, Purpose, require
+from threadline.api.deps import Acting, ActingDep, Audited, ClockDep, EngineDep, Purpose, require
 from threadline.api.errors import error_answer
 from threadline.api.schemas import RequestBody
 from threadline.guard.users import User
@@ -188,70 +188,58 @@ def case(
     return CasePublic.model_validate(view_case(engine, audited, case_id, purpose))
 
 
-def _step(
-    engine: Any, audited: Any, clock: Any, purpose: str, case_id: int, step: CaseStep, body: Any
-) -> CasePublic:
+def _step(acting: Acting, case_id: int, step: CaseStep, body: BaseModel) -> CasePublic:
     given = body.model_dump(exclude_none=True)
-    view = take_case_step_as(engine, audited, case_id, step, clock(), purpose, **given)
+    view = take_case_step_as(
+        acting.engine, acting.audited, case_id, step, acting.clock(), acting.purpose, **given
+    )
     return CasePublic.model_validate(view)
 
 
 @router.post("/api/cases/{case_id}/assign", responses=_STEP_ERRORS)
 def case_assign(
     user: Annotated[User, require("case.assign")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     case_id: CaseId,
     body: AssignCaseRequest,
 ) -> CasePublic:
     """Make an officer the officer in the case (a supervisor); they are told. Audited
     (``case.assign``)."""
-    return _step(engine, audited, clock, purpose, case_id, "assign", body)
+    return _step(acting, case_id, "assign", body)
 
 
 @router.post("/api/cases/{case_id}/note", responses=_STEP_ERRORS)
 def case_note(
     user: Annotated[User, require("case.note")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     case_id: CaseId,
     body: NoteCaseRequest,
 ) -> CasePublic:
     """Record what was done on the case. Audited (``case.note``)."""
-    return _step(engine, audited, clock, purpose, case_id, "note", body)
+    return _step(acting, case_id, "note", body)
 
 
 @router.post("/api/cases/{case_id}/close", responses=_STEP_ERRORS)
 def case_close(
     user: Annotated[User, require("case.close")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     case_id: CaseId,
     body: ReasonRequest,
 ) -> CasePublic:
     """Close the case with a reason: the officer in the case or a supervisor, and not while a
     breach in it is owed its arrest decision (409). Audited (``case.close``)."""
-    return _step(engine, audited, clock, purpose, case_id, "close", body)
+    return _step(acting, case_id, "close", body)
 
 
 @router.post("/api/cases/{case_id}/reopen", responses=_STEP_ERRORS)
 def case_reopen(
     user: Annotated[User, require("case.reopen")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     case_id: CaseId,
     body: ReasonRequest,
 ) -> CasePublic:
     """Reopen a closed case: the course of conduct continues. Audited (``case.reopen``)."""
-    return _step(engine, audited, clock, purpose, case_id, "reopen", body)
+    return _step(acting, case_id, "reopen", body)
 
 
 @router.get("/api/notifications", response_model=NotificationList)

@@ -16,10 +16,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, Field
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, Purpose, require
+from threadline.api.deps import Acting, ActingDep, require
 from threadline.api.errors import error_answer
 from threadline.api.schemas import RequestBody
 from threadline.guard.users import User
+from threadline.risk.referral_steps import ReferralStep
 from threadline.store.tables import ALERT_KEY
 from threadline.usecases import marac
 
@@ -126,86 +127,69 @@ def _public(view: dict[str, Any]) -> ReferralPublic:
     return ReferralPublic.model_validate(view)
 
 
+def _take(acting: Acting, ref: str | None, step: ReferralStep, **given: Any) -> ReferralPublic:
+    view = marac.take_marac_step(
+        acting.engine, acting.audited, ref, step, acting.clock(), acting.purpose, **given
+    )
+    return _public(view)
+
+
 @router.post("/api/marac-referrals", status_code=status.HTTP_201_CREATED, responses=_STEP_ERRORS)
 def marac_refer(
     user: Annotated[User, require("marac.refer")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     body: ReferRequest,
 ) -> ReferralPublic:
     """Make a MARAC referral for a person, on the criteria it rests on and why. Audited
     (``marac.refer``)."""
-    given = body.model_dump(exclude_none=True)
-    return _public(marac.take_marac_step(engine, audited, None, "refer", clock(), purpose, **given))
+    return _take(acting, None, "refer", **body.model_dump(exclude_none=True))
 
 
 @router.post("/api/marac-referrals/{ref}/hear", responses=_STEP_ERRORS)
 def marac_hear(
     user: Annotated[User, require("marac.hear")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     ref: RefPath,
     body: HearRequest,
 ) -> ReferralPublic:
     """Record that the MARAC heard the referral, and on which day. Audited (``marac.hear``)."""
-    given = body.model_dump(exclude_none=True)
-    return _public(marac.take_marac_step(engine, audited, ref, "hear", clock(), purpose, **given))
+    return _take(acting, ref, "hear", **body.model_dump(exclude_none=True))
 
 
 @router.post("/api/marac-referrals/{ref}/actions", responses=_STEP_ERRORS)
 def marac_action(
     user: Annotated[User, require("marac.action")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     ref: RefPath,
     body: ActionRequest,
 ) -> ReferralPublic:
     """Record an action the MARAC agreed: what, which agency owns it, by when. Audited
     (``marac.action``)."""
-    given = body.model_dump(exclude_none=True)
-    return _public(marac.take_marac_step(engine, audited, ref, "action", clock(), purpose, **given))
+    return _take(acting, ref, "action", **body.model_dump(exclude_none=True))
 
 
 @router.post("/api/marac-referrals/{ref}/actions/{number}/complete", responses=_STEP_ERRORS)
 def marac_complete(
     user: Annotated[User, require("marac.complete")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     ref: RefPath,
     number: NumberPath,
     body: CompleteRequest,
 ) -> ReferralPublic:
     """Record an agreed action done, with what was done. Audited (``marac.complete``)."""
-    view = marac.take_marac_step(
-        engine, audited, ref, "complete", clock(), purpose, number=number, note=body.note
-    )
-    return _public(view)
+    return _take(acting, ref, "complete", number=number, note=body.note)
 
 
 @router.post("/api/marac-referrals/{ref}/close", responses=_STEP_ERRORS)
 def marac_close(
     user: Annotated[User, require("marac.close")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     ref: RefPath,
     body: CloseRequest,
 ) -> ReferralPublic:
     """Close the referral: every agreed action done, and why it leaves the MARAC. Audited
     (``marac.close``)."""
-    view = marac.take_marac_step(
-        engine, audited, ref, "close", clock(), purpose, reason=body.reason
-    )
-    return _public(view)
+    return _take(acting, ref, "close", reason=body.reason)
 
 
 @router.get(
@@ -213,28 +197,25 @@ def marac_close(
 )
 def marac_referral(
     user: Annotated[User, require("marac.referrals")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     ref: RefPath,
 ) -> ReferralPublic:
     """A referral as it stands: heard or not, each action agreed and done, every step. Audited
     (``marac.referrals``)."""
-    return _public(marac.referral(engine, audited, ref, clock(), purpose))
+    view = marac.referral(acting.engine, acting.audited, ref, acting.clock(), acting.purpose)
+    return _public(view)
 
 
 @router.get("/api/people/{entity_id}/marac-referrals")
 def person_marac_referrals(
     user: Annotated[User, require("marac.referrals")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     entity_id: EntityPath,
 ) -> ReferralListPublic:
     """A person's MARAC referrals, newest first. Audited (``marac.referrals``)."""
-    found = marac.person_referrals(engine, audited, entity_id, clock(), purpose)
+    found = marac.person_referrals(
+        acting.engine, acting.audited, entity_id, acting.clock(), acting.purpose
+    )
     return ReferralListPublic(
         entity_id=entity_id, referrals=[ReferralPublic.model_validate(r) for r in found]
     )

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, update
 
 from threadline.ingest.comms import DEFAULT_OPTIONS, ReadOptions, read_comms
+from threadline.ingest.importer import start_import
 from threadline.ingest.rejection import Rejection
 from threadline.model.comms import Communication
 from threadline.store import tables as t
@@ -73,18 +74,7 @@ def import_comms(
             raise FileNotFoundError(f"{path}: no such file")
         read_comms(path, options)  # refuses an unknown file type now (the reader is lazy)
     with writing(engine) as conn:
-        result = conn.execute(
-            insert(t.imports).values(
-                started_at=clock(),
-                files=[str(p) for p in paths],
-                stored=0,
-                updated=0,
-                unchanged=0,
-                rejected=0,
-                batches=0,
-            )
-        )
-        import_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        import_id = start_import(conn, [str(p) for p in paths], clock())
     report = CommsImportReport(import_id=import_id, attachment=attachment)
     batch: list[Communication] = []
 

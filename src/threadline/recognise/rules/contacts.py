@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from threadline.recognise.alerts import Finding
 from threadline.recognise.context import Context
@@ -70,6 +71,20 @@ def _channels(evidence: ContactEvidence) -> str:
     return listing([f"{channel} {n}" for channel, n in evidence.channels.items()])
 
 
+def _finding(
+    ctx: Context, e: ContactEvidence, facts: dict[str, str], details: dict[str, Any]
+) -> Finding:
+    """What one sender's contacts with one victim show: the two of them, the incidents her
+    evidence is filed under, their names and ``facts`` for the wording, ``details`` as data."""
+    return Finding(
+        subject=f"{e.sender}->{e.victim}",
+        people=(e.sender, e.victim),
+        cited=_incidents(ctx, e),
+        facts={"suspect": ctx.label(e.sender), "victim": ctx.label(e.victim), **facts},
+        details=details,
+    )
+
+
 def find_contact_after_stop(ctx: Context) -> Iterator[Finding]:
     minimum = ctx.thresholds.course_min_incidents
     for e in _evidence(ctx):
@@ -79,18 +94,15 @@ def find_contact_after_stop(ctx: Context) -> Iterator[Finding]:
             told = f"her message {e.told_by_message.words()}"
         else:
             told = f"as she said in {e.told_by_report}"
-        yield Finding(
-            subject=f"{e.sender}->{e.victim}",
-            people=(e.sender, e.victim),
-            cited=_incidents(ctx, e),
-            facts={
-                "suspect": ctx.label(e.sender),
-                "victim": ctx.label(e.victim),
+        yield _finding(
+            ctx,
+            e,
+            {
                 "count": str(e.after_stop),
                 "told": told,
                 "messages": _messages(e.after_stop_cited, e.after_stop),
             },
-            details={
+            {
                 "after_stop": e.after_stop,
                 "told_to_stop_at": e.told_to_stop_at.isoformat(),
                 "messages": _details(e.after_stop_cited),
@@ -167,18 +179,15 @@ def find_contact_pattern(ctx: Context) -> Iterator[Finding]:
             CitedMessage(start, "burst")  # a burst is cited by when it began
             for start, _end, _count in e.bursts
         ]
-        yield Finding(
-            subject=f"{e.sender}->{e.victim}",
-            people=(e.sender, e.victim),
-            cited=_incidents(ctx, e),
-            facts={
-                "suspect": ctx.label(e.sender),
-                "victim": ctx.label(e.victim),
+        yield _finding(
+            ctx,
+            e,
+            {
                 "channels": _channels(e),
                 "markers": "; ".join(markers),
                 "senders": str(e.senders),
             },
-            details={
+            {
                 "contacts": e.contacts,
                 "bursts": [
                     {"start": s.isoformat(), "end": f.isoformat(), "count": n}
