@@ -57,6 +57,7 @@ def test_the_report_lists_what_is_owed_per_team_and_period(engine: Engine) -> No
     assert report.breaches_without_decision[0].team == UNASSIGNED
     [pending] = report.not_arrested_unsigned
     assert (pending.alert_key, pending.owner, pending.team) == (unsigned, "pc-jones", "A")
+    assert pending.rationale == WHY  # the supervisor reads why before signing it off
     assert pending.when == T0 + timedelta(hours=24) and pending.escalated
     assert [(i.alert_key, i.team) for i in report.past_due] == [(late, "Response B")]
     assert old not in {i.alert_key for i in report.breaches_without_decision}

@@ -208,6 +208,7 @@ def test_the_demo_forces_campaign_from_its_first_breach_to_the_second(
     sign_in(page, walk, "supervisor", "/accountability?purpose=shift+review&days=3660")
     row = page.locator(f"[data-section='unsigned'] tr[data-alert='{key}']")
     expect(row).to_be_visible()
+    expect(row.locator("[data-rationale]")).to_contain_text("no s24(5) ground made arrest")
     shoot(page, "03-accountability-unsigned")
     row.get_by_role("button", name="Sign off").click()
     expect(page.locator(f"[data-section='unsigned'] tr[data-alert='{key}']")).to_have_count(0)

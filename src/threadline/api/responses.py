@@ -783,6 +783,9 @@ class AccountabilityItemOut(Answer):
     owed: str
     when: str | None = None
     escalated: bool
+    rationale: str | None = Field(
+        default=None, description="A 'not arrested' decision's rationale, for its sign-off"
+    )
 
 
 class AccountabilityOut(Answer):

@@ -39,6 +39,8 @@ class Item:
     owed: str
     when: datetime | None
     escalated: bool = False
+    #: a "not arrested" decision's rationale, for the supervisor who signs it off or overturns it
+    rationale: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +53,7 @@ class Item:
             "owed": self.owed,
             "when": self.when.isoformat() if self.when else None,
             "escalated": self.escalated,
+            "rationale": self.rationale,
         }
 
 
@@ -147,6 +150,7 @@ def accountability(
                         "when": signoff_due(state, signoff_hours),
                         "owner": state.decision.by,
                         "escalated": escalated(state, now, signoff_hours),
+                        "rationale": state.decision.rationale,
                     }
                 )
             )
