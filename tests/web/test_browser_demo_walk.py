@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from typer.testing import CliRunner
 
-from web import browser
+from web import breach_walk
+from web.breach_walk import sign_in
 from web.browser import ARTIFACTS, chromium_path, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -142,10 +141,6 @@ def shoot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"demo-walk-{name}.png"), full_page=True)
 
 
-def sign_in(page: Any, walk: DemoWalk, role: str, path: str) -> None:
-    browser.sign_in(page, walk.base_url, walk.passwords, role, path)
-
-
 def call_in(page: Any, walk: DemoWalk, record: dict[str, Any]) -> None:
     """Submit ``record`` through the API with the signed-in call handler's session, as the
     incident form does; the incident's result (its arrest outcome) is not known at call time."""
@@ -159,107 +154,26 @@ def call_in(page: Any, walk: DemoWalk, record: dict[str, Any]) -> None:
     assert answer.status in (200, 201), answer.text()
 
 
-def alerts_of(page: Any, walk: DemoWalk, ref: str) -> Any:
-    page.goto(f"{walk.base_url}/incidents/{ref}?purpose=breach+of+order+{ref}")
-    return page.locator("section[aria-labelledby='alerts-h']")
-
-
 def test_the_demo_forces_campaign_from_its_first_breach_to_the_second(
     walk: DemoWalk, page: Any
 ) -> None:
-    from playwright.sync_api import expect
-
-    from threadline.cli import app
-    from threadline.store import tables as t
-
-    first, second = walk.story.breaches[0], walk.story.breaches[1]
-    one, two = first["ref"], second["ref"]
+    one, two = walk.story.breaches[0]["ref"], walk.story.breaches[1]["ref"]
+    order_ref = walk.story.order_ref
 
     # the 1st breach comes in from the call handler; their picture shows the s24(5) prompt
     sign_in(page, walk, "call_handler", "/")
-    call_in(page, walk, first)
-    alerts = alerts_of(page, walk, one)
-    card = alerts.locator("article[data-rule='order_breach']")
-    expect(card).to_contain_text("1st reported breach")
-    expect(card).to_contain_text(walk.story.order_ref)
-    expect(card).to_contain_text("PACE s24(5)")
-    expect(card.locator(".owed")).to_contain_text("Arrest decision owed")
+    call_in(page, walk, walk.story.breaches[0])
+    key = breach_walk.breach_on_screen(page, walk, one, "1st", order_ref)
     shoot(page, "01-call-handler-first-breach")
-    prefix = f"order_breach:{walk.story.order_ref}:{one}"
-    key = alerts.locator(f".alert-actions[data-alert^='{prefix}']").get_attribute("data-alert")
-    assert key is not None
-
-    # the officer takes it on and records "not arrested" with the rationale
-    sign_in(page, walk, "officer", f"/incidents/{one}?purpose=breach+of+order+{one}")
-    box = alerts_of(page, walk, one).locator(f".alert-actions[data-alert='{key}']")
-    box.get_by_role("button", name="Take it on (assign to me)").click()
-    box.get_by_role("button", name="Acknowledge").click()
-    expect(box).to_have_attribute("data-action-status", "acknowledged")
-    box.get_by_label(re.compile("Rationale")).fill(RATIONALE)
-    box.get_by_role("button", name="Record the arrest decision").click()
-    expect(box.locator(".awaiting")).to_contain_text("waiting for a supervisor")
-    # and it cannot close before the sign-off
-    box.get_by_label("Reason for closing").fill("Safeguarding in place, IDVA engaged.")
-    box.get_by_role("button", name="Close the alert").click()
-    expect(page.locator("main")).to_contain_text("waiting for a supervisor's sign-off")
-    shoot(page, "02-officer-not-arrested")
-
-    # the supervisor sees it unsigned on the accountability page and signs it off
-    sign_in(page, walk, "supervisor", "/accountability?purpose=shift+review&days=3660")
-    row = page.locator(f"[data-section='unsigned'] tr[data-alert='{key}']")
-    expect(row).to_be_visible()
-    expect(row.locator("[data-rationale]")).to_contain_text("no s24(5) ground made arrest")
-    shoot(page, "03-accountability-unsigned")
-    row.get_by_role("button", name="Sign off").click()
-    expect(page.locator(f"[data-section='unsigned'] tr[data-alert='{key}']")).to_have_count(0)
-
-    # only now does the officer close it
-    sign_in(page, walk, "officer", f"/incidents/{one}?purpose=breach+of+order+{one}")
-    box = alerts_of(page, walk, one).locator(f".alert-actions[data-alert='{key}']")
-    box.get_by_label("Reason for closing").fill("Safeguarding in place, IDVA engaged.")
-    box.get_by_role("button", name="Close the alert").click()
-    expect(page.locator(f".alert-actions[data-alert='{key}']")).to_have_count(0)
-    shoot(page, "04-closed")
-
-    # the campaign's case (one for its course of conduct) is closed by the supervisor
-    with walk.engine.connect() as conn:
-        held = select(t.case_incidents.c.case_id).where(t.case_incidents.c.incident_ref == one)
-        [case] = conn.execute(select(t.cases).where(t.cases.c.id.in_(held))).all()
-    assert case.status == "open"
-    sign_in(page, walk, "supervisor", f"/cases/{case.id}?purpose=review+the+case")
-    page.get_by_label("Why it is closed").fill("Breach dealt with; safety plan in place.")
-    page.get_by_role("button", name="Close the case").click()
-    expect(page.locator("main")).to_contain_text("closed")
-    shoot(page, "05-case-closed")
+    breach_walk.not_arrested(page, walk, one, key, RATIONALE, shoot)
+    breach_walk.signed_off(page, walk, key, RATIONALE, shoot)
+    breach_walk.closed(page, walk, one, key, shoot)
+    case_id = breach_walk.case_closed(page, walk, one, shoot)
 
     # the campaign's next breach comes in: it reopens the case and counts 2nd
     sign_in(page, walk, "call_handler", "/")
-    call_in(page, walk, second)
-    with walk.engine.connect() as conn:
-        reopened = conn.execute(select(t.cases).where(t.cases.c.id == case.id)).one()
-        steps = (
-            conn.execute(select(t.case_steps.c.step).where(t.case_steps.c.case_id == case.id))
-            .scalars()
-            .all()
-        )
-    assert reopened.status == "open" and steps[-2:] == ["reopen", "join"]
-    alerts = alerts_of(page, walk, two)
-    card = alerts.locator("article[data-rule='order_breach']")
-    expect(card).to_contain_text("2nd reported breach")
-    expect(card.locator(".owed")).to_contain_text("Arrest decision owed")
-    shoot(page, "06-second-breach")
-
-    # each step is in the audit chain, and the chain verifies
-    with walk.engine.connect() as conn:
-        rows = conn.execute(
-            select(t.audit_log.c.action, t.audit_log.c.records).where(
-                t.audit_log.c.action.like("alert.%") | t.audit_log.c.action.like("case.%")
-            )
-        ).all()
-    on_breach = [r.action for r in rows if f"alert:{key}" in r.records]
-    assert on_breach == [
-        "alert.assign", "alert.acknowledge", "alert.decide", "alert.signoff", "alert.close",
-    ]  # fmt: skip
-    assert "case.close" in {r.action for r in rows}
-    result = CliRunner().invoke(app, ["audit", "verify", "--db", walk.url])
-    assert result.exit_code == 0, result.output
+    call_in(page, walk, walk.story.breaches[1])
+    breach_walk.reopened_by_the_next(walk, case_id)
+    breach_walk.breach_on_screen(page, walk, two, "2nd", order_ref)
+    shoot(page, "07-second-breach")
+    assert "case.close" in breach_walk.audited(walk, key)
