@@ -12,9 +12,10 @@ processors, expands each ``IN`` list to its count of ``?`` marks, hands the SQL 
 driver and converts each column with the type's result processor: the rows SQLAlchemy would
 return, as named tuples (firing ``before_cursor_execute`` as SQLAlchemy would, so a listener,
 :mod:`threadline.store.statements`, sees these statements too). Other dialects go through
-SQLAlchemy as any query would. Either way the answer is a list of rows with the part of SQLAlchemy's result API the store uses (iterate
-it, ``all``, ``first``, ``one``, ``one_or_none``, ``scalar``, ``scalar_one``, ``scalars``; rows
-with attributes and ``_mapping``), so a call site reads the same on either path.
+SQLAlchemy as any query would. Either way the answer is a list of rows with the part of
+SQLAlchemy's result API the store uses (iterate it, ``all``, ``first``, ``one``,
+``one_or_none``, ``scalar``, ``scalar_one``, ``scalars``; rows with attributes and
+``_mapping``), so a call site reads the same on either path.
 """
 
 from __future__ import annotations

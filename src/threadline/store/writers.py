@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
-from typing import Any, ContextManager, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Dialect, Table, insert, update
 
@@ -54,7 +54,7 @@ class Writer(Protocol):
         """Set ``columns`` of the row with each row's ``record_key``."""
         ...
 
-    def together(self) -> ContextManager[None]:
+    def together(self) -> AbstractContextManager[None]:
         """A block whose inserts may be sent together when it ends (PostgreSQL: one pipeline,
         one round trip); no other statement may run inside it."""
         ...
@@ -93,7 +93,7 @@ class CoreWriter:
             key = table.c.record_key == values["record_key"]
             self.conn.execute(update(table).where(key).values(values))
 
-    def together(self) -> ContextManager[None]:
+    def together(self) -> AbstractContextManager[None]:
         return nullcontext()
 
 
@@ -132,7 +132,7 @@ class DriverWriter:
         params = [(*row, row[key]) for row in self._rows(table, columns, rows, bound)]
         self.conn.exec_driver_sql(sql, params)
 
-    def together(self) -> ContextManager[None]:
+    def together(self) -> AbstractContextManager[None]:
         return nullcontext()
 
 
