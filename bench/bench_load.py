@@ -17,7 +17,11 @@ clients in threads, each submitting its share of the held-out incidents
 (``POST /api/incidents``). It prints the number of requests, failures, throughput and the p50,
 p95 and p99 latency (target: no failures, p95 under 300 ms), the server's own timings, the CPU
 the server spent per request and the machine's load average (other work on the machine shows
-up in the figures).
+up in the figures). Then, with the server stopped, it submits ``--count`` more incidents one by
+one in this process and prints what each sent to the database (``threadline.store.statements``:
+statements and commits, each a round trip on PostgreSQL, an ``executemany`` counted once and
+the inserts psycopg sends in one pipeline each counted) in its write turn and for the picture
+of its answer, with the statements sent most often.
 
 Two modes: back to back (the default: each client submits the moment its last answer
 arrives, a stress test) and paced (``--interval 10``: each client submits every 10 s, 20
