@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Dialect, Table, insert, update
+from sqlalchemy.exc import DBAPIError
 
 from threadline.store.rows import Binder, Row
 
@@ -172,6 +173,23 @@ class PostgresWriter:
             self._send([(target, len(columns), bound_rows)])
 
     def _send(self, inserts: list[tuple[str, int, list[Row]]]) -> None:
+        with self._as_sqlalchemy_errors(inserts[0][0] if inserts else ""):
+            self._send_raw(inserts)
+
+    @contextmanager
+    def _as_sqlalchemy_errors(self, statement: str) -> Iterator[None]:
+        """psycopg's errors raised as SQLAlchemy raises them (``IntegrityError`` and the rest
+        of ``DBAPIError``), so that callers see what a statement through SQLAlchemy raises."""
+        import psycopg
+
+        try:
+            yield
+        except psycopg.Error as error:
+            raise DBAPIError.instance(
+                statement, None, error, psycopg.Error, dialect=self.conn.dialect
+            ) from error
+
+    def _send_raw(self, inserts: list[tuple[str, int, list[Row]]]) -> None:
         """Large batches by ``COPY``, one after another; the small ones in one pipeline."""
         small = [insert for insert in inserts if len(insert[2]) < COPY_FROM]
         cursor = self._driver.cursor()
@@ -204,7 +222,8 @@ class PostgresWriter:
         params = [(*row, row[key]) for row in self._binder.bind_all(table, rows, tuple(columns))]
         cursor = self._driver.cursor()
         self._announce(cursor, sql, params)
-        cursor.executemany(sql, params)
+        with self._as_sqlalchemy_errors(sql):
+            cursor.executemany(sql, params)
 
     @contextmanager
     def together(self) -> Iterator[None]:
