@@ -17,7 +17,11 @@ clients in threads, each submitting its share of the held-out incidents
 (``POST /api/incidents``). It prints the number of requests, failures, throughput and the p50,
 p95 and p99 latency (target: no failures, p95 under 300 ms), the server's own timings, the CPU
 the server spent per request and the machine's load average (other work on the machine shows
-up in the figures).
+up in the figures). Then, with the server stopped, it submits ``--count`` more incidents one by
+one in this process and prints what each sent to the database (``threadline.store.statements``:
+statements and commits, each a round trip on PostgreSQL, an ``executemany`` counted once and
+the inserts psycopg sends in one pipeline each counted) in its write turn and for the picture
+of its answer, with the statements sent most often.
 
 Two modes: back to back (the default: each client submits the moment its last answer
 arrives, a stress test) and paced (``--interval 10``: each client submits every 10 s, 20
@@ -35,6 +39,8 @@ runs on both cores.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import signal
@@ -51,12 +57,16 @@ from typing import Any
 
 import httpx
 
+from threadline.crossref import submit
 from threadline.guard import UserRole, create_user, get_user
 from threadline.ingest import import_files
+from threadline.model import parse_record
 from threadline.resolve import load_model, save_model
 from threadline.resolve.batch import resolve_store, train_store_model
 from threadline.store import open_store
+from threadline.store.statements import StatementCount, counting_statements
 from threadline.synth import generate_force
+from threadline.usecases.incidents import submitted_incident
 
 PASSWORD = "load-test harbour lantern"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -128,6 +138,38 @@ def create_users(url: str, count: int) -> list[str]:
         names.append(name)
     engine.dispose()
     return names
+
+
+def count_round_trips(url: str, model_path: Path, records: list[dict[str, Any]]) -> None:
+    """Submit ``records`` one at a time in this process, as the server does, counting what each
+    sends to the database (:mod:`threadline.store.statements`): the submission in its write
+    turn (store, resolve, recognise, commit), then the picture read for its answer."""
+    engine = open_store(url)
+    model = load_model(model_path)
+    turns: list[StatementCount] = []
+    pictures: list[StatementCount] = []
+    every = StatementCount()
+    for raw in records:
+        record = parse_record({"kind": "incident", **raw})
+        with counting_statements(engine) as turn:
+            submission = submit(engine, model, record, NOW)
+        with counting_statements(engine) as picture:
+            submitted_incident(engine, submission, record.source, UserRole.call_handler)
+        turns.append(turn)
+        pictures.append(picture)
+        every.by_text.update(turn.by_text)
+    engine.dispose()
+    if not turns:
+        return
+    trips = [c.round_trips for c in turns]
+    print(
+        f"round trips per submission ({len(turns)} submitted one by one in this process, "
+        f"counted by before_cursor_execute and commit): write turn mean "
+        f"{statistics.mean(trips):.1f} (min {min(trips)}, max {max(trips)}); the picture for "
+        f"its answer {statistics.mean(c.round_trips for c in pictures):.1f}"
+    )
+    for sql, n in every.most_sent(6):
+        print(f"  {n / len(turns):5.1f} per submission: {sql}")
 
 
 def wait_until_up(base: str, server: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
@@ -215,6 +257,12 @@ def main() -> None:
         help="the most submissions a worker commits together (1: each alone)",
     )
     parser.add_argument(
+        "--count",
+        type=int,
+        default=20,
+        help="incidents then submitted one by one in this process to count round trips",
+    )
+    parser.add_argument(
         "--interval",
         type=float,
         default=0.0,
@@ -224,16 +272,18 @@ def main() -> None:
     if args.model is not None and args.db is None:
         parser.error("--model needs the --db it was trained on")
     total = args.clients * args.per_client
+    counted: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         if args.model:
             url, model_path = args.db, args.model
             load_model(model_path)  # fail here, not in the server, if it is not a model
-            records = extra_incidents(scratch, total, args.seed)
+            records = extra_incidents(scratch, total + args.count, args.seed)
         else:
             url, model_path, records = build_store(
-                scratch, args.incidents, args.seed, total, args.db
+                scratch, args.incidents, args.seed, total + args.count, args.db
             )
+        records, counted = records[:total], records[total:]
         users = create_users(url, args.clients)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -285,6 +335,9 @@ def main() -> None:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+        round_trips = io.StringIO()
+        with contextlib.redirect_stdout(round_trips):
+            count_round_trips(url, model_path, counted)
     mode = (
         f"paced: each client submits every {args.interval:g}s "
         f"(offered {args.clients / args.interval:.1f} incidents/s)"
@@ -305,6 +358,7 @@ def main() -> None:
             f"{client_cpu * 1000 / len(results):.1f} ms per request"
         )
     print(f"load average (1, 5, 15 min) at the end: {load_average()}")
+    print(round_trips.getvalue(), end="")
 
 
 def report(results: list[tuple[float, int, Any]], elapsed: float, clients: int) -> None:

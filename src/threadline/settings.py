@@ -16,6 +16,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="THREADLINE_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    #: connections each process keeps open to the store (SQLAlchemy's ``pool_size``), and how
+    #: many more it may open for a moment (``max_overflow``, closed again when given back).
+    #: Sized for a worker: its request threads that read (the pictures, sign-in, the pages)
+    #: and its one submitting thread; an overflow connection costs PostgreSQL a new backend
+    #: each time, so a worker under load should rarely need one. Per worker process: with
+    #: ``serve --workers N``, N times these must stay under the server's ``max_connections``.
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_max_overflow: int = Field(default=10, ge=0, le=200)
     import_batch_size: int = 1000
     model_path: Path = Path("var/model.json")
     dash_deadline_hours: float = 24.0

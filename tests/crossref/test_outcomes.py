@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ex_partner import ex_partner_case, new_breach, next_breach_time
+from breaches import ex_partner_case, new_breach, next_breach_time
 from threadline.crossref import submit
 from threadline.crossref.actions import show_alert
 from threadline.crossref.replay import sweep

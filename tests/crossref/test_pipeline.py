@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from ex_partner import ex_partner_case, new_breach, next_breach_time
+from breaches import ex_partner_case, new_breach, next_breach_time
 from factories import incident, person
 from threadline.crossref import build_picture, mark_history_viewed, submit
 from threadline.crossref.pipeline import Pending, Submission, submit_group

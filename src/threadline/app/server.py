@@ -17,4 +17,9 @@ from threadline.store import open_store
 def create() -> FastAPI:
     """One worker's app: uvicorn calls this (``--factory``) in each worker process."""
     settings = Settings()
-    return create_app(settings, open_store(settings.database_url))
+    engine = open_store(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
+    return create_app(settings, engine)

@@ -82,7 +82,11 @@ def serve_command(
             f"[yellow]No linkage model at {model_path}: incidents cannot be submitted until "
             "`threadline train` has made one.[/yellow]"
         )
-    engine = open_store(settings.database_url)
+    engine = open_store(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     if demo_users:
         kept = read_demo_passwords(demo_passwords) if demo_passwords else {}
         made = create_demo_users(engine, now(), keep=kept)

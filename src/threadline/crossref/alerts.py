@@ -64,8 +64,10 @@ def previous_alerts(conn: Connection, links: Iterable[str]) -> dict[str, Alert]:
 
 
 @cache
-def _alert_id() -> Select[Any]:
-    return select(t.alerts.c.id).where(t.alerts.c.alert_key == bindparam("b_key"))
+def _alert_ids() -> Select[Any]:
+    alerts = t.alerts
+    keys: Any = bindparam("b_keys", expanding=True)
+    return select(alerts.c.alert_key, alerts.c.id).where(alerts.c.alert_key.in_(keys))
 
 
 @cache
@@ -92,6 +94,12 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
     links: list[tuple[str, str]] = []
     events: list[tuple[Any, ...]] = []
     raised_again: dict[str, str] = {}
+    # the raised alerts stored before (cleared, or their actions closed), read in one statement
+    raised = sorted({c.alert.alert_key for c in changes if c.change == "raised"})
+    stored = dict(fetch(conn, _alert_ids(), {"b_keys": raised}).all()) if raised else {}
+    inserted: list[dict[str, Any]] = []
+    reopened: list[dict[str, Any]] = []
+    fresh: set[str] = set()
     for change in changes:
         alert = change.alert
         key = {"b_key": alert.alert_key}
@@ -107,14 +115,15 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
             "updated_at": now,
         }
         if change.change == "raised":
-            existing = fetch(conn, _alert_id(), key).scalar()
-            if existing is None:
+            existing = stored.get(alert.alert_key)
+            if alert.alert_key in fresh:  # raised twice in one go: the later one stands
+                updated.append({**key, **values})
+            elif existing is None:
                 row = {"alert_key": alert.alert_key, "first_incident_ref": alert.raised_on}
-                conn.execute(
-                    statements["insert"], {**row, "status": "open", "raised_at": now, **values}
-                )
+                inserted.append({**row, "status": "open", "raised_at": now, **values})
+                fresh.add(alert.alert_key)
             else:  # raised again after being cleared, or after its actions were closed
-                conn.execute(statements["reopen"], {"b_id": existing, "status": "open", **values})
+                reopened.append({"b_id": existing, "status": "open", **values})
                 raised_again[alert.alert_key] = alert.incident_ref
         elif change.change == "updated":
             updated.append({**key, **values})
@@ -122,6 +131,10 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
             cleared.append({**key, "status": "cleared", "updated_at": now})
         links += [(alert.alert_key, link) for link in sorted(links_of(alert))]
         events.append((alert.alert_key, now, alert.incident_ref, change.change, alert.reason))
+    if inserted:
+        conn.execute(statements["insert"], inserted)
+    if reopened:
+        conn.execute(statements["reopen"], reopened)
     for rows in (updated, cleared):
         if rows:
             conn.execute(statements["update"], rows)
@@ -130,9 +143,10 @@ def save_changes(conn: Connection, changes: Sequence[AlertChange], now: datetime
     keys = sorted({change.alert.alert_key for change in changes})
     conn.execute(statements["unlink"], {"b_keys": keys})
     writer = writer_for(conn)
-    if links:
-        writer.insert(t.alert_links, ("alert_key", "link"), links, None)
-    writer.insert(t.alert_events, _EVENT_COLUMNS, events, None)
+    with writer.together():  # PostgreSQL: one round trip for both
+        if links:
+            writer.insert(t.alert_links, ("alert_key", "link"), links, None)
+        writer.insert(t.alert_events, _EVENT_COLUMNS, events, None)
     if raised_again:
         reopen_closed(conn, raised_again, now)
 

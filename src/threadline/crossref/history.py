@@ -13,7 +13,16 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Select,
+    String,
+    bindparam,
+    literal,
+    select,
+    union_all,
+)
 
 from threadline.recognise import Assessment, Association, Event, History, Order, Party
 from threadline.recognise.history import CitedMessage, ContactEvidence
@@ -67,7 +76,10 @@ def _parties() -> Select[Any]:
 
 @cache
 def _incidents(until: bool) -> Select[Any]:
-    i = t.incidents
+    """The incidents ``keys``, each with whether its linked history was viewed (read with it,
+    not by a statement of its own)."""
+    i, v = t.incidents, t.history_views
+    viewed = select(v.c.incident_ref).where(v.c.incident_ref == i.c.ref).exists()
     query = select(
         i.c.record_key,
         i.c.ref,
@@ -78,6 +90,7 @@ def _incidents(until: bool) -> Select[Any]:
         i.c.narrative,
         i.c.location_key,
         i.c.document,
+        viewed.label("viewed"),
     ).where(i.c.record_key.in_(_keys()))
     return query.where(i.c.reported_at <= bindparam(UNTIL)) if until else query
 
@@ -147,6 +160,15 @@ def _at_location(since: bool = False) -> Select[Any]:
     return query.where(i.c.reported_at >= bindparam("since")) if since else query
 
 
+@cache
+def _records_and_place(since: bool) -> CompoundSelect[Any]:
+    """:func:`_records_of_entities` and the incidents at a place (:func:`_at_location`, as
+    incident rows) in one statement."""
+    place = _at_location(since).subquery()
+    at_place = select(literal("incident", String).label("record_kind"), place.c.record_key)
+    return union_all(_records_of_entities(), at_place)
+
+
 def _run(
     conn: Connection, statement: Select[Any], keys: Iterable[str], until: datetime | None = None
 ) -> Iterable[Any]:
@@ -187,11 +209,11 @@ def incident_events(
     conn: Connection,
     record_keys: Iterable[str],
     parties: dict[str, list[dict[str, Any]]],
-    viewed: set[str],
     until: datetime | None = None,
     places: dict[str, str] | None = None,
 ) -> list[Event]:
-    """Incidents as recognition events; ``places`` collects each location key's address."""
+    """Incidents as recognition events (whether each one's history was viewed read with it);
+    ``places`` collects each location key's address."""
     events = []
     for row in _run(conn, _incidents(until is not None), record_keys, until):
         document = row.document
@@ -212,7 +234,7 @@ def incident_events(
                 location_key=row.location_key,
                 parties=_party_tuple(parties.get(row.record_key, [])),
                 crime_refs=tuple(document.get("crime_refs") or ()),
-                history_viewed=True if row.ref in viewed else None,
+                history_viewed=True if row.viewed else None,
             )
         )
     return events
@@ -359,15 +381,22 @@ def load_history(
     (a repeat location) is read over the last year.
     """
     ids = set(entity_ids)
-    records = records_of_entities(conn, ids)
-    at_location = incidents_at(conn, location_key, location_since)
-    records.setdefault("incident", set()).update(at_location)
+    if location_key and len(ids) <= CHUNK:  # the people's records and the place's at once
+        params: dict[str, Any] = {KEYS: sorted(ids), "location": location_key}
+        if location_since is not None:
+            params["since"] = location_since
+        records: dict[str, set[str]] = defaultdict(set)
+        for row in fetch(conn, _records_and_place(location_since is not None), params):
+            records[row.record_kind].add(row.record_key)
+    else:
+        records = records_of_entities(conn, ids)
+        records["incident"].update(incidents_at(conn, location_key, location_since))
+    records.setdefault("incident", set())
     everything = set().union(*records.values()) if records else set()
     parties = parties_of(conn, everything)
     incident_refs = [ref_of_key(k) for k in records.get("incident", ())]
-    viewed = viewed_incidents(conn, incident_refs)
     places: dict[str, str] = {}
-    events = incident_events(conn, records.get("incident", ()), parties, viewed, until, places)
+    events = incident_events(conn, records.get("incident", ()), parties, until, places)
     events += crime_events(conn, records.get("crime", ()), parties, until)
     orders = orders_of(conn, records.get("order", ()), parties)
     associations = associations_of(conn, records.get("association", ()), parties)
@@ -463,8 +492,7 @@ def event_of_record(conn: Connection, record_key: str) -> Event | None:
     kind = record_key.split(":", 1)[0]
     parties = parties_of(conn, [record_key])
     if kind == "incident":
-        viewed = viewed_incidents(conn, [ref_of_key(record_key)])
-        events = incident_events(conn, [record_key], parties, viewed)
+        events = incident_events(conn, [record_key], parties)
     elif kind == "crime":
         events = crime_events(conn, [record_key], parties)
     else:

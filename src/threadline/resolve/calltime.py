@@ -23,7 +23,7 @@ from sqlalchemy import (
     select,
 )
 
-from threadline.features import feature_columns
+from threadline.features import STORED_FEATURE_COLUMNS, feature_columns
 from threadline.resolve import victims
 from threadline.resolve.candidates import (
     candidates,
@@ -185,6 +185,7 @@ def resolve_mention(
     *,
     threshold: float,
     review_threshold: float,
+    features: Mapping[str, Any] | None = None,
 ) -> tuple[Decision, list[tuple[str, str, float, list[str]]]]:
     """Decide the entity of one stored mention; return the decision and pairs to queue.
 
@@ -194,7 +195,8 @@ def resolve_mention(
     to at that strength joins too (batch's connected components) unless the two contradict
     each other: then, if its links to both are of like strength, it joins neither and waits
     for a reviewer (:func:`_rival`)."""
-    features = _features_for(conn, mention_key)
+    if features is None:  # the caller may have read it with the record's other mentions
+        features = _features_for(conn, mention_key)
     found = candidates(conn, features, exclude_record=record_key)
     if not found.rows:
         return Decision(mention_key, "new", "", None, None, [], 0), []
@@ -345,12 +347,24 @@ def _member_features(conn: Connection, entities: Sequence[str]) -> dict[str, lis
     """The feature rows of every member of each of ``entities``."""
     if not entities:
         return {}
-    keys_of: dict[str, list[str]] = {}
-    for row in fetch(conn, _members_of_entities(), {"keys": sorted(set(entities))}):
-        keys_of.setdefault(row.entity_id, []).append(row.mention_key)
-    wanted = sorted({k for keys in keys_of.values() for k in keys})
-    rows = {row["unique_id"]: row for row in feature_rows(conn, wanted)}
-    return {e: [rows[k] for k in keys if k in rows] for e, keys in keys_of.items()}
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in fetch(conn, _member_feature_rows(), {"keys": sorted(set(entities))}):
+        found.setdefault(row.entity_id, []).append(feature_dict(row))
+    return found
+
+
+@cache
+def _member_feature_rows() -> Select[Any]:
+    """The feature rows of the members of the entities ``keys``, each with its entity (one
+    statement: the members and their features joined)."""
+    em = t.entity_members
+    columns = (MF.c.mention_key, *(MF.c[c] for c in STORED_FEATURE_COLUMNS), em.c.entity_id)
+    return (
+        select(*columns)
+        .select_from(em)
+        .join(MF, MF.c.mention_key == em.c.mention_key)
+        .where(em.c.entity_id.in_(bindparam("keys", expanding=True)))
+    )
 
 
 @cache
@@ -521,21 +535,24 @@ def _provisional_members(conn: Connection, keys: Sequence[str]) -> set[str]:
 def _provisional_namesakes() -> Select[Any]:
     em, m = t.entity_members, t.mentions
     return (
-        select(em.c.mention_key, em.c.entity_id, m.c.record_key)
+        select(
+            em.c.mention_key, em.c.entity_id, m.c.record_key, MF.c.forename_canonical, MF.c.surname
+        )
         .join(MF, MF.c.mention_key == em.c.mention_key)
         .join(m, m.c.mention_key == em.c.mention_key)
         .where(
             em.c.assigned_by == PROVISIONAL,
-            MF.c.forename_canonical == bindparam("forename"),
-            MF.c.surname == bindparam("surname"),
+            MF.c.forename_canonical.in_(bindparam("forenames", expanding=True)),
+            MF.c.surname.in_(bindparam("surnames", expanding=True)),
         )
+        .order_by(em.c.mention_key)
     )
 
 
 def _undo_provisional(
     conn: Connection,
     model: LinkageModel,
-    arrived: Sequence[str],
+    arrived: Sequence[Mapping[str, Any]],
     number: int,
     now: datetime,
     review_threshold: float,
@@ -547,14 +564,22 @@ def _undo_provisional(
     link in the review band to the provisional mention), and the name alone no longer says
     which. Each is moved to a person of its own, with a ``split`` event by call time in the
     person's history, and the pair queued for a reviewer; return the next free entity number."""
-    mine = set(arrived)
-    for row in feature_rows(conn, sorted(mine)):
-        name = name_key(row)
-        if name is None:
-            continue
-        params = {"forename": name[0], "surname": name[1]}
-        for held in fetch(conn, _provisional_namesakes(), params).all():
-            if held.mention_key in mine:
+    mine = {str(row["unique_id"]) for row in arrived}
+    named = [(row, name) for row in arrived if (name := name_key(row)) is not None]
+    if not named:
+        return number
+    # every name's provisional namesakes in one statement, then each name's own
+    params = {
+        "forenames": sorted({name[0] for _row, name in named}),
+        "surnames": sorted({name[1] for _row, name in named}),
+    }
+    namesakes: dict[tuple[str, str], list[Any]] = {}
+    for held in fetch(conn, _provisional_namesakes(), params):
+        namesakes.setdefault((held.forename_canonical, held.surname), []).append(held)
+    undone: set[str] = set()  # no longer provisional: a later mention of the name skips it
+    for row, name in named:
+        for held in namesakes.get(name, ()):
+            if held.mention_key in mine or held.mention_key in undone:
                 continue
             features = _features_for(conn, held.mention_key)
             found = candidates(conn, features, exclude_record=held.record_key)
@@ -577,6 +602,7 @@ def _undo_provisional(
                     mention_keys=[held.mention_key], by=CALL_TIME, note=f"{why}; moved to {entity}",
                 )
             )  # fmt: skip
+            undone.add(held.mention_key)
             link = float(_scored(model, features, row).probability)
             queue_pairs(conn, [(held.mention_key, str(row["unique_id"]), link, [why])], now)
     return number
@@ -596,6 +622,9 @@ def resolve_record(
     role_of = {row.mention_key: row.role for row in mentions}
     name_of = {row.mention_key: _label(row.forenames, row.surname) for row in mentions}
     mention_keys = list(role_of)
+    # the record's feature rows in one statement, not one a mention
+    arrived = sorted(feature_rows(conn, mention_keys), key=lambda row: str(row["unique_id"]))
+    features_of = {str(row["unique_id"]): row for row in arrived}
     decisions: list[Decision] = []
     queue: list[tuple[str, str, float, list[str]]] = []
     number = next_entity_number(conn)
@@ -610,6 +639,7 @@ def resolve_record(
             record_key,
             threshold=threshold,
             review_threshold=review_threshold,
+            features=features_of.get(mention_key),
         )
         if mention_key in recorded_from:
             # Joined by lineage: the model's links add to it, and its unsure pairs are not queued.
@@ -633,7 +663,7 @@ def resolve_record(
         number = _hold_apart(conn, decision, number, now)
         decisions.append(decision)
         queue.extend(pairs)
-    number = _undo_provisional(conn, model, mention_keys, number, now, review_threshold)
+    number = _undo_provisional(conn, model, arrived, number, now, review_threshold)
     if queue:
         queue_pairs(conn, queue, now)
     unsure = [d.mention_key for d in decisions if d.outcome in ("new", "review")]

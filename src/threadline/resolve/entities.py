@@ -10,17 +10,31 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, delete, func, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Select,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
 
 from threadline.resolve.explain import stored_evidence
 from threadline.store import tables as t
 from threadline.store.queries import fetch
-from threadline.store.writers import writer_for
+from threadline.store.writers import Writer, writer_for
 
 ENTITY_PREFIX = "P"
 
@@ -91,6 +105,9 @@ class Changes:
     joined: int = 0
     unchanged: int = 0
     events: list[dict[str, Any]] = field(default_factory=list)
+    #: the entities made, and those that members joined (made or not)
+    created_entities: set[str] = field(default_factory=set)
+    joined_entities: set[str] = field(default_factory=set)
 
 
 @cache
@@ -105,6 +122,22 @@ def _memberships(of_keys: bool) -> Select[Any]:
 @cache
 def _existing_entities() -> Select[Any]:
     return select(t.entities.c.id).where(t.entities.c.id.in_(bindparam("keys", expanding=True)))
+
+
+@cache
+def _memberships_and_entities() -> CompoundSelect[Any]:
+    """The memberships of the mentions ``keys`` and, with no mention, those of the entities
+    ``entities`` that exist: what call time's :func:`apply_memberships` reads, in one
+    statement."""
+    em, e = t.entity_members, t.entities
+    return union_all(
+        select(em.c.mention_key, em.c.entity_id).where(
+            em.c.mention_key.in_(bindparam("keys", expanding=True))
+        ),
+        select(literal(None, String).label("mention_key"), e.c.id.label("entity_id")).where(
+            e.c.id.in_(bindparam("entities", expanding=True))
+        ),
+    )
 
 
 @cache
@@ -141,18 +174,59 @@ def apply_memberships(
     ``partial`` (call time) touches only the given mentions and retires nothing; otherwise the
     memberships are the whole store's and entities left with no members are retired.
     """
-    previous = load_memberships(conn, list(members) if partial else None)
     changes = Changes()
     wanted = {m.entity_id for m in members.values()}
-    if partial:
+    if partial and members and len(members) <= 500 and len(wanted) <= 500:
+        previous, existing = {}, set()
+        params = {"keys": sorted(members), "entities": sorted(wanted)}
+        for found in fetch(conn, _memberships_and_entities(), params):
+            if found.mention_key is None:
+                existing.add(found.entity_id)
+            else:
+                previous[found.mention_key] = found.entity_id
+    elif partial:
+        previous = load_memberships(conn, list(members))
         existing = set(fetch(conn, _existing_entities(), {"keys": sorted(wanted)}).scalars())
     else:
+        previous = load_memberships(conn, None)
         existing = set(conn.execute(select(t.entities.c.id)).scalars())
+    writer = writer_for(conn)
+    # Call time's inserts (no membership moved: no other statement among them) go together:
+    # on PostgreSQL one round trip for the entity, the membership and its event.
+    alone = partial and all(previous.get(m) in (None, v.entity_id) for m, v in members.items())
+    with writer.together() if alone else nullcontext():
+        _write_memberships(
+            conn, writer, members, labels, now, by, partial, previous, existing, wanted, changes
+        )
+    relabelled = [  # an entity made just now already has its label
+        {"b_entity": entity_id, "label": label, "updated_at": now}
+        for entity_id, label in labels.items()
+        if entity_id in changes.joined_entities and entity_id not in changes.created_entities
+    ]
+    if relabelled:
+        conn.execute(_membership_statements()["label"], relabelled)
+    return changes
+
+
+def _write_memberships(
+    conn: Connection,
+    writer: Writer,
+    members: Mapping[str, Membership],
+    labels: Mapping[str, str],
+    now: datetime,
+    by: str,
+    partial: bool,
+    previous: Mapping[str, str],
+    existing: set[str],
+    wanted: set[str],
+    changes: Changes,
+) -> None:
     new_entities = sorted(wanted - existing)
     created = set(new_entities)
+    changes.created_entities = created
     if new_entities:
         _insert(
-            conn,
+            writer,
             t.entities,
             [
                 {
@@ -195,7 +269,7 @@ def apply_memberships(
                     continue
         joined[membership.entity_id].append(mention)
     if inserts:
-        _insert(conn, t.entity_members, inserts)
+        _insert(writer, t.entity_members, inserts)
     for entity_id, mentions in sorted(joined.items()):
         action = "created" if entity_id in created else "joined"
         changes.events.append(
@@ -223,15 +297,8 @@ def apply_memberships(
         )
     changes.retired = len(retired)
     if changes.events:
-        _insert(conn, t.entity_events, changes.events)
-    relabelled = [  # an entity made just now already has its label
-        {"b_entity": entity_id, "label": label, "updated_at": now}
-        for entity_id, label in labels.items()
-        if entity_id in joined and entity_id not in created
-    ]
-    if relabelled:
-        conn.execute(_membership_statements()["label"], relabelled)
-    return changes
+        _insert(writer, t.entity_events, changes.events)
+    changes.joined_entities = set(joined)
 
 
 #: The history action of a batch run that moved records a earlier decision (call time's, or a
@@ -270,10 +337,10 @@ def reconciliation_events(
     return events
 
 
-def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+def _insert(writer: Writer, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys) with the dialect's fastest writer."""
     columns = tuple(rows[0])
-    writer_for(conn).insert(table, columns, [tuple(r[c] for c in columns) for r in rows], None)
+    writer.insert(table, columns, [tuple(r[c] for c in columns) for r in rows], None)
 
 
 def members_entity_ids(conn: Connection) -> list[str]:
@@ -304,6 +371,6 @@ def merge_entities(
         {"at": now, "action": "retired", "entity_id": gone, "mention_keys": [], "by": by,
          "note": f"merged into {keep}: {note}"},
     ]  # fmt: skip
-    _insert(conn, t.entity_events, events)
+    _insert(writer_for(conn), t.entity_events, events)
     conn.execute(update(t.entities).where(t.entities.c.id == keep).values(updated_at=now))
     return moving

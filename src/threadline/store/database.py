@@ -77,17 +77,28 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; a SQLite file's folder is created if missing."""
+def make_engine(
+    url: str, *, pool_size: int | None = None, max_overflow: int | None = None
+) -> Engine:
+    """An engine for ``url``; a SQLite file's folder is created if missing. ``pool_size`` and
+    ``max_overflow`` size its pool of connections (:class:`threadline.settings.Settings`'
+    ``database_pool_size``, ``database_max_overflow``; SQLAlchemy's 5 and 10 if not given)."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     # SQLite's driver keeps this many prepared statements per connection (128 by default): call
     # time's queries, each in a form per count of keys, are more than that
-    sqlite = {"connect_args": {"cached_statements": 1024}} if url.startswith("sqlite") else {}
+    options: dict[str, Any] = {}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"cached_statements": 1024}
+    in_memory = url == "sqlite://" or ":memory:" in url  # one connection, no pool to size
+    if pool_size is not None and not in_memory:
+        options["pool_size"] = pool_size
+    if max_overflow is not None and not in_memory:
+        options["max_overflow"] = max_overflow
     engine = create_engine(
-        url, json_serializer=_json_text, json_deserializer=orjson.loads, **sqlite
+        url, json_serializer=_json_text, json_deserializer=orjson.loads, **options
     )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -398,9 +409,12 @@ def _script_head() -> str | None:
     return ScriptDirectory.from_config(alembic_config(None)).get_current_head()
 
 
-def open_store(url: str) -> Engine:
-    """An engine with the schema up to date: what every entry point calls first."""
-    engine = make_engine(url)
+def open_store(
+    url: str, *, pool_size: int | None = None, max_overflow: int | None = None
+) -> Engine:
+    """An engine with the schema up to date: what every entry point calls first (the pool
+    sized as :func:`make_engine` says)."""
+    engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
     migrate(engine)
     return engine
 

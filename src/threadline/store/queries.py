@@ -10,10 +10,12 @@ result object and its metadata, about 300 µs a query against 130 µs straight f
 on SQLite it compiles it once, then binds the parameters with the column types' own bind
 processors, expands each ``IN`` list to its count of ``?`` marks, hands the SQL to the
 driver and converts each column with the type's result processor: the rows SQLAlchemy would
-return, as named tuples. Other dialects go through SQLAlchemy as any query would. Either way
-the answer is a list of rows with the part of SQLAlchemy's result API the store uses (iterate
-it, ``all``, ``first``, ``one``, ``one_or_none``, ``scalar``, ``scalar_one``, ``scalars``; rows
-with attributes and ``_mapping``), so a call site reads the same on either path.
+return, as named tuples (firing ``before_cursor_execute`` as SQLAlchemy would, so a listener,
+:mod:`threadline.store.statements`, sees these statements too). Other dialects go through
+SQLAlchemy as any query would. Either way the answer is a list of rows with the part of
+SQLAlchemy's result API the store uses (iterate it, ``all``, ``first``, ``one``,
+``one_or_none``, ``scalar``, ``scalar_one``, ``scalars``; rows with attributes and
+``_mapping``), so a call site reads the same on either path.
 """
 
 from __future__ import annotations
@@ -144,9 +146,10 @@ def _driver_rows(conn: Connection, compiled: _Compiled, params: Mapping[str, Any
             values.extend(value if processor is None else map(processor, value))
         else:
             values.append(value if processor is None else processor(value))
-    cursor = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-        compiled.text(tuple(counts)), values
-    )
+    sql = compiled.text(tuple(counts))
+    if conn._has_events or conn.engine._has_events:  # a listener counts or logs statements
+        conn.dispatch.before_cursor_execute(conn, None, sql, values, None, False)
+    cursor = conn.connection.driver_connection.execute(sql, values)  # type: ignore[union-attr]
     make, processors = compiled.row._make, compiled.processors
     if not any(processors):
         return Rows(map(make, cursor.fetchall()))

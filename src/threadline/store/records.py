@@ -366,6 +366,7 @@ def write_prepared(
     by_kind: dict[str, list[Prepared]] = {}
     for item in items:
         by_kind.setdefault(item.kind, []).append(item)
+    fresh: list[tuple[Table, list[Prepared]]] = []
     for kind, group in by_kind.items():
         table = RECORD_TABLES[kind]
         existing: dict[str, str] = {}
@@ -389,19 +390,22 @@ def write_prepared(
         if changed:
             _update(conn, writer, table, changed, now, import_id)
         if new:
-            bound = _bound(new)
-            stamp = writer.stamp(table, now, bound)
-            columns = (*record_columns(table), "created_at", "updated_at")
-            writer.insert(table, columns, [(*item.row, stamp, stamp) for item in new], bound)
+            fresh.append((table, new))
     for chunk in _chunks(replaced):
         conn.execute(delete(t.mentions).where(t.mentions.c.record_key.in_(chunk)))
         conn.execute(delete(t.mention_features).where(t.mention_features.c.record_key.in_(chunk)))
         conn.execute(delete(t.identifiers).where(t.identifiers.c.record_key.in_(chunk)))
         conn.execute(delete(t.crime_incidents).where(t.crime_incidents.c.crime_key.in_(chunk)))
+    # Only inserts from here: PostgreSQL sends them together, one round trip for them all.
     bound = _bound(items)
-    for child_table, rows in children.tables():
-        if rows:
-            writer.insert(child_table, columns_of(child_table), rows, bound)
+    with writer.together():
+        for table, new in fresh:
+            stamp = writer.stamp(table, now, bound)
+            columns = (*record_columns(table), "created_at", "updated_at")
+            writer.insert(table, columns, [(*item.row, stamp, stamp) for item in new], bound)
+        for child_table, rows in children.tables():
+            if rows:
+                writer.insert(child_table, columns_of(child_table), rows, bound)
     return counts
 
 

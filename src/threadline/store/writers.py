@@ -1,24 +1,39 @@
-"""Writing many rows at once: straight to the driver on SQLite, through SQLAlchemy Core elsewhere.
+"""Writing many rows at once: straight to the driver on SQLite and PostgreSQL, through SQLAlchemy
+Core elsewhere.
 
-Both writers take rows as tuples in a given column order (:mod:`threadline.store.rows`). The
+The writers take rows as tuples in a given column order (:mod:`threadline.store.rows`). The
 SQLite writer binds plain values with the column types' own bind processors, or takes rows a
 worker process already bound, and hands each batch to ``executemany`` in one call: the same rows
-SQLAlchemy would write, without its per-row bookkeeping. Other dialects go through SQLAlchemy
-Core with one dict per row, as any query would.
+SQLAlchemy would write, without its per-row bookkeeping. The PostgreSQL writer binds the same
+way (a document becomes psycopg's ``Jsonb``, as SQLAlchemy sends it) and writes a batch of
+:data:`COPY_FROM` rows or more with ``COPY ... FROM STDIN`` (a bulk import: one stream, no
+statement per row), a smaller one with psycopg's ``executemany`` (its rows in one pipeline: one
+round trip). Inside :meth:`PostgresWriter.together` the inserts of several tables are queued in
+one pipeline and sent with one round trip when the block ends (a submission's record, mentions,
+features and identifiers). Other dialects go through SQLAlchemy Core with one dict per row.
+
+Both driver writers fire SQLAlchemy's ``before_cursor_execute`` for each statement, so that
+:mod:`threadline.store.statements` counts them as it counts the rest.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Dialect, Table, insert, update
+from sqlalchemy.exc import DBAPIError
 
 from threadline.store.rows import Binder, Row
 
-__all__ = ["Writer", "binder_for", "binds_for", "writer_for"]
+__all__ = ["COPY_FROM", "Writer", "binder_for", "binds_for", "writer_for"]
+
+#: Batches of at least this many rows go to PostgreSQL by ``COPY`` (an import's), smaller ones
+#: (a submission's few rows) by ``executemany``, which costs less to start.
+COPY_FROM = 100
 
 
 class Writer(Protocol):
@@ -38,6 +53,11 @@ class Writer(Protocol):
         self, table: Table, columns: Sequence[str], rows: list[Row], bound: str | None
     ) -> None:
         """Set ``columns`` of the row with each row's ``record_key``."""
+        ...
+
+    def together(self) -> AbstractContextManager[None]:
+        """A block whose inserts may be sent together when it ends (PostgreSQL: one pipeline,
+        one round trip); no other statement may run inside it."""
         ...
 
 
@@ -73,6 +93,9 @@ class CoreWriter:
             values = dict(zip(columns, row, strict=True))
             key = table.c.record_key == values["record_key"]
             self.conn.execute(update(table).where(key).values(values))
+
+    def together(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 class DriverWriter:
@@ -110,6 +133,108 @@ class DriverWriter:
         params = [(*row, row[key]) for row in self._rows(table, columns, rows, bound)]
         self.conn.exec_driver_sql(sql, params)
 
+    def together(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+
+class PostgresWriter:
+    """PostgreSQL through psycopg: rows bound as SQLAlchemy binds them, written by ``COPY``
+    (:data:`COPY_FROM` rows or more) or one ``executemany`` (see the module docstring)."""
+
+    def __init__(self, conn: Connection, binder: Binder) -> None:
+        self.conn = conn
+        self.binder: Binder | None = None  # rows come plain; bound here
+        self._binder = binder
+        self._quote = conn.dialect.identifier_preparer.quote_identifier
+        self._driver: Any = conn.connection.driver_connection
+        self._queued: list[tuple[str, int, list[Row]]] | None = None
+
+    def _announce(self, cursor: Any, sql: str, rows: list[Row]) -> None:
+        conn = self.conn
+        if conn._has_events or conn.engine._has_events:
+            conn.dispatch.before_cursor_execute(conn, cursor, sql, rows, None, True)
+
+    def stamp(self, table: Table, when: datetime, bound: str | None) -> Any:
+        return when
+
+    def insert(
+        self, table: Table, columns: Sequence[str], rows: list[Row], bound: str | None
+    ) -> None:
+        if bound is not None:
+            raise ValueError(f"rows bound for {bound} cannot be written to postgresql")
+        if not rows:
+            return
+        bound_rows = self._binder.bind_all(table, rows, tuple(columns))
+        names = ", ".join(self._quote(name) for name in columns)
+        target = f"{self._quote(table.name)} ({names})"
+        if self._queued is not None:
+            self._queued.append((target, len(columns), bound_rows))
+        else:
+            self._send([(target, len(columns), bound_rows)])
+
+    def _send(self, inserts: list[tuple[str, int, list[Row]]]) -> None:
+        with self._as_sqlalchemy_errors(inserts[0][0] if inserts else ""):
+            self._send_raw(inserts)
+
+    @contextmanager
+    def _as_sqlalchemy_errors(self, statement: str) -> Iterator[None]:
+        """psycopg's errors raised as SQLAlchemy raises them (``IntegrityError`` and the rest
+        of ``DBAPIError``), so that callers see what a statement through SQLAlchemy raises."""
+        import psycopg
+
+        try:
+            yield
+        except psycopg.Error as error:
+            raise DBAPIError.instance(
+                statement, None, error, psycopg.Error, dialect=self.conn.dialect
+            ) from error
+
+    def _send_raw(self, inserts: list[tuple[str, int, list[Row]]]) -> None:
+        """Large batches by ``COPY``, one after another; the small ones in one pipeline."""
+        small = [insert for insert in inserts if len(insert[2]) < COPY_FROM]
+        cursor = self._driver.cursor()
+        for target, _width, rows in inserts:
+            if len(rows) < COPY_FROM:
+                continue
+            sql = f"COPY {target} FROM STDIN"
+            self._announce(cursor, sql, rows)
+            with cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        if not small:
+            return
+        with self._driver.pipeline() if len(small) > 1 else nullcontext():
+            for target, width, rows in small:
+                sql = f"INSERT INTO {target} VALUES ({', '.join('%s' for _ in range(width))})"
+                self._announce(cursor, sql, rows)
+                cursor.executemany(sql, rows)
+
+    def update(
+        self, table: Table, columns: Sequence[str], rows: list[Row], bound: str | None
+    ) -> None:
+        if bound is not None:
+            raise ValueError(f"rows bound for {bound} cannot be written to postgresql")
+        if not rows:
+            return
+        assignments = ", ".join(f"{self._quote(name)} = %s" for name in columns)
+        key = list(columns).index("record_key")
+        sql = f"UPDATE {self._quote(table.name)} SET {assignments} WHERE record_key = %s"
+        params = [(*row, row[key]) for row in self._binder.bind_all(table, rows, tuple(columns))]
+        cursor = self._driver.cursor()
+        self._announce(cursor, sql, params)
+        with self._as_sqlalchemy_errors(sql):
+            cursor.executemany(sql, params)
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        self._queued = []
+        try:
+            yield
+            queued = self._queued
+        finally:
+            self._queued = None
+        self._send(queued)
+
 
 def binds_for(dialect: Dialect) -> str | None:
     """The dialect whose bound rows the writer for ``dialect`` takes ready-made (None: plain)."""
@@ -119,18 +244,24 @@ def binds_for(dialect: Dialect) -> str | None:
 _binders: weakref.WeakKeyDictionary[Dialect, Binder] = weakref.WeakKeyDictionary()
 
 
-def binder_for(dialect: Dialect) -> Binder | None:
-    """The binder whose rows the writer for ``dialect`` takes ready-made, one per dialect
-    (it keeps each table's bind processors once looked up); None where rows go plain."""
-    if binds_for(dialect) is None:
-        return None
+def _binder(dialect: Dialect) -> Binder:
     binder = _binders.get(dialect)
     if binder is None:
         binder = _binders[dialect] = Binder(dialect)
     return binder
 
 
+def binder_for(dialect: Dialect) -> Binder | None:
+    """The binder whose rows the writer for ``dialect`` takes ready-made, one per dialect
+    (it keeps each table's bind processors once looked up); None where rows go plain."""
+    if binds_for(dialect) is None:
+        return None
+    return _binder(dialect)
+
+
 def writer_for(conn: Connection) -> Writer:
     """The fastest writer that stores exactly what SQLAlchemy would for ``conn``'s dialect."""
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        return PostgresWriter(conn, _binder(conn.dialect))
     binder = binder_for(conn.dialect)
     return CoreWriter(conn) if binder is None else DriverWriter(conn, binder)

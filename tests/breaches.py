@@ -1,4 +1,5 @@
-"""The small force's ex-partner campaign, and a new breach of its order, for live-path tests."""
+"""The ex-partner stalking series of the small synthetic force, and a new breach of its order:
+a submission that joins known people, raises alerts and joins a case (the live path's tests)."""
 
 from __future__ import annotations
 

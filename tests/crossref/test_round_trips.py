@@ -1,0 +1,66 @@
+"""The live path's budget of round trips: what one submission sends to the database.
+
+On PostgreSQL each statement and commit waits for the server, and every other submission waits
+for the one in the write turn (issue 26: 38 round trips a submission held 20 clients to 33 a
+second). The count is the same on SQLite, whose code path is the same, so it is counted there:
+a change that adds statements to a submission fails here and has to raise the budget on purpose.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from breaches import ex_partner_case, new_breach, next_breach_time
+from factories import incident, person
+from threadline.crossref import submit
+from threadline.model import parse_record
+from threadline.store.statements import counting_statements
+
+#: A known victim's new breach of her order: store, resolve two people, recognise four
+#: alerts, join the case. 64 statements and commits before issue 26's batching, 51 after.
+BREACH_BUDGET = 51
+#: Two people new to the store (one surname: the family alerts still run). 59 before, 46 after.
+STRANGERS_BUDGET = 46
+
+
+def test_a_breach_submission_keeps_to_its_round_trip_budget(
+    resolved_store: Any, small_force: Path
+) -> None:
+    engine, model = resolved_store
+    case = ex_partner_case(small_force)
+    when = next_breach_time(engine, case)
+    with counting_statements(engine) as count:
+        submission = submit(engine, model, new_breach(case, "TRIPS-1", when), when)
+    assert {c.alert.rule_id for c in submission.changes} >= {"order_breach", "course_of_conduct"}
+    assert count.commits == 1
+    assert count.round_trips <= BREACH_BUDGET, count.most_sent(15)
+
+
+def test_a_submission_of_strangers_keeps_to_its_round_trip_budget(resolved_store: Any) -> None:
+    engine, model = resolved_store
+    record = parse_record(
+        incident(
+            "TRIPS-2",
+            people=[
+                person("victim", forenames="Quillon", surname="Ashgrove", dob="1991-02-03"),
+                person("suspect", forenames="Brannock", surname="Ashgrove", dob="1988-07-09"),
+            ],
+        )
+    )
+    when = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    with counting_statements(engine) as count:
+        submission = submit(engine, model, record, when)
+    assert [d.outcome for d in submission.decisions] == ["new", "new"]
+    assert count.round_trips <= STRANGERS_BUDGET, count.most_sent(15)
+
+
+def test_the_counter_sees_reads_sent_straight_to_the_driver(resolved_store: Any) -> None:
+    """The budget would be blind to most reads if :func:`threadline.store.queries.fetch`'s
+    SQLite path did not fire the event."""
+    engine, model = resolved_store
+    with counting_statements(engine) as count:
+        submit(engine, model, parse_record(incident("TRIPS-3")), datetime(2026, 3, 1, tzinfo=UTC))
+    assert any(sql.startswith("SELECT mention_features") for sql in count.by_text)
+    assert count.statements > 10
