@@ -31,9 +31,9 @@ from threadline.store import tables as t
 SOURCE_ROLE = "system"
 
 
-def record_arrest_outcome(conn: Connection, incident_key: str, now: datetime) -> list[str]:
-    """Record the arrest outcome of the incident ``incident_key`` (if it carries one) on each
-    open breach alert it raised that has no decision yet. The keys of the alerts decided."""
+def record_stored_arrest_outcome(conn: Connection, incident_key: str, now: datetime) -> list[str]:
+    """:func:`record_arrest_outcome` of the stored incident ``incident_key`` (the sweep, which
+    reads records back from the store); nothing if it carries no outcome."""
     i = t.incidents
     row = conn.execute(
         select(i.c.ref, i.c.source, i.c.document).where(i.c.record_key == incident_key)
@@ -41,12 +41,20 @@ def record_arrest_outcome(conn: Connection, incident_key: str, now: datetime) ->
     if row is None or not (row.document or {}).get("arrest"):
         return []
     outcome = ArrestOutcome.model_validate(row.document["arrest"])
+    return record_arrest_outcome(conn, row.ref, row.source, outcome, now)
+
+
+def record_arrest_outcome(
+    conn: Connection, ref: str, source: str, outcome: ArrestOutcome, now: datetime
+) -> list[str]:
+    """Record ``outcome``, carried by incident ``ref`` from ``source``, on each open breach
+    alert the incident raised that has no decision yet. The keys of the alerts decided."""
     a = t.alerts
     alerts = [
         dict(r._mapping)
         for r in conn.execute(
             select(a)
-            .where(a.c.rule_id.in_(sorted(BREACH_RULES)), a.c.first_incident_ref == row.ref)
+            .where(a.c.rule_id.in_(sorted(BREACH_RULES)), a.c.first_incident_ref == ref)
             .order_by(a.c.alert_key)
         )
     ]
@@ -56,7 +64,7 @@ def record_arrest_outcome(conn: Connection, incident_key: str, now: datetime) ->
         state = states[alert["alert_key"]]
         if state.decision is not None or state.status == "closed":
             continue
-        _decide(conn, alert, state, outcome, f"source:{row.source}", row.ref, now)
+        _decide(conn, alert, state, outcome, f"source:{source}", ref, now)
         decided.append(alert["alert_key"])
     return decided
 

@@ -21,7 +21,7 @@ from threadline.crossref.alerts import previous_alerts, save_changes
 from threadline.crossref.cases import CaseChange, gather
 from threadline.crossref.history import event_of_record, load_history
 from threadline.crossref.outcomes import record_arrest_outcome
-from threadline.model import Record, RiskAssessment
+from threadline.model import Incident, Record, RiskAssessment
 from threadline.recognise import AlertChange, Thresholds, recognise
 from threadline.recognise.named_people import with_named_suspects
 from threadline.resolve.batch import MATCH_THRESHOLD, REVIEW_THRESHOLD
@@ -99,7 +99,6 @@ def recognise_and_gather(
     previous = previous_alerts(conn, links)
     changes = recognise(event, history, previous, thresholds=settings.thresholds)
     save_changes(conn, changes, now)
-    record_arrest_outcome(conn, key, now)
     cases = gather(conn, changes, event.ref, now, default_team=settings.default_team, tell=tell)
     return changes, cases
 
@@ -248,6 +247,8 @@ def _submit_in(
     cases: list[CaseChange] = []
     if outcome != "unchanged":
         changes, cases = recognise_and_gather(conn, target, settings, now)
+        if isinstance(record, Incident) and record.arrest is not None:
+            record_arrest_outcome(conn, record.ref, record.source, record.arrest, now)
     lap("recognise")
     submission = Submission(
         key, record.ref, record.kind, outcome, decisions, changes, timings, cases=cases

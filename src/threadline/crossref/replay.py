@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, select, union_all
 
 from threadline.crossref.actions import states_of
+from threadline.crossref.outcomes import record_stored_arrest_outcome
 from threadline.crossref.pipeline import CallTimeSettings, Submission, recognise_record, submit
 from threadline.ingest.importer import Rejection, rejections_of
 from threadline.ingest.readers import read_file
@@ -196,6 +197,8 @@ def sweep(
                 if target is None:
                     continue
                 changes = recognise_record(conn, target, settings, at, until=at, tell=False)
+                if key.startswith("incident:"):
+                    record_stored_arrest_outcome(conn, key, at)
                 total += len(changes)
                 if on_changes is not None and changes:
                     on_changes(key, changes)
