@@ -341,7 +341,7 @@ def duckdb_memory_mb() -> int:
 
 
 def _new_linker(
-    features: pd.DataFrame,
+    features: pd.DataFrame | pa.Table,
     settings: SettingsCreator | dict[str, Any],
     single_threaded: bool = False,
 ) -> tuple[Linker, DuckDBAPI]:
@@ -814,10 +814,11 @@ def gamma_columns(model: LinkageModel) -> list[str]:
 
 def predict_pairs(
     model: LinkageModel,
-    features: pd.DataFrame,
+    features: pd.DataFrame | pa.Table,
     threshold_match_probability: float | None = 0.5,
     *,
     values_below: float | None = None,
+    values: bool = True,
     chunk_mentions: int | None = None,
 ) -> pd.DataFrame:
     """Score every pair the model's blocking rules find in ``features`` (batch, DuckDB).
@@ -828,7 +829,11 @@ def predict_pairs(
     (``<column>_l``, ``<column>_r``) for explanations. With ``values_below``, only the pairs
     scored below it keep their feature values (the others have them empty): batch resolution
     explains only the uncertain pairs it queues, and at a million incidents the values of
-    every joined pair would not fit in memory.
+    every joined pair would not fit in memory. ``values=False`` keeps no feature values at all
+    (weights and gammas only: batch resolution joins the values back from its feature table for
+    the pairs it queues, :func:`threadline.resolve.batch.resolve_store`).
+
+    ``features`` is a frame or the Arrow table of :func:`~threadline.features.features_table`.
 
     More mentions than ``chunk_mentions`` (default :data:`PREDICT_CHUNK_MENTIONS`) are scored
     in chunks, each side split in ``ceil(mentions / chunk_mentions)`` (Splink's
@@ -855,9 +860,9 @@ def predict_pairs(
     )
     rest = [c for c in relation.columns if c not in first and c != "match_key"]
     kept = [f'"{c}"' for c in first]
-    if values_below is None:
+    if values and values_below is None:
         kept += [f'"{c}"' for c in rest]
-    else:
+    elif values and values_below is not None:
         kept += [
             f'CASE WHEN match_probability < {float(values_below)!r} THEN "{c}" END AS "{c}"'
             for c in rest
