@@ -16,6 +16,7 @@ alike; a link that would make one person of two who contradict each other), with
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Text, select, type_coerce
 
 from threadline.features import (
     STORED_FEATURE_COLUMNS,
@@ -108,26 +109,47 @@ def load_feature_table(conn: Connection) -> pa.Table:
     """Every stored mention's features as the model's input table (Arrow, in mention order):
     :func:`features_table` of :func:`load_features`, built column by column from the store's
     rows with no frame between."""
-    columns = [getattr(t.mention_features.c, c) for c in STORED_FEATURE_COLUMNS]
+    documents = {"identifiers", *(c for c in STORED_FEATURE_COLUMNS if c in list_columns())}
+    columns = [
+        # JSON read as its text, and decoded a column at a time (:func:`_decoded`)
+        type_coerce(getattr(t.mention_features.c, c), Text) if c in documents
+        else getattr(t.mention_features.c, c)
+        for c in STORED_FEATURE_COLUMNS
+    ]  # fmt: skip
     query = select(t.mention_features.c.mention_key, *columns).order_by(
         t.mention_features.c.mention_key
     )
     rows = conn.execute(query).all()
     names = ("unique_id", *STORED_FEATURE_COLUMNS)
-    stored = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
-    values: dict[str, list[Any]] = {}
+    stored: dict[str, Sequence[Any]] = (
+        dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+    )
+    for name in documents & set(stored):
+        stored[name] = _decoded(stored[name])
+    values: dict[str, Sequence[Any]] = {}
+    none: list[str] = []  # read by Arrow, never written to
     for name in names:
         if name == "identifiers":
             continue
         cells = list(stored.get(name, ()))
-        values[name] = [list(v) if v else [] for v in cells] if name in list_columns() else cells
+        values[name] = [v or none for v in cells] if name in list_columns() else cells
     identifiers = [v or {} for v in stored.get("identifiers", ())]
     for kind in identifier_kinds():
-        values[kind.column] = [list(found.get(kind.name) or ()) for found in identifiers]
+        values[kind.column] = [found.get(kind.name) or none for found in identifiers]
     schema = feature_schema()
     return pa.Table.from_arrays(
         [pa.array(values[field.name], type=field.type) for field in schema], schema=schema
     )
+
+
+def _decoded(cells: Sequence[Any]) -> list[Any]:
+    """A column of JSON documents decoded: the texts parsed as one JSON array (one call, not one
+    a row); a value the driver already decoded (PostgreSQL's JSONB) kept as it is."""
+    texts = [cell for cell in cells if isinstance(cell, str)]
+    if not texts:
+        return list(cells)
+    parsed = iter(json.loads("[" + ",".join(texts) + "]"))
+    return [next(parsed) if isinstance(cell, str) else cell for cell in cells]
 
 
 class FeatureRows:
