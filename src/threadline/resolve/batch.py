@@ -235,17 +235,27 @@ def _strongest_partner(
 ) -> dict[str, tuple[str, float]]:
     """For each linked mention, the fellow member it is most surely linked to (of two as sure,
     the first by mention key: the pairs come in no particular order)."""
-    best: dict[str, tuple[str, float]] = {}
-    for left, right, probability in zip(
-        pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True
-    ):
-        if clusters.get(left) != clusters.get(right):
-            continue
-        for a, b in ((left, right), (right, left)):
-            held = best.get(a)
-            if held is None or (probability, held[0]) > (held[1], b):
-                best[a] = (b, float(probability))
-    return best
+    if pairs.empty:
+        return {}
+    left, right = pairs["unique_id_l"].astype(str), pairs["unique_id_r"].astype(str)
+    probability = pairs["match_probability"].astype(float)
+    both = pd.DataFrame(
+        {
+            "a": pd.concat([left, right], ignore_index=True),
+            "b": pd.concat([right, left], ignore_index=True),
+            "p": pd.concat([probability, probability], ignore_index=True),
+        }
+    )
+    label = pd.Series(clusters, dtype=object)
+    same = label.reindex(both["a"]).fillna("").to_numpy() == (
+        label.reindex(both["b"]).fillna("").to_numpy()
+    )
+    best = (
+        both[same]
+        .sort_values(["a", "p", "b"], ascending=[True, False, True], kind="stable")
+        .drop_duplicates("a")
+    )
+    return {a: (b, float(p)) for a, b, p in zip(best["a"], best["b"], best["p"], strict=True)}
 
 
 def resolve_store(

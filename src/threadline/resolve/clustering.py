@@ -290,9 +290,14 @@ def _resolve_component(
     return groups, refused
 
 
-def _feature_rows(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    table = features_table(features)
-    return table.select(["unique_id", *CONTRADICTION_COLUMNS]).to_pylist()
+def _feature_rows(
+    features: pd.DataFrame | pa.Table | Sequence[Mapping[str, Any]], keys: set[str]
+) -> list[dict[str, Any]]:
+    """The columns :func:`contradiction` reads, of the mentions ``keys`` only."""
+    table = features_table(features).select(["unique_id", *CONTRADICTION_COLUMNS])
+    ids = table.column("unique_id").to_pylist()
+    positions = [i for i, key in enumerate(ids) if str(key) in keys]
+    return table.take(pa.array(positions, type=pa.int64())).to_pylist()
 
 
 def cluster_with_reasons(
@@ -326,11 +331,27 @@ def cluster_with_reasons(
         by_component.setdefault(str(label), set()).add(str(member))
 
     forbidden = {frozenset(str(i) for i in pair) for pair in cannot_link or set()}
-    known = _Contradictions(_feature_rows(features)) if features is not None else None
+    judged = {
+        label
+        for label, members in by_component.items()
+        if any(len(pair) == 2 and pair <= members for pair in forbidden)
+    }
+    known = None
+    if features is not None:
+        # Only the mentions of a component that may need splitting are ever compared: those
+        # judged apart and those of more than two mentions (the only ones checked below).
+        wanted = {
+            member
+            for label, members in by_component.items()
+            if label in judged or len(members) > 2
+            for member in members
+        }
+        known = _Contradictions(_feature_rows(features, wanted))
     needs_split: set[str] = set()
     for label, members in by_component.items():
-        judged = any(len(pair) == 2 and pair <= members for pair in forbidden)
-        if judged or (known is not None and len(members) > 2 and known.any_within(members)):
+        if label in judged or (
+            known is not None and len(members) > 2 and known.any_within(members)
+        ):
             needs_split.add(label)
     edges_of: dict[str, list[Edge]] = {label: [] for label in needs_split}
     if needs_split:

@@ -302,7 +302,9 @@ def insert_rows(
     bound_columns: list[list[Any] | tuple[Any, ...]] = []
     for name, values in zip(columns, zip(*rows, strict=True), strict=True):
         first = values[0]
-        if all(value is first for value in values):
+        if not binder.binds(table, name):
+            bound_columns.append(values)
+        elif all(value is first for value in values):
             bound_columns.append([binder.value(table, name, first)] * len(values))
         else:
             bound_columns.append(
