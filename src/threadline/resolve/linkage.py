@@ -344,6 +344,7 @@ def _new_linker(
     features: pd.DataFrame | pa.Table,
     settings: SettingsCreator | dict[str, Any],
     single_threaded: bool = False,
+    validate_settings: bool = True,
 ) -> tuple[Linker, DuckDBAPI]:
     connection = duckdb.connect(":memory:")
     # Blocked pairs at a million incidents (about 180 million) do not fit beside the mentions in
@@ -357,7 +358,7 @@ def _new_linker(
         connection.execute("SET threads TO 1")
     db_api = DuckDBAPI(connection)
     table = db_api.register(blocking_table(features))
-    return Linker(table, settings, log_level=None), db_api
+    return Linker(table, settings, log_level=None, validate_settings=validate_settings), db_api
 
 
 def train_model(
@@ -841,7 +842,8 @@ def predict_pairs(
     the whole store, are held at a time (at a million incidents the unchunked blocked pairs
     spilled more than 50 GB to disk).
     """
-    linker, db_api = _new_linker(features, model.settings)
+    # The trained model's settings were checked when it was trained.
+    linker, db_api = _new_linker(features, model.settings, validate_settings=False)
     _register_term_frequencies(linker, db_api, model)
     chunks = math.ceil(len(features) / (chunk_mentions or PREDICT_CHUNK_MENTIONS))
     predictions = linker.inference.predict(
