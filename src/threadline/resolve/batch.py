@@ -162,13 +162,16 @@ class FeatureRows:
         self._position = {
             str(key): index for index, key in enumerate(table.column("unique_id").to_pylist())
         }
+        #: rows already read: the rules ask for the same clusters' members again and again
+        self._read: dict[str, dict[str, Any]] = {}
 
     def __call__(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
-        positions = sorted({self._position[k] for k in keys if k in self._position})
-        if not positions:
-            return {}
-        rows = self.table.take(pa.array(positions, type=pa.int64())).to_pylist()
-        return {str(row["unique_id"]): row for row in rows}
+        wanted = {k for k in keys if k in self._position}
+        missing = sorted(self._position[k] for k in wanted if k not in self._read)
+        if missing:
+            rows = self.table.take(pa.array(missing, type=pa.int64())).to_pylist()
+            self._read.update((str(row["unique_id"]), row) for row in rows)
+        return {k: self._read[k] for k in wanted}
 
     def column(self, name: str) -> list[Any]:
         return self.table.column(name).to_pylist()

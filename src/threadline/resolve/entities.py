@@ -306,10 +306,11 @@ def insert_rows(
             bound_columns.append(values)
         elif all(value is first for value in values):
             bound_columns.append([binder.value(table, name, first)] * len(values))
-        else:
-            bound_columns.append(
-                [bound[0] for bound in binder.bind_all(table, ((v,) for v in values), (name,))]
-            )
+        else:  # a missing value (most memberships' evidence) is bound once too
+            none = binder.value(table, name, None)
+            given = binder.bind_all(table, ((v,) for v in values if v is not None), (name,))
+            bound = iter(row[0] for row in given)
+            bound_columns.append([none if v is None else next(bound) for v in values])
     writer.insert(table, columns, list(zip(*bound_columns, strict=True)), binder.name)
 
 
