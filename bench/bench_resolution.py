@@ -10,9 +10,13 @@ trains the linkage model, resolves every mention with :func:`threadline.resolve.
 exact-name baselines beside Threadline (``--no-stock-splink`` leaves stock Splink out: on a
 million incidents it takes longer than everything else together).
 
-Printed for each stage: wall time and the peak resident memory of this process so far
-(``resource.getrusage``), then the number of pairs the blocking rules generate, which decides
-whether prediction scales.
+Printed for each stage: wall time, CPU seconds (``resource.getrusage``: this process, DuckDB's
+threads included) and the stage's own peak resident memory (the kernel's count reset at the start
+of the stage, ``/proc/self/clear_refs``; the process's peak so far where that cannot be done),
+then the number of pairs the blocking rules generate, which decides whether prediction scales.
+Stock Splink is trained and run on the same mentions first, each half timed the same way, and
+the run ends with Threadline's train and resolve beside stock Splink's, CPU and peak RSS as
+ratios (issue 26: resolve within 3x stock Splink's CPU and 1.5x its peak RSS).
 
 Training prints what it skipped for fields the force lacks (see
 :func:`threadline.resolve.training.training_plan`). To compare a change with the code before it,
@@ -41,6 +45,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +54,9 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from threadline.evaluate import render_table
-from threadline.evaluate.force import evaluate_force, load_truth
+from threadline.evaluate.force import evaluate_force, load_truth, store_mentions
 from threadline.evaluate.report import headroom_sentence
+from threadline.evaluate.stock_splink import predict_stock_splink, train_stock_splink
 from threadline.ingest import import_files
 from threadline.resolve.batch import (
     MATCH_THRESHOLD,
@@ -85,12 +91,86 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """User and system CPU time of this process so far (DuckDB's threads included)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _reset_peak_rss() -> bool:
+    """Start the kernel's peak-RSS count afresh (Linux: ``5`` to ``clear_refs``), so that a
+    stage's peak is its own and not an earlier stage's; ``False`` where that cannot be done."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _stage_peak_rss_mb() -> float:
+    """The peak RSS since :func:`_reset_peak_rss` (``VmHWM``), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+@dataclass
+class Cost:
+    wall: float
+    cpu: float
+    #: the stage's own peak RSS (the process's so far where it cannot be reset)
+    peak_mb: float
+
+
 @contextmanager
-def stage(name: str, timings: dict[str, float]) -> Iterator[None]:
-    started = time.perf_counter()
+def stage(
+    name: str, timings: dict[str, float], costs: dict[str, Cost] | None = None
+) -> Iterator[None]:
+    reset = _reset_peak_rss()
+    started, cpu = time.perf_counter(), cpu_seconds()
     yield
     timings[name] = time.perf_counter() - started
-    print(f"{name}: {timings[name]:.1f}s, peak RSS {peak_rss_mb():,.0f} MiB", flush=True)
+    used = cpu_seconds() - cpu
+    peak = _stage_peak_rss_mb() if reset else peak_rss_mb()
+    if costs is not None:
+        costs[name] = Cost(timings[name], used, peak)
+    print(
+        f"{name}: {timings[name]:.1f}s wall, {used:.1f}s CPU, peak RSS {peak:,.0f} MiB"
+        f"{'' if reset else ' (process so far)'}",
+        flush=True,
+    )
+
+
+def stock_splink_cost(
+    engine: Engine, folder: Path, timings: dict[str, float], costs: dict[str, Cost]
+) -> None:
+    """Train and run stock Splink on the mentions the evaluation gives it, timing each half."""
+    truth = load_truth(folder)
+    mentions = [
+        {**m, "id": "|".join(m["id"])}
+        for m in store_mentions(engine)
+        if m["id"] in truth.person_of and m["id"] not in truth.unnamed
+    ]
+    with stage("stock Splink train", timings, costs):
+        linker, ids = train_stock_splink(mentions)
+    with stage("stock Splink resolve", timings, costs):
+        predict_stock_splink(linker, ids)
+
+
+def print_ratios(costs: dict[str, Cost]) -> None:
+    """Threadline's train and resolve beside stock Splink's: CPU and peak RSS, with ratios."""
+    print("\nCost beside stock Splink (same store; CPU seconds, stage peak RSS):")
+    print(f"  {'stage':<8} {'Threadline':>22} {'stock Splink':>22} {'CPU ×':>7} {'RSS ×':>7}")
+    for name in ("train", "resolve"):
+        mine, theirs = costs.get(name), costs.get(f"stock Splink {name}")
+        if mine is None or theirs is None:
+            continue
+        print(
+            f"  {name:<8} {mine.cpu:>8.1f}s {mine.peak_mb:>8,.0f} MiB "
+            f"{theirs.cpu:>8.1f}s {theirs.peak_mb:>8,.0f} MiB "
+            f"{mine.cpu / theirs.cpu:>6.1f}× {mine.peak_mb / theirs.peak_mb:>6.2f}×"
+        )
 
 
 def blocked_pair_counts(features: pd.DataFrame) -> dict[str, int]:
@@ -272,6 +352,7 @@ def main() -> None:
     args = parser.parse_args()
 
     timings: dict[str, float] = {}
+    costs: dict[str, Cost] = {}
     with tempfile.TemporaryDirectory(prefix="threadline-bench-") as scratch:
         folder = args.force or Path(scratch) / "force"
         if not (folder / "incidents.jsonl").is_file():
@@ -290,18 +371,20 @@ def main() -> None:
         for rule, count in counts.items():
             print(f"  {count:>14,}  {rule}")
         del features
+        if not args.no_stock_splink:
+            stock_splink_cost(engine, folder, timings, costs)
         now = dt.datetime.now(dt.UTC)
         if args.model is not None and args.model.is_file():
             model = load_model(args.model)
             print(f"reusing the model {args.model} (trained on this store before)")
         else:
-            with stage("train", timings):
+            with stage("train", timings, costs):
                 model = train_store_model(engine, trained_at=now)
             for reason in model.metadata.get("skipped", []):
                 print(f"  training skipped {reason}")
             if args.model is not None:
                 save_model(model, args.model)
-        with stage("resolve", timings):
+        with stage("resolve", timings, costs):
             resolved = resolve_store(engine, model, now=now, threshold=args.threshold)
         print(
             f"  {resolved.mentions:,} mentions, {resolved.pairs_scored:,} pairs at or above "
@@ -322,6 +405,7 @@ def main() -> None:
             f"\nbatch resolution: {train}resolve {timings['resolve']:.0f}s; "
             f"peak RSS {peak_rss_mb():,.0f} MiB (of this process, evaluation included)"
         )
+        print_ratios(costs)
         headroom = headroom_sentence(details["resolution"])
         if headroom:
             print(headroom)

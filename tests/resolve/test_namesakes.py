@@ -154,10 +154,11 @@ def test_call_time_joins_a_bare_name_to_the_one_person_of_its_name_provisionally
 def test_batch_reads_names_as_call_time_does() -> None:
     import pandas as pd
 
-    from threadline.resolve.batch import _join_sole_bearers
+    from threadline.features import features_table
+    from threadline.resolve.batch import FeatureRows, _join_sole_bearers
 
     fields = {"a": FULL, "n": COLLINS, "i": {**COLLINS, "forenames": "A"}}
-    features = pd.DataFrame([feature(key, **f) for key, f in fields.items()])
+    features = FeatureRows(features_table([feature(key, **f) for key, f in fields.items()]))
     pairs = pd.DataFrame(
         {"unique_id_l": ["n", "i"], "unique_id_r": ["a", "a"], "match_probability": [0.8, 0.7]}
     )

@@ -44,6 +44,14 @@ def stock_splink_clusters(
     mentions: Sequence[Mapping[str, Any]], seed: int = 1, threshold: float = THRESHOLD
 ) -> dict[str, str]:
     """Cluster raw mentions (id, forenames, surname, dob, postcode, phone) with stock Splink."""
+    linker, ids = train_stock_splink(mentions, seed=seed)
+    return predict_stock_splink(linker, ids, threshold)
+
+
+def train_stock_splink(
+    mentions: Sequence[Mapping[str, Any]], seed: int = 1
+) -> tuple[Linker, list[str]]:
+    """Stock Splink trained on raw mentions: the linker and the mention ids it holds."""
     frame = pd.DataFrame(
         [
             {
@@ -55,7 +63,8 @@ def stock_splink_clusters(
                 "phone": m.get("phone"),
             }
             for m in mentions
-        ]
+        ],
+        columns=["unique_id", "forenames", "surname", "dob", "postcode", "phone"],
     )
     db_api = DuckDBAPI()
     linker = Linker(db_api.register(frame), stock_settings(), log_level=None)
@@ -67,7 +76,14 @@ def stock_splink_clusters(
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("forenames", "surname")
     )
+    return linker, list(frame["unique_id"])
+
+
+def predict_stock_splink(
+    linker: Linker, ids: Sequence[str], threshold: float = THRESHOLD
+) -> dict[str, str]:
+    """Score and cluster with a trained stock linker (:func:`train_stock_splink`)."""
     pairs = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
     ).as_pandas_dataframe()
-    return cluster(pairs, frame["unique_id"], threshold)
+    return cluster(pairs, ids, threshold)

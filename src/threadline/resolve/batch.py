@@ -16,6 +16,7 @@ alike; a link that would make one person of two who contradict each other), with
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,15 +24,17 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+import pyarrow as pa
+from sqlalchemy import Connection, Engine, Text, select, type_coerce
 
 from threadline.features import (
     STORED_FEATURE_COLUMNS,
     feature_columns,
-    features_table,
+    feature_schema,
     from_stored,
     list_columns,
 )
+from threadline.model.kinds import identifier_kinds
 from threadline.resolve.clustering import RefusedLink, cluster_with_reasons
 from threadline.resolve.described import (
     Inferred,
@@ -102,6 +105,78 @@ def load_features(conn: Connection) -> pd.DataFrame:
     return frame
 
 
+def load_feature_table(conn: Connection) -> pa.Table:
+    """Every stored mention's features as the model's input table (Arrow, in mention order):
+    :func:`features_table` of :func:`load_features`, built column by column from the store's
+    rows with no frame between."""
+    documents = {"identifiers", *(c for c in STORED_FEATURE_COLUMNS if c in list_columns())}
+    columns = [
+        # JSON read as its text, and decoded a column at a time (:func:`_decoded`)
+        type_coerce(getattr(t.mention_features.c, c), Text) if c in documents
+        else getattr(t.mention_features.c, c)
+        for c in STORED_FEATURE_COLUMNS
+    ]  # fmt: skip
+    query = select(t.mention_features.c.mention_key, *columns).order_by(
+        t.mention_features.c.mention_key
+    )
+    rows = conn.execute(query).all()
+    names = ("unique_id", *STORED_FEATURE_COLUMNS)
+    stored: dict[str, Sequence[Any]] = (
+        dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+    )
+    for name in documents & set(stored):
+        stored[name] = _decoded(stored[name])
+    values: dict[str, Sequence[Any]] = {}
+    none: list[str] = []  # read by Arrow, never written to
+    for name in names:
+        if name == "identifiers":
+            continue
+        cells = list(stored.get(name, ()))
+        values[name] = [v or none for v in cells] if name in list_columns() else cells
+    identifiers = [v or {} for v in stored.get("identifiers", ())]
+    for kind in identifier_kinds():
+        values[kind.column] = [found.get(kind.name) or none for found in identifiers]
+    schema = feature_schema()
+    return pa.Table.from_arrays(
+        [pa.array(values[field.name], type=field.type) for field in schema], schema=schema
+    )
+
+
+def _decoded(cells: Sequence[Any]) -> list[Any]:
+    """A column of JSON documents decoded: the texts parsed as one JSON array (one call, not one
+    a row); a value the driver already decoded (PostgreSQL's JSONB) kept as it is."""
+    texts = [cell for cell in cells if isinstance(cell, str)]
+    if not texts:
+        return list(cells)
+    parsed = iter(json.loads("[" + ",".join(texts) + "]"))
+    return [next(parsed) if isinstance(cell, str) else cell for cell in cells]
+
+
+class FeatureRows:
+    """The run's one feature table, read as the pure rules take it: the rows of the mentions
+    asked for (as dicts by mention), taken from the table when asked, never the whole store's
+    rows at once."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+        self._position = {
+            str(key): index for index, key in enumerate(table.column("unique_id").to_pylist())
+        }
+        #: rows already read: the rules ask for the same clusters' members again and again
+        self._read: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = {k for k in keys if k in self._position}
+        missing = sorted(self._position[k] for k in wanted if k not in self._read)
+        if missing:
+            rows = self.table.take(pa.array(missing, type=pa.int64())).to_pylist()
+            self._read.update((str(row["unique_id"]), row) for row in rows)
+        return {k: self._read[k] for k in wanted}
+
+    def column(self, name: str) -> list[Any]:
+        return self.table.column(name).to_pylist()
+
+
 def mention_labels(conn: Connection) -> dict[str, str]:
     """A display name for each mention, as written: "Gareth TREGOTHNAN" → "Gareth Tregothnan"."""
     rows = conn.execute(
@@ -161,17 +236,29 @@ def train_store_model(
 def _strongest_partner(
     pairs: pd.DataFrame, clusters: Mapping[str, str]
 ) -> dict[str, tuple[str, float]]:
-    """For each linked mention, the fellow member it is most surely linked to."""
-    best: dict[str, tuple[str, float]] = {}
-    for left, right, probability in zip(
-        pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True
-    ):
-        if clusters.get(left) != clusters.get(right):
-            continue
-        for a, b in ((left, right), (right, left)):
-            if a not in best or probability > best[a][1]:
-                best[a] = (b, float(probability))
-    return best
+    """For each linked mention, the fellow member it is most surely linked to (of two as sure,
+    the first by mention key: the pairs come in no particular order)."""
+    if pairs.empty:
+        return {}
+    left, right = pairs["unique_id_l"].astype(str), pairs["unique_id_r"].astype(str)
+    probability = pairs["match_probability"].astype(float)
+    both = pd.DataFrame(
+        {
+            "a": pd.concat([left, right], ignore_index=True),
+            "b": pd.concat([right, left], ignore_index=True),
+            "p": pd.concat([probability, probability], ignore_index=True),
+        }
+    )
+    label = pd.Series(clusters, dtype=object)
+    same = label.reindex(both["a"]).fillna("").to_numpy() == (
+        label.reindex(both["b"]).fillna("").to_numpy()
+    )
+    best = (
+        both[same]
+        .sort_values(["a", "p", "b"], ascending=[True, False, True], kind="stable")
+        .drop_duplicates("a")
+    )
+    return {a: (b, float(p)) for a, b, p in zip(best["a"], best["b"], best["p"], strict=True)}
 
 
 def resolve_store(
@@ -192,16 +279,18 @@ def resolve_store(
     say = progress or (lambda _message: None)
     with engine.connect() as conn:
         say("reading mentions")
-        features = load_features(conn)
+        # One feature table for the whole run: blocking, clustering and every rule after read it.
+        table = load_feature_table(conn)
+        features_of = FeatureRows(table)
         judgements = latest_judgements(conn)
         names = mention_labels(conn)
-        lineage = _lineage(conn, features)
-    ids = list(features["unique_id"])
+        lineage = _lineage(conn, features_of)
+    ids = features_of.column("unique_id")
     say(f"scoring pairs among {len(ids):,} mentions")
     if predict is None:
-        pairs = predict_pairs(model, features, review_threshold, values_below=threshold)
+        pairs = predict_pairs(model, table, review_threshold, values=False)
     else:
-        pairs = predict(model, features, review_threshold)
+        pairs = predict(model, table.to_pandas(), review_threshold)
     known = set(ids)
     cannot_link = {pair for pair, j in judgements.items() if j == "different" and pair <= known}
     must = [sorted(pair) for pair, j in judgements.items() if j == "same" and pair <= known]
@@ -231,20 +320,22 @@ def resolve_store(
         frozenset((link.crime_mention, link.incident_mention)): link.evidence for link in lineage
     }
     say("clustering")
-    result = cluster_with_reasons(edges, ids, threshold, cannot_link, features=features)
+    result = cluster_with_reasons(edges, ids, threshold, cannot_link, features=table)
     partners = _strongest_partner(edges[edges["match_probability"] >= threshold], result.clusters)
-    clusters = dict(result.clusters)
+    # In mention order: the rules below take the first member of a cluster, and prediction
+    # gives pairs (so clustering its labels) in no particular order.
+    clusters = dict(sorted(result.clusters.items()))
     with engine.connect() as conn:
         rows = all_mention_rows(conn)
     say("suspects of the same victim")
     with engine.connect() as conn:
         targeting = targeting_records(conn)
-    victim_evidence = _join_by_victim(rows, clusters, features, names, cannot_link, targeting)
+    victim_evidence = _join_by_victim(rows, clusters, features_of, names, cannot_link, targeting)
     say("people recorded by name only")
     victim_evidence.update(
-        _join_sole_bearers(pairs, clusters, features, cannot_link, review_threshold)
+        _join_sole_bearers(pairs, clusters, features_of, cannot_link, review_threshold)
     )
-    inferred = _guarded(infer_ex_partners(rows, clusters), clusters, _rows_of(features))
+    inferred = _guarded(infer_ex_partners(rows, clusters), clusters, features_of)
     for mention, item in inferred.items():
         clusters[mention] = item.entity_id  # a cluster label here
 
@@ -284,7 +375,7 @@ def resolve_store(
             and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
         ]
         refused = _refused_for_review(result.refused, pairs, members, judgements, lineage_of)
-        apart = _one_pair_per_two_people(uncertain + refused, members)
+        apart = _with_values(_one_pair_per_two_people(uncertain + refused, members), features_of)
         queued = queue_pairs(
             conn,
             (
@@ -317,7 +408,7 @@ def resolve_store(
 def _join_by_victim(
     rows: list[MentionRow],
     clusters: dict[str, str],
-    features: pd.DataFrame,
+    features_of: FeatureRows,
     names: Mapping[str, str],
     cannot_link: set[frozenset[str]],
     targeting: set[str],
@@ -328,8 +419,7 @@ def _join_by_victim(
     named = {r.mention_key: r.role for r in rows if r.named and r.role in ("suspect", "victim")}
     involved = {clusters[m] for m in named if m in clusters}
     wanted = {m for m, label in clusters.items() if label in involved}
-    table = features_table(features[features["unique_id"].isin(wanted)]).to_pylist()
-    feature_of = {str(row["unique_id"]): row for row in table}
+    feature_of = features_of(wanted)
     moved: dict[str, list[str]] = {}
     for subject in ("suspect", "victim"):
         # Joins of suspects merge clusters, so the victims' clusters are gathered afresh.
@@ -342,16 +432,16 @@ def _join_by_victim(
             rows, clusters, feature_of, members_of, names, cannot_link=cannot_link,
             subject=subject,
         )  # fmt: skip
-        moved.update(_apply_joins(clusters, joins, _rows_of(features)))
+        moved.update(_apply_joins(clusters, joins, features_of))
     described = joins_by_description(rows, clusters, names, targeting)
-    moved.update(_apply_joins(clusters, described, _rows_of(features)))
+    moved.update(_apply_joins(clusters, described, features_of))
     return moved
 
 
 def _join_sole_bearers(
     pairs: pd.DataFrame,
     clusters: dict[str, str],
-    features: pd.DataFrame,
+    features_of: FeatureRows,
     cannot_link: set[frozenset[str]],
     review_threshold: float,
 ) -> dict[str, list[str]]:
@@ -361,11 +451,16 @@ def _join_sole_bearers(
     names = {
         key: name_of(forename, canonical, surname)
         for key, forename, canonical, surname in zip(
-            *(features[c].tolist() for c in columns), strict=True
+            *(features_of.column(c) for c in columns), strict=True
         )
     }
-    dated = set(features.loc[features["dob_year"].notna(), "unique_id"])
-    features_of = _rows_of(features)
+    dated = {
+        key
+        for key, year in zip(
+            features_of.column("unique_id"), features_of.column("dob_year"), strict=True
+        )
+        if year is not None
+    }
     scored = zip(
         pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True
     )
@@ -376,16 +471,6 @@ def _join_sole_bearers(
 
 
 RowsOf = Callable[[set[str]], Mapping[str, Mapping[str, Any]]]
-
-
-def _rows_of(features: pd.DataFrame) -> RowsOf:
-    """Read the feature rows of the mentions it is given, as the pure rules take them."""
-
-    def rows_of(keys: set[str]) -> dict[str, dict[str, Any]]:
-        table = features_table(features[features["unique_id"].isin(keys)]).to_pylist()
-        return {str(row["unique_id"]): row for row in table}
-
-    return rows_of
 
 
 def _guarded(
@@ -455,14 +540,13 @@ def _apply_joins(
     return moved
 
 
-def _lineage(conn: Connection, features: pd.DataFrame) -> list[LineageLink]:
+def _lineage(conn: Connection, features_of: RowsOf) -> list[LineageLink]:
     """Links between each crime's people and the people of the incident it was recorded from."""
     pairs = lineage_rows(conn)
     if not pairs:
         return []
     wanted = {key for pair in pairs for key in (*pair.crime_mentions, *pair.incident_mentions)}
-    rows = features_table(features[features["unique_id"].isin(wanted)]).to_pylist()
-    return links_for(pairs, {str(row["unique_id"]): row for row in rows})
+    return links_for(pairs, features_of(wanted))
 
 
 def _refused_for_review(
@@ -508,6 +592,26 @@ def _refused_for_review(
     return rows
 
 
+def _with_values(rows: list[dict[str, Any]], features_of: RowsOf) -> list[dict[str, Any]]:
+    """The review rows with each side's feature values (``<column>_l``, ``<column>_r``), as a
+    reviewer's explanation reads them: prediction keeps gammas and weights only, and the values
+    are joined back here for the few pairs queued."""
+    if not rows:
+        return rows
+    found = features_of({row[side] for row in rows for side in ("unique_id_l", "unique_id_r")})
+    columns = feature_columns()[1:]
+    out = []
+    for row in rows:
+        left, right = found.get(row["unique_id_l"]), found.get(row["unique_id_r"])
+        values: dict[str, Any] = {}
+        if left is not None and right is not None:
+            for column in columns:
+                values[f"{column}_l"] = left[column]
+                values[f"{column}_r"] = right[column]
+        out.append({**values, **row})
+    return out
+
+
 def _review_evidence(model: LinkageModel, row: Mapping[str, Any]) -> list[str]:
     """What a reviewer reads: why a refused link was refused, then the pair's evidence."""
     evidence = row["evidence"] if "evidence" in row else explain_pair(model, row)
@@ -529,7 +633,10 @@ def _one_pair_per_two_people(
             held["unique_id_r"],
         ):
             best[key] = row
-    return sorted(best.values(), key=lambda r: (-r["match_probability"], r["unique_id_l"]))
+    return sorted(
+        best.values(),
+        key=lambda r: (-r["match_probability"], r["unique_id_l"], r["unique_id_r"]),
+    )
 
 
 def model_name(model: LinkageModel) -> str:

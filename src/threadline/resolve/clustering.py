@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
@@ -135,19 +136,32 @@ class _Contradictions:
     Mentions with the same values there are one *profile*; profiles are compared once each.
     """
 
-    def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(self, table: pa.Table) -> None:
+        """``table``: the mentions' ``unique_id`` and :data:`CONTRADICTION_COLUMNS` (Arrow).
+
+        Profiles are found column by column: a list column is joined into one text, and each
+        mention's profile is the tuple of its values; only one row per profile is read whole.
+        """
+        columns = []
+        for name in CONTRADICTION_COLUMNS:
+            column = table.column(name)
+            if pa.types.is_list(column.type):
+                column = pc.binary_join(column, _LIST_SEPARATOR)
+            columns.append(column.to_pylist())
         self.profile_of: dict[str, Profile] = {}
-        self.row_of: dict[Profile, dict[str, Any]] = {}
         self._interned: dict[Profile, Profile] = {}
-        for row in rows:
-            profile = tuple(
-                tuple(v) if isinstance(v, list) else v
-                for v in (row[column] for column in CONTRADICTION_COLUMNS)
-            )
-            if profile not in self.row_of:
-                self.row_of[profile] = dict(row)
-                self._interned[profile] = profile
-            self.profile_of[str(row["unique_id"])] = self._interned[profile]
+        first: list[int] = []
+        ids = table.column("unique_id").to_pylist()
+        for index, (key, profile) in enumerate(zip(ids, zip(*columns, strict=True), strict=True)):
+            found = self._interned.get(profile)
+            if found is None:
+                found = self._interned[profile] = profile
+                first.append(index)
+            self.profile_of[str(key)] = found
+        rows = table.take(pa.array(first, type=pa.int64())).to_pylist()
+        self.row_of: dict[Profile, dict[str, Any]] = {
+            self.profile_of[str(row["unique_id"])]: row for row in rows
+        }
         self._known: dict[tuple[Profile, Profile], str | None] = {}
 
     def between(self, a: Profile, b: Profile) -> str | None:
@@ -290,9 +304,18 @@ def _resolve_component(
     return groups, refused
 
 
-def _feature_rows(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    table = features_table(features)
-    return table.select(["unique_id", *CONTRADICTION_COLUMNS]).to_pylist()
+#: Joins a list column's values into one text for a profile (no name or identifier holds it).
+_LIST_SEPARATOR = "\x1f"
+
+
+def _feature_rows(
+    features: pd.DataFrame | pa.Table | Sequence[Mapping[str, Any]], keys: set[str]
+) -> pa.Table:
+    """The columns :func:`contradiction` reads, of the mentions ``keys`` only."""
+    table = features_table(features).select(["unique_id", *CONTRADICTION_COLUMNS])
+    ids = table.column("unique_id").to_pylist()
+    positions = [i for i, key in enumerate(ids) if str(key) in keys]
+    return table.take(pa.array(positions, type=pa.int64()))
 
 
 def cluster_with_reasons(
@@ -326,11 +349,27 @@ def cluster_with_reasons(
         by_component.setdefault(str(label), set()).add(str(member))
 
     forbidden = {frozenset(str(i) for i in pair) for pair in cannot_link or set()}
-    known = _Contradictions(_feature_rows(features)) if features is not None else None
+    judged = {
+        label
+        for label, members in by_component.items()
+        if any(len(pair) == 2 and pair <= members for pair in forbidden)
+    }
+    known = None
+    if features is not None:
+        # Only the mentions of a component that may need splitting are ever compared: those
+        # judged apart and those of more than two mentions (the only ones checked below).
+        wanted = {
+            member
+            for label, members in by_component.items()
+            if label in judged or len(members) > 2
+            for member in members
+        }
+        known = _Contradictions(_feature_rows(features, wanted))
     needs_split: set[str] = set()
     for label, members in by_component.items():
-        judged = any(len(pair) == 2 and pair <= members for pair in forbidden)
-        if judged or (known is not None and len(members) > 2 and known.any_within(members)):
+        if label in judged or (
+            known is not None and len(members) > 2 and known.any_within(members)
+        ):
             needs_split.add(label)
     edges_of: dict[str, list[Edge]] = {label: [] for label in needs_split}
     if needs_split:

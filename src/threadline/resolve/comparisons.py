@@ -741,7 +741,7 @@ def prediction_blocking_rules() -> list[BlockingRuleCreator]:
     return [key.rule() for key in blocking_keys()]
 
 
-def blocking_table(features: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pa.Table:
+def blocking_table(features: pd.DataFrame | pa.Table | Sequence[Mapping[str, Any]]) -> pa.Table:
     """The features as Arrow (:func:`.features.features_table`) with :func:`blocking_columns`."""
     table = features_table(features)
     wanted = {"address_key", "surname"} | {c for pair in KEY_PAIRS for c in pair}

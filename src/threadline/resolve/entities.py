@@ -242,26 +242,27 @@ def _write_memberships(
         changes.created = len(new_entities)
     joined: dict[str, list[str]] = defaultdict(list)
     moves: dict[tuple[str, str], list[str]] = defaultdict(list)
-    inserts: list[dict[str, Any]] = []
+    inserts: list[tuple[Any, ...]] = []
     for mention, membership in members.items():
         old = previous.get(mention)
-        row = {
-            "mention_key": mention,
-            "entity_id": membership.entity_id,
-            "match_probability": membership.probability,
-            "evidence": stored_evidence(membership.evidence),
-            "linked_to": membership.linked_to,
-            "assigned_at": now,
-            "assigned_by": by,
-        }
         if old == membership.entity_id:
             changes.unchanged += 1
             continue
+        row = (
+            mention,
+            membership.entity_id,
+            membership.probability,
+            stored_evidence(membership.evidence),
+            membership.linked_to,
+            now,
+            by,
+        )
         if old is None:
             inserts.append(row)
             changes.joined += 1
         else:
-            conn.execute(_membership_statements()["move"], {"b_mention": mention, **row})
+            values = dict(zip(_MEMBER_COLUMNS, row, strict=True))
+            conn.execute(_membership_statements()["move"], {"b_mention": mention, **values})
             changes.moved += 1
             if not partial:
                 moves[(old, membership.entity_id)].append(mention)
@@ -269,7 +270,7 @@ def _write_memberships(
                     continue
         joined[membership.entity_id].append(mention)
     if inserts:
-        _insert(writer, t.entity_members, inserts)
+        insert_rows(conn, t.entity_members, _MEMBER_COLUMNS, inserts, writer)
     for entity_id, mentions in sorted(joined.items()):
         action = "created" if entity_id in created else "joined"
         changes.events.append(
@@ -337,10 +338,52 @@ def reconciliation_events(
     return events
 
 
+_MEMBER_COLUMNS = (
+    "mention_key",
+    "entity_id",
+    "match_probability",
+    "evidence",
+    "linked_to",
+    "assigned_at",
+    "assigned_by",
+)
+
+
 def _insert(writer: Writer, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys) with the dialect's fastest writer."""
     columns = tuple(rows[0])
     writer.insert(table, columns, [tuple(r[c] for c in columns) for r in rows], None)
+
+
+def insert_rows(
+    conn: Connection,
+    table: Table,
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    writer: Writer | None = None,
+) -> None:
+    """Insert plain tuples (values of ``columns``) in one ``executemany``. Where the writer
+    binds (SQLite), the values are bound column by column, and a column holding one value in
+    every row (the run's time stamp, who ran it) is bound once, not once a row. ``writer``: the
+    one the caller writes ``together`` with (its statements sent in one go on PostgreSQL)."""
+    writer = writer or writer_for(conn)
+    binder = writer.binder
+    if binder is None or not rows:
+        writer.insert(table, columns, rows, None)
+        return
+    bound_columns: list[list[Any] | tuple[Any, ...]] = []
+    for name, values in zip(columns, zip(*rows, strict=True), strict=True):
+        first = values[0]
+        if not binder.binds(table, name):
+            bound_columns.append(values)
+        elif all(value is first for value in values):
+            bound_columns.append([binder.value(table, name, first)] * len(values))
+        else:  # a missing value (most memberships' evidence) is bound once too
+            none = binder.value(table, name, None)
+            given = binder.bind_all(table, ((v,) for v in values if v is not None), (name,))
+            bound = iter(row[0] for row in given)
+            bound_columns.append([none if v is None else next(bound) for v in values])
+    writer.insert(table, columns, list(zip(*bound_columns, strict=True)), binder.name)
 
 
 def members_entity_ids(conn: Connection) -> list[str]:

@@ -341,9 +341,10 @@ def duckdb_memory_mb() -> int:
 
 
 def _new_linker(
-    features: pd.DataFrame,
+    features: pd.DataFrame | pa.Table,
     settings: SettingsCreator | dict[str, Any],
     single_threaded: bool = False,
+    validate_settings: bool = True,
 ) -> tuple[Linker, DuckDBAPI]:
     connection = duckdb.connect(":memory:")
     # Blocked pairs at a million incidents (about 180 million) do not fit beside the mentions in
@@ -357,7 +358,7 @@ def _new_linker(
         connection.execute("SET threads TO 1")
     db_api = DuckDBAPI(connection)
     table = db_api.register(blocking_table(features))
-    return Linker(table, settings, log_level=None), db_api
+    return Linker(table, settings, log_level=None, validate_settings=validate_settings), db_api
 
 
 def train_model(
@@ -814,10 +815,11 @@ def gamma_columns(model: LinkageModel) -> list[str]:
 
 def predict_pairs(
     model: LinkageModel,
-    features: pd.DataFrame,
+    features: pd.DataFrame | pa.Table,
     threshold_match_probability: float | None = 0.5,
     *,
     values_below: float | None = None,
+    values: bool = True,
     chunk_mentions: int | None = None,
 ) -> pd.DataFrame:
     """Score every pair the model's blocking rules find in ``features`` (batch, DuckDB).
@@ -828,7 +830,11 @@ def predict_pairs(
     (``<column>_l``, ``<column>_r``) for explanations. With ``values_below``, only the pairs
     scored below it keep their feature values (the others have them empty): batch resolution
     explains only the uncertain pairs it queues, and at a million incidents the values of
-    every joined pair would not fit in memory.
+    every joined pair would not fit in memory. ``values=False`` keeps no feature values at all
+    (weights and gammas only: batch resolution joins the values back from its feature table for
+    the pairs it queues, :func:`threadline.resolve.batch.resolve_store`).
+
+    ``features`` is a frame or the Arrow table of :func:`~threadline.features.features_table`.
 
     More mentions than ``chunk_mentions`` (default :data:`PREDICT_CHUNK_MENTIONS`) are scored
     in chunks, each side split in ``ceil(mentions / chunk_mentions)`` (Splink's
@@ -836,7 +842,8 @@ def predict_pairs(
     the whole store, are held at a time (at a million incidents the unchunked blocked pairs
     spilled more than 50 GB to disk).
     """
-    linker, db_api = _new_linker(features, model.settings)
+    # The trained model's settings were checked when it was trained.
+    linker, db_api = _new_linker(features, model.settings, validate_settings=False)
     _register_term_frequencies(linker, db_api, model)
     chunks = math.ceil(len(features) / (chunk_mentions or PREDICT_CHUNK_MENTIONS))
     predictions = linker.inference.predict(
@@ -855,9 +862,9 @@ def predict_pairs(
     )
     rest = [c for c in relation.columns if c not in first and c != "match_key"]
     kept = [f'"{c}"' for c in first]
-    if values_below is None:
+    if values and values_below is None:
         kept += [f'"{c}"' for c in rest]
-    else:
+    elif values and values_below is not None:
         kept += [
             f'CASE WHEN match_probability < {float(values_below)!r} THEN "{c}" END AS "{c}"'
             for c in rest

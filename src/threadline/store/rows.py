@@ -85,6 +85,11 @@ class Binder:
         binder = self._for(table, columns or columns_of(table))
         return [binder.bind(row) for row in rows]
 
+    def binds(self, table: Table, column: str) -> bool:
+        """Whether ``table.column``'s type changes a value to bind it (a time stamp, JSON), so
+        that a writer can leave the other columns' values as they are."""
+        return bool(self._for(table, (column,)).processors)
+
     def value(self, table: Table, column: str, value: Any) -> Any:
         """One value of ``table.column`` bound."""
         return self._for(table, (column,)).bind((value,))[0]
