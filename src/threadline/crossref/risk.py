@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, select
+from sqlalchemy import Connection, Engine, Select, or_, select
 
 from threadline.model import RiskAssessment, parse_record
-from threadline.recognise import Event, find_behaviours
+from threadline.recognise import Event, find_behaviours, shows_stalking
 from threadline.risk import (
     AssessmentFacts,
     CriterionResult,
+    Grade,
     IncidentFacts,
     MaracSettings,
     OwedAssessment,
@@ -156,7 +157,94 @@ def risk_incident_facts(
     ]
 
 
+def owed_incident_facts(engine: Engine) -> list[IncidentFacts]:
+    """The incidents the owed rules act on, read through their kept facts and indexes: the
+    domestic ones (a DASH is owed for each) and those whose narrative or categories show a
+    stalking behaviour (``incidents.stalking_signs``, kept when the incident is recognised, live
+    or in the sweep: an S-DASH is owed for a course of them), with their people.
+    :func:`owed_assessments` gives the same list from these as from :func:`risk_incident_facts`
+    (``tests/crossref/test_owed_kept.py``); no other incident is visited, and a narrative is
+    read only where recognition has not yet kept its signs."""
+    i = t.incidents
+    # an incident not yet recognised (imported, never swept) has its signs read here instead
+    unknown = i.c.stalking_signs.is_(None)
+    acted_on = or_(i.c.domestic.is_(True), i.c.stalking_signs.is_(True), unknown)
+    columns = (i.c.record_key, i.c.ref, i.c.reported_at, i.c.domestic, i.c.officer,
+               i.c.stalking_signs)  # fmt: skip
+    with engine.connect() as conn:
+        rows = conn.execute(select(*columns).where(acted_on)).all()
+        people = _people_by_role(conn, select(i.c.record_key).where(acted_on))
+        read = {
+            r.record_key: shows_stalking(r.ref, r.category, r.closing_category, r.narrative)
+            for r in conn.execute(
+                select(
+                    i.c.record_key, i.c.ref, i.c.category, i.c.closing_category, i.c.narrative
+                ).where(unknown)  # fmt: skip
+            )
+        }
+    facts = []
+    for r in rows:
+        signs = read[r.record_key] if r.stalking_signs is None else r.stalking_signs
+        if not (r.domestic or signs):
+            continue
+        roles = people.get(r.record_key, {})
+        victims = roles.get("victim") or roles.get("caller") or []
+        suspects = roles.get("suspect") or []
+        victim = victims[0] if victims else None
+        suspect = suspects[0] if suspects else None
+        facts.append(
+            IncidentFacts(
+                ref=r.ref,
+                reported_at=r.reported_at,
+                domestic=bool(r.domestic),
+                officer=r.officer,
+                victim_entity=victim,
+                suspect_entity=suspect,
+                stalking=bool(signs and victim and suspect),
+            )
+        )
+    return facts
+
+
 def assessment_facts_from_store(engine: Engine) -> list[AssessmentFacts]:
+    """Every stored assessment as the owed rules read it, from its kept grade and "yes" count
+    (:func:`threadline.risk.graded_facts`, kept when written): no document is parsed."""
+    a, m, em = t.risk_assessments, t.mentions, t.entity_members
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                a.c.ref,
+                a.c.incident_ref,
+                a.c.checklist,
+                a.c.assessed_at,
+                a.c.grade,
+                a.c.safety_plan,
+                a.c.officer,
+                a.c.yes_count,
+                em.c.entity_id,
+            )  # fmt: skip
+            .outerjoin(m, (m.c.record_key == a.c.record_key) & (m.c.position == "subject"))
+            .outerjoin(em, em.c.mention_key == m.c.mention_key)
+        ).all()
+    return [
+        AssessmentFacts(
+            ref=r.ref,
+            incident_ref=r.incident_ref,
+            checklist=r.checklist,
+            assessed_at=r.assessed_at,
+            grade=Grade(r.grade) if r.grade else None,
+            safety_plan=bool(r.safety_plan),
+            subject_entity=r.entity_id,
+            officer=r.officer,
+            yes_count=r.yes_count,
+        )
+        for r in rows
+    ]
+
+
+def graded_assessment_facts(engine: Engine) -> list[AssessmentFacts]:
+    """:func:`assessment_facts_from_store` the old way, grading each stored document again
+    (the anchor of ``bench/bench_pages.py`` and of the test that the kept grades agree)."""
     a, m, em = t.risk_assessments, t.mentions, t.entity_members
     facts = []
     with engine.connect() as conn:
@@ -177,9 +265,20 @@ def owed(
 ) -> list[OwedAssessment]:
     """Assessments owed as of ``now``: DASH after a domestic incident, S-DASH, safety plans."""
     s = settings or OwedSettings()
+    facts = owed_incident_facts(engine)
+    return owed_assessments(facts, assessment_facts_from_store(engine), now, s)
+
+
+def owed_read_whole(
+    engine: Engine, now: datetime, settings: OwedSettings | None = None
+) -> list[OwedAssessment]:
+    """:func:`owed` as it was read before the facts were kept: every incident of a pair visited,
+    each narrative read and each assessment graded again (the anchor the kept read is compared
+    with, in the tests and ``bench/bench_pages.py``)."""
+    s = settings or OwedSettings()
     return owed_assessments(
         risk_incident_facts(engine, s.course_min_incidents),
-        assessment_facts_from_store(engine),
+        graded_assessment_facts(engine),
         now,
         s,
     )
