@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, or_, select
+from sqlalchemy import Connection, Engine, Select, func, or_, select
 
 from threadline.model import RiskAssessment, parse_record
 from threadline.recognise import Event, find_behaviours, shows_stalking
@@ -157,23 +157,63 @@ def risk_incident_facts(
     ]
 
 
-def owed_incident_facts(engine: Engine) -> list[IncidentFacts]:
+def _courses(course_min_incidents: int) -> Select[Any]:
+    """The record keys of the incidents with stalking signs between a victim (or caller) and a
+    suspect, as people, who share at least ``course_min_incidents`` of them: every incident of
+    a course of conduct the S-DASH rule can act on (and perhaps a few more, where an incident
+    names several victims or suspects), found through the kept signs and the indexes."""
+    i, m, em = t.incidents, t.mentions, t.entity_members
+    mv, ev, ms, es = m.alias("mv"), em.alias("ev"), m.alias("ms"), em.alias("es")
+    named = (
+        select(i.c.record_key, ev.c.entity_id.label("victim"), es.c.entity_id.label("suspect"))
+        .join(mv, (mv.c.record_key == i.c.record_key) & mv.c.role.in_(("victim", "caller")))
+        .join(ev, ev.c.mention_key == mv.c.mention_key)
+        .join(ms, (ms.c.record_key == i.c.record_key) & (ms.c.role == "suspect"))
+        .join(es, es.c.mention_key == ms.c.mention_key)
+        .where(i.c.stalking_signs.is_(True))
+        .subquery()
+    )
+    pairs = (
+        select(named.c.victim, named.c.suspect)
+        .group_by(named.c.victim, named.c.suspect)
+        .having(func.count(func.distinct(named.c.record_key)) >= course_min_incidents)
+        .subquery()
+    )
+    return select(named.c.record_key).join(
+        pairs, (pairs.c.victim == named.c.victim) & (pairs.c.suspect == named.c.suspect)
+    )
+
+
+def owed_incident_facts(engine: Engine, course_min_incidents: int = 2) -> list[IncidentFacts]:
     """The incidents the owed rules act on, read through their kept facts and indexes: the
     domestic ones (a DASH is owed for each) and those whose narrative or categories show a
     stalking behaviour (``incidents.stalking_signs``, kept when the incident is recognised, live
-    or in the sweep: an S-DASH is owed for a course of them), with their people.
-    :func:`owed_assessments` gives the same list from these as from :func:`risk_incident_facts`
-    (``tests/crossref/test_owed_kept.py``); no other incident is visited, and a narrative is
-    read only where recognition has not yet kept its signs."""
+    or in the sweep) between people who share ``course_min_incidents`` of them (an S-DASH is
+    owed for such a course), with their people. :func:`owed_assessments` gives the same list
+    from these as from :func:`risk_incident_facts` (``tests/crossref/test_owed_kept.py``); no
+    other incident is visited, and a narrative is read only where recognition has not yet kept
+    its signs."""
     i = t.incidents
     # an incident not yet recognised (imported, never swept) has its signs read here instead
     unknown = i.c.stalking_signs.is_(None)
-    acted_on = or_(i.c.domestic.is_(True), i.c.stalking_signs.is_(True), unknown)
     columns = (i.c.record_key, i.c.ref, i.c.reported_at, i.c.domestic, i.c.officer,
                i.c.stalking_signs)  # fmt: skip
     with engine.connect() as conn:
-        rows = conn.execute(select(*columns).where(acted_on)).all()
-        people = _people_by_role(conn, select(i.c.record_key).where(acted_on))
+        in_courses = conn.execute(_courses(course_min_incidents)).scalars().all()
+        rows = [
+            *conn.execute(select(*columns).where(or_(i.c.domestic.is_(True), unknown))),
+            *(
+                r
+                for start in range(0, len(in_courses), _BATCH)
+                for r in conn.execute(
+                    select(*columns).where(
+                        i.c.record_key.in_(in_courses[start : start + _BATCH]),
+                        i.c.domestic.is_(False),
+                    )
+                )
+            ),
+        ]
+        people = _people_by_role(conn, {r.record_key for r in rows})
         read = {
             r.record_key: shows_stalking(r.ref, r.category, r.closing_category, r.narrative)
             for r in conn.execute(
@@ -265,7 +305,7 @@ def owed(
 ) -> list[OwedAssessment]:
     """Assessments owed as of ``now``: DASH after a domestic incident, S-DASH, safety plans."""
     s = settings or OwedSettings()
-    facts = owed_incident_facts(engine)
+    facts = owed_incident_facts(engine, s.course_min_incidents)
     return owed_assessments(facts, assessment_facts_from_store(engine), now, s)
 
 
