@@ -96,6 +96,11 @@ def test_the_owed_list_is_the_one_the_full_read_gives(resolved_store: Any) -> No
     found = owed(engine, NOW)
     assert "sdash_missing" in {o.rule_id for o in found}
     assert found == owed_read_whole(engine, NOW)
+    with engine.connect() as conn:
+        names = dict(conn.execute(select(t.entities.c.id, t.entities.c.label)).all())
+    for o in (o for o in found if o.rule_id == "sdash_missing"):  # named as the page names them
+        assert o.victim_entity and f"towards {names[o.victim_entity]} since" in o.reason
+        assert o.victim_entity not in o.reason
     longer = OwedSettings(course_min_incidents=3)
     assert owed(engine, NOW, longer) == owed_read_whole(engine, NOW, longer)
     earlier = NOW - timedelta(days=400)  # nothing after "now" is looked at, either way

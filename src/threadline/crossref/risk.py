@@ -306,7 +306,28 @@ def owed(
     """Assessments owed as of ``now``: DASH after a domestic incident, S-DASH, safety plans."""
     s = settings or OwedSettings()
     facts = owed_incident_facts(engine, s.course_min_incidents)
-    return owed_assessments(facts, assessment_facts_from_store(engine), now, s)
+    assessments = assessment_facts_from_store(engine)
+    return owed_assessments(facts, assessments, now, s, named_in(engine, facts, assessments))
+
+
+def named_in(
+    engine: Engine, facts: Iterable[IncidentFacts], assessments: Iterable[AssessmentFacts]
+) -> dict[str, str | None]:
+    """The names of the people an owed reason can name (the victim and suspect of an incident
+    with stalking signs, the subject of an assessment graded high), by entity id."""
+    wanted = {e for f in facts if f.stalking for e in (f.victim_entity, f.suspect_entity) if e} | {
+        a.subject_entity for a in assessments if a.subject_entity and a.grade == Grade.high
+    }
+    keys = sorted(wanted)
+    e = t.entities
+    with engine.connect() as conn:
+        return {
+            r.id: r.label
+            for start in range(0, len(keys), _BATCH)
+            for r in conn.execute(
+                select(e.c.id, e.c.label).where(e.c.id.in_(keys[start : start + _BATCH]))
+            )
+        }
 
 
 def owed_read_whole(
@@ -316,12 +337,9 @@ def owed_read_whole(
     each narrative read and each assessment graded again (the anchor the kept read is compared
     with, in the tests and ``bench/bench_pages.py``)."""
     s = settings or OwedSettings()
-    return owed_assessments(
-        risk_incident_facts(engine, s.course_min_incidents),
-        graded_assessment_facts(engine),
-        now,
-        s,
-    )
+    facts = risk_incident_facts(engine, s.course_min_incidents)
+    assessments = graded_assessment_facts(engine)
+    return owed_assessments(facts, assessments, now, s, named_in(engine, facts, assessments))
 
 
 @dataclass(frozen=True)
