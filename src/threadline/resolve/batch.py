@@ -59,6 +59,7 @@ from threadline.resolve.victims import (
 )
 from threadline.store import tables as t
 from threadline.store.database import analyse
+from threadline.store.lookups import mention_summaries
 
 #: Links at or above this probability join two mentions into one entity.
 MATCH_THRESHOLD = 0.95
@@ -283,7 +284,8 @@ def resolve_store(
             if members[row["unique_id_l"]] != members[row["unique_id_r"]]
             and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
         ]
-        refused = _refused_for_review(result.refused, pairs, members, judgements, lineage_of)
+        named = _mention_words(conn, result.refused)
+        refused = _refused_for_review(result.refused, pairs, members, judgements, lineage_of, named)
         apart = _one_pair_per_two_people(uncertain + refused, members)
         queued = queue_pairs(
             conn,
@@ -471,6 +473,7 @@ def _refused_for_review(
     members: Mapping[str, str],
     judgements: Mapping[frozenset[str], str],
     lineage_of: Mapping[frozenset[str], list[str]],
+    named: Callable[[str], str] = str,
 ) -> list[dict[str, Any]]:
     """Links strong enough to join that clustering refused and that ended between two people (a
     mention that fits two people who cannot be one, or a link that would put two contradicting
@@ -495,17 +498,36 @@ def _refused_for_review(
     rows = []
     for pair, link in first.items():
         row = scored.get(pair)
-        people = "; ".join(f"{m} is {members[m]}" for m in sorted(link.cannot_link) if m in members)
+        people = "; ".join(
+            f"{named(m)} is {members[m]}" for m in sorted(link.cannot_link) if m in members
+        )
         rows.append(
             {
                 **(row or {"evidence": lineage_of.get(pair, [])}),
                 "unique_id_l": link.unique_id_l,
                 "unique_id_r": link.unique_id_r,
                 "match_probability": link.match_probability,
-                "refused": f"{link.reason} ({people})" if people else link.reason,
+                "refused": f"{link.describe(named)} ({people})" if people else link.describe(named),
             }
         )
     return rows
+
+
+def _mention_words(conn: Connection, refused: Sequence[RefusedLink]) -> Callable[[str], str]:
+    """How a reviewer knows each mention a refused link cites: the name as written, its role
+    and its record's reference (``Megan Hale (victim in INC-20250223-0010)``), not its key."""
+    keys = sorted(
+        {k for link in refused for k in (link.unique_id_l, link.unique_id_r, *link.cannot_link)}
+        | {link.ambiguous for link in refused if link.ambiguous}
+    )
+    found = mention_summaries(conn, keys) if keys else {}
+    words = {}
+    for key, r in found.items():
+        name = " ".join(p for p in (r.forenames, r.surname) if p) or (
+            f'"{r.description}"' if r.description else "no name given"
+        )
+        words[key] = f"{name} ({r.role} in {r.record_key.rsplit(':', 1)[-1]})"
+    return lambda key: words.get(key, key)
 
 
 def _review_evidence(model: LinkageModel, row: Mapping[str, Any]) -> list[str]:
