@@ -50,7 +50,7 @@ from threadline.resolve.joins import refusal
 from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
 from threadline.resolve.namesakes import name_of, sole_bearer_joins
-from threadline.resolve.review import latest_judgements, open_count, queue_pairs
+from threadline.resolve.review import latest_judgements, mention_words, open_count, queue_pairs
 from threadline.resolve.victims import (
     VictimJoin,
     joins_by_description,
@@ -59,7 +59,6 @@ from threadline.resolve.victims import (
 )
 from threadline.store import tables as t
 from threadline.store.database import analyse
-from threadline.store.lookups import mention_summaries
 
 #: Links at or above this probability join two mentions into one entity.
 MATCH_THRESHOLD = 0.95
@@ -284,7 +283,11 @@ def resolve_store(
             if members[row["unique_id_l"]] != members[row["unique_id_r"]]
             and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
         ]
-        named = _mention_words(conn, result.refused)
+        named = mention_words(
+            conn,
+            {k for link in result.refused
+             for k in (link.unique_id_l, link.unique_id_r, link.ambiguous, *link.cannot_link) if k},
+        )  # fmt: skip
         refused = _refused_for_review(result.refused, pairs, members, judgements, lineage_of, named)
         apart = _one_pair_per_two_people(uncertain + refused, members)
         queued = queue_pairs(
@@ -511,23 +514,6 @@ def _refused_for_review(
             }
         )
     return rows
-
-
-def _mention_words(conn: Connection, refused: Sequence[RefusedLink]) -> Callable[[str], str]:
-    """How a reviewer knows each mention a refused link cites: the name as written, its role
-    and its record's reference (``Megan Hale (victim in INC-20250223-0010)``), not its key."""
-    keys = sorted(
-        {k for link in refused for k in (link.unique_id_l, link.unique_id_r, *link.cannot_link)}
-        | {link.ambiguous for link in refused if link.ambiguous}
-    )
-    found = mention_summaries(conn, keys) if keys else {}
-    words = {}
-    for key, r in found.items():
-        name = " ".join(p for p in (r.forenames, r.surname) if p) or (
-            f'"{r.description}"' if r.description else "no name given"
-        )
-        words[key] = f"{name} ({r.role} in {r.record_key.rsplit(':', 1)[-1]})"
-    return lambda key: words.get(key, key)
 
 
 def _review_evidence(model: LinkageModel, row: Mapping[str, Any]) -> list[str]:

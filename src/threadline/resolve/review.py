@@ -8,7 +8,7 @@ judgements so the model cannot merge them back, and leaves the whole story in ``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 from threadline.resolve.entities import format_entity_id, next_entity_number
 from threadline.resolve.explain import read_evidence, stored_evidence
 from threadline.store import tables as t
+from threadline.store.lookups import mention_summaries
 
 JUDGEMENTS = ("same", "different", "unsure")
 
@@ -96,6 +97,21 @@ def open_count(conn: Connection) -> int:
             .where(t.review_queue.c.status == "open")
         ).scalar_one()
     )
+
+
+def mention_words(conn: Connection, keys: Iterable[str]) -> Callable[[str], str]:
+    """How a reviewer knows each of ``keys`` (mention keys), for the words of the evidence a
+    pair is queued with: the name as written, its role and its record's reference
+    (``Megan Hale (victim in INC-20250223-0010)``), not the store's key (a key not found is
+    left as it is)."""
+    found = mention_summaries(conn, keys)
+    words = {}
+    for key, r in found.items():
+        name = " ".join(p for p in (r.forenames, r.surname) if p) or (
+            f'"{r.description}"' if r.description else "no name given"
+        )
+        words[key] = f"{name} ({r.role} in {r.record_key.rsplit(':', 1)[-1]})"
+    return lambda key: words.get(key, key)
 
 
 def open_queue(conn: Connection, limit: int = 100) -> list[QueueItem]:
