@@ -6,6 +6,9 @@ the dashboard and the picture within 300 ms).
     .venv/bin/python bench/bench_pages.py --force /tmp/dash_force
     # against a checkout of another commit (git worktree add /tmp/base <commit>):
     .venv/bin/python bench/bench_pages.py --force /tmp/dash_force --before /tmp/base
+    # a bigger force, built first by this tree (the tree --before names cannot open a store
+    # migrated past its head, so build with the older tree to compare at that size):
+    .venv/bin/python bench/bench_pages.py --force /tmp/force50k --incidents 50000 --requests 3
 
 Each tree is timed in its own Python process (``PYTHONPATH`` = its ``src``) on its own copy of the
 store, through the test client as a supervisor (a bearer token, a purpose): ``--requests`` GETs of
@@ -90,9 +93,11 @@ def worker(store: Path, requests: int) -> dict[str, object]:
     from threadline.app import create_app
     from threadline.guard import UserRole, create_user
     from threadline.settings import Settings
-    from threadline.store.database import make_engine
+    from threadline.store import open_store
 
-    engine = make_engine(f"sqlite:///{store}")
+    started = time.perf_counter()
+    engine = open_store(f"sqlite:///{store}")  # the tree's migrations, as a server starts
+    migrated = (time.perf_counter() - started) * 1000
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     users = {}
     for role in ("supervisor", "auditor", "analyst"):
@@ -106,7 +111,7 @@ def worker(store: Path, requests: int) -> dict[str, object]:
     settings = Settings(model_path=model)
     app = create_app(settings, engine, config=config, clock=lambda: NOW, password_hasher=hasher)
     by_page = {"audit log": "auditor", "connect": "analyst"}
-    results: dict[str, object] = {}
+    results: dict[str, object] = {"migrate": {"ms": migrated}}
     with TestClient(app) as client:
         for name, path, query in pages(subjects(store)):
             user = users[by_page.get(name, "supervisor")]
@@ -135,16 +140,83 @@ def worker(store: Path, requests: int) -> dict[str, object]:
     return results
 
 
-def timed(tree: Path, force: Path, requests: int, model: Path) -> dict[str, dict[str, float]]:
+def lists(store: Path, requests: int) -> dict[str, dict[str, float]]:
+    """The owed list and the MARAC list computed in this process as the pages compute them
+    (kept facts, candidates) and the old way (every incident read, every assessment graded),
+    on the store the pages were timed on; with the check that both give the same list."""
+    from threadline.crossref.marac import referral_list
+    from threadline.crossref.marac_referrals import previous_referrals
+    from threadline.crossref.risk import owed, owed_read_whole
+    from threadline.risk import MaracSettings
+    from threadline.store.database import make_engine
+
+    engine = make_engine(f"sqlite:///{store}")
+    made = previous_referrals(engine, NOW)
+
+    def marac(whole: bool) -> list[dict[str, object]]:
+        found = referral_list(engine, NOW, MaracSettings(), made, complete=False, read_whole=whole)
+        return [r.to_dict() for r in found]
+
+    runs = {
+        "owed list": (lambda: owed(engine, NOW), lambda: owed_read_whole(engine, NOW)),
+        "MARAC list": (lambda: marac(False), lambda: marac(True)),
+    }
+    found: dict[str, dict[str, float]] = {}
+    for name, (kept, whole) in runs.items():
+        times: dict[str, list[float]] = {"kept": [], "whole": []}
+        results = {}
+        for label, run in (("kept", kept), ("whole", whole)):
+            for _ in range(requests):
+                start = time.perf_counter()
+                results[label] = run()
+                times[label].append((time.perf_counter() - start) * 1000)
+        found[name] = {
+            "kept": statistics.median(times["kept"]),
+            "whole": statistics.median(times["whole"]),
+            "rows": len(results["kept"]),
+            "same": results["kept"] == results["whole"],
+        }
+    return found
+
+
+def timed(
+    tree: Path, force: Path, requests: int, model: Path, with_lists: bool = False
+) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store.db"
         shutil.copyfile(force / "threadline.db", store)
         env = {**os.environ, "PYTHONPATH": str(tree / "src"), "BENCH_MODEL": str(model)}
+        command = [sys.executable, __file__, "--worker", str(store), "--requests", str(requests)]
         out = subprocess.run(
-            [sys.executable, __file__, "--worker", str(store), "--requests", str(requests)],
+            [*command, *(["--lists"] if with_lists else [])],
             check=True, capture_output=True, text=True, env=env, cwd=tmp,
         )  # fmt: skip
         return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def build(force: Path, incidents: int, seed: int) -> None:
+    """A demo force of ``incidents`` as ``make demo-data`` builds it (its period ending on the
+    bench's day, the ex-partner story current), into ``force``; the comms evidence left out."""
+    force.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "THREADLINE_DATABASE_URL": f"sqlite:///{force / 'threadline.db'}",
+           "PYTHONPATH": str(HERE / "src")}  # fmt: skip
+    cli = [sys.executable, "-c", "from threadline.cli import app; app()"]
+    demo = force / "demo"
+    names = ("orders", "incidents", "crimes", "assessments")
+    steps = [
+        ["synth", str(demo), "--incidents", str(incidents), "--seed", str(seed),
+         "--end", NOW.date().isoformat(), "--current-story"],
+        ["import", *(str(demo / f"{n}.jsonl") for n in names)],
+        ["train"],
+        ["resolve"],
+        ["recognise"],
+    ]  # fmt: skip
+    for step in steps:
+        print("build:", step[0], flush=True)  # noqa: T201
+        subprocess.run([*cli, *step], check=True, cwd=force, env=env)
+    trained = force / "var" / "model.json"  # threadline train writes var/model.json
+    if trained.exists():
+        shutil.move(str(trained), force / "model.json")
 
 
 def main() -> None:
@@ -155,13 +227,23 @@ def main() -> None:
     parser.add_argument(
         "--model", type=Path, help="the linkage model (default: FORCE/model.json, var/model.json)"
     )
+    parser.add_argument(
+        "--incidents", type=int, help="build a demo force of this many incidents into --force first"
+    )
+    parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--lists", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.requests)))  # noqa: T201
+        found = worker(args.worker, args.requests)
+        if args.lists:
+            found["lists"] = lists(args.worker, args.requests)
+        print(json.dumps(found))  # noqa: T201
         return
     if args.force is None:
         parser.error("--force is required")
+    if args.incidents:
+        build(args.force, args.incidents, args.seed)
     with sqlite3.connect(args.force / "threadline.db") as db:
         (incidents,) = db.execute("select count(*) from incidents").fetchone()
     load = os.getloadavg()[0]
@@ -171,8 +253,13 @@ def main() -> None:
         (p for p in (args.force / "model.json", HERE / "var/model.json") if p.exists()),
         args.force / "model.json",
     )
-    after = timed(HERE, args.force, args.requests, model.resolve())
-    before = timed(args.before, args.force, args.requests, model.resolve()) if args.before else None
+    after = timed(HERE, args.force, args.requests, model.resolve(), with_lists=True)
+    before = None
+    if args.before:
+        try:
+            before = timed(args.before, args.force, args.requests, model.resolve())
+        except subprocess.CalledProcessError as error:  # e.g. a store built by a newer tree
+            print(f"the tree at {args.before} could not time the pages: {error.stderr[-300:]}")  # noqa: T201
 
     def cell(r: dict[str, float] | None) -> str:
         if r is None:
@@ -181,6 +268,11 @@ def main() -> None:
             return f"{'status ' + str(int(r['status'])):>25}"
         return f"{r['p50']:>9.0f}{r['max']:>9.0f}{r['kb']:>7.0f}{'  PROMPT' if r['prompt'] else ''}"
 
+    migrations = [f"this tree {after.pop('migrate')['ms'] / 1000:.1f} s"]
+    if before is not None:
+        migrations.append(f"before {before.pop('migrate', {'ms': 0})['ms'] / 1000:.1f} s")
+    print("migrating the copied store:", ", ".join(migrations))  # noqa: T201
+    computed = after.pop("lists")
     head = f"{'page':<16}{'p50 ms':>9}{'max ms':>9}{'KB':>7}"
     if before is not None:
         head += f"   before: {'p50 ms':>9}{'max ms':>9}{'KB':>7}{'ratio':>8}"
@@ -193,6 +285,14 @@ def main() -> None:
             if b and "p50" in b and "p50" in r:
                 line += f"{r['p50'] / b['p50']:>8.2f}"
         print(line)  # noqa: T201
+    print(  # noqa: T201
+        f"\n{'list (in process)':<18}{'kept ms':>9}{'old way ms':>12}{'ratio':>8}{'rows':>7}  same"
+    )
+    for name, c in computed.items():
+        print(  # noqa: T201
+            f"{name:<18}{c['kept']:>9.0f}{c['whole']:>12.0f}{c['kept'] / c['whole']:>8.2f}"
+            f"{int(c['rows']):>7}  {'yes' if c['same'] else 'NO'}"
+        )
 
 
 if __name__ == "__main__":

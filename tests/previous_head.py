@@ -29,6 +29,11 @@ def _old_features(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, **{c: list(ids.get(kind) or []) for c, kind in OLD_COLUMNS.items()}}
 
 
+#: Record columns added by later migrations (0017: the facts kept for the owed list), which a
+#: store at 0009 does not have.
+ADDED_SINCE = frozenset({"stalking_signs", "grade", "yes_count"})
+
+
 def write_as_before_0010(engine: Engine, document: dict[str, Any]) -> str:
     """Store one record (an import-format document) as a store at 0009 held it; its key."""
     record = parse_record(document)
@@ -36,6 +41,7 @@ def write_as_before_0010(engine: Engine, document: dict[str, Any]) -> str:
     record_table = RECORD_TABLES[prepared.kind]
     with engine.begin() as conn:
         values = dict(zip(record_columns(record_table), prepared.row, strict=True))
+        values = {k: v for k, v in values.items() if k not in ADDED_SINCE}
         conn.execute(insert(record_table).values(**values, created_at=NOW, updated_at=NOW))
         for (child, _), rows in zip(ChildRows().tables(), prepared.children, strict=True):
             for row in rows:

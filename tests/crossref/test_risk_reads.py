@@ -11,6 +11,7 @@ from threadline.crossref.risk import (
     assessment_facts_from_store,
     incident_facts,
     marac_escalation_cases,
+    named_in,
     owed,
     risk_incident_facts,
 )
@@ -21,13 +22,13 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 def test_owed_assessments_are_those_every_incident_gives(resolved_store: Any) -> None:
     engine, _model = resolved_store
-    everything = owed_assessments(incident_facts(engine), assessment_facts_from_store(engine), NOW)
+    every, assessed = incident_facts(engine), assessment_facts_from_store(engine)
+    names = named_in(engine, every, assessed)
+    everything = owed_assessments(every, assessed, NOW, labels=names)
     assert "dash_missing" in {o.rule_id for o in everything}
     assert owed(engine, NOW) == everything
     longer = OwedSettings(course_min_incidents=4)
-    assert owed(engine, NOW, longer) == owed_assessments(
-        incident_facts(engine), assessment_facts_from_store(engine), NOW, longer
-    )
+    assert owed(engine, NOW, longer) == owed_assessments(every, assessed, NOW, longer, labels=names)
 
 
 def test_only_domestic_incidents_and_pairs_with_a_course_are_read(resolved_store: Any) -> None:

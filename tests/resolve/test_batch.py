@@ -187,6 +187,10 @@ def test_a_mention_held_apart_from_a_father_and_his_son_goes_to_a_reviewer(
         assert row.status == "open" and row.match_probability >= MATCH_THRESHOLD
         assert "fits both" in said[0] and "held apart" in said[0], said
         assert f" is {father}" in said[0] and f" is {son}" in said[0]
+        # a reviewer reads the records as they know them, not the store's mention keys
+        assert "Darren Harington (victim in INC-X) fits both" in said[0], said
+        assert "Darren Harington (victim in INC-F" in said[0]
+        assert "incident:" not in said[0] and "#" not in said[0], said
         assert any("match probability" in line for line in said[1:]), said
     other = {(row.mention_b if row.mention_a == dateless else row.mention_a) for row in asked}
     assert {entity[key.split("#")[0].rsplit(":", 1)[-1]] for key in other} <= {father, son}

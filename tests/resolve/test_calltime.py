@@ -215,6 +215,10 @@ def test_a_member_that_fits_two_people_is_taken_out_when_the_second_arrives(
     second = go("INC-N3", 4, dob="1990-02-02", address=NOWAK_HOME)
     assert second.entity_id != first.entity_id
     assert [held[0] for held in second.held_apart] == [undated.mention_key], second
+    [(_mention, _partner, why, *_rest)] = second.held_apart
+    # the reviewer reads which records, as they know them, not the store's mention keys
+    assert why.startswith("Pawel Nowak (suspect in INC-N2) fits"), why
+    assert "Pawel Nowak (suspect in INC-N3)" in why and "incident:" not in why, why
     with engine.connect() as conn:
         live = dict(
             conn.execute(select(t.entity_members.c.mention_key, t.entity_members.c.entity_id)).all()

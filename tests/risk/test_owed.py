@@ -99,6 +99,21 @@ def test_course_of_conduct_with_stalking_behaviours_owes_an_sdash():
     )
 
 
+def test_the_owed_reasons_name_people_by_name_where_their_names_are_known():
+    incidents = [inc("INC-1", T0, stalking=True), inc("INC-2", T0 + H, stalking=True)]
+    names = {"P-1": "Alys Penhallow", "P-2": "Gareth Tregothnan"}
+    [owed] = owed_sdash(incidents, [], now=T0 + 100 * H, labels=names)
+    assert owed.reason.startswith(
+        "2 incidents with stalking behaviours by Gareth Tregothnan towards Alys Penhallow since"
+    )
+    assert owed.victim_entity == "P-1"  # the id stays in the data; the words use the name
+    a = dash("RA-3", "INC-3", T0, grade=Grade.high, subject_entity="P-1")
+    [plan] = owed_safety_plans([a], now=T0 + H, labels=names)
+    assert plan.reason.startswith("Alys Penhallow graded high on DASH RA-3")
+    [unnamed] = owed_safety_plans([a], now=T0 + H, labels={"P-1": None})
+    assert unnamed.reason.startswith("P-1 graded high")  # no name recorded: the id
+
+
 def test_one_stalking_incident_is_not_a_course_of_conduct():
     assert owed_sdash([inc(stalking=True)], [], now=T0 + 1000 * H) == []
 

@@ -58,7 +58,7 @@ def test_the_verify_button_shows_the_head_and_catches_a_changed_row(
 ) -> None:
     auditor = signed_in("auditor")
     page = auditor.get("/audit", params={"verify": "true"}).text
-    assert 'data-verify="ok"' in page and "Chain intact." in page
+    assert 'data-verify="ok"' in page and "Chain verified: intact." in page
     rows = page.split("data-head-rows>")[1].split("<")[0]
     head_hash = page.split("data-head-hash>")[1].split("<")[0]
     assert int(rows) >= len(ROWS) and len(head_hash) == 64
@@ -68,3 +68,18 @@ def test_the_verify_button_shows_the_head_and_catches_a_changed_row(
         conn.execute(text("update audit_log set purpose = 'nothing to see' where id = 2"))
     broken = auditor.get("/audit", params=noted).text
     assert 'data-verify="failed"' in broken and "First row that does not fit: 2." in broken
+
+
+def test_the_forms_as_a_browser_sends_them_with_empty_fields_work(
+    logged: Engine, signed_in: Callable[[str], TestClient]
+) -> None:
+    """A browser sends every field of a form, empty ones as ``name=``: an empty date or an
+    empty noted head is no filter, not a refused form."""
+    auditor = signed_in("auditor")
+    empty = "/audit?by=officer-a&person=&purpose=&action=&from=&to="
+    page = auditor.get(empty)
+    assert page.status_code == 200 and len(_ids(page.text)) == 2
+    verified = auditor.get("/audit?verify=true&head_rows=&head_hash=")
+    assert verified.status_code == 200 and 'data-verify="ok"' in verified.text
+    assert auditor.get("/audit?from=31/12/2025").status_code == 422
+    assert auditor.get("/audit?verify=true&head_rows=12&head_hash=nothex").status_code == 422

@@ -92,6 +92,29 @@ def test_an_order_is_a_band_over_the_time_it_binds_open_ended_past_the_chart() -
     assert "until 01 Feb 2026 (in force)" in (bands["O-2"].find(f"{SVG}title").text or "")
 
 
+def test_the_picture_draws_an_order_from_the_day_it_binds_not_the_day_it_was_granted() -> None:
+    """Family Law Act 1996 s42A(2): an order made without notice binds the respondent only once
+    he is aware of it, so its band starts when it was served (as the contacts chart draws it);
+    one made without notice and not yet served binds nobody and is not drawn."""
+    from threadline.web.timeline import timeline_chart
+
+    entries = [
+        {"when": f"2025-0{m}-05T10:00:00+00:00", "kind": "incident", "ref": f"I/{m}",
+         "title": "harassment", "record_key": f"incident:cad:I/{m}"}
+        for m in (1, 2, 3)
+    ]  # fmt: skip
+    served = {"ref": "O/1", "starts": "2025-01-20", "binds_from": "2025-02-10", "ends": None,
+              "active": True, "label": "non-molestation order"}  # fmt: skip
+    unserved = {**served, "ref": "O/2", "binds_from": None}
+    root = ElementTree.fromstring(str(timeline_chart(entries, [served, unserved])[0]))
+    bands = {b.get("data-ref"): b for b in root.iter(f"{SVG}rect") if b.get("class") == "band"}
+    assert set(bands) == {"O/1"}
+    xs = {(m.find(f"{SVG}title").text or "").split(" · ")[0]: x_of(m) for m in mark_elements(root)}
+    left = float(bands["O/1"].get("x") or 0)
+    assert xs["I/2"] < left < xs["I/3"]  # 10 Feb: after the incident of 5 Feb, not 20 Jan
+    assert "binds from 10 Feb 2025" in (bands["O/1"].find(f"{SVG}title").text or "")
+
+
 def test_alerts_are_drawn_in_their_lane_where_they_fired_coloured_by_severity() -> None:
     fired = Mark(datetime(2025, 3, 9, 22, tzinfo=UTC), "alert", "INC-2", "Breach of an order",
                  "/i/2", severity="high")  # fmt: skip

@@ -115,6 +115,7 @@ class OrderOut(Answer):
     active: bool
     conditions: str
     court: str | None
+    binds_from: str | None = None
 
 
 class AssessmentSummary(Answer):

@@ -26,12 +26,12 @@ the API and the web app (a person's scores, grades and trend).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import IO, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, or_, select
 
 from threadline.model import RiskAssessment, parse_record
 from threadline.risk import (
@@ -55,7 +55,7 @@ from threadline.risk import (
     score,
     write_referrals_csv,
 )
-from threadline.risk.marac import Dated, local_day
+from threadline.risk.marac import Dated, local_day, months_before
 from threadline.store import tables as t
 
 #: What replaces an officer's free text for roles that do not see contact details.
@@ -304,32 +304,128 @@ class _Incident:
 
 
 def _victim_incidents(
-    engine: Engine, now: datetime
+    engine: Engine, now: datetime, victims: Collection[str] | None = None
 ) -> tuple[dict[str, list[_Incident]], dict[str, dict[str, list[_Incident]]]]:
-    """victim → their incidents; victim → suspect → incidents between them; up to ``now``."""
+    """victim → their incidents; victim → suspect → incidents between them; up to ``now``; of
+    every victim, or of the incidents where one of ``victims`` is a victim or caller."""
     i, m, em = t.incidents, t.mentions, t.entity_members
     rows_by_incident: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     incidents: dict[str, _Incident] = {}
+    query = (
+        select(i.c.record_key, i.c.ref, i.c.reported_at, i.c.officer, m.c.role, em.c.entity_id)
+        .join(m, m.c.record_key == i.c.record_key)
+        .join(em, em.c.mention_key == m.c.mention_key)
+        .where(m.c.role.in_(("victim", "caller", "suspect")), i.c.reported_at <= now)
+    )
+    if victims is None:
+        queries = [query]
+    else:
+        wanted = sorted(victims)
+        m2, em2 = m.alias("vm"), em.alias("vem")
+        queries = [
+            query.where(
+                i.c.record_key.in_(
+                    select(m2.c.record_key)
+                    .join(em2, em2.c.mention_key == m2.c.mention_key)
+                    .where(
+                        em2.c.entity_id.in_(wanted[start : start + 500]),
+                        m2.c.role.in_(("victim", "caller")),
+                    )
+                )
+            )
+            for start in range(0, len(wanted), 500)
+        ]
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(i.c.record_key, i.c.ref, i.c.reported_at, i.c.officer, m.c.role, em.c.entity_id)
-            .join(m, m.c.record_key == i.c.record_key)
-            .join(em, em.c.mention_key == m.c.mention_key)
-            .where(m.c.role.in_(("victim", "caller", "suspect")), i.c.reported_at <= now)
-        )
-        for r in rows:
-            incidents[r.record_key] = _Incident(r.ref, r.reported_at, r.officer)
-            rows_by_incident[r.record_key][r.role].add(r.entity_id)
+        for statement in queries:
+            for r in conn.execute(statement):
+                incidents[r.record_key] = _Incident(r.ref, r.reported_at, r.officer)
+                rows_by_incident[r.record_key][r.role].add(r.entity_id)
     by_victim: dict[str, list[_Incident]] = defaultdict(list)
     by_pair: dict[str, dict[str, list[_Incident]]] = defaultdict(lambda: defaultdict(list))
     for key, roles in rows_by_incident.items():
         incident = incidents[key]
-        victims = roles.get("victim") or roles.get("caller") or set()
-        for victim in victims:
+        victims_here = roles.get("victim") or roles.get("caller") or set()
+        for victim in victims_here:
             by_victim[victim].append(incident)
             for suspect in roles.get("suspect", set()) - {victim}:
                 by_pair[victim][suspect].append(incident)
     return by_victim, by_pair
+
+
+def referral_candidates(
+    engine: Engine,
+    now: datetime,
+    settings: MaracSettings,
+    previous_referrals: Mapping[str, Sequence[Dated]] | None = None,
+) -> set[str]:
+    """Every victim who can meet a MARAC criterion as of ``now``, and perhaps a few more, found
+    through indexes and the kept grades rather than by reading every incident and grading every
+    DASH: the subject of a DASH by ``now`` graded high on its "yes" count or by the officer
+    (visible high risk, professional judgement); a victim or caller of at least
+    ``escalation_incidents`` incidents with the same suspect reported in the window to ``now``
+    (potential escalation; the window is taken a day wider each side than the criterion's local
+    days); and whoever has an earlier referral (repeat referral)."""
+    a, i, m, em = t.risk_assessments, t.incidents, t.mentions, t.entity_members
+    found: set[str] = set(previous_referrals or {})
+    start = months_before(local_day(now), settings.window_months) - timedelta(days=1)
+    since = datetime.combine(start, time(), tzinfo=UTC)
+    mv, ev, ms, es = m.alias("mv"), em.alias("ev"), m.alias("ms"), em.alias("es")
+    pairs = (
+        select(ev.c.entity_id)
+        .select_from(i)
+        .join(mv, (mv.c.record_key == i.c.record_key) & mv.c.role.in_(("victim", "caller")))
+        .join(ev, ev.c.mention_key == mv.c.mention_key)
+        .join(ms, (ms.c.record_key == i.c.record_key) & (ms.c.role == "suspect"))
+        .join(es, es.c.mention_key == ms.c.mention_key)
+        .where(i.c.reported_at >= since, i.c.reported_at <= now, es.c.entity_id != ev.c.entity_id)
+        .group_by(ev.c.entity_id, es.c.entity_id)
+        .having(func.count(func.distinct(i.c.record_key)) >= settings.escalation_incidents)
+    )
+    high = (
+        select(em.c.entity_id)
+        .select_from(a)
+        .join(m, (m.c.record_key == a.c.record_key) & (m.c.position == "subject"))
+        .join(em, em.c.mention_key == m.c.mention_key)
+        .where(
+            a.c.checklist == "dash",
+            a.c.assessed_at <= now,
+            or_(a.c.yes_count >= settings.thresholds.high_yes, a.c.judgement_grade == "high"),
+        )
+    )
+    with engine.connect() as conn:
+        found.update(conn.execute(pairs).scalars())
+        found.update(conn.execute(high).scalars())
+    return found
+
+
+def _latest_dashes(
+    engine: Engine, victims: Collection[str], now: datetime, thresholds: Thresholds
+) -> dict[str, GradedAssessment]:
+    """victim → their latest DASH by ``now`` (by time, then reference), graded; of ``victims``."""
+    a, m, em = t.risk_assessments, t.mentions, t.entity_members
+    wanted = sorted(victims)
+    latest: dict[str, Any] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(wanted), 500):
+            rows = conn.execute(
+                select(a.c.document, em.c.entity_id)
+                .join(m, (m.c.record_key == a.c.record_key) & (m.c.position == "subject"))
+                .join(em, em.c.mention_key == m.c.mention_key)
+                .where(
+                    em.c.entity_id.in_(wanted[start : start + 500]),
+                    a.c.checklist == "dash",
+                    a.c.assessed_at <= now,
+                )
+                .order_by(a.c.assessed_at, a.c.ref)
+            )
+            for row in rows:
+                latest[row.entity_id] = row.document  # oldest first: the last one stays
+    found = {}
+    for victim, document in latest.items():
+        record = parse_record(document)
+        assert isinstance(record, RiskAssessment)
+        found[victim] = replace(grade_stored(record, thresholds), subject_entity=victim)
+    return found
 
 
 def _labels(engine: Engine, ids: set[str]) -> dict[str, str | None]:
@@ -399,6 +495,7 @@ def referral_list(
     previous_referrals: Mapping[str, Sequence[Dated]] | None = None,
     *,
     complete: bool = True,
+    read_whole: bool = False,
 ) -> list[Referral]:
     """Every victim meeting at least one MARAC referral criterion as of ``now``, most criteria
     met first.
@@ -408,14 +505,26 @@ def referral_list(
     met or as "no referral". ``complete=False`` says the mapping holds only the referrals
     recorded in Threadline (:func:`threadline.crossref.marac_referrals.previous_referrals`): a
     victim absent from it is then "not known" too. Nothing after ``now`` is looked at.
+
+    Only the victims :func:`referral_candidates` finds are read and evaluated;
+    ``read_whole=True`` reads every incident and grades every DASH as it used to (the anchor
+    the tests and ``bench/bench_pages.py`` compare with).
     """
     s = settings or MaracSettings()
-    by_victim, by_pair = _victim_incidents(engine, now)
-    latest_dash: dict[str, GradedAssessment] = {}
-    for graded in graded_assessments(engine, checklist="dash", now=now, thresholds=s.thresholds):
-        if graded.subject_entity is not None:
-            latest_dash[graded.subject_entity] = graded  # oldest first: the last one stays
-    victims = set(by_victim) | set(latest_dash)
+    if read_whole:
+        by_victim, by_pair = _victim_incidents(engine, now)
+        latest_dash: dict[str, GradedAssessment] = {}
+        graded_all = graded_assessments(engine, checklist="dash", now=now, thresholds=s.thresholds)
+        for graded in graded_all:
+            if graded.subject_entity is not None:
+                latest_dash[graded.subject_entity] = graded  # oldest first: the last one stays
+        victims = set(by_victim) | set(latest_dash)
+    else:
+        # only those who can meet a criterion are read: the list is the same (the tests compare)
+        wanted = referral_candidates(engine, now, s, previous_referrals)
+        by_victim, by_pair = _victim_incidents(engine, now, wanted)
+        latest_dash = _latest_dashes(engine, wanted, now, s.thresholds)
+        victims = (set(by_victim) | set(latest_dash)) & wanted
     labels = _labels(engine, victims)
     referrals = []
     for victim in sorted(victims):

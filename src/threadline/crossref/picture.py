@@ -28,7 +28,7 @@ from threadline.crossref.history import (
     records_of_entities,
 )
 from threadline.crossref.strip import StripItem, summary_strip
-from threadline.recognise.history import ORDER_LABELS
+from threadline.recognise.history import ORDER_LABELS, binds_from
 from threadline.resolve.explain import member_evidence
 from threadline.store import tables as t
 from threadline.store.queries import fetch
@@ -61,6 +61,9 @@ class OrderView:
     active: bool
     conditions: str
     court: str | None
+    #: the first day it binds the respondent (made on notice, or served), ``None`` while it
+    #: does not (:func:`threadline.recognise.history.binds_from`)
+    binds_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -435,9 +438,16 @@ def orders_for(
                 active=r.starts <= day and (r.ends is None or day <= r.ends),
                 conditions=r.conditions,
                 court=r.court,
+                binds_from=binds_from(
+                    r.starts, _served_day(r.document.get("served")), r.document.get("on_notice")
+                ),
             )
         )
     return sorted(views, key=lambda v: v.starts, reverse=True)
+
+
+def _served_day(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
 
 
 def assessments_for(conn: Connection, record_keys: set[str]) -> list[AssessmentView]:

@@ -15,14 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from threadline.crossref.alerts import previous_alerts, save_changes
 from threadline.crossref.cases import CaseChange, gather
 from threadline.crossref.history import event_of_record, load_history
 from threadline.crossref.outcomes import record_arrest_outcome
 from threadline.model import Incident, Record, RiskAssessment
-from threadline.recognise import AlertChange, Thresholds, recognise
+from threadline.recognise import AlertChange, Event, Thresholds, recognise, shows_stalking
 from threadline.recognise.named_people import with_named_suspects
 from threadline.resolve.batch import MATCH_THRESHOLD, REVIEW_THRESHOLD
 from threadline.resolve.calltime import Decision, resolve_record
@@ -99,8 +99,19 @@ def recognise_and_gather(
     previous = previous_alerts(conn, links)
     changes = recognise(event, history, previous, thresholds=settings.thresholds)
     save_changes(conn, changes, now)
+    if event.kind == "incident":
+        keep_stalking_signs(conn, key, event)
     cases = gather(conn, changes, event.ref, now, default_team=settings.default_team, tell=tell)
     return changes, cases
+
+
+def keep_stalking_signs(conn: Connection, key: str, event: Event) -> None:
+    """Keep with the incident whether it shows a stalking behaviour (its narrative's signs are
+    already read by the rules), for the owed list (:func:`threadline.crossref.risk.owed`)."""
+    signs = shows_stalking(event.ref, event.category, event.closing_category, event.narrative)
+    conn.execute(
+        update(t.incidents).where(t.incidents.c.record_key == key).values(stalking_signs=signs)
+    )
 
 
 def _incident_key(conn: Connection, ref: str) -> str | None:

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, select
+from sqlalchemy import Connection, Engine, Select, func, or_, select
 
 from threadline.model import RiskAssessment, parse_record
-from threadline.recognise import Event, find_behaviours
+from threadline.recognise import Event, find_behaviours, shows_stalking
 from threadline.risk import (
     AssessmentFacts,
     CriterionResult,
+    Grade,
     IncidentFacts,
     MaracSettings,
     OwedAssessment,
@@ -156,7 +157,134 @@ def risk_incident_facts(
     ]
 
 
+def _courses(course_min_incidents: int) -> Select[Any]:
+    """The record keys of the incidents with stalking signs between a victim (or caller) and a
+    suspect, as people, who share at least ``course_min_incidents`` of them: every incident of
+    a course of conduct the S-DASH rule can act on (and perhaps a few more, where an incident
+    names several victims or suspects), found through the kept signs and the indexes."""
+    i, m, em = t.incidents, t.mentions, t.entity_members
+    mv, ev, ms, es = m.alias("mv"), em.alias("ev"), m.alias("ms"), em.alias("es")
+    named = (
+        select(i.c.record_key, ev.c.entity_id.label("victim"), es.c.entity_id.label("suspect"))
+        .join(mv, (mv.c.record_key == i.c.record_key) & mv.c.role.in_(("victim", "caller")))
+        .join(ev, ev.c.mention_key == mv.c.mention_key)
+        .join(ms, (ms.c.record_key == i.c.record_key) & (ms.c.role == "suspect"))
+        .join(es, es.c.mention_key == ms.c.mention_key)
+        .where(i.c.stalking_signs.is_(True))
+        .subquery()
+    )
+    pairs = (
+        select(named.c.victim, named.c.suspect)
+        .group_by(named.c.victim, named.c.suspect)
+        .having(func.count(func.distinct(named.c.record_key)) >= course_min_incidents)
+        .subquery()
+    )
+    return select(named.c.record_key).join(
+        pairs, (pairs.c.victim == named.c.victim) & (pairs.c.suspect == named.c.suspect)
+    )
+
+
+def owed_incident_facts(engine: Engine, course_min_incidents: int = 2) -> list[IncidentFacts]:
+    """The incidents the owed rules act on, read through their kept facts and indexes: the
+    domestic ones (a DASH is owed for each) and those whose narrative or categories show a
+    stalking behaviour (``incidents.stalking_signs``, kept when the incident is recognised, live
+    or in the sweep) between people who share ``course_min_incidents`` of them (an S-DASH is
+    owed for such a course), with their people. :func:`owed_assessments` gives the same list
+    from these as from :func:`risk_incident_facts` (``tests/crossref/test_owed_kept.py``); no
+    other incident is visited, and a narrative is read only where recognition has not yet kept
+    its signs."""
+    i = t.incidents
+    # an incident not yet recognised (imported, never swept) has its signs read here instead
+    unknown = i.c.stalking_signs.is_(None)
+    columns = (i.c.record_key, i.c.ref, i.c.reported_at, i.c.domestic, i.c.officer,
+               i.c.stalking_signs)  # fmt: skip
+    with engine.connect() as conn:
+        in_courses = conn.execute(_courses(course_min_incidents)).scalars().all()
+        rows = [
+            *conn.execute(select(*columns).where(or_(i.c.domestic.is_(True), unknown))),
+            *(
+                r
+                for start in range(0, len(in_courses), _BATCH)
+                for r in conn.execute(
+                    select(*columns).where(
+                        i.c.record_key.in_(in_courses[start : start + _BATCH]),
+                        i.c.domestic.is_(False),
+                    )
+                )
+            ),
+        ]
+        people = _people_by_role(conn, {r.record_key for r in rows})
+        read = {
+            r.record_key: shows_stalking(r.ref, r.category, r.closing_category, r.narrative)
+            for r in conn.execute(
+                select(
+                    i.c.record_key, i.c.ref, i.c.category, i.c.closing_category, i.c.narrative
+                ).where(unknown)  # fmt: skip
+            )
+        }
+    facts = []
+    for r in rows:
+        signs = read[r.record_key] if r.stalking_signs is None else r.stalking_signs
+        if not (r.domestic or signs):
+            continue
+        roles = people.get(r.record_key, {})
+        victims = roles.get("victim") or roles.get("caller") or []
+        suspects = roles.get("suspect") or []
+        victim = victims[0] if victims else None
+        suspect = suspects[0] if suspects else None
+        facts.append(
+            IncidentFacts(
+                ref=r.ref,
+                reported_at=r.reported_at,
+                domestic=bool(r.domestic),
+                officer=r.officer,
+                victim_entity=victim,
+                suspect_entity=suspect,
+                stalking=bool(signs and victim and suspect),
+            )
+        )
+    return facts
+
+
 def assessment_facts_from_store(engine: Engine) -> list[AssessmentFacts]:
+    """Every stored assessment as the owed rules read it, from its kept grade and "yes" count
+    (:func:`threadline.risk.graded_facts`, kept when written): no document is parsed."""
+    a, m, em = t.risk_assessments, t.mentions, t.entity_members
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                a.c.ref,
+                a.c.incident_ref,
+                a.c.checklist,
+                a.c.assessed_at,
+                a.c.grade,
+                a.c.safety_plan,
+                a.c.officer,
+                a.c.yes_count,
+                em.c.entity_id,
+            )  # fmt: skip
+            .outerjoin(m, (m.c.record_key == a.c.record_key) & (m.c.position == "subject"))
+            .outerjoin(em, em.c.mention_key == m.c.mention_key)
+        ).all()
+    return [
+        AssessmentFacts(
+            ref=r.ref,
+            incident_ref=r.incident_ref,
+            checklist=r.checklist,
+            assessed_at=r.assessed_at,
+            grade=Grade(r.grade) if r.grade else None,
+            safety_plan=bool(r.safety_plan),
+            subject_entity=r.entity_id,
+            officer=r.officer,
+            yes_count=r.yes_count,
+        )
+        for r in rows
+    ]
+
+
+def graded_assessment_facts(engine: Engine) -> list[AssessmentFacts]:
+    """:func:`assessment_facts_from_store` the old way, grading each stored document again
+    (the anchor of ``bench/bench_pages.py`` and of the test that the kept grades agree)."""
     a, m, em = t.risk_assessments, t.mentions, t.entity_members
     facts = []
     with engine.connect() as conn:
@@ -177,12 +305,41 @@ def owed(
 ) -> list[OwedAssessment]:
     """Assessments owed as of ``now``: DASH after a domestic incident, S-DASH, safety plans."""
     s = settings or OwedSettings()
-    return owed_assessments(
-        risk_incident_facts(engine, s.course_min_incidents),
-        assessment_facts_from_store(engine),
-        now,
-        s,
-    )
+    facts = owed_incident_facts(engine, s.course_min_incidents)
+    assessments = assessment_facts_from_store(engine)
+    return owed_assessments(facts, assessments, now, s, named_in(engine, facts, assessments))
+
+
+def named_in(
+    engine: Engine, facts: Iterable[IncidentFacts], assessments: Iterable[AssessmentFacts]
+) -> dict[str, str | None]:
+    """The names of the people an owed reason can name (the victim and suspect of an incident
+    with stalking signs, the subject of an assessment graded high), by entity id."""
+    wanted = {e for f in facts if f.stalking for e in (f.victim_entity, f.suspect_entity) if e} | {
+        a.subject_entity for a in assessments if a.subject_entity and a.grade == Grade.high
+    }
+    keys = sorted(wanted)
+    e = t.entities
+    with engine.connect() as conn:
+        return {
+            r.id: r.label
+            for start in range(0, len(keys), _BATCH)
+            for r in conn.execute(
+                select(e.c.id, e.c.label).where(e.c.id.in_(keys[start : start + _BATCH]))
+            )
+        }
+
+
+def owed_read_whole(
+    engine: Engine, now: datetime, settings: OwedSettings | None = None
+) -> list[OwedAssessment]:
+    """:func:`owed` as it was read before the facts were kept: every incident of a pair visited,
+    each narrative read and each assessment graded again (the anchor the kept read is compared
+    with, in the tests and ``bench/bench_pages.py``)."""
+    s = settings or OwedSettings()
+    facts = risk_incident_facts(engine, s.course_min_incidents)
+    assessments = graded_assessment_facts(engine)
+    return owed_assessments(facts, assessments, now, s, named_in(engine, facts, assessments))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,13 @@ with every person already resolved to an entity id.
 """
 
 from threadline.recognise.alerts import Alert, AlertChange, Finding, Rule
-from threadline.recognise.behaviours import BEHAVIOURS, Behaviour, BehaviourSign, find_behaviours
+from threadline.recognise.behaviours import (
+    BEHAVIOURS,
+    Behaviour,
+    BehaviourSign,
+    find_behaviours,
+    shows_stalking,
+)
 from threadline.recognise.engine import Recogniser, recognise
 from threadline.recognise.history import Assessment, Association, Event, History, Order, Party
 from threadline.recognise.rules import RULES, RULES_BY_ID
@@ -32,5 +38,6 @@ __all__ = [
     "Rule",
     "Thresholds",
     "find_behaviours",
+    "shows_stalking",
     "recognise",
 ]

@@ -18,6 +18,7 @@ and mapping it would make every harassment series "stalking".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Literal
 
@@ -891,3 +892,18 @@ def find_behaviours(event: Event) -> list[BehaviourSign]:
                 BehaviourSign(behaviour.id, event.ref, f"recorded as {hit[0]}", "category")
             )
     return signs
+
+
+def shows_stalking(ref: str, category: str, closing_category: str | None, narrative: str) -> bool:
+    """Whether an incident shows any stalking behaviour, from its narrative and its opening and
+    closing categories alone (what :func:`find_behaviours` reads; no parties are needed): kept
+    with the incident when it is written, so the owed list need not read every narrative."""
+    event = Event(
+        ref=ref,
+        kind="incident",
+        reported_at=datetime.min.replace(tzinfo=UTC),
+        category=category,
+        closing_category=closing_category,
+        narrative=narrative,
+    )
+    return bool(find_behaviours(event))

@@ -222,13 +222,7 @@ class Order:
         same awareness holds for every order here (nobody breaches an order they did not know
         of). Where the record says neither, the day after it was granted: the incident that led
         to it is often reported on that day, and the alert says service was not recorded."""
-        if self.on_notice:
-            return self.starts
-        if self.served is not None:
-            return self.served
-        if self.on_notice is False:
-            return None  # made without notice and not yet served: not binding
-        return self.starts + timedelta(days=1)
+        return binds_from(self.starts, self.served, self.on_notice)
 
     def binds_on(self, day: date) -> bool:
         """Could conduct on ``day`` breach it? From :meth:`binds_from` to its last day."""
@@ -377,3 +371,17 @@ class History:
 def by_time(events: Iterable[Event]) -> list[Event]:
     """Events in the order they were reported (ref breaks ties: never depends on input order)."""
     return sorted(events, key=lambda e: (e.reported_at, e.ref))
+
+
+def binds_from(starts: date, served: date | None, on_notice: bool | None) -> date | None:
+    """The first day conduct can breach an order granted on ``starts`` (see
+    :meth:`Order.binds_from`, Family Law Act 1996 s42A(2)): the day made if made on notice,
+    else the day served; ``None`` while one made without notice is not served; the day after it
+    was granted where the record says neither."""
+    if on_notice:
+        return starts
+    if served is not None:
+        return served
+    if on_notice is False:
+        return None  # made without notice and not yet served: not binding
+    return starts + timedelta(days=1)

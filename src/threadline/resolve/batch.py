@@ -53,7 +53,7 @@ from threadline.resolve.joins import refusal
 from threadline.resolve.lineage import LineageLink, lineage_rows, links_for
 from threadline.resolve.linkage import LinkageModel, predict_pairs, train_model
 from threadline.resolve.namesakes import name_of, sole_bearer_joins
-from threadline.resolve.review import latest_judgements, open_count, queue_pairs
+from threadline.resolve.review import latest_judgements, mention_words, open_count, queue_pairs
 from threadline.resolve.victims import (
     VictimJoin,
     joins_by_description,
@@ -374,7 +374,12 @@ def resolve_store(
             if members[row["unique_id_l"]] != members[row["unique_id_r"]]
             and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
         ]
-        refused = _refused_for_review(result.refused, pairs, members, judgements, lineage_of)
+        named = mention_words(
+            conn,
+            {k for link in result.refused
+             for k in (link.unique_id_l, link.unique_id_r, link.ambiguous, *link.cannot_link) if k},
+        )  # fmt: skip
+        refused = _refused_for_review(result.refused, pairs, members, judgements, lineage_of, named)
         apart = _with_values(_one_pair_per_two_people(uncertain + refused, members), features_of)
         queued = queue_pairs(
             conn,
@@ -555,6 +560,7 @@ def _refused_for_review(
     members: Mapping[str, str],
     judgements: Mapping[frozenset[str], str],
     lineage_of: Mapping[frozenset[str], list[str]],
+    named: Callable[[str], str] = str,
 ) -> list[dict[str, Any]]:
     """Links strong enough to join that clustering refused and that ended between two people (a
     mention that fits two people who cannot be one, or a link that would put two contradicting
@@ -579,14 +585,16 @@ def _refused_for_review(
     rows = []
     for pair, link in first.items():
         row = scored.get(pair)
-        people = "; ".join(f"{m} is {members[m]}" for m in sorted(link.cannot_link) if m in members)
+        people = "; ".join(
+            f"{named(m)} is {members[m]}" for m in sorted(link.cannot_link) if m in members
+        )
         rows.append(
             {
                 **(row or {"evidence": lineage_of.get(pair, [])}),
                 "unique_id_l": link.unique_id_l,
                 "unique_id_r": link.unique_id_r,
                 "match_probability": link.match_probability,
-                "refused": f"{link.reason} ({people})" if people else link.reason,
+                "refused": f"{link.describe(named)} ({people})" if people else link.describe(named),
             }
         )
     return rows

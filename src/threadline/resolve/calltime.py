@@ -10,7 +10,7 @@ the other link goes to the review queue.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -61,7 +61,7 @@ from threadline.resolve.namesakes import (
     sole_bearer_sentence,
     undone_sentence,
 )
-from threadline.resolve.review import queue_pairs
+from threadline.resolve.review import mention_words, queue_pairs
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 
@@ -221,7 +221,11 @@ def resolve_mention(
         if clash is None:
             kept.append((entity, item))
             continue
-        apart = _fits_both(model, features, entity, item, members.get(entity, ()), threshold)
+        fellows = members.get(entity, ())
+        named = mention_words(
+            conn, [str(features["unique_id"]), *(str(m["unique_id"]) for m in fellows)]
+        )
+        apart = _fits_both(model, features, entity, item, fellows, threshold, named)
         if apart is not None:
             partner, why, own, joins = apart
             held_apart.append((str(item.candidate["unique_id"]), partner, f"{why} ({clash.why})",
@@ -300,6 +304,7 @@ def _fits_both(
     item: _Scored,
     members: Sequence[Mapping[str, Any]],
     threshold: float,
+    named: Callable[[str], str] = str,
 ) -> tuple[str, str, float, bool] | None:
     """Whether the member of ``entity`` the new mention links to at the match threshold,
     though another member contradicts the new mention, fits two people who cannot be one:
@@ -330,14 +335,15 @@ def _fits_both(
     if own - item.weight > AMBIGUITY_MARGIN:
         return None
     weights = f"match weights {own:+.1f} and {item.weight:+.1f}"
+    new = named(str(features["unique_id"]))
     if item.weight - own > AMBIGUITY_MARGIN:
         why = (
-            f"{key} fits {features['unique_id']} far better than {entity} ({weights}), who "
+            f"{named(key)} fits {new} far better than {entity} ({weights}), who "
             "cannot be one person: it is moved to the person of the first"
         )
         return partner, why, float(match_probability(own)), True
     why = (
-        f"{key} fits both {entity} and {features['unique_id']} ({weights}), who cannot be "
+        f"{named(key)} fits both {entity} and {new} ({weights}), who cannot be "
         "one person, so it is held apart for a reviewer"
     )
     return partner, why, float(match_probability(own)), False

@@ -26,7 +26,7 @@ Cluster labels are the smallest mention id in the cluster, so they are stable an
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,15 +58,21 @@ class RefusedLink:
 
     @property
     def reason(self) -> str:
-        a, b = sorted(self.cannot_link)
+        """Why, naming the mentions by their keys (:meth:`describe` names them for a reader)."""
+        return self.describe(str)
+
+    def describe(self, named: Callable[[str], str]) -> str:
+        """Why, each mention put in words by ``named`` (a mention key → how a reader knows it:
+        the name as written, its role and its record's reference)."""
+        a, b = (named(k) for k in sorted(self.cannot_link))
         link = (
-            f"link {self.unique_id_l}~{self.unique_id_r} (match probability "
+            f"link {named(self.unique_id_l)} ~ {named(self.unique_id_r)} (match probability "
             f"{self.match_probability:.3f}) not followed"
         )
         if self.ambiguous is not None:
             return (
-                f"{link}: {self.ambiguous} fits both {a} and {b}, who cannot be one person "
-                f"({self.contradiction}), so it is held apart from both"
+                f"{link}: {named(self.ambiguous)} fits both {a} and {b}, who cannot be one "
+                f"person ({self.contradiction}), so it is held apart from both"
             )
         if self.contradiction is None:
             return f"{link}: it would join {a} and {b}, judged to be different people"

@@ -10,7 +10,7 @@ history can be replayed as it stood on any day.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -100,6 +100,12 @@ def _officer(officer: str | None) -> str:
     return f"officer {officer}" if officer else "no officer recorded"
 
 
+def _namer(labels: Mapping[str, str | None] | None) -> Callable[[str], str]:
+    """A person's name for a reason: their label, else their entity id."""
+    known = labels or {}
+    return lambda entity: known.get(entity) or entity
+
+
 def owed_dash(
     incidents: Iterable[IncidentFacts],
     assessments: Iterable[AssessmentFacts],
@@ -162,14 +168,17 @@ def owed_sdash(
     assessments: Iterable[AssessmentFacts],
     now: datetime,
     settings: OwedSettings | None = None,
+    labels: Mapping[str, str | None] | None = None,
 ) -> list[OwedAssessment]:
     """Courses of conduct with stalking behaviours (2+ incidents, same people) and no S-DASH.
 
     An S-DASH covers the course when it was done for one of its incidents, or for the victim at
     or after the first incident. It is owed once ``sdash_deadline`` has passed since the incident
-    that made the course (the second, by default); the result names the latest incident.
+    that made the course (the second, by default); the result names the latest incident, and
+    the people by their names in ``labels`` (entity id → name; the id where none is given).
     """
     s = settings or OwedSettings()
+    named = _namer(labels)
     courses: dict[tuple[str, str], list[IncidentFacts]] = defaultdict(list)
     for inc in incidents:
         if inc.stalking and inc.victim_entity and inc.suspect_entity and inc.reported_at <= now:
@@ -195,7 +204,8 @@ def owed_sdash(
                 "sdash_missing",
                 latest.ref,
                 latest.officer,
-                f"{len(course)} incidents with stalking behaviours by {suspect} towards {victim} "
+                f"{len(course)} incidents with stalking behaviours by {named(suspect)} towards "
+                f"{named(victim)} "
                 f"since {first.reported_at.date().isoformat()} "
                 f"({', '.join(i.ref for i in course)}) and no S-DASH; "
                 f"{_officer(latest.officer)}",
@@ -207,13 +217,17 @@ def owed_sdash(
 
 
 def owed_safety_plans(
-    assessments: Iterable[AssessmentFacts], now: datetime
+    assessments: Iterable[AssessmentFacts],
+    now: datetime,
+    labels: Mapping[str, str | None] | None = None,
 ) -> list[OwedAssessment]:
     """Victims whose latest graded assessment is high and who have no safety plan recorded.
 
     The plan may be recorded on any assessment in the current run of high grades (a plan made at
-    the first high grade still stands at the next); ungraded assessments are passed over.
+    the first high grade still stands at the next); ungraded assessments are passed over. The
+    victim is named as in ``labels`` (entity id → name; the id where none is given).
     """
+    named = _namer(labels)
     by_subject: dict[str, list[AssessmentFacts]] = defaultdict(list)
     for a in assessments:
         if a.grade is not None and a.assessed_at <= now:
@@ -234,7 +248,7 @@ def owed_safety_plans(
                 "safety_plan_missing",
                 latest.incident_ref,
                 latest.officer,
-                f"{subject} graded high on {latest.checklist.upper()} {latest.ref} "
+                f"{named(subject)} graded high on {latest.checklist.upper()} {latest.ref} "
                 f"({latest.assessed_at.date().isoformat()}, incident {latest.incident_ref}) "
                 f"with no safety plan recorded; {_officer(latest.officer)}",
                 latest.subject_entity,
@@ -249,12 +263,14 @@ def owed_assessments(
     assessments: Sequence[AssessmentFacts],
     now: datetime,
     settings: OwedSettings | None = None,
+    labels: Mapping[str, str | None] | None = None,
 ) -> list[OwedAssessment]:
-    """Every owed assessment under :data:`OWED_RULES`, oldest due first."""
+    """Every owed assessment under :data:`OWED_RULES`, oldest due first; people named as in
+    ``labels`` (entity id → name) where a reason names them."""
     found = [
         *owed_dash(incidents, assessments, now, settings),
-        *owed_sdash(incidents, assessments, now, settings),
-        *owed_safety_plans(assessments, now),
+        *owed_sdash(incidents, assessments, now, settings, labels),
+        *owed_safety_plans(assessments, now, labels),
     ]
     order = {r.id: i for i, r in enumerate(OWED_RULES)}
     return sorted(found, key=lambda o: (o.due_at or now, order[o.rule_id], o.incident_ref))

@@ -30,6 +30,7 @@ from threadline.model import (
 from threadline.model.kinds import VEHICLE, identifier_kind, written_identifiers
 from threadline.model.pole import Qualifier
 from threadline.normalise import address_key
+from threadline.risk import graded_facts
 from threadline.store import tables as t
 from threadline.store.queries import fetch
 from threadline.store.rows import Binder, Row, columns_of, row_of
@@ -123,6 +124,8 @@ def _record_row(record: Record, key: str, document: dict[str, Any], digest: str)
                 ),
                 narrative=record.narrative,
                 officer=record.officer,
+                # not known until recognition reads it (crossref.pipeline): an import stays cheap
+                stalking_signs=None,
             )
         case Crime():
             row.update(
@@ -151,10 +154,18 @@ def _record_row(record: Record, key: str, document: dict[str, Any], digest: str)
                 answers={k: v.value for k, v in record.answers.items()},
                 judgement_grade=record.judgement_grade,
                 safety_plan=record.safety_plan,
+                **_graded_columns(record),
             )
         case Association():
             row.update(kind=record.link.value, since=record.since)
     return row
+
+
+def _graded_columns(record: RiskAssessment) -> dict[str, Any]:
+    """An assessment's final grade and "yes" count as the owed rules read them
+    (:func:`threadline.risk.graded_facts`), kept beside it."""
+    facts, _problem = graded_facts(record)
+    return {"grade": facts.grade.value if facts.grade else None, "yes_count": facts.yes_count}
 
 
 def identifier_value(kind: str, written: str) -> str | None:

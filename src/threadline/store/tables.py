@@ -99,7 +99,12 @@ incidents = _record_table(
     Column("location_key", String(300), index=True),
     Column("narrative", Text, nullable=False),
     Column("officer", String(60)),
+    #: whether its narrative or categories show a stalking behaviour
+    #: (:func:`threadline.recognise.shows_stalking`), kept when it is written (migration 0017)
+    Column("stalking_signs", Boolean),
     Index("ix_incidents_reported_at", "reported_at"),
+    Index("ix_incidents_domestic", "domestic"),
+    Index("ix_incidents_stalking_signs", "stalking_signs"),
 )
 
 crimes = _record_table(
@@ -138,6 +143,11 @@ risk_assessments = _record_table(
     Column("answers", Document, nullable=False),
     Column("judgement_grade", String(10)),
     Column("safety_plan", Boolean, nullable=False),
+    #: the final grade and the count of "yes" answers (:func:`threadline.risk.graded_facts`),
+    #: kept when it is written (migration 0017); ``grade`` null where it cannot be graded
+    Column("grade", String(10)),
+    Column("yes_count", Integer),
+    Index("ix_risk_assessments_checklist_assessed_at", "checklist", "assessed_at"),
 )
 
 #: One row per person as written in one record.

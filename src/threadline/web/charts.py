@@ -224,7 +224,7 @@ def _band_svg(
     x2 = x_of(datetime.fromtimestamp(end, UTC)) if open_ended or ends is None else x_of(ends)
     until = f"until {ends:%d %b %Y}" if ends else "no end date"
     state = "in force" if band.active else "ended"
-    tip = f"{band.ref} · {band.label} · from {_aware(band.starts):%d %b %Y} {until} ({state})"
+    tip = f"{band.ref} · {band.label} · binds from {_aware(band.starts):%d %b %Y} {until} ({state})"
     colour = COLOURS["order"]
     return (
         f'<rect class="band" data-ref="{escape(band.ref)}" x="{x1:.1f}" y="{lane_top + 5:.1f}" '

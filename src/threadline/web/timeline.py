@@ -50,11 +50,17 @@ def _alert_mark(alert: Mapping[str, Any], when: Mapping[str, datetime], link: Li
     return Mark(at, "alert", ref, title, link(ref), str(alert.get("severity") or "low"))
 
 
-def _band(order: Mapping[str, Any]) -> Band:
+def _band(order: Mapping[str, Any]) -> Band | None:
+    """The order over the days it binds (from ``binds_from``: made on notice, or served, as the
+    contacts chart draws it), or ``None`` while it does not bind; from ``starts`` where the
+    view does not say when it binds."""
     ends = order.get("ends")
     label = str(order.get("label") or "order")
+    start = order["binds_from"] if "binds_from" in order else order["starts"]
+    if start is None:
+        return None
     return Band(
-        _moment(order["starts"]),
+        _moment(start),
         _moment(ends) if ends else None,
         str(order["ref"]),
         label,
@@ -74,5 +80,6 @@ def timeline_chart(
     marks = [_record_mark(e, link) for e in entries]
     when = {m.ref: m.when for m in marks}
     marks += [_alert_mark(a, when, link) for a in alerts if a.get("status", "open") == "open"]
-    bands = list({str(o["ref"]): _band(o) for o in orders}.values())
+    drawn = {str(o["ref"]): _band(o) for o in orders}
+    bands = [band for band in drawn.values() if band is not None]
     return timeline_svg(marks, bands=bands), timeline_legend(marks)

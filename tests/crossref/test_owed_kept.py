@@ -1,0 +1,153 @@
+"""The owed list and the MARAC list read from the facts kept with each record (an incident's
+stalking signs, an assessment's grade and "yes" count) and the candidates the indexes find give
+exactly the lists the old full reads give (every incident read, every assessment graded again):
+on the swept small force, after a live submission, and where recognition has not yet run."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+
+from factories import incident, person
+from threadline.crossref import submit
+from threadline.crossref.marac import referral_list
+from threadline.crossref.risk import (
+    assessment_facts_from_store,
+    graded_assessment_facts,
+    owed,
+    owed_read_whole,
+)
+from threadline.model import Incident, parse_record
+from threadline.recognise import shows_stalking
+from threadline.risk import MaracSettings, OwedSettings
+from threadline.store import tables as t
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def new_breach(folder: Path, ref: str, engine: Any) -> tuple[Incident, datetime]:
+    """A breach by the force's ex-partner stalker, a day after the series' last incident and
+    while the order is in force, its narrative showing stalking (following her)."""
+    truth = json.loads((folder / "truth.json").read_text())
+    series = next(s for s in truth["series"] if s["kind"] == "ex_partner_stalking")
+    order = next(o for o in truth["orders"] if o["series"] == series["id"])
+    her, him = (truth["people"][series[k][0]] for k in ("victims", "suspects"))
+    with engine.connect() as conn:
+        last = conn.execute(
+            select(t.incidents.c.reported_at).where(
+                t.incidents.c.ref == series["incident_refs"][-1]
+            )
+        ).scalar_one()
+    when = max(
+        last + timedelta(days=1), datetime.fromisoformat(order["starts"] + "T12:00:00+00:00")
+    )
+    record = parse_record(
+        incident(
+            ref,
+            reported_at=when.isoformat(),
+            category="breach_of_order",
+            qualifiers=["domestic"],
+            narrative="Her ex turned up at her house again and was banging on the door, "
+            "despite the order; he has been following her to work.",
+            people=[
+                person("victim", forenames=her["forenames"], surname=her["surname"],
+                       dob=her["dob"], phones=her["phones"][:1],
+                       address={"text": her["address"], "postcode": her["postcode"]}),
+                person("suspect", forenames=him["forenames"], surname=him["surname"],
+                       dob=him["dob"], relationship_to_victim="former_partner"),
+            ],
+        )
+    )  # fmt: skip
+    assert isinstance(record, Incident)
+    return record, when
+
+
+def marac(engine: Any, now: datetime, whole: bool, **settings: Any) -> list[dict[str, Any]]:
+    found = referral_list(engine, now, MaracSettings(**settings), read_whole=whole)
+    return [r.to_dict() for r in found]
+
+
+def test_the_kept_facts_are_those_the_records_give(resolved_store: Any) -> None:
+    engine, _model = resolved_store
+    i = t.incidents
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(i.c.ref, i.c.category, i.c.closing_category, i.c.narrative, i.c.stalking_signs)
+        ).all()
+    assert rows and all(r.stalking_signs is not None for r in rows)  # the sweep kept them all
+    assert [r.stalking_signs for r in rows] == [shows_stalking(*r[:4]) for r in rows]
+    assert any(r.stalking_signs for r in rows) and not all(r.stalking_signs for r in rows)
+    kept = sorted(assessment_facts_from_store(engine), key=lambda a: a.ref)
+    assert kept and kept == sorted(graded_assessment_facts(engine), key=lambda a: a.ref)
+    assert {a.grade for a in kept} - {None}  # graded, not all left blank
+
+
+def test_the_owed_list_is_the_one_the_full_read_gives(resolved_store: Any) -> None:
+    engine, _model = resolved_store
+    found = owed(engine, NOW)
+    assert "dash_missing" in {o.rule_id for o in found}
+    assert found == owed_read_whole(engine, NOW)
+    with engine.begin() as conn:  # the courses of conduct then owe an S-DASH each
+        conn.execute(delete(t.risk_assessments).where(t.risk_assessments.c.checklist == "sdash"))
+    found = owed(engine, NOW)
+    assert "sdash_missing" in {o.rule_id for o in found}
+    assert found == owed_read_whole(engine, NOW)
+    with engine.connect() as conn:
+        names = dict(conn.execute(select(t.entities.c.id, t.entities.c.label)).all())
+    for o in (o for o in found if o.rule_id == "sdash_missing"):  # named as the page names them
+        assert o.victim_entity and f"towards {names[o.victim_entity]} since" in o.reason
+        assert o.victim_entity not in o.reason
+    longer = OwedSettings(course_min_incidents=3)
+    assert owed(engine, NOW, longer) == owed_read_whole(engine, NOW, longer)
+    earlier = NOW - timedelta(days=400)  # nothing after "now" is looked at, either way
+    assert owed(engine, earlier) == owed_read_whole(engine, earlier)
+
+
+def test_the_marac_list_is_the_one_the_full_read_gives(resolved_store: Any) -> None:
+    engine, _model = resolved_store
+    with engine.connect() as conn:  # the day the force's period ends
+        now = conn.execute(select(func.max(t.incidents.c.reported_at))).scalar_one()
+    found = marac(engine, now, whole=False)
+    met = {c for r in found for c in r["criteria_met"]}
+    assert {"visible_high_risk", "potential_escalation"} <= met
+    assert found == marac(engine, now, whole=True)
+    # other settings and other days move the candidates: still the same list
+    assert marac(engine, now, False, escalation_incidents=2) == marac(
+        engine, now, True, escalation_incidents=2
+    )
+    for day in (now - timedelta(days=200), NOW):
+        assert marac(engine, day, whole=False) == marac(engine, day, whole=True)
+
+
+def test_after_a_live_submission_the_lists_agree_and_name_it(
+    resolved_store: Any, small_force: Path
+) -> None:
+    engine, model = resolved_store
+    record, when = new_breach(small_force, "NEW-1", engine)
+    submit(engine, model, record, when)
+    with engine.connect() as conn:
+        kept = conn.execute(
+            select(t.incidents.c.stalking_signs).where(t.incidents.c.ref == "NEW-1")
+        ).scalar_one()
+    assert kept is True  # "following her to work": kept when the live path recognised it
+    later = when + timedelta(days=3)
+    found = owed(engine, later)
+    assert found == owed_read_whole(engine, later)
+    assert ("dash_missing", "NEW-1") in {(o.rule_id, o.incident_ref) for o in found}
+    assert marac(engine, later, whole=False) == marac(engine, later, whole=True)
+
+
+def test_incidents_not_yet_recognised_have_their_signs_read_on_the_spot(
+    resolved_store: Any,
+) -> None:
+    engine, _model = resolved_store
+    with engine.begin() as conn:  # as imported, before any sweep; no S-DASH to cover a course
+        conn.execute(update(t.incidents).values(stalking_signs=None))
+        conn.execute(delete(t.risk_assessments).where(t.risk_assessments.c.checklist == "sdash"))
+    found = owed(engine, NOW)
+    assert "sdash_missing" in {o.rule_id for o in found}
+    assert found == owed_read_whole(engine, NOW)
