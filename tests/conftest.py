@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
+from factories import force_files
 from threadline.store import open_store
 from threadline.store.database import make_engine
 
@@ -93,14 +94,6 @@ def engine(store_url: str) -> Iterator[Engine]:
 
 SMALL_FORCE_INCIDENTS = 1200
 SMALL_FORCE_SEED = 5
-
-
-FORCE_FILES = ("orders.jsonl", "incidents.jsonl", "crimes.jsonl", "assessments.jsonl")
-
-
-def force_files(folder: Any) -> list[Any]:
-    """The record files of a synthetic force, in import order (not its truth)."""
-    return [folder / name for name in FORCE_FILES if (folder / name).exists()]
 
 
 @pytest.fixture(scope="session")

@@ -50,3 +50,11 @@ def order(ref: str = "NMO-1", **fields: Any) -> dict[str, Any]:
     }
     record.update(fields)
     return record
+
+
+FORCE_FILES = ("orders.jsonl", "incidents.jsonl", "crimes.jsonl", "assessments.jsonl")
+
+
+def force_files(folder: Any) -> list[Any]:
+    """The record files of a synthetic force, in import order (not its truth)."""
+    return [folder / name for name in FORCE_FILES if (folder / name).exists()]

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Connection, Engine, Table, insert, select
 
-from conftest import force_files
+from factories import force_files
 from threadline.features import features_table
 from threadline.ingest import import_files
 from threadline.resolve import entities
