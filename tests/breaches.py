@@ -29,34 +29,49 @@ def ex_partner_case(folder: Path) -> dict[str, Any]:
     }
 
 
-def new_breach(case: dict[str, Any], ref: str, when: datetime) -> Incident:
+def breach_record(
+    case: dict[str, Any],
+    ref: str,
+    reported_at: str,
+    narrative: str,
+    location: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A breach of the case's order reported at ``reported_at``: her, with her phone and
+    address, and her ex by name (a record as a force's system sends it)."""
     victim, suspect = case["victim"], case["suspect"]
-    record = parse_record(
-        incident(
-            ref,
-            reported_at=when.isoformat(),
-            category="breach_of_order",
-            narrative="Her ex turned up at her house again and was banging on the door, "
-            "despite the order; he has been following her to work.",
-            people=[
-                person(
-                    "victim",
-                    forenames=victim["forenames"],
-                    surname=victim["surname"],
-                    dob=victim["dob"],
-                    phones=victim["phones"][:1],
-                    address={"text": victim["address"], "postcode": victim["postcode"]},
-                ),
-                person(
-                    "suspect",
-                    forenames=suspect["forenames"],
-                    surname=suspect["surname"],
-                    dob=suspect["dob"],
-                    relationship_to_victim="former_partner",
-                ),
-            ],
-        )
+    fields: dict[str, Any] = {"location": location} if location else {}
+    return incident(
+        ref,
+        reported_at=reported_at,
+        category="breach_of_order",
+        narrative=narrative,
+        **fields,
+        people=[
+            person(
+                "victim",
+                forenames=victim["forenames"],
+                surname=victim["surname"],
+                dob=victim["dob"],
+                phones=victim["phones"][:1],
+                address={"text": victim["address"], "postcode": victim["postcode"]},
+            ),
+            person(
+                "suspect",
+                forenames=suspect["forenames"],
+                surname=suspect["surname"],
+                dob=suspect["dob"],
+                relationship_to_victim="former_partner",
+            ),
+        ],
     )
+
+
+def new_breach(case: dict[str, Any], ref: str, when: datetime) -> Incident:
+    narrative = (
+        "Her ex turned up at her house again and was banging on the door, "
+        "despite the order; he has been following her to work."
+    )
+    record = parse_record(breach_record(case, ref, when.isoformat(), narrative))
     assert isinstance(record, Incident)
     return record
 

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 
 from api_client import NOW, PASSWORD, Api
 from audit_rows import staff_log
+from breaches import breach_record
 from factories import incident, order, person
 from threadline.api.responses import IncidentSubmitted
 from threadline.app import create_app
@@ -35,30 +36,13 @@ def case(small_force: Path) -> dict[str, Any]:
 
 
 def breach(case: dict[str, Any], ref: str = "INC-T1") -> dict[str, Any]:
-    victim, suspect = case["victim"], case["suspect"]
-    return incident(
+    victim = case["victim"]
+    return breach_record(
+        case,
         ref,
-        reported_at="2023-12-20T21:00:00Z",
-        category="breach_of_order",
-        narrative="Her ex turned up at her house again despite the order.",
+        "2023-12-20T21:00:00Z",
+        "Her ex turned up at her house again despite the order.",
         location={"text": victim["address"], "postcode": victim["postcode"]},
-        people=[
-            person(
-                "victim",
-                forenames=victim["forenames"],
-                surname=victim["surname"],
-                dob=victim["dob"],
-                phones=victim["phones"][:1],
-                address={"text": victim["address"], "postcode": victim["postcode"]},
-            ),
-            person(
-                "suspect",
-                forenames=suspect["forenames"],
-                surname=suspect["surname"],
-                dob=suspect["dob"],
-                relationship_to_victim="former_partner",
-            ),
-        ],
     )
 
 

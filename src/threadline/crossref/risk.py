@@ -68,12 +68,28 @@ def _people_by_role(
     return found
 
 
-def _fact(r: Any, roles: Mapping[str, list[str]], stalking_signs: bool) -> IncidentFacts:
-    """One incident row as the risk rules see it: its victim (else its caller) and suspect."""
+def _victim_and_suspect(roles: Mapping[str, list[str]]) -> tuple[str | None, str | None]:
+    """An incident's victim (else its caller) and its suspect, as the risk rules take them."""
     victims = roles.get("victim") or roles.get("caller") or []
     suspects = roles.get("suspect") or []
-    victim = victims[0] if victims else None
-    suspect = suspects[0] if suspects else None
+    return (victims[0] if victims else None), (suspects[0] if suspects else None)
+
+
+def _facts(r: Any, victim: str | None, suspect: str | None, stalking: bool) -> IncidentFacts:
+    return IncidentFacts(
+        ref=r.ref,
+        reported_at=r.reported_at,
+        domestic=bool(r.domestic),
+        officer=r.officer,
+        victim_entity=victim,
+        suspect_entity=suspect,
+        stalking=stalking,
+    )
+
+
+def _fact(r: Any, roles: Mapping[str, list[str]], stalking_signs: bool) -> IncidentFacts:
+    """One incident row as the risk rules see it: its victim (else its caller) and suspect."""
+    victim, suspect = _victim_and_suspect(roles)
     stalking = False
     if stalking_signs and suspect and victim:
         # behaviours are read from the category and narrative alone: no parties needed
@@ -86,15 +102,7 @@ def _fact(r: Any, roles: Mapping[str, list[str]], stalking_signs: bool) -> Incid
             narrative=r.narrative,
         )
         stalking = bool(find_behaviours(event))
-    return IncidentFacts(
-        ref=r.ref,
-        reported_at=r.reported_at,
-        domestic=bool(r.domestic),
-        officer=r.officer,
-        victim_entity=victim,
-        suspect_entity=suspect,
-        stalking=stalking,
-    )
+    return _facts(r, victim, suspect, stalking)
 
 
 def incident_facts(engine: Engine, stalking_signs: bool = True) -> list[IncidentFacts]:
@@ -227,22 +235,8 @@ def owed_incident_facts(engine: Engine, course_min_incidents: int = 2) -> list[I
         signs = read[r.record_key] if r.stalking_signs is None else r.stalking_signs
         if not (r.domestic or signs):
             continue
-        roles = people.get(r.record_key, {})
-        victims = roles.get("victim") or roles.get("caller") or []
-        suspects = roles.get("suspect") or []
-        victim = victims[0] if victims else None
-        suspect = suspects[0] if suspects else None
-        facts.append(
-            IncidentFacts(
-                ref=r.ref,
-                reported_at=r.reported_at,
-                domestic=bool(r.domestic),
-                officer=r.officer,
-                victim_entity=victim,
-                suspect_entity=suspect,
-                stalking=bool(signs and victim and suspect),
-            )
-        )
+        victim, suspect = _victim_and_suspect(people.get(r.record_key, {}))
+        facts.append(_facts(r, victim, suspect, bool(signs and victim and suspect)))
     return facts
 
 
