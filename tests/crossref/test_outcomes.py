@@ -126,3 +126,23 @@ def test_an_incomplete_outcome_is_refused_with_what_is_missing(
     with pytest.raises(RecordError) as refused:
         parse_record(record)
     assert words in str(refused.value)
+
+
+def test_an_outcome_sent_later_on_the_updated_incident_is_recorded_then(
+    resolved_store: Any, small_force: Path
+) -> None:
+    """Command and control sends the incident at call time and again when it is closed with its
+    result: the decision is recorded from the update, by an officer named in another shape."""
+    engine, model = resolved_store
+    case = ex_partner_case(small_force)
+    when = next_breach_time(engine, case)
+    first = new_breach(case, "OUT-4", when)
+    submit(engine, model, first, when)
+    key = breach_key(engine, "OUT-4")
+    assert show_alert(engine, key, when, 24.0)["actions"]["decision"] is None
+    later = when + timedelta(hours=3)
+    officer = "Sgt. Ó Briain-Weatherall (collar 40417, Response Team C)"
+    closed = with_arrest(first, {**NOT_ARRESTED, "by": officer})
+    assert submit(engine, model, closed, later).outcome == "updated"
+    decision = show_alert(engine, key, later, 24.0)["actions"]["decision"]
+    assert decision["arrested"] is False and decision["by"] == officer
