@@ -151,3 +151,27 @@ def test_incidents_not_yet_recognised_have_their_signs_read_on_the_spot(
     found = owed(engine, NOW)
     assert "sdash_missing" in {o.rule_id for o in found}
     assert found == owed_read_whole(engine, NOW)
+
+
+def test_the_live_path_writes_the_signs_with_the_row_and_again_when_the_incident_changes(
+    resolved_store: Any,
+) -> None:
+    """The live path reads the signs from the record before its write turn (no UPDATE after
+    recognition): written with the incident's row, rewritten when its update says otherwise."""
+    engine, model = resolved_store
+    when = datetime(2026, 3, 1, 10, tzinfo=UTC)
+
+    def kept() -> bool | None:
+        with engine.connect() as conn:
+            return conn.execute(
+                select(t.incidents.c.stalking_signs).where(t.incidents.c.ref == "SIGNS-1")
+            ).scalar_one()
+
+    plain = incident("SIGNS-1", category="concern_for_welfare", narrative="Door found ajar.")
+    submit(engine, model, parse_record(plain), when)
+    assert kept() is False
+    later = dict(plain, narrative="He keeps turning up outside her work and waits by her car.")
+    updated = submit(engine, model, parse_record(later), when + timedelta(hours=1))
+    assert updated.outcome == "updated"
+    assert kept() is shows_stalking("SIGNS-1", "concern_for_welfare", None, later["narrative"])
+    assert kept() is True

@@ -30,6 +30,7 @@ from threadline.resolve.linkage import LinkageModel
 from threadline.store import tables as t
 from threadline.store.database import writing
 from threadline.store.records import Prepared, prepare, write_prepared
+from threadline.store.rows import Binder
 from threadline.store.writers import binder_for
 
 
@@ -81,10 +82,12 @@ def recognise_and_gather(
     until: datetime | None = None,
     *,
     tell: bool = True,
+    signs_kept: bool = False,
 ) -> tuple[list[AlertChange], list[CaseChange]]:
     """Run the rules for one stored incident or crime against its linked history; save the
     alerts; put each course of conduct into its case (telling the officer in the case, with
-    ``tell``). The alert changes and the case changes."""
+    ``tell``). The alert changes and the case changes. An incident's stalking signs are kept
+    with it here, unless ``signs_kept`` (the live path wrote them with its row)."""
     event = event_of_record(conn, key)
     if event is None:
         return [], []
@@ -99,7 +102,7 @@ def recognise_and_gather(
     previous = previous_alerts(conn, links)
     changes = recognise(event, history, previous, thresholds=settings.thresholds)
     save_changes(conn, changes, now)
-    if event.kind == "incident":
+    if event.kind == "incident" and not signs_kept:
         keep_stalking_signs(conn, key, event)
     cases = gather(conn, changes, event.ref, now, default_team=settings.default_team, tell=tell)
     return changes, cases
@@ -112,6 +115,16 @@ def keep_stalking_signs(conn: Connection, key: str, event: Event) -> None:
     conn.execute(
         update(t.incidents).where(t.incidents.c.record_key == key).values(stalking_signs=signs)
     )
+
+
+def _prepare(record: Record, binder: Binder | None) -> Prepared:
+    """A submitted record's rows; an incident's with its stalking signs, read from the record
+    alone as :func:`keep_stalking_signs` reads them, so no UPDATE follows in the write turn."""
+    if not isinstance(record, Incident):
+        return prepare(record, binder)
+    closing = record.closing_category.value if record.closing_category else None
+    signs = shows_stalking(record.ref, record.category.value, closing, record.narrative)
+    return prepare(record, binder, known={"stalking_signs": signs})
 
 
 def _incident_key(conn: Connection, ref: str) -> str | None:
@@ -175,7 +188,7 @@ def submit_group(
     prepared: list[Prepared | Exception] = []
     for pending in group:
         try:
-            prepared.append(prepare(pending.record, binder))
+            prepared.append(_prepare(pending.record, binder))
         except Exception as error:  # noqa: BLE001 - the outcome of that submission alone
             prepared.append(error)
     ready = clock.perf_counter()
@@ -257,7 +270,8 @@ def _submit_in(
     changes: list[AlertChange] = []
     cases: list[CaseChange] = []
     if outcome != "unchanged":
-        changes, cases = recognise_and_gather(conn, target, settings, now)
+        signs_kept = isinstance(record, Incident)
+        changes, cases = recognise_and_gather(conn, target, settings, now, signs_kept=signs_kept)
         if isinstance(record, Incident) and record.arrest is not None:
             record_arrest_outcome(conn, record.ref, record.source, record.arrest, now)
     lap("recognise")

@@ -8,7 +8,7 @@ people and objects are replaced, and what it was and what it became are kept in 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from functools import cache
@@ -328,10 +328,15 @@ class Prepared(NamedTuple):
         return binder.read(table, "document", value)
 
 
-def prepare(record: Record, binder: Binder | None = None) -> Prepared:
+def prepare(
+    record: Record, binder: Binder | None = None, known: Mapping[str, Any] | None = None
+) -> Prepared:
     """Everything about ``record`` that does not need the database: its rows and their keys.
 
     With ``binder``, the values are bound for its dialect's driver, ready for the writer.
+    ``known`` sets columns of the record's row that a layer above the store reads from the
+    record itself (the live path: an incident's stalking signs), so they are written with the
+    row rather than by a later UPDATE; a name that is not a column of its table is refused.
     """
     key = record_key(record)
     document = document_of(record)
@@ -340,6 +345,11 @@ def prepare(record: Record, binder: Binder | None = None) -> Prepared:
     child_rows(record, key, children)
     table = RECORD_TABLES[record.kind]
     values = _record_row(record, key, document, digest)
+    if known:
+        unknown = set(known) - set(values)
+        if unknown:
+            raise ValueError(f"not columns of {table.name}: {', '.join(sorted(unknown))}")
+        values.update(known)
     row = tuple(values[name] for name in record_columns(table))
     if binder is None:
         return Prepared(record.kind, key, digest, row, children.frozen())
