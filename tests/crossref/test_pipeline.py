@@ -142,10 +142,10 @@ def test_a_failure_in_a_group_is_that_submissions_alone(
 
     real = pipeline.recognise_and_gather
 
-    def broken_for_one(conn: Any, key: str, *args: Any) -> Any:
+    def broken_for_one(conn: Any, key: str, *args: Any, **kwargs: Any) -> Any:
         if key.endswith(":GRP-2"):
             conn.execute(text("SELECT no_such_column FROM incidents"))
-        return real(conn, key, *args)
+        return real(conn, key, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "recognise_and_gather", broken_for_one)
     when = datetime(2026, 3, 1, 10, tzinfo=UTC)
