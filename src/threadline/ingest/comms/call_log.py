@@ -48,7 +48,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
@@ -411,8 +411,7 @@ class _Rows:
             kind = CommsKind.missed_call
         else:
             kind = CommsKind.call
-        content_hash = self.occurrences.hash(channel, timestamp, sender, kind, duration, text)
-        return Communication(
+        read = self.occurrences.communication(
             self.name,
             line,
             entry,
@@ -423,11 +422,10 @@ class _Rows:
             recipients,
             direction,
             duration,
-            text if channel is CommsChannel.sms else None,
-            (),
-            None,
-            content_hash,
+            text,
         )
+        # a call keeps no text, but the row's text cell stays part of its identity (its hash)
+        return read if channel is CommsChannel.sms else replace(read, text=None)
 
     def moment(self, column: str, written: str) -> datetime:
         if not written.strip():
