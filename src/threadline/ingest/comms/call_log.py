@@ -286,18 +286,11 @@ def parse_call_log(
         return
     rows = _Rows(name, header, layout, options)
     entry = 0
-    while True:
-        first = lines.number + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
+    for first, cells, found in lines.rows(reader):
+        if cells is None:
             entry += 1
-            reasons = [f"not readable as CSV ({error})", *lines.take(first, lines.number)]
-            yield Rejection(name, first, "", "; ".join(reasons))
+            yield Rejection(name, first, "", "; ".join(found))
             continue
-        found = lines.take(first, lines.number)
         if not cells or not any(cell.strip() for cell in cells):
             if found:
                 yield Rejection(name, first, "", "; ".join(found))
