@@ -3,9 +3,10 @@ checked reader (the options they share are :mod:`threadline.cli.options`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,6 +17,8 @@ from threadline.settings import Settings
 if TYPE_CHECKING:
     from threadline.crossref.reads import Reader
     from threadline.resolve.linkage import LinkageModel
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="threadline",
@@ -71,3 +74,24 @@ def reader_for(engine: Engine, user: str, purpose: str, action: str, command: st
     except ReadRefused as error:
         errors.print(f"refused: {error}", style="red", markup=False, highlight=False)
         raise typer.Exit(1) from None
+
+
+def audited_list(
+    db: str | None,
+    user: str,
+    purpose: str,
+    action: str,
+    command: str,
+    read: Callable[[Engine, datetime], T],
+    records: Callable[[T], Sequence[str]],
+    detail: Callable[[T], dict[str, Any]],
+    at: datetime,
+) -> tuple[T, Reader]:
+    """A list the force's store gives as it is at ``at`` (``read``), read for ``user`` with the
+    checked reader of ``action`` and audited with the ``records`` it names and ``detail``
+    (:func:`threadline.crossref.reads.audited_read`), with who read it."""
+    from threadline.crossref.reads import audited_read
+
+    engine = engine_for(db)
+    who = reader_for(engine, user, purpose, action, command)
+    return audited_read(engine, who, lambda _: read(engine, at), records, at, detail), who
