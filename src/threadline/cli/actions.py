@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from threadline.cli.app import app, console, engine_for, errors, now, settings_for
+from threadline.cli.app import acting_user, app, console, engine_for, fail, now, settings_for
 from threadline.cli.options import DbOption, JsonOption
 from threadline.cli.steps import STAFF_STEP, Given, option, step_commands
 
@@ -33,17 +33,10 @@ def _take(
 ) -> None:
     from threadline.crossref.actions import AlertNotFound, take_step
     from threadline.guard import audit
-    from threadline.guard.users import get_user
     from threadline.recognise.actions import ActionRefused, Actor
 
-    if len(purpose.strip()) < 3:
-        errors.print("[red]purpose: say why (3 characters or more)[/red]")
-        raise typer.Exit(1)
     engine = engine_for(db)
-    user = get_user(engine, as_user)
-    if user is None or not user.active:
-        errors.print(f"[red]as: no active user {as_user!r}[/red]")
-        raise typer.Exit(1)
+    user = acting_user(engine, as_user, purpose)
     settings = settings_for(db)
 
     def audit_hook(
@@ -65,11 +58,9 @@ def _take(
             **given,
         )
     except AlertNotFound as missing:
-        errors.print(f"[red]{missing}[/red]")
-        raise typer.Exit(1) from None
+        fail(str(missing))
     except ActionRefused as refused:
-        errors.print(f"[red]{refused.field or 'refused'}: {refused}[/red]")
-        raise typer.Exit(1) from None
+        fail(f"{refused.field or 'refused'}: {refused}")
     actions = view["actions"]
     console.print(f"{key}: {step} recorded; now {actions['status']}")
 
@@ -80,11 +71,9 @@ def _at(value: str | None, name: str) -> datetime | None:
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        errors.print(f"[red]{name}: not an ISO 8601 time: {value!r}[/red]")
-        raise typer.Exit(1) from None
+        fail(f"{name}: not an ISO 8601 time: {value!r}")
     if when.tzinfo is None:
-        errors.print(f"[red]{name}: give the time zone (2026-12-06T09:00+00:00)[/red]")
-        raise typer.Exit(1)
+        fail(f"{name}: give the time zone (2026-12-06T09:00+00:00)")
     return when
 
 
@@ -96,8 +85,7 @@ def alert_show(key: str, db: DbOption = None) -> None:
     try:
         view = show_alert(engine_for(db), key, now(), settings_for(db).not_arrested_signoff_hours)
     except AlertNotFound as missing:
-        errors.print(f"[red]{missing}[/red]")
-        raise typer.Exit(1) from None
+        fail(str(missing))
     console.print_json(json.dumps(view, default=str))
 
 

@@ -3,9 +3,10 @@ checked reader (the options they share are :mod:`threadline.cli.options`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -15,7 +16,10 @@ from threadline.settings import Settings
 
 if TYPE_CHECKING:
     from threadline.crossref.reads import Reader
+    from threadline.guard.users import User
     from threadline.resolve.linkage import LinkageModel
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="threadline",
@@ -50,6 +54,26 @@ def model_for(path: Path | None) -> LinkageModel:
     return load_model(path)
 
 
+def fail(message: str) -> NoReturn:
+    """End the command: ``message`` on standard error in red, as written (an error's words are
+    not Rich markup), and exit status 1."""
+    errors.print(message, style="red", markup=False, highlight=False)
+    raise typer.Exit(1) from None
+
+
+def acting_user(engine: Engine, username: str, purpose: str) -> User:
+    """The active user ``username``, taking a step for ``purpose`` (3 characters or more);
+    else the command ends, saying which of the two is wrong."""
+    from threadline.guard.users import get_user
+
+    if len(purpose.strip()) < 3:
+        fail("purpose: say why (3 characters or more)")
+    user = get_user(engine, username)
+    if user is None or not user.active:
+        fail(f"as: no active user {username!r}")
+    return user
+
+
 def say(text: object) -> None:
     """Print ``text`` as written: names, notes and reasons are people's words, not Rich markup,
     and nothing in them is highlighted."""
@@ -69,5 +93,25 @@ def reader_for(engine: Engine, user: str, purpose: str, action: str, command: st
     try:
         return reader(engine, user, purpose, action, command, now())
     except ReadRefused as error:
-        errors.print(f"refused: {error}", style="red", markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        fail(f"refused: {error}")
+
+
+def audited_list(
+    db: str | None,
+    user: str,
+    purpose: str,
+    action: str,
+    command: str,
+    read: Callable[[Engine, datetime], T],
+    records: Callable[[T], Sequence[str]],
+    detail: Callable[[T], dict[str, Any]],
+    at: datetime,
+) -> tuple[T, Reader]:
+    """A list the force's store gives as it is at ``at`` (``read``), read for ``user`` with the
+    checked reader of ``action`` and audited with the ``records`` it names and ``detail``
+    (:func:`threadline.crossref.reads.audited_read`), with who read it."""
+    from threadline.crossref.reads import audited_read
+
+    engine = engine_for(db)
+    who = reader_for(engine, user, purpose, action, command)
+    return audited_read(engine, who, lambda _: read(engine, at), records, at, detail), who

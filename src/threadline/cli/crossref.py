@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from threadline.cli.app import app, console, engine_for, errors, model_for, now, reader_for
+from threadline.cli.app import app, console, engine_for, errors, fail, model_for, now, reader_for
 from threadline.cli.options import DbOption, ModelOption, PurposeOption, UserOption
 
 
@@ -44,8 +44,7 @@ def picture_command(
             missing=lambda _: [f"incident-ref:{ref}"],
         )
     except NotFound as error:
-        errors.print(str(error), style="red", markup=False)
-        raise typer.Exit(1) from None
+        fail(str(error))
     shown = disclose_picture(picture.to_dict(), who.role)
     if json_output:
         typer.echo(json.dumps(shown, indent=2, default=str))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from threadline.cli.app import app, console, engine_for, errors, now, settings_for
+from threadline.cli.app import app, console, engine_for, errors, fail, now, settings_for
 from threadline.cli.options import DbOption
 
 if TYPE_CHECKING:
@@ -49,8 +49,7 @@ def _refusing() -> Iterator[None]:
     try:
         yield
     except UserError as error:
-        errors.print(f"[red]{error.field}: {error.message}[/red]")
-        raise typer.Exit(1) from None
+        fail(f"{error.field}: {error.message}")
 
 
 @users_app.command("add")
@@ -175,8 +174,7 @@ def audit_verify(
         raise typer.Exit(2) from None
     result = verify(engine_for(db), anchors)
     if not result.ok:
-        errors.print(f"[red]{result.reason}[/red]")
-        raise typer.Exit(1)
+        fail(str(result.reason))
     against = f", against {result.anchors_checked} anchor(s)" if result.anchors_checked else ""
     console.print(f"audit log intact: {result.rows_checked:,} rows checked{against}")
 

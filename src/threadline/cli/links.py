@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from threadline.cli.app import app, engine_for, errors, now, reader_for, say
+from threadline.cli.app import app, engine_for, errors, fail, now, reader_for, say
 from threadline.cli.options import DbOption, PurposeOption, UserOption
 
 if TYPE_CHECKING:
@@ -53,8 +53,7 @@ def _link_search(
             engine, who, lambda _: search(engine), records, now(), detail, missing=missing
         )
     except (NodeNotFound, ValueError) as error:
-        errors.print(str(error), style="red", markup=False)
-        raise typer.Exit(1) from None
+        fail(str(error))
     return found, who
 
 

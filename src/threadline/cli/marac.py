@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from threadline.cli.app import app, console, engine_for, errors, now, reader_for
+from threadline.cli.app import acting_user, app, console, engine_for, fail, now, reader_for
 from threadline.cli.options import AsOption, DbOption, StepPurposeOption
 from threadline.cli.steps import STAFF_STEP, Given, option, step_commands
 
@@ -31,17 +31,9 @@ app.add_typer(marac_app, name="marac-referral")
 
 
 def _auditor(engine: Engine, username: str, purpose: str) -> Auditor:
-    from threadline.guard.users import get_user
     from threadline.usecases.auditor import Auditor
 
-    if len(purpose.strip()) < 3:
-        errors.print("[red]purpose: say why (3 characters or more)[/red]")
-        raise typer.Exit(1)
-    user = get_user(engine, username)
-    if user is None or not user.active:
-        errors.print(f"[red]as: no active user {username!r}[/red]")
-        raise typer.Exit(1)
-    return Auditor(engine, user, now)
+    return Auditor(engine, acting_user(engine, username, purpose), now)
 
 
 def _take(
@@ -55,8 +47,7 @@ def _take(
     try:
         view = take_marac_step(engine, auditor, ref, step, now(), purpose.strip(), **given)
     except Refused as refused:
-        errors.print(f"[red]{refused.field or 'refused'}: {refused.message}[/red]")
-        raise typer.Exit(1) from None
+        fail(f"{refused.field or 'refused'}: {refused.message}")
     console.print(f"{view['ref']}: {step} recorded; now {view['status']}")
 
 
@@ -143,8 +134,7 @@ def marac_show(
     try:
         view = referral(engine, auditor, ref, now(), purpose.strip())
     except Refused as refused:
-        errors.print(f"[red]{refused.message}[/red]")
-        raise typer.Exit(1) from None
+        fail(str(refused.message))
     console.print_json(json.dumps(view, default=str))
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from threadline.cli.app import app, console, engine_for, errors, now, reader_for, say
+from threadline.cli.app import app, console, engine_for, errors, fail, now, reader_for, say
 from threadline.cli.options import DbOption, ModelOption, PurposeOption, UserOption
 from threadline.settings import Settings
 
@@ -150,8 +150,7 @@ def review_judge(
         with engine_for(db).begin() as conn:
             outcome = record_judgement(conn, mention_a, mention_b, judgement, user, now(), note)
     except ReviewError as error:
-        errors.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
+        fail(str(error))
     console.print(outcome)
 
 
@@ -170,8 +169,7 @@ def review_split(
         with engine_for(db).begin() as conn:
             new_id = split_entity(conn, entity_id, mention_keys, user, now(), reason)
     except ReviewError as error:
-        errors.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
+        fail(str(error))
     console.print(f"{len(mention_keys)} records moved from {entity_id} to {new_id}")
 
 
@@ -200,8 +198,7 @@ def export_mentions(
     try:
         rows = audited_mention_rows(engine_for(db), user, purpose, now(), fmt)
     except ExportRefused as error:
-        errors.print(f"refused: {error}", style="red", markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        fail(f"refused: {error}")
     handle = output.open("w", newline="") if output else sys.stdout
     try:
         if fmt == "csv":

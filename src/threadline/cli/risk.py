@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from threadline.cli.app import app, console, engine_for, errors, now, reader_for
+from threadline.cli.app import app, audited_list, console, errors, now
 from threadline.cli.options import DbOption, PurposeOption, UserOption
 
 
@@ -28,19 +28,18 @@ def marac_command(
     purpose, and an officer's free-text judgement (which may say where the victim lives) is
     withheld from a role that may not see contact details."""
     from threadline.crossref.marac import referral_list, referrals_csv
-    from threadline.crossref.reads import audited_read
     from threadline.guard.disclosure import may_see_contact
 
-    engine = engine_for(db)
-    who = reader_for(engine, user, purpose, "marac.view", "marac")
-    at = now()
-    found = audited_read(
-        engine,
-        who,
-        lambda _: referral_list(engine, at),
+    found, who = audited_list(
+        db,
+        user,
+        purpose,
+        "marac.view",
+        "marac",
+        referral_list,
         lambda listed: [f"person:{r.victim}" for r in listed],
-        at,
         lambda listed: {"referrals": len(listed), "format": "csv" if csv_path else "table"},
+        now(),
     )
     referrals = found if may_see_contact(who.role) else [r.without_free_text() for r in found]
     if csv_path is not None:
@@ -75,19 +74,18 @@ def owed_command(
     As on the dashboard, where the API shows them: the user's role must allow
     ``dashboard.view`` and the read is audited with the purpose (it names victims' incidents).
     Nothing in it locates anyone: incident, officer, due time and the rule's reason."""
-    from threadline.crossref.reads import audited_read
     from threadline.crossref.risk import owed
 
-    engine = engine_for(db)
-    who = reader_for(engine, user, purpose, "dashboard.view", "owed")
-    at = now()
-    found = audited_read(
-        engine,
-        who,
-        lambda _: owed(engine, at),
+    found, _ = audited_list(
+        db,
+        user,
+        purpose,
+        "dashboard.view",
+        "owed",
+        owed,
         lambda listed: sorted({f"person:{o.victim_entity}" for o in listed if o.victim_entity}),
-        at,
         lambda listed: {"owed": len(listed)},
+        now(),
     )
     if not found:
         console.print("No risk assessments owed.")

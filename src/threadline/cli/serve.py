@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from threadline.cli.app import app, console, errors, now, settings_for
+from threadline.cli.app import app, console, errors, fail, now, settings_for
 from threadline.cli.options import DbOption, ModelOption
 
 
@@ -65,8 +65,7 @@ def serve_command(
 
     problem = port_problem(host, port)
     if problem is not None:
-        errors.print(f"[red]{problem}[/red]")
-        raise typer.Exit(1)
+        fail(str(problem))
     settings = settings_for(db)
     if threads:
         settings = settings.model_copy(update={"request_threads": threads})

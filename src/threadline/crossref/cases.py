@@ -5,7 +5,7 @@ victim, conduct on at least 2 occasions, Protection from Harassment Act 1997 s7(
 :func:`gather` puts its incidents into one case: the case already holding them, or a new one.
 The live path (:func:`threadline.crossref.pipeline.submit`) and the batch sweep
 (:func:`threadline.crossref.replay.sweep`) both call it from
-:func:`~threadline.crossref.pipeline.recognise_record`, so the rule is written once. At call
+:func:`~threadline.crossref.pipeline.recognise_and_gather`, so the rule is written once. At call
 time the officer in the case is told (a notification) when an incident joins; a sweep over
 old records tells nobody.
 

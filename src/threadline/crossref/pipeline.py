@@ -60,20 +60,6 @@ class Submission:
     cases: list[CaseChange] = field(default_factory=list)
 
 
-def recognise_record(
-    conn: Connection,
-    key: str,
-    settings: CallTimeSettings,
-    now: datetime,
-    until: datetime | None = None,
-    *,
-    tell: bool = True,
-) -> list[AlertChange]:
-    """Run the rules for one stored incident or crime against its linked history; save alerts
-    and gather each course of conduct into its case (:func:`recognise_and_gather`)."""
-    return recognise_and_gather(conn, key, settings, now, until, tell=tell)[0]
-
-
 def recognise_and_gather(
     conn: Connection,
     key: str,
@@ -300,4 +286,5 @@ def mark_history_viewed(
         conn.execute(
             insert(t.history_views).values(incident_ref=incident_ref, user=user, viewed_at=now)
         )
-        return recognise_record(conn, key, settings, now)
+        alerts, _cases = recognise_and_gather(conn, key, settings, now)
+        return alerts

@@ -18,7 +18,12 @@ from sqlalchemy import Engine, delete, select, union_all
 
 from threadline.crossref.actions import states_of
 from threadline.crossref.outcomes import record_stored_arrest_outcome
-from threadline.crossref.pipeline import CallTimeSettings, Submission, recognise_record, submit
+from threadline.crossref.pipeline import (
+    CallTimeSettings,
+    Submission,
+    recognise_and_gather,
+    submit,
+)
 from threadline.ingest.importer import Rejection, rejections_of
 from threadline.ingest.readers import read_file
 from threadline.model import Record, RecordError, parse_record
@@ -196,7 +201,9 @@ def sweep(
                     ).scalar()
                 if target is None:
                     continue
-                changes = recognise_record(conn, target, settings, at, until=at, tell=False)
+                changes, _cases = recognise_and_gather(
+                    conn, target, settings, at, until=at, tell=False
+                )
                 if key.startswith("incident:"):
                     record_stored_arrest_outcome(conn, key, at)
                 total += len(changes)

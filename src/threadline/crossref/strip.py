@@ -16,7 +16,7 @@ order × 7", not three of the panel's four lines.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -54,14 +54,7 @@ class FoldedAlert:
     """The incidents the folded alerts were raised at, latest first."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule_id": self.rule_id,
-            "severity": self.severity,
-            "count": self.count,
-            "latest": self.latest,
-            "raised_at": self.raised_at,
-            "refs": list(self.refs),
-        }
+        return {**asdict(self), "refs": list(self.refs)}
 
 
 def _day(value: date | str | None) -> str:

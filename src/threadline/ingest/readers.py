@@ -341,6 +341,27 @@ class _PhysicalLines:
         """What is wrong with lines ``first`` to ``last``, forgotten once taken."""
         return [self.problems.pop(n) for n in range(first, last + 1) if n in self.problems]
 
+    def rows(
+        self, reader: Iterator[list[str]]
+    ) -> Iterator[tuple[int, list[str] | None, list[str]]]:
+        """Each row ``reader`` (a :func:`csv.reader` over these lines) reads: the line it starts
+        on, its cells (None where it is not readable as CSV) and what is wrong with its lines
+        (for an unreadable row, that first)."""
+        while True:
+            first = self.number + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield (
+                    first,
+                    None,
+                    [f"not readable as CSV ({error})", *self.take(first, self.number)],
+                )
+                continue
+            yield first, cells, self.take(first, self.number)
+
 
 _LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
 
@@ -392,18 +413,11 @@ def read_csv(path: Path) -> Iterator[RawRecord]:
         if problems:
             yield RawRecord(name, 1, None, RecordError(problems))
             return
-        while True:
-            first = lines.number + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                reasons = [f"not readable as CSV ({error})", *lines.take(first, lines.number)]
-                problems = [FieldProblem("", reason) for reason in reasons]
+        for first, cells, found in lines.rows(reader):
+            if cells is None:
+                problems = [FieldProblem("", reason) for reason in found]
                 yield RawRecord(name, first, None, RecordError(problems), lines.offset)
                 continue
-            found = lines.take(first, lines.number)
             if not cells and not found:
                 continue  # a blank line
             problems = _cell_problems(header, cells, found)

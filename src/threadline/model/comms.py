@@ -194,3 +194,38 @@ class Occurrences:
         return content_hash(
             channel, timestamp, sender, kind, duration, text, attachments, occurrence
         )
+
+    def communication(
+        self,
+        file: str,
+        line: int,
+        entry: int,
+        channel: CommsChannel,
+        kind: CommsKind,
+        timestamp: datetime,
+        sender: str | None,
+        recipients: tuple[str, ...],
+        direction: Direction | None,
+        duration: int | None,
+        text: str | None,
+        attachments: tuple[str, ...] = (),
+        thread: str | None = None,
+    ) -> Communication:
+        """The next entry of the file as read, with its :meth:`hash`."""
+        hashed = self.hash(channel, timestamp, sender, kind, duration, text, attachments)
+        return Communication(
+            file=file,
+            line=line,
+            entry=entry,
+            channel=channel,
+            kind=kind,
+            timestamp=timestamp,
+            sender=sender,
+            recipients=recipients,
+            direction=direction,
+            duration=duration,
+            text=text,
+            attachments=attachments,
+            thread=thread,
+            content_hash=hashed,
+        )

@@ -10,7 +10,7 @@ construction, so a misspelt role or a naive time stamp is an error here, not a s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -357,15 +357,7 @@ class History:
     def with_event(self, event: Event) -> History:
         """This history with ``event`` added (replacing an earlier version with the same ref)."""
         kept = tuple(e for e in self.events if e.ref != event.ref)
-        return History(
-            events=(*kept, event),
-            orders=self.orders,
-            associations=self.associations,
-            dash_assessed=self.dash_assessed,
-            labels=self.labels,
-            assessments=self.assessments,
-            contacts=self.contacts,
-        )
+        return replace(self, events=(*kept, event))
 
 
 def by_time(events: Iterable[Event]) -> list[Event]:

@@ -38,7 +38,6 @@ from threadline.resolve.described import (
     apply_inferences,
     describes_ex_partner,
     infer_ex_partners,
-    mention_columns,
     mention_row,
     victim_mention_rows,
 )
@@ -63,6 +62,7 @@ from threadline.resolve.namesakes import (
 )
 from threadline.resolve.review import mention_words, queue_pairs
 from threadline.store import tables as t
+from threadline.store.lookups import mention_columns
 from threadline.store.queries import fetch
 
 MF = t.mention_features
@@ -93,7 +93,7 @@ def _entity_labels() -> Select[Any]:
 @cache
 def _mentions_of_record() -> Select[Any]:
     m = t.mentions
-    query = select(*mention_columns())  # type: ignore[call-overload]
+    query = select(*mention_columns())
     return query.where(m.c.record_key == bindparam("record")).order_by(m.c.id)
 
 

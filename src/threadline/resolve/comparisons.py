@@ -333,13 +333,40 @@ DOB_DIFFERS_LEVEL = 5
 SEX_DIFFERS = 2
 
 
-def forename_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
-    """Level position of a pair in :func:`forename_comparison`."""
-    a, b = left["forename"], right["forename"]
+def _name_level(
+    left: Mapping[str, Any],
+    right: Mapping[str, Any],
+    column: str,
+    beyond_exact: Callable[[str, str], int],
+) -> int:
+    """A name comparison's level position: 0 where either side's ``column`` is null, 1 where
+    the two are equal, else ``beyond_exact`` of the two (its levels from 2 on)."""
+    a, b = left[column], right[column]
     if a is None or b is None:
         return 0
     if a == b:
         return 1
+    return beyond_exact(a, b)
+
+
+def _jaro_winkler_band(a: str, b: str) -> int | None:
+    """0 where ``a`` and ``b`` reach the higher of :data:`JARO_WINKLER_THRESHOLDS`, 1 where only
+    the lower, None where neither."""
+    similarity = _jw(a, b)
+    high, low = JARO_WINKLER_THRESHOLDS
+    if similarity >= high:
+        return 0
+    if similarity >= low:
+        return 1
+    return None
+
+
+def forename_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
+    """Level position of a pair in :func:`forename_comparison`."""
+    return _name_level(left, right, "forename", lambda a, b: _forenames_differ(left, right, a, b))
+
+
+def _forenames_differ(left: Mapping[str, Any], right: Mapping[str, Any], a: str, b: str) -> int:
     if (
         _eq(left["forename_canonical"], right["forename_canonical"])
         or b in (left["forename_nicknames"] or ())
@@ -350,12 +377,9 @@ def forename_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
         return 3
     if _initial_of(a, right) or _initial_of(b, left):
         return 4
-    similarity = _jw(a, b)
-    high, low = JARO_WINKLER_THRESHOLDS
-    if similarity >= high:
-        return 5
-    if similarity >= low:
-        return 6
+    band = _jaro_winkler_band(a, b)
+    if band is not None:
+        return 5 + band
     if len(a) >= 3 and len(b) >= 3 and DamerauLevenshtein.distance(a, b) <= 1:
         return 7
     if _eq(left["forename_phonetic"], right["forename_phonetic"]):
@@ -374,17 +398,13 @@ def _initial_of(initial: str, other: Mapping[str, Any]) -> bool:
 
 def surname_level(left: Mapping[str, Any], right: Mapping[str, Any]) -> int:
     """Level position of a pair in :func:`surname_comparison`."""
-    a, b = left["surname"], right["surname"]
-    if a is None or b is None:
-        return 0
-    if a == b:
-        return 1
-    similarity = _jw(a, b)
-    high, low = JARO_WINKLER_THRESHOLDS
-    if similarity >= high:
-        return 2
-    if similarity >= low:
-        return 3
+    return _name_level(left, right, "surname", lambda a, b: _surnames_differ(left, right, a, b))
+
+
+def _surnames_differ(left: Mapping[str, Any], right: Mapping[str, Any], a: str, b: str) -> int:
+    band = _jaro_winkler_band(a, b)
+    if band is not None:
+        return 2 + band
     if _eq(left["surname_phonetic"], right["surname_phonetic"]):
         return 4
     return 5

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, select, union, update
 
 from threadline.store import tables as t
+from threadline.store.lookups import mention_columns
 from threadline.store.queries import fetch
 
 INFERENCE = "inference:former-partner"
@@ -115,7 +116,7 @@ def infer_ex_partners(
 
 
 def mention_row(r: object) -> MentionRow:
-    """A row of :func:`mention_columns` as a :class:`MentionRow`."""
+    """A row of :func:`~threadline.store.lookups.mention_columns` as a :class:`MentionRow`."""
     return MentionRow(
         mention_key=r.mention_key,  # type: ignore[attr-defined]
         record_key=r.record_key,  # type: ignore[attr-defined]
@@ -126,23 +127,9 @@ def mention_row(r: object) -> MentionRow:
     )
 
 
-def mention_columns() -> list[object]:
-    """The columns of ``mentions`` a :class:`MentionRow` is read from."""
-    m = t.mentions
-    return [
-        m.c.mention_key,
-        m.c.record_key,
-        m.c.role,
-        m.c.forenames,
-        m.c.surname,
-        m.c.description,
-        m.c.relationship_to_victim,
-    ]
-
-
 def all_mention_rows(conn: Connection) -> list[MentionRow]:
     """Every mention, as inference needs it (batch)."""
-    return [mention_row(r) for r in conn.execute(select(*mention_columns()))]  # type: ignore[call-overload]
+    return [mention_row(r) for r in conn.execute(select(*mention_columns()))]
 
 
 @cache
@@ -164,7 +151,7 @@ def _mentions_of_records_of(role: str) -> Select[Any]:
         select(record_key.label("record_key")),
     )
     return (
-        select(*mention_columns(), em.c.entity_id)  # type: ignore[call-overload]
+        select(*mention_columns(), em.c.entity_id)
         .outerjoin(em, em.c.mention_key == m.c.mention_key)
         .where(m.c.record_key.in_(records))
     )

@@ -16,19 +16,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from threadline.model.base import FORCE_TIMEZONE
+from threadline.risk.declared import DeclaredRule
 from threadline.risk.grading import Grade, Grading, Thresholds
 
 #: A reference and when it happened: ``("INC-1", datetime(...))`` or ``("MARAC-7", date(...))``.
 Dated = tuple[str, date | datetime]
 
 
-@dataclass(frozen=True, slots=True)
-class Criterion:
-    """One referral criterion: a stable id, a title and what it means."""
-
-    id: str
-    title: str
-    description: str
+#: One referral criterion.
+Criterion = DeclaredRule
 
 
 MARAC_CRITERIA: tuple[Criterion, ...] = (

@@ -14,17 +14,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from threadline.risk.declared import DeclaredRule
 from threadline.risk.facts import AssessmentFacts, IncidentFacts
 from threadline.risk.grading import Grade
 
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One kind of owed assessment: a stable id, a title and what it means."""
-
-    id: str
-    title: str
-    description: str
+#: One kind of owed assessment.
+Rule = DeclaredRule
 
 
 OWED_RULES: tuple[Rule, ...] = (

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, astuple, dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -45,6 +45,7 @@ from threadline.store.writers import binder_for
 __all__ = [
     "COUNTED_IN",
     "CountedIn",
+    "ContactFilter",
     "CountsOverlap",
     "MessageQuery",
     "StoreConflict",
@@ -95,11 +96,18 @@ if _COLUMNS != _ROW_ORDER:  # pragma: no cover - a column added to the table and
 
 
 def _row(attachment: str, import_id: int, c: Communication) -> tuple[Any, ...]:
+    return _row_as(attachment, import_id, c, c.timestamp, list(c.recipients), list(c.attachments))
+
+
+def _row_as(
+    attachment: str, import_id: int, c: Communication, at: Any, recipients: Any, attachments: Any
+) -> tuple[Any, ...]:
+    """:func:`_row` with its time and its two lists as given (plain, or bound for a driver)."""
     # a tuple built directly, not through a dict: this runs once per message of 100,000
     return (
         attachment,
         c.content_hash,
-        c.timestamp,
+        at,
         c.channel.value,
         c.kind.value,
         c.sender,
@@ -107,8 +115,8 @@ def _row(attachment: str, import_id: int, c: Communication) -> tuple[Any, ...]:
         c.duration,
         c.text,
         c.thread,
-        list(c.recipients),
-        list(c.attachments),
+        recipients,
+        attachments,
         c.file,
         c.line,
         import_id,
@@ -169,22 +177,13 @@ def _sqlite_rows(
             rows.append(binder.bind(table, _row(attachment, import_id, c), _COLUMNS))
             continue
         rows.append(
-            (
+            _row_as(
                 attachment,
-                c.content_hash,
+                import_id,
+                c,
                 c.timestamp.strftime(_SQLITE_TIME),
-                c.channel.value,
-                c.kind.value,
-                c.sender,
-                None if c.direction is None else c.direction.value,
-                c.duration,
-                c.text,
-                c.thread,
                 document(table, "recipients", list(c.recipients)) if c.recipients else "[]",
                 document(table, "attachments", list(c.attachments)) if c.attachments else "[]",
-                c.file,
-                c.line,
-                import_id,
             )
         )
     return rows
@@ -369,6 +368,34 @@ def _contact_rows() -> Any:
     )
 
 
+@dataclass(frozen=True)
+class ContactFilter:
+    """Which contacts a daily count takes: only ``channel`` or ``sender`` (``''``: not said) if
+    given, only the local days (in :data:`COUNTED_IN`) ``first`` to ``last`` if given."""
+
+    channel: str | None = None
+    sender: str | None = None
+    first: date | None = None
+    last: date | None = None
+
+    def given(self) -> tuple[bool, ...]:
+        """Which of channel, sender, first and last are given (the shape of the query)."""
+        return tuple(value is not None for value in astuple(self))
+
+    def params(self) -> dict[str, Any]:
+        """The values of the query's parameters (``b_channel``, ...)."""
+        return {f"b_{name}": value for name, value in asdict(self).items()}
+
+    def takes(self, channel: str, sender: str | None, day: date) -> bool:
+        """Whether a contact on ``channel`` from ``sender`` on local ``day`` is taken."""
+        return (
+            (self.channel is None or channel == self.channel)
+            and (self.sender is None or (sender or "") == self.sender)
+            and (self.first is None or day >= self.first)
+            and (self.last is None or day <= self.last)
+        )
+
+
 @cache
 def _daily_query(channel: bool, sender: bool, first: bool, last: bool) -> Select[Any]:
     k = t.communication_counts.c
@@ -392,31 +419,17 @@ def _daily_query(channel: bool, sender: bool, first: bool, last: bool) -> Select
 
 
 def daily_counts(
-    conn: Connection,
-    attachments: Iterable[str],
-    *,
-    channel: str | None = None,
-    sender: str | None = None,
-    first: date | None = None,
-    last: date | None = None,
+    conn: Connection, attachments: Iterable[str], within: ContactFilter = ContactFilter()
 ) -> list[DayCount]:
     """The stored counts of contacts under ``attachments`` per local day (in
     :data:`COUNTED_IN`) and channel, with the silent or withheld calls and the night-time
-    contacts among them; only ``channel`` or ``sender`` (``''``: not said) if given, only
-    ``first`` to ``last`` if given. :class:`CountsOverlap` as :func:`check_counts_add_up`."""
+    contacts among them; only those ``within`` takes. :class:`CountsOverlap` as
+    :func:`check_counts_add_up`."""
     keys = check_counts_add_up(conn, attachments)
     if not keys:
         return []
-    query = _daily_query(
-        channel is not None, sender is not None, first is not None, last is not None
-    )
-    params = {
-        "b_attachments": keys,
-        "b_channel": channel,
-        "b_sender": sender,
-        "b_first": first,
-        "b_last": last,
-    }
+    query = _daily_query(*within.given())
+    params = {"b_attachments": keys, **within.params()}
     return [
         DayCount(r.day, r.channel, int(r.n), int(r.silent), int(r.night))
         for r in conn.execute(query, params)
@@ -483,18 +496,14 @@ def daily_contacts(
     channel: :func:`daily_counts` where the counts answer, else the messages counted, each once
     (a message stored under two of ``attachments``)."""
     keys = list(attachments)
+    within = ContactFilter(channel, sender, first, last)
     days: dict[date, Counter[str]] = {}
     try:
-        counted = daily_counts(conn, keys, channel=channel, sender=sender, first=first, last=last)
+        counted = daily_counts(conn, keys, within)
     except CountsOverlap:
         for c in contacts_only(contacts_of(conn, keys)):
             day = COUNTED_IN.day(c.at)
-            if (
-                (channel is None or c.channel == channel)
-                and (sender is None or (c.sender or "") == sender)
-                and (first is None or day >= first)
-                and (last is None or day <= last)
-            ):
+            if within.takes(c.channel, c.sender, day):
                 days.setdefault(day, Counter())[c.channel] += 1
         return dict(sorted(days.items()))
     for row in counted:

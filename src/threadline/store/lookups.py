@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Column, Connection, select
 
 from threadline.store import tables as t
 
@@ -30,6 +30,22 @@ def incident_row(conn: Connection, ref: str) -> Any | None:
     return conn.execute(select(i).where(i.c.ref == ref).order_by(i.c.id).limit(1)).first()
 
 
+def mention_columns() -> list[Column[Any]]:
+    """The columns of ``mentions`` that say who a mention is as written: its key and record,
+    role, name, description and relationship to the victim
+    (:class:`threadline.resolve.described.MentionRow` is read from these)."""
+    m = t.mentions
+    return [
+        m.c.mention_key,
+        m.c.record_key,
+        m.c.role,
+        m.c.forenames,
+        m.c.surname,
+        m.c.description,
+        m.c.relationship_to_victim,
+    ]
+
+
 def mention_summaries(conn: Connection, keys: Iterable[str]) -> dict[str, Any]:
     """Mention key → its row as a reviewer reads it: record, role, name as written, date of
     birth, when, and the person it is resolved to (``None`` if none)."""
@@ -38,17 +54,7 @@ def mention_summaries(conn: Connection, keys: Iterable[str]) -> dict[str, Any]:
         return {}
     m, em = t.mentions, t.entity_members
     rows = conn.execute(
-        select(
-            m.c.mention_key,
-            m.c.record_key,
-            m.c.role,
-            m.c.forenames,
-            m.c.surname,
-            m.c.description,
-            m.c.dob,
-            m.c.event_time,
-            em.c.entity_id,
-        )
+        select(*mention_columns(), m.c.dob, m.c.event_time, em.c.entity_id)
         .outerjoin(em, em.c.mention_key == m.c.mention_key)
         .where(m.c.mention_key.in_(wanted))
     )

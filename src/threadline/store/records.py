@@ -96,6 +96,24 @@ def people_of(record: Record) -> Iterator[tuple[str, PersonMention]]:
             yield "b", record.person_b
 
 
+#: The columns of each kind's table that hold the record's field of the same name, as it is.
+_AS_IT_IS: dict[str, tuple[str, ...]] = {
+    "incident": ("reported_at", "occurred_from", "occurred_to", "narrative", "officer"),
+    "crime": ("offence", "offence_code", "recorded_at", "narrative", "officer"),
+    "order": ("interim", "starts", "ends", "conditions", "court"),
+    "risk_assessment": (
+        "checklist",
+        "checklist_version",
+        "incident_ref",
+        "assessed_at",
+        "officer",
+        "judgement_grade",
+        "safety_plan",
+    ),
+    "association": ("since",),
+}
+
+
 def _record_row(record: Record, key: str, document: dict[str, Any], digest: str) -> dict[str, Any]:
     row: dict[str, Any] = {
         "record_key": key,
@@ -104,12 +122,10 @@ def _record_row(record: Record, key: str, document: dict[str, Any], digest: str)
         "document": document,
         "content_hash": digest,
     }
+    row.update((name, getattr(record, name)) for name in _AS_IT_IS[record.kind])
     match record:
         case Incident():
             row.update(
-                reported_at=record.reported_at,
-                occurred_from=record.occurred_from,
-                occurred_to=record.occurred_to,
                 channel=record.channel.value,
                 category=record.category.value,
                 closing_category=record.closing_category.value if record.closing_category else None,
@@ -122,42 +138,16 @@ def _record_row(record: Record, key: str, document: dict[str, Any], digest: str)
                     if record.location and record.location.text
                     else None
                 ),
-                narrative=record.narrative,
-                officer=record.officer,
                 # not known until recognition reads it (crossref.pipeline): an import stays cheap
                 stalking_signs=None,
             )
-        case Crime():
-            row.update(
-                offence=record.offence,
-                offence_code=record.offence_code,
-                recorded_at=record.recorded_at,
-                narrative=record.narrative,
-                officer=record.officer,
-            )
         case CourtOrder():
-            row.update(
-                order_type=record.order_type.value,
-                interim=record.interim,
-                starts=record.starts,
-                ends=record.ends,
-                conditions=record.conditions,
-                court=record.court,
-            )
+            row["order_type"] = record.order_type.value
         case RiskAssessment():
-            row.update(
-                checklist=record.checklist,
-                checklist_version=record.checklist_version,
-                incident_ref=record.incident_ref,
-                assessed_at=record.assessed_at,
-                officer=record.officer,
-                answers={k: v.value for k, v in record.answers.items()},
-                judgement_grade=record.judgement_grade,
-                safety_plan=record.safety_plan,
-                **_graded_columns(record),
-            )
+            row["answers"] = {k: v.value for k, v in record.answers.items()}
+            row.update(_graded_columns(record))
         case Association():
-            row.update(kind=record.link.value, since=record.since)
+            row["kind"] = record.link.value
     return row
 
 

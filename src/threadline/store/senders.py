@@ -15,7 +15,7 @@ from functools import cache
 from hashlib import blake2b
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, delete, insert, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, delete, insert, select
 
 from threadline.normalise.text import fold_text
 from threadline.recognise.attribution import Holder, Message, Report, Suspect
@@ -101,19 +101,23 @@ def holders_of(conn: Connection, values: Iterable[str]) -> dict[str, list[Holder
     return dict(found)
 
 
+def _records_mentioning(conn: Connection, entity_id: str, *where: ColumnElement[bool]) -> list[str]:
+    """The keys of the records in which a mention of ``entity_id`` meets ``where``, each once."""
+    em, m = t.entity_members, t.mentions
+    query = (
+        select(m.c.record_key)
+        .join(em, em.c.mention_key == m.c.mention_key)
+        .where(em.c.entity_id == entity_id, *where)
+        .distinct()
+    )
+    return [row.record_key for row in conn.execute(query)]
+
+
 def reports_of_victim(conn: Connection, victim: str) -> tuple[list[Report], list[Suspect]]:
     """The incidents with ``victim`` as a victim, each with its suspects (entities), and those
     suspects with the names their mentions in these incidents give them."""
     em, m, i = t.entity_members, t.mentions, t.incidents
-    keys = [
-        row.record_key
-        for row in conn.execute(
-            select(m.c.record_key)
-            .join(em, em.c.mention_key == m.c.mention_key)
-            .where(em.c.entity_id == victim, m.c.role == "victim", m.c.record_kind == "incident")
-            .distinct()
-        )
-    ]
+    keys = _records_mentioning(conn, victim, m.c.role == "victim", m.c.record_kind == "incident")
     reports: list[Report] = []
     names: dict[str, set[str]] = defaultdict(set)
     anchors: dict[str, str] = {}
@@ -157,19 +161,9 @@ def reports_of_victim(conn: Connection, victim: str) -> tuple[list[Report], list
 def orders_protecting(conn: Connection, victim: str) -> list[Order]:
     """The orders protecting ``victim``, with their respondent resolved."""
     em, m, o = t.entity_members, t.mentions, t.orders
-    keys = [
-        row.record_key
-        for row in conn.execute(
-            select(m.c.record_key)
-            .join(em, em.c.mention_key == m.c.mention_key)
-            .where(
-                em.c.entity_id == victim,
-                m.c.record_kind == "order",
-                m.c.position.like("protected%"),
-            )
-            .distinct()
-        )
-    ]
+    keys = _records_mentioning(
+        conn, victim, m.c.record_kind == "order", m.c.position.like("protected%")
+    )
     if not keys:
         return []
     respondents: dict[str, str] = {}

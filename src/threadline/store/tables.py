@@ -84,6 +84,20 @@ def _numbered_table(name: str, *columns: Column[Any] | Index | UniqueConstraint)
     return Table(name, metadata, Column("id", Integer, primary_key=True), *columns)
 
 
+def _step_table(name: str, *columns: Column[Any]) -> Table:
+    """An append-only log of attributed steps on one thing: a numbered table of ``columns`` (what
+    the step is on), then when, which step, by whom in which role, and its details (JSON)."""
+    return _numbered_table(
+        name,
+        *columns,
+        Column("at", UTCDateTime, nullable=False),
+        Column("step", String(20), nullable=False),
+        Column("user", USERNAME, nullable=False),
+        Column("role", USER_ROLE, nullable=False),
+        Column("detail", Document, nullable=False),
+    )
+
+
 incidents = _record_table(
     "incidents",
     Column("reported_at", UTCDateTime, nullable=False),
@@ -412,14 +426,9 @@ audit_log = _numbered_table(
 #: Append-only: each step taken on an alert (assign, acknowledge, act, decide, sign off, close,
 #: reopen), by whom and when, with its details (see :mod:`threadline.recognise.actions`). Written
 #: in the same transaction as its audit row.
-alert_actions = _numbered_table(
+alert_actions = _step_table(
     "alert_actions",
     Column("alert_key", ALERT_KEY, nullable=False, index=True),
-    Column("at", UTCDateTime, nullable=False),
-    Column("step", String(20), nullable=False),
-    Column("user", USERNAME, nullable=False),
-    Column("role", USER_ROLE, nullable=False),
-    Column("detail", Document, nullable=False),
 )
 
 # --- communications evidence: messages and calls attached to an incident or a victim -------------
@@ -454,15 +463,10 @@ communications = _numbered_table(
 #: One step taken on a MARAC referral (refer, hear, action, complete, close), append-only, written
 #: in the same transaction as its audit row; a referral's state is folded from its steps
 #: (:mod:`threadline.risk.referral_steps`). ``victim`` is the referred person's entity id.
-marac_steps = _numbered_table(
+marac_steps = _step_table(
     "marac_steps",
     Column("referral_ref", String(40), nullable=False, index=True),
     Column("victim", String(40), nullable=False, index=True),
-    Column("at", UTCDateTime, nullable=False),
-    Column("step", String(20), nullable=False),
-    Column("user", USERNAME, nullable=False),
-    Column("role", USER_ROLE, nullable=False),
-    Column("detail", Document, nullable=False),
 )
 
 #: The entries of ``communications`` counted per attachment, UTC hour, channel, kind, direction
@@ -562,14 +566,9 @@ case_incidents = _numbered_table(
 
 #: Append-only: each step on a case (open, join, assign, note, close, reopen), by whom and when,
 #: written in the same transaction as its audit row (see :mod:`threadline.recognise.cases`).
-case_steps = _numbered_table(
+case_steps = _step_table(
     "case_steps",
     Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
-    Column("at", UTCDateTime, nullable=False),
-    Column("step", String(20), nullable=False),
-    Column("user", USERNAME, nullable=False),
-    Column("role", USER_ROLE, nullable=False),
-    Column("detail", Document, nullable=False),
 )
 
 #: An officer (or a team) told that something happened on their case: an incident joined it

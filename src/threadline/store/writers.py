@@ -66,29 +66,39 @@ def _refuse_bound(bound: str | None, dialect: Dialect) -> None:
         raise ValueError(f"rows bound for {bound} cannot be written to {dialect.name}")
 
 
-class CoreWriter:
-    """Any dialect: plain rows as dicts through SQLAlchemy Core."""
+class _PlainWriter:
+    """A writer that takes its rows plain (it binds them itself, if at all): no binder to hand
+    out, plain time stamps, and rows bound for a driver refused."""
 
     binder: Binder | None = None
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+    conn: Connection
 
     def stamp(self, table: Table, when: datetime, bound: str | None) -> Any:
         return when
 
+    def _refuse_bound(self, bound: str | None) -> None:
+        if bound is not None:
+            raise ValueError(
+                f"rows bound for {bound} cannot be written plain to {self.conn.dialect.name}"
+            )
+
+
+class CoreWriter(_PlainWriter):
+    """Any dialect: plain rows as dicts through SQLAlchemy Core."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
     def insert(
         self, table: Table, columns: Sequence[str], rows: list[Row], bound: str | None
     ) -> None:
-        if bound is not None:
-            raise ValueError(f"rows bound for {bound} need the {bound} writer")
+        self._refuse_bound(bound)
         self.conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
 
     def update(
         self, table: Table, columns: Sequence[str], rows: list[Row], bound: str | None
     ) -> None:
-        if bound is not None:
-            raise ValueError(f"rows bound for {bound} need the {bound} writer")
+        self._refuse_bound(bound)
         for row in rows:
             values = dict(zip(columns, row, strict=True))
             key = table.c.record_key == values["record_key"]
@@ -137,14 +147,13 @@ class DriverWriter:
         return nullcontext()
 
 
-class PostgresWriter:
+class PostgresWriter(_PlainWriter):
     """PostgreSQL through psycopg: rows bound as SQLAlchemy binds them, written by ``COPY``
     (:data:`COPY_FROM` rows or more) or one ``executemany`` (see the module docstring)."""
 
     def __init__(self, conn: Connection, binder: Binder) -> None:
         self.conn = conn
-        self.binder: Binder | None = None  # rows come plain; bound here
-        self._binder = binder
+        self._binder = binder  # rows come plain; bound here
         self._quote = conn.dialect.identifier_preparer.quote_identifier
         self._driver: Any = conn.connection.driver_connection
         self._queued: list[tuple[str, int, list[Row]]] | None = None
@@ -154,17 +163,19 @@ class PostgresWriter:
         if conn._has_events or conn.engine._has_events:
             conn.dispatch.before_cursor_execute(conn, cursor, sql, rows, None, True)
 
-    def stamp(self, table: Table, when: datetime, bound: str | None) -> Any:
-        return when
+    def _bind(
+        self, table: Table, columns: Sequence[str], rows: list[Row], bound: str | None
+    ) -> list[Row]:
+        """``rows`` (plain) bound as SQLAlchemy binds them for psycopg."""
+        self._refuse_bound(bound)
+        return self._binder.bind_all(table, rows, tuple(columns)) if rows else []
 
     def insert(
         self, table: Table, columns: Sequence[str], rows: list[Row], bound: str | None
     ) -> None:
-        if bound is not None:
-            raise ValueError(f"rows bound for {bound} cannot be written to postgresql")
-        if not rows:
+        bound_rows = self._bind(table, columns, rows, bound)
+        if not bound_rows:
             return
-        bound_rows = self._binder.bind_all(table, rows, tuple(columns))
         names = ", ".join(self._quote(name) for name in columns)
         target = f"{self._quote(table.name)} ({names})"
         if self._queued is not None:
@@ -212,14 +223,13 @@ class PostgresWriter:
     def update(
         self, table: Table, columns: Sequence[str], rows: list[Row], bound: str | None
     ) -> None:
-        if bound is not None:
-            raise ValueError(f"rows bound for {bound} cannot be written to postgresql")
-        if not rows:
+        bound_rows = self._bind(table, columns, rows, bound)
+        if not bound_rows:
             return
         assignments = ", ".join(f"{self._quote(name)} = %s" for name in columns)
         key = list(columns).index("record_key")
         sql = f"UPDATE {self._quote(table.name)} SET {assignments} WHERE record_key = %s"
-        params = [(*row, row[key]) for row in self._binder.bind_all(table, rows, tuple(columns))]
+        params = [(*row, row[key]) for row in bound_rows]
         cursor = self._driver.cursor()
         self._announce(cursor, sql, params)
         with self._as_sqlalchemy_errors(sql):

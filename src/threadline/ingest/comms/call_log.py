@@ -48,7 +48,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
@@ -286,18 +286,11 @@ def parse_call_log(
         return
     rows = _Rows(name, header, layout, options)
     entry = 0
-    while True:
-        first = lines.number + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
+    for first, cells, found in lines.rows(reader):
+        if cells is None:
             entry += 1
-            reasons = [f"not readable as CSV ({error})", *lines.take(first, lines.number)]
-            yield Rejection(name, first, "", "; ".join(reasons))
+            yield Rejection(name, first, "", "; ".join(found))
             continue
-        found = lines.take(first, lines.number)
         if not cells or not any(cell.strip() for cell in cells):
             if found:
                 yield Rejection(name, first, "", "; ".join(found))
@@ -411,8 +404,7 @@ class _Rows:
             kind = CommsKind.missed_call
         else:
             kind = CommsKind.call
-        content_hash = self.occurrences.hash(channel, timestamp, sender, kind, duration, text)
-        return Communication(
+        read = self.occurrences.communication(
             self.name,
             line,
             entry,
@@ -423,11 +415,10 @@ class _Rows:
             recipients,
             direction,
             duration,
-            text if channel is CommsChannel.sms else None,
-            (),
-            None,
-            content_hash,
+            text,
         )
+        # a call keeps no text, but the row's text cell stays part of its identity (its hash)
+        return read if channel is CommsChannel.sms else replace(read, text=None)
 
     def moment(self, column: str, written: str) -> datetime:
         if not written.strip():

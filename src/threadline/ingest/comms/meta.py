@@ -353,8 +353,7 @@ def _communication(
     direction: Direction | None = None
     if options.owner is not None:
         direction = Direction.outgoing if sender == options.owner else Direction.incoming
-    content_hash = occurrences.hash(channel, timestamp, sender, kind, duration, text, attachments)
-    return Communication(
+    return occurrences.communication(
         name,
         line,
         index + 1,
@@ -368,5 +367,4 @@ def _communication(
         text,
         attachments,
         thread,
-        content_hash,
     )

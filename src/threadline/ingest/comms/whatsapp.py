@@ -282,10 +282,7 @@ class _Reader:
             else:
                 direction = Direction.incoming
                 recipients = (self.owner,)
-        content_hash = self.occurrences.hash(
-            CommsChannel.whatsapp, timestamp, sender, kind, duration, text, attachments
-        )
-        return Communication(
+        return self.occurrences.communication(
             self.name,
             self.start,
             self.entry,
@@ -299,7 +296,6 @@ class _Reader:
             text,
             attachments,
             self.thread,
-            content_hash,
         )
 
 
