@@ -16,6 +16,7 @@ from pydantic import (
     field_validator,
 )
 
+from threadline.api.mirror import mirror
 from threadline.guard.audit import AuditEntry, VerifyResult
 from threadline.guard.policy import UserRole
 from threadline.guard.users import User
@@ -168,30 +169,16 @@ class UserPublic(BaseModel):
         )
 
 
-class AuditEntryPublic(BaseModel):
-    id: int
-    at: datetime
-    user: str
-    role: str
-    action: str
-    records: list[str]
-    purpose: str | None
-    detail: dict[str, Any] | None
-    prev_hash: str
-    hash: str
-    client: str | None = None
+class AuditEntryPublic(mirror(AuditEntry, base=BaseModel, times_as_text=False)):  # type: ignore[misc]
+    """One row of the audit log: who did what, when, to which records, why, and its hash chain."""
 
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditEntryPublic:
         return cls(**entry.__dict__)
 
 
-class VerifyPublic(BaseModel):
-    ok: bool
-    rows_checked: int
-    first_bad_row_id: int | None
-    reason: str
-    anchors_checked: int = 0
+class VerifyPublic(mirror(VerifyResult, base=BaseModel)):  # type: ignore[misc]
+    """The audit log checked: whether its hash chain holds, how many rows and anchors were read."""
 
     @classmethod
     def of(cls, result: VerifyResult) -> VerifyPublic:
