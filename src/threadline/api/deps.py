@@ -42,6 +42,7 @@ from threadline.settings import Settings
 from threadline.store import writing
 from threadline.store.alert_board import MAX_PAGE_SIZE, PAGE_SIZE, AlertFilter
 from threadline.usecases.auditor import Auditor
+from threadline.usecases.supervision import BoardQuery
 
 T = TypeVar("T")
 #: What :func:`checked_purpose` accepts, as the OpenAPI states it: at least three characters
@@ -382,15 +383,6 @@ def signoff_hours(request: Request) -> float:
     """The force's time for signing off a 'not arrested' decision (settings)."""
     settings: Settings = getattr(request.app.state, "settings", None) or Settings()
     return settings.not_arrested_signoff_hours
-
-
-@dataclass(frozen=True)
-class BoardQuery:
-    """Which open alerts the dashboard lists (the filter), and which page of how many."""
-
-    filter: AlertFilter
-    page: int
-    size: int
 
 
 async def get_board_query(

@@ -31,7 +31,5 @@ def dashboard(
 
     It names victims and their histories: the ``purpose`` is required and each read writes an
     audit row naming the people shown."""
-    figures = supervision.dashboard(
-        engine, audited, purpose, clock(), board.filter, board.page, board.size
-    )
+    figures = supervision.dashboard(engine, audited, purpose, clock(), board)
     return Dashboard.model_validate(figures)

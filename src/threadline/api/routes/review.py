@@ -59,7 +59,6 @@ def judge(
     """Judge two mentions the same person, different people, or unsure. "same" merges their
     people, "different" splits them apart; the judgement is kept, attributed, for good.
     Audited with the change."""
-    outcome = review.judge(
-        engine, audited, body.mention_a, body.mention_b, body.judgement, clock(), body.note
-    )
+    asked = review.PairJudgement(body.mention_a, body.mention_b, body.judgement, body.note)
+    outcome = review.judge(engine, audited, asked, clock())
     return JudgementResult.model_validate(outcome)

@@ -80,9 +80,7 @@ def dashboard(
         return purpose_prompt(
             request, user, "the dashboard", "/dashboard", "start of shift review", problem
         )
-    lists = supervision.dashboard_lists(
-        engine, audited, stated, clock(), board.filter, board.page, board.size
-    )
+    lists = supervision.dashboard_lists(engine, audited, stated, clock(), board)
     f = board.filter
     filters = {
         k: str(v)
@@ -130,5 +128,6 @@ def judge_pair(
             f"give two records and a judgement ({', '.join(review.JUDGEMENTS)})",
             field="judgement",
         )
-    review.judge(engine, audited, a, b, judgement, clock(), form.get("note") or None)
+    asked = review.PairJudgement(a, b, judgement, form.get("note") or None)
+    review.judge(engine, audited, asked, clock())
     return RedirectResponse(back, status_code=303)
