@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from fastapi import Body
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -16,6 +17,7 @@ from pydantic import (
     field_validator,
 )
 
+from threadline.api.errors import error_answer
 from threadline.api.mirror import mirror
 from threadline.guard.audit import AuditEntry, VerifyResult
 from threadline.guard.policy import UserRole
@@ -80,6 +82,33 @@ def record_body(model: type[BaseModel], description: str) -> dict[str, Any]:
             "description": description,
             "content": {"application/json": {"schema": ref}},
         }
+    }
+
+
+#: The body of a route that submits a record: read by the route itself, stated by
+#: :func:`record_body`.
+RecordBody = Annotated[dict[str, Any], Body()]
+
+
+def submission_route(
+    record: type[BaseModel],
+    described: str,
+    answer: type[BaseModel],
+    answered: str,
+    refused: str = "A field of the record is wrong (named)",
+) -> dict[str, Any]:
+    """The OpenAPI of a route that submits a record through the live path (an incident, a risk
+    assessment, a court order), as ``router.post`` keywords: the body is ``record`` in the
+    import format, the answer ``answer`` (the route may answer a 422 itself, so FastAPI does not
+    check it), a 422 when a field is wrong and a 503 with no linkage model."""
+    return {
+        "responses": {
+            200: {"model": answer, "description": answered},
+            422: error_answer(refused),
+            503: error_answer("No linkage model has been trained"),
+        },
+        "response_model": None,
+        "openapi_extra": record_body(record, described),
     }
 
 

@@ -9,24 +9,13 @@ Steps name people, so the ``purpose`` is required, as for any read of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
-from sqlalchemy import Engine
 
-from threadline.api.deps import (
-    Audited,
-    Auditor,
-    ClockDep,
-    EngineDep,
-    Purpose,
-    require,
-    signoff_hours,
-)
+from threadline.api.deps import Acting, ActingDep, require, signoff_hours
 from threadline.api.errors import ApiError, error_answer
 from threadline.api.schemas import RequestBody
 from threadline.api.steps import StepRoute, add_step_routes
@@ -167,14 +156,10 @@ _STEP_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @dataclass(frozen=True)
-class StepContext:
+class StepContext(Acting):
     """What each route here needs beside the user's permission and its own input: the store,
     the clock, the auditor, the purpose stated and the force's time for a sign-off."""
 
-    engine: Engine
-    clock: Callable[[], datetime]
-    audited: Auditor
-    purpose: str
     signoff_hours: float
 
     def take(self, step: Step, body: StepBody) -> AlertActionsPublic:
@@ -193,10 +178,10 @@ class StepContext:
         return AlertActionsPublic.model_validate(view)
 
 
-async def step_context(
-    request: Request, engine: EngineDep, clock: ClockDep, purpose: Purpose, audited: Audited
-) -> StepContext:
-    return StepContext(engine, clock, audited, purpose, signoff_hours(request))
+async def step_context(request: Request, acting: ActingDep) -> StepContext:
+    return StepContext(
+        acting.engine, acting.clock, acting.audited, acting.purpose, signoff_hours(request)
+    )
 
 
 Context = Annotated[StepContext, Depends(step_context)]

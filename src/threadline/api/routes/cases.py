@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from threadline.api.deps import Acting, ActingDep, Audited, ClockDep, EngineDep, Purpose, require
+from threadline.api.deps import Acting, ActingDep, ClockDep, EngineDep, require
 from threadline.api.errors import error_answer
 from threadline.api.schemas import RequestBody
 from threadline.api.steps import StepRoute, add_step_routes
@@ -159,9 +159,7 @@ _STEP_ERRORS: dict[int | str, dict[str, Any]] = {
 @router.get("/api/cases", response_model=CaseList)
 def cases(
     user: Annotated[User, require("case.view")],
-    engine: EngineDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     officer: Annotated[str | None, Query(max_length=MAX_NAME)] = None,
     mine: Annotated[bool, Query(description="Only the cases you are the officer in")] = False,
     status: Literal["open", "closed"] | None = None,
@@ -169,24 +167,19 @@ def cases(
 ) -> CaseList:
     """Cases, newest first: of an officer (or your own), open or closed, naming a person.
     Audited (``case.view``) with every person listed."""
-    found = find_cases(
-        engine, audited, purpose, officer=officer, mine=mine, status=status, entity=entity
-    )
+    found = find_cases(*acting.reading, officer=officer, mine=mine, status=status, entity=entity)
     return CaseList.model_validate({"cases": found})
 
 
 @router.get("/api/cases/{case_id}", response_model=CasePublic, responses=_CASE_ERRORS)
 def case(
-    user: Annotated[User, require("case.view")],
-    engine: EngineDep,
-    audited: Audited,
-    purpose: Purpose,
-    case_id: CaseId,
+    user: Annotated[User, require("case.view")], acting: ActingDep, case_id: CaseId
 ) -> CasePublic:
     """A case: its victim and suspect, incidents (and the report each joined at), officer in
     the case, every step, the notifications sent and the arrest decisions owed on its
     breaches. Audited (``case.view``)."""
-    return CasePublic.model_validate(view_case(engine, audited, case_id, purpose))
+    view = view_case(acting.engine, acting.audited, case_id, acting.purpose)
+    return CasePublic.model_validate(view)
 
 
 def _step(acting: Acting, step: CaseStep, body: BaseModel, case_id: int) -> CasePublic:
