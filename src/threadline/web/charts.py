@@ -163,6 +163,20 @@ def _empty_chart(opening: str, x: float, y: float, message: str) -> Markup:
     return Markup(f'{opening}<text x="{x}" y="{y}" fill="#5b6574">{message}</text></svg>')
 
 
+def _value_grid(left: float, right: float, top: float, plot_h: float, scale_top: float) -> str:
+    """Five grid lines across a bar chart's plot, from 0 to ``scale_top``, each value beside it."""
+    lines = []
+    for i in range(5):
+        value = scale_top * i / 4
+        y = top + plot_h - plot_h * i / 4
+        lines.append(
+            f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ed"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#5b6574">{value:g}</text>'
+        )
+    return "".join(lines)
+
+
 def timeline_svg(marks: Sequence[Mark], width: int = 960, bands: Sequence[Band] = ()) -> Markup:
     """Every record on a time axis, one lane per kind, one mark per record, coloured and shaped
     by kind and (for incidents) category; orders in ``bands`` as bands over the time they bind,
@@ -280,14 +294,7 @@ def bar_chart_svg(
     highest = max((v for _name, values in series for v in values), default=0)
     scale_top = _nice_ceiling(highest)
     parts = [svg_open(width, height, "img", escape(title))]
-    for i in range(5):
-        value = scale_top * i / 4
-        y = top + plot_h - plot_h * i / 4
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ed"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#5b6574">{value:g}</text>'
-        )
+    parts.append(_value_grid(left, width - right, top, plot_h, scale_top))
     groups = max(1, len(periods))
     group_w = plot_w / groups
     bar_w = max(1.0, group_w * 0.8 / max(1, len(series)))
@@ -382,14 +389,7 @@ def contacts_svg(
             f"{escape(band.label)}</text>"
         )
     scale_top = _nice_ceiling(max(n for _d, n in days))
-    for i in range(5):
-        value = scale_top * i / 4
-        y = top + plot_h - plot_h * i / 4
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ed"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#5b6574">{value:g}</text>'
-        )
+    parts.append(_value_grid(left, width - right, top, plot_h, scale_top))
     bar_w = max(1.0, day_w * 0.8)
     for day, n in days:
         h = plot_h * n / scale_top
