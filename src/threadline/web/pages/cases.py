@@ -22,7 +22,7 @@ from threadline.guard.users import User
 from threadline.recognise.cases import STAFF_STEPS, CaseStep
 from threadline.usecases.cases import my_notifications, take_case_step_as, view_case
 from threadline.web.pages.deps import StepFormDep
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -46,11 +46,8 @@ def case_page(
     purpose: PurposeQuery = None,
 ) -> HTMLResponse:
     """The purpose prompt, then the case; the look is audited (``case.view``)."""
-    stated, problem = stated_purpose(user, purpose)
-    if stated is None:
-        return purpose_prompt(
-            request, user, f"case {case_id}", f"/cases/{case_id}", "case review", problem
-        )
+    here = f"/cases/{case_id}"
+    stated = purpose_for(request, user, purpose, f"case {case_id}", here, "case review")
     case = view_case(engine, audited, case_id, stated)
     return render(request, "case.html", user, {"case": case, "purpose": stated})
 

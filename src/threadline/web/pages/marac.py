@@ -22,7 +22,7 @@ from threadline.risk.referral_steps import REFERRAL_STEPS, ReferralStep
 from threadline.usecases import marac
 from threadline.usecases.errors import Unprocessable
 from threadline.web.pages.deps import StepFormDep
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.paths import segment
 from threadline.web.rendering import render
 
@@ -50,10 +50,8 @@ def person_marac_page(
 ) -> HTMLResponse:
     """The purpose prompt, then the person's MARAC referrals: heard or not, each action agreed
     and done, every step, and the forms for the next."""
-    stated, problem = stated_purpose(user, purpose)
-    if stated is None:
-        here = f"/people/{entity_id}/marac"
-        return purpose_prompt(request, user, f"MARAC referrals of {entity_id}", here, "", problem)
+    here = f"/people/{entity_id}/marac"
+    stated = purpose_for(request, user, purpose, f"MARAC referrals of {entity_id}", here)
     referrals = marac.person_referrals(engine, audited, entity_id, clock(), stated)
     context = {
         "entity_id": entity_id,
