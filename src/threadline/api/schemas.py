@@ -99,15 +99,15 @@ def submission_route(
 ) -> dict[str, Any]:
     """The OpenAPI of a route that submits a record through the live path (an incident, a risk
     assessment, a court order), as ``router.post`` keywords: the body is ``record`` in the
-    import format, the answer ``answer`` (the route may answer a 422 itself, so FastAPI does not
-    check it), a 422 when a field is wrong and a 503 with no linkage model."""
+    import format, the answer ``answer`` (its response model; a 422 the route answers itself
+    passes as it is), a 422 when a field is wrong and a 503 with no linkage model."""
     return {
+        "response_model": answer,
         "responses": {
-            200: {"model": answer, "description": answered},
+            200: {"description": answered},
             422: error_answer(refused),
             503: error_answer("No linkage model has been trained"),
         },
-        "response_model": None,
         "openapi_extra": record_body(record, described),
     }
 
