@@ -145,13 +145,13 @@ def _band(order: Order, entity_id: str | None) -> dict[str, Any]:
 
 
 def _read(
-    conn: Connection,
-    subject: CommsSubject,
-    filters: MessageFilters,
-    content: bool,
-    contact: bool,
-    listing: bool = True,
+    conn: Connection, subject: CommsSubject, filters: MessageFilters, role: str, listing: bool
 ) -> dict[str, Any]:
+    """The subject's evidence as ``role`` is shown it: what the messages say only to a role that
+    may read content (and only when ``listing``), senders only to one that sees contact
+    details."""
+    content = listing and allowed(role, "communications.content")
+    contact = may_see_contact(role)
     query = MessageQuery(
         channel=filters.channel,
         sender=filters.sender,
@@ -252,17 +252,15 @@ def _answer(
     under ``missing``'s key and its refusal raised."""
     role = auditor.user.role
     _check(filters, role)
-    content = listing and allowed(role, "communications.content")
-    contact = may_see_contact(role)
     with engine.connect() as conn:
         found = subject_of(conn)
         if found is None:
             _audit(auditor, [missing[0]], purpose, {"found": False}, False)
             raise missing[1]
         key, subject = found
-        answer = _read(conn, subject, filters, content, contact, listing)
+        answer = _read(conn, subject, filters, role, listing)
     detail = {"found": True, "filters": filters.given(), "shown": len(answer["messages"])}
-    _audit(auditor, [key, *subject.attachments], purpose, detail, content)
+    _audit(auditor, [key, *subject.attachments], purpose, detail, answer["content_shown"])
     return {"subject": key, **answer}
 
 
