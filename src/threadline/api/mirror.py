@@ -7,8 +7,8 @@ the text the answer carries, a nested dataclass as its own mirror (``nested``), 
 the answer shapes otherwise (a summary counted into another model, a description) overridden
 by name. A route's model subclasses it for its schema name and docstring::
 
-    class SearchHitOut(mirror(SearchHit, exclude={"area_role"}, dob=...)):  # type: ignore[misc]
-        "One resolved person the query may be."
+    class MemberEvidenceOut(mirror(MemberEvidence, base=Answer)):  # type: ignore[misc]
+        "Why one mention belongs to the person."
 
 (mypy cannot follow a base made at run time, hence the ``ignore``; the fields are checked by
 pydantic against every real answer, and the OpenAPI states each with its type.)
