@@ -42,6 +42,7 @@ from threadline.settings import Settings
 from threadline.store import writing
 from threadline.store.alert_board import MAX_PAGE_SIZE, PAGE_SIZE, AlertFilter
 from threadline.usecases.auditor import Auditor
+from threadline.usecases.supervision import BoardQuery
 
 T = TypeVar("T")
 #: What :func:`checked_purpose` accepts, as the OpenAPI states it: at least three characters
@@ -295,14 +296,35 @@ Audited = Annotated[Auditor, Depends(get_auditor)]
 
 
 @dataclass(frozen=True)
-class Acting:
-    """What a route on followed work (a case, a MARAC referral) needs beside the user's
-    permission and its own input: the store, the clock, the auditor and the purpose stated."""
+class Recording:
+    """What a route that stores or discloses something needs beside the user's permission and
+    its own input: the store, the clock and the auditor (who writes the audit row)."""
 
     engine: Engine
     clock: Callable[[], datetime]
     audited: Auditor
+
+
+async def recording(engine: EngineDep, clock: ClockDep, audited: Audited) -> Recording:
+    return Recording(engine, clock, audited)
+
+
+#: ``recording: RecordingDep`` after the permission: the store, clock and auditor together.
+RecordingDep = Annotated[Recording, Depends(recording)]
+
+
+@dataclass(frozen=True)
+class Acting(Recording):
+    """What a route that reads or acts on person data (a picture, a person, a case, a MARAC
+    referral) needs: the store, the clock, the auditor and the purpose stated."""
+
     purpose: str
+
+    @property
+    def reading(self) -> tuple[Engine, Auditor, str]:
+        """The store, the auditor and the purpose: what a use case that lists or counts
+        person data takes first (``supervision.alerts(*acting.reading, ...)``)."""
+        return self.engine, self.audited, self.purpose
 
 
 async def acting(engine: EngineDep, clock: ClockDep, audited: Audited, purpose: Purpose) -> Acting:
@@ -382,15 +404,6 @@ def signoff_hours(request: Request) -> float:
     """The force's time for signing off a 'not arrested' decision (settings)."""
     settings: Settings = getattr(request.app.state, "settings", None) or Settings()
     return settings.not_arrested_signoff_hours
-
-
-@dataclass(frozen=True)
-class BoardQuery:
-    """Which open alerts the dashboard lists (the filter), and which page of how many."""
-
-    filter: AlertFilter
-    page: int
-    size: int
 
 
 async def get_board_query(

@@ -13,6 +13,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from threadline.api.mirror import mirror
+from threadline.crossref.person import AssessmentPoint, MemberEvidence
+from threadline.crossref.picture import (
+    AssessmentView,
+    ObjectLink,
+    OrderView,
+    PersonPicture,
+    TimelineEntry,
+)
+from threadline.crossref.picture import Picture as IncidentPicture
+from threadline.crossref.strip import StripItem
+from threadline.resolve.search import SearchHit
+
 
 class Answer(BaseModel):
     """A response body. A field the model does not name is an error (a 500 the tests see),
@@ -95,37 +108,16 @@ class AlertList(Answer):
 # -- the picture ----------------------------------------------------------------------------------
 
 
-class TimelineEntryOut(Answer):
+class TimelineEntryOut(mirror(TimelineEntry, base=Answer)):  # type: ignore[misc]
     """A record in a timeline: when, which, what, and who was in it in which role."""
 
-    when: str
-    record_key: str
-    ref: str
-    kind: str
-    title: str
-    roles: list[str]
+
+class OrderOut(mirror(OrderView, base=Answer)):  # type: ignore[misc]
+    """An order the person is party to, their role in it, and from when it binds."""
 
 
-class OrderOut(Answer):
-    ref: str
-    label: str
-    role: str
-    starts: str
-    ends: str | None
-    active: bool
-    conditions: str
-    court: str | None
-    binds_from: str | None = None
-
-
-class AssessmentSummary(Answer):
-    ref: str
-    checklist: str
-    incident_ref: str
-    assessed_at: str
-    yes_count: int
-    judgement_grade: str | None
-    safety_plan: bool
+class AssessmentSummary(mirror(AssessmentView, base=Answer)):  # type: ignore[misc]
+    """A risk assessment the person is the subject of."""
 
 
 class BurstOut(Answer):
@@ -182,12 +174,8 @@ class CommunicationsOut(Answer):
     )
 
 
-class StripItemOut(Answer):
+class StripItemOut(mirror(StripItem, base=Answer)):  # type: ignore[misc]
     """One phrase of the summary strip ("7 breaches reported"); ``key`` names what it says."""
-
-    key: str
-    text: str
-    severity: str
 
 
 class MessageOut(Answer):
@@ -259,36 +247,37 @@ class CommunicationsPage(Answer):
     timezone: str
 
 
-class PicturePerson(Answer):
+#: The response models of the picture's parts, by the dataclass each mirrors.
+_PICTURE_PARTS: dict[type, type[BaseModel]] = {
+    TimelineEntry: TimelineEntryOut,
+    OrderView: OrderOut,
+    AssessmentView: AssessmentSummary,
+    StripItem: StripItemOut,
+}
+
+
+class PicturePerson(
+    mirror(  # type: ignore[misc]
+        PersonPicture,
+        base=Answer,
+        nested=_PICTURE_PARTS,
+        communications=(CommunicationsOut | None, None),
+        summary=(
+            list[StripItemOut],
+            Field(
+                default=[],
+                description="The summary strip about them: one line to read aloud, in order",
+            ),
+        ),
+    )
+):
     """One person of the incident: who they were resolved to, how sure and why (in words for the
     role), and their records, orders and risk assessments."""
 
-    mention_key: str
-    position: str
-    role: str
-    written_as: str
-    entity_id: str | None
-    entity_label: str | None
-    resolved_by: str | None
-    match_probability: float | None
-    evidence: list[str]
-    records: list[TimelineEntryOut]
-    orders: list[OrderOut]
-    assessments: list[AssessmentSummary]
-    communications: CommunicationsOut | None = None
-    summary: list[StripItemOut] = Field(
-        default=[], description="The summary strip about them: one line to read aloud, in order"
-    )
 
-
-class ObjectLinkOut(Answer):
+class ObjectLinkOut(mirror(ObjectLink, base=Answer, nested=_PICTURE_PARTS)):  # type: ignore[misc]
     """Records sharing a phone, e-mail, account, vehicle or place with the incident (the value
     ``(withheld)`` for roles that may not see it)."""
-
-    kind: str
-    value: str
-    records: list[TimelineEntryOut]
-    more: int
 
 
 class IncidentOut(Answer):
@@ -311,15 +300,17 @@ class IncidentOut(Answer):
     withheld: list[str] | None = None
 
 
-class Picture(Answer):
+class Picture(
+    mirror(  # type: ignore[misc]
+        IncidentPicture,
+        base=Answer,
+        nested={**_PICTURE_PARTS, PersonPicture: PicturePerson, ObjectLink: ObjectLinkOut},
+        incident=(IncidentOut, ...),
+        alerts=(list[StoredAlert], ...),
+    )
+):
     """Everything linked to one incident: its people and their history, records linked by shared
     objects, open alerts about them, and one timeline."""
-
-    incident: IncidentOut
-    people: list[PicturePerson]
-    linked_by_objects: list[ObjectLinkOut]
-    alerts: list[StoredAlert]
-    timeline: list[TimelineEntryOut]
 
 
 class DecisionOut(Answer):
@@ -421,19 +412,9 @@ class MentionOut(Answer):
     withheld: list[str] | None = None
 
 
-class AssessmentPointOut(Answer):
-    ref: str
-    checklist: str
-    incident_ref: str
-    assessed_at: str
-    yes_count: int
-    grade: str | None
-    judgement_grade: str | None
-    safety_plan: bool
-    score_change: str
-    grade_change: str
-    trend: str
-    grading_problem: str | None = None
+class AssessmentPointOut(mirror(AssessmentPoint, base=Answer)):  # type: ignore[misc]
+    """One risk assessment of the person, graded, against the previous one on the same
+    checklist."""
 
 
 class EntityEvent(Answer):
@@ -481,11 +462,9 @@ class PersonOut(Answer):
     )
 
 
-class MemberEvidenceOut(Answer):
-    mention_key: str
-    linked_to: str | None
-    probability: float | None
-    evidence: list[str]
+class MemberEvidenceOut(mirror(MemberEvidence, base=Answer)):  # type: ignore[misc]
+    """Why one mention belongs to the person: the member it is most surely linked to, the
+    model's probability for that pair and the evidence in words."""
 
 
 class PersonEvidence(Answer):
@@ -495,22 +474,31 @@ class PersonEvidence(Answer):
     members: list[MemberEvidenceOut]
 
 
-class SearchHitOut(Answer):
-    entity_id: str
-    label: str | None
-    probability: float
-    evidence: list[str]
-    records: int
-    matched_mention: str
-    confidence: str = Field(description="The probability in words, at resolution's thresholds")
-    deciding: str | None = Field(description="The strongest piece of evidence")
-    dob: str | None = Field(description="The date of birth most of their records give")
-    last_seen: str | None = Field(description="The day of their latest record")
-    area: str | None = Field(
-        description="Postcode district of their latest known address; withheld (null, and "
-        "named in `withheld`) from roles that may not see where a protected person lives"
+class SearchHitOut(
+    mirror(  # type: ignore[misc]
+        SearchHit,
+        base=Answer,
+        exclude={"area_role"},  # for disclosure, not shown
+        confidence=(
+            str,
+            Field(description="The probability in words, at resolution's thresholds"),
+        ),
+        deciding=(str | None, Field(description="The strongest piece of evidence")),
+        dob=(str | None, Field(description="The date of birth most of their records give")),
+        last_seen=(str | None, Field(description="The day of their latest record")),
+        area=(
+            str | None,
+            Field(
+                description="Postcode district of their latest known address; withheld (null, "
+                "and named in `withheld`) from roles that may not see where a protected person "
+                "lives"
+            ),
+        ),
+        withheld=(list[str], Field(default_factory=list)),
     )
-    withheld: list[str] = Field(default_factory=list)
+):
+    """One resolved person the details may be: their best-scoring mention, the model's
+    probability and why, how many records, and what tells two people of one name apart."""
 
 
 class SearchResult(Answer):

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from fastapi import Body
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -16,6 +17,8 @@ from pydantic import (
     field_validator,
 )
 
+from threadline.api.errors import error_answer
+from threadline.api.mirror import mirror
 from threadline.guard.audit import AuditEntry, VerifyResult
 from threadline.guard.policy import UserRole
 from threadline.guard.users import User
@@ -79,6 +82,33 @@ def record_body(model: type[BaseModel], description: str) -> dict[str, Any]:
             "description": description,
             "content": {"application/json": {"schema": ref}},
         }
+    }
+
+
+#: The body of a route that submits a record: read by the route itself, stated by
+#: :func:`record_body`.
+RecordBody = Annotated[dict[str, Any], Body()]
+
+
+def submission_route(
+    record: type[BaseModel],
+    described: str,
+    answer: type[BaseModel],
+    answered: str,
+    refused: str = "A field of the record is wrong (named)",
+) -> dict[str, Any]:
+    """The OpenAPI of a route that submits a record through the live path (an incident, a risk
+    assessment, a court order), as ``router.post`` keywords: the body is ``record`` in the
+    import format, the answer ``answer`` (its response model; a 422 the route answers itself
+    passes as it is), a 422 when a field is wrong and a 503 with no linkage model."""
+    return {
+        "response_model": answer,
+        "responses": {
+            200: {"description": answered},
+            422: error_answer(refused),
+            503: error_answer("No linkage model has been trained"),
+        },
+        "openapi_extra": record_body(record, described),
     }
 
 
@@ -168,30 +198,16 @@ class UserPublic(BaseModel):
         )
 
 
-class AuditEntryPublic(BaseModel):
-    id: int
-    at: datetime
-    user: str
-    role: str
-    action: str
-    records: list[str]
-    purpose: str | None
-    detail: dict[str, Any] | None
-    prev_hash: str
-    hash: str
-    client: str | None = None
+class AuditEntryPublic(mirror(AuditEntry, base=BaseModel, times_as_text=False)):  # type: ignore[misc]
+    """One row of the audit log: who did what, when, to which records, why, and its hash chain."""
 
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditEntryPublic:
         return cls(**entry.__dict__)
 
 
-class VerifyPublic(BaseModel):
-    ok: bool
-    rows_checked: int
-    first_bad_row_id: int | None
-    reason: str
-    anchors_checked: int = 0
+class VerifyPublic(mirror(VerifyResult, base=BaseModel)):  # type: ignore[misc]
+    """The audit log checked: whether its hash chain holds, how many rows and anchors were read."""
 
     @classmethod
     def of(cls, result: VerifyResult) -> VerifyPublic:

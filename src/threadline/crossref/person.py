@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
@@ -88,7 +88,7 @@ class AssessmentPoint:
     ref: str
     checklist: str
     incident_ref: str
-    assessed_at: Any
+    assessed_at: datetime
     yes_count: int
     grade: str | None
     judgement_grade: str | None

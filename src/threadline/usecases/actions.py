@@ -16,21 +16,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from threadline.crossref.actions import AlertNotFound, take_step
-from threadline.recognise.actions import ActionRefused, Actor, Step
+from threadline.recognise.actions import Actor, Step
 from threadline.usecases.auditor import Auditor
-from threadline.usecases.errors import NotFound, Refused, Unprocessable
-
-
-class Forbidden(Refused):
-    """The user's role, or who they are, does not allow the step (403)."""
-
-    status = 403
-
-
-class Conflict(Refused):
-    """The alert's state does not allow the step now (409)."""
-
-    status = 409
+from threadline.usecases.errors import refused_steps
 
 
 def take_alert_step(
@@ -49,7 +37,7 @@ def take_alert_step(
         auditor.within(conn, action, records, purpose, detail)
 
     user = auditor.user
-    try:
+    with refused_steps(user.role.value, {AlertNotFound: "alert_key"}):
         return take_step(
             engine,
             alert_key,
@@ -60,11 +48,3 @@ def take_alert_step(
             signoff_hours,
             **given,
         )
-    except AlertNotFound as missing:
-        raise NotFound(str(missing), field="alert_key") from None
-    except ActionRefused as refused:
-        if refused.forbidden:
-            raise Forbidden(f"a {user.role.value} may not: {refused}") from None
-        if refused.conflict:
-            raise Conflict(str(refused), field=refused.field) from None
-        raise Unprocessable(str(refused), field=refused.field) from None

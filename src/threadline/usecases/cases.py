@@ -22,12 +22,11 @@ from threadline.crossref.cases import CaseNotFound, case_view, show_case, take_c
 from threadline.guard.disclosure import disclose_case
 from threadline.guard.users import User
 from threadline.recognise.actions import Actor
-from threadline.recognise.cases import CaseRefused, CaseStep
+from threadline.recognise.cases import CaseStep
 from threadline.store import writing
 from threadline.store.cases import list_cases, mark_read, notifications_for
-from threadline.usecases.actions import Conflict, Forbidden
 from threadline.usecases.auditor import Auditor
-from threadline.usecases.errors import NotFound, Unprocessable
+from threadline.usecases.errors import NotFound, refused_steps
 
 
 def _people(case: dict[str, Any]) -> list[str]:
@@ -102,18 +101,10 @@ def take_case_step_as(
         auditor.within(conn, action, records, purpose, detail)
 
     user = auditor.user
-    try:
+    with refused_steps(user.role.value, {CaseNotFound: "case_id"}):
         view = take_case_step(
             engine, case_id, step, Actor(user.username, user.role.value), now, audit, **given
         )
-    except CaseNotFound as missing:
-        raise NotFound(str(missing), field="case_id") from None
-    except CaseRefused as refused:
-        if refused.forbidden:
-            raise Forbidden(f"a {user.role.value} may not: {refused}") from None
-        if refused.conflict:
-            raise Conflict(str(refused), field=refused.field) from None
-        raise Unprocessable(str(refused), field=refused.field) from None
     return disclose_case(view, user.role)
 
 

@@ -17,6 +17,7 @@ the messages are stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -144,13 +145,13 @@ def _band(order: Order, entity_id: str | None) -> dict[str, Any]:
 
 
 def _read(
-    conn: Connection,
-    subject: CommsSubject,
-    filters: MessageFilters,
-    content: bool,
-    contact: bool,
-    listing: bool = True,
+    conn: Connection, subject: CommsSubject, filters: MessageFilters, role: str, listing: bool
 ) -> dict[str, Any]:
+    """The subject's evidence as ``role`` is shown it: what the messages say only to a role that
+    may read content (and only when ``listing``), senders only to one that sees contact
+    details."""
+    content = listing and allowed(role, "communications.content")
+    contact = may_see_contact(role)
     query = MessageQuery(
         channel=filters.channel,
         sender=filters.sender,
@@ -215,39 +216,51 @@ def person_communications(
 ) -> dict[str, Any]:
     """A person's communications evidence (see the module docstring), for the user's role;
     with ``listing`` false, the counts only (no message is read, none is listed)."""
-    role = auditor.user.role
-    _check(filters, role)
-    content = listing and allowed(role, "communications.content")
-    contact = may_see_contact(role)
-    subject_key = f"person:{entity_id}"
-    with engine.connect() as conn:
-        if not entity_exists(conn, entity_id):
-            _audit(auditor, [subject_key], purpose, {"found": False}, False)
-            raise NotFound(f"no person {entity_id}", field="entity_id")
-        subject = person_subject(conn, entity_id)
-        answer = _read(conn, subject, filters, content, contact, listing)
-    detail = {"found": True, "filters": filters.given(), "shown": len(answer["messages"])}
-    _audit(auditor, [subject_key, *subject.attachments], purpose, detail, content)
-    return {"subject": subject_key, **answer}
+    key = f"person:{entity_id}"
+
+    def subject(conn: Connection) -> tuple[str, CommsSubject] | None:
+        return (key, person_subject(conn, entity_id)) if entity_exists(conn, entity_id) else None
+
+    missing = NotFound(f"no person {entity_id}", field="entity_id")
+    return _answer(engine, auditor, purpose, filters, subject, (key, missing), listing)
 
 
 def incident_communications(
     engine: Engine, auditor: Auditor, ref: str, purpose: str, filters: MessageFilters
 ) -> dict[str, Any]:
     """An incident's communications evidence (see the module docstring), for the user's role."""
+
+    def subject(conn: Connection) -> tuple[str, CommsSubject] | None:
+        key = incident_key(conn, ref)
+        return None if key is None else (key, incident_subject(conn, key))
+
+    missing = NotFound(f"no incident {ref}", field="ref")
+    return _answer(engine, auditor, purpose, filters, subject, (f"incident-ref:{ref}", missing))
+
+
+def _answer(
+    engine: Engine,
+    auditor: Auditor,
+    purpose: str,
+    filters: MessageFilters,
+    subject_of: Callable[[Connection], tuple[str, CommsSubject] | None],
+    missing: tuple[str, NotFound],
+    listing: bool = True,
+) -> dict[str, Any]:
+    """The communications evidence of the subject ``subject_of`` finds (its record key and
+    attachments), read for the user's role and audited; if there is none, the look is audited
+    under ``missing``'s key and its refusal raised."""
     role = auditor.user.role
     _check(filters, role)
-    content = allowed(role, "communications.content")
-    contact = may_see_contact(role)
     with engine.connect() as conn:
-        key = incident_key(conn, ref)
-        if key is None:
-            _audit(auditor, [f"incident-ref:{ref}"], purpose, {"found": False}, False)
-            raise NotFound(f"no incident {ref}", field="ref")
-        subject = incident_subject(conn, key)
-        answer = _read(conn, subject, filters, content, contact)
+        found = subject_of(conn)
+        if found is None:
+            _audit(auditor, [missing[0]], purpose, {"found": False}, False)
+            raise missing[1]
+        key, subject = found
+        answer = _read(conn, subject, filters, role, listing)
     detail = {"found": True, "filters": filters.given(), "shown": len(answer["messages"])}
-    _audit(auditor, [key, *subject.attachments], purpose, detail, content)
+    _audit(auditor, [key, *subject.attachments], purpose, detail, answer["content_shown"])
     return {"subject": key, **answer}
 
 

@@ -23,10 +23,9 @@ from threadline.crossref.marac_referrals import (
     show_referral,
     take_referral_step,
 )
-from threadline.risk.referral_steps import ReferralRefused, ReferralStep
-from threadline.usecases.actions import Conflict, Forbidden
+from threadline.risk.referral_steps import ReferralStep
 from threadline.usecases.auditor import Auditor
-from threadline.usecases.errors import NotFound, Unprocessable
+from threadline.usecases.errors import NotFound, refused_steps
 
 
 def take_marac_step(
@@ -45,20 +44,11 @@ def take_marac_step(
         auditor.within(conn, action, records, purpose, detail)
 
     user = auditor.user
-    try:
+    missing = {ReferralNotFound: "ref", VictimNotFound: "victim"}
+    with refused_steps(user.role.value, missing, forbidden="a {role} may not {reason}"):
         return take_referral_step(
             engine, ref, step, user.username, user.role.value, now, audit, **given
         )
-    except ReferralNotFound as missing:
-        raise NotFound(str(missing), field="ref") from None
-    except VictimNotFound as missing:
-        raise NotFound(str(missing), field="victim") from None
-    except ReferralRefused as refused:
-        if refused.forbidden:
-            raise Forbidden(f"a {user.role.value} may not {refused}") from None
-        if refused.conflict:
-            raise Conflict(str(refused), field=refused.field) from None
-        raise Unprocessable(str(refused), field=refused.field) from None
 
 
 def referral(

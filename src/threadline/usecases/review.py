@@ -6,6 +6,7 @@ The API's ``/api/review`` and the dashboard page show the same pairs (:func:`rev
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -104,29 +105,33 @@ def review_queue(engine: Engine, auditor: Auditor, limit: int = 100) -> list[dic
     return pairs
 
 
-def judge(
-    engine: Engine,
-    auditor: Auditor,
-    mention_a: str,
-    mention_b: str,
-    judgement: str,
-    now: datetime,
-    note: str | None = None,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PairJudgement:
+    """A reviewer's judgement on two mentions (or a mention and a sender of communications
+    evidence, ``comms-sender:<hash>``): the same person, different people, or unsure, and why."""
+
+    mention_a: str
+    mention_b: str
+    judgement: str
+    note: str | None = None
+
+
+def judge(engine: Engine, auditor: Auditor, asked: PairJudgement, now: datetime) -> dict[str, Any]:
     """Judge two mentions the same person, different people, or unsure; kept, attributed, for
     good. Each mention must be resolved to someone (:class:`NotFound` naming it otherwise).
     Audited (``review.judge``) in the transaction that records it."""
-    if judgement not in JUDGEMENTS:
+    if asked.judgement not in JUDGEMENTS:
         raise Unprocessable(f"a judgement is one of {', '.join(JUDGEMENTS)}", field="judgement")
-    if mention_a.startswith(SENDER_KEY_PREFIX) or mention_b.startswith(SENDER_KEY_PREFIX):
-        return _judge_sender(engine, auditor, mention_a, mention_b, judgement, now, note)
+    pair = (asked.mention_a, asked.mention_b)
+    if any(key.startswith(SENDER_KEY_PREFIX) for key in pair):
+        return _judge_sender(engine, auditor, asked, now)
     with engine.begin() as conn:
-        for name, key in (("mention_a", mention_a), ("mention_b", mention_b)):
+        for name, key in zip(("mention_a", "mention_b"), pair, strict=True):
             if resolved_entity(conn, key) is None:
                 raise NotFound(f"mention {key!r} is not resolved to anyone", field=name)
         try:
             outcome = record_judgement(
-                conn, mention_a, mention_b, judgement, auditor.user.username, now, note
+                conn, *pair, asked.judgement, auditor.user.username, now, asked.note
             )
         except ReviewError as error:
             raise Unprocessable(str(error), field="mention_b") from None
@@ -134,24 +139,19 @@ def judge(
         auditor.within(
             conn,
             "review.judge",
-            [mention_a, mention_b, *people],
-            detail={"judgement": judgement, "entity": outcome.get("entity")},
+            [*pair, *people],
+            detail={"judgement": asked.judgement, "entity": outcome.get("entity")},
         )
-    return {"mention_a": mention_a, "mention_b": mention_b, **outcome}
+    return {"mention_a": asked.mention_a, "mention_b": asked.mention_b, **outcome}
 
 
 def _judge_sender(
-    engine: Engine,
-    auditor: Auditor,
-    mention_a: str,
-    mention_b: str,
-    judgement: str,
-    now: datetime,
-    note: str | None,
+    engine: Engine, auditor: Auditor, asked: PairJudgement, now: datetime
 ) -> dict[str, Any]:
     """Judge whether a sender of communications evidence is the person of a mention: kept in the
     judgements table like any judgement, audited, and the attachment attributed again so that
     the sender's counts follow (``resolve.senders``)."""
+    mention_a, mention_b, judgement = asked.mention_a, asked.mention_b, asked.judgement
     sender_first = mention_a.startswith(SENDER_KEY_PREFIX)
     key, mention = (mention_a, mention_b) if sender_first else (mention_b, mention_a)
     key_field, mention_field = (
@@ -164,7 +164,9 @@ def _judge_sender(
         entity = resolved_entity(conn, mention)
         if entity is None:
             raise NotFound(f"mention {mention!r} is not resolved to anyone", field=mention_field)
-        outcome = judge_sender(conn, key, mention, judgement, auditor.user.username, now, note)
+        outcome = judge_sender(
+            conn, key, mention, judgement, auditor.user.username, now, asked.note
+        )
         auditor.within(
             conn,
             "review.judge",

@@ -5,7 +5,7 @@ row naming the people shown; alert places are disclosed per role."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -84,18 +84,25 @@ class AlertBoard:
         return totals
 
 
-def alert_board(
-    engine: Engine, role: str, f: AlertFilter | None = None, page: int = 1, size: int = 50
-) -> AlertBoard:
-    """The counts of every open alert and page ``page`` of the open alerts matching ``f``
+@dataclass(frozen=True)
+class BoardQuery:
+    """Which open alerts the dashboard lists (the filter), and which page of how many."""
+
+    filter: AlertFilter = field(default_factory=AlertFilter)
+    page: int = 1
+    size: int = 50
+
+
+def alert_board(engine: Engine, role: str, query: BoardQuery) -> AlertBoard:
+    """The counts of every open alert and the page of the open alerts ``query`` asks for
     (:mod:`threadline.store.alert_board`), the page's alerts disclosed for ``role``. Not
     audited: the callers audit what they show. ``ValueError`` for a page out of range."""
-    f = f or AlertFilter()
+    f = query.filter
     if f.status != "open":
         raise ValueError("the dashboard shows open alerts")
     with engine.connect() as conn:
         counts = alert_counts(conn)
-        found = alert_page(conn, f, page, size)
+        found = alert_page(conn, f, query.page, query.size)
     shown = disclose_alerts(found.alerts, role)
     return AlertBoard(counts, f, shown, found.page, found.size, found.total, found.pages)
 
@@ -112,18 +119,12 @@ def _audited_board(board: AlertBoard) -> dict[str, Any]:
 
 
 def dashboard(
-    engine: Engine,
-    auditor: Auditor,
-    purpose: str,
-    now: datetime,
-    f: AlertFilter | None = None,
-    page: int = 1,
-    size: int = 50,
+    engine: Engine, auditor: Auditor, purpose: str, now: datetime, query: BoardQuery
 ) -> dict[str, Any]:
     """The dashboard's figures (:func:`threadline.crossref.supervision.dashboard`) and its alert
     board (:func:`alert_board`, the same the page shows), repeat victims and the board's alerts
     disclosed for the role. Audited (``dashboard.view``) naming the people shown."""
-    board = alert_board(engine, auditor.user.role, f, page, size)
+    board = alert_board(engine, auditor.user.role, query)
     figures = dashboard_figures(engine, now)
     victims = [o["victim_entity"] for o in figures["owed_assessments"] if o["victim_entity"]]
     records = sorted(
@@ -186,17 +187,11 @@ class DashboardLists:
 
 
 def dashboard_lists(
-    engine: Engine,
-    auditor: Auditor,
-    purpose: str,
-    now: datetime,
-    f: AlertFilter | None = None,
-    page: int = 1,
-    size: int = 50,
+    engine: Engine, auditor: Auditor, purpose: str, now: datetime, query: BoardQuery
 ) -> DashboardLists:
     """The dashboard page's lists; audited (``dashboard.view``) with the people of the alerts
     shown and the mentions of the queued pairs."""
-    board = alert_board(engine, auditor.user.role, f, page, size)
+    board = alert_board(engine, auditor.user.role, query)
     with engine.connect() as conn:
         repeat = list_alerts(
             conn, status="open", rule_id="repeat_victim", limit=REPEAT_VICTIMS_SHOWN

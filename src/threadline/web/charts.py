@@ -148,6 +148,35 @@ def _ticks(first: datetime, last: datetime) -> list[tuple[datetime, str]]:
     ]
 
 
+def svg_open(width: int, height: int, role: str, label: str, css_class: str = "") -> str:
+    """The opening ``<svg>`` tag of a chart ``width`` by ``height``: its ARIA ``role``, class
+    and ``label`` (already escaped)."""
+    classed = f' class="{css_class}"' if css_class else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="{role}"{classed} aria-label="{label}">'
+    )
+
+
+def _empty_chart(opening: str, x: float, y: float, message: str) -> Markup:
+    """A chart with nothing to draw: its opening tag and ``message`` where the plot would be."""
+    return Markup(f'{opening}<text x="{x}" y="{y}" fill="#5b6574">{message}</text></svg>')
+
+
+def _value_grid(left: float, right: float, top: float, plot_h: float, scale_top: float) -> str:
+    """Five grid lines across a bar chart's plot, from 0 to ``scale_top``, each value beside it."""
+    lines = []
+    for i in range(5):
+        value = scale_top * i / 4
+        y = top + plot_h - plot_h * i / 4
+        lines.append(
+            f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ed"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#5b6574">{value:g}</text>'
+        )
+    return "".join(lines)
+
+
 def timeline_svg(marks: Sequence[Mark], width: int = 960, bands: Sequence[Band] = ()) -> Markup:
     """Every record on a time axis, one lane per kind, one mark per record, coloured and shaped
     by kind and (for incidents) category; orders in ``bands`` as bands over the time they bind,
@@ -156,15 +185,10 @@ def timeline_svg(marks: Sequence[Mark], width: int = 960, bands: Sequence[Band] 
     lanes = [(kind, label) for kind, label in LANES if kind in kinds]
     left, right, top, lane_h = 130, 20, 10, 28
     height = top + lane_h * max(1, len(lanes)) + 36
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="group" class="timeline" '
-        f'aria-label="Timeline of {len(marks)} linked records">'
-    ]
+    label = f"Timeline of {len(marks)} linked records"
+    parts = [svg_open(width, height, "group", label, "timeline")]
     if not marks:
-        parts.append(f'<text x="{left}" y="{top + 20}" fill="#5b6574">No linked records.</text>')
-        parts.append("</svg>")
-        return Markup("".join(parts))
+        return _empty_chart(parts[0], left, top + 20, "No linked records.")
     times = [_aware(m.when) for m in marks]
     first, last = min(times), max(times)
     starts = [_aware(b.starts) for b in bands]
@@ -269,18 +293,8 @@ def bar_chart_svg(
     plot_w, plot_h = width - left - right, height - top - bottom
     highest = max((v for _name, values in series for v in values), default=0)
     scale_top = _nice_ceiling(highest)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
-    ]
-    for i in range(5):
-        value = scale_top * i / 4
-        y = top + plot_h - plot_h * i / 4
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ed"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#5b6574">{value:g}</text>'
-        )
+    parts = [svg_open(width, height, "img", escape(title))]
+    parts.append(_value_grid(left, width - right, top, plot_h, scale_top))
     groups = max(1, len(periods))
     group_w = plot_w / groups
     bar_w = max(1.0, group_w * 0.8 / max(1, len(series)))
@@ -349,15 +363,10 @@ def contacts_svg(
     left, right, top, bottom = 44, 12, 26, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     total = sum(n for _day, n in days)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" class="contacts-chart" '
-        f'aria-label="{total} contacts over {len(days)} days, per day">'
-    ]
+    label = f"{total} contacts over {len(days)} days, per day"
+    parts = [svg_open(width, height, "img", label, "contacts-chart")]
     if not days:
-        parts.append(f'<text x="{left}" y="{top + 20}" fill="#5b6574">No contacts stored.</text>')
-        parts.append("</svg>")
-        return Markup("".join(parts))
+        return _empty_chart(parts[0], left, top + 20, "No contacts stored.")
     first = min([d for d, _n in days] + [b.start for b in bands if b.start <= days[-1][0]])
     last = max(d for d, _n in days)
     span = (last - first).days + 1
@@ -380,14 +389,7 @@ def contacts_svg(
             f"{escape(band.label)}</text>"
         )
     scale_top = _nice_ceiling(max(n for _d, n in days))
-    for i in range(5):
-        value = scale_top * i / 4
-        y = top + plot_h - plot_h * i / 4
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ed"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#5b6574">{value:g}</text>'
-        )
+    parts.append(_value_grid(left, width - right, top, plot_h, scale_top))
     bar_w = max(1.0, day_w * 0.8)
     for day, n in days:
         h = plot_h * n / scale_top

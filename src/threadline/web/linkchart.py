@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from threadline.links import Edge, Network, Node
 from threadline.model.kinds import identifier_kinds
+from threadline.web.charts import svg_open
 
 SEED = 7
 #: Above this many nodes, incidents and crimes are named only on hover.
@@ -244,11 +245,8 @@ def network_svg(
     height: int = 640,
 ) -> Markup:
     """The network as SVG (see the module docstring); ``href_for`` gives each node's page."""
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="group" class="network" '
-        f'aria-label="Link chart: {len(network.nodes)} nodes, {len(network.edges)} links">'
-    ]
+    label = f"Link chart: {len(network.nodes)} nodes, {len(network.edges)} links"
+    parts = [svg_open(width, height, "group", label, "network")]
     for edge in network.edges:
         if edge.source not in positions or edge.target not in positions:
             continue

@@ -20,6 +20,7 @@ from threadline.api.security import csrf_token
 from threadline.web.errors import install_html_errors
 from threadline.web.pages import routers
 from threadline.web.pages.login import login_page
+from threadline.web.pages.purpose import PurposeAsked, answer_prompt
 from threadline.web.rendering import make_templates
 
 PACKAGE = Path(__file__).parent
@@ -40,4 +41,5 @@ def install_web(app: FastAPI) -> None:
         app.include_router(router)
     app.router.routes.append(Route("/login", login_page, methods=["GET"], name="login"))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(PurposeAsked, answer_prompt)
     install_html_errors(app)

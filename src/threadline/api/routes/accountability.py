@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import AwareDatetime
 
-from threadline.api.deps import Audited, EngineDep, Purpose, require, signoff_hours
+from threadline.api.deps import ActingDep, require, signoff_hours
 from threadline.api.responses import AccountabilityOut
 from threadline.guard.users import User
 from threadline.usecases.accountability import view_accountability
@@ -20,9 +20,7 @@ router = APIRouter(tags=["alert actions"])
 def accountability_report(
     user: Annotated[User, require("dashboard.view")],
     request: Request,
-    engine: EngineDep,
-    purpose: Purpose,
-    audited: Audited,
+    acting: ActingDep,
     team: Annotated[str | None, Query(max_length=80, description="One team")] = None,
     since: Annotated[AwareDatetime | None, Query(description="Period start")] = None,
     until: Annotated[AwareDatetime | None, Query(description="Period end (excluded)")] = None,
@@ -31,7 +29,6 @@ def accountability_report(
     without sign-off (escalated once past their time), actions past due, DASH owed by officer
     and calls without the research check. Audited (``dashboard.view``) with the people named."""
     start: datetime | None = since
-    report = view_accountability(
-        engine, audited, purpose, signoff_hours(request), team=team, since=start, until=until
-    )
+    hours = signoff_hours(request)
+    report = view_accountability(*acting.reading, hours, team=team, since=start, until=until)
     return AccountabilityOut.model_validate(report.to_dict())

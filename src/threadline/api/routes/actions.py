@@ -9,26 +9,16 @@ Steps name people, so the ``purpose`` is required, as for any read of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
-from sqlalchemy import Engine
 
-from threadline.api.deps import (
-    Audited,
-    Auditor,
-    ClockDep,
-    EngineDep,
-    Purpose,
-    require,
-    signoff_hours,
-)
+from threadline.api.deps import Acting, ActingDep, require, signoff_hours
 from threadline.api.errors import ApiError, error_answer
 from threadline.api.schemas import RequestBody
+from threadline.api.steps import StepRoute, add_step_routes
 from threadline.crossref.actions import AlertNotFound, show_alert
 from threadline.guard.disclosure import alert_records, disclose_alerts
 from threadline.guard.users import User
@@ -166,14 +156,10 @@ _STEP_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @dataclass(frozen=True)
-class StepContext:
+class StepContext(Acting):
     """What each route here needs beside the user's permission and its own input: the store,
     the clock, the auditor, the purpose stated and the force's time for a sign-off."""
 
-    engine: Engine
-    clock: Callable[[], datetime]
-    audited: Auditor
-    purpose: str
     signoff_hours: float
 
     def take(self, step: Step, body: StepBody) -> AlertActionsPublic:
@@ -192,73 +178,71 @@ class StepContext:
         return AlertActionsPublic.model_validate(view)
 
 
-async def step_context(
-    request: Request, engine: EngineDep, clock: ClockDep, purpose: Purpose, audited: Audited
-) -> StepContext:
-    return StepContext(engine, clock, audited, purpose, signoff_hours(request))
+async def step_context(request: Request, acting: ActingDep) -> StepContext:
+    return StepContext(
+        acting.engine, acting.clock, acting.audited, acting.purpose, signoff_hours(request)
+    )
 
 
 Context = Annotated[StepContext, Depends(step_context)]
 
 
-@router.post("/api/alert-actions/assign", responses=_STEP_ERRORS)
-def alert_assign(
-    user: Annotated[User, require("alert.assign")], context: Context, body: AssignRequest
-) -> AlertActionsPublic:
-    """Assign an alert to an officer or a team, with a due time. Audited (``alert.assign``)."""
-    return context.take("assign", body)
-
-
-@router.post("/api/alert-actions/acknowledge", responses=_STEP_ERRORS)
-def alert_acknowledge(
-    user: Annotated[User, require("alert.acknowledge")], context: Context, body: AcknowledgeRequest
-) -> AlertActionsPublic:
-    """Acknowledge an alert assigned to you (take it on). Audited (``alert.acknowledge``)."""
-    return context.take("acknowledge", body)
-
-
-@router.post("/api/alert-actions/act", responses=_STEP_ERRORS)
-def alert_act(
-    user: Annotated[User, require("alert.act")], context: Context, body: ActRequest
-) -> AlertActionsPublic:
-    """Record an action taken on an alert you own. Audited (``alert.act``)."""
-    return context.take("act", body)
-
-
-@router.post("/api/alert-actions/decide", responses=_STEP_ERRORS)
-def alert_decide(
-    user: Annotated[User, require("alert.decide")], context: Context, body: DecideRequest
-) -> AlertActionsPublic:
-    """Record the arrest decision on a breach alert: arrested (when, by whom, on which
-    PACE s24(5) ground) or not arrested with the rationale, which a supervisor signs off.
-    Audited (``alert.decide``)."""
-    return context.take("decide", body)
-
-
-@router.post("/api/alert-actions/signoff", responses=_STEP_ERRORS)
-def alert_signoff(
-    user: Annotated[User, require("alert.signoff")], context: Context, body: SignoffRequest
-) -> AlertActionsPublic:
-    """Sign off or overturn a 'not arrested' decision: a supervisor, never its maker.
-    Audited (``alert.signoff``)."""
-    return context.take("signoff", body)
-
-
-@router.post("/api/alert-actions/close", responses=_STEP_ERRORS)
-def alert_close(
-    user: Annotated[User, require("alert.close")], context: Context, body: CloseRequest
-) -> AlertActionsPublic:
-    """Close an alert with an outcome and a reason; a breach alert only with a settled
-    arrest decision. Audited (``alert.close``)."""
-    return context.take("close", body)
-
-
-@router.post("/api/alert-actions/reopen", responses=_STEP_ERRORS)
-def alert_reopen(
-    user: Annotated[User, require("alert.reopen")], context: Context, body: ReopenRequest
-) -> AlertActionsPublic:
-    """Reopen a closed alert: the pattern continues. Audited (``alert.reopen``)."""
-    return context.take("reopen", body)
+add_step_routes(
+    router,
+    "alert",
+    [
+        StepRoute(
+            "assign",
+            "/api/alert-actions/assign",
+            AssignRequest,
+            "Assign an alert to an officer or a team, with a due time. Audited (``alert.assign``).",
+        ),
+        StepRoute(
+            "acknowledge",
+            "/api/alert-actions/acknowledge",
+            AcknowledgeRequest,
+            "Acknowledge an alert assigned to you (take it on). Audited (``alert.acknowledge``).",
+        ),
+        StepRoute(
+            "act",
+            "/api/alert-actions/act",
+            ActRequest,
+            "Record an action taken on an alert you own. Audited (``alert.act``).",
+        ),
+        StepRoute(
+            "decide",
+            "/api/alert-actions/decide",
+            DecideRequest,
+            "Record the arrest decision on a breach alert: arrested (when, by whom, on which "
+            "PACE s24(5) ground) or not arrested with the rationale, which a supervisor signs "
+            "off. Audited (``alert.decide``).",
+        ),
+        StepRoute(
+            "signoff",
+            "/api/alert-actions/signoff",
+            SignoffRequest,
+            "Sign off or overturn a 'not arrested' decision: a supervisor, never its maker. "
+            "Audited (``alert.signoff``).",
+        ),
+        StepRoute(
+            "close",
+            "/api/alert-actions/close",
+            CloseRequest,
+            "Close an alert with an outcome and a reason; a breach alert only with a settled "
+            "arrest decision. Audited (``alert.close``).",
+        ),
+        StepRoute(
+            "reopen",
+            "/api/alert-actions/reopen",
+            ReopenRequest,
+            "Reopen a closed alert: the pattern continues. Audited (``alert.reopen``).",
+        ),
+    ],
+    context=Context,
+    take=StepContext.take,
+    answer=AlertActionsPublic,
+    responses=_STEP_ERRORS,
+)
 
 
 @router.get(

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from threadline.api.deps import Audited, EngineDep, Purpose, require
+from threadline.api.deps import ActingDep, require
 from threadline.api.responses import AlertList
 from threadline.guard.users import User
 from threadline.usecases import supervision
@@ -18,9 +18,7 @@ router = APIRouter(tags=["alerts"])
 @router.get("/api/alerts")
 def alerts(
     user: Annotated[User, require("alerts.view")],
-    engine: EngineDep,
-    purpose: Purpose,
-    audited: Audited,
+    acting: ActingDep,
     status: Annotated[
         Literal["open", "cleared", "all"], Query(description="open (default), cleared or all")
     ] = "open",
@@ -32,7 +30,5 @@ def alerts(
 
     Alerts name people and their histories: the ``purpose`` is required and each read writes an
     audit row naming the people of the alerts returned."""
-    rows = supervision.alerts(
-        engine, audited, purpose, status=status, rule=rule, entity=entity, limit=limit
-    )
+    rows = supervision.alerts(*acting.reading, status=status, rule=rule, entity=entity, limit=limit)
     return AlertList.model_validate({"alerts": rows})

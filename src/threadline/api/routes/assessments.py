@@ -17,20 +17,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, Response
 
-from threadline.api.deps import (
-    Audited,
-    ClockDep,
-    CurrentUser,
-    EngineDep,
-    ModelDep,
-    Purpose,
-    require,
-)
+from threadline.api.deps import ActingDep, CurrentUser, ModelDep, RecordingDep, require
 from threadline.api.errors import ApiError, error_answer
 from threadline.api.responses import (
     CSV_RESPONSE,
@@ -39,8 +31,9 @@ from threadline.api.responses import (
     PersonAssessments,
     Referrals,
 )
-from threadline.api.routes.incidents import _SUBMIT_ERRORS, record_error
-from threadline.api.schemas import record_body
+from threadline.api.routes.incidents import record_error
+from threadline.api.routes.people import PERSON_VIEW_ERRORS, EntityPath
+from threadline.api.schemas import RecordBody, submission_route
 from threadline.crossref.marac import referrals_csv
 from threadline.guard.users import User
 from threadline.model import FORCE_TIMEZONE, RecordError, RiskAssessment
@@ -50,26 +43,22 @@ from threadline.usecases.incidents import submission_result
 
 router = APIRouter(tags=["assessments"])
 
-EntityPath = Annotated[str, Path(max_length=40)]
-
 
 @router.post(
     "/api/assessments",
-    responses={
-        **_SUBMIT_ERRORS,
-        200: {"model": AssessmentSubmitted, "description": "Stored and graded"},
-        422: error_answer("A field is wrong (named, e.g. answers.dash.99)"),
-    },
-    response_model=None,
-    openapi_extra=record_body(RiskAssessment, "A DASH or S-DASH in the import format"),
+    **submission_route(
+        RiskAssessment,
+        "A DASH or S-DASH in the import format",
+        AssessmentSubmitted,
+        "Stored and graded",
+        refused="A field is wrong (named, e.g. answers.dash.99)",
+    ),
 )
 def post_assessment(
     user: Annotated[User, require("assessment.submit")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
+    recording: RecordingDep,
     model: ModelDep,
-    body: Annotated[dict[str, Any], Body()],
+    body: RecordBody,
 ) -> AssessmentSubmitted | JSONResponse:
     """Store a completed DASH or S-DASH, resolve its subject, recognise its incident again;
     return the score, the grade with its reasons and the alerts changed (a DASH clears
@@ -79,8 +68,9 @@ def post_assessment(
         record, grading = assessments.read_assessment(body)
     except RecordError as error:
         return record_error(error)
+    engine = recording.engine
     submission, graded = assessments.submit_assessment(
-        engine, audited, model, record, grading, clock()
+        engine, recording.audited, model, record, grading, recording.clock()
     )
     result = submission_result(submission, user.role)
     result["assessment"] = graded.to_dict()
@@ -108,15 +98,12 @@ def checklist(
 
 @router.get("/api/marac/referrals")
 def marac_referrals(
-    user: Annotated[User, require("marac.view")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
+    user: Annotated[User, require("marac.view")], recording: RecordingDep
 ) -> Referrals:
     """Every victim meeting a MARAC referral criterion now, with each criterion and why.
     Audited (``marac.view``): the list names people."""
-    now = clock()
-    found = assessments.referrals(engine, audited, now, "json")
+    now = recording.clock()
+    found = assessments.referrals(recording.engine, recording.audited, now, "json")
     settings = MaracSettings()
     return Referrals.model_validate(
         {
@@ -130,15 +117,12 @@ def marac_referrals(
 
 @router.get("/api/marac/referrals.csv", response_class=Response, responses=CSV_RESPONSE)
 def marac_referrals_csv(
-    user: Annotated[User, require("marac.view")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
+    user: Annotated[User, require("marac.view")], recording: RecordingDep
 ) -> Response:
     """The referral list as CSV, safe to open in a spreadsheet. Audited (``marac.view``)."""
-    now = clock()
+    now = recording.clock()
     out = io.StringIO(newline="")
-    referrals_csv(assessments.referrals(engine, audited, now, "csv"), out)
+    referrals_csv(assessments.referrals(recording.engine, recording.audited, now, "csv"), out)
     day = now.astimezone(FORCE_TIMEZONE).date().isoformat()
     return Response(
         out.getvalue(),
@@ -149,20 +133,13 @@ def marac_referrals_csv(
 
 @router.get(
     "/api/people/{entity_id}/assessments",
-    responses={
-        400: error_answer("No purpose given"),
-        404: error_answer("No such person"),
-    },
+    responses=PERSON_VIEW_ERRORS,
 )
 def assessments_of_person(
-    user: Annotated[User, require("person.view")],
-    purpose: Purpose,
-    engine: EngineDep,
-    audited: Audited,
-    entity_id: EntityPath,
+    user: Annotated[User, require("person.view")], acting: ActingDep, entity_id: EntityPath
 ) -> PersonAssessments:
     """A person's DASH and S-DASH assessments: score, grade and reasons of each, and the trend.
     Audited (``person.view``) with the purpose given, found or not."""
     return PersonAssessments.model_validate(
-        people.assessments_of(engine, audited, entity_id, purpose)
+        people.assessments_of(acting.engine, acting.audited, entity_id, acting.purpose)
     )

@@ -17,9 +17,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from threadline.api.deps import Acting, ActingDep, Audited, ClockDep, EngineDep, Purpose, require
+from threadline.api.deps import Acting, ActingDep, ClockDep, EngineDep, require
 from threadline.api.errors import error_answer
 from threadline.api.schemas import RequestBody
+from threadline.api.steps import StepRoute, add_step_routes
 from threadline.guard.users import User
 from threadline.recognise.actions import MIN_REASON
 from threadline.recognise.cases import MAX_NAME, MIN_NOTE, CaseStep
@@ -158,9 +159,7 @@ _STEP_ERRORS: dict[int | str, dict[str, Any]] = {
 @router.get("/api/cases", response_model=CaseList)
 def cases(
     user: Annotated[User, require("case.view")],
-    engine: EngineDep,
-    audited: Audited,
-    purpose: Purpose,
+    acting: ActingDep,
     officer: Annotated[str | None, Query(max_length=MAX_NAME)] = None,
     mine: Annotated[bool, Query(description="Only the cases you are the officer in")] = False,
     status: Literal["open", "closed"] | None = None,
@@ -168,27 +167,22 @@ def cases(
 ) -> CaseList:
     """Cases, newest first: of an officer (or your own), open or closed, naming a person.
     Audited (``case.view``) with every person listed."""
-    found = find_cases(
-        engine, audited, purpose, officer=officer, mine=mine, status=status, entity=entity
-    )
+    found = find_cases(*acting.reading, officer=officer, mine=mine, status=status, entity=entity)
     return CaseList.model_validate({"cases": found})
 
 
 @router.get("/api/cases/{case_id}", response_model=CasePublic, responses=_CASE_ERRORS)
 def case(
-    user: Annotated[User, require("case.view")],
-    engine: EngineDep,
-    audited: Audited,
-    purpose: Purpose,
-    case_id: CaseId,
+    user: Annotated[User, require("case.view")], acting: ActingDep, case_id: CaseId
 ) -> CasePublic:
     """A case: its victim and suspect, incidents (and the report each joined at), officer in
     the case, every step, the notifications sent and the arrest decisions owed on its
     breaches. Audited (``case.view``)."""
-    return CasePublic.model_validate(view_case(engine, audited, case_id, purpose))
+    view = view_case(acting.engine, acting.audited, case_id, acting.purpose)
+    return CasePublic.model_validate(view)
 
 
-def _step(acting: Acting, case_id: int, step: CaseStep, body: BaseModel) -> CasePublic:
+def _step(acting: Acting, step: CaseStep, body: BaseModel, case_id: int) -> CasePublic:
     given = body.model_dump(exclude_none=True)
     view = take_case_step_as(
         acting.engine, acting.audited, case_id, step, acting.clock(), acting.purpose, **given
@@ -196,50 +190,48 @@ def _step(acting: Acting, case_id: int, step: CaseStep, body: BaseModel) -> Case
     return CasePublic.model_validate(view)
 
 
-@router.post("/api/cases/{case_id}/assign", responses=_STEP_ERRORS)
-def case_assign(
-    user: Annotated[User, require("case.assign")],
-    acting: ActingDep,
-    case_id: CaseId,
-    body: AssignCaseRequest,
-) -> CasePublic:
-    """Make an officer the officer in the case (a supervisor); they are told. Audited
-    (``case.assign``)."""
-    return _step(acting, case_id, "assign", body)
+_CASE = {"case_id": CaseId}
 
-
-@router.post("/api/cases/{case_id}/note", responses=_STEP_ERRORS)
-def case_note(
-    user: Annotated[User, require("case.note")],
-    acting: ActingDep,
-    case_id: CaseId,
-    body: NoteCaseRequest,
-) -> CasePublic:
-    """Record what was done on the case. Audited (``case.note``)."""
-    return _step(acting, case_id, "note", body)
-
-
-@router.post("/api/cases/{case_id}/close", responses=_STEP_ERRORS)
-def case_close(
-    user: Annotated[User, require("case.close")],
-    acting: ActingDep,
-    case_id: CaseId,
-    body: ReasonRequest,
-) -> CasePublic:
-    """Close the case with a reason: the officer in the case or a supervisor, and not while a
-    breach in it is owed its arrest decision (409). Audited (``case.close``)."""
-    return _step(acting, case_id, "close", body)
-
-
-@router.post("/api/cases/{case_id}/reopen", responses=_STEP_ERRORS)
-def case_reopen(
-    user: Annotated[User, require("case.reopen")],
-    acting: ActingDep,
-    case_id: CaseId,
-    body: ReasonRequest,
-) -> CasePublic:
-    """Reopen a closed case: the course of conduct continues. Audited (``case.reopen``)."""
-    return _step(acting, case_id, "reopen", body)
+add_step_routes(
+    router,
+    "case",
+    [
+        StepRoute(
+            "assign",
+            "/api/cases/{case_id}/assign",
+            AssignCaseRequest,
+            "Make an officer the officer in the case (a supervisor); they are told. Audited "
+            "(``case.assign``).",
+            _CASE,
+        ),
+        StepRoute(
+            "note",
+            "/api/cases/{case_id}/note",
+            NoteCaseRequest,
+            "Record what was done on the case. Audited (``case.note``).",
+            _CASE,
+        ),
+        StepRoute(
+            "close",
+            "/api/cases/{case_id}/close",
+            ReasonRequest,
+            "Close the case with a reason: the officer in the case or a supervisor, and not "
+            "while a breach in it is owed its arrest decision (409). Audited (``case.close``).",
+            _CASE,
+        ),
+        StepRoute(
+            "reopen",
+            "/api/cases/{case_id}/reopen",
+            ReasonRequest,
+            "Reopen a closed case: the course of conduct continues. Audited (``case.reopen``).",
+            _CASE,
+        ),
+    ],
+    context=ActingDep,
+    take=_step,
+    answer=CasePublic,
+    responses=_STEP_ERRORS,
+)
 
 
 @router.get("/api/notifications", response_model=NotificationList)

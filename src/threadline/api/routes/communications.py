@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Query
 
-from threadline.api.deps import Audited, EngineDep, Purpose, require
+from threadline.api.deps import ActingDep, require
 from threadline.api.errors import error_answer
 from threadline.api.responses import CommunicationsPage
+from threadline.api.routes.people import EntityPath
 from threadline.api.segments import RefPath
 from threadline.guard.users import User
 from threadline.model.comms import CommsChannel
@@ -38,45 +39,42 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
-@router.get("/api/people/{entity_id}/communications", responses=_ERRORS)
-def person_communications(
-    user: Viewer,
-    purpose: Purpose,
-    engine: EngineDep,
-    audited: Audited,
-    entity_id: Annotated[str, Path(max_length=40)],
+async def message_filters(
     channel: Channel = None,
     sender: Sender = None,
     first: From = None,
     last: To = None,
     offset: Offset = 0,
     limit: Limit = 50,
+) -> MessageFilters:
+    """The filters and page of a communications read, from its query."""
+    return MessageFilters(channel and channel.value, sender, first, last, offset, limit)
+
+
+Filters = Annotated[MessageFilters, Depends(message_filters)]
+
+
+@router.get("/api/people/{entity_id}/communications", responses=_ERRORS)
+def person_communications(
+    user: Viewer, acting: ActingDep, entity_id: EntityPath, filters: Filters
 ) -> CommunicationsPage:
     """A person's communications evidence (stored under them, their mentions and the incidents
     in which they are the victim): contacts per day and channel, per sender, the orders they
     are party to, and a page of the messages in time order. Content withheld from roles that
     may not read it; audited with the purpose."""
-    filters = MessageFilters(channel and channel.value, sender, first, last, offset, limit)
-    found = communications.person_communications(engine, audited, entity_id, purpose, filters)
+    found = communications.person_communications(
+        acting.engine, acting.audited, entity_id, acting.purpose, filters
+    )
     return CommunicationsPage.model_validate(found)
 
 
 @router.get("/api/incidents/{ref}/communications", responses=_ERRORS)
 def incident_communications(
-    user: Viewer,
-    purpose: Purpose,
-    engine: EngineDep,
-    audited: Audited,
-    ref: RefPath,
-    channel: Channel = None,
-    sender: Sender = None,
-    first: From = None,
-    last: To = None,
-    offset: Offset = 0,
-    limit: Limit = 50,
+    user: Viewer, acting: ActingDep, ref: RefPath, filters: Filters
 ) -> CommunicationsPage:
     """An incident's communications evidence (stored under it and its people's mentions), as
     for a person; the orders are those protecting its victims."""
-    filters = MessageFilters(channel and channel.value, sender, first, last, offset, limit)
-    found = communications.incident_communications(engine, audited, ref, purpose, filters)
+    found = communications.incident_communications(
+        acting.engine, acting.audited, ref, acting.purpose, filters
+    )
     return CommunicationsPage.model_validate(found)

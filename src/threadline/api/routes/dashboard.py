@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from threadline.api.deps import Audited, BoardDep, ClockDep, EngineDep, Purpose, require
+from threadline.api.deps import ActingDep, BoardDep, require
 from threadline.api.responses import Dashboard
 from threadline.guard.users import User
 from threadline.usecases import supervision
@@ -17,12 +17,7 @@ router = APIRouter(tags=["dashboard"])
 
 @router.get("/api/dashboard")
 def dashboard(
-    user: Annotated[User, require("dashboard.view")],
-    engine: EngineDep,
-    clock: ClockDep,
-    purpose: Purpose,
-    audited: Audited,
-    board: BoardDep,
+    user: Annotated[User, require("dashboard.view")], acting: ActingDep, board: BoardDep
 ) -> Dashboard:
     """Open alerts counted by rule and by rule and severity (all of them), one page of the open
     alerts matching the filters (the most severe first, then the most recently changed),
@@ -31,7 +26,5 @@ def dashboard(
 
     It names victims and their histories: the ``purpose`` is required and each read writes an
     audit row naming the people shown."""
-    figures = supervision.dashboard(
-        engine, audited, purpose, clock(), board.filter, board.page, board.size
-    )
+    figures = supervision.dashboard(*acting.reading, acting.clock(), board)
     return Dashboard.model_validate(figures)

@@ -15,21 +15,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Body
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Connection
 
-from threadline.api.deps import (
-    Audited,
-    ClockDep,
-    EngineDep,
-    Purpose,
-    TurnsDep,
-    require,
-)
+from threadline.api.deps import ActingDep, RecordingDep, TurnsDep, require
 from threadline.api.errors import error_answer, error_body
 from threadline.api.responses import IncidentSubmitted, Picture, ResearchCheck
-from threadline.api.schemas import record_body
+from threadline.api.schemas import RecordBody, submission_route
 from threadline.api.segments import RefPath
 from threadline.crossref.pipeline import Pending, Submission
 from threadline.guard.users import User
@@ -45,10 +38,6 @@ from threadline.usecases.incidents import (
 
 router = APIRouter(tags=["incidents"])
 
-_SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
-    422: error_answer("A field of the record is wrong (named)"),
-    503: error_answer("No linkage model has been trained"),
-}
 _VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
     400: error_answer("No purpose given"),
     404: error_answer("No such incident"),
@@ -65,17 +54,15 @@ def record_error(error: RecordError) -> JSONResponse:
 
 @router.post(
     "/api/incidents",
-    responses={**_SUBMIT_ERRORS, 200: {"model": IncidentSubmitted, "description": "Submitted"}},
-    response_model=None,
-    openapi_extra=record_body(Incident, "An incident in the import format"),
+    **submission_route(
+        Incident, "An incident in the import format", IncidentSubmitted, "Submitted"
+    ),
 )
 async def submit_incident(
     user: Annotated[User, require("incident.submit")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
+    recording: RecordingDep,
     turns: TurnsDep,
-    body: Annotated[dict[str, Any], Body()],
+    body: RecordBody,
 ) -> Response:
     """Store an incident, resolve its people and cross-reference it; return the picture.
 
@@ -90,32 +77,31 @@ async def submit_incident(
 
     def audit(conn: Connection, submission: Submission) -> None:
         alerts = len(submission.changes)
-        audit_submission(audited, "incident.submit", conn, submission, alerts=alerts)
+        audit_submission(recording.audited, "incident.submit", conn, submission, alerts=alerts)
 
     def respond(submission: Submission) -> Response:
-        result = submitted_incident(engine, submission, record.source, user.role)
+        result = submitted_incident(recording.engine, submission, record.source, user.role)
         # described by IncidentSubmitted (a test checks real answers against it); plain JSON
         # already: no need for FastAPI's jsonable_encoder, and orjson writes it in a tenth of
         # the time the standard library takes (a picture is a few hundred objects)
         answer = orjson.dumps(result, option=orjson.OPT_NON_STR_KEYS)  # keyed as json.dumps
         return Response(answer, media_type="application/json")
 
-    return await turns.run(Pending(record, clock(), audit), respond)
+    return await turns.run(Pending(record, recording.clock(), audit), respond)
 
 
 @router.get("/api/incidents/{ref}/picture", responses=_VIEW_ERRORS)
 def incident_picture(
     user: Annotated[User, require("incident.view")],
-    purpose: Purpose,
-    engine: EngineDep,
-    audited: Audited,
+    acting: ActingDep,
     ref: RefPath,
 ) -> Picture:
     """Everything linked to one incident: its people, their history, shared objects, alerts.
 
     Viewing is audited with the purpose given, found or not.
     """
-    return Picture.model_validate(view_picture(engine, audited, ref, purpose).picture)
+    view = view_picture(acting.engine, acting.audited, ref, acting.purpose)
+    return Picture.model_validate(view.picture)
 
 
 @router.post(
@@ -124,15 +110,13 @@ def incident_picture(
 )
 def history_viewed(
     user: Annotated[User, require("incident.view")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
+    recording: RecordingDep,
     ref: RefPath,
 ) -> ResearchCheck:
     """Record the research check: the signed-in user has looked at this incident's linked
     history. Alerts that the check puts right (history not viewed) are cleared."""
-    now = clock()
-    changes = record_research_check(engine, audited, ref, now)
+    now = recording.clock()
+    changes = record_research_check(recording.engine, recording.audited, ref, now)
     return ResearchCheck.model_validate(
         {
             "incident_ref": ref,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from threadline.api.deps import Acting, ActingDep, require
 from threadline.api.errors import error_answer
 from threadline.api.schemas import RequestBody
+from threadline.api.steps import StepRoute, add_step_routes
 from threadline.guard.users import User
 from threadline.risk.referral_steps import ReferralStep
 from threadline.store.tables import ALERT_KEY
@@ -127,69 +128,66 @@ def _public(view: dict[str, Any]) -> ReferralPublic:
     return ReferralPublic.model_validate(view)
 
 
-def _take(acting: Acting, ref: str | None, step: ReferralStep, **given: Any) -> ReferralPublic:
+def _take(
+    acting: Acting, step: ReferralStep, body: BaseModel, ref: str | None = None, **path: Any
+) -> ReferralPublic:
+    given = body.model_dump(exclude_none=True)
     view = marac.take_marac_step(
-        acting.engine, acting.audited, ref, step, acting.clock(), acting.purpose, **given
+        acting.engine, acting.audited, ref, step, acting.clock(), acting.purpose, **path, **given
     )
     return _public(view)
 
 
-@router.post("/api/marac-referrals", status_code=status.HTTP_201_CREATED, responses=_STEP_ERRORS)
-def marac_refer(
-    user: Annotated[User, require("marac.refer")],
-    acting: ActingDep,
-    body: ReferRequest,
-) -> ReferralPublic:
-    """Make a MARAC referral for a person, on the criteria it rests on and why. Audited
-    (``marac.refer``)."""
-    return _take(acting, None, "refer", **body.model_dump(exclude_none=True))
+_REF = {"ref": RefPath}
 
-
-@router.post("/api/marac-referrals/{ref}/hear", responses=_STEP_ERRORS)
-def marac_hear(
-    user: Annotated[User, require("marac.hear")],
-    acting: ActingDep,
-    ref: RefPath,
-    body: HearRequest,
-) -> ReferralPublic:
-    """Record that the MARAC heard the referral, and on which day. Audited (``marac.hear``)."""
-    return _take(acting, ref, "hear", **body.model_dump(exclude_none=True))
-
-
-@router.post("/api/marac-referrals/{ref}/actions", responses=_STEP_ERRORS)
-def marac_action(
-    user: Annotated[User, require("marac.action")],
-    acting: ActingDep,
-    ref: RefPath,
-    body: ActionRequest,
-) -> ReferralPublic:
-    """Record an action the MARAC agreed: what, which agency owns it, by when. Audited
-    (``marac.action``)."""
-    return _take(acting, ref, "action", **body.model_dump(exclude_none=True))
-
-
-@router.post("/api/marac-referrals/{ref}/actions/{number}/complete", responses=_STEP_ERRORS)
-def marac_complete(
-    user: Annotated[User, require("marac.complete")],
-    acting: ActingDep,
-    ref: RefPath,
-    number: NumberPath,
-    body: CompleteRequest,
-) -> ReferralPublic:
-    """Record an agreed action done, with what was done. Audited (``marac.complete``)."""
-    return _take(acting, ref, "complete", number=number, note=body.note)
-
-
-@router.post("/api/marac-referrals/{ref}/close", responses=_STEP_ERRORS)
-def marac_close(
-    user: Annotated[User, require("marac.close")],
-    acting: ActingDep,
-    ref: RefPath,
-    body: CloseRequest,
-) -> ReferralPublic:
-    """Close the referral: every agreed action done, and why it leaves the MARAC. Audited
-    (``marac.close``)."""
-    return _take(acting, ref, "close", reason=body.reason)
+add_step_routes(
+    router,
+    "marac",
+    [
+        StepRoute(
+            "refer",
+            "/api/marac-referrals",
+            ReferRequest,
+            "Make a MARAC referral for a person, on the criteria it rests on and why. Audited "
+            "(``marac.refer``).",
+            status_code=status.HTTP_201_CREATED,
+        ),
+        StepRoute(
+            "hear",
+            "/api/marac-referrals/{ref}/hear",
+            HearRequest,
+            "Record that the MARAC heard the referral, and on which day. Audited (``marac.hear``).",
+            _REF,
+        ),
+        StepRoute(
+            "action",
+            "/api/marac-referrals/{ref}/actions",
+            ActionRequest,
+            "Record an action the MARAC agreed: what, which agency owns it, by when. Audited "
+            "(``marac.action``).",
+            _REF,
+        ),
+        StepRoute(
+            "complete",
+            "/api/marac-referrals/{ref}/actions/{number}/complete",
+            CompleteRequest,
+            "Record an agreed action done, with what was done. Audited (``marac.complete``).",
+            {**_REF, "number": NumberPath},
+        ),
+        StepRoute(
+            "close",
+            "/api/marac-referrals/{ref}/close",
+            CloseRequest,
+            "Close the referral: every agreed action done, and why it leaves the MARAC. "
+            "Audited (``marac.close``).",
+            _REF,
+        ),
+    ],
+    context=ActingDep,
+    take=_take,
+    answer=ReferralPublic,
+    responses=_STEP_ERRORS,
+)
 
 
 @router.get(

@@ -4,16 +4,16 @@ a later contact by the respondent is recognised as a breach."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, require
+from threadline.api.deps import ModelDep, RecordingDep, require
 from threadline.api.responses import SubmissionOut
-from threadline.api.routes.incidents import _SUBMIT_ERRORS, record_error
-from threadline.api.schemas import record_body
+from threadline.api.routes.incidents import record_error
+from threadline.api.schemas import RecordBody, submission_route
 from threadline.crossref import submit
 from threadline.crossref.pipeline import Submission
 from threadline.guard.users import User
@@ -26,17 +26,13 @@ router = APIRouter(tags=["orders"])
 
 @router.post(
     "/api/orders",
-    responses={**_SUBMIT_ERRORS, 200: {"model": SubmissionOut, "description": "Imported"}},
-    response_model=None,
-    openapi_extra=record_body(CourtOrder, "A court order in the import format"),
+    **submission_route(CourtOrder, "A court order in the import format", SubmissionOut, "Imported"),
 )
 def import_order(
     user: Annotated[User, require("orders.import")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
+    recording: RecordingDep,
     model: ModelDep,
-    body: Annotated[dict[str, Any], Body()],
+    body: RecordBody,
 ) -> SubmissionOut | JSONResponse:
     """Store a court order and resolve its respondent and protected people; audited
     (``orders.import``) in the transaction that stores it."""
@@ -47,7 +43,9 @@ def import_order(
 
     def audit(conn: Connection, submission: Submission) -> None:
         order_type = record.order_type.value
-        audit_submission(audited, "orders.import", conn, submission, order_type=order_type)
+        audit_submission(
+            recording.audited, "orders.import", conn, submission, order_type=order_type
+        )
 
-    submission = submit(engine, model, record, clock(), audit=audit)
+    submission = submit(recording.engine, model, record, recording.clock(), audit=audit)
     return SubmissionOut.model_validate(submission_result(submission, user.role))

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import Field
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, ModelDep, Purpose, require
+from threadline.api.deps import ActingDep, ModelDep, RecordingDep, require
 from threadline.api.errors import error_answer
 from threadline.api.responses import PersonEvidence, PersonOut, SearchResult, SplitResult
 from threadline.api.schemas import RequestBody
@@ -22,7 +22,7 @@ from threadline.usecases import people
 router = APIRouter(tags=["people"])
 
 EntityPath = Annotated[str, Path(max_length=40)]
-_VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
+PERSON_VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
     400: error_answer("No purpose given"),
     404: error_answer("No such person"),
 }
@@ -42,9 +42,7 @@ def _text(description: str, max_length: int = 120) -> Any:
 )
 def search(
     user: Annotated[User, require("person.search")],
-    purpose: Purpose,
-    engine: EngineDep,
-    audited: Audited,
+    acting: ActingDep,
     model: ModelDep,
     forenames: Annotated[str | None, _text("Forename(s) as the caller gives them")] = None,
     surname: Annotated[str | None, _text("Surname")] = None,
@@ -57,17 +55,15 @@ def search(
     """The people the details may belong to, most probable first, each with the evidence the
     linkage model weighed. The search and what it found are audited (``person.search``)."""
     query = PersonQuery(forenames, surname, dob, phone, postcode, email)
-    found = people.search(engine, audited, model, query, purpose, limit)
+    found = people.search(acting.engine, acting.audited, model, query, acting.purpose, limit)
     return SearchResult.model_validate(found)
 
 
-@router.get("/api/people/{entity_id}", responses=_VIEW_ERRORS)
+@router.get("/api/people/{entity_id}", responses=PERSON_VIEW_ERRORS)
 def person(
     user: Annotated[User, require("person.view")],
-    purpose: Purpose,
+    acting: ActingDep,
     request: Request,
-    engine: EngineDep,
-    audited: Audited,
     entity_id: EntityPath,
 ) -> PersonOut:
     """One person: every mention of them, the timeline of their records, orders, risk
@@ -77,28 +73,28 @@ def person(
     The look-up is written to the audit log with the purpose given, found or not.
     """
     loader: people.ProfileLoader = request.app.state.profile_loader
-    view = people.view_person(engine, audited, entity_id, purpose, loader)
+    view = people.view_person(acting.engine, acting.audited, entity_id, acting.purpose, loader)
     return PersonOut.model_validate(view.profile)
 
 
 @router.get(
     "/api/people/{entity_id}/evidence",
     responses={
-        **_VIEW_ERRORS,
+        **PERSON_VIEW_ERRORS,
         503: error_answer("No linkage model has been trained"),
     },
 )
 def evidence(
     user: Annotated[User, require("person.view")],
-    purpose: Purpose,
-    engine: EngineDep,
-    audited: Audited,
+    acting: ActingDep,
     model: ModelDep,
     entity_id: EntityPath,
 ) -> PersonEvidence:
     """Why these records are one person: each mention, the member it is linked to, the model's
     probability and the evidence in words. Audited as a person view."""
-    members = people.person_evidence(engine, audited, entity_id, purpose, model)
+    members = people.person_evidence(
+        acting.engine, acting.audited, entity_id, acting.purpose, model
+    )
     return PersonEvidence.model_validate({"entity_id": entity_id, "members": members})
 
 
@@ -118,15 +114,18 @@ class SplitRequest(RequestBody):
 )
 def split(
     user: Annotated[User, require("review.judge")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
+    recording: RecordingDep,
     entity_id: EntityPath,
     body: SplitRequest,
 ) -> SplitResult:
     """Undo a wrong merge: move ``mention_keys`` to a new person, recorded as judged different
     from those left, so no later resolution puts them back. Audited with the change."""
     new_id = people.split_person(
-        engine, audited, entity_id, body.mention_keys, body.reason, clock()
+        recording.engine,
+        recording.audited,
+        entity_id,
+        body.mention_keys,
+        body.reason,
+        recording.clock(),
     )
     return SplitResult(entity_id=entity_id, new_entity_id=new_id, moved=sorted(body.mention_keys))

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import Field
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, require
+from threadline.api.deps import Audited, EngineDep, RecordingDep, require
 from threadline.api.errors import error_answer
 from threadline.api.responses import JudgementResult, ReviewQueue
 from threadline.api.schemas import RequestBody
@@ -49,17 +49,10 @@ class JudgementRequest(RequestBody):
         422: error_answer("The judgement cannot be made (named)"),
     },
 )
-def judge(
-    user: Reviewer,
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
-    body: JudgementRequest,
-) -> JudgementResult:
+def judge(user: Reviewer, recording: RecordingDep, body: JudgementRequest) -> JudgementResult:
     """Judge two mentions the same person, different people, or unsure. "same" merges their
     people, "different" splits them apart; the judgement is kept, attributed, for good.
     Audited with the change."""
-    outcome = review.judge(
-        engine, audited, body.mention_a, body.mention_b, body.judgement, clock(), body.note
-    )
+    asked = review.PairJudgement(body.mention_a, body.mention_b, body.judgement, body.note)
+    outcome = review.judge(recording.engine, recording.audited, asked, recording.clock())
     return JudgementResult.model_validate(outcome)

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from threadline.api.deps import Audited, ClockDep, EngineDep, require, signoff_hours
 from threadline.guard.users import User
 from threadline.usecases.accountability import view_accountability
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -37,12 +37,8 @@ def accountability_page(
 ) -> HTMLResponse:
     """The purpose prompt, then the report for the team (every team) over the last ``days``;
     the look is audited with the people it shows."""
-    stated, problem = stated_purpose(user, purpose)
-    if stated is None:
-        return purpose_prompt(
-            request, user, "the accountability report", "/accountability", "shift review",
-            problem,
-        )  # fmt: skip
+    what = "the accountability report"
+    stated = purpose_for(request, user, purpose, what, "/accountability", "shift review")
     report = view_accountability(
         engine,
         audited,

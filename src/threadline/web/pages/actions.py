@@ -17,12 +17,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, require, signoff_hours
+from threadline.api.deps import RecordingDep, require, signoff_hours
 from threadline.guard.users import User
 from threadline.recognise.actions import STEPS, Step
 from threadline.usecases.actions import take_alert_step
 from threadline.usecases.errors import Unprocessable
-from threadline.web.pages.deps import FormItems
+from threadline.web.pages.deps import StepFormDep
 from threadline.web.paths import incident_path
 
 router = APIRouter(include_in_schema=False)
@@ -53,31 +53,26 @@ def given_of(step: Step, form: dict[str, str], grounds: list[str], user: User) -
 def alert_action_form(
     request: Request,
     user: Staff,
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
+    recording: RecordingDep,
     step: Annotated[str, Path(pattern=_STEP_PATTERN)],
-    items: FormItems,
+    posted: StepFormDep,
 ) -> RedirectResponse:
     """Take ``step`` on the form's alert as the signed-in user; back to where the form was."""
-    form = dict(items)
-    grounds = [v for k, v in items if k == "grounds"]
+    form = posted.fields
     alert_key = form.get("alert_key", "")
-    purpose = form.get("purpose", "")
     if not alert_key:
         raise Unprocessable("the form names no alert", field="alert_key")
-    if len(purpose.strip()) < 3:
-        raise Unprocessable("state the purpose", field="purpose")
+    purpose = posted.purpose()
     typed: Step = next(s for s in STEPS if s == step)
     take_alert_step(
-        engine,
-        audited,
+        recording.engine,
+        recording.audited,
         alert_key,
         typed,
-        clock(),
+        recording.clock(),
         signoff_hours(request),
         purpose,
-        **given_of(typed, form, grounds, user),
+        **given_of(typed, form, posted.every("grounds"), user),
     )
     back = form.get("back", "")
     if back == "accountability":

@@ -30,7 +30,7 @@ from threadline.model import FORCE_TIMEZONE, RecordError
 from threadline.risk import ANSWERS, CHECKLISTS, Checklist, load_checklist
 from threadline.usecases import assessments
 from threadline.web.pages.deps import FormItems
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.paths import assessment_path
 from threadline.web.rendering import render
 
@@ -232,11 +232,7 @@ def assessment_result(
     purpose: PurposeQuery = None,
 ) -> HTMLResponse:
     """One assessment: the score, the grade and why, the answers given and the trend link."""
-    stated, problem = stated_purpose(user, purpose)
-    if stated is None:
-        return purpose_prompt(
-            request, user, f"risk assessment {ref}", assessment_path(ref), "", problem
-        )
+    stated = purpose_for(request, user, purpose, f"risk assessment {ref}", assessment_path(ref))
     graded, free_text = assessments.view_assessment(engine, audited, ref, stated)
     record = graded.record
     checklist = load_checklist(record.checklist, record.checklist_version)

@@ -17,13 +17,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, require
+from threadline.api.deps import Audited, EngineDep, RecordingDep, require
 from threadline.guard.users import User
 from threadline.recognise.cases import STAFF_STEPS, CaseStep
 from threadline.usecases.cases import my_notifications, take_case_step_as, view_case
-from threadline.usecases.errors import Unprocessable
-from threadline.web.pages.deps import FormItems
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.deps import StepFormDep
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -47,11 +46,8 @@ def case_page(
     purpose: PurposeQuery = None,
 ) -> HTMLResponse:
     """The purpose prompt, then the case; the look is audited (``case.view``)."""
-    stated, problem = stated_purpose(user, purpose)
-    if stated is None:
-        return purpose_prompt(
-            request, user, f"case {case_id}", f"/cases/{case_id}", "case review", problem
-        )
+    here = f"/cases/{case_id}"
+    stated = purpose_for(request, user, purpose, f"case {case_id}", here, "case review")
     case = view_case(engine, audited, case_id, stated)
     return render(request, "case.html", user, {"case": case, "purpose": stated})
 
@@ -59,24 +55,21 @@ def case_page(
 @router.post("/cases/{case_id}/{step}")
 def case_step_form(
     user: Annotated[User, require("case.view")],
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
+    recording: RecordingDep,
     case_id: CaseId,
     step: Annotated[str, Path(pattern=_STEP_PATTERN)],
-    items: FormItems,
+    posted: StepFormDep,
 ) -> RedirectResponse:
     """Take ``step`` on the case as the signed-in user (their role decides whether they may);
     back to the case."""
-    form = dict(items)
-    purpose = form.get("purpose", "")
-    if len(purpose.strip()) < 3:
-        raise Unprocessable("state the purpose", field="purpose")
+    form = posted.fields
+    purpose = posted.purpose()
     given: dict[str, Any] = {k: form[k] for k in _FIELDS if form.get(k)}
     if step == "assign" and "officer" not in given:
         given["officer"] = user.username  # "make me the officer in the case"
     typed: CaseStep = next(s for s in STAFF_STEPS if s == step)
-    take_case_step_as(engine, audited, case_id, typed, clock(), purpose.strip(), **given)
+    engine, audited, now = recording.engine, recording.audited, recording.clock()
+    take_case_step_as(engine, audited, case_id, typed, now, purpose.strip(), **given)
     return RedirectResponse(case_path(case_id, purpose.strip()), status_code=303)
 
 

@@ -20,7 +20,7 @@ from threadline.guard.users import User
 from threadline.usecases import communications
 from threadline.usecases.communications import MessageFilters
 from threadline.web.charts import DayBand, contacts_svg
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.paths import person_path
 from threadline.web.rendering import render
 
@@ -69,13 +69,11 @@ def communications_page(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> HTMLResponse:
     """The purpose prompt, then the person's messages."""
-    stated, problem = stated_purpose(user, purpose)
     action = person_path(entity_id) + "/communications"
-    if stated is None:
-        what = f"the messages of person {entity_id}"
-        asked = {"channel": channel, "sender": sender, "from": first, "to": last}
-        extra = {k: str(v) for k, v in asked.items() if v}
-        return purpose_prompt(request, user, what, action, "", problem, extra)
+    what = f"the messages of person {entity_id}"
+    asked = {"channel": channel, "sender": sender, "from": first, "to": last}
+    extra = {k: str(v) for k, v in asked.items() if v}
+    stated = purpose_for(request, user, purpose, what, action, extra=extra)
     filters = MessageFilters(
         channel=channel or None,
         sender=sender if sender else None,

@@ -23,7 +23,7 @@ from threadline.recognise.rules import RULES, RULES_BY_ID
 from threadline.store.alert_board import SEVERITIES
 from threadline.usecases import review, supervision
 from threadline.web.pages.deps import FormItems
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -75,14 +75,10 @@ def dashboard(
 ) -> HTMLResponse:
     """The purpose prompt (the dashboard names victims and their histories), then what needs a
     supervisor's attention now; the look is audited with the people it shows."""
-    stated, problem = stated_purpose(user, purpose)
-    if stated is None:
-        return purpose_prompt(
-            request, user, "the dashboard", "/dashboard", "start of shift review", problem
-        )
-    lists = supervision.dashboard_lists(
-        engine, audited, stated, clock(), board.filter, board.page, board.size
+    stated = purpose_for(
+        request, user, purpose, "the dashboard", "/dashboard", "start of shift review"
     )
+    lists = supervision.dashboard_lists(engine, audited, stated, clock(), board)
     f = board.filter
     filters = {
         k: str(v)
@@ -130,5 +126,6 @@ def judge_pair(
             f"give two records and a judgement ({', '.join(review.JUDGEMENTS)})",
             field="judgement",
         )
-    review.judge(engine, audited, a, b, judgement, clock(), form.get("note") or None)
+    asked = review.PairJudgement(a, b, judgement, form.get("note") or None)
+    review.judge(engine, audited, asked, clock())
     return RedirectResponse(back, status_code=303)

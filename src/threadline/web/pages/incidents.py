@@ -46,7 +46,7 @@ from threadline.recognise.rules import RULES_BY_ID
 from threadline.usecases.incidents import record_research_check, view_picture
 from threadline.web.incident_form import IncidentForm, input_name, new_form, read_form, to_record
 from threadline.web.pages.deps import FormItems
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.paths import incident_path
 from threadline.web.rendering import render
 from threadline.web.timeline import TimelineChart, timeline_chart
@@ -196,11 +196,8 @@ def incident_picture(
 ) -> HTMLResponse:
     """The purpose prompt, then everything linked to incident ``ref``: its people, their
     history, orders and alerts, and the research check."""
-    stated, problem = stated_purpose(user, purpose)
-    if stated is None:
-        return purpose_prompt(
-            request, user, f"the picture of incident {ref}", incident_path(ref), "", problem
-        )
+    what = f"the picture of incident {ref}"
+    stated = purpose_for(request, user, purpose, what, incident_path(ref))
     view = view_picture(engine, audited, ref, stated)
     data = view.picture
     for alert in data["alerts"]:

@@ -15,14 +15,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from threadline.api.deps import Audited, ClockDep, EngineDep, require
+from threadline.api.deps import Audited, ClockDep, EngineDep, RecordingDep, require
 from threadline.guard.users import User
 from threadline.risk.marac import MARAC_CRITERIA
 from threadline.risk.referral_steps import REFERRAL_STEPS, ReferralStep
 from threadline.usecases import marac
 from threadline.usecases.errors import Unprocessable
-from threadline.web.pages.deps import FormItems
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.deps import StepFormDep
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.paths import segment
 from threadline.web.rendering import render
 
@@ -50,10 +50,8 @@ def person_marac_page(
 ) -> HTMLResponse:
     """The purpose prompt, then the person's MARAC referrals: heard or not, each action agreed
     and done, every step, and the forms for the next."""
-    stated, problem = stated_purpose(user, purpose)
-    if stated is None:
-        here = f"/people/{entity_id}/marac"
-        return purpose_prompt(request, user, f"MARAC referrals of {entity_id}", here, "", problem)
+    here = f"/people/{entity_id}/marac"
+    stated = purpose_for(request, user, purpose, f"MARAC referrals of {entity_id}", here)
     referrals = marac.person_referrals(engine, audited, entity_id, clock(), stated)
     context = {
         "entity_id": entity_id,
@@ -69,24 +67,20 @@ def person_marac_page(
 def marac_step_form(
     request: Request,
     user: Viewer,
-    engine: EngineDep,
-    clock: ClockDep,
-    audited: Audited,
+    recording: RecordingDep,
     step: Annotated[str, Path(pattern=_STEP_PATTERN)],
-    items: FormItems,
+    posted: StepFormDep,
 ) -> RedirectResponse:
     """Take ``step`` as the signed-in user; back to the person's MARAC page."""
-    form = dict(items)
-    purpose = form.get("purpose", "")
+    form = posted.fields
+    purpose = posted.purpose()
     victim = form.get("victim", "")
-    if len(purpose.strip()) < 3:
-        raise Unprocessable("state the purpose", field="purpose")
     if not victim:
         raise Unprocessable("the form names no person", field="victim")
     typed: ReferralStep = next(s for s in REFERRAL_STEPS if s == step)
     given: dict[str, Any] = {k: form[k] for k in _FIELDS if form.get(k)}
     if typed == "refer":
-        given["criteria"] = [v for k, v in items if k == "criteria"]
+        given["criteria"] = posted.every("criteria")
     else:
         given.pop("victim", None)
     if typed == "complete":
@@ -94,7 +88,7 @@ def marac_step_form(
         if not number.isdigit():
             raise Unprocessable("number is the action's number", field="number")
         given["number"] = int(number)
-    marac.take_marac_step(
-        engine, audited, form.get("ref") or None, typed, clock(), purpose.strip(), **given
-    )
+    ref = form.get("ref") or None
+    engine, audited, now = recording.engine, recording.audited, recording.clock()
+    marac.take_marac_step(engine, audited, ref, typed, now, purpose.strip(), **given)
     return RedirectResponse(marac_path(victim, purpose.strip()), status_code=303)

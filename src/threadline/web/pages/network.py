@@ -25,7 +25,7 @@ from threadline.web.linkchart import (
     only_kinds,
 )
 from threadline.web.pages.people import EntityId
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.paths import incident_path, person_path
 from threadline.web.rendering import render
 
@@ -63,17 +63,8 @@ def network_page(
     """The purpose prompt, then the link chart to ``depth`` hops: the kinds in ``show`` (all
     when none is given), incidents and crimes of the same people grouped into one node with
     their count unless ``each`` asks for every one."""
-    stated, problem = stated_purpose(user, purpose)
-    if stated is None:
-        return purpose_prompt(
-            request,
-            user,
-            f"the link chart of person {entity_id}",
-            f"{person_path(entity_id)}/network",
-            "",
-            problem,
-            {"depth": str(depth)},
-        )
+    what, here = f"the link chart of person {entity_id}", f"{person_path(entity_id)}/network"
+    stated = purpose_for(request, user, purpose, what, here, extra={"depth": str(depth)})
     with engine.connect() as conn:
         try:
             net = network(conn, entity_id, depth=depth, max_nodes=MAX_NODES)

@@ -24,7 +24,7 @@ from threadline.usecases import communications, people
 from threadline.web.pages.communications import contacts_chart
 from threadline.web.pages.deps import FormItems
 from threadline.web.pages.incidents import SEVERITY_ORDER, alert_title
-from threadline.web.pages.purpose import PurposeQuery, purpose_prompt, stated_purpose
+from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.paths import person_path
 from threadline.web.rendering import render
 from threadline.web.timeline import timeline_chart
@@ -68,12 +68,9 @@ def person_page(
     came_from: FromQuery = None,
 ) -> HTMLResponse:
     """The purpose prompt, then the person."""
-    stated, problem = stated_purpose(user, purpose)
-    if stated is None:
-        suggestion = f"Dealing with incident {came_from}" if came_from else ""
-        return purpose_prompt(
-            request, user, f"person {entity_id}", person_path(entity_id), suggestion, problem
-        )
+    suggestion = f"Dealing with incident {came_from}" if came_from else ""
+    here = person_path(entity_id)
+    stated = purpose_for(request, user, purpose, f"person {entity_id}", here, suggestion)
     loader: people.ProfileLoader = request.app.state.profile_loader
     model = getattr(request.app.state, "linkage_model", None)
     view = people.view_person(engine, audited, entity_id, stated, loader, model)
