@@ -80,8 +80,9 @@ def dashboard(
         return purpose_prompt(
             request, user, "the dashboard", "/dashboard", "start of shift review", problem
         )
+    owed = supervision.OwedQuery(owed_page, SHOWN, owed_officer)
     lists = supervision.dashboard_lists(
-        engine, audited, stated, clock(), board.filter, board.page, board.size
+        engine, audited, stated, clock(), board.filter, board.page, board.size, owed
     )
     f = board.filter
     filters = {
@@ -105,7 +106,7 @@ def dashboard(
         "unviewed": lists.unchecked,
         "window": supervision.UNCHECKED_WINDOW,
         "repeat_victims": titled(lists.repeat_victims),
-        "owed": supervision.owed_page(lists.owed, owed_page, SHOWN, owed_officer),
+        "owed": lists.owed,
         "queue": lists.queue,
         "judgements": review.JUDGEMENTS,
         "shown": SHOWN,
