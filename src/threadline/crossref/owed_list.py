@@ -102,27 +102,44 @@ def _seconds(span: timedelta) -> int | None:
     return whole if timedelta(seconds=whole) == span else None
 
 
-def _dash_owed(now: datetime, s: OwedSettings, deadline: int) -> Any:
+def _dash_owed(now: datetime, s: OwedSettings, deadline: int, paged: bool = False) -> Any:
     """The domestic incidents a DASH is owed for as of ``now`` (:func:`owed_dash`'s rule in
-    SQL), with their rule: none by ``now`` once the deadline has passed, or the first after it."""
+    SQL), with their rule: none by ``now`` once the deadline has passed, or the first after it.
+    To count them, each incident's first DASH is found once for all and joined; for a page
+    (``paged``), looked up by the index as the incidents are read, newest first, until the
+    page is full."""
     i, a = t.incidents, t.risk_assessments
-    first = (
-        select(func.min(a.c.assessed_at))
-        .where(a.c.incident_ref == i.c.ref, a.c.checklist == "dash", a.c.assessed_at <= now)
-        .scalar_subquery()
-    )
+    dash = (a.c.checklist == "dash") & (a.c.assessed_at <= now)
+    if paged:
+        first: Any = (
+            select(func.min(a.c.assessed_at))
+            .where(a.c.checklist == "dash", a.c.incident_ref == i.c.ref, a.c.assessed_at <= now)
+            .scalar_subquery()
+        )
+        source: Any = i
+    else:
+        firsts = (
+            select(a.c.incident_ref, func.min(a.c.assessed_at).label("first_at"))
+            .where(dash)
+            .group_by(a.c.incident_ref)
+            .subquery()
+        )
+        first = firsts.c.first_at
+        source = i.outerjoin(firsts, firsts.c.incident_ref == i.c.ref)
     late = first > shifted(i.c.reported_at, deadline)
     missing = first.is_(None) & (i.c.reported_at < now - s.dash_deadline)
     rule = case((missing, 0), else_=1)
-    return select(
-        i.c.id,
-        i.c.record_key,
-        i.c.ref,
-        i.c.reported_at,
-        i.c.domestic,
-        i.c.officer,
-        rule.label("rule"),
-    ).where(i.c.domestic.is_(True), i.c.reported_at <= now, or_(missing, late))  # fmt: skip
+    return (
+        select(i.c.id, i.c.record_key, i.c.ref, i.c.reported_at, i.c.officer, rule.label("rule"))
+        .select_from(source)
+        .where(i.c.domestic.is_(True), i.c.reported_at <= now, or_(missing, late))
+    )
+
+
+def _bytewise(engine: Engine, column: Any) -> Any:
+    """``column`` ordered as Python orders strings (by code point): PostgreSQL's ``C``
+    collation; SQLite's own (``BINARY``, on UTF-8) already is."""
+    return column.collate("C") if engine.dialect.name == "postgresql" else column
 
 
 def _officers(conn: Connection, wanted: str) -> list[str]:
@@ -216,10 +233,11 @@ def owed_page(
         key=newest_first,
     )  # fmt: skip
     i = t.incidents
-    dash = _dash_owed(now, s, deadline)
+    dash, paged = _dash_owed(now, s, deadline), _dash_owed(now, s, deadline, paged=True)
     with engine.connect() as conn:
         if wanted is not None:
-            dash = dash.where(i.c.officer.in_(_officers(conn, wanted)))
+            mine = i.c.officer.in_(_officers(conn, wanted))
+            dash, paged = dash.where(mine), paged.where(mine)
         counted = conn.execute(select(func.count()).select_from(dash.subquery())).scalar_one()
         total = counted + len(others)
         pages = max(1, -(-total // size))
@@ -229,7 +247,7 @@ def owed_page(
         # other item (all of which could come before them) to the page's end
         low = max(0, start - len(others))
         rows = conn.execute(
-            dash.order_by(i.c.reported_at.desc(), "rule", i.c.ref, i.c.id)
+            paged.order_by(i.c.reported_at.desc(), "rule", _bytewise(engine, i.c.ref), i.c.id)
             .offset(low)
             .limit(start + size - low)
         ).all()
