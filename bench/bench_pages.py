@@ -9,14 +9,21 @@ the dashboard and the picture within 300 ms).
     # a bigger force, built first by this tree (the tree --before names cannot open a store
     # migrated past its head, so build with the older tree to compare at that size):
     .venv/bin/python bench/bench_pages.py --force /tmp/force50k --incidents 50000 --requests 3
+    # the demo force against another tree, then a million incidents (the 50,000 grown 20
+    # times by bench/grow_store.py, whose docstring says how it differs from a real force),
+    # this tree alone, in one run:
+    .venv/bin/python bench/grow_store.py --source /tmp/force50k --force /tmp/force1m
+    .venv/bin/python bench/bench_pages.py --force /tmp/dash_force --before /tmp/base \
+        --also /tmp/force1m --requests 3
 
 Each tree is timed in its own Python process (``PYTHONPATH`` = its ``src``) on its own copy of the
 store, through the test client as a supervisor (a bearer token, a purpose): ``--requests`` GETs of
-each page after one warm-up, p50 and max of the wall time per request. The pages are those of
-the force's most-reported victim: her person page, the picture of her latest incident, the
-dashboard, MARAC, accountability, statistics, the audit log, a name search and the connect page
-between her and the suspect she shares most incidents with. A page a tree does not have (404) is
-shown as such. The ratio column is after / before (below 1: faster).
+each page after one warm-up, p50 and max of the wall time per request and p50 of the CPU time
+the process spent on it (the server's own work, what a busy machine's wall time hides). The
+pages are those of the force's most-reported victim: her person page, the picture of her latest
+incident, the dashboard, MARAC, accountability, statistics, the audit log, a name search and the
+connect page between her and the suspect she shares most incidents with. A page a tree does not
+have (404) is shown as such. The ratio column is after / before (below 1: faster).
 """
 
 from __future__ import annotations
@@ -120,20 +127,23 @@ def worker(store: Path, requests: int) -> dict[str, object]:
             purpose = {} if name == "audit log" else {"purpose": "bench of the pages"}
             params = {**query, **purpose}
             times: list[float] = []
+            cpu: list[float] = []
             status, size, prompt = 0, 0, False
             for i in range(requests + 1):
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 answer = client.get(path, params=params, headers=headers)
                 elapsed = (time.perf_counter() - start) * 1000
+                used = (time.process_time() - start_cpu) * 1000
                 status, size = answer.status_code, len(answer.content)
                 prompt = 'name="purpose"' in answer.text and "<h1>Why" in answer.text
                 if status != 200:
                     break
                 if i:
                     times.append(elapsed)
+                    cpu.append(used)
             results[name] = (
                 {"p50": statistics.median(times), "max": max(times), "kb": size / 1024,
-                 "prompt": prompt}
+                 "cpu": statistics.median(cpu), "prompt": prompt}
                 if times
                 else {"status": status}
             )  # fmt: skip
@@ -219,10 +229,79 @@ def build(force: Path, incidents: int, seed: int) -> None:
         shutil.move(str(trained), force / "model.json")
 
 
+def report(
+    force: Path, args: argparse.Namespace, before_tree: Path | None, with_lists: bool
+) -> None:
+    """Time the pages on ``force`` with this tree (and ``before_tree``'s, if given) and print
+    the table."""
+    with sqlite3.connect(force / "threadline.db") as db:
+        (incidents,) = db.execute("select count(*) from incidents").fetchone()
+    load = os.getloadavg()[0]
+    print(f"\nforce {force}: {incidents:,} incidents; {args.requests} GETs of each page "  # noqa: T201
+          f"after a warm-up; load average {load:.1f} on {os.cpu_count()} cores")  # fmt: skip
+    model = args.model or next(
+        (p for p in (force / "model.json", HERE / "var/model.json") if p.exists()),
+        force / "model.json",
+    )
+    after = timed(HERE, force, args.requests, model.resolve(), with_lists=with_lists)
+    before = None
+    if before_tree:
+        try:
+            before = timed(before_tree, force, args.requests, model.resolve())
+        except subprocess.CalledProcessError as error:  # e.g. a store built by a newer tree
+            print(f"the tree at {before_tree} could not time the pages: {error.stderr[-300:]}")  # noqa: T201
+
+    def cell(r: dict[str, float] | None) -> str:
+        if r is None:
+            return f"{'':>32}"
+        if "p50" not in r:
+            return f"{'status ' + str(int(r['status'])):>32}"
+        cpu = f"{r['cpu']:>7.0f}" if "cpu" in r else f"{'':>7}"
+        return (f"{r['p50']:>9.0f}{cpu}{r['max']:>9.0f}{r['kb']:>7.0f}"
+                f"{'  PROMPT' if r['prompt'] else ''}")  # fmt: skip
+
+    migrations = [f"this tree {after.pop('migrate')['ms'] / 1000:.1f} s"]
+    if before is not None:
+        migrations.append(f"before {before.pop('migrate', {'ms': 0})['ms'] / 1000:.1f} s")
+    print("migrating the copied store:", ", ".join(migrations))  # noqa: T201
+    computed = after.pop("lists", {})
+    head = f"{'page':<16}{'p50 ms':>9}{'cpu ms':>7}{'max ms':>9}{'KB':>7}"
+    if before is not None:
+        head += f"   before: {'p50 ms':>9}{'cpu ms':>7}{'max ms':>9}{'KB':>7}{'ratio':>8}"
+    print(head)  # noqa: T201
+    for name, r in after.items():
+        line = f"{name:<16}{cell(r)}"
+        if before is not None:
+            b = before.get(name)
+            line += f"   {'':8}{cell(b)}"
+            if b and "p50" in b and "p50" in r:
+                line += f"{r['p50'] / b['p50']:>8.2f}"
+        print(line)  # noqa: T201
+    if not computed:
+        return
+    print(  # noqa: T201
+        f"\n{'list (in process)':<18}{'kept ms':>9}{'old way ms':>12}{'ratio':>8}{'rows':>7}  same"
+    )
+    for name, c in computed.items():
+        print(  # noqa: T201
+            f"{name:<18}{c['kept']:>9.0f}{c['whole']:>12.0f}{c['kept'] / c['whole']:>8.2f}"
+            f"{int(c['rows']):>7}  {'yes' if c['same'] else 'NO'}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", type=Path, help="folder with threadline.db (required)")
-    parser.add_argument("--before", type=Path, help="a checkout of the commit to compare with")
+    parser.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        help="another force to time after it, this tree alone (e.g. bench/grow_store.py's 1M)",
+    )
+    parser.add_argument(
+        "--before", type=Path, help="a checkout of the commit to compare with (on --force)"
+    )
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument(
         "--model", type=Path, help="the linkage model (default: FORCE/model.json, var/model.json)"
@@ -231,6 +310,11 @@ def main() -> None:
         "--incidents", type=int, help="build a demo force of this many incidents into --force first"
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--no-lists",
+        action="store_true",
+        help="leave out the owed and MARAC lists' in-process check",
+    )
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--lists", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -244,55 +328,9 @@ def main() -> None:
         parser.error("--force is required")
     if args.incidents:
         build(args.force, args.incidents, args.seed)
-    with sqlite3.connect(args.force / "threadline.db") as db:
-        (incidents,) = db.execute("select count(*) from incidents").fetchone()
-    load = os.getloadavg()[0]
-    print(f"force {args.force}: {incidents:,} incidents; {args.requests} GETs of each page "  # noqa: T201
-          f"after a warm-up; load average {load:.1f} on {os.cpu_count()} cores")  # fmt: skip
-    model = args.model or next(
-        (p for p in (args.force / "model.json", HERE / "var/model.json") if p.exists()),
-        args.force / "model.json",
-    )
-    after = timed(HERE, args.force, args.requests, model.resolve(), with_lists=True)
-    before = None
-    if args.before:
-        try:
-            before = timed(args.before, args.force, args.requests, model.resolve())
-        except subprocess.CalledProcessError as error:  # e.g. a store built by a newer tree
-            print(f"the tree at {args.before} could not time the pages: {error.stderr[-300:]}")  # noqa: T201
-
-    def cell(r: dict[str, float] | None) -> str:
-        if r is None:
-            return f"{'':>25}"
-        if "p50" not in r:
-            return f"{'status ' + str(int(r['status'])):>25}"
-        return f"{r['p50']:>9.0f}{r['max']:>9.0f}{r['kb']:>7.0f}{'  PROMPT' if r['prompt'] else ''}"
-
-    migrations = [f"this tree {after.pop('migrate')['ms'] / 1000:.1f} s"]
-    if before is not None:
-        migrations.append(f"before {before.pop('migrate', {'ms': 0})['ms'] / 1000:.1f} s")
-    print("migrating the copied store:", ", ".join(migrations))  # noqa: T201
-    computed = after.pop("lists")
-    head = f"{'page':<16}{'p50 ms':>9}{'max ms':>9}{'KB':>7}"
-    if before is not None:
-        head += f"   before: {'p50 ms':>9}{'max ms':>9}{'KB':>7}{'ratio':>8}"
-    print(head)  # noqa: T201
-    for name, r in after.items():
-        line = f"{name:<16}{cell(r)}"
-        if before is not None:
-            b = before.get(name)
-            line += f"   {'':8}{cell(b)}"
-            if b and "p50" in b and "p50" in r:
-                line += f"{r['p50'] / b['p50']:>8.2f}"
-        print(line)  # noqa: T201
-    print(  # noqa: T201
-        f"\n{'list (in process)':<18}{'kept ms':>9}{'old way ms':>12}{'ratio':>8}{'rows':>7}  same"
-    )
-    for name, c in computed.items():
-        print(  # noqa: T201
-            f"{name:<18}{c['kept']:>9.0f}{c['whole']:>12.0f}{c['kept'] / c['whole']:>8.2f}"
-            f"{int(c['rows']):>7}  {'yes' if c['same'] else 'NO'}"
-        )
+    report(args.force, args, args.before, with_lists=not args.no_lists)
+    for force in args.also:  # the old way's lists take minutes on a big force: not compared
+        report(force, args, None, with_lists=False)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from threadline.crossref.owed_list import page_of as owed_page
 from threadline.risk import OwedAssessment, owed_assessments
 from threadline.risk.facts import IncidentFacts
-from threadline.usecases.supervision import owed_page
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -3,13 +3,14 @@ decisions nobody signed off, actions past their time, DASH owed by officer, call
 research check.
 
 The alert items come from the stored steps folded by :mod:`threadline.recognise.actions`; the
-owed risk work and the research check are the existing reports (:func:`threadline.crossref.risk.
-owed`, :func:`threadline.crossref.supervision.unresearched_incidents`), narrowed to the period.
+DASH owed by officer is counted by the database (:func:`threadline.crossref.owed_list.
+dash_owed_by_officer`, the DASH rules of :func:`threadline.crossref.risk.owed`) and the research
+check is the existing report (:func:`threadline.crossref.supervision.unresearched_incidents`),
+both narrowed to the period.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from threadline.crossref.actions import states_of
-from threadline.crossref.risk import owed
+from threadline.crossref.owed_list import dash_owed_by_officer
 from threadline.crossref.supervision import unresearched_incidents
 from threadline.recognise.actions import ActionState, escalated, signoff_due
 from threadline.store.actions import alerts_with_steps
@@ -157,11 +158,5 @@ def accountability(
         if state.overdue(now):
             report.past_due.append(_item(alert, state, "the action assigned", state.due_at))
     if team is None:
-        by_officer = Counter(
-            o.officer or "(no officer)"
-            for o in owed(engine, now)
-            if o.rule_id.startswith("dash")
-            and (o.due_at is None or _in_period(o.due_at, since, until))
-        )
-        report.dash_owed_by_officer.update(dict(sorted(by_officer.items())))
+        report.dash_owed_by_officer.update(dash_owed_by_officer(engine, now, since, until))
     return report

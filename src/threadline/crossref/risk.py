@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select
 
 from threadline.model import RiskAssessment, parse_record
 from threadline.recognise import Event, find_behaviours, shows_stalking
@@ -192,7 +192,9 @@ def _courses(course_min_incidents: int) -> Select[Any]:
     )
 
 
-def owed_incident_facts(engine: Engine, course_min_incidents: int = 2) -> list[IncidentFacts]:
+def owed_incident_facts(
+    engine: Engine, course_min_incidents: int = 2, every_domestic: bool = True
+) -> list[IncidentFacts]:
     """The incidents the owed rules act on, read through their kept facts and indexes: the
     domestic ones (a DASH is owed for each) and those whose narrative or categories show a
     stalking behaviour (``incidents.stalking_signs``, kept when the incident is recognised, live
@@ -200,16 +202,20 @@ def owed_incident_facts(engine: Engine, course_min_incidents: int = 2) -> list[I
     owed for such a course), with their people. :func:`owed_assessments` gives the same list
     from these as from :func:`risk_incident_facts` (``tests/crossref/test_owed_kept.py``); no
     other incident is visited, and a narrative is read only where recognition has not yet kept
-    its signs."""
+    its signs. With ``every_domestic`` false, a domestic incident with no stalking signs is left
+    out: the facts the S-DASH rule acts on alone, with the same stalking signs."""
     i = t.incidents
     # an incident not yet recognised (imported, never swept) has its signs read here instead
     unknown = i.c.stalking_signs.is_(None)
+    domestic: ColumnElement[bool] = i.c.domestic.is_(True)
+    if not every_domestic:  # those with signs alone (a course's may be any of them)
+        domestic = domestic & i.c.stalking_signs.is_(True)
     columns = (i.c.record_key, i.c.ref, i.c.reported_at, i.c.domestic, i.c.officer,
                i.c.stalking_signs)  # fmt: skip
     with engine.connect() as conn:
         in_courses = conn.execute(_courses(course_min_incidents)).scalars().all()
         rows = [
-            *conn.execute(select(*columns).where(or_(i.c.domestic.is_(True), unknown))),
+            *conn.execute(select(*columns).where(or_(domestic, unknown))),
             *(
                 r
                 for start in range(0, len(in_courses), _BATCH)
@@ -240,12 +246,15 @@ def owed_incident_facts(engine: Engine, course_min_incidents: int = 2) -> list[I
     return facts
 
 
-def assessment_facts_from_store(engine: Engine) -> list[AssessmentFacts]:
-    """Every stored assessment as the owed rules read it, from its kept grade and "yes" count
+def assessment_facts_from_store(
+    engine: Engine, where: ColumnElement[bool] | None = None
+) -> list[AssessmentFacts]:
+    """Every stored assessment (those ``where`` picks, of ``risk_assessments`` and, for its
+    subject, ``entity_members``) as the owed rules read it, from its kept grade and "yes" count
     (:func:`threadline.risk.graded_facts`, kept when written): no document is parsed."""
     a, m, em = t.risk_assessments, t.mentions, t.entity_members
     with engine.connect() as conn:
-        rows = conn.execute(
+        query = (
             select(
                 a.c.ref,
                 a.c.incident_ref,
@@ -259,7 +268,8 @@ def assessment_facts_from_store(engine: Engine) -> list[AssessmentFacts]:
             )  # fmt: skip
             .outerjoin(m, (m.c.record_key == a.c.record_key) & (m.c.position == "subject"))
             .outerjoin(em, em.c.mention_key == m.c.mention_key)
-        ).all()
+        )
+        rows = conn.execute(query if where is None else query.where(where)).all()
     return [
         AssessmentFacts(
             ref=r.ref,

@@ -119,6 +119,8 @@ incidents = _record_table(
     Index("ix_incidents_reported_at", "reported_at"),
     Index("ix_incidents_domestic", "domestic"),
     Index("ix_incidents_stalking_signs", "stalking_signs"),
+    #: the owed list's DASH rule, counted and paged newest first (migration 0018)
+    Index("ix_incidents_domestic_reported_at", "domestic", "reported_at", "ref", "officer"),
 )
 
 crimes = _record_table(
@@ -162,6 +164,8 @@ risk_assessments = _record_table(
     Column("grade", String(10)),
     Column("yes_count", Integer),
     Index("ix_risk_assessments_checklist_assessed_at", "checklist", "assessed_at"),
+    #: an incident's first DASH (migration 0018)
+    Index("ix_risk_assessments_checklist_incident_ref", "checklist", "incident_ref", "assessed_at"),
 )
 
 #: One row per person as written in one record.

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect
+from sqlalchemy import JSON, ColumnElement, DateTime, Dialect
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 #: JSON documents: JSONB on PostgreSQL (indexable), JSON text on SQLite.
@@ -35,3 +38,39 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class shifted(ColumnElement[datetime]):  # noqa: N801 (an SQL expression, named as a function)
+    """``column + seconds`` for a :class:`UTCDateTime` column, compared in SQL with other time
+    stamps as exactly as in Python: PostgreSQL adds an interval to the ``timestamptz``; SQLite,
+    which keeps ``YYYY-MM-DD HH:MM:SS.ffffff`` text, shifts its whole seconds with
+    ``strftime`` and puts the column's own fraction back, so the result is text of the same shape
+    (``strftime``'s ``%f`` would keep milliseconds only)."""
+
+    inherit_cache = True
+    type = UTCDateTime()
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("seconds", InternalTraversal.dp_plain_obj),
+    ]
+
+    def __init__(self, column: ColumnElement[datetime], seconds: int) -> None:
+        if not isinstance(seconds, int):
+            raise TypeError("shift a time stamp by whole seconds")
+        self.column = column
+        self.seconds = seconds
+
+
+@compiles(shifted, "sqlite")
+def _shifted_sqlite(element: shifted, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    return (
+        f"(strftime('%Y-%m-%d %H:%M:%S', substr({column}, 1, 19), '{element.seconds:+d} seconds') "
+        f"|| substr({column}, 20))"
+    )
+
+
+@compiles(shifted)
+def _shifted_default(element: shifted, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    return f"({column} + interval '{element.seconds:d} seconds')"

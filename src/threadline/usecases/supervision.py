@@ -4,7 +4,6 @@ row naming the people shown; alert places are disclosed per role."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,12 +12,11 @@ from sqlalchemy import Engine
 
 from threadline.crossref import list_alerts
 from threadline.crossref.alerts import jsonable
-from threadline.crossref.risk import owed
+from threadline.crossref.owed_list import OwedPage, owed_page
 from threadline.crossref.supervision import dashboard as dashboard_figures
 from threadline.crossref.supervision import unresearched_incidents
 from threadline.guard.disclosure import alert_records, disclose_alerts
 from threadline.resolve.review import open_queue
-from threadline.risk import OwedAssessment
 from threadline.store.alert_board import AlertCount, AlertFilter, alert_counts, alert_page
 from threadline.usecases.auditor import Auditor
 from threadline.usecases.review import review_pairs
@@ -148,49 +146,40 @@ def dashboard(
 
 
 @dataclass(frozen=True)
-class OwedPage:
-    """One page of the owed assessments, the newest due first (what was owed last is the one
-    whose window to act is still open), optionally one officer's."""
+class OwedQuery:
+    """Which page of the owed assessments the dashboard shows: its number and size, and the
+    officer whose own list it is (as recorded, any case), if any."""
 
-    items: list[OwedAssessment]
-    total: int
-    page: int
-    pages: int
+    page: int = 1
+    size: int = 25
     officer: str | None = None
-
-
-def owed_page(
-    owed_list: Sequence[OwedAssessment], page: int = 1, size: int = 25, officer: str | None = None
-) -> OwedPage:
-    """``owed_list`` newest due first, ``officer``'s alone if given (as recorded, any case), the
-    ``page``-th ``size`` of them (the last page when ``page`` is past it)."""
-    wanted = officer.strip().casefold() if officer and officer.strip() else None
-    chosen = [o for o in owed_list if wanted is None or (o.officer or "").casefold() == wanted]
-    chosen.sort(key=lambda o: (o.due_at is not None, o.due_at or datetime.min), reverse=True)
-    pages = max(1, -(-len(chosen) // size))
-    page = min(max(1, page), pages)
-    start = (page - 1) * size
-    return OwedPage(chosen[start : start + size], len(chosen), page, pages, wanted and officer)
 
 
 @dataclass(frozen=True)
 class DashboardLists:
     """What the dashboard page lists: the open alerts (disclosed), incidents with a linked
-    history and no research check, the risk assessments owed, and the head of the review queue
+    history and no research check, a page of the risk assessments owed with their count
+    (:func:`threadline.crossref.owed_list.owed_page`), and the head of the review queue
     (:func:`threadline.usecases.review.review_pairs`)."""
 
     board: AlertBoard
     repeat_victims: list[dict[str, Any]]
     unchecked: list[dict[str, Any]]
-    owed: list[OwedAssessment]
+    owed: OwedPage
     queue: list[dict[str, Any]]
 
 
 def dashboard_lists(
-    engine: Engine, auditor: Auditor, purpose: str, now: datetime, query: BoardQuery
+    engine: Engine,
+    auditor: Auditor,
+    purpose: str,
+    now: datetime,
+    query: BoardQuery,
+    owed: OwedQuery | None = None,
 ) -> DashboardLists:
-    """The dashboard page's lists; audited (``dashboard.view``) with the people of the alerts
-    shown and the mentions of the queued pairs."""
+    """The dashboard page's lists, the owed assessments' page as ``owed`` asks; audited
+    (``dashboard.view``) with the people of the alerts shown and the mentions of the queued
+    pairs."""
     board = alert_board(engine, auditor.user.role, query)
     with engine.connect() as conn:
         repeat = list_alerts(
@@ -210,4 +199,6 @@ def dashboard_lists(
         detail={"page": "dashboard", **_audited_board(board), "queue": len(items)},
     )
     victims = disclose_alerts(repeat, auditor.user.role)
-    return DashboardLists(board, victims, unchecked, owed(engine, now), queue)
+    o = owed or OwedQuery()
+    owing = owed_page(engine, now, o.page, o.size, o.officer)
+    return DashboardLists(board, victims, unchecked, owing, queue)

@@ -78,7 +78,8 @@ def dashboard(
     stated = purpose_for(
         request, user, purpose, "the dashboard", "/dashboard", "start of shift review"
     )
-    lists = supervision.dashboard_lists(engine, audited, stated, clock(), board)
+    owed = supervision.OwedQuery(owed_page, SHOWN, owed_officer)
+    lists = supervision.dashboard_lists(engine, audited, stated, clock(), board, owed)
     f = board.filter
     filters = {
         k: str(v)
@@ -101,7 +102,7 @@ def dashboard(
         "unviewed": lists.unchecked,
         "window": supervision.UNCHECKED_WINDOW,
         "repeat_victims": titled(lists.repeat_victims),
-        "owed": supervision.owed_page(lists.owed, owed_page, SHOWN, owed_officer),
+        "owed": lists.owed,
         "queue": lists.queue,
         "judgements": review.JUDGEMENTS,
         "shown": SHOWN,
