@@ -94,3 +94,15 @@ def test_every_sql_condition_of_the_model_translates(resolved_store: Any) -> Non
         for level in comparison["comparison_levels"]
     ]
     assert conditions and not any("list_" in c.lower() or "len(" in c.lower() for c in conditions)
+
+
+def test_the_master_is_the_one_named_then_the_environment_s_then_local(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from threadline.resolve.spark import LOCAL_MASTER, MASTER_VARIABLE, spark_master
+
+    monkeypatch.delenv(MASTER_VARIABLE, raising=False)
+    assert spark_master() == LOCAL_MASTER
+    monkeypatch.setenv(MASTER_VARIABLE, "spark://cluster.example:7077")
+    assert spark_master() == "spark://cluster.example:7077"
+    assert spark_master("spark://other.example:7077") == "spark://other.example:7077"

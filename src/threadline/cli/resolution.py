@@ -54,8 +54,22 @@ def resolve_command(
     model: ModelOption = None,
     train: Annotated[bool, typer.Option(help="Train a model first if there is none.")] = True,
     backend: Annotated[
-        str, typer.Option(help="duckdb (one machine) or spark (Splink on Spark, local[2]).")
+        str, typer.Option(help="duckdb (one machine) or spark (Splink on Spark).")
     ] = "duckdb",
+    master: Annotated[
+        str | None,
+        typer.Option(
+            envvar="THREADLINE_SPARK_MASTER",
+            help="Spark master for --backend spark: spark://host:7077, k8s://https://host, "
+            "yarn (default local[2], Spark in this process).",
+        ),
+    ] = None,
+    executor_memory: Annotated[
+        str, typer.Option(help="Heap of each Spark executor (--backend spark).")
+    ] = "1g",
+    executor_cores: Annotated[
+        int, typer.Option(help="Cores of each Spark executor (--backend spark).")
+    ] = 1,
 ) -> None:
     """Resolve every person mention in the store into entities (ids stay stable)."""
     from threadline.resolve.batch import resolve_store, train_store_model
@@ -77,7 +91,9 @@ def resolve_command(
     if backend == "spark":
         from threadline.resolve.spark import predict_pairs_spark, spark_session
 
-        session = spark_session()
+        session = spark_session(
+            master, executor_memory=executor_memory, executor_cores=executor_cores
+        )
         predict = lambda model, features, threshold: predict_pairs_spark(  # noqa: E731
             model, features, session, threshold
         )

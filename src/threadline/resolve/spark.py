@@ -114,24 +114,56 @@ def register_functions(spark: SparkSession) -> None:
     spark.udf.register(JARO_WINKLER_UDF, jaro_winkler)
 
 
-def spark_session(master: str = "local[2]", app_name: str = "threadline") -> SparkSession:
+#: The environment variable naming the Spark master when ``--master`` is not given.
+MASTER_VARIABLE = "THREADLINE_SPARK_MASTER"
+#: The master used when none is named: Spark inside this process, on two cores.
+LOCAL_MASTER = "local[2]"
+
+
+def spark_master(master: str | None = None) -> str:
+    """The master to connect to: ``master`` if given, else :data:`MASTER_VARIABLE`, else
+    :data:`LOCAL_MASTER` (``spark://host:7077`` for a standalone cluster, ``k8s://...`` for
+    Kubernetes, ``yarn``)."""
+    return master or os.environ.get(MASTER_VARIABLE) or LOCAL_MASTER
+
+
+def spark_session(
+    master: str | None = None,
+    app_name: str = "threadline",
+    *,
+    executor_memory: str = "1g",
+    executor_cores: int = 1,
+    driver_memory: str = "2g",
+    max_result_size: str | None = None,
+) -> SparkSession:
     """A Spark session set up as Splink and the model need it: Splink's UDF jar, this Python for
-    the workers, and a checkpoint directory."""
+    the workers, and a checkpoint directory.
+
+    ``master`` is :func:`spark_master`'s; on a cluster each executor gets ``executor_cores``
+    cores and ``executor_memory`` of heap (the Python workers' Arrow batches come on top). The
+    driver holds what one mention at a time needs, never the pairs; ``max_result_size``
+    (``spark.driver.maxResultSize``) caps what any one action may bring back to it.
+    """
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
     # Python workers (the Jaro-Winkler UDF) run this interpreter, with its rapidfuzz.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (
-        SparkSession.builder.master(master)
+    builder = (
+        SparkSession.builder.master(spark_master(master))
         .appName(app_name)
         .config("spark.jars", similarity_jar_location())
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.default.parallelism", "8")
         .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "4g")
-        .getOrCreate()
+        .config("spark.driver.memory", driver_memory)
+        .config("spark.executor.memory", executor_memory)
+        .config("spark.executor.cores", str(executor_cores))
+        .config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
     )
+    if max_result_size is not None:
+        builder = builder.config("spark.driver.maxResultSize", max_result_size)
+    session = builder.getOrCreate()
     session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="threadline-spark-"))
     session.sparkContext.setLogLevel("ERROR")
     return session
