@@ -66,17 +66,12 @@ def test_spark_scores_the_same_pairs_with_the_same_weights(resolved_store: Any, 
 
 
 def test_resolving_on_spark_gives_the_same_people(resolved_store: Any, spark: Any) -> None:
-    from threadline.resolve.spark import predict_pairs_spark
+    from threadline.resolve.spark import score_on_spark
 
     engine, model = resolved_store
     with engine.connect() as conn:
         before = load_memberships(conn)
-    report = resolve_store(
-        engine,
-        model,
-        now=NOW,
-        predict=lambda m, f, threshold: predict_pairs_spark(m, f, spark, threshold),
-    )
+    report = resolve_store(engine, model, now=NOW, score=score_on_spark(spark))
     with engine.connect() as conn:
         after = load_memberships(conn)
     assert after == before  # same clusters, so every entity keeps its id
