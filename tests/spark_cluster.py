@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -19,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from web.browser import free_port
 
 #: How long a master and its workers may take to come up (a JVM each, on a shared machine).
 START_SECONDS = 120.0
@@ -32,12 +33,6 @@ def spark_class() -> Path:
     if not found.is_file():
         raise FileNotFoundError(f"no spark-class under {found.parent}")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -261,41 +261,51 @@ def _strongest_partner(
     return {a: (b, float(p)) for a, b, p in zip(best["a"], best["b"], best["p"], strict=True)}
 
 
+@dataclass(frozen=True)
+class Clustering:
+    """What clustering takes beside the scored pairs."""
+
+    #: certain links (reviewers' "same") and recorded ones (a crime and its incident)
+    extra: pd.DataFrame
+    ids: list[str]
+    threshold: float
+    cannot_link: set[frozenset[str]]
+    table: pa.Table
+
+
+#: The clusters, and each linked mention's strongest partner in its cluster and how strong.
+Clustered = tuple[ClusterResult, dict[str, tuple[str, float]]]
+#: A label by mention (a cluster's, or a person's).
+Labels = Mapping[str, str]
+#: Reviewers' judgements by the two mentions judged.
+Judged = Mapping[frozenset[str], str]
+#: One scored pair as a row (its columns by name).
+Row = dict[str, Any]
+#: Two mentions and their match probability.
+Scored = tuple[str, str, float]
+
+
 class ScoredPairs(Protocol):
     """A run's scored pairs where they are kept (a frame in this process, a table on Spark), and
     what resolution asks of them: nothing here hands back every pair."""
 
     def __len__(self) -> int: ...
 
-    def cluster(
-        self,
-        extra: pd.DataFrame,
-        ids: list[str],
-        threshold: float,
-        cannot_link: set[frozenset[str]],
-        table: pa.Table,
-    ) -> tuple[ClusterResult, dict[str, tuple[str, float]]]:
-        """:func:`.clustering.cluster_with_reasons` of the pairs and ``extra`` (certain and
-        recorded links), and each linked mention's strongest partner in its cluster."""
+    def cluster(self, given: Clustering) -> Clustered:
+        """:func:`.clustering.cluster_with_reasons` of the pairs and ``given.extra``, and each
+        linked mention's strongest partner in its cluster."""
         ...
 
-    def between_clusters(
-        self, clusters: Mapping[str, str], review_threshold: float
-    ) -> Iterable[tuple[str, str, float]]:
+    def between_clusters(self, clusters: Labels, review_threshold: float) -> Iterable[Scored]:
         """Pairs from ``review_threshold`` up that join two clusters: enough of them for
         :func:`.namesakes.sole_bearer_joins` to see which clusters have one partner only."""
         ...
 
-    def apart(
-        self,
-        members: Mapping[str, str],
-        threshold: float,
-        judgements: Mapping[frozenset[str], str],
-    ) -> list[dict[str, Any]]:
+    def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
         """The strongest pair below ``threshold``, not judged, between each two people."""
         ...
 
-    def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], dict[str, Any]]:
+    def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
         """The scored rows of the pairs ``wanted`` (those scored)."""
         ...
 
@@ -309,24 +319,17 @@ class FramePairs:
     def __len__(self) -> int:
         return len(self.pairs)
 
-    def cluster(
-        self,
-        extra: pd.DataFrame,
-        ids: list[str],
-        threshold: float,
-        cannot_link: set[frozenset[str]],
-        table: pa.Table,
-    ) -> tuple[ClusterResult, dict[str, tuple[str, float]]]:
+    def cluster(self, given: Clustering) -> Clustered:
         edges = self.pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]]
-        if not extra.empty:
-            edges = pd.concat([edges, extra], ignore_index=True)
-        result = cluster_with_reasons(edges, ids, threshold, cannot_link, features=table)
-        strong = edges[edges["match_probability"] >= threshold]
+        if not given.extra.empty:
+            edges = pd.concat([edges, given.extra], ignore_index=True)
+        result = cluster_with_reasons(
+            edges, given.ids, given.threshold, given.cannot_link, features=given.table
+        )
+        strong = edges[edges["match_probability"] >= given.threshold]
         return result, _strongest_partner(strong, result.clusters)
 
-    def between_clusters(
-        self, clusters: Mapping[str, str], review_threshold: float
-    ) -> Iterable[tuple[str, str, float]]:
+    def between_clusters(self, clusters: Labels, review_threshold: float) -> Iterable[Scored]:
         return zip(
             self.pairs["unique_id_l"],
             self.pairs["unique_id_r"],
@@ -334,12 +337,7 @@ class FramePairs:
             strict=True,
         )
 
-    def apart(
-        self,
-        members: Mapping[str, str],
-        threshold: float,
-        judgements: Mapping[frozenset[str], str],
-    ) -> list[dict[str, Any]]:
+    def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
         uncertain = self.pairs[self.pairs["match_probability"] < threshold]
         return _one_pair_per_two_people(
             [
@@ -351,7 +349,7 @@ class FramePairs:
             members,
         )
 
-    def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], dict[str, Any]]:
+    def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
         if not wanted:
             return {}
         chosen = [
@@ -416,7 +414,7 @@ def resolve_store(
         frozenset((link.crime_mention, link.incident_mention)): link.evidence for link in lineage
     }
     say("clustering")
-    result, partners = pairs.cluster(extra, ids, threshold, cannot_link, table)
+    result, partners = pairs.cluster(Clustering(extra, ids, threshold, cannot_link, table))
     # In mention order: the rules below take the first member of a cluster, and prediction
     # gives pairs (so clustering its labels) in no particular order.
     clusters = dict(sorted(result.clusters.items()))

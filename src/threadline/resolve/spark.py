@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import re
 import sys
@@ -39,7 +40,7 @@ from splink import Linker
 from sqlglot import exp
 
 from threadline.features import features_table, list_columns
-from threadline.resolve.batch import Score
+from threadline.resolve.batch import Clustered, Clustering, Judged, Labels, Row, Score, Scored
 from threadline.resolve.clustering import ClusterResult, RefusedLink, cluster_with_reasons
 from threadline.resolve.comparisons import CONTRADICTION_COLUMNS, blocking_table
 from threadline.resolve.linkage import (
@@ -145,6 +146,7 @@ def spark_session(
     executor_cores: int = 1,
     driver_memory: str = "2g",
     max_result_size: str | None = None,
+    config: Mapping[str, str] | None = None,
 ) -> SparkSession:
     """A Spark session set up as Splink and the model need it: Splink's UDF jar, this Python for
     the workers, and a checkpoint directory.
@@ -152,7 +154,8 @@ def spark_session(
     ``master`` is :func:`spark_master`'s; on a cluster each executor gets ``executor_cores``
     cores and ``executor_memory`` of heap (the Python workers' Arrow batches come on top). The
     driver holds what one mention at a time needs, never the pairs; ``max_result_size``
-    (``spark.driver.maxResultSize``) caps what any one action may bring back to it.
+    (``spark.driver.maxResultSize``) caps what any one action may bring back to it; ``config``
+    is any other Spark setting.
     """
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
@@ -174,6 +177,8 @@ def spark_session(
     )
     if max_result_size is not None:
         builder = builder.config("spark.driver.maxResultSize", max_result_size)
+    for key, value in (config or {}).items():
+        builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="threadline-spark-"))
     session.sparkContext.setLogLevel("ERROR")
@@ -211,13 +216,17 @@ def predict_pairs_spark(
     return pairs.frame.toPandas()
 
 
-def score_on_spark(spark: SparkSession, directory: str | None = None) -> Score:
+def score_on_spark(
+    spark: SparkSession, directory: str | None = None, batch_rows: int | None = None
+) -> Score:
     """:data:`threadline.resolve.batch.Score` on ``spark``: the run's features written to
     Parquet under ``directory`` (a new temporary directory if ``None``; on a cluster, a place
     every worker and this driver can reach) and scored there (:class:`SparkPairs`)."""
 
     def score(model: LinkageModel, table: pa.Table, threshold: float) -> SparkPairs:
-        return SparkPairs.scored(spark, model, table, threshold, directory or _scratch())
+        pairs = SparkPairs.scored(spark, model, table, threshold, directory or _scratch())
+        pairs.batch_rows = batch_rows or DRIVER_BATCH_ROWS
+        return pairs
 
     return score
 
@@ -228,6 +237,8 @@ def _scratch() -> str:
 
 #: Rows written to Parquet at a time (the driver never holds more of a column than this).
 PARQUET_ROWS = 200_000
+#: About how many rows (per mention, or per review item) the driver takes back at a time.
+DRIVER_BATCH_ROWS = 50_000
 
 
 class SparkPairs:
@@ -247,6 +258,12 @@ class SparkPairs:
         self.directory = directory.rstrip("/")
         self._count: int | None = None
         self._written = 0
+        self.batch_rows = DRIVER_BATCH_ROWS
+
+    def _local(self, frame: DataFrame, rows: int) -> Iterator[Any]:
+        """``frame``'s rows (about ``rows`` of them) brought back to the driver a partition of
+        about :attr:`batch_rows` at a time."""
+        return frame.repartition(max(1, math.ceil(rows / self.batch_rows))).toLocalIterator()
 
     @classmethod
     def scored(
@@ -264,6 +281,8 @@ class SparkPairs:
         from splink.backends.spark import SparkAPI
 
         register_functions(spark)
+        # Splink's connected components checkpoint their iterations: where every node reaches.
+        spark.sparkContext.setCheckpointDir(f"{directory.rstrip('/')}/checkpoints")
         features = _parquet(spark, blocking_table(table), f"{directory.rstrip('/')}/features")
         db_api = SparkAPI(spark_session=spark)
         linker = Linker(db_api.register(features), spark_settings(model), log_level=None)
@@ -318,18 +337,13 @@ class SparkPairs:
             )
         )
 
-    def cluster(
-        self,
-        extra: pd.DataFrame,
-        ids: list[str],
-        threshold: float,
-        cannot_link: set[frozenset[str]],
-        table: pa.Table,
-    ) -> tuple[ClusterResult, dict[str, tuple[str, float]]]:
+    def cluster(self, given: Clustering) -> Clustered:
         from pyspark.sql import Window
         from pyspark.sql import functions as F
         from splink.backends.spark import SparkAPI
         from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+        extra, threshold, cannot_link = given.extra, given.threshold, given.cannot_link
 
         edge_columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
         edges = self.frame.select(*edge_columns).where(F.col("match_probability") >= threshold)
@@ -366,7 +380,7 @@ class SparkPairs:
             .where(F.col("component") == F.col("c"))
             .select("component")
             .distinct()
-            .toLocalIterator()
+            .toLocalIterator()  # no more than the judgements
         ]
         components = components.withColumn(
             "split", F.col("component").isin(judged) | (F.col("size") > 2)
@@ -416,13 +430,14 @@ class SparkPairs:
         )
         clusters_frame = _persisted(clusters_frame, f"{self.directory}/clusters")
         clusters = {
-            str(row.unique_id): str(row.cluster) for row in clusters_frame.toLocalIterator()
+            str(row.unique_id): str(row.cluster)
+            for row in self._local(clusters_frame, len(given.ids))
         }
-        for key in ids:
+        for key in given.ids:
             clusters.setdefault(key, key)  # a mention no pair names is a person of its own
         refused = [
             _refused_link(json.loads(row.refused))
-            for row in split_rows.where(F.col("refused").isNotNull()).toLocalIterator()
+            for row in self._local(split_rows.where(F.col("refused").isNotNull()), len(given.ids))
         ]
         # Each linked mention's strongest partner in its own cluster (of two as strong, the
         # first by mention key).
@@ -447,14 +462,12 @@ class SparkPairs:
         )
         partners = {
             str(row.a): (str(row.b), float(row.p))
-            for row in strongest.select("a", "b", "p").toLocalIterator()
+            for row in self._local(strongest.select("a", "b", "p"), len(given.ids))
         }
         edges.unpersist()
         return ClusterResult(clusters=clusters, refused=refused), partners
 
-    def between_clusters(
-        self, clusters: Mapping[str, str], review_threshold: float
-    ) -> Iterable[tuple[str, str, float]]:
+    def between_clusters(self, clusters: Labels, review_threshold: float) -> Iterable[Scored]:
         from pyspark.sql import Window
         from pyspark.sql import functions as F
 
@@ -485,17 +498,12 @@ class SparkPairs:
         )
         return [
             (str(row.unique_id_l), str(row.unique_id_r), float(row.match_probability))
-            for row in kept.select(
-                "unique_id_l", "unique_id_r", "match_probability"
-            ).toLocalIterator()
+            for row in self._local(
+                kept.select("unique_id_l", "unique_id_r", "match_probability"), 2 * len(clusters)
+            )
         ]
 
-    def apart(
-        self,
-        members: Mapping[str, str],
-        threshold: float,
-        judgements: Mapping[frozenset[str], str],
-    ) -> list[dict[str, Any]]:
+    def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
         from pyspark.sql import Window
         from pyspark.sql import functions as F
 
@@ -520,9 +528,9 @@ class SparkPairs:
             .where(F.col("rank") == 1)
             .select(*self.frame.columns)
         )
-        return [row.asDict() for row in kept.toLocalIterator()]
+        return [row.asDict() for row in self._local(kept, len(members))]
 
-    def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], dict[str, Any]]:
+    def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
         from pyspark.sql import functions as F
 
         if not wanted:
@@ -533,7 +541,7 @@ class SparkPairs:
         found = self.frame.join(chosen, ["unique_id_l", "unique_id_r"])
         return {
             frozenset((row.unique_id_l, row.unique_id_r)): row.asDict()
-            for row in found.select(*self.frame.columns).toLocalIterator()
+            for row in self._local(found.select(*self.frame.columns), 2 * len(wanted))
         }
 
 
