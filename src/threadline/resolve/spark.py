@@ -348,8 +348,8 @@ class SparkPairs:
         edge_columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
         edges = self.frame.select(*edge_columns).where(F.col("match_probability") >= threshold)
         if not extra.empty:
-            given = pa.Table.from_pandas(extra[edge_columns], preserve_index=False)
-            edges = edges.unionByName(self._table(given))
+            links = pa.Table.from_pandas(extra[edge_columns], preserve_index=False)
+            edges = edges.unionByName(self._table(links))
         edges = edges.where(F.col("match_probability") >= threshold).persist()
         components = (
             cluster_pairwise_predictions_at_threshold(
