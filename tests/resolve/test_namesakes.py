@@ -155,7 +155,7 @@ def test_batch_reads_names_as_call_time_does() -> None:
     import pandas as pd
 
     from threadline.features import features_table
-    from threadline.resolve.batch import FeatureRows, _join_sole_bearers
+    from threadline.resolve.batch import FeatureRows, FramePairs, _join_sole_bearers
 
     fields = {"a": FULL, "n": COLLINS, "i": {**COLLINS, "forenames": "A"}}
     features = FeatureRows(features_table([feature(key, **f) for key, f in fields.items()]))
@@ -163,6 +163,6 @@ def test_batch_reads_names_as_call_time_does() -> None:
         {"unique_id_l": ["n", "i"], "unique_id_r": ["a", "a"], "match_probability": [0.8, 0.7]}
     )
     clusters = {"a": "A", "n": "N", "i": "I"}
-    moved = _join_sole_bearers(pairs, clusters, features, set(), 0.5)
+    moved = _join_sole_bearers(FramePairs(pairs), clusters, features, set(), 0.5)
     assert clusters == {"a": "A", "n": "A", "i": "I"}  # the initial names nobody in particular
     assert list(moved) == ["n"]

@@ -66,17 +66,12 @@ def test_spark_scores_the_same_pairs_with_the_same_weights(resolved_store: Any, 
 
 
 def test_resolving_on_spark_gives_the_same_people(resolved_store: Any, spark: Any) -> None:
-    from threadline.resolve.spark import predict_pairs_spark
+    from threadline.resolve.spark import score_on_spark
 
     engine, model = resolved_store
     with engine.connect() as conn:
         before = load_memberships(conn)
-    report = resolve_store(
-        engine,
-        model,
-        now=NOW,
-        predict=lambda m, f, threshold: predict_pairs_spark(m, f, spark, threshold),
-    )
+    report = resolve_store(engine, model, now=NOW, score=score_on_spark(spark))
     with engine.connect() as conn:
         after = load_memberships(conn)
     assert after == before  # same clusters, so every entity keeps its id
@@ -94,3 +89,15 @@ def test_every_sql_condition_of_the_model_translates(resolved_store: Any) -> Non
         for level in comparison["comparison_levels"]
     ]
     assert conditions and not any("list_" in c.lower() or "len(" in c.lower() for c in conditions)
+
+
+def test_the_master_is_the_one_named_then_the_environment_s_then_local(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from threadline.resolve.spark import LOCAL_MASTER, MASTER_VARIABLE, spark_master
+
+    monkeypatch.delenv(MASTER_VARIABLE, raising=False)
+    assert spark_master() == LOCAL_MASTER
+    monkeypatch.setenv(MASTER_VARIABLE, "spark://cluster.example:7077")
+    assert spark_master() == "spark://cluster.example:7077"
+    assert spark_master("spark://other.example:7077") == "spark://other.example:7077"

@@ -54,8 +54,31 @@ def resolve_command(
     model: ModelOption = None,
     train: Annotated[bool, typer.Option(help="Train a model first if there is none.")] = True,
     backend: Annotated[
-        str, typer.Option(help="duckdb (one machine) or spark (Splink on Spark, local[2]).")
+        str, typer.Option(help="duckdb (one machine) or spark (Splink on Spark).")
     ] = "duckdb",
+    master: Annotated[
+        str | None,
+        typer.Option(
+            envvar="THREADLINE_SPARK_MASTER",
+            help="Spark master for --backend spark: spark://host:7077, k8s://https://host, "
+            "yarn (default local[2], Spark in this process).",
+        ),
+    ] = None,
+    executor_memory: Annotated[
+        str, typer.Option(help="Heap of each Spark executor (--backend spark).")
+    ] = "1g",
+    executor_cores: Annotated[
+        int, typer.Option(help="Cores of each Spark executor (--backend spark).")
+    ] = 1,
+    spark_dir: Annotated[
+        str | None,
+        typer.Option(
+            envvar="THREADLINE_SPARK_DIR",
+            help="Where the run's Parquet goes for --backend spark (features, pairs, clusters): "
+            "a path or URI every worker and this machine reach, e.g. s3://bucket/threadline "
+            "(default: a new temporary directory, enough for one machine).",
+        ),
+    ] = None,
 ) -> None:
     """Resolve every person mention in the store into entities (ids stay stable)."""
     from threadline.resolve.batch import resolve_store, train_store_model
@@ -73,21 +96,26 @@ def resolve_command(
     else:
         errors.print(f"[red]No linkage model at {path}[/red]")
         raise typer.Exit(2)
-    predict = None
+    score = None
+    session = None
     if backend == "spark":
-        from threadline.resolve.spark import predict_pairs_spark, spark_session
+        from threadline.resolve.spark import score_on_spark, spark_session
 
-        session = spark_session()
-        predict = lambda model, features, threshold: predict_pairs_spark(  # noqa: E731
-            model, features, session, threshold
+        session = spark_session(
+            master, executor_memory=executor_memory, executor_cores=executor_cores
         )
+        score = score_on_spark(session, spark_dir)
     elif backend != "duckdb":
         errors.print("[red]--backend must be duckdb or spark[/red]")
         raise typer.Exit(2)
-    with console.status("Resolving") as status:
-        report = resolve_store(
-            engine, linkage, now=now(), progress=lambda m: status.update(m), predict=predict
-        )
+    try:
+        with console.status("Resolving") as status:
+            report = resolve_store(
+                engine, linkage, now=now(), progress=lambda m: status.update(m), score=score
+            )
+    finally:
+        if session is not None:
+            session.stop()
     console.print(
         f"{report.mentions:,} mentions → {report.entities:,} people "
         f"({report.created:,} new, {report.joined:,} joined, {report.moved:,} moved, "

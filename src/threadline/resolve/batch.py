@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 import pyarrow as pa
@@ -35,7 +35,7 @@ from threadline.features import (
     list_columns,
 )
 from threadline.model.kinds import identifier_kinds
-from threadline.resolve.clustering import RefusedLink, cluster_with_reasons
+from threadline.resolve.clustering import ClusterResult, RefusedLink, cluster_with_reasons
 from threadline.resolve.described import (
     Inferred,
     MentionRow,
@@ -261,6 +261,111 @@ def _strongest_partner(
     return {a: (b, float(p)) for a, b, p in zip(best["a"], best["b"], best["p"], strict=True)}
 
 
+@dataclass(frozen=True)
+class Clustering:
+    """What clustering takes beside the scored pairs."""
+
+    #: certain links (reviewers' "same") and recorded ones (a crime and its incident)
+    extra: pd.DataFrame
+    ids: list[str]
+    threshold: float
+    cannot_link: set[frozenset[str]]
+    table: pa.Table
+
+
+#: The clusters, and each linked mention's strongest partner in its cluster and how strong.
+Clustered = tuple[ClusterResult, dict[str, tuple[str, float]]]
+#: A label by mention (a cluster's, or a person's).
+Labels = Mapping[str, str]
+#: Reviewers' judgements by the two mentions judged.
+Judged = Mapping[frozenset[str], str]
+#: One scored pair as a row (its columns by name).
+Row = dict[str, Any]
+#: Two mentions and their match probability.
+Scored = tuple[str, str, float]
+
+
+class ScoredPairs(Protocol):
+    """A run's scored pairs where they are kept (a frame in this process, a table on Spark), and
+    what resolution asks of them: nothing here hands back every pair."""
+
+    def __len__(self) -> int: ...
+
+    def cluster(self, given: Clustering) -> Clustered:
+        """:func:`.clustering.cluster_with_reasons` of the pairs and ``given.extra``, and each
+        linked mention's strongest partner in its cluster."""
+        ...
+
+    def between_clusters(self, clusters: Labels, review_threshold: float) -> Iterable[Scored]:
+        """Pairs from ``review_threshold`` up that join two clusters: enough of them for
+        :func:`.namesakes.sole_bearer_joins` to see which clusters have one partner only."""
+        ...
+
+    def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
+        """The strongest pair below ``threshold``, not judged, between each two people."""
+        ...
+
+    def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
+        """The scored rows of the pairs ``wanted`` (those scored)."""
+        ...
+
+
+@dataclass(frozen=True)
+class FramePairs:
+    """Scored pairs held in this process (:func:`.linkage.predict_pairs`'s frame)."""
+
+    pairs: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def cluster(self, given: Clustering) -> Clustered:
+        edges = self.pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]]
+        if not given.extra.empty:
+            edges = pd.concat([edges, given.extra], ignore_index=True)
+        result = cluster_with_reasons(
+            edges, given.ids, given.threshold, given.cannot_link, features=given.table
+        )
+        strong = edges[edges["match_probability"] >= given.threshold]
+        return result, _strongest_partner(strong, result.clusters)
+
+    def between_clusters(self, clusters: Labels, review_threshold: float) -> Iterable[Scored]:
+        return zip(
+            self.pairs["unique_id_l"],
+            self.pairs["unique_id_r"],
+            self.pairs["match_probability"],
+            strict=True,
+        )
+
+    def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
+        uncertain = self.pairs[self.pairs["match_probability"] < threshold]
+        return _one_pair_per_two_people(
+            [
+                row
+                for row in uncertain.to_dict("records")
+                if members[row["unique_id_l"]] != members[row["unique_id_r"]]
+                and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
+            ],
+            members,
+        )
+
+    def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
+        if not wanted:
+            return {}
+        chosen = [
+            frozenset(pair) in wanted
+            for pair in zip(self.pairs["unique_id_l"], self.pairs["unique_id_r"], strict=True)
+        ]
+        return {
+            frozenset((row["unique_id_l"], row["unique_id_r"])): row
+            for row in self.pairs[chosen].to_dict("records")
+        }
+
+
+#: Scores a run's blocked pairs and keeps them where it scored them (:class:`ScoredPairs`).
+Score = Callable[[LinkageModel, pa.Table, float], ScoredPairs]
+
+
 def resolve_store(
     engine: Engine,
     model: LinkageModel,
@@ -270,11 +375,14 @@ def resolve_store(
     review_threshold: float = REVIEW_THRESHOLD,
     progress: Progress | None = None,
     predict: Predict | None = None,
+    score: Score | None = None,
 ) -> ResolveReport:
     """Resolve every person mention in the store into entities (see the module docstring).
 
     ``predict`` scores the blocked pairs: DuckDB in this process by default, or another engine
-    with the same model (:func:`threadline.resolve.spark.predict_pairs_spark`).
+    with the same model (:func:`threadline.resolve.spark.predict_pairs_spark`), as a frame here;
+    ``score`` scores them and keeps them where it scored them, asked only for what each step
+    needs (:class:`threadline.resolve.spark.SparkPairs`: nothing brings the pairs back here).
     """
     say = progress or (lambda _message: None)
     with engine.connect() as conn:
@@ -287,41 +395,26 @@ def resolve_store(
         lineage = _lineage(conn, features_of)
     ids = features_of.column("unique_id")
     say(f"scoring pairs among {len(ids):,} mentions")
-    if predict is None:
-        pairs = predict_pairs(model, table, review_threshold, values=False)
+    pairs: ScoredPairs
+    if score is not None:
+        pairs = score(model, table, review_threshold)
+    elif predict is None:
+        pairs = FramePairs(predict_pairs(model, table, review_threshold, values=False))
     else:
-        pairs = predict(model, table.to_pandas(), review_threshold)
+        pairs = FramePairs(predict(model, table.to_pandas(), review_threshold))
     known = set(ids)
     cannot_link = {pair for pair, j in judgements.items() if j == "different" and pair <= known}
     must = [sorted(pair) for pair, j in judgements.items() if j == "same" and pair <= known]
-    edges = pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]]
-    if must:
-        certain = pd.DataFrame(
-            [
-                {"unique_id_l": a, "unique_id_r": b, "match_probability": 1.0, "match_weight": 99.0}
-                for a, b in must
-            ]
-        )
-        edges = pd.concat([edges, certain], ignore_index=True)
-    if lineage:
-        recorded = pd.DataFrame(
-            [
-                {
-                    "unique_id_l": link.crime_mention,
-                    "unique_id_r": link.incident_mention,
-                    "match_probability": 1.0,
-                    "match_weight": LINEAGE_WEIGHT,
-                }
-                for link in lineage
-            ]
-        )
-        edges = pd.concat([edges, recorded], ignore_index=True)
+    extra = pd.DataFrame(
+        [(a, b, 1.0, 99.0) for a, b in must]
+        + [(k.crime_mention, k.incident_mention, 1.0, LINEAGE_WEIGHT) for k in lineage],
+        columns=["unique_id_l", "unique_id_r", "match_probability", "match_weight"],
+    )
     lineage_of = {
         frozenset((link.crime_mention, link.incident_mention)): link.evidence for link in lineage
     }
     say("clustering")
-    result = cluster_with_reasons(edges, ids, threshold, cannot_link, features=table)
-    partners = _strongest_partner(edges[edges["match_probability"] >= threshold], result.clusters)
+    result, partners = pairs.cluster(Clustering(extra, ids, threshold, cannot_link, table))
     # In mention order: the rules below take the first member of a cluster, and prediction
     # gives pairs (so clustering its labels) in no particular order.
     clusters = dict(sorted(result.clusters.items()))
@@ -368,12 +461,7 @@ def resolve_store(
         changes = apply_memberships(
             conn, memberships, entity_labels(members, names), now, by=model_name(model)
         )
-        uncertain = [
-            row
-            for row in pairs[pairs["match_probability"] < threshold].to_dict("records")
-            if members[row["unique_id_l"]] != members[row["unique_id_r"]]
-            and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
-        ]
+        uncertain = pairs.apart(members, threshold, judgements)
         named = mention_words(
             conn,
             {k for link in result.refused
@@ -444,7 +532,7 @@ def _join_by_victim(
 
 
 def _join_sole_bearers(
-    pairs: pd.DataFrame,
+    pairs: ScoredPairs,
     clusters: dict[str, str],
     features_of: FeatureRows,
     cannot_link: set[frozenset[str]],
@@ -466,12 +554,10 @@ def _join_sole_bearers(
         )
         if year is not None
     }
-    scored = zip(
-        pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True
-    )
     joins = sole_bearer_joins(
-        scored, clusters, names, dated, features_of, cannot_link, review_threshold
-    )
+        pairs.between_clusters(clusters, review_threshold),
+        clusters, names, dated, features_of, cannot_link, review_threshold,
+    )  # fmt: skip
     return _apply_joins(clusters, joins, features_of)
 
 
@@ -556,7 +642,7 @@ def _lineage(conn: Connection, features_of: RowsOf) -> list[LineageLink]:
 
 def _refused_for_review(
     refused: Sequence[RefusedLink],
-    pairs: pd.DataFrame,
+    pairs: ScoredPairs,
     members: Mapping[str, str],
     judgements: Mapping[frozenset[str], str],
     lineage_of: Mapping[frozenset[str], list[str]],
@@ -574,14 +660,7 @@ def _refused_for_review(
             first.setdefault(pair, link)
     if not first:
         return []
-    wanted = [
-        frozenset(pair) in first
-        for pair in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
-    ]
-    scored = {
-        frozenset((row["unique_id_l"], row["unique_id_r"])): row
-        for row in pairs[wanted].to_dict("records")
-    }
+    scored = pairs.rows(set(first))
     rows = []
     for pair, link in first.items():
         row = scored.get(pair)

@@ -797,13 +797,23 @@ def adjust_scored_frame(
     model: LinkageModel, scored: pd.DataFrame, threshold_match_probability: float | None
 ) -> pd.DataFrame:
     """:func:`shared_value_adjustments` on pairs Splink scored elsewhere (Spark), as a frame."""
+    return adjust_scored(model, scored, threshold_match_probability).to_pandas()
+
+
+def adjust_scored(
+    model: LinkageModel,
+    scored: pd.DataFrame | pa.Table,
+    threshold_match_probability: float | None,
+) -> pa.Table:
+    """:func:`shared_value_adjustments` on pairs Splink scored elsewhere (a batch of Spark's,
+    on the executor that scored it), as Arrow."""
     connection = duckdb.connect(":memory:")
     try:
         connection.register("__threadline_scored", scored)
         relation = shared_value_adjustments(
             connection, "__threadline_scored", model, threshold_match_probability
         )
-        return relation.to_df().reset_index(drop=True)
+        return relation.to_arrow_table()
     finally:
         connection.close()
 
