@@ -47,6 +47,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from threadline.crossref.actions import states_of
+from threadline.export.plain import plain
 from threadline.recognise import AlertChange
 from threadline.recognise.actions import BREACH_RULES, SYSTEM_ROLE, Actor
 from threadline.recognise.cases import (
@@ -369,10 +370,6 @@ def take_case_step(
     return show_case(engine, case_id)
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
 def case_view(conn: Connection, case: Mapping[str, Any]) -> dict[str, Any]:
     """A case with its people's names, incidents, steps, notifications and the arrest
     decisions owed on its breaches (times as ISO 8601)."""
@@ -380,15 +377,15 @@ def case_view(conn: Connection, case: Mapping[str, Any]) -> dict[str, Any]:
     incidents = incidents_of_case(conn, case_id)
     refs = [row["incident_ref"] for row in incidents]
     labels = labels_of(conn, [case["suspect"], case["victim"]])
-    plain = {k: _plain(v) for k, v in case.items() if k != "count"}
+    columns = {k: plain(v) for k, v in case.items() if k != "count"}
     return {
-        **plain,
+        **columns,
         "suspect_label": labels.get(case["suspect"], case["suspect"]),
         "victim_label": labels.get(case["victim"], case["victim"]),
-        "incidents": [{k: _plain(v) for k, v in row.items()} for row in incidents],
+        "incidents": [{k: plain(v) for k, v in row.items()} for row in incidents],
         "steps": [r.to_dict() for r in steps_of_case(conn, case_id)],
         "notifications": [
-            {k: _plain(v) for k, v in n.items()} for n in notifications_of_case(conn, case_id)
+            {k: plain(v) for k, v in n.items()} for n in notifications_of_case(conn, case_id)
         ],
         "breaches": owed_decisions(conn, refs),
     }

@@ -37,12 +37,12 @@ KEYS = "keys"
 UNTIL = "until"
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+def in_chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
 
 
-def _keys() -> Any:
+def expanding_keys() -> Any:
     return bindparam(KEYS, expanding=True)
 
 
@@ -52,7 +52,7 @@ def _records_of_entities() -> Select[Any]:
     return (
         select(m.c.record_kind, m.c.record_key)
         .join(em, em.c.mention_key == m.c.mention_key)
-        .where(em.c.entity_id.in_(_keys()))
+        .where(em.c.entity_id.in_(expanding_keys()))
     )
 
 
@@ -63,7 +63,7 @@ def mentions_with_entities(columns: tuple[str, ...]) -> Select[Any]:
     return (
         select(*(m.c[c] for c in columns), em.c.entity_id)
         .outerjoin(em, em.c.mention_key == m.c.mention_key)
-        .where(m.c.record_key.in_(_keys()))
+        .where(m.c.record_key.in_(expanding_keys()))
         .order_by(m.c.id)
     )
 
@@ -91,7 +91,7 @@ def _incidents(until: bool) -> Select[Any]:
         i.c.location_key,
         i.c.document,
         viewed.label("viewed"),
-    ).where(i.c.record_key.in_(_keys()))
+    ).where(i.c.record_key.in_(expanding_keys()))
     return query.where(i.c.reported_at <= bindparam(UNTIL)) if until else query
 
 
@@ -106,25 +106,25 @@ def _crimes(until: bool) -> Select[Any]:
         c.c.offence_code,
         c.c.narrative,
         c.c.document,
-    ).where(c.c.record_key.in_(_keys()))
+    ).where(c.c.record_key.in_(expanding_keys()))
     return query.where(c.c.recorded_at <= bindparam(UNTIL)) if until else query
 
 
 @cache
 def _orders() -> Select[Any]:
-    return select(t.orders).where(t.orders.c.record_key.in_(_keys()))
+    return select(t.orders).where(t.orders.c.record_key.in_(expanding_keys()))
 
 
 @cache
 def _associations() -> Select[Any]:
     a = t.associations
-    return select(a.c.record_key, a.c.kind).where(a.c.record_key.in_(_keys()))
+    return select(a.c.record_key, a.c.kind).where(a.c.record_key.in_(expanding_keys()))
 
 
 @cache
 def _viewed() -> Select[Any]:
     v = t.history_views
-    return select(v.c.incident_ref).where(v.c.incident_ref.in_(_keys()))
+    return select(v.c.incident_ref).where(v.c.incident_ref.in_(expanding_keys()))
 
 
 @cache
@@ -143,14 +143,14 @@ def _assessments(until: bool) -> Select[Any]:
         )
         .outerjoin(m, (m.c.record_key == r.c.record_key) & (m.c.position == "subject"))
         .outerjoin(em, em.c.mention_key == m.c.mention_key)
-        .where(r.c.incident_ref.in_(_keys()))
+        .where(r.c.incident_ref.in_(expanding_keys()))
     )
     return query.where(r.c.assessed_at <= bindparam(UNTIL)) if until else query
 
 
 @cache
 def _labels() -> Select[Any]:
-    return select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(_keys()))
+    return select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(expanding_keys()))
 
 
 @cache
@@ -174,7 +174,7 @@ def _run(
 ) -> Iterable[Any]:
     """Rows of ``statement`` for every key, in chunks the database can take."""
     ordered = sorted(set(keys))
-    for chunk in _chunks(ordered):
+    for chunk in in_chunks(ordered):
         params: dict[str, Any] = {KEYS: list(chunk)}
         if until is not None:
             params[UNTIL] = until

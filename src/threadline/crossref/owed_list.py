@@ -27,12 +27,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, case, func, or_, select
 
 from threadline.crossref.risk import (
-    _people_by_role,
-    _victim_and_suspect,
     assessment_facts_from_store,
     named_in,
     owed,
     owed_incident_facts,
+    people_by_role,
+    victim_and_suspect,
 )
 from threadline.risk import (
     OWED_RULES,
@@ -167,10 +167,10 @@ def _dash_items(
         dashes.setdefault(r.incident_ref, []).append(
             AssessmentFacts(r.ref, r.incident_ref, "dash", r.assessed_at, None, False)
         )
-    people = _people_by_role(conn, {r.record_key for r in rows})
+    people = people_by_role(conn, {r.record_key for r in rows})
     items = []
     for r in rows:
-        victim, suspect = _victim_and_suspect(people.get(r.record_key, {}))
+        victim, suspect = victim_and_suspect(people.get(r.record_key, {}))
         fact = IncidentFacts(r.ref, r.reported_at, True, r.officer, victim, suspect)
         (item,) = owed_dash([fact], dashes.get(r.ref, []), now, s)
         items.append(item)

@@ -33,12 +33,12 @@ from threadline.crossref.picture import (
     NotFound,
     OrderView,
     TimelineEntry,
-    _plain,
     orders_for,
     record_entries,
     roles_in,
 )
 from threadline.crossref.strip import FoldedAlert, StripItem, fold_alerts, summary_strip
+from threadline.export.plain import plain
 from threadline.guard import disclosure
 from threadline.guard.disclosure import WITHHELD
 from threadline.guard.policy import UserRole
@@ -134,7 +134,7 @@ class PersonProfile:
     """The open alerts, one entry per rule with its count, most severe first."""
 
     def to_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = _plain(asdict(self))
+        result: dict[str, Any] = plain(asdict(self))
         return result
 
 

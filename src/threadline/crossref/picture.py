@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cache
 from typing import Any
@@ -22,12 +22,13 @@ from threadline.crossref.alerts import list_alerts
 from threadline.crossref.contacts import attachments_for, communications_summary
 from threadline.crossref.history import (
     KEYS,
-    _chunks,
-    _keys,
+    expanding_keys,
+    in_chunks,
     mentions_with_entities,
     records_of_entities,
 )
 from threadline.crossref.strip import StripItem, summary_strip
+from threadline.export.plain import plain
 from threadline.recognise.history import ORDER_LABELS, binds_from
 from threadline.resolve.explain import member_evidence
 from threadline.store import tables as t
@@ -114,8 +115,8 @@ class Picture:
     timeline: list[TimelineEntry]
 
     def to_dict(self) -> dict[str, Any]:
-        plain: dict[str, Any] = _plain(self)
-        return plain
+        answer: dict[str, Any] = plain(self)
+        return answer
 
     @property
     def audit_records(self) -> list[str]:
@@ -128,33 +129,6 @@ class Picture:
         keys = {e.record_key for p in self.people for e in p.records}
         keys |= {e.record_key for link in self.linked_by_objects for e in link.records}
         return keys
-
-
-def _plain(value: Any, seen: dict[int, Any] | None = None) -> Any:
-    """``value`` as JSON: dataclasses and dicts as dicts, lists and tuples as lists, dates and
-    times in ISO 8601 (what ``asdict`` then this gives, without asdict's deep copy of every
-    value: a picture is built for each submission). A dataclass met again (a timeline entry is
-    in a person's records, the timeline and an object link) is converted once (``seen``)."""
-    if seen is None:
-        seen = {}
-    if isinstance(value, dict):
-        return {k: _plain(v, seen) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v, seen) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        done = seen.get(id(value))
-        if done is None:
-            names = _field_names(type(value))
-            done = seen[id(value)] = {name: _plain(getattr(value, name), seen) for name in names}
-        return done
-    return value
-
-
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
 
 
 def written_name(forenames: str | None, surname: str | None, description: str | None) -> str:
@@ -190,13 +164,13 @@ def _entries_query(kind: str) -> Select[Any]:
     if kind == "incident":
         i = t.incidents
         columns = [i.c.record_key, i.c.ref, i.c.reported_at, i.c.category, i.c.closing_category]
-        return select(*columns).where(i.c.record_key.in_(_keys()))
+        return select(*columns).where(i.c.record_key.in_(expanding_keys()))
     if kind == "crime":
         c = t.crimes
         columns = [c.c.record_key, c.c.ref, c.c.recorded_at, c.c.offence, c.c.offence_code]
-        return select(*columns).where(c.c.record_key.in_(_keys()))
+        return select(*columns).where(c.c.record_key.in_(expanding_keys()))
     table = {"order": t.orders, "risk_assessment": t.risk_assessments}.get(kind, t.associations)
-    return select(table).where(table.c.record_key.in_(_keys()))
+    return select(table).where(table.c.record_key.in_(expanding_keys()))
 
 
 def _incident_entry(r: Any) -> tuple[datetime, str]:
@@ -239,7 +213,7 @@ def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, Timelin
         by_kind[key.split(":", 1)[0]].append(key)
     entries: dict[str, TimelineEntry] = {}
     for kind, entry in _TIMELINE_ENTRY.items():
-        for keys in _chunks(sorted(by_kind.get(kind, []))):
+        for keys in in_chunks(sorted(by_kind.get(kind, []))):
             for r in fetch(conn, _entries_query(kind), {KEYS: list(keys)}):
                 when, title = entry(r)
                 entries[r.record_key] = TimelineEntry(when, r.record_key, r.ref, kind, title)
@@ -256,7 +230,7 @@ def roles_in(
 ) -> dict[str, list[tuple[str | None, str, str]]]:
     """record key → (entity id, role or position, name as written) for each person in it."""
     found: dict[str, list[tuple[str | None, str, str]]] = defaultdict(list)
-    for keys in _chunks(sorted(record_keys)):
+    for keys in in_chunks(sorted(record_keys)):
         for r in fetch(conn, _roles_query(), {KEYS: list(keys)}):
             role = r.position if r.position in ("respondent", "subject", "a", "b") else r.role
             if r.position.startswith("protected"):
@@ -298,7 +272,7 @@ def _people_query() -> Select[Any]:
 
 @cache
 def _labels_query() -> Select[Any]:
-    return select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(_keys()))
+    return select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(expanding_keys()))
 
 
 def build_picture(
@@ -413,7 +387,7 @@ def _orders_query() -> Select[Any]:
         select(o, m.c.position)
         .join(m, m.c.record_key == o.c.record_key)
         .join(em, party)
-        .where(o.c.record_key.in_(_keys()))
+        .where(o.c.record_key.in_(expanding_keys()))
     )
 
 

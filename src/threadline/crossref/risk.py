@@ -39,7 +39,7 @@ _FACT_COLUMNS = ("record_key", "ref", "reported_at", "domestic", "officer", "cat
                  "closing_category", "narrative")  # fmt: skip
 
 
-def _people_by_role(
+def people_by_role(
     conn: Connection, record_keys: Collection[str] | Select[Any] | None = None
 ) -> dict[str, dict[str, list[str]]]:
     """incident record key → role → entity ids, of every incident or of ``record_keys`` (keys,
@@ -68,7 +68,7 @@ def _people_by_role(
     return found
 
 
-def _victim_and_suspect(roles: Mapping[str, list[str]]) -> tuple[str | None, str | None]:
+def victim_and_suspect(roles: Mapping[str, list[str]]) -> tuple[str | None, str | None]:
     """An incident's victim (else its caller) and its suspect, as the risk rules take them."""
     victims = roles.get("victim") or roles.get("caller") or []
     suspects = roles.get("suspect") or []
@@ -89,7 +89,7 @@ def _facts(r: Any, victim: str | None, suspect: str | None, stalking: bool) -> I
 
 def _fact(r: Any, roles: Mapping[str, list[str]], stalking_signs: bool) -> IncidentFacts:
     """One incident row as the risk rules see it: its victim (else its caller) and suspect."""
-    victim, suspect = _victim_and_suspect(roles)
+    victim, suspect = victim_and_suspect(roles)
     stalking = False
     if stalking_signs and suspect and victim:
         # behaviours are read from the category and narrative alone: no parties needed
@@ -109,7 +109,7 @@ def incident_facts(engine: Engine, stalking_signs: bool = True) -> list[Incident
     """Each incident as the risk rules see it: when, domestic or not, who was victim and suspect."""
     i = t.incidents
     with engine.connect() as conn:
-        people = _people_by_role(conn)
+        people = people_by_role(conn)
         rows = conn.execute(select(*(i.c[c] for c in _FACT_COLUMNS))).all()
     return [_fact(r, people.get(r.record_key, {}), stalking_signs) for r in rows]
 
@@ -123,7 +123,7 @@ def _pair_incidents(conn: Connection, at_least: int) -> dict[str, dict[str, list
         .where(m.c.record_kind == "incident", m.c.role == "suspect")
         .distinct()
     )
-    people = _people_by_role(conn, with_suspect)
+    people = people_by_role(conn, with_suspect)
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key, roles in people.items():
         victims = roles.get("victim") or roles.get("caller") or []
@@ -148,7 +148,7 @@ def risk_incident_facts(
             conn.execute(select(i.c.record_key).where(i.c.domestic.is_(True))).scalars().all()
         )
         wanted = set(domestic) | set(in_pairs)
-        people = {**_people_by_role(conn, set(domestic) - set(in_pairs)), **in_pairs}
+        people = {**people_by_role(conn, set(domestic) - set(in_pairs)), **in_pairs}
         keys = sorted(wanted)
         rows = [
             r
@@ -227,7 +227,7 @@ def owed_incident_facts(
                 )
             ),
         ]
-        people = _people_by_role(conn, {r.record_key for r in rows})
+        people = people_by_role(conn, {r.record_key for r in rows})
         read = {
             r.record_key: shows_stalking(r.ref, r.category, r.closing_category, r.narrative)
             for r in conn.execute(
@@ -241,7 +241,7 @@ def owed_incident_facts(
         signs = read[r.record_key] if r.stalking_signs is None else r.stalking_signs
         if not (r.domestic or signs):
             continue
-        victim, suspect = _victim_and_suspect(people.get(r.record_key, {}))
+        victim, suspect = victim_and_suspect(people.get(r.record_key, {}))
         facts.append(_facts(r, victim, suspect, bool(signs and victim and suspect)))
     return facts
 

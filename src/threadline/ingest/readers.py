@@ -302,7 +302,7 @@ def csv_row_to_record(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, st
     return record, columns
 
 
-class _PhysicalLines:
+class PhysicalLines:
     """The lines of a CSV file as text for :mod:`csv`, counted, with what is wrong with each.
 
     A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r``. Bytes that are not UTF-8 are kept as
@@ -394,7 +394,7 @@ def read_csv(path: Path) -> Iterator[RawRecord]:
     A row is numbered by the line it starts on."""
     name = path.name
     with path.open("rb") as handle:
-        lines = _PhysicalLines(handle)
+        lines = PhysicalLines(handle)
         # strict: a file cut short inside a quoted cell is an error, not a shorter cell
         reader = csv.reader(lines, strict=True)
         try:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from threadline.crossref.cases import CaseNotFound, case_view, show_case, take_case_step
+from threadline.export.plain import plain
 from threadline.guard.disclosure import disclose_case
 from threadline.guard.users import User
 from threadline.recognise.actions import Actor
@@ -119,11 +120,7 @@ def my_notifications(engine: Engine, user: User, *, unread: bool = False) -> lis
     was handed to them."""
     with engine.connect() as conn:
         rows = notifications_for(conn, names_of(user), unread=unread)
-    return [{k: _plain(v) for k, v in r.items()} for r in rows]
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    return [{k: plain(v) for k, v in r.items()} for r in rows]
 
 
 def read_notifications(engine: Engine, user: User, ids: Sequence[int], now: datetime) -> int:

@@ -55,7 +55,7 @@ from pathlib import Path
 
 from threadline.ingest.comms.options import DEFAULT_OPTIONS, DateOrder, ReadOptions
 from threadline.ingest.comms.times import day_month_year, hour_of_day, local_to_utc
-from threadline.ingest.readers import _PhysicalLines
+from threadline.ingest.readers import PhysicalLines
 from threadline.ingest.rejection import Rejection
 from threadline.model.comms import (
     CommsChannel,
@@ -269,7 +269,7 @@ def parse_call_log(
     name: str, data: bytes, options: ReadOptions = DEFAULT_OPTIONS
 ) -> Iterator[Communication | Rejection]:
     """The rows of a log's bytes (``name`` is the file named in refusals)."""
-    lines = _PhysicalLines(io.BytesIO(data))
+    lines = PhysicalLines(io.BytesIO(data))
     reader = csv.reader(lines, delimiter=_delimiter(data), strict=True)
     try:
         header = next(reader, [])
