@@ -13,6 +13,10 @@ DEMO_SEED ?= 7
 DEMO_DAY ?= $(shell TZ=Europe/London date +%F)
 DEMO_DONE := var/demo-$(DEMO_DAY).done
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core; JOBS=0 runs the tests in this process. A test file
+# stays in one process (--dist loadfile), so a module's costly fixture is built once.
+JOBS ?= auto
+PYTEST := $(BIN)/pytest -q -n $(JOBS) --dist loadfile
 export THREADLINE_DATABASE_URL ?= sqlite:///var/threadline.db
 
 .PHONY: install test test-ci check lint typecheck demo demo-data bench clean
@@ -27,12 +31,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: install
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 # What CI adds: the PostgreSQL, Spark and browser suites and the slow tests (see .ci/run).
 test-ci: install
 	$(BIN)/pip install -q -e '.[dev,spark,browser]'
-	$(BIN)/pytest -q -m "postgres or spark or browser or slow"
+	$(PYTEST) -m "postgres or spark or browser or slow"
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -153,3 +153,15 @@ def test_the_openapi_documents_every_step_and_its_refusals(app: FastAPI) -> None
         schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
         assert schema["$ref"].endswith("/AlertActionsPublic")
     assert "sign off" in paths["/api/alert-actions/signoff"]["post"]["description"].lower()
+
+
+def test_an_arrest_decision_is_a_boolean_only(client: TestClient, auth: Auth, breach: str) -> None:
+    """Whether the suspect was arrested is true or false: "yes", 1 or "" is refused naming the
+    field, not read as a decision (schemathesis found 1 and "true" taken for true)."""
+    owned_by_officer(client, auth)
+    for value in (1, 0, "yes", "true", ""):
+        refused = post(client, auth, "officer", "decide", arrested=value, rationale=RATIONALE)
+        assert refused.status_code == 422, (value, refused.text)
+        assert refused.json()["error"]["field"] == "arrested"
+    decided = post(client, auth, "officer", "decide", arrested=False, rationale=RATIONALE)
+    assert decided.status_code == 200, decided.text

@@ -150,6 +150,11 @@ def test_who_may_assign_note_and_close_and_an_incident_at_call_time_tells_the_of
     again = api.client.post("/api/notifications/read", json={"ids": [told[0]["id"]]},
                             headers=api.auth("supervisor"))  # fmt: skip
     assert again.json() == {"read": 0}, "not hers to mark"
+    # schemathesis: [true, true] was read as [1, 1]
+    for ids in ([True], [False, True], ["7"], [1.5]):
+        refused = api.client.post("/api/notifications/read", json={"ids": ids},
+                                  headers=api.auth("officer"))  # fmt: skip
+        assert refused.status_code == 422, (ids, refused.text)
     steps = [r.action for r in reversed(staff_log(api.engine))
              if r.action.startswith("case.") and r.role != "system"]  # fmt: skip
     assert steps[:2] == ["case.view", "case.assign"] and "case.note" in steps

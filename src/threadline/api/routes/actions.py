@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, StrictBool
 
 from threadline.api.deps import Acting, ActingDep, require, signoff_hours
 from threadline.api.errors import ApiError, error_answer
@@ -116,7 +116,7 @@ class ActRequest(StepBody):
 
 
 class DecideRequest(StepBody):
-    arrested: bool
+    arrested: StrictBool
     arrested_at: AwareDatetime | None = None
     arrested_by: str | None = Field(default=None, max_length=_NAME)
     grounds: list[str] = Field(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from threadline.api.deps import Acting, ActingDep, ClockDep, EngineDep, require
 from threadline.api.errors import error_answer
@@ -143,7 +143,7 @@ class ReasonRequest(RequestBody):
 
 
 class ReadRequest(RequestBody):
-    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+    ids: list[Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]] = Field(
         min_length=1, max_length=500, description="Notifications to mark read"
     )
 
