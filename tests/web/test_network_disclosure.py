@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from audit_rows import staff_log
 from links_factory import inc, p, resolve_by_name
 from links_factory import store as put
 from threadline.guard import UserRole
@@ -63,3 +64,23 @@ def test_the_link_chart_shows_a_victims_contact_details_only_to_roles_that_may_s
             assert shown == set(), (role, shown)
             assert "phone (withheld)" in page.text and "location (withheld)" in page.text
     assert opened == 3  # officer, supervisor (who see them) and analyst (who does not)
+
+
+def test_the_link_chart_of_nobody_is_a_404_and_the_look_is_audited_as_not_found(
+    signed_in: Callable[[str], TestClient], victim_with_contacts: str, store: Engine
+) -> None:
+    """A look that finds nobody is still a look: its audit row names who was asked for, with the
+    purpose, and says nothing was found."""
+    page = signed_in("analyst").get("/people/P9999999/network", params={"purpose": "Series 12"})
+    assert page.status_code == 404, page.text[:300]
+    row = staff_log(store, action="network.view")[0]
+    assert (row.records, row.purpose, row.detail) == (
+        ["person:P9999999"], "Series 12", {"found": False},
+    )  # fmt: skip
+    shown = signed_in("analyst").get(
+        f"/people/{victim_with_contacts}/network", params={"purpose": "Series 12"}
+    )
+    assert shown.status_code == 200
+    row = staff_log(store, action="network.view")[0]
+    assert row.records[0] == f"person:{victim_with_contacts}" and "person:P0000002" in row.records
+    assert row.detail["depth"] == 2 and row.detail["nodes"] >= 2

@@ -1,13 +1,14 @@
 """How two people (or a person and a phone, an account, a vehicle, a place) are connected: the
 shortest paths, each hop with its evidence, disclosed for the role and audited with the
 purpose, written once for the connect page (and, like ``threadline connect``, on
-:func:`threadline.links.connect`)."""
+:func:`threadline.links.connect`); and a person's network to a depth, for the link chart."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from threadline.links import NodeNotFound, connect, disclose_paths, node_kind
+from threadline.guard.disclosure import disclose_network
+from threadline.links import Network, NodeNotFound, chart, connect, disclose_paths, node_kind
 from threadline.links.paths import Paths
 from threadline.usecases.auditor import Auditor
 from threadline.usecases.errors import NotFound, Unprocessable
@@ -48,3 +49,31 @@ def connect_people(
         detail={"connect": [a, b], "paths": len(paths), "max_hops": max_hops},
     )
     return disclose_paths(paths, auditor.user.role)
+
+
+def person_network(
+    engine: Engine,
+    auditor: Auditor,
+    entity_id: str,
+    purpose: str,
+    depth: int = 2,
+    max_nodes: int = 150,
+) -> Network:
+    """Everything within ``depth`` hops of person ``entity_id`` (:func:`threadline.links.chart`,
+    at most ``max_nodes`` nodes; an unknown id is :class:`NotFound`), contact details withheld
+    from a role that may not see them (:func:`threadline.guard.disclosure.disclose_network`).
+    Audited as ``network.view`` with every person drawn, the depth and the size, or with
+    ``found: false`` for a person who is not there."""
+    try:
+        net = chart(engine, entity_id, depth, max_nodes=max_nodes)
+    except (LookupError, ValueError) as error:
+        auditor("network.view", [f"person:{entity_id}"], purpose, detail={"found": False})
+        raise NotFound(str(error), field="entity_id") from None
+    others = [n.id for n in net.nodes if n.kind == "person" and n.id != entity_id]
+    auditor(
+        "network.view",
+        [f"person:{entity_id}", *(f"person:{other}" for other in others)],
+        purpose,
+        detail={"depth": depth, "nodes": len(net.nodes), "edges": len(net.edges)},
+    )
+    return disclose_network(net, auditor.user.role)

@@ -10,10 +10,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from threadline.api.deps import Audited, EngineDep, require
-from threadline.api.errors import ApiError
-from threadline.guard.disclosure import disclose_network
 from threadline.guard.users import User
-from threadline.links import Node, network
+from threadline.links import Node
+from threadline.usecases.links import person_network
 from threadline.web.linkchart import (
     KIND_GROUP_LABELS,
     KIND_GROUPS,
@@ -65,25 +64,7 @@ def network_page(
     their count unless ``each`` asks for every one."""
     what, here = f"the link chart of person {entity_id}", f"{person_path(entity_id)}/network"
     stated = purpose_for(request, user, purpose, what, here, extra={"depth": str(depth)})
-    with engine.connect() as conn:
-        try:
-            net = network(conn, entity_id, depth=depth, max_nodes=MAX_NODES)
-        except (LookupError, ValueError) as error:
-            audited("network.view", [f"person:{entity_id}"], stated, detail={"found": False})
-            raise ApiError(404, str(error), field="entity_id") from None
-    if not any(n.id == entity_id for n in net.nodes):
-        audited("network.view", [f"person:{entity_id}"], stated, detail={"found": False})
-        raise ApiError(404, f"no person {entity_id}", field="entity_id")
-    audited(
-        "network.view",
-        [
-            f"person:{entity_id}",
-            *(f"person:{n.id}" for n in net.nodes if n.kind == "person" and n.id != entity_id),
-        ],
-        stated,
-        detail={"depth": depth, "nodes": len(net.nodes), "edges": len(net.edges)},
-    )
-    net = disclose_network(net, user.role)
+    net = person_network(engine, audited, entity_id, stated, depth, MAX_NODES)
     query = urlencode({"purpose": stated})
     shown = [g for g in KIND_GROUPS if show is None or g in show]
     net = only_kinds(net, shown)
