@@ -20,7 +20,7 @@ from threadline.crossref.pipeline import Submission
 from threadline.guard.disclosure import disclose_evidence, disclose_picture
 from threadline.guard.policy import UserRole
 from threadline.recognise import AlertChange
-from threadline.store.database import reading
+from threadline.store import reading
 from threadline.usecases.auditor import Auditor
 from threadline.usecases.errors import NotFound
 
