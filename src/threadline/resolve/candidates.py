@@ -128,21 +128,24 @@ def _pairs(features: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 def block_sizes(conn: Connection, mentions: Sequence[Mapping[str, Any]]) -> list[tuple[int, ...]]:
     """The size of each block of each of ``mentions`` (feature rows), as :func:`candidates`
     counts them, in one statement for them all: a record's people are counted together (the
-    stored feature rows do not change while they are resolved), not one statement each."""
-    each = [_pairs(features) for features in mentions]
-    pairs = tuple(pair for own in each for pair in own)
-    if not pairs:
+    stored feature rows do not change while they are resolved), not one statement each.
+
+    The statement counts every key pair of :data:`KEY_PAIRS` for each mention, a pair the
+    mention lacks a key of compared with NULL (no rows, found on the index at once), so that
+    it has one form for each count of people rather than one for each combination of their
+    keys (built, compiled and planned afresh)."""
+    present = [_pairs(features) for features in mentions]
+    if not any(present):
         return [() for _ in mentions]
     params: dict[str, Any] = {}
-    for own, features in zip(each, mentions, strict=True):
-        start = len(params) // 2
-        for i, (a, b) in enumerate(own, start):
-            params[f"a{i}"], params[f"b{i}"] = features[a], features[b]
-    sizes = tuple(fetch(conn, _block_sizes(pairs), params).one())
+    for number, features in enumerate(mentions):
+        for i, (a, b) in enumerate(KEY_PAIRS, number * len(KEY_PAIRS)):
+            params[f"a{i}"], params[f"b{i}"] = features.get(a), features.get(b)
+    sizes = tuple(fetch(conn, _block_sizes(KEY_PAIRS * len(mentions)), params).one())
     counted: list[tuple[int, ...]] = []
-    for own in each:
-        counted.append(sizes[: len(own)])
-        sizes = sizes[len(own) :]
+    for number, pairs in enumerate(present):
+        own = sizes[number * len(KEY_PAIRS) : (number + 1) * len(KEY_PAIRS)]
+        counted.append(tuple(n for pair, n in zip(KEY_PAIRS, own, strict=True) if pair in pairs))
     return counted
 
 
