@@ -67,6 +67,7 @@ from threadline.model import parse_record
 from threadline.resolve import load_model, save_model
 from threadline.resolve.batch import resolve_store, train_store_model
 from threadline.store import open_store
+from threadline.store.database import analyse, make_engine
 from threadline.store.statements import StatementCount, counting_statements
 from threadline.synth import generate_force
 from threadline.usecases.incidents import submitted_incident
@@ -220,12 +221,31 @@ def database_cpu(url: str) -> dict[int, float]:
     engine = open_store(url)
     with engine.connect() as conn:
         pids = conn.exec_driver_sql(
-            "SELECT pid FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            f"AND pid <> pg_backend_pid() AND application_name <> '{ANALYSER}'"
         ).scalars()
         cpu = {int(pid): process_cpu(int(pid)) for pid in pids}
     engine.dispose()
     return cpu
+
+
+ANALYSER = "bench_load_analyse"
+
+
+def keep_analysing(url: str, stop: threading.Event, every: float) -> None:
+    """Refresh PostgreSQL's planner statistics every ``every`` seconds until ``stop``, as
+    autovacuum's autoanalyze would (it is off on the test server). The store is built with
+    no alerts, and a table analysed empty is planned as empty however much it grows: the open
+    alerts linked to a submission's people were then read by nested sequential scans, 15 ms
+    a submission once 160 alerts were raised. Its own connection, named so that its CPU is
+    not counted as the submissions'."""
+    engine = make_engine(f"{url}{'&' if '?' in url else '?'}application_name={ANALYSER}")
+    try:
+        while not stop.wait(every):
+            with engine.begin() as conn:
+                analyse(conn)
+    finally:
+        engine.dispose()
 
 
 def load_average() -> str:
@@ -298,6 +318,13 @@ def main() -> None:
         help="incidents then submitted one by one in this process to count round trips",
     )
     parser.add_argument(
+        "--analyse-every",
+        type=float,
+        default=5.0,
+        help="PostgreSQL: seconds between ANALYZEs of the store during the run, standing in "
+        "for autovacuum (0: never)",
+    )
+    parser.add_argument(
         "--interval",
         type=float,
         default=0.0,
@@ -362,6 +389,11 @@ def main() -> None:
             # Stagger paced clients so they do not all submit in the same instant.
             cpu_before = cpu_seconds(server.pid)
             database_before = database_cpu(url)
+            stop_analysing = threading.Event()
+            if url.startswith("postgresql") and args.analyse_every:
+                threading.Thread(
+                    target=keep_analysing, args=(url, stop_analysing, args.analyse_every)
+                ).start()
             client_before = time.process_time()
             started = time.perf_counter()
             for thread in threads:
@@ -377,6 +409,7 @@ def main() -> None:
                 seconds - database_before.get(pid, 0.0)
                 for pid, seconds in database_cpu(url).items()
             )
+            stop_analysing.set()
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
