@@ -17,12 +17,19 @@ afterwards):
   slower half, and on a busy 2-core machine that is the preparing (validating, normalising),
   which is the same for both stores; this line is what the store itself costs.
 
+Each import also prints its CPU per incident: this process (reading the file, writing), the
+worker processes (validating, normalising) and, on PostgreSQL, the server processes serving
+the store, with the most that the machine's cores could import at that CPU when idle: on a
+shared machine the wall-clock figure says as much about the neighbours as about the import.
+
 The figures are printed side by side with PostgreSQL's ratio to SQLite's.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import tempfile
 import time
 import uuid
@@ -31,7 +38,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from threadline.ingest import import_files
 from threadline.ingest.importer import prepare_raw
@@ -53,19 +60,54 @@ def postgres_schema(base: str) -> Iterator[str]:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in base else "?"
     try:
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+        # named, so that the server processes serving this store can be told from others'
+        yield f"{base}{separator}options=-csearch_path%3D{schema}&application_name={schema}"
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
+def server_cpu(engine: Engine) -> float:
+    """CPU seconds of the PostgreSQL processes serving ``engine``'s store so far (by the
+    application name its URL gives); 0 for SQLite, whose work is done in this process."""
+    if engine.dialect.name != "postgresql":
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    with engine.connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE application_name = current_setting('application_name')"
+        ).scalars()
+        total = 0.0
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def cpu_now(engine: Engine) -> tuple[float, float, float]:
+    """CPU seconds so far: this process, its ended children (the import's workers), and the
+    server processes of ``engine``'s store."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return (
+        own.ru_utime + own.ru_stime,
+        children.ru_utime + children.ru_stime,
+        server_cpu(engine),
+    )
+
+
 def import_figures(url: str, path: Path) -> tuple[float, float]:
     """(incidents/s of the import, records/s of the re-import) into the empty store ``url``."""
     engine = open_store(url)
+    before = cpu_now(engine)
     started = time.perf_counter()
     report = import_files(engine, [path])
     elapsed = time.perf_counter() - started
+    used = [after - start for after, start in zip(cpu_now(engine), before, strict=True)]
     summary = summarise(engine)
     started = time.perf_counter()
     again = import_files(engine, [path])
@@ -78,6 +120,14 @@ def import_figures(url: str, path: Path) -> tuple[float, float]:
         f"{elapsed:.1f}s = {summary.incidents / elapsed:,.0f} incidents/s; re-import "
         f"(unchanged {again.counts.unchanged:,}): {again.counts.unchanged / again_elapsed:,.0f}"
         " records/s"
+    )
+    per = [seconds * 1e6 / summary.incidents for seconds in used]
+    cores = os.cpu_count() or 1
+    print(
+        f"  CPU per incident imported: {per[0]:.0f} µs this process (reading, writing), "
+        f"{per[1]:.0f} µs the workers (validating, normalising), {per[2]:.0f} µs the database "
+        f"server; {sum(per):.0f} µs in all: {cores} idle cores could import at most "
+        f"{cores * 1e6 / sum(per):,.0f} incidents/s; load average {os.getloadavg()[0]:.2f}"
     )
     return summary.incidents / elapsed, again.counts.unchanged / again_elapsed
 

@@ -8,7 +8,8 @@ latest ``clients × per-client`` incidents, imports the rest with the crimes, or
 assessments into a scratch SQLite file (or the empty database ``--db`` names), trains the
 linkage model and resolves the store. With ``--db`` and ``--model`` it uses that store and
 generates the incidents to submit from a second force, renamed ``LOAD-…`` so they cannot clash
-with stored references.
+with stored references, or submits those ``--records`` names (the held-out incidents of a store
+built once and copied for each run, so that two trees are measured on the same store).
 
 It then creates one call-handler account per client, starts the API with uvicorn in a
 subprocess on 127.0.0.1 (a free port; the rate limit raised through the settings, since 20
@@ -17,7 +18,9 @@ clients in threads, each submitting its share of the held-out incidents
 (``POST /api/incidents``). It prints the number of requests, failures, throughput and the p50,
 p95 and p99 latency (target: no failures, p95 under 300 ms), the server's own timings, the CPU
 the server spent per request and the machine's load average (other work on the machine shows
-up in the figures). Then, with the server stopped, it submits ``--count`` more incidents one by
+up in the figures), and on PostgreSQL the CPU of the server processes serving the store, with
+the most that many idle cores could serve at the CPU all of it took per request. Then, with
+the server stopped, it submits ``--count`` more incidents one by
 one in this process and prints what each sent to the database (``threadline.store.statements``:
 statements and commits, each a round trip on PostgreSQL, an ``executemany`` counted once and
 the inserts psycopg sends in one pipeline each counted) in its write turn and for the picture
@@ -64,6 +67,7 @@ from threadline.model import parse_record
 from threadline.resolve import load_model, save_model
 from threadline.resolve.batch import resolve_store, train_store_model
 from threadline.store import open_store
+from threadline.store.database import analyse, make_engine
 from threadline.store.statements import StatementCount, counting_statements
 from threadline.synth import generate_force
 from threadline.usecases.incidents import submitted_incident
@@ -200,6 +204,50 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` (0 if it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL server process serving ``url``'s database (other than
+    the one asking); empty for SQLite, whose work is done in the server's own process."""
+    if not url.startswith("postgresql"):
+        return {}
+    engine = open_store(url)
+    with engine.connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            f"AND pid <> pg_backend_pid() AND application_name <> '{ANALYSER}'"
+        ).scalars()
+        cpu = {int(pid): process_cpu(int(pid)) for pid in pids}
+    engine.dispose()
+    return cpu
+
+
+ANALYSER = "bench_load_analyse"
+
+
+def keep_analysing(url: str, stop: threading.Event, every: float) -> None:
+    """Refresh PostgreSQL's planner statistics every ``every`` seconds until ``stop``, as
+    autovacuum's autoanalyze would (it is off on the test server). The store is built with
+    no alerts, and a table analysed empty is planned as empty however much it grows: the open
+    alerts linked to a submission's people were then read by nested sequential scans, 15 ms
+    a submission once 160 alerts were raised. Its own connection, named so that its CPU is
+    not counted as the submissions'."""
+    engine = make_engine(f"{url}{'&' if '?' in url else '?'}application_name={ANALYSER}")
+    try:
+        while not stop.wait(every):
+            with engine.begin() as conn:
+                analyse(conn)
+    finally:
+        engine.dispose()
+
+
 def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -242,6 +290,13 @@ def main() -> None:
         "--db", default=None, help="database URL: a resolved store (with --model), or empty"
     )
     parser.add_argument("--model", type=Path, default=None, help="the store's linkage model")
+    parser.add_argument(
+        "--records",
+        type=Path,
+        default=None,
+        help="with --db and --model: the incidents to submit (JSON Lines, e.g. held out when "
+        "the store was built) instead of a second force's",
+    )
     parser.add_argument("--incidents", type=int, default=5000, help="size of a new force")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--clients", type=int, default=20)
@@ -263,6 +318,13 @@ def main() -> None:
         help="incidents then submitted one by one in this process to count round trips",
     )
     parser.add_argument(
+        "--analyse-every",
+        type=float,
+        default=5.0,
+        help="PostgreSQL: seconds between ANALYZEs of the store during the run, standing in "
+        "for autovacuum (0: never)",
+    )
+    parser.add_argument(
         "--interval",
         type=float,
         default=0.0,
@@ -271,6 +333,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.model is not None and args.db is None:
         parser.error("--model needs the --db it was trained on")
+    if args.records is not None and args.model is None:
+        parser.error("--records needs the --db and --model they are submitted to")
     total = args.clients * args.per_client
     counted: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -278,7 +342,10 @@ def main() -> None:
         if args.model:
             url, model_path = args.db, args.model
             load_model(model_path)  # fail here, not in the server, if it is not a model
-            records = extra_incidents(scratch, total + args.count, args.seed)
+            if args.records:
+                records = read_lines(args.records)[: total + args.count]
+            else:
+                records = extra_incidents(scratch, total + args.count, args.seed)
         else:
             url, model_path, records = build_store(
                 scratch, args.incidents, args.seed, total + args.count, args.db
@@ -321,6 +388,12 @@ def main() -> None:
             ]
             # Stagger paced clients so they do not all submit in the same instant.
             cpu_before = cpu_seconds(server.pid)
+            database_before = database_cpu(url)
+            stop_analysing = threading.Event()
+            if url.startswith("postgresql") and args.analyse_every:
+                threading.Thread(
+                    target=keep_analysing, args=(url, stop_analysing, args.analyse_every)
+                ).start()
             client_before = time.process_time()
             started = time.perf_counter()
             for thread in threads:
@@ -332,6 +405,11 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             server_cpu = cpu_seconds(server.pid) - cpu_before
             client_cpu = time.process_time() - client_before
+            database_cpu_used = sum(
+                seconds - database_before.get(pid, 0.0)
+                for pid, seconds in database_cpu(url).items()
+            )
+            stop_analysing.set()
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -356,6 +434,18 @@ def main() -> None:
             f"server CPU: {server_cpu * 1000 / len(results):.1f} ms per request "
             f"({server_cpu / elapsed:.2f} cores busy on average); the clients (this process): "
             f"{client_cpu * 1000 / len(results):.1f} ms per request"
+        )
+        every = server_cpu + client_cpu + database_cpu_used
+        if database_cpu_used:
+            print(
+                f"PostgreSQL CPU (its processes serving the store): "
+                f"{database_cpu_used * 1000 / len(results):.1f} ms per request "
+                f"({database_cpu_used / elapsed:.2f} cores busy on average)"
+            )
+        print(
+            f"all CPU (server, database, clients): {every * 1000 / len(results):.1f} ms per "
+            f"request: {os.cpu_count()} idle cores could serve at most "
+            f"{len(results) * (os.cpu_count() or 1) / every:.0f}/s"
         )
     print(f"load average (1, 5, 15 min) at the end: {load_average()}")
     print(round_trips.getvalue(), end="")

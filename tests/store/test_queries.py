@@ -1,4 +1,4 @@
-"""fetch() reads from SQLite's driver the rows SQLAlchemy reads; elsewhere it is SQLAlchemy."""
+"""fetch() reads from the driver (SQLite's, psycopg's) the rows SQLAlchemy reads."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 
 from threadline.store import tables as t
 from threadline.store.queries import Rows, fetch
+from threadline.store.statements import counting_statements
 
 WHEN = datetime(2026, 3, 2, 9, 30, 15, 250, tzinfo=UTC)
 
@@ -24,6 +25,11 @@ SINCE = select(t.alerts.c.alert_key, t.alerts.c.raised_at).where(
 BOTH = union_all(
     select(t.alerts.c.alert_key).where(t.alerts.c.severity == bindparam("a")),
     select(t.alerts.c.alert_key).where(t.alerts.c.alert_key.in_(bindparam("b", expanding=True))),
+)
+
+OTHERS = select(t.alerts.c.alert_key, t.alerts.c.id).where(
+    t.alerts.c.alert_key.not_in(bindparam("keys", expanding=True)),
+    t.alerts.c.id.in_(bindparam("ids", expanding=True)),
 )
 
 
@@ -103,8 +109,27 @@ def test_one_row_answers() -> None:
     assert Rows([("z", 3)]).scalar_one() == "z"
 
 
-def test_sqlite_reads_come_from_the_driver(stored: Engine) -> None:
+def test_not_in_and_a_list_of_numbers(stored: Engine) -> None:
+    with stored.connect() as conn:
+        ids = fetch(conn, select(t.alerts.c.id)).scalars()
+    for keys, chosen in ((["a1"], ids), (["a1", "a2"], ids[:2]), ([], ids), (["zz"], [])):
+        ours, theirs = both(stored, OTHERS, {"keys": keys, "ids": chosen})
+        assert sorted(ours) == sorted(theirs)
+    assert len(both(stored, OTHERS, {"keys": ["a1"], "ids": ids})[0]) == 2
+
+
+def test_reads_come_from_the_driver(stored: Engine) -> None:
     with stored.connect() as conn:
         rows = fetch(conn, ALERTS, {"keys": ["a1"]})
     assert isinstance(rows, Rows)
-    assert isinstance(rows[0], SqlalchemyRow) is (stored.dialect.name != "sqlite")
+    assert not isinstance(rows[0], SqlalchemyRow)
+
+
+def test_postgresql_sends_one_text_whatever_the_length_of_a_list(stored: Engine) -> None:
+    """An IN list is one array on PostgreSQL, so the statement is prepared and planned once
+    however many keys it is given; SQLite's driver is given one mark a key."""
+    with counting_statements(stored) as count, stored.connect() as conn:
+        for keys in (["a1"], ["a1", "a2"], ["a1", "a2", "a3"]):
+            fetch(conn, ALERTS, {"keys": keys})
+    assert len(count.by_text) == (1 if stored.dialect.name == "postgresql" else 3)
+    assert count.statements == 3

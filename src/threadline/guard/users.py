@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from threadline.guard import audit, lockout
 from threadline.guard.passwords import password_problem
 from threadline.guard.policy import UserRole
-from threadline.store import writing
+from threadline.store import reading, writing
 from threadline.store.tables import users
 
 #: OWASP's argon2id parameters (Password Storage Cheat Sheet): m=19 MiB, t=2, p=1
@@ -187,7 +187,7 @@ def create_user(
 def get_user(engine: Engine, username: str) -> User | None:
     """The user called ``username`` (active or not), or ``None``."""
     name = username.strip().lower()
-    with engine.connect() as conn:
+    with reading(engine) as conn:  # every request's: outside a transaction (see reading)
         row = conn.execute(_by_username(), {"b_name": name}).first()
     return _user(row) if row else None
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from threadline.features import STORED_FEATURE_COLUMNS, feature_columns
 from threadline.resolve import victims
 from threadline.resolve.candidates import (
+    block_sizes,
     candidates,
     feature_dict,
     feature_rows,
@@ -186,6 +187,7 @@ def resolve_mention(
     threshold: float,
     review_threshold: float,
     features: Mapping[str, Any] | None = None,
+    sizes: tuple[int, ...] | None = None,
 ) -> tuple[Decision, list[tuple[str, str, float, list[str]]]]:
     """Decide the entity of one stored mention; return the decision and pairs to queue.
 
@@ -197,7 +199,7 @@ def resolve_mention(
     for a reviewer (:func:`_rival`)."""
     if features is None:  # the caller may have read it with the record's other mentions
         features = _features_for(conn, mention_key)
-    found = candidates(conn, features, exclude_record=record_key)
+    found = candidates(conn, features, exclude_record=record_key, sizes=sizes)
     if not found.rows:
         return Decision(mention_key, "new", "", None, None, [], 0), []
     scored = [_scored(model, features, candidate) for candidate in found.rows]
@@ -631,6 +633,8 @@ def resolve_record(
     # the record's feature rows in one statement, not one a mention
     arrived = sorted(feature_rows(conn, mention_keys), key=lambda row: str(row["unique_id"]))
     features_of = {str(row["unique_id"]): row for row in arrived}
+    # every person's blocks counted in one statement (resolving one writes no feature rows)
+    sizes_of = dict(zip(features_of, block_sizes(conn, list(features_of.values())), strict=True))
     decisions: list[Decision] = []
     queue: list[tuple[str, str, float, list[str]]] = []
     number = next_entity_number(conn)
@@ -646,6 +650,7 @@ def resolve_record(
             threshold=threshold,
             review_threshold=review_threshold,
             features=features_of.get(mention_key),
+            sizes=sizes_of.get(mention_key),
         )
         if mention_key in recorded_from:
             # Joined by lineage: the model's links add to it, and its unsure pairs are not queued.

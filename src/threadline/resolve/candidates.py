@@ -98,14 +98,16 @@ def _block_sizes(pairs: tuple[tuple[str, str], ...]) -> Select[Any]:
 
 
 @cache
-def _blocks(pairs: tuple[tuple[str, str], ...]) -> CompoundSelect[Any]:
+def _blocks(pairs: tuple[tuple[str, str], ...], kinds: int = 0) -> CompoundSelect[Any]:
     """The stored mentions of every key pair in ``pairs`` (parameters as :func:`_block_sizes`),
-    in one statement: a mention in two blocks comes twice."""
+    and of ``kinds`` shared values of a kind that blocks (parameters ``kind0``, ``values0``,
+    ...; :func:`_by_object`), in one statement: a mention in two blocks comes twice."""
     return union_all(
         *(
             _candidates_where(MF.c[a] == bindparam(f"a{i}"), MF.c[b] == bindparam(f"b{i}"))
             for i, (a, b) in enumerate(pairs)
-        )
+        ),
+        *(_by_object(i) for i in range(kinds)),
     )
 
 
@@ -116,17 +118,64 @@ def _keyed(pairs: Sequence[tuple[str, str]], features: Mapping[str, Any]) -> dic
     return params
 
 
-def _blocked(conn: Connection, features: Mapping[str, Any]) -> list[Any]:
-    """The stored mentions sharing any key pair with ``features``: the blocks' sizes in one
-    statement, every block of a size worth reading in a second, a crowded one narrowed."""
-    pairs = tuple(
+def _pairs(features: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The key pairs of :data:`KEY_PAIRS` that ``features`` has both keys of."""
+    return tuple(
         (a, b) for a, b in KEY_PAIRS if features.get(a) is not None and features.get(b) is not None
     )
-    if not pairs:
-        return []
-    sizes = fetch(conn, _block_sizes(pairs), _keyed(pairs, features)).one()
-    fine = tuple(pair for pair, size in zip(pairs, sizes, strict=True) if size <= CROWDED_BLOCK)
-    found = list(fetch(conn, _blocks(fine), _keyed(fine, features))) if fine else []
+
+
+def block_sizes(conn: Connection, mentions: Sequence[Mapping[str, Any]]) -> list[tuple[int, ...]]:
+    """The size of each block of each of ``mentions`` (feature rows), as :func:`candidates`
+    counts them, in one statement for them all: a record's people are counted together (the
+    stored feature rows do not change while they are resolved), not one statement each.
+
+    The statement counts every key pair of :data:`KEY_PAIRS` for each mention, a pair the
+    mention lacks a key of compared with NULL (no rows, found on the index at once), so that
+    it has one form for each count of people rather than one for each combination of their
+    keys (built, compiled and planned afresh)."""
+    present = [_pairs(features) for features in mentions]
+    if not any(present):
+        return [() for _ in mentions]
+    params: dict[str, Any] = {}
+    for number, features in enumerate(mentions):
+        for i, (a, b) in enumerate(KEY_PAIRS, number * len(KEY_PAIRS)):
+            params[f"a{i}"], params[f"b{i}"] = features.get(a), features.get(b)
+    sizes = tuple(fetch(conn, _block_sizes(KEY_PAIRS * len(mentions)), params).one())
+    counted: list[tuple[int, ...]] = []
+    for number, pairs in enumerate(present):
+        own = sizes[number * len(KEY_PAIRS) : (number + 1) * len(KEY_PAIRS)]
+        counted.append(tuple(n for pair, n in zip(KEY_PAIRS, own, strict=True) if pair in pairs))
+    return counted
+
+
+def _shared(features: Mapping[str, Any]) -> list[tuple[str, list[Any]]]:
+    """Each kind that blocks (as in batch) with ``features``' values of it, if any."""
+    shared = []
+    for kind in identifier_kinds():
+        values = [v for v in features.get(kind.column) or [] if v] if kind.blocks else []
+        if values:
+            shared.append((kind.name, values))
+    return shared
+
+
+def _blocked(
+    conn: Connection, features: Mapping[str, Any], sizes: tuple[int, ...] | None = None
+) -> list[Any]:
+    """The stored mentions sharing any key pair or blocking value with ``features``: the
+    blocks' sizes in one statement (unless ``sizes`` gives them), every block of a size worth
+    reading and every shared value in a second, a crowded block narrowed."""
+    pairs = _pairs(features)
+    shared = _shared(features)
+    if pairs and sizes is None:
+        sizes = tuple(fetch(conn, _block_sizes(pairs), _keyed(pairs, features)).one())
+    fine = tuple(
+        pair for pair, size in zip(pairs, sizes or (), strict=True) if size <= CROWDED_BLOCK
+    )
+    params = _keyed(fine, features)
+    for i, (kind, values) in enumerate(shared):
+        params[f"kind{i}"], params[f"values{i}"] = kind, values
+    found = list(fetch(conn, _blocks(fine, len(shared)), params)) if params else []
     for a, b in pairs:
         if (a, b) not in fine:
             found += _narrowed(conn, a, b, features)
@@ -154,11 +203,12 @@ def _narrowed(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> 
 
 
 @cache
-def _by_object() -> Select[Any]:
+def _by_object(number: int) -> Select[Any]:
+    """The stored mentions with one of the values ``values<number>`` of kind ``kind<number>``."""
     i = t.identifiers
     sharing = select(i.c.mention_key).where(
-        i.c.kind == bindparam("kind"),
-        i.c.value.in_(bindparam("values", expanding=True)),
+        i.c.kind == bindparam(f"kind{number}"),
+        i.c.value.in_(bindparam(f"values{number}", expanding=True)),
         i.c.mention_key.is_not(None),
     )
     return _candidates_where(MF.c.mention_key.in_(sharing))
@@ -174,17 +224,17 @@ class Candidates:
 
 
 def candidates(
-    conn: Connection, features: Mapping[str, Any], exclude_record: str | None
+    conn: Connection,
+    features: Mapping[str, Any],
+    exclude_record: str | None,
+    sizes: tuple[int, ...] | None = None,
 ) -> Candidates:
     """Stored mentions that share any blocking key with ``features`` (the batch rules, via
-    indexes; a crowded block narrowed, see :data:`CROWDED_BLOCK`), read in the same queries
-    with their features and entities; the mentions of ``exclude_record`` left out."""
-    found: dict[str, Any] = {row.mention_key: row for row in _blocked(conn, features)}
-    for kind in identifier_kinds():  # a shared value of a kind that blocks (as in batch)
-        values = [v for v in features.get(kind.column) or [] if v] if kind.blocks else []
-        if values:
-            shared = fetch(conn, _by_object(), {"kind": kind.name, "values": values})
-            found.update((row.mention_key, row) for row in shared)
+    indexes; a crowded block narrowed, see :data:`CROWDED_BLOCK`) or a value of a kind that
+    blocks (a phone, as in batch), read in the same queries with their features and entities;
+    the mentions of ``exclude_record`` left out. ``sizes``: the blocks' sizes, if
+    :func:`block_sizes` has counted them already."""
+    found: dict[str, Any] = {row.mention_key: row for row in _blocked(conn, features, sizes)}
     prefix = None if exclude_record is None else exclude_record + "#"
     rows: list[dict[str, Any]] = []
     entity_of: dict[str, str] = {}

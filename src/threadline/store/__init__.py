@@ -1,6 +1,13 @@
 """The store: tables, migrations and the queries the rest of Threadline runs on them."""
 
-from threadline.store.database import make_engine, migrate, open_store, table_names, writing
+from threadline.store.database import (
+    make_engine,
+    migrate,
+    open_store,
+    reading,
+    table_names,
+    writing,
+)
 from threadline.store.records import record_key, write_batch
 from threadline.store.summary import StoreSummary, summarise
 
@@ -9,6 +16,7 @@ __all__ = [
     "make_engine",
     "migrate",
     "open_store",
+    "reading",
     "record_key",
     "summarise",
     "table_names",

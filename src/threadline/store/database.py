@@ -73,6 +73,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: Statements psycopg keeps prepared on each PostgreSQL connection (its default is 100): call
+#: time's queries, each in a form per count of keys, are more than that, and a statement
+#: evicted is parsed and planned afresh the next time (as SQLite's ``cached_statements``).
+PREPARED_MAX = 1024
+
+
+def _psycopg_options(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.prepared_max = PREPARED_MAX
+
+
 def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
@@ -102,7 +112,25 @@ def make_engine(
     )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.driver == "psycopg":
+        event.listen(engine, "connect", _psycopg_options)
     return engine
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads alone (a picture, a page), outside any transaction on PostgreSQL.
+
+    In PostgreSQL's READ COMMITTED every statement sees what was committed when it began,
+    inside a transaction or not, so reading without one sees the same rows; it saves the
+    ``BEGIN`` before the first statement and the ``ROLLBACK`` that ends a read-only transaction
+    (two round trips), and psycopg forgets its prepared statements on every ``ROLLBACK``
+    (``DEALLOCATE ALL``, a third), so the next use of the connection parses and plans each
+    statement again. SQLite reads as before. Nothing may be written through it."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
 
 
 class WriterLock:

@@ -1,25 +1,32 @@
-"""Reading with a statement built once: straight from the driver on SQLite, SQLAlchemy elsewhere.
+"""Reading with a statement built once: straight from the driver, SQLite's or psycopg's.
 
 Call time runs some fifty small queries per submission, most inside the write turn that every
-other submission waits for. SQLAlchemy spends more on each of them than SQLite does: it
+other submission waits for. SQLAlchemy spends more on each of them than the driver does: it
 processes every parameter, renders each expanding ``IN`` list into the SQL afresh and builds a
 result object and its metadata, about 300 µs a query against 130 µs straight from the driver
 (a mentions-by-record query with eight keys on the demo store).
 
 :func:`fetch` runs a statement that is built once and reused (a module-level ``@cache`` one):
-on SQLite it compiles it once, then binds the parameters with the column types' own bind
-processors, expands each ``IN`` list to its count of ``?`` marks, hands the SQL to the
-driver and converts each column with the type's result processor: the rows SQLAlchemy would
-return, as named tuples (firing ``before_cursor_execute`` as SQLAlchemy would, so a listener,
-:mod:`threadline.store.statements`, sees these statements too). Other dialects go through
-SQLAlchemy as any query would. Either way the answer is a list of rows with the part of
-SQLAlchemy's result API the store uses (iterate it, ``all``, ``first``, ``one``,
-``one_or_none``, ``scalar``, ``scalar_one``, ``scalars``; rows with attributes and
-``_mapping``), so a call site reads the same on either path.
+it compiles it once, then binds the parameters with the column types' own bind processors,
+hands the SQL to the driver and converts each column with the type's result processor: the
+rows SQLAlchemy would return, as named tuples (firing ``before_cursor_execute`` as SQLAlchemy
+would, so a listener, :mod:`threadline.store.statements`, sees these statements too). On
+SQLite each ``IN`` list is expanded to its count of ``?`` marks. On PostgreSQL it is one array
+parameter (``= ANY(%s::VARCHAR[])``, ``NOT IN`` as ``<> ALL``, the same answer for every list,
+empty or holding NULL): one text whatever the count of keys, so psycopg prepares it after a few
+uses and the server parses and plans it once per connection, where each count of an ``IN``
+list was a statement of its own, planned afresh (issue 26: parsing and planning were 9 of a
+submission's 15 ms in PostgreSQL). A statement the driver cannot be handed (a column name
+twice, a parameter computed when run, another kind of expansion) goes through SQLAlchemy.
+Either way the answer is a list of rows with the part of SQLAlchemy's result API the store
+uses (iterate it, ``all``, ``first``, ``one``, ``one_or_none``, ``scalar``, ``scalar_one``,
+``scalars``; rows with attributes and ``_mapping``), so a call site reads the same on either
+path.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import weakref
 from collections import namedtuple
@@ -72,13 +79,14 @@ def _mapping(row: tuple[Any, ...]) -> dict[str, Any]:
 
 @dataclass
 class _Compiled:
-    """One statement compiled for SQLite's driver."""
+    """One statement compiled for the driver (SQLite's, or psycopg's)."""
 
-    parts: list[str]  # the SQL split at each expanding parameter
-    expanding: list[str]  # the name of each expanding parameter, in order
+    parts: list[str]  # the SQL split at each expanding parameter (SQLite)
     binds: list[tuple[str, bool, Any, _Processor]]  # name, expanding, default, processor
-    processors: list[_Processor]
+    processors: list[_Processor] | None  # None: from the first answer's column types
     row: Any  # the named-tuple class of a row
+    columns: list[Any]  # the type of each column of a row
+    expands: bool  # True: an IN list is written out one mark a value (SQLite)
     sql: dict[tuple[int, ...], str] = field(default_factory=dict)
 
     def text(self, counts: tuple[int, ...]) -> str:
@@ -92,13 +100,31 @@ class _Compiled:
         return sql
 
 
+#: An IN list of PostgreSQL's compiled SQL, written as a comparison with an array instead
+#: (``= ANY(%s::VARCHAR[])``): one text whatever the count of values, which psycopg prepares
+#: once and PostgreSQL plans once, where each count of an IN list is a statement of its own.
+_IN_LIST = re.compile(r"(NOT IN|IN) \(__\[POSTCOMPILE_(\w+)\]\)")
+_positional_dialects: weakref.WeakKeyDictionary[Dialect, Dialect] = weakref.WeakKeyDictionary()
+
+
+def _positional(dialect: Dialect) -> Dialect:
+    """``dialect`` (psycopg's) writing its parameters as ``%s`` in order, as the driver takes
+    them from a list."""
+    found = _positional_dialects.get(dialect)
+    if found is None:
+        found = copy.copy(dialect)
+        found.paramstyle, found.positional = "format", True
+        _positional_dialects[dialect] = found
+    return found
+
+
 def _compile(statement: _Statement, dialect: Dialect) -> _Compiled | None:
     """``statement`` ready for the driver, or None where it needs SQLAlchemy's own handling."""
-    compiled = statement.compile(dialect=dialect)
+    expands = dialect.name == "sqlite"
+    compiled = statement.compile(dialect=dialect if expands else _positional(dialect))
     keys = [entry[0] for entry in compiled._result_columns]
     if len(set(keys)) != len(keys) or not all(k.isidentifier() and k[0] != "_" for k in keys):
         return None
-    pieces = _EXPANDING.split(compiled.string)
     binds: list[tuple[str, bool, Any, _Processor]] = []
     for name in compiled.positiontup or ():
         bind = compiled.binds[name]
@@ -106,13 +132,31 @@ def _compile(statement: _Statement, dialect: Dialect) -> _Compiled | None:
             return None
         processor = bind.type._cached_bind_processor(dialect)
         binds.append((name, bool(bind.expanding), bind.value, processor))
-    processors: list[_Processor] = [
-        entry[3]._cached_result_processor(dialect, None) for entry in compiled._result_columns
-    ]
+    if expands:
+        parts = _EXPANDING.split(compiled.string)[0::2]
+    else:
+        parts = [_IN_LIST.sub(lambda m: _any(m, compiled, dialect), compiled.string)]
+        if "__[POSTCOMPILE_" in parts[0]:  # an expansion other than a plain IN list
+            return None
+    columns = [entry[3] for entry in compiled._result_columns]
+    processors: list[_Processor] | None = None
+    if expands:  # SQLite's columns are read one way whatever the driver says
+        processors = [c._cached_result_processor(dialect, None) for c in columns]
     plain = namedtuple("Row", keys)  # type: ignore[misc]  # noqa: PYI024
     # with ``_mapping``, as SQLAlchemy's rows have
     row = type("Row", (plain,), {"__slots__": (), "_mapping": property(_mapping)})
-    return _Compiled(pieces[0::2], pieces[1::2], binds, processors, row)
+    return _Compiled(parts, binds, processors, row, columns, expands)
+
+
+def _any(match: re.Match[str], compiled: Any, dialect: Dialect) -> str:
+    """An IN list (``match``) as a comparison with one array parameter, cast as SQLAlchemy
+    casts each value of the list."""
+    bind = compiled.binds[match[2]]
+    impl = bind.type._unwrapped_dialect_impl(dialect)
+    mark = "%s"
+    if dialect._bind_typing_render_casts and impl.render_bind_cast:
+        mark = compiled.render_bind_cast(bind.type, impl, mark) + "[]"
+    return f"<> ALL({mark})" if match[1] == "NOT IN" else f"= ANY({mark})"
 
 
 _cache: weakref.WeakKeyDictionary[Dialect, dict[int, tuple[_Statement, _Compiled | None]]] = (
@@ -139,18 +183,27 @@ def _driver_rows(conn: Connection, compiled: _Compiled, params: Mapping[str, Any
     counts: list[int] = []
     for name, expanding, default, processor in compiled.binds:
         value = params[name] if name in params else default
-        if expanding:
+        if expanding and compiled.expands:
             if not value:
                 return None  # an empty IN: SQLAlchemy renders it as an always-false subquery
             counts.append(len(value))
             values.extend(value if processor is None else map(processor, value))
+        elif expanding:  # one array
+            values.append(list(value if processor is None else map(processor, value)))
         else:
             values.append(value if processor is None else processor(value))
     sql = compiled.text(tuple(counts))
     if conn._has_events or conn.engine._has_events:  # a listener counts or logs statements
         conn.dispatch.before_cursor_execute(conn, None, sql, values, None, False)
     cursor = conn.connection.driver_connection.execute(sql, values)  # type: ignore[union-attr]
-    make, processors = compiled.row._make, compiled.processors
+    processors = compiled.processors
+    if processors is None:  # as SQLAlchemy chooses them: by the type the driver says it read
+        description = cursor.description or ()
+        processors = compiled.processors = [
+            column._cached_result_processor(conn.dialect, described.type_code)
+            for column, described in zip(compiled.columns, description, strict=True)
+        ]
+    make = compiled.row._make
     if not any(processors):
         return Rows(map(make, cursor.fetchall()))
     return Rows(
@@ -159,11 +212,19 @@ def _driver_rows(conn: Connection, compiled: _Compiled, params: Mapping[str, Any
     )
 
 
+def _driven(dialect: Dialect) -> bool:
+    """Whether ``dialect``'s driver is handed :func:`fetch`'s statements straight."""
+    if dialect.name == "sqlite":
+        return dialect.paramstyle == "qmark"
+    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+
+
 def fetch(conn: Connection, statement: _Statement, params: Mapping[str, Any] | None = None) -> Rows:
     """The rows of ``statement`` (built once and reused) with ``params``: from the driver on
-    SQLite, through SQLAlchemy on other dialects or where SQLAlchemy must render the SQL."""
+    SQLite and PostgreSQL (psycopg), through SQLAlchemy on other dialects or where SQLAlchemy
+    must render the SQL."""
     params = params or {}
-    if conn.dialect.name == "sqlite" and conn.dialect.paramstyle == "qmark":
+    if _driven(conn.dialect):
         compiled = _compiled(statement, conn.dialect)
         if compiled is not None:
             rows = _driver_rows(conn, compiled, params)

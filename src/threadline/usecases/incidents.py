@@ -20,6 +20,7 @@ from threadline.crossref.pipeline import Submission
 from threadline.guard.disclosure import disclose_evidence, disclose_picture
 from threadline.guard.policy import UserRole
 from threadline.recognise import AlertChange
+from threadline.store import reading
 from threadline.usecases.auditor import Auditor
 from threadline.usecases.errors import NotFound
 
@@ -137,7 +138,7 @@ def submitted_incident(
     engine: Engine, submission: Submission, source: str, role: UserRole
 ) -> dict[str, Any]:
     """:func:`submission_result` with the picture of the incident submitted, for ``role``."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         picture = build_picture(conn, submission.ref, source=source).to_dict()
     result = submission_result(submission, role)
     result["picture"] = disclose_picture(picture, role)
