@@ -75,10 +75,9 @@ def _outcome(engine: Engine) -> dict[str, Any]:
         )
         queue = []
         for r in conn.execute(select(t.review_queue).order_by(t.review_queue.c.id)):
-            # a refused link's note names two contradicting values in an order clustering does
-            # not fix (issue 26); every other piece of evidence is compared
-            pieces = [p for p in r.evidence if p.get("comparison") != "note"]
-            queue.append((r.mention_a, r.mention_b, r.match_probability, r.status, pieces))
+            # every piece of evidence, a refused link's note too (its two contradicting values
+            # are named in the order of the mentions' keys)
+            queue.append((r.mention_a, r.mention_b, r.match_probability, r.status, r.evidence))
     return {"members": members, "people": people, "events": events, "queue": queue}
 
 

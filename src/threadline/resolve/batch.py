@@ -310,11 +310,30 @@ class ScoredPairs(Protocol):
         ...
 
 
+#: The columns of scored pairs read one pair at a time, and the NumPy type each is read as.
+_PLAIN_COLUMNS = {
+    "unique_id_l": object,
+    "unique_id_r": object,
+    "match_probability": float,
+    "match_weight": float,
+}
+
+
 @dataclass(frozen=True)
 class FramePairs:
     """Scored pairs held in this process (:func:`.linkage.predict_pairs`'s frame)."""
 
     pairs: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        # The columns read pair by pair as plain NumPy ones: DuckDB hands back Arrow-backed
+        # columns, and iterating those in Python costs a call per value.
+        plain = {
+            name: self.pairs[name].to_numpy(dtype=dtype)
+            for name, dtype in _PLAIN_COLUMNS.items()
+            if name in self.pairs.columns
+        }
+        object.__setattr__(self, "pairs", self.pairs.assign(**plain))
 
     def __len__(self) -> int:
         return len(self.pairs)
