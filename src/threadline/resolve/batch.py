@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -169,8 +169,13 @@ class FeatureRows:
         wanted = {k for k in keys if k in self._position}
         missing = sorted(self._position[k] for k in wanted if k not in self._read)
         if missing:
-            rows = self.table.take(pa.array(missing, type=pa.int64())).to_pylist()
-            self._read.update((str(row["unique_id"]), row) for row in rows)
+            # Column by column, then into rows: Arrow's own row conversion is twice as slow.
+            taken = self.table.take(pa.array(missing, type=pa.int64()))
+            names = taken.column_names
+            columns = [taken.column(name).to_pylist() for name in names]
+            for values in zip(*columns, strict=True):
+                row = dict(zip(names, values, strict=True))
+                self._read[str(row["unique_id"])] = row
         return {k: self._read[k] for k in wanted}
 
     def column(self, name: str) -> list[Any]:
@@ -238,27 +243,21 @@ def _strongest_partner(
 ) -> dict[str, tuple[str, float]]:
     """For each linked mention, the fellow member it is most surely linked to (of two as sure,
     the first by mention key: the pairs come in no particular order)."""
-    if pairs.empty:
-        return {}
-    left, right = pairs["unique_id_l"].astype(str), pairs["unique_id_r"].astype(str)
-    probability = pairs["match_probability"].astype(float)
-    both = pd.DataFrame(
-        {
-            "a": pd.concat([left, right], ignore_index=True),
-            "b": pd.concat([right, left], ignore_index=True),
-            "p": pd.concat([probability, probability], ignore_index=True),
-        }
-    )
-    label = pd.Series(clusters, dtype=object)
-    same = label.reindex(both["a"]).fillna("").to_numpy() == (
-        label.reindex(both["b"]).fillna("").to_numpy()
-    )
-    best = (
-        both[same]
-        .sort_values(["a", "p", "b"], ascending=[True, False, True], kind="stable")
-        .drop_duplicates("a")
-    )
-    return {a: (b, float(p)) for a, b, p in zip(best["a"], best["b"], best["p"], strict=True)}
+    best: dict[str, tuple[str, float]] = {}
+    columns = (pairs[c].tolist() for c in ("unique_id_l", "unique_id_r", "match_probability"))
+    for left, right, p in zip(*columns, strict=True):
+        a, b, probability = str(left), str(right), float(p)
+        if clusters.get(a, "") != clusters.get(b, ""):
+            continue
+        for mention, partner in ((a, b), (b, a)):
+            held = best.get(mention)
+            if (
+                held is None
+                or probability > held[1]
+                or (probability == held[1] and partner < held[0])
+            ):
+                best[mention] = (partner, probability)
+    return best
 
 
 @dataclass(frozen=True)
@@ -310,30 +309,19 @@ class ScoredPairs(Protocol):
         ...
 
 
-#: The columns of scored pairs read one pair at a time, and the NumPy type each is read as.
-_PLAIN_COLUMNS = {
-    "unique_id_l": object,
-    "unique_id_r": object,
-    "match_probability": float,
-    "match_weight": float,
-}
-
-
 @dataclass(frozen=True)
 class FramePairs:
     """Scored pairs held in this process (:func:`.linkage.predict_pairs`'s frame)."""
 
     pairs: pd.DataFrame
+    #: the two mentions and the probability of each pair, as Python lists: read pair by pair,
+    #: and iterating the frame's Arrow-backed columns costs a call per value
+    scored: tuple[list[str], list[str], list[float]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # The columns read pair by pair as plain NumPy ones: DuckDB hands back Arrow-backed
-        # columns, and iterating those in Python costs a call per value.
-        plain = {
-            name: self.pairs[name].to_numpy(dtype=dtype)
-            for name, dtype in _PLAIN_COLUMNS.items()
-            if name in self.pairs.columns
-        }
-        object.__setattr__(self, "pairs", self.pairs.assign(**plain))
+        columns = ("unique_id_l", "unique_id_r", "match_probability")
+        left, right, probability = (self.pairs[c].tolist() for c in columns)
+        object.__setattr__(self, "scored", (left, right, probability))
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -349,12 +337,7 @@ class FramePairs:
         return result, _strongest_partner(strong, result.clusters)
 
     def between_clusters(self, clusters: Labels, review_threshold: float) -> Iterable[Scored]:
-        return zip(
-            self.pairs["unique_id_l"],
-            self.pairs["unique_id_r"],
-            self.pairs["match_probability"],
-            strict=True,
-        )
+        return zip(*self.scored, strict=True)
 
     def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
         uncertain = self.pairs[self.pairs["match_probability"] < threshold]
@@ -371,10 +354,8 @@ class FramePairs:
     def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
         if not wanted:
             return {}
-        chosen = [
-            frozenset(pair) in wanted
-            for pair in zip(self.pairs["unique_id_l"], self.pairs["unique_id_r"], strict=True)
-        ]
+        left, right, _ = self.scored
+        chosen = [frozenset(pair) in wanted for pair in zip(left, right, strict=True)]
         return {
             frozenset((row["unique_id_l"], row["unique_id_r"])): row
             for row in self.pairs[chosen].to_dict("records")
