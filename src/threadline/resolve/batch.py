@@ -16,9 +16,11 @@ alike; a link that would make one person of two who contradict each other), with
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -384,6 +386,56 @@ def resolve_store(
     ``score`` scores them and keeps them where it scored them, asked only for what each step
     needs (:class:`threadline.resolve.spark.SparkPairs`: nothing brings the pairs back here).
     """
+    with _collector_paused() as collector:
+        return _resolve(
+            engine, model, now, threshold, review_threshold, progress, predict, score, collector
+        )
+
+
+class _Collector:
+    """Python's cycle collector, paused; :meth:`resumed` runs it again for a while."""
+
+    @contextmanager
+    def resumed(self) -> Iterator[None]:
+        """The collector running, and run once more at the end: what the step left in cycles
+        (Splink's linker holds its DuckDB tables so) is freed before the steps after it."""
+        gc.enable()
+        try:
+            yield
+        finally:
+            gc.collect()
+            gc.disable()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[_Collector]:
+    """Python's cycle collector paused while resolution builds its rows, dicts and sets, and
+    run once at the end. Each full collection walks every object alive, and resolution makes
+    millions that live to the end of the run: on the 20k force the pauses cost a quarter of
+    its CPU. The step that leaves cycles behind (scoring: Splink's linker and SQL trees) runs
+    with it resumed."""
+    if not gc.isenabled():
+        yield _Collector()
+        return
+    gc.disable()
+    try:
+        yield _Collector()
+    finally:
+        gc.enable()
+        gc.collect()
+
+
+def _resolve(
+    engine: Engine,
+    model: LinkageModel,
+    now: datetime,
+    threshold: float,
+    review_threshold: float,
+    progress: Progress | None,
+    predict: Predict | None,
+    score: Score | None,
+    collector: _Collector,
+) -> ResolveReport:
     say = progress or (lambda _message: None)
     with engine.connect() as conn:
         say("reading mentions")
@@ -396,12 +448,13 @@ def resolve_store(
     ids = features_of.column("unique_id")
     say(f"scoring pairs among {len(ids):,} mentions")
     pairs: ScoredPairs
-    if score is not None:
-        pairs = score(model, table, review_threshold)
-    elif predict is None:
-        pairs = FramePairs(predict_pairs(model, table, review_threshold, values=False))
-    else:
-        pairs = FramePairs(predict(model, table.to_pandas(), review_threshold))
+    with collector.resumed():
+        if score is not None:
+            pairs = score(model, table, review_threshold)
+        elif predict is None:
+            pairs = FramePairs(predict_pairs(model, table, review_threshold, values=False))
+        else:
+            pairs = FramePairs(predict(model, table.to_pandas(), review_threshold))
     known = set(ids)
     cannot_link = {pair for pair, j in judgements.items() if j == "different" and pair <= known}
     must = [sorted(pair) for pair, j in judgements.items() if j == "same" and pair <= known]
