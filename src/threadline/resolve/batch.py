@@ -397,9 +397,11 @@ class _Collector:
 
     @contextmanager
     def resumed(self) -> Iterator[None]:
-        """The collector running, and run once more at the end: what the step left in cycles
-        (Splink's linker holds its DuckDB tables so) is freed before the steps after it."""
+        """The collector running, run first and once more at the end: what the step left in
+        cycles (Splink's linker holds its DuckDB tables so) is freed before the steps after
+        it."""
         gc.enable()
+        gc.collect()  # what the steps before left in cycles, before the step's own peak
         try:
             yield
         finally:
@@ -417,6 +419,7 @@ def _collector_paused() -> Iterator[_Collector]:
     if not gc.isenabled():
         yield _Collector()
         return
+    gc.collect()  # what the caller left in cycles (a linker of its own) is not carried along
     gc.disable()
     try:
         yield _Collector()
