@@ -10,6 +10,7 @@ and the same review queue.
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from datetime import UTC, datetime
@@ -75,10 +76,9 @@ def _outcome(engine: Engine) -> dict[str, Any]:
         )
         queue = []
         for r in conn.execute(select(t.review_queue).order_by(t.review_queue.c.id)):
-            # a refused link's note names two contradicting values in an order clustering does
-            # not fix (issue 26); every other piece of evidence is compared
-            pieces = [p for p in r.evidence if p.get("comparison") != "note"]
-            queue.append((r.mention_a, r.mention_b, r.match_probability, r.status, pieces))
+            # every piece of evidence, a refused link's note too (its two contradicting values
+            # are named in the order of the mentions' keys)
+            queue.append((r.mention_a, r.mention_b, r.match_probability, r.status, r.evidence))
     return {"members": members, "people": people, "events": events, "queue": queue}
 
 
@@ -116,3 +116,22 @@ def test_one_feature_table_slim_predictions_and_bulk_writes_decide_as_before(
         assert now[part] == then[part], part
     # the queued pairs' evidence names the values the reviewer compares
     assert any("values" in piece for row in now["queue"] for piece in row[4])
+
+
+def test_resolution_gives_the_cycle_collector_back_even_when_a_step_fails(
+    imported: Path, resolved_force: Any, tmp_path: Path
+) -> None:
+    # resolution pauses Python's cycle collector while it builds its rows; the process must
+    # have it back afterwards, whether the run ends well or not
+    _, model = resolved_force
+    assert gc.isenabled()
+
+    def failing(model: LinkageModel, table: Any, threshold: float) -> Any:
+        assert gc.isenabled()  # scoring (Splink's linker and SQL trees) runs collected
+        raise RuntimeError("the scoring engine went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        resolve_store(_copy(imported, tmp_path, "failing.db"), model, now=NOW, score=failing)
+    assert gc.isenabled()
+    resolve_store(_copy(imported, tmp_path, "fine.db"), model, now=NOW)
+    assert gc.isenabled()

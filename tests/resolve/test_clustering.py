@@ -162,3 +162,20 @@ def test_components_without_contradictions_are_kept_whole() -> None:
     result = cluster_with_reasons(pairs, ["p1", "p2", "p3"], 0.95, features=rows)
     assert set(result.clusters.values()) == {"p1"}
     assert result.refused == []
+
+
+def test_a_refusal_names_the_two_values_in_the_order_it_names_the_mentions() -> None:
+    # whichever mention's profile clustering compared first, "a and b, whose dates of birth
+    # differ (a's / b's)": the words are the same on every run
+    for older, younger in (("f1", "s1"), ("s1", "f1")):
+        rows = [
+            person(older, forenames="Darren", surname="Jones", dob="1946-11-22"),
+            person(younger, forenames="Darren", surname="Jones", dob="1980-02-10"),
+            person("s2", forenames="Darren", surname="Jones", dob="1980-02-10"),
+        ]
+        pairs = edges((younger, "s2", 0.999), (older, younger, 0.97))
+        result = cluster_with_reasons(pairs, ["f1", "s1", "s2"], 0.95, features=rows)
+        dobs = {older: "1946-11-22", younger: "1980-02-10"}
+        assert [r.reason.split(": ", 1)[1] for r in result.refused] == [
+            f"it would join f1 and s1, whose dates of birth differ ({dobs['f1']} / {dobs['s1']})"
+        ]

@@ -16,10 +16,12 @@ alike; a link that would make one person of two who contradict each other), with
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -169,8 +171,13 @@ class FeatureRows:
         wanted = {k for k in keys if k in self._position}
         missing = sorted(self._position[k] for k in wanted if k not in self._read)
         if missing:
-            rows = self.table.take(pa.array(missing, type=pa.int64())).to_pylist()
-            self._read.update((str(row["unique_id"]), row) for row in rows)
+            # Column by column, then into rows: Arrow's own row conversion is twice as slow.
+            taken = self.table.take(pa.array(missing, type=pa.int64()))
+            names = taken.column_names
+            columns = [taken.column(name).to_pylist() for name in names]
+            for values in zip(*columns, strict=True):
+                row = dict(zip(names, values, strict=True))
+                self._read[str(row["unique_id"])] = row
         return {k: self._read[k] for k in wanted}
 
     def column(self, name: str) -> list[Any]:
@@ -238,27 +245,21 @@ def _strongest_partner(
 ) -> dict[str, tuple[str, float]]:
     """For each linked mention, the fellow member it is most surely linked to (of two as sure,
     the first by mention key: the pairs come in no particular order)."""
-    if pairs.empty:
-        return {}
-    left, right = pairs["unique_id_l"].astype(str), pairs["unique_id_r"].astype(str)
-    probability = pairs["match_probability"].astype(float)
-    both = pd.DataFrame(
-        {
-            "a": pd.concat([left, right], ignore_index=True),
-            "b": pd.concat([right, left], ignore_index=True),
-            "p": pd.concat([probability, probability], ignore_index=True),
-        }
-    )
-    label = pd.Series(clusters, dtype=object)
-    same = label.reindex(both["a"]).fillna("").to_numpy() == (
-        label.reindex(both["b"]).fillna("").to_numpy()
-    )
-    best = (
-        both[same]
-        .sort_values(["a", "p", "b"], ascending=[True, False, True], kind="stable")
-        .drop_duplicates("a")
-    )
-    return {a: (b, float(p)) for a, b, p in zip(best["a"], best["b"], best["p"], strict=True)}
+    best: dict[str, tuple[str, float]] = {}
+    columns = (pairs[c].tolist() for c in ("unique_id_l", "unique_id_r", "match_probability"))
+    for left, right, p in zip(*columns, strict=True):
+        a, b, probability = str(left), str(right), float(p)
+        if clusters.get(a, "") != clusters.get(b, ""):
+            continue
+        for mention, partner in ((a, b), (b, a)):
+            held = best.get(mention)
+            if (
+                held is None
+                or probability > held[1]
+                or (probability == held[1] and partner < held[0])
+            ):
+                best[mention] = (partner, probability)
+    return best
 
 
 @dataclass(frozen=True)
@@ -315,6 +316,14 @@ class FramePairs:
     """Scored pairs held in this process (:func:`.linkage.predict_pairs`'s frame)."""
 
     pairs: pd.DataFrame
+    #: the two mentions and the probability of each pair, as Python lists: read pair by pair,
+    #: and iterating the frame's Arrow-backed columns costs a call per value
+    scored: tuple[list[str], list[str], list[float]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        columns = ("unique_id_l", "unique_id_r", "match_probability")
+        left, right, probability = (self.pairs[c].tolist() for c in columns)
+        object.__setattr__(self, "scored", (left, right, probability))
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -330,12 +339,7 @@ class FramePairs:
         return result, _strongest_partner(strong, result.clusters)
 
     def between_clusters(self, clusters: Labels, review_threshold: float) -> Iterable[Scored]:
-        return zip(
-            self.pairs["unique_id_l"],
-            self.pairs["unique_id_r"],
-            self.pairs["match_probability"],
-            strict=True,
-        )
+        return zip(*self.scored, strict=True)
 
     def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
         uncertain = self.pairs[self.pairs["match_probability"] < threshold]
@@ -352,10 +356,8 @@ class FramePairs:
     def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
         if not wanted:
             return {}
-        chosen = [
-            frozenset(pair) in wanted
-            for pair in zip(self.pairs["unique_id_l"], self.pairs["unique_id_r"], strict=True)
-        ]
+        left, right, _ = self.scored
+        chosen = [frozenset(pair) in wanted for pair in zip(left, right, strict=True)]
         return {
             frozenset((row["unique_id_l"], row["unique_id_r"])): row
             for row in self.pairs[chosen].to_dict("records")
@@ -384,6 +386,59 @@ def resolve_store(
     ``score`` scores them and keeps them where it scored them, asked only for what each step
     needs (:class:`threadline.resolve.spark.SparkPairs`: nothing brings the pairs back here).
     """
+    with _collector_paused() as collector:
+        return _resolve(
+            engine, model, now, threshold, review_threshold, progress, predict, score, collector
+        )
+
+
+class _Collector:
+    """Python's cycle collector, paused; :meth:`resumed` runs it again for a while."""
+
+    @contextmanager
+    def resumed(self) -> Iterator[None]:
+        """The collector running, run first and once more at the end: what the step left in
+        cycles (Splink's linker holds its DuckDB tables so) is freed before the steps after
+        it."""
+        gc.enable()
+        gc.collect()  # what the steps before left in cycles, before the step's own peak
+        try:
+            yield
+        finally:
+            gc.collect()
+            gc.disable()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[_Collector]:
+    """Python's cycle collector paused while resolution builds its rows, dicts and sets, and
+    run once at the end. Each full collection walks every object alive, and resolution makes
+    millions that live to the end of the run: on the 20k force the pauses cost a quarter of
+    its CPU. The step that leaves cycles behind (scoring: Splink's linker and SQL trees) runs
+    with it resumed."""
+    if not gc.isenabled():
+        yield _Collector()
+        return
+    gc.collect()  # what the caller left in cycles (a linker of its own) is not carried along
+    gc.disable()
+    try:
+        yield _Collector()
+    finally:
+        gc.enable()
+        gc.collect()
+
+
+def _resolve(
+    engine: Engine,
+    model: LinkageModel,
+    now: datetime,
+    threshold: float,
+    review_threshold: float,
+    progress: Progress | None,
+    predict: Predict | None,
+    score: Score | None,
+    collector: _Collector,
+) -> ResolveReport:
     say = progress or (lambda _message: None)
     with engine.connect() as conn:
         say("reading mentions")
@@ -396,12 +451,13 @@ def resolve_store(
     ids = features_of.column("unique_id")
     say(f"scoring pairs among {len(ids):,} mentions")
     pairs: ScoredPairs
-    if score is not None:
-        pairs = score(model, table, review_threshold)
-    elif predict is None:
-        pairs = FramePairs(predict_pairs(model, table, review_threshold, values=False))
-    else:
-        pairs = FramePairs(predict(model, table.to_pandas(), review_threshold))
+    with collector.resumed():
+        if score is not None:
+            pairs = score(model, table, review_threshold)
+        elif predict is None:
+            pairs = FramePairs(predict_pairs(model, table, review_threshold, values=False))
+        else:
+            pairs = FramePairs(predict(model, table.to_pandas(), review_threshold))
     known = set(ids)
     cannot_link = {pair for pair, j in judgements.items() if j == "different" and pair <= known}
     must = [sorted(pair) for pair, j in judgements.items() if j == "same" and pair <= known]

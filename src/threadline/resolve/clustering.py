@@ -1,12 +1,13 @@
 """Clusters of mentions, one per person, from scored pairs, never joining what a reviewer split
 nor what the mentions themselves contradict.
 
-Clustering is Splink's ``cluster_pairwise_predictions_at_threshold``: connected components of
-the graph whose edges are pairs scored at or above the threshold. Connected components alone
-can join two mentions a reviewer has judged to be different people (A~B and B~C put A and C
-together even if A and C "cannot link"). They also chain namesakes: a mention that says little
-("Karolina Jankowska", no date of birth, no address) links strongly to each of two women of
-that name, and the two become one. So a second, simple step follows:
+Clustering starts as Splink's ``cluster_pairwise_predictions_at_threshold`` does: connected
+components of the graph whose edges are pairs scored at or above the threshold (found here with
+a union-find in this process: no round trip of the pairs through a database). Connected
+components alone can join two mentions a reviewer has judged to be different people (A~B and
+B~C put A and C together even if A and C "cannot link"). They also chain namesakes: a mention
+that says little ("Karolina Jankowska", no date of birth, no address) links strongly to each of
+two women of that name, and the two become one. So a second, simple step follows:
 
 * Components that hold no cannot-link pair, and (when the mentions' features are given) no
   two mentions that contradict each other (:func:`~threadline.resolve.comparisons.contradiction`:
@@ -33,8 +34,6 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from splink import DuckDBAPI
-from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from threadline.features import features_table
 from threadline.resolve.comparisons import CONTRADICTION_COLUMNS, contradiction
@@ -107,25 +106,25 @@ class _UnionFind:
         self.members[a] |= self.members.pop(b)
 
 
-def _splink_components(edges: pd.DataFrame, ids: list[str], threshold: float) -> dict[str, str]:
-    if edges.empty:
-        return {i: i for i in ids}
-    nodes = pa.table({"unique_id": ids})
-    edge_table = pa.table(
-        {
-            "unique_id_l": edges["unique_id_l"].tolist(),
-            "unique_id_r": edges["unique_id_r"].tolist(),
-            "match_probability": [float(p) for p in edges["match_probability"]],
-        }
-    )
-    clustered = cluster_pairwise_predictions_at_threshold(
-        nodes,
-        edge_table,
-        db_api=DuckDBAPI(),
-        node_id_column_name="unique_id",
-        threshold_match_probability=threshold,
-    ).as_pandas_dataframe()
-    return dict(zip(clustered["unique_id"], clustered["cluster_id"], strict=True))
+def _components(left: Sequence[str], right: Sequence[str], ids: list[str]) -> dict[str, str]:
+    """Connected components of the graph whose edges are the pairs ``left[i]``–``right[i]``
+    (what Splink's ``cluster_pairwise_predictions_at_threshold`` finds, here without a round
+    trip through a database), each mention labelled by one member of its component."""
+    parent = {i: i for i in ids}
+
+    def find(i: str) -> str:
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    for a, b in zip(left, right, strict=True):
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            parent[root_b] = root_a
+    return {i: find(i) for i in ids}
 
 
 Profile = tuple[Any, ...]
@@ -171,7 +170,9 @@ class _Contradictions:
         self._known: dict[tuple[Profile, Profile], str | None] = {}
 
     def between(self, a: Profile, b: Profile) -> str | None:
-        key = (a, b) if id(a) <= id(b) else (b, a)
+        """How ``a`` and ``b`` contradict each other, said in that order ("dates of birth
+        differ (a's / b's)"), or ``None``."""
+        key = (a, b)
         if key not in self._known:
             self._known[key] = contradiction(self.row_of[a], self.row_of[b])
         return self._known[key]
@@ -198,7 +199,13 @@ def _first_contradiction(
             if profile_b is None or (profile_a, profile_b) in seen:
                 continue
             seen[(profile_a, profile_b)] = (a, b)
-            why = known.between(profile_a, profile_b)
+            # Said in the order of the two mentions' keys, as the refusal names them: the same
+            # words whichever of the two is on the left.
+            why = (
+                known.between(profile_a, profile_b)
+                if a <= b
+                else known.between(profile_b, profile_a)
+            )
             if why is not None:
                 return a, b, why
     return None
@@ -341,24 +348,27 @@ def cluster_with_reasons(
     no cluster holds two mentions that contradict each other; without it only judgements veto.
     """
     all_ids = sorted({str(i) for i in ids})
-    edges = pairs.copy()
-    edges["unique_id_l"] = edges["unique_id_l"].astype(str)
-    edges["unique_id_r"] = edges["unique_id_r"].astype(str)
-    edges = edges[edges["match_probability"] >= threshold]
-    unknown = (set(edges["unique_id_l"]) | set(edges["unique_id_r"])) - set(all_ids)
+    # Plain columns, read once (a frame from DuckDB may hold Arrow-backed ones, slow to iterate).
+    probabilities = pairs["match_probability"].to_numpy(dtype=float)
+    strong = probabilities >= threshold
+    left = [str(i) for i in pairs["unique_id_l"].to_numpy(dtype=object)[strong]]
+    right = [str(i) for i in pairs["unique_id_r"].to_numpy(dtype=object)[strong]]
+    unknown = (set(left) | set(right)) - set(all_ids)
     if unknown:
         raise ValueError(f"pairs mention ids not in ids: {sorted(unknown)[:5]}")
 
-    components = _splink_components(edges, all_ids, threshold)
+    components = _components(left, right, all_ids)
     by_component: dict[str, set[str]] = {}
     for member, label in components.items():
-        by_component.setdefault(str(label), set()).add(str(member))
+        by_component.setdefault(label, set()).add(member)
 
     forbidden = {frozenset(str(i) for i in pair) for pair in cannot_link or set()}
     judged = {
-        label
-        for label, members in by_component.items()
-        if any(len(pair) == 2 and pair <= members for pair in forbidden)
+        components[min(pair)]
+        for pair in forbidden
+        if len(pair) == 2
+        and all(i in components for i in pair)
+        and len({components[i] for i in pair}) == 1
     }
     known = None
     if features is not None:
@@ -380,20 +390,16 @@ def cluster_with_reasons(
     edges_of: dict[str, list[Edge]] = {label: [] for label in needs_split}
     if needs_split:
         order = (
-            edges["match_weight"]
-            if "match_weight" in edges.columns
-            else edges["match_probability"].map(match_weight)
+            pairs["match_weight"].to_numpy(dtype=float)[strong].tolist()
+            if "match_weight" in pairs.columns
+            else [match_weight(p) for p in probabilities[strong]]
         )
-        for left, right, key, probability in zip(
-            edges["unique_id_l"],
-            edges["unique_id_r"],
-            order,
-            edges["match_probability"],
-            strict=True,
+        for a, b, key, probability in zip(
+            left, right, order, probabilities[strong].tolist(), strict=True
         ):
-            label = str(components[left])
+            label = components[a]
             if label in edges_of:
-                edges_of[label].append((left, right, float(key), float(probability)))
+                edges_of[label].append((a, b, float(key), float(probability)))
 
     clusters: dict[str, str] = {}
     refused: list[RefusedLink] = []

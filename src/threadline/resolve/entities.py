@@ -226,6 +226,7 @@ def _write_memberships(
     changes.created_entities = created
     if new_entities:
         _insert(
+            conn,
             writer,
             t.entities,
             [
@@ -298,7 +299,7 @@ def _write_memberships(
         )
     changes.retired = len(retired)
     if changes.events:
-        _insert(writer, t.entity_events, changes.events)
+        _insert(conn, writer, t.entity_events, changes.events)
     changes.joined_entities = set(joined)
 
 
@@ -349,10 +350,11 @@ _MEMBER_COLUMNS = (
 )
 
 
-def _insert(writer: Writer, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) with the dialect's fastest writer."""
+def _insert(conn: Connection, writer: Writer, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) with the dialect's fastest writer, bound
+    column by column (:func:`insert_rows`)."""
     columns = tuple(rows[0])
-    writer.insert(table, columns, [tuple(r[c] for c in columns) for r in rows], None)
+    insert_rows(conn, table, columns, [tuple(r[c] for c in columns) for r in rows], writer)
 
 
 def insert_rows(
@@ -414,6 +416,6 @@ def merge_entities(
         {"at": now, "action": "retired", "entity_id": gone, "mention_keys": [], "by": by,
          "note": f"merged into {keep}: {note}"},
     ]  # fmt: skip
-    _insert(writer_for(conn), t.entity_events, events)
+    _insert(conn, writer_for(conn), t.entity_events, events)
     conn.execute(update(t.entities).where(t.entities.c.id == keep).values(updated_at=now))
     return moving
