@@ -22,11 +22,14 @@ from threadline.store.statements import counting_statements
 #: alerts, join the case. 64 statements and commits before issue 26's batching, 51 after; 53
 #: once the incident's stalking signs are kept for the owed list (issue 24: one UPDATE after
 #: recognition) and the batch-resolution merge of the same day (one more); 52 once the signs
-#: are read from the record and written with the incident's row.
-BREACH_BUDGET = 52
+#: are read from the record and written with the incident's row; 54 with its victim and suspect
+#: kept for the S-DASH courses (issue 24: one DELETE and one INSERT ... SELECT once the
+#: record's people are written, ``threadline.store.parties``).
+BREACH_BUDGET = 54
 #: Two people new to the store (one surname: the family alerts still run). 59 before, 46 after,
-#: 47 with the kept stalking signs, 46 again with them written with the row.
-STRANGERS_BUDGET = 46
+#: 47 with the kept stalking signs, 46 again with them written with the row, 48 with the
+#: incident's kept victim and suspect.
+STRANGERS_BUDGET = 48
 
 
 def test_a_breach_submission_keeps_to_its_round_trip_budget(

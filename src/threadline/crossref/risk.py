@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select, true
 
 from threadline.model import RiskAssessment, parse_record
 from threadline.recognise import Event, find_behaviours, shows_stalking
@@ -166,29 +166,29 @@ def risk_incident_facts(
 
 
 def _courses(course_min_incidents: int) -> Select[Any]:
-    """The record keys of the incidents with stalking signs between a victim (or caller) and a
-    suspect, as people, who share at least ``course_min_incidents`` of them: every incident of
-    a course of conduct the S-DASH rule can act on (and perhaps a few more, where an incident
-    names several victims or suspects), found through the kept signs and the indexes."""
-    i, m, em = t.incidents, t.mentions, t.entity_members
-    mv, ev, ms, es = m.alias("mv"), em.alias("ev"), m.alias("ms"), em.alias("es")
+    """The record keys of the incidents with stalking signs (or not yet read) between a victim
+    (or caller) and a suspect, as people, who share at least ``course_min_incidents`` of them:
+    every incident of a course of conduct the S-DASH rule can act on (and perhaps a few more,
+    where some of those not yet read show no signs), found through the kept signs and parties
+    (:mod:`threadline.store.parties`) and their indexes."""
+    i, p = t.incidents, t.incident_parties
     named = (
-        select(i.c.record_key, ev.c.entity_id.label("victim"), es.c.entity_id.label("suspect"))
-        .join(mv, (mv.c.record_key == i.c.record_key) & mv.c.role.in_(("victim", "caller")))
-        .join(ev, ev.c.mention_key == mv.c.mention_key)
-        .join(ms, (ms.c.record_key == i.c.record_key) & (ms.c.role == "suspect"))
-        .join(es, es.c.mention_key == ms.c.mention_key)
-        .where(i.c.stalking_signs.is_(True))
+        select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity)
+        .join(i, i.c.record_key == p.c.record_key)
+        .where(or_(i.c.stalking_signs.is_(True), i.c.stalking_signs.is_(None)))
+        .where(p.c.victim_entity.is_not(None), p.c.suspect_entity.is_not(None))
         .subquery()
     )
     pairs = (
-        select(named.c.victim, named.c.suspect)
-        .group_by(named.c.victim, named.c.suspect)
-        .having(func.count(func.distinct(named.c.record_key)) >= course_min_incidents)
+        select(named.c.victim_entity, named.c.suspect_entity)
+        .group_by(named.c.victim_entity, named.c.suspect_entity)
+        .having(func.count() >= course_min_incidents)
         .subquery()
     )
     return select(named.c.record_key).join(
-        pairs, (pairs.c.victim == named.c.victim) & (pairs.c.suspect == named.c.suspect)
+        pairs,
+        (pairs.c.victim_entity == named.c.victim_entity)
+        & (pairs.c.suspect_entity == named.c.suspect_entity),
     )
 
 
@@ -199,41 +199,43 @@ def owed_incident_facts(
     domestic ones (a DASH is owed for each) and those whose narrative or categories show a
     stalking behaviour (``incidents.stalking_signs``, kept when the incident is recognised, live
     or in the sweep) between people who share ``course_min_incidents`` of them (an S-DASH is
-    owed for such a course), with their people. :func:`owed_assessments` gives the same list
-    from these as from :func:`risk_incident_facts` (``tests/crossref/test_owed_kept.py``); no
-    other incident is visited, and a narrative is read only where recognition has not yet kept
-    its signs. With ``every_domestic`` false, a domestic incident with no stalking signs is left
-    out: the facts the S-DASH rule acts on alone, with the same stalking signs."""
-    i = t.incidents
+    owed for such a course), with their victim and suspect as kept (``incident_parties``).
+    :func:`owed_assessments` gives the same list from these as from
+    :func:`risk_incident_facts` (``tests/crossref/test_owed_kept.py``); no other incident is
+    visited, and a narrative is read only where recognition has not yet kept its signs. With
+    ``every_domestic`` false, only the incidents of those courses: the facts the S-DASH rule
+    acts on alone, with the same stalking signs."""
+    i, p = t.incidents, t.incident_parties
     # an incident not yet recognised (imported, never swept) has its signs read here instead
     unknown = i.c.stalking_signs.is_(None)
-    domestic: ColumnElement[bool] = i.c.domestic.is_(True)
-    if not every_domestic:  # those with signs alone (a course's may be any of them)
-        domestic = domestic & i.c.stalking_signs.is_(True)
     columns = (i.c.record_key, i.c.ref, i.c.reported_at, i.c.domestic, i.c.officer,
-               i.c.stalking_signs)  # fmt: skip
+               i.c.stalking_signs, p.c.victim_entity, p.c.suspect_entity)  # fmt: skip
+    read_rows = select(*columns).outerjoin(p, p.c.record_key == i.c.record_key)
     with engine.connect() as conn:
         in_courses = conn.execute(_courses(course_min_incidents)).scalars().all()
+        # with every domestic one and every one not yet read, the others of the courses
+        chosen = i.c.domestic.is_(False) & ~unknown if every_domestic else true()
         rows = [
-            *conn.execute(select(*columns).where(or_(domestic, unknown))),
+            *(conn.execute(read_rows.where(or_(i.c.domestic.is_(True), unknown)))
+              if every_domestic else ()),
             *(
                 r
                 for start in range(0, len(in_courses), _BATCH)
                 for r in conn.execute(
-                    select(*columns).where(
-                        i.c.record_key.in_(in_courses[start : start + _BATCH]),
-                        i.c.domestic.is_(False),
+                    read_rows.where(
+                        i.c.record_key.in_(in_courses[start : start + _BATCH]), chosen
                     )
                 )
             ),
-        ]
-        people = people_by_role(conn, {r.record_key for r in rows})
+        ]  # fmt: skip
+        unread = sorted({r.record_key for r in rows if r.stalking_signs is None})
         read = {
             r.record_key: shows_stalking(r.ref, r.category, r.closing_category, r.narrative)
+            for start in range(0, len(unread), _BATCH)
             for r in conn.execute(
                 select(
                     i.c.record_key, i.c.ref, i.c.category, i.c.closing_category, i.c.narrative
-                ).where(unknown)  # fmt: skip
+                ).where(i.c.record_key.in_(unread[start : start + _BATCH]))
             )
         }
     facts = []
@@ -241,7 +243,7 @@ def owed_incident_facts(
         signs = read[r.record_key] if r.stalking_signs is None else r.stalking_signs
         if not (r.domestic or signs):
             continue
-        victim, suspect = victim_and_suspect(people.get(r.record_key, {}))
+        victim, suspect = r.victim_entity, r.suspect_entity
         facts.append(_facts(r, victim, suspect, bool(signs and victim and suspect)))
     return facts
 

@@ -19,6 +19,7 @@ from threadline.resolve.entities import format_entity_id, next_entity_number
 from threadline.resolve.explain import read_evidence, stored_evidence
 from threadline.store import tables as t
 from threadline.store.lookups import mention_summaries
+from threadline.store.parties import keep_parties_of_mentions
 
 JUDGEMENTS = ("same", "different", "unsure")
 
@@ -228,6 +229,7 @@ def _move(
             evidence=[note],
         )
     )
+    keep_parties_of_mentions(conn, mentions)
 
 
 def record_judgement(

@@ -32,6 +32,7 @@ from threadline.model.pole import Qualifier
 from threadline.normalise import address_key
 from threadline.risk import graded_facts
 from threadline.store import tables as t
+from threadline.store.parties import keep_parties
 from threadline.store.queries import fetch
 from threadline.store.rows import Binder, Row, columns_of, row_of
 from threadline.store.writers import Writer, writer_for
@@ -374,6 +375,7 @@ def write_prepared(
     counts = BatchCounts()
     children = ChildRows()
     replaced: list[str] = []
+    incident_keys: set[str] = set()
     by_kind: dict[str, list[Prepared]] = {}
     for item in items:
         by_kind.setdefault(item.kind, []).append(item)
@@ -396,6 +398,8 @@ def write_prepared(
             else:
                 changed.append(item)
                 replaced.append(item.key)
+                if table is t.incidents:
+                    incident_keys.add(item.key)
                 children.add(item.children)
                 counts.updated += 1
         if changed:
@@ -417,6 +421,9 @@ def write_prepared(
         for child_table, rows in children.tables():
             if rows:
                 writer.insert(child_table, columns_of(child_table), rows, bound)
+    # a replaced incident's people may have changed roles under their kept memberships
+    if incident_keys:
+        keep_parties(conn, incident_keys)
     return counts
 
 

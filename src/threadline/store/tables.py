@@ -264,6 +264,18 @@ entity_members = Table(
     Column("assigned_by", USERNAME, nullable=False),
 )
 
+#: Each incident's victim (else caller) and suspect as people, kept wherever a membership or
+#: the incident's people are written (:mod:`threadline.store.parties`, migration 0019): the
+#: S-DASH courses grouped by the index, not by every incident's mentions.
+incident_parties = Table(
+    "incident_parties",
+    metadata,
+    Column("record_key", RECORD_KEY, primary_key=True),
+    Column("victim_entity", String(40)),
+    Column("suspect_entity", String(40)),
+    Index("ix_incident_parties_victim_suspect", "victim_entity", "suspect_entity"),
+)
+
 #: Append-only: every join, split and new entity, with who or what did it.
 entity_events = _numbered_table(
     "entity_events",
