@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from factories import incident, person
 from threadline.crossref import submit
+from threadline.crossref.replay import sweep
 from threadline.crossref.risk import people_by_role, victim_and_suspect
 from threadline.ingest import import_records
 from threadline.ingest.readers import RawRecord
@@ -31,23 +32,35 @@ HER = {"forenames": "Alys", "surname": "Penhallow", "dob": "1991-04-12",
 HIM = {"forenames": "Gareth", "surname": "Tregothnan", "relationship_to_victim": "former_partner"}
 
 
-def kept(engine: Engine) -> dict[str, tuple[str | None, str | None]]:
+Parties = dict[str, tuple[str | None, str | None]]
+
+
+def kept(engine: Engine, signs: bool = False) -> dict[str, Any]:
     p = t.incident_parties
     with engine.connect() as conn:
-        rows = conn.execute(select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity))
+        rows = conn.execute(select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity,
+                                   p.c.maybe_stalking))  # fmt: skip
+        if signs:
+            return {r.record_key: r.maybe_stalking for r in rows}
         return {r.record_key: (r.victim_entity, r.suspect_entity) for r in rows}
 
 
-def from_scratch(engine: Engine) -> dict[str, tuple[str | None, str | None]]:
+def from_scratch(engine: Engine) -> Parties:
     with engine.connect() as conn:
         people = people_by_role(conn)
     found = {key: victim_and_suspect(roles) for key, roles in people.items()}
     return {key: pair for key, pair in found.items() if pair != (None, None)}
 
 
-def assert_kept(engine: Engine) -> dict[str, tuple[str | None, str | None]]:
+def assert_kept(engine: Engine) -> Parties:
+    """The kept parties are those read from scratch, and beside each the incident's kept
+    stalking signs (true where not yet read)."""
     found = kept(engine)
     assert found == from_scratch(engine)
+    i = t.incidents
+    with engine.connect() as conn:
+        signs = dict(conn.execute(select(i.c.record_key, i.c.stalking_signs)).all())
+    assert kept(engine, signs=True) == {k: signs[k] is not False for k in found}
     return found
 
 
@@ -83,14 +96,23 @@ def mention_of(engine: Engine, ref: str, role: str) -> str:
         )
 
 
-def test_kept_after_batch_resolution(resolved_store: Any) -> None:
+def test_kept_after_batch_resolution_and_the_sweep(resolved_store: Any) -> None:
     engine, _model = resolved_store
     found = assert_kept(engine)
     assert len(found) > 1000 and sum(1 for _v, s in found.values() if s) > 500
+    assert {True, False} == set(kept(engine, signs=True).values())
     with engine.begin() as conn:  # the fill the migration makes gives the same rows
         conn.execute(t.incident_parties.delete())
         rebuild_parties(conn)
     assert kept(engine) == found
+    # as imported and resolved before any sweep: every sign unread, then read by the sweep
+    with engine.begin() as conn:
+        conn.execute(update(t.incidents).values(stalking_signs=None))
+        rebuild_parties(conn)
+    assert set(kept(engine, signs=True).values()) == {True}
+    sweep(engine)
+    assert {True, False} == set(kept(engine, signs=True).values())
+    assert assert_kept(engine) == found
 
 
 def test_kept_through_call_time_review_and_batch_on_each_store(

@@ -165,31 +165,35 @@ def risk_incident_facts(
     ]
 
 
-def _courses(course_min_incidents: int) -> Select[Any]:
+def _course_keys(conn: Connection, course_min_incidents: int) -> list[str]:
     """The record keys of the incidents with stalking signs (or not yet read) between a victim
     (or caller) and a suspect, as people, who share at least ``course_min_incidents`` of them:
     every incident of a course of conduct the S-DASH rule can act on (and perhaps a few more,
-    where some of those not yet read show no signs), found through the kept signs and parties
-    (:mod:`threadline.store.parties`) and their indexes."""
-    i, p = t.incidents, t.incident_parties
-    named = (
-        select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity)
-        .join(i, i.c.record_key == p.c.record_key)
-        .where(or_(i.c.stalking_signs.is_(True), i.c.stalking_signs.is_(None)))
-        .where(p.c.victim_entity.is_not(None), p.c.suspect_entity.is_not(None))
-        .subquery()
-    )
-    pairs = (
-        select(named.c.victim_entity, named.c.suspect_entity)
-        .group_by(named.c.victim_entity, named.c.suspect_entity)
-        .having(func.count() >= course_min_incidents)
-        .subquery()
-    )
-    return select(named.c.record_key).join(
-        pairs,
-        (pairs.c.victim_entity == named.c.victim_entity)
-        & (pairs.c.suspect_entity == named.c.suspect_entity),
-    )
+    where some of those not yet read show no signs), from the one index of the kept parties
+    (:mod:`threadline.store.parties`): the pairs counted, then their incidents looked up by
+    victim (read once, not scanned again to join the pairs back)."""
+    p = t.incident_parties
+    named = (p.c.maybe_stalking == true()) & p.c.suspect_entity.is_not(None)
+    pairs = {
+        (r.victim_entity, r.suspect_entity)
+        for r in conn.execute(
+            select(p.c.victim_entity, p.c.suspect_entity)
+            .where(named, p.c.victim_entity.is_not(None))
+            .group_by(p.c.victim_entity, p.c.suspect_entity)
+            .having(func.count() >= course_min_incidents)
+        )
+    }
+    victims = sorted({v for v, _s in pairs})
+    return [
+        r.record_key
+        for start in range(0, len(victims), _BATCH)
+        for r in conn.execute(
+            select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity).where(
+                named, p.c.victim_entity.in_(victims[start : start + _BATCH])
+            )
+        )
+        if (r.victim_entity, r.suspect_entity) in pairs
+    ]
 
 
 def owed_incident_facts(
@@ -212,7 +216,7 @@ def owed_incident_facts(
                i.c.stalking_signs, p.c.victim_entity, p.c.suspect_entity)  # fmt: skip
     read_rows = select(*columns).outerjoin(p, p.c.record_key == i.c.record_key)
     with engine.connect() as conn:
-        in_courses = conn.execute(_courses(course_min_incidents)).scalars().all()
+        in_courses = _course_keys(conn, course_min_incidents)
         # with every domestic one and every one not yet read, the others of the courses
         chosen = i.c.domestic.is_(False) & ~unknown if every_domestic else true()
         rows = [
@@ -249,12 +253,15 @@ def owed_incident_facts(
 
 
 def assessment_facts_from_store(
-    engine: Engine, where: ColumnElement[bool] | None = None
+    engine: Engine, where: ColumnElement[bool] | None = None, of_people: bool = False
 ) -> list[AssessmentFacts]:
     """Every stored assessment (those ``where`` picks, of ``risk_assessments`` and, for its
     subject, ``entity_members``) as the owed rules read it, from its kept grade and "yes" count
-    (:func:`threadline.risk.graded_facts`, kept when written): no document is parsed."""
+    (:func:`threadline.risk.graded_facts`, kept when written): no document is parsed. With
+    ``of_people``, only those whose subject is a person (``where`` then names the people: the
+    query starts from their memberships)."""
     a, m, em = t.risk_assessments, t.mentions, t.entity_members
+    join = "join" if of_people else "outerjoin"
     with engine.connect() as conn:
         query = (
             select(
@@ -268,9 +275,11 @@ def assessment_facts_from_store(
                 a.c.yes_count,
                 em.c.entity_id,
             )  # fmt: skip
-            .outerjoin(m, (m.c.record_key == a.c.record_key) & (m.c.position == "subject"))
-            .outerjoin(em, em.c.mention_key == m.c.mention_key)
         )
+        query = getattr(query, join)(
+            m, (m.c.record_key == a.c.record_key) & (m.c.position == "subject")
+        )
+        query = getattr(query, join)(em, em.c.mention_key == m.c.mention_key)
         rows = conn.execute(query if where is None else query.where(where)).all()
     return [
         AssessmentFacts(

@@ -9,8 +9,11 @@ dashboard at a million incidents. The kept pair is what
 :func:`threadline.crossref.risk.victim_and_suspect` takes from the incident's people
 (:func:`threadline.crossref.risk.people_by_role`): the first victim mention that is resolved to
 a person (else the first caller) and the first suspect, in the order the mentions were written.
-An incident with neither has no row. ``tests/store/test_parties.py`` checks the kept rows equal
-that reading after each kind of write, on SQLite and PostgreSQL.
+An incident with neither has no row. Beside them, ``maybe_stalking``: the incident's kept
+stalking signs (``incidents.stalking_signs``), true where they are not yet read, so that the
+courses are grouped from one index alone; it is rewritten where the signs are
+(:func:`threadline.crossref.pipeline.keep_stalking_signs`). ``tests/store/test_parties.py``
+checks the kept rows equal that reading after each kind of write, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,7 +21,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Connection, ScalarSelect, Select, case, delete, insert, or_, select
+from sqlalchemy import (
+    Connection,
+    ScalarSelect,
+    Select,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
 
 from threadline.store import tables as t
 
@@ -50,11 +64,14 @@ def _parties(keys: Any | None) -> Select[Any]:
     those with a victim or a suspect."""
     i = t.incidents
     victim, suspect = _first(("victim", "caller")), _first(("suspect",))
-    named = select(i.c.record_key, victim.label("victim"), suspect.label("suspect"))
+    maybe = func.coalesce(i.c.stalking_signs, true())
+    named = select(
+        i.c.record_key, victim.label("victim"), suspect.label("suspect"), maybe.label("maybe")
+    )
     if keys is not None:
         named = named.where(i.c.record_key.in_(keys))
     rows = named.subquery()
-    return select(rows.c.record_key, rows.c.victim, rows.c.suspect).where(
+    return select(rows.c.record_key, rows.c.victim, rows.c.suspect, rows.c.maybe).where(
         or_(rows.c.victim.is_not(None), rows.c.suspect.is_not(None))
     )
 
@@ -62,9 +79,8 @@ def _parties(keys: Any | None) -> Select[Any]:
 def _write(conn: Connection, keys: Any | None) -> None:
     p = t.incident_parties
     conn.execute(delete(p) if keys is None else delete(p).where(p.c.record_key.in_(keys)))
-    conn.execute(
-        insert(p).from_select(["record_key", "victim_entity", "suspect_entity"], _parties(keys))
-    )
+    columns = ["record_key", "victim_entity", "suspect_entity", "maybe_stalking"]
+    conn.execute(insert(p).from_select(columns, _parties(keys)))
 
 
 def keep_parties(conn: Connection, record_keys: Collection[str]) -> None:

@@ -166,6 +166,8 @@ risk_assessments = _record_table(
     Index("ix_risk_assessments_checklist_assessed_at", "checklist", "assessed_at"),
     #: an incident's first DASH (migration 0018)
     Index("ix_risk_assessments_checklist_incident_ref", "checklist", "incident_ref", "assessed_at"),
+    #: the assessments graded high, for the safety plans owed (migration 0020)
+    Index("ix_risk_assessments_grade_assessed_at", "grade", "assessed_at"),
 )
 
 #: One row per person as written in one record.
@@ -273,7 +275,15 @@ incident_parties = Table(
     Column("record_key", RECORD_KEY, primary_key=True),
     Column("victim_entity", String(40)),
     Column("suspect_entity", String(40)),
-    Index("ix_incident_parties_victim_suspect", "victim_entity", "suspect_entity"),
+    #: its stalking signs as kept on the incident, true where not yet read
+    Column("maybe_stalking", Boolean, nullable=False),
+    Index(
+        "ix_incident_parties_courses",
+        "maybe_stalking",
+        "victim_entity",
+        "suspect_entity",
+        "record_key",
+    ),
 )
 
 #: Append-only: every join, split and new entity, with who or what did it.
@@ -308,6 +318,14 @@ review_queue = _numbered_table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("status", String(12), nullable=False, default="open"),
     UniqueConstraint("mention_a", "mention_b", name="uq_review_queue_pair"),
+)
+#: The open queue most probable first, looked up pair by pair until enough are at stake
+#: (migration 0020)
+Index(
+    "ix_review_queue_status_probability",
+    review_queue.c.status,
+    review_queue.c.match_probability.desc(),
+    review_queue.c.id,
 )
 
 #: Each person mention as the linkage model sees it (see :mod:`threadline.features`),
@@ -362,6 +380,11 @@ alerts = _numbered_table(
     Column("status", String(12), nullable=False, default="open"),
     Column("raised_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    #: the dashboard's board (migration 0020): the counts per rule and severity read from the
+    #: index alone, each severity's page and a rule's newest alerts read in order from theirs
+    Index("ix_alerts_status_rule_severity", "status", "rule_id", "severity"),
+    Index("ix_alerts_status_severity_updated_at", "status", "severity", "updated_at", "id"),
+    Index("ix_alerts_status_rule_updated_at", "status", "rule_id", "updated_at", "id"),
 )
 
 #: Every raise and update of an alert, append-only: which incident changed it and how.

@@ -1,4 +1,5 @@
-"""incident_parties: each incident's victim (else caller) and suspect as people, kept
+"""incident_parties: each incident's victim (else caller) and suspect as people, kept, with
+its stalking signs (true where not yet read)
 
 Issue 24: the dashboard's owed list grouped the incidents with stalking signs by victim and
 suspect through every incident's mentions and memberships (10 s at a million incidents). The
@@ -30,16 +31,19 @@ def upgrade() -> None:
         sa.Column("record_key", sa.String(length=318), nullable=False),
         sa.Column("victim_entity", sa.String(length=40), nullable=True),
         sa.Column("suspect_entity", sa.String(length=40), nullable=True),
+        sa.Column("maybe_stalking", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("record_key", name=op.f("pk_incident_parties")),
     )
     with op.batch_alter_table("incident_parties", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_incident_parties_victim_suspect", ["victim_entity", "suspect_entity"], unique=False
+            "ix_incident_parties_courses",
+            ["maybe_stalking", "victim_entity", "suspect_entity", "record_key"],
+            unique=False,
         )
     rebuild_parties(op.get_bind())
 
 
 def downgrade() -> None:
     with op.batch_alter_table("incident_parties", schema=None) as batch_op:
-        batch_op.drop_index("ix_incident_parties_victim_suspect")
+        batch_op.drop_index("ix_incident_parties_courses")
     op.drop_table("incident_parties")
