@@ -150,16 +150,13 @@ def open_queue(conn: Connection, limit: int = 100) -> list[QueueItem]:
     people = sorted({e for r in rows for e in (r.entity_a, r.entity_b) if e is not None})
     rules: dict[str, set[str]] = {}
     for start in range(0, len(people), 500):
-        # the status is checked here, not asked of the database: asked, SQLite would walk the
-        # index of open alerts (a million incidents': 270k) rather than these people's links
         found = conn.execute(
-            select(al.c.link, a.c.rule_id, a.c.status)
+            select(al.c.link, a.c.rule_id)
             .join(a, a.c.alert_key == al.c.alert_key)
-            .where(al.c.link.in_(people[start : start + 500]))
+            .where(a.c.status == "open", al.c.link.in_(people[start : start + 500]))
         )
-        for link, rule_id, status in found:
-            if status == "open":
-                rules.setdefault(link, set()).add(rule_id)
+        for link, rule_id in found:
+            rules.setdefault(link, set()).add(rule_id)
     items = [
         QueueItem(
             r.id,

@@ -381,10 +381,12 @@ alerts = _numbered_table(
     Column("raised_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     #: the dashboard's board (migration 0020): the counts per rule and severity read from the
-    #: index alone, each severity's page and a rule's newest alerts read in order from theirs
-    Index("ix_alerts_status_rule_severity", "status", "rule_id", "severity"),
-    Index("ix_alerts_status_severity_updated_at", "status", "severity", "updated_at", "id"),
-    Index("ix_alerts_status_rule_updated_at", "status", "rule_id", "updated_at", "id"),
+    #: index alone, each severity's page and a rule's newest alerts read in order from theirs.
+    #: None starts with the status: SQLite, which keeps no statistics here, would then read a
+    #: person's open alerts through every open alert rather than through the person's links
+    Index("ix_alerts_rule_severity_status", "rule_id", "severity", "status"),
+    Index("ix_alerts_severity_status_updated_at", "severity", "status", "updated_at", "id"),
+    Index("ix_alerts_rule_status_updated_at", "rule_id", "status", "updated_at", "id"),
 )
 
 #: Every raise and update of an alert, append-only: which incident changed it and how.
