@@ -35,6 +35,10 @@ from threadline.store import tables as t
 _BATCH = 500
 
 
+#: An assessment's kind, which its record key and its subject's mention key start with
+#: (:func:`threadline.store.records.record_key`).
+_ASSESSMENT: str = RiskAssessment.model_fields["kind"].default
+
 _FACT_COLUMNS = ("record_key", "ref", "reported_at", "domestic", "officer", "category",
                  "closing_category", "narrative")  # fmt: skip
 
@@ -259,9 +263,13 @@ def assessment_facts_from_store(
     subject, ``entity_members``) as the owed rules read it, from its kept grade and "yes" count
     (:func:`threadline.risk.graded_facts`, kept when written): no document is parsed. With
     ``of_people``, only those whose subject is a person (``where`` then names the people: the
-    query starts from their memberships)."""
+    query starts from their memberships, of which only assessments' subjects, by their key, are
+    looked up: not every incident a victim is named in)."""
     a, m, em = t.risk_assessments, t.mentions, t.entity_members
     join = "join" if of_people else "outerjoin"
+    if of_people:
+        subjects = em.c.mention_key.startswith(f"{_ASSESSMENT}:", autoescape=True)
+        where = subjects if where is None else where & subjects
     with engine.connect() as conn:
         query = (
             select(

@@ -116,11 +116,22 @@ incidents = _record_table(
     #: whether its narrative or categories show a stalking behaviour
     #: (:func:`threadline.recognise.shows_stalking`), kept when it is written (migration 0017)
     Column("stalking_signs", Boolean),
+    #: when its first DASH was done, kept whenever it or an assessment is written
+    #: (:mod:`threadline.store.first_dash`, migration 0021)
+    Column("first_dash_at", UTCDateTime),
     Index("ix_incidents_reported_at", "reported_at"),
     Index("ix_incidents_domestic", "domestic"),
     Index("ix_incidents_stalking_signs", "stalking_signs"),
     #: the owed list's DASH rule, counted and paged newest first (migration 0018)
     Index("ix_incidents_domestic_reported_at", "domestic", "reported_at", "ref", "officer"),
+    #: the DASH owed counted, and by officer, from the index alone (migration 0021)
+    Index(
+        "ix_incidents_domestic_reported_at_first_dash",
+        "domestic",
+        "reported_at",
+        "first_dash_at",
+        "officer",
+    ),
 )
 
 crimes = _record_table(
