@@ -8,7 +8,7 @@ officer remembered.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -169,14 +169,15 @@ def risk_incident_facts(
     ]
 
 
-def _course_keys(conn: Connection, course_min_incidents: int) -> list[str]:
-    """The record keys of the incidents with stalking signs (or not yet read) between a victim
-    (or caller) and a suspect, as people, who share at least ``course_min_incidents`` of them:
-    every incident of a course of conduct the S-DASH rule can act on (and perhaps a few more,
-    where some of those not yet read show no signs), from the one index of the kept parties
-    (:mod:`threadline.store.parties`): the pairs counted, then their incidents looked up by
-    victim (read once, not scanned again to join the pairs back)."""
-    p = t.incident_parties
+def _course_rows(conn: Connection, course_min_incidents: int, columns: Sequence[Any]) -> list[Any]:
+    """The incidents (``columns`` of ``incidents`` and ``incident_parties``) with stalking
+    signs (or not yet read) between a victim (or caller) and a suspect, as people, who share at
+    least ``course_min_incidents`` of them: every incident of a course of conduct the S-DASH
+    rule can act on (and perhaps a few more, where some of those not yet read show no signs),
+    from the one index of the kept parties (:mod:`threadline.store.parties`): the pairs
+    counted, then their incidents read by victim (the index read once, not scanned again to
+    join the pairs back)."""
+    i, p = t.incidents, t.incident_parties
     named = (p.c.maybe_stalking == true()) & p.c.suspect_entity.is_not(None)
     pairs = {
         (r.victim_entity, r.suspect_entity)
@@ -188,13 +189,12 @@ def _course_keys(conn: Connection, course_min_incidents: int) -> list[str]:
         )
     }
     victims = sorted({v for v, _s in pairs})
+    read = select(*columns).select_from(p).join(i, i.c.record_key == p.c.record_key)
     return [
-        r.record_key
+        r
         for start in range(0, len(victims), _BATCH)
         for r in conn.execute(
-            select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity).where(
-                named, p.c.victim_entity.in_(victims[start : start + _BATCH])
-            )
+            read.where(named, p.c.victim_entity.in_(victims[start : start + _BATCH]))
         )
         if (r.victim_entity, r.suspect_entity) in pairs
     ]
@@ -220,22 +220,14 @@ def owed_incident_facts(
                i.c.stalking_signs, p.c.victim_entity, p.c.suspect_entity)  # fmt: skip
     read_rows = select(*columns).outerjoin(p, p.c.record_key == i.c.record_key)
     with engine.connect() as conn:
-        in_courses = _course_keys(conn, course_min_incidents)
-        # with every domestic one and every one not yet read, the others of the courses
-        chosen = i.c.domestic.is_(False) & ~unknown if every_domestic else true()
-        rows = [
-            *(conn.execute(read_rows.where(or_(i.c.domestic.is_(True), unknown)))
-              if every_domestic else ()),
-            *(
-                r
-                for start in range(0, len(in_courses), _BATCH)
-                for r in conn.execute(
-                    read_rows.where(
-                        i.c.record_key.in_(in_courses[start : start + _BATCH]), chosen
-                    )
-                )
-            ),
-        ]  # fmt: skip
+        in_courses = _course_rows(conn, course_min_incidents, columns)
+        if every_domestic:  # with every domestic one and every one not yet read, the others
+            rows = [
+                *conn.execute(read_rows.where(or_(i.c.domestic.is_(True), unknown))),
+                *(r for r in in_courses if not r.domestic and r.stalking_signs is not None),
+            ]
+        else:
+            rows = in_courses
         unread = sorted({r.record_key for r in rows if r.stalking_signs is None})
         read = {
             r.record_key: shows_stalking(r.ref, r.category, r.closing_category, r.narrative)
