@@ -14,6 +14,7 @@ from sqlalchemy import Engine, insert, select
 
 from threadline.ingest import RawRecord, import_records
 from threadline.store import tables as t
+from threadline.store.parties import rebuild_parties
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -96,3 +97,4 @@ def resolve_by_name(engine: Engine, people: dict[str, str]) -> None:
             ]
             if rows:
                 conn.execute(insert(t.entity_members), rows)
+        rebuild_parties(conn)  # memberships written here, not through resolution: kept again

@@ -29,9 +29,9 @@ def _old_features(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, **{c: list(ids.get(kind) or []) for c, kind in OLD_COLUMNS.items()}}
 
 
-#: Record columns added by later migrations (0017: the facts kept for the owed list), which a
+#: Record columns added by later migrations (0017, 0021: the facts kept for the owed list), which a
 #: store at 0009 does not have.
-ADDED_SINCE = frozenset({"stalking_signs", "grade", "yes_count"})
+ADDED_SINCE = frozenset({"stalking_signs", "grade", "yes_count", "first_dash_at"})
 
 
 def write_as_before_0010(engine: Engine, document: dict[str, Any]) -> str:

@@ -37,6 +37,8 @@ from threadline.recognise import shows_stalking
 from threadline.risk import MaracSettings, OwedSettings
 from threadline.store import open_store
 from threadline.store import tables as t
+from threadline.store.first_dash import rebuild_first_dash
+from threadline.store.parties import rebuild_parties
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -159,6 +161,7 @@ def test_incidents_not_yet_recognised_have_their_signs_read_on_the_spot(
     engine, _model = resolved_store
     with engine.begin() as conn:  # as imported, before any sweep; no S-DASH to cover a course
         conn.execute(update(t.incidents).values(stalking_signs=None))
+        rebuild_parties(conn)  # as resolved before any sweep: every incident may show signs
         conn.execute(delete(t.risk_assessments).where(t.risk_assessments.c.checklist == "sdash"))
     found = owed(engine, NOW)
     assert "sdash_missing" in {o.rule_id for o in found}
@@ -246,6 +249,7 @@ def every_rule_owes(engine: Any) -> None:
             update(a).where(a.c.grade.is_not(None), a.c.id % 4 == 1)
             .values(grade="high", safety_plan=False)
         )  # fmt: skip
+        rebuild_first_dash(conn)  # written here, not through the store: kept again
 
 
 def test_the_owed_pages_are_those_the_whole_list_gives(resolved_store: Any) -> None:
@@ -286,6 +290,7 @@ def test_a_dash_due_to_the_microsecond_is_late_only_after_it(resolved_store: Any
             conn.execute(update(i).where(i.c.id == d.incident).values(reported_at=reported))
             due = reported + deadline + timedelta(microseconds=extra)
             conn.execute(update(a).where(a.c.id == d.id).values(assessed_at=due))
+        rebuild_first_dash(conn)
     page = assert_pages_are_the_whole_lists(engine, NOW)
     late = {o.incident_ref for o in owed(engine, NOW) if o.rule_id == "dash_late"}
     with engine.connect() as conn:
@@ -314,7 +319,8 @@ def test_the_owed_pages_on_postgresql(resolved_store: Any, postgres_schema_url: 
     every_rule_owes(engine)
     pg = open_store(postgres_schema_url)
     try:
-        tables = (t.incidents, t.risk_assessments, t.mentions, t.entities, t.entity_members)
+        tables = (t.incidents, t.risk_assessments, t.mentions, t.entities, t.entity_members,
+                  t.incident_parties)  # fmt: skip
         with engine.connect() as source, pg.begin() as target:
             for table in tables:
                 rows = [dict(r._mapping) for r in source.execute(select(table))]

@@ -23,12 +23,17 @@ from threadline.store.statements import counting_statements
 #: once the incident's stalking signs are kept for the owed list (issue 24: one UPDATE after
 #: recognition) and the batch-resolution merge of the same day (one more); 52 once the signs
 #: are read from the record and written with the incident's row; 50 with the blocks of the
-#: record's people counted in one statement and the people sharing a phone read with the blocks.
-BREACH_BUDGET = 50
+#: record's people counted in one statement and the people sharing a phone read with the blocks;
+#: 52 with its victim and suspect kept for the S-DASH courses (issue 24: one DELETE and one
+#: INSERT ... SELECT once the record's people are written, ``threadline.store.parties``); 53
+#: with its first DASH kept for the DASH owed (one UPDATE once the record is written,
+#: ``threadline.store.first_dash``).
+BREACH_BUDGET = 53
 #: Two people new to the store (one surname: the family alerts still run). 59 before, 46 after,
 #: 47 with the kept stalking signs, 46 again with them written with the row, 45 with both
-#: people's blocks counted in one statement.
-STRANGERS_BUDGET = 45
+#: people's blocks counted in one statement, 47 with the incident's kept victim and suspect, 48
+#: with its kept first DASH.
+STRANGERS_BUDGET = 48
 
 
 def test_a_breach_submission_keeps_to_its_round_trip_budget(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from threadline.crossref.supervision import at_stake
 from threadline.resolve.review import open_queue
+from threadline.store import open_store
 from threadline.store import tables as t
 
 
@@ -55,3 +57,36 @@ def test_a_closed_alert_puts_nothing_at_stake(resolved_store: Any) -> None:
     assert items and not any(item.at_stake for item in items)
     probabilities = [item.match_probability for item in items]
     assert probabilities == sorted(probabilities, reverse=True)
+
+
+def test_the_head_of_the_queue_is_the_head_of_the_whole_queue(resolved_store: Any) -> None:
+    """The dashboard's head of the queue, read until enough pairs at stake are found (and the
+    others after them when too few are), is the head of the whole queue in its order."""
+    engine, _model = resolved_store
+    with engine.connect() as conn:
+        whole = open_queue(conn, limit=10_000)
+        staked = sum(1 for item in whole if item.at_stake)
+        assert 0 < staked < len(whole)
+        for n in (1, 25, staked, staked + 3, len(whole) + 5):
+            assert open_queue(conn, limit=n) == whole[:n]
+
+
+@pytest.mark.postgres
+def test_the_head_of_the_queue_on_postgresql(resolved_store: Any, postgres_schema_url: str) -> None:
+    """The small force's queue, people and alerts copied to PostgreSQL give the same heads."""
+    engine, _model = resolved_store
+    pg = open_store(postgres_schema_url)
+    try:
+        tables = (t.entities, t.entity_members, t.alerts, t.alert_links, t.review_queue)
+        with engine.connect() as source, pg.begin() as target:
+            for table in tables:
+                target.execute(
+                    table.insert(), [dict(r._mapping) for r in source.execute(select(table))]
+                )
+        with engine.connect() as lite, pg.connect() as conn:
+            whole = open_queue(lite, limit=10_000)
+            staked = sum(1 for item in whole if item.at_stake)
+            for n in (1, 25, staked, staked + 3, len(whole) + 5):
+                assert open_queue(conn, limit=n) == whole[:n]
+    finally:
+        pg.dispose()

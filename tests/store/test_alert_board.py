@@ -156,3 +156,35 @@ def test_filters(
         counted = sum(c.count for c in alert_counts(conn, f))
     assert found.total == counted == expected
     assert len(found.alerts) == min(expected, 500)
+
+
+@pytest.mark.parametrize(
+    "f",
+    [AlertFilter(), AlertFilter(rule="order_breach"), AlertFilter(severity="low"),
+     AlertFilter(status=None), AlertFilter(status="cleared")],
+)  # fmt: skip
+def test_pages_read_a_severity_at_a_time_are_the_whole_sorted_list(
+    engine: Engine, board: list[dict[str, Any]], f: AlertFilter
+) -> None:
+    """Each page, read from each severity's alerts in turn (with the counts given, as the
+    dashboard gives them, or counted), is the slice of every match sorted at once: the most
+    severe first, then the most recently changed."""
+    rank = {"high": 0, "medium": 1, "low": 2}
+    matching = [
+        (n, r) for n, r in enumerate(board, 1)
+        if (f.status is None or r["status"] == f.status)
+        and (f.rule is None or r["rule_id"] == f.rule)
+        and (f.severity is None or r["severity"] == f.severity)
+    ]  # fmt: skip
+    matching.sort(key=lambda p: (rank.get(p[1]["severity"], 3), -p[1]["updated_at"].timestamp(),
+                                 -p[0]))  # fmt: skip
+    expected = [r["alert_key"] for _n, r in matching]
+    for size in (7, 50):
+        with engine.connect() as conn:
+            counts = alert_counts(conn, f)
+            first = alert_page(conn, f, 1, size)
+            pages = [first] + [alert_page(conn, f, p, size) for p in range(2, first.pages + 1)]
+            given = [alert_page(conn, f, p, size, counts) for p in range(1, first.pages + 1)]
+        assert [a["alert_key"] for p in pages for a in p.alerts] == expected
+        assert [p.alerts for p in given] == [p.alerts for p in pages]
+        assert {p.total for p in pages} == {len(expected)}

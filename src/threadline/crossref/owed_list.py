@@ -6,13 +6,14 @@ incident; the dashboard shows 25 of them and their count, and the accountability
 DASH owed by officer. Here the DASH rules (:func:`threadline.risk.owed_dash`: a domestic incident
 with no DASH once its deadline has passed, or whose first DASH came after it) are asked of the
 database, which counts them, groups them by officer and returns the rows of one page, newest due
-first, through the indexes on the domestic incidents and on the DASH assessments by incident
-(migration 0018). Only the page's rows are read and put through :func:`owed_dash` itself for
-their reasons. The other rules (an S-DASH for a course of conduct, a safety plan for a victim
-graded high) owe few and are built in Python as before, from the incidents with stalking signs
-and the assessments of the victims ever graded high; the two sorted lists are merged for the
-page. ``tests/crossref/test_owed_kept.py`` checks each page, count and officer's count equal
-what the whole list gives.
+first, through the indexes on the domestic incidents with each one's first DASH kept beside it
+(migrations 0018 and 0021, :mod:`threadline.store.first_dash`). Only the page's rows are read
+and put through :func:`owed_dash` itself for their reasons. The other rules (an S-DASH for a
+course of conduct, a safety plan for a victim graded high) owe few and are built in Python as
+before, from the incidents with stalking signs and their kept victim and suspect
+(:mod:`threadline.store.parties`) and the assessments of the victims ever graded high; the two
+sorted lists are merged for the page. ``tests/crossref/test_owed_kept.py`` checks each page,
+count and officer's count equal what the whole list gives.
 """
 
 from __future__ import annotations
@@ -102,38 +103,21 @@ def _seconds(span: timedelta) -> int | None:
     return whole if timedelta(seconds=whole) == span else None
 
 
-def _dash_owed(now: datetime, s: OwedSettings, deadline: int, paged: bool = False) -> Any:
+def _dash_owed(now: datetime, s: OwedSettings, deadline: int) -> Any:
     """The domestic incidents a DASH is owed for as of ``now`` (:func:`owed_dash`'s rule in
     SQL), with their rule: none by ``now`` once the deadline has passed, or the first after it.
-    To count them, each incident's first DASH is found once for all and joined; for a page
-    (``paged``), looked up by the index as the incidents are read, newest first, until the
-    page is full."""
-    i, a = t.incidents, t.risk_assessments
-    dash = (a.c.checklist == "dash") & (a.c.assessed_at <= now)
-    if paged:
-        first: Any = (
-            select(func.min(a.c.assessed_at))
-            .where(a.c.checklist == "dash", a.c.incident_ref == i.c.ref, a.c.assessed_at <= now)
-            .scalar_subquery()
-        )
-        source: Any = i
-    else:
-        firsts = (
-            select(a.c.incident_ref, func.min(a.c.assessed_at).label("first_at"))
-            .where(dash)
-            .group_by(a.c.incident_ref)
-            .subquery()
-        )
-        first = firsts.c.first_at
-        source = i.outerjoin(firsts, firsts.c.incident_ref == i.c.ref)
-    late = first > shifted(i.c.reported_at, deadline)
-    missing = first.is_(None) & (i.c.reported_at < now - s.dash_deadline)
+    Each incident's first DASH is the one kept beside it (:mod:`threadline.store.first_dash`):
+    the first by ``now`` where it is no later than ``now``, none otherwise; so the incidents
+    are counted, and a page read newest first, from one index."""
+    i = t.incidents
+    first = i.c.first_dash_at
+    none_by_now = first.is_(None) | (first > now)
+    late = (first <= now) & (first > shifted(i.c.reported_at, deadline))
+    missing = none_by_now & (i.c.reported_at < now - s.dash_deadline)
     rule = case((missing, 0), else_=1)
-    return (
-        select(i.c.id, i.c.record_key, i.c.ref, i.c.reported_at, i.c.officer, rule.label("rule"))
-        .select_from(source)
-        .where(i.c.domestic.is_(True), i.c.reported_at <= now, or_(missing, late))
-    )
+    return select(
+        i.c.id, i.c.record_key, i.c.ref, i.c.reported_at, i.c.officer, rule.label("rule")
+    ).where(i.c.domestic.is_(True), i.c.reported_at <= now, or_(missing, late))
 
 
 def _bytewise(engine: Engine, column: Any) -> Any:
@@ -194,21 +178,22 @@ def _others(engine: Engine, now: datetime, s: OwedSettings) -> list[OwedAssessme
 def _graded_high_and_sdash(engine: Engine, now: datetime) -> list[AssessmentFacts]:
     """The S-DASH assessments, and the graded assessments by ``now`` of each person graded high
     by then (or, with no person, of the assessment graded high itself): all
-    :func:`owed_sdash` and :func:`owed_safety_plans` look at to find what they owe."""
-    a, m, em = t.risk_assessments, t.mentions, t.entity_members
+    :func:`owed_sdash` and :func:`owed_safety_plans` look at to find what they owe. Asked in
+    three parts, each through its index (the checklist; the grade; the people's memberships),
+    not as one condition over every assessment (half a second at a million incidents)."""
+    a, em = t.risk_assessments, t.entity_members
     by_now = a.c.grade.is_not(None) & (a.c.assessed_at <= now)
-    high = a.c.grade == Grade.high.value
-    ever_high = (
-        select(em.c.entity_id)
-        .select_from(a)
-        .join(m, (m.c.record_key == a.c.record_key) & (m.c.position == "subject"))
-        .join(em, em.c.mention_key == m.c.mention_key)
-        .where(by_now, high)
-    )
-    return assessment_facts_from_store(
-        engine,
-        or_(a.c.checklist == "sdash", by_now & or_(high, em.c.entity_id.in_(ever_high))),
-    )
+    high = assessment_facts_from_store(engine, by_now & (a.c.grade == Grade.high.value))
+    people = sorted({f.subject_entity for f in high if f.subject_entity})
+    theirs = [
+        f
+        for start in range(0, len(people), 500)
+        for f in assessment_facts_from_store(
+            engine, by_now & em.c.entity_id.in_(people[start : start + 500]), of_people=True
+        )
+    ]
+    sdash = assessment_facts_from_store(engine, a.c.checklist == "sdash")
+    return list(dict.fromkeys([*sdash, *high, *theirs]))
 
 
 def owed_page(
@@ -233,11 +218,11 @@ def owed_page(
         key=newest_first,
     )  # fmt: skip
     i = t.incidents
-    dash, paged = _dash_owed(now, s, deadline), _dash_owed(now, s, deadline, paged=True)
+    dash = _dash_owed(now, s, deadline)
     with engine.connect() as conn:
         if wanted is not None:
             mine = i.c.officer.in_(_officers(conn, wanted))
-            dash, paged = dash.where(mine), paged.where(mine)
+            dash = dash.where(mine)
         counted = conn.execute(select(func.count()).select_from(dash.subquery())).scalar_one()
         total = counted + len(others)
         pages = max(1, -(-total // size))
@@ -247,7 +232,7 @@ def owed_page(
         # other item (all of which could come before them) to the page's end
         low = max(0, start - len(others))
         rows = conn.execute(
-            paged.order_by(i.c.reported_at.desc(), "rule", _bytewise(engine, i.c.ref), i.c.id)
+            dash.order_by(i.c.reported_at.desc(), "rule", _bytewise(engine, i.c.ref), i.c.id)
             .offset(low)
             .limit(start + size - low)
         ).all()

@@ -29,6 +29,7 @@ from threadline.resolve.calltime import Decision, resolve_record
 from threadline.resolve.linkage import LinkageModel
 from threadline.store import tables as t
 from threadline.store.database import writing
+from threadline.store.parties import keep_parties
 from threadline.store.records import Prepared, prepare, write_prepared
 from threadline.store.rows import Binder
 from threadline.store.writers import binder_for
@@ -96,11 +97,13 @@ def recognise_and_gather(
 
 def keep_stalking_signs(conn: Connection, key: str, event: Event) -> None:
     """Keep with the incident whether it shows a stalking behaviour (its narrative's signs are
-    already read by the rules), for the owed list (:func:`threadline.crossref.risk.owed`)."""
+    already read by the rules), for the owed list (:func:`threadline.crossref.risk.owed`), and
+    with its kept parties (:mod:`threadline.store.parties`)."""
     signs = shows_stalking(event.ref, event.category, event.closing_category, event.narrative)
     conn.execute(
         update(t.incidents).where(t.incidents.c.record_key == key).values(stalking_signs=signs)
     )
+    keep_parties(conn, [key])
 
 
 def _prepare(record: Record, binder: Binder | None) -> Prepared:

@@ -8,12 +8,12 @@ officer remembered.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, func, or_, select, true
 
 from threadline.model import RiskAssessment, parse_record
 from threadline.recognise import Event, find_behaviours, shows_stalking
@@ -34,6 +34,10 @@ from threadline.store import tables as t
 #: Record keys per ``IN`` list (well under SQLite's and PostgreSQL's parameter limits).
 _BATCH = 500
 
+
+#: An assessment's kind, which its record key and its subject's mention key start with
+#: (:func:`threadline.store.records.record_key`).
+_ASSESSMENT: str = RiskAssessment.model_fields["kind"].default
 
 _FACT_COLUMNS = ("record_key", "ref", "reported_at", "domestic", "officer", "category",
                  "closing_category", "narrative")  # fmt: skip
@@ -165,31 +169,35 @@ def risk_incident_facts(
     ]
 
 
-def _courses(course_min_incidents: int) -> Select[Any]:
-    """The record keys of the incidents with stalking signs between a victim (or caller) and a
-    suspect, as people, who share at least ``course_min_incidents`` of them: every incident of
-    a course of conduct the S-DASH rule can act on (and perhaps a few more, where an incident
-    names several victims or suspects), found through the kept signs and the indexes."""
-    i, m, em = t.incidents, t.mentions, t.entity_members
-    mv, ev, ms, es = m.alias("mv"), em.alias("ev"), m.alias("ms"), em.alias("es")
-    named = (
-        select(i.c.record_key, ev.c.entity_id.label("victim"), es.c.entity_id.label("suspect"))
-        .join(mv, (mv.c.record_key == i.c.record_key) & mv.c.role.in_(("victim", "caller")))
-        .join(ev, ev.c.mention_key == mv.c.mention_key)
-        .join(ms, (ms.c.record_key == i.c.record_key) & (ms.c.role == "suspect"))
-        .join(es, es.c.mention_key == ms.c.mention_key)
-        .where(i.c.stalking_signs.is_(True))
-        .subquery()
-    )
-    pairs = (
-        select(named.c.victim, named.c.suspect)
-        .group_by(named.c.victim, named.c.suspect)
-        .having(func.count(func.distinct(named.c.record_key)) >= course_min_incidents)
-        .subquery()
-    )
-    return select(named.c.record_key).join(
-        pairs, (pairs.c.victim == named.c.victim) & (pairs.c.suspect == named.c.suspect)
-    )
+def _course_rows(conn: Connection, course_min_incidents: int, columns: Sequence[Any]) -> list[Any]:
+    """The incidents (``columns`` of ``incidents`` and ``incident_parties``) with stalking
+    signs (or not yet read) between a victim (or caller) and a suspect, as people, who share at
+    least ``course_min_incidents`` of them: every incident of a course of conduct the S-DASH
+    rule can act on (and perhaps a few more, where some of those not yet read show no signs),
+    from the one index of the kept parties (:mod:`threadline.store.parties`): the pairs
+    counted, then their incidents read by victim (the index read once, not scanned again to
+    join the pairs back)."""
+    i, p = t.incidents, t.incident_parties
+    named = (p.c.maybe_stalking == true()) & p.c.suspect_entity.is_not(None)
+    pairs = {
+        (r.victim_entity, r.suspect_entity)
+        for r in conn.execute(
+            select(p.c.victim_entity, p.c.suspect_entity)
+            .where(named, p.c.victim_entity.is_not(None))
+            .group_by(p.c.victim_entity, p.c.suspect_entity)
+            .having(func.count() >= course_min_incidents)
+        )
+    }
+    victims = sorted({v for v, _s in pairs})
+    read = select(*columns).select_from(p).join(i, i.c.record_key == p.c.record_key)
+    return [
+        r
+        for start in range(0, len(victims), _BATCH)
+        for r in conn.execute(
+            read.where(named, p.c.victim_entity.in_(victims[start : start + _BATCH]))
+        )
+        if (r.victim_entity, r.suspect_entity) in pairs
+    ]
 
 
 def owed_incident_facts(
@@ -199,41 +207,35 @@ def owed_incident_facts(
     domestic ones (a DASH is owed for each) and those whose narrative or categories show a
     stalking behaviour (``incidents.stalking_signs``, kept when the incident is recognised, live
     or in the sweep) between people who share ``course_min_incidents`` of them (an S-DASH is
-    owed for such a course), with their people. :func:`owed_assessments` gives the same list
-    from these as from :func:`risk_incident_facts` (``tests/crossref/test_owed_kept.py``); no
-    other incident is visited, and a narrative is read only where recognition has not yet kept
-    its signs. With ``every_domestic`` false, a domestic incident with no stalking signs is left
-    out: the facts the S-DASH rule acts on alone, with the same stalking signs."""
-    i = t.incidents
+    owed for such a course), with their victim and suspect as kept (``incident_parties``).
+    :func:`owed_assessments` gives the same list from these as from
+    :func:`risk_incident_facts` (``tests/crossref/test_owed_kept.py``); no other incident is
+    visited, and a narrative is read only where recognition has not yet kept its signs. With
+    ``every_domestic`` false, only the incidents of those courses: the facts the S-DASH rule
+    acts on alone, with the same stalking signs."""
+    i, p = t.incidents, t.incident_parties
     # an incident not yet recognised (imported, never swept) has its signs read here instead
     unknown = i.c.stalking_signs.is_(None)
-    domestic: ColumnElement[bool] = i.c.domestic.is_(True)
-    if not every_domestic:  # those with signs alone (a course's may be any of them)
-        domestic = domestic & i.c.stalking_signs.is_(True)
     columns = (i.c.record_key, i.c.ref, i.c.reported_at, i.c.domestic, i.c.officer,
-               i.c.stalking_signs)  # fmt: skip
+               i.c.stalking_signs, p.c.victim_entity, p.c.suspect_entity)  # fmt: skip
+    read_rows = select(*columns).outerjoin(p, p.c.record_key == i.c.record_key)
     with engine.connect() as conn:
-        in_courses = conn.execute(_courses(course_min_incidents)).scalars().all()
-        rows = [
-            *conn.execute(select(*columns).where(or_(domestic, unknown))),
-            *(
-                r
-                for start in range(0, len(in_courses), _BATCH)
-                for r in conn.execute(
-                    select(*columns).where(
-                        i.c.record_key.in_(in_courses[start : start + _BATCH]),
-                        i.c.domestic.is_(False),
-                    )
-                )
-            ),
-        ]
-        people = people_by_role(conn, {r.record_key for r in rows})
+        in_courses = _course_rows(conn, course_min_incidents, columns)
+        if every_domestic:  # with every domestic one and every one not yet read, the others
+            rows = [
+                *conn.execute(read_rows.where(or_(i.c.domestic.is_(True), unknown))),
+                *(r for r in in_courses if not r.domestic and r.stalking_signs is not None),
+            ]
+        else:
+            rows = in_courses
+        unread = sorted({r.record_key for r in rows if r.stalking_signs is None})
         read = {
             r.record_key: shows_stalking(r.ref, r.category, r.closing_category, r.narrative)
+            for start in range(0, len(unread), _BATCH)
             for r in conn.execute(
                 select(
                     i.c.record_key, i.c.ref, i.c.category, i.c.closing_category, i.c.narrative
-                ).where(unknown)  # fmt: skip
+                ).where(i.c.record_key.in_(unread[start : start + _BATCH]))
             )
         }
     facts = []
@@ -241,18 +243,25 @@ def owed_incident_facts(
         signs = read[r.record_key] if r.stalking_signs is None else r.stalking_signs
         if not (r.domestic or signs):
             continue
-        victim, suspect = victim_and_suspect(people.get(r.record_key, {}))
+        victim, suspect = r.victim_entity, r.suspect_entity
         facts.append(_facts(r, victim, suspect, bool(signs and victim and suspect)))
     return facts
 
 
 def assessment_facts_from_store(
-    engine: Engine, where: ColumnElement[bool] | None = None
+    engine: Engine, where: ColumnElement[bool] | None = None, of_people: bool = False
 ) -> list[AssessmentFacts]:
     """Every stored assessment (those ``where`` picks, of ``risk_assessments`` and, for its
     subject, ``entity_members``) as the owed rules read it, from its kept grade and "yes" count
-    (:func:`threadline.risk.graded_facts`, kept when written): no document is parsed."""
+    (:func:`threadline.risk.graded_facts`, kept when written): no document is parsed. With
+    ``of_people``, only those whose subject is a person (``where`` then names the people: the
+    query starts from their memberships, of which only assessments' subjects, by their key, are
+    looked up: not every incident a victim is named in)."""
     a, m, em = t.risk_assessments, t.mentions, t.entity_members
+    join = "join" if of_people else "outerjoin"
+    if of_people:
+        subjects = em.c.mention_key.startswith(f"{_ASSESSMENT}:", autoescape=True)
+        where = subjects if where is None else where & subjects
     with engine.connect() as conn:
         query = (
             select(
@@ -266,9 +275,11 @@ def assessment_facts_from_store(
                 a.c.yes_count,
                 em.c.entity_id,
             )  # fmt: skip
-            .outerjoin(m, (m.c.record_key == a.c.record_key) & (m.c.position == "subject"))
-            .outerjoin(em, em.c.mention_key == m.c.mention_key)
         )
+        query = getattr(query, join)(
+            m, (m.c.record_key == a.c.record_key) & (m.c.position == "subject")
+        )
+        query = getattr(query, join)(em, em.c.mention_key == m.c.mention_key)
         rows = conn.execute(query if where is None else query.where(where)).all()
     return [
         AssessmentFacts(

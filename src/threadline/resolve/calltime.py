@@ -64,6 +64,7 @@ from threadline.resolve.namesakes import (
 from threadline.resolve.review import mention_words, queue_pairs
 from threadline.store import tables as t
 from threadline.store.lookups import mention_columns
+from threadline.store.parties import keep_parties
 from threadline.store.queries import fetch
 
 MF = t.mention_features
@@ -669,11 +670,12 @@ def resolve_record(
             decision.evidence if decision.outcome == "joined" else None,
         )
         by = PROVISIONAL if decision.provisional else CALL_TIME
-        apply_memberships_for(conn, {mention_key: membership}, labels, now, by=by)
+        apply_memberships_for(conn, {mention_key: membership}, labels, now, by=by, keep=False)
         _merge(conn, decision, into, now)
         number = _hold_apart(conn, decision, number, now)
         decisions.append(decision)
         queue.extend(pairs)
+    keep_parties(conn, [record_key])  # an incident's people, once all are written
     number = _undo_provisional(conn, model, arrived, number, now, review_threshold)
     if queue:
         queue_pairs(conn, queue, now)
@@ -931,6 +933,8 @@ def apply_memberships_for(
     labels: Mapping[str, str],
     now: datetime,
     by: str = CALL_TIME,
+    keep: bool = True,
 ) -> None:
-    """Write call-time memberships without touching the rest of the store's entities."""
-    apply_memberships(conn, memberships, labels, now, by=by, partial=True)
+    """Write call-time memberships without touching the rest of the store's entities (and,
+    unless ``keep`` is false, the kept parties of the incidents they are in)."""
+    apply_memberships(conn, memberships, labels, now, by=by, partial=True, keep=keep)

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Select, bindparam, select, union, update
 
 from threadline.store import tables as t
 from threadline.store.lookups import mention_columns
+from threadline.store.parties import keep_parties_of_mentions
 from threadline.store.queries import fetch
 
 INFERENCE = "inference:former-partner"
@@ -179,7 +180,8 @@ def apply_inferences(
     fresh entity before the inference), is retired as batch resolution retires one."""
     moved = 0
     em = t.entity_members
-    for item in inferred:
+    items = list(inferred)
+    for item in items:
         left = conn.execute(
             select(em.c.entity_id).where(em.c.mention_key == item.mention_key)
         ).scalar()
@@ -217,4 +219,5 @@ def apply_inferences(
                 )
             )
         moved += 1
+    keep_parties_of_mentions(conn, [item.mention_key for item in items])
     return moved

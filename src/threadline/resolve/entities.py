@@ -33,6 +33,7 @@ from sqlalchemy import (
 
 from threadline.resolve.explain import stored_evidence
 from threadline.store import tables as t
+from threadline.store.parties import keep_parties_of_mentions, rebuild_parties
 from threadline.store.queries import fetch
 from threadline.store.writers import Writer, writer_for
 
@@ -168,11 +169,16 @@ def apply_memberships(
     now: datetime,
     by: str,
     partial: bool = False,
+    keep: bool = True,
 ) -> Changes:
-    """Write ``members`` (mention → membership) as the new state, recording what changed.
+    """Write ``members`` (mention → membership) as the new state, recording what changed, and
+    the kept victim and suspect of the incidents that mention them
+    (:mod:`threadline.store.parties`).
 
     ``partial`` (call time) touches only the given mentions and retires nothing; otherwise the
-    memberships are the whole store's and entities left with no members are retired.
+    memberships are the whole store's and entities left with no members are retired. ``keep``
+    false (call time, mention by mention) leaves the incidents' parties to the caller, who
+    keeps them once the record's people are all written.
     """
     changes = Changes()
     wanted = {m.entity_id for m in members.values()}
@@ -198,6 +204,10 @@ def apply_memberships(
         _write_memberships(
             conn, writer, members, labels, now, by, partial, previous, existing, wanted, changes
         )
+    if not partial:
+        rebuild_parties(conn)
+    elif keep and (written := [m for m, v in members.items() if previous.get(m) != v.entity_id]):
+        keep_parties_of_mentions(conn, written)
     relabelled = [  # an entity made just now already has its label
         {"b_entity": entity_id, "label": label, "updated_at": now}
         for entity_id, label in labels.items()
@@ -394,6 +404,7 @@ def members_entity_ids(conn: Connection) -> list[str]:
 
 def remove_memberships(conn: Connection, mention_keys: list[str]) -> None:
     conn.execute(delete(t.entity_members).where(t.entity_members.c.mention_key.in_(mention_keys)))
+    keep_parties_of_mentions(conn, mention_keys)
 
 
 def merge_entities(
@@ -418,4 +429,5 @@ def merge_entities(
     ]  # fmt: skip
     _insert(conn, writer_for(conn), t.entity_events, events)
     conn.execute(update(t.entities).where(t.entities.c.id == keep).values(updated_at=now))
+    keep_parties_of_mentions(conn, moving)
     return moving

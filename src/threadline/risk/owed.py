@@ -178,18 +178,23 @@ def owed_sdash(
     for inc in incidents:
         if inc.stalking and inc.victim_entity and inc.suspect_entity and inc.reported_at <= now:
             courses[(inc.victim_entity, inc.suspect_entity)].append(inc)
-    sdashes = [a for a in assessments if a.checklist == "sdash" and a.assessed_at <= now]
+    # the S-DASHes done by now: the incidents they were done for, and each subject's latest
+    sdash_refs: set[str] = set()
+    latest_of: dict[str | None, datetime] = {}
+    for a in assessments:
+        if a.checklist == "sdash" and a.assessed_at <= now:
+            sdash_refs.add(a.incident_ref)
+            if a.subject_entity not in latest_of or a.assessed_at > latest_of[a.subject_entity]:
+                latest_of[a.subject_entity] = a.assessed_at
     owed: list[OwedAssessment] = []
     for (victim, suspect), course in sorted(courses.items()):
         if len(course) < s.course_min_incidents:
             continue
         course.sort(key=lambda i: (i.reported_at, i.ref))
-        refs = {i.ref for i in course}
         first, trigger, latest = course[0], course[s.course_min_incidents - 1], course[-1]
-        covered = any(
-            a.incident_ref in refs
-            or (a.subject_entity == victim and a.assessed_at >= first.reported_at)
-            for a in sdashes
+        done_for_her = latest_of.get(victim)
+        covered = any(i.ref in sdash_refs for i in course) or (
+            done_for_her is not None and done_for_her >= first.reported_at
         )
         due = trigger.reported_at + s.sdash_deadline
         if covered or now <= due:

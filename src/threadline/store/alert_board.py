@@ -7,11 +7,12 @@ alerts behind thousands of newer low ones and miscounted every rule.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, func, or_, select
 
 from threadline.store import tables as t
 
@@ -41,12 +42,6 @@ class AlertCount:
     rule_id: str
     severity: str | None
     count: int
-
-
-def severity_rank() -> ColumnElement[int]:
-    """0 for high, 1 medium, 2 low, 3 anything else (or none)."""
-    a = t.alerts
-    return case({s: i for i, s in enumerate(SEVERITIES)}, value=a.c.severity, else_=len(SEVERITIES))
 
 
 def _where(query: Select[Any], f: AlertFilter) -> Select[Any]:
@@ -114,19 +109,53 @@ class AlertPage:
         return max(1, -(-self.total // self.size))
 
 
-def alert_page(conn: Connection, f: AlertFilter, page: int = 1, size: int = PAGE_SIZE) -> AlertPage:
+def alert_page(
+    conn: Connection,
+    f: AlertFilter,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+    counts: Sequence[AlertCount] | None = None,
+) -> AlertPage:
     """Page ``page`` (from 1) of ``size`` alerts matching ``f``, the most severe first and, within
-    a severity, the most recently changed first; ``total`` counts every match."""
+    a severity, the most recently changed first; ``total`` counts every match. ``counts``: the
+    matches of ``f`` per rule and severity (:func:`alert_counts`), where the caller has them.
+
+    Each severity's alerts are read newest first from the index on status, severity and time,
+    only those of the severities the page reaches, from where the page starts in each: no sort
+    of every match (a million incidents' open alerts sorted took 200 ms of the dashboard)."""
     if page < 1:
         raise ValueError("the page number starts at 1")
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise ValueError(f"a page holds 1 to {MAX_PAGE_SIZE} alerts")
     a = t.alerts
-    total = int(conn.execute(_where(select(func.count()).select_from(a), f)).scalar_one())
-    query = (
-        _where(select(a), f)
-        .order_by(severity_rank(), a.c.updated_at.desc(), a.c.id.desc())
-        .limit(size)
-        .offset((page - 1) * size)
-    )
-    return AlertPage([dict(r._mapping) for r in conn.execute(query)], page, size, total)
+    by_rank = [0] * (len(SEVERITIES) + 1)
+    for c in alert_counts(conn, f) if counts is None else counts:
+        by_rank[_rank(c.severity)] += c.count
+    start, end, before = (page - 1) * size, page * size, 0
+    rows: list[dict[str, Any]] = []
+    for rank, count in enumerate(by_rank):
+        low, high = max(start - before, 0), min(end - before, count)
+        before += count
+        if low >= high:
+            continue
+        query = (
+            _where(select(a), f)
+            .where(_of_rank(rank))
+            .order_by(a.c.updated_at.desc(), a.c.id.desc())
+            .limit(high - low)
+            .offset(low)
+        )
+        rows += [dict(r._mapping) for r in conn.execute(query)]
+    return AlertPage(rows, page, size, before)
+
+
+def _rank(severity: str | None) -> int:
+    """A severity's place in :data:`SEVERITIES`; anything else (or none) after them."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def _of_rank(rank: int) -> ColumnElement[bool]:
+    a = t.alerts
+    if rank < len(SEVERITIES):
+        return a.c.severity == SEVERITIES[rank]
+    return or_(a.c.severity.is_(None), a.c.severity.not_in(SEVERITIES))

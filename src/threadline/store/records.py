@@ -32,6 +32,8 @@ from threadline.model.pole import Qualifier
 from threadline.normalise import address_key
 from threadline.risk import graded_facts
 from threadline.store import tables as t
+from threadline.store.first_dash import keep_first_dash
+from threadline.store.parties import keep_parties
 from threadline.store.queries import fetch
 from threadline.store.rows import Binder, Row, columns_of, row_of
 from threadline.store.writers import Writer, writer_for
@@ -140,6 +142,8 @@ def _record_row(record: Record, key: str, document: dict[str, Any], digest: str)
                 ),
                 # not known until recognition reads it (crossref.pipeline): an import stays cheap
                 stalking_signs=None,
+                # kept from the assessments once the row is written (store.first_dash)
+                first_dash_at=None,
             )
         case CourtOrder():
             row["order_type"] = record.order_type.value
@@ -374,6 +378,9 @@ def write_prepared(
     counts = BatchCounts()
     children = ChildRows()
     replaced: list[str] = []
+    incident_keys: set[str] = set()
+    written: dict[Table, list[str]] = {}  # the incidents and assessments written, by table
+    moved_from: set[str] = set()  # the incidents replaced assessments were for
     by_kind: dict[str, list[Prepared]] = {}
     for item in items:
         by_kind.setdefault(item.kind, []).append(item)
@@ -396,8 +403,19 @@ def write_prepared(
             else:
                 changed.append(item)
                 replaced.append(item.key)
+                if table is t.incidents:
+                    incident_keys.add(item.key)
                 children.add(item.children)
                 counts.updated += 1
+        written[table] = [item.key for item in (*new, *changed)]
+        if changed and table is t.risk_assessments:
+            a = t.risk_assessments
+            for chunk in _chunks([item.key for item in changed]):
+                moved_from.update(
+                    conn.execute(select(a.c.incident_ref).where(a.c.record_key.in_(chunk)))
+                    .scalars()
+                    .all()
+                )
         if changed:
             _update(conn, writer, table, changed, now, import_id)
         if new:
@@ -417,6 +435,12 @@ def write_prepared(
         for child_table, rows in children.tables():
             if rows:
                 writer.insert(child_table, columns_of(child_table), rows, bound)
+    # a replaced incident's people may have changed roles under their kept memberships
+    if incident_keys:
+        keep_parties(conn, incident_keys)
+    keep_first_dash(
+        conn, written.get(t.incidents, ()), written.get(t.risk_assessments, ()), moved_from
+    )
     return counts
 
 

@@ -116,11 +116,22 @@ incidents = _record_table(
     #: whether its narrative or categories show a stalking behaviour
     #: (:func:`threadline.recognise.shows_stalking`), kept when it is written (migration 0017)
     Column("stalking_signs", Boolean),
+    #: when its first DASH was done, kept whenever it or an assessment is written
+    #: (:mod:`threadline.store.first_dash`, migration 0021)
+    Column("first_dash_at", UTCDateTime),
     Index("ix_incidents_reported_at", "reported_at"),
     Index("ix_incidents_domestic", "domestic"),
     Index("ix_incidents_stalking_signs", "stalking_signs"),
     #: the owed list's DASH rule, counted and paged newest first (migration 0018)
     Index("ix_incidents_domestic_reported_at", "domestic", "reported_at", "ref", "officer"),
+    #: the DASH owed counted, and by officer, from the index alone (migration 0021)
+    Index(
+        "ix_incidents_domestic_reported_at_first_dash",
+        "domestic",
+        "reported_at",
+        "first_dash_at",
+        "officer",
+    ),
 )
 
 crimes = _record_table(
@@ -166,6 +177,8 @@ risk_assessments = _record_table(
     Index("ix_risk_assessments_checklist_assessed_at", "checklist", "assessed_at"),
     #: an incident's first DASH (migration 0018)
     Index("ix_risk_assessments_checklist_incident_ref", "checklist", "incident_ref", "assessed_at"),
+    #: the assessments graded high, for the safety plans owed (migration 0020)
+    Index("ix_risk_assessments_grade_assessed_at", "grade", "assessed_at"),
 )
 
 #: One row per person as written in one record.
@@ -264,6 +277,26 @@ entity_members = Table(
     Column("assigned_by", USERNAME, nullable=False),
 )
 
+#: Each incident's victim (else caller) and suspect as people, kept wherever a membership or
+#: the incident's people are written (:mod:`threadline.store.parties`, migration 0019): the
+#: S-DASH courses grouped by the index, not by every incident's mentions.
+incident_parties = Table(
+    "incident_parties",
+    metadata,
+    Column("record_key", RECORD_KEY, primary_key=True),
+    Column("victim_entity", String(40)),
+    Column("suspect_entity", String(40)),
+    #: its stalking signs as kept on the incident, true where not yet read
+    Column("maybe_stalking", Boolean, nullable=False),
+    Index(
+        "ix_incident_parties_courses",
+        "maybe_stalking",
+        "victim_entity",
+        "suspect_entity",
+        "record_key",
+    ),
+)
+
 #: Append-only: every join, split and new entity, with who or what did it.
 entity_events = _numbered_table(
     "entity_events",
@@ -296,6 +329,14 @@ review_queue = _numbered_table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("status", String(12), nullable=False, default="open"),
     UniqueConstraint("mention_a", "mention_b", name="uq_review_queue_pair"),
+)
+#: The open queue most probable first, looked up pair by pair until enough are at stake
+#: (migration 0020)
+Index(
+    "ix_review_queue_status_probability",
+    review_queue.c.status,
+    review_queue.c.match_probability.desc(),
+    review_queue.c.id,
 )
 
 #: Each person mention as the linkage model sees it (see :mod:`threadline.features`),
@@ -350,6 +391,13 @@ alerts = _numbered_table(
     Column("status", String(12), nullable=False, default="open"),
     Column("raised_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    #: the dashboard's board (migration 0020): the counts per rule and severity read from the
+    #: index alone, each severity's page and a rule's newest alerts read in order from theirs.
+    #: None starts with the status: SQLite, which keeps no statistics here, would then read a
+    #: person's open alerts through every open alert rather than through the person's links
+    Index("ix_alerts_rule_severity_status", "rule_id", "severity", "status"),
+    Index("ix_alerts_severity_status_updated_at", "severity", "status", "updated_at", "id"),
+    Index("ix_alerts_rule_status_updated_at", "rule_id", "status", "updated_at", "id"),
 )
 
 #: Every raise and update of an alert, append-only: which incident changed it and how.

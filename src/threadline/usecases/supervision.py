@@ -100,7 +100,9 @@ def alert_board(engine: Engine, role: str, query: BoardQuery) -> AlertBoard:
         raise ValueError("the dashboard shows open alerts")
     with engine.connect() as conn:
         counts = alert_counts(conn)
-        found = alert_page(conn, f, query.page, query.size)
+        # the counts of every open alert are the page's own where nothing else is asked for
+        given = counts if f == AlertFilter() else None
+        found = alert_page(conn, f, query.page, query.size, given)
     shown = disclose_alerts(found.alerts, role)
     return AlertBoard(counts, f, shown, found.page, found.size, found.total, found.pages)
 

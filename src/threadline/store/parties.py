@@ -1,0 +1,109 @@
+"""Each incident's victim and suspect as people, kept beside it (``incident_parties``,
+migration 0019), rewritten wherever who is who can change: a membership written (batch and
+call-time resolution, an inference, a merge, a reviewer's judgement) or an incident's people
+replaced by a new version of it.
+
+Issue 24: the owed list's S-DASH rule groups the incidents with stalking signs by victim and
+suspect; finding them through every incident's mentions and memberships took 10 s of the
+dashboard at a million incidents. The kept pair is what
+:func:`threadline.crossref.risk.victim_and_suspect` takes from the incident's people
+(:func:`threadline.crossref.risk.people_by_role`): the first victim mention that is resolved to
+a person (else the first caller) and the first suspect, in the order the mentions were written.
+An incident with neither has no row. Beside them, ``maybe_stalking``: the incident's kept
+stalking signs (``incidents.stalking_signs``), true where they are not yet read, so that the
+courses are grouped from one index alone; it is rewritten where the signs are
+(:func:`threadline.crossref.pipeline.keep_stalking_signs`). ``tests/store/test_parties.py``
+checks the kept rows equal that reading after each kind of write, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    ScalarSelect,
+    Select,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
+
+from threadline.store import tables as t
+
+#: Keys per ``IN`` list (well under SQLite's and PostgreSQL's parameter limits).
+_BATCH = 500
+#: How an incident's record key starts (:func:`threadline.store.records.record_key`).
+_INCIDENT = "incident:"
+
+
+def _first(roles: tuple[str, ...]) -> ScalarSelect[Any]:
+    """The person of the incident's first resolved mention in ``roles`` (the earlier role
+    first, then the mention written first)."""
+    i, m, em = t.incidents, t.mentions, t.entity_members
+    rank = case({role: n for n, role in enumerate(roles)}, value=m.c.role)
+    return (
+        select(em.c.entity_id)
+        .select_from(m)
+        .join(em, em.c.mention_key == m.c.mention_key)
+        .where(m.c.record_key == i.c.record_key, m.c.record_kind == "incident")
+        .where(m.c.role.in_(roles))
+        .order_by(rank, m.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _parties(keys: Any | None) -> Select[Any]:
+    """The parties of the incidents whose record keys ``keys`` gives (every incident if None),
+    those with a victim or a suspect."""
+    i = t.incidents
+    victim, suspect = _first(("victim", "caller")), _first(("suspect",))
+    maybe = func.coalesce(i.c.stalking_signs, true())
+    named = select(
+        i.c.record_key, victim.label("victim"), suspect.label("suspect"), maybe.label("maybe")
+    )
+    if keys is not None:
+        named = named.where(i.c.record_key.in_(keys))
+    rows = named.subquery()
+    return select(rows.c.record_key, rows.c.victim, rows.c.suspect, rows.c.maybe).where(
+        or_(rows.c.victim.is_not(None), rows.c.suspect.is_not(None))
+    )
+
+
+def _write(conn: Connection, keys: Any | None) -> None:
+    p = t.incident_parties
+    conn.execute(delete(p) if keys is None else delete(p).where(p.c.record_key.in_(keys)))
+    columns = ["record_key", "victim_entity", "suspect_entity", "maybe_stalking"]
+    conn.execute(insert(p).from_select(columns, _parties(keys)))
+
+
+def keep_parties(conn: Connection, record_keys: Collection[str]) -> None:
+    """Rewrite the kept parties of the incidents ``record_keys`` (other records' keys are
+    passed over, with no statement) from their mentions and memberships as they now are."""
+    keys = sorted(k for k in record_keys if k.startswith(_INCIDENT))
+    for start in range(0, len(keys), _BATCH):
+        _write(conn, keys[start : start + _BATCH])
+
+
+def keep_parties_of_mentions(conn: Connection, mention_keys: Collection[str]) -> None:
+    """Rewrite the kept parties of the incidents that mention ``mention_keys`` (after their
+    memberships were written): two statements per 500 mentions."""
+    m = t.mentions
+    keys = sorted(mention_keys)
+    for start in range(0, len(keys), _BATCH):
+        chunk = keys[start : start + _BATCH]
+        _write(
+            conn,
+            select(m.c.record_key).where(m.c.mention_key.in_(chunk), m.c.record_kind == "incident"),
+        )
+
+
+def rebuild_parties(conn: Connection) -> None:
+    """Rewrite every incident's kept parties (a batch resolution; migration 0019's fill)."""
+    _write(conn, None)
