@@ -190,3 +190,20 @@ def test_a_lone_surrogate_in_a_body_is_a_422_naming_the_field(
         headers={**auth("supervisor"), "Content-Type": "application/json"},
     )
     assert answer.status_code == 422 and answer.json()["error"]["field"] == "reason"
+
+
+def _keys(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        return set(node) | {k for value in node.values() for k in _keys(value)}
+    if isinstance(node, list):
+        return {k for value in node for k in _keys(value)}
+    return set()
+
+
+def test_every_bound_is_stated_in_json_schemas_words(client: TestClient) -> None:
+    """A ``Field(ge=1)`` on a type with a validator of its own was written to the OpenAPI as
+    ``"ge": 1``, a word JSON Schema does not know: clients and schemathesis read no bound and
+    sent ``0`` (ST202, notifications read). Bounds are ``minimum``/``maximum``."""
+    schema = client.get("/openapi.json").json()
+    assert not _keys(schema["components"]["schemas"]) & {"ge", "le", "gt", "lt"}
+    assert "minimum" in _keys(schema["components"]["schemas"]["ReadRequest"])

@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 
 from threadline.api.deps import Acting, ActingDep, ClockDep, EngineDep, require
 from threadline.api.errors import error_answer
-from threadline.api.schemas import RequestBody
+from threadline.api.schemas import JSON_INTEGER, RequestBody
 from threadline.api.steps import StepRoute, add_step_routes
 from threadline.guard.users import User
 from threadline.recognise.actions import MIN_REASON
@@ -143,7 +143,7 @@ class ReasonRequest(RequestBody):
 
 
 class ReadRequest(RequestBody):
-    ids: list[Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]] = Field(
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1), JSON_INTEGER]] = Field(
         min_length=1, max_length=500, description="Notifications to mark read"
     )
 
