@@ -4,9 +4,9 @@ A writer that runs outside the writers' turn decides from what it read while ano
 part way through: on PostgreSQL it computes a kept fact (an incident's first DASH, its parties)
 from a snapshot that lacks the other's rows, or inserts a row the other has just inserted too.
 :func:`another_writer` holds the turn in a thread, as a live submission does, for ``hold``
-seconds after its own writes; :func:`first_writes` notes when this thread first sends an
-``INSERT``, ``UPDATE`` or ``DELETE``, so a test can say the work waited until the other writer
-committed.
+seconds after its own writes; :func:`first_writes` notes when any other thread (the test's, or the
+route's worker) first sends an ``INSERT``, ``UPDATE`` or ``DELETE``, so a test can say the work
+waited until the other writer committed.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def another_writer(
 
 @dataclass
 class Writes:
-    """When the watched thread first sent a write through SQLAlchemy (``time.monotonic()``)."""
+    """When the work first sent a write through SQLAlchemy (``time.monotonic()``)."""
 
     first_at: float | None = None
 
@@ -76,14 +76,17 @@ _WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @contextmanager
-def first_writes(engine: Engine) -> Iterator[Writes]:
-    """Note the first write statement this thread sends on ``engine`` while the block runs."""
+def first_writes(engine: Engine, *tables: str) -> Iterator[Writes]:
+    """Note the first write statement (to one of ``tables``, if any are named) that a thread
+    other than :func:`another_writer`'s sends on ``engine`` while the block runs."""
     seen = Writes()
-    me = threading.get_ident()
 
     def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if seen.first_at is None and threading.get_ident() == me:
-            if statement.lstrip().upper().startswith(_WRITES):
+        if seen.first_at is not None or threading.current_thread().name == "another-writer":
+            return
+        words = statement.split()
+        if words and words[0].upper() in _WRITES:
+            if not tables or any(name in statement for name in tables):
                 seen.first_at = time.monotonic()
 
     event.listen(engine, "before_cursor_execute", before)
