@@ -12,6 +12,7 @@ from api_client import Api
 from threadline.guard import read_log
 from threadline.recognise.rules import RULES
 from threadline.store import tables as t
+from writer_turn import another_writer, first_writes
 
 PURPOSE = {"purpose": "INC-T1 call-back"}
 
@@ -141,8 +142,6 @@ def test_a_judgement_or_split_waits_for_a_submission_part_way_through(
     committed, and the parties kept are those read afresh. Before, the use cases wrote outside
     the writers' turn: on PostgreSQL both inserted INC-1's parties and the judgement failed
     (UniqueViolation on pk_incident_parties)."""
-    from writer_turn import another_writer, first_writes
-
     victims = _two_incidents_of_one_victim(engine)
     with (
         another_writer(engine, _submission_keeping_parties) as submission,

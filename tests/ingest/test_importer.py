@@ -11,8 +11,11 @@ from sqlalchemy import Engine, func, select
 
 from factories import incident, order, person
 from threadline.ingest import import_files
+from threadline.model import parse_record
 from threadline.store import summarise
 from threadline.store import tables as t
+from threadline.store.records import prepare, write_prepared
+from writer_turn import another_writer, first_writes
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -412,11 +415,6 @@ def test_an_import_batch_waits_for_a_submission_and_keeps_the_first_dash(
     DASH is the submission's, not the batch's later one (12:00). Before, the batch wrote at
     once: on PostgreSQL it computed the first DASH from what it saw before the submission
     committed and kept 12:00."""
-    from writer_turn import another_writer, first_writes
-
-    from threadline.model import parse_record
-    from threadline.store.records import prepare, write_prepared
-
     import_files(engine, [write_jsonl(tmp_path / "incident.jsonl", [incident("INC-1")])])
     earlier = prepare(parse_record(dash("RA-1", "INC-1", 11)))
     later = write_jsonl(tmp_path / "later.jsonl", [dash("RA-2", "INC-1", 12)])
