@@ -63,7 +63,7 @@ from threadline.resolve.victims import (
     targeting_records,
 )
 from threadline.store import tables as t
-from threadline.store.database import analyse
+from threadline.store.database import analyse, writing
 
 #: Links at or above this probability join two mentions into one entity.
 MATCH_THRESHOLD = 0.95
@@ -385,6 +385,9 @@ def resolve_store(
     with the same model (:func:`threadline.resolve.spark.predict_pairs_spark`), as a frame here;
     ``score`` scores them and keeps them where it scored them, asked only for what each step
     needs (:class:`threadline.resolve.spark.SparkPairs`: nothing brings the pairs back here).
+    The people, their history and the review queue are written in one transaction in the
+    writers' turn (:func:`threadline.store.writing`), after the scoring, so that submissions
+    wait for the write alone.
     """
     with _collector_paused() as collector:
         return _resolve(
@@ -488,7 +491,8 @@ def _resolve(
     for mention, item in inferred.items():
         clusters[mention] = item.entity_id  # a cluster label here
 
-    with engine.begin() as conn:
+    # in the writers' turn: a submission beside it writes memberships and kept parties too
+    with writing(engine) as conn:
         previous = {
             row.mention_key: row.entity_id
             for row in conn.execute(
