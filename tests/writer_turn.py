@@ -76,9 +76,10 @@ _WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @contextmanager
-def first_writes(engine: Engine, *tables: str) -> Iterator[Writes]:
+def first_writes(engine: Engine | type[Engine], *tables: str) -> Iterator[Writes]:
     """Note the first write statement (to one of ``tables``, if any are named) that a thread
-    other than :func:`another_writer`'s sends on ``engine`` while the block runs."""
+    other than :func:`another_writer`'s sends on ``engine`` (on any engine, given the class
+    ``Engine``: a command opens its own) while the block runs."""
     seen = Writes()
 
     def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
