@@ -395,14 +395,22 @@ def resolve_store(
         )
 
 
+@dataclass(frozen=True)
 class _Collector:
-    """Python's cycle collector, paused; :meth:`resumed` runs it again for a while."""
+    """Python's cycle collector as resolution found it: ``paused`` if resolution turned it off
+    (it was running), else left as the caller set it. :meth:`resumed` runs it again for a
+    while, only where resolution paused it."""
+
+    paused: bool
 
     @contextmanager
     def resumed(self) -> Iterator[None]:
         """The collector running, run first and once more at the end: what the step left in
         cycles (Splink's linker holds its DuckDB tables so) is freed before the steps after
-        it."""
+        it. A collector the caller had turned off stays off: that is the caller's choice."""
+        if not self.paused:
+            yield
+            return
         gc.enable()
         gc.collect()  # what the steps before left in cycles, before the step's own peak
         try:
@@ -418,14 +426,14 @@ def _collector_paused() -> Iterator[_Collector]:
     run once at the end. Each full collection walks every object alive, and resolution makes
     millions that live to the end of the run: on the 20k force the pauses cost a quarter of
     its CPU. The step that leaves cycles behind (scoring: Splink's linker and SQL trees) runs
-    with it resumed."""
+    with it resumed. A caller that had turned the collector off keeps it off throughout."""
     if not gc.isenabled():
-        yield _Collector()
+        yield _Collector(paused=False)
         return
     gc.collect()  # what the caller left in cycles (a linker of its own) is not carried along
     gc.disable()
     try:
-        yield _Collector()
+        yield _Collector(paused=True)
     finally:
         gc.enable()
         gc.collect()
