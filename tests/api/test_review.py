@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, select
 
 from api_client import Api
 from threadline.guard import read_log
 from threadline.recognise.rules import RULES
 from threadline.store import tables as t
+from writer_turn import another_writer, first_writes
 
 PURPOSE = {"purpose": "INC-T1 call-back"}
 
@@ -84,3 +89,76 @@ def test_the_queue_says_what_is_at_stake_and_puts_it_first(api: Api) -> None:
         person, alerts = line.split(" is in open alert", 1)
         assert person in (first["mention_a"]["entity_id"], first["mention_b"]["entity_id"])
         assert {title for title in titles if title in alerts}, line
+
+
+# --- a judgement and a split beside a submission part way through (the writers' turn) ----------
+
+
+#: What a judgement or a split writes (the audit row aside).
+PEOPLE_TABLES = ("judgements", "entities", "entity_members", "entity_events", "incident_parties")
+
+
+def _two_incidents_of_one_victim(engine: Engine) -> dict[str, str]:
+    """INC-1 and INC-2, each with Alys Penhallow as victim and one suspect, she one person (P-1):
+    each incident's victim mention by reference."""
+    from factories import incident, person
+    from links_factory import resolve_by_name, store
+
+    her = {"forenames": "Alys", "surname": "Penhallow", "dob": "1991-04-12"}
+    him = {"forenames": "Gareth", "surname": "Tregothnan"}
+    store(engine, *(incident(ref, people=[person("victim", **her), person("suspect", **him)])
+                    for ref in ("INC-1", "INC-2")))  # fmt: skip
+    resolve_by_name(engine, {"P-1": "Alys Penhallow", "P-2": "Gareth Tregothnan"})
+    m = t.mentions
+    with engine.connect() as conn:
+        rows = conn.execute(select(m.c.record_key, m.c.mention_key).where(m.c.role == "victim"))
+        return {key.rsplit(":", 1)[-1]: mention for key, mention in rows}
+
+
+def _kept_parties_are_read_afresh(engine: Engine) -> None:
+    from threadline.crossref.risk import people_by_role, victim_and_suspect
+
+    p = t.incident_parties
+    with engine.connect() as conn:
+        kept = {r[0]: (r[1], r[2]) for r in conn.execute(
+            select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity))}  # fmt: skip
+        afresh = {k: victim_and_suspect(roles) for k, roles in people_by_role(conn).items()}
+    assert kept == afresh
+
+
+def _submission_keeping_parties(conn: Connection) -> None:
+    """What a submission of INC-1 does in its turn: its kept parties rewritten."""
+    from threadline.store.parties import keep_parties
+
+    keep_parties(conn, ["incident:cad:INC-1"])
+
+
+@pytest.mark.parametrize("change", ["judgement", "split"])
+def test_a_judgement_or_split_waits_for_a_submission_part_way_through(
+    engine: Engine, client: TestClient, auth: Callable[[str], dict[str, str]], change: str
+) -> None:
+    """A reviewer's "different" (or a split of the same mention) beside a submission that is
+    rewriting the same incident's kept parties writes nothing until the submission has
+    committed, and the parties kept are those read afresh. Before, the use cases wrote outside
+    the writers' turn: on PostgreSQL both inserted INC-1's parties and the judgement failed
+    (UniqueViolation on pk_incident_parties)."""
+    victims = _two_incidents_of_one_victim(engine)
+    with (
+        another_writer(engine, _submission_keeping_parties) as submission,
+        first_writes(engine, *PEOPLE_TABLES) as review,
+    ):
+        if change == "judgement":
+            body = {"mention_a": victims["INC-2"], "mention_b": victims["INC-1"],
+                    "judgement": "different", "note": "another Alys"}  # fmt: skip
+            answer = client.post("/api/review/judgements", json=body, headers=auth("supervisor"))
+        else:
+            body = {"mention_keys": [victims["INC-1"]], "reason": "another Alys"}
+            answer = client.post("/api/people/P-1/split", json=body, headers=auth("supervisor"))
+    assert answer.status_code in (200, 201), answer.text
+    assert submission.committed_at is not None and review.first_at is not None
+    assert review.first_at >= submission.committed_at
+    with engine.connect() as conn:
+        entities = dict(conn.execute(select(t.entity_members.c.mention_key,
+                                            t.entity_members.c.entity_id)).all())  # fmt: skip
+    assert entities[victims["INC-1"]] != entities[victims["INC-2"]]
+    _kept_parties_are_read_afresh(engine)

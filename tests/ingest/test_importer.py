@@ -11,8 +11,11 @@ from sqlalchemy import Engine, func, select
 
 from factories import incident, order, person
 from threadline.ingest import import_files
+from threadline.model import parse_record
 from threadline.store import summarise
 from threadline.store import tables as t
+from threadline.store.records import prepare, write_prepared
+from writer_turn import another_writer, first_writes
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -388,3 +391,40 @@ def test_blank_dates_and_text_booleans_are_read_where_each_format_writes_them(
     with engine.connect() as conn:
         stored = conn.execute(select(t.orders.c.ref, t.orders.c.interim).order_by(t.orders.c.ref))
         assert list(stored) == [("NMO-1", True), ("NMO-2", False)]
+
+
+def dash(ref: str, incident_ref: str, hours: int) -> dict[str, Any]:
+    return {
+        "kind": "risk_assessment",
+        "source": "ppu",
+        "ref": ref,
+        "checklist": "dash",
+        "incident_ref": incident_ref,
+        "assessed_at": f"2026-03-01T{hours:02d}:00:00+00:00",
+        "answers": {},
+        "safety_plan": False,
+        "subject": person("victim", forenames="Alys", surname="Penhallow", dob="1991-04-12"),
+    }
+
+
+def test_an_import_batch_waits_for_a_submission_and_keeps_the_first_dash(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """An import beside a submission that is part way through (a DASH at 11:00 for the
+    incident) writes nothing until the submission has committed, and the incident's kept first
+    DASH is the submission's, not the batch's later one (12:00). Before, the batch wrote at
+    once: on PostgreSQL it computed the first DASH from what it saw before the submission
+    committed and kept 12:00."""
+    import_files(engine, [write_jsonl(tmp_path / "incident.jsonl", [incident("INC-1")])])
+    earlier = prepare(parse_record(dash("RA-1", "INC-1", 11)))
+    later = write_jsonl(tmp_path / "later.jsonl", [dash("RA-2", "INC-1", 12)])
+    with (
+        another_writer(engine, lambda conn: write_prepared(conn, [earlier], NOW)) as submission,
+        first_writes(engine) as batch,
+    ):
+        assert import_files(engine, [later]).counts.stored == 1
+    assert submission.committed_at is not None and batch.first_at is not None
+    assert batch.first_at >= submission.committed_at  # it wrote nothing before its turn
+    with engine.connect() as conn:
+        kept = conn.execute(select(t.incidents.c.first_dash_at)).scalar_one()
+    assert kept == datetime(2026, 3, 1, 11, tzinfo=UTC)

@@ -246,3 +246,45 @@ def test_batch_reconciles_a_live_decision_it_disagrees_with_in_both_histories(
     with engine.connect() as conn:  # what the person page shows
         shown = person_profile(conn, jake.entity_id).history
     assert [e["action"] for e in shown][-1] == RECONCILED
+
+
+def test_resolution_writes_its_people_in_the_writers_turn(
+    engine: Any, small_model: Any, tmp_path: Any
+) -> None:
+    """A submission part way through (rewriting INC-1's kept parties) when batch resolution
+    comes to write its people: resolution writes nothing until the submission has committed,
+    and the kept parties equal those read afresh. Before, it wrote outside the writers' turn:
+    on PostgreSQL its rebuild of every incident's parties met the submission's row
+    (UniqueViolation on pk_incident_parties)."""
+    from contextlib import ExitStack
+
+    from links_factory import resolve_by_name, store
+    from threadline.crossref.risk import people_by_role, victim_and_suspect
+    from threadline.store.parties import keep_parties
+    from writer_turn import another_writer, first_writes
+
+    her = {"forenames": "Alys", "surname": "Penhallow", "dob": "1991-04-12"}
+    him = {"forenames": "Gareth", "surname": "Tregothnan"}
+    store(engine, *(incident(ref, people=[person("victim", **her), person("suspect", **him)])
+                    for ref in ("INC-1", "INC-2")))  # fmt: skip
+    resolve_by_name(engine, {"P-1": "Alys Penhallow", "P-2": "Gareth Tregothnan"})
+    held = ExitStack()
+
+    def progress(step: str) -> None:  # the submission arrives once resolution has scored
+        if step == "people recorded by name only":
+            work = lambda conn: keep_parties(conn, ["incident:cad:INC-1"])  # noqa: E731
+            holders.append(held.enter_context(another_writer(engine, work)))
+
+    holders: list[Any] = []
+    people = ("entities", "entity_members", "entity_events", "incident_parties", "review_queue")
+    with held, first_writes(engine, *people) as batch:
+        resolve_store(engine, small_model, now=NOW, progress=progress)
+    (submission,) = holders
+    assert submission.committed_at is not None and batch.first_at is not None
+    assert batch.first_at >= submission.committed_at
+    p = t.incident_parties
+    with engine.connect() as conn:
+        kept = {r[0]: (r[1], r[2]) for r in conn.execute(
+            select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity))}  # fmt: skip
+        afresh = {k: victim_and_suspect(roles) for k, roles in people_by_role(conn).items()}
+    assert kept == afresh and len(kept) == 2

@@ -135,3 +135,33 @@ def test_resolution_gives_the_cycle_collector_back_even_when_a_step_fails(
     assert gc.isenabled()
     resolve_store(_copy(imported, tmp_path, "fine.db"), model, now=NOW)
     assert gc.isenabled()
+
+
+def test_a_caller_that_disabled_the_cycle_collector_keeps_it_disabled(
+    imported: Path, resolved_force: Any, tmp_path: Path
+) -> None:
+    # a caller (a benchmark, a host application) that turned the collector off itself gets no
+    # collection from resolution, not even around the scoring, and has it off afterwards
+    _, model = resolved_force
+    collections: list[int] = []
+
+    def count(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(1)
+
+    def failing(model: LinkageModel, table: Any, threshold: float) -> Any:
+        assert not gc.isenabled()  # scoring too: the collector is the caller's to turn on
+        raise RuntimeError("the scoring engine went away")
+
+    gc.disable()
+    gc.callbacks.append(count)
+    try:
+        with pytest.raises(RuntimeError, match="went away"):
+            resolve_store(_copy(imported, tmp_path, "failing.db"), model, now=NOW, score=failing)
+        assert not gc.isenabled()
+        resolve_store(_copy(imported, tmp_path, "fine.db"), model, now=NOW)
+        assert not gc.isenabled()
+    finally:
+        gc.callbacks.remove(count)
+        gc.enable()
+    assert collections == []

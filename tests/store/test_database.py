@@ -120,3 +120,37 @@ def test_analysing_the_store_leaves_other_schemas_alone(postgres_schema_url: str
         engine.dispose()
     assert bystander == -1, "another schema's table was analysed"
     assert ours == 0, "the store's own tables were analysed"
+
+
+def test_reading_sees_each_commit_and_on_postgresql_runs_outside_a_transaction(
+    engine: Engine,
+) -> None:
+    """:func:`threadline.store.reading`: each read sees what was committed before it, a
+    writer's commit between two reads included; on PostgreSQL the connection is in no
+    transaction between statements (AUTOCOMMIT: no ``BEGIN``, no ``ROLLBACK``), so a write sent
+    through it, which nothing may do, would be committed at once with no way back; and the
+    connection goes back to the pool as it came, its next user's transaction rolled back
+    whole."""
+    from threadline.store import reading
+
+    postgresql = engine.dialect.name == "postgresql"
+    with writing(engine) as conn:
+        add_view(conn, "INC-1")
+    with reading(engine) as conn:
+        assert views_in(conn) == 1
+        with writing(engine) as other:  # another writer commits between two reads
+            add_view(other, "INC-2")
+        assert views_in(conn) == 2
+        if postgresql:
+            from psycopg import pq
+
+            driver = conn.connection.driver_connection
+            assert driver.info.transaction_status == pq.TransactionStatus.IDLE
+            with pytest.raises(RuntimeError):
+                add_view(conn, "INC-3")  # committed as it is sent
+                raise RuntimeError("the block fails after the write")
+    assert views(engine) == (3 if postgresql else 2)
+    with engine.connect() as conn:  # the pool's connection is back in transactions
+        add_view(conn, "INC-4")
+        conn.rollback()
+    assert views(engine) == (3 if postgresql else 2)

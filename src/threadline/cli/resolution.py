@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -13,6 +13,11 @@ from rich.markup import escape
 from threadline.cli.app import app, console, engine_for, errors, fail, now, reader_for, say
 from threadline.cli.options import DbOption, ModelOption, PurposeOption, UserOption
 from threadline.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from threadline.usecases.auditor import Auditor
 
 review_app = typer.Typer(
     help="The review queue: pairs the model was unsure of.", no_args_is_help=True
@@ -162,23 +167,43 @@ def review_list(
             say(f"    {line}")
 
 
+def _reviewer(engine: Engine, username: str) -> Auditor:
+    """The active user ``username`` as the auditor of a judgement or a split, if their role may
+    judge the review queue (``review.judge``, as the API asks); else the command ends."""
+    from threadline.guard.policy import allowed
+    from threadline.guard.users import get_user
+    from threadline.usecases.auditor import Auditor
+
+    user = get_user(engine, username.strip())
+    if user is None or not user.active:
+        fail(f"user: no active user {username!r}")
+    if not allowed(user.role, "review.judge"):
+        fail(f"user: a {user.role.value} may not judge the review queue")
+    return Auditor(engine, user, now)
+
+
 @review_app.command("judge")
 def review_judge(
     mention_a: str,
     mention_b: str,
     judgement: Annotated[str, typer.Argument(help="same, different or unsure")],
-    user: Annotated[str, typer.Option(help="Who is judging.")],
+    user: Annotated[str, typer.Option(help="Who is judging (a user of the store).")],
     note: str | None = None,
     db: DbOption = None,
 ) -> None:
-    """Record a judgement on two mentions (append-only; "different" binds the model)."""
-    from threadline.resolve.review import ReviewError, record_judgement
+    """Record a judgement on two mentions (append-only; "different" binds the model).
 
+    The same use case as the API's (:func:`threadline.usecases.review.judge`): checked,
+    stored in the writers' turn and audited the same way."""
+    from threadline.usecases.errors import Refused
+    from threadline.usecases.review import PairJudgement, judge
+
+    engine = engine_for(db)
+    asked = PairJudgement(mention_a, mention_b, judgement, note)
     try:
-        with engine_for(db).begin() as conn:
-            outcome = record_judgement(conn, mention_a, mention_b, judgement, user, now(), note)
-    except ReviewError as error:
-        fail(str(error))
+        outcome = judge(engine, _reviewer(engine, user), asked, now())
+    except Refused as refused:
+        fail(f"{refused.field or 'refused'}: {refused.message}")
     console.print(outcome)
 
 
@@ -186,18 +211,24 @@ def review_judge(
 def review_split(
     entity_id: str,
     mention_keys: list[str],
-    user: Annotated[str, typer.Option(help="Who is splitting.")],
+    user: Annotated[str, typer.Option(help="Who is splitting (a user of the store).")],
     reason: Annotated[str, typer.Option(help="Why these records are someone else.")],
     db: DbOption = None,
 ) -> None:
-    """Split records off a wrongly merged entity into a new one."""
-    from threadline.resolve.review import ReviewError, split_entity
+    """Split records off a wrongly merged entity into a new one.
 
+    The same use case as the API's (:func:`threadline.usecases.people.split_person`): checked,
+    stored in the writers' turn and audited the same way."""
+    from threadline.usecases.errors import Refused
+    from threadline.usecases.people import split_person
+
+    engine = engine_for(db)
     try:
-        with engine_for(db).begin() as conn:
-            new_id = split_entity(conn, entity_id, mention_keys, user, now(), reason)
-    except ReviewError as error:
-        fail(str(error))
+        new_id = split_person(
+            engine, _reviewer(engine, user), entity_id, mention_keys, reason, now()
+        )
+    except Refused as refused:
+        fail(f"{refused.field or 'refused'}: {refused.message}")
     console.print(f"{len(mention_keys)} records moved from {entity_id} to {new_id}")
 
 

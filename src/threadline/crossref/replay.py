@@ -32,7 +32,7 @@ from threadline.recognise.ownership import OwnershipLedger
 from threadline.resolve.linkage import LinkageModel
 from threadline.store import tables as t
 from threadline.store.cases import incidents_of_case, list_cases
-from threadline.store.database import analyse
+from threadline.store.database import analyse, writing
 from threadline.store.records import record_time
 
 
@@ -179,15 +179,19 @@ def sweep(
     on_changes: Callable[[str, list[AlertChange]], None] | None = None,
     batch: int = 500,
 ) -> int:
-    """Rebuild every alert by recognising each stored record in time order; return the count."""
+    """Rebuild every alert by recognising each stored record in time order; return the count.
+
+    Each ``batch`` of records is one transaction in the writers' turn
+    (:func:`threadline.store.writing`), as the alerts are cleared: it writes alerts and each
+    incident's stalking signs and kept parties, which a submission beside it writes too."""
     settings = settings or CallTimeSettings()
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         for table in (t.alert_links, t.alert_events, t.alerts):
             conn.execute(delete(table))
     items = list(stored_in_time_order(engine))
     total = 0
     for start in range(0, len(items), batch):
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             for at, key in items[start : start + batch]:
                 target: str | None = key
                 if key.startswith("risk_assessment:"):

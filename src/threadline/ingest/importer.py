@@ -3,6 +3,12 @@
 Each batch is one transaction, committed before the next is read: an acknowledged batch survives
 a crash, and a crash mid-batch leaves nothing of that batch behind. Rejected records are reported
 with file, line and field and never stop the good records around them.
+
+Every write takes the writers' turn (:func:`threadline.store.writing`), as a submission does: a
+batch keeps facts computed from what is stored (each incident's first DASH, its victim and
+suspect), and written beside a submission part way through, it would compute them without the
+submission's rows (on PostgreSQL it kept a later first DASH than the submission's). Statistics
+are refreshed after the last batch, outside the turn.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from threadline.ingest.rejection import Rejection
 from threadline.model import RecordError, RiskAssessment, parse_record
 from threadline.risk.validation import checklist_problems
 from threadline.store import tables as t
-from threadline.store.database import analyse
+from threadline.store.database import analyse, writing
 from threadline.store.records import BatchCounts, Prepared, prepare, write_prepared
 from threadline.store.rows import Binder, sqlite_binder
 from threadline.store.writers import binds_for
@@ -148,8 +154,9 @@ def import_records(
     """Validate and store ``raws`` in batches of ``batch_size``; return counts and rejections.
 
     ``workers`` > 1 validates and normalises in that many processes while this one writes.
+    Each batch is written in the writers' turn (see the module docstring).
     """
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         import_id = start_import(conn, files, clock())
     report = ImportReport(import_id=import_id)
     batch: list[Prepared] = []
@@ -158,7 +165,7 @@ def import_records(
 
     def flush() -> None:
         nonlocal batch, keys, rejected_in_batch
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             counts = write_prepared(conn, batch, clock(), import_id) if batch else BatchCounts()
             report.counts.add(counts)
             report.batches += 1
@@ -193,10 +200,11 @@ def import_records(
             flush()
     if batch or rejected_in_batch or report.batches == 0:
         flush()
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(
             update(t.imports).where(t.imports.c.id == import_id).values(finished_at=clock())
         )
+    with engine.begin() as conn:  # ANALYZE holds up no writer: not in the turn
         analyse(conn)
     return report
 

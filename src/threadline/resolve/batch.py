@@ -63,7 +63,7 @@ from threadline.resolve.victims import (
     targeting_records,
 )
 from threadline.store import tables as t
-from threadline.store.database import analyse
+from threadline.store.database import analyse, writing
 
 #: Links at or above this probability join two mentions into one entity.
 MATCH_THRESHOLD = 0.95
@@ -385,6 +385,9 @@ def resolve_store(
     with the same model (:func:`threadline.resolve.spark.predict_pairs_spark`), as a frame here;
     ``score`` scores them and keeps them where it scored them, asked only for what each step
     needs (:class:`threadline.resolve.spark.SparkPairs`: nothing brings the pairs back here).
+    The people, their history and the review queue are written in one transaction in the
+    writers' turn (:func:`threadline.store.writing`), after the scoring, so that submissions
+    wait for the write alone.
     """
     with _collector_paused() as collector:
         return _resolve(
@@ -392,14 +395,22 @@ def resolve_store(
         )
 
 
+@dataclass(frozen=True)
 class _Collector:
-    """Python's cycle collector, paused; :meth:`resumed` runs it again for a while."""
+    """Python's cycle collector as resolution found it: ``paused`` if resolution turned it off
+    (it was running), else left as the caller set it. :meth:`resumed` runs it again for a
+    while, only where resolution paused it."""
+
+    paused: bool
 
     @contextmanager
     def resumed(self) -> Iterator[None]:
         """The collector running, run first and once more at the end: what the step left in
         cycles (Splink's linker holds its DuckDB tables so) is freed before the steps after
-        it."""
+        it. A collector the caller had turned off stays off: that is the caller's choice."""
+        if not self.paused:
+            yield
+            return
         gc.enable()
         gc.collect()  # what the steps before left in cycles, before the step's own peak
         try:
@@ -415,14 +426,14 @@ def _collector_paused() -> Iterator[_Collector]:
     run once at the end. Each full collection walks every object alive, and resolution makes
     millions that live to the end of the run: on the 20k force the pauses cost a quarter of
     its CPU. The step that leaves cycles behind (scoring: Splink's linker and SQL trees) runs
-    with it resumed."""
+    with it resumed. A caller that had turned the collector off keeps it off throughout."""
     if not gc.isenabled():
-        yield _Collector()
+        yield _Collector(paused=False)
         return
     gc.collect()  # what the caller left in cycles (a linker of its own) is not carried along
     gc.disable()
     try:
-        yield _Collector()
+        yield _Collector(paused=True)
     finally:
         gc.enable()
         gc.collect()
@@ -488,7 +499,8 @@ def _resolve(
     for mention, item in inferred.items():
         clusters[mention] = item.entity_id  # a cluster label here
 
-    with engine.begin() as conn:
+    # in the writers' turn: a submission beside it writes memberships and kept parties too
+    with writing(engine) as conn:
         previous = {
             row.mention_key: row.entity_id
             for row in conn.execute(

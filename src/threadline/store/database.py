@@ -4,9 +4,13 @@ SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL``: a comm
 before it is acknowledged, so a crash loses nothing that was reported stored. PostgreSQL needs no
 such settings. Both run the same migrations and the same queries.
 
-Live-path writes (a submission, the research check, an audit row) go through :func:`writing`,
-one at a time. Resolving a record at call time reads the store and then writes what it decided
-(new entity ids numbered from the highest so far, memberships), so two submissions at once
+Writes go through :func:`writing`, one at a time: the live path's (a submission, the research
+check, an audit row) and every writer of what the store keeps beside its records (an import's
+batches, batch resolution's people, a reviewer's judgement or split, the sweep of the alerts),
+which a submission rewrites too: each incident's parties and first DASH, computed from what is
+stored, are right only if no other writer is part way through. Resolving a record at call time
+reads the store and then writes what it decided (new entity ids numbered from the highest so
+far, memberships), so two submissions at once
 must not both decide from the same state: they would take the same entity id, or each start a
 new entity for one person. SQLite lets one writer in at a time anyway, but a writer that finds
 the database locked polls for it with the busy timeout's growing sleeps (up to 100 ms each), so

@@ -59,6 +59,7 @@ def keep_first_dash(
 
 
 def rebuild_first_dash(conn: Connection) -> None:
-    """Rewrite every incident's kept first DASH (migration 0021's fill; a test that changed the
-    assessments behind the store's back)."""
+    """Rewrite every incident's kept first DASH (a test that changed the assessments behind the
+    store's back). Migration 0021 fills them with its own copy of this statement, frozen;
+    ``tests/store/test_kept_facts_migration.py`` holds the two to the same times."""
     conn.execute(update(t.incidents).values(first_dash_at=_first_dash()))

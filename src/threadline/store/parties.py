@@ -105,5 +105,7 @@ def keep_parties_of_mentions(conn: Connection, mention_keys: Collection[str]) ->
 
 
 def rebuild_parties(conn: Connection) -> None:
-    """Rewrite every incident's kept parties (a batch resolution; migration 0019's fill)."""
+    """Rewrite every incident's kept parties (a batch resolution). Migration 0019 fills them
+    with its own copy of this query, frozen; ``tests/store/test_kept_facts_migration.py``
+    holds the two to the same rows."""
     _write(conn, None)

@@ -17,7 +17,7 @@ from threadline.guard.disclosure import disclose_members, disclose_profile, may_
 from threadline.resolve.linkage import LinkageModel
 from threadline.resolve.review import ReviewError, split_entity
 from threadline.resolve.search import PersonQuery, SearchError, search_people
-from threadline.store import record_key
+from threadline.store import record_key, writing
 from threadline.store.lookups import entity_exists
 from threadline.usecases.auditor import Auditor
 from threadline.usecases.errors import NotFound, Unprocessable
@@ -135,8 +135,10 @@ def split_person(
     now: datetime,
 ) -> str:
     """Undo a wrong merge: move ``mention_keys`` to a new person, judged different from those
-    left; return its id. Audited (``review.judge``) in the same transaction."""
-    with engine.begin() as conn:
+    left; return its id. Audited (``review.judge``) in the same transaction, in the writers'
+    turn (:func:`threadline.store.writing`): the split rewrites the kept parties of the moved
+    mentions' incidents, which a submission beside it may be rewriting too."""
+    with writing(engine) as conn:
         if not entity_exists(conn, entity_id):
             raise _no_person(entity_id)
         try:

@@ -1,8 +1,10 @@
 """The review queue: pairs of mentions the model was unsure of, and reviewers' judgements.
 
 The API's ``/api/review`` and the dashboard page show the same pairs (:func:`review_pairs`), and
-``POST /api/review/judgements`` and the page's buttons record a judgement the same way
-(:func:`judge`)."""
+``POST /api/review/judgements``, the page's buttons and ``threadline review judge`` record a
+judgement the same way (:func:`judge`), in the writers' turn (:func:`threadline.store.writing`):
+a judgement moves mentions between people and rewrites the kept parties of their incidents
+(``incident_parties``), which a submission beside it may be rewriting too."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from threadline.resolve.review import (
     record_judgement,
 )
 from threadline.resolve.senders import attribute_comms, judge_sender
+from threadline.store import writing
 from threadline.store.lookups import mention_summaries, resolved_entity
 from threadline.store.senders import SENDER_KEY_PREFIX, senders_by_key
 from threadline.usecases.auditor import Auditor
@@ -119,13 +122,13 @@ class PairJudgement:
 def judge(engine: Engine, auditor: Auditor, asked: PairJudgement, now: datetime) -> dict[str, Any]:
     """Judge two mentions the same person, different people, or unsure; kept, attributed, for
     good. Each mention must be resolved to someone (:class:`NotFound` naming it otherwise).
-    Audited (``review.judge``) in the transaction that records it."""
+    Audited (``review.judge``) in the transaction that records it, in the writers' turn."""
     if asked.judgement not in JUDGEMENTS:
         raise Unprocessable(f"a judgement is one of {', '.join(JUDGEMENTS)}", field="judgement")
     pair = (asked.mention_a, asked.mention_b)
     if any(key.startswith(SENDER_KEY_PREFIX) for key in pair):
         return _judge_sender(engine, auditor, asked, now)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         for name, key in zip(("mention_a", "mention_b"), pair, strict=True):
             if resolved_entity(conn, key) is None:
                 raise NotFound(f"mention {key!r} is not resolved to anyone", field=name)
@@ -157,7 +160,7 @@ def _judge_sender(
     key_field, mention_field = (
         ("mention_a", "mention_b") if sender_first else ("mention_b", "mention_a")
     )
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         row = senders_by_key(conn, [key]).get(key)
         if row is None:
             raise NotFound(f"sender {key!r} is not stored", field=key_field)
