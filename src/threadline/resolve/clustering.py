@@ -86,18 +86,34 @@ class ClusterResult:
     refused: list[RefusedLink]
 
 
-class _UnionFind:
+class _Forest:
+    """Disjoint sets of ids as a forest of parent links (a union-find): :meth:`find` names the
+    root of an id's set, and points every id it walks past straight at that root."""
+
+    __slots__ = ("parent",)
+
     def __init__(self, ids: Iterable[str]) -> None:
         self.parent = {i: i for i in ids}
-        self.members = {i: {i} for i in self.parent}
 
     def find(self, i: str) -> str:
+        parent = self.parent
         root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
         return root
+
+
+class _UnionFind(_Forest):
+    """A :class:`_Forest` that also keeps each root's members, and joins the smaller set to the
+    larger."""
+
+    __slots__ = ("members",)
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        super().__init__(ids)
+        self.members = {i: {i} for i in self.parent}
 
     def union(self, a: str, b: str) -> None:
         if len(self.members[a]) < len(self.members[b]):
@@ -110,16 +126,8 @@ def _components(left: Sequence[str], right: Sequence[str], ids: list[str]) -> di
     """Connected components of the graph whose edges are the pairs ``left[i]``–``right[i]``
     (what Splink's ``cluster_pairwise_predictions_at_threshold`` finds, here without a round
     trip through a database), each mention labelled by one member of its component."""
-    parent = {i: i for i in ids}
-
-    def find(i: str) -> str:
-        root = i
-        while parent[root] != root:
-            root = parent[root]
-        while parent[i] != root:
-            parent[i], i = root, parent[i]
-        return root
-
+    forest = _Forest(ids)
+    find, parent = forest.find, forest.parent
     for a, b in zip(left, right, strict=True):
         root_a, root_b = find(a), find(b)
         if root_a != root_b:

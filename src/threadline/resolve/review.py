@@ -231,6 +231,37 @@ def _move(
     keep_parties_of_mentions(conn, mentions)
 
 
+def keep_judgement(
+    conn: Connection,
+    a: str,
+    b: str,
+    judgement: str,
+    user: str,
+    now: datetime,
+    note: str | None = None,
+) -> None:
+    """Append a reviewer's ``judgement`` (one of :data:`JUDGEMENTS`, checked by the caller) on
+    ``a`` and ``b`` (two mention keys, or a sender's key and a mention key), attributed to
+    ``user``, and take the pair off the review queue. What follows from it is the caller's:
+    :func:`record_judgement` merges or splits, a sender's is attributed again."""
+    left, right = ordered(a, b)
+    conn.execute(
+        insert(t.judgements).values(
+            mention_a=left,
+            mention_b=right,
+            judgement=judgement,
+            user=user,
+            created_at=now,
+            note=note,
+        )
+    )
+    conn.execute(
+        update(t.review_queue)
+        .where(and_(t.review_queue.c.mention_a == left, t.review_queue.c.mention_b == right))
+        .values(status="decided")
+    )
+
+
 def record_judgement(
     conn: Connection,
     a: str,
@@ -249,23 +280,8 @@ def record_judgement(
         raise ReviewError(f"judgement {judgement!r} is not one of {', '.join(JUDGEMENTS)}")
     if a == b:
         raise ReviewError("a mention cannot be judged against itself")
-    left, right = ordered(a, b)
     entity_a, entity_b = _entity_of(conn, a), _entity_of(conn, b)
-    conn.execute(
-        insert(t.judgements).values(
-            mention_a=left,
-            mention_b=right,
-            judgement=judgement,
-            user=user,
-            created_at=now,
-            note=note,
-        )
-    )
-    conn.execute(
-        update(t.review_queue)
-        .where(and_(t.review_queue.c.mention_a == left, t.review_queue.c.mention_b == right))
-        .values(status="decided")
-    )
+    keep_judgement(conn, a, b, judgement, user, now, note)
     by = f"reviewer:{user}"
     outcome: dict[str, Any] = {"judgement": judgement, "entities": sorted({entity_a, entity_b})}
     if judgement == "same" and entity_a != entity_b:

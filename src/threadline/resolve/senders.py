@@ -18,13 +18,12 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, update
+from sqlalchemy import Connection, Engine
 
 from threadline.recognise.attribution import Clue, attribute, sender_identifier
 from threadline.recognise.senders import count_senders
 from threadline.resolve.explain import NOTE, Evidence, Sentence
-from threadline.resolve.review import JUDGEMENTS, ReviewError, ordered, queue_pairs
-from threadline.store import tables as t
+from threadline.resolve.review import JUDGEMENTS, ReviewError, keep_judgement, queue_pairs
 from threadline.store.database import writing
 from threadline.store.senders import (
     holders_of,
@@ -132,16 +131,5 @@ def judge_sender(
     (:func:`attribute_comms`, which the caller runs once this commits)."""
     if judgement not in JUDGEMENTS:
         raise ReviewError(f"judgement {judgement!r} is not one of {', '.join(JUDGEMENTS)}")
-    left, right = ordered(key, mention)
-    conn.execute(
-        insert(t.judgements).values(
-            mention_a=left, mention_b=right, judgement=judgement, user=user, created_at=now,
-            note=note,
-        )
-    )  # fmt: skip
-    conn.execute(
-        update(t.review_queue)
-        .where(t.review_queue.c.mention_a == left, t.review_queue.c.mention_b == right)
-        .values(status="decided")
-    )
+    keep_judgement(conn, key, mention, judgement, user, now, note)
     return {"judgement": judgement}
