@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from threadline.api.deps import RecordingDep, require, signoff_hours
@@ -22,7 +22,7 @@ from threadline.guard.users import User
 from threadline.recognise.actions import STEPS, Step
 from threadline.usecases.actions import take_alert_step
 from threadline.usecases.errors import Unprocessable
-from threadline.web.pages.deps import StepFormDep
+from threadline.web.pages.deps import StepForm, step_form
 from threadline.web.paths import incident_path
 
 router = APIRouter(include_in_schema=False)
@@ -31,19 +31,21 @@ router = APIRouter(include_in_schema=False)
 Staff = Annotated[User, require("incident.view")]
 _TEXT_FIELDS = ("assignee", "kind", "team", "note", "rationale", "outcome", "reason")
 _YES_NO = {"yes": True, "no": False}
-_STEP_PATTERN = "^(" + "|".join(STEPS) + ")$"
+AlertStepForm = Annotated[StepForm[Step], Depends(step_form(STEPS))]
 
 
-def given_of(step: Step, form: dict[str, str], grounds: list[str], user: User) -> dict[str, Any]:
+def given_of(posted: StepForm[Step], user: User) -> dict[str, Any]:
     """The step's fields from the form, in the types the state machine takes."""
-    given: dict[str, Any] = {k: form[k] for k in _TEXT_FIELDS if form.get(k)}
-    if step == "assign" and "assignee" not in given:
+    form = posted.fields
+    given: dict[str, Any] = posted.filled(_TEXT_FIELDS)
+    if posted.step == "assign" and "assignee" not in given:
         given.update(assignee=user.username, kind="officer")  # "take it on myself"
     for name in ("arrested", "approve"):
         if name in form:
             if form[name] not in _YES_NO:
                 raise Unprocessable(f"{name} is yes or no", field=name)
             given[name] = _YES_NO[form[name]]
+    grounds = posted.every("grounds")
     if grounds:
         given["grounds"] = grounds
     return given
@@ -54,25 +56,24 @@ def alert_action_form(
     request: Request,
     user: Staff,
     recording: RecordingDep,
-    step: Annotated[str, Path(pattern=_STEP_PATTERN)],
-    posted: StepFormDep,
+    posted: AlertStepForm,
 ) -> RedirectResponse:
-    """Take ``step`` on the form's alert as the signed-in user; back to where the form was."""
+    """Take the path's step on the form's alert as the signed-in user; back to where the form
+    was."""
     form = posted.fields
     alert_key = form.get("alert_key", "")
     if not alert_key:
         raise Unprocessable("the form names no alert", field="alert_key")
     purpose = posted.purpose()
-    typed: Step = next(s for s in STEPS if s == step)
     take_alert_step(
         recording.engine,
         recording.audited,
         alert_key,
-        typed,
+        posted.step,
         recording.clock(),
         signoff_hours(request),
         purpose,
-        **given_of(typed, form, posted.every("grounds"), user),
+        **given_of(posted, user),
     )
     back = form.get("back", "")
     if back == "accountability":

@@ -14,21 +14,21 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from threadline.api.deps import Audited, EngineDep, RecordingDep, require
 from threadline.guard.users import User
 from threadline.recognise.cases import STAFF_STEPS, CaseStep
 from threadline.usecases.cases import my_notifications, take_case_step_as, view_case
-from threadline.web.pages.deps import StepFormDep
+from threadline.web.pages.deps import StepForm, step_form
 from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-_STEP_PATTERN = "^(" + "|".join(STAFF_STEPS) + ")$"
+CaseStepForm = Annotated[StepForm[CaseStep], Depends(step_form(STAFF_STEPS))]
 _FIELDS = ("officer", "team", "note", "reason")
 
 
@@ -57,19 +57,16 @@ def case_step_form(
     user: Annotated[User, require("case.view")],
     recording: RecordingDep,
     case_id: CaseId,
-    step: Annotated[str, Path(pattern=_STEP_PATTERN)],
-    posted: StepFormDep,
+    posted: CaseStepForm,
 ) -> RedirectResponse:
-    """Take ``step`` on the case as the signed-in user (their role decides whether they may);
-    back to the case."""
-    form = posted.fields
+    """Take the path's step on the case as the signed-in user (their role decides whether they
+    may); back to the case."""
     purpose = posted.purpose()
-    given: dict[str, Any] = {k: form[k] for k in _FIELDS if form.get(k)}
-    if step == "assign" and "officer" not in given:
+    given: dict[str, Any] = posted.filled(_FIELDS)
+    if posted.step == "assign" and "officer" not in given:
         given["officer"] = user.username  # "make me the officer in the case"
-    typed: CaseStep = next(s for s in STAFF_STEPS if s == step)
     engine, audited, now = recording.engine, recording.audited, recording.clock()
-    take_case_step_as(engine, audited, case_id, typed, now, purpose.strip(), **given)
+    take_case_step_as(engine, audited, case_id, posted.step, now, purpose.strip(), **given)
     return RedirectResponse(case_path(case_id, purpose.strip()), status_code=303)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from threadline.api.deps import Audited, ClockDep, EngineDep, RecordingDep, require
@@ -21,7 +21,7 @@ from threadline.risk.marac import MARAC_CRITERIA
 from threadline.risk.referral_steps import REFERRAL_STEPS, ReferralStep
 from threadline.usecases import marac
 from threadline.usecases.errors import Unprocessable
-from threadline.web.pages.deps import StepFormDep
+from threadline.web.pages.deps import StepForm, step_form
 from threadline.web.pages.purpose import PurposeQuery, purpose_for
 from threadline.web.paths import segment
 from threadline.web.rendering import render
@@ -30,7 +30,7 @@ router = APIRouter(include_in_schema=False)
 
 Viewer = Annotated[User, require("marac.referrals")]
 EntityId = Annotated[str, Path(max_length=40)]
-_STEP_PATTERN = "^(" + "|".join(REFERRAL_STEPS) + ")$"
+ReferralStepForm = Annotated[StepForm[ReferralStep], Depends(step_form(REFERRAL_STEPS))]
 _FIELDS = ("victim", "reason", "heard_on", "meeting", "text", "owner", "due", "note", "alert_key")
 
 
@@ -68,17 +68,16 @@ def marac_step_form(
     request: Request,
     user: Viewer,
     recording: RecordingDep,
-    step: Annotated[str, Path(pattern=_STEP_PATTERN)],
-    posted: StepFormDep,
+    posted: ReferralStepForm,
 ) -> RedirectResponse:
-    """Take ``step`` as the signed-in user; back to the person's MARAC page."""
+    """Take the path's step as the signed-in user; back to the person's MARAC page."""
     form = posted.fields
     purpose = posted.purpose()
     victim = form.get("victim", "")
     if not victim:
         raise Unprocessable("the form names no person", field="victim")
-    typed: ReferralStep = next(s for s in REFERRAL_STEPS if s == step)
-    given: dict[str, Any] = {k: form[k] for k in _FIELDS if form.get(k)}
+    typed = posted.step
+    given: dict[str, Any] = posted.filled(_FIELDS)
     if typed == "refer":
         given["criteria"] = posted.every("criteria")
     else:
