@@ -77,3 +77,15 @@ def test_an_unknown_user_or_a_missing_purpose_is_refused(tmp_path: object) -> No
     blank = run(url, "ack", KEY, "--as", "pc-jones", "--purpose", " ")
     assert blank.exit_code == 1 and "purpose" in blank.output
     assert read_log(engine) == []
+
+
+def test_a_step_goes_through_the_use_case_the_api_and_the_pages_call(tmp_path: object) -> None:
+    """One definition of taking a step (issue 22): the CLI's refusals are the use case's,
+    naming the field as the API's 404 and 403 do, and nothing refused is written."""
+    url, engine = store(tmp_path)
+    why = ["--purpose", "INC-2 breach"]
+    unknown = run(url, "ack", "order_breach:ORD-9:INC-9", "--as", "pc-jones", *why)
+    assert unknown.exit_code == 1 and "alert_key:" in unknown.output, unknown.output
+    own = run(url, "signoff", KEY, "--approve", "--as", "ch-patel", *why)
+    assert own.exit_code == 1 and "a call_handler may not" in own.output, own.output
+    assert read_log(engine) == []

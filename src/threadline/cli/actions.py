@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,8 +17,6 @@ from threadline.cli.options import DbOption, JsonOption
 from threadline.cli.steps import STAFF_STEP, Given, option, step_commands
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
     from threadline.recognise.actions import Step
 
 alert_app = typer.Typer(
@@ -31,36 +29,29 @@ app.add_typer(alert_app, name="alert")
 def _take(
     key: str, step: Step, given: Given, *, as_user: str, purpose: str, db: str | None
 ) -> None:
-    from threadline.crossref.actions import AlertNotFound, take_step
-    from threadline.guard import audit
-    from threadline.recognise.actions import ActionRefused, Actor
+    """The step through the use case the API and the pages call
+    (:func:`threadline.usecases.actions.take_alert_step`): checked, stored and audited the
+    same way."""
+    from threadline.usecases.actions import take_alert_step
+    from threadline.usecases.auditor import Auditor
+    from threadline.usecases.errors import Refused
 
     engine = engine_for(db)
-    user = acting_user(engine, as_user, purpose)
+    auditor = Auditor(engine, acting_user(engine, as_user, purpose), now)
     settings = settings_for(db)
-
-    def audit_hook(
-        conn: Connection, action: str, records: list[str], detail: dict[str, Any]
-    ) -> None:
-        audit.record(
-            conn, user.username, user.role.value, action, records, purpose.strip(), detail, now()
-        )
-
     try:
-        view = take_step(
+        view = take_alert_step(
             engine,
+            auditor,
             key,
             step,
-            Actor(user.username, user.role.value),
             now(),
-            audit_hook,
             settings.not_arrested_signoff_hours,
+            purpose.strip(),
             **given,
         )
-    except AlertNotFound as missing:
-        fail(str(missing))
-    except ActionRefused as refused:
-        fail(f"{refused.field or 'refused'}: {refused}")
+    except Refused as refused:
+        fail(f"{refused.field or 'refused'}: {refused.message}")
     actions = view["actions"]
     console.print(f"{key}: {step} recorded; now {actions['status']}")
 
