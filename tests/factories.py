@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 
@@ -32,6 +33,25 @@ def incident(ref: str = "INC-1", **fields: Any) -> dict[str, Any]:
                 relationship_to_victim="former_partner",
             ),
         ],
+    }
+    record.update(fields)
+    return record
+
+
+def assessment(
+    ref: str, incident_ref: str, at: datetime, checklist: str = "dash", **fields: Any
+) -> dict[str, Any]:
+    """A risk assessment of ``incident_ref`` made at ``at``, its subject the victim."""
+    record: dict[str, Any] = {
+        "kind": "risk_assessment",
+        "source": "ppu",
+        "ref": ref,
+        "checklist": checklist,
+        "incident_ref": incident_ref,
+        "assessed_at": at.isoformat(),
+        "answers": {},
+        "safety_plan": False,
+        "subject": person("victim", forenames="Alys", surname="Penhallow", dob="1991-04-12"),
     }
     record.update(fields)
     return record

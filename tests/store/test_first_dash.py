@@ -11,7 +11,7 @@ from typing import Any
 from alembic import command
 from sqlalchemy import Engine, func, select
 
-from factories import incident, person
+from factories import assessment, incident
 from threadline.crossref import submit
 from threadline.ingest import import_records
 from threadline.ingest.readers import RawRecord
@@ -48,20 +48,6 @@ def assert_kept(engine: Engine) -> dict[str, datetime | None]:
     found = kept(engine)
     assert found == from_scratch(engine)
     return found
-
-
-def assessment(ref: str, incident_ref: str, at: datetime, checklist: str = "dash") -> dict:
-    return {
-        "kind": "risk_assessment",
-        "source": "ppu",
-        "ref": ref,
-        "checklist": checklist,
-        "incident_ref": incident_ref,
-        "assessed_at": at.isoformat(),
-        "answers": {},
-        "safety_plan": False,
-        "subject": person("victim", forenames="Alys", surname="Penhallow", dob="1991-04-12"),
-    }
 
 
 def test_kept_after_the_import(resolved_store: Any) -> None:

@@ -16,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select, update
 
-from factories import incident, person
+from factories import assessment, incident, person
 from links_factory import resolve_by_name, store
 from threadline.crossref.risk import people_by_role, victim_and_suspect
 from threadline.store import make_engine, migrate
@@ -32,17 +32,7 @@ STRANGER = {"forenames": "Bryony", "surname": "Keast"}  # resolved to nobody
 
 
 def dash(ref: str, incident_ref: str, hour: int, checklist: str = "dash") -> dict[str, Any]:
-    return {
-        "kind": "risk_assessment",
-        "source": "ppu",
-        "ref": ref,
-        "checklist": checklist,
-        "incident_ref": incident_ref,
-        "assessed_at": datetime(2026, 3, 1, hour, tzinfo=UTC).isoformat(),
-        "answers": {},
-        "safety_plan": False,
-        "subject": person("victim", **HER),
-    }
+    return assessment(ref, incident_ref, datetime(2026, 3, 1, hour, tzinfo=UTC), checklist)
 
 
 def records() -> list[dict[str, Any]]:
