@@ -95,3 +95,25 @@ def first_writes(engine: Engine | type[Engine], *tables: str) -> Iterator[Writes
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+def rewrite_inc1_parties(conn: Connection) -> None:
+    """What a submission of INC-1 does in its turn: its kept parties rewritten."""
+    from threadline.store.parties import keep_parties
+
+    keep_parties(conn, ["incident:cad:INC-1"])
+
+
+def parties_kept_and_afresh(conn: Connection) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each incident's kept victim and suspect (``incident_parties``), and the same read from
+    scratch from its mentions and memberships."""
+    from sqlalchemy import select
+
+    from threadline.crossref.risk import people_by_role, victim_and_suspect
+    from threadline.store import tables as t
+
+    p = t.incident_parties
+    kept = {r[0]: (r[1], r[2]) for r in conn.execute(
+        select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity))}  # fmt: skip
+    afresh = {k: victim_and_suspect(roles) for k, roles in people_by_role(conn).items()}
+    return kept, afresh

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine, select
 
 from api_client import Api
 from threadline.guard import read_log
 from threadline.recognise.rules import RULES
 from threadline.store import tables as t
-from writer_turn import another_writer, first_writes
+from writer_turn import another_writer, first_writes, parties_kept_and_afresh, rewrite_inc1_parties
 
 PURPOSE = {"purpose": "INC-T1 call-back"}
 
@@ -116,21 +116,9 @@ def _two_incidents_of_one_victim(engine: Engine) -> dict[str, str]:
 
 
 def _kept_parties_are_read_afresh(engine: Engine) -> None:
-    from threadline.crossref.risk import people_by_role, victim_and_suspect
-
-    p = t.incident_parties
     with engine.connect() as conn:
-        kept = {r[0]: (r[1], r[2]) for r in conn.execute(
-            select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity))}  # fmt: skip
-        afresh = {k: victim_and_suspect(roles) for k, roles in people_by_role(conn).items()}
+        kept, afresh = parties_kept_and_afresh(conn)
     assert kept == afresh
-
-
-def _submission_keeping_parties(conn: Connection) -> None:
-    """What a submission of INC-1 does in its turn: its kept parties rewritten."""
-    from threadline.store.parties import keep_parties
-
-    keep_parties(conn, ["incident:cad:INC-1"])
 
 
 @pytest.mark.parametrize("change", ["judgement", "split"])
@@ -144,7 +132,7 @@ def test_a_judgement_or_split_waits_for_a_submission_part_way_through(
     (UniqueViolation on pk_incident_parties)."""
     victims = _two_incidents_of_one_victim(engine)
     with (
-        another_writer(engine, _submission_keeping_parties) as submission,
+        another_writer(engine, rewrite_inc1_parties) as submission,
         first_writes(engine, *PEOPLE_TABLES) as review,
     ):
         if change == "judgement":

@@ -15,11 +15,9 @@ from typer.testing import CliRunner
 from factories import incident, person
 from links_factory import resolve_by_name, store
 from threadline.cli import app
-from threadline.crossref.risk import people_by_role, victim_and_suspect
 from threadline.guard import UserRole, create_user, read_log
 from threadline.store import tables as t
-from threadline.store.parties import keep_parties
-from writer_turn import another_writer, first_writes
+from writer_turn import another_writer, first_writes, parties_kept_and_afresh, rewrite_inc1_parties
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 HER = {"forenames": "Alys", "surname": "Penhallow", "dob": "1991-04-12"}
@@ -55,11 +53,8 @@ def entity_of(engine: Engine, mention: str) -> str:
 
 
 def assert_parties_kept(engine: Engine) -> None:
-    p = t.incident_parties
     with engine.connect() as conn:
-        kept = {r[0]: (r[1], r[2]) for r in conn.execute(
-            select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity))}  # fmt: skip
-        afresh = {k: victim_and_suspect(roles) for k, roles in people_by_role(conn).items()}
+        kept, afresh = parties_kept_and_afresh(conn)
     assert kept == afresh
 
 
@@ -75,8 +70,10 @@ def test_a_split_and_a_judgement_from_the_command_line_go_through_the_use_cases(
     assert unknown.exit_code == 1 and "no active user" in unknown.output
     assert entity_of(engine, mention["INC-1"]) == "P-1"
     # the split beside a submission rewriting INC-1's parties waits for it (the writers' turn)
-    work = lambda conn: keep_parties(conn, ["incident:cad:INC-1"])  # noqa: E731
-    with another_writer(engine, work) as submission, first_writes(Engine, *PEOPLE_TABLES) as cli:
+    with (
+        another_writer(engine, rewrite_inc1_parties) as submission,
+        first_writes(Engine, *PEOPLE_TABLES) as cli,
+    ):
         split = run(store_url, "split", "P-1", mention["INC-1"], "--user", "ps-clarke",
                     "--reason", "another Alys")  # fmt: skip
     assert split.exit_code == 0, split.output

@@ -8,10 +8,8 @@ from sqlalchemy import Engine, select
 from factories import incident, person
 from links_factory import resolve_by_name, store
 from threadline.crossref.replay import sweep
-from threadline.crossref.risk import people_by_role, victim_and_suspect
 from threadline.store import tables as t
-from threadline.store.parties import keep_parties
-from writer_turn import another_writer, first_writes
+from writer_turn import another_writer, first_writes, parties_kept_and_afresh, rewrite_inc1_parties
 
 HER = {"forenames": "Alys", "surname": "Penhallow", "dob": "1991-04-12"}
 HIM = {"forenames": "Gareth", "surname": "Tregothnan"}
@@ -27,16 +25,12 @@ def test_the_sweep_waits_for_a_submission_part_way_through(engine: Engine) -> No
                              people=[person("victim", **HER), person("suspect", **HIM)])
                     for ref in ("INC-1", "INC-2")))  # fmt: skip
     resolve_by_name(engine, {"P-1": "Alys Penhallow", "P-2": "Gareth Tregothnan"})
-    work = lambda conn: keep_parties(conn, ["incident:cad:INC-1"])  # noqa: E731
-    with another_writer(engine, work) as submission, first_writes(engine) as swept:
+    with another_writer(engine, rewrite_inc1_parties) as submission, first_writes(engine) as swept:
         sweep(engine)
     assert submission.committed_at is not None and swept.first_at is not None
     assert swept.first_at >= submission.committed_at
-    p = t.incident_parties
     with engine.connect() as conn:
-        kept = {r[0]: (r[1], r[2]) for r in conn.execute(
-            select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity))}  # fmt: skip
-        afresh = {k: victim_and_suspect(roles) for k, roles in people_by_role(conn).items()}
+        kept, afresh = parties_kept_and_afresh(conn)
         signs = conn.execute(select(t.incidents.c.stalking_signs)).scalars().all()
     assert kept == afresh and len(kept) == 2
     assert signs == [True, True]  # the sweep read them

@@ -259,9 +259,12 @@ def test_resolution_writes_its_people_in_the_writers_turn(
     from contextlib import ExitStack
 
     from links_factory import resolve_by_name, store
-    from threadline.crossref.risk import people_by_role, victim_and_suspect
-    from threadline.store.parties import keep_parties
-    from writer_turn import another_writer, first_writes
+    from writer_turn import (
+        another_writer,
+        first_writes,
+        parties_kept_and_afresh,
+        rewrite_inc1_parties,
+    )
 
     her = {"forenames": "Alys", "surname": "Penhallow", "dob": "1991-04-12"}
     him = {"forenames": "Gareth", "surname": "Tregothnan"}
@@ -272,8 +275,7 @@ def test_resolution_writes_its_people_in_the_writers_turn(
 
     def progress(step: str) -> None:  # the submission arrives once resolution has scored
         if step == "people recorded by name only":
-            work = lambda conn: keep_parties(conn, ["incident:cad:INC-1"])  # noqa: E731
-            holders.append(held.enter_context(another_writer(engine, work)))
+            holders.append(held.enter_context(another_writer(engine, rewrite_inc1_parties)))
 
     holders: list[Any] = []
     people = ("entities", "entity_members", "entity_events", "incident_parties", "review_queue")
@@ -282,9 +284,6 @@ def test_resolution_writes_its_people_in_the_writers_turn(
     (submission,) = holders
     assert submission.committed_at is not None and batch.first_at is not None
     assert batch.first_at >= submission.committed_at
-    p = t.incident_parties
     with engine.connect() as conn:
-        kept = {r[0]: (r[1], r[2]) for r in conn.execute(
-            select(p.c.record_key, p.c.victim_entity, p.c.suspect_entity))}  # fmt: skip
-        afresh = {k: victim_and_suspect(roles) for k, roles in people_by_role(conn).items()}
+        kept, afresh = parties_kept_and_afresh(conn)
     assert kept == afresh and len(kept) == 2
