@@ -61,17 +61,22 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1) from None
 
 
+def active_user(engine: Engine, username: str, option: str = "as") -> User:
+    """The active user ``username`` of the store; else the command ends, naming ``option``."""
+    from threadline.guard.users import get_user
+
+    user = get_user(engine, username)
+    if user is None or not user.active:
+        fail(f"{option}: no active user {username!r}")
+    return user
+
+
 def acting_user(engine: Engine, username: str, purpose: str) -> User:
     """The active user ``username``, taking a step for ``purpose`` (3 characters or more);
     else the command ends, saying which of the two is wrong."""
-    from threadline.guard.users import get_user
-
     if len(purpose.strip()) < 3:
         fail("purpose: say why (3 characters or more)")
-    user = get_user(engine, username)
-    if user is None or not user.active:
-        fail(f"as: no active user {username!r}")
-    return user
+    return active_user(engine, username)
 
 
 def say(text: object) -> None:

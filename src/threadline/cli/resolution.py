@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from threadline.cli.app import app, console, engine_for, errors, fail, now, reader_for, say
+from threadline.cli.app import (
+    active_user,
+    app,
+    console,
+    engine_for,
+    errors,
+    fail,
+    now,
+    reader_for,
+    say,
+)
 from threadline.cli.options import DbOption, ModelOption, PurposeOption, UserOption
 from threadline.settings import Settings
 
@@ -171,12 +181,9 @@ def _reviewer(engine: Engine, username: str) -> Auditor:
     """The active user ``username`` as the auditor of a judgement or a split, if their role may
     judge the review queue (``review.judge``, as the API asks); else the command ends."""
     from threadline.guard.policy import allowed
-    from threadline.guard.users import get_user
     from threadline.usecases.auditor import Auditor
 
-    user = get_user(engine, username.strip())
-    if user is None or not user.active:
-        fail(f"user: no active user {username!r}")
+    user = active_user(engine, username.strip(), "user")
     if not allowed(user.role, "review.judge"):
         fail(f"user: a {user.role.value} may not judge the review queue")
     return Auditor(engine, user, now)
