@@ -76,7 +76,13 @@ def test_an_unknown_user_or_a_missing_purpose_is_refused(tmp_path: object) -> No
     assert nobody.exit_code == 1 and "no active user" in nobody.output
     blank = run(url, "ack", KEY, "--as", "pc-jones", "--purpose", " ")
     assert blank.exit_code == 1 and "purpose" in blank.output
-    assert read_log(engine) == []
+    # nothing is written but the refusals' audit rows, as the API audits a 401 and a 400
+    rows = read_log(engine)
+    assert [(row.action, row.user, row.role, row.purpose) for row in rows] == [
+        ("access.refused", "pc-jones", "officer", None),  # the log reads newest first
+        ("access.refused", "nobody", "", "INC-2"),
+    ]
+    assert [(row.detail or {})["command"] for row in rows] == ["alert acknowledge"] * 2
 
 
 def test_a_step_goes_through_the_use_case_the_api_and_the_pages_call(tmp_path: object) -> None:

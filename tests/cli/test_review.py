@@ -69,6 +69,14 @@ def test_a_split_and_a_judgement_from_the_command_line_go_through_the_use_cases(
                   "--user", "somebody")  # fmt: skip
     assert unknown.exit_code == 1 and "no active user" in unknown.output
     assert entity_of(engine, mention["INC-1"]) == "P-1"
+    # both refusals are audited, as the API audits a 403 and a 401: who was named, what was asked
+    refusals = [row for row in read_log(engine) if row.action == "access.refused"]
+    assert [(row.user, row.role, (row.detail or {}).get("command")) for row in refusals] == [
+        ("somebody", "", "review judge"),  # the log reads newest first
+        ("ch-patel", "call_handler", "review split"),
+    ]
+    assert all((row.detail or {}).get("action") == "review.judge" for row in refusals)
+    assert "may not judge" in (refusals[1].detail or {})["reason"]
     # the split beside a submission rewriting INC-1's parties waits for it (the writers' turn)
     with (
         another_writer(engine, rewrite_inc1_parties) as submission,

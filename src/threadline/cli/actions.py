@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from threadline.cli.app import acting_user, app, console, engine_for, fail, now, settings_for
+from threadline.cli.app import app, console, engine_for, fail, now, settings_for, step_auditor
 from threadline.cli.options import DbOption, JsonOption
 from threadline.cli.steps import STAFF_STEP, Given, option, step_commands
 
@@ -33,11 +33,10 @@ def _take(
     (:func:`threadline.usecases.actions.take_alert_step`): checked, stored and audited the
     same way."""
     from threadline.usecases.actions import take_alert_step
-    from threadline.usecases.auditor import Auditor
     from threadline.usecases.errors import Refused
 
     engine = engine_for(db)
-    auditor = Auditor(engine, acting_user(engine, as_user, purpose), now)
+    auditor = step_auditor(engine, as_user, f"alert {step}", purpose=purpose)
     settings = settings_for(db)
     try:
         view = take_alert_step(

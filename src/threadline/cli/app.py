@@ -16,8 +16,8 @@ from threadline.settings import Settings
 
 if TYPE_CHECKING:
     from threadline.crossref.reads import Reader
-    from threadline.guard.users import User
     from threadline.resolve.linkage import LinkageModel
+    from threadline.usecases.auditor import Auditor
 
 T = TypeVar("T")
 
@@ -61,22 +61,26 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1) from None
 
 
-def active_user(engine: Engine, username: str, option: str = "as") -> User:
-    """The active user ``username`` of the store; else the command ends, naming ``option``."""
-    from threadline.guard.users import get_user
+def step_auditor(
+    engine: Engine,
+    username: str,
+    command: str,
+    *,
+    action: str | None = None,
+    purpose: str | None = None,
+) -> Auditor:
+    """The auditor of a step a command takes as ``username``, checked as the API checks a
+    request (:func:`threadline.crossref.reads.acting_user`: an active user; with ``action``, a
+    role that may; with ``purpose``, a stated purpose); a refusal is audited there and ends the
+    command with its reason."""
+    from threadline.crossref.reads import ReadRefused, acting_user
+    from threadline.usecases.auditor import Auditor
 
-    user = get_user(engine, username)
-    if user is None or not user.active:
-        fail(f"{option}: no active user {username!r}")
-    return user
-
-
-def acting_user(engine: Engine, username: str, purpose: str) -> User:
-    """The active user ``username``, taking a step for ``purpose`` (3 characters or more);
-    else the command ends, saying which of the two is wrong."""
-    if len(purpose.strip()) < 3:
-        fail("purpose: say why (3 characters or more)")
-    return active_user(engine, username)
+    try:
+        user = acting_user(engine, username, command, now(), action=action, purpose=purpose)
+    except ReadRefused as refused:
+        fail(f"refused: {refused}")
+    return Auditor(engine, user, now)
 
 
 def say(text: object) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from threadline.cli.app import acting_user, app, console, engine_for, fail, now, reader_for
+from threadline.cli.app import app, console, engine_for, fail, now, reader_for, step_auditor
 from threadline.cli.options import AsOption, DbOption, StepPurposeOption
 from threadline.cli.steps import STAFF_STEP, Given, option, step_commands
 
@@ -30,12 +30,6 @@ marac_app = typer.Typer(
 app.add_typer(marac_app, name="marac-referral")
 
 
-def _auditor(engine: Engine, username: str, purpose: str) -> Auditor:
-    from threadline.usecases.auditor import Auditor
-
-    return Auditor(engine, acting_user(engine, username, purpose), now)
-
-
 def _take(
     ref: str | None, step: ReferralStep, given: Given, *, as_user: str, purpose: str, db: str | None
 ) -> None:
@@ -43,7 +37,7 @@ def _take(
     from threadline.usecases.marac import take_marac_step
 
     engine = engine_for(db)
-    auditor = _auditor(engine, as_user, purpose)
+    auditor = step_auditor(engine, as_user, f"marac-referral {step}", purpose=purpose)
     try:
         view = take_marac_step(engine, auditor, ref, step, now(), purpose.strip(), **given)
     except Refused as refused:

@@ -11,7 +11,6 @@ import typer
 from rich.markup import escape
 
 from threadline.cli.app import (
-    active_user,
     app,
     console,
     engine_for,
@@ -20,6 +19,7 @@ from threadline.cli.app import (
     now,
     reader_for,
     say,
+    step_auditor,
 )
 from threadline.cli.options import DbOption, ModelOption, PurposeOption, UserOption
 from threadline.settings import Settings
@@ -177,16 +177,10 @@ def review_list(
             say(f"    {line}")
 
 
-def _reviewer(engine: Engine, username: str) -> Auditor:
+def _reviewer(engine: Engine, username: str, command: str) -> Auditor:
     """The active user ``username`` as the auditor of a judgement or a split, if their role may
-    judge the review queue (``review.judge``, as the API asks); else the command ends."""
-    from threadline.guard.policy import allowed
-    from threadline.usecases.auditor import Auditor
-
-    user = active_user(engine, username.strip(), "user")
-    if not allowed(user.role, "review.judge"):
-        fail(f"user: a {user.role.value} may not judge the review queue")
-    return Auditor(engine, user, now)
+    judge the review queue (``review.judge``, as the API asks); else, audited, the command ends."""
+    return step_auditor(engine, username, command, action="review.judge")
 
 
 @review_app.command("judge")
@@ -208,7 +202,7 @@ def review_judge(
     engine = engine_for(db)
     asked = PairJudgement(mention_a, mention_b, judgement, note)
     try:
-        outcome = judge(engine, _reviewer(engine, user), asked, now())
+        outcome = judge(engine, _reviewer(engine, user, "review judge"), asked, now())
     except Refused as refused:
         fail(f"{refused.field or 'refused'}: {refused.message}")
     console.print(outcome)
@@ -232,7 +226,7 @@ def review_split(
     engine = engine_for(db)
     try:
         new_id = split_person(
-            engine, _reviewer(engine, user), entity_id, mention_keys, reason, now()
+            engine, _reviewer(engine, user, "review split"), entity_id, mention_keys, reason, now()
         )
     except Refused as refused:
         fail(f"{refused.field or 'refused'}: {refused.message}")

@@ -6,8 +6,9 @@ they look (the ``purpose``), audits every refusal, and writes an audit row for e
 person data (Data Protection Act 2018 Part 3, s.62: logging of consultation and disclosure). A
 command that prints people must do the same, or the command line is the way round the log.
 
-:func:`reader` is the gate: the user must exist and be active, their role must be allowed the
-action the API's equivalent route needs, and the purpose must be given; a refusal writes its
+:func:`reader` is the gate of a read, :func:`acting_user` of a step: the user must exist and be
+active, their role must be allowed the action the API's equivalent route needs, and the purpose
+must be given; a refusal writes its
 ``access.refused`` audit row (who was named, what was asked, why not) and raises
 :class:`ReadRefused`. :func:`audited_read` then runs the read and writes its audit row in one
 transaction, before the caller prints anything. What is printed is the read as the user's role
@@ -40,6 +41,7 @@ __all__ = [
     "MIN_PURPOSE_LENGTH",
     "ReadRefused",
     "Reader",
+    "acting_user",
     "audited_read",
     "reader",
 ]
@@ -66,19 +68,27 @@ class Reader:
         return self.user.role
 
 
-def reader(
-    engine: Engine, username: str, purpose: str, action: str, command: str, now: datetime
-) -> Reader:
-    """The :class:`Reader` for ``username`` reading for ``purpose`` with the policy action
-    ``action`` (``command`` names what was run, for the audit log); checked as the API checks,
-    user first, then role, then purpose. A refusal writes its ``access.refused`` audit row (who
-    was named, what was asked, why not) and raises :class:`ReadRefused`.
-    """
-    stated = purpose.strip()
+def acting_user(
+    engine: Engine,
+    username: str,
+    command: str,
+    now: datetime,
+    *,
+    action: str | None = None,
+    purpose: str | None = None,
+) -> User:
+    """The active user ``username`` running ``command``: checked as the API checks a request,
+    user first, then (with ``action``) the role's permission, then (with ``purpose``) the stated
+    purpose. A refusal writes its ``access.refused`` audit row (who was named, what was asked,
+    why not), as the API's dependencies do for 401, 403 and 400, and raises
+    :class:`ReadRefused`: without it the command line would be the way round the log."""
+    stated = None if purpose is None else purpose.strip()
 
     def refuse(reason: str, name: str, role: str) -> ReadRefused:
-        detail = {"reason": reason, "action": action, "command": command, "via": "cli"}
-        given = stated[:MAX_PURPOSE_LENGTH] or None
+        detail = {"reason": reason, "command": command, "via": "cli"}
+        if action is not None:
+            detail["action"] = action
+        given = (stated or "")[:MAX_PURPOSE_LENGTH] or None
         with writing(engine, alone=False) as conn:
             audit.record(conn, name[:80], role, audit.REFUSED, [], given, detail, now)
         return ReadRefused(reason)
@@ -86,19 +96,30 @@ def reader(
     user = get_user(engine, username.strip()) if username.strip() else None
     if user is None or not user.active:
         why = "is disabled" if user is not None else "is not a user of this store"
-        reason = f"{username!r} {why}: give --user as an active user in the store"
+        reason = f"no active user {username!r}: {username!r} {why}"
         raise refuse(reason, username, user.role.value if user is not None else "")
-    try:
-        require(user.role, action)
-    except PermissionDenied as denied:
-        raise refuse(denied.reason, user.username, user.role.value) from None
-    if not MIN_PURPOSE_LENGTH <= len(stated) <= MAX_PURPOSE_LENGTH:
+    if action is not None:
+        try:
+            require(user.role, action)
+        except PermissionDenied as denied:
+            raise refuse(denied.reason, user.username, user.role.value) from None
+    if stated is not None and not MIN_PURPOSE_LENGTH <= len(stated) <= MAX_PURPOSE_LENGTH:
         reason = (
-            f"state why you are reading these records (--purpose, {MIN_PURPOSE_LENGTH} to "
-            f"{MAX_PURPOSE_LENGTH} characters; for example an incident reference)"
+            f"state why (--purpose, {MIN_PURPOSE_LENGTH} to {MAX_PURPOSE_LENGTH} characters; "
+            "for example an incident reference)"
         )
         raise refuse(reason, user.username, user.role.value)
-    return Reader(user, stated, action, command)
+    return user
+
+
+def reader(
+    engine: Engine, username: str, purpose: str, action: str, command: str, now: datetime
+) -> Reader:
+    """The :class:`Reader` for ``username`` reading for ``purpose`` with the policy action
+    ``action`` (``command`` names what was run, for the audit log): :func:`acting_user` with
+    all three checks, each refusal audited."""
+    user = acting_user(engine, username, command, now, action=action, purpose=purpose)
+    return Reader(user, purpose.strip(), action, command)
 
 
 def audited_read(
