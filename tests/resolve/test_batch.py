@@ -287,3 +287,47 @@ def test_resolution_writes_its_people_in_the_writers_turn(
     with engine.connect() as conn:
         kept, afresh = parties_kept_and_afresh(conn)
     assert kept == afresh and len(kept) == 2
+
+
+@pytest.mark.postgres
+def test_resolution_analyses_its_tables_after_leaving_the_writers_turn(
+    postgres_schema_url: str, small_model: Any
+) -> None:
+    """Batch resolution refreshes PostgreSQL's statistics of what it wrote (``ANALYZE``: the
+    entity tables count their rows afterwards) once it has left the writers' turn: ANALYZE reads
+    every table of the store, and inside the turn every submission waited for it."""
+    from sqlalchemy import event, text
+
+    from links_factory import resolve_by_name, store
+    from threadline.store import open_store
+    from threadline.store.database import WRITER_LOCK_KEY
+
+    engine = open_store(postgres_schema_url)
+    her = {"forenames": "Alys", "surname": "Penhallow", "dob": "1991-04-12"}
+    store(engine, *(incident(ref, people=[person("victim", **her)]) for ref in ("INC-1", "INC-2")))
+    resolve_by_name(engine, {"P-1": "Alys Penhallow"})
+    held_at_analyse: list[int] = []
+    lock = (
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+        "AND ((classid::bigint << 32) | objid::bigint) = %s"
+    )
+
+    def before(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("ANALYZE"):
+            with cursor.connection.cursor() as probe:
+                probe.execute(lock, (WRITER_LOCK_KEY,))
+                held_at_analyse.append(probe.fetchone()[0])
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        resolve_store(engine, small_model, now=NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    with engine.connect() as conn:
+        counted = conn.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'entity_members'::regclass")
+        ).scalar_one()
+        members = conn.execute(text("SELECT count(*) FROM entity_members")).scalar_one()
+    engine.dispose()
+    assert held_at_analyse == [0], held_at_analyse
+    assert counted == members > 0

@@ -551,6 +551,7 @@ def _resolve(
             now,
         )
         awaiting = open_count(conn)
+    with engine.begin() as conn:  # ANALYZE holds up no writer: not in the turn
         analyse(conn)
     return ResolveReport(
         mentions=len(ids),
