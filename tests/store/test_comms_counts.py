@@ -300,3 +300,28 @@ def test_the_summary_from_the_stored_counts_is_the_summary_of_every_message(
     assert got.per_sender == expected.per_sender
     assert len(got.bursts) == 1 and got.bursts[0].count >= 50  # the 70, less her own
     assert got.while_order_bound["NMO-1"] > 0 and got.night > 0
+
+
+def test_migration_0013_counts_each_hour_in_the_day_and_night_the_live_import_does() -> None:
+    """0013 writes its zone and night hours in itself (a migration imports no live code); every
+    hour of a year, both clock changes included, falls on the local day and night that
+    ``COUNTED_IN`` gives the import, so a store migrated from 0012 and one imported afresh keep
+    the same counts."""
+    import importlib.util
+    from datetime import UTC, datetime, timedelta
+
+    from threadline.store.comms import COUNTED_IN
+    from threadline.store.database import MIGRATIONS
+
+    path = MIGRATIONS / "versions" / "0013_communication_counts.py"
+    spec = importlib.util.spec_from_file_location("migration_0013", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    hours = [start + timedelta(hours=n) for n in range(366 * 24)]
+    frozen = [module._day_and_night(h) for h in hours]
+    live = [(COUNTED_IN.day(h), COUNTED_IN.night(h)) for h in hours]
+    assert frozen == live
+    # 7 night hours a day for 366 days: one fewer the night the clocks go forward, one more back
+    assert sum(night for _day, night in frozen) == 366 * 7

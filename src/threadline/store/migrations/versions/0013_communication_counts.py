@@ -3,7 +3,10 @@ kind, direction and sender
 
 Issue 25 part 5: the picture of a victim with 100,000 messages reads these counts instead of
 every message. Each hour's local day and night are those of the force's zone and night hours
-(threadline.store.comms.COUNTED_IN, as the import counts them). The table is made and filled
+as they were at this revision (Europe/London, night from 23:00 to 06:00: what
+threadline.store.comms.COUNTED_IN then held, written here so that a later change to the live
+code cannot change what this migration does; a change of zone or night hours is a migration of
+its own). The table is made and filled
 from the messages already stored, in the migration's one transaction (kill-safe: a kill leaves
 0012 or 0013, never a table with half its counts).
 
@@ -15,13 +18,13 @@ Create Date: 2026-12-06 20:00:00
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
 
-from threadline.store.comms import COUNTED_IN
 from threadline.store.types import UTCDateTime
 
 revision = "0013"
@@ -31,6 +34,16 @@ depends_on = None
 
 #: Rows read and counts written per round of the fill.
 _CHUNK = 20_000
+
+#: The force's zone and night hours at this revision (a night runs over midnight).
+_ZONE = ZoneInfo("Europe/London")
+_NIGHT_FROM, _NIGHT_UNTIL = time(23, 0), time(6, 0)
+
+
+def _day_and_night(hour_start: datetime) -> tuple[date, bool]:
+    """The local day an hour starting at ``hour_start`` falls on, and whether it is at night."""
+    local = hour_start.astimezone(_ZONE)
+    return local.date(), local.time() >= _NIGHT_FROM or local.time() < _NIGHT_UNTIL
 
 
 def _fill() -> None:
@@ -73,8 +86,8 @@ def _fill() -> None:
     rows = []
     for key, n in tally.items():
         values = dict(zip(names, key, strict=True))
-        moment = datetime.fromtimestamp(values["hour"] * 3600, UTC)
-        rows.append({**values, "day": COUNTED_IN.day(moment), "night": COUNTED_IN.night(moment)})
+        day, night = _day_and_night(datetime.fromtimestamp(values["hour"] * 3600, UTC))
+        rows.append({**values, "day": day, "night": night})
         rows[-1]["count"] = n
     for start in range(0, len(rows), _CHUNK):
         bind.execute(sa.insert(counts), rows[start : start + _CHUNK])
