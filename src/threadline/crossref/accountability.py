@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from threadline.crossref.actions import states_of
 from threadline.crossref.owed_list import dash_owed_by_officer
 from threadline.crossref.supervision import unresearched_incidents
+from threadline.export.plain import plain
 from threadline.recognise.actions import ActionState, escalated, signoff_due
 from threadline.store.actions import alerts_with_steps
 
@@ -43,20 +44,6 @@ class Item:
     #: a "not arrested" decision's rationale, for the supervisor who signs it off or overturns it
     rationale: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "alert_key": self.alert_key,
-            "rule_id": self.rule_id,
-            "incident_ref": self.incident_ref,
-            "people": list(self.people),
-            "team": self.team,
-            "owner": self.owner,
-            "owed": self.owed,
-            "when": self.when.isoformat() if self.when else None,
-            "escalated": self.escalated,
-            "rationale": self.rationale,
-        }
-
 
 @dataclass(frozen=True)
 class Accountability:
@@ -73,22 +60,9 @@ class Accountability:
     unresearched: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        def iso(value: datetime | None) -> str | None:
-            return value.isoformat() if value else None
-
-        return {
-            "as_of": self.as_of.isoformat(),
-            "team": self.team,
-            "since": iso(self.since),
-            "until": iso(self.until),
-            "breaches_without_decision": [i.to_dict() for i in self.breaches_without_decision],
-            "not_arrested_unsigned": [i.to_dict() for i in self.not_arrested_unsigned],
-            "past_due": [i.to_dict() for i in self.past_due],
-            "dash_owed_by_officer": self.dash_owed_by_officer,
-            "unresearched": [
-                {**row, "reported_at": iso(row["reported_at"])} for row in self.unresearched
-            ],
-        }
+        """The report as JSON (:func:`~threadline.export.plain.plain`: times as ISO 8601)."""
+        answer: dict[str, Any] = plain(self)
+        return answer
 
 
 def _in_period(when: datetime, since: datetime | None, until: datetime | None) -> bool:

@@ -33,6 +33,7 @@ from typing import IO, Any
 
 from sqlalchemy import Engine, func, or_, select
 
+from threadline.export.plain import plain
 from threadline.model import RiskAssessment, parse_record
 from threadline.risk import (
     MARAC_CRITERIA,
@@ -285,10 +286,7 @@ class Referral:
             "officer": self.officer,
             "criteria_met": list(self.met),
             "reasons": list(self.reasons),
-            "criteria": [
-                {"id": c.id, "met": c.met, "reason": c.reason, "evidence": list(c.evidence)}
-                for c in self.criteria
-            ],
+            "criteria": plain(self.criteria),
             "dash": self.dash.to_dict(self.free_text) if self.dash is not None else None,
             "suspect": self.suspect,
             "incidents": list(self.incidents),

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from threadline.export.plain import plain
 from threadline.model.arrest import MIN_RATIONALE, NECESSITY_GROUNDS
 from threadline.model.steps import StepRecord, StepRefused, fold
 
@@ -482,19 +483,7 @@ def summary(state: ActionState, now: datetime, hours: float) -> dict[str, Any]:
         "overdue": state.overdue(now),
         "acknowledged_by": state.acknowledged_by,
         "breach": state.breach,
-        "decision": None
-        if decision is None
-        else {
-            "arrested": decision.arrested,
-            "by": decision.by,
-            "at": decision.at.isoformat(),
-            "arrested_at": decision.arrested_at.isoformat() if decision.arrested_at else None,
-            "arrested_by": decision.arrested_by,
-            "grounds": list(decision.grounds),
-            "rationale": decision.rationale,
-            "signed_off_by": decision.signed_off_by,
-            "signed_off_at": decision.signed_off_at.isoformat() if decision.signed_off_at else None,
-        },
+        "decision": plain(decision),
         "decision_owed": state.breach and state.status != "closed" and decision is None,
         "signoff_due": due.isoformat() if due else None,
         "escalated": escalated(state, now, hours),
