@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from hashlib import blake2b
+from typing import NamedTuple
 
 _ZERO = timedelta(0)
 
@@ -169,13 +170,30 @@ def content_hash(
     return blake2b(data, digest_size=16).hexdigest()
 
 
+class Content(NamedTuple):
+    """What :func:`content_hash` covers of an entry, bar its occurrence: the values a reader
+    works out from the entry itself, in the hash's order.
+
+    A named tuple rather than a dataclass: it is the :class:`Occurrences` key as it stands, and
+    a reader builds one per message of a 100,000-message download.
+    """
+
+    channel: CommsChannel
+    timestamp: datetime
+    sender: str | None
+    kind: CommsKind
+    duration: int | None = None
+    text: str | None = None
+    attachments: tuple[str, ...] = ()
+
+
 class Occurrences:
     """Counts equal entries of one file, for :func:`content_hash`'s ``occurrence``."""
 
     __slots__ = ("_seen",)
 
     def __init__(self) -> None:
-        self._seen: dict[tuple[object, ...], int] = {}
+        self._seen: dict[Content, int] = {}
 
     def hash(
         self,
@@ -188,44 +206,38 @@ class Occurrences:
         attachments: tuple[str, ...] = (),
     ) -> str:
         """The next entry's hash: its content and how many equal entries came before it."""
-        key = (channel, timestamp, sender, kind, duration, text, attachments)
-        occurrence = self._seen.get(key, 0)
-        self._seen[key] = occurrence + 1
-        return content_hash(
-            channel, timestamp, sender, kind, duration, text, attachments, occurrence
-        )
+        return self._next(Content(channel, timestamp, sender, kind, duration, text, attachments))
+
+    def _next(self, content: Content) -> str:
+        occurrence = self._seen.get(content, 0)
+        self._seen[content] = occurrence + 1
+        return content_hash(*content, occurrence)
 
     def communication(
         self,
         file: str,
         line: int,
         entry: int,
-        channel: CommsChannel,
-        kind: CommsKind,
-        timestamp: datetime,
-        sender: str | None,
-        recipients: tuple[str, ...],
-        direction: Direction | None,
-        duration: int | None,
-        text: str | None,
-        attachments: tuple[str, ...] = (),
+        content: Content,
+        recipients: tuple[str, ...] = (),
+        direction: Direction | None = None,
         thread: str | None = None,
     ) -> Communication:
-        """The next entry of the file as read, with its :meth:`hash`."""
-        hashed = self.hash(channel, timestamp, sender, kind, duration, text, attachments)
+        """The next entry of the file as read (``entry`` its position among the file's entries),
+        with its :meth:`hash`."""
         return Communication(
             file=file,
             line=line,
             entry=entry,
-            channel=channel,
-            kind=kind,
-            timestamp=timestamp,
-            sender=sender,
+            channel=content.channel,
+            kind=content.kind,
+            timestamp=content.timestamp,
+            sender=content.sender,
             recipients=recipients,
             direction=direction,
-            duration=duration,
-            text=text,
-            attachments=attachments,
+            duration=content.duration,
+            text=content.text,
+            attachments=content.attachments,
             thread=thread,
-            content_hash=hashed,
+            content_hash=self._next(content),
         )

@@ -23,7 +23,8 @@ evidence about forenames and surnames:
 
 Titles are removed only from the front of a name, and only while a name remains after them, so a
 surname such as "Lord" or "Major" survives on its own. Placeholders that mean "no name" ("unknown",
-"N/K", "not known") normalise to ``None`` so that they never match one another.
+"N/K", "not known") normalise to ``None`` so that they never match one another. The titles and the
+placeholders are tables beside this module too (``name_titles.csv``, ``name_placeholders.csv``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import csv
 import re
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import NamedTuple
 
 from doublemetaphone import doublemetaphone
 from nicknames import NickNamer
@@ -50,69 +52,6 @@ __all__ = [
     "surname_key",
 ]
 
-# Titles, honorifics and ranks removed from the front of a name.
-_TITLES = frozenset(
-    {
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mx",
-        "mstr",
-        "master",
-        "dr",
-        "doctor",
-        "prof",
-        "professor",
-        "rev",
-        "revd",
-        "reverend",
-        "fr",
-        "father",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "madam",
-        "madame",
-        "mme",
-        "mlle",
-        "capt",
-        "captain",
-        "major",
-        "col",
-        "sgt",
-        "cllr",
-        "councillor",
-    }
-)
-# Titles that are also surnames or forenames: kept when they are all there is.
-_NAME_LIKE_TITLES = frozenset(
-    {"master", "father", "sir", "dame", "lord", "lady", "captain", "major", "doctor", "col"}
-)
-# Whole values that mean "we do not know the name", compared with spaces and dots removed.
-# "n/a" is here but a bare "na" is not: Na is a surname.
-_PLACEHOLDERS = frozenset(
-    {
-        "unknown",
-        "unk",
-        "unkn",
-        "n/k",
-        "nk",
-        "notknown",
-        "n/a",
-        "none",
-        "nil",
-        "notgiven",
-        "notstated",
-        "refused",
-        "withheld",
-        "tbc",
-        "tba",
-        "xx",
-        "xxx",
-    }
-)
 _PLACEHOLDER_NOISE = re.compile(r"[\s.]+")
 _APOSTROPHES = re.compile(r"'")
 _SEPARATORS = re.compile(r"[^a-z0-9 ]+")
@@ -120,6 +59,32 @@ _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"[0-9]")
 # Double Metaphone sounds the "p" in Thompson; most speakers (and most spellings) do not.
 _SILENT_P = re.compile(r"mp(?=[st])")
+
+
+def _table(filename: str) -> list[dict[str, str]]:
+    """The rows of a CSV table shipped beside this module, its ``#`` lines left out."""
+    text = files("threadline.normalise").joinpath(filename).read_text("utf-8")
+    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+
+
+class _NameWords(NamedTuple):
+    #: titles, honorifics and ranks removed from the front of a name (``name_titles.csv``)
+    titles: frozenset[str]
+    #: the titles that are also surnames or forenames: kept when they are all there is
+    name_like_titles: frozenset[str]
+    #: whole values that mean "we do not know the name" (``name_placeholders.csv``)
+    placeholders: frozenset[str]
+
+
+@cache
+def _name_words() -> _NameWords:
+    """Loaded on first use (not at import) and kept: the tables never change while running."""
+    titles = _table("name_titles.csv")
+    return _NameWords(
+        frozenset(row["title"] for row in titles),
+        frozenset(row["title"] for row in titles if row["also_a_name"] == "yes"),
+        frozenset(row["placeholder"] for row in _table("name_placeholders.csv")),
+    )
 
 
 @lru_cache(maxsize=100_000)  # pure, and the same values recur in every import
@@ -131,8 +96,9 @@ def normalise_name(text: str | None) -> str | None:
     """
     if text is None:
         return None
+    words = _name_words()
     folded = fold_text(text)
-    if _PLACEHOLDER_NOISE.sub("", folded) in _PLACEHOLDERS:
+    if _PLACEHOLDER_NOISE.sub("", folded) in words.placeholders:
         return None
     folded = _APOSTROPHES.sub("", folded)
     folded = _DIGITS.sub(" ", folded)
@@ -140,9 +106,9 @@ def normalise_name(text: str | None) -> str | None:
     tokens = folded.split()
     if not tokens:
         return None
-    while len(tokens) > 1 and tokens[0] in _TITLES:
+    while len(tokens) > 1 and tokens[0] in words.titles:
         tokens = tokens[1:]
-    if len(tokens) == 1 and tokens[0] in _TITLES and tokens[0] not in _NAME_LIKE_TITLES:
+    if len(tokens) == 1 and tokens[0] in words.titles and tokens[0] not in words.name_like_titles:
         return None
     return " ".join(tokens)
 
@@ -195,9 +161,7 @@ class _Nicknames:
 
     def __init__(self) -> None:
         supplement: dict[str, set[str]] = {}
-        text = files("threadline.normalise").joinpath("british_nicknames.csv").read_text("utf-8")
-        rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-        for row in rows:
+        for row in _table("british_nicknames.csv"):
             supplement.setdefault(row["formal"], set()).add(row["nickname"])
         merged = NickNamer.default_lookup()
         for formal, nicks in supplement.items():

@@ -10,16 +10,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-#: (postcode district, town, sector digits) for the districts the force covers.
-DISTRICTS: tuple[tuple[str, str, str], ...] = (
-    ("ST16", "Stafford", "123"),
-    ("ST17", "Stafford", "0479"),
-    ("ST18", "Great Haywood", "09"),
-    ("ST18", "Hixon", "09"),
-    ("WS11", "Cannock", "015789"),
-    ("WS12", "Hednesford", "01234"),
-    ("DE13", "Burton upon Trent", "0789"),
-    ("DE13", "Barton-under-Needwood", "78"),
+from threadline.synth.tables import table
+
+#: (postcode district, town, sector digits) for the districts the force covers (``districts.csv``).
+DISTRICTS: tuple[tuple[str, str, str], ...] = tuple(
+    (district, town, sectors) for district, town, sectors in table("districts.csv")
 )
 
 #: Letters used in the unit part of a postcode (never C, I, K, M, O or V).

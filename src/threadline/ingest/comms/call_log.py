@@ -61,6 +61,7 @@ from threadline.model.comms import (
     CommsChannel,
     CommsKind,
     Communication,
+    Content,
     Direction,
     Occurrences,
 )
@@ -404,18 +405,9 @@ class _Rows:
             kind = CommsKind.missed_call
         else:
             kind = CommsKind.call
+        content = Content(channel, timestamp, sender, kind, duration, text)
         read = self.occurrences.communication(
-            self.name,
-            line,
-            entry,
-            channel,
-            kind,
-            timestamp,
-            sender,
-            recipients,
-            direction,
-            duration,
-            text,
+            self.name, line, entry, content, recipients, direction
         )
         # a call keeps no text, but the row's text cell stays part of its identity (its hash)
         return read if channel is CommsChannel.sms else replace(read, text=None)

@@ -42,7 +42,7 @@ from threadline.model.comms import (
     CommsChannel,
     CommsKind,
     Communication,
-    Direction,
+    Content,
     Occurrences,
 )
 
@@ -350,21 +350,6 @@ def _communication(
     else:
         kind = CommsKind.message
     recipients = participants if sender not in participants else _others(participants, sender)
-    direction: Direction | None = None
-    if options.owner is not None:
-        direction = Direction.outgoing if sender == options.owner else Direction.incoming
-    return occurrences.communication(
-        name,
-        line,
-        index + 1,
-        channel,
-        kind,
-        timestamp,
-        sender,
-        recipients,
-        direction,
-        duration,
-        text,
-        attachments,
-        thread,
-    )
+    content = Content(channel, timestamp, sender, kind, duration, text, attachments)
+    direction = options.direction(sender)
+    return occurrences.communication(name, line, index + 1, content, recipients, direction, thread)

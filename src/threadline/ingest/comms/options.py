@@ -7,6 +7,7 @@ from datetime import tzinfo
 from typing import Literal
 
 from threadline.model.base import FORCE_TIMEZONE
+from threadline.model.comms import Direction
 
 DateOrder = Literal["dmy", "mdy", "ymd"]
 
@@ -31,6 +32,20 @@ class ReadOptions:
     timezone: tzinfo = FORCE_TIMEZONE
     date_order: DateOrder | None = None
     owner: str | None = None
+
+    def direction(self, sender: str | None) -> Direction | None:
+        """Which way an entry from ``sender`` went: outgoing if the owner sent it, else incoming;
+        None without an owner, or for an entry with no sender."""
+        if self.owner is None or sender is None:
+            return None
+        return Direction.outgoing if sender == self.owner else Direction.incoming
+
+    def recipients(self, sender: str | None) -> tuple[str, ...]:
+        """The owner, as the recipient of what someone else sent (for an export that does not
+        name recipients); nobody without an owner, or for the owner's own entries."""
+        if self.owner is None or sender is None or sender == self.owner:
+            return ()
+        return (self.owner,)
 
 
 DEFAULT_OPTIONS = ReadOptions()

@@ -63,7 +63,7 @@ from threadline.model.comms import (
     CommsChannel,
     CommsKind,
     Communication,
-    Direction,
+    Content,
     Occurrences,
 )
 
@@ -180,7 +180,7 @@ class _Reader:
     def __init__(self, name: str, options: ReadOptions, order: DateOrder, thread: str | None):
         self.name = name
         self.zone = options.timezone
-        self.owner = options.owner
+        self.options = options
         self.order = order
         self.thread = thread
         self.occurrences = Occurrences()
@@ -273,29 +273,10 @@ class _Reader:
             text = written.lstrip("\u200e")
         if kind is CommsKind.message and not text:
             text = None
-        timestamp = moment
-        direction: Direction | None = None
-        recipients: tuple[str, ...] = ()
-        if self.owner is not None and sender is not None:
-            if sender == self.owner:
-                direction = Direction.outgoing
-            else:
-                direction = Direction.incoming
-                recipients = (self.owner,)
+        content = Content(CommsChannel.whatsapp, moment, sender, kind, duration, text, attachments)
+        direction, recipients = self.options.direction(sender), self.options.recipients(sender)
         return self.occurrences.communication(
-            self.name,
-            self.start,
-            self.entry,
-            CommsChannel.whatsapp,
-            kind,
-            timestamp,
-            sender,
-            recipients,
-            direction,
-            duration,
-            text,
-            attachments,
-            self.thread,
+            self.name, self.start, self.entry, content, recipients, direction, self.thread
         )
 
 
