@@ -24,7 +24,7 @@ from threadline.resolve.candidates import candidate_keys, feature_rows
 from threadline.resolve.entities import load_memberships, stable_ids
 from threadline.resolve.explain import read_evidence
 from threadline.resolve.linkage import predict_pairs
-from threadline.resolve.review import entity_history, record_judgement, split_entity
+from threadline.resolve.review import Judgement, entity_history, record_judgement, split_entity
 from threadline.store import tables as t
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
@@ -103,7 +103,9 @@ def test_a_different_judgement_holds_after_retraining(resolved_store: Any) -> No
     entity, mentions = _entity_with_members(engine)
     a, b = mentions[0], mentions[1]
     with engine.begin() as conn:
-        outcome = record_judgement(conn, a, b, "different", "rev.smith", NOW, "not the same man")
+        outcome = record_judgement(
+            conn, Judgement(a, b, "different", "rev.smith", NOW, "not the same man")
+        )
     assert outcome["entity"] != entity  # b was split off at once
     retrained = train_store_model(engine, trained_at=NOW)
     resolve_store(engine, retrained, now=NOW)
@@ -137,7 +139,9 @@ def test_same_judgements_are_training_labels(resolved_store: Any) -> None:
         by_entity.setdefault(entity, []).append(mention)
     singles = [ms[0] for ms in by_entity.values() if len(ms) == 1][:2]
     with engine.begin() as conn:
-        outcome = record_judgement(conn, singles[0], singles[1], "same", "rev.smith", NOW)
+        outcome = record_judgement(
+            conn, Judgement(singles[0], singles[1], "same", "rev.smith", NOW)
+        )
     assert len(outcome["entities"]) == 2 and outcome["entity"] in outcome["entities"]
     retrained = train_store_model(engine, trained_at=NOW)
     assert retrained.metadata["labelled_pairs"] == 1

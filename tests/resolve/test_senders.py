@@ -17,6 +17,7 @@ from factories import incident, order
 from links_factory import resolve_by_name, store
 from threadline.crossref import build_picture
 from threadline.model.comms import CommsChannel, CommsKind, Communication, Direction, Occurrences
+from threadline.resolve.review import Judgement
 from threadline.resolve.senders import attribute_comms, judge_sender
 from threadline.store import tables as t
 from threadline.store import writing
@@ -97,7 +98,7 @@ def test_senders_are_attributed_counted_queued_and_judged(engine: Engine) -> Non
     assert [(q.mention_a, q.status) for q in queued] == [(parcel, "open")]
     # a reviewer says the parcel number is not his: kept, and it stays nobody's
     with writing(engine) as conn:
-        judge_sender(conn, parcel, queued[0].mention_b, "different", "sgt-bell", NOW)
+        judge_sender(conn, Judgement(parcel, queued[0].mention_b, "different", "sgt-bell", NOW))
     attribute_comms(engine, key, NOW)
     with engine.connect() as conn:
         again = conn.execute(

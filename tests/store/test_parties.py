@@ -21,7 +21,7 @@ from threadline.ingest import import_records
 from threadline.ingest.readers import RawRecord
 from threadline.model import parse_record
 from threadline.resolve.batch import resolve_store
-from threadline.resolve.review import record_judgement
+from threadline.resolve.review import Judgement, record_judgement
 from threadline.store import migrate, open_store
 from threadline.store import tables as t
 from threadline.store.database import alembic_config
@@ -139,10 +139,10 @@ def test_kept_through_call_time_review_and_batch_on_each_store(
         her = mention_of(engine, "PARTY-0", "victim")
         other = mention_of(engine, "PARTY-1", "victim")
         with engine.begin() as conn:
-            split = record_judgement(conn, other, her, "different", "rev", START)
+            split = record_judgement(conn, Judgement(other, her, "different", "rev", START))
         assert assert_kept(engine)[key("PARTY-0")][0] == split["entity"] != victim
         with engine.begin() as conn:
-            record_judgement(conn, her, other, "same", "rev", START)
+            record_judgement(conn, Judgement(her, other, "same", "rev", START))
         assert assert_kept(engine)[key("PARTY-0")][0] == members(engine)[her]
         # a batch import changes an incident's people; a batch resolution rewrites them all
         raws = [RawRecord("bulk.jsonl", 1, course(1, people=[person("caller", **HER)]))]

@@ -231,58 +231,66 @@ def _move(
     keep_parties_of_mentions(conn, mentions)
 
 
-def keep_judgement(
-    conn: Connection,
-    a: str,
-    b: str,
-    judgement: str,
-    user: str,
-    now: datetime,
-    note: str | None = None,
-) -> None:
-    """Append a reviewer's ``judgement`` (one of :data:`JUDGEMENTS`, checked by the caller) on
-    ``a`` and ``b`` (two mention keys, or a sender's key and a mention key), attributed to
-    ``user``, and take the pair off the review queue. What follows from it is the caller's:
-    :func:`record_judgement` merges or splits, a sender's is attributed again."""
-    left, right = ordered(a, b)
-    conn.execute(
-        insert(t.judgements).values(
-            mention_a=left,
-            mention_b=right,
-            judgement=judgement,
-            user=user,
-            created_at=now,
-            note=note,
-        )
-    )
+@dataclass(frozen=True)
+class Judgement:
+    """A reviewer's judgement as it is kept: on ``a`` and ``b`` (two mention keys, or a sender's
+    key and a mention key), one of :data:`JUDGEMENTS` (:class:`ReviewError` otherwise), by
+    ``user`` at ``at``, and why."""
+
+    a: str
+    b: str
+    judgement: str
+    user: str
+    at: datetime
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.judgement not in JUDGEMENTS:
+            raise ReviewError(f"judgement {self.judgement!r} is not one of {', '.join(JUDGEMENTS)}")
+
+    def row(self) -> dict[str, Any]:
+        """The ``judgements`` row, the pair in key order."""
+        left, right = ordered(self.a, self.b)
+        return {
+            "mention_a": left,
+            "mention_b": right,
+            "judgement": self.judgement,
+            "user": self.user,
+            "created_at": self.at,
+            "note": self.note,
+        }
+
+
+def keep_judgement(conn: Connection, judged: Judgement) -> None:
+    """Append a reviewer's judgement and take the pair off the review queue. What follows from
+    it is the caller's: :func:`record_judgement` merges or splits, a sender's is attributed
+    again."""
+    row = judged.row()
+    conn.execute(insert(t.judgements).values(row))
     conn.execute(
         update(t.review_queue)
-        .where(and_(t.review_queue.c.mention_a == left, t.review_queue.c.mention_b == right))
+        .where(
+            and_(
+                t.review_queue.c.mention_a == row["mention_a"],
+                t.review_queue.c.mention_b == row["mention_b"],
+            )
+        )
         .values(status="decided")
     )
 
 
-def record_judgement(
-    conn: Connection,
-    a: str,
-    b: str,
-    judgement: str,
-    user: str,
-    now: datetime,
-    note: str | None = None,
-) -> dict[str, Any]:
+def record_judgement(conn: Connection, judged: Judgement) -> dict[str, Any]:
     """Store a reviewer's judgement on two mentions and act on it.
 
     "same" merges their entities (the older id stays); "different" on one entity splits ``b``
     out to a new entity; "unsure" only records the judgement. The pair leaves the queue.
     """
-    if judgement not in JUDGEMENTS:
-        raise ReviewError(f"judgement {judgement!r} is not one of {', '.join(JUDGEMENTS)}")
+    a, b, judgement, note = judged.a, judged.b, judged.judgement, judged.note
     if a == b:
         raise ReviewError("a mention cannot be judged against itself")
     entity_a, entity_b = _entity_of(conn, a), _entity_of(conn, b)
-    keep_judgement(conn, a, b, judgement, user, now, note)
-    by = f"reviewer:{user}"
+    keep_judgement(conn, judged)
+    now, by = judged.at, f"reviewer:{judged.user}"
     outcome: dict[str, Any] = {"judgement": judgement, "entities": sorted({entity_a, entity_b})}
     if judgement == "same" and entity_a != entity_b:
         keep, gone = sorted((entity_a, entity_b))
@@ -294,7 +302,7 @@ def record_judgement(
         _event(conn, now, "retired", gone, [], by, f"merged into {keep}")
         outcome["entity"] = keep
     elif judgement == "different" and entity_a == entity_b:
-        outcome["entity"] = split_entity(conn, entity_a, [b], user, now, note or f"not {a}")
+        outcome["entity"] = split_entity(conn, entity_a, [b], judged.user, now, note or f"not {a}")
     return outcome
 
 
@@ -330,18 +338,8 @@ def split_entity(
     )
     by = f"reviewer:{user}"
     _move(conn, moving, new_id, now, by, f"split from {entity_id}: {reason}")
-    pairs = [ordered(m, s) for m in moving for s in staying]
-    rows = [
-        {
-            "mention_a": x,
-            "mention_b": y,
-            "judgement": "different",
-            "user": user,
-            "created_at": now,
-            "note": f"split from {entity_id}",
-        }
-        for x, y in pairs
-    ]
+    note = f"split from {entity_id}"
+    rows = [Judgement(m, s, "different", user, now, note).row() for m in moving for s in staying]
     if rows:
         conn.execute(insert(t.judgements), rows)
     _event(conn, now, "split", entity_id, moving, by, f"{reason}; moved to {new_id}")

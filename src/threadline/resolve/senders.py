@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine
 from threadline.recognise.attribution import Clue, attribute, sender_identifier
 from threadline.recognise.senders import count_senders
 from threadline.resolve.explain import NOTE, Evidence, Sentence
-from threadline.resolve.review import JUDGEMENTS, ReviewError, keep_judgement, queue_pairs
+from threadline.resolve.review import Judgement, keep_judgement, queue_pairs
 from threadline.store.database import writing
 from threadline.store.senders import (
     holders_of,
@@ -116,20 +116,10 @@ def _piece(clue: Clue) -> Sentence:
     )
 
 
-def judge_sender(
-    conn: Connection,
-    key: str,
-    mention: str,
-    judgement: str,
-    user: str,
-    now: datetime,
-    note: str | None = None,
-) -> dict[str, Any]:
-    """Record a reviewer's judgement on a sender (``key``) and a person's mention: kept,
-    attributed, append-only, in the judgements table like any other; the pair leaves the
-    queue. The attribution follows when the attachment is attributed again
+def judge_sender(conn: Connection, judged: Judgement) -> dict[str, Any]:
+    """Record a reviewer's judgement on a sender (``judged.a``, its key) and a person's mention
+    (``judged.b``): kept, attributed, append-only, in the judgements table like any other; the
+    pair leaves the queue. The attribution follows when the attachment is attributed again
     (:func:`attribute_comms`, which the caller runs once this commits)."""
-    if judgement not in JUDGEMENTS:
-        raise ReviewError(f"judgement {judgement!r} is not one of {', '.join(JUDGEMENTS)}")
-    keep_judgement(conn, key, mention, judgement, user, now, note)
-    return {"judgement": judgement}
+    keep_judgement(conn, judged)
+    return {"judgement": judged.judgement}

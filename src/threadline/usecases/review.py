@@ -20,6 +20,7 @@ from threadline.guard.disclosure import WITHHELD, disclose_evidence
 from threadline.guard.policy import UserRole, sees_contact_details
 from threadline.resolve.review import (
     JUDGEMENTS,
+    Judgement,
     QueueItem,
     ReviewError,
     open_queue,
@@ -133,9 +134,8 @@ def judge(engine: Engine, auditor: Auditor, asked: PairJudgement, now: datetime)
             if resolved_entity(conn, key) is None:
                 raise NotFound(f"mention {key!r} is not resolved to anyone", field=name)
         try:
-            outcome = record_judgement(
-                conn, *pair, asked.judgement, auditor.user.username, now, asked.note
-            )
+            judged = Judgement(*pair, asked.judgement, auditor.user.username, now, asked.note)
+            outcome = record_judgement(conn, judged)
         except ReviewError as error:
             raise Unprocessable(str(error), field="mention_b") from None
         people = [f"person:{e}" for e in outcome.get("entities", [])]
@@ -167,9 +167,8 @@ def _judge_sender(
         entity = resolved_entity(conn, mention)
         if entity is None:
             raise NotFound(f"mention {mention!r} is not resolved to anyone", field=mention_field)
-        outcome = judge_sender(
-            conn, key, mention, judgement, auditor.user.username, now, asked.note
-        )
+        judged = Judgement(key, mention, judgement, auditor.user.username, now, asked.note)
+        outcome = judge_sender(conn, judged)
         auditor.within(
             conn,
             "review.judge",
