@@ -9,9 +9,13 @@ coloured by kind, each a link to its own page; edges styled by kind; every mark 
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from functools import cache
+from importlib.resources import files
+from typing import Any
 
 import networkx as nx
 from markupsafe import Markup, escape
@@ -24,48 +28,61 @@ SEED = 7
 #: Above this many nodes, incidents and crimes are named only on hover.
 EVENT_LABEL_LIMIT = 30
 
-#: Node kind → (fill colour, shape, legend label), for the kinds that are not identifiers.
-OTHER_NODE_STYLES: Mapping[str, tuple[str, str, str]] = {
-    "person": ("#1d4f91", "circle", "Person"),
-    "incident": ("#d9480f", "square", "Incident"),
-    "crime": ("#343a40", "square", "Crime"),
-    "order": ("#2b8a3e", "diamond", "Court order"),
-    "events": ("#d9480f", "square", "Incidents and crimes together (count)"),
-}
-#: Edge kind → (colour, dash pattern or "", legend label), for links other than identifiers.
-OTHER_EDGE_STYLES: Mapping[str, tuple[str, str, str]] = {
-    "party_to": ("#9aa5b1", "", "Part of an incident or crime"),
-    "relationship": ("#c2255c", "", "Relationship to the victim"),
-    "association": ("#c2255c", "6 3", "Known association"),
-    "order": ("#2b8a3e", "", "Court order (binds → protects)"),
-    "together": ("#9aa5b1", "", "In these incidents and crimes"),
-}
-#: Identifiers are purple triangles; a few kinds have a colour of their own.
-IDENTIFIER_COLOUR = "#7b2cbf"
-IDENTIFIER_COLOURS: Mapping[str, str] = {"account": "#ae3ec9", "vehicle": "#5c7cfa"}
-LOCATION_STYLE = ("#868e96", "diamond", "Place")
+#: Node kind → (fill colour, shape, legend label); edge kind → (colour, dash pattern or "",
+#: legend label). The colours, shapes and words are in ``linkchart_styles.json`` beside this
+#: module: the kinds that are not identifiers, the identifiers' triangle (purple, a few kinds a
+#: colour of their own) and dotted line, and places.
+Style = tuple[str, str, str]
 
 
-def node_styles() -> dict[str, tuple[str, str, str]]:
-    """Node kind → (fill colour, shape, legend label): one triangle per identifier kind
-    (:mod:`threadline.model.kinds`, labelled with its title), in the legend's order."""
-    styles = dict(OTHER_NODE_STYLES)
-    for kind in identifier_kinds():
-        colour = IDENTIFIER_COLOURS.get(kind.name, IDENTIFIER_COLOUR)
-        styles[kind.name] = (colour, "triangle", kind.title)
-    styles["location"] = LOCATION_STYLE
+@cache
+def _styles() -> dict[str, Any]:
+    text = files("threadline.web").joinpath("linkchart_styles.json").read_text("utf-8")
+    styles: dict[str, Any] = json.loads(text)
     return styles
 
 
-def edge_styles() -> dict[str, tuple[str, str, str]]:
+def _node(style: Mapping[str, str]) -> Style:
+    return (style["colour"], style["shape"], style["label"])
+
+
+def _edge(style: Mapping[str, str]) -> Style:
+    return (style["colour"], style["dash"], style["label"])
+
+
+def _identifier_colour(kind: str) -> str:
+    identifiers = _styles()["identifiers"]
+    colour: str = identifiers["colours"].get(kind, identifiers["colour"])
+    return colour
+
+
+def node_styles() -> dict[str, Style]:
+    """Node kind → (fill colour, shape, legend label): one triangle per identifier kind
+    (:mod:`threadline.model.kinds`, labelled with its title), in the legend's order."""
+    table = _styles()
+    styles = {kind: _node(style) for kind, style in table["nodes"].items()}
+    for kind in identifier_kinds():
+        styles[kind.name] = (
+            _identifier_colour(kind.name),
+            table["identifiers"]["shape"],
+            kind.title,
+        )
+    styles["location"] = _node(table["location"])
+    return styles
+
+
+def edge_styles() -> dict[str, Style]:
     """Edge kind → (colour, dash pattern or "", legend label), a dotted ``has_<kind>`` line per
     identifier kind."""
-    styles = dict(OTHER_EDGE_STYLES)
+    table = _styles()
+    styles = {kind: _edge(style) for kind, style in table["edges"].items()}
     for kind in identifier_kinds():
-        colour = IDENTIFIER_COLOURS.get(kind.name, IDENTIFIER_COLOUR)
-        styles[kind.edge] = (colour, "2 3", f"Has {kind.label}")
-    styles["lives_at"] = ("#868e96", "6 3", "Address given")
-    styles["occurred_at"] = ("#868e96", "1 3", "Happened at")
+        styles[kind.edge] = (
+            _identifier_colour(kind.name),
+            table["identifiers"]["dash"],
+            f"Has {kind.label}",
+        )
+    styles.update((kind, _edge(style)) for kind, style in table["location_edges"].items())
     return styles
 
 
