@@ -35,9 +35,16 @@ from sqlalchemy import Engine, select
 from threadline.resolve.comparisons import house_of
 from threadline.store import tables as t
 
-__all__ = ["evidence_ceiling"]
+__all__ = ["MentionId", "evidence_ceiling", "mention_id"]
 
+#: A mention as the force's truth names it: (record kind, ref, position).
 MentionId = tuple[str, str, str]
+
+
+def mention_id(record_key: str, position: str) -> MentionId:
+    """The truth's name of the mention at ``position`` of the record ``kind:source:ref``."""
+    kind, _source, ref = record_key.split(":", 2)
+    return (kind, ref, position)
 
 
 def _values(row: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -76,15 +83,11 @@ def evidence_ceiling(engine: Engine, truth_map: Mapping[MentionId, str]) -> dict
             select(ci.c.crime_key, inc.c.record_key).join(inc, inc.c.ref == ci.c.incident_ref)
         ).all()
 
-    def ident(record_key: str, position: str) -> MentionId:
-        kind, _source, ref = record_key.split(":", 2)
-        return (kind, ref, position)
-
     sets = UnionFind()
     by_value: dict[tuple[str, str, str], MentionId] = {}
     people_of: dict[str, list[tuple[MentionId, str]]] = defaultdict(list)
     for row in rows:
-        mention = ident(row.record_key, row.position)
+        mention = mention_id(row.record_key, row.position)
         people_of[row.record_key].append((mention, row.role))
         person = truth_map.get(mention)
         if person is None:
@@ -106,7 +109,7 @@ def evidence_ceiling(engine: Engine, truth_map: Mapping[MentionId, str]) -> dict
     holders: dict[tuple[str, str], set[str]] = defaultdict(set)
     named: dict[tuple[str, str], list[MentionId]] = defaultdict(list)
     for row in rows:
-        mention = ident(row.record_key, row.position)
+        mention = mention_id(row.record_key, row.position)
         forename = row.forename_canonical or row.forename
         if mention in truth_map and forename and row.surname:
             holders[(forename, row.surname)].add(truth_map[mention])

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 
 from threadline.crossref.history import records_of_entities
 from threadline.evaluate.baselines import exact_name_clusters, exact_name_dob_clusters
-from threadline.evaluate.ceiling import evidence_ceiling
+from threadline.evaluate.ceiling import MentionId, evidence_ceiling, mention_id
 from threadline.evaluate.metrics import (
     BreachScores,
     bcubed_scores,
@@ -37,7 +37,6 @@ from threadline.evaluate.report import MetricValue, resolution_section
 from threadline.model.kinds import PHONE
 from threadline.store import tables as t
 
-MentionId = tuple[str, str, str]  # (record kind, ref, position)
 COURSE_OF_CONDUCT_KINDS = frozenset(
     {
         "ex_partner_stalking",
@@ -112,11 +111,6 @@ def load_truth(folder: Path) -> ForceTruth:
     )
 
 
-def _mention_id(record_key: str, position: str) -> MentionId:
-    kind, _source, ref = record_key.split(":", 2)
-    return (kind, ref, position)
-
-
 def store_mentions(engine: Engine) -> list[dict[str, Any]]:
     m, em, mf = t.mentions, t.entity_members, t.mention_features
     with engine.connect() as conn:
@@ -137,7 +131,7 @@ def store_mentions(engine: Engine) -> list[dict[str, Any]]:
         ).all()
     found = []
     for r in rows:
-        identity = _mention_id(r.record_key, r.position)
+        identity = mention_id(r.record_key, r.position)
         phones = list((r.identifiers or {}).get(PHONE.name) or [])
         found.append(
             {
