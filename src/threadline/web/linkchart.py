@@ -21,7 +21,7 @@ import networkx as nx
 from markupsafe import Markup, escape
 
 from threadline.links import Edge, Network, Node
-from threadline.model.kinds import identifier_kinds
+from threadline.model.kinds import IdentifierKind, identifier_kinds
 from threadline.web.charts import svg_open
 
 SEED = 7
@@ -50,40 +50,35 @@ def _edge(style: Mapping[str, str]) -> Style:
     return (style["colour"], style["dash"], style["label"])
 
 
-def _identifier_colour(kind: str) -> str:
+def _identifier_colours() -> list[tuple[IdentifierKind, str]]:
+    """Each identifier kind (:mod:`threadline.model.kinds`) and its colour."""
     identifiers = _styles()["identifiers"]
-    colour: str = identifiers["colours"].get(kind, identifiers["colour"])
-    return colour
+    colours, colour = identifiers["colours"], identifiers["colour"]
+    return [(kind, colours.get(kind.name, colour)) for kind in identifier_kinds()]
 
 
 def node_styles() -> dict[str, Style]:
     """Node kind → (fill colour, shape, legend label): one triangle per identifier kind
-    (:mod:`threadline.model.kinds`, labelled with its title), in the legend's order."""
+    (labelled with its title), in the legend's order."""
     table = _styles()
-    styles = {kind: _node(style) for kind, style in table["nodes"].items()}
-    for kind in identifier_kinds():
-        styles[kind.name] = (
-            _identifier_colour(kind.name),
-            table["identifiers"]["shape"],
-            kind.title,
-        )
-    styles["location"] = _node(table["location"])
-    return styles
+    shape = table["identifiers"]["shape"]
+    return {
+        **{kind: _node(style) for kind, style in table["nodes"].items()},
+        **{kind.name: (colour, shape, kind.title) for kind, colour in _identifier_colours()},
+        "location": _node(table["location"]),
+    }
 
 
 def edge_styles() -> dict[str, Style]:
     """Edge kind → (colour, dash pattern or "", legend label), a dotted ``has_<kind>`` line per
     identifier kind."""
     table = _styles()
-    styles = {kind: _edge(style) for kind, style in table["edges"].items()}
-    for kind in identifier_kinds():
-        styles[kind.edge] = (
-            _identifier_colour(kind.name),
-            table["identifiers"]["dash"],
-            f"Has {kind.label}",
-        )
-    styles.update((kind, _edge(style)) for kind, style in table["location_edges"].items())
-    return styles
+    dash = table["identifiers"]["dash"]
+    return {
+        **{kind: _edge(style) for kind, style in table["edges"].items()},
+        **{k.edge: (colour, dash, f"Has {k.label}") for k, colour in _identifier_colours()},
+        **{kind: _edge(style) for kind, style in table["location_edges"].items()},
+    }
 
 
 #: What the kind filter offers, each a set of node kinds (people are always drawn).
