@@ -47,6 +47,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 
+from threadline.store.derived import derive_again, due
 from threadline.store.tables import metadata
 
 log = logging.getLogger(__name__)
@@ -448,7 +450,19 @@ def open_store(
     sized as :func:`make_engine` says)."""
     engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
     migrate(engine)
+    derive_kept_facts(engine)
     return engine
+
+
+def derive_kept_facts(engine: Engine, now: datetime | None = None) -> dict[str, int]:
+    """Derive again the facts kept beside the records that the code running now derives
+    otherwise than the code that kept them (:mod:`threadline.store.derived`), in the writers'
+    turn; how many rows changed, by fact (nothing, and no turn taken, when none is due)."""
+    with engine.connect() as conn:
+        if not due(conn):
+            return {}
+    with writing(engine) as conn:
+        return derive_again(conn, now or datetime.now(UTC))
 
 
 def table_names(engine: Engine) -> list[str]:

@@ -30,8 +30,8 @@ from threadline.model import (
 from threadline.model.kinds import VEHICLE, identifier_kind, written_identifiers
 from threadline.model.pole import Qualifier
 from threadline.normalise import address_key
-from threadline.risk import graded_facts
 from threadline.store import tables as t
+from threadline.store.derived import graded_columns
 from threadline.store.first_dash import keep_first_dash
 from threadline.store.parties import keep_parties
 from threadline.store.queries import fetch
@@ -149,17 +149,10 @@ def _record_row(record: Record, key: str, document: dict[str, Any], digest: str)
             row["order_type"] = record.order_type.value
         case RiskAssessment():
             row["answers"] = {k: v.value for k, v in record.answers.items()}
-            row.update(_graded_columns(record))
+            row.update(graded_columns(record))
         case Association():
             row["kind"] = record.link.value
     return row
-
-
-def _graded_columns(record: RiskAssessment) -> dict[str, Any]:
-    """An assessment's final grade and "yes" count as the owed rules read them
-    (:func:`threadline.risk.graded_facts`), kept beside it."""
-    facts, _problem = graded_facts(record)
-    return {"grade": facts.grade.value if facts.grade else None, "yes_count": facts.yes_count}
 
 
 def identifier_value(kind: str, written: str) -> str | None:

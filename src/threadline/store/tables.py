@@ -635,3 +635,15 @@ notifications = _numbered_table(
     Column("message", Text, nullable=False),
     Column("read_at", UTCDateTime),
 )
+
+#: For each kind of fact the store keeps beside its records that live code derives from each
+#: record alone (an incident's stalking signs, an assessment's grade): the fingerprint of the
+#: code that derived the kept values (:mod:`threadline.store.derived`), so that a release whose
+#: rules derive them otherwise has them derived again.
+derived_facts = Table(
+    "derived_facts",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("derived_at", UTCDateTime, nullable=False),
+)
