@@ -39,7 +39,6 @@ from threadline.usecases.incidents import (
 router = APIRouter(tags=["incidents"])
 
 _VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: error_answer("No purpose given"),
     404: error_answer("No such incident"),
 }
 

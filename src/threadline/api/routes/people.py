@@ -23,7 +23,6 @@ router = APIRouter(tags=["people"])
 
 EntityPath = Annotated[str, Path(max_length=40)]
 PERSON_VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: error_answer("No purpose given"),
     404: error_answer("No such person"),
 }
 
@@ -35,7 +34,6 @@ def _text(description: str, max_length: int = 120) -> Any:
 @router.get(
     "/api/people/search",
     responses={
-        400: error_answer("No purpose given"),
         422: error_answer("Nothing to search on, or a bad field"),
         503: error_answer("No linkage model has been trained"),
     },
