@@ -16,15 +16,12 @@ from threadline.api.deps import ClockDep, CurrentUser, EngineDep, require
 from threadline.api.errors import error_answer
 from threadline.api.schemas import UserCreate, UserPublic, UserUpdate
 from threadline.guard.policy import actions_for
-from threadline.guard.users import (
-    Actor,
-    User,
-    create_user,
-    list_users,
-)
+from threadline.guard.users import Actor, User, create_user, list_users
 from threadline.usecases.users import AccountChange, change_account
 
 router = APIRouter(tags=["users"])
+
+Admin = Annotated[User, require("users.manage")]
 
 _CHANGE_REFUSED: dict[int | str, dict[str, Any]] = {
     404: error_answer("No such user"),
@@ -39,7 +36,7 @@ def me(user: CurrentUser) -> UserPublic:
 
 
 @router.get("/api/users")
-def users(_: Annotated[User, require("users.manage")], engine: EngineDep) -> list[UserPublic]:
+def users(_: Admin, engine: EngineDep) -> list[UserPublic]:
     """Every account (administrators only)."""
     return [UserPublic.of(u, actions_for(u.role)) for u in list_users(engine)]
 
@@ -53,7 +50,7 @@ def users(_: Annotated[User, require("users.manage")], engine: EngineDep) -> lis
     },
 )
 async def add_user(
-    admin: Annotated[User, require("users.manage")],
+    admin: Admin,
     request: Request,
     body: UserCreate,
     engine: EngineDep,
@@ -77,7 +74,7 @@ async def add_user(
 
 @router.patch("/api/users/{username}", responses=_CHANGE_REFUSED)
 async def change_user(
-    admin: Annotated[User, require("users.manage")],
+    admin: Admin,
     request: Request,
     username: str,
     body: UserUpdate,
