@@ -70,6 +70,26 @@ def test_every_refusal_a_route_can_give_is_documented_with_the_error_body(
     assert checked >= 28
 
 
+def test_a_missing_purpose_is_documented_once_for_every_route_that_needs_one(
+    client: TestClient,
+) -> None:
+    """Before: four routes wrote their own 400 ("No purpose given"), hiding the shared one's
+    word on a purpose over 500 characters."""
+    schema = client.get("/openapi.json").json()
+    described = {}
+    for router in discover_routers():
+        for route in router.routes:
+            assert isinstance(route, APIRoute)
+            if get_purpose not in _calls(route.dependant):
+                continue
+            for method in route.methods:
+                answer = schema["paths"][route.path][method.lower()]["responses"]["400"]
+                described[(route.path, method)] = answer["description"]
+    assert len(described) >= 7
+    for where, description in described.items():
+        assert description.startswith("No purpose given, or one over 500 characters"), where
+
+
 def test_purpose_is_required_where_the_server_requires_it(client: TestClient) -> None:
     """Before: ``purpose`` was an optional query parameter on routes that refuse without it."""
     schema = client.get("/openapi.json").json()

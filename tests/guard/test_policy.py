@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import tomllib
+from fnmatch import fnmatch
+from importlib import resources
+from pathlib import Path
+
 import pytest
 
 from threadline.guard import PERMISSIONS, PermissionDenied, UnknownAction, UserRole
@@ -36,6 +41,26 @@ def test_every_action_is_declared_once_with_a_role_and_a_reason() -> None:
     for entry in PERMISSIONS:
         assert entry.roles, entry.action
         assert len(entry.reason) > 20, entry.action
+
+
+def test_the_policy_is_the_declared_file_and_ships_with_the_package() -> None:
+    """The access policy is data (``guard/permissions.toml``): each action it declares is a
+    permission with its roles and words, in its order, and the wheel carries the file."""
+    text = resources.files("threadline.guard").joinpath("permissions.toml").read_text("utf-8")
+    declared = [e for e in tomllib.loads(text)["permission"] if "action" in e]
+    by_action = {p.action: p for p in PERMISSIONS}
+    assert [e["action"] for e in declared] == [
+        p.action for p in PERMISSIONS if p.action in {e["action"] for e in declared}
+    ]
+    for entry in declared:
+        permission = by_action[entry["action"]]
+        assert permission.roles == {UserRole(r) for r in entry["roles"]}
+        assert (permission.describe, permission.reason) == (entry["describe"], entry["reason"])
+        assert permission.audited is entry["audited"]
+    assert {p.action.split(".")[0] for p in PERMISSIONS} >= {"alert", "case", "marac"}
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8"))
+    shipped = pyproject["tool"]["setuptools"]["package-data"]["threadline"]
+    assert any(fnmatch("guard/permissions.toml", pattern) for pattern in shipped)
 
 
 def test_only_auditors_read_the_audit_log() -> None:

@@ -230,3 +230,29 @@ def test_each_change_by_an_administrator_is_audited(
     with pytest.raises(UserError):
         set_active(engine, "nobody", False, actor=admin, now=now)
     assert len(read_log(engine)) == 5, "a refused change writes no row"
+
+
+def test_an_administrator_may_not_disable_themselves_or_change_their_own_role(
+    engine: Engine, hasher: PasswordHasher, now: datetime
+) -> None:
+    """The account rule is the library's, so the API and the command line keep it alike."""
+    create_user(engine, "bryn", "Bryn Tregear", "admin", PASSWORD, now, hasher=hasher)
+    create_user(engine, "cerys", "Cerys Penrose", "admin", PASSWORD, now, hasher=hasher)
+    bryn = Actor("bryn", "admin")
+    with pytest.raises(UserError) as own_account:
+        set_active(engine, " Bryn ", False, actor=bryn, now=now)
+    assert own_account.value.field == "active"
+    with pytest.raises(UserError) as own_role:
+        set_role(engine, "bryn", "officer", actor=bryn, now=now)
+    assert own_role.value.field == "role"
+    assert read_log(engine) == [], "a refused change writes no row"
+    kept = get_user(engine, "bryn")
+    assert kept is not None and kept.active and kept.role is UserRole.admin
+    # enabling oneself, keeping one's role and resetting one's password change nothing refused
+    set_active(engine, "bryn", True, actor=bryn, now=now)
+    set_role(engine, "bryn", "admin", actor=bryn, now=now)
+    set_password(engine, "bryn", "seven gulls over the quay", hasher=hasher, actor=bryn, now=now)
+    # another administrator may
+    cerys = Actor("cerys", "admin")
+    assert set_role(engine, "bryn", "officer", actor=cerys, now=now).role is UserRole.officer
+    assert not set_active(engine, "bryn", False, actor=cerys, now=now).active

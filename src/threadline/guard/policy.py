@@ -2,8 +2,9 @@
 
 Every HTTP route, export and CLI command asks this module, and only this module, whether a role
 may perform an action (:func:`allowed`, :func:`require`). Each entry of :data:`PERMISSIONS` names
-the roles allowed and carries the reason in words, so a refusal explains itself and a reviewer can
-read the whole access policy on one screen.
+the roles allowed and carries the reason in words, so a refusal explains itself; the entries are
+declared as data in ``permissions.toml`` beside this module, where a reviewer reads the whole
+access policy in one file.
 
 Contact details of victims, witnesses, callers and third parties
 -----------------------------------------------------------------
@@ -38,14 +39,16 @@ export and API answer calls; free text (narratives) is withheld whole from these
 from __future__ import annotations
 
 import copy
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib import resources
 from typing import Any, TypeVar
 
 from threadline.model.kinds import identifier_kinds
-from threadline.recognise.actions import STEP_ROLES, Step
-from threadline.recognise.cases import CASE_STEP_ROLES, CaseStep
+from threadline.recognise.actions import STEP_ROLES
+from threadline.recognise.cases import CASE_STEP_ROLES
 from threadline.risk.referral_steps import REFERRAL_STEP_ROLES, REFERRAL_STEP_WORDS
 
 #: The purpose rule of every read of person data (API, pages and CLI alike): the reason a user
@@ -101,218 +104,46 @@ def _step_permissions(
     )
 
 
-#: What each step on an alert is, and why its roles may take it. The roles themselves are
-#: declared once, step by step, in threadline.recognise.actions (STEP_ROLES).
-_ALERT_STEPS: dict[Step, tuple[str, str]] = {
-    "assign": (
-        "assign an alert to an officer or a team",
-        "call handlers route alerts to an owner; officers and supervisors hand them on",
-    ),
-    "acknowledge": (
-        "acknowledge an alert (take it on)",
-        "an alert is owned by the officer it is assigned to, or a supervisor",
-    ),
-    "act": (
-        "record an action taken on an alert",
-        "actions are taken and recorded by officers and supervisors",
-    ),
-    "decide": (
-        "record an arrest decision on a breach alert",
-        "the arrest decision (PACE s24(5) necessity) is made by officers and supervisors",
-    ),
-    "signoff": (
-        "sign off or overturn a 'not arrested' decision",
-        "a decision not to arrest for a breach is signed off by a supervisor, never by the "
-        "officer who made it or by a call handler",
-    ),
-    "close": (
-        "close an alert with an outcome and a reason",
-        "alerts are closed by the officers and supervisors who own them",
-    ),
-    "reopen": (
-        "reopen a closed alert",
-        "officers and supervisors reopen an alert when the pattern continues",
-    ),
+def _policy() -> dict[str, Any]:
+    """The declared access policy, ``permissions.toml`` beside this module (package data)."""
+    text = resources.files(__package__).joinpath("permissions.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+#: The roles of each step on followed work, declared once with the steps (an alert's in
+#: threadline.recognise.actions, a case's in threadline.recognise.cases, a MARAC referral's in
+#: threadline.risk.referral_steps); what each step is and why is in the policy's words.
+_STEP_ROLES: dict[str, Mapping[Any, frozenset[str]]] = {
+    "alert": STEP_ROLES,
+    "case": CASE_STEP_ROLES,
+    "marac": REFERRAL_STEP_ROLES,
 }
 
-#: What each staff step on a case is, and why its roles may take it. The roles are declared
-#: once, in threadline.recognise.cases (CASE_STEP_ROLES).
-_CASE_STEPS: dict[CaseStep, tuple[str, str]] = {
-    "assign": (
-        "make an officer the officer in a case",
-        "the officer in the case (or the team holding it) is allocated by a supervisor",
-    ),
-    "note": (
-        "record what was done on a case",
-        "officers and supervisors working a case record what they did",
-    ),
-    "close": (
-        "close a case with a reason",
-        "a case is closed by the officer in the case or a supervisor, never while a breach in "
-        "it is owed its arrest decision",
-    ),
-    "reopen": (
-        "reopen a closed case",
-        "officers and supervisors reopen a case when the course of conduct continues",
-    ),
-}
 
-#: The access policy. One line per action; the reason is shown to a refused user.
-PERMISSIONS: tuple[Permission, ...] = (
-    _p(
-        "incident.submit",
-        OPERATIONAL,
-        "submit an incident",
-        "incidents are recorded by call handlers and officers dealing with them",
-        audited=True,
-    ),
-    _p(
-        "incident.view",
-        OPERATIONAL | {R.analyst},
-        "view an incident",
-        "incidents are read by those dealing with them and by analysts linking them",
-        audited=True,
-    ),
-    _p(
-        "person.view",
-        OPERATIONAL | {R.analyst, R.auditor},
-        "view a person's record",
-        "operational staff and analysts need person records; auditors check look-ups were lawful",
-        audited=True,
-    ),
-    _p(
-        "person.search",
-        OPERATIONAL | {R.analyst},
-        "search for people",
-        "searching people is for operational staff and analysts, each search is logged",
-        audited=True,
-    ),
-    _p(
-        "review.judge",
-        {R.supervisor, R.analyst},
-        "judge whether two records are the same person",
-        "joining or splitting people changes what every officer sees: analysts and supervisors",
-        audited=True,
-    ),
-    _p(
-        "alerts.view",
-        OPERATIONAL | {R.analyst},
-        "view alerts",
-        "alerts are acted on by operational staff and checked by analysts; they name people and "
-        "their histories, so each read is logged with its purpose",
-        audited=True,
-    ),
-    *_step_permissions("alert", STEP_ROLES, _ALERT_STEPS),
-    _p(
-        "case.view",
-        OPERATIONAL | {R.analyst},
-        "view a case (a course of conduct gathered into one investigation)",
-        "a case names a victim, a suspect and their incidents: operational staff who act on it "
-        "and analysts who link it, each read logged with its purpose",
-        audited=True,
-    ),
-    *_step_permissions("case", CASE_STEP_ROLES, _CASE_STEPS),
-    _p(
-        "notifications.view",
-        {R.officer, R.supervisor},
-        "read your notifications",
-        "officers and supervisors who hold cases are told when an incident joins one; a "
-        "notification names a case and an incident reference, no person",
-        audited=False,
-    ),
-    _p(
-        "dashboard.view",
-        {R.supervisor, R.analyst},
-        "view the dashboard",
-        "the force-wide dashboard is for supervisors and analysts; it names victims and their "
-        "histories, so each read is logged with its purpose",
-        audited=True,
-    ),
-    _p(
-        "stats.view",
-        {R.supervisor, R.analyst, R.auditor},
-        "view statistics",
-        "aggregate figures hold no personal data; for supervisors, analysts and auditors",
-        audited=False,
-    ),
-    _p(
-        "orders.import",
-        {R.officer, R.supervisor},
-        "import court orders",
-        "orders are entered by officers and supervisors who receive them from the courts",
-        audited=True,
-    ),
-    _p(
-        "audit.read",
-        {R.auditor},
-        "read the audit log",
-        "only auditors read the audit log, so those whose use is logged cannot read or curate it",
-        audited=True,
-    ),
-    _p(
-        "export.mentions",
-        {R.analyst},
-        "export person mentions",
-        "bulk export of people is a disclosure: analysts only, each export logged",
-        audited=True,
-    ),
-    _p(
-        "users.manage",
-        {R.admin},
-        "manage user accounts",
-        "accounts and roles are managed by administrators, who see no person records",
-        audited=True,
-    ),
-    _p(
-        "network.view",
-        {R.officer, R.supervisor, R.analyst},
-        "view a network of associations",
-        "networks combine records about many people: investigating officers and analysts",
-        audited=True,
-    ),
-    _p(
-        "assessment.submit",
-        {R.officer, R.supervisor},
-        "submit a risk assessment (DASH, S-DASH)",
-        "risk assessments are completed by the officers who deal with the victim and their "
-        "supervisors",
-        audited=True,
-    ),
-    _p(
-        "marac.view",
-        {R.supervisor, R.analyst},
-        "view the MARAC referral list",
-        "the list names victims at high risk: supervisors who refer and analysts who prepare it",
-        audited=True,
-    ),
-    _p(
-        "marac.referrals",
-        {R.officer, R.supervisor, R.analyst},
-        "view MARAC referrals and their actions",
-        "a referral names a victim at high risk: the officers and supervisors who make it and "
-        "carry out its actions, and the analysts who prepare the MARAC",
-        audited=True,
-    ),
-    *_step_permissions("marac", REFERRAL_STEP_ROLES, REFERRAL_STEP_WORDS),
-    _p(
-        "communications.view",
-        OPERATIONAL | {R.analyst},
-        "see a person's communications evidence counted and listed (when, how, from whom)",
-        "how many contacts, when and over which channel show the course of conduct to those "
-        "dealing with it and the analysts linking it; what the messages say is not shown, and "
-        "each look is logged with its purpose",
-        audited=True,
-    ),
-    _p(
-        "communications.content",
-        {R.officer, R.supervisor},
-        "read what the messages of a person's communications evidence say",
-        "private messages are read by the investigating officers and their supervisors only: "
-        "a call handler on a live call or an analyst counting contacts needs the counts, not "
-        "the words (Data Protection Act 2018 Part 3: adequate, relevant, not excessive)",
-        audited=True,
-    ),
-)
+def _permissions(policy: dict[str, Any]) -> tuple[Permission, ...]:
+    """The policy's ``[[permission]]`` entries in order, each ``steps`` entry standing for the
+    steps of that work (:func:`_step_permissions`)."""
+    words: dict[str, Mapping[Any, tuple[str, str]]] = {
+        work: {step: (w["describe"], w["reason"]) for step, w in policy[f"{work}_steps"].items()}
+        for work in ("alert", "case")
+    }
+    words["marac"] = REFERRAL_STEP_WORDS
+    found: list[Permission] = []
+    for entry in policy["permission"]:
+        if "steps" in entry:
+            work = entry["steps"]
+            found.extend(_step_permissions(work, _STEP_ROLES[work], words[work]))
+        else:
+            roles = {R(r) for r in entry["roles"]}
+            found.append(
+                _p(entry["action"], roles, entry["describe"], entry["reason"], entry["audited"])
+            )
+    return tuple(found)
+
+
+#: The access policy, declared in ``permissions.toml`` (one entry per action, the reason shown
+#: to a refused user), read once.
+PERMISSIONS: tuple[Permission, ...] = _permissions(_policy())
 
 ACTIONS: frozenset[str] = frozenset(p.action for p in PERMISSIONS)
 

@@ -15,6 +15,8 @@ Five failed sign-ins in 15 minutes lock the name (:mod:`threadline.guard.lockout
 
 The administrator's changes (:func:`create_user`, :func:`set_password`, :func:`set_active`,
 :func:`set_role`), given the ``actor`` making them, write their audit row in the same transaction.
+An administrator may not disable their own account or change their own role (another
+administrator must): :func:`set_active` and :func:`set_role` refuse the ``actor``'s own account.
 """
 
 from __future__ import annotations
@@ -87,6 +89,11 @@ class Actor:
 
     username: str
     role: str
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        """The signed-in ``user`` as the actor of their changes."""
+        return cls(user.username, user.role.value)
 
 
 def default_hasher() -> PasswordHasher:
@@ -304,7 +311,9 @@ def set_active(
     """Enable or disable a user; a disabled user cannot sign in and their sessions stop working.
 
     Users are never deleted: the audit log names them and must stay readable. Given the
-    ``actor``, audited."""
+    ``actor``, audited; the ``actor`` may not disable their own account."""
+    if not active and _own(actor, username):
+        raise UserError("active", "you cannot disable your own account")
     change = {"change": "enabled" if active else "disabled"}
     return _change(engine, username, {"active": active}, actor, now, change)
 
@@ -318,7 +327,7 @@ def set_role(
     now: datetime | None = None,
 ) -> User:
     """Give a user another role (it applies from their next request). Given the ``actor``,
-    audited with the old and new role."""
+    audited with the old and new role; the ``actor`` may not change their own role."""
     try:
         new = UserRole(role)
     except ValueError:
@@ -328,8 +337,15 @@ def set_role(
     existing = get_user(engine, username)
     if existing is None:
         raise UserError("username", f"no user {username.strip().lower()!r}")
+    if new is not existing.role and _own(actor, existing.username):
+        raise UserError("role", "you cannot change your own role")
     detail = {"change": "role", "from": existing.role.value, "role": new.value}
     return _change(engine, username, {"role": new.value}, actor, now, detail)
+
+
+def _own(actor: Actor | None, username: str) -> bool:
+    """Whether ``username`` is the ``actor``'s own account."""
+    return actor is not None and actor.username == username.strip().lower()
 
 
 def end_sessions(engine: Engine, username: str) -> None:

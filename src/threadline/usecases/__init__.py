@@ -10,7 +10,8 @@ page that call it cannot differ. Refusals are :class:`~threadline.usecases.error
 Modules, by area: :mod:`.incidents` (the picture, the research check, a submission's answer),
 :mod:`.people` (search, a person, membership evidence, split, their assessments),
 :mod:`.review` (the queue and judgements), :mod:`.supervision` (alerts, the dashboard),
-:mod:`.assessments` (DASH and S-DASH, MARAC referrals).
+:mod:`.assessments` (DASH and S-DASH, MARAC referrals), :mod:`.users` (an administrator's
+change to an account).
 """
 
 from threadline.usecases.auditor import Auditor

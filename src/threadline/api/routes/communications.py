@@ -24,7 +24,6 @@ router = APIRouter(tags=["communications"])
 
 Viewer = Annotated[User, require("communications.view")]
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    400: error_answer("No purpose given"),
     404: error_answer("No such person or incident"),
     422: error_answer("A filter is wrong (named)"),
 }

@@ -12,7 +12,7 @@ committed in the same transaction as the submission.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 from fastapi import APIRouter
@@ -37,11 +37,6 @@ from threadline.usecases.incidents import (
 )
 
 router = APIRouter(tags=["incidents"])
-
-_VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: error_answer("No purpose given"),
-    404: error_answer("No such incident"),
-}
 
 
 def record_error(error: RecordError) -> JSONResponse:
@@ -90,7 +85,7 @@ async def submit_incident(
     return await turns.run(Pending(record, recording.clock(), audit), respond)
 
 
-@router.get("/api/incidents/{ref}/picture", responses=_VIEW_ERRORS)
+@router.get("/api/incidents/{ref}/picture", responses={404: error_answer("No such incident")})
 def incident_picture(
     user: Annotated[User, require("incident.view")],
     acting: ActingDep,

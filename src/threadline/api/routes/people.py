@@ -23,7 +23,6 @@ router = APIRouter(tags=["people"])
 
 EntityPath = Annotated[str, Path(max_length=40)]
 PERSON_VIEW_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: error_answer("No purpose given"),
     404: error_answer("No such person"),
 }
 
@@ -34,11 +33,7 @@ def _text(description: str, max_length: int = 120) -> Any:
 
 @router.get(
     "/api/people/search",
-    responses={
-        400: error_answer("No purpose given"),
-        422: error_answer("Nothing to search on, or a bad field"),
-        503: error_answer("No linkage model has been trained"),
-    },
+    responses={422: error_answer("Nothing to search on, or a bad field")},
 )
 def search(
     user: Annotated[User, require("person.search")],
@@ -77,13 +72,7 @@ def person(
     return PersonOut.model_validate(view.profile)
 
 
-@router.get(
-    "/api/people/{entity_id}/evidence",
-    responses={
-        **PERSON_VIEW_ERRORS,
-        503: error_answer("No linkage model has been trained"),
-    },
-)
+@router.get("/api/people/{entity_id}/evidence", responses=PERSON_VIEW_ERRORS)
 def evidence(
     user: Annotated[User, require("person.view")],
     acting: ActingDep,

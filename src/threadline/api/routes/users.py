@@ -13,30 +13,20 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 
 from threadline.api.deps import ClockDep, CurrentUser, EngineDep, require
-from threadline.api.errors import ApiError, error_answer
+from threadline.api.errors import error_answer
 from threadline.api.schemas import UserCreate, UserPublic, UserUpdate
 from threadline.guard.policy import actions_for
-from threadline.guard.users import (
-    Actor,
-    User,
-    create_user,
-    get_user,
-    list_users,
-    set_active,
-    set_password,
-    set_role,
-)
+from threadline.guard.users import Actor, User, create_user, list_users
+from threadline.usecases.users import AccountChange, change_account
 
 router = APIRouter(tags=["users"])
+
+Admin = Annotated[User, require("users.manage")]
 
 _CHANGE_REFUSED: dict[int | str, dict[str, Any]] = {
     404: error_answer("No such user"),
     422: error_answer("The change is not allowed (the field is named)"),
 }
-
-
-def _actor(user: User) -> Actor:
-    return Actor(user.username, user.role.value)
 
 
 @router.get("/api/me")
@@ -46,7 +36,7 @@ def me(user: CurrentUser) -> UserPublic:
 
 
 @router.get("/api/users")
-def users(_: Annotated[User, require("users.manage")], engine: EngineDep) -> list[UserPublic]:
+def users(_: Admin, engine: EngineDep) -> list[UserPublic]:
     """Every account (administrators only)."""
     return [UserPublic.of(u, actions_for(u.role)) for u in list_users(engine)]
 
@@ -60,7 +50,7 @@ def users(_: Annotated[User, require("users.manage")], engine: EngineDep) -> lis
     },
 )
 async def add_user(
-    admin: Annotated[User, require("users.manage")],
+    admin: Admin,
     request: Request,
     body: UserCreate,
     engine: EngineDep,
@@ -76,37 +66,15 @@ async def add_user(
             body.password,
             clock(),
             hasher=request.app.state.password_hasher,
-            actor=_actor(admin),
+            actor=Actor.of(admin),
         )
     )
     return UserPublic.of(created, actions_for(created.role))
 
 
-def _apply(
-    engine: Any, hasher: Any, admin: User, username: str, body: UserUpdate, now: Any
-) -> User:
-    target = get_user(engine, username)
-    if target is None:
-        raise ApiError(404, f"no user {username.strip().lower()!r}", "username")
-    actor = _actor(admin)
-    if body.active is not None and body.active != target.active:
-        if not body.active and target.username == admin.username:
-            raise ApiError(422, "you cannot disable your own account", "active")
-        target = set_active(engine, target.username, body.active, actor=actor, now=now)
-    if body.role is not None and body.role != target.role:
-        if target.username == admin.username:
-            raise ApiError(422, "you cannot change your own role", "role")
-        target = set_role(engine, target.username, body.role, actor=actor, now=now)
-    if body.password is not None:
-        target = set_password(
-            engine, target.username, body.password, hasher=hasher, actor=actor, now=now
-        )
-    return target
-
-
 @router.patch("/api/users/{username}", responses=_CHANGE_REFUSED)
 async def change_user(
-    admin: Annotated[User, require("users.manage")],
+    admin: Admin,
     request: Request,
     username: str,
     body: UserUpdate,
@@ -118,5 +86,8 @@ async def change_user(
     reset password ends every session and clears the lockout. Administrators cannot disable
     themselves or change their own role (another administrator must)."""
     hasher = request.app.state.password_hasher
-    changed = await anyio.to_thread.run_sync(_apply, engine, hasher, admin, username, body, clock())
+    change = AccountChange(body.active, body.role, body.password)
+    changed = await anyio.to_thread.run_sync(
+        change_account, engine, hasher, admin, username, change, clock()
+    )
     return UserPublic.of(changed, actions_for(changed.role))
