@@ -9,7 +9,14 @@ from sqlalchemy import Engine
 
 from factories import incident, order
 from links_factory import resolve_by_name, store
-from threadline.model.comms import CommsChannel, CommsKind, Communication, Direction, Occurrences
+from threadline.model.comms import (
+    CommsChannel,
+    CommsKind,
+    Communication,
+    Content,
+    Direction,
+    Occurrences,
+)
 from threadline.store import writing
 from threadline.store.comms import incident_key, store_communications
 
@@ -42,7 +49,7 @@ def entry(
         recipients=() if direction is Direction.outgoing else ("Alys Penhallow",),
         direction=direction,
         text=text,
-        content_hash=hashes.hash(channel, when, who, kind, None, text),
+        content_hash=hashes.hash(Content(channel, when, who, kind, None, text)),
     )
 
 

@@ -10,7 +10,14 @@ from sqlalchemy import Engine
 from factories import incident, order
 from links_factory import resolve_by_name, store
 from threadline.crossref import build_picture
-from threadline.model.comms import CommsChannel, CommsKind, Communication, Direction, Occurrences
+from threadline.model.comms import (
+    CommsChannel,
+    CommsKind,
+    Communication,
+    Content,
+    Direction,
+    Occurrences,
+)
 from threadline.store import writing
 from threadline.store.comms import incident_key, store_communications
 
@@ -28,7 +35,7 @@ def message(when: datetime, direction: Direction = Direction.incoming) -> Commun
         direction=direction,
         text="answer me",
         content_hash=Occurrences().hash(
-            CommsChannel.whatsapp, when, sender, CommsKind.message, None, "answer me"
+            Content(CommsChannel.whatsapp, when, sender, CommsKind.message, None, "answer me")
         ),
     )
 

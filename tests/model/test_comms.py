@@ -10,6 +10,7 @@ from threadline.model.comms import (
     CommsChannel,
     CommsKind,
     Communication,
+    Content,
     Occurrences,
     content_hash,
 )
@@ -49,7 +50,7 @@ def test_the_hash_is_fixed_for_good() -> None:
     """Storage keys messages by this hash: if its definition changes, every message already
     stored would be stored again on the next import. This pins it."""
     got = content_hash(
-        CommsChannel.whatsapp, AT, "Dan Mercer", CommsKind.message, None, "answer me", (), 0
+        Content(CommsChannel.whatsapp, AT, "Dan Mercer", CommsKind.message, None, "answer me"), 0
     )
     assert got == "268fad5246446f3f83e4f00b47636a90"
 
@@ -70,17 +71,15 @@ def test_the_hash_covers_each_field_and_cannot_be_forged_by_splitting() -> None:
         # the same characters spread differently over sender and text
         (base[0], AT, "Dan\x00thi", CommsKind.message, None, None, (), 0),
     ]
-    hashes = {content_hash(*v) for v in [base, *variants]}  # type: ignore[arg-type]
+    hashes = {content_hash(Content(*v[:7]), v[7]) for v in [base, *variants]}
     assert len(hashes) == len(variants) + 1
 
 
 def test_occurrences_tell_equal_messages_apart_in_order() -> None:
     seen = Occurrences()
-    args = (CommsChannel.whatsapp, AT, "Dan", CommsKind.message, None, "answer me")
-    first, second = seen.hash(*args), seen.hash(*args)
-    other = seen.hash(CommsChannel.whatsapp, AT, "Dan", CommsKind.message, None, "other")
+    content = Content(CommsChannel.whatsapp, AT, "Dan", CommsKind.message, None, "answer me")
+    first, second = seen.hash(content), seen.hash(content)
+    other = seen.hash(content._replace(text="other"))
     assert first != second
-    assert first == content_hash(*args, (), 0) and second == content_hash(*args, (), 1)
-    assert other == content_hash(
-        CommsChannel.whatsapp, AT, "Dan", CommsKind.message, None, "other", (), 0
-    )
+    assert first == content_hash(content, 0) and second == content_hash(content, 1)
+    assert other == content_hash(content._replace(text="other"), 0)

@@ -16,7 +16,14 @@ from sqlalchemy import Engine, select
 from factories import incident, order
 from links_factory import resolve_by_name, store
 from threadline.crossref import build_picture
-from threadline.model.comms import CommsChannel, CommsKind, Communication, Direction, Occurrences
+from threadline.model.comms import (
+    CommsChannel,
+    CommsKind,
+    Communication,
+    Content,
+    Direction,
+    Occurrences,
+)
 from threadline.resolve.review import Judgement
 from threadline.resolve.senders import attribute_comms, judge_sender
 from threadline.store import tables as t
@@ -42,7 +49,9 @@ def sent(
         direction=direction,  # type: ignore[arg-type]
         text=text,
         recipients=kw.pop("recipients", ()),  # type: ignore[arg-type]
-        content_hash=Occurrences().hash(channel, when, sender, CommsKind.message, None, text),
+        content_hash=Occurrences().hash(
+            Content(channel, when, sender, CommsKind.message, None, text)
+        ),
     )
 
 

@@ -129,22 +129,14 @@ class Communication:
 HASH_VERSION = "comms-1"
 
 
-def content_hash(
-    channel: CommsChannel,
-    timestamp: datetime,
-    sender: str | None,
-    kind: CommsKind,
-    duration: int | None,
-    text: str | None,
-    attachments: tuple[str, ...],
-    occurrence: int,
-) -> str:
+def content_hash(content: Content, occurrence: int) -> str:
     """The stable identity of a communication: 32 hex digits of BLAKE2b over its content.
 
-    Covered: the channel, the UTC time to the microsecond, the sender as written, the kind, the
-    duration, the text, the attachments, and ``occurrence``: how many entries of the same file had
-    all the other fields equal before this one (0 for the first). The occurrence keeps ten "answer
-    me" sent in the same minute (an Android export writes times to the minute) as ten messages.
+    Covered (the :class:`Content`): the channel, the UTC time to the microsecond, the sender as
+    written, the kind, the duration, the text, the attachments; and ``occurrence``: how many
+    entries of the same file had all the other fields equal before this one (0 for the first).
+    The occurrence keeps ten "answer me" sent in the same minute (an Android export writes times
+    to the minute) as ten messages.
 
     Not covered: the file name, line and entry number (the same chat exported again, renamed, or
     with older messages before it, gives the same hashes), the recipients, direction and thread
@@ -154,6 +146,7 @@ def content_hash(
     The fields are joined by NUL, which no communication may hold, so no text can be split
     differently across fields to give another message's hash.
     """
+    channel, timestamp, sender, kind, duration, text, attachments = content
     parts = (  # the enumerations are str: joined as their values
         HASH_VERSION,
         channel,
@@ -195,23 +188,11 @@ class Occurrences:
     def __init__(self) -> None:
         self._seen: dict[Content, int] = {}
 
-    def hash(
-        self,
-        channel: CommsChannel,
-        timestamp: datetime,
-        sender: str | None,
-        kind: CommsKind,
-        duration: int | None,
-        text: str | None,
-        attachments: tuple[str, ...] = (),
-    ) -> str:
+    def hash(self, content: Content) -> str:
         """The next entry's hash: its content and how many equal entries came before it."""
-        return self._next(Content(channel, timestamp, sender, kind, duration, text, attachments))
-
-    def _next(self, content: Content) -> str:
         occurrence = self._seen.get(content, 0)
         self._seen[content] = occurrence + 1
-        return content_hash(*content, occurrence)
+        return content_hash(content, occurrence)
 
     def communication(
         self,
@@ -239,5 +220,5 @@ class Occurrences:
             text=content.text,
             attachments=content.attachments,
             thread=thread,
-            content_hash=self._next(content),
+            content_hash=self.hash(content),
         )
