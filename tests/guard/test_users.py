@@ -256,3 +256,38 @@ def test_an_administrator_may_not_disable_themselves_or_change_their_own_role(
     cerys = Actor("cerys", "admin")
     assert set_role(engine, "bryn", "officer", actor=cerys, now=now).role is UserRole.officer
     assert not set_active(engine, "bryn", False, actor=cerys, now=now).active
+
+
+def test_a_hash_made_with_older_parameters_is_replaced_at_sign_in(
+    engine: Engine, hasher: PasswordHasher, now: datetime
+) -> None:
+    """A password hashed with weaker parameters than the hasher's is hashed again when it is
+    next given, and the new hash signs in."""
+    create_user(engine, "ann.kerrow", "Ann Kerrow", "analyst", PASSWORD, now, hasher=hasher)
+    stronger = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
+    assert authenticate(engine, "ann.kerrow", PASSWORD, hasher=stronger, now=now) is not None
+    with engine.connect() as conn:
+        stored = conn.execute(select(users.c.password_hash)).scalar_one()
+    assert not stronger.check_needs_rehash(stored) and "m=2048,t=2" in stored
+    assert authenticate(engine, "ann.kerrow", PASSWORD, hasher=stronger, now=now) is not None
+    assert authenticate(engine, "ann.kerrow", "wrong", hasher=stronger, now=now) is None
+
+
+def test_a_password_changed_while_its_old_hash_is_replaced_stays_changed(
+    engine: Engine, hasher: PasswordHasher, now: datetime
+) -> None:
+    """An administrator sets a new password between the old one being checked and its hash
+    being replaced: the rehash of the old password must not bring it back."""
+    create_user(engine, "ann.kerrow", "Ann Kerrow", "analyst", PASSWORD, now, hasher=hasher)
+    new = "quiet harbour lamp 17"
+
+    class ChangedMeanwhile(PasswordHasher):
+        def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+            if password == PASSWORD:  # the rehash of the old password: the change lands first
+                set_password(engine, "ann.kerrow", new, hasher=hasher, now=now)
+            return super().hash(password, salt=salt)
+
+    stronger = ChangedMeanwhile(time_cost=2, memory_cost=2048, parallelism=1)
+    authenticate(engine, "ann.kerrow", PASSWORD, hasher=stronger, now=now)
+    assert authenticate(engine, "ann.kerrow", PASSWORD, hasher=hasher, now=now) is None
+    assert authenticate(engine, "ann.kerrow", new, hasher=hasher, now=now) is not None

@@ -249,11 +249,12 @@ def authenticate(
         return None
     lockout.clear_failures(engine, name)
     if hasher.check_needs_rehash(stored):
-        with engine.begin() as conn:
+        rehashed = hasher.hash(password)  # before the write: hashing is slow by design
+        with writing(engine, alone=False) as conn:
             conn.execute(
                 update(users)
-                .where(users.c.id == row._mapping["id"])
-                .values(password_hash=hasher.hash(password))
+                .where(users.c.id == row._mapping["id"], users.c.password_hash == stored)
+                .values(password_hash=rehashed)
             )
         return get_user(engine, name)
     return _user(row)
