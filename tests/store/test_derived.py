@@ -106,7 +106,7 @@ def test_facts_kept_by_other_rules_are_derived_again_when_the_store_is_opened(
     finally:
         event.remove(Engine, "before_cursor_execute", noted)
     assert kept(engine) == rules
-    assert fingerprints(engine) == {f.name: fingerprint(f.packages) for f in DERIVED}
+    assert fingerprints(engine) == {f.name: f.fingerprint for f in DERIVED}
     assert writes and again == {}  # derived once, when opened; opening again writes nothing
     engine.dispose()
 
@@ -167,3 +167,5 @@ def test_the_fingerprint_is_every_file_of_the_packages(tmp_path: Path) -> None:
         sys.modules.pop("fingerprint_probe", None)
     assert len({first, second, third}) == 3
     assert fingerprint(("threadline.recognise",)) != fingerprint(("threadline.risk",))
+    # the libraries the rules run on count by their installed version
+    assert fingerprint(("threadline.risk",), ("spacy",)) != fingerprint(("threadline.risk",))

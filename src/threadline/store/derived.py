@@ -10,15 +10,16 @@ record. A release whose behaviour phrases, checklists or grading differ would ot
 reading the older release's verdicts: an incident the new rules see as stalking left off the
 owed list, an assessment graded against the old thresholds.
 
-So each kind of derived fact names the packages whose code and data derive it, and the store
-keeps, in ``derived_facts``, the fingerprint (SHA-256 over every file of those packages) of the
-code that derived its values. :func:`derive_again` runs whenever a store is opened (after the
-migrations, :func:`threadline.store.database.open_store`): where a fingerprint differs, or
-there is none (a store from before migration 0022), it derives that fact afresh for every
-record in one transaction in the writers' turn, writing only the values that change, and keeps
-the new fingerprint in the same transaction; a kill part way leaves the old values and the old
-fingerprint, and the next start derives again. The fingerprint covers whole packages, more than
-the functions read: a release that touches anything in them derives again, which costs time
+So each kind of derived fact names the packages whose code and data derive it and the libraries
+it runs on (spaCy and its lemma tables for the narratives), and the store keeps, in
+``derived_facts``, the fingerprint (SHA-256 over every file of those packages and the libraries'
+versions) of the code that derived its values. :func:`derive_again` runs whenever a store is
+opened (after the migrations, :func:`threadline.store.database.open_store`): where a fingerprint
+differs, or there is none (a store from before migration 0022), it derives that fact afresh for
+every record in one transaction in the writers' turn, writing only the values that change, and
+keeps the new fingerprint in the same transaction; a kill part way leaves the old values and the
+old fingerprint, and the next start derives again. The fingerprint covers whole packages, more
+than the functions read: a release that touches anything in them derives again, which costs time
 once per upgrade but never leaves a stale verdict.
 """
 
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import import_module
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +51,8 @@ _CHUNK = 5_000
 @dataclass(frozen=True)
 class DerivedFact:
     """A kind of fact kept beside each row of ``table``: the ``columns`` that ``derive`` gives a
-    row (from the row's ``reads``), and the ``packages`` whose files decide them."""
+    row (from the row's ``reads``), and what decides them: the ``packages`` of ours whose files
+    it reads, and the installed ``distributions`` (by version) it runs on."""
 
     name: str
     table: Table
@@ -57,6 +60,11 @@ class DerivedFact:
     columns: tuple[str, ...]
     derive: Callable[[Any], dict[str, Any]]
     packages: tuple[str, ...]
+    distributions: tuple[str, ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.packages, self.distributions)
 
 
 def _stalking_signs(row: Any) -> dict[str, Any]:
@@ -86,6 +94,7 @@ DERIVED: tuple[DerivedFact, ...] = (
         ("stalking_signs",),
         _stalking_signs,
         ("threadline.recognise",),
+        ("spacy", "spacy-lookups-data"),  # the tokens and the lemmas the phrases are matched on
     ),
     DerivedFact(
         "assessment_grades",
@@ -99,9 +108,12 @@ DERIVED: tuple[DerivedFact, ...] = (
 
 
 @cache
-def fingerprint(packages: tuple[str, ...]) -> str:
-    """SHA-256 over every file of ``packages`` (code and data, by path), compiled files aside."""
+def fingerprint(packages: tuple[str, ...], distributions: tuple[str, ...] = ()) -> str:
+    """SHA-256 over every file of ``packages`` (code and data, by path; compiled files aside)
+    and the installed version of each of ``distributions``."""
     digest = hashlib.sha256()
+    for name in distributions:
+        digest.update(f"{name}=={version(name)}".encode() + b"\0")
     for package in packages:
         root = Path(import_module(package).__file__ or "").parent
         for path in sorted(_files(root)):
@@ -120,7 +132,7 @@ def due(conn: Connection, facts: tuple[DerivedFact, ...] = DERIVED) -> list[Deri
     """The facts whose kept fingerprint is not that of the code running now."""
     d = t.derived_facts.c
     kept = dict(conn.execute(select(d.name, d.fingerprint)).all())
-    return [f for f in facts if kept.get(f.name) != fingerprint(f.packages)]
+    return [f for f in facts if kept.get(f.name) != f.fingerprint]
 
 
 def derive_again(
@@ -133,9 +145,7 @@ def derive_again(
         changed[fact.name] = _derive(conn, fact)
         d = t.derived_facts
         conn.execute(delete(d).where(d.c.name == fact.name))
-        conn.execute(
-            insert(d).values(name=fact.name, fingerprint=fingerprint(fact.packages), derived_at=now)
-        )
+        conn.execute(insert(d).values(name=fact.name, fingerprint=fact.fingerprint, derived_at=now))
     return changed
 
 
