@@ -176,7 +176,9 @@ def print_ratios(costs: dict[str, Cost]) -> None:
 def blocked_pair_counts(features: pd.DataFrame) -> dict[str, int]:
     """How many pairs each prediction blocking rule generates (before deduplication).
 
-    Counted with one GROUP BY per rule, never by making the pairs: ``n (n - 1) / 2`` per key.
+    Counted with one GROUP BY per rule, never by making the pairs: ``n (n - 1) / 2`` per key;
+    a rule with a condition on the two sides (:data:`.comparisons.KEY_CONDITIONS`) by joining
+    the mentions on its key, the condition applied.
     """
     table = blocking_table(features)
     con = duckdb.connect()
@@ -191,11 +193,18 @@ def blocked_pair_counts(features: pd.DataFrame) -> dict[str, int]:
         if key.crowd:
             conditions.append(key.crowd.replace('l."', '"'))
         keys = ", ".join(f'"{c}"' for c in key.columns)
-        (count,) = con.execute(
-            f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) AS n FROM {source} "
-            f"WHERE {' AND '.join(conditions)} GROUP BY {keys})"
-        ).fetchone()
-        label = ", ".join(key.columns) + (f" where {key.crowd}" if key.crowd else "")
+        if key.condition is not None:
+            (count,) = con.execute(
+                "SELECT count(*) FROM mentions l JOIN mentions r "
+                f"ON l.unique_id < r.unique_id AND {key.sql}"
+            ).fetchone()
+        else:
+            (count,) = con.execute(
+                f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) AS n "
+                f"FROM {source} WHERE {' AND '.join(conditions)} GROUP BY {keys})"
+            ).fetchone()
+        where = [w for w in (key.crowd, key.condition and key.condition.sql) if w]
+        label = ", ".join(key.columns) + (f" where {' AND '.join(where)}" if where else "")
         counts[label.replace('l."', "").replace('"', "")] = int(count)
     return counts
 

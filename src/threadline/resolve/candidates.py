@@ -2,7 +2,8 @@
 
 The same keys as the batch blocking rules (:func:`.comparisons.prediction_blocking_rules`), read
 through the store's indexes: every block of a key pair in one statement (a crowded block
-narrowed, :data:`.comparisons.CROWDED_BLOCK`), and the mentions that share a phone, e-mail,
+narrowed, :data:`.comparisons.CROWDED_BLOCK`; a broad key pair to the mentions its
+:data:`.comparisons.KEY_CONDITIONS` allows), and the mentions that share a phone, e-mail,
 account or vehicle. Each candidate comes with its feature row, in the model's input layout, and
 its entity.
 """
@@ -15,10 +16,12 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     CompoundSelect,
     Connection,
     Select,
+    and_,
     bindparam,
     func,
     or_,
@@ -30,6 +33,7 @@ from threadline.features import STORED_FEATURE_COLUMNS, from_stored
 from threadline.model.kinds import identifier_kinds
 from threadline.resolve.comparisons import (
     CROWDED_BLOCK,
+    KEY_CONDITIONS,
     KEY_PAIRS,
     NARROWING,
     house_of,
@@ -60,6 +64,33 @@ def _same_keys(a: str, b: str, surname: bool) -> list[ColumnElement[bool]]:
     return same + [MF.c.surname == bindparam("surname")] if surname else same
 
 
+def _allowed(a: str, b: str) -> list[ColumnElement[bool]]:
+    """The key pair's :data:`.comparisons.KEY_CONDITIONS` (none if it has none), the new
+    mention's side read from the parameters of :func:`_condition_params`."""
+    condition = KEY_CONDITIONS.get((a, b))
+    if condition is None:
+        return []
+    terms = [
+        or_(bindparam(f"lacks_{c}", type_=Boolean), MF.c[c].is_(None)) for c in condition.missing
+    ]
+    terms += [
+        and_(*(MF.c[c] == bindparam(f"mine_{c}", type_=MF.c[c].type) for c in group))
+        for group in condition.same
+    ]
+    return [or_(*terms)]
+
+
+def _condition_params(features: Mapping[str, Any]) -> dict[str, Any]:
+    """The new mention's values the key pairs' conditions read (:func:`_allowed`)."""
+    params: dict[str, Any] = {}
+    for condition in KEY_CONDITIONS.values():
+        for column in condition.missing:
+            params[f"lacks_{column}"] = features.get(column) is None
+        for column in (c for group in condition.same for c in group):
+            params[f"mine_{column}"] = features.get(column)
+    return params
+
+
 @cache
 def _crowd(a: str, b: str, surname: bool = False) -> Select[Any]:
     """How many stored mentions share the key pair (and the surname), counted to one more than
@@ -70,7 +101,7 @@ def _crowd(a: str, b: str, surname: bool = False) -> Select[Any]:
 
 @cache
 def _by_keys(a: str, b: str, surname: bool = False) -> Select[Any]:
-    return _candidates_where(*_same_keys(a, b, surname))
+    return _candidates_where(*_same_keys(a, b, surname), *_allowed(a, b))
 
 
 @cache
@@ -82,7 +113,7 @@ def _by_keys_narrowed(a: str, b: str, extra: tuple[str, ...]) -> Select[Any]:
             wanted.append(house.between(bindparam("house_from"), bindparam("house_to")))
         else:
             wanted.append(MF.c[column] == bindparam(column))
-    return _candidates_where(*_same_keys(a, b, False), or_(*wanted))
+    return _candidates_where(*_same_keys(a, b, False), or_(*wanted), *_allowed(a, b))
 
 
 @cache
@@ -104,7 +135,9 @@ def _blocks(pairs: tuple[tuple[str, str], ...], kinds: int = 0) -> CompoundSelec
     ...; :func:`_by_object`), in one statement: a mention in two blocks comes twice."""
     return union_all(
         *(
-            _candidates_where(MF.c[a] == bindparam(f"a{i}"), MF.c[b] == bindparam(f"b{i}"))
+            _candidates_where(
+                MF.c[a] == bindparam(f"a{i}"), MF.c[b] == bindparam(f"b{i}"), *_allowed(a, b)
+            )
             for i, (a, b) in enumerate(pairs)
         ),
         *(_by_object(i) for i in range(kinds)),
@@ -173,6 +206,8 @@ def _blocked(
         pair for pair, size in zip(pairs, sizes or (), strict=True) if size <= CROWDED_BLOCK
     )
     params = _keyed(fine, features)
+    if fine:
+        params.update(_condition_params(features))
     for i, (kind, values) in enumerate(shared):
         params[f"kind{i}"], params[f"values{i}"] = kind, values
     found = list(fetch(conn, _blocks(fine, len(shared)), params)) if params else []
@@ -185,7 +220,7 @@ def _blocked(
 def _narrowed(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> list[Any]:
     """A crowded block (key pair (a, b)) narrowed: the exact surname if that is few enough,
     and the same house, postcode sector or date of birth (:data:`NARROWING`)."""
-    params = {"a": features[a], "b": features[b]}
+    params = {"a": features[a], "b": features[b], **_condition_params(features)}
     kept: list[Any] = []
     if features.get("surname") is not None:  # a sound-alike crowd: the exact surname may be rare
         exact = {**params, "surname": features["surname"]}

@@ -818,6 +818,20 @@ def adjust_scored(
         connection.close()
 
 
+def prediction_settings(model: LinkageModel, dialect: str = "duckdb") -> dict[str, Any]:
+    """The model's trained settings with this code's blocking rules
+    (:func:`~threadline.resolve.comparisons.prediction_blocking_rules`), not the ones saved when
+    it was trained: blocking decides which pairs are compared, as call time's candidate look-up
+    does with the same keys (:mod:`threadline.resolve.candidates`), and nothing was learnt
+    from it."""
+    settings = dict(model.settings)
+    settings["blocking_rules_to_generate_predictions"] = [
+        {k: v for k, v in rule.create_blocking_rule_dict(dialect).items() if v is not None}
+        for rule in prediction_blocking_rules()
+    ]
+    return settings
+
+
 def gamma_columns(model: LinkageModel) -> list[str]:
     """The ``gamma_<comparison>`` columns of the model, in comparison order."""
     return [f"gamma_{name}" for name in model.level_weights]
@@ -853,7 +867,7 @@ def predict_pairs(
     spilled more than 50 GB to disk).
     """
     # The trained model's settings were checked when it was trained.
-    linker, db_api = _new_linker(features, model.settings, validate_settings=False)
+    linker, db_api = _new_linker(features, prediction_settings(model), validate_settings=False)
     _register_term_frequencies(linker, db_api, model)
     chunks = math.ceil(len(features) / (chunk_mentions or PREDICT_CHUNK_MENTIONS))
     predictions = linker.inference.predict(

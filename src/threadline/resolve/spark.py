@@ -48,6 +48,7 @@ from threadline.resolve.linkage import (
     LinkageModel,
     adjust_scored,
     gamma_columns,
+    prediction_settings,
     splink_threshold,
 )
 
@@ -92,7 +93,7 @@ def to_spark_sql(sql: str) -> str:
 
 def spark_settings(model: LinkageModel) -> dict[str, Any]:
     """The model's trained Splink settings with every SQL condition in Spark's dialect."""
-    settings = copy.deepcopy(model.settings)
+    settings = copy.deepcopy(prediction_settings(model))
     settings["sql_dialect"] = "spark"
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
