@@ -17,6 +17,7 @@ For each rule of :func:`threadline.resolve.comparisons.blocking_keys` (the code 
   (``entity_members``: resolve the store first, e.g. with ``bench_resolution.py``);
 - ``strong``: of the ``alone`` pairs, how many score at or above the match threshold with
   ``--model`` (a direct link; the others, if joined, are joined through other mentions);
+  the CPU of Splink's predict alone on all the rules' pairs is printed first;
 - ``lost`` / ``wrong``: with ``--model``, the true (and false) pairs of the store's entities
   that the links scored at or above the threshold would no longer connect without the pairs
   this rule alone finds: an estimate of the pairwise recall (and the false links) the rule
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -38,21 +40,23 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from threadline.evaluate.force import load_truth
-from threadline.resolve.batch import MATCH_THRESHOLD, load_feature_table
+from threadline.resolve.batch import MATCH_THRESHOLD, REVIEW_THRESHOLD, load_feature_table
 from threadline.resolve.comparisons import BlockingKey, blocking_keys, blocking_table
 from threadline.resolve.linkage import load_model, predict_pairs
 from threadline.store import open_store
 from threadline.store import tables as t
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_resolution import _mention_identity  # noqa: E402
+from bench_resolution import _mention_identity, cpu_seconds  # noqa: E402
 
 
 def rule_label(key: BlockingKey) -> str:
-    label = ", ".join(key.columns)
+    where = []
     if key.crowd:
-        label += " where " + key.crowd.replace('l."', "").replace('"', "").replace("crowd__", "#")
-    return label
+        where.append(key.crowd.replace('l."', "").replace('"', "").replace("crowd__", "#"))
+    if key.condition is not None:
+        where.append(key.condition.sql.replace('"', ""))
+    return ", ".join(key.columns) + (" where " + " AND ".join(where) if where else "")
 
 
 def rule_pairs_sql(key: BlockingKey) -> str:
@@ -177,7 +181,16 @@ def main() -> None:
     strong_edges: list[tuple[str, str]] = []
     strong: set[frozenset[str]] = set()
     if args.model is not None:
-        scored = predict_pairs(load_model(args.model), table, args.threshold, values=False)
+        model = load_model(args.model)
+        started, cpu = time.perf_counter(), cpu_seconds()
+        scored = predict_pairs(model, table, REVIEW_THRESHOLD, values=False)
+        print(
+            f"Splink's predict alone (as resolution runs it, from {REVIEW_THRESHOLD}): "
+            f"{time.perf_counter() - started:.1f}s wall, {cpu_seconds() - cpu:.1f}s CPU, "
+            f"{len(scored):,} pairs kept",
+            flush=True,
+        )
+        scored = scored[scored["match_probability"] >= args.threshold]
         strong_edges = list(zip(scored["unique_id_l"], scored["unique_id_r"], strict=True))
         strong = {frozenset(e) for e in strong_edges}
         print(f"{len(strong_edges):,} pairs score {args.threshold} or more", flush=True)

@@ -203,9 +203,11 @@ def blocked_pair_counts(features: pd.DataFrame) -> dict[str, int]:
                 f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) AS n "
                 f"FROM {source} WHERE {' AND '.join(conditions)} GROUP BY {keys})"
             ).fetchone()
-        where = [w for w in (key.crowd, key.condition and key.condition.sql) if w]
+        where = [w.replace('l."', "") for w in (key.crowd,) if w]
+        if key.condition is not None:
+            where.append(key.condition.sql)
         label = ", ".join(key.columns) + (f" where {' AND '.join(where)}" if where else "")
-        counts[label.replace('l."', "").replace('"', "")] = int(count)
+        counts[label.replace('"', "")] = int(count)
     return counts
 
 

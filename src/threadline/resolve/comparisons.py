@@ -702,15 +702,16 @@ class PairCondition:
 #:   same date of birth (or no forename on one side): of 482,000 pairs no other key finds, 447,000
 #:   were two people with different initials and birthdays, and 31 one person;
 #: * a forename and a surname that sounds alike, to mentions one of which has no year of birth,
-#:   or born on the same day and month (a year mistyped): two years of birth that differ are two
-#:   people (:func:`contradiction`), and were 349,000 of the 686,000 pairs only this key found,
-#:   none of them one person.
+#:   born in the same year (a nickname with another initial: Kate and Catherine), or on the same
+#:   day and month (a year mistyped): two years of birth that differ otherwise are two people
+#:   (:func:`contradiction`), and were 349,000 of the 686,000 pairs only this key found, none of
+#:   them one person.
 KEY_CONDITIONS: dict[tuple[str, str], PairCondition] = {
     ("surname_phonetic", "dob_year"): PairCondition(
         missing=("forename",), same=(("forename_initial",), ("dob",))
     ),
     ("forename_canonical", "surname_phonetic"): PairCondition(
-        missing=("dob_year",), same=(("dob_month", "dob_day"),)
+        missing=("dob_year",), same=(("dob_year",), ("dob_month", "dob_day"))
     ),
 }
 #: A key pair shared by more mentions than this says little on its own (a very common name; a
