@@ -54,8 +54,9 @@ def rule_label(key: BlockingKey) -> str:
     where = []
     if key.crowd:
         where.append(key.crowd.replace('l."', "").replace('"', "").replace("crowd__", "#"))
-    if key.condition is not None:
-        where.append(key.condition.sql.replace('"', ""))
+    condition = getattr(key, "condition", None)  # an older checkout's keys have none
+    if condition is not None:
+        where.append(condition.sql.replace('"', ""))
     return ", ".join(key.columns) + (" where " + " AND ".join(where) if where else "")
 
 

@@ -33,7 +33,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -57,6 +57,7 @@ from threadline.resolve.comparisons import (
     NEAR_CONCLUSIVE_M,
     PersonComparison,
     blocking_table,
+    crowded_pairs,
     person_comparisons,
     prediction_blocking_rules,
     settings_dict_extras,
@@ -341,11 +342,12 @@ def duckdb_memory_mb() -> int:
 
 
 def _new_linker(
-    features: pd.DataFrame | pa.Table,
+    table: pa.Table,
     settings: SettingsCreator | dict[str, Any],
     single_threaded: bool = False,
     validate_settings: bool = True,
 ) -> tuple[Linker, DuckDBAPI]:
+    """A linker on ``table`` (the mentions with their blocking columns, :func:`blocking_table`)."""
     connection = duckdb.connect(":memory:")
     # Blocked pairs at a million incidents (about 180 million) do not fit beside the mentions in
     # memory: DuckDB gets a share of it and spills the rest to disk.
@@ -357,8 +359,8 @@ def _new_linker(
         # and one thread makes the trained model bit-for-bit reproducible.
         connection.execute("SET threads TO 1")
     db_api = DuckDBAPI(connection)
-    table = db_api.register(blocking_table(features))
-    return Linker(table, settings, log_level=None, validate_settings=validate_settings), db_api
+    registered = db_api.register(table)
+    return Linker(registered, settings, log_level=None, validate_settings=validate_settings), db_api
 
 
 def train_model(
@@ -418,7 +420,7 @@ def _train(
     labels: pd.DataFrame | None,
     splink_warnings: list[str],
 ) -> LinkageModel:
-    linker, db_api = _new_linker(features, settings, single_threaded=True)
+    linker, db_api = _new_linker(blocking_table(features), settings, single_threaded=True)
     coverage = field_coverage(features)
     plan = training_plan(coverage)
     skipped = list(plan.skipped)
@@ -818,16 +820,20 @@ def adjust_scored(
         connection.close()
 
 
-def prediction_settings(model: LinkageModel, dialect: str = "duckdb") -> dict[str, Any]:
+def prediction_settings(
+    model: LinkageModel,
+    dialect: str = "duckdb",
+    crowded: Collection[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
     """The model's trained settings with this code's blocking rules
-    (:func:`~threadline.resolve.comparisons.prediction_blocking_rules`), not the ones saved when
-    it was trained: blocking decides which pairs are compared, as call time's candidate look-up
-    does with the same keys (:mod:`threadline.resolve.candidates`), and nothing was learnt
-    from it."""
+    (:func:`~threadline.resolve.comparisons.prediction_blocking_rules`, ``crowded`` as there),
+    not the ones saved when it was trained: blocking decides which pairs are compared, as call
+    time's candidate look-up does with the same keys (:mod:`threadline.resolve.candidates`), and
+    nothing was learnt from it."""
     settings = dict(model.settings)
     settings["blocking_rules_to_generate_predictions"] = [
         {k: v for k, v in rule.create_blocking_rule_dict(dialect).items() if v is not None}
-        for rule in prediction_blocking_rules()
+        for rule in prediction_blocking_rules(crowded)
     ]
     return settings
 
@@ -867,7 +873,9 @@ def predict_pairs(
     spilled more than 50 GB to disk).
     """
     # The trained model's settings were checked when it was trained.
-    linker, db_api = _new_linker(features, prediction_settings(model), validate_settings=False)
+    table = blocking_table(features)
+    settings = prediction_settings(model, crowded=crowded_pairs(table))
+    linker, db_api = _new_linker(table, settings, validate_settings=False)
     _register_term_frequencies(linker, db_api, model)
     chunks = math.ceil(len(features) / (chunk_mentions or PREDICT_CHUNK_MENTIONS))
     predictions = linker.inference.predict(
