@@ -57,23 +57,11 @@ def test_a_crowded_name_block_keeps_only_those_sharing_more_than_the_name(engine
 
 def _batch_blocked_pairs(conn: Any) -> set[frozenset[str]]:
     """The pairs of different records the batch blocking rules compare, run as DuckDB runs them."""
-    import duckdb
-
+    from blocked_pairs import blocked_pairs
     from threadline.resolve.batch import load_features
-    from threadline.resolve.comparisons import blocking_keys, blocking_table
+    from threadline.resolve.comparisons import blocking_table
 
-    db = duckdb.connect()
-    db.register("m", blocking_table(load_features(conn)))
-    pairs: set[frozenset[str]] = set()
-    for key in blocking_keys():
-        if key.explode:
-            column = key.explode
-            condition = f"len(list_intersect(l.{column}, r.{column})) > 0"
-        else:
-            condition = key.sql
-        sql = "SELECT l.unique_id, r.unique_id FROM m l, m r WHERE l.unique_id < r.unique_id"
-        sql += f" AND {condition}"
-        pairs |= {frozenset(p) for p in db.execute(sql).fetchall()}
+    pairs = blocked_pairs(blocking_table(load_features(conn)))
     return {p for p in pairs if len({k.split("#")[0] for k in p}) == 2}
 
 
@@ -148,3 +136,37 @@ def test_a_mistyped_name_at_the_same_address_is_compared_in_batch_and_at_call_ti
     assert frozenset((a, c)) in batch  # same address and forename, surname mistyped
     assert a in live and b in live and d in live
     assert frozenset((a, d)) not in batch  # the house next door, another name
+
+
+def test_the_broad_name_keys_compare_only_mentions_that_can_be_one_person(engine: Any) -> None:
+    """A name with two different years of birth is two people, and a surname and a year with
+    another initial and another birthday is too: neither batch nor call time compares them; a
+    mention without a year, one born on the same day and month (a year mistyped) and one with
+    the same initial are compared."""
+    born = {"A": ("Gareth", "1980-03-01"), "B": ("Gareth", "1990-07-15"), "C": ("Gareth", None),
+            "D": ("Gareth", "1991-03-01"), "E": ("Kate", "1982-02-07"),
+            "F": ("Catherine", "1982-05-05"), "G": ("Kelly", "1982-11-11")}  # fmt: skip
+    records = [
+        parse_record(incident(f"INC-{ref}", people=[person("victim", forenames=forenames,
+                                                           surname="Tregothnan", dob=dob)]))
+        for ref, (forenames, dob) in born.items()
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        write_batch(conn, records, datetime(2026, 3, 1, tzinfo=UTC))
+    with engine.connect() as conn:
+        batch = _batch_blocked_pairs(conn)
+        live = {
+            frozenset((row["unique_id"], other))
+            for row in features_rows(conn)
+            for other in candidate_keys(conn, row, exclude_record=row["unique_id"].split("#")[0])
+        }
+    assert batch == live
+
+    def pair(x: str, y: str) -> frozenset[str]:
+        return frozenset((f"incident:cad:INC-{x}#0", f"incident:cad:INC-{y}#0"))
+
+    assert pair("A", "B") not in batch  # born ten years apart
+    assert pair("B", "D") not in batch  # a year apart, another day and month
+    assert {pair("A", "C"), pair("B", "C"), pair("A", "D")} <= batch
+    assert pair("E", "F") not in batch  # another initial, another birthday
+    assert pair("E", "G") in batch  # the same initial and year

@@ -108,3 +108,36 @@ def test_an_initial_contradicts_only_a_name_it_cannot_stand_for() -> None:
     # a name cut short is its start, even of a mistyped name
     assert contradiction(m(forenames="Ro"), m(forenames="Robrrt")) is None
     assert contradiction(m(forenames="Jo"), m(forenames="Robert")) is not None
+
+
+def test_the_rules_of_crowded_blocks_are_left_out_where_no_block_is_crowded() -> None:
+    from blocked_pairs import blocked_pairs
+    from threadline.resolve.comparisons import (
+        CROWDED_BLOCK,
+        blocking_keys,
+        blocking_table,
+        crowded_pairs,
+    )
+
+    smiths = [
+        features_of({"mention_id": f"s{i}", "forenames": "John", "surname": "Smith",
+                     "address_text": f"{i % 3} Mill Lane, Leek"})
+        for i in range(CROWDED_BLOCK + 5)
+    ]  # fmt: skip
+    others = [
+        features_of({"mention_id": f"o{i}", "forenames": "Aled", "surname": "Tregothnan",
+                     "dob": f"198{i}-03-01"})
+        for i in range(3)
+    ]  # fmt: skip
+    table = blocking_table(smiths + others)
+    crowded = crowded_pairs(table)
+    assert crowded == {("forename_canonical", "surname_phonetic")}
+    kept = blocking_keys(crowded)
+    assert {key.crowded for key in kept} == {None, ("forename_canonical", "surname_phonetic")}
+    assert len(kept) < len(blocking_keys())
+    # the same pairs as every rule: the crowd is compared within each house only
+    assert blocked_pairs(table, kept) == blocked_pairs(table)
+    assert frozenset(("s0", "s3")) in blocked_pairs(table, kept)
+    assert frozenset(("s0", "s1")) not in blocked_pairs(table, kept)
+    # with no crowd, none of the crowded blocks' rules
+    assert {key.crowded for key in blocking_keys(crowded_pairs(blocking_table(others)))} == {None}
