@@ -12,6 +12,13 @@ import typer
 from threadline.cli.app import app, console, errors, fail, now, settings_for
 from threadline.cli.options import DbOption, ModelOption
 
+#: How long an idle kept-alive connection stays open (uvicorn's default is 5 s). A client that
+#: reuses a connection the server is closing at that moment gets "connection reset" on a request
+#: the server never read: a browser's fetch after a few seconds on a page, or a proxy's pooled
+#: connection. Longer than the idle time of the common proxies (60 s), so the server is never
+#: the side that closes a connection a client may be about to reuse.
+KEEP_ALIVE_SECONDS = 75
+
 
 @app.command("serve")
 def serve_command(
@@ -106,7 +113,9 @@ def serve_command(
     console.print(f"Threadline on http://{host}:{port}/ (sign in at /login)")
     if workers == 1:
         web = create_app(settings, engine, linkage_model=linkage_model)
-        uvicorn.run(web, host=host, port=port, log_level="info")
+        uvicorn.run(
+            web, host=host, port=port, log_level="info", timeout_keep_alive=KEEP_ALIVE_SECONDS
+        )
         return
     engine.dispose()
     # The workers read the deployment from the environment: this store, this model, and one
@@ -122,6 +131,7 @@ def serve_command(
         host=host,
         port=port,
         log_level="info",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
