@@ -9,7 +9,8 @@ from factories import incident, person
 from threadline.model import parse_record
 from threadline.resolve import features_of
 from threadline.resolve.candidates import candidate_keys
-from threadline.resolve.comparisons import CROWDED_BLOCK
+from threadline.resolve.comparisons import CROWDED_BLOCK, KEY_PAIRS
+from threadline.store import tables as t
 from threadline.store.records import write_batch
 
 
@@ -170,3 +171,16 @@ def test_the_broad_name_keys_compare_only_mentions_that_can_be_one_person(engine
     assert {pair("A", "C"), pair("B", "C"), pair("A", "D")} <= batch
     assert pair("E", "F") not in batch  # another initial, another birthday
     assert pair("E", "G") in batch  # the same initial and year
+
+
+def test_every_index_on_the_mention_features_serves_a_blocking_key_or_the_record() -> None:
+    """An index no key reads only costs each imported or submitted mention an entry (the
+    postcode + forename index outlived its key until migration 0023)."""
+    served = set(KEY_PAIRS) | {("record_key",)}
+    for index in t.mention_features.indexes:
+        columns = tuple(column.name for column in index.columns)
+        assert columns in served, f"{index.name} serves no key of comparisons.KEY_PAIRS"
+    indexed = {
+        tuple(column.name for column in index.columns) for index in t.mention_features.indexes
+    }
+    assert set(KEY_PAIRS) <= indexed  # and every key is read through its own index

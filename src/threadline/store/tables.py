@@ -365,7 +365,6 @@ mention_features = Table(
     Column("identifiers", Document),
     Index("ix_mention_features_surname_phonetic_dob_year", "surname_phonetic", "dob_year"),
     Index("ix_mention_features_forename_surname", "forename_canonical", "surname_phonetic"),
-    Index("ix_mention_features_postcode_forename", "postcode", "forename_canonical"),
     Index("ix_mention_features_dob_forename", "dob", "forename_canonical"),
     #: the address key pairs (``comparisons.KEY_PAIRS``); their address key prefix serves the
     #: house range (``candidates._by_keys_narrowed``)
