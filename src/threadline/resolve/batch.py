@@ -63,7 +63,7 @@ from threadline.resolve.victims import (
     targeting_records,
 )
 from threadline.store import tables as t
-from threadline.store.database import analyse, writing
+from threadline.store.database import analyse, bulk_cache, writing
 
 #: Links at or above this probability join two mentions into one entity.
 MATCH_THRESHOLD = 0.95
@@ -500,7 +500,7 @@ def _resolve(
         clusters[mention] = item.entity_id  # a cluster label here
 
     # in the writers' turn: a submission beside it writes memberships and kept parties too
-    with writing(engine) as conn:
+    with writing(engine) as conn, bulk_cache(conn):
         previous = {
             row.mention_key: row.entity_id
             for row in conn.execute(
