@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, Text, select, type_coerce
+from sqlalchemy import Connection, Engine, Text, cast, select
 
 from threadline.features import (
     STORED_FEATURE_COLUMNS,
@@ -41,7 +42,7 @@ from threadline.resolve.clustering import ClusterResult, RefusedLink, cluster_wi
 from threadline.resolve.described import (
     Inferred,
     MentionRow,
-    all_mention_rows,
+    all_mentions,
     infer_ex_partners,
 )
 from threadline.resolve.entities import (
@@ -110,48 +111,67 @@ def load_features(conn: Connection) -> pd.DataFrame:
 def load_feature_table(conn: Connection) -> pa.Table:
     """Every stored mention's features as the model's input table (Arrow, in mention order):
     :func:`features_table` of :func:`load_features`, built column by column from the store's
-    rows with no frame between."""
+    rows with no frame between. Plain columns go to Arrow as they are read; the JSON ones are
+    read as their text and decoded by DuckDB (:func:`_documents_decoded`), not a row at a
+    time in Python."""
     documents = {"identifiers", *(c for c in STORED_FEATURE_COLUMNS if c in list_columns())}
     columns = [
-        # JSON read as its text, and decoded a column at a time (:func:`_decoded`)
-        type_coerce(getattr(t.mention_features.c, c), Text) if c in documents
+        # the text of the document on either database (PostgreSQL's JSONB cast to text)
+        cast(getattr(t.mention_features.c, c), Text) if c in documents
         else getattr(t.mention_features.c, c)
         for c in STORED_FEATURE_COLUMNS
     ]  # fmt: skip
     query = select(t.mention_features.c.mention_key, *columns).order_by(
         t.mention_features.c.mention_key
     )
-    rows = conn.execute(query).all()
+    # The driver's own cursor: plain tuples, not a result row object for each mention.
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(query.compile(dialect=conn.dialect)))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     names = ("unique_id", *STORED_FEATURE_COLUMNS)
     stored: dict[str, Sequence[Any]] = (
-        dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+        dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {n: () for n in names}
     )
-    for name in documents & set(stored):
-        stored[name] = _decoded(stored[name])
-    values: dict[str, Sequence[Any]] = {}
-    none: list[str] = []  # read by Arrow, never written to
-    for name in names:
-        if name == "identifiers":
-            continue
-        cells = list(stored.get(name, ()))
-        values[name] = [v or none for v in cells] if name in list_columns() else cells
-    identifiers = [v or {} for v in stored.get("identifiers", ())]
-    for kind in identifier_kinds():
-        values[kind.column] = [found.get(kind.name) or none for found in identifiers]
+    del rows
     schema = feature_schema()
-    return pa.Table.from_arrays(
-        [pa.array(values[field.name], type=field.type) for field in schema], schema=schema
-    )
+    arrays = {
+        name: pa.array(cells, type=schema.field(name).type)
+        for name, cells in stored.items()
+        if name not in documents
+    }
+    texts = pa.table({name: pa.array(stored[name], type=pa.string()) for name in sorted(documents)})
+    decoded = _documents_decoded(texts)
+    for column in schema:
+        if column.name not in arrays:
+            arrays[column.name] = decoded.column(column.name).cast(column.type)
+    return pa.Table.from_arrays([arrays[column.name] for column in schema], schema=schema)
 
 
-def _decoded(cells: Sequence[Any]) -> list[Any]:
-    """A column of JSON documents decoded: the texts parsed as one JSON array (one call, not one
-    a row); a value the driver already decoded (PostgreSQL's JSONB) kept as it is."""
-    texts = [cell for cell in cells if isinstance(cell, str)]
-    if not texts:
-        return list(cells)
-    parsed = iter(json.loads("[" + ",".join(texts) + "]"))
-    return [next(parsed) if isinstance(cell, str) else cell for cell in cells]
+def _documents_decoded(texts: pa.Table) -> pa.Table:
+    """The stored JSON documents (their text, a column each) as the feature table's list
+    columns, in the same order: a list column as it is, ``identifiers`` split into a column
+    for each identifier kind; a missing or empty document gives ``[]``."""
+    kinds = identifier_kinds()
+    shape = json.dumps({kind.name: ["VARCHAR"] for kind in kinds})
+    empty = "[]::VARCHAR[]"
+    lists = [f'"{name}"' for name in texts.column_names if name != "identifiers"]
+    decoded = [f"coalesce(from_json({name}, '[\"VARCHAR\"]'), {empty}) AS {name}" for name in lists]
+    decoded.append(f"from_json(identifiers, '{shape}') AS ids")
+    wanted = lists + [
+        f"coalesce(ids['{kind.name}'], {empty}) AS \"{kind.column}\"" for kind in kinds
+    ]
+    con = duckdb.connect()
+    try:
+        con.register("stored", texts.append_column("position", pa.array(range(len(texts)))))
+        return con.sql(
+            f"SELECT {', '.join(wanted)} FROM (SELECT position, {', '.join(decoded)} FROM stored)"
+            " ORDER BY position"
+        ).to_arrow_table()
+    finally:
+        con.close()
 
 
 class FeatureRows:
@@ -182,18 +202,6 @@ class FeatureRows:
 
     def column(self, name: str) -> list[Any]:
         return self.table.column(name).to_pylist()
-
-
-def mention_labels(conn: Connection) -> dict[str, str]:
-    """A display name for each mention, as written: "Gareth TREGOTHNAN" → "Gareth Tregothnan"."""
-    rows = conn.execute(
-        select(t.mentions.c.mention_key, t.mentions.c.forenames, t.mentions.c.surname)
-    )
-    labels = {}
-    for row in rows:
-        name = " ".join(p for p in (row.forenames, row.surname) if p)
-        labels[row.mention_key] = name.title() if name else ""
-    return labels
 
 
 def entity_labels(members: Mapping[str, str], names: Mapping[str, str]) -> dict[str, str]:
@@ -457,8 +465,8 @@ def _resolve(
         table = load_feature_table(conn)
         features_of = FeatureRows(table)
         judgements = latest_judgements(conn)
-        names = mention_labels(conn)
-        lineage = _lineage(conn, features_of)
+        rows, names = all_mentions(conn)
+        lineage = _lineage(conn, features_of, rows)
     ids = features_of.column("unique_id")
     say(f"scoring pairs among {len(ids):,} mentions")
     pairs: ScoredPairs
@@ -485,8 +493,6 @@ def _resolve(
     # In mention order: the rules below take the first member of a cluster, and prediction
     # gives pairs (so clustering its labels) in no particular order.
     clusters = dict(sorted(result.clusters.items()))
-    with engine.connect() as conn:
-        rows = all_mention_rows(conn)
     say("suspects of the same victim")
     with engine.connect() as conn:
         targeting = targeting_records(conn)
@@ -700,9 +706,11 @@ def _apply_joins(
     return moved
 
 
-def _lineage(conn: Connection, features_of: RowsOf) -> list[LineageLink]:
+def _lineage(
+    conn: Connection, features_of: RowsOf, mentions: Iterable[MentionRow]
+) -> list[LineageLink]:
     """Links between each crime's people and the people of the incident it was recorded from."""
-    pairs = lineage_rows(conn)
+    pairs = lineage_rows(conn, mentions)
     if not pairs:
         return []
     wanted = {key for pair in pairs for key in (*pair.crime_mentions, *pair.incident_mentions)}
