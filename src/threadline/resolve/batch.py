@@ -26,8 +26,10 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, Text, cast, select
 
 from threadline.features import (
@@ -252,22 +254,37 @@ def _strongest_partner(
     pairs: pd.DataFrame, clusters: Mapping[str, str]
 ) -> dict[str, tuple[str, float]]:
     """For each linked mention, the fellow member it is most surely linked to (of two as sure,
-    the first by mention key: the pairs come in no particular order)."""
-    best: dict[str, tuple[str, float]] = {}
-    columns = (pairs[c].tolist() for c in ("unique_id_l", "unique_id_r", "match_probability"))
-    for left, right, p in zip(*columns, strict=True):
-        a, b, probability = str(left), str(right), float(p)
-        if clusters.get(a, "") != clusters.get(b, ""):
-            continue
-        for mention, partner in ((a, b), (b, a)):
-            held = best.get(mention)
-            if (
-                held is None
-                or probability > held[1]
-                or (probability == held[1] and partner < held[0])
-            ):
-                best[mention] = (partner, probability)
-    return best
+    the first by mention key: the pairs come in no particular order). Worked on the mentions'
+    places among the sorted keys: each pair within a cluster taken both ways round, sorted by
+    mention, probability down and partner, and the first of each mention kept."""
+    keys = sorted(clusters)
+    known = pa.array(keys, type=pa.string())
+
+    def places(values: Iterable[Any]) -> np.ndarray:
+        found = pc.index_in(pa.array(values, type=pa.string()), value_set=known)
+        return found.fill_null(-1).to_numpy().astype(np.int64)
+
+    labels = pa.array([clusters[key] for key in keys], type=pa.string())
+    cluster = pc.dictionary_encode(labels).indices.to_numpy().astype(np.int64)
+    left, right = places(pairs["unique_id_l"]), places(pairs["unique_id_r"])
+    probability = pairs["match_probability"].to_numpy(dtype=float)
+    within = (left >= 0) & (right >= 0) & (cluster[left] == cluster[right])
+    mention = np.concatenate([left[within], right[within]])
+    partner = np.concatenate([right[within], left[within]])
+    probability = np.concatenate([probability[within], probability[within]])
+    order = np.lexsort((partner, -probability, mention))
+    mention, partner, probability = mention[order], partner[order], probability[order]
+    first = np.ones(len(mention), dtype=bool)
+    first[1:] = mention[1:] != mention[:-1]
+    return {
+        keys[m]: (keys[p], q)
+        for m, p, q in zip(
+            mention[first].tolist(),
+            partner[first].tolist(),
+            probability[first].tolist(),
+            strict=True,
+        )
+    }
 
 
 @dataclass(frozen=True)
