@@ -368,15 +368,14 @@ class FramePairs:
 
     def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
         uncertain = self.pairs[self.pairs["match_probability"] < threshold]
-        return _one_pair_per_two_people(
-            [
-                row
-                for row in uncertain.to_dict("records")
-                if members[row["unique_id_l"]] != members[row["unique_id_r"]]
-                and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
-            ],
-            members,
-        )
+        # chosen on the two columns first: only the pairs kept become rows (dicts)
+        apart = [
+            members[a] != members[b] and frozenset((a, b)) not in judgements
+            for a, b in zip(
+                uncertain["unique_id_l"].tolist(), uncertain["unique_id_r"].tolist(), strict=True
+            )
+        ]
+        return _one_pair_per_two_people(uncertain[apart].to_dict("records"), members)
 
     def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
         if not wanted:
@@ -482,8 +481,6 @@ def _resolve(
         table = load_feature_table(conn)
         features_of = FeatureRows(table)
         judgements = latest_judgements(conn)
-        rows, names = all_mentions(conn)
-        lineage = _lineage(conn, features_of, rows)
     ids = features_of.column("unique_id")
     say(f"scoring pairs among {len(ids):,} mentions")
     pairs: ScoredPairs
@@ -494,6 +491,11 @@ def _resolve(
             pairs = FramePairs(predict_pairs(model, table, review_threshold, values=False))
         else:
             pairs = FramePairs(predict(model, table.to_pandas(), review_threshold))
+    say("reading the records' people")
+    # after scoring, whose peak of memory these rows (one per mention) would add to
+    with engine.connect() as conn:
+        rows, names = all_mentions(conn)
+        lineage = _lineage(conn, features_of, rows)
     known = set(ids)
     cannot_link = {pair for pair, j in judgements.items() if j == "different" and pair <= known}
     must = [sorted(pair) for pair, j in judgements.items() if j == "same" and pair <= known]

@@ -221,9 +221,11 @@ def writing(engine: Engine, *, alone: bool = True) -> Iterator[Connection]:
 
 #: SQLite's page cache (KiB) while a bulk write runs: the default 2 MiB holds little of the
 #: indexes that a quarter of a million rows go into in key order, not table order, so each
-#: insert read its index pages back from the file (batch resolution's writes at 100k
-#: incidents: 6 s wall for the memberships, 2.4 s with this).
-BULK_CACHE_KIB = 128 * 1024
+#: insert read its index pages back from the file. Batch resolution's memberships at 100k
+#: incidents: 2.3 s CPU, 3.4 s wall with the default; 1.5 s, 2.0 s with 32 MiB; 1.4 s, 2.2 s
+#: with 64 MiB (the kept parties 0.6 s -> 0.3 s); 1.3 s, 1.9 s with 128 MiB. The cache adds
+#: to the run's peak of memory, which the write can set.
+BULK_CACHE_KIB = 64 * 1024
 
 
 @contextmanager
