@@ -25,9 +25,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, Text, select, type_coerce
+import pyarrow.compute as pc
+from sqlalchemy import Connection, Engine, Text, cast, select
 
 from threadline.features import (
     STORED_FEATURE_COLUMNS,
@@ -41,7 +44,7 @@ from threadline.resolve.clustering import ClusterResult, RefusedLink, cluster_wi
 from threadline.resolve.described import (
     Inferred,
     MentionRow,
-    all_mention_rows,
+    all_mentions,
     infer_ex_partners,
 )
 from threadline.resolve.entities import (
@@ -63,7 +66,7 @@ from threadline.resolve.victims import (
     targeting_records,
 )
 from threadline.store import tables as t
-from threadline.store.database import analyse, writing
+from threadline.store.database import analyse, bulk_cache, writing
 
 #: Links at or above this probability join two mentions into one entity.
 MATCH_THRESHOLD = 0.95
@@ -110,48 +113,67 @@ def load_features(conn: Connection) -> pd.DataFrame:
 def load_feature_table(conn: Connection) -> pa.Table:
     """Every stored mention's features as the model's input table (Arrow, in mention order):
     :func:`features_table` of :func:`load_features`, built column by column from the store's
-    rows with no frame between."""
+    rows with no frame between. Plain columns go to Arrow as they are read; the JSON ones are
+    read as their text and decoded by DuckDB (:func:`_documents_decoded`), not a row at a
+    time in Python."""
     documents = {"identifiers", *(c for c in STORED_FEATURE_COLUMNS if c in list_columns())}
     columns = [
-        # JSON read as its text, and decoded a column at a time (:func:`_decoded`)
-        type_coerce(getattr(t.mention_features.c, c), Text) if c in documents
+        # the text of the document on either database (PostgreSQL's JSONB cast to text)
+        cast(getattr(t.mention_features.c, c), Text) if c in documents
         else getattr(t.mention_features.c, c)
         for c in STORED_FEATURE_COLUMNS
     ]  # fmt: skip
     query = select(t.mention_features.c.mention_key, *columns).order_by(
         t.mention_features.c.mention_key
     )
-    rows = conn.execute(query).all()
+    # The driver's own cursor: plain tuples, not a result row object for each mention.
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(query.compile(dialect=conn.dialect)))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     names = ("unique_id", *STORED_FEATURE_COLUMNS)
     stored: dict[str, Sequence[Any]] = (
-        dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+        dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {n: () for n in names}
     )
-    for name in documents & set(stored):
-        stored[name] = _decoded(stored[name])
-    values: dict[str, Sequence[Any]] = {}
-    none: list[str] = []  # read by Arrow, never written to
-    for name in names:
-        if name == "identifiers":
-            continue
-        cells = list(stored.get(name, ()))
-        values[name] = [v or none for v in cells] if name in list_columns() else cells
-    identifiers = [v or {} for v in stored.get("identifiers", ())]
-    for kind in identifier_kinds():
-        values[kind.column] = [found.get(kind.name) or none for found in identifiers]
+    del rows
     schema = feature_schema()
-    return pa.Table.from_arrays(
-        [pa.array(values[field.name], type=field.type) for field in schema], schema=schema
-    )
+    arrays = {
+        name: pa.array(cells, type=schema.field(name).type)
+        for name, cells in stored.items()
+        if name not in documents
+    }
+    texts = pa.table({name: pa.array(stored[name], type=pa.string()) for name in sorted(documents)})
+    decoded = _documents_decoded(texts)
+    for column in schema:
+        if column.name not in arrays:
+            arrays[column.name] = decoded.column(column.name).cast(column.type)
+    return pa.Table.from_arrays([arrays[column.name] for column in schema], schema=schema)
 
 
-def _decoded(cells: Sequence[Any]) -> list[Any]:
-    """A column of JSON documents decoded: the texts parsed as one JSON array (one call, not one
-    a row); a value the driver already decoded (PostgreSQL's JSONB) kept as it is."""
-    texts = [cell for cell in cells if isinstance(cell, str)]
-    if not texts:
-        return list(cells)
-    parsed = iter(json.loads("[" + ",".join(texts) + "]"))
-    return [next(parsed) if isinstance(cell, str) else cell for cell in cells]
+def _documents_decoded(texts: pa.Table) -> pa.Table:
+    """The stored JSON documents (their text, a column each) as the feature table's list
+    columns, in the same order: a list column as it is, ``identifiers`` split into a column
+    for each identifier kind; a missing or empty document gives ``[]``."""
+    kinds = identifier_kinds()
+    shape = json.dumps({kind.name: ["VARCHAR"] for kind in kinds})
+    empty = "[]::VARCHAR[]"
+    lists = [f'"{name}"' for name in texts.column_names if name != "identifiers"]
+    decoded = [f"coalesce(from_json({name}, '[\"VARCHAR\"]'), {empty}) AS {name}" for name in lists]
+    decoded.append(f"from_json(identifiers, '{shape}') AS ids")
+    wanted = lists + [
+        f"coalesce(ids['{kind.name}'], {empty}) AS \"{kind.column}\"" for kind in kinds
+    ]
+    con = duckdb.connect()
+    try:
+        con.register("stored", texts.append_column("position", pa.array(range(len(texts)))))
+        return con.sql(
+            f"SELECT {', '.join(wanted)} FROM (SELECT position, {', '.join(decoded)} FROM stored)"
+            " ORDER BY position"
+        ).to_arrow_table()
+    finally:
+        con.close()
 
 
 class FeatureRows:
@@ -182,18 +204,6 @@ class FeatureRows:
 
     def column(self, name: str) -> list[Any]:
         return self.table.column(name).to_pylist()
-
-
-def mention_labels(conn: Connection) -> dict[str, str]:
-    """A display name for each mention, as written: "Gareth TREGOTHNAN" → "Gareth Tregothnan"."""
-    rows = conn.execute(
-        select(t.mentions.c.mention_key, t.mentions.c.forenames, t.mentions.c.surname)
-    )
-    labels = {}
-    for row in rows:
-        name = " ".join(p for p in (row.forenames, row.surname) if p)
-        labels[row.mention_key] = name.title() if name else ""
-    return labels
 
 
 def entity_labels(members: Mapping[str, str], names: Mapping[str, str]) -> dict[str, str]:
@@ -244,22 +254,37 @@ def _strongest_partner(
     pairs: pd.DataFrame, clusters: Mapping[str, str]
 ) -> dict[str, tuple[str, float]]:
     """For each linked mention, the fellow member it is most surely linked to (of two as sure,
-    the first by mention key: the pairs come in no particular order)."""
-    best: dict[str, tuple[str, float]] = {}
-    columns = (pairs[c].tolist() for c in ("unique_id_l", "unique_id_r", "match_probability"))
-    for left, right, p in zip(*columns, strict=True):
-        a, b, probability = str(left), str(right), float(p)
-        if clusters.get(a, "") != clusters.get(b, ""):
-            continue
-        for mention, partner in ((a, b), (b, a)):
-            held = best.get(mention)
-            if (
-                held is None
-                or probability > held[1]
-                or (probability == held[1] and partner < held[0])
-            ):
-                best[mention] = (partner, probability)
-    return best
+    the first by mention key: the pairs come in no particular order). Worked on the mentions'
+    places among the sorted keys: each pair within a cluster taken both ways round, sorted by
+    mention, probability down and partner, and the first of each mention kept."""
+    keys = sorted(clusters)
+    known = pa.array(keys, type=pa.string())
+
+    def places(values: Iterable[Any]) -> np.ndarray:
+        found = pc.index_in(pa.array(values, type=pa.string()), value_set=known)
+        return found.fill_null(-1).to_numpy().astype(np.int64)
+
+    labels = pa.array([clusters[key] for key in keys], type=pa.string())
+    cluster = pc.dictionary_encode(labels).indices.to_numpy().astype(np.int64)
+    left, right = places(pairs["unique_id_l"]), places(pairs["unique_id_r"])
+    probability = pairs["match_probability"].to_numpy(dtype=float)
+    within = (left >= 0) & (right >= 0) & (cluster[left] == cluster[right])
+    mention = np.concatenate([left[within], right[within]])
+    partner = np.concatenate([right[within], left[within]])
+    probability = np.concatenate([probability[within], probability[within]])
+    order = np.lexsort((partner, -probability, mention))
+    mention, partner, probability = mention[order], partner[order], probability[order]
+    first = np.ones(len(mention), dtype=bool)
+    first[1:] = mention[1:] != mention[:-1]
+    return {
+        keys[m]: (keys[p], q)
+        for m, p, q in zip(
+            mention[first].tolist(),
+            partner[first].tolist(),
+            probability[first].tolist(),
+            strict=True,
+        )
+    }
 
 
 @dataclass(frozen=True)
@@ -343,15 +368,14 @@ class FramePairs:
 
     def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
         uncertain = self.pairs[self.pairs["match_probability"] < threshold]
-        return _one_pair_per_two_people(
-            [
-                row
-                for row in uncertain.to_dict("records")
-                if members[row["unique_id_l"]] != members[row["unique_id_r"]]
-                and frozenset((row["unique_id_l"], row["unique_id_r"])) not in judgements
-            ],
-            members,
-        )
+        # chosen on the two columns first: only the pairs kept become rows (dicts)
+        apart = [
+            members[a] != members[b] and frozenset((a, b)) not in judgements
+            for a, b in zip(
+                uncertain["unique_id_l"].tolist(), uncertain["unique_id_r"].tolist(), strict=True
+            )
+        ]
+        return _one_pair_per_two_people(uncertain[apart].to_dict("records"), members)
 
     def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
         if not wanted:
@@ -457,8 +481,6 @@ def _resolve(
         table = load_feature_table(conn)
         features_of = FeatureRows(table)
         judgements = latest_judgements(conn)
-        names = mention_labels(conn)
-        lineage = _lineage(conn, features_of)
     ids = features_of.column("unique_id")
     say(f"scoring pairs among {len(ids):,} mentions")
     pairs: ScoredPairs
@@ -469,6 +491,11 @@ def _resolve(
             pairs = FramePairs(predict_pairs(model, table, review_threshold, values=False))
         else:
             pairs = FramePairs(predict(model, table.to_pandas(), review_threshold))
+    say("reading the records' people")
+    # after scoring, whose peak of memory these rows (one per mention) would add to
+    with engine.connect() as conn:
+        rows, names = all_mentions(conn)
+        lineage = _lineage(conn, features_of, rows)
     known = set(ids)
     cannot_link = {pair for pair, j in judgements.items() if j == "different" and pair <= known}
     must = [sorted(pair) for pair, j in judgements.items() if j == "same" and pair <= known]
@@ -485,8 +512,6 @@ def _resolve(
     # In mention order: the rules below take the first member of a cluster, and prediction
     # gives pairs (so clustering its labels) in no particular order.
     clusters = dict(sorted(result.clusters.items()))
-    with engine.connect() as conn:
-        rows = all_mention_rows(conn)
     say("suspects of the same victim")
     with engine.connect() as conn:
         targeting = targeting_records(conn)
@@ -500,7 +525,7 @@ def _resolve(
         clusters[mention] = item.entity_id  # a cluster label here
 
     # in the writers' turn: a submission beside it writes memberships and kept parties too
-    with writing(engine) as conn:
+    with writing(engine) as conn, bulk_cache(conn):
         previous = {
             row.mention_key: row.entity_id
             for row in conn.execute(
@@ -700,9 +725,11 @@ def _apply_joins(
     return moved
 
 
-def _lineage(conn: Connection, features_of: RowsOf) -> list[LineageLink]:
+def _lineage(
+    conn: Connection, features_of: RowsOf, mentions: Iterable[MentionRow]
+) -> list[LineageLink]:
     """Links between each crime's people and the people of the incident it was recorded from."""
-    pairs = lineage_rows(conn)
+    pairs = lineage_rows(conn, mentions)
     if not pairs:
         return []
     wanted = {key for pair in pairs for key in (*pair.crime_mentions, *pair.incident_mentions)}

@@ -2,8 +2,9 @@
 nor what the mentions themselves contradict.
 
 Clustering starts as Splink's ``cluster_pairwise_predictions_at_threshold`` does: connected
-components of the graph whose edges are pairs scored at or above the threshold (found here with
-a union-find in this process: no round trip of the pairs through a database). Connected
+components of the graph whose edges are pairs scored at or above the threshold (found here on
+arrays of the mentions' places, :func:`_component_of`, in this process: no round trip of the
+pairs through a database). Connected
 components alone can join two mentions a reviewer has judged to be different people (A~B and
 B~C put A and C together even if A and C "cannot link"). They also chain namesakes: a mention
 that says little ("Karolina Jankowska", no date of birth, no address) links strongly to each of
@@ -27,10 +28,12 @@ Cluster labels are the smallest mention id in the cluster, so they are stable an
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -120,19 +123,6 @@ class _UnionFind(_Forest):
             a, b = b, a
         self.parent[b] = a
         self.members[a] |= self.members.pop(b)
-
-
-def _components(left: Sequence[str], right: Sequence[str], ids: list[str]) -> dict[str, str]:
-    """Connected components of the graph whose edges are the pairs ``left[i]``–``right[i]``
-    (what Splink's ``cluster_pairwise_predictions_at_threshold`` finds, here without a round
-    trip through a database), each mention labelled by one member of its component."""
-    forest = _Forest(ids)
-    find, parent = forest.find, forest.parent
-    for a, b in zip(left, right, strict=True):
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[root_b] = root_a
-    return {i: find(i) for i in ids}
 
 
 Profile = tuple[Any, ...]
@@ -361,67 +351,110 @@ def cluster_with_reasons(
     strong = probabilities >= threshold
     left = [str(i) for i in pairs["unique_id_l"].to_numpy(dtype=object)[strong]]
     right = [str(i) for i in pairs["unique_id_r"].to_numpy(dtype=object)[strong]]
-    unknown = (set(left) | set(right)) - set(all_ids)
-    if unknown:
+    # Each mention by its place among the sorted ids: a component's smallest place is its
+    # smallest id, the label a cluster takes.
+    known_ids = pa.array(all_ids, type=pa.string())
+    codes = [
+        pc.index_in(pa.array(side, type=pa.string()), value_set=known_ids) for side in (left, right)
+    ]
+    if any(side.null_count for side in codes):
+        unknown = {
+            key
+            for side, found in zip((left, right), codes, strict=True)
+            for key, place in zip(side, found.is_null().to_pylist(), strict=True)
+            if place
+        }
         raise ValueError(f"pairs mention ids not in ids: {sorted(unknown)[:5]}")
-
-    components = _components(left, right, all_ids)
-    by_component: dict[str, set[str]] = {}
-    for member, label in components.items():
-        by_component.setdefault(label, set()).add(member)
+    left_at, right_at = (side.to_numpy().astype(np.int64) for side in codes)
+    component = _component_of(left_at, right_at, len(all_ids))
+    size = np.bincount(component, minlength=len(all_ids))
 
     forbidden = {frozenset(str(i) for i in pair) for pair in cannot_link or set()}
-    judged = {
-        components[min(pair)]
-        for pair in forbidden
-        if len(pair) == 2
-        and all(i in components for i in pair)
-        and len({components[i] for i in pair}) == 1
+    judged: set[int] = set()
+    for pair in forbidden:
+        places = [_place(all_ids, i) for i in pair]
+        if len(pair) == 2 and None not in places and len({component[p] for p in places}) == 1:
+            judged.add(int(component[places[0]]))
+    # Only the mentions of a component that may need splitting are ever compared: those
+    # judged apart and those of more than two mentions (the only ones checked below).
+    candidate = size[component] > 2
+    if judged:
+        candidate |= np.isin(component, sorted(judged))
+    places = np.flatnonzero(candidate)
+    # the candidates' members, a component at a time, components by their smallest id
+    by_component = places[np.argsort(component[places], kind="stable")]
+    bounds = np.flatnonzero(np.diff(component[by_component])) + 1
+    members_of = {
+        int(component[group[0]]): {all_ids[i] for i in group.tolist()}
+        for group in np.split(by_component, bounds)
+        if len(group)
     }
     known = None
     if features is not None:
-        # Only the mentions of a component that may need splitting are ever compared: those
-        # judged apart and those of more than two mentions (the only ones checked below).
-        wanted = {
-            member
-            for label, members in by_component.items()
-            if label in judged or len(members) > 2
-            for member in members
-        }
+        wanted = {member for members in members_of.values() for member in members}
         known = _Contradictions(_feature_rows(features, wanted))
-    needs_split: set[str] = set()
-    for label, members in by_component.items():
-        if label in judged or (
-            known is not None and len(members) > 2 and known.any_within(members)
-        ):
-            needs_split.add(label)
-    edges_of: dict[str, list[Edge]] = {label: [] for label in needs_split}
+    needs_split = [
+        label
+        for label, members in members_of.items()
+        if label in judged or (known is not None and len(members) > 2 and known.any_within(members))
+    ]
+    edges_of: dict[int, list[Edge]] = {label: [] for label in needs_split}
     if needs_split:
         order = (
-            pairs["match_weight"].to_numpy(dtype=float)[strong].tolist()
+            pairs["match_weight"].to_numpy(dtype=float)[strong]
             if "match_weight" in pairs.columns
-            else [match_weight(p) for p in probabilities[strong]]
+            else np.array([match_weight(p) for p in probabilities[strong]], dtype=float)
         )
-        for a, b, key, probability in zip(
-            left, right, order, probabilities[strong].tolist(), strict=True
+        inside = np.flatnonzero(np.isin(component[left_at], needs_split))
+        for at, a, b, key, probability in zip(
+            component[left_at[inside]].tolist(),
+            (left[k] for k in inside.tolist()),
+            (right[k] for k in inside.tolist()),
+            order[inside].tolist(),
+            probabilities[strong][inside].tolist(),
+            strict=True,
         ):
-            label = components[a]
-            if label in edges_of:
-                edges_of[label].append((a, b, float(key), float(probability)))
+            edges_of[at].append((a, b, float(key), float(probability)))
 
-    clusters: dict[str, str] = {}
+    labels = [all_ids[c] for c in component.tolist()]
+    clusters = dict(zip(all_ids, labels, strict=True))
     refused: list[RefusedLink] = []
-    for label, members in by_component.items():
-        if label in needs_split:
-            groups, refused_here = _resolve_component(members, edges_of[label], forbidden, known)
-            refused.extend(refused_here)
-        else:
-            groups = [members]
+    for label in needs_split:
+        groups, refused_here = _resolve_component(
+            members_of[label], edges_of[label], forbidden, known
+        )
+        refused.extend(refused_here)
         for group in groups:
             first = min(group)
             for member in group:
                 clusters[member] = first
     return ClusterResult(clusters=clusters, refused=refused)
+
+
+def _place(ids: list[str], key: str) -> int | None:
+    """Where ``key`` is among the sorted ``ids``, or ``None``."""
+    at = bisect_left(ids, key)
+    return at if at < len(ids) and ids[at] == key else None
+
+
+def _component_of(left: np.ndarray, right: np.ndarray, count: int) -> np.ndarray:
+    """Connected components of the graph on ``count`` ids whose edges are ``left[i]``–
+    ``right[i]`` (what Splink's ``cluster_pairwise_predictions_at_threshold`` finds, here
+    without a round trip through a database): each id labelled by the smallest id of its
+    component. Each round hooks every edge's larger root under its smaller, then points each
+    id straight at its root, until every edge lies within one root's ids."""
+    root = np.arange(count, dtype=np.int64)
+    while True:
+        a, b = root[left], root[right]
+        apart = a != b
+        if not apart.any():
+            return root
+        np.minimum.at(root, np.maximum(a[apart], b[apart]), np.minimum(a[apart], b[apart]))
+        while True:
+            jumped = root[root]
+            if np.array_equal(jumped, root):
+                break
+            root = jumped
 
 
 def cluster(

@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -833,28 +834,47 @@ def crowded_pairs(table: pa.Table) -> set[tuple[str, str]]:
 def blocking_table(features: pd.DataFrame | pa.Table | Sequence[Mapping[str, Any]]) -> pa.Table:
     """The features as Arrow (:func:`.features.features_table`) with :func:`blocking_columns`."""
     table = features_table(features)
-    wanted = {"address_key", "surname"} | {c for pair in KEY_PAIRS for c in pair}
-    frame = table.select(sorted(wanted))
-    for name, values in blocking_columns(frame.to_pandas()).items():
-        kind = pa.string() if name == "house" else pa.int64()
-        table = table.append_column(name, pa.array(values, type=kind))
+    for name, values in blocking_columns(table).items():
+        table = table.append_column(name, values)
     return table
 
 
-def blocking_columns(features: pd.DataFrame) -> dict[str, list[Any]]:
-    """The columns the blocking rules need beside the features: each mention's house and, for
-    each key pair (and key pair and surname), how many mentions share its values (0 where a
-    value is missing: such a mention is not blocked by that pair)."""
-    house = features["address_key"].map(lambda key: house_of(key) if isinstance(key, str) else None)
-    frame = features.assign(house=house)
-    columns: dict[str, list[Any]] = {"house": [h if isinstance(h, str) else None for h in house]}
+def blocking_columns(features: pa.Table) -> dict[str, pa.Array]:
+    """The columns the blocking rules need beside the features: each mention's house
+    (:func:`house_of`) and, for each key pair (and key pair and surname), how many mentions
+    share its values (0 where a value is missing: such a mention is not blocked by that pair).
+    Counted on each column's dictionary codes (:func:`_group_sizes`), not row by row."""
+    # house_of column-wise: the key's first two parts, a "|" after them; none without a key
+    address = features.column("address_key").combine_chunks()
+    parts = pc.binary_join(pc.list_slice(pc.split_pattern(address, "|"), 0, 2), "|")
+    house = pc.binary_join_element_wise(parts, pa.scalar("|"), "")
+    missing = pc.or_kleene(pc.is_null(address), pc.equal(address, ""))
+    columns = {"house": pc.if_else(missing, pa.scalar(None, pa.string()), house)}
+    codes = {name: _codes(features.column(name)) for pair in KEY_PAIRS for name in pair}
+    codes["surname"] = _codes(features.column("surname"))
     for a, b in KEY_PAIRS:
         for group in ((a, b), (a, b, "surname")):
             if "surname" in (a, b) and len(group) == 3:
                 continue
-            sizes = frame.groupby(list(group), dropna=True)[group[0]].transform("size")
-            columns[crowd_column(*group)] = [int(v) for v in sizes.fillna(0)]
+            columns[crowd_column(*group)] = pa.array(_group_sizes([codes[c] for c in group]))
     return columns
+
+
+def _codes(column: pa.ChunkedArray) -> np.ndarray:
+    """Each value's code among the column's distinct values (-1 for a missing one)."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    return encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
+
+
+def _group_sizes(codes: list[np.ndarray]) -> np.ndarray:
+    """How many rows share each row's codes in every column; 0 where any code is missing."""
+    present = np.logical_and.reduce([c >= 0 for c in codes])
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for column in codes:  # one code for the values so far, kept below the number of rows
+        combined = pa.array(key * (int(column.max(initial=0)) + 2) + column + 1)
+        key = pc.dictionary_encode(combined).indices.to_numpy().astype(np.int64)
+    sizes = np.bincount(key[present], minlength=int(key.max(initial=0)) + 1)
+    return np.where(present, sizes[key], 0).astype(np.int64)
 
 
 def settings_dict_extras() -> dict[str, Any]:

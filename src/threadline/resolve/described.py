@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Select, bindparam, select, union, update
 
@@ -37,8 +37,11 @@ EX_PARTNER = re.compile(
 PARTNER_KINDS = frozenset({"former_partner", "partner"})
 
 
-@dataclass(frozen=True)
-class MentionRow:
+class MentionRow(NamedTuple):
+    """A mention as the rules after clustering read it. A tuple, not a frozen dataclass: a
+    batch run makes one for every mention in the store, and a frozen dataclass's ``__init__``
+    sets each field through ``object.__setattr__``."""
+
     mention_key: str
     record_key: str
     role: str
@@ -130,7 +133,23 @@ def mention_row(r: object) -> MentionRow:
 
 def all_mention_rows(conn: Connection) -> list[MentionRow]:
     """Every mention, as inference needs it (batch)."""
-    return [mention_row(r) for r in conn.execute(select(*mention_columns()))]
+    return all_mentions(conn)[0]
+
+
+def all_mentions(conn: Connection) -> tuple[list[MentionRow], dict[str, str]]:
+    """Every mention, as inference needs it, and the name written in each (forenames and
+    surname, title case: "Gareth TREGOTHNAN" → "Gareth Tregothnan"; "" if none): what batch
+    resolution reads of the mentions, in one pass over them."""
+    rows, names = [], {}
+    for key, record, role, forenames, surname, description, relationship in conn.execute(
+        select(*mention_columns())
+    ):
+        rows.append(
+            MentionRow(key, record, role, bool(forenames or surname), description, relationship)
+        )
+        name = " ".join(p for p in (forenames, surname) if p)
+        names[key] = name.title() if name else ""
+    return rows, names
 
 
 @cache

@@ -15,12 +15,13 @@ to the model: a guess is worse than a gap.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
 
+from threadline.resolve.described import MentionRow
 from threadline.resolve.victims import fits
 from threadline.store import tables as t
 
@@ -97,7 +98,9 @@ class RecordPair:
     incident_mentions: dict[str, str]
 
 
-def _pairs(conn: Connection, crime_keys: Sequence[str] | None) -> list[RecordPair]:
+def _pairs(
+    conn: Connection, crime_keys: Sequence[str] | None, mentions: Iterable[MentionRow] | None = None
+) -> list[RecordPair]:
     ci, inc, m = t.crime_incidents, t.incidents, t.mentions
     query = select(ci.c.crime_key, ci.c.incident_ref, inc.c.record_key).join(
         inc, inc.c.ref == ci.c.incident_ref
@@ -109,12 +112,14 @@ def _pairs(conn: Connection, crime_keys: Sequence[str] | None) -> list[RecordPai
         return []
     wanted = {row.crime_key for row in links} | {row.record_key for row in links}
     roles: dict[str, dict[str, str]] = defaultdict(dict)
-    mention_query = select(m.c.record_key, m.c.mention_key, m.c.role)
-    if crime_keys is not None:
-        mention_query = mention_query.where(m.c.record_key.in_(sorted(wanted)))
-    for row in conn.execute(mention_query):
-        if row.record_key in wanted:
-            roles[row.record_key][row.mention_key] = row.role
+    if mentions is None:
+        mention_query = select(m.c.mention_key, m.c.record_key, m.c.role)
+        if crime_keys is not None:
+            mention_query = mention_query.where(m.c.record_key.in_(sorted(wanted)))
+        mentions = conn.execute(mention_query)
+    for key, record, role, *_ in mentions:
+        if record in wanted:
+            roles[record][key] = role
     return [
         RecordPair(
             crime_ref=row.crime_key.split(":", 2)[-1],
@@ -141,9 +146,12 @@ def links_for(
     return found
 
 
-def lineage_rows(conn: Connection) -> list[RecordPair]:
-    """Every crime in the store with each incident it was recorded from (batch)."""
-    return _pairs(conn, None)
+def lineage_rows(
+    conn: Connection, mentions: Iterable[MentionRow] | None = None
+) -> list[RecordPair]:
+    """Every crime in the store with each incident it was recorded from (batch); ``mentions``:
+    every mention, if the caller has read them already (:func:`.described.all_mentions`)."""
+    return _pairs(conn, None, mentions)
 
 
 def record_lineage_rows(conn: Connection, crime_key: str) -> list[RecordPair]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from threadline.resolve.entities import format_entity_id, next_entity_number
+from threadline.resolve.entities import format_entity_id, insert_rows, next_entity_number
 from threadline.resolve.explain import read_evidence, stored_evidence
 from threadline.store import tables as t
 from threadline.store.lookups import mention_summaries
@@ -62,19 +62,15 @@ def queue_pairs(
         if (left, right) in existing:
             continue
         existing.add((left, right))
-        rows.append(
-            {
-                "mention_a": left,
-                "mention_b": right,
-                "match_probability": probability,
-                "evidence": stored_evidence(evidence),
-                "created_at": now,
-                "status": "open",
-            }
-        )
-    if rows:
-        conn.execute(insert(t.review_queue), rows)
+        rows.append((left, right, probability, stored_evidence(evidence), now, "open"))
+    if rows:  # plain tuples in one executemany (COPY on PostgreSQL for a batch run's many)
+        insert_rows(conn, t.review_queue, _QUEUE_COLUMNS, rows)
     return len(rows)
+
+
+_QUEUE_COLUMNS = (
+    "mention_a", "mention_b", "match_probability", "evidence", "created_at", "status"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
