@@ -17,8 +17,10 @@ from typing import Any
 from breaches import ex_partner_case, new_breach, next_breach_time
 from factories import incident, person
 from threadline.crossref import submit
+from threadline.guard import UserRole
 from threadline.model import parse_record
 from threadline.store.statements import counting_statements
+from threadline.usecases.incidents import submitted_incident
 
 #: A known victim's new breach of her order: store, resolve two people, recognise four
 #: alerts, join the case. 64 statements and commits before issue 26's batching, 51 after; 53
@@ -87,3 +89,24 @@ def test_the_counter_sees_reads_sent_straight_to_the_driver(resolved_store: Any)
         submit(engine, model, parse_record(incident("TRIPS-3")), datetime(2026, 3, 1, tzinfo=UTC))
     assert any(sql.startswith("SELECT mention_features") for sql in count.by_text)
     assert count.statements > 10
+
+
+#: The picture a call handler is answered with after that breach (20 statements): 20 round
+#: trips with the people's records, the records' entries by kind and the people's open alerts
+#: read one statement at a time; 12 with the people's records read with their labels, and the
+#: records' entries and people with each person's open alerts.
+PICTURE_ROUND_TRIPS = 12
+
+
+def test_the_picture_of_a_submission_keeps_to_its_round_trip_budget(
+    resolved_store: Any, small_force: Path
+) -> None:
+    engine, model = resolved_store
+    case = ex_partner_case(small_force)
+    when = next_breach_time(engine, case)
+    record = new_breach(case, "TRIPS-4", when)
+    submission = submit(engine, model, record, when)
+    with counting_statements(engine) as count:
+        picture = submitted_incident(engine, submission, record.source, UserRole.call_handler)
+    assert len(picture["picture"]["people"]) == 2 and picture["alerts"]
+    assert count.round_trips <= PICTURE_ROUND_TRIPS, count.most_sent(15)

@@ -199,8 +199,21 @@ def list_alerts(
     limit: int = 200,
 ) -> list[dict[str, Any]]:
     """Alerts for dashboards and the API, newest first."""
+    read = alerts_read(status=status, rule_id=rule_id, entity_id=entity_id, limit=limit)
+    return [dict(row._mapping) for row in fetch(conn, *read)]
+
+
+def alerts_read(
+    *,
+    status: str | None = "open",
+    rule_id: str | None = None,
+    entity_id: str | None = None,
+    limit: int = 200,
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The read of :func:`list_alerts` (a statement built once, with its parameters), for a
+    caller that sends it with others; each row ``dict(row._mapping)`` is one alert."""
     query = _alerts_query(bool(status), bool(rule_id), bool(entity_id))
     given = {"b_status": status, "b_rule": rule_id, "b_entity": entity_id}
     params: dict[str, Any] = {k: v for k, v in given.items() if v}
     params["b_limit"] = limit
-    return [dict(row._mapping) for row in fetch(conn, query, params)]
+    return query, params

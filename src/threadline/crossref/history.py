@@ -212,8 +212,18 @@ def _run(
 
 def records_of_entities(conn: Connection, entity_ids: Iterable[str]) -> dict[str, set[str]]:
     """record kind → record keys in which any of ``entity_ids`` appears."""
+    return records_by_kind(_run(conn, _records_of_entities(), entity_ids))
+
+
+def records_of_entities_reads(entity_ids: Iterable[str]) -> list[_Read]:
+    """The reads of :func:`records_of_entities`, for a caller that sends them with others;
+    :func:`records_by_kind` makes their rows its answer."""
+    return _reads(_records_of_entities(), entity_ids)
+
+
+def records_by_kind(rows: Iterable[Any]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
-    for row in _run(conn, _records_of_entities(), entity_ids):
+    for row in rows:
         found[row.record_kind].add(row.record_key)
     return found
 

@@ -880,25 +880,28 @@ def _suspects_by_victim(
     }
     if not known:
         return []
-    members_of: dict[str, list[str]] = {}
-    for row in fetch(conn, _members_of_entities(), {"keys": sorted(known)}):
-        members_of.setdefault(row.entity_id, []).append(row.mention_key)
-    keys = sorted(new | {m for keys in members_of.values() for m in keys})
-    features = {row["unique_id"]: row for row in feature_rows(conn, keys)}
     anchor = "victim" if subject == "suspect" else "suspect"
     anchors = {entity_of[r.mention_key] for r in rows if r.role == anchor
                and r.mention_key in entity_of}  # fmt: skip
-    labels = {
-        row.id: row.label
-        for row in fetch(conn, _entity_labels(), {"keys": sorted(anchors)})
-        if row.label
-    }
+    # the known people's members, the anchors' labels and which records target someone: one
+    # round trip
+    reads = [(_members_of_entities(), {"keys": sorted(known)})]
+    reads.append((_entity_labels(), {"keys": sorted(anchors)}))
+    if subject != "victim":
+        reads.append(victims.targeting_read(r.record_key for r in rows))
+    member_rows, label_rows, *targeting_rows = fetch_together(conn, reads)
+    members_of: dict[str, list[str]] = {}
+    for row in member_rows:
+        members_of.setdefault(row.entity_id, []).append(row.mention_key)
+    keys = sorted(new | {m for keys in members_of.values() for m in keys})
+    features = {row["unique_id"]: row for row in feature_rows(conn, keys)}
+    labels = {row.id: row.label for row in label_rows if row.label}
     if subject == "victim":
         joins = victims.new_suspect_joins(
             new, rows, entity_of, features, members_of, labels, subject="victim"
         )
         return [Inferred(m, join.target, join.evidence) for m, join in sorted(joins.items())]
-    targeting = victims.targeting_records(conn, among=(r.record_key for r in rows))
+    targeting = set(targeting_rows[0].scalars())
     joins = victims.new_suspect_joins(new, rows, entity_of, features, members_of, labels, targeting)
     return [Inferred(m, join.target, join.evidence) for m, join in sorted(joins.items())]
 
