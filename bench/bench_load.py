@@ -22,9 +22,9 @@ up in the figures), and on PostgreSQL the CPU of the server processes serving th
 the most that many idle cores could serve at the CPU all of it took per request. Then, with
 the server stopped, it submits ``--count`` more incidents one by
 one in this process and prints what each sent to the database (``threadline.store.statements``:
-statements and commits, each a round trip on PostgreSQL, an ``executemany`` counted once and
-the inserts psycopg sends in one pipeline each counted) in its write turn and for the picture
-of its answer, with the statements sent most often.
+statements and commits, each a round trip on PostgreSQL unless sent in one pipeline with
+others, an ``executemany`` counted once) in its write turn and for the picture of its answer,
+as round trips and as statements, with the statements sent most often.
 
 Two modes: back to back (the default: each client submits the moment its last answer
 arrives, a stress test) and paced (``--interval 10``: each client submits every 10 s, 20
@@ -166,11 +166,14 @@ def count_round_trips(url: str, model_path: Path, records: list[dict[str, Any]])
     if not turns:
         return
     trips = [c.round_trips for c in turns]
+    picture_trips = statistics.mean(c.round_trips for c in pictures)
     print(
         f"round trips per submission ({len(turns)} submitted one by one in this process, "
-        f"counted by before_cursor_execute and commit): write turn mean "
-        f"{statistics.mean(trips):.1f} (min {min(trips)}, max {max(trips)}); the picture for "
-        f"its answer {statistics.mean(c.round_trips for c in pictures):.1f}"
+        f"counted by before_cursor_execute and commit, statements sent together once): write "
+        f"turn mean {statistics.mean(trips):.1f} (min {min(trips)}, max {max(trips)}; "
+        f"{statistics.mean(c.statements + c.commits for c in turns):.1f} statements and "
+        f"commits); the picture for its answer {picture_trips:.1f}"
+        f" ({statistics.mean(c.statements for c in pictures):.1f} statements)"
     )
     for sql, n in every.most_sent(6):
         print(f"  {n / len(turns):5.1f} per submission: {sql}")

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, bindparam, insert, select, union_all
+from sqlalchemy import Engine, bindparam, insert, select, union_all, update
 from sqlalchemy import Row as SqlalchemyRow
-from sqlalchemy.exc import MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import IntegrityError, MultipleResultsFound, NoResultFound
 
 from threadline.store import tables as t
-from threadline.store.queries import Rows, fetch
+from threadline.store.queries import Rows, fetch, fetch_together
 from threadline.store.statements import counting_statements
 
 WHEN = datetime(2026, 3, 2, 9, 30, 15, 250, tzinfo=UTC)
@@ -133,3 +133,45 @@ def test_postgresql_sends_one_text_whatever_the_length_of_a_list(stored: Engine)
             fetch(conn, ALERTS, {"keys": keys})
     assert len(count.by_text) == (1 if stored.dialect.name == "postgresql" else 3)
     assert count.statements == 3
+
+
+CLOSE = update(t.alerts).where(t.alerts.c.alert_key == bindparam("key")).values(status="closed")
+STATUS = select(t.alerts.c.status).where(t.alerts.c.alert_key == bindparam("key"))
+
+
+def test_statements_sent_together_answer_as_each_alone_in_one_round_trip(stored: Engine) -> None:
+    """fetch_together: each statement's rows as fetch gives them, in order; a write among them
+    is seen by the reads after it; all of it counted as one round trip (PostgreSQL: one
+    pipeline)."""
+    sent = [
+        (ALERTS, {"keys": ["a1", "a2"]}),
+        (STATUS, {"key": "a1"}),
+        (CLOSE, {"key": "a1"}),
+        (STATUS, {"key": "a1"}),
+        (BOTH, {"a": "low", "b": ["a3"]}),
+    ]
+    with stored.begin() as conn:
+        alone = [fetch(conn, statement, params).all() for statement, params in sent[:2]]
+        with counting_statements(stored) as count:
+            together = fetch_together(conn, sent)
+        conn.rollback()
+    assert together[:2] == alone
+    assert together[2] == [] and together[3].scalar() == "closed"
+    assert sorted(together[4]) == [("a2",), ("a3",)]
+    assert count.statements == 5 and count.round_trips == 1
+
+
+def test_a_failing_statement_sent_together_raises(stored: Engine) -> None:
+    duplicate = insert(t.alerts).values(alert("a1"))
+    with pytest.raises(IntegrityError), stored.begin() as conn:
+        fetch_together(conn, [(STATUS, {"key": "a1"}), (duplicate, {}), (CLOSE, {"key": "a2"})])
+    with stored.connect() as conn:
+        assert fetch(conn, STATUS, {"key": "a2"}).scalar() == "open"
+
+
+def test_only_statements_sent_together_share_a_round_trip(stored: Engine) -> None:
+    with counting_statements(stored) as count, stored.connect() as conn:
+        fetch(conn, STATUS, {"key": "a1"})
+        fetch_together(conn, [(STATUS, {"key": "a1"}), (STATUS, {"key": "a2"})])
+        fetch_together(conn, [(STATUS, {"key": "a3"})])
+    assert count.statements == 4 and count.round_trips == 3

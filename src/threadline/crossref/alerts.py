@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Select, bindparam, delete, insert, select, up
 from threadline.crossref.actions import reopen_closed
 from threadline.recognise import Alert, AlertChange
 from threadline.store import tables as t
-from threadline.store.queries import fetch
+from threadline.store.queries import fetch, fetch_together
 from threadline.store.writers import writer_for
 
 
@@ -55,12 +55,22 @@ def _open_alerts_linked() -> Select[Any]:
 
 def previous_alerts(conn: Connection, links: Iterable[str]) -> dict[str, Alert]:
     """Open alerts linked to any of ``links`` (entity ids, incident refs, location keys)."""
+    return alerts_of_rows(row for rows in fetch_together(conn, alert_reads(links)) for row in rows)
+
+
+def alert_reads(links: Iterable[str]) -> list[tuple[Select[Any], dict[str, Any]]]:
+    """The reads of :func:`previous_alerts` (a statement and its parameters per 500 links), for
+    a caller that sends them with others; :func:`alerts_of_rows` makes their rows alerts."""
     wanted = sorted(set(links))
-    found: dict[str, Alert] = {}
-    for start in range(0, len(wanted), 500):
-        rows = fetch(conn, _open_alerts_linked(), {"links": wanted[start : start + 500]})
-        found.update({row.alert_key: _alert_of(row) for row in rows})
-    return found
+    return [
+        (_open_alerts_linked(), {"links": wanted[start : start + 500]})
+        for start in range(0, len(wanted), 500)
+    ]
+
+
+def alerts_of_rows(rows: Iterable[Any]) -> dict[str, Alert]:
+    """The alerts of the rows :func:`alert_reads` read, by alert key."""
+    return {row.alert_key: _alert_of(row) for row in rows}
 
 
 @cache
@@ -189,8 +199,21 @@ def list_alerts(
     limit: int = 200,
 ) -> list[dict[str, Any]]:
     """Alerts for dashboards and the API, newest first."""
+    read = alerts_read(status=status, rule_id=rule_id, entity_id=entity_id, limit=limit)
+    return [dict(row._mapping) for row in fetch(conn, *read)]
+
+
+def alerts_read(
+    *,
+    status: str | None = "open",
+    rule_id: str | None = None,
+    entity_id: str | None = None,
+    limit: int = 200,
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The read of :func:`list_alerts` (a statement built once, with its parameters), for a
+    caller that sends it with others; each row ``dict(row._mapping)`` is one alert."""
     query = _alerts_query(bool(status), bool(rule_id), bool(entity_id))
     given = {"b_status": status, "b_rule": rule_id, "b_entity": entity_id}
     params: dict[str, Any] = {k: v for k, v in given.items() if v}
     params["b_limit"] = limit
-    return [dict(row._mapping) for row in fetch(conn, query, params)]
+    return query, params

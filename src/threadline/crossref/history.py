@@ -27,8 +27,8 @@ from sqlalchemy import (
 from threadline.recognise import Assessment, Association, Event, History, Order, Party
 from threadline.recognise.history import CitedMessage, ContactEvidence
 from threadline.store import tables as t
-from threadline.store.queries import fetch
-from threadline.store.senders import attributed_rows
+from threadline.store.queries import fetch, fetch_together
+from threadline.store.senders import attributed_reads, attributed_rows
 
 CHUNK = 500
 #: Statements are built once and reused with these parameters (an expanding list of keys, and a
@@ -154,6 +154,18 @@ def _labels() -> Select[Any]:
 
 
 @cache
+def _labels_in_records() -> Select[Any]:
+    """The labels of the people in the records ``keys`` (those :func:`_parties` reads)."""
+    m, em, e = t.mentions, t.entity_members, t.entities
+    people = (
+        select(em.c.entity_id)
+        .join(m, m.c.mention_key == em.c.mention_key)
+        .where(m.c.record_key.in_(expanding_keys()))
+    )
+    return select(e.c.id, e.c.label).where(e.c.id.in_(people))
+
+
+@cache
 def _at_location(since: bool = False) -> Select[Any]:
     i = t.incidents
     query = select(i.c.record_key).where(i.c.location_key == bindparam("location"))
@@ -169,30 +181,61 @@ def _records_and_place(since: bool) -> CompoundSelect[Any]:
     return union_all(_records_of_entities(), at_place)
 
 
-def _run(
-    conn: Connection, statement: Select[Any], keys: Iterable[str], until: datetime | None = None
-) -> Iterable[Any]:
-    """Rows of ``statement`` for every key, in chunks the database can take."""
-    ordered = sorted(set(keys))
-    for chunk in in_chunks(ordered):
+_Read = tuple[Select[Any], dict[str, Any]]
+
+
+def _reads(
+    statement: Select[Any], keys: Iterable[str], until: datetime | None = None
+) -> list[_Read]:
+    """``statement`` for every key, in chunks the database can take (none for no keys)."""
+    reads = []
+    for chunk in in_chunks(sorted(set(keys))):
         params: dict[str, Any] = {KEYS: list(chunk)}
         if until is not None:
             params[UNTIL] = until
-        yield from fetch(conn, statement, params)
+        reads.append((statement, params))
+    return reads
+
+
+def _run_together(conn: Connection, jobs: Sequence[list[_Read]]) -> list[list[Any]]:
+    """The rows of each job's reads, all sent together (one round trip on PostgreSQL)."""
+    answers = iter(fetch_together(conn, [read for job in jobs for read in job]))
+    return [[row for _read in job for row in next(answers)] for job in jobs]
+
+
+def _run(
+    conn: Connection, statement: Select[Any], keys: Iterable[str], until: datetime | None = None
+) -> list[Any]:
+    """Rows of ``statement`` for every key, in chunks the database can take."""
+    return _run_together(conn, [_reads(statement, keys, until)])[0]
 
 
 def records_of_entities(conn: Connection, entity_ids: Iterable[str]) -> dict[str, set[str]]:
     """record kind → record keys in which any of ``entity_ids`` appears."""
+    return records_by_kind(_run(conn, _records_of_entities(), entity_ids))
+
+
+def records_of_entities_reads(entity_ids: Iterable[str]) -> list[_Read]:
+    """The reads of :func:`records_of_entities`, for a caller that sends them with others;
+    :func:`records_by_kind` makes their rows its answer."""
+    return _reads(_records_of_entities(), entity_ids)
+
+
+def records_by_kind(rows: Iterable[Any]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
-    for row in _run(conn, _records_of_entities(), entity_ids):
+    for row in rows:
         found[row.record_kind].add(row.record_key)
     return found
 
 
 def parties_of(conn: Connection, record_keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """record key → its people (mention key, position, role, relationship, entity id)."""
+    return _parties_by_record(_run(conn, _parties(), record_keys))
+
+
+def _parties_by_record(rows: Iterable[Any]) -> dict[str, list[dict[str, Any]]]:
     parties: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _run(conn, _parties(), record_keys):
+    for row in rows:
         parties[row.record_key].append(dict(row._mapping))
     return parties
 
@@ -214,8 +257,15 @@ def incident_events(
 ) -> list[Event]:
     """Incidents as recognition events (whether each one's history was viewed read with it);
     ``places`` collects each location key's address."""
+    rows = _run(conn, _incidents(until is not None), record_keys, until)
+    return _incident_events(rows, parties, places)
+
+
+def _incident_events(
+    rows: Iterable[Any], parties: dict[str, list[dict[str, Any]]], places: dict[str, str] | None
+) -> list[Event]:
     events = []
-    for row in _run(conn, _incidents(until is not None), record_keys, until):
+    for row in rows:
         document = row.document
         location = document.get("location") or {}
         if places is not None and row.location_key and location.get("text"):
@@ -246,8 +296,12 @@ def crime_events(
     parties: dict[str, list[dict[str, Any]]],
     until: datetime | None = None,
 ) -> list[Event]:
+    return _crime_events(_run(conn, _crimes(until is not None), record_keys, until), parties)
+
+
+def _crime_events(rows: Iterable[Any], parties: dict[str, list[dict[str, Any]]]) -> list[Event]:
     events = []
-    for row in _run(conn, _crimes(until is not None), record_keys, until):
+    for row in rows:
         events.append(
             Event(
                 ref=row.ref,
@@ -266,8 +320,12 @@ def crime_events(
 def orders_of(
     conn: Connection, record_keys: Iterable[str], parties: dict[str, list[dict[str, Any]]]
 ) -> list[Order]:
+    return _orders_of(_run(conn, _orders(), record_keys), parties)
+
+
+def _orders_of(rows: Iterable[Any], parties: dict[str, list[dict[str, Any]]]) -> list[Order]:
     orders = []
-    for row in _run(conn, _orders(), record_keys):
+    for row in rows:
         people = parties.get(row.record_key, [])
         respondent = next((p["entity_id"] for p in people if p["position"] == "respondent"), None)
         protected = tuple(
@@ -303,8 +361,14 @@ def _day(value: Any) -> date | None:
 def associations_of(
     conn: Connection, record_keys: Iterable[str], parties: dict[str, list[dict[str, Any]]]
 ) -> list[Association]:
+    return _associations_of(_run(conn, _associations(), record_keys), parties)
+
+
+def _associations_of(
+    rows: Iterable[Any], parties: dict[str, list[dict[str, Any]]]
+) -> list[Association]:
     found = []
-    for row in _run(conn, _associations(), record_keys):
+    for row in rows:
         people = {p["position"]: p["entity_id"] for p in parties.get(row.record_key, [])}
         if people.get("a") and people.get("b"):
             found.append(Association(people["a"], people["b"], row.kind))
@@ -320,8 +384,12 @@ def assessments_on(
 ) -> list[Assessment]:
     """The checklists completed on the incidents ``refs`` (by ``until``, if given), each with its
     "yes" answers, oldest first."""
+    return _assessments_of(_run(conn, _assessments(until is not None), refs, until))
+
+
+def _assessments_of(rows: Iterable[Any]) -> list[Assessment]:
     found = []
-    for row in _run(conn, _assessments(until is not None), refs, until):
+    for row in rows:
         answers = (row.document or {}).get("answers") or {}
         found.append(
             Assessment(
@@ -345,7 +413,11 @@ def dash_assessed(
 
 
 def entity_labels(conn: Connection, entity_ids: Iterable[str]) -> dict[str, str]:
-    return {row.id: row.label or row.id for row in _run(conn, _labels(), entity_ids)}
+    return _labels_of(_run(conn, _labels(), entity_ids))
+
+
+def _labels_of(rows: Iterable[Any]) -> dict[str, str]:
+    return {row.id: row.label or row.id for row in rows}
 
 
 def ref_of_key(record_key: str) -> str:
@@ -373,6 +445,21 @@ def load_history(
     location_since: datetime | None = None,
 ) -> History:
     """The linked history of ``entity_ids`` (and of a location): events, orders, associations.
+    (:func:`load_history_with`, with no reads of the caller's.)"""
+    return load_history_with(conn, entity_ids, location_key, until, location_since)[0]
+
+
+def load_history_with(
+    conn: Connection,
+    entity_ids: Iterable[str],
+    location_key: str | None = None,
+    until: datetime | None = None,
+    location_since: datetime | None = None,
+    also: Sequence[_Read] = (),
+) -> tuple[History, list[Any]]:
+    """The linked history of ``entity_ids`` (and of a location): events, orders, associations;
+    and the rows of the caller's reads ``also`` (statements built once, with their parameters),
+    sent with the history's own (one round trip on PostgreSQL).
 
     ``until`` leaves out events and assessments after that time, so that a store already holding
     a whole case can be swept through as it was on each day. ``location_since`` keeps only the
@@ -393,24 +480,39 @@ def load_history(
         records["incident"].update(incidents_at(conn, location_key, location_since))
     records.setdefault("incident", set())
     everything = set().union(*records.values()) if records else set()
-    parties = parties_of(conn, everything)
     incident_refs = [ref_of_key(k) for k in records.get("incident", ())]
-    places: dict[str, str] = {}
-    events = incident_events(conn, records.get("incident", ()), parties, until, places)
-    events += crime_events(conn, records.get("crime", ()), parties, until)
-    orders = orders_of(conn, records.get("order", ()), parties)
-    associations = associations_of(conn, records.get("association", ()), parties)
-    people = {p["entity_id"] for rows in parties.values() for p in rows if p["entity_id"]}
-    assessments = assessments_on(conn, incident_refs, until)
-    return History(
-        events=tuple(events),
-        orders=tuple(orders),
-        associations=tuple(associations),
-        dash_assessed=frozenset(a.incident_ref for a in assessments if a.checklist == "dash"),
-        labels={**places, **entity_labels(conn, people)},
-        assessments=tuple(assessments),
-        contacts=tuple(contact_evidence(conn, ids, until)),
+    # everything else needs only the records: read together (one round trip on PostgreSQL)
+    party_rows, incident_rows, crime_rows, order_rows, association_rows, *rest = _run_together(
+        conn,
+        [
+            _reads(_parties(), everything),
+            _reads(_incidents(until is not None), records.get("incident", ()), until),
+            _reads(_crimes(until is not None), records.get("crime", ()), until),
+            _reads(_orders(), records.get("order", ())),
+            _reads(_associations(), records.get("association", ())),
+            _reads(_assessments(until is not None), incident_refs, until),
+            _reads(_labels_in_records(), everything),
+            attributed_reads(ids),
+            list(also),
+        ],
     )
+    assessment_rows, label_rows, sender_rows, also_rows = rest
+    parties = _parties_by_record(party_rows)
+    places: dict[str, str] = {}
+    events = _incident_events(incident_rows, parties, places)
+    events += _crime_events(crime_rows, parties)
+    assessments = _assessments_of(assessment_rows)
+    history = History(
+        events=tuple(events),
+        orders=tuple(_orders_of(order_rows, parties)),
+        associations=tuple(_associations_of(association_rows, parties)),
+        dash_assessed=frozenset(a.incident_ref for a in assessments if a.checklist == "dash"),
+        # the labels of the people of the records (those of ``parties``)
+        labels={**places, **_labels_of(label_rows)},
+        assessments=tuple(assessments),
+        contacts=tuple(_contact_evidence(sender_rows, until)),
+    )
+    return history, also_rows
 
 
 def _cited(items: Iterable[Any]) -> tuple[CitedMessage, ...]:
@@ -427,8 +529,12 @@ def contact_evidence(
     :class:`ContactEvidence` per (sender's person, victim), their senders' counts added up and
     the first messages cited. The counts are as imported: with ``until`` (a sweep through a
     case as it was), evidence whose first contact is later is left out, the rest kept whole."""
+    return _contact_evidence(attributed_rows(conn, entity_ids), until)
+
+
+def _contact_evidence(rows: Iterable[Any], until: datetime | None) -> list[ContactEvidence]:
     by_pair: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for row in attributed_rows(conn, entity_ids):
+    for row in rows:
         if row.victim and row.current_entity != row.victim:
             by_pair[(row.current_entity, row.victim)].append(row)
     found = []
@@ -490,11 +596,17 @@ def contact_evidence(
 def event_of_record(conn: Connection, record_key: str) -> Event | None:
     """The recognition event for one stored incident or crime (None for other records)."""
     kind = record_key.split(":", 1)[0]
-    parties = parties_of(conn, [record_key])
-    if kind == "incident":
-        events = incident_events(conn, [record_key], parties)
-    elif kind == "crime":
-        events = crime_events(conn, [record_key], parties)
-    else:
+    if kind not in ("incident", "crime"):
         return None
+    # the record's people and the record itself in one round trip
+    statement = _incidents(False) if kind == "incident" else _crimes(False)
+    party_rows, rows = _run_together(
+        conn, [_reads(_parties(), [record_key]), _reads(statement, [record_key])]
+    )
+    parties = _parties_by_record(party_rows)
+    events = (
+        _incident_events(rows, parties, None)
+        if kind == "incident"
+        else _crime_events(rows, parties)
+    )
     return events[0] if events else None

@@ -9,7 +9,7 @@ the open alerts. This is what a call handler sees while the caller is still on t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cache
@@ -18,21 +18,22 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, bindparam, select
 
 from threadline.crossref.actions import with_actions
-from threadline.crossref.alerts import list_alerts
+from threadline.crossref.alerts import alerts_read
 from threadline.crossref.contacts import attachments_for, communications_summary
 from threadline.crossref.history import (
     KEYS,
     expanding_keys,
     in_chunks,
     mentions_with_entities,
-    records_of_entities,
+    records_by_kind,
+    records_of_entities_reads,
 )
 from threadline.crossref.strip import StripItem, summary_strip
 from threadline.export.plain import plain
 from threadline.recognise.history import ORDER_LABELS, binds_from
 from threadline.resolve.explain import member_evidence
 from threadline.store import tables as t
-from threadline.store.queries import fetch
+from threadline.store.queries import fetch, fetch_together
 
 #: How many records linked by one shared object the picture lists (the rest are counted).
 OBJECT_LINK_LIMIT = 25
@@ -206,17 +207,46 @@ _TIMELINE_ENTRY: dict[str, Callable[[Any], tuple[datetime, str]]] = {
 }
 
 
+_Read = tuple[Select[Any], dict[str, Any]]
+
+
+def _together(conn: Connection, jobs: list[list[_Read]]) -> list[list[Any]]:
+    """The rows of each job's reads (each job one or more reads), all sent together: one
+    round trip on PostgreSQL."""
+    answers = iter(fetch_together(conn, [read for job in jobs for read in job]))
+    return [[row for _read in job for row in next(answers)] for job in jobs]
+
+
+def _chunked(statement: Select[Any], keys: set[str]) -> list[_Read]:
+    return [(statement, {KEYS: list(chunk)}) for chunk in in_chunks(sorted(keys))]
+
+
 def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, TimelineEntry]:
     """A timeline entry for each record key (incidents, crimes, orders, assessments)."""
+    kinds = _entry_reads(record_keys)
+    answers = fetch_together(conn, [read for _kind, read in kinds])
+    return _entries_of(zip((kind for kind, _read in kinds), answers, strict=True))
+
+
+def _entry_reads(record_keys: set[str]) -> list[tuple[str, _Read]]:
+    """The reads of :func:`record_entries`, each with the kind of record it reads."""
     by_kind: dict[str, list[str]] = defaultdict(list)
     for key in record_keys:
         by_kind[key.split(":", 1)[0]].append(key)
+    return [
+        (kind, read)
+        for kind in _TIMELINE_ENTRY
+        for read in _chunked(_entries_query(kind), set(by_kind.get(kind, [])))
+    ]
+
+
+def _entries_of(kinds_and_rows: Iterable[tuple[str, Iterable[Any]]]) -> dict[str, TimelineEntry]:
     entries: dict[str, TimelineEntry] = {}
-    for kind, entry in _TIMELINE_ENTRY.items():
-        for keys in in_chunks(sorted(by_kind.get(kind, []))):
-            for r in fetch(conn, _entries_query(kind), {KEYS: list(keys)}):
-                when, title = entry(r)
-                entries[r.record_key] = TimelineEntry(when, r.record_key, r.ref, kind, title)
+    for kind, rows in kinds_and_rows:
+        entry = _TIMELINE_ENTRY[kind]
+        for r in rows:
+            when, title = entry(r)
+            entries[r.record_key] = TimelineEntry(when, r.record_key, r.ref, kind, title)
     return entries
 
 
@@ -229,15 +259,19 @@ def roles_in(
     conn: Connection, record_keys: set[str]
 ) -> dict[str, list[tuple[str | None, str, str]]]:
     """record key → (entity id, role or position, name as written) for each person in it."""
+    answers = fetch_together(conn, _chunked(_roles_query(), record_keys))
+    return _roles_of(row for rows in answers for row in rows)
+
+
+def _roles_of(rows: Iterable[Any]) -> dict[str, list[tuple[str | None, str, str]]]:
     found: dict[str, list[tuple[str | None, str, str]]] = defaultdict(list)
-    for keys in in_chunks(sorted(record_keys)):
-        for r in fetch(conn, _roles_query(), {KEYS: list(keys)}):
-            role = r.position if r.position in ("respondent", "subject", "a", "b") else r.role
-            if r.position.startswith("protected"):
-                role = "protected"
-            found[r.record_key].append(
-                (r.entity_id, role, written_name(r.forenames, r.surname, r.description))
-            )
+    for r in rows:
+        role = r.position if r.position in ("respondent", "subject", "a", "b") else r.role
+        if r.position.startswith("protected"):
+            role = "protected"
+        found[r.record_key].append(
+            (r.entity_id, role, written_name(r.forenames, r.surname, r.description))
+        )
     return found
 
 
@@ -281,22 +315,45 @@ def build_picture(
     """The picture for incident ``ref`` (see the module docstring)."""
     incident = find_incident(conn, ref, source)
     mention_rows = fetch(conn, _people_query(), {"b_record": incident.record_key}).all()
-    entity_ids = {r.entity_id for r in mention_rows if r.entity_id}
-    labels = {r.id: r.label for r in fetch(conn, _labels_query(), {KEYS: sorted(entity_ids)})}
+    entity_ids = sorted({r.entity_id for r in mention_rows if r.entity_id})
+    # the people's labels and each one's records in one round trip (PostgreSQL)
+    label_rows, *records_each = _together(
+        conn,
+        [
+            [(_labels_query(), {KEYS: entity_ids})],
+            *(records_of_entities_reads([entity]) for entity in entity_ids),
+        ],
+    )
+    labels = {r.id: r.label for r in label_rows}
     per_entity: dict[str, set[str]] = {}
-    for entity in entity_ids:
-        keys = set().union(*records_of_entities(conn, [entity]).values())
+    for entity, rows in zip(entity_ids, records_each, strict=True):
+        keys = set().union(*records_by_kind(rows).values())
         keys.discard(incident.record_key)
         per_entity[entity] = keys
 
     links = object_links(conn, incident)
     all_keys = set().union(*per_entity.values()) if per_entity else set()
     all_keys |= {key for _kind, _value, keys, _more in links for key in keys}
-    entries = record_entries(conn, all_keys | {incident.record_key})
-    roles = roles_in(conn, all_keys | {incident.record_key})
+    # the records' entries and people, and each person's open alerts, in one round trip
+    shown = all_keys | {incident.record_key}
+    kinds = _entry_reads(shown)
+    role_rows, *answers = _together(
+        conn,
+        [
+            _chunked(_roles_query(), shown),
+            *([read] for _kind, read in kinds),
+            *([alerts_read(entity_id=entity)] for entity in entity_ids),
+        ],
+    )
+    entry_rows, alert_rows = answers[: len(kinds)], answers[len(kinds) :]
+    entries = _entries_of(zip((kind for kind, _read in kinds), entry_rows, strict=True))
+    roles = _roles_of(role_rows)
     entries = {k: _with_roles(e, roles.get(k, [])) for k, e in entries.items()}
     day = today or incident.reported_at.date()
-    open_alerts = {entity: list_alerts(conn, entity_id=entity) for entity in sorted(entity_ids)}
+    open_alerts = {
+        entity: [dict(row._mapping) for row in rows]
+        for entity, rows in zip(entity_ids, alert_rows, strict=True)
+    }
 
     people = []
     for r in mention_rows:

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from threadline.crossref.alerts import previous_alerts, save_changes
+from threadline.crossref.alerts import alert_reads, alerts_of_rows, previous_alerts, save_changes
 from threadline.crossref.cases import CaseChange, gather
-from threadline.crossref.history import event_of_record, load_history
+from threadline.crossref.history import event_of_record, load_history_with
 from threadline.crossref.outcomes import record_arrest_outcome
 from threadline.model import Incident, Record, RiskAssessment
 from threadline.recognise import AlertChange, Event, Thresholds, recognise, shows_stalking
@@ -80,19 +80,32 @@ def recognise_and_gather(
         return [], []
     entities = {p.entity_id for p in event.parties}
     window = timedelta(days=settings.thresholds.repeat_window_days)
-    history = load_history(
-        conn, entities, event.location_key, until, location_since=event.reported_at - window
+    # the open alerts about the event read with its history (one round trip on PostgreSQL)
+    links = _links(event)
+    history, alert_rows = load_history_with(
+        conn,
+        entities,
+        event.location_key,
+        until,
+        location_since=event.reported_at - window,
+        also=alert_reads(links),
     )
     event, _named = with_named_suspects(event, history)  # "Mark was there again" (issue 21)
-    entities = {p.entity_id for p in event.parties}
-    links = entities | {event.ref} | ({event.location_key} if event.location_key else set())
-    previous = previous_alerts(conn, links)
+    previous = alerts_of_rows(alert_rows)
+    if named_links := _links(event) - links:  # and those about the suspects the words name
+        previous.update(previous_alerts(conn, named_links))
     changes = recognise(event, history, previous, thresholds=settings.thresholds)
     save_changes(conn, changes, now)
     if event.kind == "incident" and not signs_kept:
         keep_stalking_signs(conn, key, event)
     cases = gather(conn, changes, event.ref, now, default_team=settings.default_team, tell=tell)
     return changes, cases
+
+
+def _links(event: Event) -> set[str]:
+    """What the open alerts about ``event`` are linked to: its people, itself and its place."""
+    entities = {p.entity_id for p in event.parties}
+    return entities | {event.ref} | ({event.location_key} if event.location_key else set())
 
 
 def keep_stalking_signs(conn: Connection, key: str, event: Event) -> None:

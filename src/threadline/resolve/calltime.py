@@ -31,6 +31,7 @@ from threadline.resolve.candidates import (
     feature_dict,
     feature_rows,
     features_query,
+    record_features_query,
 )
 from threadline.resolve.clustering import AMBIGUITY_MARGIN
 from threadline.resolve.described import (
@@ -46,8 +47,9 @@ from threadline.resolve.entities import (
     Membership,
     apply_memberships,
     format_entity_id,
+    highest_entity,
     merge_entities,
-    next_entity_number,
+    number_after,
 )
 from threadline.resolve.explain import explain_pair
 from threadline.resolve.joins import CALL_TIME, PROVISIONAL, JoinRule, refusal, rule
@@ -64,8 +66,8 @@ from threadline.resolve.namesakes import (
 from threadline.resolve.review import mention_words, queue_pairs
 from threadline.store import tables as t
 from threadline.store.lookups import mention_columns
-from threadline.store.parties import keep_parties
-from threadline.store.queries import fetch
+from threadline.store.parties import parties_rewrite
+from threadline.store.queries import fetch, fetch_together
 
 MF = t.mention_features
 
@@ -565,6 +567,7 @@ def _undo_provisional(
     number: int,
     now: datetime,
     review_threshold: float,
+    before: Sequence[tuple[Any, Mapping[str, Any]]] = (),
 ) -> int:
     """Undo the provisional joins (:attr:`.joins.JoinRule.provisional_at_call_time`) of
     namesakes of the mentions that ``arrived`` that batch's rule no longer makes, decided by
@@ -572,10 +575,13 @@ def _undo_provisional(
     with a date of birth in another person, or one without who could also be that person (a
     link in the review band to the provisional mention), and the name alone no longer says
     which. Each is moved to a person of its own, with a ``split`` event by call time in the
-    person's history, and the pair queued for a reviewer; return the next free entity number."""
+    person's history, and the pair queued for a reviewer; return the next free entity number.
+    ``before``: writes (statements and parameters) to send first, with its read of the
+    namesakes (one round trip on PostgreSQL)."""
     mine = {str(row["unique_id"]) for row in arrived}
     named = [(row, name) for row in arrived if (name := name_key(row)) is not None]
     if not named:
+        fetch_together(conn, before)
         return number
     # every name's provisional namesakes in one statement, then each name's own
     params = {
@@ -583,7 +589,8 @@ def _undo_provisional(
         "surnames": sorted({name[1] for _row, name in named}),
     }
     namesakes: dict[tuple[str, str], list[Any]] = {}
-    for held in fetch(conn, _provisional_namesakes(), params):
+    *_written, provisional = fetch_together(conn, [*before, (_provisional_namesakes(), params)])
+    for held in provisional:
         namesakes.setdefault((held.forename_canonical, held.surname), []).append(held)
     undone: set[str] = set()  # no longer provisional: a later mention of the name skips it
     for row, name in named:
@@ -627,18 +634,25 @@ def resolve_record(
     review_threshold: float,
 ) -> list[Decision]:
     """Resolve every person in a stored record, in the caller's transaction."""
-    mentions = fetch(conn, _mentions_of_record(), {"record": record_key}).all()
+    # the record's mentions, their feature rows and the highest entity id in one round trip
+    mentions, stored, highest = fetch_together(
+        conn,
+        [
+            (_mentions_of_record(), {"record": record_key}),
+            (record_features_query(), {"record": record_key}),
+            (highest_entity(), {}),
+        ],
+    )
     role_of = {row.mention_key: row.role for row in mentions}
     name_of = {row.mention_key: _label(row.forenames, row.surname) for row in mentions}
     mention_keys = list(role_of)
-    # the record's feature rows in one statement, not one a mention
-    arrived = sorted(feature_rows(conn, mention_keys), key=lambda row: str(row["unique_id"]))
+    arrived = sorted(map(feature_dict, stored), key=lambda row: str(row["unique_id"]))
     features_of = {str(row["unique_id"]): row for row in arrived}
     # every person's blocks counted in one statement (resolving one writes no feature rows)
     sizes_of = dict(zip(features_of, block_sizes(conn, list(features_of.values())), strict=True))
     decisions: list[Decision] = []
     queue: list[tuple[str, str, float, list[str]]] = []
-    number = next_entity_number(conn)
+    number = number_after(highest.scalar())
     into: dict[str, str] = {}  # people merged away while resolving this record, and where to
     labels: dict[str, str] = {}
     recorded_from = _lineage(conn, record_key)
@@ -675,8 +689,9 @@ def resolve_record(
         number = _hold_apart(conn, decision, number, now)
         decisions.append(decision)
         queue.extend(pairs)
-    keep_parties(conn, [record_key])  # an incident's people, once all are written
-    number = _undo_provisional(conn, model, arrived, number, now, review_threshold)
+    # an incident's people kept once all are written, sent with the next read
+    rewrite = parties_rewrite([record_key])
+    number = _undo_provisional(conn, model, arrived, number, now, review_threshold, rewrite)
     if queue:
         queue_pairs(conn, queue, now)
     unsure = [d.mention_key for d in decisions if d.outcome in ("new", "review")]
@@ -865,25 +880,28 @@ def _suspects_by_victim(
     }
     if not known:
         return []
-    members_of: dict[str, list[str]] = {}
-    for row in fetch(conn, _members_of_entities(), {"keys": sorted(known)}):
-        members_of.setdefault(row.entity_id, []).append(row.mention_key)
-    keys = sorted(new | {m for keys in members_of.values() for m in keys})
-    features = {row["unique_id"]: row for row in feature_rows(conn, keys)}
     anchor = "victim" if subject == "suspect" else "suspect"
     anchors = {entity_of[r.mention_key] for r in rows if r.role == anchor
                and r.mention_key in entity_of}  # fmt: skip
-    labels = {
-        row.id: row.label
-        for row in fetch(conn, _entity_labels(), {"keys": sorted(anchors)})
-        if row.label
-    }
+    # the known people's members, the anchors' labels and which records target someone: one
+    # round trip
+    reads = [(_members_of_entities(), {"keys": sorted(known)})]
+    reads.append((_entity_labels(), {"keys": sorted(anchors)}))
+    if subject != "victim":
+        reads.append(victims.targeting_read(r.record_key for r in rows))
+    member_rows, label_rows, *targeting_rows = fetch_together(conn, reads)
+    members_of: dict[str, list[str]] = {}
+    for row in member_rows:
+        members_of.setdefault(row.entity_id, []).append(row.mention_key)
+    keys = sorted(new | {m for keys in members_of.values() for m in keys})
+    features = {row["unique_id"]: row for row in feature_rows(conn, keys)}
+    labels = {row.id: row.label for row in label_rows if row.label}
     if subject == "victim":
         joins = victims.new_suspect_joins(
             new, rows, entity_of, features, members_of, labels, subject="victim"
         )
         return [Inferred(m, join.target, join.evidence) for m, join in sorted(joins.items())]
-    targeting = victims.targeting_records(conn, among=(r.record_key for r in rows))
+    targeting = set(targeting_rows[0].scalars())
     joins = victims.new_suspect_joins(new, rows, entity_of, features, members_of, labels, targeting)
     return [Inferred(m, join.target, join.evidence) for m, join in sorted(joins.items())]
 

@@ -291,6 +291,16 @@ def candidate_keys(
 
 
 @cache
+def record_features_query() -> Select[Any]:
+    """Feature rows of the mentions of the record ``record``."""
+    of_record = select(t.mentions.c.mention_key).where(
+        t.mentions.c.record_key == bindparam("record")
+    )
+    query = select(MF.c.mention_key, *(MF.c[c] for c in STORED_FEATURE_COLUMNS))
+    return query.where(MF.c.mention_key.in_(of_record))
+
+
+@cache
 def features_query(one: bool = False) -> Select[Any]:
     """Feature rows of the mentions ``keys`` (or of the one mention ``key``: no list to expand)."""
     query = select(MF.c.mention_key, *(MF.c[c] for c in STORED_FEATURE_COLUMNS))

@@ -45,13 +45,18 @@ def format_entity_id(number: int) -> str:
 
 
 @cache
-def _highest_entity() -> Select[Any]:
+def highest_entity() -> Select[Any]:
+    """The highest entity id issued so far (one row; None if there is none)."""
     return select(func.max(t.entities.c.id))
 
 
 def next_entity_number(conn: Connection) -> int:
     """One more than the highest entity number issued so far."""
-    highest = fetch(conn, _highest_entity()).scalar()
+    return number_after(fetch(conn, highest_entity()).scalar())
+
+
+def number_after(highest: str | None) -> int:
+    """One more than the number of the entity id ``highest`` (:func:`highest_entity`'s answer)."""
     return int(highest[len(ENTITY_PREFIX) :]) + 1 if highest else 1
 
 

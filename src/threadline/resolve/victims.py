@@ -25,9 +25,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from threadline.resolve.comparisons import (
     FORENAME_DIFFERS,
@@ -37,6 +38,7 @@ from threadline.resolve.comparisons import (
 )
 from threadline.resolve.described import EX_PARTNER, MentionRow
 from threadline.store import tables as t
+from threadline.store.queries import fetch
 
 __all__ = [
     "INFERENCE",
@@ -47,6 +49,7 @@ __all__ = [
     "joins_by_description",
     "joins_by_victim",
     "new_suspect_joins",
+    "targeting_read",
     "targeting_records",
 ]
 
@@ -342,8 +345,23 @@ def joins_by_description(
 def targeting_records(conn: Connection, among: Iterable[str] | None = None) -> set[str]:
     """Keys of the incidents (all, or those ``among`` the given record keys) whose category is
     one of :data:`TARGETING_CATEGORIES`."""
+    if among is not None:
+        return set(fetch(conn, *targeting_read(among)).scalars())
     i = t.incidents
     query = select(i.c.record_key).where(i.c.category.in_(sorted(TARGETING_CATEGORIES)))
-    if among is not None:
-        query = query.where(i.c.record_key.in_(sorted(set(among))))
     return set(conn.execute(query).scalars())
+
+
+def targeting_read(among: Iterable[str]) -> tuple[Select[Any], dict[str, Any]]:
+    """The read of :func:`targeting_records` among the record keys ``among`` (a statement built
+    once, with its parameters), for a caller that sends it with others."""
+    return _targeting_among(), {"keys": sorted(set(among))}
+
+
+@cache
+def _targeting_among() -> Select[Any]:
+    i = t.incidents
+    return select(i.c.record_key).where(
+        i.c.category.in_(sorted(TARGETING_CATEGORIES)),
+        i.c.record_key.in_(bindparam("keys", expanding=True)),
+    )

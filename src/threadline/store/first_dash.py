@@ -14,11 +14,13 @@ another incident, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, update
+from sqlalchemy import Connection, Update, bindparam, func, select, update
 
 from threadline.store import tables as t
+from threadline.store.queries import fetch_together
 
 #: Keys per ``IN`` list (well under SQLite's and PostgreSQL's parameter limits).
 _BATCH = 500
@@ -33,6 +35,39 @@ def _first_dash() -> Any:
     )
 
 
+@cache
+def _updates() -> tuple[Update, Update, Update]:
+    """The first DASH rewritten for the incidents with the record keys ``keys``, for those the
+    assessments with the record keys ``keys`` are for, and for the incidents with the
+    references ``keys``: each built once, its keys one list (one array on PostgreSQL)."""
+    i, a = t.incidents, t.risk_assessments
+    keys: Any = bindparam("keys", expanding=True)
+    of_assessments = i.c.ref.in_(select(a.c.incident_ref).where(a.c.record_key.in_(keys)))
+    return tuple(  # type: ignore[return-value]
+        update(i).where(where).values(first_dash_at=_first_dash())
+        for where in (i.c.record_key.in_(keys), of_assessments, i.c.ref.in_(keys))
+    )
+
+
+def first_dash_updates(
+    incident_keys: Collection[str] = (),
+    assessment_keys: Collection[str] = (),
+    refs: Collection[str] = (),
+) -> list[tuple[Update, dict[str, Any]]]:
+    """The statements (with their parameters) that rewrite the kept first DASH of the incidents
+    ``incident_keys`` (record keys), of those the assessments ``assessment_keys`` (record keys)
+    are for, and of the incidents ``refs`` (references: those a replaced assessment was for):
+    one per 500 of each, none where there are none. They return nothing and need nothing
+    read first, so a writer sends them with its inserts (one round trip on PostgreSQL)."""
+    found: list[tuple[Update, dict[str, Any]]] = []
+    for statement, keys in zip(_updates(), (incident_keys, assessment_keys, refs), strict=True):
+        ordered = sorted(keys)
+        found += [
+            (statement, {"keys": ordered[s : s + _BATCH]}) for s in range(0, len(ordered), _BATCH)
+        ]
+    return found
+
+
 def keep_first_dash(
     conn: Connection,
     incident_keys: Collection[str] = (),
@@ -41,21 +76,9 @@ def keep_first_dash(
 ) -> None:
     """Rewrite the kept first DASH of the incidents ``incident_keys`` (record keys), of those
     the assessments ``assessment_keys`` (record keys) are for, and of the incidents ``refs``
-    (references: those a replaced assessment was for): one statement per 500 of each."""
-    i, a = t.incidents, t.risk_assessments
-    chosen: list[Any] = []
-    for keys, where in (
-        (sorted(incident_keys), lambda chunk: i.c.record_key.in_(chunk)),
-        (
-            sorted(assessment_keys),
-            lambda chunk: i.c.ref.in_(select(a.c.incident_ref).where(a.c.record_key.in_(chunk))),
-        ),
-        (sorted(refs), lambda chunk: i.c.ref.in_(chunk)),
-    ):
-        chosen += [where(keys[s : s + _BATCH]) for s in range(0, len(keys), _BATCH)]
-    if not chosen:
-        return
-    conn.execute(update(i).where(or_(*chosen)).values(first_dash_at=_first_dash()))
+    (references: those a replaced assessment was for): :func:`first_dash_updates`, sent in
+    one round trip."""
+    fetch_together(conn, first_dash_updates(incident_keys, assessment_keys, refs))
 
 
 def rebuild_first_dash(conn: Connection) -> None:

@@ -19,12 +19,16 @@ checks the kept rows equal that reading after each kind of write, on SQLite and 
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Delete,
+    Insert,
     ScalarSelect,
     Select,
+    bindparam,
     case,
     delete,
     func,
@@ -35,6 +39,7 @@ from sqlalchemy import (
 )
 
 from threadline.store import tables as t
+from threadline.store.queries import fetch_together
 
 #: Keys per ``IN`` list (well under SQLite's and PostgreSQL's parameter limits).
 _BATCH = 500
@@ -76,36 +81,67 @@ def _parties(keys: Any | None) -> Select[Any]:
     )
 
 
-def _write(conn: Connection, keys: Any | None) -> None:
-    p = t.incident_parties
-    conn.execute(delete(p) if keys is None else delete(p).where(p.c.record_key.in_(keys)))
-    columns = ["record_key", "victim_entity", "suspect_entity", "maybe_stalking"]
-    conn.execute(insert(p).from_select(columns, _parties(keys)))
+_COLUMNS = ["record_key", "victim_entity", "suspect_entity", "maybe_stalking"]
+
+
+@cache
+def _rewrite(of_mentions: bool) -> tuple[Delete, Insert]:
+    """The kept parties of some incidents deleted, and written again: of the incidents with the
+    record keys ``keys``, or (``of_mentions``) of the incidents that mention the mention keys
+    ``keys``. Built once, the keys one list (one array on PostgreSQL)."""
+    p, m = t.incident_parties, t.mentions
+    keys: Any = bindparam("keys", expanding=True)
+    if of_mentions:
+        keys = select(m.c.record_key).where(
+            m.c.mention_key.in_(keys), m.c.record_kind == "incident"
+        )
+    return delete(p).where(p.c.record_key.in_(keys)), insert(p).from_select(
+        _COLUMNS, _parties(keys)
+    )
+
+
+def _write(conn: Connection, keys: list[str], of_mentions: bool = False) -> None:
+    """Both statements of :func:`_rewrite` sent together (one round trip on PostgreSQL)."""
+    fetch_together(conn, _statements(keys, of_mentions))
+
+
+def _statements(keys: list[str], of_mentions: bool = False) -> list[tuple[Delete | Insert, Any]]:
+    remove, add = _rewrite(of_mentions)
+    return [(remove, {"keys": keys}), (add, {"keys": keys})]
 
 
 def keep_parties(conn: Connection, record_keys: Collection[str]) -> None:
     """Rewrite the kept parties of the incidents ``record_keys`` (other records' keys are
     passed over, with no statement) from their mentions and memberships as they now are."""
+    statements = parties_rewrite(record_keys)
+    for start in range(0, len(statements), 2):
+        fetch_together(conn, statements[start : start + 2])
+
+
+def parties_rewrite(record_keys: Collection[str]) -> list[tuple[Delete | Insert, Any]]:
+    """The statements (with their parameters) of :func:`keep_parties`, for a caller that sends
+    them with a read of its own (:func:`threadline.store.queries.fetch_together`: one round
+    trip on PostgreSQL). They return nothing."""
     keys = sorted(k for k in record_keys if k.startswith(_INCIDENT))
-    for start in range(0, len(keys), _BATCH):
-        _write(conn, keys[start : start + _BATCH])
+    return [
+        statement
+        for start in range(0, len(keys), _BATCH)
+        for statement in _statements(keys[start : start + _BATCH])
+    ]
 
 
 def keep_parties_of_mentions(conn: Connection, mention_keys: Collection[str]) -> None:
     """Rewrite the kept parties of the incidents that mention ``mention_keys`` (after their
     memberships were written): two statements per 500 mentions."""
-    m = t.mentions
     keys = sorted(mention_keys)
     for start in range(0, len(keys), _BATCH):
-        chunk = keys[start : start + _BATCH]
-        _write(
-            conn,
-            select(m.c.record_key).where(m.c.mention_key.in_(chunk), m.c.record_kind == "incident"),
-        )
+        _write(conn, keys[start : start + _BATCH], of_mentions=True)
 
 
 def rebuild_parties(conn: Connection) -> None:
     """Rewrite every incident's kept parties (a batch resolution). Migration 0019 fills them
     with its own copy of this query, frozen; ``tests/store/test_kept_facts_migration.py``
     holds the two to the same rows."""
-    _write(conn, None)
+    p = t.incident_parties
+    conn.execute(delete(p))
+    conn.execute(insert(p).from_select(_COLUMNS, _parties(None)))

@@ -30,18 +30,21 @@ import copy
 import re
 import weakref
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Connection, Dialect, Select
-from sqlalchemy.exc import MultipleResultsFound, NoResultFound
+from sqlalchemy import CompoundSelect, Connection, Delete, Dialect, Insert, Select, Update
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 
-__all__ = ["Rows", "fetch"]
+from threadline.store.statements import announce, one_round_trip
+
+__all__ = ["Rows", "as_sqlalchemy_errors", "driver_statement", "fetch", "fetch_together"]
 
 _EXPANDING = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
 _Processor = Callable[[Any], Any] | None
-_Statement = Select[Any] | CompoundSelect[Any]
+_Statement = Select[Any] | CompoundSelect[Any] | Insert | Update | Delete
 
 
 class Rows(list[Any]):
@@ -178,7 +181,8 @@ def _compiled(statement: _Statement, dialect: Dialect) -> _Compiled | None:
     return found[1]
 
 
-def _driver_rows(conn: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> Rows | None:
+def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
+    """The SQL and the values to hand the driver (None: an empty IN list on SQLite)."""
     values: list[Any] = []
     counts: list[int] = []
     for name, expanding, default, processor in compiled.binds:
@@ -192,13 +196,16 @@ def _driver_rows(conn: Connection, compiled: _Compiled, params: Mapping[str, Any
             values.append(list(value if processor is None else map(processor, value)))
         else:
             values.append(value if processor is None else processor(value))
-    sql = compiled.text(tuple(counts))
-    if conn._has_events or conn.engine._has_events:  # a listener counts or logs statements
-        conn.dispatch.before_cursor_execute(conn, None, sql, values, None, False)
-    cursor = conn.connection.driver_connection.execute(sql, values)  # type: ignore[union-attr]
+    return compiled.text(tuple(counts)), values
+
+
+def _rows(conn: Connection, compiled: _Compiled, cursor: Any) -> Rows:
+    """The rows ``cursor`` read for ``compiled`` (none for a statement that returns none)."""
+    description = cursor.description
+    if description is None:  # an INSERT, UPDATE or DELETE
+        return Rows()
     processors = compiled.processors
     if processors is None:  # as SQLAlchemy chooses them: by the type the driver says it read
-        description = cursor.description or ()
         processors = compiled.processors = [
             column._cached_result_processor(conn.dialect, described.type_code)
             for column, described in zip(compiled.columns, description, strict=True)
@@ -212,6 +219,41 @@ def _driver_rows(conn: Connection, compiled: _Compiled, params: Mapping[str, Any
     )
 
 
+@contextmanager
+def as_sqlalchemy_errors(conn: Connection, statement: str) -> Iterator[None]:
+    """The driver's errors raised as SQLAlchemy raises them (``IntegrityError`` and the rest of
+    ``DBAPIError``), so that callers see what a statement through SQLAlchemy raises."""
+    driver_error = conn.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except driver_error as error:
+        raise DBAPIError.instance(
+            statement, None, error, driver_error, dialect=conn.dialect
+        ) from error
+
+
+def _driver_rows(conn: Connection, compiled: _Compiled, params: Mapping[str, Any]) -> Rows | None:
+    bound = _bound(compiled, params)
+    if bound is None:
+        return None
+    sql, values = bound
+    announce(conn, None, sql, values)
+    with as_sqlalchemy_errors(conn, sql):
+        cursor = conn.connection.driver_connection.execute(sql, values)  # type: ignore[union-attr]
+        return _rows(conn, compiled, cursor)
+
+
+def driver_statement(
+    conn: Connection, statement: _Statement, params: Mapping[str, Any]
+) -> tuple[str, list[Any]] | None:
+    """The SQL and values :func:`fetch` would hand ``conn``'s driver for ``statement`` (built
+    once) with ``params``; None where it would go through SQLAlchemy."""
+    if not _driven(conn.dialect):
+        return None
+    compiled = _compiled(statement, conn.dialect)
+    return None if compiled is None else _bound(compiled, params)
+
+
 def _driven(dialect: Dialect) -> bool:
     """Whether ``dialect``'s driver is handed :func:`fetch`'s statements straight."""
     if dialect.name == "sqlite":
@@ -222,7 +264,8 @@ def _driven(dialect: Dialect) -> bool:
 def fetch(conn: Connection, statement: _Statement, params: Mapping[str, Any] | None = None) -> Rows:
     """The rows of ``statement`` (built once and reused) with ``params``: from the driver on
     SQLite and PostgreSQL (psycopg), through SQLAlchemy on other dialects or where SQLAlchemy
-    must render the SQL."""
+    must render the SQL. A statement that returns no rows (an ``INSERT ... SELECT``, an
+    ``UPDATE``, a ``DELETE``) answers with none."""
     params = params or {}
     if _driven(conn.dialect):
         compiled = _compiled(statement, conn.dialect)
@@ -230,4 +273,35 @@ def fetch(conn: Connection, statement: _Statement, params: Mapping[str, Any] | N
             rows = _driver_rows(conn, compiled, params)
             if rows is not None:
                 return rows
-    return Rows(conn.execute(statement, dict(params)))
+    return _through_sqlalchemy(conn, statement, params)
+
+
+def _through_sqlalchemy(conn: Connection, statement: _Statement, params: Mapping[str, Any]) -> Rows:
+    result = conn.execute(statement, dict(params))
+    return Rows(result) if result.returns_rows else Rows()
+
+
+def fetch_together(
+    conn: Connection, statements: Sequence[tuple[_Statement, Mapping[str, Any]]]
+) -> list[Rows]:
+    """What :func:`fetch` answers for each of ``statements`` (each built once, with its
+    parameters), in order, sent to the server together: on PostgreSQL (psycopg) in one
+    pipeline, so one round trip serves them all; on SQLite one after another (counted as the
+    one round trip PostgreSQL makes, :mod:`threadline.store.statements`). Each sees what those
+    before it wrote; none may need another's answer. A failing one raises, and the rest are
+    not run. Where one must go through SQLAlchemy, each is fetched on its own."""
+    dialect = conn.dialect
+    compiled = [_compiled(s, dialect) for s, _params in statements] if _driven(dialect) else []
+    if not statements or len(statements) == 1 or not compiled or None in compiled:
+        return [fetch(conn, statement, params) for statement, params in statements]
+    with one_round_trip(conn):
+        if dialect.name != "postgresql":
+            return [fetch(conn, statement, params) for statement, params in statements]
+        driver: Any = conn.connection.driver_connection
+        sent = []
+        with as_sqlalchemy_errors(conn, compiled[0].parts[0]), driver.pipeline():  # type: ignore[union-attr]
+            for found, (_statement, params) in zip(compiled, statements, strict=True):
+                sql, values = _bound(found, params)  # type: ignore[arg-type,misc]
+                announce(conn, None, sql, values)
+                sent.append(driver.execute(sql, values))
+        return [_rows(conn, c, cursor) for c, cursor in zip(compiled, sent, strict=True)]  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ from threadline.model.pole import Qualifier
 from threadline.normalise import address_key
 from threadline.store import tables as t
 from threadline.store.derived import graded_columns
-from threadline.store.first_dash import keep_first_dash
+from threadline.store.first_dash import first_dash_updates
 from threadline.store.parties import keep_parties
 from threadline.store.queries import fetch
 from threadline.store.rows import Binder, Row, columns_of, row_of
@@ -418,7 +418,8 @@ def write_prepared(
         conn.execute(delete(t.mention_features).where(t.mention_features.c.record_key.in_(chunk)))
         conn.execute(delete(t.identifiers).where(t.identifiers.c.record_key.in_(chunk)))
         conn.execute(delete(t.crime_incidents).where(t.crime_incidents.c.crime_key.in_(chunk)))
-    # Only inserts from here: PostgreSQL sends them together, one round trip for them all.
+    # Only inserts from here, and the kept first DASH after them: PostgreSQL sends them
+    # together, one round trip for them all.
     bound = _bound(items)
     with writer.together():
         for table, new in fresh:
@@ -428,12 +429,14 @@ def write_prepared(
         for child_table, rows in children.tables():
             if rows:
                 writer.insert(child_table, columns_of(child_table), rows, bound)
+        assessed = written.get(t.risk_assessments, ())
+        for update, params in first_dash_updates(
+            written.get(t.incidents, ()), assessed, moved_from
+        ):
+            writer.execute(update, params)
     # a replaced incident's people may have changed roles under their kept memberships
     if incident_keys:
         keep_parties(conn, incident_keys)
-    keep_first_dash(
-        conn, written.get(t.incidents, ()), written.get(t.risk_assessments, ()), moved_from
-    )
     return counts
 
 

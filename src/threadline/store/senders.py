@@ -21,6 +21,7 @@ from threadline.normalise.text import fold_text
 from threadline.recognise.attribution import Holder, Message, Report, Suspect
 from threadline.recognise.history import Order
 from threadline.store import tables as t
+from threadline.store.queries import fetch_together
 
 __all__ = [
     "holders_of",
@@ -28,6 +29,7 @@ __all__ = [
     "orders_protecting",
     "replace_sender_rows",
     "reports_of_victim",
+    "attributed_reads",
     "attributed_rows",
     "sender_judgements",
     "sender_key",
@@ -243,12 +245,15 @@ def attributed_rows(conn: Connection, entity_ids: Iterable[str]) -> list[Any]:
     """Senders attributed to any of ``entity_ids`` (by the entity their anchor mention is in
     now), with ``current_entity``: recognition's contact evidence (once per event recognised,
     so the statement is built once)."""
+    return [row for rows in fetch_together(conn, attributed_reads(entity_ids)) for row in rows]
+
+
+def attributed_reads(entity_ids: Iterable[str]) -> list[tuple[Select[Any], dict[str, Any]]]:
+    """The reads of :func:`attributed_rows` (a statement and its parameters for each chunk of
+    ``entity_ids``), for a caller that sends them with others."""
     wanted = sorted(set(entity_ids))
-    found: list[Any] = []
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        found.extend(conn.execute(_attributed_query(), {"b_entities": chunk}))
-    return found
+    chunks = (wanted[start : start + CHUNK] for start in range(0, len(wanted), CHUNK))
+    return [(_attributed_query(), {"b_entities": chunk}) for chunk in chunks]
 
 
 def senders_by_key(conn: Connection, keys: Iterable[str]) -> dict[str, Any]:

@@ -13,21 +13,23 @@ one pipeline and sent with one round trip when the block ends (a submission's re
 features and identifiers). Other dialects go through SQLAlchemy Core with one dict per row.
 
 Both driver writers fire SQLAlchemy's ``before_cursor_execute`` for each statement, so that
-:mod:`threadline.store.statements` counts them as it counts the rest.
+:mod:`threadline.store.statements` counts them as it counts the rest, and mark the inserts of one
+pipeline (and on SQLite those of a ``together`` block) as one round trip.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Dialect, Table, insert, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Dialect, Executable, Table, insert, update
 
+from threadline.store.queries import as_sqlalchemy_errors, driver_statement, fetch
 from threadline.store.rows import Binder, Row
+from threadline.store.statements import announce, one_round_trip
 
 __all__ = ["COPY_FROM", "Writer", "binder_for", "binds_for", "writer_for"]
 
@@ -55,9 +57,14 @@ class Writer(Protocol):
         """Set ``columns`` of the row with each row's ``record_key``."""
         ...
 
+    def execute(self, statement: Executable, params: Mapping[str, Any]) -> None:
+        """Run ``statement`` (built once, returning nothing: an ``UPDATE``) with ``params``; in
+        a :meth:`together` block, after the block's inserts and with them."""
+        ...
+
     def together(self) -> AbstractContextManager[None]:
-        """A block whose inserts may be sent together when it ends (PostgreSQL: one pipeline,
-        one round trip); no other statement may run inside it."""
+        """A block whose inserts and statements (:meth:`execute`) may be sent together when it
+        ends (PostgreSQL: one pipeline, one round trip); no other statement may run inside it."""
         ...
 
 
@@ -104,6 +111,9 @@ class CoreWriter(_PlainWriter):
             key = table.c.record_key == values["record_key"]
             self.conn.execute(update(table).where(key).values(values))
 
+    def execute(self, statement: Executable, params: Mapping[str, Any]) -> None:
+        self.conn.execute(statement, dict(params))
+
     def together(self) -> AbstractContextManager[None]:
         return nullcontext()
 
@@ -143,8 +153,12 @@ class DriverWriter:
         params = [(*row, row[key]) for row in self._rows(table, columns, rows, bound)]
         self.conn.exec_driver_sql(sql, params)
 
+    def execute(self, statement: Executable, params: Mapping[str, Any]) -> None:
+        fetch(self.conn, statement, params)  # type: ignore[arg-type]
+
     def together(self) -> AbstractContextManager[None]:
-        return nullcontext()
+        # sent one by one, counted as PostgreSQL's one pipeline (threadline.store.statements)
+        return one_round_trip(self.conn)
 
 
 class PostgresWriter(_PlainWriter):
@@ -157,11 +171,7 @@ class PostgresWriter(_PlainWriter):
         self._quote = conn.dialect.identifier_preparer.quote_identifier
         self._driver: Any = conn.connection.driver_connection
         self._queued: list[tuple[str, int, list[Row]]] | None = None
-
-    def _announce(self, cursor: Any, sql: str, rows: list[Row]) -> None:
-        conn = self.conn
-        if conn._has_events or conn.engine._has_events:
-            conn.dispatch.before_cursor_execute(conn, cursor, sql, rows, None, True)
+        self._statements: list[tuple[str, list[Any]]] = []
 
     def _bind(
         self, table: Table, columns: Sequence[str], rows: list[Row], bound: str | None
@@ -183,42 +193,49 @@ class PostgresWriter(_PlainWriter):
         else:
             self._send([(target, len(columns), bound_rows)])
 
+    def execute(self, statement: Executable, params: Mapping[str, Any]) -> None:
+        sent = driver_statement(self.conn, statement, params)  # type: ignore[arg-type]
+        if sent is None or self._queued is None:
+            fetch(self.conn, statement, params)  # type: ignore[arg-type]
+        else:
+            self._statements.append(sent)
+
     def _send(self, inserts: list[tuple[str, int, list[Row]]]) -> None:
-        with self._as_sqlalchemy_errors(inserts[0][0] if inserts else ""):
-            self._send_raw(inserts)
+        statements, self._statements = self._statements, []
+        first = inserts[0][0] if inserts else statements[0][0] if statements else ""
+        with as_sqlalchemy_errors(self.conn, first):
+            self._send_raw(inserts, statements)
 
-    @contextmanager
-    def _as_sqlalchemy_errors(self, statement: str) -> Iterator[None]:
-        """psycopg's errors raised as SQLAlchemy raises them (``IntegrityError`` and the rest
-        of ``DBAPIError``), so that callers see what a statement through SQLAlchemy raises."""
-        import psycopg
-
-        try:
-            yield
-        except psycopg.Error as error:
-            raise DBAPIError.instance(
-                statement, None, error, psycopg.Error, dialect=self.conn.dialect
-            ) from error
-
-    def _send_raw(self, inserts: list[tuple[str, int, list[Row]]]) -> None:
-        """Large batches by ``COPY``, one after another; the small ones in one pipeline."""
+    def _send_raw(
+        self,
+        inserts: list[tuple[str, int, list[Row]]],
+        statements: list[tuple[str, list[Any]]] = (),  # type: ignore[assignment]
+    ) -> None:
+        """Large batches by ``COPY``, one after another; the small ones in one pipeline, and
+        then ``statements`` (SQL and values) in it."""
         small = [insert for insert in inserts if len(insert[2]) < COPY_FROM]
         cursor = self._driver.cursor()
         for target, _width, rows in inserts:
             if len(rows) < COPY_FROM:
                 continue
             sql = f"COPY {target} FROM STDIN"
-            self._announce(cursor, sql, rows)
+            announce(self.conn, cursor, sql, rows, many=True)
             with cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
-        if not small:
+        if not small and not statements:
             return
-        with self._driver.pipeline() if len(small) > 1 else nullcontext():
+        with (
+            self._driver.pipeline() if len(small) + len(statements) > 1 else nullcontext(),
+            one_round_trip(self.conn),
+        ):
             for target, width, rows in small:
                 sql = f"INSERT INTO {target} VALUES ({', '.join('%s' for _ in range(width))})"
-                self._announce(cursor, sql, rows)
+                announce(self.conn, cursor, sql, rows, many=True)
                 cursor.executemany(sql, rows)
+            for sql, values in statements:
+                announce(self.conn, cursor, sql, values)
+                cursor.execute(sql, values)
 
     def update(
         self, table: Table, columns: Sequence[str], rows: list[Row], bound: str | None
@@ -231,8 +248,8 @@ class PostgresWriter(_PlainWriter):
         sql = f"UPDATE {self._quote(table.name)} SET {assignments} WHERE record_key = %s"
         params = [(*row, row[key]) for row in bound_rows]
         cursor = self._driver.cursor()
-        self._announce(cursor, sql, params)
-        with self._as_sqlalchemy_errors(sql):
+        announce(self.conn, cursor, sql, params, many=True)
+        with as_sqlalchemy_errors(self.conn, sql):
             cursor.executemany(sql, params)
 
     @contextmanager
