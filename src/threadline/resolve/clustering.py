@@ -372,9 +372,10 @@ def cluster_with_reasons(
     forbidden = {frozenset(str(i) for i in pair) for pair in cannot_link or set()}
     judged: set[int] = set()
     for pair in forbidden:
-        places = [_place(all_ids, i) for i in pair]
-        if len(pair) == 2 and None not in places and len({component[p] for p in places}) == 1:
-            judged.add(int(component[places[0]]))
+        found = [_place(all_ids, i) for i in pair]
+        ends = [place for place in found if place is not None]
+        if len(pair) == 2 and len(ends) == 2 and component[ends[0]] == component[ends[1]]:
+            judged.add(int(component[ends[0]]))
     # Only the mentions of a component that may need splitting are ever compared: those
     # judged apart and those of more than two mentions (the only ones checked below).
     candidate = size[component] > 2

@@ -112,12 +112,15 @@ def _pairs(
         return []
     wanted = {row.crime_key for row in links} | {row.record_key for row in links}
     roles: dict[str, dict[str, str]] = defaultdict(dict)
+    rows: Iterable[Sequence[Any]]
     if mentions is None:
         mention_query = select(m.c.mention_key, m.c.record_key, m.c.role)
         if crime_keys is not None:
             mention_query = mention_query.where(m.c.record_key.in_(sorted(wanted)))
-        mentions = conn.execute(mention_query)
-    for key, record, role, *_ in mentions:
+        rows = conn.execute(mention_query)
+    else:
+        rows = mentions
+    for key, record, role, *_ in rows:
         if record in wanted:
             roles[record][key] = role
     return [
