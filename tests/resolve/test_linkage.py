@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Callable
 from pathlib import Path
@@ -180,6 +181,21 @@ def test_load_refuses_unknown_keys_and_versions(model: LinkageModel) -> None:
         LinkageModel.from_dict(
             {**data, "threadline": {**data["threadline"], "threadline_model_version": 0}}
         )
+
+
+def test_a_model_whose_levels_are_not_this_codes_is_refused(model: LinkageModel) -> None:
+    """Call time's Python twins give this code's level positions; a model trained before a
+    level was added, removed or moved would be read a level off, without an error."""
+    data = copy.deepcopy(model.to_dict())
+    forename = next(
+        c for c in data["splink"]["comparisons"] if c["output_column_name"] == "forename"
+    )
+    levels = forename["comparison_levels"]
+    levels.insert(2, {**levels[2], "label_for_charts": "names written the other way round"})
+    older = LinkageModel.from_dict(data)
+    with pytest.raises(ValueError, match="forename comparison has other levels.*retrain"):
+        _ = older.comparisons
+    assert LinkageModel.from_dict(model.to_dict()).comparisons  # its own levels: read
 
 
 def test_call_time_weights_equal_batch_weights(

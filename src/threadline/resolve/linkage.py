@@ -203,6 +203,13 @@ class LinkageModel:
         missing = [name for name in names if name not in known]
         if missing:
             raise ValueError(f"model comparisons {missing} are not this code's comparisons")
+        for saved in self.splink_settings.comparisons:
+            ours = known[saved.output_column_name].creator.get_comparison("duckdb")
+            if _level_labels(saved) != _level_labels(ours):
+                raise ValueError(
+                    f"the model's {saved.output_column_name} comparison has other levels than "
+                    "this code's (they changed since it was trained): retrain it"
+                )
         return [known[name] for name in names]
 
     @cached_property
@@ -298,6 +305,12 @@ class LinkageModel:
 
 
 # -- Training -----------------------------------------------------------------------------------
+
+
+def _level_labels(comparison: Any) -> list[str]:
+    """A comparison's levels by their labels, in order: what the Python twins' level positions
+    (:func:`.comparisons.person_comparisons`) must line up with."""
+    return [level.label_for_charts for level in comparison.comparison_levels]
 
 
 def features_fingerprint(features: pd.DataFrame) -> str:
