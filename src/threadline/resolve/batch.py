@@ -67,6 +67,7 @@ from threadline.resolve.victims import (
 )
 from threadline.store import tables as t
 from threadline.store.database import analyse, bulk_cache, writing
+from threadline.store.statements import announce
 
 #: Links at or above this probability join two mentions into one entity.
 MATCH_THRESHOLD = 0.95
@@ -126,10 +127,13 @@ def load_feature_table(conn: Connection) -> pa.Table:
     query = select(t.mention_features.c.mention_key, *columns).order_by(
         t.mention_features.c.mention_key
     )
-    # The driver's own cursor: plain tuples, not a result row object for each mention.
+    # The driver's own cursor: plain tuples, not a result row object for each mention; the
+    # statement announced as every statement sent straight to the driver is (store.statements).
+    sql = str(query.compile(dialect=conn.dialect))
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(str(query.compile(dialect=conn.dialect)))
+        announce(conn, cursor, sql, ())
+        cursor.execute(sql)
         rows = cursor.fetchall()
     finally:
         cursor.close()
