@@ -108,11 +108,19 @@ def _either_empty(col: str) -> str:
 def swapped_level_sql(exact: bool) -> str:
     """SQL: the forename of each side is the surname of the other (``exact``) or sounds like it
     (the phonetic codes crossed), the two forenames and the two surnames each differing (the
-    name is not simply the same one)."""
+    name is not simply the same one), and the dates of birth not differing
+    (:data:`DOB_AGREEING_LEVELS`).
+
+    A swap with another birthday is no swap: names in each other's boxes and a date of birth
+    that differs are two slips in one record, and far more often two people ("James Thomas"
+    and "Thomas James", born in different years). Such a pair falls to "forename differs",
+    near-conclusive against, so no phone, address or e-mail they share can join them, in
+    batch or at call time (a direct pair of two mentions is left to its score in batch)."""
     forename, surname = SWAPPED_COLUMNS[exact]
+    dob_agrees = " OR ".join(f"({sql})" for sql, _ in DOB_AGREEING_LEVELS)
     return (
         f'"{forename}_l" = "{surname}_r" AND "{surname}_l" = "{forename}_r" '
-        'AND "forename_l" <> "forename_r" AND "surname_l" <> "surname_r"'
+        f'AND "forename_l" <> "forename_r" AND "surname_l" <> "surname_r" AND ({dob_agrees})'
     )
 
 
@@ -199,6 +207,32 @@ def surname_comparison() -> ComparisonCreator:
     )
 
 
+#: The date-of-birth levels short of a difference, in order, as (SQL, label): not given on one
+#: side (the null level), the same, day and month swapped, one year apart with the same day and
+#: month, partly given and agreeing as far as given (:func:`dob_comparison`).
+DOB_AGREEING_LEVELS: tuple[tuple[str, str], ...] = (
+    ('"dob_year_l" IS NULL OR "dob_year_r" IS NULL', "date of birth not given on one side"),
+    ('"dob_l" = "dob_r"', "same date of birth"),
+    (
+        '"dob_year_l" = "dob_year_r" AND "dob_day_l" = "dob_month_r" '
+        'AND "dob_month_l" = "dob_day_r" AND "dob_day_l" <> "dob_month_l"',
+        "date of birth with day and month swapped",
+    ),
+    (
+        'abs("dob_year_l" - "dob_year_r") = 1 AND "dob_month_l" = "dob_month_r" '
+        'AND "dob_day_l" = "dob_day_r"',
+        "date of birth one year apart, same day and month",
+    ),
+    (
+        '("dob_l" IS NULL OR "dob_r" IS NULL) AND "dob_year_l" = "dob_year_r" '
+        'AND ("dob_month_l" IS NULL OR "dob_month_r" IS NULL '
+        'OR ("dob_month_l" = "dob_month_r" '
+        'AND ("dob_day_l" IS NULL OR "dob_day_r" IS NULL)))',
+        "date of birth partly given, agrees as far as given",
+    ),
+)
+
+
 def dob_comparison() -> ComparisonCreator:
     """Date of birth, including the typing errors call handlers make (swapped day and month,
     year off by one) and partial dates (a year, or a year and month, on one side).
@@ -209,32 +243,13 @@ def dob_comparison() -> ComparisonCreator:
     Dates of birth :data:`GENERATION_YEARS` or more years apart are a father and son, not one
     person mistyped: that level's m is fixed at :data:`NEAR_CONCLUSIVE_M`.
     """
+    (null_sql, null_label), *agreeing = DOB_AGREEING_LEVELS
     return cl.CustomComparison(
         output_column_name="dob",
         comparison_description="date of birth",
         comparison_levels=[
-            _null_level(
-                '"dob_year_l" IS NULL OR "dob_year_r" IS NULL',
-                "date of birth not given on one side",
-            ),
-            cll.CustomLevel('"dob_l" = "dob_r"', label_for_charts="same date of birth"),
-            cll.CustomLevel(
-                '"dob_year_l" = "dob_year_r" AND "dob_day_l" = "dob_month_r" '
-                'AND "dob_month_l" = "dob_day_r" AND "dob_day_l" <> "dob_month_l"',
-                label_for_charts="date of birth with day and month swapped",
-            ),
-            cll.CustomLevel(
-                'abs("dob_year_l" - "dob_year_r") = 1 AND "dob_month_l" = "dob_month_r" '
-                'AND "dob_day_l" = "dob_day_r"',
-                label_for_charts="date of birth one year apart, same day and month",
-            ),
-            cll.CustomLevel(
-                '("dob_l" IS NULL OR "dob_r" IS NULL) AND "dob_year_l" = "dob_year_r" '
-                'AND ("dob_month_l" IS NULL OR "dob_month_r" IS NULL '
-                'OR ("dob_month_l" = "dob_month_r" '
-                'AND ("dob_day_l" IS NULL OR "dob_day_r" IS NULL)))',
-                label_for_charts="date of birth partly given, agrees as far as given",
-            ),
+            _null_level(null_sql, null_label),
+            *(cll.CustomLevel(sql, label_for_charts=label) for sql, label in agreeing),
             cll.CustomLevel(
                 f'abs("dob_year_l" - "dob_year_r") < {GENERATION_YEARS}',
                 label_for_charts=DOB_DIFFERS,
@@ -440,10 +455,13 @@ def _forenames_differ(left: Mapping[str, Any], right: Mapping[str, Any], a: str,
 
 def swapped(left: Mapping[str, Any], right: Mapping[str, Any]) -> int | None:
     """0 where the forename of each is the surname of the other, 1 where each sounds like it
-    (the phonetic codes crossed), None where neither (as :func:`swapped_level_sql`)."""
+    (the phonetic codes crossed), None where neither or where the dates of birth differ (as
+    :func:`swapped_level_sql`)."""
     if not (
         _differ(left["forename"], right["forename"]) and _differ(left["surname"], right["surname"])
     ):
+        return None
+    if dob_level(left, right) >= DOB_DIFFERS_LEVEL:  # another birthday: no swap
         return None
     for band, exact in enumerate((True, False)):
         forename, surname = SWAPPED_COLUMNS[exact]
