@@ -127,7 +127,7 @@ def swapped_level_sql(exact: bool) -> str:
 def _swapped_levels(weighed: bool) -> list[ComparisonLevelCreator]:
     """The two swapped levels (:data:`SWAPPED`, :data:`SWAPPED_SOUNDING`): trained where
     ``weighed``, else null levels that say nothing (the other comparison weighs the swap)."""
-    levels = []
+    levels: list[ComparisonLevelCreator] = []
     for label, exact in ((SWAPPED, True), (SWAPPED_SOUNDING, False)):
         if weighed:
             levels.append(cll.CustomLevel(swapped_level_sql(exact), label_for_charts=label))
