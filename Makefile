@@ -11,7 +11,10 @@ DEMO_SEED ?= 7
 # The demo force's period ends on the day it is built (a new day builds it afresh), so that what
 # depends on "now" (orders in force, DASH owed, MARAC, statistics) agrees with its data.
 DEMO_DAY ?= $(shell TZ=Europe/London date +%F)
-DEMO_DONE := var/demo-$(DEMO_DAY).done
+# A change to the linkage model's comparisons builds it afresh too: a model trained on other
+# comparison levels is refused ("retrain it"), so the demo's model is trained again.
+MODEL_CODE := $(shell sha1sum src/threadline/resolve/comparisons.py | cut -c1-8)
+DEMO_DONE := var/demo-$(DEMO_DAY)-$(MODEL_CODE).done
 PORT ?= 8000
 # Test processes (pytest-xdist): one per core; JOBS=0 runs the tests in this process. A test file
 # stays in one process (--dist loadfile), so a module's costly fixture is built once.

@@ -9,7 +9,7 @@ from factories import incident, person
 from threadline.model import parse_record
 from threadline.resolve import features_of
 from threadline.resolve.candidates import candidate_keys
-from threadline.resolve.comparisons import CROWDED_BLOCK, KEY_PAIRS
+from threadline.resolve.comparisons import CROSSED_PAIRS, CROWDED_BLOCK, KEY_PAIRS
 from threadline.store import tables as t
 from threadline.store.records import write_batch
 
@@ -67,6 +67,8 @@ def _batch_blocked_pairs(conn: Any) -> set[frozenset[str]]:
 
 
 def test_batch_blocking_compares_what_call_time_retrieves_in_a_crowded_block(engine: Any) -> None:
+    """Hundreds of John Smiths: the crowd is compared within each house only, and so is a
+    "Smith John" (forename and surname swapped) by the crossed key, in batch and at call time."""
     home = {"text": "4 Mill Lane, Leek"}
     records = [
         parse_record(incident(f"INC-{i}", people=[person("victim", forenames="John",
@@ -81,22 +83,18 @@ def test_batch_blocking_compares_what_call_time_retrieves_in_a_crowded_block(eng
                                                           surname="Smyth")])),
         parse_record(incident("INC-SMYTH2", people=[person("witness", forenames="John",
                                                            surname="Smyth")])),
+        parse_record(incident("INC-SWAP", people=[person("victim", forenames="Smith",
+                                                         surname="John", address=home)])),
     ]  # fmt: skip
-    with engine.begin() as conn:
-        write_batch(conn, records, datetime(2026, 3, 1, tzinfo=UTC))
-    with engine.connect() as conn:
-        batch = _batch_blocked_pairs(conn)
-        features = features_rows(conn)
-        live = {
-            frozenset((row["unique_id"], other))
-            for row in features
-            for other in candidate_keys(conn, row, exclude_record=row["unique_id"].split("#")[0])
-        }
+    batch, live = _written_and_compared(engine, records)
     assert batch == live
     # the crowd is not compared within itself; the house and the rare spelling are
     assert frozenset(("incident:cad:INC-HOME#0", "incident:cad:INC-HOME2#0")) in batch
     assert frozenset(("incident:cad:INC-SMYTH#0", "incident:cad:INC-SMYTH2#0")) in batch
     assert frozenset(("incident:cad:INC-0#0", "incident:cad:INC-1#0")) not in batch
+    # the swapped name at the house is compared with the John Smith there, not with the crowd
+    assert frozenset(("incident:cad:INC-HOME#0", "incident:cad:INC-SWAP#0")) in batch
+    assert frozenset(("incident:cad:INC-0#0", "incident:cad:INC-SWAP#0")) not in batch
 
 
 def features_rows(conn: Any) -> list[dict[str, Any]]:
@@ -176,11 +174,61 @@ def test_the_broad_name_keys_compare_only_mentions_that_can_be_one_person(engine
 def test_every_index_on_the_mention_features_serves_a_blocking_key_or_the_record() -> None:
     """An index no key reads only costs each imported or submitted mention an entry (the
     postcode + forename index outlived its key until migration 0023)."""
-    served = set(KEY_PAIRS) | {("record_key",)}
+    served = set(KEY_PAIRS) | set(CROSSED_PAIRS) | {("record_key",)}
     for index in t.mention_features.indexes:
         columns = tuple(column.name for column in index.columns)
         assert columns in served, f"{index.name} serves no key of comparisons.KEY_PAIRS"
     indexed = {
         tuple(column.name for column in index.columns) for index in t.mention_features.indexes
     }
-    assert set(KEY_PAIRS) <= indexed  # and every key is read through its own index
+    # and every key, the crossed ones too, is read through its own index
+    assert set(KEY_PAIRS) | set(CROSSED_PAIRS) <= indexed
+
+
+def _written_and_compared(
+    engine: Any, records: list[Any]
+) -> tuple[set[frozenset[str]], set[frozenset[str]]]:
+    """Write ``records``; then the pairs batch blocking compares and those call time does."""
+    with engine.begin() as conn:
+        write_batch(conn, records, datetime(2026, 3, 1, tzinfo=UTC))
+    with engine.connect() as conn:
+        return _batch_blocked_pairs(conn), _live_pairs(conn)
+
+
+def _live_pairs(conn: Any) -> set[frozenset[str]]:
+    """The pairs call time compares: each stored mention with the candidates it retrieves."""
+    return {
+        frozenset((row["unique_id"], other))
+        for row in features_rows(conn)
+        for other in candidate_keys(conn, row, exclude_record=row["unique_id"].split("#")[0])
+    }
+
+
+def test_a_forename_and_surname_swapped_are_compared_in_batch_and_at_call_time(
+    engine: Any,
+) -> None:
+    """ "Thomas James" typed as forename James, surname Thomas (and "Whiite Harriet" for Harriet
+    White): no straight key compares them, the crossed key does, in batch and at call time
+    alike; a swapped name born in another year and on another day is two people (as for the
+    straight name key)."""
+    names = {"A": ("Thomas", "James", "1981-05-02"), "B": ("James", "Thomas", "1981-05-02"),
+             "C": ("James", "Thomas", None), "D": ("James", "Thomas", "1990-11-23"),
+             "E": ("Harriet", "White", "1969-03-30"),
+             "F": ("Whiite", "Harriet", "1969-03-30")}  # fmt: skip
+    records = [
+        parse_record(incident(f"INC-{ref}", people=[person("victim", forenames=forenames,
+                                                           surname=surname, dob=dob)]))
+        for ref, (forenames, surname, dob) in names.items()
+    ]  # fmt: skip
+    batch, live = _written_and_compared(engine, records)
+    new = features_of({"mention_id": "new", "forenames": "James", "surname": "Thomas"})
+    with engine.connect() as conn:
+        found = candidate_keys(conn, new, exclude_record=None)
+    assert batch == live
+
+    def pair(x: str, y: str) -> frozenset[str]:
+        return frozenset((f"incident:cad:INC-{x}#0", f"incident:cad:INC-{y}#0"))
+
+    assert {pair("A", "B"), pair("A", "C"), pair("E", "F")} <= batch
+    assert pair("A", "D") not in batch  # born in another year, on another day and month
+    assert "incident:cad:INC-A#0" in found  # a new "James Thomas" finds Thomas James

@@ -24,8 +24,10 @@ def test_febrl_dataset1_is_resolved_without_losing_recall(tmp_path: Path) -> Non
 
     Measured on 7 December 2026 (main aacbb44 and wip/febrl alike), with
     ``PYTHONPATH=src .venv/bin/python bench/bench_febrl.py --dataset 1``: pairwise precision
-    1.000 (356 of 356 pairs), recall 0.712 (356 of 500 true pairs). The floors sit a little under,
-    so that a change which loses recall (or precision) on data not shaped by our generator fails.
+    1.000 (356 of 356 pairs), recall 0.712 (356 of 500 true pairs); with forenames and surnames
+    swapped compared and weighed (wip/transposed, docs/accuracy.md): precision 1.000 (385 of
+    385), recall 0.770. The floors sit a little under, so that a change which loses recall (or
+    precision) on data not shaped by our generator fails.
     """
     rows = read_febrl(febrl_files("1"))
     engine = open_store(f"sqlite:///{tmp_path}/febrl.db")
@@ -37,4 +39,4 @@ def test_febrl_dataset1_is_resolved_without_losing_recall(tmp_path: Path) -> Non
     engine.dispose()
     assert scores.true_pairs == 500
     assert scores.precision >= 0.99, scores.summary
-    assert scores.recall >= 0.70, scores.summary
+    assert scores.recall >= 0.75, scores.summary

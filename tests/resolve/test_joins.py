@@ -189,7 +189,8 @@ def test_the_guard_refuses_a_mention_that_contradicts_any_member() -> None:
     def row(key: str, forename: str | None, dob: str | None = None) -> dict[str, Any]:
         return {"unique_id": key, "forename": forename, "forename_canonical": forename,
                 "forename_nicknames": [], "forename_initial": forename[0] if forename else None,
-                "forename_phonetic": forename, "dob": dob,
+                "forename_phonetic": forename, "surname": "farrant",
+                "surname_phonetic": "F653", "dob": dob,
                 "dob_year": int(dob[:4]) if dob else None,
                 "dob_month": int(dob[5:7]) if dob else None,
                 "dob_day": int(dob[8:]) if dob else None, "sex": "male"}  # fmt: skip

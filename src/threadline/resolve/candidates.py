@@ -3,9 +3,10 @@
 The same keys as the batch blocking rules (:func:`.comparisons.prediction_blocking_rules`), read
 through the store's indexes: every block of a key pair in one statement (a crowded block
 narrowed, :data:`.comparisons.CROWDED_BLOCK`; a broad key pair to the mentions its
-:data:`.comparisons.KEY_CONDITIONS` allows), and the mentions that share a phone, e-mail,
-account or vehicle. Each candidate comes with its feature row, in the model's input layout, and
-its entity.
+:data:`.comparisons.KEY_CONDITIONS` allows; a crossed key, :data:`.comparisons.CROSSED_PAIRS`,
+through the index on its two columns with the new mention's values the other way round), and
+the mentions that share a phone, e-mail, account or vehicle. Each candidate comes with its
+feature row, in the model's input layout, and its entity.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sqlalchemy import (
 from threadline.features import STORED_FEATURE_COLUMNS, from_stored
 from threadline.model.kinds import identifier_kinds
 from threadline.resolve.comparisons import (
+    CROSSED_PAIRS,
     CROWDED_BLOCK,
     KEY_CONDITIONS,
     KEY_PAIRS,
@@ -144,18 +146,71 @@ def _blocks(pairs: tuple[tuple[str, str], ...], kinds: int = 0) -> CompoundSelec
     )
 
 
-def _keyed(pairs: Sequence[tuple[str, str]], features: Mapping[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Key:
+    """A blocking key as call time reads it: the stored mentions with the wanted values of
+    ``a`` and ``b`` (:func:`_wanted`), through the index on the two."""
+
+    a: str
+    b: str
+    crossed: bool = False
+
+
+#: Every key pair of :data:`KEY_PAIRS`, then every crossed key of :data:`CROSSED_PAIRS`.
+ALL_KEYS: tuple[_Key, ...] = (
+    *(_Key(a, b) for a, b in KEY_PAIRS),
+    *(_Key(a, b, crossed=True) for a, b in CROSSED_PAIRS),
+)
+
+
+def _wanted(key: _Key, features: Mapping[str, Any]) -> tuple[Any, Any] | None:
+    """The values of ``key.a`` and ``key.b`` of the mentions in ``features``' block: its own,
+    or for a crossed key its own the other way round (none where the two are the same: such a
+    name is compared by the other keys); ``None`` where it lacks either."""
+    mine_a, mine_b = features.get(key.a), features.get(key.b)
+    if mine_a is None or mine_b is None:
+        return None
+    if key.crossed:
+        return None if mine_a == mine_b else (mine_b, mine_a)
+    return mine_a, mine_b
+
+
+def _counted(key: _Key, features: Mapping[str, Any]) -> list[tuple[Any, Any]]:
+    """The values whose counts add up to the size of ``features``' block of ``key``, as batch
+    counts it (:func:`.comparisons.blocking_columns`): the wanted values, and for a crossed key
+    the mention's own too (NULLs, which count nothing, where the key does not block it)."""
+    wanted = _wanted(key, features) or (None, None)
+    return [wanted, (wanted[1], wanted[0])] if key.crossed else [wanted]
+
+
+def _keyed(keys: Sequence[_Key], features: Mapping[str, Any]) -> dict[str, Any]:
     params: dict[str, Any] = {}
-    for i, (a, b) in enumerate(pairs):
-        params[f"a{i}"], params[f"b{i}"] = features[a], features[b]
+    for i, key in enumerate(keys):
+        params[f"a{i}"], params[f"b{i}"] = _wanted(key, features) or (None, None)
     return params
 
 
-def _pairs(features: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The key pairs of :data:`KEY_PAIRS` that ``features`` has both keys of."""
-    return tuple(
-        (a, b) for a, b in KEY_PAIRS if features.get(a) is not None and features.get(b) is not None
-    )
+def _keys(features: Mapping[str, Any]) -> tuple[_Key, ...]:
+    """The keys of :data:`ALL_KEYS` that block ``features``."""
+    return tuple(key for key in ALL_KEYS if _wanted(key, features) is not None)
+
+
+def _count(
+    conn: Connection, mentions: Sequence[tuple[Mapping[str, Any], Sequence[_Key]]]
+) -> list[tuple[int, ...]]:
+    """The size of each block of each ``(features, keys)``, in one statement for them all."""
+    columns: list[tuple[str, str]] = []
+    params: dict[str, Any] = {}
+    for features, keys in mentions:
+        for key in keys:
+            for values in _counted(key, features):
+                params[f"a{len(columns)}"], params[f"b{len(columns)}"] = values
+                columns.append((key.a, key.b))
+    sizes = iter(fetch(conn, _block_sizes(tuple(columns)), params).one())
+    return [
+        tuple(sum(next(sizes) for _ in _counted(key, features)) for key in keys)
+        for features, keys in mentions
+    ]
 
 
 def block_sizes(conn: Connection, mentions: Sequence[Mapping[str, Any]]) -> list[tuple[int, ...]]:
@@ -163,23 +218,18 @@ def block_sizes(conn: Connection, mentions: Sequence[Mapping[str, Any]]) -> list
     counts them, in one statement for them all: a record's people are counted together (the
     stored feature rows do not change while they are resolved), not one statement each.
 
-    The statement counts every key pair of :data:`KEY_PAIRS` for each mention, a pair the
-    mention lacks a key of compared with NULL (no rows, found on the index at once), so that
-    it has one form for each count of people rather than one for each combination of their
-    keys (built, compiled and planned afresh)."""
-    present = [_pairs(features) for features in mentions]
+    The statement counts every key of :data:`ALL_KEYS` for each mention, a key that does not
+    block the mention compared with NULL (no rows, found on the index at once), so that it has
+    one form for each count of people rather than one for each combination of their keys
+    (built, compiled and planned afresh)."""
+    present = [_keys(features) for features in mentions]
     if not any(present):
         return [() for _ in mentions]
-    params: dict[str, Any] = {}
-    for number, features in enumerate(mentions):
-        for i, (a, b) in enumerate(KEY_PAIRS, number * len(KEY_PAIRS)):
-            params[f"a{i}"], params[f"b{i}"] = features.get(a), features.get(b)
-    sizes = tuple(fetch(conn, _block_sizes(KEY_PAIRS * len(mentions)), params).one())
-    counted: list[tuple[int, ...]] = []
-    for number, pairs in enumerate(present):
-        own = sizes[number * len(KEY_PAIRS) : (number + 1) * len(KEY_PAIRS)]
-        counted.append(tuple(n for pair, n in zip(KEY_PAIRS, own, strict=True) if pair in pairs))
-    return counted
+    counted = _count(conn, [(features, ALL_KEYS) for features in mentions])
+    return [
+        tuple(n for key, n in zip(ALL_KEYS, sizes, strict=True) if key in keys)
+        for keys, sizes in zip(present, counted, strict=True)
+    ]
 
 
 def _shared(features: Mapping[str, Any]) -> list[tuple[str, list[Any]]]:
@@ -195,34 +245,37 @@ def _shared(features: Mapping[str, Any]) -> list[tuple[str, list[Any]]]:
 def _blocked(
     conn: Connection, features: Mapping[str, Any], sizes: tuple[int, ...] | None = None
 ) -> list[Any]:
-    """The stored mentions sharing any key pair or blocking value with ``features``: the
-    blocks' sizes in one statement (unless ``sizes`` gives them), every block of a size worth
-    reading and every shared value in a second, a crowded block narrowed."""
-    pairs = _pairs(features)
+    """The stored mentions sharing any key or blocking value with ``features``: the blocks'
+    sizes in one statement (unless ``sizes`` gives them), every block of a size worth reading
+    and every shared value in a second, a crowded block narrowed."""
+    keys = _keys(features)
     shared = _shared(features)
-    if pairs and sizes is None:
-        sizes = tuple(fetch(conn, _block_sizes(pairs), _keyed(pairs, features)).one())
-    fine = tuple(
-        pair for pair, size in zip(pairs, sizes or (), strict=True) if size <= CROWDED_BLOCK
-    )
+    if keys and sizes is None:
+        (sizes,) = _count(conn, [(features, keys)])
+    fine = tuple(key for key, size in zip(keys, sizes or (), strict=True) if size <= CROWDED_BLOCK)
     params = _keyed(fine, features)
     if fine:
         params.update(_condition_params(features))
     for i, (kind, values) in enumerate(shared):
         params[f"kind{i}"], params[f"values{i}"] = kind, values
-    found = list(fetch(conn, _blocks(fine, len(shared)), params)) if params else []
-    for a, b in pairs:
-        if (a, b) not in fine:
-            found += _narrowed(conn, a, b, features)
+    pairs = tuple((key.a, key.b) for key in fine)
+    found = list(fetch(conn, _blocks(pairs, len(shared)), params)) if params else []
+    for key in keys:
+        if key not in fine:
+            found += _narrowed(conn, key, features)
     return found
 
 
-def _narrowed(conn: Connection, a: str, b: str, features: Mapping[str, Any]) -> list[Any]:
-    """A crowded block (key pair (a, b)) narrowed: the exact surname if that is few enough,
-    and the same house, postcode sector or date of birth (:data:`NARROWING`)."""
-    params = {"a": features[a], "b": features[b], **_condition_params(features)}
+def _narrowed(conn: Connection, key: _Key, features: Mapping[str, Any]) -> list[Any]:
+    """A crowded block of ``key`` narrowed: the exact surname if that is few enough (not for a
+    crossed key, whose surnames differ), and the same house, postcode sector or date of birth
+    (:data:`NARROWING`)."""
+    a, b = key.a, key.b
+    wanted_a, wanted_b = _wanted(key, features) or (None, None)
+    params = {"a": wanted_a, "b": wanted_b, **_condition_params(features)}
     kept: list[Any] = []
-    if features.get("surname") is not None:  # a sound-alike crowd: the exact surname may be rare
+    # a sound-alike crowd: the exact surname may be rare
+    if features.get("surname") is not None and not key.crossed:
         exact = {**params, "surname": features["surname"]}
         if fetch(conn, _crowd(a, b, True), exact).scalar_one() <= CROWDED_BLOCK:
             kept = list(fetch(conn, _by_keys(a, b, True), exact))

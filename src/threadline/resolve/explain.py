@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 from rapidfuzz.distance import JaroWinkler
 
 from threadline.model.kinds import identifier_kinds, kind_of_column
+from threadline.resolve.comparisons import SWAPPED, SWAPPED_SOUNDING
 from threadline.resolve.linkage import LevelWeight, LinkageModel
 
 __all__ = [
@@ -101,27 +102,32 @@ _NAME_TEXTS = {
     "keystroke": "{noun} {a} is one keystroke from {b}",
     "phonetic": "{noun} {a} sounds like {b}",
 }
+#: What the swapped levels say, by label (read by label, not position: evidence stored before
+#: they were added keeps its positions), with the two forenames: in an exact swap each side's
+#: surname is the other's forename.
+_SWAPPED_TEXTS = {
+    SWAPPED: "forename and surname swapped ({a} {b} / {b} {a})",
+    SWAPPED_SOUNDING: (
+        "forename and surname swapped, sounding alike (forenames {a} / {b}, each sounding "
+        "like the other's surname)"
+    ),
+}
+#: A name comparison's levels by position up to its last that compares the names alike; a
+#: level past them is a swap (by its label) or a difference.
+_NAME_POSITIONS = {
+    "forename": ["", "same", "nickname", "shared", "initial", "jw", "jw", "keystroke", "phonetic"],
+    "surname": ["", "same", "jw", "jw", "phonetic"],
+}
 
 
 def _name_text(noun: str, column: str) -> Callable[[Any, Any, Any], str]:
     def describe(level: Any, a: Any, b: Any) -> str:
         if a is None or b is None:
             return level.label
-        position = {
-            "forename": [
-                "",
-                "same",
-                "nickname",
-                "shared",
-                "initial",
-                "jw",
-                "jw",
-                "keystroke",
-                "phonetic",
-                "else",
-            ],
-            "surname": ["", "same", "jw", "jw", "phonetic", "else"],
-        }[column][level.position]
+        if level.label in _SWAPPED_TEXTS:
+            return _SWAPPED_TEXTS[level.label].format(a=a, b=b)
+        positions = _NAME_POSITIONS[column]
+        position = positions[level.position] if level.position < len(positions) else "else"
         if position == "initial":
             return f"{noun} initial {a[0]} matches {b if len(a) == 1 else a}"
         if position == "jw":

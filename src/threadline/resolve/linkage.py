@@ -85,7 +85,7 @@ __all__ = [
 ]
 
 #: Version of the model file layout and of the comparisons; bump when either changes.
-THREADLINE_MODEL_VERSION = 4
+THREADLINE_MODEL_VERSION = 5
 
 #: Columns whose exact-match level is term-frequency adjusted by Splink.
 TF_COLUMNS: tuple[str, ...] = ("surname", "forename", "address_key")

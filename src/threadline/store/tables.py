@@ -370,6 +370,9 @@ mention_features = Table(
     #: house range (``candidates._by_keys_narrowed``)
     Index("ix_mention_features_address_surname", "address_key", "surname_phonetic"),
     Index("ix_mention_features_address_forename", "address_key", "forename_canonical"),
+    #: the crossed key (``comparisons.CROSSED_PAIRS``): a forename and surname swapped, read
+    #: with the new mention's values the other way round (migration 0024)
+    Index("ix_mention_features_forename_surname_sound", "forename_phonetic", "surname_phonetic"),
 )
 
 # --- recognition: alerts and the research check --------------------------------------------
