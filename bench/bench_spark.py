@@ -128,7 +128,11 @@ def measure(
         memory=args.worker_memory,
     ) as cluster:
         roots = [os.getpid(), *(p.pid for p in cluster.processes)]
-        session = spark_session(cluster.master_url, executor_memory=args.executor_memory)
+        session = spark_session(
+            cluster.master_url,
+            executor_memory=args.executor_memory,
+            config=dict(setting.split("=", 1) for setting in args.conf),
+        )
         before = cpu_seconds(tree(roots))
         started = time.perf_counter()
         report = resolve_store(
@@ -161,6 +165,9 @@ def main() -> None:
     parser.add_argument("--worker-memory", default="1g")
     parser.add_argument("--executor-memory", default="768m")
     parser.add_argument("--scratch", type=Path, default=None)
+    parser.add_argument(
+        "--conf", action="append", default=[], metavar="KEY=VALUE", help="a Spark setting"
+    )
     args = parser.parse_args()
     scratch = args.scratch or Path(tempfile.mkdtemp(prefix="bench-spark-"))
     sizes = sorted(args.incidents)

@@ -101,3 +101,31 @@ def test_the_master_is_the_one_named_then_the_environment_s_then_local(
     monkeypatch.setenv(MASTER_VARIABLE, "spark://cluster.example:7077")
     assert spark_master() == "spark://cluster.example:7077"
     assert spark_master("spark://other.example:7077") == "spark://other.example:7077"
+
+
+def test_a_runs_shuffle_partitions_grow_with_its_mentions() -> None:
+    """A fixed number of shuffle partitions caps a cluster of any size at that many tasks a
+    stage: the run's grow with its mentions, from a floor for small forces."""
+    from threadline.resolve.spark import MENTIONS_PER_PARTITION, MIN_PARTITIONS, shuffle_partitions
+
+    assert shuffle_partitions(0) == shuffle_partitions(1_000) == MIN_PARTITIONS
+    assert shuffle_partitions(MENTIONS_PER_PARTITION * 200) == 200
+    assert shuffle_partitions(MENTIONS_PER_PARTITION * 200 + 1) == 201
+
+
+def test_the_features_are_spread_over_the_runs_partitions_and_never_broadcast(
+    resolved_store: Any, spark: Any, tmp_path: Any
+) -> None:
+    """The features' one Parquet file reads as one partition, so one task made every blocked
+    pair of the force; and Spark broadcast it whole (its compressed size under the 10 MB
+    threshold at 276k mentions), which ran executors of 2 GB out of heap."""
+    from threadline.resolve.batch import load_feature_table
+    from threadline.resolve.spark import MIN_PARTITIONS, SparkPairs
+
+    engine, model = resolved_store
+    with engine.connect() as conn:
+        table = load_feature_table(conn)
+    pairs = SparkPairs.scored(spark, model, table, REVIEW_THRESHOLD, str(tmp_path))
+    assert pairs.features.rdd.getNumPartitions() == MIN_PARTITIONS
+    assert spark.conf.get("spark.sql.autoBroadcastJoinThreshold") == "-1"
+    assert len(pairs) > 0

@@ -168,6 +168,10 @@ def spark_session(
         .appName(app_name)
         .config("spark.jars", similarity_jar_location())
         .config("spark.sql.shuffle.partitions", "8")
+        # Never broadcast a table Spark guesses small: the features' Parquet, compressed, is a
+        # thirtieth of the hash table built from it; at 276k mentions (a 10 MB file, just under
+        # the 10 MB default) every executor built it beside its sort and ran out of heap.
+        .config("spark.sql.autoBroadcastJoinThreshold", "-1")
         .config("spark.default.parallelism", "8")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -236,6 +240,20 @@ def _scratch() -> str:
     return tempfile.mkdtemp(prefix="threadline-spark-run-")
 
 
+#: About how many mentions one shuffle partition of the run holds (their pairs are sorted and
+#: joined by one task): the scoring and clustering spread over more tasks as the force grows.
+MENTIONS_PER_PARTITION = 50_000
+#: The fewest shuffle partitions of a run (a small force).
+MIN_PARTITIONS = 8
+
+
+def shuffle_partitions(mentions: int) -> int:
+    """The shuffle partitions for a run of ``mentions``: one per
+    :data:`MENTIONS_PER_PARTITION`, at least :data:`MIN_PARTITIONS` (a fixed number caps a
+    cluster of any size at that many tasks a stage)."""
+    return max(MIN_PARTITIONS, math.ceil(mentions / MENTIONS_PER_PARTITION))
+
+
 #: Rows written to Parquet at a time (the driver never holds more of a column than this).
 PARQUET_ROWS = 200_000
 #: About how many rows (per mention, or per review item) the driver takes back at a time.
@@ -284,7 +302,11 @@ class SparkPairs:
         register_functions(spark)
         # Splink's connected components checkpoint their iterations: where every node reaches.
         spark.sparkContext.setCheckpointDir(f"{directory.rstrip('/')}/checkpoints")
+        configured = int(spark.conf.get("spark.sql.shuffle.partitions") or MIN_PARTITIONS)
+        partitions = max(configured, shuffle_partitions(table.num_rows))
+        spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
         features = _parquet(spark, blocking_table(table), f"{directory.rstrip('/')}/features")
+        features = features.repartition(partitions)
         db_api = SparkAPI(spark_session=spark)
         linker = Linker(db_api.register(features), spark_settings(model), log_level=None)
         for column in TF_COLUMNS:
