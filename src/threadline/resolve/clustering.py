@@ -377,8 +377,10 @@ def cluster_with_reasons(
         if len(pair) == 2 and len(ends) == 2 and component[ends[0]] == component[ends[1]]:
             judged.add(int(component[ends[0]]))
     # Only the mentions of a component that may need splitting are ever compared: those
-    # judged apart and those of more than two mentions (the only ones checked below).
-    candidate = size[component] > 2
+    # judged apart and those of two mentions or more. Two alone are checked too: a father and
+    # son of one name at one address, sharing its phone and e-mail, score above the threshold
+    # on those, and call time refuses the join for their dates of birth (joins.refusal).
+    candidate = size[component] > 1
     if judged:
         candidate |= np.isin(component, sorted(judged))
     places = np.flatnonzero(candidate)
@@ -397,7 +399,7 @@ def cluster_with_reasons(
     needs_split = [
         label
         for label, members in members_of.items()
-        if label in judged or (known is not None and len(members) > 2 and known.any_within(members))
+        if label in judged or (known is not None and known.any_within(members))
     ]
     edges_of: dict[int, list[Edge]] = {label: [] for label in needs_split}
     if needs_split:
