@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 
@@ -78,3 +80,22 @@ FORCE_FILES = ("orders.jsonl", "incidents.jsonl", "crimes.jsonl", "assessments.j
 def force_files(folder: Any) -> list[Any]:
     """The record files of a synthetic force, in import order (not its truth)."""
     return [folder / name for name in FORCE_FILES if (folder / name).exists()]
+
+
+#: A father and son of one name at one address, sharing its phone and the family's e-mail,
+#: their records told apart only by their dates of birth (the incident refs say whose).
+FATHER_AND_SON = {"forenames": "Darren", "surname": "Harington", "sex": "male",
+                  "address": {"text": "4 Park Crescent, Hednesford", "postcode": "WS12 0BH"},
+                  "phones": ["07700 900461"], "emails": ["haringtons@example.com"]}  # fmt: skip
+FATHER_AND_SON_BIRTHS = (("INC-F1", "1952-08-19"), ("INC-S1", "1981-05-23"))
+
+
+def father_and_son_file(path: Path) -> Path:
+    """:data:`FATHER_AND_SON`'s two incidents as JSON Lines at ``path``."""
+    path.write_text(
+        "".join(
+            json.dumps(incident(ref, people=[person("victim", **FATHER_AND_SON, dob=dob)])) + "\n"
+            for ref, dob in FATHER_AND_SON_BIRTHS
+        )
+    )
+    return path

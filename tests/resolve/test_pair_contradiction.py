@@ -6,13 +6,12 @@ threshold and became one person in batch while call time kept them apart."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from factories import incident, person
+from factories import FATHER_AND_SON, FATHER_AND_SON_BIRTHS, father_and_son_file, incident, person
 from threadline.crossref import submit
 from threadline.ingest import import_files
 from threadline.model import parse_record
@@ -21,24 +20,13 @@ from threadline.resolve.explain import read_evidence
 from threadline.store import tables as t
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-HOME = {"text": "4 Park Crescent, Hednesford", "postcode": "WS12 0BH"}
-DARREN = {"forenames": "Darren", "surname": "Harington", "sex": "male", "address": HOME,
-          "phones": ["07700 900461"], "emails": ["haringtons@example.com"]}  # fmt: skip
-BIRTHS = (("INC-F1", "1952-08-19"), ("INC-S1", "1981-05-23"))
 
 
 def test_batch_keeps_a_father_and_son_sharing_all_but_a_birthday_apart_and_asks(
     engine: Any, resolved_force: Any, tmp_path: Any
 ) -> None:
     _, model = resolved_force
-    path = tmp_path / "incidents.jsonl"
-    path.write_text(
-        "".join(
-            json.dumps(incident(ref, people=[person("victim", **DARREN, dob=dob)])) + "\n"
-            for ref, dob in BIRTHS
-        )
-    )
-    import_files(engine, [path])
+    import_files(engine, [father_and_son_file(tmp_path / "incidents.jsonl")])
     resolve_store(engine, model, now=NOW)
     with engine.connect() as conn:
         entities = set(conn.execute(select(t.entity_members.c.entity_id)).scalars())
@@ -55,9 +43,9 @@ def test_call_time_keeps_them_apart_too(engine: Any, resolved_force: Any) -> Non
         submit(
             engine,
             model,
-            parse_record(incident(ref, people=[person("victim", **DARREN, dob=dob)])),
+            parse_record(incident(ref, people=[person("victim", **FATHER_AND_SON, dob=dob)])),
             NOW,
         ).decisions[0]
-        for ref, dob in BIRTHS
+        for ref, dob in FATHER_AND_SON_BIRTHS
     ]
     assert decisions[0].entity_id != decisions[1].entity_id

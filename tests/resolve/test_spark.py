@@ -129,3 +129,24 @@ def test_the_features_are_spread_over_the_runs_partitions_and_never_broadcast(
     assert pairs.features.rdd.getNumPartitions() == MIN_PARTITIONS
     assert spark.conf.get("spark.sql.autoBroadcastJoinThreshold") == "-1"
     assert len(pairs) > 0
+
+
+def test_spark_keeps_a_father_and_son_sharing_all_but_a_birthday_apart(
+    engine: Any, resolved_force: Any, tmp_path: Any, spark: Any
+) -> None:
+    """As DuckDB's path does (tests/resolve/test_pair_contradiction.py): a component of two
+    mentions that contradict each other is split on Spark too."""
+    from sqlalchemy import select
+
+    from factories import father_and_son_file
+    from threadline.ingest import import_files
+    from threadline.resolve.spark import score_on_spark
+    from threadline.store import tables as t
+
+    _, model = resolved_force
+    import_files(engine, [father_and_son_file(tmp_path / "incidents.jsonl")])
+    resolve_store(engine, model, now=NOW, score=score_on_spark(spark, str(tmp_path / "run")))
+    with engine.connect() as conn:
+        entities = set(conn.execute(select(t.entity_members.c.entity_id)).scalars())
+        queued = conn.execute(select(t.review_queue)).all()
+    assert len(entities) == 2 and len(queued) == 1

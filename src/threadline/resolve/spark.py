@@ -405,8 +405,9 @@ class SparkPairs:
             .distinct()
             .toLocalIterator()  # no more than the judgements
         ]
+        # a component of two may hold a contradiction too (clustering.cluster_with_reasons)
         components = components.withColumn(
-            "split", F.col("component").isin(judged) | (F.col("size") > 2)
+            "split", F.col("component").isin(judged) | (F.col("size") > 1)
         )
         marked = f"{self.directory}/components-marked"
         components.write.mode("overwrite").parquet(marked)
