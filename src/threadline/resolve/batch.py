@@ -349,6 +349,12 @@ class FramePairs:
     #: and iterating the frame's Arrow-backed columns costs a call per value
     scored: tuple[list[str], list[str], list[float]] = field(init=False, repr=False)
 
+    #: each pair's two mentions as places among the run's sorted mention keys
+    #: (:func:`pair_places`), found once and read by the steps that label pairs by cluster
+    places: tuple[list[str], np.ndarray, np.ndarray] | None = field(
+        default=None, init=False, repr=False
+    )
+
     def __post_init__(self) -> None:
         columns = ("unique_id_l", "unique_id_r", "match_probability")
         left, right, probability = (self.pairs[c].tolist() for c in columns)
@@ -356,6 +362,16 @@ class FramePairs:
 
     def __len__(self) -> int:
         return len(self.pairs)
+
+    def _apart(self, labels: Labels) -> np.ndarray:
+        """Whether each pair's two mentions have different ``labels`` (a mention not labelled
+        is apart from every other)."""
+        keys = sorted(labels)
+        if self.places is None or self.places[0] != keys:
+            left, right = pair_places(self.pairs["unique_id_l"], self.pairs["unique_id_r"], keys)
+            object.__setattr__(self, "places", (keys, left, right))
+        assert self.places is not None
+        return labelled_apart(self.places[1], self.places[2], keys, labels)
 
     def cluster(self, given: Clustering) -> Clustered:
         edges = self.pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]]
@@ -368,18 +384,22 @@ class FramePairs:
         return result, _strongest_partner(strong, result.clusters)
 
     def between_clusters(self, clusters: Labels, review_threshold: float) -> Iterable[Scored]:
-        return zip(*self.scored, strict=True)
+        # chosen on arrays: most pairs lie within one cluster, and the rule skips those
+        probability = self.pairs["match_probability"].to_numpy(dtype=float)
+        chosen = np.flatnonzero(self._apart(clusters) & (probability >= review_threshold))
+        left, right, scored = self.scored
+        return [(left[i], right[i], scored[i]) for i in chosen.tolist()]
 
     def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
-        uncertain = self.pairs[self.pairs["match_probability"] < threshold]
-        # chosen on the two columns first: only the pairs kept become rows (dicts)
-        apart = [
-            members[a] != members[b] and frozenset((a, b)) not in judgements
-            for a, b in zip(
-                uncertain["unique_id_l"].tolist(), uncertain["unique_id_r"].tolist(), strict=True
-            )
+        # chosen on arrays first: only the pairs kept become rows (dicts)
+        probability = self.pairs["match_probability"].to_numpy(dtype=float)
+        candidates = np.flatnonzero(self._apart(members) & (probability < threshold))
+        left, right, _ = self.scored
+        chosen = [
+            i for i in candidates.tolist() if frozenset((left[i], right[i])) not in judgements
         ]
-        return _one_pair_per_two_people(uncertain[apart].to_dict("records"), members)
+        uncertain = self.pairs.iloc[chosen]
+        return _one_pair_per_two_people(uncertain.to_dict("records"), members)
 
     def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
         if not wanted:
@@ -390,6 +410,38 @@ class FramePairs:
             frozenset((row["unique_id_l"], row["unique_id_r"])): row
             for row in self.pairs[chosen].to_dict("records")
         }
+
+
+def pair_places(
+    left: Iterable[Any], right: Iterable[Any], keys: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's two mentions (``left[i]``, ``right[i]``) as their places among the sorted
+    mention ``keys``; -1 for a mention not among them. Found by Arrow, not a lookup a pair."""
+    known = pa.array(keys, type=pa.string())
+    return tuple(  # type: ignore[return-value]
+        pc.index_in(pa.array(side, type=pa.string()), value_set=known)
+        .fill_null(-1)
+        .to_numpy()
+        .astype(np.int64)
+        for side in (left, right)
+    )
+
+
+def labelled_apart(
+    left: np.ndarray, right: np.ndarray, keys: Sequence[str], labels: Labels
+) -> np.ndarray:
+    """For pairs given as places among the sorted ``keys`` (:func:`pair_places`), whether the
+    two mentions' ``labels`` differ: ``labels[a] != labels[b]``, a mention not among the keys
+    (-1) apart from every other, on arrays: each key's label read once, not once a pair."""
+    codes = (
+        pc.dictionary_encode(pa.array([labels[k] for k in keys], type=pa.string()))
+        .indices.to_numpy()
+        .astype(np.int64)
+    )
+    found = (left >= 0) & (right >= 0)
+    same = np.zeros(len(left), dtype=bool)
+    same[found] = codes[left[found]] == codes[right[found]]
+    return ~same
 
 
 #: Scores a run's blocked pairs and keeps them where it scored them (:class:`ScoredPairs`).
