@@ -17,6 +17,7 @@ from threadline.resolve.batch import (
     MATCH_THRESHOLD,
     REVIEW_THRESHOLD,
     FramePairs,
+    entity_labels,
     labelled_apart,
     load_features,
     pair_places,
@@ -376,3 +377,14 @@ def test_frame_pairs_between_clusters_and_apart_keep_what_the_rules_keep() -> No
     assert [(r["unique_id_l"], r["unique_id_r"]) for r in apart] == [
         ("c1", "b2"), ("a2", "b1"), ("a2", "c1"),
     ]  # fmt: skip
+
+
+def test_an_entity_is_labelled_by_its_fullest_name_most_often_written() -> None:
+    """Two words beat one however often the one is written; then the most written; then the
+    later name in order; a mention with no name counts for nothing."""
+    members = {f"m{i}": entity for i, entity in enumerate("AAAABBBCCD")}
+    names = dict(zip(members, ["Smith", "Smith", "Jo Smith", "Joanne Smith", "Al Roy",
+                               "Al Roy", "Alan Roy", "", "Bo", "Cy Dee"], strict=True))  # fmt: skip
+    assert entity_labels(members, names) == {
+        "A": "Joanne Smith", "B": "Al Roy", "C": "Bo", "D": "Cy Dee",
+    }  # fmt: skip

@@ -212,17 +212,18 @@ class FeatureRows:
 
 def entity_labels(members: Mapping[str, str], names: Mapping[str, str]) -> dict[str, str]:
     """Each entity's label: the fullest name most often written for it."""
-    by_entity: dict[str, Counter[str]] = defaultdict(Counter)
-    for mention, entity in members.items():
-        name = names.get(mention)
-        if name:
-            by_entity[entity][name] += 1
-    labels = {}
-    for entity, counts in by_entity.items():
-        labels[entity] = max(counts.items(), key=lambda kv: (len(kv[0].split()) > 1, kv[1], kv[0]))[
-            0
-        ]
-    return labels
+    # how often each name is written for each entity, counted in one Counter, then the
+    # fullest and most written name of each entity kept: (more than one word, count, name)
+    written = Counter(
+        (entity, name) for mention, entity in members.items() if (name := names.get(mention))
+    )
+    best: dict[str, tuple[bool, int, str]] = {}
+    for (entity, name), count in written.items():
+        key = (len(name.split()) > 1, count, name)
+        held = best.get(entity)
+        if held is None or key > held:
+            best[entity] = key
+    return {entity: key[2] for entity, key in best.items()}
 
 
 def labels_from_judgements(judgements: Mapping[frozenset[str], str]) -> pd.DataFrame:
@@ -592,20 +593,17 @@ def _resolve(
         members = {m: by_label[label] for m, label in clusters.items()}
         memberships = {}
         for mention, entity in members.items():
-            if mention in inferred:
-                memberships[mention] = Membership(entity, None, inferred[mention].evidence)
+            item = inferred.get(mention)
+            if item is not None:
+                memberships[mention] = Membership(entity, None, item.evidence)
                 continue
             partner = partners.get(mention)
-            evidence: list[str] = []
-            if partner:
-                evidence.extend(lineage_of.get(frozenset((mention, partner[0]))) or [])
-            evidence.extend(victim_evidence.get(mention) or [])
-            memberships[mention] = Membership(
-                entity_id=entity,
-                probability=partner[1] if partner else None,
-                evidence=evidence or None,
-                linked_to=partner[0] if partner else None,
-            )
+            moved = victim_evidence.get(mention)
+            if partner is None:  # a mention alone, or joined by a rule and not a link
+                memberships[mention] = Membership(entity, None, [*moved] if moved else None)
+                continue
+            evidence = [*(lineage_of.get(frozenset((mention, partner[0]))) or ()), *(moved or ())]
+            memberships[mention] = Membership(entity, partner[1], evidence or None, partner[0])
         say("writing entities")
         changes = apply_memberships(
             conn, memberships, entity_labels(members, names), now, by=model_name(model)
