@@ -263,15 +263,8 @@ def _strongest_partner(
     places among the sorted keys: each pair within a cluster taken both ways round, sorted by
     mention, probability down and partner, and the first of each mention kept."""
     keys = sorted(clusters)
-    known = pa.array(keys, type=pa.string())
-
-    def places(values: Iterable[Any]) -> np.ndarray:
-        found = pc.index_in(pa.array(values, type=pa.string()), value_set=known)
-        return found.fill_null(-1).to_numpy().astype(np.int64)
-
-    labels = pa.array([clusters[key] for key in keys], type=pa.string())
-    cluster = pc.dictionary_encode(labels).indices.to_numpy().astype(np.int64)
-    left, right = places(pairs["unique_id_l"]), places(pairs["unique_id_r"])
+    cluster = label_codes(keys, clusters)
+    left, right = pair_places(pairs["unique_id_l"], pairs["unique_id_r"], keys)
     probability = pairs["match_probability"].to_numpy(dtype=float)
     within = (left >= 0) & (right >= 0) & (cluster[left] == cluster[right])
     mention = np.concatenate([left[within], right[within]])
@@ -419,13 +412,19 @@ def pair_places(
     """Each pair's two mentions (``left[i]``, ``right[i]``) as their places among the sorted
     mention ``keys``; -1 for a mention not among them. Found by Arrow, not a lookup a pair."""
     known = pa.array(keys, type=pa.string())
-    return tuple(  # type: ignore[return-value]
-        pc.index_in(pa.array(side, type=pa.string()), value_set=known)
-        .fill_null(-1)
-        .to_numpy()
-        .astype(np.int64)
-        for side in (left, right)
-    )
+
+    def places(side: Iterable[Any]) -> np.ndarray:
+        found = pc.index_in(pa.array(side, type=pa.string()), value_set=known)
+        return found.fill_null(-1).to_numpy().astype(np.int64)
+
+    return places(left), places(right)
+
+
+def label_codes(keys: Sequence[str], labels: Labels) -> np.ndarray:
+    """Each key's label as a number, the same number for the same label (``keys[i]``'s at
+    ``i``): labels compared on arrays."""
+    found = pa.array([labels[key] for key in keys], type=pa.string())
+    return pc.dictionary_encode(found).indices.to_numpy().astype(np.int64)
 
 
 def labelled_apart(
@@ -434,11 +433,7 @@ def labelled_apart(
     """For pairs given as places among the sorted ``keys`` (:func:`pair_places`), whether the
     two mentions' ``labels`` differ: ``labels[a] != labels[b]``, a mention not among the keys
     (-1) apart from every other, on arrays: each key's label read once, not once a pair."""
-    codes = (
-        pc.dictionary_encode(pa.array([labels[k] for k in keys], type=pa.string()))
-        .indices.to_numpy()
-        .astype(np.int64)
-    )
+    codes = label_codes(keys, labels)
     found = (left >= 0) & (right >= 0)
     same = np.zeros(len(left), dtype=bool)
     same[found] = codes[left[found]] == codes[right[found]]
@@ -593,9 +588,9 @@ def _resolve(
         members = {m: by_label[label] for m, label in clusters.items()}
         memberships = {}
         for mention, entity in members.items():
-            item = inferred.get(mention)
-            if item is not None:
-                memberships[mention] = Membership(entity, None, item.evidence)
+            inference = inferred.get(mention)
+            if inference is not None:
+                memberships[mention] = Membership(entity, None, inference.evidence)
                 continue
             partner = partners.get(mention)
             moved = victim_evidence.get(mention)
