@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -15,7 +16,11 @@ from threadline.ingest import import_files
 from threadline.resolve.batch import (
     MATCH_THRESHOLD,
     REVIEW_THRESHOLD,
+    FramePairs,
+    entity_labels,
+    labelled_apart,
     load_features,
+    pair_places,
     resolve_store,
     train_store_model,
 )
@@ -335,3 +340,51 @@ def test_resolution_analyses_its_tables_after_leaving_the_writers_turn(
     engine.dispose()
     assert held_at_analyse == [0], held_at_analyse
     assert counted == members > 0
+
+
+def test_pairs_are_labelled_apart_on_arrays_as_pair_by_pair() -> None:
+    """pair_places and labelled_apart give, for each pair, what the rule read a pair at a time
+    said: the two mentions' labels differ, a mention with no label apart from every other."""
+    labels = {"m1": "a", "m2": "a", "m3": "b", "m4": "c", "m5": "b"}
+    pairs = [("m1", "m2"), ("m2", "m3"), ("m3", "m5"), ("m4", "m1"), ("m9", "m1"), ("m5", "m4")]
+    keys = sorted(labels)
+    left, right = pair_places([a for a, _ in pairs], [b for _, b in pairs], keys)
+    assert left.tolist() == [0, 1, 2, 3, -1, 4]
+    apart = labelled_apart(left, right, keys, labels).tolist()
+    assert apart == [labels.get(a, a) != labels.get(b, b) for a, b in pairs]
+    assert apart == [False, True, False, True, True, True]
+
+
+def test_frame_pairs_between_clusters_and_apart_keep_what_the_rules_keep() -> None:
+    """The scored pairs' partners between clusters are every pair across two clusters from the
+    review threshold up, and the pairs apart for review those across two people below the
+    match threshold that no reviewer judged, the strongest per two people."""
+    frame = pd.DataFrame(
+        {
+            "unique_id_l": ["a1", "a1", "a2", "b1", "a2", "c1"],
+            "unique_id_r": ["a2", "b1", "b1", "c1", "c1", "b2"],
+            "match_probability": [0.99, 0.97, 0.6, 0.7, 0.4, 0.8],
+            "match_weight": [7.0, 5.0, 0.6, 1.2, -0.6, 2.0],
+        }
+    )
+    pairs = FramePairs(frame)
+    clusters = {"a1": "a1", "a2": "a1", "b1": "b1", "b2": "b1", "c1": "c1"}
+    assert sorted(pairs.between_clusters(clusters, 0.5)) == [
+        ("a1", "b1", 0.97), ("a2", "b1", 0.6), ("b1", "c1", 0.7), ("c1", "b2", 0.8),
+    ]  # fmt: skip
+    judged = {frozenset(("b1", "c1")): "different"}
+    apart = pairs.apart(clusters, 0.95, judged)
+    assert [(r["unique_id_l"], r["unique_id_r"]) for r in apart] == [
+        ("c1", "b2"), ("a2", "b1"), ("a2", "c1"),
+    ]  # fmt: skip
+
+
+def test_an_entity_is_labelled_by_its_fullest_name_most_often_written() -> None:
+    """Two words beat one however often the one is written; then the most written; then the
+    later name in order; a mention with no name counts for nothing."""
+    members = {f"m{i}": entity for i, entity in enumerate("AAAABBBCCD")}
+    names = dict(zip(members, ["Smith", "Smith", "Jo Smith", "Joanne Smith", "Al Roy",
+                               "Al Roy", "Alan Roy", "", "Bo", "Cy Dee"], strict=True))  # fmt: skip
+    assert entity_labels(members, names) == {
+        "A": "Joanne Smith", "B": "Al Roy", "C": "Bo", "D": "Cy Dee",
+    }  # fmt: skip

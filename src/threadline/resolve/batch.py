@@ -212,17 +212,18 @@ class FeatureRows:
 
 def entity_labels(members: Mapping[str, str], names: Mapping[str, str]) -> dict[str, str]:
     """Each entity's label: the fullest name most often written for it."""
-    by_entity: dict[str, Counter[str]] = defaultdict(Counter)
-    for mention, entity in members.items():
-        name = names.get(mention)
-        if name:
-            by_entity[entity][name] += 1
-    labels = {}
-    for entity, counts in by_entity.items():
-        labels[entity] = max(counts.items(), key=lambda kv: (len(kv[0].split()) > 1, kv[1], kv[0]))[
-            0
-        ]
-    return labels
+    # how often each name is written for each entity, counted in one Counter, then the
+    # fullest and most written name of each entity kept: (more than one word, count, name)
+    written = Counter(
+        (entity, name) for mention, entity in members.items() if (name := names.get(mention))
+    )
+    best: dict[str, tuple[bool, int, str]] = {}
+    for (entity, name), count in written.items():
+        key = (len(name.split()) > 1, count, name)
+        held = best.get(entity)
+        if held is None or key > held:
+            best[entity] = key
+    return {entity: key[2] for entity, key in best.items()}
 
 
 def labels_from_judgements(judgements: Mapping[frozenset[str], str]) -> pd.DataFrame:
@@ -262,15 +263,8 @@ def _strongest_partner(
     places among the sorted keys: each pair within a cluster taken both ways round, sorted by
     mention, probability down and partner, and the first of each mention kept."""
     keys = sorted(clusters)
-    known = pa.array(keys, type=pa.string())
-
-    def places(values: Iterable[Any]) -> np.ndarray:
-        found = pc.index_in(pa.array(values, type=pa.string()), value_set=known)
-        return found.fill_null(-1).to_numpy().astype(np.int64)
-
-    labels = pa.array([clusters[key] for key in keys], type=pa.string())
-    cluster = pc.dictionary_encode(labels).indices.to_numpy().astype(np.int64)
-    left, right = places(pairs["unique_id_l"]), places(pairs["unique_id_r"])
+    cluster = label_codes(keys, clusters)
+    left, right = pair_places(pairs["unique_id_l"], pairs["unique_id_r"], keys)
     probability = pairs["match_probability"].to_numpy(dtype=float)
     within = (left >= 0) & (right >= 0) & (cluster[left] == cluster[right])
     mention = np.concatenate([left[within], right[within]])
@@ -349,6 +343,12 @@ class FramePairs:
     #: and iterating the frame's Arrow-backed columns costs a call per value
     scored: tuple[list[str], list[str], list[float]] = field(init=False, repr=False)
 
+    #: each pair's two mentions as places among the run's sorted mention keys
+    #: (:func:`pair_places`), found once and read by the steps that label pairs by cluster
+    places: tuple[list[str], np.ndarray, np.ndarray] | None = field(
+        default=None, init=False, repr=False
+    )
+
     def __post_init__(self) -> None:
         columns = ("unique_id_l", "unique_id_r", "match_probability")
         left, right, probability = (self.pairs[c].tolist() for c in columns)
@@ -356,6 +356,16 @@ class FramePairs:
 
     def __len__(self) -> int:
         return len(self.pairs)
+
+    def _apart(self, labels: Labels) -> np.ndarray:
+        """Whether each pair's two mentions have different ``labels`` (a mention not labelled
+        is apart from every other)."""
+        keys = sorted(labels)
+        if self.places is None or self.places[0] != keys:
+            left, right = pair_places(self.pairs["unique_id_l"], self.pairs["unique_id_r"], keys)
+            object.__setattr__(self, "places", (keys, left, right))
+        assert self.places is not None
+        return labelled_apart(self.places[1], self.places[2], keys, labels)
 
     def cluster(self, given: Clustering) -> Clustered:
         edges = self.pairs[["unique_id_l", "unique_id_r", "match_probability", "match_weight"]]
@@ -368,18 +378,22 @@ class FramePairs:
         return result, _strongest_partner(strong, result.clusters)
 
     def between_clusters(self, clusters: Labels, review_threshold: float) -> Iterable[Scored]:
-        return zip(*self.scored, strict=True)
+        # chosen on arrays: most pairs lie within one cluster, and the rule skips those
+        probability = self.pairs["match_probability"].to_numpy(dtype=float)
+        chosen = np.flatnonzero(self._apart(clusters) & (probability >= review_threshold))
+        left, right, scored = self.scored
+        return [(left[i], right[i], scored[i]) for i in chosen.tolist()]
 
     def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
-        uncertain = self.pairs[self.pairs["match_probability"] < threshold]
-        # chosen on the two columns first: only the pairs kept become rows (dicts)
-        apart = [
-            members[a] != members[b] and frozenset((a, b)) not in judgements
-            for a, b in zip(
-                uncertain["unique_id_l"].tolist(), uncertain["unique_id_r"].tolist(), strict=True
-            )
+        # chosen on arrays first: only the pairs kept become rows (dicts)
+        probability = self.pairs["match_probability"].to_numpy(dtype=float)
+        candidates = np.flatnonzero(self._apart(members) & (probability < threshold))
+        left, right, _ = self.scored
+        chosen = [
+            i for i in candidates.tolist() if frozenset((left[i], right[i])) not in judgements
         ]
-        return _one_pair_per_two_people(uncertain[apart].to_dict("records"), members)
+        uncertain = self.pairs.iloc[chosen]
+        return _one_pair_per_two_people(uncertain.to_dict("records"), members)
 
     def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
         if not wanted:
@@ -390,6 +404,40 @@ class FramePairs:
             frozenset((row["unique_id_l"], row["unique_id_r"])): row
             for row in self.pairs[chosen].to_dict("records")
         }
+
+
+def pair_places(
+    left: Iterable[Any], right: Iterable[Any], keys: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's two mentions (``left[i]``, ``right[i]``) as their places among the sorted
+    mention ``keys``; -1 for a mention not among them. Found by Arrow, not a lookup a pair."""
+    known = pa.array(keys, type=pa.string())
+
+    def places(side: Iterable[Any]) -> np.ndarray:
+        found = pc.index_in(pa.array(side, type=pa.string()), value_set=known)
+        return found.fill_null(-1).to_numpy().astype(np.int64)
+
+    return places(left), places(right)
+
+
+def label_codes(keys: Sequence[str], labels: Labels) -> np.ndarray:
+    """Each key's label as a number, the same number for the same label (``keys[i]``'s at
+    ``i``): labels compared on arrays."""
+    found = pa.array([labels[key] for key in keys], type=pa.string())
+    return pc.dictionary_encode(found).indices.to_numpy().astype(np.int64)
+
+
+def labelled_apart(
+    left: np.ndarray, right: np.ndarray, keys: Sequence[str], labels: Labels
+) -> np.ndarray:
+    """For pairs given as places among the sorted ``keys`` (:func:`pair_places`), whether the
+    two mentions' ``labels`` differ: ``labels[a] != labels[b]``, a mention not among the keys
+    (-1) apart from every other, on arrays: each key's label read once, not once a pair."""
+    codes = label_codes(keys, labels)
+    found = (left >= 0) & (right >= 0)
+    same = np.zeros(len(left), dtype=bool)
+    same[found] = codes[left[found]] == codes[right[found]]
+    return ~same
 
 
 #: Scores a run's blocked pairs and keeps them where it scored them (:class:`ScoredPairs`).
@@ -540,20 +588,17 @@ def _resolve(
         members = {m: by_label[label] for m, label in clusters.items()}
         memberships = {}
         for mention, entity in members.items():
-            if mention in inferred:
-                memberships[mention] = Membership(entity, None, inferred[mention].evidence)
+            inference = inferred.get(mention)
+            if inference is not None:
+                memberships[mention] = Membership(entity, None, inference.evidence)
                 continue
             partner = partners.get(mention)
-            evidence: list[str] = []
-            if partner:
-                evidence.extend(lineage_of.get(frozenset((mention, partner[0]))) or [])
-            evidence.extend(victim_evidence.get(mention) or [])
-            memberships[mention] = Membership(
-                entity_id=entity,
-                probability=partner[1] if partner else None,
-                evidence=evidence or None,
-                linked_to=partner[0] if partner else None,
-            )
+            moved = victim_evidence.get(mention)
+            if partner is None:  # a mention alone, or joined by a rule and not a link
+                memberships[mention] = Membership(entity, None, [*moved] if moved else None)
+                continue
+            evidence = [*(lineage_of.get(frozenset((mention, partner[0]))) or ()), *(moved or ())]
+            memberships[mention] = Membership(entity, partner[1], evidence or None, partner[0])
         say("writing entities")
         changes = apply_memberships(
             conn, memberships, entity_labels(members, names), now, by=model_name(model)

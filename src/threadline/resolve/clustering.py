@@ -349,19 +349,16 @@ def cluster_with_reasons(
     # Plain columns, read once (a frame from DuckDB may hold Arrow-backed ones, slow to iterate).
     probabilities = pairs["match_probability"].to_numpy(dtype=float)
     strong = probabilities >= threshold
-    left = [str(i) for i in pairs["unique_id_l"].to_numpy(dtype=object)[strong]]
-    right = [str(i) for i in pairs["unique_id_r"].to_numpy(dtype=object)[strong]]
+    sides = [_texts(pairs[side].to_numpy(dtype=object)[strong]) for side in _SIDES]
     # Each mention by its place among the sorted ids: a component's smallest place is its
     # smallest id, the label a cluster takes.
     known_ids = pa.array(all_ids, type=pa.string())
-    codes = [
-        pc.index_in(pa.array(side, type=pa.string()), value_set=known_ids) for side in (left, right)
-    ]
+    codes = [pc.index_in(side, value_set=known_ids) for side in sides]
     if any(side.null_count for side in codes):
         unknown = {
             key
-            for side, found in zip((left, right), codes, strict=True)
-            for key, place in zip(side, found.is_null().to_pylist(), strict=True)
+            for side, found in zip(sides, codes, strict=True)
+            for key, place in zip(side.to_pylist(), found.is_null().to_pylist(), strict=True)
             if place
         }
         raise ValueError(f"pairs mention ids not in ids: {sorted(unknown)[:5]}")
@@ -411,8 +408,8 @@ def cluster_with_reasons(
         inside = np.flatnonzero(np.isin(component[left_at], needs_split))
         for at, a, b, key, probability in zip(
             component[left_at[inside]].tolist(),
-            (left[k] for k in inside.tolist()),
-            (right[k] for k in inside.tolist()),
+            (all_ids[k] for k in left_at[inside].tolist()),
+            (all_ids[k] for k in right_at[inside].tolist()),
             order[inside].tolist(),
             probabilities[strong][inside].tolist(),
             strict=True,
@@ -432,6 +429,17 @@ def cluster_with_reasons(
             for member in group:
                 clusters[member] = first
     return ClusterResult(clusters=clusters, refused=refused)
+
+
+_SIDES = ("unique_id_l", "unique_id_r")
+
+
+def _texts(values: np.ndarray) -> pa.Array:
+    """Mention ids as Arrow text, each as ``str`` makes it (ids given as numbers in a test)."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array([str(value) for value in values], type=pa.string())
 
 
 def _place(ids: list[str], key: str) -> int | None:
