@@ -27,7 +27,7 @@ from sqlalchemy import (
 from threadline.recognise import Assessment, Association, Event, History, Order, Party
 from threadline.recognise.history import CitedMessage, ContactEvidence
 from threadline.store import tables as t
-from threadline.store.queries import fetch, fetch_together
+from threadline.store.queries import chunks, fetch, fetch_together
 from threadline.store.senders import attributed_reads, attributed_rows
 
 CHUNK = 500
@@ -35,11 +35,6 @@ CHUNK = 500
 #: cut-off time): building SQLAlchemy statements afresh for every call was most of the cost.
 KEYS = "keys"
 UNTIL = "until"
-
-
-def in_chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 def expanding_keys() -> Any:
@@ -189,7 +184,7 @@ def _reads(
 ) -> list[_Read]:
     """``statement`` for every key, in chunks the database can take (none for no keys)."""
     reads = []
-    for chunk in in_chunks(sorted(set(keys))):
+    for chunk in chunks(sorted(set(keys)), CHUNK):
         params: dict[str, Any] = {KEYS: list(chunk)}
         if until is not None:
             params[UNTIL] = until

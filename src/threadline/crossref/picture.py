@@ -21,9 +21,9 @@ from threadline.crossref.actions import with_actions
 from threadline.crossref.alerts import alerts_read
 from threadline.crossref.contacts import attachments_for, communications_summary
 from threadline.crossref.history import (
+    CHUNK,
     KEYS,
     expanding_keys,
-    in_chunks,
     mentions_with_entities,
     records_by_kind,
     records_of_entities_reads,
@@ -33,7 +33,7 @@ from threadline.export.plain import plain
 from threadline.recognise.history import ORDER_LABELS, binds_from
 from threadline.resolve.explain import member_evidence
 from threadline.store import tables as t
-from threadline.store.queries import fetch, fetch_together
+from threadline.store.queries import chunks, fetch, fetch_together
 
 #: How many records linked by one shared object the picture lists (the rest are counted).
 OBJECT_LINK_LIMIT = 25
@@ -218,7 +218,7 @@ def _together(conn: Connection, jobs: list[list[_Read]]) -> list[list[Any]]:
 
 
 def _chunked(statement: Select[Any], keys: set[str]) -> list[_Read]:
-    return [(statement, {KEYS: list(chunk)}) for chunk in in_chunks(sorted(keys))]
+    return [(statement, {KEYS: list(chunk)}) for chunk in chunks(sorted(keys), CHUNK)]
 
 
 def record_entries(conn: Connection, record_keys: set[str]) -> dict[str, TimelineEntry]:

@@ -27,7 +27,7 @@ with ``capped=True`` and without its edges, so searches report it but do not pas
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ from threadline.model.kinds import identifier_kinds
 #: Plain-English names of order types: one definition, in threadline.recognise.history.
 from threadline.recognise.history import ORDER_LABELS as ORDER_WORDS
 from threadline.store import tables as t
+from threadline.store.queries import chunks
 
 #: The kinds of link that are not a person's identifier (``has_<kind>``, one per identifier kind).
 OTHER_EDGE_KINDS: frozenset[str] = frozenset(
@@ -66,7 +67,6 @@ DEFAULT_DEGREE_CAP = 50
 #: Refs named one by one in an edge's evidence before "and N more".
 REFS_SHOWN = 5
 MENTION_PREFIX = "mention:"
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -150,11 +150,6 @@ def _ref(record_key: str) -> str:
     return record_key.split(":", 2)[2]
 
 
-def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 def _person_id(entity_id: str | None, mention_key: str) -> str:
     return entity_id or f"{MENTION_PREFIX}{mention_key}"
 
@@ -212,7 +207,7 @@ class _Expansion:
     def parties(self, record_keys: Iterable[str]) -> list[Any]:
         m, em = t.mentions, t.entity_members
         rows: list[Any] = []
-        for chunk in _chunks(sorted(set(record_keys))):
+        for chunk in chunks(sorted(set(record_keys))):
             rows += self.conn.execute(
                 select(
                     m.c.record_key,
@@ -249,7 +244,7 @@ class _Expansion:
             if kind not in queries:
                 continue
             table, columns = queries[kind]
-            for chunk in _chunks(sorted(keys)):
+            for chunk in chunks(sorted(keys)):
                 for row in self.conn.execute(
                     select(table.c.record_key, *columns).where(table.c.record_key.in_(chunk))
                 ):
@@ -264,7 +259,7 @@ class _Expansion:
         ]
         m, em = t.mentions, t.entity_members
         record_keys: set[str] = set()
-        for chunk in _chunks(entity_ids):
+        for chunk in chunks(entity_ids):
             record_keys.update(
                 self.conn.execute(
                     select(m.c.record_key)
@@ -272,7 +267,7 @@ class _Expansion:
                     .where(em.c.entity_id.in_(chunk))
                 ).scalars()
             )
-        for chunk in _chunks(mention_keys):
+        for chunk in chunks(mention_keys):
             record_keys.update(
                 self.conn.execute(
                     select(m.c.record_key).where(m.c.mention_key.in_(chunk))
@@ -341,7 +336,7 @@ class _Expansion:
 
     def objects_of(self, own_mentions: dict[str, str]) -> None:
         i = t.identifiers
-        for chunk in _chunks(sorted(own_mentions)):
+        for chunk in chunks(sorted(own_mentions)):
             rows = self.conn.execute(
                 select(i.c.mention_key, i.c.record_key, i.c.kind, i.c.value)
                 .where(i.c.mention_key.in_(chunk), i.c.value.is_not(None))
@@ -354,7 +349,7 @@ class _Expansion:
 
     def addresses_of(self, own_mentions: dict[str, str]) -> None:
         f, m = t.mention_features, t.mentions
-        for chunk in _chunks(sorted(own_mentions)):
+        for chunk in chunks(sorted(own_mentions)):
             rows = self.conn.execute(
                 select(
                     f.c.mention_key, f.c.record_key, f.c.address_key, m.c.address_text, m.c.postcode
@@ -465,7 +460,7 @@ class _Expansion:
 
     def entity_labels(self, ids: Iterable[str]) -> dict[str, str]:
         labels: dict[str, str] = {}
-        for chunk in _chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids)):
             rows = self.conn.execute(
                 select(t.entities.c.id, t.entities.c.label).where(t.entities.c.id.in_(chunk))
             )

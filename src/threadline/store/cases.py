@@ -16,12 +16,12 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from threadline.recognise.cases import CaseRecord
 from threadline.store import tables as t
+from threadline.store.queries import chunks
 
 
-def _chunks(values: Iterable[str], size: int = 500) -> Iterable[list[str]]:
-    items = sorted(set(values))
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(values: Iterable[str]) -> Iterable[Sequence[str]]:
+    """``values``, distinct and sorted, in chunks an ``IN`` list binds."""
+    return chunks(sorted(set(values)))
 
 
 def cases_of_incidents(conn: Connection, refs: Iterable[str]) -> list[dict[str, Any]]:

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import Column, Connection, select
 
 from threadline.store import tables as t
+from threadline.store.queries import chunks
 
-#: The most values one ``IN`` list of a look-up binds (under every store's limit).
-IN_CHUNK = 10_000
+#: Mention keys read a statement at a time by :func:`mention_summaries`.
+SUMMARY_CHUNK = 10_000
 
 
 def entity_exists(conn: Connection, entity_id: str) -> bool:
@@ -58,10 +59,8 @@ def mention_summaries(conn: Connection, keys: Iterable[str]) -> dict[str, Any]:
         em, em.c.mention_key == m.c.mention_key
     )
     found = {}
-    # A statement's bound values are bounded (SQLite 250,000 here, 32,766 in older builds;
-    # PostgreSQL 65,535): batch resolution of a million mentions asks for a quarter of them.
-    for start in range(0, len(wanted), IN_CHUNK):
-        chunk = wanted[start : start + IN_CHUNK]
+    # batch resolution of a million mentions asks for a quarter of them, over the stores' limit
+    for chunk in chunks(wanted, SUMMARY_CHUNK):
         for r in conn.execute(query.where(m.c.mention_key.in_(chunk))):
             found[r.mention_key] = r
     return found

@@ -76,6 +76,17 @@ class Rows(list[Any]):
         return Rows(row[0] for row in self)
 
 
+#: The most values one ``IN`` list binds by default (:func:`chunks`): under every store's limit
+#: of bound values (SQLite 250,000 here and 32,766 in older builds, PostgreSQL 65,535).
+IN_CHUNK = 500
+
+
+def chunks(values: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
+    """``values`` a slice of ``size`` at a time, for ``IN`` lists of a size the store binds."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def _mapping(row: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(row._fields, row, strict=True))  # type: ignore[attr-defined]
 

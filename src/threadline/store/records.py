@@ -8,7 +8,7 @@ people and objects are replaced, and what it was and what it became are kept in 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from functools import cache
@@ -34,7 +34,7 @@ from threadline.store import tables as t
 from threadline.store.derived import graded_columns
 from threadline.store.first_dash import first_dash_updates
 from threadline.store.parties import keep_parties
-from threadline.store.queries import fetch
+from threadline.store.queries import chunks, fetch
 from threadline.store.rows import Binder, Row, columns_of, row_of
 from threadline.store.writers import Writer, writer_for
 
@@ -276,11 +276,6 @@ class BatchCounts:
         self.unchanged += other.unchanged
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 @cache
 def record_columns(table: Table) -> tuple[str, ...]:
     """The columns of a record's own row (:attr:`Prepared.row`): all but the two time stamps
@@ -381,7 +376,7 @@ def write_prepared(
     for kind, group in by_kind.items():
         table = RECORD_TABLES[kind]
         existing: dict[str, str] = {}
-        for chunk in _chunks([item.key for item in group]):
+        for chunk in chunks([item.key for item in group]):
             for found in fetch(conn, _stored_hashes(table), {"keys": chunk}):
                 existing[found[0]] = found[1]
         new: list[Prepared] = []
@@ -403,7 +398,7 @@ def write_prepared(
         written[table] = [item.key for item in (*new, *changed)]
         if changed and table is t.risk_assessments:
             a = t.risk_assessments
-            for chunk in _chunks([item.key for item in changed]):
+            for chunk in chunks([item.key for item in changed]):
                 moved_from.update(
                     conn.execute(select(a.c.incident_ref).where(a.c.record_key.in_(chunk)))
                     .scalars()
@@ -413,7 +408,7 @@ def write_prepared(
             _update(conn, writer, table, changed, now, import_id)
         if new:
             fresh.append((table, new))
-    for chunk in _chunks(replaced):
+    for chunk in chunks(replaced):
         conn.execute(delete(t.mentions).where(t.mentions.c.record_key.in_(chunk)))
         conn.execute(delete(t.mention_features).where(t.mention_features.c.record_key.in_(chunk)))
         conn.execute(delete(t.identifiers).where(t.identifiers.c.record_key.in_(chunk)))
@@ -465,7 +460,7 @@ def _update(
 ) -> None:
     """Replace changed records' rows and keep what each was and became in ``record_history``."""
     before: dict[str, Any] = {}
-    for chunk in _chunks([item.key for item in changed]):
+    for chunk in chunks([item.key for item in changed]):
         query = select(table.c.record_key, table.c.document).where(table.c.record_key.in_(chunk))
         for found_key, document in conn.execute(query):
             before[found_key] = document
