@@ -106,6 +106,17 @@ def test_filters_and_pages(
     assert backwards.status_code == 422
 
 
+def test_a_day_is_a_date_written_out_not_a_number(
+    engine: Engine, client: TestClient, auth: Callable[[str], dict[str, str]]
+) -> None:
+    """``to=0`` was read as Unix time (1970-01-01) and answered 200, though the OpenAPI says a
+    date (schemathesis ST201, call handler)."""
+    stalked_victim(engine)
+    for name in ("from", "to"):
+        refused = get(client, auth, "officer", PERSON, **{name: "0"})
+        assert refused.status_code == 422 and refused.json()["error"]["field"] == name
+
+
 def test_the_incident_s_messages_and_the_refusals(
     engine: Engine, client: TestClient, auth: Callable[[str], dict[str, str]]
 ) -> None:

@@ -22,6 +22,26 @@ def test_openapi_and_docs_are_published(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
+def test_the_audit_logs_purpose_filter_is_stated_as_the_optional_filter_it_is(
+    client: TestClient,
+) -> None:
+    """The audit log's ``purpose`` is a filter (rows whose purpose holds these words), not the
+    purpose of a look: stated as required with the purpose's pattern, a fuzzer's empty filter
+    was "a schema-violating request accepted" (schemathesis ST201, auditor)."""
+    schema = client.get("/openapi.json").json()
+    params = {p["name"]: p for p in schema["paths"]["/api/audit"]["get"]["parameters"]}
+    assert params["purpose"].get("required", False) is False
+    assert "pattern" not in params["purpose"]["schema"].get("anyOf", [{}])[0]
+    stated = [
+        p
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for p in operation.get("parameters", [])
+        if p["name"] == "purpose" and p.get("required")
+    ]
+    assert len(stated) >= 30 and all(p["schema"].get("pattern") for p in stated)
+
+
 def test_every_route_module_is_included() -> None:
     paths = {route.path for router in discover_routers() for route in router.routes}
     assert {"/api/token", "/api/me", "/api/audit", "/api/users", "/api/people/{entity_id}"} <= paths

@@ -115,11 +115,17 @@ def document_purpose(schema: dict[str, Any]) -> dict[str, Any]:
     """``schema`` (an OpenAPI document) with each ``purpose`` query parameter stated as the
     server checks it (:func:`threadline.api.deps.checked_purpose`): required, a string of 3 to
     500 characters once trimmed. In code it is optional only because the ``X-Purpose`` header
-    may carry it instead."""
+    may carry it instead. A route's own ``purpose`` parameter of another meaning (the audit
+    log's filter, "rows whose purpose holds these words") is left as the route states it: it
+    is told apart by the description :func:`threadline.api.deps.get_purpose` gives its own."""
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
-                if parameter.get("name") == "purpose" and parameter.get("in") == "query":
+                if (
+                    parameter.get("name") == "purpose"
+                    and parameter.get("in") == "query"
+                    and parameter.get("description") == PURPOSE_DESCRIPTION
+                ):
                     parameter["required"] = True
                     parameter["description"] = PURPOSE_DESCRIPTION
                     parameter["schema"] = {

@@ -5,7 +5,6 @@ incident's messages and calls, counted per day and listed with filters. Needs
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -14,6 +13,7 @@ from threadline.api.deps import ActingDep, require
 from threadline.api.errors import error_answer
 from threadline.api.responses import CommunicationsPage
 from threadline.api.routes.people import EntityPath
+from threadline.api.schemas import IsoDate
 from threadline.api.segments import RefPath
 from threadline.guard.users import User
 from threadline.model.comms import CommsChannel
@@ -32,8 +32,8 @@ Sender = Annotated[
     str | None,
     Query(max_length=200, description="A sender as the export writes it ('' for none given)"),
 ]
-From = Annotated[date | None, Query(alias="from", description="First local day, YYYY-MM-DD")]
-To = Annotated[date | None, Query(alias="to", description="Last local day, YYYY-MM-DD")]
+From = Annotated[IsoDate | None, Query(alias="from", description="First local day, YYYY-MM-DD")]
+To = Annotated[IsoDate | None, Query(alias="to", description="Last local day, YYYY-MM-DD")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
