@@ -874,13 +874,3 @@ def _one_pair_per_two_people(
 def model_name(model: LinkageModel) -> str:
     meta: Mapping[str, Any] = model.metadata
     return f"model:{meta.get('threadline_model_version')}@{meta.get('trained_at')}"
-
-
-def entity_of(conn: Connection, mention_keys: Iterable[str]) -> dict[str, str]:
-    keys = list(mention_keys)
-    rows = conn.execute(
-        select(t.entity_members.c.mention_key, t.entity_members.c.entity_id).where(
-            t.entity_members.c.mention_key.in_(keys)
-        )
-    )
-    return {row.mention_key: row.entity_id for row in rows}

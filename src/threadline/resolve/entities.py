@@ -23,7 +23,6 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
-    delete,
     func,
     literal,
     select,
@@ -405,11 +404,6 @@ def insert_rows(
 
 def members_entity_ids(conn: Connection) -> list[str]:
     return list(conn.execute(select(t.entity_members.c.entity_id).distinct()).scalars())
-
-
-def remove_memberships(conn: Connection, mention_keys: list[str]) -> None:
-    conn.execute(delete(t.entity_members).where(t.entity_members.c.mention_key.in_(mention_keys)))
-    keep_parties_of_mentions(conn, mention_keys)
 
 
 def merge_entities(

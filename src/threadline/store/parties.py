@@ -18,7 +18,7 @@ checks the kept rows equal that reading after each kind of write, on SQLite and 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from functools import cache
 from typing import Any
 
@@ -39,10 +39,8 @@ from sqlalchemy import (
 )
 
 from threadline.store import tables as t
-from threadline.store.queries import fetch_together
+from threadline.store.queries import chunks, fetch_together
 
-#: Keys per ``IN`` list (well under SQLite's and PostgreSQL's parameter limits).
-_BATCH = 500
 #: How an incident's record key starts (:func:`threadline.store.records.record_key`).
 _INCIDENT = "incident:"
 
@@ -100,12 +98,14 @@ def _rewrite(of_mentions: bool) -> tuple[Delete, Insert]:
     )
 
 
-def _write(conn: Connection, keys: list[str], of_mentions: bool = False) -> None:
+def _write(conn: Connection, keys: Sequence[str], of_mentions: bool = False) -> None:
     """Both statements of :func:`_rewrite` sent together (one round trip on PostgreSQL)."""
     fetch_together(conn, _statements(keys, of_mentions))
 
 
-def _statements(keys: list[str], of_mentions: bool = False) -> list[tuple[Delete | Insert, Any]]:
+def _statements(
+    keys: Sequence[str], of_mentions: bool = False
+) -> list[tuple[Delete | Insert, Any]]:
     remove, add = _rewrite(of_mentions)
     return [(remove, {"keys": keys}), (add, {"keys": keys})]
 
@@ -123,19 +123,14 @@ def parties_rewrite(record_keys: Collection[str]) -> list[tuple[Delete | Insert,
     them with a read of its own (:func:`threadline.store.queries.fetch_together`: one round
     trip on PostgreSQL). They return nothing."""
     keys = sorted(k for k in record_keys if k.startswith(_INCIDENT))
-    return [
-        statement
-        for start in range(0, len(keys), _BATCH)
-        for statement in _statements(keys[start : start + _BATCH])
-    ]
+    return [statement for chunk in chunks(keys) for statement in _statements(chunk)]
 
 
 def keep_parties_of_mentions(conn: Connection, mention_keys: Collection[str]) -> None:
     """Rewrite the kept parties of the incidents that mention ``mention_keys`` (after their
     memberships were written): two statements per 500 mentions."""
-    keys = sorted(mention_keys)
-    for start in range(0, len(keys), _BATCH):
-        _write(conn, keys[start : start + _BATCH], of_mentions=True)
+    for chunk in chunks(sorted(mention_keys)):
+        _write(conn, chunk, of_mentions=True)
 
 
 def rebuild_parties(conn: Connection) -> None:
