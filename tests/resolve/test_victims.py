@@ -52,6 +52,22 @@ def test_a_name_only_suspect_joins_the_suspect_of_that_name() -> None:
     assert "INC-3" in join.evidence[1]
 
 
+def test_a_suspect_with_forename_and_surname_swapped_joins_through_the_victim() -> None:
+    """A name typed "WILLIAMS RICHARD" into the forename box is the Richard Williams already named
+    against her; swapped names of another birthday are not (comparisons.swapped)."""
+    rows, clusters, features = force(
+        ("s1", "A", {"forenames": "Richard", "surname": "Williams", "dob": "1983-02-19"}),
+        ("s2", "B", {"forenames": "Williams", "surname": "Richard"}),
+    )
+    [join] = joins_by_victim(rows, clusters, features)
+    assert {join.source, join.target} == {"A", "B"}
+    rows, clusters, features = force(
+        ("s1", "A", {"forenames": "Richard", "surname": "Williams", "dob": "1983-02-19"}),
+        ("s2", "B", {"forenames": "Williams", "surname": "Richard", "dob": "1964-07-02"}),
+    )
+    assert joins_by_victim(rows, clusters, features) == []
+
+
 def test_father_and_son_of_one_name_leave_a_name_only_mention_alone() -> None:
     rows, clusters, features = force(
         ("s1", "A", {"forenames": "Darren", "surname": "Jones", "dob": "1961-05-01"}),

@@ -7,8 +7,8 @@ hold exactly one suspect of that name. Two different men called Richard Williams
 harassing the same woman is far less likely than one man reported twice, and it is what an
 analyst checks first. So a suspect is joined to the one person recorded as a suspect against
 the same victim whose mentions fit his: a name that agrees (surnames exactly, a close spelling
-or a sound-alike, forenames that do not differ) and no mention of one that contradicts a
-mention of the other (forenames, dates of birth, sex:
+or a sound-alike, forenames that do not differ, or the two swapped) and no mention of one that
+contradicts a mention of the other (forenames, dates of birth, sex:
 :func:`~threadline.resolve.comparisons.contradiction`). When several fit, they are one person
 too, unless two of them cannot be (a father and son of one name, both reported by her): then,
 as when none fits, it is left alone: a guess is worse than a gap.
@@ -35,6 +35,7 @@ from threadline.resolve.comparisons import (
     contradiction,
     forename_level,
     surname_level,
+    swapped,
 )
 from threadline.resolve.described import EX_PARTNER, MentionRow
 from threadline.store import tables as t
@@ -86,7 +87,12 @@ class VictimJoin:
 
 def fits(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Two mentions' names agree (surnames exactly, a close spelling or a sound-alike;
-    forenames that do not differ) and nothing in them says they are two people."""
+    forenames that do not differ; or forename and surname swapped, "Williams Richard" typed
+    for Richard Williams, as the model's levels read it:
+    :func:`~threadline.resolve.comparisons.swapped`) and nothing in them says they are two
+    people."""
+    if swapped(a, b) is not None:
+        return contradiction(a, b) is None
     if surname_level(a, b) not in _SURNAME_AGREES:
         return False
     if a["forename"] is not None and b["forename"] is not None:
