@@ -2,8 +2,12 @@
 
     .venv/bin/python bench/bench_spark.py --incidents 2000 5000 10000
     .venv/bin/python bench/bench_spark.py --incidents 20000 --workers 2 --worker-memory 2g
+    .venv/bin/python bench/bench_spark.py --incidents 362000 1000000 \
+        --store 1000000=.tmp/g1m/n1000000/store.db --worker-memory 3g --executor-memory 2g
 
-For each size: a synthetic force (``threadline.synth``) imported into a fresh SQLite store, a
+For each size: a synthetic force (``threadline.synth``) imported into a fresh SQLite store (or,
+with ``--store INCIDENTS=PATH``, a store of that force already built, e.g. by
+``bench/bench_growth.py --keep``: resolving it again replaces its memberships), a
 model trained on the smallest size's store (once, so every size is scored by the same model),
 then ``resolve_store`` with :func:`threadline.resolve.spark.score_on_spark` on a standalone
 cluster the bench starts itself (a master and ``--workers`` workers, each a ``spark-class``
@@ -168,10 +172,21 @@ def main() -> None:
     parser.add_argument(
         "--conf", action="append", default=[], metavar="KEY=VALUE", help="a Spark setting"
     )
+    parser.add_argument(
+        "--store",
+        action="append",
+        default=[],
+        metavar="INCIDENTS=PATH",
+        help="a SQLite store of that size's force already imported (--seed's), not built again",
+    )
     args = parser.parse_args()
     scratch = args.scratch or Path(tempfile.mkdtemp(prefix="bench-spark-"))
     sizes = sorted(args.incidents)
-    stores = {n: store_of(n, args.seed, scratch) for n in sizes}
+    built = {int(n): Path(path) for n, path in (given.split("=", 1) for given in args.store)}
+    stores = {
+        n: open_store(f"sqlite:///{built[n]}") if n in built else store_of(n, args.seed, scratch)
+        for n in sizes
+    }
     model = train_store_model(stores[sizes[0]], trained_at=NOW)  # type: ignore[arg-type]
     print(
         f"{'incidents':>10} {'mentions':>10} {'pairs':>10} {'wall s':>8} {'CPU s':>8} "
