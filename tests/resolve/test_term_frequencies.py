@@ -10,8 +10,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from threadline.features import features_table
 from threadline.resolve import LinkageModel, features_of, mention_features, score_pairs, train_model
-from threadline.resolve.linkage import predict_pairs
+from threadline.resolve.linkage import predict_pairs, term_frequency_tables, whole_force_u
 
 SWITCHBOARD = "07700 900999"  # a hostel's front desk, given by many of its residents
 
@@ -119,3 +120,32 @@ def test_batch_finds_every_pair_the_shared_values_lift_over_the_threshold(
     merged = above.merge(expected, on=key, suffixes=("", "_all"))
     assert len(merged) == len(above)
     assert (merged["match_weight"] - merged["match_weight_all"]).abs().max() < 1e-9
+
+
+def test_values_are_counted_once_for_each_mention_that_holds_them() -> None:
+    """A number listed twice in one mention is held by one mention; a number one mention
+    holds is shared with nobody (TF_MIN_COUNT) while a name keeps its count; a mention without
+    a number holds none but counts among the force's mentions."""
+    rows = [
+        _mention("m1", phones=["07700 900111", "07700 900111"], surname="Quarrie"),
+        _mention("m2", phones=["07700 900111"], surname="Quarrie"),
+        _mention("m3", phones=["07700 900222"], surname="Penhallow"),
+        _mention("m4", surname="Quarrie"),
+    ]
+    table = features_table(mention_features(rows))
+    shared = table.column("phones")[1].as_py()[0]
+    quarrie, penhallow = (table.column("surname")[i].as_py() for i in (0, 2))
+    frequencies = term_frequency_tables(table)
+    assert frequencies["phones"] == {shared: 2 / 4}
+    assert frequencies["surname"] == {quarrie: 3 / 4, penhallow: 1 / 4}
+    assert whole_force_u(table)["phones"] == pytest.approx(2 * 1 / (4 * 3))
+
+
+def test_a_frame_and_its_arrow_table_train_the_same_model(
+    switchboard_rows: list[dict[str, Any]], tf_model: LinkageModel
+) -> None:
+    """Batch training reads the store's features as Arrow (load_feature_table), other callers
+    pass a frame: one model either way, to the last digit and the data's fingerprint."""
+    table = features_table(mention_features(switchboard_rows))
+    again = train_model(table, trained_at="2026-01-01T00:00:00+00:00", seed=3, max_pairs=2e5)
+    assert again.to_dict() == tf_model.to_dict()

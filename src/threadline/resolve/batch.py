@@ -243,7 +243,7 @@ def train_store_model(
 ) -> LinkageModel:
     """Train the linkage model on the store's own mentions, with reviewers' labels if any."""
     with engine.connect() as conn:
-        features = load_features(conn)
+        features = load_feature_table(conn)
         judgements = latest_judgements(conn)
     labels = labels_from_judgements(judgements)
     return train_model(

@@ -41,8 +41,10 @@ from pathlib import Path
 from typing import Any, cast
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import splink
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
@@ -313,7 +315,7 @@ def _level_labels(comparison: Any) -> list[str]:
     return [level.label_for_charts for level in comparison.comparison_levels]
 
 
-def features_fingerprint(features: pd.DataFrame) -> str:
+def features_fingerprint(features: pd.DataFrame | pa.Table) -> str:
     """A SHA-256 of the feature rows, in unique_id order: which data a model was trained on.
 
     It hashes the Arrow IPC stream of the table sorted by ``unique_id`` (one contiguous chunk),
@@ -377,7 +379,7 @@ def _new_linker(
 
 
 def train_model(
-    features: pd.DataFrame,
+    features: pd.DataFrame | pa.Table,
     *,
     trained_at: dt.datetime | str,
     seed: int = 1,
@@ -405,9 +407,12 @@ def train_model(
     ``trained_at`` is passed in, not read from a clock, so training is a pure function of its
     arguments.
     """
-    if features.empty:
+    # one Arrow table for every step (a frame is converted once, column by column): at a million
+    # incidents the frame's Python objects were most of training's memory
+    features = features_table(features)
+    if features.num_rows == 0:
         raise ValueError("cannot train a linkage model on no mentions")
-    if features["unique_id"].duplicated().any():
+    if pc.count_distinct(features.column("unique_id")).as_py() != features.num_rows:
         raise ValueError("mention features have duplicate unique_id values")
     blocking_rules: list[BlockingRuleCreator | dict[str, Any]] = [*prediction_blocking_rules()]
     settings = SettingsCreator(
@@ -423,7 +428,7 @@ def train_model(
 
 
 def _train(
-    features: pd.DataFrame,
+    features: pa.Table,
     settings: SettingsCreator,
     trained_at: dt.datetime | str,
     seed: int,
@@ -560,15 +565,18 @@ def splink_warnings_in_a_line(warnings: Sequence[str]) -> str | None:
     return "Splink: " + "; ".join(parts) + "." if parts else None
 
 
-def _value_counts(features: pd.DataFrame, column: str) -> pd.Series:
-    values = features[column]
+def _value_counts(features: pa.Table, column: str) -> tuple[list[Any], np.ndarray]:
+    """The values of ``column`` and how many mentions hold each (a list column's value counted
+    once per mention that lists it), missing values left out; in no particular order."""
+    values = features.column(column).combine_chunks()
     if column in list_tf_columns():
-        values = values.map(lambda v: sorted(set(v)) if v is not None and len(v) else None)
-        values = values.explode()
-    return values.dropna().value_counts()
+        held = pa.table({"row": pc.list_parent_indices(values), "value": pc.list_flatten(values)})
+        values = held.group_by(["row", "value"]).aggregate([]).column("value")
+    counted = pc.value_counts(pc.drop_null(values))
+    return counted.field("values").to_pylist(), counted.field("counts").to_numpy()
 
 
-def term_frequency_tables(features: pd.DataFrame) -> dict[str, dict[str, float]]:
+def term_frequency_tables(features: pa.Table) -> dict[str, dict[str, float]]:
     """Each term-frequency column's ``{value: share of all mentions holding it}``.
 
     The share is over every mention of the force, a mention without the value counting as
@@ -580,14 +588,17 @@ def term_frequency_tables(features: pd.DataFrame) -> dict[str, dict[str, float]]
     n = max(len(features), 1)
     tables: dict[str, dict[str, float]] = {}
     for column in (*TF_COLUMNS, *list_tf_columns()):
-        counts = _value_counts(features, column)
-        if column not in ("forename", "surname"):
-            counts = counts[counts >= TF_MIN_COUNT]
-        tables[column] = {str(value): float(count) / n for value, count in counts.items()}
+        values, counts = _value_counts(features, column)
+        keep = column in ("forename", "surname")
+        tables[column] = {
+            str(value): float(count) / n
+            for value, count in zip(values, counts.tolist(), strict=True)
+            if keep or count >= TF_MIN_COUNT
+        }
     return tables
 
 
-def whole_force_u(features: pd.DataFrame) -> dict[str, float]:
+def whole_force_u(features: pa.Table) -> dict[str, float]:
     """The u probability of each :func:`whole_force_u_levels` agreement level: the chance two
     random mentions of the whole force share a value (sum over values of c(c-1), over n(n-1)).
 
@@ -596,12 +607,12 @@ def whole_force_u(features: pd.DataFrame) -> dict[str, float]:
     Two mentions sharing several values are counted once per value (an upper bound, so the
     evidence is if anything understated).
     """
-    n = len(features)
+    n = features.num_rows
     if n < 2:
         return {}
     out = {}
     for comparison, column in whole_force_u_levels().items():
-        counts = _value_counts(features, column).astype(float)
+        counts = _value_counts(features, column)[1].astype(float)  # whole numbers: exact sums
         out[comparison] = float((counts * (counts - 1)).sum() / (n * (n - 1)))
     return out
 
