@@ -344,10 +344,17 @@ def _labels_table(labels: pd.DataFrame) -> pa.Table:
     )
 
 
-#: Batch prediction splits the left side into chunks of about this many mentions.
-PREDICT_CHUNK_MENTIONS = 500_000
-#: The share of this machine's memory DuckDB may use for training and prediction.
-DUCKDB_MEMORY_SHARE = 0.4
+#: Batch prediction splits the left side into chunks of about this many mentions. Each chunk
+#: costs Splink nearly a whole run (its blocking over every mention): at a million incidents
+#: (2.76M mentions) six chunks of 500,000 took 257 s of CPU, one 144 s, within DuckDB's memory
+#: limit (:data:`DUCKDB_MEMORY_SHARE`) either way. The chunks are there for a larger store.
+PREDICT_CHUNK_MENTIONS = 4_000_000
+#: The share of this machine's memory DuckDB may use for training and prediction; beyond it
+#: DuckDB spills to disk. At a million incidents on a 23 GiB machine, 0.4 (9.4 GB) and 0.2
+#: (4.7 GB) trained the same model in the same CPU (62 s), and predicted unchunked in 161 s
+#: and 144 s of CPU with peaks of 10.1 and 6.0 GB: the process's other memory (its feature
+#: table and the steps after scoring) needs the rest.
+DUCKDB_MEMORY_SHARE = 0.2
 
 
 def duckdb_memory_mb() -> int:
@@ -364,8 +371,8 @@ def _new_linker(
 ) -> tuple[Linker, DuckDBAPI]:
     """A linker on ``table`` (the mentions with their blocking columns, :func:`blocking_table`)."""
     connection = duckdb.connect(":memory:")
-    # Blocked pairs at a million incidents (about 180 million) do not fit beside the mentions in
-    # memory: DuckDB gets a share of it and spills the rest to disk.
+    # Blocked pairs at a million incidents (20 million, measured) need not sit beside the
+    # mentions in memory: DuckDB gets a share of it and spills the rest to disk.
     connection.execute(f"SET memory_limit = '{duckdb_memory_mb()}MB'")
     connection.execute(f"SET temp_directory = '{tempfile.gettempdir()}/threadline-duckdb'")
     connection.execute("SET preserve_insertion_order = false")
@@ -893,10 +900,11 @@ def predict_pairs(
     More mentions than ``chunk_mentions`` (default :data:`PREDICT_CHUNK_MENTIONS`) are scored
     in chunks, the left side split in ``ceil(mentions / chunk_mentions)`` (Splink's
     ``num_chunks_left``), so that the blocked pairs of one chunk, not of the whole store, are
-    held at a time (at a million incidents the unchunked blocked pairs spilled more than 50 GB
-    to disk). The right side is not split: each chunk costs Splink nearly a whole run's CPU
-    whatever its share of the pairs (3.5 to 4.4 s of the 15 s unchunked at 300k incidents), so
-    ``k`` chunks a side would cost ``k * k`` runs for the same pairs.
+    held at a time (before the broad blocking keys were narrowed, a million incidents' blocked
+    pairs spilled more than 50 GB to disk; they are 20 million now). The right side is
+    not split: each chunk costs Splink nearly a whole run's CPU whatever its share of the pairs
+    (3.5 to 4.4 s of the 15 s unchunked at 300k incidents), so ``k`` chunks a side would cost
+    ``k * k`` runs for the same pairs.
     """
     # The trained model's settings were checked when it was trained.
     table = blocking_table(features)
