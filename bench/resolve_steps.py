@@ -27,7 +27,7 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("threadline.resolve.batch", "FeatureRows.column", "feature rows: column"),
     ("threadline.resolve.batch", "latest_judgements", "read judgements"),
     ("threadline.resolve.batch", "predict_pairs", "score (Splink)"),
-    ("threadline.resolve.batch", "FramePairs.__post_init__", "pairs as lists"),
+    ("threadline.resolve.batch", "FramePairs._taken", "pairs taken"),
     ("threadline.resolve.batch", "all_mentions", "read records' people"),
     ("threadline.resolve.batch", "_lineage", "lineage"),
     ("threadline.resolve.batch", "FramePairs.cluster", "cluster: edges"),

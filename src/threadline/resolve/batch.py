@@ -345,12 +345,12 @@ class ScoredPairs(Protocol):
 
 @dataclass(frozen=True)
 class FramePairs:
-    """Scored pairs held in this process (:func:`.linkage.predict_pairs`'s frame)."""
+    """Scored pairs held in this process (:func:`.linkage.predict_pairs`'s frame).
+
+    The steps take the few pairs they want by position, chosen on arrays: a Python string for
+    each of the pairs' mentions (4M pairs at a million incidents) is never made."""
 
     pairs: pd.DataFrame
-    #: the two mentions and the probability of each pair, as Python lists: read pair by pair,
-    #: and iterating the frame's Arrow-backed columns costs a call per value
-    scored: tuple[list[str], list[str], list[float]] = field(init=False, repr=False)
 
     #: each pair's two mentions as places among the run's sorted mention keys
     #: (:func:`pair_places`), found once and read by the steps that label pairs by cluster
@@ -358,13 +358,14 @@ class FramePairs:
         default=None, init=False, repr=False
     )
 
-    def __post_init__(self) -> None:
-        columns = ("unique_id_l", "unique_id_r", "match_probability")
-        left, right, probability = (self.pairs[c].tolist() for c in columns)
-        object.__setattr__(self, "scored", (left, right, probability))
-
     def __len__(self) -> int:
         return len(self.pairs)
+
+    def _taken(self, chosen: np.ndarray) -> tuple[list[str], list[str], list[float]]:
+        """The two mentions and the probability of the pairs at positions ``chosen``."""
+        columns = ("unique_id_l", "unique_id_r", "match_probability")
+        left, right, probability = (self.pairs[c].iloc[chosen].tolist() for c in columns)
+        return [str(k) for k in left], [str(k) for k in right], probability
 
     def _apart(self, labels: Labels) -> np.ndarray:
         """Whether each pair's two mentions have different ``labels`` (a mention not labelled
@@ -390,16 +391,17 @@ class FramePairs:
         # chosen on arrays: most pairs lie within one cluster, and the rule skips those
         probability = self.pairs["match_probability"].to_numpy(dtype=float)
         chosen = np.flatnonzero(self._apart(clusters) & (probability >= review_threshold))
-        left, right, scored = self.scored
-        return [(left[i], right[i], scored[i]) for i in chosen.tolist()]
+        return list(zip(*self._taken(chosen), strict=True))
 
     def apart(self, members: Labels, threshold: float, judgements: Judged) -> list[Row]:
         # chosen on arrays first: only the pairs kept become rows (dicts)
         probability = self.pairs["match_probability"].to_numpy(dtype=float)
         candidates = np.flatnonzero(self._apart(members) & (probability < threshold))
-        left, right, _ = self.scored
+        left, right, _ = self._taken(candidates)
         chosen = [
-            i for i in candidates.tolist() if frozenset((left[i], right[i])) not in judgements
+            int(i)
+            for i, a, b in zip(candidates.tolist(), left, right, strict=True)
+            if frozenset((a, b)) not in judgements
         ]
         uncertain = self.pairs.iloc[chosen]
         return _one_pair_per_two_people(uncertain.to_dict("records"), members)
@@ -407,11 +409,23 @@ class FramePairs:
     def rows(self, wanted: set[frozenset[str]]) -> dict[frozenset[str], Row]:
         if not wanted:
             return {}
-        left, right, _ = self.scored
-        chosen = [frozenset(pair) in wanted for pair in zip(left, right, strict=True)]
+        # the pairs both of whose mentions are among the wanted pairs' (on arrays), then those
+        # that are a wanted pair
+        keys = pa.array(sorted({key for pair in wanted for key in pair}), type=pa.string())
+        sides = (
+            pc.is_in(pa.array(self.pairs[side], type=pa.string()), value_set=keys)
+            for side in ("unique_id_l", "unique_id_r")
+        )
+        both = np.flatnonzero(pc.and_(*sides).to_numpy(zero_copy_only=False))
+        left, right, _ = self._taken(both)
+        chosen = [
+            int(i)
+            for i, a, b in zip(both.tolist(), left, right, strict=True)
+            if frozenset((a, b)) in wanted
+        ]
         return {
             frozenset((row["unique_id_l"], row["unique_id_r"])): row
-            for row in self.pairs[chosen].to_dict("records")
+            for row in self.pairs.iloc[chosen].to_dict("records")
         }
 
 
