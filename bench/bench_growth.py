@@ -7,7 +7,9 @@ or more sizes, with the growth exponent of each stage's CPU between them.
         --steps --save .tmp/steps-branch.json --baseline .tmp/steps-main.json
 
 For each size, in a process of its own (so that one size's memory is not the next one's peak):
-a synthetic force (``threadline.synth``, ``--seed``) imported into a fresh SQLite file, then
+a synthetic force (``threadline.synth``, ``--seed``) imported into a fresh SQLite file (with
+``--keep``, a copy of the size's ``base.db`` where ``--steps`` built one: the same force,
+imported and never resolved, its import not done again), then
 the linkage model trained on it (:func:`threadline.resolve.batch.train_store_model`) and every
 mention resolved (:func:`threadline.resolve.batch.resolve_store`), the two stages
 ``threadline train`` and ``threadline resolve`` run. Each stage is timed as
@@ -63,10 +65,16 @@ def one_size(incidents: int, seed: int, folder: Path) -> dict[str, Any]:
     """Build, train and resolve a force of ``incidents``; the cost of each stage."""
     timings: dict[str, float] = {}
     costs: dict[str, Cost] = {}
-    force = folder / "force"
-    generate_force(force, incidents, seed)
-    engine = open_store(f"sqlite:///{folder / 'store.db'}")
-    import_files(engine, [force / name for name in RECORD_FILES if (force / name).exists()])
+    store = folder / "store.db"
+    if (folder / "base.db").is_file():  # the force imported once (--steps), never resolved
+        store.unlink(missing_ok=True)
+        shutil.copyfile(folder / "base.db", store)
+        engine = open_store(f"sqlite:///{store}")
+    else:
+        force = folder / "force"
+        generate_force(force, incidents, seed)
+        engine = open_store(f"sqlite:///{store}")
+        import_files(engine, [force / name for name in RECORD_FILES if (force / name).exists()])
     with stage("train", timings, costs):
         model = train_store_model(engine, trained_at=NOW)
     with stage("resolve", timings, costs):
