@@ -25,9 +25,14 @@ from threadline.store import writing
 
 @dataclass
 class Holder:
-    """The other writer: when it committed, and what it raised, if anything."""
+    """The other writer: when it began to commit, and what it raised, if anything.
 
-    committed_at: float | None = None
+    The time is taken as the commit is sent, not after it returns: the turn is released by the
+    commit itself, so a writer waiting for it may send its first write before this thread,
+    slowed on a loaded machine, reads the clock again (seen in CI: 0.13 ms before). Work that
+    wrote during the turn, as the tests look for, wrote before this time by up to ``hold``."""
+
+    committing_at: float | None = None
     error: BaseException | None = None
     thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -49,7 +54,7 @@ def another_writer(
                     work(conn)
                 inside.set()
                 time.sleep(hold)
-            holder.committed_at = time.monotonic()
+                holder.committing_at = time.monotonic()  # the block's end commits
         except BaseException as error:  # handed back to the test below
             holder.error = error
             inside.set()

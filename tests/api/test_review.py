@@ -143,8 +143,8 @@ def test_a_judgement_or_split_waits_for_a_submission_part_way_through(
             body = {"mention_keys": [victims["INC-1"]], "reason": "another Alys"}
             answer = client.post("/api/people/P-1/split", json=body, headers=auth("supervisor"))
     assert answer.status_code in (200, 201), answer.text
-    assert submission.committed_at is not None and review.first_at is not None
-    assert review.first_at >= submission.committed_at
+    assert submission.committing_at is not None and review.first_at is not None
+    assert review.first_at >= submission.committing_at
     with engine.connect() as conn:
         entities = dict(conn.execute(select(t.entity_members.c.mention_key,
                                             t.entity_members.c.entity_id)).all())  # fmt: skip

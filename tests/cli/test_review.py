@@ -85,8 +85,8 @@ def test_a_split_and_a_judgement_from_the_command_line_go_through_the_use_cases(
         split = run(store_url, "split", "P-1", mention["INC-1"], "--user", "ps-clarke",
                     "--reason", "another Alys")  # fmt: skip
     assert split.exit_code == 0, split.output
-    assert submission.committed_at is not None and cli.first_at is not None
-    assert cli.first_at >= submission.committed_at
+    assert submission.committing_at is not None and cli.first_at is not None
+    assert cli.first_at >= submission.committing_at
     apart = entity_of(engine, mention["INC-1"])
     assert apart != "P-1" and f"moved from P-1 to {apart}" in split.output
     assert_parties_kept(engine)

@@ -27,8 +27,8 @@ def test_the_sweep_waits_for_a_submission_part_way_through(engine: Engine) -> No
     resolve_by_name(engine, {"P-1": "Alys Penhallow", "P-2": "Gareth Tregothnan"})
     with another_writer(engine, rewrite_inc1_parties) as submission, first_writes(engine) as swept:
         sweep(engine)
-    assert submission.committed_at is not None and swept.first_at is not None
-    assert swept.first_at >= submission.committed_at
+    assert submission.committing_at is not None and swept.first_at is not None
+    assert swept.first_at >= submission.committing_at
     with engine.connect() as conn:
         kept, afresh = parties_kept_and_afresh(conn)
         signs = conn.execute(select(t.incidents.c.stalking_signs)).scalars().all()

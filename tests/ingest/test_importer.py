@@ -423,8 +423,8 @@ def test_an_import_batch_waits_for_a_submission_and_keeps_the_first_dash(
         first_writes(engine) as batch,
     ):
         assert import_files(engine, [later]).counts.stored == 1
-    assert submission.committed_at is not None and batch.first_at is not None
-    assert batch.first_at >= submission.committed_at  # it wrote nothing before its turn
+    assert submission.committing_at is not None and batch.first_at is not None
+    assert batch.first_at >= submission.committing_at  # it wrote nothing before its turn
     with engine.connect() as conn:
         kept = conn.execute(select(t.incidents.c.first_dash_at)).scalar_one()
     assert kept == datetime(2026, 3, 1, 11, tzinfo=UTC)

@@ -291,8 +291,8 @@ def test_resolution_writes_its_people_in_the_writers_turn(
     with held, first_writes(engine, *people) as batch:
         resolve_store(engine, small_model, now=NOW, progress=progress)
     (submission,) = holders
-    assert submission.committed_at is not None and batch.first_at is not None
-    assert batch.first_at >= submission.committed_at
+    assert submission.committing_at is not None and batch.first_at is not None
+    assert batch.first_at >= submission.committing_at
     with engine.connect() as conn:
         kept, afresh = parties_kept_and_afresh(conn)
     assert kept == afresh and len(kept) == 2

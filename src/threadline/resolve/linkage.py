@@ -346,13 +346,14 @@ def _labels_table(labels: pd.DataFrame) -> pa.Table:
 
 #: Batch prediction splits the left side into chunks of about this many mentions. Each chunk
 #: costs Splink nearly a whole run (its blocking over every mention): at a million incidents
-#: (2.76M mentions) six chunks of 500,000 took 257 s of CPU, one 144 s, within DuckDB's memory
-#: limit (:data:`DUCKDB_MEMORY_SHARE`) either way. The chunks are there for a larger store.
+#: (2.76M mentions) six chunks of 500,000 took 211.6 s of CPU, one 123.1 s, within DuckDB's
+#: memory limit (:data:`DUCKDB_MEMORY_SHARE`) either way (``bench/bench_predict_chunks.py``).
+#: The chunks are there for a larger store.
 PREDICT_CHUNK_MENTIONS = 4_000_000
 #: The share of this machine's memory DuckDB may use for training and prediction; beyond it
 #: DuckDB spills to disk. At a million incidents on a 23 GiB machine, 0.4 (9.4 GB) and 0.2
-#: (4.7 GB) trained the same model in the same CPU (62 s), and predicted unchunked in 161 s
-#: and 144 s of CPU with peaks of 10.1 and 6.0 GB: the process's other memory (its feature
+#: (4.7 GB) trained the same model in the same CPU (62 s), and predicted unchunked in 133.6 s
+#: and 123.1 s of CPU with peaks of 9.8 and 5.8 GiB: the process's other memory (its feature
 #: table and the steps after scoring) needs the rest.
 DUCKDB_MEMORY_SHARE = 0.2
 
