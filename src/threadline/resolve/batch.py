@@ -411,12 +411,9 @@ class FramePairs:
             return {}
         # the pairs both of whose mentions are among the wanted pairs' (on arrays), then those
         # that are a wanted pair
-        keys = pa.array(sorted({key for pair in wanted for key in pair}), type=pa.string())
-        sides = (
-            pc.is_in(pa.array(self.pairs[side], type=pa.string()), value_set=keys)
-            for side in ("unique_id_l", "unique_id_r")
-        )
-        both = np.flatnonzero(pc.and_(*sides).to_numpy(zero_copy_only=False))
+        keys = sorted({key for pair in wanted for key in pair})
+        left_at, right_at = pair_places(self.pairs["unique_id_l"], self.pairs["unique_id_r"], keys)
+        both = np.flatnonzero((left_at >= 0) & (right_at >= 0))
         left, right, _ = self._taken(both)
         chosen = [
             int(i)
